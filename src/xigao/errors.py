@@ -1,0 +1,19 @@
+"""Exceptions raised by xigao. Every error says what went wrong and what to do."""
+
+from __future__ import annotations
+
+
+class XigaoError(Exception):
+    """Base class of every error xigao raises on purpose."""
+
+
+class InputError(XigaoError):
+    """A document or input file could not be read (bad encoding, malformed record...)."""
+
+
+class IndexFormatError(XigaoError):
+    """The index on disk is missing, corrupt or of another format version."""
+
+
+class ModelError(XigaoError):
+    """The embedding model could not be built or loaded."""

@@ -1,0 +1,116 @@
+"""Plain records passed between stages and returned to users.
+
+``Result.to_dict()`` gives exactly the JSON documented in the interface:
+
+>>> r = Result(id="a", verdict="original", score=0.0, matches=())
+>>> r.to_dict()
+{'id': 'a', 'verdict': 'original', 'score': 0.0, 'matches': []}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Verdict = Literal["repost", "partial", "rewrite", "original"]
+MatchKind = Literal["repost", "partial", "rewrite"]
+EvidenceKind = Literal["verbatim", "paraphrase"]
+
+#: Precedence when several kinds apply (benchmark.md): repost > rewrite > partial > original.
+VERDICT_RANK: dict[str, int] = {"original": 0, "partial": 1, "rewrite": 2, "repost": 3}
+VERDICTS: tuple[Verdict, ...] = ("repost", "partial", "rewrite", "original")
+DETECT_KINDS: tuple[MatchKind, ...] = ("repost", "partial", "rewrite")
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One input document. ``meta`` carries any extra fields through untouched."""
+
+    id: str
+    body: str
+    title: str | None = None
+    meta: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def coerce(cls, doc: Document | Mapping[str, Any]) -> Document:
+        """Accept a ``Document`` or a dict with ``id``, ``body`` (or ``text``), ``title``."""
+        if isinstance(doc, Document):
+            return doc
+        if not isinstance(doc, Mapping):
+            raise TypeError(f"a document must be a Document or a dict, not {type(doc).__name__}")
+        body = doc.get("body", doc.get("text"))
+        if doc.get("id") is None:
+            raise ValueError("document has no 'id'")
+        if not isinstance(body, str):
+            raise ValueError(f"document {doc.get('id')!r} has no 'body' (or 'text') string")
+        title = doc.get("title")
+        meta = {k: v for k, v in doc.items() if k not in ("id", "body", "text", "title")}
+        return cls(
+            id=str(doc["id"]), body=body, title=None if title is None else str(title), meta=meta
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """A pair of character spans, end exclusive, in the suspect and the source as given."""
+
+    kind: EvidenceKind
+    suspect: tuple[int, int]
+    source: tuple[int, int]
+    similarity: float = 1.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "suspect": [self.suspect[0], self.suspect[1]],
+            "source": [self.source[0], self.source[1]],
+            "similarity": round(float(self.similarity), 4),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """One original reused by the suspect."""
+
+    source_id: str
+    kind: MatchKind
+    score: float
+    containment: float
+    coverage: float
+    evidence: tuple[Evidence, ...] = ()
+    #: Extra facts (altered numbers, longest passage...), passed through to JSON.
+    details: Mapping[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {
+            "source_id": self.source_id,
+            "kind": self.kind,
+            "score": round(float(self.score), 4),
+            "containment": round(float(self.containment), 4),
+            "coverage": round(float(self.coverage), 4),
+            "evidence": [e.to_dict() for e in self.evidence],
+        }
+        d.update(self.details)
+        return d
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """The answer for one checked document: verdict, score and matches strongest first."""
+
+    id: str | None
+    verdict: Verdict
+    score: float
+    matches: tuple[Match, ...] = ()
+    meta: Mapping[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {
+            "id": self.id,
+            "verdict": self.verdict,
+            "score": round(float(self.score), 4),
+            "matches": [m.to_dict() for m in self.matches],
+        }
+        d.update(self.meta)
+        return d
