@@ -18,8 +18,15 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 setup: $(VENV)/.installed
 
+# The main job on the bundled demo data: index the originals, scan the dump (which holds two
+# deliberately bad records, so scan exits 1 and they land in errors.jsonl), print a summary.
 demo: setup
-	$(BIN)/python -m xigao.demo --out demo-out
+	@mkdir -p demo-out
+	$(BIN)/xigao index build corpora/originals.jsonl --index demo-out/index --overwrite
+	-$(BIN)/xigao scan corpora/demo_dump.jsonl --index demo-out/index \
+		--output demo-out/results.jsonl --errors demo-out/errors.jsonl
+	$(BIN)/python corpora/demo_summary.py demo-out/results.jsonl corpora/demo_dump.jsonl demo-out/errors.jsonl
+	@echo "results: demo-out/results.jsonl  errors: demo-out/errors.jsonl"
 
 lint: setup
 	$(BIN)/ruff check src tests benchmarks

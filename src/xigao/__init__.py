@@ -5,6 +5,7 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 
 from xigao.errors import IndexFormatError, InputError, ModelError, XigaoError
+from xigao.pipeline import AddReport, Index, compare
 from xigao.types import Document, Evidence, Match, Result
 
 try:
@@ -13,8 +14,10 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0.0.0"
 
 __all__ = [
+    "AddReport",
     "Document",
     "Evidence",
+    "Index",
     "IndexFormatError",
     "InputError",
     "Match",
@@ -22,4 +25,5 @@ __all__ = [
     "Result",
     "XigaoError",
     "__version__",
+    "compare",
 ]

@@ -1,0 +1,401 @@
+"""The ``xigao`` command line: a thin shell over the library.
+
+Results go to ``--output`` or standard output; progress and summaries to standard error. Every
+input record ends up in the output or in the error list, and the exit status is 1 when any
+record failed, 2 for usage errors.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import json
+import multiprocessing as mp
+import sys
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import IO, Any, TypeVar
+
+import click
+
+from xigao.errors import XigaoError
+from xigao.io import ReadError, ReadOptions, detect_encoding, read_documents
+from xigao.pipeline import Index, compare, parse_detect
+from xigao.types import VERDICTS, Document
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def read_options(f: F) -> F:
+    """Shared options for commands that read documents."""
+    opts = [
+        click.option("--encoding", default=None, help="Force an input encoding (default: detect)."),
+        click.option("--id-field", default="id", show_default=True),
+        click.option("--title-field", default="title", show_default=True),
+        click.option("--text-field", default=None, help="Body field (default: body, then text)."),
+        click.option(
+            "--title-first-line", is_flag=True, help=".txt files: first line is the title."
+        ),
+        click.option(
+            "--max-chars", default=1_000_000, show_default=True, help="Longer bodies are errors."
+        ),
+        click.option(
+            "--errors",
+            "errors_path",
+            type=click.Path(dir_okay=False, path_type=Path),
+            default=None,
+            help="Write unreadable records here (JSONL).",
+        ),
+        click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary."),
+    ]
+    for opt in reversed(opts):
+        f = opt(f)
+    return f
+
+
+def _options(kw: dict[str, Any]) -> ReadOptions:
+    try:
+        return ReadOptions(
+            encoding=kw.pop("encoding"),
+            id_field=kw.pop("id_field"),
+            title_field=kw.pop("title_field"),
+            text_field=kw.pop("text_field"),
+            title_first_line=kw.pop("title_first_line"),
+            max_chars=kw.pop("max_chars"),
+        )
+    except XigaoError as e:
+        raise click.UsageError(str(e)) from e
+
+
+class ErrorSink:
+    """Collects bad records; writes them as JSONL and reports a count on stderr."""
+
+    def __init__(self, path: Path | None, quiet: bool) -> None:
+        self.path, self.quiet, self.count = path, quiet, 0
+        self._fh: IO[str] | None = path.open("w", encoding="utf-8") if path else None
+
+    def add(self, err: dict[str, Any]) -> None:
+        self.count += 1
+        line = json.dumps(err, ensure_ascii=False)
+        if self._fh is not None:
+            self._fh.write(line + "\n")
+        else:
+            click.echo(f"error: {line}", err=True)
+
+    def close(self) -> None:
+        if self._fh is not None:
+            self._fh.close()
+        if self.count and not self.quiet:
+            where = f"; see {self.path}" if self.path else ""
+            click.echo(f"{self.count} record(s) could not be processed{where}", err=True)
+
+
+def _documents(sources: Iterable[str], options: ReadOptions, sink: ErrorSink) -> Iterator[Document]:
+    for item in read_documents(sources, options):
+        if isinstance(item, ReadError):
+            sink.add(item.to_dict())
+        else:
+            yield item
+
+
+def _progress(quiet: bool, desc: str, unit: str = "doc") -> Any:
+    from tqdm import tqdm
+
+    return tqdm(desc=desc, unit=unit, file=sys.stderr, disable=True if quiet else None)
+
+
+def _open_index(path: Path) -> Index:
+    try:
+        return Index.open(path)
+    except XigaoError as e:
+        raise click.ClickException(str(e)) from e
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="xigao")
+def cli() -> None:
+    """Find reposts, partial copies and 洗稿 rewrites of Chinese text against an index."""
+
+
+@cli.group()
+def index() -> None:
+    """Build and maintain an index of originals."""
+
+
+_index_opt = click.option(
+    "--index",
+    "index_path",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Index directory.",
+)
+
+
+@index.command("build")
+@click.argument("sources", nargs=-1, required=True)
+@_index_opt
+@click.option("--overwrite", is_flag=True, help="Replace an existing index.")
+@read_options
+def index_build(sources: tuple[str, ...], index_path: Path, overwrite: bool, **kw: Any) -> None:
+    """Build a new index from SOURCES (JSONL, CSV, folders of .txt, or - for stdin)."""
+    errors_path, quiet = kw.pop("errors_path"), kw.pop("quiet")
+    options = _options(kw)
+    sink = ErrorSink(errors_path, quiet)
+    bar = _progress(quiet, "indexing")
+    try:
+        idx = Index.build(
+            _documents(sources, options, sink), index_path, overwrite=overwrite, progress=bar.update
+        )
+    except (XigaoError, FileExistsError) as e:
+        raise click.ClickException(str(e)) from e
+    finally:
+        bar.close()
+        sink.close()
+    if not quiet:
+        click.echo(f"indexed {len(idx)} documents into {index_path}", err=True)
+    idx.close()
+    if sink.count:
+        sys.exit(1)
+
+
+@index.command("add")
+@click.argument("sources", nargs=-1, required=True)
+@_index_opt
+@read_options
+def index_add(sources: tuple[str, ...], index_path: Path, **kw: Any) -> None:
+    """Add originals from SOURCES (same ids replace)."""
+    errors_path, quiet = kw.pop("errors_path"), kw.pop("quiet")
+    options = _options(kw)
+    idx = _open_index(index_path)
+    sink = ErrorSink(errors_path, quiet)
+    bar = _progress(quiet, "adding")
+    try:
+        rep = idx.add(_documents(sources, options, sink), progress=bar.update)
+    finally:
+        bar.close()
+        sink.close()
+    if not quiet:
+        click.echo(f"added {rep.added}, replaced {rep.replaced}; {len(idx)} documents", err=True)
+    if sink.count:
+        sys.exit(1)
+
+
+@index.command("remove")
+@click.argument("ids", nargs=-1, required=True)
+@_index_opt
+def index_remove(ids: tuple[str, ...], index_path: Path) -> None:
+    """Remove originals by id."""
+    idx = _open_index(index_path)
+    missing = idx.remove(ids)
+    click.echo(f"removed {len(ids) - len(missing)}; {len(idx)} documents", err=True)
+    if missing:
+        click.echo(f"not in the index: {', '.join(missing)}", err=True)
+        sys.exit(1)
+
+
+@index.command("info")
+@_index_opt
+def index_info(index_path: Path) -> None:
+    """Counts, sizes, format version and settings, as JSON."""
+    idx = _open_index(index_path)
+    click.echo(json.dumps(idx.info(), ensure_ascii=False, indent=2))
+
+
+# -- scan ---------------------------------------------------------------------------------------
+_worker_index: Index | None = None
+
+
+def _worker_init(path: str) -> None:
+    global _worker_index
+    _worker_index = Index.open(path)
+
+
+def _worker_check(args: tuple[Document, tuple[str, ...]]) -> dict[str, Any]:
+    assert _worker_index is not None
+    return _check_one(_worker_index, *args)
+
+
+def _check_one(idx: Index, doc: Document, detect: tuple[str, ...]) -> dict[str, Any]:
+    try:
+        return {"ok": idx.check_document(doc, detect=detect).to_dict()}
+    except Exception as e:  # one bad document must not stop a scan
+        return {"error": {"id": doc.id, "reason": f"check failed: {type(e).__name__}: {e}"}}
+
+
+CSV_COLUMNS = ["id", "verdict", "score", "source_id", "kind", "containment", "coverage", "matches"]
+
+
+def _csv_row(res: dict[str, Any]) -> list[Any]:
+    top = res["matches"][0] if res["matches"] else {}
+    return [
+        res["id"],
+        res["verdict"],
+        res["score"],
+        top.get("source_id", ""),
+        top.get("kind", ""),
+        top.get("containment", ""),
+        top.get("coverage", ""),
+        json.dumps(res["matches"], ensure_ascii=False),
+    ]
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True)
+@_index_opt
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Results file (default: standard output).",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True
+)
+@click.option(
+    "--detect",
+    default=None,
+    help="Comma list of repost,partial,rewrite (repost,partial needs no model).",
+)
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64))
+@read_options
+def scan(
+    inputs: tuple[str, ...],
+    index_path: Path,
+    output: Path | None,
+    fmt: str,
+    detect: str | None,
+    workers: int,
+    **kw: Any,
+) -> None:
+    """Check every document in INPUTS against the index."""
+    errors_path, quiet = kw.pop("errors_path"), kw.pop("quiet")
+    options = _options(kw)
+    try:
+        kinds = parse_detect(detect)
+    except ValueError as e:
+        raise click.BadParameter(str(e), param_hint="--detect") from e
+    idx = _open_index(index_path)
+    sink = ErrorSink(errors_path, quiet)
+    out = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
+    writer = csv.writer(out) if fmt == "csv" else None
+    if writer is not None:
+        writer.writerow(CSV_COLUMNS)
+    verdicts: Counter[str] = Counter()
+    bar = _progress(quiet, "scanning")
+    jobs = ((d, kinds) for d in _documents(inputs, options, sink))
+    pool = None
+    try:
+        if workers > 1:
+            pool = mp.get_context("fork").Pool(workers, _worker_init, (str(index_path),))
+            results: Iterable[dict[str, Any]] = pool.imap(_worker_check, jobs, chunksize=8)
+        else:
+            results = (_check_one(idx, d, k) for d, k in jobs)
+        for r in results:
+            bar.update(1)
+            if "error" in r:
+                sink.add({"source": "check", **r["error"]})
+                continue
+            res = r["ok"]
+            verdicts[res["verdict"]] += 1
+            if writer is not None:
+                writer.writerow(_csv_row(res))
+            else:
+                out.write(json.dumps(res, ensure_ascii=False) + "\n")
+    finally:
+        if pool is not None:
+            pool.terminate()
+        bar.close()
+        sink.close()
+        if output:
+            out.close()
+    if not quiet:
+        summary = ", ".join(f"{v} {verdicts[v]}" for v in VERDICTS)
+        click.echo(f"checked {sum(verdicts.values())}: {summary}", err=True)
+    if sink.count:
+        sys.exit(1)
+
+
+# -- compare ------------------------------------------------------------------------------------
+def _read_text(path: str) -> str:
+    data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
+    try:
+        return data.decode(detect_encoding(data))
+    except (UnicodeDecodeError, LookupError) as e:
+        raise click.ClickException(f"cannot decode {path}: {e}; convert it to UTF-8") from e
+
+
+@cli.command("compare")
+@click.argument("suspect", required=False)
+@click.argument("original", required=False)
+@click.option(
+    "--pairs",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help='JSONL of {"id", "a": suspect text, "b": original text}.',
+)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@click.option("--detect", default=None)
+@click.option(
+    "--errors", "errors_path", type=click.Path(dir_okay=False, path_type=Path), default=None
+)
+def compare_cmd(
+    suspect: str | None,
+    original: str | None,
+    pairs: Path | None,
+    output: Path | None,
+    detect: str | None,
+    errors_path: Path | None,
+) -> None:
+    """Compare SUSPECT with ORIGINAL (two text files), or every pair in --pairs."""
+    kinds = parse_detect(detect)
+    if pairs is None:
+        if not (suspect and original):
+            raise click.UsageError("give SUSPECT and ORIGINAL files, or --pairs PAIRS.jsonl")
+        res = compare(_read_text(suspect), _read_text(original), detect=kinds)
+        text = json.dumps(res.to_dict(), ensure_ascii=False, indent=2)
+        if output:
+            output.write_text(text + "\n", encoding="utf-8")
+        else:
+            click.echo(text)
+        return
+    sink = ErrorSink(errors_path, False)
+    out = output.open("w", encoding="utf-8") if output else sys.stdout
+    try:
+        for n, line in enumerate(pairs.open(encoding="utf-8-sig"), 1):
+            if not line.strip():
+                continue
+            try:
+                rec = json.loads(line)
+                a, b = rec["a"], rec["b"]
+                if not isinstance(a, str) or not isinstance(b, str):
+                    raise TypeError("'a' and 'b' must be strings")
+            except (ValueError, KeyError, TypeError) as e:
+                sink.add({"source": str(pairs), "line": n, "reason": f"bad pair: {e}"})
+                continue
+            r = compare(a, b, detect=kinds)
+            d = r.to_dict() | {"id": rec.get("id", n)}
+            out.write(json.dumps(d, ensure_ascii=False) + "\n")
+    finally:
+        sink.close()
+        if output:
+            out.close()
+    if sink.count:
+        sys.exit(1)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="xigao")
+
+
+@functools.cache
+def _commands() -> list[str]:
+    """Every command path, for the documentation test."""
+    out = []
+    for name, cmd in cli.commands.items():
+        if isinstance(cmd, click.Group):
+            out += [f"{name} {sub}" for sub in cmd.commands]
+        else:
+            out.append(name)
+    return out

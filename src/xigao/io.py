@@ -1,0 +1,426 @@
+"""Read documents from JSONL, CSV/TSV, ``.txt`` files and folders, in any common Chinese encoding.
+
+Every input record yields exactly one item, a :class:`~xigao.types.Document` or a
+:class:`ReadError`, in input order; a source that cannot be read at all yields one ``ReadError``.
+
+- ``.jsonl`` / ``.ndjson`` / ``.json``: one JSON object per line, blank lines skipped.
+- ``.csv`` / ``.tsv``: a header row, then one record per row (quoted fields may span lines).
+- a folder: every ``*.txt`` below it (hidden files and folders skipped), sorted; id = relative path.
+- a single ``.txt`` file: one document, id = its file name.
+- ``-``: JSONL (or CSV with ``format="csv"``) from standard input.
+
+The encoding is detected per file (UTF-8 with or without BOM, UTF-16, GB18030/GBK, Big5) unless
+``ReadOptions.encoding`` forces one. JSONL/CSV are decoded line by line, so undecodable bytes spoil
+only their own record. Bodies are returned exactly as decoded, except that ``.txt`` files have
+``\\r\\n`` turned into ``\\n`` (and any BOM dropped). Note: reading CSV raises the process-wide
+``csv.field_size_limit``.
+
+>>> detect_encoding("新闻联播：国务院总理主持召开常务会议".encode("gbk"))
+'gb18030'
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import functools
+import io
+import json
+import os
+import re
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any, Literal
+
+from xigao.errors import InputError
+from xigao.types import Document
+
+__all__ = ["ReadError", "ReadOptions", "detect_encoding", "read_documents"]
+
+Format = Literal["auto", "jsonl", "csv", "txt"]
+_FORMATS = ("auto", "jsonl", "csv", "txt")
+_EXTENSIONS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".csv": "csv"}
+_EXTENSIONS |= {".tsv": "csv", ".txt": "txt"}
+SAMPLE_BYTES = 65536
+#: Unlikely in Chinese text: controls, kana, hangul, surrogates, private use, U+FFFD.
+_ODD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\u3040-\u30ff\uac00-\ud7af\ud800-\uf8ff\ufffd]")
+_BAD_BYTE = re.compile("[\udc00-\udcff]")  # what the "xigao.mark" handler leaves for a bad byte
+
+
+def _mark(err: UnicodeError) -> tuple[str, int]:
+    """Decode error handler: each bad byte becomes a lone surrogate U+DC00+byte (never valid text)."""
+    if not isinstance(err, UnicodeDecodeError):
+        raise err
+    return "".join(chr(0xDC00 + b) for b in err.object[err.start : err.end]), err.end
+
+
+codecs.register_error("xigao.mark", _mark)
+
+
+@dataclass(frozen=True, slots=True)
+class ReadError:
+    """One record (or a whole source) that could not be read, and why."""
+
+    source: str
+    reason: str
+    line: int | None = None
+    path: str | None = None
+    id: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """``source``, then ``line``, ``path``, ``id`` when known, then ``reason``."""
+        d = {"source": self.source, "line": self.line, "path": self.path, "id": self.id}
+        return {k: v for k, v in d.items() if v is not None} | {"reason": self.reason}
+
+    def __str__(self) -> str:
+        where = self.path or self.source + ("" if self.line is None else f":{self.line}")
+        return f"{where}: {self.reason}"
+
+
+@dataclass(frozen=True, slots=True)
+class ReadOptions:
+    """How to read sources. ``text_field=None`` means ``body``, falling back to ``text``."""
+
+    encoding: str | None = None
+    id_field: str = "id"
+    title_field: str = "title"
+    text_field: str | None = None
+    title_first_line: bool = False
+    max_chars: int = 1_000_000
+    format: Format = "auto"
+
+    def __post_init__(self) -> None:
+        if self.encoding is not None:
+            try:
+                codecs.lookup(self.encoding)
+            except LookupError:
+                raise InputError(
+                    f"unknown encoding {self.encoding!r}; use a Python codec name such as "
+                    "utf-8, gb18030, big5 or utf-16"
+                ) from None
+        if self.format not in _FORMATS:
+            raise InputError(f"unknown format {self.format!r}; choose one of {', '.join(_FORMATS)}")
+        if self.max_chars < 1:
+            raise InputError(f"max_chars must be positive, not {self.max_chars}")
+
+
+def read_documents(
+    sources: Iterable[str | os.PathLike[str]], options: ReadOptions | None = None
+) -> Iterator[Document | ReadError]:
+    """Yield one ``Document`` or ``ReadError`` per input record, source after source."""
+    opts = options or ReadOptions()
+    for src in sources:
+        yield from _read_source(os.fspath(src), opts)
+
+
+def detect_encoding(data: bytes) -> str:
+    """Guess the encoding of ``data`` (the first ~64 KB of a file is plenty).
+
+    Returns ``utf-8-sig``, ``utf-16`` (BOM), ``utf-16-le``/``-be`` (no BOM), ``utf-8``,
+    ``gb18030`` or ``big5``. Pure ASCII gives ``utf-8``.
+    """
+    if data.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    utf8 = _decode(data, "utf-8")
+    if utf8 is not None and not _ODD.search(utf8):  # controls and NULs hint at UTF-16
+        return "utf-8"
+    even = data[: len(data) // 2 * 2]
+    for enc in ("utf-16-le", "utf-16-be"):
+        text = _decode(even, enc)
+        if text and _looks_like_utf16_text(text):
+            return enc
+    if utf8 is not None:
+        return "utf-8"
+    return max(("gb18030", "big5"), key=lambda enc: _score(_decode(data, enc, "replace") or ""))
+
+
+def _decode(data: bytes, encoding: str, errors: str = "strict") -> str | None:
+    """Decode, tolerating a character cut off at the end; None when the bytes are invalid."""
+    try:
+        return codecs.getincrementaldecoder(encoding)(errors).decode(data, final=False)
+    except UnicodeDecodeError:
+        return None
+
+
+def _score(text: str) -> int:
+    frequent = _frequent()
+    return sum(c in frequent for c in text) - 3 * len(_ODD.findall(text))
+
+
+@functools.cache
+def _frequent() -> frozenset[str]:
+    """GB2312 level-1 and Big5 frequent hanzi (~6,800): nearly all of real Chinese text."""
+    gb = (
+        bytes((a, b)).decode("gb2312", "ignore")
+        for a in range(0xB0, 0xD8)
+        for b in range(0xA1, 0xFF)
+    )
+    trails = [*range(0x40, 0x7F), *range(0xA1, 0xFF)]
+    big5 = (bytes((a, b)).decode("big5", "ignore") for a in range(0xA4, 0xC6) for b in trails)
+    return frozenset([*gb, *big5, *"，。、：；！？“”（）《》\xa0\u3000"]) - {"", "\ufffd"}
+
+
+def _looks_like_utf16_text(text: str) -> bool:
+    """Plain ASCII (the zero bytes) or frequent hanzi: misread bytes give rare or odd characters."""
+    if len(text) < 8 or len(_ODD.findall(text)) > 0.02 * len(text):
+        return False
+    plain = sum(" " <= c < "\x7f" or c in "\t\n\r" for c in text)
+    return plain + _score(text) >= 0.8 * len(text)
+
+
+def _read_source(src: str, opts: ReadOptions) -> Iterator[Document | ReadError]:
+    path = Path(src)
+    if src != "-" and path.is_dir():
+        yield from _read_folder(path, src, opts)
+        return
+    kind = _EXTENSIONS.get(path.suffix.lower()) if opts.format == "auto" else opts.format
+    if src == "-" and opts.format == "auto":
+        kind = "jsonl"
+    if kind is None:
+        hint = "use .jsonl, .csv, .tsv or .txt, or pass --format"
+        yield ReadError(src, f"unknown file type {path.suffix or path.name!r}; {hint}")
+        return
+    try:
+        if src == "-":
+            yield from _read_stream(sys.stdin.buffer, src, kind, ",", opts)
+        else:
+            with path.open("rb") as f:
+                tab = path.suffix.lower() == ".tsv"
+                yield from _read_stream(f, src, kind, "\t" if tab else ",", opts, path.name)
+    except OSError as e:  # missing, unreadable, or failed part way (later records are lost)
+        yield ReadError(src, f"cannot read: {e.strerror or e}")
+
+
+def _read_stream(
+    raw: IO[bytes], src: str, kind: str, delimiter: str, opts: ReadOptions, name: str = "-"
+) -> Iterator[Document | ReadError]:
+    if kind == "txt":
+        yield _read_txt(raw, src, name, opts)
+        return
+    sample = raw.read(SAMPLE_BYTES)
+    encoding = opts.encoding or detect_encoding(sample)
+    # ASCII so far says nothing: settle the encoding on the first non-ASCII line.
+    provisional = not opts.encoding and len(sample) == SAMPLE_BYTES and sample.isascii()
+    lines = _lines(io.BufferedReader(_Prefixed(sample, raw)), encoding, provisional)
+    if kind == "jsonl":
+        yield from _parse_jsonl(lines, src, opts)
+    else:
+        yield from _parse_csv(lines, src, delimiter, opts)
+
+
+class _Prefixed(io.RawIOBase):
+    """A byte stream that replays ``head`` (already read for detection), then the rest."""
+
+    def __init__(self, head: bytes, rest: IO[bytes]) -> None:
+        self._head, self._rest = io.BytesIO(head), rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        n = self._head.readinto(buffer)
+        if n:
+            return n
+        data = self._rest.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def _lines(
+    stream: io.BufferedReader, encoding: str, provisional: bool
+) -> Iterator[tuple[int, str, str | None]]:
+    """Yield ``(line number, text, decode problem or None)``; bad bytes show as U+FFFD in text."""
+    name = codecs.lookup(encoding).name
+    encoding = "utf-8" if name == "utf-8-sig" else encoding  # the BOM is dropped from line 1
+
+    def decoded() -> Iterator[str]:
+        nonlocal encoding, provisional
+        if name.startswith(("utf-16", "utf-32")):  # not line-splittable as bytes
+            yield from io.TextIOWrapper(stream, encoding, errors="xigao.mark", newline="\n")
+            return
+        for raw in stream:
+            if provisional and not raw.isascii():
+                found, provisional = detect_encoding(raw), False
+                encoding = found if found in ("gb18030", "big5") else encoding
+            yield raw.decode(encoding, "xigao.mark")
+
+    for n, line in enumerate(decoded(), 1):
+        line = line.removeprefix("\ufeff") if n == 1 else line
+        bad = _BAD_BYTE.search(line)
+        if bad is None:
+            yield n, line, None
+            continue
+        at = f"0x{ord(bad.group()) - 0xDC00:02x} at character {bad.start() + 1}"
+        reason = f"bytes not valid {encoding} ({at}); pass --encoding"
+        yield n, _BAD_BYTE.sub("\ufffd", line), reason
+
+
+def _parse_jsonl(
+    lines: Iterator[tuple[int, str, str | None]], src: str, opts: ReadOptions
+) -> Iterator[Document | ReadError]:
+    for n, line, bad in lines:
+        if bad is not None:
+            yield ReadError(src, bad, line=n)
+            continue
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as e:
+            yield ReadError(src, f"invalid JSON: {e.msg.removesuffix(' at')} at column {e.colno}", line=n)
+            continue
+        except (ValueError, RecursionError) as e:
+            yield ReadError(src, f"invalid JSON: {e}", line=n)
+            continue
+        if not isinstance(record, dict):
+            got = _kind(record)
+            yield ReadError(src, f"expected one JSON object per line, got {got}", line=n)
+            continue
+        yield _document(record, src, opts, line=n)
+
+
+def _parse_csv(
+    lines: Iterator[tuple[int, str, str | None]], src: str, delimiter: str, opts: ReadOptions
+) -> Iterator[Document | ReadError]:
+    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+    bad: dict[int, str] = {}
+
+    def texts() -> Iterator[str]:
+        for n, text, error in lines:
+            if error is not None:
+                bad[n] = error
+            yield text
+
+    reader = csv.reader(texts(), delimiter=delimiter)
+    try:
+        header = [h.strip() for h in next(reader)]
+    except StopIteration:
+        return
+    except csv.Error as e:
+        yield ReadError(src, f"cannot read the CSV header: {e}", line=1)
+        return
+    if bad:
+        yield ReadError(src, f"cannot read the CSV header: {bad[min(bad)]}", line=1)
+        return
+    bodies = [opts.text_field] if opts.text_field else ["body", "text"]
+    for fields, flag in (([opts.id_field], "--id-field"), (bodies, "--text-field")):
+        if not set(fields) & set(header):
+            names = " or ".join(map(repr, fields))
+            why = f"no {names} column in the header (columns: {', '.join(header)}); pass {flag}"
+            yield ReadError(src, why, line=1)
+            return
+    while True:
+        start = reader.line_num + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as e:
+            yield ReadError(src, f"malformed CSV: {e}", line=start)
+            continue
+        errors = [bad.pop(n) for n in range(start, reader.line_num + 1) if n in bad]
+        if not row and not errors:
+            continue
+        record = dict(zip(header, row, strict=False))
+        rid = record.get(opts.id_field) or None
+        if errors:
+            yield ReadError(src, errors[0], line=start, id=rid)
+        elif len(row) != len(header):
+            yield ReadError(
+                src, f"expected {len(header)} columns, got {len(row)}", line=start, id=rid
+            )
+        else:
+            yield _document(record, src, opts, line=start)
+
+
+def _document(
+    record: dict[str, Any], src: str, opts: ReadOptions, *, line: int | None = None
+) -> Document | ReadError:
+    """Build a ``Document`` from one JSONL/CSV record, or say what is wrong with it."""
+    raw_id = record.get(opts.id_field)
+    if raw_id is None or raw_id == "":
+        return ReadError(src, f"missing id (field {opts.id_field!r})", line=line)
+    if isinstance(raw_id, bool) or not isinstance(raw_id, str | int | float):
+        return ReadError(src, f"id must be a string or a number, not {_kind(raw_id)}", line=line)
+    doc_id = str(raw_id)
+    body_keys = (opts.text_field,) if opts.text_field else ("body", "text")
+    body = next((record[k] for k in body_keys if record.get(k) is not None), None)
+    title = record.get(opts.title_field)
+
+    def fail(reason: str) -> ReadError:
+        return ReadError(src, reason, line=line, id=doc_id)
+
+    if body is None:
+        return fail(f"missing body (field {' or '.join(map(repr, body_keys))})")
+    if not isinstance(body, str):
+        return fail(f"body must be a string, not {_kind(body)}")
+    if isinstance(title, dict | list):
+        return fail(f"title must be a string, not {_kind(title)}")
+    if problem := _body_problem(body, opts):
+        return fail(problem)
+    ignored = (opts.id_field, opts.title_field, *body_keys)
+    meta = {k: v for k, v in record.items() if k not in ignored}
+    title = None if title is None or title == "" else str(title)
+    return Document(id=doc_id, body=body, title=title, meta=meta)
+
+
+def _kind(value: Any) -> str:
+    """A JSON value's type in JSON's words."""
+    names = {dict: "object", list: "array", str: "string", bool: "boolean", type(None): "null"}
+    return names.get(type(value), "number")
+
+
+def _body_problem(body: str, opts: ReadOptions) -> str | None:
+    if not body.strip():
+        return "empty body"
+    if len(body) > opts.max_chars:
+        return f"document too large: {len(body):,} characters (limit {opts.max_chars:,})"
+    return None
+
+
+def _read_folder(folder: Path, src: str, opts: ReadOptions) -> Iterator[Document | ReadError]:
+    files: list[tuple[str, Path]] = []
+    for root, dirs, names in os.walk(folder):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in names:
+            if name.lower().endswith(".txt") and not name.startswith("."):
+                file = Path(root, name)
+                files.append((file.relative_to(folder).as_posix(), file))
+    if not files:
+        yield ReadError(src, "no .txt files in this folder")
+    for doc_id, file in sorted(files):
+        try:
+            with file.open("rb") as f:
+                item = _read_txt(f, src, doc_id, opts, path=str(file))
+        except OSError as e:
+            item = ReadError(src, f"cannot read: {e.strerror or e}", path=str(file), id=doc_id)
+        yield item
+
+
+def _read_txt(
+    f: IO[bytes], src: str, doc_id: str, opts: ReadOptions, path: str | None = None
+) -> Document | ReadError:
+    """One whole ``.txt`` file as one document; CRLF line ends become LF."""
+    where: dict[str, Any] = {"path": path, "id": doc_id}
+    limit = 4 * opts.max_chars + 4  # no encoding needs more than 4 bytes a character (+ BOM)
+    data = f.read(limit + 1)
+    if len(data) > limit:
+        reason = f"document too large: over {limit:,} bytes (limit {opts.max_chars:,} characters)"
+        return ReadError(src, reason, **where)
+    encoding = opts.encoding or detect_encoding(data)
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as e:
+        hint = f"0x{data[e.start]:02x} at byte {e.start + 1}"
+        return ReadError(src, f"cannot decode as {encoding} ({hint}); pass --encoding", **where)
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n")
+    title = None
+    if opts.title_first_line:
+        first, _, text = text.partition("\n")
+        title = first.strip() or None
+    problem = _body_problem(text, opts)
+    return ReadError(src, problem, **where) if problem else Document(doc_id, text, title)

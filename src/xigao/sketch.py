@@ -1,0 +1,163 @@
+"""Sketches of normalized text: character k-gram hashes, winnowed fingerprints, MinHash, LSH bands.
+
+Two sketches are kept per original:
+
+* **winnowed fingerprints** (Schleimer et al., 2003) of character k-grams: any passage of
+  ``w + k - 1`` or more content characters shared with an original is guaranteed to share a
+  fingerprint, so a 50-character passage pasted into a 3,000-character article is found no
+  matter how low the whole-document similarity is;
+* a **MinHash** signature (rensa) of the same k-grams for whole-document near-duplicates, banded
+  for LSH.
+
+Both are pure functions of the key text, so they are reproducible and the index can rebuild every
+derived structure from them.
+
+>>> import numpy as np
+>>> h = kgram_hashes(codepoints("新华社北京三月五日电今天上午"), 4)
+>>> len(h)
+11
+>>> fps = winnow(h, 4)
+>>> bool(np.isin(fps, h).all())
+True
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+U32 = npt.NDArray[np.uint32]
+U64 = npt.NDArray[np.uint64]
+
+_MULT = np.uint64(0x9E3779B97F4A7C15)  # golden-ratio multiplier for the polynomial hash
+_M1 = np.uint64(0xBF58476D1CE4E5B9)
+_M2 = np.uint64(0x94D049BB133111EB)
+
+
+@dataclass(frozen=True, slots=True)
+class SketchConfig:
+    """Sketch settings, stored in the index and checked on open."""
+
+    k: int = 6  #: characters per k-gram
+    window: int = 10  #: winnowing window (guarantee: shared runs of k + window - 1 chars)
+    num_perm: int = 128  #: MinHash permutations
+    bands: int = 32  #: LSH bands (rows = num_perm // bands)
+    seed: int = 1
+
+    def __post_init__(self) -> None:
+        if self.k < 2:
+            raise ValueError(f"k must be at least 2, got {self.k}")
+        if self.window < 1:
+            raise ValueError(f"window must be at least 1, got {self.window}")
+        if self.num_perm < 1 or self.num_perm % self.bands:
+            raise ValueError(
+                f"num_perm ({self.num_perm}) must be a positive multiple of bands ({self.bands})"
+            )
+
+    @property
+    def rows(self) -> int:
+        return self.num_perm // self.bands
+
+    @property
+    def guarantee(self) -> int:
+        """Shared runs at least this many key characters long always share a fingerprint."""
+        return self.k + self.window - 1
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def codepoints(text: str) -> U32:
+    """The code points of ``text`` as a uint32 array (no copy of the Python string needed)."""
+    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+
+
+def _mix(x: U64) -> U64:
+    """splitmix64 finalizer: spreads polynomial hashes over all 64 bits."""
+    x = x ^ (x >> np.uint64(30))
+    x = x * _M1
+    x = x ^ (x >> np.uint64(27))
+    x = x * _M2
+    return x ^ (x >> np.uint64(31))
+
+
+def kgram_hashes(codes: U32, k: int) -> U64:
+    """64-bit hashes of every k-gram of ``codes`` (``len(codes) - k + 1`` of them)."""
+    n = len(codes) - k + 1
+    if n <= 0:
+        return np.zeros(0, dtype=np.uint64)
+    c = codes.astype(np.uint64)
+    h = np.zeros(n, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for j in range(k):
+            h = h * _MULT + c[j : j + n]
+        return _mix(h)
+
+
+def winnow(hashes: U64, window: int) -> U64:
+    """Robust winnowing: the minimum hash of every window of ``window`` consecutive k-grams.
+
+    Returns the selected hashes in text order, each selected position once.
+    """
+    n = len(hashes)
+    if n == 0:
+        return hashes
+    if n <= window:
+        return hashes[[int(np.argmin(hashes))]]
+    view = np.lib.stride_tricks.sliding_window_view(hashes, window)
+    pos = np.argmin(view, axis=1) + np.arange(n - window + 1)
+    return hashes[np.unique(pos)]
+
+
+def fingerprints(hashes: U64, window: int) -> U32:
+    """Winnowed fingerprints truncated to 32 bits (the index stores these)."""
+    return winnow(hashes, window).astype(np.uint32)
+
+
+def minhash(hashes: U64, num_perm: int, seed: int) -> U32:
+    """MinHash signature of a set of 64-bit shingle hashes (rensa's RMinHash)."""
+    sigs = minhash_many([hashes], num_perm, seed)
+    return sigs[0]
+
+
+def minhash_many(hash_lists: list[U64], num_perm: int, seed: int) -> U32:
+    """MinHash signatures of several documents at once, shape ``(len(hash_lists), num_perm)``.
+
+    An empty document gets the all-ones signature (it matches nothing but other empty ones).
+    """
+    import rensa
+
+    out = np.full((len(hash_lists), num_perm), np.iinfo(np.uint32).max, dtype=np.uint32)
+    keep = [i for i, h in enumerate(hash_lists) if len(h)]
+    if not keep:
+        return out
+    flat = np.concatenate([hash_lists[i] for i in keep])
+    offsets = np.zeros(len(keep) + 1, dtype=np.uint64)
+    offsets[1:] = np.cumsum([len(hash_lists[i]) for i in keep])
+    matrix = rensa.RMinHash.digest_matrix_from_flat_token_hashes(flat, offsets, num_perm, seed)
+    out[keep] = np.asarray(matrix.to_rows(), dtype=np.uint32)
+    return out
+
+
+def band_keys(sigs: U32, bands: int) -> U64:
+    """LSH band keys, shape ``(n, bands)``: one 64-bit hash of each band's rows.
+
+    The band number is mixed in, so keys of different bands never collide by construction.
+    """
+    sigs = np.atleast_2d(sigs)
+    n, p = sigs.shape
+    rows = p // bands
+    v = sigs.reshape(n, bands, rows).astype(np.uint64)
+    with np.errstate(over="ignore"):
+        h = np.broadcast_to(np.arange(bands, dtype=np.uint64) + np.uint64(1), (n, bands)).copy()
+        for r in range(rows):
+            h = _mix(h * _MULT + v[:, :, r])
+    return h
+
+
+def jaccard_estimate(a: U32, b: U32) -> float:
+    """Estimated Jaccard similarity of two MinHash signatures."""
+    return float(np.mean(a == b))

@@ -1,0 +1,64 @@
+"""From measured reuse to verdicts: the operational definitions of benchmark.md in one place.
+
+>>> t = Thresholds()
+>>> verbatim_kind(containment=0.9, coverage=0.8, longest=300, t=t)
+'repost'
+>>> verbatim_kind(containment=0.1, coverage=0.05, longest=60, t=t)
+'partial'
+>>> verbatim_kind(containment=0.05, coverage=0.02, longest=20, t=t) is None
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from xigao.types import VERDICT_RANK, Match, MatchKind, Verdict
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    """Decision thresholds. Repost shares follow the definition; lengths are in key characters
+    (content characters after normalization: no punctuation or whitespace)."""
+
+    #: share of the suspect made of verbatim passages from one original, for ``repost``
+    repost_containment: float = 0.7
+    #: share of that original the passages cover, for ``repost``
+    repost_coverage: float = 0.5
+    #: longest verbatim passage (key characters) for ``partial``; ~50 characters as written
+    partial_min_len: int = 40
+    #: shortest passage reported as evidence at all
+    evidence_min_len: int = 15
+    #: seed length for exact alignment
+    seed_len: int = 8
+    #: differing characters bridged inside one near-verbatim passage
+    max_gap: int = 4
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def verbatim_kind(
+    *, containment: float, coverage: float, longest: int, t: Thresholds
+) -> MatchKind | None:
+    """The kind of a verbatim match, or None when it is too slight to report."""
+    if containment >= t.repost_containment and coverage >= t.repost_coverage:
+        return "repost"
+    if longest >= t.partial_min_len:
+        return "partial"
+    return None
+
+
+def combine(matches: Iterable[Match]) -> tuple[Verdict, float, tuple[Match, ...]]:
+    """Order matches strongest first and derive the document verdict and score.
+
+    The verdict is the strongest kind found (repost > rewrite > partial); the score is the best
+    match score.
+    """
+    ordered = tuple(sorted(matches, key=lambda m: (-VERDICT_RANK[m.kind], -m.score)))
+    if not ordered:
+        return "original", 0.0, ()
+    verdict: Verdict = ordered[0].kind
+    return verdict, max(m.score for m in ordered), ordered

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from xigao.align import exact_runs, merge_runs, union_length, verbatim_passages
+
+cjk = st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x4E40), max_size=200)
+
+
+def test_finds_pasted_passage_with_offsets() -> None:
+    passage = "国家版权局等四部门联合启动剑网专项行动重点整治视听作品"
+    a = "今天我们来聊一聊" + passage + "这是后面的话"
+    b = "前面是原文开头内容" + passage + "原文结尾"
+    (p,) = verbatim_passages(a, b, min_len=10)
+    assert a[p.a_start : p.a_end] == passage
+    assert b[p.b_start : p.b_end] == passage
+    assert p.matched == len(passage)
+
+
+def test_small_differences_are_bridged() -> None:
+    b = "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥天地玄黄宇宙洪荒"
+    a = b[:12] + "X" + b[13:]
+    (p,) = verbatim_passages(a, b, k=4, min_len=10)
+    assert (p.a_start, p.a_end) == (0, len(a))
+    assert p.matched == len(a) - 1
+
+
+def test_unrelated_texts_share_nothing() -> None:
+    assert (
+        verbatim_passages("春眠不觉晓处处闻啼鸟夜来风雨声", "床前明月光疑是地上霜举头望明月") == []
+    )
+
+
+@given(cjk, cjk)
+def test_runs_are_exact_and_in_bounds(a: str, b: str) -> None:
+    for r in exact_runs(a, b, k=3):
+        assert 0 <= r.a_start < r.a_end <= len(a)
+        assert 0 <= r.b_start < r.b_end <= len(b)
+        assert a[r.a_start : r.a_end] == b[r.b_start : r.b_end]
+    runs = exact_runs(a, b, k=3)
+    assert [r.a_start for r in runs] == sorted(r.a_start for r in runs)
+    for m in merge_runs(runs):
+        assert 0 <= m.a_start < m.a_end <= len(a) and m.matched <= m.length
+
+
+@given(st.lists(st.tuples(st.integers(0, 50), st.integers(0, 50))))
+def test_union_length_matches_set_semantics(spans: list[tuple[int, int]]) -> None:
+    spans = [(min(s, e), max(s, e)) for s, e in spans]
+    covered = {i for s, e in spans for i in range(s, e)}
+    assert union_length(spans) == len(covered)

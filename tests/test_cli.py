@@ -1,0 +1,132 @@
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from xigao.cli import _commands, cli
+
+from .conftest import REPO
+
+
+def write_jsonl(path: Path, rows: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    return path
+
+
+def run(*args: str, input: str | None = None) -> tuple[int, str, str]:
+    r = CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False)
+    return r.exit_code, r.stdout, r.stderr
+
+
+def test_build_scan_and_errors(tmp_path: Path, stories: list[dict]) -> None:
+    src = write_jsonl(tmp_path / "orig.jsonl", stories[:80])
+    idx = str(tmp_path / "idx")
+    code, _, err = run("index", "build", str(src), "--index", idx)
+    assert code == 0, err
+    assert "indexed 80 documents" in err
+    suspects = tmp_path / "sus.jsonl"
+    rows = [
+        {"id": "r1", "title": "新标题", "body": "来源：某网站\n" + stories[3]["body"]},
+        {"id": "o1", "body": "这是一篇与索引无关的原创文章，写的是家乡的秋天和稻田里的蛙声。" * 4},
+        {"id": "e1", "body": "   "},
+    ]
+    text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows) + "{not json\n"
+    suspects.write_text(text, "utf-8")
+    out, errs = tmp_path / "res.jsonl", tmp_path / "err.jsonl"
+    code, _, err = run("scan", str(suspects), "--index", idx, "-o", str(out), "--errors", str(errs))
+    assert code == 1  # two bad records
+    results = {json.loads(x)["id"]: json.loads(x) for x in out.read_text("utf-8").splitlines()}
+    assert results["r1"]["verdict"] == "repost"
+    assert results["r1"]["matches"][0]["source_id"] == stories[3]["id"]
+    assert results["o1"]["verdict"] == "original"
+    bad = [json.loads(x) for x in errs.read_text("utf-8").splitlines()]
+    assert {b.get("line") for b in bad} == {3, 4}
+    assert all(b["reason"] for b in bad)
+    assert len(results) + len(bad) == 4  # every record accounted for
+    assert "checked 2" in err
+
+
+def test_scan_csv_workers_and_stdin(tmp_path: Path, stories: list[dict]) -> None:
+    idx = str(tmp_path / "idx")
+    assert (
+        run(
+            "index",
+            "build",
+            str(write_jsonl(tmp_path / "o.jsonl", stories[:40])),
+            "--index",
+            idx,
+            "-q",
+        )[0]
+        == 0
+    )
+    sus = write_jsonl(tmp_path / "s.jsonl", stories[:10])
+    out = tmp_path / "r.csv"
+    code, _, _ = run(
+        "scan", str(sus), "--index", idx, "--format", "csv", "-o", str(out), "--workers", "2", "-q"
+    )
+    assert code == 0
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert [r["id"] for r in rows] == [s["id"] for s in stories[:10]]
+    assert all(r["verdict"] == "repost" and r["source_id"] == r["id"] for r in rows)
+    line = json.dumps(stories[2], ensure_ascii=False) + "\n"
+    code, stdout, _ = run("scan", "-", "--index", idx, "-q", input=line)
+    assert code == 0 and json.loads(stdout)["verdict"] == "repost"
+
+
+def test_index_add_remove_info(tmp_path: Path, stories: list[dict]) -> None:
+    idx = str(tmp_path / "idx")
+    run("index", "build", str(write_jsonl(tmp_path / "a.jsonl", stories[:5])), "--index", idx, "-q")
+    code, _, err = run(
+        "index", "add", str(write_jsonl(tmp_path / "b.jsonl", stories[3:8])), "--index", idx
+    )
+    assert code == 0 and "added 3, replaced 2; 8 documents" in err
+    code, _, err = run("index", "remove", stories[0]["id"], "missing-id", "--index", idx)
+    assert code == 1 and "missing-id" in err
+    code, out, _ = run("index", "info", "--index", idx)
+    info = json.loads(out)
+    assert info["documents"] == 7 and info["format_version"] == 1
+    code, _, err = run("index", "build", str(tmp_path / "b.jsonl"), "--index", idx)
+    assert code != 0 and "overwrite" in err
+
+
+def test_open_missing_index_is_a_clear_error(tmp_path: Path) -> None:
+    code, _, err = run("index", "info", "--index", str(tmp_path / "nope"))
+    assert code == 1 and "xigao index build" in err
+
+
+def test_bad_detect_value(tmp_path: Path, stories: list[dict]) -> None:
+    idx = str(tmp_path / "idx")
+    run("index", "build", str(write_jsonl(tmp_path / "o.jsonl", stories[:3])), "--index", idx, "-q")
+    code, _, err = run("scan", str(tmp_path / "o.jsonl"), "--index", idx, "--detect", "nonsense")
+    assert code == 2 and "choose from" in err
+
+
+def test_compare_files_and_pairs(tmp_path: Path, stories: list[dict]) -> None:
+    a = tmp_path / "a.txt"
+    b = tmp_path / "b.txt"
+    a.write_bytes(("转载：" + stories[0]["body"]).encode("gbk", errors="ignore"))
+    b.write_text(stories[0]["body"], "utf-8")
+    code, out, _ = run("compare", str(a), str(b))
+    assert code == 0 and json.loads(out)["verdict"] == "repost"
+    pairs = tmp_path / "p.jsonl"
+    pairs.write_text(
+        json.dumps(
+            {"id": "x", "a": stories[1]["body"], "b": stories[1]["body"]}, ensure_ascii=False
+        )
+        + "\n{broken\n",
+        "utf-8",
+    )
+    code, out, err = run("compare", "--pairs", str(pairs))
+    assert code == 1 and "line" in err
+    (res,) = [json.loads(x) for x in out.splitlines()]
+    assert res["id"] == "x" and res["score"] > 0.99
+    assert run("compare", str(a))[0] == 2
+
+
+def test_every_command_is_documented() -> None:
+    readme = (REPO / "README.md").read_text("utf-8")
+    for cmd in _commands():
+        assert f"xigao {cmd}" in readme, f"`xigao {cmd}` is not in the README"

@@ -1,0 +1,189 @@
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from xigao import Index, IndexFormatError
+from xigao.index import DB_NAME, IndexStore
+
+from .conftest import cctv
+
+
+def test_build_open_round_trip(built_index: Path, stories: list[dict]) -> None:
+    idx = Index.open(built_index)
+    assert len(idx) == len(stories)
+    doc = idx.get(stories[5]["id"])
+    assert doc is not None and doc.body == stories[5]["body"] and doc.title == stories[5]["title"]
+    info = idx.info()
+    assert info["documents"] == len(stories) and info["format_version"] == 1
+    assert 0 < info["sketch_bytes_per_document"] < 2048
+
+
+def test_lookup_rebuilt_on_open_equals_incremental(tmp_path: Path, stories: list[dict]) -> None:
+    idx = Index.build(stories[:100], tmp_path / "i")
+    idx.add(stories[100:200])
+    idx.add(stories[50:60])  # replacements
+    idx.remove([stories[0]["id"], stories[150]["id"]])
+    inc = idx.store._lookup
+    fresh = IndexStore.open(tmp_path / "i")._lookup
+    assert inc.size == fresh.size == 198
+    for a, b in [(inc.fp_keys, fresh.fp_keys), (inc.band_keys, fresh.band_keys)]:
+        assert np.array_equal(a, b)
+    assert sorted(zip(inc.fp_keys.tolist(), inc.fp_docs.tolist(), strict=True)) == sorted(
+        zip(fresh.fp_keys.tolist(), fresh.fp_docs.tolist(), strict=True)
+    )
+
+
+def test_same_id_replaces(tmp_path: Path) -> None:
+    idx = Index.build(
+        [{"id": "a", "body": "第一版的正文内容，讲的是今年的粮食生产情况和夏粮收购进度。"}],
+        tmp_path / "i",
+    )
+    rep = idx.add(
+        [{"id": "a", "body": "第二版：全国秋粮收购已经全面展开，各地加快烘干仓储设施建设。"}]
+    )
+    assert (rep.added, rep.replaced) == (0, 1)
+    assert len(idx) == 1
+    assert idx.check("全国秋粮收购已经全面展开，各地加快烘干仓储设施建设。").verdict == "repost"
+    assert (
+        idx.check("第一版的正文内容，讲的是今年的粮食生产情况和夏粮收购进度。").verdict
+        == "original"
+    )
+
+
+def test_remove_reports_missing(built_index: Path, stories: list[dict]) -> None:
+    idx = Index.open(built_index)
+    assert idx.remove([stories[0]["id"], "nope"]) == ["nope"]
+    assert idx.get(stories[0]["id"]) is None
+    assert idx.check(stories[0]["body"]).verdict in ("original", "partial")
+    assert len(Index.open(built_index)) == len(stories) - 1
+
+
+def test_build_refuses_to_clobber(built_index: Path, stories: list[dict]) -> None:
+    with pytest.raises(FileExistsError, match="overwrite"):
+        Index.build(stories[:3], built_index)
+    Index.build(stories[:3], built_index, overwrite=True)
+    assert len(Index.open(built_index)) == 3
+
+
+def test_version_mismatch_is_a_clear_error(built_index: Path) -> None:
+    con = sqlite3.connect(built_index / DB_NAME)
+    with con:
+        con.execute("UPDATE meta SET value = '99' WHERE key = 'format_version'")
+    con.close()
+    with pytest.raises(IndexFormatError, match=r"format version 99.*rebuild"):
+        Index.open(built_index)
+
+
+def test_missing_or_corrupt_index(tmp_path: Path) -> None:
+    with pytest.raises(IndexFormatError, match="no index"):
+        Index.open(tmp_path / "nothing")
+    (tmp_path / "bad").mkdir()
+    (tmp_path / "bad" / DB_NAME).write_bytes(b"not a database" * 100)
+    with pytest.raises(IndexFormatError, match="not a readable"):
+        Index.open(tmp_path / "bad")
+
+
+def test_no_pickle_in_storage(built_index: Path) -> None:
+    con = sqlite3.connect(built_index / DB_NAME)
+    blob = con.execute("SELECT minhash, fps FROM sketches LIMIT 1").fetchone()
+    assert len(blob[0]) == 128 * 4 and len(blob[1]) % 4 == 0
+    assert not blob[0].startswith(b"\x80")
+
+
+CRASH_SCRIPT = textwrap.dedent(
+    """
+    import json, sys
+    from pathlib import Path
+    from xigao import Index
+    idx = Index.open(sys.argv[1])
+    docs = [json.loads(l) for l in open(sys.argv[2], encoding="utf-8")]
+    marker = Path(sys.argv[3])
+    def slow():
+        for i, d in enumerate(docs):
+            if i == 600:
+                marker.write_text("mid-add")   # the transaction holds 512+ new rows now
+                import time; time.sleep(60)
+            yield d
+    idx.add(slow())
+    """
+)
+
+
+def test_kill_9_mid_add_keeps_previous_contents(tmp_path: Path, stories: list[dict]) -> None:
+    import json
+
+    path = tmp_path / "idx"
+    Index.build(stories[:50], path).close()
+    extra = cctv(700, skip=400)
+    src = tmp_path / "extra.jsonl"
+    src.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in extra), "utf-8")
+    marker = tmp_path / "marker"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", CRASH_SCRIPT, str(path), str(src), str(marker)],
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+    )
+    try:
+        deadline = time.time() + 120
+        while not marker.exists():
+            assert proc.poll() is None, "the adding process died early"
+            assert time.time() < deadline
+            time.sleep(0.05)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == -signal.SIGKILL
+    idx = Index.open(path)
+    assert len(idx) == 50
+    assert idx.get(extra[0]["id"]) is None
+    assert idx.check(stories[3]["body"]).verdict == "repost"
+    idx.add(extra[:5])  # and it is writable again
+    assert len(Index.open(path)) == 55
+
+
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(
+        st.text(
+            alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x4FFF),
+            min_size=1,
+            max_size=80,
+        ),
+        min_size=1,
+        max_size=8,
+        unique=True,
+    )
+)
+def test_save_load_round_trip(tmp_path_factory: pytest.TempPathFactory, bodies: list[str]) -> None:
+    path = tmp_path_factory.mktemp("rt") / "idx"
+    docs = [
+        {"id": f"d{i}", "title": f"标题{i}", "body": b, "source": "测试"}
+        for i, b in enumerate(bodies)
+    ]
+    Index.build(docs, path).close()
+    idx = Index.open(path)
+    assert len(idx) == len(docs)
+    for d in docs:
+        got = idx.get(d["id"])
+        assert got is not None
+        assert (got.id, got.body, got.title, dict(got.meta)) == (
+            d["id"],
+            d["body"],
+            d["title"],
+            {"source": "测试"},
+        )

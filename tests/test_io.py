@@ -1,0 +1,471 @@
+"""Tests for xigao.io: formats x encodings, per-record errors, detection on real news."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import sys
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from xigao.errors import InputError
+from xigao.io import ReadError, ReadOptions, detect_encoding, read_documents
+from xigao.types import Document
+
+NEWS = Path("/work/shared/data/news/cctv_xwlb_stories.jsonl")
+ENCODINGS = ["utf-8", "utf-8-sig", "gbk", "gb18030", "big5", "utf-16"]
+
+SIMPLIFIED = [
+    (
+        "a1",
+        "国务院召开常务会议",
+        "国务院总理主持召开国务院常务会议，部署进一步推动经济发展和就业工作。",
+    ),
+    ("a2", "新闻联播", '会议指出，要坚持稳中求进，"加快"建设现代化产业体系，\n推动高质量发展。'),
+    (
+        "3",
+        "各地开展工作",
+        "各地区各部门认真落实中央决策部署，扎实做好民生保障工作，群众满意度不断提高。",
+    ),
+]
+TRADITIONAL = [
+    (
+        "a1",
+        "國務院召開常務會議",
+        "國務院總理主持召開國務院常務會議，部署進一步推動經濟發展和就業工作。",
+    ),
+    ("a2", "新聞聯播", '會議指出，要堅持穩中求進，"加快"建設現代化產業體系，\n推動高質量發展。'),
+    (
+        "3",
+        "各地開展工作",
+        "各地區各部門認真落實中央決策部署，紮實做好民生保障工作，群眾滿意度不斷提高。",
+    ),
+]
+
+
+def docs_for(encoding: str) -> list[tuple[str, str, str]]:
+    return TRADITIONAL if encoding == "big5" else SIMPLIFIED
+
+
+def read(*sources: Any, **options: Any) -> list[Document | ReadError]:
+    return list(read_documents(list(sources), ReadOptions(**options)))
+
+
+def only_docs(items: list[Document | ReadError]) -> list[Document]:
+    assert all(isinstance(i, Document) for i in items), items
+    return [i for i in items if isinstance(i, Document)]
+
+
+def write_jsonl(path: Path, records: list[dict[str, Any]], encoding: str = "utf-8") -> Path:
+    text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def write_csv(
+    path: Path, rows: list[list[str]], encoding: str = "utf-8", delimiter: str = ","
+) -> Path:
+    buf = io.StringIO()
+    csv.writer(buf, delimiter=delimiter).writerows(rows)
+    path.write_bytes(buf.getvalue().encode(encoding))
+    return path
+
+
+# -- round trips: each format x each encoding -----------------------------------------------
+
+
+@pytest.mark.parametrize("encoding", ENCODINGS)
+@pytest.mark.parametrize("fmt", ["jsonl", "csv", "tsv", "folder", "txt"])
+def test_round_trip(tmp_path: Path, fmt: str, encoding: str) -> None:
+    docs = docs_for(encoding)
+    if fmt == "jsonl":
+        records = [{"id": i, "title": t, "body": b, "source": "cctv"} for i, t, b in docs]
+        items = read(write_jsonl(tmp_path / "in.jsonl", records, encoding))
+    elif fmt in ("csv", "tsv"):
+        rows = [["id", "title", "body", "source"]] + [[i, t, b, "cctv"] for i, t, b in docs]
+        sep = "," if fmt == "csv" else "\t"
+        items = read(write_csv(tmp_path / f"in.{fmt}", rows, encoding, sep))
+    elif fmt == "folder":
+        for i, t, b in docs:
+            (tmp_path / f"{i}.txt").write_bytes(f"{t}\n{b}".encode(encoding))
+        items = read(tmp_path, title_first_line=True)
+        docs = [(f"{i}.txt", t, b) for i, t, b in sorted(docs)]
+    else:
+        i, t, b = docs[0]
+        (tmp_path / "one.txt").write_bytes(f"{t}\n{b}".encode(encoding))
+        items = read(tmp_path / "one.txt")
+        docs = [("one.txt", "", f"{t}\n{b}")]
+    got = only_docs(items)
+    assert [(d.id, d.title or "", d.body) for d in got] == docs
+    if fmt in ("jsonl", "csv", "tsv"):
+        assert all(d.meta == {"source": "cctv"} for d in got)
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "big5", "utf-16"])
+def test_forced_encoding(tmp_path: Path, encoding: str) -> None:
+    i, _, b = docs_for(encoding)[0]
+    path = write_jsonl(tmp_path / "x.jsonl", [{"id": i, "body": b}], encoding)
+    assert only_docs(read(path, encoding=encoding))[0].body == b
+    assert isinstance(read(path, encoding="ascii")[0], ReadError)
+
+
+def test_ascii_head_then_gbk_lines(tmp_path: Path) -> None:
+    """A file whose first 64 KB is ASCII still reads its later GBK lines correctly."""
+    records = [{"id": f"e{n}", "body": "plain ascii text " * 10} for n in range(500)]
+    records += [{"id": i, "title": t, "body": b} for i, t, b in SIMPLIFIED]
+    path = write_jsonl(tmp_path / "x.jsonl", records, "gbk")
+    assert path.stat().st_size > 65536
+    got = only_docs(read(path))
+    assert [(d.id, d.title, d.body) for d in got[-3:]] == SIMPLIFIED
+
+
+def test_crlf_kept_in_csv_and_jsonl_normalized_in_txt(tmp_path: Path) -> None:
+    (tmp_path / "a.csv").write_bytes('id,body\r\n1,"第一行\r\n第二行"\r\n'.encode())
+    assert only_docs(read(tmp_path / "a.csv"))[0].body == "第一行\r\n第二行"
+    (tmp_path / "b.txt").write_bytes("第一行\r\n第二行\r\n".encode())
+    assert only_docs(read(tmp_path / "b.txt"))[0].body == "第一行\n第二行\n"
+
+
+# -- fields ---------------------------------------------------------------------------------
+
+
+def test_field_remapping_and_meta(tmp_path: Path) -> None:
+    records: list[dict[str, Any]] = [
+        {"doc_id": 7, "headline": "标题", "content": "正文内容", "url": "http://x", "time": 1},
+        {"doc_id": "b", "content": "另一篇", "body": "not used", "tags": ["a"]},
+    ]
+    path = write_jsonl(tmp_path / "x.jsonl", records)
+    got = only_docs(read(path, id_field="doc_id", title_field="headline", text_field="content"))
+    assert got[0] == Document("7", "正文内容", "标题", {"url": "http://x", "time": 1})
+    assert got[1] == Document("b", "另一篇", None, {"body": "not used", "tags": ["a"]})
+
+
+def test_text_is_a_fallback_for_body(tmp_path: Path) -> None:
+    path = write_jsonl(tmp_path / "x.jsonl", [{"id": 1, "text": "用text字段"}])
+    assert only_docs(read(path)) == [Document("1", "用text字段")]
+
+
+def test_csv_field_remapping(tmp_path: Path) -> None:
+    rows = [["编号", "标题", "内容", "来源"], ["1", "题", "正文", ""]]
+    path = write_csv(tmp_path / "x.csv", rows)
+    got = only_docs(read(path, id_field="编号", title_field="标题", text_field="内容"))
+    assert got == [Document("1", "正文", "题", {"来源": ""})]
+
+
+# -- errors, one per record -----------------------------------------------------------------
+
+
+def test_malformed_json_line_in_the_middle(tmp_path: Path) -> None:
+    lines = [
+        '{"id": 1, "body": "一"}',
+        '{"id": 2, "body": "二"',
+        "",
+        '["not", "object"]',
+        '{"id": 3, "body": "三"}',
+    ]
+    path = tmp_path / "x.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    items = read(path)
+    assert [type(i).__name__ for i in items] == ["Document", "ReadError", "ReadError", "Document"]
+    bad, notobj = items[1], items[2]
+    assert isinstance(bad, ReadError) and isinstance(notobj, ReadError)
+    assert (bad.line, notobj.line) == (2, 4)
+    assert bad.reason.startswith("invalid JSON: ") and "column" in bad.reason
+    assert "got array" in notobj.reason
+    assert bad.to_dict() == {"source": str(path), "line": 2, "reason": bad.reason}
+
+
+def test_undecodable_bytes_in_one_jsonl_line(tmp_path: Path) -> None:
+    good = [
+        json.dumps({"id": i, "body": b}, ensure_ascii=False).encode("gbk") for i, _, b in SIMPLIFIED
+    ]
+    path = tmp_path / "x.jsonl"
+    path.write_bytes(b"\n".join([good[0], b'{"id": "x", "body": "\xff\xff"}', good[1], good[2]]))
+    items = read(path)
+    assert len(items) == 4
+    err = items[1]
+    assert isinstance(err, ReadError) and err.line == 2
+    assert err.reason.startswith("bytes not valid gb18030 (0xff") and "--encoding" in err.reason
+    assert [d.body for d in only_docs([items[0], *items[2:]])] == [b for _, _, b in SIMPLIFIED]
+
+
+def test_undecodable_bytes_in_one_csv_record(tmp_path: Path) -> None:
+    rows = [
+        b"id,body",
+        '1,"国务院总理主持召开常务会议"'.encode("gbk"),
+        b'2,"\xff\n\xb9\xfa"',
+        "3,部署经济工作".encode("gbk"),
+    ]
+    path = tmp_path / "x.csv"
+    path.write_bytes(b"\n".join(rows) + b"\n")
+    items = read(path)
+    assert [getattr(i, "id", None) for i in items] == ["1", "2", "3"]
+    err = items[1]
+    assert isinstance(err, ReadError) and err.line == 3 and "0xff" in err.reason
+
+
+def test_undecodable_utf16_line(tmp_path: Path) -> None:
+    data = "\n".join(json.dumps({"id": i, "body": b}, ensure_ascii=False) for i, _, b in SIMPLIFIED)
+    raw = data.encode("utf-16")
+    second = raw.index("\n".encode("utf-16-le")) + 2
+    raw = raw[:second] + "\udc00".encode("utf-16-le", "surrogatepass") + raw[second:]
+    items = read(write_bytes(tmp_path / "x.jsonl", raw))
+    assert len(items) == 3 and isinstance(items[1], ReadError) and items[1].line == 2
+    assert "not valid utf-16" in items[1].reason
+    assert [d.id for d in only_docs([items[0], items[2]])] == ["a1", "3"]
+
+
+def write_bytes(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("record", "reason"),
+    [
+        ({"id": 1, "body": ""}, "empty body"),
+        ({"id": 1, "body": " \n\t　"}, "empty body"),
+        ({"id": 1}, "missing body"),
+        ({"id": 1, "body": 5}, "body must be a string, not number"),
+        ({"body": "正文"}, "missing id"),
+        ({"id": None, "body": "正文"}, "missing id"),
+        ({"id": "", "body": "正文"}, "missing id"),
+        ({"id": [1], "body": "正文"}, "id must be a string or a number, not array"),
+        ({"id": 1, "body": "正文", "title": {"a": 1}}, "title must be a string"),
+        ({"id": 1, "body": "长" * 11}, "document too large: 11 characters (limit 10)"),
+    ],
+)
+def test_bad_records(tmp_path: Path, record: dict[str, Any], reason: str) -> None:
+    items = read(write_jsonl(tmp_path / "x.jsonl", [record, {"id": 2, "body": "好"}]), max_chars=10)
+    assert len(items) == 2 and isinstance(items[1], Document)
+    err = items[0]
+    assert isinstance(err, ReadError) and err.line == 1 and err.reason.startswith(reason)
+    assert err.id == (None if "id" in reason else "1")
+
+
+def test_csv_errors(tmp_path: Path) -> None:
+    path = tmp_path / "x.csv"
+    path.write_text(
+        'id,title,body\n1,题,"跨\n行"\n,题,缺少编号\n3,题\n4,题,\n5,题,好\n', encoding="utf-8"
+    )
+    items = read(path)
+    summary = [(i.line, i.reason) if isinstance(i, ReadError) else i.id for i in items]
+    assert summary == [
+        "1",
+        (4, "missing id (field 'id')"),
+        (5, "expected 3 columns, got 2"),
+        (6, "empty body"),
+        "5",
+    ]
+
+
+def test_csv_header_without_needed_column(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "x.csv", [["key", "body"], ["1", "正文"]])
+    (err,) = read(path)
+    assert (
+        isinstance(err, ReadError) and "no 'id' column" in err.reason and "--id-field" in err.reason
+    )
+    path = write_csv(tmp_path / "y.csv", [["id", "content"], ["1", "正文"]])
+    (err,) = read(path)
+    assert isinstance(err, ReadError) and "no 'body' or 'text' column" in err.reason
+
+
+def test_too_large_txt(tmp_path: Path) -> None:
+    (tmp_path / "big.txt").write_text("大" * 11, encoding="utf-8")
+    (tmp_path / "huge.txt").write_text("a" * 100, encoding="utf-8")
+    (small,) = read(tmp_path / "big.txt", max_chars=10)
+    (huge,) = read(tmp_path / "huge.txt", max_chars=10)
+    assert (
+        isinstance(small, ReadError)
+        and small.reason == "document too large: 11 characters (limit 10)"
+    )
+    assert isinstance(huge, ReadError) and huge.reason.startswith(
+        "document too large: over 44 bytes"
+    )
+
+
+# -- folders, stdin, whole sources ----------------------------------------------------------
+
+
+def test_folder_of_txt(tmp_path: Path) -> None:
+    (tmp_path / "b" / "c").mkdir(parents=True)
+    (tmp_path / ".hidden").mkdir()
+    (tmp_path / "z.txt").write_text("标题Z\n正文Z\n第二段", encoding="utf-8")
+    (tmp_path / "b" / "c" / "deep.txt").write_bytes("深层标题\r\n深层正文".encode("gbk"))
+    (tmp_path / "b" / "a.TXT").write_text("  标题A  \n正文A", encoding="utf-8")
+    (tmp_path / "b" / "only-title.txt").write_text("只有标题\n", encoding="utf-8")
+    (tmp_path / "b" / "notes.md").write_text("ignored", encoding="utf-8")
+    (tmp_path / ".hidden" / "x.txt").write_text("ignored", encoding="utf-8")
+    items = read(tmp_path, title_first_line=True)
+    assert [i.id for i in items] == ["b/a.TXT", "b/c/deep.txt", "b/only-title.txt", "z.txt"]
+    a, deep, empty, z = items
+    assert isinstance(a, Document) and (a.title, a.body) == ("标题A", "正文A")
+    assert isinstance(deep, Document) and (deep.title, deep.body) == ("深层标题", "深层正文")
+    assert isinstance(z, Document) and (z.title, z.body) == ("标题Z", "正文Z\n第二段")
+    assert isinstance(empty, ReadError) and empty.reason == "empty body"
+    assert empty.to_dict() == {
+        "source": str(tmp_path),
+        "path": str(tmp_path / "b" / "only-title.txt"),
+        "id": "b/only-title.txt",
+        "reason": "empty body",
+    }
+    assert only_docs(read(tmp_path / "z.txt"))[0] == Document("z.txt", "标题Z\n正文Z\n第二段")
+
+
+def test_undecodable_txt(tmp_path: Path) -> None:
+    (tmp_path / "bad.txt").write_bytes("正文".encode("gbk") + b"\xff")
+    (err,) = read(tmp_path / "bad.txt")
+    assert isinstance(err, ReadError) and err.reason.startswith("cannot decode as gb18030 (0xff")
+
+
+def test_stdin(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    data = "".join(
+        json.dumps({"id": i, "body": b}, ensure_ascii=False) + "\n" for i, _, b in SIMPLIFIED
+    )
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data.encode("gb18030"))))
+    later = write_jsonl(tmp_path / "x.jsonl", [{"id": "after", "body": "之后"}])
+    got = only_docs(read("-", later))
+    assert [d.id for d in got] == ["a1", "a2", "3", "after"]
+    assert [d.body for d in got[:3]] == [b for _, _, b in SIMPLIFIED]
+
+
+def test_big_stdin_is_streamed(monkeypatch: pytest.MonkeyPatch) -> None:
+    lines = (json.dumps({"id": n, "body": "正文" * 50}, ensure_ascii=False) for n in range(2000))
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO("\n".join(lines).encode())))
+    got = list(islice(read_documents(["-"]), 1999, None))
+    assert len(got) == 1 and isinstance(got[0], Document) and got[0].id == "1999"
+
+
+def test_unreadable_sources_yield_one_error_each(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "data.xml").write_text("<x/>", encoding="utf-8")
+    ok = write_jsonl(tmp_path / "ok.jsonl", [{"id": 1, "body": "好"}])
+    items = read(tmp_path / "missing.jsonl", tmp_path / "empty", tmp_path / "data.xml", ok)
+    reasons = [i.reason if isinstance(i, ReadError) else i.id for i in items]
+    assert reasons[0] == "cannot read: No such file or directory"
+    assert reasons[1] == "no .txt files in this folder"
+    assert reasons[2].startswith("unknown file type '.xml'")
+    assert reasons[3] == "1"
+
+
+def test_format_option_overrides_extension(tmp_path: Path) -> None:
+    path = write_jsonl(tmp_path / "data.log", [{"id": 1, "body": "好"}])
+    assert only_docs(read(path, format="jsonl")) == [Document("1", "好")]
+
+
+def test_bad_options_fail_fast() -> None:
+    with pytest.raises(InputError, match="unknown encoding"):
+        ReadOptions(encoding="no-such-codec")
+    with pytest.raises(InputError, match="max_chars"):
+        ReadOptions(max_chars=0)
+
+
+def test_read_error_str() -> None:
+    assert str(ReadError("a.jsonl", "empty body", line=3)) == "a.jsonl:3: empty body"
+    assert str(ReadError("d", "empty body", path="d/x.txt")) == "d/x.txt: empty body"
+
+
+# -- property: every record accounted for ---------------------------------------------------
+
+scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=5))
+records = st.fixed_dictionaries(
+    {},
+    optional={
+        "id": st.one_of(
+            st.none(), st.integers(), st.text(max_size=8), st.lists(st.integers(), max_size=1)
+        ),
+        "body": st.one_of(st.none(), st.integers(), st.text(max_size=30), st.just("  ")),
+        "text": st.text(max_size=30),
+        "title": st.one_of(st.none(), st.text(max_size=8)),
+        "source": scalars,
+        "extra": st.dictionaries(st.text(max_size=3), scalars, max_size=2),
+    },
+)
+
+
+def expected(record: dict[str, Any]) -> Document | None:
+    rid, body, title = record.get("id"), record.get("body"), record.get("title")
+    body = body if body is not None else record.get("text")
+    if rid is None or rid == "" or not isinstance(rid, str | int) or isinstance(rid, bool):
+        return None
+    if not isinstance(body, str) or not body.strip():
+        return None
+    meta = {k: v for k, v in record.items() if k not in ("id", "body", "text", "title")}
+    return Document(str(rid), body, title or None, meta)
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(records, max_size=12), st.lists(st.booleans(), min_size=12, max_size=12), st.booleans()
+)
+def test_every_jsonl_record_accounted_for(
+    tmp_path: Path, recs: list[dict[str, Any]], blanks: list[bool], ascii_only: bool
+) -> None:
+    lines: list[str] = []
+    for rec, blank in zip(recs, blanks, strict=False):
+        lines.append(json.dumps(rec, ensure_ascii=ascii_only))
+        if blank:
+            lines.append("   ")
+    path = tmp_path / "prop.jsonl"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    items = read(path)
+    assert len(items) == sum(1 for line in lines if line.strip()) == len(recs)
+    for rec, item in zip(recs, items, strict=True):
+        want = expected(rec)
+        assert item == want if want is not None else isinstance(item, ReadError), (rec, item)
+
+
+# -- detection on real news -----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sentences() -> list[str]:
+    if not NEWS.exists():
+        pytest.skip(f"{NEWS} not available")
+    out: list[str] = []
+    with NEWS.open(encoding="utf-8") as f:
+        for n, line in enumerate(f):
+            if n % 150 == 0:
+                body = json.loads(line)["body"]
+                out += [s.strip() for s in re.split(r"(?<=[。！？])", body) if len(s.strip()) >= 12]
+            if len(out) >= 400:
+                break
+    return out
+
+
+def test_detection_on_real_sentences(sentences: list[str]) -> None:
+    import opencc
+
+    s2t = opencc.OpenCC("s2t")
+    assert len(sentences) >= 300
+    wrong: list[tuple[str, str, str]] = []
+    for s in sentences:
+        t = s2t.convert(s)
+        cases = [
+            (s.encode("utf-8"), "utf-8"),
+            (s.encode("gbk", "ignore"), "gb18030"),
+            (s.encode("gb18030"), "gb18030"),
+            (t.encode("big5", "ignore"), "big5"),
+            (s.encode("utf-16"), "utf-16"),
+            (s.encode("utf-16-le"), "utf-16-le"),
+            (t.encode("utf-16-be"), "utf-16-be"),
+        ]
+        wrong += [(s, want, got) for data, want in cases if (got := detect_encoding(data)) != want]
+    assert wrong == []
+
+
+def test_detection_basics() -> None:
+    assert detect_encoding(b"") == "utf-8"
+    assert detect_encoding(b"plain ascii") == "utf-8"
+    assert detect_encoding("新闻".encode("utf-8-sig")) == "utf-8-sig"
+    assert detect_encoding('{"id": 1, "body": "x"}\n'.encode("utf-16-le")) == "utf-16-le"
+    assert detect_encoding('{"id": 1, "body": "x"}\n'.encode("utf-16-be")) == "utf-16-be"

@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import opencc
+import pytest
+
+from xigao import Index, compare
+
+
+def test_repost_with_noise_is_found_with_evidence(built_index: Path, stories: list[dict]) -> None:
+    idx = Index.open(built_index)
+    orig = stories[10]
+    body = (
+        "【重磅】原标题："
+        + orig["title"]
+        + "\n"
+        + orig["body"].replace("\n", "")
+        + "\n责任编辑：张三\n如有侵权请联系删除"
+    )
+    res = idx.check(body, title="震惊！" + orig["title"])
+    assert res.verdict == "repost"
+    top = res.matches[0]
+    assert top.source_id == orig["id"]
+    assert top.containment > 0.9 and top.coverage > 0.9
+    for ev in top.evidence:
+        s0, s1 = ev.suspect
+        o0, o1 = ev.source
+        assert 0 <= s0 < s1 <= len(body) and 0 <= o0 < o1 <= len(orig["body"])
+        assert body[s0:s1].replace("\n", "") in orig["body"].replace("\n", "")
+
+
+def test_traditional_script_repost(built_index: Path, stories: list[dict]) -> None:
+    orig = stories[20]
+    trad = opencc.OpenCC("s2t").convert(orig["body"])
+    res = Index.open(built_index).check(trad)
+    assert res.verdict == "repost" and res.matches[0].source_id == orig["id"]
+
+
+def test_partial_copy_in_long_article(built_index: Path, stories: list[dict]) -> None:
+    orig = next(s for s in stories if len(s["body"]) > 600)
+    passage = orig["body"][200:300]
+    host = "这是一篇完全不同的文章，讲述的是一个小镇的变化。" * 120
+    body = host[:1500] + passage + host[1500:]
+    res = Index.open(built_index).check(body)
+    assert res.verdict == "partial"
+    top = res.matches[0]
+    assert top.source_id == orig["id"]
+    (s0, s1) = top.evidence[0].suspect
+    assert abs(s0 - 1500) <= 2 and abs(s1 - 1600) <= 2
+
+
+def test_unrelated_text_is_original(built_index: Path) -> None:
+    res = Index.open(built_index).check("春眠不觉晓，处处闻啼鸟。夜来风雨声，花落知多少。" * 3)
+    assert res.verdict == "original" and res.matches == () and res.score == 0.0
+
+
+def test_detect_filters_kinds(built_index: Path, stories: list[dict]) -> None:
+    idx = Index.open(built_index)
+    assert idx.check(stories[1]["body"], detect="partial").verdict == "original"
+    with pytest.raises(ValueError, match="choose from"):
+        idx.check("x", detect="repost,bogus")
+
+
+def test_empty_and_tiny_bodies(built_index: Path) -> None:
+    idx = Index.open(built_index)
+    assert idx.check("").verdict == "original"
+    assert idx.check("。。").verdict == "original"
+
+
+def test_compare_scores_share_of_original() -> None:
+    a = "全国秋粮收购已经全面展开，各地加快烘干仓储设施建设，确保颗粒归仓。"
+    res = compare(a, a)
+    assert res.verdict == "repost" and res.score == pytest.approx(1.0)
+    doc = res.to_dict()
+    assert set(doc) >= {"id", "verdict", "score", "matches"}
+    assert doc["matches"][0]["evidence"][0]["kind"] == "verbatim"
+    assert compare("今天天气很好", a).score == 0.0

@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from xigao.sketch import (
+    SketchConfig,
+    band_keys,
+    codepoints,
+    fingerprints,
+    jaccard_estimate,
+    kgram_hashes,
+    minhash,
+    minhash_many,
+    winnow,
+)
+
+cjk = st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x4FFF), max_size=300)
+
+
+def test_kgram_hash_depends_only_on_the_kgram() -> None:
+    a = kgram_hashes(codepoints("甲乙丙丁戊己庚辛"), 4)
+    b = kgram_hashes(codepoints("子丑甲乙丙丁戊己庚辛寅"), 4)
+    assert len(a) == 5
+    assert set(a.tolist()) <= set(b.tolist())
+
+
+@given(cjk, st.integers(2, 8), st.integers(1, 12))
+def test_winnowing_guarantee(text: str, k: int, w: int) -> None:
+    """Every run of w consecutive k-grams contributes its minimum to the fingerprints."""
+    h = kgram_hashes(codepoints(text), k)
+    fps = set(winnow(h, w).tolist())
+    assert fps <= set(h.tolist())
+    for i in range(0, max(0, len(h) - w + 1)):
+        assert int(h[i : i + w].min()) in fps
+    if len(h):
+        assert fps
+
+
+def test_shared_passage_is_always_fingerprinted() -> None:
+    cfg = SketchConfig()
+    rng = np.random.default_rng(0)
+    alphabet = [chr(c) for c in range(0x4E00, 0x9FA5)]
+    for _ in range(50):
+        host = "".join(rng.choice(alphabet, 3000))
+        passage = "".join(rng.choice(alphabet, cfg.guarantee))
+        original = "".join(rng.choice(alphabet, 500)) + passage
+        pos = int(rng.integers(0, 3000))
+        suspect = host[:pos] + passage + host[pos:]
+        a = fingerprints(kgram_hashes(codepoints(suspect), cfg.k), cfg.window)
+        b = fingerprints(kgram_hashes(codepoints(original), cfg.k), cfg.window)
+        assert np.intersect1d(a, b).size >= 1
+
+
+def test_minhash_estimates_jaccard() -> None:
+    rng = np.random.default_rng(1)
+    base = rng.integers(0, 2**63, 1000, dtype=np.uint64)
+    other = np.concatenate([base[:500], rng.integers(0, 2**63, 500, dtype=np.uint64)])
+    est = jaccard_estimate(minhash(base, 256, 1), minhash(other, 256, 1))
+    assert abs(est - 500 / 1500) < 0.1
+    assert jaccard_estimate(minhash(base, 128, 1), minhash(base.copy(), 128, 1)) == 1.0
+
+
+def test_minhash_many_matches_single_and_handles_empty() -> None:
+    docs = [kgram_hashes(codepoints(t), 3) for t in ["今天天气很好啊", "", "明天也许下雨吧"]]
+    sigs = minhash_many(docs, 64, 3)
+    assert sigs.shape == (3, 64)
+    assert (sigs[0] == minhash(docs[0], 64, 3)).all()
+    assert (sigs[1] == np.iinfo(np.uint32).max).all()
+
+
+def test_band_keys_equal_for_equal_bands_only() -> None:
+    a = np.arange(128, dtype=np.uint32)
+    b = a.copy()
+    b[0] = 999  # changes band 0 only
+    ka, kb = band_keys(a, 32), band_keys(b, 32)
+    assert ka.shape == (1, 32)
+    assert (ka[0, 1:] == kb[0, 1:]).all() and ka[0, 0] != kb[0, 0]
+    assert len(set(band_keys(np.zeros(128, np.uint32), 32)[0].tolist())) == 32
+
+
+def test_config_validation_names_the_value() -> None:
+    with pytest.raises(ValueError, match="num_perm"):
+        SketchConfig(num_perm=100, bands=32)
+    with pytest.raises(ValueError, match="k must"):
+        SketchConfig(k=1)
