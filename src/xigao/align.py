@@ -15,6 +15,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
+from xigao.sketch import U64, codepoints, kgram_hashes
+
 #: Positions kept per seed k-gram; repeated boilerplate beyond this adds nothing.
 _MAX_POSITIONS = 32
 
@@ -57,30 +61,43 @@ def _common_prefix(a: str, i: int, b: str, j: int) -> int:
     return lo
 
 
-def exact_runs(a: str, b: str, *, k: int = 8) -> list[Passage]:
-    """Maximal exact runs of ``a`` found in ``b`` (at least ``k`` long), in ``a`` order."""
+def exact_runs(
+    a: str, b: str, *, k: int = 8, ha: U64 | None = None, hb: U64 | None = None
+) -> list[Passage]:
+    """Maximal exact runs of ``a`` found in ``b`` (at least ``k`` long), in ``a`` order.
+
+    Seeds come from k-gram hashes (``ha``/``hb`` may be passed in when already computed), so
+    the Python loop runs once per shared run, not once per character; every seed is verified on
+    the strings themselves, so hash collisions cannot create a match.
+    """
     if len(a) < k or len(b) < k:
         return []
-    grams: dict[str, list[int]] = {}
-    for j in range(len(b) - k + 1):
-        lst = grams.setdefault(b[j : j + k], [])
-        if len(lst) < _MAX_POSITIONS:
-            lst.append(j)
+    if ha is None:
+        ha = kgram_hashes(codepoints(a), k)
+    if hb is None:
+        hb = kgram_hashes(codepoints(b), k)
+    order = np.argsort(hb, kind="stable")
+    hb_sorted = hb[order]
+    lo_all = np.searchsorted(hb_sorted, ha, "left")
+    hi_all = np.searchsorted(hb_sorted, ha, "right")
+    seeds = np.flatnonzero(hi_all > lo_all)
+    if not len(seeds):
+        return []
+    lo_all, hi_all = lo_all[seeds], hi_all[seeds]
     runs: list[Passage] = []
-    i, last = 0, len(a) - k
-    get = grams.get
-    while i <= last:
-        positions = get(a[i : i + k])
-        if positions is None:
-            i += 1
-            continue
-        best_j, best_len = positions[0], 0
-        for j in positions:
-            n = k + _common_prefix(a, i + k, b, j + k)
+    s = 0
+    while s < len(seeds):
+        i = int(seeds[s])
+        best_j, best_len = -1, 0
+        for j in order[lo_all[s] : min(hi_all[s], lo_all[s] + _MAX_POSITIONS)].tolist():
+            n = _common_prefix(a, i, b, j)
             if n > best_len:
                 best_j, best_len = j, n
-        runs.append(Passage(i, i + best_len, best_j, best_j + best_len, best_len))
-        i += best_len
+        if best_len >= k:
+            runs.append(Passage(i, i + best_len, best_j, best_j + best_len, best_len))
+            s = int(np.searchsorted(seeds, i + best_len))
+        else:
+            s += 1
     return runs
 
 
@@ -99,10 +116,17 @@ def merge_runs(runs: list[Passage], *, max_gap: int = 4) -> list[Passage]:
 
 
 def verbatim_passages(
-    a: str, b: str, *, k: int = 8, min_len: int = 15, max_gap: int = 4
+    a: str,
+    b: str,
+    *,
+    k: int = 8,
+    min_len: int = 15,
+    max_gap: int = 4,
+    ha: U64 | None = None,
+    hb: U64 | None = None,
 ) -> list[Passage]:
     """Near-verbatim passages of ``a`` that come from ``b``, at least ``min_len`` long."""
-    runs = merge_runs(exact_runs(a, b, k=k), max_gap=max_gap)
+    runs = merge_runs(exact_runs(a, b, k=k, ha=ha, hb=hb), max_gap=max_gap)
     return [p for p in runs if p.length >= min_len]
 
 

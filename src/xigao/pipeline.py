@@ -12,6 +12,7 @@ Wires the stages: normalize → sketch → retrieve candidates → align → ver
 
 from __future__ import annotations
 
+import functools
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -22,7 +23,7 @@ from typing import Any
 from xigao.align import union_length, verbatim_passages
 from xigao.index import IndexStore, replace_dir
 from xigao.normalize import Normalized, normalize
-from xigao.sketch import SketchConfig, codepoints, fingerprints, kgram_hashes, minhash
+from xigao.sketch import U64, SketchConfig, codepoints, fingerprints, kgram_hashes, minhash
 from xigao.types import DETECT_KINDS, Document, Evidence, Match, MatchKind, Result
 from xigao.verdict import Thresholds, combine, verbatim_kind
 
@@ -47,15 +48,32 @@ def parse_detect(detect: str | Iterable[str] | None) -> tuple[MatchKind, ...]:
     return tuple(dict.fromkeys(kinds))
 
 
-def verbatim_match(
-    suspect: Normalized, source: Normalized, source_id: str, t: Thresholds
-) -> Match | None:
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A text normalized once, with its seed k-gram hashes, reused across comparisons."""
+
+    norm: Normalized
+    seeds: U64
+
+    @classmethod
+    def of(cls, text: str, t: Thresholds) -> Prepared:
+        n = normalize(text)
+        return cls(n, kgram_hashes(codepoints(n.key().chars), t.seed_len))
+
+
+def verbatim_match(suspect: Prepared, source: Prepared, source_id: str, t: Thresholds) -> Match | None:
     """Verbatim reuse of ``source`` in ``suspect`` as a :class:`Match`, or None."""
-    a, b = suspect.key(), source.key()
+    a, b = suspect.norm.key(), source.norm.key()
     if not a.chars or not b.chars:
         return None
     passages = verbatim_passages(
-        a.chars, b.chars, k=t.seed_len, min_len=t.evidence_min_len, max_gap=t.max_gap
+        a.chars,
+        b.chars,
+        k=t.seed_len,
+        min_len=t.evidence_min_len,
+        max_gap=t.max_gap,
+        ha=suspect.seeds,
+        hb=source.seeds,
     )
     if not passages:
         return None
@@ -68,8 +86,8 @@ def verbatim_match(
     evidence = tuple(
         Evidence(
             "verbatim",
-            suspect.raw_span(int(a.pos[p.a_start]), int(a.pos[p.a_end - 1]) + 1),
-            source.raw_span(int(b.pos[p.b_start]), int(b.pos[p.b_end - 1]) + 1),
+            suspect.norm.raw_span(int(a.pos[p.a_start]), int(a.pos[p.a_end - 1]) + 1),
+            source.norm.raw_span(int(b.pos[p.b_start]), int(b.pos[p.b_end - 1]) + 1),
             p.matched / p.length,
         )
         for p in passages
@@ -100,6 +118,12 @@ class Index:
     def __init__(self, store: IndexStore, *, thresholds: Thresholds | None = None) -> None:
         self.store = store
         self.thresholds = thresholds or Thresholds()
+        # Row ids are never reused, so a prepared original can be cached by row id.
+        self._prepared = functools.lru_cache(maxsize=4096)(self._prepare)
+
+    def _prepare(self, rowid: int) -> tuple[Document, Prepared] | None:
+        doc = self.store.documents([rowid]).get(rowid)
+        return None if doc is None else (doc, Prepared.of(doc.body, self.thresholds))
 
     # -- lifecycle -----------------------------------------------------------------------------
     @classmethod
@@ -183,21 +207,23 @@ class Index:
         kinds = parse_detect(detect)
         t = self.thresholds
         cfg = self.store.config
-        suspect = normalize(body)
-        key = suspect.key()
+        suspect = Prepared.of(body, t)
+        key = suspect.norm.key()
         if len(key.chars) < cfg.k:
             return Result(id, "original", 0.0, ())
         h = kgram_hashes(codepoints(key.chars), cfg.k)
         cands = self.store.candidates(
-            fingerprints(h, cfg.window), minhash(h, cfg.num_perm, cfg.seed), limit=limit
+            fingerprints(h, cfg.window),
+            minhash(h, cfg.num_perm, cfg.seed),
+            limit=limit,
+            min_hits=t.min_fingerprint_hits(cfg),
         )
-        docs = self.store.documents([c.rowid for c in cands])
         matches = []
         for c in cands:
-            doc = docs.get(c.rowid)
-            if doc is None:  # removed meanwhile
+            prepared = self._prepared(c.rowid)
+            if prepared is None:  # removed meanwhile
                 continue
-            m = verbatim_match(suspect, normalize(doc.body), doc.id, t)
+            m = verbatim_match(suspect, prepared[1], prepared[0].id, t)
             if m is not None and m.kind in kinds:
                 matches.append(m)
         verdict, score, ordered = combine(matches)
@@ -224,7 +250,7 @@ def compare(
     """Compare two texts directly. ``score`` is the share of the original reused in the suspect."""
     kinds = parse_detect(detect)
     t = thresholds or Thresholds()
-    m = verbatim_match(normalize(suspect), normalize(original), "original", t)
+    m = verbatim_match(Prepared.of(suspect, t), Prepared.of(original, t), "original", t)
     matches = [m] if m is not None and m.kind in kinds else []
     verdict, _, ordered = combine(matches)
     return Result(None, verdict, ordered[0].coverage if ordered else 0.0, ordered)

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from xigao.sketch import SketchConfig
 from xigao.types import VERDICT_RANK, Match, MatchKind, Verdict
 
 
@@ -38,6 +39,15 @@ class Thresholds:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    def min_fingerprint_hits(self, cfg: SketchConfig) -> int:
+        """Shared fingerprints a ``partial``-length passage is guaranteed to produce.
+
+        A run of L key characters holds L - k + 1 k-grams; every window of ``cfg.window`` of them
+        contributes its minimum, so at least floor((L - k + 1) / window) distinct positions.
+        """
+        grams = self.partial_min_len - cfg.k + 1
+        return max(1, grams // cfg.window)
 
 
 def verbatim_kind(
