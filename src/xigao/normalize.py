@@ -1,0 +1,558 @@
+"""Normalization with an offset map back to the raw text.
+
+Steps: HTML tags and entities; zero-width and control characters dropped, NFKC, lowercase;
+converter pinyin debris (``網(wǎng)``); traditional → simplified (OpenCC ``t2s``); whitespace.
+Boilerplate (credits, datelines, disclaimers) stays in ``text`` and is flagged in ``excluded``.
+
+>>> n = normalize("據(jù)國家版權局網(wǎng)站消息，ＡＢＣ")
+>>> n.text
+'据国家版权局网站消息,abc'
+>>> n.raw_span(6, 8)  # 网站 came from 網(wǎng)站
+(10, 18)
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import threading
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+
+#: Stored in indexes; bump whenever the output of :func:`normalize` changes.
+NORMALIZER_VERSION = 1
+
+_I32 = np.int32
+
+
+@dataclass(frozen=True, slots=True)
+class Key:
+    """Content characters of a normalized text (no punctuation, space or boilerplate)."""
+
+    chars: str
+    #: int32 index into ``Normalized.text`` of each char.
+    pos: np.ndarray = field(compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Normalized:
+    """Normalized text; ``text[i]`` comes from ``raw[starts[i]:ends[i]]``."""
+
+    raw: str
+    text: str
+    starts: np.ndarray = field(compare=False, repr=False)
+    ends: np.ndarray = field(compare=False, repr=False)
+    #: Boilerplate spans in ``text`` coordinates, sorted and non-overlapping.
+    excluded: tuple[tuple[int, int], ...] = ()
+    _key: Key | None = field(default=None, init=False, repr=False, compare=False)
+
+    def raw_span(self, start: int, end: int) -> tuple[int, int]:
+        """Map the text span ``[start, end)`` to the raw span that produced it."""
+        n = len(self.text)
+        if not 0 <= start <= end <= n:
+            raise IndexError(f"span ({start}, {end}) is outside the normalized text [0, {n}]")
+        if start < end:
+            return int(self.starts[start]), int(self.ends[end - 1])
+        p = int(self.starts[start]) if start < n else (int(self.ends[-1]) if n else 0)
+        return p, p
+
+    def key(self) -> Key:
+        """Content characters with their positions (computed once, then cached)."""
+        k = self._key
+        if k is None:
+            cps, astral = _cps(self.text)
+            mask = _lookup(cps, _tables().alnum, 2, astral)
+            for s, e in self.excluded:
+                mask[s:e] = False
+            pos = mask.nonzero()[0].astype(_I32)
+            pos.setflags(write=False)
+            k = Key(_text(cps[mask]), pos)
+            object.__setattr__(self, "_key", k)
+        return k
+
+
+# --------------------------------------------------------------------------- character tables
+# Per BMP code point: flags, its 1:1 replacement, isalnum. Astral code points land on the
+# extra last entry and are then looked up one by one (cached).
+_F_MAP, _F_EXP, _F_DEL, _F_CPLX, _F_TRAD, _F_LTAMP = (1 << i for i in range(6))
+_BMP = 0x10000
+_NEWLINES = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+
+
+class _Tables:
+    def __init__(self) -> None:
+        import opencc  # heavy: imported on first use
+
+        self.cc: Any = opencc.OpenCC("t2s")
+        # Characters OpenCC changes on their own: a sentence without any is left alone.
+        cjk = [(0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00), (0x20000, 0x323B0)]
+        chars = [chr(i) for a, b in cjk for i in range(a, b)]
+        out = self.cc.convert("\n".join(chars)).split("\n")
+        self.trad = frozenset(a for a, b in zip(chars, out, strict=True) if a != b)
+        self.expand: dict[int, str] = {}
+        self.flags = np.zeros(_BMP + 1, dtype=np.uint8)
+        self.mapping = np.arange(_BMP + 1, dtype=np.uint32).astype(np.uint16)
+        self.alnum = np.zeros(_BMP + 1, dtype=np.bool_)
+        for i in range(_BMP):
+            self.flags[i], self.mapping[i], self.alnum[i] = self.info(i)
+
+    def info(self, cp: int) -> tuple[int, int, bool]:
+        c = chr(cp)
+        if unicodedata.category(c) in ("Cc", "Cf", "Cs") and c not in _NEWLINES and c != "\t":
+            return _F_DEL, cp, False
+        # NFKC and lowercase, except that "…" stays one character (a sentence end).
+        f = c if c == "…" else _canon(unicodedata.normalize("NFKC", c).lower())
+        flag = _F_CPLX if _composes(c) or (f and _composes(f[0])) else 0
+        flag |= _F_TRAD if any(ch in self.trad for ch in f) else 0
+        flag |= _F_LTAMP if c not in "<&" and ("<" in f or "&" in f) else 0
+        if len(f) == 1 and (ord(f) < _BMP or cp >= _BMP):  # BMP maps within the BMP
+            return flag | (_F_MAP if f != c else 0), ord(f), c.isalnum()
+        self.expand[cp] = f
+        return flag | (_F_EXP if f else _F_DEL), cp, c.isalnum()
+
+
+def _canon(s: str) -> str:
+    """Newline-like characters become ``\\n``, other spaces a plain space."""
+    return "".join("\n" if ch in _NEWLINES else " " if ch.isspace() else ch for ch in s)
+
+
+def _composes(c: str) -> bool:
+    """Marks and jamo, which NFKC may merge into the character before them."""
+    return unicodedata.category(c)[0] == "M" or 0x1160 <= ord(c) <= 0x11FF
+
+
+_TABLES: _Tables | None = None
+_LOCK = threading.Lock()
+
+
+def _tables() -> _Tables:
+    global _TABLES
+    if _TABLES is None:
+        with _LOCK:
+            if _TABLES is None:
+                _TABLES = _Tables()
+    return _TABLES
+
+
+@lru_cache(maxsize=1 << 16)
+def _astral(cp: int) -> tuple[int, int, bool]:
+    return _tables().info(cp)
+
+
+def _cps(s: str) -> tuple[np.ndarray, bool]:
+    """Code points as uint16 when all lie in the BMP, else as uint32 (then ``True``)."""
+    b = s.encode("utf-16-le", "surrogatepass")
+    if len(b) == 2 * len(s):
+        return np.frombuffer(b, dtype=np.uint16), False
+    return np.frombuffer(s.encode("utf-32-le", "surrogatepass"), dtype=np.uint32), True
+
+
+def _text(cps: np.ndarray) -> str:
+    return cps.tobytes().decode("utf-16-le" if cps.dtype == np.uint16 else "utf-32-le")
+
+
+def _lookup(cps: np.ndarray, table: np.ndarray, field_: int, astral: bool) -> Any:
+    """``table`` at each code point; astral ones get ``field_`` of their ``info``."""
+    if not astral:
+        return table.take(cps)
+    out = table.take(cps, mode="clip").astype(np.uint32 if field_ == 1 else table.dtype)
+    for i in (cps >= _BMP).nonzero()[0].tolist():
+        out[i] = _astral(int(cps[i]))[field_]
+    return out
+
+
+_IDENTITY = np.arange(1 << 16, dtype=_I32)
+_IDENTITY.setflags(write=False)
+
+
+def _identity(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Read-only views ``arange(n)`` and ``arange(1, n + 1)`` of one shared array."""
+    global _IDENTITY
+    base = _IDENTITY
+    if len(base) <= n:
+        base = np.arange(2 * n, dtype=_I32)
+        base.setflags(write=False)
+        _IDENTITY = base
+    return base[:n], base[1 : n + 1]
+
+
+# --------------------------------------------------------------------------- steps
+# Each step returns sorted, non-overlapping (start, end, replacement) edits with end > start.
+Edits = list[tuple[int, int, str]]
+_Maps = tuple[np.ndarray | None, np.ndarray | None]  # raw starts, ends; None for identity
+
+
+def _apply(text: str, maps: _Maps, edits: Edits) -> tuple[str, _Maps]:
+    """Apply edits; a replacement's characters all map to the whole span it replaces."""
+    if not edits:
+        return text, maps
+    if all(e - s == 1 == len(r) for s, e, r in edits):  # 1:1, the map does not move
+        chars = list(text)
+        for s, _, r in edits:
+            chars[s] = r
+        return "".join(chars), maps
+    n = len(text)
+    count = np.ones(n, dtype=np.int64)  # output characters per input position
+    stop = np.arange(1, n + 1, dtype=_I32)  # exclusive end of what each output char maps to
+    parts: list[str] = []
+    pos = 0
+    for s, e, rep in edits:
+        parts += (text[pos:s], rep)
+        count[s:e] = 0
+        count[s], stop[s], pos = len(rep), e, e
+    parts.append(text[pos:])
+    a, b = np.repeat(np.arange(n, dtype=_I32), count), np.repeat(stop, count)
+    st, en = maps
+    return "".join(parts), ((a, b) if st is None or en is None else (st[a], en[b - 1]))
+
+
+_BLOCK_TAG = re.compile(
+    r"p|br|div|li|tr|td|th|h[1-6]|[uod]l|dt|dd|table|section|article|blockquote|hr|header"
+    r"|footer|pre|title|figure|figcaption",
+    re.I,
+)
+_HTML = re.compile(
+    r"<!--.*?-->|<(script|style)\b[^>]*>.*?</\1\s*>|</?([A-Za-z][A-Za-z0-9]*)\b[^<>]*>"
+    r"|<![A-Za-z][^<>]*>|&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});",
+    re.S | re.I,
+)
+
+
+def _html(text: str) -> Edits:
+    """Tags go (block tags become a newline); known entities are decoded."""
+    edits = []
+    for m in _HTML.finditer(text):
+        g = m.group()
+        if g[0] != "&":
+            edits.append((m.start(), m.end(), "\n" if _BLOCK_TAG.fullmatch(m[2] or "") else ""))
+        elif (rep := html.unescape(g)) != g:
+            edits.append((m.start(), m.end(), rep))
+    return edits
+
+
+def _chars(text: str, maps: _Maps, seen: int = 0) -> tuple[str, _Maps, int]:
+    """Drop invisible characters, then NFKC and lowercase; also return the OR of all flags."""
+    t = _tables()
+    cps, astral = _cps(text)
+    fl = _lookup(cps, t.flags, 0, astral)
+    now = int(np.bitwise_or.reduce(fl)) if fl.size else 0
+    if now & _F_DEL:  # first drop them, so that marks meet the letter they belong to
+        text, maps = _apply(
+            text, maps, [(i, i + 1, "") for i in (fl & _F_DEL).nonzero()[0].tolist()]
+        )
+        return _chars(text, maps, seen | now)
+    if not now & (_F_MAP | _F_EXP | _F_CPLX):
+        return text, maps, seen | now
+    out = _text(_lookup(cps, t.mapping, 1, astral))
+    if not now & (_F_EXP | _F_CPLX):
+        return out, maps, seen | now
+    edits: Edits = []
+    cplx = (fl & _F_CPLX).nonzero()[0].tolist()
+    i = 0
+    while i < len(cplx):  # a run of marks joins the character before it: NFKC them together
+        j = i
+        while j + 1 < len(cplx) and cplx[j + 1] == cplx[j] + 1:
+            j += 1
+        s, e = max(cplx[i] - 1, 0), cplx[j] + 1
+        nf = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text[s:e]).lower())
+        edits.append((s, e, _canon(nf)))
+        i = j + 1
+    inside = {p for s, e, _ in edits for p in range(s, e)}
+    edits += [
+        (p, p + 1, t.expand[int(cps[p])])
+        for p in (fl & _F_EXP).nonzero()[0].tolist()
+        if p not in inside
+    ]
+    text, maps = _apply(out, maps, sorted(edits))
+    return text, maps, seen | now
+
+
+# Converter debris: bracketed pinyin syllables right after a CJK character.
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
+_DEBRIS = re.compile(rf"\((?:[a-zü{_TONED}]{{1,6}}[1-5]?\)\(?)+(?<=\))")
+_UNTONE = str.maketrans(_TONED, "aaaaeeeeiiiioooouuuuüüüünnnm")
+_SYLLABLE = re.compile(
+    r"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?(?:iang|iong|uang|ueng|[uü]an|van|uai|iao|ian|ang"
+    r"|eng|ing|ong|ai|ei|ao|ou|an|en|er|ia|ie|iu|in|ua|uo|ui|un|[uüv]e|[üv]n|a|o|e|i|u|ü|v|ng?|m)"
+)
+_IS_CJK = re.compile(f"[{_CJK}]")
+_TONES = frozenset(_TONED)
+
+
+def _debris(text: str) -> Edits:
+    """Tone-marked syllables (wǎng, wang3) always go; plain ones (wang) only in a text that
+    has tone-marked debris too, so that 人工智能(AI) stays."""
+    found: list[tuple[int, list[tuple[int, bool]]]] = []
+    for m in _DEBRIS.finditer(text):
+        if m.start() and _IS_CJK.match(text, m.start() - 1):
+            groups = []
+            for g in re.finditer(r"\(([^)]*)\)", m[0]):
+                if not _SYLLABLE.fullmatch(g[1].rstrip("12345").translate(_UNTONE)):
+                    break
+                groups.append((m.start() + g.end(), g[1][-1].isdigit() or bool(set(g[1]) & _TONES)))
+            found.append((m.start(), groups))
+    toned_seen = any(toned for _, groups in found for _, toned in groups)
+    edits = []
+    for start, groups in found:
+        end = start
+        for g_end, toned in groups:
+            if not (toned or toned_seen):
+                break
+            end = g_end
+        if end > start:
+            edits.append((start, end, ""))
+    return edits
+
+
+_CHUNK_END = re.compile(r"[。!?;\n]")
+
+
+def _t2s(text: str) -> Edits:
+    """Convert the sentences that hold traditional characters: 1:1, else char by char."""
+    cps, astral = _cps(text)
+    trad = (_lookup(cps, _tables().flags, 0, astral) & _F_TRAD).nonzero()[0]
+    bounds = [0] + [m.end() for m in _CHUNK_END.finditer(text)] + [len(text)]
+    edits: Edits = []
+    last = -1
+    for k in np.unique(np.searchsorted(bounds, trad, side="right")).tolist():
+        s, e = max(bounds[k - 1], last), bounds[k]
+        seg, last = text[s:e], e
+        conv = _convert(seg)
+        for i, ch in enumerate(seg):
+            rep = conv[i] if len(conv) == len(seg) else _convert(ch)
+            if rep != ch:
+                edits.append((s + i, s + i + 1, rep))
+    return edits
+
+
+def _convert(s: str) -> str:
+    t = _tables()
+    for _ in range(4):  # a few characters take two rounds (薴 → 苧 → 苎)
+        out: str = t.cc.convert(s)
+        if out == s or not any(ch in t.trad for ch in out):
+            return out
+        s = out
+    return s
+
+
+_WS_RUN = re.compile(r"[ \n][ \n]+")
+
+
+def _untidy(text: str) -> bool:
+    """Two spaces or newlines in a row, or one at either end."""
+    if text[:1] in (" ", "\n") or text[-1:] in (" ", "\n"):
+        return bool(text)
+    if text.count(" ") > 16:  # spaced-out text: one regex scan beats many finds
+        return _WS_RUN.search(text) is not None
+    for ch in " \n":
+        i = text.find(ch)
+        while i >= 0:
+            if text[i + 1] in " \n":
+                return True
+            i = text.find(ch, i + 2)
+    return False
+
+
+def _spaces(text: str) -> Edits:
+    """Runs of spaces become one space, runs holding a newline one newline; strip the ends."""
+    lead = len(text) - len(text.lstrip(" \n"))
+    if lead == len(text):
+        return [(0, lead, "")] if text else []
+    stop = len(text.rstrip(" \n"))
+    edits = [(0, lead, "")] if lead else []
+    for m in _WS_RUN.finditer(text, lead, stop):
+        edits.append((m.start(), m.end(), "\n" if "\n" in m[0] else " "))
+    return edits + ([(stop, len(text), "")] if stop < len(text) else [])
+
+
+def normalize(text: str) -> Normalized:
+    """Normalize ``text`` for matching, keeping the map back to it."""
+    if not isinstance(text, str):
+        raise TypeError(f"normalize() takes a str, not {type(text).__name__}")
+    maps: _Maps = (None, None)
+    cur, seen, first = text, 0, True
+    while True:  # HTML may decode into characters NFKC changes, and back: repeat until stable
+        edits = _html(cur) if ("<" in cur or "&" in cur) else []
+        cur, maps = _apply(cur, maps, edits)
+        if not (first or edits):
+            break
+        cur, maps, now = _chars(cur, maps)
+        seen, first = seen | now, False
+        if not (edits or now & _F_LTAMP):
+            break
+    if "(" in cur:
+        cur, maps = _apply(cur, maps, _debris(cur))
+    if seen & _F_TRAD:
+        cur, maps = _apply(cur, maps, _t2s(cur))
+    if _untidy(cur):
+        cur, maps = _apply(cur, maps, _spaces(cur))
+    st, en = maps
+    if st is None or en is None:
+        st, en = _identity(len(cur))
+    else:
+        st.setflags(write=False)
+        en.setflags(write=False)
+    return Normalized(text, cur, st, en, _boilerplate(cur))
+
+
+# --------------------------------------------------------------------------- sentences
+_SENTENCE_END = re.compile(r"(?:[。!?;！？；…]+|\.{2,})[”’」』\"')》】]*|\n")
+
+
+def sentences(n: Normalized) -> list[tuple[int, int]]:
+    """Sentence spans of ``n.text``; closing quotes stay with the sentence they close.
+
+    >>> n = normalize("他说：“好。”然后走了！  ")
+    >>> [n.text[s:e] for s, e in sentences(n)]
+    ['他说:“好。”', '然后走了!']
+    """
+    text, out, start = n.text, [], 0
+    for end in [m.end() for m in _SENTENCE_END.finditer(text)] + [len(text)]:
+        s, e = start, end
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            out.append((s, e))
+        start = end
+    return out
+
+
+# --------------------------------------------------------------------------- boilerplate
+# Rules run on normalized text (lowercase, half-width punctuation: ：→:, （→(). A matched span
+# is excluded from the key; the text keeps it. Each rule needs a label, a bracket or a fixed
+# phrase that plain news sentences lack: a story that merely mentions 记者 or 转载 is kept.
+# A rule runs only where one of its anchors occurs, matched from where its kind says:
+# line = the line start, clause = after the last [\n 。!?;:,] before the anchor, bracket = the
+# last ( 【 [ before it, near = searched around it (sentence = near, widened to its sentence).
+_H = "\u3400-\u4dbf\u4e00-\u9fff"
+_NAMES = f"[{_H}·]{{2,4}}(?:[ 、,/][{_H}·]{{2,4}}){{0,5}}"
+_AGENCY = f"(?:本报|本台|本刊|新华社|中新社|[{_H}]{{1,6}}(?:网|社|台|日报|晚报|新闻))"
+_REPORTER = "(?:特约|见习|实习)?(?:记者|通讯员)"
+_RULES = [  # (kind, anchors, regex)
+    # Credit lines: "来源:新华社", "原标题:…", "责任编辑:张三", "作者:…" on a line of their own.
+    (
+        "line",
+        "来源 标题 编辑 责编 校对 审核 审校 监制 作者 撰文 摄影 文: 图: 文/ 图/",
+        r"[【\[(]?(?:来源|稿源|原标题|原文标题|责任编辑|责编|编辑|校对|审核|审校|监制|作者|撰文"
+        r"|摄影|文|图)[】\])]?[ ]*[:|/][^\n]{0,100}$",
+    ),
+    # The same, closing a paragraph: "…完。 责任编辑:李四".
+    ("near", "责任编辑 责编", r"(?<=[ 。!?])(?:责任编辑|责编)[ ]*:[^\n。]{1,30}$"),
+    # Bracketed credits: "(记者 张三 李四)", "(来源:人民日报)", "(本文来自…)", "(完)".
+    (
+        "bracket",
+        "记者 通讯员 来源 编辑 责编 作者 标题 本文 转自 完) 文: 图: 文/ 图/",
+        rf"[(【\[][ ]*(?:(?:{_AGENCY})?{_REPORTER}[ :]?{_NAMES}"
+        rf"(?:[ ]?(?:通讯员|实习生|摄影|报道|摄)[ :]?(?:{_NAMES})?)*"
+        r"|(?:来源|稿源|原标题|责任编辑|责编|编辑|作者|文|图|本文来自|本文来源|转自)[ ]*[:/ ]"
+        r"[^()\[\]【】\n]{1,50}|完)[ ]*[)】\]]",
+    ),
+    # Bylines from a clause start: "本报记者张三报道", "记者 张三 李四 摄" (names, then 报道/摄).
+    (
+        "clause",
+        "记者",
+        rf"(?:{_AGENCY})?(?:驻[{_H}]{{1,6}})?{_REPORTER}[ ]?{_NAMES}[ ]?"
+        rf"(?:报道|摄影|摄|采写|发自[{_H}]{{1,8}})(?=[ \n:,。;)]|$)",
+    ),
+    # A line of nothing but reporter names: "本报记者 张三 李四", "记者: 王五".
+    ("line", "记者", rf"(?:(?:本报|本台|本刊|特约|见习)+记者[ :]*|记者[ :]+){_NAMES}[ ]*$"),
+    # Datelines: "新华社北京3月5日电" (not 日电话…), "央视网消息(新闻联播):", "本报讯".
+    (
+        "clause",
+        "日电 日讯",
+        rf"{_AGENCY}[{_H}]{{0,12}}?\d{{1,2}}月\d{{1,2}}日(?:电|讯)"
+        r"(?![话视脑力子影梯动池器源费商竞气缆线站厂价信])",
+    ),
+    (
+        "clause",
+        "消息 本报讯 本台讯 本刊讯",
+        rf"{_AGENCY}消息(?:\([^()\n]{{0,20}}\)[ ]*:?|[ ]*:)"
+        r"|(?:本报|本台|本刊)讯(?:\([^()\n]{0,20}\))?[ ]*:?",
+    ),
+    # Editor's notes: the paragraph after "编者按:".
+    ("line", "编者", r"[【\[(]?(?:编者按|编者的话)[】\])]?[ ]*:?[^\n]*"),
+    # Disclaimers and calls to action: the whole sentence holding one of these phrases.
+    (
+        "sentence",
+        "侵权 删除 转载 仅代表 不代表本 关注 二维码 原文 分享 转发 网络 互联网 版权归",
+        r"如有侵权|侵权(?:请)?(?:联系|告知)|联系(?:我们|小编|本站|作者)?删除|转载请(?:注明|联系|保留)"
+        r"|仅代表作者|本文仅代表|不代表本(?:站|网|平台|报|号|刊)|(?:点击|扫码|扫描二维码)关注"
+        r"|(?:请|欢迎|记得)关注(?:我们|本号|公众号|微信公众号)|长按(?:识别)?(?:图中|下方)?二维码"
+        r"|点击(?:左下角|下方)?[“\"]?阅读原文|欢迎(?:大家)?(?:分享|转发)"
+        r"|(?:图片|内容|文章|本文)(?:来源|来自)于?(?:网络|互联网)|版权归(?:原)?作者所有",
+    ),
+    # Adverts: "【广告】…" to the end of the line.
+    ("bracket", "广告 推广 赞助", r"[【\[][ ]*(?:广告|推广|赞助)[ ]*[】\]][^\n]*"),
+    # "免责声明:…" always; "声明:…" when it disclaims or claims copyright.
+    ("line", "免责声明", r"[【\[]?免责声明[】\]]?[ ]*:?[^\n]*"),
+    (
+        "line",
+        "声明",
+        r"[【\[]?声明[】\]]?[ ]*:[^\n]*(?:仅代表|不代表|侵权|转载|版权|来源于网络|无关)[^\n]*",
+    ),
+]
+_COMPILED = [(kind, re.compile(rx, re.M)) for kind, _, rx in _RULES]
+_ANCHORS = sorted({a for _, anchors, _ in _RULES for a in anchors.split()}, key=len, reverse=True)
+_ANCHOR_RX = re.compile("|".join(map(re.escape, _ANCHORS)))
+# The rules each anchor wakes (an anchor inside a longer one counts too: 免责声明 is a 声明).
+_WAKES = {
+    a: [r for r, (_, bs, _) in enumerate(_RULES) if any(b in a for b in bs.split())]
+    for a in _ANCHORS
+}
+_STOPS = {"clause": "\n 。!?;:,", "bracket": "(【["}
+
+
+def _boilerplate(text: str) -> tuple[tuple[int, int], ...]:
+    hits: dict[int, list[int]] = {}
+    for m in _ANCHOR_RX.finditer(text):
+        for r in _WAKES[m.group()]:
+            hits.setdefault(r, []).append(m.start())
+    spans: list[tuple[int, int]] = []
+    for r, positions in hits.items():
+        kind, rx = _COMPILED[r]
+        tried = set()
+        for p in positions:
+            if kind in ("near", "sentence"):
+                hi = p + 16 if kind == "sentence" else text.find("\n", p) % (len(text) + 1)
+                found = list(rx.finditer(text, max(0, p - 8), hi))
+            else:
+                if kind == "line":
+                    st = text.rfind("\n", 0, p) + 1
+                else:
+                    lo = max(0, p - (40 if kind == "clause" else 12))
+                    st = max(text.rfind(c, lo, p) for c in _STOPS[kind])
+                    st += kind == "clause"
+                    if st < 0 or (st == 0 and lo > 0):
+                        continue
+                if st in tried:
+                    continue
+                tried.add(st)
+                one = rx.match(text, st)
+                found = [one] if one else []
+            for m in found:
+                s, e = m.span()
+                if kind == "sentence":
+                    ls, le = text.rfind("\n", 0, s) + 1, text.find("\n", e) % (len(text) + 1)
+                    s = max(text.rfind(c, ls, s) + 1 for c in "。!?;") or ls
+                    e = min((i + 1 for c in "。!?;" if (i := text.find(c, e, le)) >= 0), default=le)
+                while e > s and text[e - 1] in " \n":
+                    e -= 1
+                while s < e and text[s] in " \n":
+                    s += 1
+                if e > s:
+                    spans.append((s, e))
+    spans.sort()
+    merged: list[tuple[int, int]] = []
+    for s, e in spans:
+        if merged and s <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], e))
+        else:
+            merged.append((s, e))
+    return tuple(merged)

@@ -1,0 +1,413 @@
+"""normalize(): examples, the scraped fixture, boilerplate rules and Hypothesis properties."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import random
+import re
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from xigao.normalize import NORMALIZER_VERSION, Key, Normalized, normalize, sentences
+
+from .conftest import SHARED, cctv
+
+FIXTURE = SHARED / "data" / "fixtures" / "jianwang2020_scraped_copy.txt"
+TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+
+
+@pytest.fixture(scope="module")
+def scraped() -> str:
+    return FIXTURE.read_text(encoding="utf-8")
+
+
+def check_maps(n: Normalized) -> None:
+    size = len(n.text)
+    assert n.starts.dtype == np.int32 and n.ends.dtype == np.int32
+    assert len(n.starts) == len(n.ends) == size
+    if size:
+        assert n.starts.min() >= 0 and n.ends.max() <= len(n.raw)
+        assert (n.starts < n.ends).all()
+        assert (np.diff(n.starts) >= 0).all() and (np.diff(n.ends) >= 0).all()
+    prev = 0
+    for s, e in n.excluded:
+        assert prev <= s < e <= size
+        prev = e
+
+
+def clean_cuts(n: Normalized) -> list[int]:
+    """Text offsets that fall between the raw pieces of two characters (not inside one)."""
+    size = len(n.text)
+    return [i for i in range(size + 1) if i in (0, size) or int(n.starts[i]) >= int(n.ends[i - 1])]
+
+
+def check_round_trip(n: Normalized, rng: random.Random, tries: int = 30) -> None:
+    """A span of the text maps to raw text that normalizes back to the same span."""
+    cuts = clean_cuts(n)
+    for _ in range(tries):
+        a, b = sorted(rng.sample(cuts, 2)) if len(cuts) > 1 else (0, 0)
+        rs, re_ = n.raw_span(a, b)
+        assert 0 <= rs <= re_ <= len(n.raw)
+        assert normalize(n.raw[rs:re_]).text == n.text[a:b].strip(" \n"), (a, b)
+
+
+# --------------------------------------------------------------------------- examples
+def test_version_is_an_int() -> None:
+    assert isinstance(NORMALIZER_VERSION, int) and NORMALIZER_VERSION >= 1
+
+
+def test_rejects_non_strings() -> None:
+    with pytest.raises(TypeError, match="str"):
+        normalize(b"abc")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("raw", "text"),
+    [
+        ("ＡＢＣ１２３", "abc123"),
+        ("全角，标点！（括号）：　空格", "全角,标点!(括号): 空格"),
+        (
+            "國家版權局發佈關於開展打擊網絡侵權盜版的通知。",
+            "国家版权局发布关于开展打击网络侵权盗版的通知。",
+        ),
+        ("據報道，臺灣的頭髮乾了。", "据报道,台湾的头发干了。"),
+        ("他打坏了杯子。乾隆皇帝", "他打坏了杯子。乾隆皇帝"),  # simplified text is left alone
+        ("薴麻", "苎麻"),
+        ("𠀀字😀", "𠀀字😀"),
+        ("<p>第一段</p><p>第二段&amp;三</p>&#x4e2d;&nbsp;x", "第一段\n第二段&三\n中 x"),
+        ("a<br/>b<script>var x = 1;</script><!-- c -->d", "a\nbd"),
+        ("a < b &foo; &lt;", "a < b &foo; <"),
+        ("&amp;lt;p&amp;gt;x", "x"),
+        ("  a \t b\r\n\r\n \n c  ", "a b\nc"),
+        ("\ufeffa\u200bb\x00c\u00ad", "abc"),
+        ("網(wǎng)絡和數(shù)據", "网络和数据"),
+        ("網（wǎng）站", "网站"),
+        ("網(wǎng)(wang)站", "网站"),
+        ("網(wǎng)絡和數(shu)據", "网络和数据"),
+        ("人工智能(AI)与数据(shu)", "人工智能(ai)与数据(shu)"),
+        ("國內生產總值(GDP)(2020)", "国内生产总值(gdp)(2020)"),
+        ("（中国环球电视网）", "(中国环球电视网)"),
+        ("公安廳(局)", "公安厅(局)"),
+        ("ok(fā) 不(gdp)(fā)", "ok(fā) 不(gdp)(fā)"),
+        ("e\u0301 ﬁ ㈠ Ⅲ ℃", "é fi (一) iii °c"),
+        ("等等……", "等等……"),
+        ("", ""),
+        (" \n\t ", ""),
+    ],
+)
+def test_examples(raw: str, text: str) -> None:
+    n = normalize(raw)
+    assert n.text == text
+    assert n.raw == raw
+    check_maps(n)
+
+
+def test_scraped_fixture_reads_as_simplified(scraped: str) -> None:
+    n = normalize(scraped)
+    check_maps(n)
+    assert n.text.startswith("据国家版权局网站消息,国家版权局等四部门发布")
+    assert "网络侵权盗版" in n.text and "盜" not in n.text
+    groups = re.findall(r"\(([^()]*)\)", n.text)
+    assert not [g for g in groups if any(c in TONED for c in g)], "pinyin debris left"
+    assert {"局", "iptv", "ott", "app"} <= set(groups)
+    assert n.excluded == ()
+    # 網(wǎng) maps back to 網 alone; the debris belongs to no character.
+    i = n.text.index("网站")
+    assert n.raw[slice(*n.raw_span(i, i + 1))] == "網"
+    assert n.raw[slice(*n.raw_span(i, i + 2))] == "網(wǎng)站"
+
+
+def test_scraped_fixture_round_trips(scraped: str) -> None:
+    n = normalize(scraped)
+    check_round_trip(n, random.Random(1), tries=300)
+
+
+def test_stories_round_trip_and_are_stable() -> None:
+    rng = random.Random(2)
+    for story in cctv(40):
+        n = normalize(story["body"])
+        check_maps(n)
+        check_round_trip(n, rng, tries=10)
+        assert normalize(n.text).text == n.text
+
+
+def test_raw_span_edges() -> None:
+    n = normalize("  ＡＢ  ")
+    assert n.text == "ab"
+    assert n.raw_span(0, 2) == (2, 4)
+    assert n.raw_span(1, 1) == (3, 3)
+    assert n.raw_span(2, 2) == (4, 4)
+    with pytest.raises(IndexError):
+        n.raw_span(1, 3)
+    with pytest.raises(IndexError):
+        n.raw_span(2, 1)
+    assert normalize("   ").raw_span(0, 0) == (0, 0)
+
+
+def test_expansions_map_to_their_source() -> None:
+    n = normalize("温度㈠度")
+    assert n.text == "温度(一)度"
+    assert [n.raw_span(i, i + 1) for i in range(2, 5)] == [(2, 3)] * 3
+    n = normalize("a&amp;b")
+    assert n.raw_span(1, 2) == (1, 6)
+
+
+def test_key() -> None:
+    n = normalize("央视网消息(新闻联播):今天，ＡＢＣ 12 个！")
+    key = n.key()
+    assert isinstance(key, Key)
+    assert key.chars == "今天abc12个"
+    assert key.pos.dtype == np.int32
+    assert "".join(n.text[i] for i in key.pos) == key.chars
+    assert n.key() is key
+
+
+def test_equality_ignores_arrays() -> None:
+    a, b = normalize("同一段文字"), normalize("同一段文字")
+    assert a == b and hash(a) == hash(b)
+    a.key()
+    assert a == b
+
+
+def test_pickles() -> None:
+    n = normalize("據(jù)國家版權局網(wǎng)站消息")
+    n.key()
+    m = pickle.loads(pickle.dumps(n))
+    assert m == n and m.key().chars == n.key().chars
+    assert (m.starts == n.starts).all() and (m.ends == n.ends).all()
+
+
+def test_astral_characters() -> None:
+    n = normalize("𠀀字😀𝐀")
+    assert n.text == "𠀀字😀a"
+    assert n.key().chars == "𠀀字a"
+
+
+def test_sentences() -> None:
+    n = normalize("他说：“好。”然后走了！\n\n  \n真的？是的……还有；最后")
+    got = [n.text[s:e] for s, e in sentences(n)]
+    assert got == ["他说:“好。”", "然后走了!", "真的?", "是的……", "还有;", "最后"]
+    assert sentences(normalize(" \n ")) == []
+    assert sentences(normalize("「对。」他说")) == [(0, 4), (4, 6)]
+
+
+# --------------------------------------------------------------------------- boilerplate
+EXCLUDED = [
+    ("央视网消息(新闻联播):今天天气很好。", "央视网消息(新闻联播):"),
+    ("新华社北京3月5日电(记者 张三 李四)国务院总理今天说。", "新华社北京3月5日电(记者 张三 李四)"),
+    ("正文。\n本报北京1月31日电 正文继续。", "本报北京1月31日电"),
+    ("本报讯(见习记者廖筱婧)今天。", "本报讯(见习记者廖筱婧)"),
+    ("本报讯 今天。", "本报讯"),
+    ("本报记者张三报道:今年以来,全市经济运行平稳。", "本报记者张三报道"),
+    ("正文。\n本报记者 张三 李四\n正文。", "本报记者 张三 李四"),
+    ("正文。\n原标题:这是一个标题\n", "原标题:这是一个标题"),
+    ("正文。\n来源:人民日报 作者:王五", "来源:人民日报 作者:王五"),
+    ("正文。\n责任编辑:李四", "责任编辑:李四"),
+    ("最后一段结束。 责任编辑:李四", "责任编辑:李四"),
+    ("编者按:这是一段编者按语。很长。\n正文。", "编者按:这是一段编者按语。很长。"),
+    ("正文。声明:本文仅代表作者个人观点,与本站无关。", "声明:本文仅代表作者个人观点,与本站无关。"),
+    ("正文。如有侵权请联系删除。", "如有侵权请联系删除。"),
+    ("正文。转载请注明出处。", "转载请注明出处。"),
+    ("免责声明:本站内容仅供参考。\n", "免责声明:本站内容仅供参考。"),
+    ("正文!点击关注我们,获取更多资讯!", "点击关注我们,获取更多资讯!"),
+    ("正文。扫码关注公众号。", "扫码关注公众号。"),
+    ("正文。长按二维码识别。", "长按二维码识别。"),
+    ("正文。点击阅读原文查看。", "点击阅读原文查看。"),
+    ("正文。欢迎分享转发。", "欢迎分享转发。"),
+    ("正文\n【广告】买一送一", "【广告】买一送一"),
+    ("正文。(完)", "(完)"),
+    ("正文(来源:中国日报网 编辑:婧远)", "(来源:中国日报网 编辑:婧远)"),
+    ("以上内容来源于网络,版权归原作者所有。", "以上内容来源于网络,版权归原作者所有。"),
+]
+KEPT = [
+    "记者从国家统计局获悉,今年物价平稳。",
+    "新闻发布会上,记者会上报道的数据显示增长。",
+    "记者:请问发言人,这项政策何时出台?",
+    "记者来到现场。",
+    "据中央气象台消息,今天有雨。",
+    "市民可关注微信公众号“健康上海”进行预约。",
+    "通知要求,严禁未经授权转载新闻作品。",
+    "这些收入来源:工资和奖金。",
+    "他在3月5日电话采访中说。",
+    "合作社社员3月5日电话联系。",
+    "网络侵权盗版行为得到遏制。",
+    "各地作者代表分享了经验。",
+]
+
+
+@pytest.mark.parametrize(("raw", "span"), EXCLUDED)
+def test_boilerplate_is_excluded(raw: str, span: str) -> None:
+    n = normalize(raw)
+    assert [n.text[s:e] for s, e in n.excluded] == [span]
+    assert n.key().chars == "".join(c for c in n.text.replace(span, "") if c.isalnum())
+
+
+@pytest.mark.parametrize("raw", KEPT)
+def test_news_sentences_are_kept(raw: str) -> None:
+    assert normalize(raw).excluded == ()
+
+
+def test_boilerplate_in_stories_is_rare() -> None:
+    """CCTV transcripts: little more than the "央视网消息(新闻联播):" opener is excluded."""
+    stories = cctv(300)
+    excluded = sum(e - s for d in stories for s, e in normalize(d["body"]).excluded)
+    assert excluded < 0.02 * sum(len(d["body"]) for d in stories)
+
+
+# --------------------------------------------------------------------------- properties
+PIECES = st.sampled_from(
+    [
+        "國家",
+        "網(wǎng)",
+        "據(jù)",
+        "發(fā)",
+        "（wǎng）",
+        "(GDP)",
+        "(2020)",
+        "（中国）",
+        "<p>",
+        "</p>",
+        "<br>",
+        "&amp;",
+        "&nbsp;",
+        "&#x4e2d;",
+        "&lt;",
+        "＜p＞",
+        "ＡＢＣ",
+        "１２３",
+        "，",
+        "。",
+        "！",
+        "“",
+        "”",
+        "……",
+        " ",
+        "  ",
+        "\n",
+        "\n\n",
+        "\t",
+        "\u3000",
+        "\u200b",
+        "\ufeff",
+        "\x00",
+        "e\u0301",
+        "\u0301",
+        "ﬁ",
+        "㈠",
+        "İ",
+        "Σ",
+        "ß",
+        "记者",
+        "本报讯",
+        "来源:",
+        "責任編輯：",
+        "如有侵权请联系删除",
+        "(记者 张三)",
+        "乾隆",
+        "頭髮",
+        "薴",
+        "深沈",
+        "𠀀",
+        "😀",
+        "a",
+        "Z",
+        "说",
+        "的",
+        "(",
+        ")",
+        "(an)",
+        "(shu)",
+        "ǎ",
+        "&",
+        "<",
+        ">",
+        "\r\n",
+    ]
+)
+MIXED = st.lists(PIECES, max_size=25).map("".join)
+ANY_TEXT = st.text(max_size=80)
+EXAMPLES = int(os.environ.get("XIGAO_EXAMPLES", "300"))  # raise it for a longer search
+SETTINGS = settings(
+    max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+
+
+@SETTINGS
+@given(st.one_of(MIXED, ANY_TEXT))
+def test_idempotent(raw: str) -> None:
+    once = normalize(raw).text
+    assert normalize(once).text == once
+
+
+@SETTINGS
+@given(st.one_of(MIXED, ANY_TEXT), st.data())
+def test_maps_and_spans_stay_in_bounds(raw: str, data: st.DataObject) -> None:
+    n = normalize(raw)
+    check_maps(n)
+    size = len(n.text)
+    a = data.draw(st.integers(0, size))
+    b = data.draw(st.integers(a, size))
+    rs, re_ = n.raw_span(a, b)
+    assert 0 <= rs <= re_ <= len(raw)
+
+
+@SETTINGS
+@given(st.one_of(MIXED, ANY_TEXT))
+def test_key_is_a_subsequence_of_text(raw: str) -> None:
+    n = normalize(raw)
+    key = n.key()
+    assert len(key.chars) == len(key.pos)
+    assert all(np.diff(key.pos) > 0)
+    assert "".join(n.text[i] for i in key.pos) == key.chars
+    assert all(c.isalnum() for c in key.chars)
+
+
+SIMPLE_PIECES = st.sampled_from(
+    [
+        "国家",
+        "网(wǎng)",
+        "（wǎng）",
+        "(GDP)",
+        "<p>",
+        "</p>",
+        "<br>",
+        "&amp;",
+        "&nbsp;",
+        "＜p＞",
+        "ＡＢＣ",
+        "，",
+        "。",
+        "！",
+        "“",
+        "”",
+        "……",
+        " ",
+        "  ",
+        "\n",
+        "\n\n",
+        "\t",
+        "\u200b",
+        "e\u0301",
+        "ﬁ",
+        "㈠",
+        "记者",
+        "说",
+        "的",
+        "(",
+        "a",
+        "&",
+        "<",
+        ">",
+        "\r\n",
+    ]
+)
+
+
+@SETTINGS
+@given(st.lists(SIMPLE_PIECES, min_size=1, max_size=25).map("".join), st.randoms())
+def test_spans_round_trip(raw: str, rng: random.Random) -> None:
+    check_round_trip(normalize(raw), rng, tries=5)
