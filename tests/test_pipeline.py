@@ -75,4 +75,5 @@ def test_compare_scores_share_of_original() -> None:
     doc = res.to_dict()
     assert set(doc) >= {"id", "verdict", "score", "matches"}
     assert doc["matches"][0]["evidence"][0]["kind"] == "verbatim"
-    assert compare("今天天气很好", a).score == 0.0
+    assert compare("今天天气很好", a, detect="repost,partial").score == 0.0
+    assert compare("今天天气很好，我们去公园散步吧。", a).score < 0.4

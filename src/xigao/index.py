@@ -57,6 +57,10 @@ CREATE TABLE IF NOT EXISTS docs (
     body TEXT NOT NULL,
     meta TEXT NOT NULL DEFAULT '{}'
 );
+CREATE TABLE IF NOT EXISTS vectors (
+    rowid INTEGER PRIMARY KEY REFERENCES docs(rowid) ON DELETE CASCADE,
+    vec BLOB NOT NULL  -- float16, unit length, dimension in meta
+);
 CREATE TABLE IF NOT EXISTS sketches (
     rowid INTEGER PRIMARY KEY REFERENCES docs(rowid) ON DELETE CASCADE,
     nkey INTEGER NOT NULL,
@@ -128,6 +132,33 @@ class _Lookup:
         return _Lookup(fp_keys, fp_docs, b_keys, b_docs, self.size + len(rows))
 
 
+@dataclass(frozen=True, slots=True)
+class _Vectors:
+    """Document vectors for rewrite candidates (exact cosine search; replaced as a whole)."""
+
+    ids: I64
+    mat: npt.NDArray[np.float32]
+
+    @classmethod
+    def empty(cls, dim: int) -> _Vectors:
+        return cls(np.zeros(0, np.int64), np.zeros((0, dim), np.float32))
+
+    def without(self, rowids: Iterable[int]) -> _Vectors:
+        gone = np.fromiter(rowids, dtype=np.int64)
+        if not len(gone):
+            return self
+        keep = ~np.isin(self.ids, gone)
+        return _Vectors(self.ids[keep], self.mat[keep])
+
+    def plus(self, rowids: Sequence[int], vecs: npt.NDArray[np.float32]) -> _Vectors:
+        if not len(rowids):
+            return self
+        return _Vectors(
+            np.concatenate([self.ids, np.asarray(rowids, np.int64)]),
+            np.vstack([self.mat, vecs.astype(np.float32)]),
+        )
+
+
 def _merge_sorted(
     keys: np.ndarray, vals: I64, new_keys: np.ndarray, new_vals: I64
 ) -> tuple[np.ndarray, I64]:
@@ -162,18 +193,34 @@ class Candidate:
 class IndexStore:
     """Persistent storage and candidate retrieval. Thread-safe; see :class:`xigao.Index`."""
 
-    def __init__(self, path: Path, config: SketchConfig, *, _lookup: bool = True) -> None:
+    def __init__(
+        self,
+        path: Path,
+        config: SketchConfig,
+        *,
+        vectors: str = "",
+        dim: int = 0,
+        _load: bool = True,
+    ) -> None:
         self.path = path
         self.config = config
+        #: name of the encoder whose document vectors are stored ("" = none)
+        self.vectors = vectors
+        self.dim = dim
         self._local = threading.local()
         self._write_lock = threading.RLock()
         self._lookup = _Lookup()
-        if _lookup:
+        self._vecs = _Vectors.empty(dim)
+        if _load:
             self._lookup = self._load_lookup()
+            if vectors:
+                self._vecs = self._load_vectors()
 
     # -- opening -----------------------------------------------------------------------------
     @classmethod
-    def create(cls, path: str | os.PathLike[str], config: SketchConfig) -> IndexStore:
+    def create(
+        cls, path: str | os.PathLike[str], config: SketchConfig, *, vectors: str = "", dim: int = 0
+    ) -> IndexStore:
         p = Path(path)
         p.mkdir(parents=True, exist_ok=True)
         db = p / DB_NAME
@@ -190,11 +237,12 @@ class IndexStore:
                         ("format_version", str(FORMAT_VERSION)),
                         ("normalizer_version", str(NORMALIZER_VERSION)),
                         ("sketch", json.dumps(config.to_dict())),
+                        ("vectors", json.dumps({"encoder": vectors, "dim": dim})),
                     ],
                 )
         finally:
             con.close()
-        return cls(p, config, _lookup=False)
+        return cls(p, config, vectors=vectors, dim=dim, _load=False)
 
     @classmethod
     def open(cls, path: str | os.PathLike[str]) -> IndexStore:
@@ -221,7 +269,10 @@ class IndexStore:
                 f"index at {p} was built with normalizer version {meta.get('normalizer_version')}"
                 f", this xigao uses {NORMALIZER_VERSION}; rebuild it with `xigao index build`"
             )
-        return cls(p, SketchConfig(**json.loads(meta["sketch"])))
+        vec = json.loads(meta.get("vectors", '{"encoder": "", "dim": 0}'))
+        return cls(
+            p, SketchConfig(**json.loads(meta["sketch"])), vectors=vec["encoder"], dim=vec["dim"]
+        )
 
     # -- connections ---------------------------------------------------------------------------
     def _con(self) -> sqlite3.Connection:
@@ -247,21 +298,33 @@ class IndexStore:
         ]
         return _Lookup().plus(rows, self.config.bands)
 
+    def _load_vectors(self) -> _Vectors:
+        ids, vecs = [], []
+        for r, v in self._con().execute("SELECT rowid, vec FROM vectors ORDER BY rowid"):
+            ids.append(r)
+            vecs.append(np.frombuffer(v, np.float16))
+        if not ids:
+            return _Vectors.empty(self.dim)
+        return _Vectors(np.array(ids, np.int64), np.stack(vecs).astype(np.float32))
+
     # -- writing -------------------------------------------------------------------------------
     def add(
         self,
         docs: Iterable[Document],
         *,
-        on_batch: Callable[[Sequence[Document], Sequence[Sketch]], None] | None = None,
+        vectorize: Callable[[Sequence[Document]], npt.NDArray[np.float32]] | None = None,
         progress: Callable[[int], None] | None = None,
     ) -> tuple[int, int]:
         """Add or replace documents in one transaction. Returns ``(added, replaced)``.
 
-        ``on_batch`` is called inside the transaction for each batch (used to store extra
-        per-document data such as embeddings, atomically with the document).
+        ``vectorize`` turns a batch of documents into unit document vectors; it is required
+        when the index stores vectors, and they are written in the same transaction.
         """
+        if self.vectors and vectorize is None:
+            raise ValueError(f"this index stores {self.vectors} vectors: pass vectorize=")
         added = replaced = 0
         new_rows: list[tuple[int, Sketch]] = []
+        new_vecs: list[npt.NDArray[np.float32]] = []
         stale: list[int] = []
         with self._write_lock:
             con = self._con()
@@ -269,13 +332,16 @@ class IndexStore:
                 con.execute("BEGIN IMMEDIATE")
                 for batch in _batches(docs, _BATCH):
                     sketches = [s for s, _ in sketch_many([d.body for d in batch], self.config)]
-                    for doc, sk in zip(batch, sketches, strict=True):
+                    vecs = None
+                    if self.vectors and vectorize is not None:
+                        vecs = np.asarray(vectorize(batch), np.float32)
+                        new_vecs.append(vecs)
+                    for n, (doc, sk) in enumerate(zip(batch, sketches, strict=True)):
                         old = con.execute("SELECT rowid FROM docs WHERE id = ?", (doc.id,))
                         row = old.fetchone()
                         if row is not None:
                             stale.append(row[0])
-                            con.execute("DELETE FROM sketches WHERE rowid = ?", (row[0],))
-                            con.execute("DELETE FROM docs WHERE rowid = ?", (row[0],))
+                            _delete(con, row[0])
                             replaced += 1
                         else:
                             added += 1
@@ -294,8 +360,11 @@ class IndexStore:
                             (rowid, sk.nkey, sk.minhash.tobytes(), sk.fps.tobytes()),
                         )
                         new_rows.append((rowid, sk))
-                    if on_batch is not None:
-                        on_batch(batch, sketches)
+                        if vecs is not None:
+                            con.execute(
+                                "INSERT INTO vectors VALUES (?, ?)",
+                                (rowid, vecs[n].astype(np.float16).tobytes()),
+                            )
                     if progress is not None:
                         progress(len(batch))
                 con.execute("COMMIT")
@@ -305,6 +374,11 @@ class IndexStore:
             gone = set(stale)
             fresh = [(r, s) for r, s in new_rows if r not in gone]
             self._lookup = self._lookup.without(gone).plus(fresh, self.config.bands)
+            if self.vectors:
+                ids = [r for r, _ in new_rows]
+                mat = np.vstack(new_vecs) if new_vecs else np.zeros((0, self.dim), np.float32)
+                keep = [i for i, r in enumerate(ids) if r not in gone]
+                self._vecs = self._vecs.without(gone).plus([ids[i] for i in keep], mat[keep])
         return added, replaced
 
     def remove(self, ids: Iterable[str]) -> list[str]:
@@ -320,9 +394,9 @@ class IndexStore:
                         missing.append(doc_id)
                         continue
                     gone.append(row[0])
-                    con.execute("DELETE FROM sketches WHERE rowid = ?", (row[0],))
-                    con.execute("DELETE FROM docs WHERE rowid = ?", (row[0],))
+                    _delete(con, row[0])
             self._lookup = self._lookup.without(gone)
+            self._vecs = self._vecs.without(gone)
         return missing
 
     # -- reading -------------------------------------------------------------------------------
@@ -350,6 +424,17 @@ class IndexStore:
         lsh = np.unique(_postings(lk.band_keys, lk.band_docs, bk, max_df))
         out.extend(Candidate(int(r), 0, True) for r in lsh[:limit] if int(r) not in seen)
         return out
+
+    def nearest(self, vec: npt.NDArray[np.float32], k: int) -> list[tuple[int, float]]:
+        """The ``k`` originals whose document vectors are closest to ``vec`` (exact cosine)."""
+        vs = self._vecs
+        if not len(vs.ids):
+            return []
+        sims = vs.mat @ vec.astype(np.float32)
+        k = min(k, len(sims))
+        top = np.argpartition(-sims, k - 1)[:k]
+        top = top[np.argsort(-sims[top])]
+        return [(int(vs.ids[i]), float(sims[i])) for i in top]
 
     def documents(self, rowids: Sequence[int]) -> dict[int, Document]:
         """Fetch documents by row id."""
@@ -389,8 +474,14 @@ class IndexStore:
             "sketch_bytes": sk,
             "sketch_bytes_per_document": round(sk / n, 1) if n else 0.0,
             "disk_bytes": files,
+            "vectors": {"encoder": self.vectors, "dim": self.dim, "count": len(self._vecs.ids)},
             "settings": self.config.to_dict(),
         }
+
+
+def _delete(con: sqlite3.Connection, rowid: int) -> None:
+    for table in ("vectors", "sketches", "docs"):
+        con.execute(f"DELETE FROM {table} WHERE rowid = ?", (rowid,))
 
 
 def _batches(docs: Iterable[Document], size: int) -> Iterator[list[Document]]:

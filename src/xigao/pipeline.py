@@ -20,22 +20,28 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from xigao.align import union_length, verbatim_passages
+import numpy as np
+
+from xigao.detect import Prepared, rewrite_match, verbatim_match
+from xigao.errors import XigaoError
 from xigao.index import IndexStore, replace_dir
-from xigao.normalize import Normalized, normalize
-from xigao.sketch import U64, SketchConfig, codepoints, fingerprints, kgram_hashes, minhash
-from xigao.types import DETECT_KINDS, Document, Evidence, Match, MatchKind, Result
-from xigao.verdict import Thresholds, combine, verbatim_kind
+from xigao.paraphrase import TextEncoder
+from xigao.sketch import SketchConfig, codepoints, fingerprints, kgram_hashes, minhash
+from xigao.types import DETECT_KINDS, VERDICT_RANK, Document, Match, MatchKind, Result
+from xigao.verdict import Thresholds, combine
 
 DocLike = Document | Mapping[str, Any]
 FAST_DETECT: tuple[MatchKind, ...] = ("repost", "partial")
-DEFAULT_DETECT: tuple[MatchKind, ...] = FAST_DETECT
+#: Encoder whose document vectors a new index stores, and which aligns sentences.
+DEFAULT_VECTORS = "static"
 
 
-def parse_detect(detect: str | Iterable[str] | None) -> tuple[MatchKind, ...]:
+def parse_detect(
+    detect: str | Iterable[str] | None, default: tuple[MatchKind, ...] = DETECT_KINDS
+) -> tuple[MatchKind, ...]:
     """Validate a ``detect`` option: a comma list or iterable of repost, partial, rewrite."""
     if detect is None:
-        return DEFAULT_DETECT
+        return default
     items = detect.split(",") if isinstance(detect, str) else list(detect)
     kinds: list[MatchKind] = []
     for raw in items:
@@ -49,64 +55,22 @@ def parse_detect(detect: str | Iterable[str] | None) -> tuple[MatchKind, ...]:
 
 
 @dataclass(frozen=True, slots=True)
-class Prepared:
-    """A text normalized once, with its seed k-gram hashes, reused across comparisons."""
-
-    norm: Normalized
-    seeds: U64
-
-    @classmethod
-    def of(cls, text: str, t: Thresholds) -> Prepared:
-        n = normalize(text)
-        return cls(n, kgram_hashes(codepoints(n.key().chars), t.seed_len))
-
-
-def verbatim_match(suspect: Prepared, source: Prepared, source_id: str, t: Thresholds) -> Match | None:
-    """Verbatim reuse of ``source`` in ``suspect`` as a :class:`Match`, or None."""
-    a, b = suspect.norm.key(), source.norm.key()
-    if not a.chars or not b.chars:
-        return None
-    passages = verbatim_passages(
-        a.chars,
-        b.chars,
-        k=t.seed_len,
-        min_len=t.evidence_min_len,
-        max_gap=t.max_gap,
-        ha=suspect.seeds,
-        hb=source.seeds,
-    )
-    if not passages:
-        return None
-    containment = union_length([(p.a_start, p.a_end) for p in passages]) / len(a.chars)
-    coverage = union_length([(p.b_start, p.b_end) for p in passages]) / len(b.chars)
-    longest = max(p.length for p in passages)
-    kind = verbatim_kind(containment=containment, coverage=coverage, longest=longest, t=t)
-    if kind is None:
-        return None
-    evidence = tuple(
-        Evidence(
-            "verbatim",
-            suspect.norm.raw_span(int(a.pos[p.a_start]), int(a.pos[p.a_end - 1]) + 1),
-            source.norm.raw_span(int(b.pos[p.b_start]), int(b.pos[p.b_end - 1]) + 1),
-            p.matched / p.length,
-        )
-        for p in passages
-    )
-    return Match(
-        source_id=source_id,
-        kind=kind,
-        score=(containment + coverage) / 2,
-        containment=containment,
-        coverage=coverage,
-        evidence=evidence,
-        details={"longest_passage": longest},
-    )
-
-
-@dataclass(frozen=True, slots=True)
 class AddReport:
     added: int
     replaced: int
+
+
+def _encoder(name: str) -> TextEncoder:
+    """The named encoder, imported lazily: the fast path never loads a model."""
+    from xigao.embed import get_encoder
+
+    return get_encoder(name)
+
+
+def document_vectors(docs: Sequence[Document], encoder: TextEncoder) -> np.ndarray:
+    """Unit document vectors (length-weighted mean of sentence vectors) for a batch."""
+    t = Thresholds()
+    return np.stack([Prepared.of(d.body, t).with_sentences(encoder).doc_vector() for d in docs])
 
 
 class Index:
@@ -117,13 +81,28 @@ class Index:
 
     def __init__(self, store: IndexStore, *, thresholds: Thresholds | None = None) -> None:
         self.store = store
-        self.thresholds = thresholds or Thresholds()
-        # Row ids are never reused, so a prepared original can be cached by row id.
+        self.thresholds = thresholds or Thresholds.load()
+        # Row ids are never reused, so prepared originals can be cached by row id.
         self._prepared = functools.lru_cache(maxsize=4096)(self._prepare)
+        self._embedded = functools.lru_cache(maxsize=2048)(self._embed)
 
     def _prepare(self, rowid: int) -> tuple[Document, Prepared] | None:
         doc = self.store.documents([rowid]).get(rowid)
         return None if doc is None else (doc, Prepared.of(doc.body, self.thresholds))
+
+    def _embed(self, rowid: int) -> Prepared | None:
+        got = self._prepared(rowid)
+        return None if got is None else got[1].with_sentences(self.encoder)
+
+    @property
+    def encoder(self) -> TextEncoder:
+        """The encoder of this index's vectors (loaded on first use)."""
+        if not self.store.vectors:
+            raise XigaoError(
+                f"the index at {self.store.path} has no document vectors, so it cannot detect "
+                "rewrites; rebuild it with vectors (the default), or use --detect repost,partial"
+            )
+        return _encoder(self.store.vectors)
 
     # -- lifecycle -----------------------------------------------------------------------------
     @classmethod
@@ -133,22 +112,33 @@ class Index:
         path: str | os.PathLike[str],
         *,
         config: SketchConfig | None = None,
+        vectors: str | None = DEFAULT_VECTORS,
         overwrite: bool = False,
         progress: Callable[[int], None] | None = None,
     ) -> Index:
-        """Build a new index at ``path`` from ``docs``. Built aside and moved into place, so an
-        interrupted build leaves nothing half-written."""
+        """Build a new index at ``path`` from ``docs``.
+
+        ``vectors`` names the encoder whose document vectors are stored for rewrite detection
+        (None: a lexical index that detects reposts and partial copies only). The index is
+        built aside and moved into place, so an interrupted build leaves nothing half-written.
+        """
         dest = Path(path)
         if dest.exists() and any(dest.iterdir()) and not overwrite:
             raise FileExistsError(
                 f"{dest} exists and is not empty; use `index add`, or pass overwrite=True "
                 "(--overwrite) to replace it"
             )
+        encoder = _encoder(vectors) if vectors else None
+        dim = int(getattr(encoder, "dim", 0))
         dest.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.build-", dir=dest.parent))
         try:
-            store = IndexStore.create(tmp, config or SketchConfig())
-            store.add((Document.coerce(d) for d in docs), progress=progress)
+            store = IndexStore.create(tmp, config or SketchConfig(), vectors=vectors or "", dim=dim)
+            store.add(
+                (Document.coerce(d) for d in docs),
+                vectorize=_vectorizer(encoder),
+                progress=progress,
+            )
             store.close()
             replace_dir(tmp, dest)
         except BaseException:
@@ -159,9 +149,9 @@ class Index:
         return cls.open(dest)
 
     @classmethod
-    def open(cls, path: str | os.PathLike[str]) -> Index:
+    def open(cls, path: str | os.PathLike[str], *, thresholds: Thresholds | None = None) -> Index:
         """Open an existing index (format version checked)."""
-        return cls(IndexStore.open(path))
+        return cls(IndexStore.open(path), thresholds=thresholds)
 
     def close(self) -> None:
         self.store.close()
@@ -180,7 +170,10 @@ class Index:
         self, docs: Iterable[DocLike], *, progress: Callable[[int], None] | None = None
     ) -> AddReport:
         """Add originals (same ids replace) in one atomic transaction."""
-        added, replaced = self.store.add((Document.coerce(d) for d in docs), progress=progress)
+        encoder = self.encoder if self.store.vectors else None
+        added, replaced = self.store.add(
+            (Document.coerce(d) for d in docs), vectorize=_vectorizer(encoder), progress=progress
+        )
         return AddReport(added, replaced)
 
     def remove(self, ids: Iterable[str]) -> list[str]:
@@ -193,6 +186,11 @@ class Index:
     def info(self) -> dict[str, Any]:
         return self.store.info()
 
+    @property
+    def default_detect(self) -> tuple[MatchKind, ...]:
+        """Every kind this index can detect: rewrites need stored vectors."""
+        return DETECT_KINDS if self.store.vectors else FAST_DETECT
+
     # -- checking ------------------------------------------------------------------------------
     def check(
         self,
@@ -203,8 +201,12 @@ class Index:
         detect: str | Iterable[str] | None = None,
         limit: int = 20,
     ) -> Result:
-        """Check one suspect text against the index."""
-        kinds = parse_detect(detect)
+        """Check one suspect text against the index.
+
+        ``detect`` limits the kinds looked for (default: all this index supports);
+        ``("repost", "partial")`` is the fast path and never loads an embedding model.
+        """
+        kinds = parse_detect(detect, self.default_detect)
         t = self.thresholds
         cfg = self.store.config
         suspect = Prepared.of(body, t)
@@ -218,14 +220,29 @@ class Index:
             limit=limit,
             min_hits=t.min_fingerprint_hits(cfg),
         )
+        rowids = [c.rowid for c in cands]
+        rewrite_rows: set[int] = set()
+        if "rewrite" in kinds:
+            suspect = suspect.with_sentences(self.encoder)
+            near = self.store.nearest(suspect.doc_vector(), t.vector_candidates)
+            rewrite_rows = {r for r, _ in near} | set(rowids[: t.vector_candidates])
+            rowids += [r for r, _ in near if r not in set(rowids)]
         matches = []
-        for c in cands:
-            prepared = self._prepared(c.rowid)
+        for rowid in rowids:
+            prepared = self._prepared(rowid)
             if prepared is None:  # removed meanwhile
                 continue
-            m = verbatim_match(suspect, prepared[1], prepared[0].id, t)
-            if m is not None and m.kind in kinds:
-                matches.append(m)
+            doc, source = prepared
+            best = verbatim_match(suspect, source, doc.id, t)
+            if best is not None and best.kind not in kinds:
+                best = None
+            if rowid in rewrite_rows and (best is None or best.kind != "repost"):
+                embedded = self._embedded(rowid)
+                if embedded is not None:
+                    rw, _ = rewrite_match(suspect, embedded, doc.id, t)
+                    best = _stronger(best, rw)
+            if best is not None:
+                matches.append(best)
         verdict, score, ordered = combine(matches)
         return Result(id, verdict, score, ordered)
 
@@ -240,17 +257,61 @@ class Index:
         return [self.check_document(d, detect=detect) for d in docs]
 
 
+def _vectorizer(
+    encoder: TextEncoder | None,
+) -> Callable[[Sequence[Document]], np.ndarray] | None:
+    if encoder is None:
+        return None
+    return functools.partial(document_vectors, encoder=encoder)
+
+
+def _stronger(a: Match | None, b: Match | None) -> Match | None:
+    """The stronger of two matches with the same original (kind first, then score)."""
+    if a is None or b is None:
+        return a or b
+    return a if (VERDICT_RANK[a.kind], a.score) >= (VERDICT_RANK[b.kind], b.score) else b
+
+
 def compare(
     suspect: str,
     original: str,
     *,
     detect: str | Iterable[str] | None = None,
     thresholds: Thresholds | None = None,
+    encoder: str | None = DEFAULT_VECTORS,
 ) -> Result:
-    """Compare two texts directly. ``score`` is the share of the original reused in the suspect."""
-    kinds = parse_detect(detect)
-    t = thresholds or Thresholds()
-    m = verbatim_match(Prepared.of(suspect, t), Prepared.of(original, t), "original", t)
-    matches = [m] if m is not None and m.kind in kinds else []
-    verdict, _, ordered = combine(matches)
-    return Result(None, verdict, ordered[0].coverage if ordered else 0.0, ordered)
+    """Compare two texts directly.
+
+    ``score`` is how much of the original is reused in the suspect, whatever the kind: the
+    verbatim coverage, or, when rewrites are detected, the length-weighted similarity of each
+    original sentence to its best suspect sentence, whichever is larger.
+    """
+    kinds = parse_detect(detect, DETECT_KINDS if encoder else FAST_DETECT)
+    t = thresholds or Thresholds.load()
+    a, b = Prepared.of(suspect, t), Prepared.of(original, t)
+    best = verbatim_match(a, b, "original", t)
+    if best is not None and best.kind not in kinds:
+        best = None
+    score = best.coverage if best is not None else 0.0
+    if "rewrite" in kinds and encoder:
+        enc = _encoder(encoder)
+        a, b = a.with_sentences(enc), b.with_sentences(enc)
+        rw, _ = rewrite_match(a, b, "original", t)
+        if best is None or best.kind != "repost":
+            best = _stronger(best, rw)
+        score = max(score, soft_coverage(a, b, t))
+    verdict, _, ordered = combine([best] if best is not None else [])
+    return Result(None, verdict, score, ordered)
+
+
+def soft_coverage(a: Prepared, b: Prepared, t: Thresholds) -> float:
+    """Length-weighted mean, over the original's sentences, of the best blended similarity
+    to any suspect sentence (a graded "how much of the original is reused")."""
+    from xigao.paraphrase import blend, dice_matrix
+
+    sa, sb = a.sents, b.sents
+    if sa is None or sb is None or not len(sa) or not len(sb) or not sb.total:
+        return 0.0
+    sim = blend(sa.vecs @ sb.vecs.T, dice_matrix(sa.bigrams, sb.bigrams), t.blend_weight)
+    best = np.clip(sim.max(axis=0), 0.0, 1.0)
+    return float((best * sb.weights).sum() / sb.total)

@@ -11,8 +11,10 @@ True
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
 from typing import Any
 
 from xigao.sketch import SketchConfig
@@ -36,6 +38,31 @@ class Thresholds:
     seed_len: int = 8
     #: differing characters bridged inside one near-verbatim passage
     max_gap: int = 4
+    #: weight of embedding cosine vs character-bigram Dice in sentence similarity
+    blend_weight: float = 0.5
+    #: blended similarity at which a suspect sentence counts as re-expressing an original one
+    sentence_threshold: float = 0.6
+    #: share of the suspect's sentences (by characters) aligned to one original, for ``rewrite``
+    rewrite_containment: float = 0.5
+    #: share of that original's sentences aligned, for ``rewrite``
+    rewrite_coverage: float = 0.3
+    #: originals fetched by document-vector similarity as rewrite candidates
+    vector_candidates: int = 5
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> Thresholds:
+        """Thresholds from a JSON file (default: the calibrated ``thresholds.json`` shipped
+        with xigao, written by ``benchmarks/calibrate_xigao.py``); unknown keys are errors."""
+        p = Path(path) if path is not None else Path(__file__).with_name("thresholds.json")
+        if path is None and not p.exists():
+            return cls()
+        data = json.loads(p.read_text(encoding="utf-8"))
+        values = data.get("thresholds", data)
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(values) - known)
+        if unknown:
+            raise ValueError(f"unknown threshold(s) {unknown} in {p}; known: {sorted(known)}")
+        return cls(**values)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -58,6 +85,13 @@ def verbatim_kind(
         return "repost"
     if longest >= t.partial_min_len:
         return "partial"
+    return None
+
+
+def rewrite_kind(*, containment: float, coverage: float, t: Thresholds) -> MatchKind | None:
+    """``rewrite`` when most of the suspect re-expresses sentences of one original."""
+    if containment >= t.rewrite_containment and coverage >= t.rewrite_coverage:
+        return "rewrite"
     return None
 
 

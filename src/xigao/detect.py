@@ -1,0 +1,167 @@
+"""Matching one suspect against one original: verbatim passages and paraphrased sentences.
+
+``Prepared`` holds what a text needs for both (normalized text, seed hashes, and — only when
+rewrites are detected — embedded sentences), so an original prepared once serves many checks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from xigao.align import union_length, verbatim_passages
+from xigao.normalize import Normalized, normalize
+from xigao.paraphrase import Sentences, TextEncoder, align, altered_facts, embed_sentences
+from xigao.sketch import U64, codepoints, kgram_hashes
+from xigao.types import Evidence, Match, MatchKind
+from xigao.verdict import Thresholds, rewrite_kind, verbatim_kind
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A text normalized once, with seed k-gram hashes and (lazily) embedded sentences."""
+
+    norm: Normalized
+    seeds: U64
+    sents: Sentences | None = field(default=None, compare=False)
+
+    @classmethod
+    def of(cls, text: str, t: Thresholds) -> Prepared:
+        n = normalize(text)
+        return cls(n, kgram_hashes(codepoints(n.key().chars), t.seed_len))
+
+    def with_sentences(self, encoder: TextEncoder) -> Prepared:
+        if self.sents is not None:
+            return self
+        return replace(self, sents=embed_sentences(self.norm, encoder))
+
+    def doc_vector(self) -> np.ndarray:
+        """Unit document vector: length-weighted mean of the sentence vectors."""
+        assert self.sents is not None, "call with_sentences() first"
+        s = self.sents
+        if not len(s):
+            return np.zeros(s.vecs.shape[1], np.float32)
+        v = (s.vecs * s.weights[:, None]).sum(axis=0)
+        return (v / (np.linalg.norm(v) or 1.0)).astype(np.float32)
+
+
+def _text_span(norm: Normalized, span: tuple[int, int]) -> tuple[int, int]:
+    return norm.raw_span(*span)
+
+
+def verbatim_match(
+    suspect: Prepared, source: Prepared, source_id: str, t: Thresholds
+) -> Match | None:
+    """Verbatim reuse of ``source`` in ``suspect`` as a :class:`Match`, or None."""
+    a, b = suspect.norm.key(), source.norm.key()
+    if not a.chars or not b.chars:
+        return None
+    passages = verbatim_passages(
+        a.chars,
+        b.chars,
+        k=t.seed_len,
+        min_len=t.evidence_min_len,
+        max_gap=t.max_gap,
+        ha=suspect.seeds,
+        hb=source.seeds,
+    )
+    if not passages:
+        return None
+    containment = union_length([(p.a_start, p.a_end) for p in passages]) / len(a.chars)
+    coverage = union_length([(p.b_start, p.b_end) for p in passages]) / len(b.chars)
+    longest = max(p.length for p in passages)
+    kind = verbatim_kind(containment=containment, coverage=coverage, longest=longest, t=t)
+    if kind is None:
+        return None
+    evidence = tuple(
+        Evidence(
+            "verbatim",
+            suspect.norm.raw_span(int(a.pos[p.a_start]), int(a.pos[p.a_end - 1]) + 1),
+            source.norm.raw_span(int(b.pos[p.b_start]), int(b.pos[p.b_end - 1]) + 1),
+            p.matched / p.length,
+        )
+        for p in passages
+    )
+    return Match(
+        source_id=source_id,
+        kind=kind,
+        score=(containment + coverage) / 2,
+        containment=containment,
+        coverage=coverage,
+        evidence=evidence,
+        details={"longest_passage": longest},
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class RewriteStats:
+    """Sentence-alignment measures of one suspect/original pair."""
+
+    containment: float  #: share of the suspect's sentence characters aligned to the original
+    coverage: float  #: share of the original's sentence characters aligned
+    verbatim_share: float  #: share of aligned suspect characters in verbatim sentences
+    similarity: float  #: mean similarity of aligned pairs, weighted by length
+
+
+def rewrite_match(
+    suspect: Prepared, source: Prepared, source_id: str, t: Thresholds
+) -> tuple[Match | None, RewriteStats]:
+    """Paraphrase reuse of ``source`` in ``suspect``; both must have sentences embedded."""
+    a, b = suspect.sents, source.sents
+    assert a is not None and b is not None, "embed sentences before rewrite_match"
+    pairs = align(a, b, threshold=t.sentence_threshold, weight=t.blend_weight)
+    if not pairs or not a.total or not b.total:
+        return None, RewriteStats(0.0, 0.0, 0.0, 0.0)
+    aligned = sum(int(a.weights[p.suspect]) for p in pairs)
+    covered = {j for p in pairs for j in p.source}
+    stats = RewriteStats(
+        containment=aligned / a.total,
+        coverage=sum(int(b.weights[j]) for j in covered) / b.total,
+        verbatim_share=sum(int(a.weights[p.suspect]) for p in pairs if p.verbatim) / aligned,
+        similarity=sum(p.similarity * int(a.weights[p.suspect]) for p in pairs) / aligned,
+    )
+    kind: MatchKind | None = rewrite_kind(
+        containment=stats.containment, coverage=stats.coverage, t=t
+    )
+    if kind is None:
+        return None, stats
+    evidence = []
+    altered = []
+    for p in pairs:
+        s_span = a.spans[p.suspect]
+        o_span = (b.spans[p.source[0]][0], b.spans[p.source[-1]][1])
+        ev = Evidence(
+            "verbatim" if p.verbatim else "paraphrase",
+            _text_span(suspect.norm, s_span),
+            _text_span(source.norm, o_span),
+            p.similarity,
+        )
+        evidence.append(ev)
+        if not p.verbatim:
+            s_text = suspect.norm.text[s_span[0] : s_span[1]]
+            o_text = source.norm.text[o_span[0] : o_span[1]]
+            for note in altered_facts(s_text, o_text):
+                kind_, _, detail = note.partition(": ")
+                altered.append(
+                    {
+                        "kind": kind_,
+                        "suspect": list(ev.suspect),
+                        "source": list(ev.source),
+                        "detail": detail,
+                    }
+                )
+    match = Match(
+        source_id=source_id,
+        kind=kind,
+        score=(stats.containment + stats.coverage) / 2,
+        containment=stats.containment,
+        coverage=stats.coverage,
+        evidence=tuple(evidence),
+        details={
+            "similarity": round(stats.similarity, 4),
+            "verbatim_share": round(stats.verbatim_share, 4),
+            "altered": altered,
+        },
+    )
+    return match, stats
