@@ -10,9 +10,16 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from xigao.align import union_length, verbatim_passages
+from xigao.align import exact_runs, merge_runs, union_length
 from xigao.normalize import Normalized, normalize
-from xigao.paraphrase import Sentences, TextEncoder, align, altered_facts, embed_sentences
+from xigao.paraphrase import (
+    Sentences,
+    TextEncoder,
+    align,
+    altered_facts,
+    embed_sentences,
+    sentence_ranges,
+)
 from xigao.sketch import U64, codepoints, kgram_hashes
 from xigao.types import Evidence, Match, MatchKind
 from xigao.verdict import Thresholds, rewrite_kind, verbatim_kind
@@ -50,6 +57,19 @@ def _text_span(norm: Normalized, span: tuple[int, int]) -> tuple[int, int]:
     return norm.raw_span(*span)
 
 
+def verbatim_sentence_share(norm: Normalized, covered: np.ndarray) -> float:
+    """Share of the suspect's sentence characters in sentences copied verbatim: a sentence
+    counts when at most one character in fifty (and at least one) is not exactly matched —
+    what script conversion leaves, while even a light synonym spin touches most sentences."""
+    total = verbatim = 0
+    for _, (lo, hi) in sentence_ranges(norm):
+        n = hi - lo
+        total += n
+        if n - int(covered[lo:hi].sum()) <= max(1, n // 50):
+            verbatim += n
+    return verbatim / total if total else 0.0
+
+
 def verbatim_match(
     suspect: Prepared, source: Prepared, source_id: str, t: Thresholds
 ) -> Match | None:
@@ -57,21 +77,25 @@ def verbatim_match(
     a, b = suspect.norm.key(), source.norm.key()
     if not a.chars or not b.chars:
         return None
-    passages = verbatim_passages(
-        a.chars,
-        b.chars,
-        k=t.seed_len,
-        min_len=t.evidence_min_len,
-        max_gap=t.max_gap,
-        ha=suspect.seeds,
-        hb=source.seeds,
-    )
+    runs = exact_runs(a.chars, b.chars, k=t.seed_len, ha=suspect.seeds, hb=source.seeds)
+    passages = [p for p in merge_runs(runs, max_gap=t.max_gap) if p.length >= t.evidence_min_len]
     if not passages:
         return None
-    containment = union_length([(p.a_start, p.a_end) for p in passages]) / len(a.chars)
-    coverage = union_length([(p.b_start, p.b_end) for p in passages]) / len(b.chars)
+    # Shares count exactly equal characters only: the small gaps bridged inside a passage (an
+    # OpenCC variant, a swapped synonym) belong to the evidence, not to verbatim reuse.
+    covered = np.zeros(len(a.chars), dtype=bool)
+    for r in runs:
+        covered[r.a_start : r.a_end] = True
+    keep = np.zeros(len(a.chars), dtype=bool)
+    for p in passages:
+        keep[p.a_start : p.a_end] = True
+    covered &= keep
+    exact = int(covered.sum())
+    containment = exact / len(a.chars)
+    coverage = min(exact, union_length([(p.b_start, p.b_end) for p in passages])) / len(b.chars)
+    sentence_share = verbatim_sentence_share(suspect.norm, covered)
     longest = max(p.length for p in passages)
-    kind = verbatim_kind(containment=containment, coverage=coverage, longest=longest, t=t)
+    kind = verbatim_kind(containment=sentence_share, coverage=coverage, longest=longest, t=t)
     if kind is None:
         return None
     evidence = tuple(
@@ -90,7 +114,7 @@ def verbatim_match(
         containment=containment,
         coverage=coverage,
         evidence=evidence,
-        details={"longest_passage": longest},
+        details={"longest_passage": longest, "verbatim_sentences": round(sentence_share, 4)},
     )
 
 

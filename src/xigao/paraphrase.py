@@ -56,17 +56,23 @@ def _bigrams(key: str) -> frozenset[str]:
     return frozenset(key[i : i + 2] for i in range(len(key) - 1))
 
 
+def sentence_ranges(norm: Normalized) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """``(text span, key range)`` of each sentence with at least ``MIN_SENTENCE_KEY`` content
+    characters (boilerplate is not content, so credit lines drop out here)."""
+    pos = norm.key().pos
+    out = []
+    for s, e in sentences(norm):
+        lo, hi = int(np.searchsorted(pos, s)), int(np.searchsorted(pos, e))
+        if hi - lo >= MIN_SENTENCE_KEY:
+            out.append(((s, e), (lo, hi)))
+    return out
+
+
 def sentence_units(norm: Normalized) -> tuple[list[tuple[int, int]], list[str]]:
     """Sentence spans and their key characters, boilerplate and tiny sentences left out."""
-    key = norm.key()
-    pos = key.pos
-    spans, keys = [], []
-    for s, e in sentences(norm):
-        lo, hi = np.searchsorted(pos, s), np.searchsorted(pos, e)
-        if hi - lo >= MIN_SENTENCE_KEY:
-            spans.append((s, e))
-            keys.append(key.chars[lo:hi])
-    return spans, keys
+    chars = norm.key().chars
+    ranges = sentence_ranges(norm)
+    return [span for span, _ in ranges], [chars[lo:hi] for _, (lo, hi) in ranges]
 
 
 def embed_sentences(norm: Normalized, encoder: TextEncoder) -> Sentences:

@@ -1,0 +1,165 @@
+"""Calibrate xigao's rewrite thresholds on the development split, never on test.
+
+    python -m benchmarks.calibrate_xigao --cases bench-out/cases/main [--out src/xigao/thresholds.json]
+
+Builds (or reuses) an index of the collection's originals, collects for every dev case the
+candidates a check would consider, with each candidate's sentence cosine and bigram-Dice
+matrices, then searches a grid of (blend weight, sentence threshold, rewrite containment,
+rewrite coverage) for the best macro F1 over the four verdicts, ties broken by the lower
+false-alarm rate. Verbatim thresholds follow the verdict definitions and are not tuned.
+The chosen values, the grid and the dev scores are written to ``thresholds.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import itertools
+import json
+import time
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+
+from xigao import Index
+from xigao.detect import Prepared, RewriteStats, rewrite_match, verbatim_match
+from xigao.sketch import codepoints, fingerprints, kgram_hashes, minhash
+from xigao.types import VERDICT_RANK, VERDICTS
+from xigao.verdict import Thresholds
+
+GRID_WEIGHT = (0.2, 0.3, 0.4, 0.5)
+GRID_SENTENCE = (0.45, 0.5, 0.55, 0.6, 0.65)
+GRID_CONTAINMENT = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
+GRID_COVERAGE = (0.1, 0.2, 0.3, 0.4)
+
+
+@dataclass
+class CaseData:
+    kind: str
+    verbatim: str  # strongest verbatim kind found, or "original"
+    pairs: list[tuple[Prepared, Prepared, bool]]  # (suspect, candidate, candidate is a repost)
+
+
+def collect(idx: Index, cases: list[dict]) -> list[CaseData]:
+    """Candidates and verbatim verdicts of every case, as ``Index.check`` would see them."""
+    t = idx.thresholds
+    cfg = idx.store.config
+    out = []
+    for case in cases:
+        suspect = Prepared.of(case["body"], t).with_sentences(idx.encoder)
+        key = suspect.norm.key()
+        h = kgram_hashes(codepoints(key.chars), cfg.k)
+        cands = idx.store.candidates(
+            fingerprints(h, cfg.window),
+            minhash(h, cfg.num_perm, cfg.seed),
+            min_hits=t.min_fingerprint_hits(cfg),
+        )
+        rowids = [c.rowid for c in cands]
+        near = [r for r, _ in idx.store.nearest(suspect.doc_vector(), t.vector_candidates)]
+        rewrite_rows = set(near) | set(rowids[: t.vector_candidates])
+        verbatim = "original"
+        pairs = []
+        for rowid in dict.fromkeys(rowids + near):
+            got = idx._prepared(rowid)
+            if got is None:
+                continue
+            m = verbatim_match(suspect, got[1], got[0].id, t)
+            if m is not None and VERDICT_RANK[m.kind] > VERDICT_RANK[verbatim]:
+                verbatim = m.kind
+            if rowid in rewrite_rows:
+                emb = idx._embedded(rowid)
+                assert emb is not None
+                pairs.append((suspect, emb, m is not None and m.kind == "repost"))
+        out.append(CaseData(case["kind"], verbatim, pairs))
+    return out
+
+
+def macro_f1(truth: list[str], pred: list[str]) -> tuple[float, dict[str, float]]:
+    f1s = {}
+    for v in VERDICTS:
+        tp = sum(t == v and p == v for t, p in zip(truth, pred, strict=True))
+        fp = sum(t != v and p == v for t, p in zip(truth, pred, strict=True))
+        fn = sum(t == v and p != v for t, p in zip(truth, pred, strict=True))
+        f1s[v] = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+    return float(np.mean(list(f1s.values()))), f1s
+
+
+def search(data: list[CaseData], base: Thresholds) -> tuple[Thresholds, dict]:
+    truth = [d.kind for d in data]
+    best: tuple[float, float] = (-1.0, 0.0)
+    chosen, report = base, {}
+    for w, th in itertools.product(GRID_WEIGHT, GRID_SENTENCE):
+        t = replace(base, blend_weight=w, sentence_threshold=th, rewrite_containment=0, rewrite_coverage=0)
+        stats: list[list[RewriteStats]] = []
+        for d in data:
+            stats.append([rewrite_match(s, c, "x", t)[1] for s, c, rep in d.pairs if not rep])
+        for c, v in itertools.product(GRID_CONTAINMENT, GRID_COVERAGE):
+            pred = []
+            for d, st in zip(data, stats, strict=True):
+                rw = any(x.containment >= c and x.coverage >= v for x in st)
+                p = d.verbatim
+                if rw and VERDICT_RANK["rewrite"] > VERDICT_RANK[p]:
+                    p = "rewrite"
+                pred.append(p)
+            f1, per = macro_f1(truth, pred)
+            originals = [p for k, p in zip(truth, pred, strict=True) if k == "original"]
+            false_alarm = sum(p != "original" for p in originals) / max(1, len(originals))
+            if (f1, -false_alarm) > best:
+                best = (f1, -false_alarm)
+                chosen = replace(
+                    base,
+                    blend_weight=w,
+                    sentence_threshold=th,
+                    rewrite_containment=c,
+                    rewrite_coverage=v,
+                )
+                report = {"macro_f1": round(f1, 4), "f1": {k: round(x, 4) for k, x in per.items()},
+                          "false_alarm_rate": round(false_alarm, 4)}
+    return chosen, report
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--cases", type=Path, default=Path("bench-out/cases/main"))
+    ap.add_argument("--index", type=Path, default=None, help="reuse this index of the originals")
+    ap.add_argument("--out", type=Path, default=Path("src/xigao/thresholds.json"))
+    ap.add_argument("--limit", type=int, default=None, help="use only the first N dev cases")
+    args = ap.parse_args(argv)
+    t0 = time.perf_counter()
+    index_path = args.index or args.cases / "xigao-index"
+    if not (index_path / "index.sqlite").exists():
+        with (args.cases / "originals.jsonl").open(encoding="utf-8") as f:
+            Index.build((json.loads(line) for line in f), index_path, overwrite=True)
+    base = Thresholds()
+    idx = Index.open(index_path, thresholds=base)
+    with (args.cases / "dev" / "cases.jsonl").open(encoding="utf-8") as f:
+        cases = [json.loads(line) for line in f][: args.limit]
+    data = collect(idx, cases)
+    chosen, report = search(data, base)
+    payload = {
+        "thresholds": chosen.to_dict(),
+        "calibration": {
+            "split": "dev",
+            "cases": len(cases),
+            "source": str(args.cases),
+            "date": dt.date.today().isoformat(),
+            "command": "python -m benchmarks.calibrate_xigao --cases " + str(args.cases),
+            "grid": {
+                "blend_weight": GRID_WEIGHT,
+                "sentence_threshold": GRID_SENTENCE,
+                "rewrite_containment": GRID_CONTAINMENT,
+                "rewrite_coverage": GRID_COVERAGE,
+            },
+            "dev_scores": report,
+            "seconds": round(time.perf_counter() - t0, 1),
+        },
+    }
+    args.out.write_text(json.dumps(payload, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    print(json.dumps(payload["calibration"]["dev_scores"], ensure_ascii=False))
+    print(json.dumps(payload["thresholds"], ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
