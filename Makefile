@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SHARED ?= ../shared
 
-.PHONY: setup demo test lint bench clean
+.PHONY: setup browser demo test lint bench clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -16,7 +16,14 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e '.[embed,serve,dev]'
 	touch $@
 
-setup: $(VENV)/.installed
+setup: $(VENV)/.installed browser
+
+# Headless Chromium and CJK fonts for the report's browser test (Debian packages; needs root).
+# Without them the browser test is skipped with a reason, everything else still runs.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null) \
+	  || echo "warning: could not install chromium; the browser test will be skipped"; }
 
 # The main job on the bundled demo data: index the originals, scan the dump (which holds two
 # deliberately bad records, so scan exits 1 and they land in errors.jsonl), print a summary.

@@ -12,7 +12,7 @@ import functools
 import json
 import multiprocessing as mp
 import sys
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any, TypeVar
@@ -136,8 +136,24 @@ _index_opt = click.option(
 @click.argument("sources", nargs=-1, required=True)
 @_index_opt
 @click.option("--overwrite", is_flag=True, help="Replace an existing index.")
+@click.option(
+    "--vectors",
+    default="static",
+    show_default=True,
+    help="Encoder of the document vectors stored for rewrite detection (static, e5, use).",
+)
+@click.option(
+    "--no-vectors", is_flag=True, help="Lexical index: reposts and partial copies only, no model."
+)
 @read_options
-def index_build(sources: tuple[str, ...], index_path: Path, overwrite: bool, **kw: Any) -> None:
+def index_build(
+    sources: tuple[str, ...],
+    index_path: Path,
+    overwrite: bool,
+    vectors: str,
+    no_vectors: bool,
+    **kw: Any,
+) -> None:
     """Build a new index from SOURCES (JSONL, CSV, folders of .txt, or - for stdin)."""
     errors_path, quiet = kw.pop("errors_path"), kw.pop("quiet")
     options = _options(kw)
@@ -145,9 +161,13 @@ def index_build(sources: tuple[str, ...], index_path: Path, overwrite: bool, **k
     bar = _progress(quiet, "indexing")
     try:
         idx = Index.build(
-            _documents(sources, options, sink), index_path, overwrite=overwrite, progress=bar.update
+            _documents(sources, options, sink),
+            index_path,
+            vectors=None if no_vectors else vectors,
+            overwrite=overwrite,
+            progress=bar.update,
         )
-    except (XigaoError, FileExistsError) as e:
+    except (XigaoError, FileExistsError, ValueError) as e:
         raise click.ClickException(str(e)) from e
     finally:
         bar.close()
@@ -259,6 +279,12 @@ def _csv_row(res: dict[str, Any]) -> list[Any]:
     help="Comma list of repost,partial,rewrite (repost,partial needs no model).",
 )
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64))
+@click.option(
+    "--html",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Also write an HTML report (index.html + one page per flagged document) here.",
+)
 @read_options
 def scan(
     inputs: tuple[str, ...],
@@ -267,16 +293,22 @@ def scan(
     fmt: str,
     detect: str | None,
     workers: int,
+    html: Path | None,
     **kw: Any,
 ) -> None:
     """Check every document in INPUTS against the index."""
     errors_path, quiet = kw.pop("errors_path"), kw.pop("quiet")
     options = _options(kw)
+    idx = _open_index(index_path)
     try:
-        kinds = parse_detect(detect)
+        kinds = parse_detect(detect, idx.default_detect)
     except ValueError as e:
         raise click.BadParameter(str(e), param_hint="--detect") from e
-    idx = _open_index(index_path)
+    if "rewrite" in kinds and not idx.store.vectors:
+        raise click.ClickException(
+            f"{index_path} was built with --no-vectors, so it cannot detect rewrites; "
+            "rebuild it with vectors or pass --detect repost,partial"
+        )
     sink = ErrorSink(errors_path, quiet)
     out = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
     writer = csv.writer(out) if fmt == "csv" else None
@@ -284,7 +316,13 @@ def scan(
         writer.writerow(CSV_COLUMNS)
     verdicts: Counter[str] = Counter()
     bar = _progress(quiet, "scanning")
-    jobs = ((d, kinds) for d in _documents(inputs, options, sink))
+    docs: Iterable[Document] = _documents(inputs, options, sink)
+    pending: deque[Document] = deque()  # --html: documents awaiting their result, in order
+    reported: list[dict[str, Any]] = []
+    flagged: dict[str, Document] = {}
+    if html is not None:
+        docs = _remember(docs, pending)
+    jobs = ((d, kinds) for d in docs)
     pool = None
     try:
         if workers > 1:
@@ -294,6 +332,12 @@ def scan(
             results = (_check_one(idx, d, k) for d, k in jobs)
         for r in results:
             bar.update(1)
+            if html is not None:
+                doc = pending.popleft()
+                if "ok" in r:
+                    reported.append(r["ok"])
+                    if r["ok"]["matches"]:
+                        flagged[doc.id] = doc
             if "error" in r:
                 sink.add({"source": "check", **r["error"]})
                 continue
@@ -313,8 +357,21 @@ def scan(
     if not quiet:
         summary = ", ".join(f"{v} {verdicts[v]}" for v in VERDICTS)
         click.echo(f"checked {sum(verdicts.values())}: {summary}", err=True)
+    if html is not None:
+        from xigao.report import write_report
+
+        page = write_report(reported, idx, html, suspects=flagged)
+        if not quiet:
+            click.echo(f"report: {page}", err=True)
     if sink.count:
         sys.exit(1)
+
+
+def _remember(docs: Iterable[Document], pending: deque[Document]) -> Iterator[Document]:
+    """Pass documents through, keeping each until the scan loop takes its result (same order)."""
+    for d in docs:
+        pending.append(d)
+        yield d
 
 
 # -- compare ------------------------------------------------------------------------------------
@@ -382,6 +439,110 @@ def compare_cmd(
             out.close()
     if sink.count:
         sys.exit(1)
+
+
+# -- report and serve ---------------------------------------------------------------------------
+def _read_results(path: Path) -> Iterator[dict[str, Any]]:
+    with path.open(encoding="utf-8-sig") as f:
+        for n, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            try:
+                res = json.loads(line)
+            except ValueError as e:
+                raise click.ClickException(f"{path}:{n}: not a JSON result line ({e})") from e
+            if not isinstance(res, dict) or "verdict" not in res:
+                raise click.ClickException(
+                    f"{path}:{n}: not a result (no 'verdict'); give the JSONL that `xigao scan` wrote"
+                )
+            yield res
+
+
+@cli.command("report")
+@click.argument("results", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@_index_opt
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for index.html and the per-document pages.",
+)
+@click.option(
+    "--inputs",
+    multiple=True,
+    help="The scanned documents (repeatable), to show their text beside the originals.",
+)
+@read_options
+def report_cmd(
+    results: Path, index_path: Path, out: Path, inputs: tuple[str, ...], **kw: Any
+) -> None:
+    """Write an HTML report from RESULTS (the JSONL written by `xigao scan`)."""
+    from xigao.report import write_report
+
+    errors_path, quiet = kw.pop("errors_path"), kw.pop("quiet")
+    options = _options(kw)
+    rows = list(_read_results(results))
+    idx = _open_index(index_path)
+    wanted = {str(r.get("id")) for r in rows if r.get("matches")}
+    sink = ErrorSink(errors_path, quiet)
+    try:
+        suspects = {d.id: d for d in _documents(inputs, options, sink) if d.id in wanted}
+    finally:
+        sink.close()
+    page = write_report(rows, idx, out, suspects=suspects)
+    if not quiet:
+        if not inputs:
+            click.echo("no --inputs: the report shows the originals' side only", err=True)
+        click.echo(f"report: {page}", err=True)
+
+
+@cli.command("serve")
+@_index_opt
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option(
+    "--token",
+    envvar="XIGAO_TOKEN",
+    default=None,
+    help="Require 'Authorization: Bearer TOKEN' (default: $XIGAO_TOKEN; none: no auth).",
+)
+@click.option(
+    "--max-body-bytes", default=2_000_000, show_default=True, type=click.IntRange(1, None)
+)
+@click.option(
+    "--threads",
+    default=None,
+    type=click.IntRange(1, 256),
+    help="Checks run at once; more queue (default: CPU count, at most 4).",
+)
+@click.option("--log-level", default="info", show_default=True)
+def serve(
+    index_path: Path,
+    host: str,
+    port: int,
+    token: str | None,
+    max_body_bytes: int,
+    threads: int | None,
+    log_level: str,
+) -> None:
+    """Serve POST /v1/check, POST /v1/originals and GET /v1/health over HTTP (docs at /docs)."""
+    try:
+        import uvicorn
+
+        from xigao.service import create_app
+    except ImportError as e:
+        raise click.ClickException(
+            f"{e}; install the service extra: pip install 'xigao[serve]'"
+        ) from e
+    app = create_app(
+        _open_index(index_path),
+        token=token or None,
+        max_body_bytes=max_body_bytes,
+        check_threads=threads,
+    )
+    if not token and host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(f"warning: serving on {host} without a token (--token or XIGAO_TOKEN)", err=True)
+    uvicorn.run(app, host=host, port=port, log_level=log_level)
 
 
 def main() -> None:

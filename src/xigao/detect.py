@@ -146,7 +146,10 @@ def rewrite_match(
         similarity=sum(p.similarity * int(a.weights[p.suspect]) for p in pairs) / aligned,
     )
     kind: MatchKind | None = rewrite_kind(
-        containment=stats.containment, coverage=stats.coverage, t=t
+        containment=stats.containment,
+        coverage=stats.coverage,
+        verbatim_share=stats.verbatim_share,
+        t=t,
     )
     if kind is None:
         return None, stats

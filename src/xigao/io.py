@@ -271,7 +271,9 @@ def _parse_jsonl(
         try:
             record = json.loads(line)
         except json.JSONDecodeError as e:
-            yield ReadError(src, f"invalid JSON: {e.msg.removesuffix(' at')} at column {e.colno}", line=n)
+            yield ReadError(
+                src, f"invalid JSON: {e.msg.removesuffix(' at')} at column {e.colno}", line=n
+            )
             continue
         except (ValueError, RecursionError) as e:
             yield ReadError(src, f"invalid JSON: {e}", line=n)

@@ -88,9 +88,16 @@ def verbatim_kind(
     return None
 
 
-def rewrite_kind(*, containment: float, coverage: float, t: Thresholds) -> MatchKind | None:
-    """``rewrite`` when most of the suspect re-expresses sentences of one original."""
-    if containment >= t.rewrite_containment and coverage >= t.rewrite_coverage:
+def rewrite_kind(
+    *, containment: float, coverage: float, verbatim_share: float, t: Thresholds
+) -> MatchKind | None:
+    """``rewrite`` when most of the suspect re-expresses sentences of one original and most of
+    those sentences are altered rather than copied verbatim (copies are partial or repost)."""
+    if (
+        containment >= t.rewrite_containment
+        and coverage >= t.rewrite_coverage
+        and verbatim_share < 0.5
+    ):
         return "rewrite"
     return None
 

@@ -1,0 +1,470 @@
+"""HTML reports: an index page of checked documents and one side-by-side page per flagged suspect.
+
+Static files with the CSS and JavaScript inline (the pages work offline), every document string
+HTML-escaped, safe file names for any id. Evidence offsets are read as given in the results:
+character offsets into the suspect's and the original's ``body``.
+
+>>> safe_name("../新闻/<2024>")
+'2024-08f08bffbe77.html'
+>>> safe_name("xwlb-2020-03-05")
+'xwlb-2020-03-05-b68811d97bf0.html'
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import html
+import os
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from xigao.pipeline import Index
+from xigao.types import VERDICT_RANK, VERDICTS, Document
+
+__all__ = ["safe_name", "write_report"]
+
+#: Chinese and English label of each verdict / match kind, and of each evidence kind.
+VERDICT_LABELS: dict[str, tuple[str, str]] = {
+    "repost": ("转载", "repost"),
+    "partial": ("部分抄袭", "partial copy"),
+    "rewrite": ("洗稿", "rewrite"),
+    "original": ("原创", "original"),
+}
+EVIDENCE_LABELS: dict[str, tuple[str, str]] = {
+    "verbatim": ("原文照搬", "verbatim"),
+    "paraphrase": ("改写", "paraphrase"),
+}
+_EV_CLASS = {"verbatim": "v", "paraphrase": "p"}
+_MATCH_KEYS = {"source_id", "kind", "score", "containment", "coverage", "evidence", "altered"}
+_EXTRA_LABELS = {
+    "longest_passage": "最长连续段落 longest passage (chars)",
+    "similarity": "平均相似度 mean similarity",
+    "verbatim_share": "原文照搬占比 verbatim share",
+    "verbatim_sentences": "逐句照搬占比 sentences copied verbatim",
+}
+_UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
+_NO_SUSPECT = (
+    "可疑稿件正文未提供 · The suspect's text is not available: results do not carry it. "
+    "Run <code>xigao report RESULTS.jsonl --index DIR --out DIR --inputs SUSPECTS…</code> "
+    "(or <code>xigao scan … --html DIR</code>) to show it beside the original."
+)
+
+
+def _esc(value: Any) -> str:
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+@functools.cache
+def _asset(name: str) -> str:
+    return files("xigao").joinpath("report_assets", name).read_text(encoding="utf-8")
+
+
+def safe_name(doc_id: str | None, *, taken: set[str] | None = None) -> str:
+    """A file name for ``doc_id``: ASCII letters, digits, ``_`` and ``-``, plus a hash of the id,
+    so that any id (slashes, dots, CJK, markup) maps to a distinct, harmless name."""
+    raw = "" if doc_id is None else str(doc_id)
+    digest = hashlib.sha1(raw.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+    slug = _UNSAFE.sub("_", raw).strip("_-")[:48].strip("_-") or "doc"
+    name, n = f"{slug}-{digest}.html", 1
+    while taken is not None and name in taken:
+        n += 1
+        name = f"{slug}-{digest}-{n}.html"
+    if taken is not None:
+        taken.add(name)
+    return name
+
+
+def _label(table: Mapping[str, tuple[str, str]], key: str) -> str:
+    zh, en = table.get(key, (key, key))
+    return f"{zh} {en}"
+
+
+def _badge(verdict: str, *, big: bool = False) -> str:
+    cls = "badge big" if big else "badge"
+    return f'<span class="{cls} {_esc(verdict)}">{_esc(_label(VERDICT_LABELS, verdict))}</span>'
+
+
+def _pct(x: Any) -> str:
+    return f"{_num(x) * 100:.0f}%"
+
+
+def _num(x: Any) -> float:
+    try:
+        return float(x)
+    except (TypeError, ValueError):
+        return 0.0
+
+
+def _pair(value: Any) -> tuple[int, int] | None:
+    """``[start, end]`` as a pair of ints, or None when malformed."""
+    if isinstance(value, list | tuple) and len(value) == 2:
+        try:
+            s, e = int(value[0]), int(value[1])
+        except (TypeError, ValueError):
+            return None
+        return (s, e) if 0 <= s <= e else None
+    return None
+
+
+# -- marked-up text -----------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class _Span:
+    start: int
+    end: int
+    key: str  # "e3" (evidence) or "a1" (altered fact): the same key on both sides
+    cls: str  # "v", "p" or "alt"
+    tip: str
+
+
+def _marked(text: str, spans: Sequence[_Span], prefix: str) -> tuple[str, bool]:
+    """``text`` escaped, with every span as ``<mark data-k>`` segments and an anchor
+    ``id="{prefix}-{key}"`` where it starts. Overlapping spans split into segments carrying all
+    their keys. Returns the HTML and whether any span had to be clipped to the text."""
+    n, clipped = len(text), False
+    spans = [s for s in spans if s.start < s.end]
+    bounds = {0, n}
+    for s in spans:
+        clipped = clipped or s.end > n
+        bounds.update((min(s.start, n), min(s.end, n)))
+    starts: dict[int, list[_Span]] = {}
+    for s in sorted(spans, key=lambda s: (s.start, s.cls != "alt")):
+        starts.setdefault(min(s.start, n), []).append(s)
+    cuts = sorted(bounds)
+    out: list[str] = []
+    for a, b in zip(cuts, [*cuts[1:], n], strict=True):
+        out += [f'<span class="anchor" id="{prefix}-{s.key}"></span>' for s in starts.get(a, ())]
+        if a >= b:
+            continue
+        seg = _esc(text[a:b])
+        cover = [s for s in spans if s.start <= a and b <= s.end]
+        if not cover:
+            out.append(seg)
+            continue
+        cover.sort(key=lambda s: s.cls != "alt")  # an altered fact is the most precise link
+        classes = " ".join(sorted({s.cls for s in cover}))
+        keys = " ".join(s.key for s in cover)
+        tip = " | ".join(dict.fromkeys(s.tip for s in cover))
+        out.append(f'<mark class="{classes}" data-k="{keys}" title="{_esc(tip)}">{seg}</mark>')
+    return "".join(out), clipped
+
+
+# -- one suspect page ---------------------------------------------------------------------------
+_EvRow = tuple[str, str, tuple[int, int] | None, tuple[int, int] | None, float]
+
+
+def _match_spans(match: Mapping[str, Any]) -> tuple[list[_Span], list[_Span], list[_EvRow]]:
+    """Suspect-side spans, original-side spans and evidence-table rows of one match."""
+    sus: list[_Span] = []
+    orig: list[_Span] = []
+    rows: list[_EvRow] = []
+    for j, ev in enumerate(match.get("evidence") or ()):
+        if not isinstance(ev, Mapping):
+            continue
+        s, o = _pair(ev.get("suspect")), _pair(ev.get("source"))
+        kind = str(ev.get("kind", "verbatim"))
+        cls = _EV_CLASS.get(kind, "p")
+        sim = _num(ev.get("similarity", 1.0))
+        tip = f"{_label(EVIDENCE_LABELS, kind)} · similarity 相似度 {sim:.2f}"
+        key = f"e{j}"
+        if s:
+            sus.append(_Span(s[0], s[1], key, cls, f"{tip} · 原文 original {o}" if o else tip))
+        if o:
+            orig.append(_Span(o[0], o[1], key, cls, f"{tip} · 可疑稿件 suspect {s}" if s else tip))
+        rows.append((key, kind, s, o, sim))
+    for j, alt in enumerate(match.get("altered") or ()):
+        if not isinstance(alt, Mapping):
+            continue
+        s, o = _pair(alt.get("suspect")), _pair(alt.get("source"))
+        tip = f"改动的事实 altered {alt.get('kind', '')}: {alt.get('detail', '')}".strip()
+        if s:
+            sus.append(_Span(s[0], s[1], f"a{j}", "alt", tip))
+        if o:
+            orig.append(_Span(o[0], o[1], f"a{j}", "alt", tip))
+    return sus, orig, rows
+
+
+def _jump(mid: str, side: str, key: str, label: str) -> str:
+    return f'<a href="#{mid}-{side}-{key}" data-jump="{mid} {side} {key}">{label}</a>'
+
+
+def _snip(text: str | None, span: tuple[int, int] | None, width: int = 48) -> str:
+    if text is None or span is None:
+        return ""
+    piece = text[span[0] : span[1]].replace("\n", " ")
+    return _esc(piece if len(piece) <= width else piece[:width] + "…")
+
+
+def _match_section(
+    i: int, match: Mapping[str, Any], suspect: Document | None, original: Document | None
+) -> tuple[str, str]:
+    """The tab button and the section of match ``i``."""
+    mid = f"m{i}"
+    kind = str(match.get("kind", ""))
+    sid = str(match.get("source_id", ""))
+    o_title = original.title if original and original.title else sid
+    tab = (
+        f'<button type="button" data-tab="{mid}" aria-selected="false">{i + 1}. '
+        f"{_esc(_label(VERDICT_LABELS, kind))} · {_num(match.get('score')):.2f} · "
+        f"{_esc(o_title)}</button>"
+    )
+    sus_spans, orig_spans, rows = _match_spans(match)
+    notes: list[str] = []
+    if suspect is None:
+        s_html = f'<div class="text missing" data-side="s">{_NO_SUSPECT}</div>'
+    else:
+        body, clipped = _marked(suspect.body, sus_spans, f"{mid}-s")
+        s_html = f'<div class="text" data-side="s">{body}</div>'
+        if clipped:
+            notes.append(
+                "部分证据超出可疑稿件正文 · Some evidence lies beyond the end of the suspect text."
+            )
+    if original is None:
+        o_html = (
+            f'<div class="text missing" data-side="o">原文不在索引中 · The original '
+            f"<code>{_esc(sid)}</code> is not in the index (removed since the check?).</div>"
+        )
+    else:
+        body, clipped = _marked(original.body, orig_spans, f"{mid}-o")
+        o_html = f'<div class="text" data-side="o">{body}</div>'
+        if clipped:
+            notes.append("部分证据超出原文 · Some evidence lies beyond the end of the original.")
+    s_text = suspect.body if suspect else None
+    o_text = original.body if original else None
+    extra = "".join(
+        f"<span class='small muted'>{_esc(_EXTRA_LABELS.get(k, k))}: "
+        f"{_esc(round(v, 2) if isinstance(v, float) else v)}</span> "
+        for k, v in match.items()
+        if k not in _MATCH_KEYS and isinstance(v, str | int | float)
+    )
+    score, cont, cov = match.get("score"), match.get("containment"), match.get("coverage")
+    metrics = (
+        f'<div class="metrics"><div class="metric">{_badge(kind)}'
+        f'<div class="k">本来源结论 this match</div></div>'
+        + _metric("评分 score", f"{_num(score):.2f}", score, "strength of reuse, 0–1")
+        + _metric("包含度 containment", _pct(cont), cont, "share of the suspect from this original")
+        + _metric("覆盖度 coverage", _pct(cov), cov, "share of this original reused")
+        + f"</div><div>{extra}</div>"
+    )
+    o_head = (
+        f"<span class='role'>原文 Original</span> · {_esc(o_title)}<br>"
+        f"<span class='id muted'>{_esc(sid)}</span>"
+    )
+    s_title = suspect.title if suspect and suspect.title else ""
+    s_head = f"<span class='role'>可疑稿件 Suspect</span> · {_esc(s_title)}"
+    section = (
+        f'<section class="match" id="{mid}">{metrics}'
+        + "".join(f'<div class="note">{n}</div>' for n in notes)
+        + _altered_card(mid, match, s_text, o_text)
+        + f'<div class="sides"><div class="side"><div class="head">{s_head}</div>{s_html}</div>'
+        f'<div class="side"><div class="head">{o_head}</div>{o_html}</div></div>'
+        + _evidence_table(mid, rows, s_text, o_text)
+        + "</section>"
+    )
+    return tab, section
+
+
+def _evidence_table(mid: str, rows: list[_EvRow], s_text: str | None, o_text: str | None) -> str:
+    trs = "".join(
+        f"<tr><td>{n + 1}</td><td>{_esc(_label(EVIDENCE_LABELS, kind))}</td>"
+        f"<td class='num'>{_jump(mid, 's', key, f'{s[0]}–{s[1]}') if s else '—'}</td>"
+        f"<td class='num'>{_jump(mid, 'o', key, f'{o[0]}–{o[1]}') if o else '—'}</td>"
+        f"<td class='num'>{(s[1] - s[0]) if s else 0}</td><td class='num'>{sim:.2f}</td>"
+        f"<td class='snip'>{_snip(s_text, s) or _snip(o_text, o)}</td></tr>"
+        for n, (key, kind, s, o, sim) in enumerate(rows)
+    )
+    return (
+        f'<details class="card"><summary>证据列表 · Evidence ({len(rows)})</summary><table>'
+        "<thead><tr><th>#</th><th>类型 kind</th><th>稿件位置 suspect</th><th>原文位置 original</th>"
+        "<th>长度 chars</th><th>相似度 similarity</th><th>文字 text</th></tr></thead>"
+        f"<tbody>{trs}</tbody></table></details>"
+    )
+
+
+def _altered_card(
+    mid: str, match: Mapping[str, Any], s_text: str | None, o_text: str | None
+) -> str:
+    """The altered facts (numbers, names, dates changed in the copy), each linked to the text."""
+    altered = [a for a in match.get("altered") or () if isinstance(a, Mapping)]
+    if not altered:
+        return ""
+    items = []
+    for j, a in enumerate(altered):
+        s, o = _pair(a.get("suspect")), _pair(a.get("source"))
+        link = _jump(mid, "s", f"a{j}", "→") if s else ""
+        items.append(
+            f"<li><b>{_esc(a.get('kind', ''))}</b> 原文 original <mark class='alt'>"
+            f"{_snip(o_text, o) or '?'}</mark> → 稿件 suspect <mark class='alt'>"
+            f"{_snip(s_text, s) or '?'}</mark> {_esc(a.get('detail', ''))} {link}</li>"
+        )
+    return (
+        f'<div class="card"><h2>改动的事实 · Altered facts ({len(altered)})</h2>'
+        f"<ul>{''.join(items)}</ul></div>"
+    )
+
+
+def _metric(key: str, value: str, frac: Any, help_text: str) -> str:
+    width = max(0.0, min(1.0, _num(frac))) * 100
+    return (
+        f'<div class="metric" title="{_esc(help_text)}"><div class="v">{_esc(value)}</div>'
+        f'<div class="bar"><i style="width:{width:.0f}%"></i></div>'
+        f'<div class="k">{_esc(key)} · {_esc(help_text)}</div></div>'
+    )
+
+
+_LEGEND = (
+    '<div class="legend"><b>图例 Legend</b>'
+    '<span><mark class="v sw">原文照搬</mark> verbatim copy</span>'
+    '<span><mark class="p sw">改写</mark> paraphrase (洗稿)</span>'
+    '<span><mark class="alt sw">改动</mark> altered fact (number, name, date…)</span>'
+    "<span class='muted'>点击高亮段落跳到另一侧对应位置 · "
+    "click a highlighted passage to jump to its counterpart</span></div>"
+)
+
+
+def _page(title: str, body: str, *, home: str) -> str:
+    return (
+        '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{_esc(title)}</title><style>{_asset('report.css')}</style></head><body>"
+        f'<header class="top"><a class="brand" href="{home}">xigao 洗稿检测报告</a>'
+        '<span class="sub">repost · partial copy · rewrite report</span></header>'
+        f"<main>{body}</main><script>{_asset('report.js')}</script></body></html>\n"
+    )
+
+
+def _suspect_page(result: Mapping[str, Any], suspect: Document | None, index: Index) -> str:
+    rid = result.get("id")
+    title = suspect.title if suspect and suspect.title else ""
+    tabs, sections = [], []
+    for i, m in enumerate(result.get("matches") or ()):
+        tab, section = _match_section(i, m, suspect, index.get(str(m.get("source_id", ""))))
+        tabs.append(tab)
+        sections.append(section)
+    head = (
+        '<p class="small"><a href="../index.html">← 全部结果 All results</a></p>'
+        f"<h1>{_badge(str(result.get('verdict', '')), big=True)} {_esc(title or rid)}</h1>"
+        f'<p class="muted small">id <span class="id">{_esc(rid)}</span> · 评分 score '
+        f"{_num(result.get('score')):.2f} · {len(sections)} 个来源 matched original(s)</p>"
+        f'<div class="card">{_LEGEND}</div>'
+    )
+    if suspect is None:
+        head += f'<div class="note">{_NO_SUSPECT}</div>'
+    tab_bar = f'<div class="tabs" role="tablist">{"".join(tabs)}</div>' if tabs else ""
+    return _page(
+        f"{title or rid} · xigao", head + tab_bar + "".join(sections), home="../index.html"
+    )
+
+
+def _id_line(doc_id: str, *, below: bool = True) -> str:
+    """The id in small type, under a title (``below``) or alone."""
+    span = f'<span class="id muted">{_esc(doc_id)}</span>' if doc_id else ""
+    return f"<br>{span}" if span and below else span
+
+
+# -- index page ---------------------------------------------------------------------------------
+def _index_page(rows: list[dict[str, Any]], counts: Counter[str], info: str) -> str:
+    rows.sort(key=lambda r: (-VERDICT_RANK.get(r["verdict"], 0), -r["score"]))
+    cards = (
+        "".join(f'<div class="c"><b>{counts[v]}</b>{_badge(v)}</div>' for v in VERDICTS)
+        + f'<div class="c"><b>{sum(counts.values())}</b>合计 checked</div>'
+    )
+    boxes = "".join(
+        f'<label><input type="checkbox" data-verdict="{v}" checked> {_badge(v)} ({counts[v]})</label>'
+        for v in VERDICTS
+    )
+    trs = []
+    for r in rows:
+        link = (
+            f'<a href="s/{r["page"]}">{_esc(r["title"] or r["id"])}</a>'
+            if r["page"]
+            else _esc(r["title"] or r["id"])
+        )
+        q = f"{r['id']} {r['title']} {r['source_id']} {r['source_title']}".lower()
+        rank = VERDICT_RANK.get(r["verdict"], 0) + r["score"] / 10
+        trs.append(
+            f'<tr data-verdict="{_esc(r["verdict"])}" data-q="{_esc(q)}">'
+            f'<td data-v="{rank:.5f}">{_badge(r["verdict"])}</td>'
+            f'<td class="num" data-v="{r["score"]:.4f}">{r["score"]:.2f}</td>'
+            f'<td data-v="{_esc(r["title"] or r["id"])}">{link}{_id_line(r["id"] if r["title"] else "")}</td>'
+            f'<td data-v="{_esc(r["source_title"] or r["source_id"])}">{_esc(r["source_title"])}'
+            f"{_id_line(r['source_id'], below=bool(r['source_title']))}</td>"
+            f'<td class="num" data-v="{r["containment"]:.4f}">{_pct(r["containment"]) if r["n"] else "—"}</td>'
+            f'<td class="num" data-v="{r["coverage"]:.4f}">{_pct(r["coverage"]) if r["n"] else "—"}</td>'
+            f'<td class="num" data-v="{r["n"]}">{r["n"]}</td></tr>'
+        )
+    body = (
+        f"<h1>查重结果 · Results</h1><p class='muted small'>{_esc(info)}</p>"
+        f'<div class="counts">{cards}</div>'
+        '<div class="card small"><b>说明 How to read</b>: '
+        "<b>转载 repost</b> = the whole text copied; <b>部分抄袭 partial copy</b> = passages copied; "
+        "<b>洗稿 rewrite</b> = reworded copy; <b>原创 original</b> = nothing found. "
+        "评分 score = strength of reuse (0–1); 包含度 containment = share of the suspect found in "
+        "the top original; 覆盖度 coverage = share of that original reused. "
+        "Click a column to sort, a title to see the texts side by side.</div>"
+        f'<div class="filters">{boxes}<input id="q" type="search" placeholder="搜索 search id / title">'
+        f'<span class="muted small">显示 showing <span id="shown">{len(rows)}</span> / {len(rows)}</span></div>'
+        '<table id="results"><thead><tr>'
+        '<th data-sort="num" aria-sort="descending">结论 verdict</th><th data-sort="num">评分 score</th>'
+        '<th data-sort="text">稿件 suspect</th><th data-sort="text">主要来源 top original</th>'
+        '<th data-sort="num">包含度 containment</th><th data-sort="num">覆盖度 coverage</th>'
+        '<th data-sort="num">来源数 matches</th></tr></thead>'
+        f"<tbody>{''.join(trs)}</tbody></table>"
+    )
+    return _page("xigao report", body, home="index.html")
+
+
+def write_report(
+    results: Iterable[Mapping[str, Any]],
+    index: Index,
+    out_dir: str | os.PathLike[str],
+    *,
+    suspects: Mapping[str, Document | Mapping[str, Any]] | None = None,
+) -> Path:
+    """Write ``out_dir/index.html`` and ``out_dir/s/<name>.html`` for every result with matches;
+    return the path of ``index.html``. ``suspects`` maps result ids to the checked documents (their
+    text is shown beside the originals); without it only the originals' side is shown."""
+    out = Path(out_dir)
+    (out / "s").mkdir(parents=True, exist_ok=True)
+    taken: set[str] = set()
+    rows: list[dict[str, Any]] = []
+    counts: Counter[str] = Counter()
+    for result in results:
+        rid = result.get("id")
+        verdict = str(result.get("verdict", "original"))
+        counts[verdict] += 1
+        matches = list(result.get("matches") or ())
+        doc = suspects.get(str(rid)) if suspects is not None and rid is not None else None
+        suspect = None if doc is None else Document.coerce(doc)
+        page = ""
+        if matches:
+            page = safe_name(None if rid is None else str(rid), taken=taken)
+            text = _suspect_page(result, suspect, index)
+            (out / "s" / page).write_text(text, encoding="utf-8")
+        top = matches[0] if matches else {}
+        source_id = str(top.get("source_id", "")) if top else ""
+        original = index.get(source_id) if source_id else None
+        rows.append(
+            {
+                "id": "" if rid is None else str(rid),
+                "title": (suspect.title if suspect else None) or "",
+                "verdict": verdict,
+                "score": _num(result.get("score")),
+                "source_id": source_id,
+                "source_title": (original.title if original else None) or "",
+                "containment": _num(top.get("containment")),
+                "coverage": _num(top.get("coverage")),
+                "n": len(matches),
+                "page": page,
+            }
+        )
+    info = f"{datetime.now().astimezone():%Y-%m-%d %H:%M} · 索引 index: {len(index)} originals"
+    path = out / "index.html"
+    path.write_text(_index_page(rows, counts, info), encoding="utf-8")
+    return path

@@ -1,0 +1,344 @@
+"""The HTTP service: ``POST /v1/check``, ``POST /v1/originals``, ``GET /v1/health`` (FastAPI).
+
+One :class:`~xigao.pipeline.Index` is opened once and shared: checks run in a bounded thread pool
+(the index is thread-safe) and originals added through the API are visible to the next check,
+without a restart. With a token, every ``/v1/`` route except health wants
+``Authorization: Bearer TOKEN`` (401 otherwise); bodies over ``max_body_bytes`` get 413, malformed
+JSON and wrong fields 422 with a message, and unexpected errors a generic 500 (logged here, never
+sent to the client). OpenAPI at ``/docs``. Run it with ``xigao serve``, or::
+
+    import uvicorn
+    from xigao.service import create_app
+
+    uvicorn.run(create_app("demo-out/index", token="s3cret"), port=8000)
+"""
+
+from __future__ import annotations
+
+import functools
+import hmac
+import logging
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Annotated, Any
+
+import anyio
+import anyio.to_thread
+from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from xigao import __version__
+from xigao.errors import IndexFormatError, ModelError, XigaoError
+from xigao.pipeline import Index, parse_detect
+from xigao.types import Document
+
+__all__ = ["create_app"]
+
+log = logging.getLogger(__name__)
+
+#: Routes that need no token.
+OPEN_PATHS = frozenset({"/v1/health"})
+
+
+# -- request and response models ----------------------------------------------------------------
+def _id_str(v: Any) -> Any:
+    """Ids may be JSON numbers; they become strings (as in the JSONL readers)."""
+    return str(v) if isinstance(v, int | float) and not isinstance(v, bool) else v
+
+
+class CheckRequest(BaseModel):
+    """One document to check."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"title": "标题", "body": "正文……", "id": "a-1", "detect": "repost,partial"}
+            ]
+        },
+    )
+    body: str = Field(description="The text to check; evidence offsets index into it.")
+    title: str | None = Field(default=None, description="Title (not used for matching).")
+    id: Annotated[str | None, BeforeValidator(_id_str)] = Field(
+        default=None, description="Echoed back as the result's id."
+    )
+    detect: str | list[str] | None = Field(
+        default=None,
+        description="Comma list (or array) of repost, partial, rewrite; default repost,partial.",
+    )
+
+    @field_validator("body")
+    @classmethod
+    def _not_blank(cls, v: str) -> str:
+        if not v.strip():
+            raise ValueError("body is empty")
+        return v
+
+    @field_validator("detect")
+    @classmethod
+    def _detect(cls, v: str | list[str] | None) -> str | None:
+        return None if v is None else ",".join(parse_detect(v))
+
+
+class OriginalIn(BaseModel):
+    """One original: ``id``, ``body`` (or ``text``), optional ``title``; other fields are kept."""
+
+    model_config = ConfigDict(extra="allow")
+    id: Annotated[str, BeforeValidator(_id_str)] = Field(min_length=1)
+    title: str | None = None
+    body: str | None = None
+    text: str | None = None
+
+    @model_validator(mode="after")
+    def _has_body(self) -> OriginalIn:
+        text = self.body if self.body is not None else self.text
+        if text is None or not text.strip():
+            raise ValueError(f"document {self.id!r} has no body (or text)")
+        return self
+
+
+class OriginalsRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    documents: list[OriginalIn] = Field(description="Same ids replace what is in the index.")
+
+
+class OriginalsResponse(BaseModel):
+    added: int
+    replaced: int
+    documents: int = Field(description="Documents in the index after the addition.")
+
+
+class HealthResponse(BaseModel):
+    status: str
+    documents: int
+    version: str
+
+
+class EvidenceOut(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    kind: str = Field(description="verbatim | paraphrase")
+    suspect: list[int] = Field(description="[start, end) in the checked body")
+    source: list[int] = Field(description="[start, end) in the original's body")
+    similarity: float
+
+
+class MatchOut(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    source_id: str
+    kind: str = Field(description="repost | partial | rewrite")
+    score: float
+    containment: float
+    coverage: float
+    evidence: list[EvidenceOut]
+
+
+class ResultOut(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    id: str | None
+    verdict: str = Field(description="repost | partial | rewrite | original")
+    score: float
+    matches: list[MatchOut]
+
+
+class ErrorOut(BaseModel):
+    error: str
+    message: str
+    detail: list[dict[str, Any]] | None = None
+
+
+# -- errors -------------------------------------------------------------------------------------
+def _error(status: int, error: str, message: str, **extra: Any) -> JSONResponse:
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return JSONResponse({"error": error, "message": message, **extra}, status, headers=headers)
+
+
+class _TooLarge(HTTPException):
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, f"request body over the limit of {limit} bytes")
+
+
+def _loc(loc: Any) -> str:
+    parts = [str(p) for p in loc if p != "body"]
+    return ".".join(parts) or "body"
+
+
+async def _on_validation(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    detail, messages = [], []
+    for err in exc.errors():
+        if err.get("type") == "json_invalid":
+            pos = err["loc"][-1] if err.get("loc") else "?"
+            msg = f"malformed JSON at character {pos}: {err.get('ctx', {}).get('error', '')}"
+            loc = "body"
+        else:
+            msg = str(err.get("msg", "invalid value")).removeprefix("Value error, ")
+            loc = _loc(err.get("loc", ()))
+        detail.append({"loc": loc, "msg": msg, "type": err.get("type", "")})
+        messages.append(f"{loc}: {msg}")
+    return _error(422, "invalid_request", "; ".join(messages) or "invalid request", detail=detail)
+
+
+async def _on_http(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    names = {401: "unauthorized", 404: "not_found", 405: "method_not_allowed", 413: "too_large"}
+    resp = _error(exc.status_code, names.get(exc.status_code, "error"), str(exc.detail))
+    if exc.headers:
+        resp.headers.update(exc.headers)
+    return resp
+
+
+async def _on_crash(request: Request, exc: Exception) -> JSONResponse:
+    log.error("%s %s failed", request.method, request.url.path, exc_info=exc)
+    return _error(500, "internal_error", "internal server error; the server log has the details")
+
+
+# -- guard: auth and size limit before the body is read ----------------------------------------
+class _Guard:
+    """Pure ASGI middleware: bearer token for ``/v1/`` routes (except health) and a body limit,
+    checked on ``Content-Length`` and again on the bytes actually received."""
+
+    def __init__(self, app: ASGIApp, *, token: str | None, max_body_bytes: int) -> None:
+        self.app, self.token, self.limit = app, token, max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode("latin-1").lower(): v for k, v in scope.get("headers", ())}
+        path: str = scope.get("path", "")
+        protected = self.token is not None and path.startswith("/v1/") and path not in OPEN_PATHS
+        auth = headers.get("authorization", b"").decode("latin-1")
+        if protected and not _token_ok(auth, self.token or ""):
+            await _error(401, "unauthorized", _AUTH_MESSAGE)(scope, receive, send)
+            return
+        declared = headers.get("content-length")
+        if declared is not None:
+            try:
+                size = int(declared)
+            except ValueError:
+                await _error(400, "bad_request", "invalid Content-Length")(scope, receive, send)
+                return
+            if size > self.limit:
+                await _error(413, "too_large", _TooLarge(self.limit).detail)(scope, receive, send)
+                return
+        seen = 0
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    raise _TooLarge(self.limit)
+            return message
+
+        await self.app(scope, counted, send)
+
+
+_bearer = HTTPBearer(auto_error=False, description="Needed when the server has a token.")
+_AUTH_MESSAGE = "missing or wrong bearer token: send the header 'Authorization: Bearer TOKEN'"
+
+
+def _token_ok(header: str, token: str) -> bool:
+    scheme, _, given = header.partition(" ")
+    return scheme.lower() == "bearer" and hmac.compare_digest(
+        given.strip().encode("utf-8"), token.encode("utf-8")
+    )
+
+
+# -- the app ------------------------------------------------------------------------------------
+def create_app(
+    index: Index | str | os.PathLike[str],
+    *,
+    token: str | None = None,
+    max_body_bytes: int = 2_000_000,
+    check_threads: int | None = None,
+) -> FastAPI:
+    """The service over ``index`` (an open :class:`Index`, or a path to open once, here).
+
+    ``token``: when set, ``/v1/check`` and ``/v1/originals`` want ``Authorization: Bearer TOKEN``.
+    ``max_body_bytes``: larger request bodies get 413.
+    ``check_threads``: checks running at once (default: the CPU count, at most 4); more wait
+    their turn in arrival order. Checks are CPU-bound and share the GIL, so more threads add
+    switching, not throughput, and stretch every request's latency.
+    """
+    threads = check_threads if check_threads is not None else min(os.cpu_count() or 1, 4)
+    if threads < 1:
+        raise ValueError(f"check_threads must be positive, not {check_threads}")
+    if max_body_bytes < 1:
+        raise ValueError(f"max_body_bytes must be positive, not {max_body_bytes}")
+    if token is not None and not token.strip():
+        raise ValueError("token is empty; pass None for no authentication")
+    owned = not isinstance(index, Index)
+    idx = Index.open(index) if not isinstance(index, Index) else index
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.limiter = anyio.CapacityLimiter(threads)
+        yield
+        if owned:
+            idx.close()
+
+    app = FastAPI(
+        title="xigao",
+        version=__version__,
+        summary="Is this Chinese article a repost, a partial copy, a rewrite (洗稿) or original?",
+        lifespan=lifespan,
+    )
+    app.state.index = idx
+    app.add_middleware(_Guard, token=token, max_body_bytes=max_body_bytes)
+    app.add_exception_handler(RequestValidationError, _on_validation)
+    app.add_exception_handler(StarletteHTTPException, _on_http)
+    app.add_exception_handler(Exception, _on_crash)
+
+    def authorized(creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> None:
+        """Also enforced before the body is read (see ``_Guard``); declared here for OpenAPI."""
+        if token is not None and (
+            creds is None or not _token_ok(f"Bearer {creds.credentials}", token)
+        ):
+            raise HTTPException(401, _AUTH_MESSAGE, headers={"WWW-Authenticate": "Bearer"})
+
+    errors: dict[int | str, dict[str, Any]] = {
+        code: {"model": ErrorOut} for code in (401, 413, 422, 500)
+    }
+
+    @app.post(
+        "/v1/check",
+        responses={200: {"model": ResultOut}, 503: {"model": ErrorOut}, **errors},
+        dependencies=[Depends(authorized)],
+    )
+    async def check(req: CheckRequest, request: Request) -> JSONResponse:
+        """Check one document against the index: verdict, score, matches with evidence."""
+        run = functools.partial(idx.check, req.body, title=req.title, id=req.id, detect=req.detect)
+        try:
+            result = await anyio.to_thread.run_sync(run, limiter=request.app.state.limiter)
+        except (ModelError, IndexFormatError) as e:  # the server's fault: say so, and why
+            return _error(503, "unavailable", str(e))
+        except XigaoError as e:  # e.g. rewrite detection asked of an index without vectors
+            return _error(422, "invalid_request", str(e))
+        return JSONResponse(result.to_dict())
+
+    @app.post(
+        "/v1/originals",
+        response_model=OriginalsResponse,
+        responses=errors,
+        dependencies=[Depends(authorized)],
+    )
+    def add_originals(req: OriginalsRequest) -> OriginalsResponse:
+        """Add originals to the index (same ids replace); later checks see them at once."""
+        docs = [Document.coerce(d.model_dump(exclude_none=True)) for d in req.documents]
+        report = idx.add(docs)
+        return OriginalsResponse(added=report.added, replaced=report.replaced, documents=len(idx))
+
+    @app.get("/v1/health", response_model=HealthResponse)
+    def health() -> HealthResponse:
+        """Liveness and the index size; needs no token."""
+        return HealthResponse(status="ok", documents=len(idx), version=__version__)
+
+    return app

@@ -1,0 +1,214 @@
+"""A report rendered by a real headless Chromium: highlights present, visible and linked.
+
+Needs Debian's ``chromium`` (``apt-get install -y chromium fonts-noto-cjk``); skipped without it.
+Also writes the README screenshot: ``.venv/bin/python -m tests.test_browser docs/report.png``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from xigao import Index
+from xigao.report import safe_name, write_report
+
+REPO = Path(__file__).resolve().parent.parent
+CHROMIUM = os.environ.get("XIGAO_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--hide-scrollbars",
+    "--force-device-scale-factor=1",
+]
+
+pytestmark = pytest.mark.browser
+
+# Runs inside the page after the report's own script; leaves its findings as JSON in the DOM.
+PROBE = """<script>
+(function () {
+  var out = {marks: 0, visible: 0, invisible: [], sides: {s: 0, o: 0}, unpaired: [], sections: []};
+  var tabs = document.querySelectorAll(".tabs button");
+  out.firstShown = document.querySelector("section.match:not([hidden])").id;
+  tabs.forEach(function (tab) {
+    tab.click();  // every match in turn: its section alone is shown
+    var sec = document.getElementById(tab.dataset.tab);
+    out.sections.push([sec.id, !sec.hidden, document.querySelectorAll("section.match:not([hidden])").length]);
+    sec.querySelectorAll(".text mark").forEach(function (m) {
+      var side = m.closest(".text").dataset.side, r = m.getBoundingClientRect();
+      var cs = getComputedStyle(m);
+      out.marks++; out.sides[side]++;
+      var ok = r.width > 0 && r.height > 0 && cs.visibility === "visible" &&
+        cs.display !== "none" && cs.backgroundColor !== "rgba(0, 0, 0, 0)";
+      if (ok) { out.visible++; } else { out.invisible.push(sec.id + " " + m.dataset.k); }
+      m.dataset.k.split(" ").forEach(function (k) {
+        var other = side === "s" ? "o" : "s";
+        if (!document.getElementById(sec.id + "-" + other + "-" + k)) { out.unpaired.push(k); }
+      });
+    });
+  });
+  // The last match (the pasted passage): scroll the original to the top, click the passage.
+  var sec = document.querySelector("section.match:not([hidden])");
+  var mark = sec.querySelector('.text[data-side="s"] mark'), key = mark.dataset.k.split(" ")[0];
+  var pane = sec.querySelector('.text[data-side="o"]');
+  pane.scrollTop = 0;
+  mark.click();
+  var target = document.getElementById(sec.id + "-o-" + key).getBoundingClientRect();
+  var box = pane.getBoundingClientRect();
+  out.scrolled = pane.scrollTop;
+  out.targetInView = target.top >= box.top && target.top <= box.bottom;
+  out.flashed = sec.querySelectorAll('.text[data-side="o"] mark.flash').length;
+  var pre = document.createElement("pre");
+  pre.id = "xigao-probe"; pre.textContent = JSON.stringify(out);
+  document.body.appendChild(pre);
+})();
+</script>"""
+
+
+def chromium(*args: str, url: str, profile: Path, timeout: float = 60) -> str:
+    cmd = [CHROMIUM, *FLAGS, f"--user-data-dir={profile}", *args, url]
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
+    if r.returncode != 0:
+        raise RuntimeError(f"chromium failed ({r.returncode}): {r.stderr[-2000:]}")
+    return r.stdout
+
+
+def example(tmp: Path) -> tuple[Path, str]:
+    """Index the bundled originals; check a traditional-script repost of 鲁迅《风筝》 under a
+    click-bait title, with a passage of 《一件小事》 pasted in; write the report."""
+    import opencc
+
+    with (REPO / "corpora" / "originals.jsonl").open(encoding="utf-8") as f:
+        originals = [json.loads(line) for line in f]
+    by_id = {d["id"]: d for d in originals}
+    kite, small = by_id["鲁迅-野草-风筝"]["body"], by_id["鲁迅-呐喊-一件小事"]["body"]
+    start = small.index("车夫听了这老女人的话")
+    passage = small[start : small.index("\n", small.index("我这时突然感到"))]
+    t = opencc.OpenCC("s2t").convert
+    body = (
+        "作者：佚名　來源：網絡\n\n"
+        + t(kite)
+        + "\n\n【延伸閱讀】某日大風，我坐人力車出門，路上見到一件小事：\n\n"
+        + t(passage)
+        + "\n\n（本文轉自網絡，如有侵權請聯繫刪除。）"
+    )
+    suspect = {
+        "id": "wx-20240301-0042",
+        "title": "震惊！童年放风筝的往事，看哭无数人",
+        "body": body,
+    }
+    idx = Index.build(originals, tmp / "index")
+    result = idx.check_document(suspect).to_dict()
+    others = [
+        {"id": f"own-{i}", "verdict": "original", "score": 0.0, "matches": []} for i in range(3)
+    ]
+    write_report([*others, result], idx, tmp / "report", suspects={suspect["id"]: suspect})
+    idx.close()
+    return tmp / "report" / "s" / safe_name(suspect["id"]), result["verdict"]
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"chromium not found at {CHROMIUM}: apt-get install -y chromium fonts-noto-cjk")
+    tmp = tmp_path_factory.mktemp("browser")
+    page, verdict = example(tmp)
+    assert verdict == "repost"
+    return page
+
+
+def test_highlights_are_visible_and_linked(rendered: Path, tmp_path: Path) -> None:
+    out = probe(rendered, PROBE, tmp_path / "profile")
+    assert out["firstShown"] == "m0"
+    assert out["sections"] == [["m0", True, 1], ["m1", True, 1]]  # repost, then the passage
+    assert out["sides"]["s"] >= 2 and out["sides"]["o"] >= 2
+    assert out["visible"] == out["marks"], out["invisible"]
+    assert out["unpaired"] == []
+    assert out["scrolled"] > 0 and out["targetInView"] and out["flashed"] > 0
+
+
+INDEX_PROBE = """<script>
+(function () {
+  var out = {}, rows = function () { return document.querySelectorAll("#results tbody tr"); };
+  var visible = function () {
+    return Array.prototype.filter.call(rows(), function (r) { return !r.hidden; });
+  };
+  out.first = rows()[0].dataset.verdict;
+  var score = document.querySelectorAll("#results th")[1];
+  score.click();  // a first click sorts highest first
+  out.afterSortDesc = rows()[0].dataset.verdict;
+  score.click();
+  out.afterSortAsc = rows()[0].dataset.verdict;
+  var box = document.querySelector('input[data-verdict="original"]');
+  box.checked = false; box.dispatchEvent(new Event("change"));
+  out.shownNoOriginals = visible().length;
+  out.counter = document.getElementById("shown").textContent;
+  box.checked = true; box.dispatchEvent(new Event("change"));
+  var q = document.getElementById("q");
+  q.value = "own-1"; q.dispatchEvent(new Event("input"));
+  out.shownSearch = visible().length;
+  var pre = document.createElement("pre");
+  pre.id = "xigao-probe"; pre.textContent = JSON.stringify(out);
+  document.body.appendChild(pre);
+})();
+</script>"""
+
+
+def probe(page: Path, script: str, profile: Path) -> dict:
+    copy = page.with_name("probe-" + page.name)
+    copy.write_text(page.read_text("utf-8").replace("</body>", script + "</body>"), "utf-8")
+    dom = chromium("--dump-dom", url=copy.as_uri(), profile=profile)
+    m = re.search(r'<pre id="xigao-probe">(.*?)</pre>', dom, re.S)
+    assert m, dom[-2000:]
+    return json.loads(m.group(1).replace("&quot;", '"').replace("&amp;", "&"))
+
+
+def test_index_sorts_and_filters(rendered: Path, tmp_path: Path) -> None:
+    out = probe(rendered.parent.parent / "index.html", INDEX_PROBE, tmp_path / "profile")
+    assert out["first"] == "repost" and out["afterSortDesc"] == "repost"
+    assert out["afterSortAsc"] == "original"
+    assert out["shownNoOriginals"] == 1 and out["counter"] == "1"
+    assert out["shownSearch"] == 1
+
+
+def test_screenshot(rendered: Path, tmp_path: Path) -> None:
+    shot = tmp_path / "report.png"
+    chromium(
+        "--window-size=1400,950",
+        f"--screenshot={shot}",
+        url=rendered.as_uri(),
+        profile=tmp_path / "profile",
+    )
+    data = shot.read_bytes()
+    assert data.startswith(b"\x89PNG") and len(data) > 20_000
+
+
+def main(argv: list[str]) -> None:
+    """Write the README screenshot: ``python -m tests.test_browser docs/report.png``."""
+    dest = Path(argv[0] if argv else REPO / "docs" / "report.png").resolve()
+    with tempfile.TemporaryDirectory() as d:
+        page, _ = example(Path(d))
+        chromium(
+            "--window-size=1400,1000",
+            f"--screenshot={dest}",
+            url=page.as_uri(),
+            profile=Path(d) / "profile",
+        )
+    print(dest)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,266 @@
+from __future__ import annotations
+
+import html
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from xigao import Index
+from xigao.cli import cli
+from xigao.report import safe_name, write_report
+
+EVIL = '<script>alert("x")</script>&<img src=x onerror=alert(1)>'
+
+
+class Marks(HTMLParser):
+    """Collects, per (match, side, key), the text inside <mark data-k> and the anchor ids."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.ids: set[str] = set()
+        self.text: dict[tuple[str, str, str], str] = {}
+        self.scripts = 0
+        self._match = self._side = ""
+        self._keys: list[str] = []
+        self._depth_text = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if a.get("id"):
+            self.ids.add(a["id"] or "")
+        if tag == "script":
+            self.scripts += 1
+        if tag == "section" and a.get("class") == "match":
+            self._match = a["id"] or ""
+        if tag == "div" and "text" in (a.get("class") or "").split():
+            self._side = a.get("data-side") or ""
+        if tag == "mark" and a.get("data-k"):
+            self._keys = (a["data-k"] or "").split()
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "mark":
+            self._keys = []
+
+    def handle_data(self, data: str) -> None:
+        for k in self._keys:
+            key = (self._match, self._side, k)
+            self.text[key] = self.text.get(key, "") + data
+
+
+def parse(path: Path) -> Marks:
+    p = Marks()
+    p.feed(path.read_text("utf-8"))
+    return p
+
+
+def pages(out: Path) -> list[Path]:
+    return sorted((out / "s").glob("*.html"))
+
+
+@pytest.fixture()
+def scanned(built_index: Path, stories: list[dict]) -> tuple[Index, list[dict], dict[str, dict]]:
+    idx = Index.open(built_index)
+    a, b, c = stories[5], stories[6], stories[7]
+    suspects = [
+        {"id": "repost-1", "title": "震惊！" + a["title"], "body": "来源：网络\n" + a["body"]},
+        {
+            "id": "partial-1",
+            "title": "拼凑稿",
+            "body": "这是一段自己写的开头，和任何报道都没有关系。\n"
+            + b["body"][:260]
+            + "\n"
+            + c["body"][40:300],
+        },
+        {
+            "id": "orig-1",
+            "title": "原创",
+            "body": "今天天气很好，我们去公园散步，看见很多人在放风筝。" * 5,
+        },
+    ]
+    results = [idx.check_document(d).to_dict() for d in suspects]
+    return idx, results, {d["id"]: d for d in suspects}
+
+
+def test_index_and_pages(tmp_path: Path, scanned: tuple[Index, list[dict], dict]) -> None:
+    idx, results, suspects = scanned
+    assert [r["verdict"] for r in results] == ["repost", "partial", "original"]
+    page = write_report(results, idx, tmp_path / "rep", suspects=suspects)
+    text = page.read_text("utf-8")
+    assert page.name == "index.html" and text.startswith("<!DOCTYPE html>")
+    assert text.count("<tr data-verdict=") == 3
+    for label in ("转载", "部分抄袭", "洗稿", "原创", "repost", "partial copy", "original"):
+        assert label in text
+    assert 'id="results"' in text and "data-sort" in text and 'data-verdict="original"' in text
+    files = pages(tmp_path / "rep")
+    assert len(files) == 2  # originals get no page
+    for f in files:
+        assert f'href="s/{f.name}"' in text
+        body = f.read_text("utf-8")
+        assert "Noto Sans CJK SC" in body and "<style>" in body and "Legend" in body
+        assert not re.search(r'(src|href)="(https?:)?//', body), "no network assets"
+
+
+def test_every_evidence_span_is_linked_on_both_sides(
+    tmp_path: Path, scanned: tuple[Index, list[dict], dict]
+) -> None:
+    idx, results, suspects = scanned
+    write_report(results, idx, tmp_path, suspects=suspects)
+    checked = 0
+    for res in results:
+        if not res["matches"]:
+            continue
+        marks = parse(tmp_path / "s" / safe_name(res["id"]))
+        sbody = suspects[res["id"]]["body"]
+        for i, m in enumerate(res["matches"]):
+            obody = idx.get(m["source_id"]).body  # type: ignore[union-attr]
+            assert f'data-tab="m{i}"' in (tmp_path / "s" / safe_name(res["id"])).read_text("utf-8")
+            for j, ev in enumerate(m["evidence"]):
+                assert f"m{i}-s-e{j}" in marks.ids and f"m{i}-o-e{j}" in marks.ids
+                s0, s1 = ev["suspect"]
+                o0, o1 = ev["source"]
+                assert marks.text[(f"m{i}", "s", f"e{j}")] == sbody[s0:s1]
+                assert marks.text[(f"m{i}", "o", f"e{j}")] == obody[o0:o1]
+                checked += 1
+    assert checked >= 3
+    assert len(results[1]["matches"]) == 2  # the partial copy has two originals: two tabs
+
+
+def test_document_strings_are_escaped(tmp_path: Path) -> None:
+    original = {
+        "id": "o" + EVIL,
+        "title": "标题" + EVIL,
+        "body": ("正文一二三四五六七八九十" + EVIL) * 12,
+    }
+    idx = Index.build([original], tmp_path / "idx")
+    suspect = {"id": "s" + EVIL, "title": EVIL, "body": "前言" + original["body"]}
+    res = idx.check(suspect["body"], id=suspect["id"]).to_dict()
+    assert res["matches"]
+    out = tmp_path / "rep"
+    write_report([res], idx, out, suspects={suspect["id"]: suspect})
+    for f in [out / "index.html", *pages(out)]:
+        text = f.read_text("utf-8")
+        assert '<script>alert("x")' not in text and "<img src=x" not in text
+        assert text.count("<script>") == 1  # ours only
+        assert html.escape(EVIL) in text
+        assert parse(f).scripts == 1
+
+
+@pytest.mark.parametrize(
+    "doc_id",
+    [
+        "../../etc/passwd",
+        "a/b\\c",
+        "",
+        "CON",
+        "新闻联播-2020",
+        "x" * 500,
+        "<b>",
+        ".hidden",
+        "a b?c#d",
+    ],
+)
+def test_safe_names(doc_id: str) -> None:
+    name = safe_name(doc_id)
+    assert re.fullmatch(r"[A-Za-z0-9_-]{1,48}-[0-9a-f]{12}\.html", name)
+    assert not name.startswith((".", "-"))
+
+
+def test_safe_names_are_distinct(tmp_path: Path, built_index: Path, stories: list[dict]) -> None:
+    idx = Index.open(built_index)
+    body = stories[3]["body"]
+    res = idx.check(body).to_dict()
+    ids = ["a/b", "a_b", "a?b", "a/b", "../x", None]  # same slug, a duplicate, no id
+    results = [dict(res, id=i) for i in ids]
+    write_report(results, idx, tmp_path, suspects={"a/b": {"id": "a/b", "body": body}})
+    files = pages(tmp_path)
+    assert len(files) == len(ids)
+    assert all(f.parent == tmp_path / "s" for f in files)
+    assert len({safe_name(i) for i in ["a/b", "a_b", "a?b"]}) == 3
+
+
+def test_without_suspect_text_paraphrase_and_altered(tmp_path: Path, built_index: Path) -> None:
+    idx = Index.open(built_index)
+    src = next(iter(idx.store.ids()))
+    body = idx.get(src).body  # type: ignore[union-attr]
+    result = {
+        "id": "s1",
+        "verdict": "rewrite",
+        "score": 0.7,
+        "matches": [
+            {
+                "source_id": src,
+                "kind": "rewrite",
+                "score": 0.7,
+                "containment": 0.6,
+                "coverage": 0.5,
+                "evidence": [
+                    {
+                        "kind": "paraphrase",
+                        "suspect": [0, 30],
+                        "source": [10, 40],
+                        "similarity": 0.83,
+                    },
+                    {
+                        "kind": "verbatim",
+                        "suspect": [20, 50],
+                        "source": [30, 60],
+                        "similarity": 1.0,
+                    },
+                    {"kind": "verbatim", "suspect": [90, 99999], "source": [0, 99999]},
+                ],
+                "altered": [
+                    {"kind": "number", "suspect": [5, 8], "source": [15, 18], "detail": "3 → 5"}
+                ],
+            }
+        ],
+    }
+    write_report([result], idx, tmp_path)  # no suspect text
+    f = pages(tmp_path)[0]
+    text = f.read_text("utf-8")
+    assert "not available" in text and "--inputs" in text
+    marks = parse(f)
+    assert "m0-o-a0" in marks.ids and "m0-o-e0" in marks.ids and "m0-s-e0" not in marks.ids
+    assert re.search(r'<mark class="[^"]*\bp\b', text) and "3 → 5" in text
+    assert re.search(r'<mark class="alt[^"]*" data-k="a0', text)
+    assert marks.text[("m0", "o", "a0")] == body[15:18]
+    assert marks.text[("m0", "o", "e0")] == body[10:40]  # overlapping spans split cleanly
+    assert marks.text[("m0", "o", "e1")] == body[30:60]
+    assert "beyond the end of the original" in text
+
+
+def test_cli_scan_html_and_report(tmp_path: Path, stories: list[dict]) -> None:
+    orig = tmp_path / "orig.jsonl"
+    orig.write_text(
+        "".join(json.dumps(s, ensure_ascii=False) + "\n" for s in stories[:40]), "utf-8"
+    )
+    sus = tmp_path / "sus.jsonl"
+    rows = [{"id": "r<1>", "title": "转载稿", "body": "编者按：\n" + stories[2]["body"]}]
+    rows.append({"id": "o1", "body": "完全无关的一段原创文字，讲的是小镇上的面馆。" * 6})
+    sus.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    idx, res, out1, out2 = (tmp_path / n for n in ("idx", "res.jsonl", "h1", "h2"))
+    runner = CliRunner()
+    assert (
+        runner.invoke(cli, ["index", "build", str(orig), "--index", str(idx), "-q"]).exit_code == 0
+    )
+    for workers in ("1", "2"):
+        args = ["scan", str(sus), "--index", str(idx), "-o", str(res), "--html", str(out1)]
+        r = runner.invoke(cli, [*args, "--workers", workers])
+        assert r.exit_code == 0, r.output
+        assert "report:" in r.stderr
+        page = out1 / "s" / safe_name("r<1>")
+        assert "编者按" in page.read_text("utf-8")  # the suspect's text is shown
+        assert "o1" in (out1 / "index.html").read_text("utf-8")
+    r = runner.invoke(cli, ["report", str(res), "--index", str(idx), "--out", str(out2)])
+    assert r.exit_code == 0, r.output
+    assert "not available" in (out2 / "s" / safe_name("r<1>")).read_text("utf-8")
+    args = ["report", str(res), "--index", str(idx), "--out", str(out2), "--inputs", str(sus)]
+    assert runner.invoke(cli, args).exit_code == 0
+    assert "编者按" in (out2 / "s" / safe_name("r<1>")).read_text("utf-8")
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": 1}\n', "utf-8")
+    r = runner.invoke(cli, ["report", str(bad), "--index", str(idx), "--out", str(out2)])
+    assert r.exit_code == 1 and "not a result" in r.output

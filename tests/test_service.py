@@ -1,0 +1,270 @@
+"""The HTTP service, against real servers on loopback with a real HTTP client."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from xigao import Index
+
+pytest.importorskip("fastapi")
+pytest.importorskip("uvicorn")
+
+TOKEN = "t0ken-for-tests"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+LIMIT = 200_000
+TRACE = re.compile(r"Traceback|File \"|\.py\"|line \d+", re.I)
+
+
+class Server:
+    """``xigao serve`` in a subprocess on a port the OS picks; stops on ``close()``."""
+
+    def __init__(self, index: Path, *args: str, env: dict[str, str] | None = None) -> None:
+        cmd = [sys.executable, "-c", "from xigao.cli import main; main()", "serve"]
+        cmd += ["--index", str(index), "--port", "0", *args]
+        self.proc = subprocess.Popen(
+            cmd,
+            stderr=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            text=True,
+            env={**os.environ, **(env or {})},
+        )
+        self.log: list[str] = []
+        found = threading.Event()
+        self.url = ""
+
+        def drain() -> None:
+            assert self.proc.stderr is not None
+            for line in self.proc.stderr:
+                self.log.append(line)
+                m = re.search(r"running on (http://\S+)", line)
+                if m and not found.is_set():
+                    self.url = m.group(1)
+                    found.set()
+            found.set()
+
+        threading.Thread(target=drain, daemon=True).start()
+        if not found.wait(60) or not self.url:
+            self.close()
+            raise RuntimeError("server did not start:\n" + "".join(self.log))
+        deadline = time.monotonic() + 30
+        while httpx.get(self.url + "/v1/health").status_code != 200:  # pragma: no cover
+            if time.monotonic() > deadline:
+                raise RuntimeError("server not healthy")
+            time.sleep(0.1)
+
+    def close(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:  # pragma: no cover
+            self.proc.kill()
+
+
+@pytest.fixture(scope="module")
+def index_path(tmp_path_factory: pytest.TempPathFactory, stories: list[dict]) -> Path:
+    path = tmp_path_factory.mktemp("svc") / "idx"
+    Index.build(stories[:200], path).close()
+    return path
+
+
+@pytest.fixture(scope="module")
+def server(index_path: Path) -> Iterator[Server]:
+    s = Server(index_path, "--max-body-bytes", str(LIMIT), env={"XIGAO_TOKEN": TOKEN})
+    yield s
+    s.close()
+
+
+@pytest.fixture()
+def client(server: Server) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=server.url, headers=AUTH, timeout=30) as c:
+        yield c
+
+
+def test_health_needs_no_token(server: Server, stories: list[dict]) -> None:
+    r = httpx.get(server.url + "/v1/health")
+    assert r.status_code == 200
+    d = r.json()
+    assert d["status"] == "ok" and d["documents"] >= 200 and d["version"]
+
+
+def test_check_repost_and_original(client: httpx.Client, stories: list[dict]) -> None:
+    orig = stories[12]
+    body = "原标题：" + orig["title"] + "\n" + orig["body"] + "\n如有侵权请联系删除"
+    r = client.post("/v1/check", json={"title": "震惊！", "body": body, "id": "s-1"})
+    assert r.status_code == 200, r.text
+    d = r.json()
+    assert d["id"] == "s-1" and d["verdict"] == "repost"
+    m = d["matches"][0]
+    assert m["source_id"] == orig["id"] and m["evidence"]
+    s0, s1 = m["evidence"][0]["suspect"]
+    assert body[s0:s1] in body and 0 <= s0 < s1 <= len(body)
+    other = "这是一篇全新的文章，写的是山里的小学和一位骑摩托车送教的老师。" * 5
+    r = client.post("/v1/check", json={"body": other, "detect": ["repost", "partial"]})
+    assert r.status_code == 200 and r.json() == {
+        "id": None,
+        "verdict": "original",
+        "score": 0.0,
+        "matches": [],
+    }
+
+
+def test_added_originals_are_seen_by_later_checks(
+    client: httpx.Client, stories: list[dict]
+) -> None:
+    new = stories[250]  # not in the 200 indexed
+    body = "转自某网站：" + new["body"]
+    assert client.post("/v1/check", json={"body": body}).json()["verdict"] == "original"
+    docs = [{"id": new["id"], "title": new["title"], "body": new["body"], "url": "https://x"}]
+    r = client.post("/v1/originals", json={"documents": docs})
+    assert r.status_code == 200, r.text
+    d = r.json()
+    assert d["added"] == 1 and d["replaced"] == 0 and d["documents"] >= 201
+    res = client.post("/v1/check", json={"body": body}).json()
+    assert res["verdict"] == "repost" and res["matches"][0]["source_id"] == new["id"]
+    again = client.post("/v1/originals", json={"documents": docs}).json()
+    assert again["added"] == 0 and again["replaced"] == 1
+
+
+def test_auth(server: Server) -> None:
+    body = {"body": "一段文字" * 10}
+    r = httpx.post(server.url + "/v1/check", json=body)
+    assert r.status_code == 401 and r.headers["www-authenticate"] == "Bearer"
+    assert "Bearer" in r.json()["message"]
+    bad = {"Authorization": "Bearer wrong"}
+    assert httpx.post(server.url + "/v1/check", json=body, headers=bad).status_code == 401
+    docs = {"documents": []}
+    assert httpx.post(server.url + "/v1/originals", json=docs).status_code == 401
+    assert httpx.post(server.url + "/v1/check", json=body, headers=AUTH).status_code == 200
+
+
+def test_body_limit(client: httpx.Client) -> None:
+    r = client.post("/v1/check", json={"body": "长" * LIMIT})
+    assert r.status_code == 413 and "limit" in r.json()["message"]
+
+    def chunks() -> Iterator[bytes]:  # no Content-Length: the bytes read are counted
+        yield b'{"body": "'
+        for _ in range(LIMIT // 10_000 + 2):
+            yield b"x" * 10_000
+        yield b'"}'
+
+    r = client.post("/v1/check", content=chunks(), headers={"content-type": "application/json"})
+    assert r.status_code == 413
+
+
+@pytest.mark.parametrize(
+    ("content", "needle"),
+    [
+        (b'{"body": ', "malformed JSON"),
+        (b"not json at all", "malformed JSON"),
+        (b'{"title": "x"}', "body: Field required"),
+        (b'{"body": 12}', "body"),
+        (b'{"body": "   "}', "body is empty"),
+        (b'{"body": "x", "detect": "everything"}', "unknown detect kind"),
+        (b'{"body": "x", "bogus": 1}', "bogus"),
+        (b"[1, 2]", "body"),
+    ],
+)
+def test_bad_requests_get_422_with_a_message(
+    client: httpx.Client, content: bytes, needle: str
+) -> None:
+    r = client.post("/v1/check", content=content, headers={"content-type": "application/json"})
+    assert r.status_code == 422, r.text
+    d = r.json()
+    assert needle in d["message"] and d["detail"]
+    assert not TRACE.search(r.text)
+
+
+def test_bad_originals(client: httpx.Client) -> None:
+    r = client.post("/v1/originals", json={"documents": [{"id": "x"}]})
+    assert r.status_code == 422 and "no body" in r.json()["message"]
+    r = client.post("/v1/originals", json={"docs": []})
+    assert r.status_code == 422 and "documents" in r.json()["message"]
+
+
+def test_concurrent_checks_while_adding(client: httpx.Client, stories: list[dict]) -> None:
+    bodies = ["转载：" + s["body"] for s in stories[20:60]]
+    new = [{"id": f"conc-{i}", "body": s["body"]} for i, s in enumerate(stories[260:290])]
+
+    def check(body: str) -> int:
+        return client.post("/v1/check", json={"body": body}).status_code
+
+    with ThreadPoolExecutor(20) as pool:
+        futures = [pool.submit(check, b) for b in bodies]
+        added = pool.submit(lambda: client.post("/v1/originals", json={"documents": new}))
+        futures += [pool.submit(check, b) for b in bodies]
+        codes = [f.result() for f in futures]
+    assert added.result().status_code == 200
+    assert codes == [200] * len(codes)
+    res = client.post("/v1/check", json={"body": "转载：" + stories[270]["body"]}).json()
+    assert res["matches"][0]["source_id"] == "conc-10"
+
+
+def test_openapi_docs(server: Server) -> None:
+    spec = httpx.get(server.url + "/openapi.json").json()
+    assert {"/v1/check", "/v1/originals", "/v1/health"} <= set(spec["paths"])
+    assert httpx.get(server.url + "/docs").status_code == 200
+
+
+class Broken(Index):
+    def check(self, body: str, **kw: object):  # type: ignore[override]
+        raise RuntimeError("secret internal detail /srv/xigao/pipeline.py")
+
+
+@contextlib.contextmanager
+def thread_server(app: Any) -> Iterator[str]:
+    """uvicorn in a thread of this process (so a test can hand it any app); yields its URL."""
+    import uvicorn
+
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="critical"))
+    t = threading.Thread(target=srv.run, daemon=True)
+    t.start()
+    deadline = time.monotonic() + 30
+    while not (srv.started and srv.servers):
+        assert time.monotonic() < deadline, "in-thread server did not start"
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{srv.servers[0].sockets[0].getsockname()[1]}"
+    finally:
+        srv.should_exit = True
+        t.join(10)
+
+
+def test_internal_errors_are_generic(index_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    from xigao.service import create_app
+
+    with thread_server(create_app(Broken.open(index_path))) as url:
+        with caplog.at_level("ERROR", logger="xigao.service"):
+            r = httpx.post(f"{url}/v1/check", json={"body": "正文" * 20})
+        assert r.status_code == 500
+        assert r.json()["error"] == "internal_error"
+        assert "secret" not in r.text and not TRACE.search(r.text)
+        assert any("secret internal detail" in str(rec.exc_info) for rec in caplog.records)
+
+
+def test_full_detection_and_a_lexical_index(
+    client: httpx.Client, tmp_path: Path, stories: list[dict]
+) -> None:
+    body = "转载：" + stories[30]["body"]
+    r = client.post("/v1/check", json={"body": body, "detect": "repost,partial,rewrite"})
+    assert r.status_code == 200 and r.json()["verdict"] == "repost"
+    from xigao.service import create_app
+
+    lexical = Index.build(stories[:20], tmp_path / "lex", vectors=None)
+    with thread_server(create_app(lexical)) as url:
+        r = httpx.post(f"{url}/v1/check", json={"body": body, "detect": "rewrite"})
+        assert r.status_code == 422 and "rewrite" in r.json()["message"]
+        r = httpx.post(f"{url}/v1/check", json={"body": body})
+        assert r.status_code == 200
