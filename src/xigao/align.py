@@ -62,11 +62,18 @@ def _common_prefix(a: str, i: int, b: str, j: int) -> int:
 
 
 def exact_runs(
-    a: str, b: str, *, k: int = 8, ha: U64 | None = None, hb: U64 | None = None
+    a: str,
+    b: str,
+    *,
+    k: int = 8,
+    ha: U64 | None = None,
+    hb: U64 | None = None,
+    hb_sorted: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> list[Passage]:
     """Maximal exact runs of ``a`` found in ``b`` (at least ``k`` long), in ``a`` order.
 
-    Seeds come from k-gram hashes (``ha``/``hb`` may be passed in when already computed), so
+    Seeds come from k-gram hashes (``ha``/``hb``, and ``hb_sorted`` = ``(order, hb[order])``,
+    may be passed in when already computed), so
     the Python loop runs once per shared run, not once per character; every seed is verified on
     the strings themselves, so hash collisions cannot create a match.
     """
@@ -76,14 +83,17 @@ def exact_runs(
         ha = kgram_hashes(codepoints(a), k)
     if hb is None:
         hb = kgram_hashes(codepoints(b), k)
-    order = np.argsort(hb, kind="stable")
-    hb_sorted = hb[order]
-    lo_all = np.searchsorted(hb_sorted, ha, "left")
-    hi_all = np.searchsorted(hb_sorted, ha, "right")
-    seeds = np.flatnonzero(hi_all > lo_all)
+    if hb_sorted is None:
+        order = np.argsort(hb, kind="stable")
+        srt = hb[order]
+    else:
+        order, srt = hb_sorted
+    lo_all = np.searchsorted(srt, ha, "left")
+    seeds = np.flatnonzero(srt[np.minimum(lo_all, len(srt) - 1)] == ha)
     if not len(seeds):
         return []
-    lo_all, hi_all = lo_all[seeds], hi_all[seeds]
+    lo_all = lo_all[seeds]
+    hi_all = np.searchsorted(srt, ha[seeds], "right")
     runs: list[Passage] = []
     s = 0
     while s < len(seeds):

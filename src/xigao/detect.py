@@ -32,6 +32,21 @@ class Prepared:
     norm: Normalized
     seeds: U64
     sents: Sentences | None = field(default=None, compare=False)
+    _cache: dict[str, np.ndarray] = field(default_factory=dict, compare=False, repr=False)
+
+    def sorted_seeds(self) -> tuple[np.ndarray, np.ndarray]:
+        """``(order, seeds[order])``, computed once (originals are aligned against often)."""
+        if "order" not in self._cache:
+            order = np.argsort(self.seeds, kind="stable")
+            self._cache["sorted"], self._cache["order"] = self.seeds[order], order
+        return self._cache["order"], self._cache["sorted"]
+
+    def sentence_bounds(self) -> np.ndarray:
+        """Key ranges of the sentences, shape (n, 2), computed once."""
+        if "bounds" not in self._cache:
+            ranges = [r for _, r in sentence_ranges(self.norm)]
+            self._cache["bounds"] = np.array(ranges, dtype=np.int64).reshape(-1, 2)
+        return self._cache["bounds"]
 
     @classmethod
     def of(cls, text: str, t: Thresholds) -> Prepared:
@@ -41,7 +56,7 @@ class Prepared:
     def with_sentences(self, encoder: TextEncoder) -> Prepared:
         if self.sents is not None:
             return self
-        return replace(self, sents=embed_sentences(self.norm, encoder))
+        return replace(self, sents=embed_sentences(self.norm, encoder), _cache=self._cache)
 
     def doc_vector(self) -> np.ndarray:
         """Unit document vector: length-weighted mean of the sentence vectors."""
@@ -57,17 +72,19 @@ def _text_span(norm: Normalized, span: tuple[int, int]) -> tuple[int, int]:
     return norm.raw_span(*span)
 
 
-def verbatim_sentence_share(norm: Normalized, covered: np.ndarray) -> float:
+def verbatim_sentence_share(suspect: Prepared, covered: np.ndarray) -> float:
     """Share of the suspect's sentence characters in sentences copied verbatim: a sentence
     counts when at most one character in fifty (and at least one) is not exactly matched —
     what script conversion leaves, while even a light synonym spin touches most sentences."""
-    total = verbatim = 0
-    for _, (lo, hi) in sentence_ranges(norm):
-        n = hi - lo
-        total += n
-        if n - int(covered[lo:hi].sum()) <= max(1, n // 50):
-            verbatim += n
-    return verbatim / total if total else 0.0
+    bounds = suspect.sentence_bounds()
+    if not len(bounds):
+        return 0.0
+    cs = np.concatenate([[0], np.cumsum(covered)])
+    lo, hi = bounds[:, 0], bounds[:, 1]
+    n = hi - lo
+    missing = n - (cs[hi] - cs[lo])
+    verbatim = missing <= np.maximum(1, n // 50)
+    return float(n[verbatim].sum() / n.sum())
 
 
 def verbatim_match(
@@ -77,7 +94,14 @@ def verbatim_match(
     a, b = suspect.norm.key(), source.norm.key()
     if not a.chars or not b.chars:
         return None
-    runs = exact_runs(a.chars, b.chars, k=t.seed_len, ha=suspect.seeds, hb=source.seeds)
+    runs = exact_runs(
+        a.chars,
+        b.chars,
+        k=t.seed_len,
+        ha=suspect.seeds,
+        hb=source.seeds,
+        hb_sorted=source.sorted_seeds(),
+    )
     passages = [p for p in merge_runs(runs, max_gap=t.max_gap) if p.length >= t.evidence_min_len]
     if not passages:
         return None
@@ -93,7 +117,7 @@ def verbatim_match(
     exact = int(covered.sum())
     containment = exact / len(a.chars)
     coverage = min(exact, union_length([(p.b_start, p.b_end) for p in passages])) / len(b.chars)
-    sentence_share = verbatim_sentence_share(suspect.norm, covered)
+    sentence_share = verbatim_sentence_share(suspect, covered)
     longest = max(p.length for p in passages)
     kind = verbatim_kind(containment=sentence_share, coverage=coverage, longest=longest, t=t)
     if kind is None:

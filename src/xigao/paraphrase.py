@@ -59,13 +59,15 @@ def _bigrams(key: str) -> frozenset[str]:
 def sentence_ranges(norm: Normalized) -> list[tuple[tuple[int, int], tuple[int, int]]]:
     """``(text span, key range)`` of each sentence with at least ``MIN_SENTENCE_KEY`` content
     characters (boilerplate is not content, so credit lines drop out here)."""
-    pos = norm.key().pos
-    out = []
-    for s, e in sentences(norm):
-        lo, hi = int(np.searchsorted(pos, s)), int(np.searchsorted(pos, e))
-        if hi - lo >= MIN_SENTENCE_KEY:
-            out.append(((s, e), (lo, hi)))
-    return out
+    spans = sentences(norm)
+    if not spans:
+        return []
+    bounds = np.searchsorted(norm.key().pos, np.asarray(spans).ravel()).reshape(-1, 2)
+    return [
+        (span, (int(lo), int(hi)))
+        for span, (lo, hi) in zip(spans, bounds, strict=True)
+        if hi - lo >= MIN_SENTENCE_KEY
+    ]
 
 
 def sentence_units(norm: Normalized) -> tuple[list[tuple[int, int]], list[str]]:
