@@ -12,9 +12,15 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
+import sys
 from pathlib import Path
 
 import opencc
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchmarks.data import load_cilin
+from benchmarks.rewrite import make_rewrite
 
 HERE = Path(__file__).resolve().parent
 NOISE_HEAD = ["【转载】", "震惊！", "原标题：", "来源：网络 "]
@@ -87,6 +93,21 @@ def main() -> None:
                 "body": body,
                 "expected": "partial",
                 "expected_source": src["id"],
+            }
+        )
+    cilin = load_cilin(Path(args.shared))
+    pool = [x for d in luxun[190:230] for x in re.findall(r"[^。！？\n]+[。！？]", d["body"])]
+    for i, d in enumerate(rng.sample([o for o in originals if len(o["body"]) <= 8000], 20)):
+        strength = ("light", "medium", "heavy", "traditional")[i % 4]
+        title, body, _, _ = make_rewrite(d, strength, cilin, pool, rng)
+        dump.append(
+            {
+                "id": f"rewrite-{i:02d}",
+                "title": title,
+                "body": body,
+                "expected": "rewrite",
+                "expected_source": d["id"],
+                "strength": strength,
             }
         )
     for i, d in enumerate(luxun[150:190]):
