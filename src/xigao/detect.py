@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from xigao.align import exact_runs, merge_runs, union_length
+from xigao.align import exact_runs, merge_runs
 from xigao.normalize import Normalized, normalize
 from xigao.paraphrase import (
     Sentences,
@@ -72,19 +72,24 @@ def _text_span(norm: Normalized, span: tuple[int, int]) -> tuple[int, int]:
     return norm.raw_span(*span)
 
 
-def verbatim_sentence_share(suspect: Prepared, covered: np.ndarray) -> float:
-    """Share of the suspect's sentence characters in sentences copied verbatim: a sentence
-    counts when at most one character in fifty (and at least one) is not exactly matched —
-    what script conversion leaves, while even a light synonym spin touches most sentences."""
-    bounds = suspect.sentence_bounds()
-    if not len(bounds):
+def verbatim_sentence_share(suspect: Prepared, source: Prepared, covered_b: np.ndarray) -> float:
+    """Share of the suspect's text made of the original's sentences copied verbatim.
+
+    An original sentence counts as copied when at most one character in fifty (and at least
+    one) of it is not exactly matched — what script conversion leaves — while even a light
+    synonym spin touches most sentences. Measured on the original's sentences, so a headline
+    prefix glued to the first copied sentence does not spoil it.
+    """
+    bounds = source.sentence_bounds()
+    total = len(suspect.norm.key().chars)
+    if not len(bounds) or not total:
         return 0.0
-    cs = np.concatenate([[0], np.cumsum(covered)])
+    cs = np.concatenate([[0], np.cumsum(covered_b)])
     lo, hi = bounds[:, 0], bounds[:, 1]
     n = hi - lo
     missing = n - (cs[hi] - cs[lo])
     verbatim = missing <= np.maximum(1, n // 50)
-    return float(n[verbatim].sum() / n.sum())
+    return min(1.0, float(n[verbatim].sum()) / total)
 
 
 def verbatim_match(
@@ -107,17 +112,21 @@ def verbatim_match(
         return None
     # Shares count exactly equal characters only: the small gaps bridged inside a passage (an
     # OpenCC variant, a swapped synonym) belong to the evidence, not to verbatim reuse.
-    covered = np.zeros(len(a.chars), dtype=bool)
+    covered_a = np.zeros(len(a.chars), dtype=bool)
+    covered_b = np.zeros(len(b.chars), dtype=bool)
     for r in runs:
-        covered[r.a_start : r.a_end] = True
-    keep = np.zeros(len(a.chars), dtype=bool)
+        covered_a[r.a_start : r.a_end] = True
+        covered_b[r.b_start : r.b_end] = True
+    keep_a = np.zeros(len(a.chars), dtype=bool)
+    keep_b = np.zeros(len(b.chars), dtype=bool)
     for p in passages:
-        keep[p.a_start : p.a_end] = True
-    covered &= keep
-    exact = int(covered.sum())
-    containment = exact / len(a.chars)
-    coverage = min(exact, union_length([(p.b_start, p.b_end) for p in passages])) / len(b.chars)
-    sentence_share = verbatim_sentence_share(suspect, covered)
+        keep_a[p.a_start : p.a_end] = True
+        keep_b[p.b_start : p.b_end] = True
+    covered_a &= keep_a
+    covered_b &= keep_b
+    containment = float(covered_a.sum()) / len(a.chars)
+    coverage = float(covered_b.sum()) / len(b.chars)
+    sentence_share = verbatim_sentence_share(suspect, source, covered_b)
     longest = max(p.length for p in passages)
     kind = verbatim_kind(containment=sentence_share, coverage=coverage, longest=longest, t=t)
     if kind is None:

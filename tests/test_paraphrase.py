@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from xigao.normalize import normalize
+from xigao.paraphrase import (
+    align,
+    altered_facts,
+    dice_matrix,
+    embed_sentences,
+    sentence_ranges,
+    sentence_units,
+)
+
+ORIGINAL = (
+    "国家统计局今天发布数据，一季度国内生产总值同比增长5.2%。"
+    "其中，第三产业增加值增长最快，对经济增长的贡献率超过六成。"
+    "专家表示，消费持续恢复是经济回升的主要动力。"
+)
+REWRITE = (
+    "专家认为，花费持续回暖是经济回升的首要动力。"  # reordered, synonyms swapped
+    "国家统计局今日公布数据，一季度国内生产总值同比增长百分之五点二。"
+    "第三产业增加值增长最快，对经济增长的贡献率超过六成。"
+)
+
+
+@pytest.fixture(scope="module")
+def encoder():  # type: ignore[no-untyped-def]
+    from xigao.embed import get_encoder
+
+    return get_encoder("static")
+
+
+def test_sentence_ranges_point_at_key_text() -> None:
+    n = normalize("第一句话在这里。短。\n第二句话也在这里！")
+    key = n.key()
+    ranges = sentence_ranges(n)
+    assert len(ranges) == 2  # the 1-character sentence is ignored
+    for (s, e), (lo, hi) in ranges:
+        assert key.chars[lo:hi] == "".join(c for c in n.text[s:e] if c.isalnum())
+    spans, keys = sentence_units(n)
+    assert keys == ["第一句话在这里", "第二句话也在这里"]
+
+
+def test_dice_matrix_bounds() -> None:
+    a = [frozenset({"ab", "bc"}), frozenset()]
+    b = [frozenset({"ab", "bc"}), frozenset({"xy"})]
+    d = dice_matrix(a, b)
+    assert d.tolist() == [[1.0, 0.0], [0.0, 0.0]]
+
+
+@pytest.mark.slow
+def test_rewrite_sentences_align_to_their_originals(encoder) -> None:  # type: ignore[no-untyped-def]
+    a = embed_sentences(normalize(REWRITE), encoder)
+    b = embed_sentences(normalize(ORIGINAL), encoder)
+    pairs = align(a, b, threshold=0.45, weight=0.3)
+    assert {p.suspect: p.source for p in pairs} == {0: (2,), 1: (0,), 2: (1,)}
+    assert all(not p.verbatim for p in pairs[:2])
+    assert np.allclose(np.linalg.norm(a.vecs, axis=1), 1.0, atol=1e-3)
+
+
+@pytest.mark.slow
+def test_unrelated_sentences_do_not_align(encoder) -> None:  # type: ignore[no-untyped-def]
+    a = embed_sentences(normalize("春眠不觉晓，处处闻啼鸟。夜来风雨声，花落知多少。"), encoder)
+    b = embed_sentences(normalize(ORIGINAL), encoder)
+    assert align(a, b, threshold=0.45, weight=0.3) == []
+
+
+@pytest.mark.parametrize(
+    ("suspect", "source", "notes"),
+    [
+        ("一季度经济同比下降5.2%", "一季度经济同比增长5.2%", ["opposite: 增长→下降"]),
+        ("销量达到120万辆", "销量达到210万辆", ["number: 2100000→1200000"]),
+        ("增速为百分之五点二", "增速为5.2%", []),
+        ("这非常重要", "这十分重要", []),
+        ("他没有参加会议", "他参加了会议", ["negation: 0→1"]),
+        ("2020年3月5日开幕", "3月5日开幕", []),
+    ],
+)
+def test_altered_facts(suspect: str, source: str, notes: list[str]) -> None:
+    assert altered_facts(suspect, source) == notes
