@@ -72,24 +72,34 @@ def _text_span(norm: Normalized, span: tuple[int, int]) -> tuple[int, int]:
     return norm.raw_span(*span)
 
 
-def verbatim_sentence_share(suspect: Prepared, source: Prepared, covered_b: np.ndarray) -> float:
-    """Share of the suspect's text made of the original's sentences copied verbatim.
-
-    An original sentence counts as copied when at most one character in fifty (and at least
-    one) of it is not exactly matched — what script conversion leaves — while even a light
-    synonym spin touches most sentences. Measured on the original's sentences, so a headline
-    prefix glued to the first copied sentence does not spoil it.
-    """
-    bounds = source.sentence_bounds()
-    total = len(suspect.norm.key().chars)
-    if not len(bounds) or not total:
-        return 0.0
-    cs = np.concatenate([[0], np.cumsum(covered_b)])
+def _copied_chars(bounds: np.ndarray, covered: np.ndarray) -> int:
+    """Characters in sentences (key ranges ``bounds``) that are exactly matched all through,
+    but for one character in fifty (at least one): what script conversion leaves."""
+    if not len(bounds):
+        return 0
+    cs = np.concatenate([[0], np.cumsum(covered)])
     lo, hi = bounds[:, 0], bounds[:, 1]
     n = hi - lo
     missing = n - (cs[hi] - cs[lo])
-    verbatim = missing <= np.maximum(1, n // 50)
-    return min(1.0, float(n[verbatim].sum()) / total)
+    return int(n[missing <= np.maximum(1, n // 50)].sum())
+
+
+def verbatim_sentence_share(
+    suspect: Prepared, source: Prepared, covered_a: np.ndarray, covered_b: np.ndarray
+) -> float:
+    """Share of the suspect's text made of sentences copied verbatim from the original.
+
+    Counted both ways and the larger taken: the suspect's sentences found whole in the
+    original (a repost that trims a sentence), and the original's sentences found whole in the
+    suspect (a headline glued to the first sentence). Even a light synonym spin touches most
+    sentences, so it counts as neither.
+    """
+    total = len(suspect.norm.key().chars)
+    if not total:
+        return 0.0
+    own = _copied_chars(suspect.sentence_bounds(), covered_a)
+    theirs = _copied_chars(source.sentence_bounds(), covered_b)
+    return min(1.0, max(own, theirs) / total)
 
 
 def verbatim_match(
@@ -126,7 +136,7 @@ def verbatim_match(
     covered_b &= keep_b
     containment = float(covered_a.sum()) / len(a.chars)
     coverage = float(covered_b.sum()) / len(b.chars)
-    sentence_share = verbatim_sentence_share(suspect, source, covered_b)
+    sentence_share = verbatim_sentence_share(suspect, source, covered_a, covered_b)
     longest = max(p.length for p in passages)
     kind = verbatim_kind(containment=sentence_share, coverage=coverage, longest=longest, t=t)
     if kind is None:
