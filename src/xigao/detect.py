@@ -180,13 +180,18 @@ def rewrite_match(
     pairs = align(a, b, threshold=t.sentence_threshold, weight=t.blend_weight)
     if not pairs or not a.total or not b.total:
         return None, RewriteStats(0.0, 0.0, 0.0, 0.0)
-    aligned = sum(int(a.weights[p.suspect]) for p in pairs)
-    covered = {j for p in pairs for j in p.source}
+    # Pairs whose numbers disagree share a template, not content: they are kept as evidence
+    # (with the altered numbers) but do not count towards the shares.
+    agreeing = [p for p in pairs if not p.conflict]
+    if not agreeing:
+        return None, RewriteStats(0.0, 0.0, 0.0, 0.0)
+    aligned = sum(int(a.weights[p.suspect]) for p in agreeing)
+    covered = {j for p in agreeing for j in p.source}
     stats = RewriteStats(
         containment=aligned / a.total,
         coverage=sum(int(b.weights[j]) for j in covered) / b.total,
-        verbatim_share=sum(int(a.weights[p.suspect]) for p in pairs if p.verbatim) / aligned,
-        similarity=sum(p.similarity * int(a.weights[p.suspect]) for p in pairs) / aligned,
+        verbatim_share=sum(int(a.weights[p.suspect]) for p in agreeing if p.verbatim) / aligned,
+        similarity=sum(p.similarity * int(a.weights[p.suspect]) for p in agreeing) / aligned,
     )
     kind: MatchKind | None = rewrite_kind(
         containment=stats.containment,

@@ -35,6 +35,7 @@ class Sentences:
     weights: npt.NDArray[np.int64]  #: content characters per sentence
     vecs: F32  #: unit vectors, shape (n, dim)
     bigrams: tuple[frozenset[str], ...]
+    numbers: tuple[frozenset[float], ...]  #: numeric values written in each sentence
 
     def __len__(self) -> int:
         return len(self.spans)
@@ -88,6 +89,7 @@ def embed_sentences(norm: Normalized, encoder: TextEncoder) -> Sentences:
         np.array([len(k) for k in keys], dtype=np.int64),
         np.asarray(vecs, dtype=np.float32),
         tuple(_bigrams(k) for k in keys),
+        tuple(frozenset(_numbers(t)) for t in texts),
     )
 
 
@@ -113,6 +115,9 @@ class Pair:
     cosine: float
     dice: float
     verbatim: bool
+    #: the two sides state different numbers (another month's report, another date): such a
+    #: pair shares a template, not content
+    conflict: bool = False
 
 
 def blend(cos: F32 | float, dice: F32 | float, weight: float) -> F32:
@@ -145,7 +150,9 @@ def align(a: Sentences, b: Sentences, *, threshold: float, weight: float) -> lis
         if best[0] >= threshold:
             src = best[1]
             verbatim = len(src) == 1 and a.keys[i] == b.keys[src[0]]
-            pairs.append(Pair(i, src, best[0], best[2], best[3], verbatim))
+            theirs = frozenset().union(*(b.numbers[j] for j in src))
+            conflict = bool(a.numbers[i] - theirs) and bool(theirs - a.numbers[i])
+            pairs.append(Pair(i, src, best[0], best[2], best[3], verbatim, conflict))
     return pairs
 
 
