@@ -14,6 +14,7 @@ from xigao.sketch import (
     kgram_hashes,
     minhash,
     minhash_many,
+    sketch_keys,
     winnow,
 )
 
@@ -86,3 +87,12 @@ def test_config_validation_names_the_value() -> None:
         SketchConfig(num_perm=100, bands=32)
     with pytest.raises(ValueError, match="k must"):
         SketchConfig(k=1)
+
+
+@given(st.lists(cjk, max_size=6), st.integers(2, 7), st.integers(1, 11))
+def test_batched_sketch_equals_one_by_one(keys: list[str], k: int, w: int) -> None:
+    hashes, fps = sketch_keys(keys, k, w)
+    for key, h, f in zip(keys, hashes, fps, strict=True):
+        one = kgram_hashes(codepoints(key), k)
+        assert np.array_equal(h, one)
+        assert np.array_equal(f, np.unique(fingerprints(one, w)))

@@ -30,15 +30,7 @@ import numpy.typing as npt
 
 from xigao.errors import IndexFormatError
 from xigao.normalize import NORMALIZER_VERSION, normalize
-from xigao.sketch import (
-    U32,
-    SketchConfig,
-    band_keys,
-    codepoints,
-    fingerprints,
-    kgram_hashes,
-    minhash_many,
-)
+from xigao.sketch import U32, SketchConfig, band_keys, minhash_many, sketch_keys
 from xigao.types import Document
 
 log = logging.getLogger(__name__)
@@ -85,18 +77,11 @@ def sketch_text(text: str, config: SketchConfig) -> tuple[Sketch, np.ndarray]:
 
 
 def sketch_many(texts: Sequence[str], config: SketchConfig) -> list[tuple[Sketch, np.ndarray]]:
-    """Normalize and sketch several texts (MinHash computed in one batch)."""
-    hashes = []
-    fps = []
-    nkeys = []
-    for text in texts:
-        key = normalize(text).key()
-        h = kgram_hashes(codepoints(key.chars), config.k)
-        hashes.append(h)
-        fps.append(np.unique(fingerprints(h, config.window)))
-        nkeys.append(len(key.chars))
+    """Normalize and sketch several texts (hashing, winnowing and MinHash batched)."""
+    keys = [normalize(text).key().chars for text in texts]
+    hashes, fps = sketch_keys(keys, config.k, config.window)
     sigs = minhash_many(hashes, config.num_perm, config.seed)
-    return [(Sketch(nkeys[i], sigs[i], fps[i]), hashes[i]) for i in range(len(texts))]
+    return [(Sketch(len(keys[i]), sigs[i], fps[i]), hashes[i]) for i in range(len(texts))]
 
 
 @dataclass(frozen=True, slots=True)

@@ -117,6 +117,50 @@ def fingerprints(hashes: U64, window: int) -> U32:
     return winnow(hashes, window).astype(np.uint32)
 
 
+def sketch_keys(keys: list[str], k: int, window: int) -> tuple[list[U64], list[U32]]:
+    """k-gram hashes and distinct winnowed fingerprints of many key texts in one pass.
+
+    The same results as :func:`kgram_hashes` and ``np.unique(fingerprints(...))`` per text,
+    computed on the concatenation so that numpy's per-call overhead is paid once per batch.
+    """
+    if not keys:
+        return [], []
+    lens = np.array([len(x) for x in keys], dtype=np.int64)
+    starts = np.concatenate([[0], np.cumsum(lens)[:-1]])
+    grams = np.maximum(lens - k + 1, 0)
+    allh = kgram_hashes(codepoints("".join(keys)), k)
+    hashes = [allh[s : s + g] for s, g in zip(starts.tolist(), grams.tolist(), strict=True)]
+    # Winnowing keeps the minimum of every window of ``window`` consecutive k-grams; only the
+    # set of selected values matters here, so a sliding minimum (window - 1 vector ops) does.
+    doc_of = np.repeat(np.arange(len(keys)), lens)
+    vals, owners = [], []
+    n = len(allh) - window + 1
+    if n > 0:
+        mins = allh[:n].copy()
+        for j in range(1, window):
+            np.minimum(mins, allh[j : j + n], out=mins)
+        first = np.arange(n)
+        d = doc_of[first]
+        # valid: the window's last k-gram starts inside the same text as its first
+        ok = (first + window - 1 - starts[d]) < grams[d]
+        vals.append(mins[ok])
+        owners.append(d[ok])
+    short = np.flatnonzero((grams > 0) & (grams <= window))
+    if len(short):
+        vals.append(np.array([hashes[i].min() for i in short.tolist()], dtype=np.uint64))
+        owners.append(short)
+    if vals:
+        v = np.concatenate(vals).astype(np.uint32).astype(np.uint64)
+        o = np.concatenate(owners).astype(np.uint64)
+        combined = np.unique((o << np.uint64(32)) | v)
+    else:
+        combined = np.zeros(0, np.uint64)
+    owner = (combined >> np.uint64(32)).astype(np.int64)
+    bounds = np.searchsorted(owner, np.arange(len(keys) + 1))
+    fps = [combined[bounds[i] : bounds[i + 1]].astype(np.uint32) for i in range(len(keys))]
+    return hashes, fps
+
+
 def minhash(hashes: U64, num_perm: int, seed: int) -> U32:
     """MinHash signature of a set of 64-bit shingle hashes (rensa's RMinHash)."""
     sigs = minhash_many([hashes], num_perm, seed)
