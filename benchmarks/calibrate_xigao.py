@@ -6,7 +6,8 @@ Builds (or reuses) an index of the collection's originals, collects for every de
 candidates a check would consider, with each candidate's sentence cosine and bigram-Dice
 matrices, then searches a grid of (blend weight, sentence threshold, rewrite containment,
 rewrite coverage) for the best macro F1 over the four verdicts, ties broken by the lower
-false-alarm rate. Verbatim thresholds follow the verdict definitions and are not tuned.
+false-alarm rate. The repost shares follow the verdict definitions and are not tuned; the partial passage
+length is (the definition says 50 characters; key characters exclude punctuation).
 The chosen values, the grid and the dev scores are written to ``thresholds.json``.
 """
 
@@ -26,24 +27,42 @@ from xigao import Index
 from xigao.detect import Prepared, RewriteStats, rewrite_match, verbatim_match
 from xigao.sketch import codepoints, fingerprints, kgram_hashes, minhash
 from xigao.types import VERDICT_RANK, VERDICTS
-from xigao.verdict import Thresholds
+from xigao.verdict import Thresholds, verbatim_kind
 
-GRID_WEIGHT = (0.2, 0.3, 0.4, 0.5)
-GRID_SENTENCE = (0.45, 0.5, 0.55, 0.6, 0.65)
-GRID_CONTAINMENT = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
-GRID_COVERAGE = (0.1, 0.2, 0.3, 0.4)
+GRID_WEIGHT = (0.0, 0.1, 0.2, 0.3)
+GRID_SENTENCE = (0.35, 0.4, 0.45, 0.5, 0.55)
+GRID_CONTAINMENT = (0.3, 0.4, 0.5, 0.6)
+GRID_COVERAGE = (0.2, 0.3, 0.4, 0.5)
+GRID_MIN_CHARS = (0, 50, 100, 150)
+
+
+GRID_PARTIAL = (40, 45, 50, 55)
 
 
 @dataclass
 class CaseData:
     kind: str
-    verbatim: str  # strongest verbatim kind found, or "original"
+    #: (verbatim sentence share, coverage, longest passage) of each verbatim candidate match
+    verbatim: list[tuple[float, float, int]]
     pairs: list[tuple[Prepared, Prepared, bool]]  # (suspect, candidate, candidate is a repost)
+
+    def verbatim_verdict(self, partial_min_len: int, t: Thresholds) -> str:
+        best = "original"
+        for share, cov, longest in self.verbatim:
+            k = verbatim_kind(
+                containment=share,
+                coverage=cov,
+                longest=longest,
+                t=replace(t, partial_min_len=partial_min_len),
+            )
+            if k is not None and VERDICT_RANK[k] > VERDICT_RANK[best]:
+                best = k
+        return best
 
 
 def collect(idx: Index, cases: list[dict]) -> list[CaseData]:
     """Candidates and verbatim verdicts of every case, as ``Index.check`` would see them."""
-    t = idx.thresholds
+    t = replace(idx.thresholds, partial_min_len=min(GRID_PARTIAL))
     cfg = idx.store.config
     out = []
     for case in cases:
@@ -58,21 +77,34 @@ def collect(idx: Index, cases: list[dict]) -> list[CaseData]:
         rowids = [c.rowid for c in cands]
         near = [r for r, _ in idx.store.nearest(suspect.doc_vector(), t.vector_candidates)]
         rewrite_rows = set(near) | set(rowids[: t.vector_candidates])
-        verbatim = "original"
+        verbatim = []
         pairs = []
         for rowid in dict.fromkeys(rowids + near):
             got = idx._prepared(rowid)
             if got is None:
                 continue
             m = verbatim_match(suspect, got[1], got[0].id, t)
-            if m is not None and VERDICT_RANK[m.kind] > VERDICT_RANK[verbatim]:
-                verbatim = m.kind
+            if m is not None:
+                verbatim.append(
+                    (
+                        m.details.get("verbatim_sentences", 0.0),
+                        m.coverage,
+                        m.details["longest_passage"],
+                    )
+                )
             if rowid in rewrite_rows:
                 emb = idx._embedded(rowid)
                 assert emb is not None
                 pairs.append((suspect, emb, m is not None and m.kind == "repost"))
         out.append(CaseData(case["kind"], verbatim, pairs))
     return out
+
+
+def _stats(suspect: Prepared, source: Prepared, t: Thresholds) -> tuple[int, RewriteStats]:
+    """Aligned suspect characters and the shares of one pair (thresholds on shares at 0)."""
+    _, st = rewrite_match(suspect, source, "x", t)
+    assert suspect.sents is not None
+    return round(st.containment * suspect.sents.total), st
 
 
 def macro_f1(truth: list[str], pred: list[str]) -> tuple[float, dict[str, float]]:
@@ -90,15 +122,21 @@ def search(data: list[CaseData], base: Thresholds) -> tuple[Thresholds, dict]:
     best: tuple[float, float] = (-1.0, 0.0)
     chosen, report = base, {}
     for w, th in itertools.product(GRID_WEIGHT, GRID_SENTENCE):
-        t = replace(base, blend_weight=w, sentence_threshold=th, rewrite_containment=0, rewrite_coverage=0)
+        t = replace(
+            base, blend_weight=w, sentence_threshold=th, rewrite_containment=0, rewrite_coverage=0
+        )
         stats: list[list[RewriteStats]] = []
         for d in data:
-            stats.append([rewrite_match(s, c, "x", t)[1] for s, c, rep in d.pairs if not rep])
-        for c, v in itertools.product(GRID_CONTAINMENT, GRID_COVERAGE):
+            stats.append([_stats(s, c, t) for s, c, rep in d.pairs if not rep])
+        grid = itertools.product(GRID_CONTAINMENT, GRID_COVERAGE, GRID_PARTIAL, GRID_MIN_CHARS)
+        for c, v, pm, mc in grid:
             pred = []
             for d, st in zip(data, stats, strict=True):
-                rw = any(x.containment >= c and x.coverage >= v for x in st)
-                p = d.verbatim
+                rw = any(
+                    n >= mc and x.containment >= c and x.coverage >= v and x.verbatim_share < 0.5
+                    for n, x in st
+                )
+                p = d.verbatim_verdict(pm, base)
                 if rw and VERDICT_RANK["rewrite"] > VERDICT_RANK[p]:
                     p = "rewrite"
                 pred.append(p)
@@ -113,9 +151,14 @@ def search(data: list[CaseData], base: Thresholds) -> tuple[Thresholds, dict]:
                     sentence_threshold=th,
                     rewrite_containment=c,
                     rewrite_coverage=v,
+                    partial_min_len=pm,
+                    rewrite_min_chars=mc,
                 )
-                report = {"macro_f1": round(f1, 4), "f1": {k: round(x, 4) for k, x in per.items()},
-                          "false_alarm_rate": round(false_alarm, 4)}
+                report = {
+                    "macro_f1": round(f1, 4),
+                    "f1": {k: round(x, 4) for k, x in per.items()},
+                    "false_alarm_rate": round(false_alarm, 4),
+                }
     return chosen, report
 
 
@@ -150,6 +193,8 @@ def main(argv: list[str] | None = None) -> int:
                 "sentence_threshold": GRID_SENTENCE,
                 "rewrite_containment": GRID_CONTAINMENT,
                 "rewrite_coverage": GRID_COVERAGE,
+                "partial_min_len": GRID_PARTIAL,
+                "rewrite_min_chars": GRID_MIN_CHARS,
             },
             "dev_scores": report,
             "seconds": round(time.perf_counter() - t0, 1),

@@ -111,16 +111,31 @@ def exact_runs(
     return runs
 
 
-def merge_runs(runs: list[Passage], *, max_gap: int = 4) -> list[Passage]:
-    """Merge consecutive runs on (nearly) the same diagonal with small gaps in both texts."""
+_NUMERALS = frozenset("0123456789〇零一二两三四五六七八九十百千万亿")
+
+
+def merge_runs(
+    runs: list[Passage], *, max_gap: int = 4, a: str | None = None, b: str | None = None
+) -> list[Passage]:
+    """Merge consecutive runs on (nearly) the same diagonal with small gaps in both texts.
+
+    With the texts given, a gap holding a numeral is never bridged: a changed number is a
+    different fact (another day's report from the same template), not a script variant.
+    """
     merged: list[Passage] = []
     for r in runs:
         if merged:
             p = merged[-1]
             ga, gb = r.a_start - p.a_end, r.b_start - p.b_end
             if 0 <= ga <= max_gap and 0 <= gb <= max_gap and abs(ga - gb) <= 2:
-                merged[-1] = Passage(p.a_start, r.a_end, p.b_start, r.b_end, p.matched + r.matched)
-                continue
+                numeric = (a is not None and not _NUMERALS.isdisjoint(a[p.a_end : r.a_start])) or (
+                    b is not None and not _NUMERALS.isdisjoint(b[p.b_end : r.b_start])
+                )
+                if not numeric:
+                    merged[-1] = Passage(
+                        p.a_start, r.a_end, p.b_start, r.b_end, p.matched + r.matched
+                    )
+                    continue
         merged.append(r)
     return merged
 
@@ -136,7 +151,7 @@ def verbatim_passages(
     hb: U64 | None = None,
 ) -> list[Passage]:
     """Near-verbatim passages of ``a`` that come from ``b``, at least ``min_len`` long."""
-    runs = merge_runs(exact_runs(a, b, k=k, ha=ha, hb=hb), max_gap=max_gap)
+    runs = merge_runs(exact_runs(a, b, k=k, ha=ha, hb=hb), max_gap=max_gap, a=a, b=b)
     return [p for p in runs if p.length >= min_len]
 
 

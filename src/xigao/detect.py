@@ -117,7 +117,11 @@ def verbatim_match(
         hb=source.seeds,
         hb_sorted=source.sorted_seeds(),
     )
-    passages = [p for p in merge_runs(runs, max_gap=t.max_gap) if p.length >= t.evidence_min_len]
+    passages = [
+        p
+        for p in merge_runs(runs, max_gap=t.max_gap, a=a.chars, b=b.chars)
+        if p.length >= t.evidence_min_len
+    ]
     if not passages:
         return None
     # Shares count exactly equal characters only: the small gaps bridged inside a passage (an
@@ -136,7 +140,11 @@ def verbatim_match(
     covered_b &= keep_b
     containment = float(covered_a.sum()) / len(a.chars)
     coverage = float(covered_b.sum()) / len(b.chars)
-    sentence_share = verbatim_sentence_share(suspect, source, covered_a, covered_b)
+    # Copied sentences are made of exactly matched characters (but for 2%), so the sentence
+    # share can only reach the repost threshold when the character shares nearly do.
+    sentence_share = 0.0
+    if coverage >= t.repost_coverage and containment >= t.repost_containment - 0.05:
+        sentence_share = verbatim_sentence_share(suspect, source, covered_a, covered_b)
     longest = max(p.length for p in passages)
     kind = verbatim_kind(containment=sentence_share, coverage=coverage, longest=longest, t=t)
     if kind is None:
@@ -194,6 +202,7 @@ def rewrite_match(
         similarity=sum(p.similarity * int(a.weights[p.suspect]) for p in agreeing) / aligned,
     )
     kind: MatchKind | None = rewrite_kind(
+        aligned=aligned,
         containment=stats.containment,
         coverage=stats.coverage,
         verbatim_share=stats.verbatim_share,

@@ -46,6 +46,9 @@ class Thresholds:
     rewrite_containment: float = 0.5
     #: share of that original's sentences aligned, for ``rewrite``
     rewrite_coverage: float = 0.3
+    #: aligned suspect characters a rewrite needs at least (a one-line notice that shares a
+    #: template with another is not 洗稿)
+    rewrite_min_chars: int = 0
     #: originals fetched by document-vector similarity as rewrite candidates
     vector_candidates: int = 5
 
@@ -89,12 +92,13 @@ def verbatim_kind(
 
 
 def rewrite_kind(
-    *, containment: float, coverage: float, verbatim_share: float, t: Thresholds
+    *, aligned: int, containment: float, coverage: float, verbatim_share: float, t: Thresholds
 ) -> MatchKind | None:
     """``rewrite`` when most of the suspect re-expresses sentences of one original and most of
     those sentences are altered rather than copied verbatim (copies are partial or repost)."""
     if (
-        containment >= t.rewrite_containment
+        aligned >= t.rewrite_min_chars
+        and containment >= t.rewrite_containment
         and coverage >= t.rewrite_coverage
         and verbatim_share < 0.5
     ):
