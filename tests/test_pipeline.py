@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import opencc
@@ -77,3 +78,31 @@ def test_compare_scores_share_of_original() -> None:
     assert doc["matches"][0]["evidence"][0]["kind"] == "verbatim"
     assert compare("今天天气很好", a, detect="repost,partial").score == 0.0
     assert compare("今天天气很好，我们去公园散步吧。", a).score < 0.4
+
+
+def test_fast_path_loads_no_model(built_index: Path, stories: list[dict]) -> None:
+    """`detect=repost,partial` must work without importing torch or model2vec."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, json; from xigao import Index; "
+        f"idx = Index.open({str(built_index)!r}); "
+        f"r = idx.check({stories[4]['body']!r}, detect='repost,partial'); "
+        "heavy = [m for m in ('torch', 'model2vec', 'sentence_transformers') if m in sys.modules]; "
+        "print(json.dumps([r.verdict, heavy]))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    verdict, heavy = json.loads(out.stdout.strip().splitlines()[-1])
+    assert verdict == "repost"
+    assert heavy == []
+
+
+def test_lexical_index_refuses_rewrite_detection(tmp_path: Path, stories: list[dict]) -> None:
+    from xigao import XigaoError
+
+    idx = Index.build(stories[:20], tmp_path / "lex", vectors=None)
+    assert idx.info()["vectors"]["encoder"] == ""
+    assert idx.check(stories[3]["body"]).verdict == "repost"  # default: what it supports
+    with pytest.raises(XigaoError, match="no document vectors"):
+        idx.check(stories[3]["body"], detect="rewrite")
