@@ -29,8 +29,8 @@ from xigao.sketch import codepoints, fingerprints, kgram_hashes, minhash
 from xigao.types import VERDICT_RANK, VERDICTS
 from xigao.verdict import Thresholds, verbatim_kind
 
-GRID_WEIGHT = (0.0, 0.1, 0.2, 0.3)
-GRID_SENTENCE = (0.35, 0.4, 0.45, 0.5, 0.55)
+GRID_WEIGHT = (0.0, 0.1, 0.2, 0.4)
+GRID_SENTENCE = (0.25, 0.3, 0.35, 0.4, 0.45, 0.5)
 GRID_CONTAINMENT = (0.3, 0.4, 0.5, 0.6)
 GRID_COVERAGE = (0.2, 0.3, 0.4, 0.5)
 GRID_MIN_CHARS = (0, 50, 100, 150)
