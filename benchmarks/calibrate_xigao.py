@@ -42,7 +42,7 @@ GRID_PARTIAL = (40, 45, 50, 55)
 @dataclass
 class CaseData:
     kind: str
-    #: (verbatim sentence share, coverage, longest passage) of each verbatim candidate match
+    #: (verbatim sentence share, coverage, longest exact run) of each verbatim candidate match
     verbatim: list[tuple[float, float, int]]
     pairs: list[tuple[Prepared, Prepared, bool]]  # (suspect, candidate, candidate is a repost)
 
@@ -89,7 +89,7 @@ def collect(idx: Index, cases: list[dict]) -> list[CaseData]:
                     (
                         m.details.get("verbatim_sentences", 0.0),
                         m.coverage,
-                        m.details["longest_passage"],
+                        m.details["longest_exact_run"],
                     )
                 )
             if rowid in rewrite_rows:

@@ -146,7 +146,14 @@ def verbatim_match(
     if coverage >= t.repost_coverage and containment >= t.repost_containment - 0.05:
         sentence_share = verbatim_sentence_share(suspect, source, covered_a, covered_b)
     longest = max(p.length for p in passages)
-    kind = verbatim_kind(containment=sentence_share, coverage=coverage, longest=longest, t=t)
+    # ``partial`` needs one exactly equal run that long: bridging a gap may join two halves of
+    # a formula around a different name (中方愿同乌方… / 中方愿同越方…), which is not a copy.
+    kept = [(p.a_start, p.a_end) for p in passages]
+    exact_longest = max(
+        (r.length for r in runs if any(s <= r.a_start and r.a_end <= e for s, e in kept)),
+        default=0,
+    )
+    kind = verbatim_kind(containment=sentence_share, coverage=coverage, longest=exact_longest, t=t)
     if kind is None:
         return None
     evidence = tuple(
@@ -165,7 +172,11 @@ def verbatim_match(
         containment=containment,
         coverage=coverage,
         evidence=evidence,
-        details={"longest_passage": longest, "verbatim_sentences": round(sentence_share, 4)},
+        details={
+            "longest_passage": longest,
+            "longest_exact_run": exact_longest,
+            "verbatim_sentences": round(sentence_share, 4),
+        },
     )
 
 

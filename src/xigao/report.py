@@ -45,6 +45,7 @@ _EV_CLASS = {"verbatim": "v", "paraphrase": "p"}
 _MATCH_KEYS = {"source_id", "kind", "score", "containment", "coverage", "evidence", "altered"}
 _EXTRA_LABELS = {
     "longest_passage": "最长连续段落 longest passage (chars)",
+    "longest_exact_run": "最长完全相同段落 longest exact run (chars)",
     "similarity": "平均相似度 mean similarity",
     "verbatim_share": "原文照搬占比 verbatim share",
     "verbatim_sentences": "逐句照搬占比 sentences copied verbatim",

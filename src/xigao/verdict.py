@@ -30,7 +30,7 @@ class Thresholds:
     repost_containment: float = 0.7
     #: share of that original the passages cover, for ``repost``
     repost_coverage: float = 0.5
-    #: longest verbatim passage (key characters) for ``partial``; ~50 characters as written
+    #: longest exactly copied run (key characters) for ``partial``; ~50 characters as written
     partial_min_len: int = 40
     #: shortest passage reported as evidence at all
     evidence_min_len: int = 15
