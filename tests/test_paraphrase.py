@@ -80,3 +80,12 @@ def test_unrelated_sentences_do_not_align(encoder) -> None:  # type: ignore[no-u
 )
 def test_altered_facts(suspect: str, source: str, notes: list[str]) -> None:
     assert altered_facts(suspect, source) == notes
+
+
+@pytest.mark.slow
+def test_sparse_dice_equals_reference(encoder) -> None:  # type: ignore[no-untyped-def]
+    from xigao.paraphrase import sentence_dice
+
+    a = embed_sentences(normalize(REWRITE + "短句在此。另外一句话没有共同的字。"), encoder)
+    b = embed_sentences(normalize(ORIGINAL), encoder)
+    assert np.allclose(sentence_dice(a, b), dice_matrix(a.bigrams, b.bigrams), atol=1e-6)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import numpy as np
@@ -36,9 +36,16 @@ class Sentences:
     vecs: F32  #: unit vectors, shape (n, dim)
     bigrams: tuple[frozenset[str], ...]
     numbers: tuple[frozenset[float], ...]  #: numeric values written in each sentence
+    _bm: Any = field(default=None, compare=False, repr=False)
 
     def __len__(self) -> int:
         return len(self.spans)
+
+    def bigram_matrix(self) -> Any:
+        """Binary sentence × hashed-bigram matrix (scipy CSR), built once."""
+        if self._bm is None:
+            object.__setattr__(self, "_bm", _bigram_matrix(self.bigrams))
+        return self._bm
 
     @property
     def total(self) -> int:
@@ -93,8 +100,37 @@ def embed_sentences(norm: Normalized, encoder: TextEncoder) -> Sentences:
     )
 
 
+_BUCKETS = 1 << 22
+
+
+def _bigram_matrix(sets: Sequence[frozenset[str]]) -> Any:
+    from scipy.sparse import csr_matrix
+
+    indptr = np.zeros(len(sets) + 1, dtype=np.int64)
+    indptr[1:] = np.cumsum([len(x) for x in sets])
+    # Python's str hash is stable within a process, which is all this in-memory matrix needs
+    cols = np.fromiter((hash(g) & (_BUCKETS - 1) for x in sets for g in x), np.int64, indptr[-1])
+    data = np.ones(len(cols), dtype=np.float32)
+    m = csr_matrix((data, cols, indptr), shape=(len(sets), _BUCKETS))
+    m.sum_duplicates()
+    m.data[:] = 1.0
+    return m
+
+
+def sentence_dice(a: Sentences, b: Sentences) -> F32:
+    """Dice coefficient of character-bigram sets for every sentence pair (sparse products)."""
+    ma, mb = a.bigram_matrix(), b.bigram_matrix()
+    inter = (ma @ mb.T).toarray()
+    na = np.asarray(ma.sum(axis=1)).ravel()
+    nb = np.asarray(mb.sum(axis=1)).ravel()
+    denom = na[:, None] + nb[None, :]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.where(denom > 0, 2 * inter / denom, 0.0)
+    return out.astype(np.float32)
+
+
 def dice_matrix(a: Sequence[frozenset[str]], b: Sequence[frozenset[str]]) -> F32:
-    """Dice coefficient of character-bigram sets for every pair."""
+    """Dice coefficient of character-bigram sets for every pair (reference implementation)."""
     out = np.zeros((len(a), len(b)), dtype=np.float32)
     for i, x in enumerate(a):
         if not x:
@@ -130,7 +166,7 @@ def align(a: Sentences, b: Sentences, *, threshold: float, weight: float) -> lis
     if not len(a) or not len(b):
         return []
     cos = a.vecs @ b.vecs.T
-    dice = dice_matrix(a.bigrams, b.bigrams)
+    dice = sentence_dice(a, b)
     sim = blend(cos, dice, weight)
     pairs: list[Pair] = []
     for i in range(len(a)):

@@ -307,11 +307,11 @@ def compare(
 def soft_coverage(a: Prepared, b: Prepared, t: Thresholds) -> float:
     """Length-weighted mean, over the original's sentences, of the best blended similarity
     to any suspect sentence (a graded "how much of the original is reused")."""
-    from xigao.paraphrase import blend, dice_matrix
+    from xigao.paraphrase import blend, sentence_dice
 
     sa, sb = a.sents, b.sents
     if sa is None or sb is None or not len(sa) or not len(sb) or not sb.total:
         return 0.0
-    sim = blend(sa.vecs @ sb.vecs.T, dice_matrix(sa.bigrams, sb.bigrams), t.blend_weight)
+    sim = blend(sa.vecs @ sb.vecs.T, sentence_dice(sa, sb), t.blend_weight)
     best = np.clip(sim.max(axis=0), 0.0, 1.0)
     return float((best * sb.weights).sum() / sb.total)
