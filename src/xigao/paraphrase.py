@@ -100,7 +100,7 @@ def embed_sentences(norm: Normalized, encoder: TextEncoder) -> Sentences:
     )
 
 
-_BUCKETS = 1 << 22
+_BUCKETS = 1 << 16  # collisions inside one sentence pair are negligible at this size
 
 
 def _bigram_matrix(sets: Sequence[frozenset[str]]) -> Any:
