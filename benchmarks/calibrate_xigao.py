@@ -162,12 +162,39 @@ def search(data: list[CaseData], base: Thresholds) -> tuple[Thresholds, dict]:
     return chosen, report
 
 
+GRID_COMPARE = (0.0, 0.25, 0.5, 0.75, 1.0)
+
+
+def calibrate_compare(shared: Path, t: Thresholds, limit: int = 1500) -> tuple[float, dict]:
+    """``compare_weight`` by Spearman correlation on the STS-B *training* split (the dev
+    split and the other sentence sets stay for reporting)."""
+    from scipy.stats import spearmanr
+
+    from xigao import compare
+
+    path = shared / "data" / "sentences" / "chinese_stsb" / "sts-b-train.txt"
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        parts = line.split("\t")
+        if len(parts) >= 3:
+            rows.append((parts[0], parts[1], float(parts[2])))
+    rows = rows[:limit]
+    scores = {}
+    for w in GRID_COMPARE:
+        tw = replace(t, compare_weight=w)
+        pred = [compare(a, b, thresholds=tw).score for a, b, _ in rows]
+        scores[w] = float(spearmanr(pred, [g for _, _, g in rows]).statistic)
+    best = max(scores, key=lambda w: scores[w])
+    return best, {"stsb_train_spearman": {str(k): round(v, 4) for k, v in scores.items()}}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--cases", type=Path, default=Path("bench-out/cases/main"))
     ap.add_argument("--index", type=Path, default=None, help="reuse this index of the originals")
     ap.add_argument("--out", type=Path, default=Path("src/xigao/thresholds.json"))
     ap.add_argument("--limit", type=int, default=None, help="use only the first N dev cases")
+    ap.add_argument("--shared", default="../shared", help="folder holding data/")
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
     index_path = args.index or args.cases / "xigao-index"
@@ -180,6 +207,9 @@ def main(argv: list[str] | None = None) -> int:
         cases = [json.loads(line) for line in f][: args.limit]
     data = collect(idx, cases)
     chosen, report = search(data, base)
+    weight, compare_report = calibrate_compare(Path(args.shared), chosen)
+    chosen = replace(chosen, compare_weight=weight)
+    report |= compare_report
     payload = {
         "thresholds": chosen.to_dict(),
         "calibration": {
@@ -195,6 +225,7 @@ def main(argv: list[str] | None = None) -> int:
                 "rewrite_coverage": GRID_COVERAGE,
                 "partial_min_len": GRID_PARTIAL,
                 "rewrite_min_chars": GRID_MIN_CHARS,
+                "compare_weight": GRID_COMPARE,
             },
             "dev_scores": report,
             "seconds": round(time.perf_counter() - t0, 1),

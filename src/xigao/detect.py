@@ -53,10 +53,12 @@ class Prepared:
         n = normalize(text)
         return cls(n, kgram_hashes(codepoints(n.key().chars), t.seed_len))
 
-    def with_sentences(self, encoder: TextEncoder) -> Prepared:
+    def with_sentences(self, encoder: TextEncoder, *, vectors: bool = True) -> Prepared:
+        """With sentences split (and embedded unless ``vectors`` is False)."""
         if self.sents is not None:
             return self
-        return replace(self, sents=embed_sentences(self.norm, encoder), _cache=self._cache)
+        sents = embed_sentences(self.norm, encoder, vectors=vectors)
+        return replace(self, sents=sents, _cache=self._cache)
 
     def doc_vector(self) -> np.ndarray:
         """Unit document vector: length-weighted mean of the sentence vectors."""

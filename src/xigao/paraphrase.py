@@ -85,11 +85,18 @@ def sentence_units(norm: Normalized) -> tuple[list[tuple[int, int]], list[str]]:
     return [span for span, _ in ranges], [chars[lo:hi] for _, (lo, hi) in ranges]
 
 
-def embed_sentences(norm: Normalized, encoder: TextEncoder) -> Sentences:
-    """Split ``norm`` into sentences and embed them (sentence text as normalized)."""
+def embed_sentences(norm: Normalized, encoder: TextEncoder, *, vectors: bool = True) -> Sentences:
+    """Split ``norm`` into sentences and embed them (sentence text as normalized).
+
+    With ``vectors=False`` the sentence vectors are left at zero: alignment calibrated to
+    bigrams alone (blend weight 0) does not need them, and encoding is the costly part.
+    """
     spans, keys = sentence_units(norm)
     texts = [norm.text[s:e] for s, e in spans]
-    vecs = encoder.encode(texts) if texts else np.zeros((0, encoder.dim), np.float32)
+    if texts and vectors:
+        vecs = encoder.encode(texts)
+    else:
+        vecs = np.zeros((len(texts), encoder.dim), np.float32)
     return Sentences(
         tuple(spans),
         tuple(keys),

@@ -92,7 +92,10 @@ class Index:
 
     def _embed(self, rowid: int) -> Prepared | None:
         got = self._prepared(rowid)
-        return None if got is None else got[1].with_sentences(self.encoder)
+        if got is None:
+            return None
+        # calibrated to bigrams alone, alignment needs no vectors of the original's sentences
+        return got[1].with_sentences(self.encoder, vectors=self.thresholds.blend_weight > 0)
 
     @property
     def encoder(self) -> TextEncoder:
@@ -284,7 +287,8 @@ def compare(
 
     ``score`` is how much of the original is reused in the suspect, whatever the kind: the
     verbatim coverage, or, when rewrites are detected, the length-weighted similarity of each
-    original sentence to its best suspect sentence, whichever is larger.
+    original sentence to its best suspect sentence (cosine and bigram Dice blended by
+    ``compare_weight``, calibrated on the STS-B training split), whichever is larger.
     """
     kinds = parse_detect(detect, DETECT_KINDS if encoder else FAST_DETECT)
     t = thresholds or Thresholds.load()
@@ -295,7 +299,8 @@ def compare(
     score = best.coverage if best is not None else 0.0
     if "rewrite" in kinds and encoder:
         enc = _encoder(encoder)
-        a, b = a.with_sentences(enc), b.with_sentences(enc)
+        need = t.blend_weight > 0 or t.compare_weight > 0
+        a, b = a.with_sentences(enc), b.with_sentences(enc, vectors=need)
         rw, _ = rewrite_match(a, b, "original", t)
         if best is None or best.kind != "repost":
             best = _stronger(best, rw)
@@ -312,6 +317,6 @@ def soft_coverage(a: Prepared, b: Prepared, t: Thresholds) -> float:
     sa, sb = a.sents, b.sents
     if sa is None or sb is None or not len(sa) or not len(sb) or not sb.total:
         return 0.0
-    sim = blend(sa.vecs @ sb.vecs.T, sentence_dice(sa, sb), t.blend_weight)
+    sim = blend(sa.vecs @ sb.vecs.T, sentence_dice(sa, sb), t.compare_weight)
     best = np.clip(sim.max(axis=0), 0.0, 1.0)
     return float((best * sb.weights).sum() / sb.total)

@@ -40,6 +40,8 @@ class Thresholds:
     max_gap: int = 4
     #: weight of embedding cosine vs character-bigram Dice in sentence similarity
     blend_weight: float = 0.5
+    #: weight of embedding cosine in ``compare``'s graded score (pairs, not verdicts)
+    compare_weight: float = 0.5
     #: blended similarity at which a suspect sentence counts as re-expressing an original one
     sentence_threshold: float = 0.6
     #: share of the suspect's sentences (by characters) aligned to one original, for ``rewrite``
