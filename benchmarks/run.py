@@ -1,0 +1,182 @@
+"""The whole benchmark in one command: cases → systems → scores → pairs → speed → results page.
+
+``python -m benchmarks.run --shared ../shared --out docs/benchmarks.md`` (``make bench``);
+``--quick`` for a smoke run with small sizes. Work files (cases, indexes, results JSONL) go to
+``--work`` (default ``bench-out/``, git-ignored); the generated cases are reused when the
+generator version, seed and sizes match.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from benchmarks import cases as gen
+from benchmarks.calibrate import Thresholds, fit
+from benchmarks.data import read_jsonl, shared_root, write_jsonl
+from benchmarks.page import render
+from benchmarks.score import score
+from benchmarks.systems import DEFAULT_SYSTEMS, make_system, why_unavailable
+
+COLLECTIONS = {"main": ("dev", "test"), "heldout": ("heldout",)}
+
+
+def log(msg: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+def ensure_cases(work: Path, shared: str | None, *, quick: bool, seed: int) -> dict:
+    """Generate the cases into ``work/cases`` (reused when version, seed and sizes match)."""
+    log(f"cases in {work / 'cases'}")
+    return gen.generate(shared, work / "cases", quick=quick, seed=seed)
+
+
+def run_system(name: str, work: Path, embed_model: str) -> dict[str, Any]:
+    """Build the system on each collection's originals and check every split's cases."""
+    info: dict[str, Any] = {"name": name, "raw": {}, "timing": {}}
+    for coll, splits in COLLECTIONS.items():
+        system = make_system(name, work / "indexes" / coll, embed_model=embed_model)
+        if system is None:
+            info["error"] = why_unavailable(name, embed_model)
+            log(f"{name}: skipped ({info['error']})")
+            return info
+        info["calibrated"] = bool(getattr(system, "calibrated", False))
+        originals = read_jsonl(work / "cases" / coll / "originals.jsonl")
+        t0 = time.perf_counter()
+        system.build(originals)
+        info["timing"][f"build:{coll}"] = (len(originals), time.perf_counter() - t0)
+        log(f"{name}: built {coll} ({len(originals)} originals) in {time.perf_counter() - t0:.1f}s")
+        for split in splits:
+            cases = read_jsonl(work / "cases" / coll / split / "cases.jsonl")
+            t0 = time.perf_counter()
+            rows = [
+                dict(system.check(c["body"], c.get("title") or None), id=c["id"]) for c in cases
+            ]
+            info["timing"][f"check:{split}"] = (len(cases), time.perf_counter() - t0)
+            log(f"{name}: checked {split} ({len(cases)} cases) in {time.perf_counter() - t0:.1f}s")
+            info["raw"][split] = rows
+            write_jsonl(work / "results" / name / f"{split}.raw.jsonl", rows)
+        if hasattr(system, "close"):
+            system.close()
+        del system
+        gc.collect()
+    return info
+
+
+def load_system(name: str, work: Path) -> dict[str, Any] | None:
+    """Saved raw results of an earlier run (``--reuse-results``), or None when incomplete."""
+    paths = {
+        s: work / "results" / name / f"{s}.raw.jsonl" for ss in COLLECTIONS.values() for s in ss
+    }
+    if not all(p.exists() for p in paths.values()):
+        return None
+    info: dict[str, Any] = {"name": name, "timing": {}, "reused": True}
+    info["calibrated"] = not name.startswith("xigao")
+    info["raw"] = {s: read_jsonl(p) for s, p in paths.items()}
+    return info
+
+
+def finish(info: dict[str, Any], work: Path) -> None:
+    """Calibrate on dev when the system needs it, then write and keep the final results."""
+    th: Thresholds | None = None
+    if info.get("calibrated") and "dev" in info["raw"]:
+        dev_cases = read_jsonl(work / "cases" / "main" / "dev" / "cases.jsonl")
+        by_id = {r["id"]: r for r in info["raw"]["dev"]}
+        th = fit([by_id[c["id"]]["score"] for c in dev_cases], [c["kind"] for c in dev_cases])
+        info["thresholds"] = th
+    info["results"] = {}
+    for split, rows in info["raw"].items():
+        final = [th.apply(r) for r in rows] if th else rows
+        info["results"][split] = final
+        write_jsonl(work / "results" / info["name"] / f"{split}.jsonl", final)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--shared", default=None, help="folder holding data/ (default ../shared)")
+    ap.add_argument("--out", default="docs/benchmarks.md", type=Path, help="results page")
+    ap.add_argument("--work", default="bench-out", type=Path)
+    ap.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
+    ap.add_argument("--systems", default=",".join(DEFAULT_SYSTEMS))
+    ap.add_argument("--embed-model", default="static", help="encoder for the embed baseline")
+    ap.add_argument("--seed", type=int, default=20240601)
+    ap.add_argument("--skip-speed", action="store_true")
+    ap.add_argument("--skip-pairs", action="store_true")
+    ap.add_argument("--speed-systems", default="xigao-fast,xigao,naive,char5")
+    ap.add_argument("--speed-limit", type=int, default=None, help="index only N stories for speed")
+    ap.add_argument("--reuse-results", action="store_true", help="rescore saved raw results")
+    ap.add_argument("--pairs", type=int, default=2000, help="pairs per sentence set")
+    a = ap.parse_args(argv)
+    started = time.time()
+    root = shared_root(a.shared)
+    meta = ensure_cases(a.work, a.shared, quick=a.quick, seed=a.seed)
+    systems = [s for s in a.systems.split(",") if s]
+    infos = []
+    for name in systems:
+        info = (load_system(name, a.work) if a.reuse_results else None) or run_system(
+            name, a.work, a.embed_model
+        )
+        if "error" not in info:
+            finish(info, a.work)
+        infos.append(info)
+    scores: dict[tuple[str, str], Any] = {}
+    split_cases = {
+        split: read_jsonl(a.work / "cases" / coll / split / "cases.jsonl")
+        for coll, splits in COLLECTIONS.items()
+        for split in splits
+    }
+    for info in infos:
+        for split, rows in info.get("results", {}).items():
+            scores[(info["name"], split)] = score(split_cases[split], rows)
+    pair_rows = None
+    if not a.skip_pairs:
+        from benchmarks.pairs import pair_scorer, run_pairs
+
+        log("pair checks")
+        scorers = {}
+        for name in systems:
+            pname = "char3" if name == "char5" else name
+            sysobj = make_system(name, a.work / "indexes" / "pairs", embed_model=a.embed_model)
+            if sysobj is not None and name != "xigao-fast":
+                scorers[pname] = pair_scorer(sysobj)
+        pair_rows = run_pairs(root, scorers, n=200 if a.quick else a.pairs)
+    speed_rows = None
+    if not a.skip_speed:
+        from benchmarks.speed import run_speed
+
+        log("speed")
+        limit = a.speed_limit or (3000 if a.quick else None)
+        speed_rows = run_speed(
+            [s for s in a.speed_systems.split(",") if s],
+            a.shared,
+            a.work / "cases" / "main" / "test" / "cases.jsonl",
+            limit=limit,
+            work=a.work / "speed",
+        )
+    argv_text = " ".join(
+        ["python -m benchmarks.run", *(argv if argv is not None else sys.argv[1:])]
+    )
+    page = render(
+        meta=meta,
+        infos=infos,
+        scores=scores,
+        split_cases=split_cases,
+        pairs=pair_rows,
+        speed=speed_rows,
+        command=argv_text,
+        quick=a.quick,
+        elapsed=time.time() - started,
+        embed_model=a.embed_model,
+    )
+    a.out.parent.mkdir(parents=True, exist_ok=True)
+    a.out.write_text(page, encoding="utf-8")
+    log(f"wrote {a.out} in {time.time() - started:.0f}s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,227 @@
+"""Smoke tests of the benchmark: generator, scorer, plagdet, calibration, one baseline."""
+
+from __future__ import annotations
+
+import doctest
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+from benchmarks import calibrate, plagdet, text
+from benchmarks.baselines import CharNgram
+from benchmarks.calibrate import fit
+from benchmarks.cases import GenConfig, build_collection
+from benchmarks.data import load_cctv, load_cilin, read_jsonl, shared_root
+from benchmarks.plagdet import plagdet as pan
+from benchmarks.score import score
+
+SCRIPT_CHANGED = {"traditional", "debris", "combined"}
+
+
+@pytest.fixture(scope="module")
+def root() -> Path:
+    try:
+        return shared_root()
+    except FileNotFoundError as e:
+        pytest.skip(str(e))
+
+
+def _cfg(seed: int) -> GenConfig:
+    return GenConfig(seed=seed, splits={"dev": 24, "test": 40}, innocents=160, index_size=400)
+
+
+@pytest.fixture(scope="module")
+def generated(root: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
+    docs = load_cctv(root)[:1500]
+    cilin = load_cilin(root)
+    a, b, c = (tmp_path_factory.mktemp(n) for n in ("a", "b", "c"))
+    build_collection(docs, cilin, _cfg(1), a)
+    build_collection(docs, cilin, _cfg(1), b)
+    build_collection(docs, cilin, _cfg(2), c)
+    return a, b, c
+
+
+def test_generator_is_deterministic(generated: tuple[Path, Path, Path]) -> None:
+    a, b, c = generated
+    for rel in ("originals.jsonl", "dev/cases.jsonl", "test/cases.jsonl"):
+        assert (a / rel).read_bytes() == (b / rel).read_bytes(), rel
+    assert (a / "test/cases.jsonl").read_bytes() != (c / "test/cases.jsonl").read_bytes()
+
+
+def test_splits_are_disjoint_and_complete(generated: tuple[Path, Path, Path]) -> None:
+    out = generated[0]
+    index = {d["id"] for d in read_jsonl(out / "originals.jsonl")}
+    used: dict[str, set[str]] = {}
+    for split in ("dev", "test"):
+        cases = read_jsonl(out / split / "cases.jsonl")
+        assert {c["kind"] for c in cases} == {"repost", "partial", "rewrite", "original"}
+        ids = set()
+        for c in cases:
+            ids |= {s["source_id"] for s in c["sources"]}
+            if c["kind"] == "original":
+                assert not c["sources"] and c["details"]["innocent_id"] not in index
+            else:
+                assert c["sources"] and all(s["spans"] for s in c["sources"])
+        assert ids <= index
+        used[split] = ids
+    assert not used["dev"] & used["test"]
+
+
+def test_ground_truth_spans_match(generated: tuple[Path, Path, Path]) -> None:
+    out = generated[0]
+    bodies = {d["id"]: d["body"] for d in read_jsonl(out / "originals.jsonl")}
+    n = 0
+    for split in ("dev", "test"):
+        for c in read_jsonl(out / split / "cases.jsonl"):
+            for src in c["sources"]:
+                orig = bodies[src["source_id"]]
+                for (s0, s1), (o0, o1) in src["spans"]:
+                    assert 0 <= s0 < s1 <= len(c["body"]) and 0 <= o0 < o1 <= len(orig)
+                    if c["kind"] == "rewrite":
+                        continue
+                    a = text.normalize_keep(c["body"][s0:s1])
+                    b = text.normalize_keep(orig[o0:o1])
+                    if c["kind"] == "repost" and c["subkind"] in SCRIPT_CHANGED:
+                        # s2t then t2s is not always the identity (想象 → 想像 stays 想像)
+                        assert len(a) == len(b)
+                        assert sum(x != y for x, y in zip(a, b, strict=True)) <= len(a) // 50 + 1
+                    else:
+                        assert a == b
+                    n += 1
+    assert n > 20
+
+
+def test_partial_copies_stay_a_minority(generated: tuple[Path, Path, Path]) -> None:
+    for c in read_jsonl(generated[0] / "test" / "cases.jsonl"):
+        if c["kind"] == "partial":
+            reused = sum(s1 - s0 for src in c["sources"] for (s0, s1), _ in src["spans"])
+            assert all(50 <= s1 - s0 <= 600 for src in c["sources"] for (s0, s1), _ in src["spans"])
+            assert reused / len(c["body"]) < 0.7
+
+
+def test_hygiene_innocents_share_no_30_chars(generated: tuple[Path, Path, Path]) -> None:
+    out = generated[0]
+    idx = np.unique(
+        np.concatenate(
+            [
+                text.window_hashes(text.normalize_loose(d["body"]), 30)
+                for d in read_jsonl(out / "originals.jsonl")
+            ]
+        )
+    )
+    for c in read_jsonl(out / "test" / "cases.jsonl"):
+        if c["kind"] == "original":
+            h = text.window_hashes(text.normalize_loose(c["body"]), 30)
+            assert not np.isin(h, idx).any(), c["id"]
+
+
+def _perfect(case: dict) -> dict:
+    return {
+        "id": case["id"],
+        "verdict": case["kind"],
+        "score": 1.0 if case["sources"] else 0.0,
+        "matches": [
+            {
+                "source_id": s["source_id"],
+                "kind": s["kind"],
+                "score": 1.0,
+                "containment": 1.0,
+                "coverage": 1.0,
+                "evidence": [
+                    {"kind": "verbatim", "suspect": sp, "source": op, "similarity": 1.0}
+                    for sp, op in s["spans"]
+                ],
+            }
+            for s in case["sources"]
+        ],
+    }
+
+
+def test_scorer_perfect_system(generated: tuple[Path, Path, Path]) -> None:
+    cases = read_jsonl(generated[0] / "test" / "cases.jsonl")
+    rep = score(cases, [_perfect(c) for c in cases])
+    assert rep.macro_f1 == 1.0 and rep.accuracy == 1.0 and rep.missing == 0
+    assert rep.false_alarm["all"] == 0.0
+    g = rep.group("all")
+    assert g is not None and g.top1 == 1.0 and g.any_ == 1.0 and g.pd is not None
+    assert (g.pd.precision, g.pd.recall, g.pd.granularity, g.pd.plagdet) == (1.0, 1.0, 1.0, 1.0)
+
+
+def test_scorer_known_values() -> None:
+    cases: list[dict] = [
+        {
+            "id": "a",
+            "kind": "repost",
+            "subkind": "x",
+            "strength": None,
+            "sources": [{"source_id": "o1", "kind": "repost", "spans": [[[0, 10], [0, 10]]]}],
+        },
+        {"id": "b", "kind": "original", "subkind": "unrelated", "strength": None, "sources": []},
+        {"id": "c", "kind": "original", "subkind": "same-topic", "strength": None, "sources": []},
+    ]
+    ev = [
+        {"kind": "verbatim", "suspect": [0, 5], "source": [0, 5], "similarity": 1},
+        {"kind": "verbatim", "suspect": [5, 10], "source": [5, 10], "similarity": 1},
+    ]
+    results = [
+        {
+            "id": "a",
+            "verdict": "repost",
+            "score": 1,
+            "matches": [
+                {"source_id": "o2", "kind": "repost", "evidence": []},
+                {"source_id": "o1", "kind": "repost", "evidence": ev},
+            ],
+        },
+        {"id": "b", "verdict": "original", "score": 0, "matches": []},
+        {"id": "c", "verdict": "partial", "score": 0.3, "matches": []},
+    ]
+    rep = score(cases, results)
+    assert rep.per_verdict["repost"][:3] == (1.0, 1.0, 1.0)
+    assert rep.per_verdict["original"][:3] == (1.0, 0.5, 2 / 3)
+    assert rep.false_alarm == {"all": 0.5, "unrelated": 0.0, "same-topic": 1.0}
+    assert rep.confusion["original"]["partial"] == 1
+    g = rep.group("repost")
+    assert g is not None and g.top1 == 0.0 and g.any_ == 1.0 and g.pd is not None
+    assert g.pd.granularity == 2.0 and g.pd.recall == 1.0
+    assert math.isclose(g.pd.plagdet, 1 / math.log2(3))
+
+
+def test_plagdet_hand_made() -> None:
+    case = [("d", "o", (0, 10), (100, 110))]
+    half = pan(case, [("d", "o", (0, 5), (100, 105))])
+    assert (half.precision, half.recall, half.granularity) == (1.0, 0.5, 1.0)
+    assert math.isclose(half.plagdet, 2 / 3)
+    # overlapping in the suspect only: not a detection of the case
+    miss = pan(case, [("d", "o", (0, 10), (0, 10))])
+    assert (miss.precision, miss.recall, miss.plagdet) == (0.0, 0.0, 0.0)
+    # a detection twice as long as the case, on the suspect side
+    wide = pan(case, [("d", "o", (0, 20), (100, 110))])
+    assert math.isclose(wide.precision, 20 / 30) and wide.recall == 1.0
+    # another source id never detects
+    assert pan(case, [("d", "x", (0, 10), (100, 110))]).recall == 0.0
+    assert pan([], []).plagdet == 0.0
+
+
+@pytest.mark.parametrize("module", [text, plagdet, calibrate])
+def test_doctests(module: object) -> None:
+    assert doctest.testmod(module).failed == 0  # type: ignore[arg-type]
+
+
+def test_char_ngram_baseline_end_to_end(generated: tuple[Path, Path, Path]) -> None:
+    out = generated[0]
+    sys_ = CharNgram()
+    sys_.build(read_jsonl(out / "originals.jsonl"))
+    raw = {}
+    for split in ("dev", "test"):
+        cases = read_jsonl(out / split / "cases.jsonl")
+        raw[split] = (cases, [dict(sys_.check(c["body"]), id=c["id"]) for c in cases])
+    dev_cases, dev_res = raw["dev"]
+    th = fit([r["score"] for r in dev_res], [c["kind"] for c in dev_cases])
+    test_cases, test_res = raw["test"]
+    rep = score(test_cases, [th.apply(r) for r in test_res])
+    reposts = rep.group("repost")
+    assert reposts is not None and reposts.correct >= 0.75 and reposts.top1 == 1.0
+    assert reposts.pd is not None and reposts.pd.recall > 0.9
+    assert rep.macro_f1 > 0.4
