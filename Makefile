@@ -36,8 +36,8 @@ demo: setup
 	@echo "results: demo-out/results.jsonl  errors: demo-out/errors.jsonl"
 
 lint: setup
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks corpora
+	$(BIN)/ruff format --check src tests benchmarks corpora
 	$(BIN)/mypy
 
 test: setup lint

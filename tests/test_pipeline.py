@@ -77,7 +77,9 @@ def test_compare_scores_share_of_original() -> None:
     assert set(doc) >= {"id", "verdict", "score", "matches"}
     assert doc["matches"][0]["evidence"][0]["kind"] == "verbatim"
     assert compare("今天天气很好", a, detect="repost,partial").score == 0.0
-    assert compare("今天天气很好，我们去公园散步吧。", a).score < 0.4
+    spun = "全国秋粮采购早已全面展开，各地加速烘干仓储设施建设，保证颗粒归仓。"
+    unrelated = compare("今天天气很好，我们去公园散步吧。", a).score
+    assert unrelated < compare(spun, a).score < res.score
 
 
 def test_fast_path_loads_no_model(built_index: Path, stories: list[dict]) -> None:
