@@ -258,8 +258,10 @@ def render(
         "and `heldout` (THUCNews + 鲁迅 + classic novels, its own index and seed) checks that "
         "nothing is tuned to CCTV. Every baseline's verdict comes from three cut points on its "
         "single score fitted on dev to maximize macro F1 (`benchmarks/calibrate.py`) and is "
-        "applied unchanged to test and heldout. **xigao runs with its own default thresholds, not "
-        "calibrated here.** Plagdet is PAN's (precision, recall, granularity) over all evidence "
+        "applied unchanged to test and heldout. **xigao runs with the thresholds it ships "
+        "(`src/xigao/thresholds.json`), fitted on the same dev split by "
+        "`python -m benchmarks.calibrate_xigao` (grid search for macro F1); test and heldout "
+        "were never used for fitting.** Plagdet is PAN's (precision, recall, granularity) over all evidence "
         "spans of all matches (verbatim and paraphrase together), against the ground-truth span "
         "pairs, each pair one PAN case: a contiguous verbatim passage for reposts and partial "
         "copies, one rewritten sentence (and its original sentence or sentences) for rewrites.",
