@@ -24,17 +24,21 @@ _DEBRIS_RE = re.compile(
 )
 
 
+def _add_stripped(spans: list[tuple[int, int]], text: str, s: int, e: int) -> None:
+    """Append ``[s, e)`` without its edge whitespace, unless nothing is left."""
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    if e > s:
+        spans.append((s, e))
+
+
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """Sentence spans (end exclusive), whitespace-only pieces dropped, newlines not included."""
     spans: list[tuple[int, int]] = []
     for m in _SENT_RE.finditer(text):
-        s, e = m.span()
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if e > s:
-            spans.append((s, e))
+        _add_stripped(spans, text, *m.span())
     return spans
 
 
@@ -43,13 +47,7 @@ def split_paragraphs(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     pos = 0
     for line in text.split("\n"):
-        s, e = pos, pos + len(line)
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if e > s:
-            spans.append((s, e))
+        _add_stripped(spans, text, pos, pos + len(line))
         pos += len(line) + 1
     return spans
 
