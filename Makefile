@@ -31,9 +31,9 @@ demo: setup
 	@mkdir -p demo-out
 	$(BIN)/xigao index build corpora/originals.jsonl --index demo-out/index --overwrite
 	-$(BIN)/xigao scan corpora/demo_dump.jsonl --index demo-out/index \
-		--output demo-out/results.jsonl --errors demo-out/errors.jsonl
+		--output demo-out/results.jsonl --errors demo-out/errors.jsonl --html demo-out/report
 	$(BIN)/python corpora/demo_summary.py demo-out/results.jsonl corpora/demo_dump.jsonl demo-out/errors.jsonl
-	@echo "results: demo-out/results.jsonl  errors: demo-out/errors.jsonl"
+	@echo "results: demo-out/results.jsonl  errors: demo-out/errors.jsonl  report: demo-out/report/index.html"
 
 lint: setup
 	$(BIN)/ruff check src tests benchmarks corpora

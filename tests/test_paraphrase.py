@@ -89,3 +89,8 @@ def test_sparse_dice_equals_reference(encoder) -> None:  # type: ignore[no-untyp
     a = embed_sentences(normalize(REWRITE + "短句在此。另外一句话没有共同的字。"), encoder)
     b = embed_sentences(normalize(ORIGINAL), encoder)
     assert np.allclose(sentence_dice(a, b), dice_matrix(a.bigrams, b.bigrams), atol=1e-6)
+
+
+def test_split_half_is_not_a_negation_change() -> None:
+    source = "那时候，人们就都循规蹈矩，既不嚣张，也不浮动，一心向着正路前进了，只要没有人来问。"
+    assert altered_facts("一心向着正路迈入了，只要没有人来问。", source) == []

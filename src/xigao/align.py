@@ -8,7 +8,7 @@ into one near-verbatim passage.
 
 >>> ps = verbatim_passages("今天天气很好我们去公园散步吧", "昨天说今天天气很好我们去公园散步", min_len=8)
 >>> [(p.a_start, p.a_end, p.b_start, p.b_end) for p in ps]
-[(0, 12, 3, 15)]
+[(0, 13, 3, 16)]
 """
 
 from __future__ import annotations
