@@ -208,6 +208,7 @@ class Index:
 
         ``detect`` limits the kinds looked for (default: all this index supports);
         ``("repost", "partial")`` is the fast path and never loads an embedding model.
+        ``title`` is accepted for the record but not matched: reposts swap headlines.
         """
         kinds = parse_detect(detect, self.default_detect)
         t = self.thresholds
@@ -229,7 +230,8 @@ class Index:
             suspect = suspect.with_sentences(self.encoder)
             near = self.store.nearest(suspect.doc_vector(), t.vector_candidates)
             rewrite_rows = {r for r, _ in near} | set(rowids[: t.vector_candidates])
-            rowids += [r for r, _ in near if r not in set(rowids)]
+            seen = set(rowids)
+            rowids += [r for r, _ in near if r not in seen]
         matches = []
         for rowid in rowids:
             prepared = self._prepared(rowid)
