@@ -187,3 +187,21 @@ def test_save_load_round_trip(tmp_path_factory: pytest.TempPathFactory, bodies: 
             d["title"],
             {"source": "测试"},
         )
+
+
+def test_hnsw_candidates_follow_adds_and_removes(tmp_path: Path, stories: list[dict]) -> None:
+    """Beyond ``ann_min_docs`` vectors, nearest() uses the HNSW graph, kept in step."""
+    idx = Index.build(stories[:120], tmp_path / "i")
+    store = idx.store
+    exact = {d["id"]: store.nearest(store._vecs.mat[i], 3) for i, d in enumerate(stories[:5])}
+    store.ann_min_docs = 10
+    for i, d in enumerate(stories[:5]):
+        got = store.nearest(store._vecs.mat[i], 3)
+        assert got[0][0] == exact[d["id"]][0][0]
+        assert abs(got[0][1] - exact[d["id"]][0][1]) < 1e-3
+    assert store._ann is not None
+    idx.add(stories[200:201])
+    new_row = store._vecs.ids[-1]
+    assert store.nearest(store._vecs.mat[-1], 1)[0][0] == new_row
+    idx.remove([stories[200]["id"]])
+    assert all(r != new_row for r, _ in store.nearest(store._vecs.mat[-1], 5))

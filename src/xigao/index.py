@@ -36,6 +36,8 @@ from xigao.types import Document
 log = logging.getLogger(__name__)
 
 FORMAT_VERSION = 1
+#: Document vectors from which nearest-neighbour search switches from exact to HNSW.
+ANN_MIN_DOCS = 100_000
 DB_NAME = "index.sqlite"
 _BATCH = 512
 I64 = npt.NDArray[np.int64]
@@ -196,6 +198,10 @@ class IndexStore:
         self._write_lock = threading.RLock()
         self._lookup = _Lookup()
         self._vecs = _Vectors.empty(dim)
+        #: from this many document vectors on, rewrite candidates come from an HNSW graph
+        self.ann_min_docs = ANN_MIN_DOCS
+        self._ann: Any = None
+        self._ann_lock = threading.Lock()
         if _load:
             self._lookup = self._load_lookup()
             if vectors:
@@ -364,6 +370,7 @@ class IndexStore:
                 mat = np.vstack(new_vecs) if new_vecs else np.zeros((0, self.dim), np.float32)
                 keep = [i for i, r in enumerate(ids) if r not in gone]
                 self._vecs = self._vecs.without(gone).plus([ids[i] for i in keep], mat[keep])
+                self._ann_update(gone, [ids[i] for i in keep], mat[keep])
         return added, replaced
 
     def remove(self, ids: Iterable[str]) -> list[str]:
@@ -382,6 +389,7 @@ class IndexStore:
                     _delete(con, row[0])
             self._lookup = self._lookup.without(gone)
             self._vecs = self._vecs.without(gone)
+            self._ann_update(gone, [], np.zeros((0, self.dim), np.float32))
         return missing
 
     # -- reading -------------------------------------------------------------------------------
@@ -411,15 +419,47 @@ class IndexStore:
         return out
 
     def nearest(self, vec: npt.NDArray[np.float32], k: int) -> list[tuple[int, float]]:
-        """The ``k`` originals whose document vectors are closest to ``vec`` (exact cosine)."""
+        """The ``k`` originals whose document vectors are closest to ``vec``.
+
+        Exact cosine search up to ``ann_min_docs`` vectors (about 1 ms at 36,000), an HNSW
+        graph (usearch) beyond, where exact search costs as much as the rest of a check
+        (``benchmarks/bench_ann.py``). The graph is derived: built from the stored vectors on
+        first use and kept in step with adds and removes.
+        """
         vs = self._vecs
         if not len(vs.ids):
             return []
+        if len(vs.ids) >= self.ann_min_docs:
+            return self._ann_search(vec, k)
         sims = vs.mat @ vec.astype(np.float32)
         k = min(k, len(sims))
         top = np.argpartition(-sims, k - 1)[:k]
         top = top[np.argsort(-sims[top])]
         return [(int(vs.ids[i]), float(sims[i])) for i in top]
+
+    def _ann_search(self, vec: npt.NDArray[np.float32], k: int) -> list[tuple[int, float]]:
+        with self._ann_lock:
+            if self._ann is None:
+                from usearch.index import Index as HNSW
+
+                ann = HNSW(ndim=self.dim, metric="cos", dtype="f32")
+                ann.add(self._vecs.ids, self._vecs.mat)
+                self._ann = ann
+            found = self._ann.search(vec.astype(np.float32), k)
+        return [(int(r), 1.0 - float(d)) for r, d in zip(found.keys, found.distances, strict=True)]
+
+    def _ann_update(self, gone: Iterable[int], rowids: Sequence[int], mat: np.ndarray) -> None:
+        with self._ann_lock:
+            if self._ann is None:
+                return
+            for r in gone:
+                if r in self._ann:
+                    self._ann.remove(r)
+            new = [i for i, r in enumerate(rowids) if r not in self._ann]  # built meanwhile
+            if new:
+                self._ann.add(
+                    np.asarray([rowids[i] for i in new], np.int64), mat[new].astype(np.float32)
+                )
 
     def documents(self, rowids: Sequence[int]) -> dict[int, Document]:
         """Fetch documents by row id."""
