@@ -25,7 +25,6 @@ import numpy as np
 
 from xigao import Index
 from xigao.detect import Prepared, RewriteStats, rewrite_match, verbatim_match
-from xigao.sketch import codepoints, fingerprints, kgram_hashes, minhash
 from xigao.types import VERDICT_RANK, VERDICTS
 from xigao.verdict import Thresholds, verbatim_kind
 
@@ -63,23 +62,13 @@ class CaseData:
 def collect(idx: Index, cases: list[dict]) -> list[CaseData]:
     """Candidates and verbatim verdicts of every case, as ``Index.check`` would see them."""
     t = replace(idx.thresholds, partial_min_len=min(GRID_PARTIAL))
-    cfg = idx.store.config
     out = []
     for case in cases:
         suspect = Prepared.of(case["body"], t).with_sentences(idx.encoder)
-        key = suspect.norm.key()
-        h = kgram_hashes(codepoints(key.chars), cfg.k)
-        cands = idx.store.candidates(
-            fingerprints(h, cfg.window),
-            minhash(h, cfg.num_perm, cfg.seed),
-            min_hits=t.min_fingerprint_hits(cfg),
-        )
-        rowids = [c.rowid for c in cands]
-        near = [r for r, _ in idx.store.nearest(suspect.doc_vector(), t.vector_candidates)]
-        rewrite_rows = set(near) | set(rowids[: t.vector_candidates])
+        rowids, rewrite_rows = idx.candidate_rows(suspect, rewrite=True, thresholds=t)
         verbatim = []
         pairs = []
-        for rowid in dict.fromkeys(rowids + near):
+        for rowid in rowids:
             got = idx._prepared(rowid)
             if got is None:
                 continue

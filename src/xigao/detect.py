@@ -61,17 +61,9 @@ class Prepared:
         return replace(self, sents=sents, _cache=self._cache)
 
     def doc_vector(self) -> np.ndarray:
-        """Unit document vector: length-weighted mean of the sentence vectors."""
+        """Unit document vector (see :meth:`Sentences.doc_vector`)."""
         assert self.sents is not None, "call with_sentences() first"
-        s = self.sents
-        if not len(s):
-            return np.zeros(s.vecs.shape[1], np.float32)
-        v = (s.vecs * s.weights[:, None]).sum(axis=0)
-        return (v / (np.linalg.norm(v) or 1.0)).astype(np.float32)
-
-
-def _text_span(norm: Normalized, span: tuple[int, int]) -> tuple[int, int]:
-    return norm.raw_span(*span)
+        return self.sents.doc_vector()
 
 
 def _copied_chars(bounds: np.ndarray, covered: np.ndarray) -> int:
@@ -230,8 +222,8 @@ def rewrite_match(
         o_span = (b.spans[p.source[0]][0], b.spans[p.source[-1]][1])
         ev = Evidence(
             "verbatim" if p.verbatim else "paraphrase",
-            _text_span(suspect.norm, s_span),
-            _text_span(source.norm, o_span),
+            suspect.norm.raw_span(*s_span),
+            source.norm.raw_span(*o_span),
             p.similarity,
         )
         evidence.append(ev)

@@ -73,11 +73,6 @@ class Sketch:
     fps: U32
 
 
-def sketch_text(text: str, config: SketchConfig) -> tuple[Sketch, np.ndarray]:
-    """Sketch one text; also returns its k-gram hashes (callers may reuse them)."""
-    return sketch_many([text], config)[0]
-
-
 def sketch_many(texts: Sequence[str], config: SketchConfig) -> list[tuple[Sketch, np.ndarray]]:
     """Normalize and sketch several texts (hashing, winnowing and MinHash batched)."""
     keys = [normalize(text).key().chars for text in texts]

@@ -51,6 +51,13 @@ class Sentences:
     def total(self) -> int:
         return int(self.weights.sum())
 
+    def doc_vector(self) -> F32:
+        """Unit document vector: length-weighted mean of the sentence vectors."""
+        if not len(self):
+            return np.zeros(self.vecs.shape[1], np.float32)
+        v = (self.vecs * self.weights[:, None]).sum(axis=0)
+        return (v / (np.linalg.norm(v) or 1.0)).astype(np.float32)
+
 
 class TextEncoder(Protocol):
     """What alignment needs from :mod:`xigao.embed` (any ``Encoder`` fits)."""

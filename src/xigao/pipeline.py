@@ -25,7 +25,8 @@ import numpy as np
 from xigao.detect import Prepared, rewrite_match, verbatim_match
 from xigao.errors import XigaoError
 from xigao.index import IndexStore, replace_dir
-from xigao.paraphrase import TextEncoder
+from xigao.normalize import normalize
+from xigao.paraphrase import TextEncoder, embed_sentences
 from xigao.sketch import SketchConfig, codepoints, fingerprints, kgram_hashes, minhash
 from xigao.types import DETECT_KINDS, VERDICT_RANK, Document, Match, MatchKind, Result
 from xigao.verdict import Thresholds, combine
@@ -69,8 +70,7 @@ def _encoder(name: str) -> TextEncoder:
 
 def document_vectors(docs: Sequence[Document], encoder: TextEncoder) -> np.ndarray:
     """Unit document vectors (length-weighted mean of sentence vectors) for a batch."""
-    t = Thresholds()
-    return np.stack([Prepared.of(d.body, t).with_sentences(encoder).doc_vector() for d in docs])
+    return np.stack([embed_sentences(normalize(d.body), encoder).doc_vector() for d in docs])
 
 
 class Index:
@@ -212,26 +212,12 @@ class Index:
         """
         kinds = parse_detect(detect, self.default_detect)
         t = self.thresholds
-        cfg = self.store.config
         suspect = Prepared.of(body, t)
-        key = suspect.norm.key()
-        if len(key.chars) < cfg.k:
+        if len(suspect.norm.key().chars) < self.store.config.k:
             return Result(id, "original", 0.0, ())
-        h = kgram_hashes(codepoints(key.chars), cfg.k)
-        cands = self.store.candidates(
-            fingerprints(h, cfg.window),
-            minhash(h, cfg.num_perm, cfg.seed),
-            limit=limit,
-            min_hits=t.min_fingerprint_hits(cfg),
-        )
-        rowids = [c.rowid for c in cands]
-        rewrite_rows: set[int] = set()
         if "rewrite" in kinds:
             suspect = suspect.with_sentences(self.encoder)
-            near = self.store.nearest(suspect.doc_vector(), t.vector_candidates)
-            rewrite_rows = {r for r, _ in near} | set(rowids[: t.vector_candidates])
-            seen = set(rowids)
-            rowids += [r for r, _ in near if r not in seen]
+        rowids, rewrite_rows = self.candidate_rows(suspect, rewrite="rewrite" in kinds, limit=limit)
         matches = []
         for rowid in rowids:
             prepared = self._prepared(rowid)
@@ -250,6 +236,37 @@ class Index:
                 matches.append(best)
         verdict, score, ordered = combine(matches)
         return Result(id, verdict, score, ordered)
+
+    def candidate_rows(
+        self,
+        suspect: Prepared,
+        *,
+        rewrite: bool,
+        limit: int = 20,
+        thresholds: Thresholds | None = None,
+    ) -> tuple[list[int], set[int]]:
+        """Row ids of the originals a check verifies, and those of them also aligned
+        sentence by sentence for rewrites (``suspect`` must carry sentences when ``rewrite``).
+
+        Lexical candidates share fingerprints or an LSH band; rewrite candidates add the nearest
+        document vectors to the best lexical ones.
+        """
+        t = thresholds or self.thresholds
+        cfg = self.store.config
+        h = kgram_hashes(codepoints(suspect.norm.key().chars), cfg.k)
+        cands = self.store.candidates(
+            fingerprints(h, cfg.window),
+            minhash(h, cfg.num_perm, cfg.seed),
+            limit=limit,
+            min_hits=t.min_fingerprint_hits(cfg),
+        )
+        rowids = [c.rowid for c in cands]
+        if not rewrite:
+            return rowids, set()
+        near = [r for r, _ in self.store.nearest(suspect.doc_vector(), t.vector_candidates)]
+        rewrite_rows = set(near) | set(rowids[: t.vector_candidates])
+        seen = set(rowids)
+        return rowids + [r for r in near if r not in seen], rewrite_rows
 
     def check_document(self, doc: DocLike, *, detect: str | Iterable[str] | None = None) -> Result:
         """Check a document (dict or :class:`Document`); its metadata is not echoed."""

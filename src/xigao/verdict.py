@@ -26,7 +26,7 @@ class Thresholds:
     """Decision thresholds. Repost shares follow the definition; lengths are in key characters
     (content characters after normalization: no punctuation or whitespace)."""
 
-    #: share of the suspect made of verbatim passages from one original, for ``repost``
+    #: share of the suspect made of sentences copied verbatim from one original, for ``repost``
     repost_containment: float = 0.7
     #: share of that original the passages cover, for ``repost``
     repost_coverage: float = 0.5
