@@ -106,7 +106,7 @@ def retrieval(cases_dir: Path, index_dir: Path) -> list[dict]:
             fp = {
                 c2.rowid
                 for c2 in store.candidates(
-                    fingerprints(h, cfg.window), sig, min_hits=t.min_fingerprint_hits(cfg)
+                    *fingerprints(h, cfg.window), sig, min_hits=t.min_fingerprint_hits(cfg)
                 )
                 if not c2.lsh
             }

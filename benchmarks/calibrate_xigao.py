@@ -65,14 +65,14 @@ def collect(idx: Index, cases: list[dict]) -> list[CaseData]:
     out = []
     for case in cases:
         suspect = Prepared.of(case["body"], t).with_sentences(idx.encoder)
-        rowids, rewrite_rows = idx.candidate_rows(suspect, rewrite=True, thresholds=t)
+        plan = idx.candidate_rows(suspect, rewrite=True, thresholds=t)
         verbatim = []
         pairs = []
-        for rowid in rowids:
+        for rowid in dict.fromkeys(plan.verbatim + plan.rewrite):
             got = idx._prepared(rowid)
             if got is None:
                 continue
-            m = verbatim_match(suspect, got[1], got[0].id, t)
+            m = verbatim_match(suspect, got[1], got[0].id, t) if rowid in plan.verbatim else None
             if m is not None:
                 verbatim.append(
                     (
@@ -81,7 +81,7 @@ def collect(idx: Index, cases: list[dict]) -> list[CaseData]:
                         m.details["longest_exact_run"],
                     )
                 )
-            if rowid in rewrite_rows:
+            if rowid in plan.rewrite:
                 emb = idx._embedded(rowid)
                 assert emb is not None
                 pairs.append((suspect, emb, m is not None and m.kind == "repost"))

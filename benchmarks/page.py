@@ -318,7 +318,10 @@ def render(
             "## Pairs",
             "",
             "Pair score vs human labels, ≤ 2,000 seeded pairs per set; `char3` is the char "
-            f"n-gram baseline's pair score with 3-grams; `embed` uses the `{embed_model}` encoder.",
+            f"n-gram baseline's pair score with 3-grams; `embed` uses the `{embed_model}` encoder; "
+            "`xigao` is `compare` with its default (static) encoder. `xigao-e5` is `compare(..., "
+            'encoder="e5")`, the transformer, and `embed-e5` the document-embedding baseline on '
+            "the same transformer, so each pair of columns compares like with like.",
             "",
             pairs_md(pairs),
             "",
@@ -330,8 +333,10 @@ def render(
             "## Speed and memory",
             "",
             "Each system in its own child process, in one run, on the CCTV stories; the scan "
-            'workload is the test cases. `xigao-fast` is `detect=("repost", "partial")`. '
-            "Baselines hold their index in memory (arrays measured, naive LSH pickled); "
+            'workload is the test cases. `xigao-fast` is `detect=("repost", "partial")` '
+            "in one process; `xigao-fast-w2` is the same with the index built by two sketching "
+            "processes (`--workers 2`, the CLI default here); every scan is one process checking "
+            "one suspect at a time, as are all baselines. Baselines hold their index in memory (arrays measured, naive LSH pickled); "
             "xigao's index is its folder on disk.",
             "",
             speed_md(speed),

@@ -20,7 +20,7 @@ from benchmarks.calibrate import Thresholds, fit
 from benchmarks.data import read_jsonl, shared_root, write_jsonl
 from benchmarks.page import render
 from benchmarks.score import score
-from benchmarks.systems import DEFAULT_SYSTEMS, make_system, why_unavailable
+from benchmarks.systems import DEFAULT_SYSTEMS, make_system, pair_systems, why_unavailable
 
 COLLECTIONS = {"main": ("dev", "test"), "heldout": ("heldout",)}
 
@@ -106,10 +106,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=20240601)
     ap.add_argument("--skip-speed", action="store_true")
     ap.add_argument("--skip-pairs", action="store_true")
-    ap.add_argument("--speed-systems", default="xigao-fast,xigao,naive,char5")
+    ap.add_argument("--speed-systems", default="xigao-fast,xigao-fast-w2,xigao,naive,char5")
     ap.add_argument("--speed-limit", type=int, default=None, help="index only N stories for speed")
     ap.add_argument("--reuse-results", action="store_true", help="rescore saved raw results")
     ap.add_argument("--pairs", type=int, default=2000, help="pairs per sentence set")
+    ap.add_argument(
+        "--no-pair-e5",
+        dest="pair_e5",
+        action="store_false",
+        help="skip the pair checks on the e5 transformer (compare and embed, ~10 minutes)",
+    )
     a = ap.parse_args(argv)
     started = time.time()
     root = shared_root(a.shared)
@@ -137,12 +143,13 @@ def main(argv: list[str] | None = None) -> int:
         from benchmarks.pairs import pair_scorer, run_pairs
 
         log("pair checks")
-        scorers = {}
-        for name in systems:
-            pname = "char3" if name == "char5" else name
-            sysobj = make_system(name, a.work / "indexes" / "pairs", embed_model=a.embed_model)
-            if sysobj is not None and name != "xigao-fast":
-                scorers[pname] = pair_scorer(sysobj)
+        pair_names = systems + (["e5"] if a.pair_e5 and not a.quick else [])
+        scorers = {
+            name: pair_scorer(sysobj)
+            for name, sysobj in pair_systems(
+                a.work / "indexes" / "pairs", pair_names, a.embed_model
+            ).items()
+        }
         pair_rows = run_pairs(root, scorers, n=200 if a.quick else a.pairs)
     speed_rows = None
     if not a.skip_speed:

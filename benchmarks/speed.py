@@ -24,7 +24,7 @@ from typing import Any
 
 from benchmarks.data import load_cctv, read_jsonl, shared_root
 
-DEFAULT = ("xigao-fast", "xigao", "naive", "char5")
+DEFAULT = ("xigao-fast", "xigao-fast-w2", "xigao", "naive", "char5")
 
 
 def _index_bytes(system: Any) -> int:

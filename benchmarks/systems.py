@@ -2,7 +2,8 @@
 
 ``xigao`` runs with its own defaults and its own verdicts (not calibrated here);
 ``xigao-fast`` is its verbatim-only path (``detect=("repost", "partial")``) on a lexical index
-built with ``vectors=None``. Baselines get their
+built with ``vectors=None``; ``xigao-fast-w2`` the same, built with two sketching processes
+(the CLI's default on this 2-core machine). Baselines get their
 verdicts from thresholds fitted on dev (:mod:`benchmarks.calibrate`).
 """
 
@@ -16,7 +17,7 @@ from typing import Any
 from benchmarks.baselines import Embedding, Result
 from benchmarks.baselines import make as make_baseline
 
-ALL_SYSTEMS = ("xigao", "xigao-fast", "naive", "char5", "tfidf", "embed")
+ALL_SYSTEMS = ("xigao", "xigao-fast", "xigao-fast-w2", "naive", "char5", "tfidf", "embed")
 DEFAULT_SYSTEMS = ("xigao", "naive", "char5", "tfidf", "embed")
 
 
@@ -26,9 +27,13 @@ class XigaoSystem:
     calibrated = False
 
     def __init__(
-        self, workdir: Path, detect: tuple[str, ...] | None = None, name: str = "xigao"
+        self,
+        workdir: Path,
+        detect: tuple[str, ...] | None = None,
+        name: str = "xigao",
+        workers: int = 1,
     ) -> None:
-        self.name, self.workdir, self.detect = name, workdir, detect
+        self.name, self.workdir, self.detect, self.workers = name, workdir, detect, workers
         self._index: Any = None
 
     def build(self, originals: Sequence[dict]) -> None:
@@ -42,7 +47,7 @@ class XigaoSystem:
         )
         # the fast path is a lexical index (no vectors, no model); full detection stores vectors
         vectors = None if self.detect == ("repost", "partial") else "static"
-        self._index = Index.build(docs, self.workdir, vectors=vectors)
+        self._index = Index.build(docs, self.workdir, vectors=vectors, workers=self.workers)
 
     def index_bytes(self) -> int:
         return sum(p.stat().st_size for p in self.workdir.rglob("*") if p.is_file())
@@ -53,9 +58,14 @@ class XigaoSystem:
             kwargs["detect"] = self.detect
         return self._index.check(body, **kwargs).to_dict()
 
+    #: encoder ``compare`` uses for pairs (None: xigao's default)
+    pair_encoder: str | None = None
+
     def score_pair(self, a: str, b: str) -> float:
         from xigao import compare
 
+        if self.pair_encoder:
+            return float(compare(a, b, encoder=self.pair_encoder).score)
         return float(compare(a, b).score)
 
     def close(self) -> None:
@@ -75,11 +85,15 @@ def xigao_available() -> str | None:
 def make_system(name: str, workdir: Path, *, embed_model: str = "static") -> Any | None:
     """A ready-to-build system by name, or None when it cannot run here (reason logged by
     the caller with :func:`why_unavailable`)."""
-    if name in ("xigao", "xigao-fast"):
+    if name in ("xigao", "xigao-fast", "xigao-fast-w2"):
         if xigao_available():
             return None
+        fast = name.startswith("xigao-fast")
         return XigaoSystem(
-            workdir / name, ("repost", "partial") if name == "xigao-fast" else None, name
+            workdir / name,
+            ("repost", "partial") if fast else None,
+            name,
+            workers=2 if name.endswith("-w2") else 1,
         )
     if name == "embed":
         try:
@@ -102,6 +116,26 @@ class _PassageEncoder:
 
     def encode(self, texts: Sequence[str]) -> Any:
         return self.enc.encode(list(texts), kind="passage")
+
+
+def pair_systems(workdir: Path, names: Sequence[str], embed_model: str) -> dict[str, Any]:
+    """Pair scorers by name: ``compare`` for xigao, each baseline's pair score, and with
+    ``e5`` also among ``names``, ``compare`` and the document-embedding baseline on the
+    e5 transformer (the model xigao's cascade would confirm with)."""
+    out: dict[str, Any] = {}
+    for name in names:
+        if name == "e5":
+            xs = XigaoSystem(workdir / "xigao-e5", name="xigao-e5")
+            xs.pair_encoder = "e5"
+            out["xigao-e5"] = xs
+            emb = make_system("embed", workdir, embed_model="e5")
+            if emb is not None:
+                out["embed-e5"] = emb
+            continue
+        system = make_system(name, workdir, embed_model=embed_model)
+        if system is not None and name != "xigao-fast":
+            out["char3" if name == "char5" else name] = system
+    return out
 
 
 def why_unavailable(name: str, embed_model: str = "static") -> str:

@@ -7,6 +7,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from xigao.cli import _commands, cli
+from xigao.index import FORMAT_VERSION
 
 from .conftest import REPO
 
@@ -87,7 +88,7 @@ def test_index_add_remove_info(tmp_path: Path, stories: list[dict]) -> None:
     assert code == 1 and "missing-id" in err
     code, out, _ = run("index", "info", "--index", idx)
     info = json.loads(out)
-    assert info["documents"] == 7 and info["format_version"] == 1
+    assert info["documents"] == 7 and info["format_version"] == FORMAT_VERSION
     code, _, err = run("index", "build", str(tmp_path / "b.jsonl"), "--index", idx)
     assert code != 0 and "overwrite" in err
 

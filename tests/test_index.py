@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from xigao import Index, IndexFormatError
-from xigao.index import DB_NAME, IndexStore
+from xigao.index import DB_NAME, FORMAT_VERSION, IndexStore
 
 from .conftest import cctv
 
@@ -26,7 +26,7 @@ def test_build_open_round_trip(built_index: Path, stories: list[dict]) -> None:
     doc = idx.get(stories[5]["id"])
     assert doc is not None and doc.body == stories[5]["body"] and doc.title == stories[5]["title"]
     info = idx.info()
-    assert info["documents"] == len(stories) and info["format_version"] == 1
+    assert info["documents"] == len(stories) and info["format_version"] == FORMAT_VERSION
     assert 0 < info["sketch_bytes_per_document"] < 2048
 
 
@@ -40,9 +40,46 @@ def test_lookup_rebuilt_on_open_equals_incremental(tmp_path: Path, stories: list
     assert inc.size == fresh.size == 198
     for a, b in [(inc.fp_keys, fresh.fp_keys), (inc.band_keys, fresh.band_keys)]:
         assert np.array_equal(a, b)
-    assert sorted(zip(inc.fp_keys.tolist(), inc.fp_docs.tolist(), strict=True)) == sorted(
-        zip(fresh.fp_keys.tolist(), fresh.fp_docs.tolist(), strict=True)
-    )
+
+    def postings(lk: object) -> list[tuple[int, int, int]]:
+        cols = (lk.fp_keys, lk.fp_docs, lk.fp_pos)  # type: ignore[attr-defined]
+        return sorted(zip(*(c.tolist() for c in cols), strict=True))
+
+    assert postings(inc) == postings(fresh)
+
+
+def test_parallel_build_equals_serial(tmp_path: Path) -> None:
+    """Sketching in forked workers (several batches) changes nothing stored, nor any row id."""
+    stories = cctv(1100)
+    docs = [*stories, dict(stories[3], body=stories[4]["body"])]  # a repeated id
+    serial = Index.build(docs, tmp_path / "s", vectors=None)
+    forked = Index.build(docs, tmp_path / "p", vectors=None, workers=2)
+    assert len(serial) == len(forked) == len(stories)
+    query = "SELECT rowid, id, body, nkey, minhash, fps, fpos FROM docs JOIN sketches USING (rowid)"
+    rows = [
+        sqlite3.connect(p / DB_NAME).execute(query + " ORDER BY rowid").fetchall()
+        for p in (tmp_path / "s", tmp_path / "p")
+    ]
+    assert rows[0] == rows[1]
+    assert forked.get(stories[3]["id"]).body == stories[4]["body"]  # type: ignore[union-attr]
+
+
+def test_row_ids_are_never_reused(tmp_path: Path, stories: list[dict]) -> None:
+    idx = Index.build(stories[:5], tmp_path / "i", vectors=None)
+    last = stories[4]["id"]
+    idx.remove([last])
+    rep = idx.add([stories[5], dict(stories[6], id="dup"), dict(stories[7], id="dup")])
+    assert (rep.added, rep.replaced) == (2, 1)
+    con = sqlite3.connect(tmp_path / "i" / DB_NAME)
+    assert [r for (r,) in con.execute("SELECT rowid FROM docs ORDER BY rowid")] == [
+        1,
+        2,
+        3,
+        4,
+        6,
+        7,
+    ]
+    assert idx.get("dup").body == stories[7]["body"]  # type: ignore[union-attr]
 
 
 def test_same_id_replaces(tmp_path: Path) -> None:

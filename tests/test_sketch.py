@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from xigao.sketch import (
@@ -50,9 +50,36 @@ def test_shared_passage_is_always_fingerprinted() -> None:
         original = "".join(rng.choice(alphabet, 500)) + passage
         pos = int(rng.integers(0, 3000))
         suspect = host[:pos] + passage + host[pos:]
-        a = fingerprints(kgram_hashes(codepoints(suspect), cfg.k), cfg.window)
-        b = fingerprints(kgram_hashes(codepoints(original), cfg.k), cfg.window)
+        a, apos = fingerprints(kgram_hashes(codepoints(suspect), cfg.k), cfg.window)
+        b, bpos = fingerprints(kgram_hashes(codepoints(original), cfg.k), cfg.window)
         assert np.intersect1d(a, b).size >= 1
+        # and it lies on the passage's diagonal: same k-gram, both positions inside the passage
+        diag = {
+            int(q) - int(p)
+            for v, p in zip(a, apos, strict=True)
+            for w, q in zip(b, bpos, strict=True)
+            if v == w
+        }
+        assert 500 - pos in diag
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(0, 400), st.integers(40, 120))
+def test_long_run_gives_fingerprints_on_its_diagonal(seed: int, at: int, length: int) -> None:
+    """What the candidate filter relies on: a shared run of L key characters yields at least
+    floor((L - k + 1) / window) shared fingerprints on its diagonal."""
+    cfg = SketchConfig()
+    rng = np.random.default_rng(seed)
+    alphabet = [chr(c) for c in range(0x4E00, 0x4E40)]  # small alphabet: repeats and ties
+    run = "".join(rng.choice(alphabet, length))
+    suspect = "".join(rng.choice(alphabet, at)) + run + "".join(rng.choice(alphabet, 50))
+    original = "".join(rng.choice(alphabet, 77)) + run + "".join(rng.choice(alphabet, 30))
+    a, apos = fingerprints(kgram_hashes(codepoints(suspect), cfg.k), cfg.window)
+    b, bpos = fingerprints(kgram_hashes(codepoints(original), cfg.k), cfg.window)
+    on_diag = {(int(p), int(v)) for v, p in zip(a, apos, strict=True)} & {
+        (int(q) - (77 - at), int(w)) for w, q in zip(b, bpos, strict=True)
+    }
+    assert len(on_diag) >= (length - cfg.k + 1) // cfg.window
 
 
 def test_minhash_estimates_jaccard() -> None:
@@ -95,4 +122,5 @@ def test_batched_sketch_equals_one_by_one(keys: list[str], k: int, w: int) -> No
     for key, h, f in zip(keys, hashes, fps, strict=True):
         one = kgram_hashes(codepoints(key), k)
         assert np.array_equal(h, one)
-        assert np.array_equal(f, np.unique(fingerprints(one, w)))
+        vals, pos = fingerprints(one, w)
+        assert np.array_equal(f[0], vals) and np.array_equal(f[1], pos)

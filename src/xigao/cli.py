@@ -11,6 +11,7 @@ import csv
 import functools
 import json
 import multiprocessing as mp
+import os
 import sys
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
@@ -132,6 +133,15 @@ _index_opt = click.option(
 )
 
 
+_build_workers_opt = click.option(
+    "--workers",
+    default=min(4, os.cpu_count() or 1),
+    show_default="CPUs, at most 4",
+    type=click.IntRange(1, 64),
+    help="Processes that normalize and sketch documents while this one writes the index.",
+)
+
+
 @index.command("build")
 @click.argument("sources", nargs=-1, required=True)
 @_index_opt
@@ -145,6 +155,7 @@ _index_opt = click.option(
 @click.option(
     "--no-vectors", is_flag=True, help="Lexical index: reposts and partial copies only, no model."
 )
+@_build_workers_opt
 @read_options
 def index_build(
     sources: tuple[str, ...],
@@ -152,6 +163,7 @@ def index_build(
     overwrite: bool,
     vectors: str,
     no_vectors: bool,
+    workers: int,
     **kw: Any,
 ) -> None:
     """Build a new index from SOURCES (JSONL, CSV, folders of .txt, or - for stdin)."""
@@ -166,6 +178,7 @@ def index_build(
             vectors=None if no_vectors else vectors,
             overwrite=overwrite,
             progress=bar.update,
+            workers=workers,
         )
     except (XigaoError, FileExistsError, ValueError) as e:
         raise click.ClickException(str(e)) from e
@@ -182,8 +195,9 @@ def index_build(
 @index.command("add")
 @click.argument("sources", nargs=-1, required=True)
 @_index_opt
+@_build_workers_opt
 @read_options
-def index_add(sources: tuple[str, ...], index_path: Path, **kw: Any) -> None:
+def index_add(sources: tuple[str, ...], index_path: Path, workers: int, **kw: Any) -> None:
     """Add originals from SOURCES (same ids replace)."""
     errors_path, quiet = kw.pop("errors_path"), kw.pop("quiet")
     options = _options(kw)
@@ -191,7 +205,7 @@ def index_add(sources: tuple[str, ...], index_path: Path, **kw: Any) -> None:
     sink = ErrorSink(errors_path, quiet)
     bar = _progress(quiet, "adding")
     try:
-        rep = idx.add(_documents(sources, options, sink), progress=bar.update)
+        rep = idx.add(_documents(sources, options, sink), progress=bar.update, workers=workers)
     finally:
         bar.close()
         sink.close()

@@ -13,14 +13,18 @@ arrays are stored as raw little-endian bytes.
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
+import multiprocessing as mp
 import os
 import shutil
 import sqlite3
 import tempfile
 import threading
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,7 +39,7 @@ from xigao.types import Document
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  #: 2: fingerprint positions stored (candidate diagonals)
 #: Document vectors from which nearest-neighbour search switches from exact to HNSW.
 ANN_MIN_DOCS = 100_000
 DB_NAME = "index.sqlite"
@@ -59,7 +63,8 @@ CREATE TABLE IF NOT EXISTS sketches (
     rowid INTEGER PRIMARY KEY REFERENCES docs(rowid) ON DELETE CASCADE,
     nkey INTEGER NOT NULL,
     minhash BLOB NOT NULL,
-    fps BLOB NOT NULL
+    fps BLOB NOT NULL,  -- winnowed fingerprints (uint32), text order
+    fpos BLOB NOT NULL  -- their key positions (uint32)
 );
 """
 
@@ -71,14 +76,25 @@ class Sketch:
     nkey: int
     minhash: U32
     fps: U32
+    fpos: U32  #: key position of each fingerprint
 
 
 def sketch_many(texts: Sequence[str], config: SketchConfig) -> list[tuple[Sketch, np.ndarray]]:
     """Normalize and sketch several texts (hashing, winnowing and MinHash batched)."""
-    keys = [normalize(text).key().chars for text in texts]
+    return sketch_keys_many(_keys(texts), config)
+
+
+def sketch_keys_many(keys: list[str], config: SketchConfig) -> list[tuple[Sketch, np.ndarray]]:
+    """Sketches (and k-gram hashes) of several normalized key texts."""
     hashes, fps = sketch_keys(keys, config.k, config.window)
     sigs = minhash_many(hashes, config.num_perm, config.seed)
-    return [(Sketch(len(keys[i]), sigs[i], fps[i]), hashes[i]) for i in range(len(texts))]
+    return [
+        (Sketch(len(keys[i]), sigs[i], fps[i][0], fps[i][1]), hashes[i]) for i in range(len(keys))
+    ]
+
+
+def _keys(texts: Sequence[str]) -> list[str]:
+    return [normalize(text).key().chars for text in texts]
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +103,7 @@ class _Lookup:
 
     fp_keys: U32 = field(default_factory=lambda: np.zeros(0, np.uint32))
     fp_docs: I64 = field(default_factory=lambda: np.zeros(0, np.int64))
+    fp_pos: U32 = field(default_factory=lambda: np.zeros(0, np.uint32))
     band_keys: npt.NDArray[np.uint64] = field(default_factory=lambda: np.zeros(0, np.uint64))
     band_docs: I64 = field(default_factory=lambda: np.zeros(0, np.int64))
     size: int = 0
@@ -99,7 +116,12 @@ class _Lookup:
         kb = ~np.isin(self.band_docs, gone)
         size = self.size - int(np.isin(gone, self.band_docs).sum())
         return _Lookup(
-            self.fp_keys[kf], self.fp_docs[kf], self.band_keys[kb], self.band_docs[kb], size
+            self.fp_keys[kf],
+            self.fp_docs[kf],
+            self.fp_pos[kf],
+            self.band_keys[kb],
+            self.band_docs[kb],
+            size,
         )
 
     def plus(self, rows: Sequence[tuple[int, Sketch]], bands: int) -> _Lookup:
@@ -107,11 +129,14 @@ class _Lookup:
             return self
         fk = np.concatenate([s.fps for _, s in rows])
         fd = np.concatenate([np.full(len(s.fps), r, np.int64) for r, s in rows])
+        fp = np.concatenate([s.fpos for _, s in rows])
         bk = band_keys(np.stack([s.minhash for _, s in rows]), bands).ravel()
         bd = np.repeat(np.array([r for r, _ in rows], np.int64), bands)
-        fp_keys, fp_docs = _merge_sorted(self.fp_keys, self.fp_docs, fk, fd)
-        b_keys, b_docs = _merge_sorted(self.band_keys, self.band_docs, bk, bd)
-        return _Lookup(fp_keys, fp_docs, b_keys, b_docs, self.size + len(rows))
+        fp_keys, (fp_docs, fp_pos) = _merge_sorted(
+            self.fp_keys, (self.fp_docs, self.fp_pos), fk, (fd, fp)
+        )
+        b_keys, (b_docs,) = _merge_sorted(self.band_keys, (self.band_docs,), bk, (bd,))
+        return _Lookup(fp_keys, fp_docs, fp_pos, b_keys, b_docs, self.size + len(rows))
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,34 +167,45 @@ class _Vectors:
 
 
 def _merge_sorted(
-    keys: np.ndarray, vals: I64, new_keys: np.ndarray, new_vals: I64
-) -> tuple[np.ndarray, I64]:
-    order = np.argsort(new_keys, kind="stable")
-    new_keys, new_vals = new_keys[order], new_vals[order]
+    keys: np.ndarray,
+    vals: tuple[np.ndarray, ...],
+    new_keys: np.ndarray,
+    new_vals: tuple[np.ndarray, ...],
+) -> tuple[np.ndarray, tuple[np.ndarray, ...]]:
+    """Sorted ``keys`` (with parallel arrays ``vals``) merged with unsorted new entries."""
+    order = np.argsort(new_keys)
+    new_keys = new_keys[order]
+    moved = tuple(v[order] for v in new_vals)
     if not len(keys):
-        return new_keys, new_vals
+        return new_keys, moved
     at = np.searchsorted(keys, new_keys)
-    return np.insert(keys, at, new_keys), np.insert(vals, at, new_vals)
+    return np.insert(keys, at, new_keys), tuple(
+        np.insert(v, at, m) for v, m in zip(vals, moved, strict=True)
+    )
 
 
-def _postings(keys: np.ndarray, vals: I64, query: np.ndarray, max_df: int) -> I64:
-    """All values whose key is in ``query``, skipping keys with more than ``max_df`` postings."""
+def _postings(keys: np.ndarray, query: np.ndarray, max_df: int) -> tuple[I64, I64]:
+    """Where each ``query`` key occurs in the sorted ``keys``: ``(at, q)``, the index of every
+    matching posting and of the query element it matched. Keys with more than ``max_df``
+    postings (boilerplate, formulae) are skipped."""
     lo = np.searchsorted(keys, query, "left")
-    hi = np.searchsorted(keys, query, "right")
-    n = hi - lo
-    ok = (n > 0) & (n <= max_df)
-    lo, n = lo[ok], n[ok]
+    n = np.searchsorted(keys, query, "right") - lo
+    q = np.flatnonzero((n > 0) & (n <= max_df))
+    lo, n = lo[q], n[q]
     if not len(n):
-        return np.zeros(0, np.int64)
-    starts = np.repeat(lo - np.cumsum(n) + n, n)
-    return vals[starts + np.arange(int(n.sum()))]
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    return np.repeat(lo - np.cumsum(n) + n, n) + np.arange(int(n.sum())), np.repeat(q, n)
 
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
     rowid: int
-    hits: int  #: shared fingerprints
+    hits: int  #: fingerprint occurrences shared with the query
     lsh: bool  #: found through an LSH band
+    #: most shared fingerprints on one diagonal (one offset between the texts): a verbatim run
+    #: of L key characters puts at least floor((L - k + 1) / window) there; scattered shared
+    #: phrases of a same-topic article do not
+    diagonal: int = 0
 
 
 class IndexStore:
@@ -197,6 +233,8 @@ class IndexStore:
         self.ann_min_docs = ANN_MIN_DOCS
         self._ann: Any = None
         self._ann_lock = threading.Lock()
+        #: keep the in-memory lookups in step with writes (see ``create(write_only=)``)
+        self._live = True
         if _load:
             self._lookup = self._load_lookup()
             if vectors:
@@ -205,8 +243,16 @@ class IndexStore:
     # -- opening -----------------------------------------------------------------------------
     @classmethod
     def create(
-        cls, path: str | os.PathLike[str], config: SketchConfig, *, vectors: str = "", dim: int = 0
+        cls,
+        path: str | os.PathLike[str],
+        config: SketchConfig,
+        *,
+        vectors: str = "",
+        dim: int = 0,
+        write_only: bool = False,
     ) -> IndexStore:
+        """A new, empty index at ``path``. A ``write_only`` store skips keeping lookups in
+        memory (for a build, whose result is opened afresh)."""
         p = Path(path)
         p.mkdir(parents=True, exist_ok=True)
         db = p / DB_NAME
@@ -228,7 +274,9 @@ class IndexStore:
                 )
         finally:
             con.close()
-        return cls(p, config, vectors=vectors, dim=dim, _load=False)
+        store = cls(p, config, vectors=vectors, dim=dim, _load=False)
+        store._live = not write_only
+        return store
 
     @classmethod
     def open(cls, path: str | os.PathLike[str]) -> IndexStore:
@@ -279,8 +327,10 @@ class IndexStore:
 
     def _load_lookup(self) -> _Lookup:
         rows = [
-            (r, Sketch(n, np.frombuffer(m, np.uint32), np.frombuffer(f, np.uint32)))
-            for r, n, m, f in self._con().execute("SELECT rowid, nkey, minhash, fps FROM sketches")
+            (r, Sketch(n, *(np.frombuffer(b, np.uint32) for b in (m, f, p))))
+            for r, n, m, f, p in self._con().execute(
+                "SELECT rowid, nkey, minhash, fps, fpos FROM sketches"
+            )
         ]
         return _Lookup().plus(rows, self.config.bands)
 
@@ -300,11 +350,13 @@ class IndexStore:
         *,
         vectorize: Callable[[Sequence[Document]], npt.NDArray[np.float32]] | None = None,
         progress: Callable[[int], None] | None = None,
+        workers: int = 1,
     ) -> tuple[int, int]:
         """Add or replace documents in one transaction. Returns ``(added, replaced)``.
 
         ``vectorize`` turns a batch of documents into unit document vectors; it is required
         when the index stores vectors, and they are written in the same transaction.
+        ``workers`` > 1 sketches batches in that many processes while this one writes.
         """
         if self.vectors and vectorize is None:
             raise ValueError(f"this index stores {self.vectors} vectors: pass vectorize=")
@@ -316,57 +368,99 @@ class IndexStore:
             con = self._con()
             try:
                 con.execute("BEGIN IMMEDIATE")
-                for batch in _batches(docs, _BATCH):
-                    sketches = [s for s, _ in sketch_many([d.body for d in batch], self.config)]
+                (seq,) = con.execute(
+                    "SELECT COALESCE(MAX(seq), 0) FROM sqlite_sequence WHERE name = 'docs'"
+                ).fetchone()
+                next_rowid = int(seq) + 1  # the write lock is held: nobody else inserts
+                for batch, sketches in _sketched(_batches(docs, _BATCH), self.config, workers):
                     vecs = None
                     if self.vectors and vectorize is not None:
                         vecs = np.asarray(vectorize(batch), np.float32)
-                        new_vecs.append(vecs)
-                    for n, (doc, sk) in enumerate(zip(batch, sketches, strict=True)):
-                        old = con.execute("SELECT rowid FROM docs WHERE id = ?", (doc.id,))
-                        row = old.fetchone()
-                        if row is not None:
-                            stale.append(row[0])
-                            _delete(con, row[0])
+                    batch_ids = list(dict.fromkeys(d.id for d in batch))
+                    marks = ",".join("?" * len(batch_ids))
+                    existing = dict(
+                        con.execute(f"SELECT id, rowid FROM docs WHERE id IN ({marks})", batch_ids)
+                    )
+                    for rowid in existing.values():
+                        stale.append(rowid)
+                        _delete(con, rowid)
+                    last = {d.id: n for n, d in enumerate(batch)}  # a later copy replaces
+                    seen: set[str] = set()
+                    kept = []
+                    for n, doc in enumerate(batch):
+                        if doc.id in existing or doc.id in seen:
                             replaced += 1
                         else:
                             added += 1
-                        cur = con.execute(
-                            "INSERT INTO docs (id, title, body, meta) VALUES (?, ?, ?, ?)",
+                        seen.add(doc.id)
+                        if last[doc.id] == n:
+                            kept.append(n)
+                    rowids = list(range(next_rowid, next_rowid + len(kept)))
+                    next_rowid += len(kept)
+                    con.executemany(
+                        "INSERT INTO docs (rowid, id, title, body, meta) VALUES (?, ?, ?, ?, ?)",
+                        [
                             (
-                                doc.id,
-                                doc.title,
-                                doc.body,
-                                json.dumps(dict(doc.meta), ensure_ascii=False),
-                            ),
-                        )
-                        rowid = int(cur.lastrowid or 0)
-                        con.execute(
-                            "INSERT INTO sketches VALUES (?, ?, ?, ?)",
-                            (rowid, sk.nkey, sk.minhash.tobytes(), sk.fps.tobytes()),
-                        )
-                        new_rows.append((rowid, sk))
-                        if vecs is not None:
-                            con.execute(
-                                "INSERT INTO vectors VALUES (?, ?)",
-                                (rowid, vecs[n].astype(np.float16).tobytes()),
+                                r,
+                                batch[n].id,
+                                batch[n].title,
+                                batch[n].body,
+                                json.dumps(dict(batch[n].meta), ensure_ascii=False)
+                                if batch[n].meta
+                                else "{}",
                             )
+                            for r, n in zip(rowids, kept, strict=True)
+                        ],
+                    )
+                    con.executemany(
+                        "INSERT INTO sketches VALUES (?, ?, ?, ?, ?)",
+                        [
+                            (
+                                r,
+                                sketches[n].nkey,
+                                sketches[n].minhash.tobytes(),
+                                sketches[n].fps.tobytes(),
+                                sketches[n].fpos.tobytes(),
+                            )
+                            for r, n in zip(rowids, kept, strict=True)
+                        ],
+                    )
+                    new_rows += [(r, sketches[n]) for r, n in zip(rowids, kept, strict=True)]
+                    if vecs is not None:
+                        vecs = vecs[kept]
+                        new_vecs.append(vecs)
+                        con.executemany(
+                            "INSERT INTO vectors VALUES (?, ?)",
+                            [
+                                (r, v.astype(np.float16).tobytes())
+                                for r, v in zip(rowids, vecs, strict=True)
+                            ],
+                        )
                     if progress is not None:
                         progress(len(batch))
                 con.execute("COMMIT")
             except BaseException:
                 con.execute("ROLLBACK")
                 raise
-            gone = set(stale)
-            fresh = [(r, s) for r, s in new_rows if r not in gone]
-            self._lookup = self._lookup.without(gone).plus(fresh, self.config.bands)
-            if self.vectors:
-                ids = [r for r, _ in new_rows]
-                mat = np.vstack(new_vecs) if new_vecs else np.zeros((0, self.dim), np.float32)
-                keep = [i for i, r in enumerate(ids) if r not in gone]
-                self._vecs = self._vecs.without(gone).plus([ids[i] for i in keep], mat[keep])
-                self._ann_update(gone, [ids[i] for i in keep], mat[keep])
+            if self._live:
+                self._derive(set(stale), new_rows, new_vecs)
         return added, replaced
+
+    def _derive(
+        self,
+        gone: set[int],
+        new_rows: list[tuple[int, Sketch]],
+        new_vecs: list[npt.NDArray[np.float32]],
+    ) -> None:
+        """Bring the in-memory lookups in step with a committed add (write lock held)."""
+        fresh = [(r, s) for r, s in new_rows if r not in gone]
+        self._lookup = self._lookup.without(gone).plus(fresh, self.config.bands)
+        if self.vectors:
+            ids = [r for r, _ in new_rows]
+            mat = np.vstack(new_vecs) if new_vecs else np.zeros((0, self.dim), np.float32)
+            keep = [i for i, r in enumerate(ids) if r not in gone]
+            self._vecs = self._vecs.without(gone).plus([ids[i] for i in keep], mat[keep])
+            self._ann_update(gone, [ids[i] for i in keep], mat[keep])
 
     def remove(self, ids: Iterable[str]) -> list[str]:
         """Remove documents by id in one transaction; returns the ids that were not there."""
@@ -392,24 +486,34 @@ class IndexStore:
         return self._lookup.size
 
     def candidates(
-        self, fps: U32, sig: U32, *, limit: int = 20, min_hits: int = 2
+        self, fps: U32, fpos: U32, sig: U32, *, limit: int = 20, min_hits: int = 2
     ) -> list[Candidate]:
-        """Originals sharing fingerprints (most first) or an LSH band with the query."""
+        """Originals sharing at least ``min_hits`` fingerprints with the query (``fps`` at key
+        positions ``fpos``): the ``limit`` best by :attr:`Candidate.diagonal` and the ``limit``
+        best by :attr:`Candidate.hits`, in that order; then those sharing an LSH band."""
         lk = self._lookup
         max_df = max(64, lk.size // 200)
-        docs = _postings(lk.fp_keys, lk.fp_docs, np.unique(fps), max_df)
+        at, q = _postings(lk.fp_keys, fps, max_df)
         out: list[Candidate] = []
-        if len(docs):
-            ids, counts = np.unique(docs, return_counts=True)
-            order = np.argsort(-counts, kind="stable")[:limit]
-            out = [
-                Candidate(int(ids[i]), int(counts[i]), False)
-                for i in order
-                if counts[i] >= min_hits
-            ]
+        if len(at):
+            # one sort of (original, offset) pairs gives both measures: postings per original
+            # (hits) and the most on one offset (diagonal); row ids and offsets fit 32 bits
+            offset = lk.fp_pos[at].astype(np.int64) - fpos[q].astype(np.int64) + (1 << 31)
+            pairs, counts = np.unique((lk.fp_docs[at] << 32) | offset, return_counts=True)
+            owner = pairs >> 32
+            first = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
+            ids = owner[first]
+            hits = np.add.reduceat(counts, first)
+            diagonal = np.maximum.reduceat(counts, first)
+            ok = np.flatnonzero(hits >= min_hits)
+            by_diag = ok[np.lexsort((-hits[ok], -diagonal[ok]))][:limit]
+            by_hits = ok[np.argsort(-hits[ok], kind="stable")][:limit]
+            chosen = list(dict.fromkeys(by_diag.tolist() + by_hits.tolist()))
+            out = [Candidate(int(ids[i]), int(hits[i]), False, int(diagonal[i])) for i in chosen]
         seen = {c.rowid for c in out}
         bk = band_keys(sig[None, :], self.config.bands).ravel()
-        lsh = np.unique(_postings(lk.band_keys, lk.band_docs, bk, max_df))
+        at, _ = _postings(lk.band_keys, bk, max_df)
+        lsh = np.unique(lk.band_docs[at])
         out.extend(Candidate(int(r), 0, True) for r in lsh[:limit] if int(r) not in seen)
         return out
 
@@ -482,7 +586,7 @@ class IndexStore:
             "SELECT COUNT(*), COALESCE(SUM(LENGTH(body)), 0) FROM docs"
         ).fetchone()
         sk = con.execute(
-            "SELECT COALESCE(SUM(LENGTH(minhash) + LENGTH(fps)), 0) FROM sketches"
+            "SELECT COALESCE(SUM(LENGTH(minhash) + LENGTH(fps) + LENGTH(fpos)), 0) FROM sketches"
         ).fetchone()[0]
         files = sum(f.stat().st_size for f in self.path.iterdir() if f.is_file())
         return {
@@ -502,6 +606,39 @@ class IndexStore:
 def _delete(con: sqlite3.Connection, rowid: int) -> None:
     for table in ("vectors", "sketches", "docs"):
         con.execute(f"DELETE FROM {table} WHERE rowid = ?", (rowid,))
+
+
+def _sketched(
+    batches: Iterable[list[Document]], config: SketchConfig, workers: int
+) -> Iterator[tuple[list[Document], list[Sketch]]]:
+    """Each batch with its sketches, in order.
+
+    With ``workers`` > 1 and more than one batch, a pool of that many forked processes
+    normalizes the texts (the costly, pure-Python step), at most ``2 * workers`` batches
+    ahead so memory stays bounded, and this process hashes them. The workers never call
+    rensa, whose thread pool does not survive a fork.
+    """
+
+    def sketches(keys: list[str]) -> list[Sketch]:
+        return [sk for sk, _ in sketch_keys_many(keys, config)]
+
+    it = iter(batches)
+    head = list(itertools.islice(it, 2))
+    if workers <= 1 or len(head) < 2 or "fork" not in mp.get_all_start_methods():
+        for batch in itertools.chain(head, it):  # one batch is not worth starting processes
+            yield batch, sketches(_keys([d.body for d in batch]))
+        return
+    normalize("。")  # build the normalizer's tables once, before forking: workers inherit them
+    with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
+        pending: deque[tuple[list[Document], Future[list[str]]]] = deque()
+        for batch in itertools.chain(head, it):
+            pending.append((batch, pool.submit(_keys, [d.body for d in batch])))
+            if len(pending) >= 2 * workers:
+                done, fut = pending.popleft()
+                yield done, sketches(fut.result())
+        while pending:
+            done, fut = pending.popleft()
+            yield done, sketches(fut.result())
 
 
 def _batches(docs: Iterable[Document], size: int) -> Iterator[list[Document]]:

@@ -18,7 +18,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -73,6 +73,13 @@ def document_vectors(docs: Sequence[Document], encoder: TextEncoder) -> np.ndarr
     return np.stack([embed_sentences(normalize(d.body), encoder).doc_vector() for d in docs])
 
 
+class CandidatePlan(NamedTuple):
+    """Row ids of the originals one check examines, by how."""
+
+    verbatim: list[int]  #: aligned for verbatim passages
+    rewrite: list[int]  #: aligned sentence by sentence for rewrites
+
+
 class Index:
     """An index of originals on disk, and checks of suspects against it.
 
@@ -118,11 +125,13 @@ class Index:
         vectors: str | None = DEFAULT_VECTORS,
         overwrite: bool = False,
         progress: Callable[[int], None] | None = None,
+        workers: int = 1,
     ) -> Index:
         """Build a new index at ``path`` from ``docs``.
 
         ``vectors`` names the encoder whose document vectors are stored for rewrite detection
-        (None: a lexical index that detects reposts and partial copies only). The index is
+        (None: a lexical index that detects reposts and partial copies only); ``workers`` > 1
+        sketches in that many processes. The index is
         built aside and moved into place, so an interrupted build leaves nothing half-written.
         """
         dest = Path(path)
@@ -136,11 +145,14 @@ class Index:
         dest.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.build-", dir=dest.parent))
         try:
-            store = IndexStore.create(tmp, config or SketchConfig(), vectors=vectors or "", dim=dim)
+            store = IndexStore.create(
+                tmp, config or SketchConfig(), vectors=vectors or "", dim=dim, write_only=True
+            )
             store.add(
                 (Document.coerce(d) for d in docs),
                 vectorize=_vectorizer(encoder),
                 progress=progress,
+                workers=workers,
             )
             store.close()
             replace_dir(tmp, dest)
@@ -170,12 +182,20 @@ class Index:
 
     # -- contents ------------------------------------------------------------------------------
     def add(
-        self, docs: Iterable[DocLike], *, progress: Callable[[int], None] | None = None
+        self,
+        docs: Iterable[DocLike],
+        *,
+        progress: Callable[[int], None] | None = None,
+        workers: int = 1,
     ) -> AddReport:
-        """Add originals (same ids replace) in one atomic transaction."""
+        """Add originals (same ids replace) in one atomic transaction; ``workers`` > 1
+        sketches in that many processes."""
         encoder = self.encoder if self.store.vectors else None
         added, replaced = self.store.add(
-            (Document.coerce(d) for d in docs), vectorize=_vectorizer(encoder), progress=progress
+            (Document.coerce(d) for d in docs),
+            vectorize=_vectorizer(encoder),
+            progress=progress,
+            workers=workers,
         )
         return AddReport(added, replaced)
 
@@ -217,17 +237,18 @@ class Index:
             return Result(id, "original", 0.0, ())
         if "rewrite" in kinds:
             suspect = suspect.with_sentences(self.encoder)
-        rowids, rewrite_rows = self.candidate_rows(suspect, rewrite="rewrite" in kinds, limit=limit)
+        plan = self.candidate_rows(suspect, rewrite="rewrite" in kinds, limit=limit)
+        verbatim, rewrite = set(plan.verbatim), set(plan.rewrite)
         matches = []
-        for rowid in rowids:
+        for rowid in dict.fromkeys(plan.verbatim + plan.rewrite):
             prepared = self._prepared(rowid)
             if prepared is None:  # removed meanwhile
                 continue
             doc, source = prepared
-            best = verbatim_match(suspect, source, doc.id, t)
+            best = verbatim_match(suspect, source, doc.id, t) if rowid in verbatim else None
             if best is not None and best.kind not in kinds:
                 best = None
-            if rowid in rewrite_rows and (best is None or best.kind != "repost"):
+            if rowid in rewrite and (best is None or best.kind != "repost"):
                 embedded = self._embedded(rowid)
                 if embedded is not None:
                     rw, _ = rewrite_match(suspect, embedded, doc.id, t)
@@ -244,29 +265,34 @@ class Index:
         rewrite: bool,
         limit: int = 20,
         thresholds: Thresholds | None = None,
-    ) -> tuple[list[int], set[int]]:
-        """Row ids of the originals a check verifies, and those of them also aligned
-        sentence by sentence for rewrites (``suspect`` must carry sentences when ``rewrite``).
+    ) -> CandidatePlan:
+        """The originals a check examines (``suspect`` must carry sentences when ``rewrite``).
 
-        Lexical candidates share fingerprints or an LSH band; rewrite candidates add the nearest
-        document vectors to the best lexical ones.
+        Verbatim alignment runs on the originals whose shared fingerprints line up on one
+        diagonal as a ``partial``-length run must make them (or that share an LSH band); a
+        short suspect, whose copy may be shorter than that, has all its candidates aligned.
+        Sentence alignment runs on the nearest document vectors and the originals sharing the
+        most fingerprints, wherever they lie.
         """
         t = thresholds or self.thresholds
         cfg = self.store.config
-        h = kgram_hashes(codepoints(suspect.norm.key().chars), cfg.k)
+        key = suspect.norm.key().chars
+        h = kgram_hashes(codepoints(key), cfg.k)
+        need = t.min_fingerprint_hits(cfg)
         cands = self.store.candidates(
-            fingerprints(h, cfg.window),
+            *fingerprints(h, cfg.window),
             minhash(h, cfg.num_perm, cfg.seed),
             limit=limit,
-            min_hits=t.min_fingerprint_hits(cfg),
+            min_hits=need,
         )
-        rowids = [c.rowid for c in cands]
+        short = len(key) < 2 * t.partial_min_len
+        verbatim = [c.rowid for c in cands if short or c.lsh or c.diagonal >= need][:limit]
         if not rewrite:
-            return rowids, set()
+            return CandidatePlan(verbatim, [])
+        lexical = sorted((c for c in cands if not c.lsh), key=lambda c: -c.hits)
         near = [r for r, _ in self.store.nearest(suspect.doc_vector(), t.vector_candidates)]
-        rewrite_rows = set(near) | set(rowids[: t.vector_candidates])
-        seen = set(rowids)
-        return rowids + [r for r in near if r not in seen], rewrite_rows
+        rows = near + [c.rowid for c in lexical[: t.vector_candidates]]
+        return CandidatePlan(verbatim, list(dict.fromkeys(rows)))
 
     def check_document(self, doc: DocLike, *, detect: str | Iterable[str] | None = None) -> Result:
         """Check a document (dict or :class:`Document`); its metadata is not echoed."""

@@ -97,30 +97,38 @@ def kgram_hashes(codes: U32, k: int) -> U64:
         return _mix(h)
 
 
-def winnow(hashes: U64, window: int) -> U64:
-    """Robust winnowing: the minimum hash of every window of ``window`` consecutive k-grams.
-
-    Returns the selected hashes in text order, each selected position once.
+def winnow_positions(hashes: U64, window: int) -> npt.NDArray[np.int64]:
+    """Positions of the k-grams robust winnowing selects, ascending, each once: the leftmost
+    minimum of every window of ``window`` consecutive hashes (one minimum for a shorter text).
     """
     n = len(hashes)
     if n == 0:
-        return hashes
+        return np.zeros(0, np.int64)
     if n <= window:
-        return hashes[[int(np.argmin(hashes))]]
+        return np.array([int(np.argmin(hashes))], np.int64)
     view = np.lib.stride_tricks.sliding_window_view(hashes, window)
-    pos = np.argmin(view, axis=1) + np.arange(n - window + 1)
-    return hashes[np.unique(pos)]
+    return np.unique(np.argmin(view, axis=1) + np.arange(n - window + 1))
 
 
-def fingerprints(hashes: U64, window: int) -> U32:
-    """Winnowed fingerprints truncated to 32 bits (the index stores these)."""
-    return winnow(hashes, window).astype(np.uint32)
+def winnow(hashes: U64, window: int) -> U64:
+    """The selected hashes of :func:`winnow_positions`, in text order."""
+    return hashes[winnow_positions(hashes, window)]
 
 
-def sketch_keys(keys: list[str], k: int, window: int) -> tuple[list[U64], list[U32]]:
-    """k-gram hashes and distinct winnowed fingerprints of many key texts in one pass.
+def fingerprints(hashes: U64, window: int) -> tuple[U32, U32]:
+    """Winnowed fingerprints truncated to 32 bits, and their k-gram positions (text order).
 
-    The same results as :func:`kgram_hashes` and ``np.unique(fingerprints(...))`` per text,
+    The positions let a lookup tell shared fingerprints that line up on one diagonal (a
+    verbatim run) from ones scattered through both texts (shared phrases, a common topic).
+    """
+    pos = winnow_positions(hashes, window)
+    return hashes[pos].astype(np.uint32), pos.astype(np.uint32)
+
+
+def sketch_keys(keys: list[str], k: int, window: int) -> tuple[list[U64], list[tuple[U32, U32]]]:
+    """k-gram hashes and :func:`fingerprints` of many key texts in one pass.
+
+    The same results as calling :func:`kgram_hashes` and :func:`fingerprints` per text,
     computed on the concatenation so that numpy's per-call overhead is paid once per batch.
     """
     if not keys:
@@ -130,34 +138,31 @@ def sketch_keys(keys: list[str], k: int, window: int) -> tuple[list[U64], list[U
     grams = np.maximum(lens - k + 1, 0)
     allh = kgram_hashes(codepoints("".join(keys)), k)
     hashes = [allh[s : s + g] for s, g in zip(starts.tolist(), grams.tolist(), strict=True)]
-    # Winnowing keeps the minimum of every window of ``window`` consecutive k-grams; only the
-    # set of selected values matters here, so a sliding minimum (window - 1 vector ops) does.
     doc_of = np.repeat(np.arange(len(keys)), lens)
-    vals, owners = [], []
+    picked = [np.zeros(0, np.int64)]
     n = len(allh) - window + 1
     if n > 0:
-        mins = allh[:n].copy()
-        for j in range(1, window):
-            np.minimum(mins, allh[j : j + n], out=mins)
         first = np.arange(n)
         d = doc_of[first]
         # valid: the window's last k-gram starts inside the same text as its first
         ok = (first + window - 1 - starts[d]) < grams[d]
-        vals.append(mins[ok])
-        owners.append(d[ok])
+        view = np.lib.stride_tricks.sliding_window_view(allh, window)
+        picked.append((np.argmin(view, axis=1) + first)[ok])
     short = np.flatnonzero((grams > 0) & (grams <= window))
     if len(short):
-        vals.append(np.array([hashes[i].min() for i in short.tolist()], dtype=np.uint64))
-        owners.append(short)
-    if vals:
-        v = np.concatenate(vals).astype(np.uint32).astype(np.uint64)
-        o = np.concatenate(owners).astype(np.uint64)
-        combined = np.unique((o << np.uint64(32)) | v)
-    else:
-        combined = np.zeros(0, np.uint64)
-    owner = (combined >> np.uint64(32)).astype(np.int64)
-    bounds = np.searchsorted(owner, np.arange(len(keys) + 1))
-    fps = [combined[bounds[i] : bounds[i + 1]].astype(np.uint32) for i in range(len(keys))]
+        picked.append(
+            np.array([starts[i] + int(np.argmin(hashes[i])) for i in short.tolist()], np.int64)
+        )
+    pos = np.unique(np.concatenate(picked))  # global positions, ascending: grouped by text
+    vals = allh[pos].astype(np.uint32)
+    bounds = np.searchsorted(pos, [*starts.tolist(), len(doc_of)])
+    fps = [
+        (
+            vals[bounds[i] : bounds[i + 1]],
+            (pos[bounds[i] : bounds[i + 1]] - starts[i]).astype(np.uint32),
+        )
+        for i in range(len(keys))
+    ]
     return hashes, fps
 
 
