@@ -127,6 +127,29 @@ def test_compare_files_and_pairs(tmp_path: Path, stories: list[dict]) -> None:
     assert run("compare", str(a))[0] == 2
 
 
+def test_compare_with_the_transformer(tmp_path: Path) -> None:
+    """``--encoder e5`` scores a paraphrase above an unrelated text; an unknown one is a usage
+    error."""
+    files = {
+        "a": "国家统计局今天发布数据，上个月全国居民消费价格同比上涨百分之二。",
+        "b": "据国家统计局今日公布的数字，上月全国CPI比去年同期上升了2%。",
+        "c": "球队在主场以三比一战胜对手，提前一轮获得联赛冠军。",
+    }
+    for name, text in files.items():
+        (tmp_path / f"{name}.txt").write_text(text, "utf-8")
+    scores = {}
+    for other in ("b", "c"):
+        code, out, _ = run(
+            "compare", str(tmp_path / "a.txt"), str(tmp_path / f"{other}.txt"), "--encoder", "e5"
+        )
+        assert code == 0
+        scores[other] = json.loads(out)["score"]
+    assert scores["b"] > scores["c"]
+    assert (
+        run("compare", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), "--encoder", "x")[0] == 2
+    )
+
+
 def test_every_command_is_documented() -> None:
     readme = (REPO / "README.md").read_text("utf-8")
     for cmd in _commands():

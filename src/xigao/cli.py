@@ -22,7 +22,8 @@ import click
 
 from xigao.errors import XigaoError
 from xigao.io import ReadError, ReadOptions, detect_encoding, read_documents
-from xigao.pipeline import Index, compare, parse_detect
+from xigao.pipeline import Index, parse_detect
+from xigao.pipeline import compare as _compare
 from xigao.types import VERDICTS, Document
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -408,6 +409,14 @@ def _read_text(path: str) -> str:
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None)
 @click.option("--detect", default=None)
 @click.option(
+    "--encoder",
+    type=click.Choice(["static", "e5", "use"]),
+    default="static",
+    show_default=True,
+    help="Sentence encoder for rewrites and the pair score; e5 (the transformer) ranks pairs "
+    "better (docs/benchmarks.md, Pairs) at tens of pairs per second.",
+)
+@click.option(
     "--errors", "errors_path", type=click.Path(dir_okay=False, path_type=Path), default=None
 )
 def compare_cmd(
@@ -416,10 +425,12 @@ def compare_cmd(
     pairs: Path | None,
     output: Path | None,
     detect: str | None,
+    encoder: str,
     errors_path: Path | None,
 ) -> None:
     """Compare SUSPECT with ORIGINAL (two text files), or every pair in --pairs."""
     kinds = parse_detect(detect)
+    compare = functools.partial(_compare, encoder=encoder)
     if pairs is None:
         if not (suspect and original):
             raise click.UsageError("give SUSPECT and ORIGINAL files, or --pairs PAIRS.jsonl")
