@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from xigao import Index, IndexFormatError
-from xigao.index import DB_NAME, FORMAT_VERSION, IndexStore
+from xigao.index import ANN_FILE, DB_NAME, FORMAT_VERSION, IndexStore
 
 from .conftest import cctv
 
@@ -242,3 +242,40 @@ def test_hnsw_candidates_follow_adds_and_removes(tmp_path: Path, stories: list[d
     assert store.nearest(store._vecs.mat[-1], 1)[0][0] == new_row
     idx.remove([stories[200]["id"]])
     assert all(r != new_row for r, _ in store.nearest(store._vecs.mat[-1], 5))
+
+
+def test_hnsw_graph_is_saved_and_only_trusted_when_its_stamp_matches(
+    tmp_path: Path, stories: list[dict]
+) -> None:
+    path = tmp_path / "i"
+    Index.build(stories[:120], path).close()
+
+    def ann_store(p: Path) -> IndexStore:
+        store = IndexStore.open(p)
+        store.ann_min_docs = 10
+        return store
+
+    first = ann_store(path)
+    query = first._vecs.mat[7]
+    want = first.nearest(query, 3)
+    graph = path / ANN_FILE
+    assert graph.is_file() and (path / (ANN_FILE + ".json")).is_file()
+    built = graph.stat().st_mtime_ns
+    first.close()
+
+    again = ann_store(path)  # restored from disk, not rebuilt
+    assert again.nearest(query, 3) == want
+    assert graph.stat().st_mtime_ns == built
+    again.close()
+
+    writer = Index.open(path)  # another process adds without a graph in memory
+    writer.add(stories[200:201])
+    writer.close()
+    fresh = ann_store(path)
+    new_row = int(fresh._vecs.ids[-1])
+    assert fresh.nearest(fresh._vecs.mat[-1], 1)[0][0] == new_row  # stale graph was rebuilt
+    assert graph.stat().st_mtime_ns != built
+    fresh.remove([stories[200]["id"]])
+    fresh.close()  # saves the updated graph
+    last = ann_store(path)
+    assert all(r != new_row for r, _ in last.nearest(last._vecs.mat[-1], 5))

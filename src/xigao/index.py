@@ -3,6 +3,8 @@
 Layout of an index directory::
 
     DIR/index.sqlite     documents (id, title, body, metadata) and their sketches
+    DIR/vectors.usearch  HNSW graph of the document vectors (large indexes only; derived, and
+                         rebuilt when its stamp does not match the stored vectors)
 
 The stored sketches (winnowed fingerprints and MinHash signatures) are the source of truth; the
 lookup tables (sorted fingerprint postings, LSH band keys) are derived from them when the index
@@ -43,6 +45,8 @@ FORMAT_VERSION = 2  #: 2: fingerprint positions stored (candidate diagonals)
 #: Document vectors from which nearest-neighbour search switches from exact to HNSW.
 ANN_MIN_DOCS = 100_000
 DB_NAME = "index.sqlite"
+#: the HNSW graph of the document vectors (derived; stamped with the vectors it holds)
+ANN_FILE = "vectors.usearch"
 _BATCH = 512
 I64 = npt.NDArray[np.int64]
 
@@ -232,6 +236,7 @@ class IndexStore:
         #: from this many document vectors on, rewrite candidates come from an HNSW graph
         self.ann_min_docs = ANN_MIN_DOCS
         self._ann: Any = None
+        self._ann_dirty = False  #: changed since saved
         self._ann_lock = threading.Lock()
         #: keep the in-memory lookups in step with writes (see ``create(write_only=)``)
         self._live = True
@@ -320,6 +325,9 @@ class IndexStore:
         return con
 
     def close(self) -> None:
+        with self._ann_lock:
+            if self._ann is not None and self._ann_dirty:
+                self._ann_save(self._ann)
         con = getattr(self._local, "con", None)
         if con is not None:
             con.close()
@@ -523,7 +531,8 @@ class IndexStore:
         Exact cosine search up to ``ann_min_docs`` vectors (about 1 ms at 36,000), an HNSW
         graph (usearch) beyond, where exact search costs as much as the rest of a check
         (``benchmarks/bench_ann.py``). The graph is derived: built from the stored vectors on
-        first use and kept in step with adds and removes.
+        first use (or restored from ``vectors.usearch`` when its stamp matches them), kept in
+        step with adds and removes, and saved again on close.
         """
         vs = self._vecs
         if not len(vs.ids):
@@ -539,17 +548,60 @@ class IndexStore:
     def _ann_search(self, vec: npt.NDArray[np.float32], k: int) -> list[tuple[int, float]]:
         with self._ann_lock:
             if self._ann is None:
-                from usearch.index import Index as HNSW
-
-                ann = HNSW(ndim=self.dim, metric="cos", dtype="f32")
-                ann.add(self._vecs.ids, self._vecs.mat)
-                self._ann = ann
+                self._ann = self._ann_load() or self._ann_build()
             found = self._ann.search(vec.astype(np.float32), k)
         return [(int(r), 1.0 - float(d)) for r, d in zip(found.keys, found.distances, strict=True)]
 
+    # The HNSW graph is derived from the stored vectors and saved beside them, with a stamp of
+    # the vectors it holds (row ids are never reused, so count, largest and sum identify them):
+    # a graph whose stamp does not match what was loaded from SQLite is rebuilt, never trusted.
+    def _ann_stamp(self) -> dict[str, Any]:
+        ids = self._vecs.ids
+        return {
+            "encoder": self.vectors,
+            "dim": self.dim,
+            "count": len(ids),
+            "max": int(ids.max()) if len(ids) else 0,
+            "sum": int(ids.sum()),
+        }
+
+    def _ann_load(self) -> Any:
+        from usearch.index import Index as HNSW
+
+        graph, stamp = self.path / ANN_FILE, self.path / (ANN_FILE + ".json")
+        try:
+            if json.loads(stamp.read_text(encoding="utf-8")) != self._ann_stamp():
+                return None
+            return HNSW.restore(str(graph))
+        except (OSError, ValueError, RuntimeError) as e:
+            log.info("rebuilding the HNSW graph of %s: %s", self.path, e)
+            return None
+
+    def _ann_build(self) -> Any:
+        from usearch.index import Index as HNSW
+
+        ann = HNSW(ndim=self.dim, metric="cos", dtype="f32")
+        ann.add(self._vecs.ids, self._vecs.mat)
+        self._ann_save(ann)
+        return ann
+
+    def _ann_save(self, ann: Any) -> None:
+        """Save the graph (stamp last: a crash in between leaves a stamp-less graph)."""
+        graph, stamp = self.path / ANN_FILE, self.path / (ANN_FILE + ".json")
+        tmp = f".{os.getpid()}.{threading.get_ident()}.tmp"
+        try:
+            stamp.unlink(missing_ok=True)
+            ann.save(str(graph) + tmp)
+            os.replace(str(graph) + tmp, graph)
+            Path(str(stamp) + tmp).write_text(json.dumps(self._ann_stamp()), encoding="utf-8")
+            os.replace(str(stamp) + tmp, stamp)
+            self._ann_dirty = False
+        except OSError as e:  # a read-only index still works; the graph is rebuilt next time
+            log.warning("cannot save the HNSW graph of %s: %s", self.path, e)
+
     def _ann_update(self, gone: Iterable[int], rowids: Sequence[int], mat: np.ndarray) -> None:
         with self._ann_lock:
-            if self._ann is None:
+            if self._ann is None:  # a saved graph is now stale, which its stamp will show
                 return
             for r in gone:
                 if r in self._ann:
@@ -559,6 +611,7 @@ class IndexStore:
                 self._ann.add(
                     np.asarray([rowids[i] for i in new], np.int64), mat[new].astype(np.float32)
                 )
+            self._ann_dirty = True
 
     def documents(self, rowids: Sequence[int]) -> dict[int, Document]:
         """Fetch documents by row id."""
