@@ -83,13 +83,9 @@ class Sketch:
     fpos: U32  #: key position of each fingerprint
 
 
-def sketch_many(texts: Sequence[str], config: SketchConfig) -> list[tuple[Sketch, np.ndarray]]:
-    """Normalize and sketch several texts (hashing, winnowing and MinHash batched)."""
-    return sketch_keys_many(_keys(texts), config)
-
-
 def sketch_keys_many(keys: list[str], config: SketchConfig) -> list[tuple[Sketch, np.ndarray]]:
-    """Sketches (and k-gram hashes) of several normalized key texts."""
+    """Sketches (and k-gram hashes) of several key texts (see :func:`_keys`); hashing,
+    winnowing and MinHash are batched."""
     hashes, fps = sketch_keys(keys, config.k, config.window)
     sigs = minhash_many(hashes, config.num_perm, config.seed)
     return [
@@ -98,6 +94,7 @@ def sketch_keys_many(keys: list[str], config: SketchConfig) -> list[tuple[Sketch
 
 
 def _keys(texts: Sequence[str]) -> list[str]:
+    """The normalized key texts that sketches are made of."""
     return [normalize(text).key().chars for text in texts]
 
 
