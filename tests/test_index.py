@@ -269,6 +269,7 @@ def test_hnsw_graph_is_saved_and_only_trusted_when_its_stamp_matches(
     again.close()
 
     writer = Index.open(path)  # another process adds without a graph in memory
+    writer.store.ann_min_docs = 1000  # (below the threshold it does not load the graph)
     writer.add(stories[200:201])
     writer.close()
     fresh = ann_store(path)
@@ -279,3 +280,16 @@ def test_hnsw_graph_is_saved_and_only_trusted_when_its_stamp_matches(
     fresh.close()  # saves the updated graph
     last = ann_store(path)
     assert all(r != new_row for r, _ in last.nearest(last._vecs.mat[-1], 5))
+
+
+def test_large_index_gets_its_graph_at_build_and_keeps_it_through_adds(
+    tmp_path: Path, stories: list[dict], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("xigao.index.ANN_MIN_DOCS", 50)
+    path = tmp_path / "i"
+    idx = Index.build(stories[:60], path)
+    assert idx.store._ann is not None and (path / ANN_FILE).is_file()
+    idx.add(stories[60:61])
+    idx.close()  # the graph followed the add and is saved with a matching stamp
+    again = IndexStore.open(path)
+    assert again._ann_load() is not None

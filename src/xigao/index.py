@@ -542,6 +542,16 @@ class IndexStore:
         top = top[np.argsort(-sims[top])]
         return [(int(vs.ids[i]), float(sims[i])) for i in top]
 
+    def prepare_ann(self) -> bool:
+        """Load (or build and save) the HNSW graph now if this index is large enough to use
+        one, so the first check does not pay for it. Returns whether it uses one."""
+        if len(self._vecs.ids) < self.ann_min_docs:
+            return False
+        with self._ann_lock:
+            if self._ann is None:
+                self._ann = self._ann_load() or self._ann_build()
+        return True
+
     def _ann_search(self, vec: npt.NDArray[np.float32], k: int) -> list[tuple[int, float]]:
         with self._ann_lock:
             if self._ann is None:

@@ -161,7 +161,9 @@ class Index:
 
             shutil.rmtree(tmp, ignore_errors=True)
             raise
-        return cls.open(dest)
+        idx = cls.open(dest)
+        idx.store.prepare_ann()  # a large index gets its HNSW graph now, not on the first check
+        return idx
 
     @classmethod
     def open(cls, path: str | os.PathLike[str], *, thresholds: Thresholds | None = None) -> Index:
@@ -191,6 +193,7 @@ class Index:
         """Add originals (same ids replace) in one atomic transaction; ``workers`` > 1
         sketches in that many processes."""
         encoder = self.encoder if self.store.vectors else None
+        self.store.prepare_ann()  # a saved HNSW graph is loaded so that it follows the add
         added, replaced = self.store.add(
             (Document.coerce(d) for d in docs),
             vectorize=_vectorizer(encoder),
