@@ -33,6 +33,7 @@ GRID_SENTENCE = (0.25, 0.3, 0.35, 0.4, 0.45, 0.5)
 GRID_CONTAINMENT = (0.3, 0.4, 0.5, 0.6)
 GRID_COVERAGE = (0.2, 0.3, 0.4, 0.5)
 GRID_MIN_CHARS = (0, 50, 100, 150)
+GRID_SIMILARITY = (0.0, 0.4, 0.45, 0.5)
 
 
 GRID_PARTIAL = (40, 45, 50, 55)
@@ -117,12 +118,18 @@ def search(data: list[CaseData], base: Thresholds) -> tuple[Thresholds, dict]:
         stats: list[list[RewriteStats]] = []
         for d in data:
             stats.append([_stats(s, c, t) for s, c, rep in d.pairs if not rep])
-        grid = itertools.product(GRID_CONTAINMENT, GRID_COVERAGE, GRID_PARTIAL, GRID_MIN_CHARS)
-        for c, v, pm, mc in grid:
+        grid = itertools.product(
+            GRID_CONTAINMENT, GRID_COVERAGE, GRID_PARTIAL, GRID_MIN_CHARS, GRID_SIMILARITY
+        )
+        for c, v, pm, mc, ms in grid:
             pred = []
             for d, st in zip(data, stats, strict=True):
                 rw = any(
-                    n >= mc and x.containment >= c and x.coverage >= v and x.verbatim_share < 0.5
+                    n >= mc
+                    and x.similarity >= ms
+                    and x.containment >= c
+                    and x.coverage >= v
+                    and x.verbatim_share < 0.5
                     for n, x in st
                 )
                 p = d.verbatim_verdict(pm, base)
@@ -142,6 +149,7 @@ def search(data: list[CaseData], base: Thresholds) -> tuple[Thresholds, dict]:
                     rewrite_coverage=v,
                     partial_min_len=pm,
                     rewrite_min_chars=mc,
+                    rewrite_min_similarity=ms,
                 )
                 report = {
                     "macro_f1": round(f1, 4),
@@ -214,6 +222,7 @@ def main(argv: list[str] | None = None) -> int:
                 "rewrite_coverage": GRID_COVERAGE,
                 "partial_min_len": GRID_PARTIAL,
                 "rewrite_min_chars": GRID_MIN_CHARS,
+                "rewrite_min_similarity": GRID_SIMILARITY,
                 "compare_weight": GRID_COMPARE,
             },
             "dev_scores": report,

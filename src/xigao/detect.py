@@ -212,6 +212,7 @@ def rewrite_match(
         coverage=stats.coverage,
         verbatim_share=stats.verbatim_share,
         t=t,
+        similarity=stats.similarity,
     )
     if kind is None:
         return None, stats

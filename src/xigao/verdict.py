@@ -51,6 +51,9 @@ class Thresholds:
     #: aligned suspect characters a rewrite needs at least (a one-line notice that shares a
     #: template with another is not 洗稿)
     rewrite_min_chars: int = 0
+    #: mean similarity of the aligned sentence pairs a rewrite needs at least (formulaic
+    #: reports of one series align sentence by sentence, but loosely)
+    rewrite_min_similarity: float = 0.0
     #: originals fetched by document-vector similarity as rewrite candidates
     vector_candidates: int = 5
 
@@ -94,12 +97,19 @@ def verbatim_kind(
 
 
 def rewrite_kind(
-    *, aligned: int, containment: float, coverage: float, verbatim_share: float, t: Thresholds
+    *,
+    aligned: int,
+    containment: float,
+    coverage: float,
+    verbatim_share: float,
+    t: Thresholds,
+    similarity: float = 1.0,
 ) -> MatchKind | None:
     """``rewrite`` when most of the suspect re-expresses sentences of one original and most of
     those sentences are altered rather than copied verbatim (copies are partial or repost)."""
     if (
         aligned >= t.rewrite_min_chars
+        and similarity >= t.rewrite_min_similarity
         and containment >= t.rewrite_containment
         and coverage >= t.rewrite_coverage
         and verbatim_share < 0.5
