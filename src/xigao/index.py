@@ -220,6 +220,7 @@ class IndexStore:
         vectors: str = "",
         dim: int = 0,
         _load: bool = True,
+        _live: bool = True,
     ) -> None:
         self.path = path
         self.config = config
@@ -236,7 +237,7 @@ class IndexStore:
         self._ann_dirty = False  #: changed since saved
         self._ann_lock = threading.Lock()
         #: keep the in-memory lookups in step with writes (see ``create(write_only=)``)
-        self._live = True
+        self._live = _live
         if _load:
             self._lookup = self._load_lookup()
             if vectors:
@@ -276,9 +277,7 @@ class IndexStore:
                 )
         finally:
             con.close()
-        store = cls(p, config, vectors=vectors, dim=dim, _load=False)
-        store._live = not write_only
-        return store
+        return cls(p, config, vectors=vectors, dim=dim, _load=False, _live=not write_only)
 
     @classmethod
     def open(cls, path: str | os.PathLike[str]) -> IndexStore:
@@ -548,15 +547,18 @@ class IndexStore:
         if len(self._vecs.ids) < self.ann_min_docs:
             return False
         with self._ann_lock:
-            if self._ann is None:
-                self._ann = self._ann_load() or self._ann_build()
+            self._ann_ready()
         return True
+
+    def _ann_ready(self) -> Any:
+        """The graph, restored or built on first use (``_ann_lock`` held)."""
+        if self._ann is None:
+            self._ann = self._ann_load() or self._ann_build()
+        return self._ann
 
     def _ann_search(self, vec: npt.NDArray[np.float32], k: int) -> list[tuple[int, float]]:
         with self._ann_lock:
-            if self._ann is None:
-                self._ann = self._ann_load() or self._ann_build()
-            found = self._ann.search(vec.astype(np.float32), k)
+            found = self._ann_ready().search(vec.astype(np.float32), k)
         return [(int(r), 1.0 - float(d)) for r, d in zip(found.keys, found.distances, strict=True)]
 
     # The HNSW graph is derived from the stored vectors and saved beside them, with a stamp of
@@ -572,10 +574,14 @@ class IndexStore:
             "sum": int(ids.sum()),
         }
 
+    def _ann_files(self) -> tuple[Path, Path]:
+        """The saved graph and its stamp."""
+        return self.path / ANN_FILE, self.path / (ANN_FILE + ".json")
+
     def _ann_load(self) -> Any:
         from usearch.index import Index as HNSW
 
-        graph, stamp = self.path / ANN_FILE, self.path / (ANN_FILE + ".json")
+        graph, stamp = self._ann_files()
         try:
             if json.loads(stamp.read_text(encoding="utf-8")) != self._ann_stamp():
                 return None
@@ -594,7 +600,7 @@ class IndexStore:
 
     def _ann_save(self, ann: Any) -> None:
         """Save the graph (stamp last: a crash in between leaves a stamp-less graph)."""
-        graph, stamp = self.path / ANN_FILE, self.path / (ANN_FILE + ".json")
+        graph, stamp = self._ann_files()
         tmp = f".{os.getpid()}.{threading.get_ident()}.tmp"
         try:
             stamp.unlink(missing_ok=True)
