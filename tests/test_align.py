@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from xigao.align import exact_runs, merge_runs, union_length, verbatim_passages
@@ -49,3 +49,47 @@ def test_union_length_matches_set_semantics(spans: list[tuple[int, int]]) -> Non
     spans = [(min(s, e), max(s, e)) for s, e in spans]
     covered = {i for s, e in spans for i in range(s, e)}
     assert union_length(spans) == len(covered)
+
+
+def _greedy_runs(a: str, b: str, k: int, max_positions: int = 32) -> list[tuple[int, ...]]:
+    """exact_runs spelled out on the strings: from the first position whose k-gram occurs in
+    ``b``, the longest extension over its first ``max_positions`` occurrences (the earliest on
+    a tie), then on from the end of that run."""
+    runs = []
+    i = 0
+    while i + k <= len(a):
+        js = [j for j in range(len(b) - k + 1) if b[j : j + k] == a[i : i + k]][:max_positions]
+        best_j, best = -1, 0
+        for j in js:
+            n = 0
+            while i + n < len(a) and j + n < len(b) and a[i + n] == b[j + n]:
+                n += 1
+            if n > best:
+                best_j, best = j, n
+        if best >= k:
+            runs.append((i, i + best, best_j, best_j + best, best))
+            i += best
+        else:
+            i += 1
+    return runs
+
+
+few = st.text(alphabet="甲乙丙", max_size=120)
+
+
+@settings(max_examples=300)
+@given(few, few, st.integers(2, 5))
+def test_exact_runs_are_the_greedy_runs(a: str, b: str, k: int) -> None:
+    """Seeds found through the low-bit bitmap give exactly the greedy tiling (a three-letter
+    alphabet repeats k-grams, often past the 32 occurrences kept)."""
+    got = [(r.a_start, r.a_end, r.b_start, r.b_end, r.matched) for r in exact_runs(a, b, k=k)]
+    assert got == _greedy_runs(a, b, k)
+
+
+def test_exact_runs_keep_the_first_occurrences_of_a_repeated_kgram() -> None:
+    b = "甲乙丙丁" * 40 + "甲乙丙丁戊己庚辛"
+    a = "甲乙丙丁戊己庚辛"
+    # the full copy at the end is the 41st occurrence of 甲乙丙丁: beyond the 32 looked at
+    runs = [(r.a_start, r.a_end, r.b_start) for r in exact_runs(a, b, k=4)]
+    assert runs == [(0, 4, 0), (4, 8, 164)]
+    assert [(r.a_start, r.a_end) for r in exact_runs(a, b[-12:], k=4)] == [(0, 8)]

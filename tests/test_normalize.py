@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import pickle
 import random
@@ -12,7 +13,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from xigao.normalize import NORMALIZER_VERSION, Key, Normalized, normalize, sentences
+from xigao.normalize import (
+    NORMALIZER_VERSION,
+    Key,
+    Normalized,
+    normalize,
+    sentence_breaks,
+    sentences,
+)
 
 from .conftest import SHARED, cctv
 
@@ -193,6 +201,29 @@ def test_sentences() -> None:
     assert got == ["他说:“好。”", "然后走了!", "真的?", "是的……", "还有;", "最后"]
     assert sentences(normalize(" \n ")) == []
     assert sentences(normalize("「对。」他说")) == [(0, 4), (4, 6)]
+
+
+ENDS_TEXT = st.text(alphabet="。!?;！？；…\n.”’」』\"')》】甲a 　\t\r", max_size=40)
+#: the sentence-end regex as first written; the one in use must match exactly the same
+PLAIN_END = re.compile(r"(?:[。!?;！？；…]+|\.{2,})[”’」』\"')》】]*|\n")
+
+
+@settings(max_examples=500)
+@given(ENDS_TEXT)
+def test_sentence_breaks_are_the_plain_sentence_ends(text: str) -> None:
+    assert sentence_breaks(text) == [0, *(m.end() for m in PLAIN_END.finditer(text)), len(text)]
+    n = normalize(text)
+    spans = []
+    b = sentence_breaks(n.text)
+    for start, end in itertools.pairwise(b):  # the plain strip loop sentences() had
+        s, e = start, end
+        while s < e and n.text[s].isspace():
+            s += 1
+        while e > s and n.text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            spans.append((s, e))
+    assert sentences(n) == spans
 
 
 # --------------------------------------------------------------------------- boilerplate
@@ -411,3 +442,16 @@ SIMPLE_PIECES = st.sampled_from(
 @given(st.lists(SIMPLE_PIECES, min_size=1, max_size=25).map("".join), st.randoms())
 def test_spans_round_trip(raw: str, rng: random.Random) -> None:
     check_round_trip(normalize(raw), rng, tries=5)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(ENDS_TEXT, st.lists(PIECES, max_size=12).map("".join)))
+def test_sentence_bounds_are_the_key_ranges_of_sentence_ranges(raw: str) -> None:
+    from xigao.detect import Prepared
+    from xigao.paraphrase import sentence_ranges
+    from xigao.verdict import Thresholds
+
+    n = normalize(raw)
+    expected = np.array([r for _, r in sentence_ranges(n)], dtype=np.int64).reshape(-1, 2)
+    got = Prepared.of(raw, Thresholds()).sentence_bounds()
+    assert got.dtype == expected.dtype and np.array_equal(got, expected)

@@ -5,6 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from xigao import sketch
 from xigao.sketch import (
     SketchConfig,
     band_keys,
@@ -16,6 +17,7 @@ from xigao.sketch import (
     minhash_many,
     sketch_keys,
     winnow,
+    winnow_positions,
 )
 
 cjk = st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x4FFF), max_size=300)
@@ -124,3 +126,39 @@ def test_batched_sketch_equals_one_by_one(keys: list[str], k: int, w: int) -> No
         assert np.array_equal(h, one)
         vals, pos = fingerprints(one, w)
         assert np.array_equal(f[0], vals) and np.array_equal(f[1], pos)
+
+
+def _direct_hashes(codes: np.ndarray, k: int) -> np.ndarray:
+    """The definition: polynomial hash of each k-gram (Horner, uint64 wrap), then mixed."""
+    n = len(codes) - k + 1
+    h = np.zeros(max(n, 0), dtype=np.uint64)
+    c = codes.astype(np.uint64)
+    for j in range(k):
+        h = h * sketch._MULT + c[j : j + len(h)]
+    return sketch._mix(h)
+
+
+@given(st.lists(st.integers(0, 0x10FFFF), max_size=200), st.integers(2, 9))
+def test_kgram_hashes_from_prefix_sums_equal_the_direct_hash(cps: list[int], k: int) -> None:
+    codes = np.array(cps, dtype=np.uint32)
+    assert np.array_equal(kgram_hashes(codes, k), _direct_hashes(codes, k))
+
+
+def test_long_texts_hash_the_same_without_prefix_tables() -> None:
+    codes = np.random.default_rng(0).integers(0x4E00, 0x9FFF, 70_000).astype(np.uint32)
+    assert len(codes) > sketch._PREFIX_MAX
+    h = kgram_hashes(codes, 6)
+    assert np.array_equal(h, _direct_hashes(codes, 6))
+    assert np.array_equal(h[:1000], kgram_hashes(codes[:1005], 6))
+
+
+@given(st.lists(st.integers(0, 3), max_size=80), st.integers(1, 12))
+def test_winnow_positions_are_the_leftmost_window_minima(vals: list[int], w: int) -> None:
+    h = np.array(vals, dtype=np.uint64)  # tiny values: many ties
+    if len(h) <= w:
+        expected = [int(np.argmin(h))] if len(h) else []
+    else:
+        expected = sorted({i + int(np.argmin(h[i : i + w])) for i in range(len(h) - w + 1)})
+    got = winnow_positions(h, w)
+    assert got.dtype == np.int64 and got.tolist() == expected
+    assert winnow_positions(np.repeat(h, 2)[::2], w).tolist() == expected  # a strided input

@@ -13,6 +13,8 @@ into one near-verbatim passage.
 
 from __future__ import annotations
 
+import threading
+from bisect import bisect_left
 from dataclasses import dataclass
 
 import numpy as np
@@ -61,6 +63,29 @@ def _common_prefix(a: str, i: int, b: str, j: int) -> int:
     return lo
 
 
+# Seeds are found through a bitmap of the low bits of one text's k-gram hashes: a scatter and a
+# gather, where a binary search of every k-gram would mispredict a branch at each step. A
+# position whose hash merely shares those bits costs one fruitless lookup in the loop below.
+_SEED_BITS = 20
+_SEED_MASK = np.uint64((1 << _SEED_BITS) - 1)
+_scratch = threading.local()
+
+
+def _seed_candidates(ha: U64, hb: U64) -> list[int]:
+    """Positions ``i`` (ascending) where ``ha[i]`` may occur in ``hb``: every one where it does,
+    and the rare ones where only its low ``_SEED_BITS`` bits do."""
+    bits: np.ndarray | None = getattr(_scratch, "bits", None)
+    if bits is None:  # one per thread, kept all False between calls
+        bits = _scratch.bits = np.zeros(1 << _SEED_BITS, dtype=np.bool_)
+    low_b = (hb & _SEED_MASK).astype(np.intp)
+    bits[low_b] = True
+    try:
+        found: list[int] = bits[(ha & _SEED_MASK).astype(np.intp)].nonzero()[0].tolist()
+    finally:
+        bits[low_b] = False
+    return found
+
+
 def exact_runs(
     a: str,
     b: str,
@@ -68,14 +93,14 @@ def exact_runs(
     k: int = 8,
     ha: U64 | None = None,
     hb: U64 | None = None,
-    hb_sorted: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> list[Passage]:
     """Maximal exact runs of ``a`` found in ``b`` (at least ``k`` long), in ``a`` order.
 
-    Seeds come from k-gram hashes (``ha``/``hb``, and ``hb_sorted`` = ``(order, hb[order])``,
-    may be passed in when already computed), so
-    the Python loop runs once per shared run, not once per character; every seed is verified on
-    the strings themselves, so hash collisions cannot create a match.
+    Seeds come from k-gram hashes (``ha``/``hb`` may be passed in when already computed), so
+    the Python loop runs once per shared run, not once per character: each run starts at the
+    first seed past the previous one and takes the longest of the first ``_MAX_POSITIONS``
+    occurrences of its k-gram in ``b`` (the earliest on a tie). Every seed is verified on the
+    strings themselves, so hash collisions cannot create a match.
     """
     if len(a) < k or len(b) < k:
         return []
@@ -83,29 +108,19 @@ def exact_runs(
         ha = kgram_hashes(codepoints(a), k)
     if hb is None:
         hb = kgram_hashes(codepoints(b), k)
-    if hb_sorted is None:
-        order = np.argsort(hb, kind="stable")
-        srt = hb[order]
-    else:
-        order, srt = hb_sorted
-    lo_all = np.searchsorted(srt, ha, "left")
-    seeds = np.flatnonzero(srt[np.minimum(lo_all, len(srt) - 1)] == ha)
-    if not len(seeds):
-        return []
-    lo_all = lo_all[seeds]
-    hi_all = np.searchsorted(srt, ha[seeds], "right")
+    seeds = _seed_candidates(ha, hb)
     runs: list[Passage] = []
     s = 0
     while s < len(seeds):
-        i = int(seeds[s])
+        i = seeds[s]
         best_j, best_len = -1, 0
-        for j in order[lo_all[s] : min(hi_all[s], lo_all[s] + _MAX_POSITIONS)].tolist():
+        for j in (hb == ha[i]).nonzero()[0][:_MAX_POSITIONS].tolist():
             n = _common_prefix(a, i, b, j)
             if n > best_len:
                 best_j, best_len = j, n
         if best_len >= k:
             runs.append(Passage(i, i + best_len, best_j, best_j + best_len, best_len))
-            s = int(np.searchsorted(seeds, i + best_len))
+            s = bisect_left(seeds, i + best_len, s + 1)
         else:
             s += 1
     return runs

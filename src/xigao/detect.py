@@ -11,14 +11,14 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from xigao.align import exact_runs, merge_runs
-from xigao.normalize import Normalized, normalize
+from xigao.normalize import Normalized, normalize, sentence_breaks
 from xigao.paraphrase import (
+    MIN_SENTENCE_KEY,
     Sentences,
     TextEncoder,
     align,
     altered_facts,
     embed_sentences,
-    sentence_ranges,
 )
 from xigao.sketch import U64, codepoints, kgram_hashes
 from xigao.types import Evidence, Match, MatchKind
@@ -34,18 +34,20 @@ class Prepared:
     sents: Sentences | None = field(default=None, compare=False)
     _cache: dict[str, np.ndarray] = field(default_factory=dict, compare=False, repr=False)
 
-    def sorted_seeds(self) -> tuple[np.ndarray, np.ndarray]:
-        """``(order, seeds[order])``, computed once (originals are aligned against often)."""
-        if "order" not in self._cache:
-            order = np.argsort(self.seeds, kind="stable")
-            self._cache["sorted"], self._cache["order"] = self.seeds[order], order
-        return self._cache["order"], self._cache["sorted"]
-
     def sentence_bounds(self) -> np.ndarray:
-        """Key ranges of the sentences, shape (n, 2), computed once."""
+        """Key ranges of the sentences, shape (n, 2), computed once.
+
+        The key ranges of :func:`sentence_ranges`, found without cutting out the sentences:
+        the whitespace that :func:`sentences` strips off them holds no key characters, and a
+        span that is only whitespace holds fewer than ``MIN_SENTENCE_KEY``.
+        """
         if "bounds" not in self._cache:
-            ranges = [r for _, r in sentence_ranges(self.norm)]
-            self._cache["bounds"] = np.array(ranges, dtype=np.int64).reshape(-1, 2)
+            at = np.searchsorted(self.norm.key().pos, sentence_breaks(self.norm.text))
+            lo, hi = at[:-1], at[1:]
+            keep = hi - lo >= MIN_SENTENCE_KEY
+            self._cache["bounds"] = np.stack([lo[keep], hi[keep]], axis=1).astype(
+                np.int64, copy=False
+            )
         return self._cache["bounds"]
 
     @classmethod
@@ -109,7 +111,6 @@ def verbatim_match(
         k=t.seed_len,
         ha=suspect.seeds,
         hb=source.seeds,
-        hb_sorted=source.sorted_seeds(),
     )
     passages = [
         p

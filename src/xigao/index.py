@@ -502,23 +502,37 @@ class IndexStore:
         if len(at):
             # one sort of (original, offset) pairs gives both measures: postings per original
             # (hits) and the most on one offset (diagonal); row ids and offsets fit 32 bits
-            offset = lk.fp_pos[at].astype(np.int64) - fpos[q].astype(np.int64) + (1 << 31)
-            pairs, counts = np.unique((lk.fp_docs[at] << 32) | offset, return_counts=True)
-            owner = pairs >> 32
-            first = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
+            pairs = lk.fp_docs[at] << 32
+            pairs += lk.fp_pos[at]
+            pairs -= fpos[q].astype(np.int64)
+            pairs += 1 << 31  # offsets from -2**31 on: now all of them in [0, 2**32)
+            pairs.sort()
+            # where a new pair starts, and where a new original does (the end: one past)
+            n = len(pairs)
+            new_pair = np.empty(n + 1, dtype=np.bool_)
+            new_pair[0] = new_pair[n] = True
+            np.not_equal(pairs[1:], pairs[:-1], out=new_pair[1:n])
+            starts = new_pair.nonzero()[0]
+            counts = np.diff(starts)
+            owner = pairs[starts[:-1]] >> 32
+            new_owner = np.empty(len(owner), dtype=np.bool_)
+            new_owner[0] = True
+            np.not_equal(owner[1:], owner[:-1], out=new_owner[1:])
+            first = new_owner.nonzero()[0]
             ids = owner[first]
             hits = np.add.reduceat(counts, first)
             diagonal = np.maximum.reduceat(counts, first)
-            ok = np.flatnonzero(hits >= min_hits)
+            ok = (hits >= min_hits).nonzero()[0]
             by_diag = ok[np.lexsort((-hits[ok], -diagonal[ok]))][:limit]
             by_hits = ok[np.argsort(-hits[ok], kind="stable")][:limit]
             chosen = list(dict.fromkeys(by_diag.tolist() + by_hits.tolist()))
-            out = [Candidate(int(ids[i]), int(hits[i]), False, int(diagonal[i])) for i in chosen]
+            id_l, hit_l, diag_l = ids.tolist(), hits.tolist(), diagonal.tolist()
+            out = [Candidate(id_l[i], hit_l[i], False, diag_l[i]) for i in chosen]
         seen = {c.rowid for c in out}
         bk = band_keys(sig[None, :], self.config.bands).ravel()
         at, _ = _postings(lk.band_keys, bk, max_df)
-        lsh = np.unique(lk.band_docs[at])
-        out.extend(Candidate(int(r), 0, True) for r in lsh[:limit] if int(r) not in seen)
+        lsh = sorted(set(lk.band_docs[at].tolist()))  # few: cheaper than np.unique
+        out.extend(Candidate(r, 0, True) for r in lsh[:limit] if r not in seen)
         return out
 
     def nearest(self, vec: npt.NDArray[np.float32], k: int) -> list[tuple[int, float]]:
@@ -635,7 +649,7 @@ class IndexStore:
             f"SELECT rowid, id, title, body, meta FROM docs WHERE rowid IN ({marks})",
             list(rowids),
         )
-        return {r: Document(i, b, t, json.loads(m)) for r, i, t, b, m in cur}
+        return {r: Document(i, b, t, {} if m == "{}" else json.loads(m)) for r, i, t, b, m in cur}
 
     def get(self, doc_id: str) -> Document | None:
         cur = self._con().execute("SELECT id, title, body, meta FROM docs WHERE id = ?", (doc_id,))

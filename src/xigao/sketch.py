@@ -75,26 +75,72 @@ def codepoints(text: str) -> U32:
     return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
 
 
+_S30, _S27, _S31 = np.uint64(30), np.uint64(27), np.uint64(31)
+
+
 def _mix(x: U64) -> U64:
-    """splitmix64 finalizer: spreads polynomial hashes over all 64 bits."""
-    x = x ^ (x >> np.uint64(30))
-    x = x * _M1
-    x = x ^ (x >> np.uint64(27))
-    x = x * _M2
-    return x ^ (x >> np.uint64(31))
+    """splitmix64 finalizer: spreads polynomial hashes over all 64 bits (``x`` is kept)."""
+    x = x ^ (x >> _S30)  # a new array: the rest works in place
+    x *= _M1
+    x ^= x >> _S27
+    x *= _M2
+    x ^= x >> _S31
+    return x
+
+
+# Powers of _MULT and of its inverse modulo 2**64 (_MULT is odd, so it has one), for the
+# prefix-sum form of kgram_hashes; grown on demand, replaced as a whole (thread-safe).
+_INV = pow(int(_MULT), -1, 1 << 64)
+_POWERS: tuple[U64, U64] = (np.ones(0, np.uint64), np.ones(0, np.uint64))
+#: Longer texts are hashed k-gram column by k-gram column: no tables that size are kept.
+_PREFIX_MAX = 1 << 16
+
+
+def _power_table(base: int, n: int) -> U64:
+    """``base ** i`` modulo 2**64 for ``i < n`` (by doubling: a few array products)."""
+    out = np.ones(n, np.uint64)
+    m = 1
+    while m < n:
+        out[m : 2 * m] = out[: min(m, n - m)] * np.uint64(pow(base, m, 1 << 64))
+        m *= 2
+    out.setflags(write=False)
+    return out
+
+
+def _powers(n: int) -> tuple[U64, U64]:
+    """At least ``n`` powers of ``_MULT`` and of its inverse."""
+    global _POWERS
+    fw, bw = _POWERS
+    if len(fw) < n:
+        size = min(max(n, 2 * len(fw), 4096), _PREFIX_MAX)
+        fw, bw = _power_table(int(_MULT), size), _power_table(_INV, size)
+        _POWERS = (fw, bw)
+    return fw, bw
 
 
 def kgram_hashes(codes: U32, k: int) -> U64:
     """64-bit hashes of every k-gram of ``codes`` (``len(codes) - k + 1`` of them)."""
-    n = len(codes) - k + 1
+    size = len(codes)
+    n = size - k + 1
     if n <= 0:
         return np.zeros(0, dtype=np.uint64)
-    c = codes.astype(np.uint64)
-    h = np.zeros(n, dtype=np.uint64)
-    with np.errstate(over="ignore"):
+    # The polynomial hash sum(codes[i + j] * M**(k-1-j)), j < k, in uint64 arithmetic (which
+    # wraps: all of it is exact modulo 2**64). From prefix sums P of codes[t] * M**-t it is
+    # (P[i + k] - P[i]) * M**(i + k - 1): a fixed number of array operations, whatever k is.
+    if size <= _PREFIX_MAX:
+        fw, bw = _powers(size)
+        c = codes if codes.dtype == np.uint32 else codes.astype(np.uint64)
+        p = np.zeros(size + 1, dtype=np.uint64)
+        np.cumsum(c * bw[:size], out=p[1:])
+        h = p[k:] - p[:n]
+        h *= fw[k - 1 : k - 1 + n]
+    else:
+        c = codes.astype(np.uint64)
+        h = np.zeros(n, dtype=np.uint64)
         for j in range(k):
-            h = h * _MULT + c[j : j + n]
-        return _mix(h)
+            h *= _MULT
+            h += c[j : j + n]
+    return _mix(h)
 
 
 def winnow_positions(hashes: U64, window: int) -> npt.NDArray[np.int64]:
@@ -106,8 +152,18 @@ def winnow_positions(hashes: U64, window: int) -> npt.NDArray[np.int64]:
         return np.zeros(0, np.int64)
     if n <= window:
         return np.array([int(np.argmin(hashes))], np.int64)
-    view = np.lib.stride_tricks.sliding_window_view(hashes, window)
-    return np.unique(np.argmin(view, axis=1) + np.arange(n - window + 1))
+    m = n - window + 1
+    h = np.ascontiguousarray(hashes)
+    # the windows as rows of a strided view (numpy's sliding_window_view, minus its overhead)
+    view = np.ndarray((m, window), dtype=h.dtype, buffer=h, strides=(h.itemsize, h.itemsize))
+    pos = view.argmin(axis=1)
+    pos += np.arange(m)
+    # the leftmost minimum never moves left as the window slides: equal ones are neighbours
+    keep = np.empty(m, dtype=np.bool_)
+    keep[0] = True
+    np.not_equal(pos[1:], pos[:-1], out=keep[1:])
+    out: npt.NDArray[np.int64] = pos[keep]
+    return out
 
 
 def winnow(hashes: U64, window: int) -> U64:
@@ -200,10 +256,12 @@ def band_keys(sigs: U32, bands: int) -> U64:
     n, p = sigs.shape
     rows = p // bands
     v = sigs.reshape(n, bands, rows).astype(np.uint64)
-    with np.errstate(over="ignore"):
-        h = np.broadcast_to(np.arange(bands, dtype=np.uint64) + np.uint64(1), (n, bands)).copy()
-        for r in range(rows):
-            h = _mix(h * _MULT + v[:, :, r])
+    h = np.empty((n, bands), dtype=np.uint64)
+    h[...] = np.arange(1, bands + 1, dtype=np.uint64)  # the band number, 1 on
+    for r in range(rows):  # uint64 array arithmetic wraps silently
+        h *= _MULT
+        h += v[:, :, r]
+        h = _mix(h)
     return h
 
 
