@@ -7,6 +7,7 @@ import os
 import pickle
 import random
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -455,3 +456,23 @@ def test_sentence_bounds_are_the_key_ranges_of_sentence_ranges(raw: str) -> None
     expected = np.array([r for _, r in sentence_ranges(n)], dtype=np.int64).reshape(-1, 2)
     got = Prepared.of(raw, Thresholds()).sentence_bounds()
     assert got.dtype == expected.dtype and np.array_equal(got, expected)
+
+
+def test_tables_cache_round_trips_and_a_bad_cache_is_rebuilt(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from xigao import normalize as nm
+
+    monkeypatch.setenv("XIGAO_CACHE", str(tmp_path))
+    built = nm._Tables()  # no cache yet: built, then saved
+    (cache,) = tmp_path.glob("normalize-*.npz")
+    loaded = nm._Tables()
+    for name in ("flags", "mapping", "alnum"):
+        assert np.array_equal(getattr(built, name), getattr(loaded, name))
+        assert getattr(built, name).dtype == getattr(loaded, name).dtype
+    assert built.trad == loaded.trad and built.expand == loaded.expand
+    cache.write_bytes(b"not an npz")
+    again = nm._Tables()
+    assert np.array_equal(again.flags, built.flags) and again.trad == built.trad
+    monkeypatch.setenv("XIGAO_CACHE", "off")
+    assert nm._cache_file("1") is None

@@ -13,13 +13,16 @@ Boilerplate (credits, datelines, disclaimers) stays in ``text`` and is flagged i
 
 from __future__ import annotations
 
+import hashlib
 import html
 import itertools
+import os
 import re
 import threading
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -85,21 +88,64 @@ _NEWLINES = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
 
 
 class _Tables:
+    """Per-code-point lookup tables (about a second to build: every BMP code point through
+    NFKC, and every CJK one through OpenCC), cached on disk after the first build."""
+
     def __init__(self) -> None:
         import opencc  # heavy: imported on first use
 
         self.cc: Any = opencc.OpenCC("t2s")
+        self.expand: dict[int, str] = {}
+        cache = _cache_file(getattr(opencc, "__version__", "?"))
+        if cache is None or not self._load(cache):
+            self._build()
+            if cache is not None:
+                self._save(cache)
+
+    def _build(self) -> None:
         # Characters OpenCC changes on their own: a sentence without any is left alone.
         cjk = [(0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00), (0x20000, 0x323B0)]
         chars = [chr(i) for a, b in cjk for i in range(a, b)]
         out = self.cc.convert("\n".join(chars)).split("\n")
         self.trad = frozenset(a for a, b in zip(chars, out, strict=True) if a != b)
-        self.expand: dict[int, str] = {}
         self.flags = np.zeros(_BMP + 1, dtype=np.uint8)
         self.mapping = np.arange(_BMP + 1, dtype=np.uint32).astype(np.uint16)
         self.alnum = np.zeros(_BMP + 1, dtype=np.bool_)
         for i in range(_BMP):
             self.flags[i], self.mapping[i], self.alnum[i] = self.info(i)
+
+    def _load(self, path: Path) -> bool:
+        try:
+            with np.load(path, allow_pickle=False) as z:
+                self.flags, self.mapping, self.alnum = z["flags"], z["mapping"], z["alnum"]
+                self.trad = frozenset(str(z["trad"]))
+                keys, values = z["expand_keys"].tolist(), z["expand_values"].tolist()
+        except (OSError, KeyError, ValueError):
+            return False
+        self.expand = dict(zip(keys, values, strict=True))
+        return (
+            self.flags.shape == self.mapping.shape == self.alnum.shape == (_BMP + 1,)
+            and self.mapping.dtype == np.uint16
+        )
+
+    def _save(self, path: Path) -> None:
+        """Write the tables atomically; a cache that cannot be written is simply not kept."""
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+            with tmp.open("wb") as f:
+                np.savez(
+                    f,
+                    flags=self.flags,
+                    mapping=self.mapping,
+                    alnum=self.alnum,
+                    trad=np.array("".join(sorted(self.trad))),
+                    expand_keys=np.array(list(self.expand), dtype=np.int64),
+                    expand_values=np.array(list(self.expand.values()) or [""])[: len(self.expand)],
+                )
+            os.replace(tmp, path)
+        except OSError:
+            pass
 
     def info(self, cp: int) -> tuple[int, int, bool]:
         c = chr(cp)
@@ -114,6 +160,21 @@ class _Tables:
             return flag | (_F_MAP if f != c else 0), ord(f), c.isalnum()
         self.expand[cp] = f
         return flag | (_F_EXP if f else _F_DEL), cp, c.isalnum()
+
+
+def _cache_file(opencc_version: str) -> Path | None:
+    """Where the tables are cached: ``$XIGAO_CACHE`` (``off`` for nowhere), else
+    ``$XDG_CACHE_HOME/xigao`` or ``~/.cache/xigao``; the name changes with this module's
+    source, the Unicode database and OpenCC, so a stale cache is never read."""
+    root = os.environ.get("XIGAO_CACHE")
+    if root == "off":
+        return None
+    if not root:
+        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        root = os.path.join(base, "xigao")
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    digest.update(f"{unicodedata.unidata_version}|{opencc_version}".encode())
+    return Path(root) / f"normalize-{digest.hexdigest()[:16]}.npz"
 
 
 def _canon(s: str) -> str:
