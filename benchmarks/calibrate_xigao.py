@@ -1,12 +1,14 @@
-"""Calibrate xigao's rewrite thresholds on the development split, never on test.
+"""Calibrate xigao's rewrite thresholds on the fitting splits (dev and fit), never on test.
 
+    python -m benchmarks.fitset   # writes the fit split, drawn from dev's slice of the data
     python -m benchmarks.calibrate_xigao --cases bench-out/cases/main [--out src/xigao/thresholds.json]
 
-Builds (or reuses) an index of the collection's originals, collects for every dev case the
+Builds (or reuses) an index of the collection's originals, collects for every fitting case the
 candidates a check would consider, with each candidate's sentence cosine and bigram-Dice
 matrices, then searches a grid of (blend weight, sentence threshold, rewrite containment,
-rewrite coverage) for the best macro F1 over the four verdicts, ties broken by the lower
-false-alarm rate. The repost shares follow the verdict definitions and are not tuned; the partial passage
+rewrite coverage, …) for the best macro F1 over the four verdicts among the points that keep
+same-topic false alarms within ``--max-same-topic`` (1%; the target is 2% on test), ties broken
+by the lower false-alarm rate. The repost shares follow the verdict definitions and are not tuned; the partial passage
 length is (the definition says 50 characters; key characters exclude punctuation).
 The chosen values, the grid and the dev scores are written to ``thresholds.json``.
 """
@@ -42,6 +44,7 @@ GRID_PARTIAL = (40, 45, 50, 55)
 @dataclass
 class CaseData:
     kind: str
+    subkind: str
     #: (verbatim sentence share, coverage, longest exact run) of each verbatim candidate match
     verbatim: list[tuple[float, float, int]]
     pairs: list[tuple[Prepared, Prepared, bool]]  # (suspect, candidate, candidate is a repost)
@@ -86,7 +89,7 @@ def collect(idx: Index, cases: list[dict]) -> list[CaseData]:
                 emb = idx._embedded(rowid)
                 assert emb is not None
                 pairs.append((suspect, emb, m is not None and m.kind == "repost"))
-        out.append(CaseData(case["kind"], verbatim, pairs))
+        out.append(CaseData(case["kind"], case["subkind"], verbatim, pairs))
     return out
 
 
@@ -107,9 +110,22 @@ def macro_f1(truth: list[str], pred: list[str]) -> tuple[float, dict[str, float]
     return float(np.mean(list(f1s.values()))), f1s
 
 
-def search(data: list[CaseData], base: Thresholds) -> tuple[Thresholds, dict]:
+#: The most same-topic false alarms a choice may make on the fitting cases: the target is 2%
+#: on test, and dev's own false-alarm rate has run below test's, so the fit keeps a margin.
+MAX_SAME_TOPIC_FALSE_ALARMS = 0.01
+
+
+def search(
+    data: list[CaseData], base: Thresholds, max_same_topic: float = MAX_SAME_TOPIC_FALSE_ALARMS
+) -> tuple[Thresholds, dict]:
+    """The grid point with the best macro F1 among those whose same-topic false-alarm rate
+    is at most ``max_same_topic`` (all points compete when none is), ties broken by the
+    lower false-alarm rate."""
     truth = [d.kind for d in data]
-    best: tuple[float, float] = (-1.0, 0.0)
+    same_topic = [
+        i for i, d in enumerate(data) if d.kind == "original" and d.subkind == "same-topic"
+    ]
+    best: tuple[bool, float, float] = (False, -1.0, 0.0)
     chosen, report = base, {}
     for w, th in itertools.product(GRID_WEIGHT, GRID_SENTENCE):
         t = replace(
@@ -139,8 +155,9 @@ def search(data: list[CaseData], base: Thresholds) -> tuple[Thresholds, dict]:
             f1, per = macro_f1(truth, pred)
             originals = [p for k, p in zip(truth, pred, strict=True) if k == "original"]
             false_alarm = sum(p != "original" for p in originals) / max(1, len(originals))
-            if (f1, -false_alarm) > best:
-                best = (f1, -false_alarm)
+            same = sum(pred[i] != "original" for i in same_topic) / max(1, len(same_topic))
+            if (same <= max_same_topic, f1, -false_alarm) > best:
+                best = (same <= max_same_topic, f1, -false_alarm)
                 chosen = replace(
                     base,
                     blend_weight=w,
@@ -155,6 +172,8 @@ def search(data: list[CaseData], base: Thresholds) -> tuple[Thresholds, dict]:
                     "macro_f1": round(f1, 4),
                     "f1": {k: round(x, 4) for k, x in per.items()},
                     "false_alarm_rate": round(false_alarm, 4),
+                    "same_topic_false_alarm_rate": round(same, 4),
+                    "max_same_topic_false_alarm_rate": max_same_topic,
                 }
     return chosen, report
 
@@ -190,8 +209,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cases", type=Path, default=Path("bench-out/cases/main"))
     ap.add_argument("--index", type=Path, default=None, help="reuse this index of the originals")
     ap.add_argument("--out", type=Path, default=Path("src/xigao/thresholds.json"))
-    ap.add_argument("--limit", type=int, default=None, help="use only the first N dev cases")
+    ap.add_argument("--limit", type=int, default=None, help="use only the first N cases")
+    ap.add_argument(
+        "--splits",
+        default="dev,fit",
+        help="fitting splits under --cases (fit: `python -m benchmarks.fitset`); never test",
+    )
     ap.add_argument("--shared", default="../shared", help="folder holding data/")
+    ap.add_argument(
+        "--max-same-topic",
+        type=float,
+        default=MAX_SAME_TOPIC_FALSE_ALARMS,
+        help="most same-topic false alarms a choice may make on the fitting cases",
+    )
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
     index_path = args.index or args.cases / "xigao-index"
@@ -200,21 +230,31 @@ def main(argv: list[str] | None = None) -> int:
             Index.build((json.loads(line) for line in f), index_path, overwrite=True)
     base = Thresholds()
     idx = Index.open(index_path, thresholds=base)
-    with (args.cases / "dev" / "cases.jsonl").open(encoding="utf-8") as f:
-        cases = [json.loads(line) for line in f][: args.limit]
+    splits = [x.strip() for x in args.splits.split(",") if x.strip()]
+    if {"test", "heldout"} & set(splits):
+        raise SystemExit("calibrate on fitting splits only (dev, fit), never on test or heldout")
+    cases = []
+    for split in splits:
+        if not (args.cases / split / "cases.jsonl").exists():
+            hint = " (make it with `python -m benchmarks.fitset`)" if split == "fit" else ""
+            raise SystemExit(f"no {split} cases under {args.cases}{hint}")
+        with (args.cases / split / "cases.jsonl").open(encoding="utf-8") as f:
+            cases += [json.loads(line) for line in f]
+    cases = cases[: args.limit]
     data = collect(idx, cases)
-    chosen, report = search(data, base)
+    chosen, report = search(data, base, args.max_same_topic)
     weight, compare_report = calibrate_compare(Path(args.shared), chosen)
     chosen = replace(chosen, compare_weight=weight)
     report |= compare_report
     payload = {
         "thresholds": chosen.to_dict(),
         "calibration": {
-            "split": "dev",
+            "split": ",".join(splits),
             "cases": len(cases),
             "source": str(args.cases),
             "date": dt.date.today().isoformat(),
-            "command": "python -m benchmarks.calibrate_xigao --cases " + str(args.cases),
+            "command": "python -m benchmarks.fitset && python -m benchmarks.calibrate_xigao "
+            f"--cases {args.cases} --splits {','.join(splits)}",
             "grid": {
                 "blend_weight": GRID_WEIGHT,
                 "sentence_threshold": GRID_SENTENCE,

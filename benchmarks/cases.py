@@ -17,6 +17,7 @@ import argparse
 import json
 import random
 import sys
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -107,10 +108,19 @@ def _counts(n: int, mix: dict[str, float]) -> dict[str, int]:
     return counts
 
 
-def build_collection(
-    docs: list[Doc], cilin: dict[str, list[list[str]]], cfg: GenConfig, out: Path
-) -> dict:
-    """Split ``docs`` into index and innocents, build every split's cases, write them to ``out``."""
+@dataclass
+class Pools:
+    """A collection split into indexed originals, case sources and clean innocents."""
+
+    index: list[Doc]
+    sources: list[Doc]  #: indexed originals a case may be derived from
+    clean: list[Doc]  #: innocents sharing no 30-character substring with the index
+    near: list[tuple[int, float]]  #: nearest indexed original of each clean innocent
+    meta: dict
+
+
+def pools(docs: list[Doc], cfg: GenConfig) -> Pools:
+    """Shuffle ``docs`` (seeded) and split them into index, sources and innocents."""
     rng = random.Random(cfg.seed)
     docs = sorted(docs, key=lambda d: d["id"])
     rng.shuffle(docs)
@@ -127,7 +137,6 @@ def build_collection(
         for d, u in zip(index, unique, strict=True)
         if u and len(d["body"]) >= cfg.min_source_chars and len(split_sentences(d["body"])) >= 3
     ]
-    total = sum(cfg.splits.values())
     meta: dict = {
         "generator_version": GENERATOR_VERSION,
         "config": asdict(cfg),
@@ -138,22 +147,41 @@ def build_collection(
         "source_candidates": len(sources),
         "splits": {},
     }
-    near = _nearest(clean, index) if clean else []
-    order = list(range(len(clean)))
-    # Deal innocents and sources out to the splits in proportion to their sizes (disjoint).
+    return Pools(index, sources, clean, _nearest(clean, index) if clean else [], meta)
+
+
+def slices(p: Pools, cfg: GenConfig) -> Iterator[tuple[str, int, list[Doc], list[Doc], list]]:
+    """``(split, size, sources, innocents, near)`` of each split: sources and innocents are
+    dealt out in proportion to the split sizes, disjoint between splits."""
+    total = sum(cfg.splits.values())
     s_off = i_off = 0
     for split, size in cfg.splits.items():
         share = size / total
-        n_src, n_inn_split = int(len(sources) * share), int(len(clean) * share)
-        split_sources = sources[s_off : s_off + n_src]
-        split_inn = order[i_off : i_off + n_inn_split]
+        n_src, n_inn_split = int(len(p.sources) * share), int(len(p.clean) * share)
+        split_inn = range(i_off, i_off + n_inn_split)
+        yield (
+            split,
+            size,
+            p.sources[s_off : s_off + n_src],
+            [p.clean[i] for i in split_inn],
+            [(p.index[p.near[i][0]]["id"], p.near[i][1]) for i in split_inn],
+        )
         s_off, i_off = s_off + n_src, i_off + n_inn_split
+
+
+def build_collection(
+    docs: list[Doc], cilin: dict[str, list[list[str]]], cfg: GenConfig, out: Path
+) -> dict:
+    """Split ``docs`` into index and innocents, build every split's cases, write them to ``out``."""
+    p = pools(docs, cfg)
+    meta = p.meta
+    for split, size, split_sources, split_inn, near in slices(p, cfg):
         cases = _build_split(
             split,
             size,
             split_sources,
-            [clean[i] for i in split_inn],
-            [(index[near[i][0]]["id"], near[i][1]) for i in split_inn],
+            split_inn,
+            near,
             cilin,
             cfg,
             random.Random(f"{cfg.seed}-{split}"),
@@ -162,7 +190,7 @@ def build_collection(
         meta["splits"][split] = _summary(cases)
     write_jsonl(
         out / "originals.jsonl",
-        ({k: d[k] for k in ("id", "title", "body", "group", "corpus")} for d in index),
+        ({k: d[k] for k in ("id", "title", "body", "group", "corpus")} for d in p.index),
     )
     (out / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
     return meta

@@ -293,3 +293,23 @@ def test_large_index_gets_its_graph_at_build_and_keeps_it_through_adds(
     idx.close()  # the graph followed the add and is saved with a matching stamp
     again = IndexStore.open(path)
     assert again._ann_load() is not None
+
+
+def test_centred_cosine_equals_the_direct_formula() -> None:
+    from xigao.index import _Vectors
+
+    rng = np.random.default_rng(3)
+    mat = rng.normal(size=(50, 16)).astype(np.float32) + 2.0  # a shared component, as in news
+    mat /= np.linalg.norm(mat, axis=1, keepdims=True)
+    vs = _Vectors.of(np.arange(100, 0, -2, dtype=np.int64), mat)
+    assert (np.diff(vs.ids) > 0).all()  # kept in row-id order
+    q = rng.normal(size=16).astype(np.float32) + 2.0
+    q /= np.linalg.norm(q)
+    c = vs.mat - vs.mat.mean(axis=0)
+    qc = q - vs.mat.mean(axis=0)
+    direct = (c @ qc) / (np.linalg.norm(c, axis=1) * np.linalg.norm(qc))
+    assert np.allclose(vs.centred_cosine(q), direct, atol=1e-4)
+    at = np.array([3, 7, 11])
+    assert np.allclose(vs.centred_cosine(q, at), direct[at], atol=1e-4)
+    # centring spreads what the shared component squeezed together
+    assert np.ptp(direct) > np.ptp(vs.mat @ q)

@@ -1,14 +1,22 @@
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from xigao.normalize import normalize
 from xigao.paraphrase import (
+    Grams,
+    _dice,
     align,
     altered_facts,
+    bigram_set,
     dice_matrix,
     embed_sentences,
+    person_names,
     sentence_ranges,
     sentence_units,
 )
@@ -76,6 +84,10 @@ def test_unrelated_sentences_do_not_align(encoder) -> None:  # type: ignore[no-u
         ("这非常重要", "这十分重要", []),
         ("他没有参加会议", "他参加了会议", ["negation: 0→1"]),
         ("2020年3月5日开幕", "3月5日开幕", []),
+        ("中央委员会第四次全体会议开幕", "中央委员会第二次全体会议开幕", ["ordinal: 2→4"]),
+        ("赵乐际在京会见马达加斯加客人", "王沪宁在京会见马达加斯加客人", ["name: 王沪宁→赵乐际"]),
+        # a synonym that jieba's dictionary also tags as a name is not another person
+        ("全场向他道贺", "全场向他祝贺", []),
     ],
 )
 def test_altered_facts(suspect: str, source: str, notes: list[str]) -> None:
@@ -88,9 +100,55 @@ def test_sparse_dice_equals_reference(encoder) -> None:  # type: ignore[no-untyp
 
     a = embed_sentences(normalize(REWRITE + "短句在此。另外一句话没有共同的字。"), encoder)
     b = embed_sentences(normalize(ORIGINAL), encoder)
-    assert np.allclose(sentence_dice(a, b), dice_matrix(a.bigrams, b.bigrams), atol=1e-6)
+    reference = dice_matrix([bigram_set(k) for k in a.keys], [bigram_set(k) for k in b.keys])
+    assert np.allclose(sentence_dice(a, b), reference, atol=1e-6)
 
 
 def test_split_half_is_not_a_negation_change() -> None:
     source = "那时候，人们就都循规蹈矩，既不嚣张，也不浮动，一心向着正路前进了，只要没有人来问。"
     assert altered_facts("一心向着正路迈入了，只要没有人来问。", source) == []
+
+
+# The frame of a formulaic series (a congratulation telegram), with other people in it.
+TELEGRAM = (
+    "国家主席习近平致电卢拉，祝贺他当选巴西联邦共和国总统。"
+    "习近平指出，近年来两国关系发展势头良好，各领域务实合作成果丰硕。"
+    "我高度重视中巴关系发展，愿同卢拉当选总统一道努力，推动两国战略伙伴关系走深走实。"
+)
+TELEGRAM_OTHER = (
+    "国家主席习近平致电博科，祝贺他当选博茨瓦纳共和国总统。"
+    "习近平指出，近年来两国关系发展势头良好，各领域务实合作成果丰硕。"
+    "我高度重视中博关系发展，愿同博科当选总统一道努力，推动两国战略伙伴关系走深走实。"
+)
+
+
+def test_sentences_about_other_people_are_a_template_not_content(encoder) -> None:  # type: ignore[no-untyped-def]
+    a = embed_sentences(normalize(TELEGRAM), encoder)
+    b = embed_sentences(normalize(TELEGRAM_OTHER), encoder)
+    pairs = align(a, b, threshold=0.35, weight=0.0)
+    assert [p.suspect for p in pairs] == [0, 1, 2]
+    # the frame sentences name other people: conflicts; the shared sentence is content
+    assert [p.conflict for p in pairs] == [True, False, True]
+    # the same people written about in other words: no conflict
+    same = embed_sentences(
+        normalize(TELEGRAM.replace("祝贺", "道贺").replace("推动", "促进")), encoder
+    )
+    assert not any(p.conflict for p in align(same, a, threshold=0.35, weight=0.0))
+
+
+def test_person_names_skip_ordinary_words() -> None:
+    names = person_names("王沪宁会见客人，全场表示祝贺，白雪皑皑")
+    assert "王沪宁" in names.proper
+    assert not {"祝贺", "白雪"} & names.proper
+
+
+_keys = st.lists(st.text(alphabet="甲乙丙丁戊ab𠀀", max_size=12), max_size=6)
+
+
+@given(_keys, _keys)
+def test_bigram_join_equals_the_set_reference(a: list[str], b: list[str]) -> None:
+    ga, gb = Grams.of(a), Grams.of(b)
+    sets_a, sets_b = [bigram_set(k) for k in a], [bigram_set(k) for k in b]
+    assert np.allclose(_dice(ga, gb), dice_matrix(sets_a, sets_b), atol=1e-6)
+    merged = [x | y for x, y in itertools.pairwise(sets_b)]
+    assert np.allclose(_dice(ga, gb.merged()), dice_matrix(sets_a, merged), atol=1e-6)

