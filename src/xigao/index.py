@@ -50,6 +50,9 @@ ANN_FILE = "vectors.usearch"
 #: The graph ranks by plain cosine; this many times the candidates asked for are re-ranked
 #: by centred cosine.
 ANN_OVERFETCH = 4
+#: HNSW search breadth (usearch's ``expansion_search``; its default is 64): at 180,000 vectors
+#: recall@5 against exact search goes from 0.90 to 0.94 for 1 ms more (``benchmarks/bench_ann.py``).
+ANN_EXPANSION = 256
 _BATCH = 512
 I64 = npt.NDArray[np.int64]
 
@@ -211,6 +214,13 @@ class _Vectors:
         return np.divide(num, den, out=np.zeros_like(num), where=den > 1e-6)
 
 
+def _centred(mat: npt.NDArray[np.float32], centre: npt.NDArray[np.float32]) -> np.ndarray:
+    """Rows of ``mat`` minus ``centre``, scaled to unit length (zero rows stay zero)."""
+    out = mat - centre
+    norm = np.linalg.norm(out, axis=1, keepdims=True)
+    return np.divide(out, norm, out=out, where=norm > 1e-6)
+
+
 def _merge_sorted(
     keys: np.ndarray,
     vals: tuple[np.ndarray, ...],
@@ -278,6 +288,8 @@ class IndexStore:
         #: from this many document vectors on, rewrite candidates come from an HNSW graph
         self.ann_min_docs = ANN_MIN_DOCS
         self._ann: Any = None
+        #: the mean the graph's vectors are centred on (that of the vectors it was built from)
+        self._ann_centre = np.zeros(dim, np.float32)
         self._ann_dirty = False  #: changed since saved
         self._ann_lock = threading.Lock()
         #: keep the in-memory lookups in step with writes (see ``create(write_only=)``)
@@ -611,14 +623,18 @@ class IndexStore:
     def _ann_ready(self) -> Any:
         """The graph, restored or built on first use (``_ann_lock`` held)."""
         if self._ann is None:
-            self._ann = self._ann_load() or self._ann_build()
+            ann = self._ann_load() or self._ann_build()
+            ann.expansion_search = ANN_EXPANSION
+            self._ann = ann
         return self._ann
 
     def _ann_search(self, vec: npt.NDArray[np.float32], k: int) -> list[tuple[int, float]]:
-        """The graph holds the vectors as stored: fetch ``ANN_OVERFETCH`` times as many by plain
-        cosine, then rank those by the centred cosine exact search uses."""
+        """The graph holds the vectors centred on the mean of those it was built from (adds
+        move the mean a little): fetch ``ANN_OVERFETCH`` times as many as asked, and rank
+        them by the centred cosine exact search uses."""
         with self._ann_lock:
-            found = self._ann_ready().search(vec.astype(np.float32), k * ANN_OVERFETCH)
+            q = _centred(vec.astype(np.float32)[None, :], self._ann_centre)[0]
+            found = self._ann_ready().search(q, k * ANN_OVERFETCH)
         vs = self._vecs
         keys = np.asarray(found.keys, np.int64)
         at = np.searchsorted(vs.ids, keys).clip(max=max(len(vs.ids) - 1, 0))
@@ -649,18 +665,23 @@ class IndexStore:
 
         graph, stamp = self._ann_files()
         try:
-            if json.loads(stamp.read_text(encoding="utf-8")) != self._ann_stamp():
+            saved = json.loads(stamp.read_text(encoding="utf-8"))
+            centre = np.asarray(saved.pop("centre", ()), np.float32)
+            if saved != self._ann_stamp() or centre.shape != (self.dim,):
                 return None
-            return HNSW.restore(str(graph))
-        except (OSError, ValueError, RuntimeError) as e:
+            ann = HNSW.restore(str(graph))
+        except (OSError, ValueError, RuntimeError, AttributeError) as e:
             log.info("rebuilding the HNSW graph of %s: %s", self.path, e)
             return None
+        self._ann_centre = centre
+        return ann
 
     def _ann_build(self) -> Any:
         from usearch.index import Index as HNSW
 
         ann = HNSW(ndim=self.dim, metric="cos", dtype="f32")
-        ann.add(self._vecs.ids, self._vecs.mat)
+        self._ann_centre = self._vecs.mean.copy()
+        ann.add(self._vecs.ids, _centred(self._vecs.mat, self._ann_centre))
         self._ann_save(ann)
         return ann
 
@@ -668,11 +689,12 @@ class IndexStore:
         """Save the graph (stamp last: a crash in between leaves a stamp-less graph)."""
         graph, stamp = self._ann_files()
         tmp = f".{os.getpid()}.{threading.get_ident()}.tmp"
+        saved = self._ann_stamp() | {"centre": self._ann_centre.tolist()}
         try:
             stamp.unlink(missing_ok=True)
             ann.save(str(graph) + tmp)
             os.replace(str(graph) + tmp, graph)
-            Path(str(stamp) + tmp).write_text(json.dumps(self._ann_stamp()), encoding="utf-8")
+            Path(str(stamp) + tmp).write_text(json.dumps(saved), encoding="utf-8")
             os.replace(str(stamp) + tmp, stamp)
             self._ann_dirty = False
         except OSError as e:  # a read-only index still works; the graph is rebuilt next time
@@ -688,7 +710,8 @@ class IndexStore:
             new = [i for i, r in enumerate(rowids) if r not in self._ann]  # built meanwhile
             if new:
                 self._ann.add(
-                    np.asarray([rowids[i] for i in new], np.int64), mat[new].astype(np.float32)
+                    np.asarray([rowids[i] for i in new], np.int64),
+                    _centred(mat[new].astype(np.float32), self._ann_centre),
                 )
             self._ann_dirty = True
 

@@ -97,7 +97,7 @@ class TextEncoder(Protocol):
 
 
 def bigram_set(key: str) -> frozenset[str]:
-    """The character bigrams of ``key`` (the reference for the hashed matrices)."""
+    """The character bigrams of ``key`` (the reference that :class:`Grams` computes exactly)."""
     return frozenset(key[i : i + 2] for i in range(len(key) - 1))
 
 
@@ -236,8 +236,8 @@ class Pair:
     cosine: float
     dice: float
     verbatim: bool
-    #: the two sides state different numbers (another month's report, another date) or name
-    #: different people (another guest received, another president congratulated): such a
+    #: the two sides state different numbers (another month's report, another date) or
+    #: ordinals (another session), or name different people (another guest received): such a
     #: pair shares a template, not content
     conflict: bool = False
 
