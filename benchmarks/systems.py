@@ -119,15 +119,16 @@ class _PassageEncoder:
 
 
 def pair_systems(workdir: Path, names: Sequence[str], embed_model: str) -> dict[str, Any]:
-    """Pair scorers by name: ``compare`` for xigao, each baseline's pair score, and with
-    ``e5`` also among ``names``, ``compare`` and the document-embedding baseline on the
-    e5 transformer (the model xigao's cascade would confirm with)."""
+    """Pair scorers by name: ``compare`` for xigao (its default encoder, the e5 transformer),
+    each baseline's pair score, and with ``e5`` also among ``names``, ``compare`` on the static
+    encoder and the document-embedding baseline on the e5 transformer, so that each encoder's
+    ``compare`` has its plain document embedding beside it."""
     out: dict[str, Any] = {}
     for name in names:
         if name == "e5":
-            xs = XigaoSystem(workdir / "xigao-e5", name="xigao-e5")
-            xs.pair_encoder = "e5"
-            out["xigao-e5"] = xs
+            xs = XigaoSystem(workdir / "xigao-static", name="xigao-static")
+            xs.pair_encoder = "static"
+            out["xigao-static"] = xs
             emb = make_system("embed", workdir, embed_model="e5")
             if emb is not None:
                 out["embed-e5"] = emb

@@ -22,7 +22,7 @@ import click
 
 from xigao.errors import XigaoError
 from xigao.io import ReadError, ReadOptions, detect_encoding, read_documents
-from xigao.pipeline import Index, parse_detect
+from xigao.pipeline import PAIR_ENCODER, Index, parse_detect
 from xigao.pipeline import compare as _compare
 from xigao.types import VERDICTS, Document
 
@@ -411,10 +411,11 @@ def _read_text(path: str) -> str:
 @click.option(
     "--encoder",
     type=click.Choice(["static", "e5", "use"]),
-    default="static",
+    default=PAIR_ENCODER,
     show_default=True,
-    help="Sentence encoder for rewrites and the pair score; e5 (the transformer) ranks pairs "
-    "better (docs/benchmarks.md, Pairs) at tens of pairs per second.",
+    help="Sentence encoder for rewrites and the pair score: e5 (the transformer) ranks pairs "
+    "best (docs/benchmarks.md, Pairs) at tens of pairs per second; static scores thousands "
+    "of pairs per second, less well.",
 )
 @click.option(
     "--errors", "errors_path", type=click.Path(dir_okay=False, path_type=Path), default=None
