@@ -253,7 +253,7 @@ def test_encoders_section_renders_from_rows() -> None:
     assert "| 12.3 | 61 | 0.900 | 0.700 | 0.800 |" in text
     assert "| 70.5 | 25,000 |" in text and "| use | — |" in text and "failed:" in text
     assert "took 12.3 s, under the 60 s target" in text
-    assert "compare --encoder e5" in text
+    assert "The e5 transformer serves `compare` by default" in text
     if DEFAULT_VECTORS != "e5":
         assert "transformer calls in such a scan is 0%" in text
     assert "took 75.0 s, **over** the 60 s target" in "\n".join(
