@@ -255,10 +255,9 @@ def align(a: Sentences, b: Sentences, *, threshold: float, weight: float) -> lis
     dice = sentence_dice(a, b)
     sim = blend(cos, dice, weight)
     # each two adjacent original sentences taken together, for a suspect sentence merging them
-    if len(b) > 1:
-        m_cos = a.vecs @ b.merged_vecs().T
-        m_dice = _dice(a.grams(), b.grams(merged=True))
-        m_sim = blend(m_cos, m_dice, weight)
+    m_cos = a.vecs @ b.merged_vecs().T
+    m_dice = _dice(a.grams(), b.grams(merged=True))
+    m_sim = blend(m_cos, m_dice, weight)
     pairs: list[Pair] = []
     for i in range(len(a)):
         j = int(np.argmax(sim[i]))
