@@ -25,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
+from benchmarks.data import read_jsonl
 from xigao import Index
 from xigao.detect import Prepared, RewriteStats, rewrite_match, verbatim_match
 from xigao.types import VERDICT_RANK, VERDICTS
@@ -238,8 +239,7 @@ def main(argv: list[str] | None = None) -> int:
         if not (args.cases / split / "cases.jsonl").exists():
             hint = " (make it with `python -m benchmarks.fitset`)" if split == "fit" else ""
             raise SystemExit(f"no {split} cases under {args.cases}{hint}")
-        with (args.cases / split / "cases.jsonl").open(encoding="utf-8") as f:
-            cases += [json.loads(line) for line in f]
+        cases += read_jsonl(args.cases / split / "cases.jsonl")
     cases = cases[: args.limit]
     data = collect(idx, cases)
     chosen, report = search(data, base, args.max_same_topic)
