@@ -84,8 +84,11 @@ def _any_in(values: np.ndarray, sorted_set: np.ndarray) -> bool:
     return bool((sorted_set[pos] == values).any())
 
 
-def _nearest(innocents: list[Doc], index: list[Doc]) -> list[tuple[int, float]]:
-    """Nearest indexed original of each innocent by char-bigram TF-IDF cosine."""
+def _nearest(
+    innocents: list[Doc], index: list[Doc], own: list[int] | None = None
+) -> list[tuple[int, float]]:
+    """Nearest indexed original of each innocent by char-bigram TF-IDF cosine; ``own[i]`` is
+    the position in ``index`` of innocent ``i`` itself, when it is indexed, left out."""
     from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
 
     hv = HashingVectorizer(
@@ -97,6 +100,8 @@ def _nearest(innocents: list[Doc], index: list[Doc]) -> list[tuple[int, float]]:
     out: list[tuple[int, float]] = []
     for k in range(0, xq.shape[0], 256):
         sims = (xq[k : k + 256] @ xi.T).toarray()
+        if own is not None:
+            sims[np.arange(len(sims)), own[k : k + 256]] = -1.0
         arg = sims.argmax(axis=1)
         out.extend((int(a), float(sims[r, a])) for r, a in enumerate(arg))
     return out

@@ -293,3 +293,14 @@ def test_encoder_builds_go_to_the_given_folder(
     assert built and all(p.parent == tmp_path for p in built)
     with pytest.raises(ValueError):
         be.build_encoder("nope", tmp_path)
+
+
+def test_nearest_leaves_a_document_itself_out(root: Path) -> None:
+    from benchmarks.cases import _nearest
+
+    docs = load_cctv(root)[:200]
+    own = _nearest(docs[:20], docs)
+    assert [i for i, _ in own] == list(range(20))  # each finds itself first
+    others = _nearest(docs[:20], docs, own=list(range(20)))
+    assert all(i != k for k, (i, _) in enumerate(others))
+    assert all(s < 1.0 for _, s in others)

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from dataclasses import replace
+
 import opencc
 import pytest
 
-from xigao.detect import Prepared, rewrite_match, verbatim_match
+from xigao.detect import Prepared, RewriteStats, rewrite_match, standout, verbatim_match
 from xigao.verdict import Thresholds
 
 from .test_paraphrase import ORIGINAL, REWRITE
@@ -44,3 +46,54 @@ def test_rewrite_match_reports_paraphrase_evidence() -> None:
     for e in m.evidence:
         assert 0 <= e.suspect[0] < e.suspect[1] <= len(REWRITE)
         assert 0 <= e.source[0] < e.source[1] <= len(ORIGINAL)
+
+
+# One embassy reception reported twice: the frame is shared, the places are not.
+RECEPTION = (
+    "中国驻尼日利亚大使馆举办国庆招待会，尼日利亚各界人士近七百人出席。"
+    "嘉宾们高度评价新中国发展成就，祝愿中尼友好合作不断深化。"
+    "尼日利亚副总统在致辞中表示，尼日利亚愿同中方携手推进莱基深水港和阿布贾轻轨建设。"
+)
+RECEPTION_ELSEWHERE = (
+    "中国驻肯尼亚大使馆举办国庆招待会，肯尼亚各界人士近七百人出席。"
+    "嘉宾们高度评价新中国发展成就，祝愿两国友好合作不断深化。"
+    "肯尼亚副总统在致辞中表示，肯尼亚愿同中方携手推进蒙内铁路和内罗毕快速路建设。"
+)
+
+
+@pytest.mark.slow
+def test_a_rewrite_keeps_the_places_a_report_from_elsewhere_swaps() -> None:
+    from xigao.embed import get_encoder
+
+    enc = get_encoder("static")
+    t = Thresholds(
+        blend_weight=0.0,
+        sentence_threshold=0.3,
+        rewrite_containment=0.5,
+        rewrite_coverage=0.3,
+        rewrite_min_entities=0.6,
+    )
+    original = Prepared.of(RECEPTION, t).with_sentences(enc)
+    elsewhere = Prepared.of(RECEPTION_ELSEWHERE, t).with_sentences(enc)
+    m, stats = rewrite_match(elsewhere, original, "o", t)
+    # aligned sentence by sentence, but 莱基, 阿布贾 and 中尼 are nowhere in it
+    assert stats.containment == 1.0 and stats.entities == 0.0 and m is None
+    assert rewrite_match(elsewhere, original, "o", replace(t, rewrite_min_entities=0.0))[0]
+    spun = RECEPTION.replace("举办", "举行").replace("高度评价", "充分肯定").replace("致辞", "讲话")
+    m, stats = rewrite_match(Prepared.of(spun, t).with_sentences(enc), original, "o", t)
+    assert m is not None and m.kind == "rewrite" and stats.entities == 1.0
+
+
+def test_standout_counts_only_rivals_for_the_same_sentences() -> None:
+    def st(cont: float, cov: float, sents: set[int]) -> RewriteStats:
+        return RewriteStats(cont, cov, 0.0, 0.5, sentences=frozenset(sents))
+
+    best = st(0.9, 0.9, {0, 1, 2, 3})
+    sibling = st(0.6, 0.4, {0, 1, 2})  # aligned to three of its four sentences: a rival
+    other_half = st(0.85, 0.85, {4, 5})  # explains other sentences: not a rival
+    never = lambda i, j: False  # noqa: E731
+    assert standout([best, sibling, other_half], 0, never) == pytest.approx(0.4)
+    assert standout([best, other_half], 0, never) == pytest.approx(0.9)
+    # a copy of the best original is the same story, not a rival
+    assert standout([best, sibling], 0, lambda i, j: {i, j} == {0, 1}) == pytest.approx(0.9)
+    assert standout([sibling, best], 0, never) == pytest.approx(-0.4)

@@ -108,3 +108,53 @@ def test_lexical_index_refuses_rewrite_detection(tmp_path: Path, stories: list[d
     assert idx.check(stories[3]["body"]).verdict == "repost"  # default: what it supports
     with pytest.raises(XigaoError, match="no document vectors"):
         idx.check(stories[3]["body"], detect="rewrite")
+
+
+def test_candidates_can_leave_an_indexed_original_out(
+    built_index: Path, stories: list[dict]
+) -> None:
+    from xigao.detect import Prepared
+
+    idx = Index.open(built_index)
+    orig = stories[30]
+    own = idx.store.rowid(orig["id"])
+    assert own is not None and idx.store.rowid("no such id") is None
+    suspect = Prepared.of(orig["body"], idx.thresholds).with_sentences(idx.encoder)
+    plan = idx.candidate_rows(suspect, rewrite=True)
+    assert plan.verbatim[0] == own and own in plan.rewrite
+    rest = idx.candidate_rows(suspect, rewrite=True, exclude=[own])
+    # checked against the others only, with as many candidates as before
+    assert own not in rest.verbatim and own not in rest.rewrite
+    assert len(rest.rewrite) >= len(plan.rewrite) - 1
+    assert set(plan.rewrite) - {own} <= set(rest.rewrite)
+
+
+@pytest.mark.slow
+def test_a_rewrite_stands_out_where_a_formulaic_series_does_not(
+    tmp_path: Path, stories: list[dict]
+) -> None:
+    from dataclasses import replace
+
+    from .test_detect import RECEPTION, RECEPTION_ELSEWHERE
+    from .test_paraphrase import ORIGINAL, REWRITE
+
+    docs = [{"id": s["id"], "body": s["body"]} for s in stories[:40]] + [
+        {"id": "original", "body": ORIGINAL},
+        {"id": "its-repost", "body": "转载自新华网。" + ORIGINAL + "（责任编辑：王五）"},
+        {"id": "nigeria", "body": RECEPTION},
+        {"id": "kenya", "body": RECEPTION_ELSEWHERE},
+    ]
+    Index.build(docs, tmp_path / "idx").close()
+    idx = Index.open(tmp_path / "idx")
+    loose = replace(
+        idx.thresholds, rewrite_min_entities=0.0, rewrite_min_chars=0, rewrite_min_margin=0.0
+    )
+    third = RECEPTION_ELSEWHERE.replace("肯尼亚", "加纳").replace("蒙内铁路", "特马港")
+    idx.thresholds = loose
+    assert idx.check(third).verdict == "rewrite"  # the frame aligns with both receptions
+    idx.thresholds = replace(loose, rewrite_min_margin=0.3)
+    assert idx.check(third).verdict == "original"
+    # a rewrite stands out from the rest; a repost of its original is no rival
+    res = idx.check(REWRITE)
+    assert res.verdict == "rewrite"
+    assert res.matches[0].source_id in {"original", "its-repost"}

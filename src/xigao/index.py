@@ -732,6 +732,11 @@ class IndexStore:
         row = cur.fetchone()
         return None if row is None else Document(row[0], row[2], row[1], json.loads(row[3]))
 
+    def rowid(self, doc_id: str) -> int | None:
+        """The row id of document ``doc_id`` (None when it is not indexed)."""
+        row = self._con().execute("SELECT rowid FROM docs WHERE id = ?", (doc_id,)).fetchone()
+        return None if row is None else int(row[0])
+
     def ids(self) -> Iterator[str]:
         for (doc_id,) in self._con().execute("SELECT id FROM docs ORDER BY rowid"):
             yield doc_id

@@ -15,14 +15,21 @@ from __future__ import annotations
 import functools
 import os
 import tempfile
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
 import numpy as np
 
-from xigao.detect import Prepared, rewrite_match, verbatim_match
+from xigao.detect import (
+    Prepared,
+    RewriteStats,
+    rewrite_match,
+    same_story,
+    standout,
+    verbatim_match,
+)
 from xigao.errors import XigaoError
 from xigao.index import IndexStore, replace_dir
 from xigao.normalize import normalize
@@ -246,7 +253,9 @@ class Index:
             suspect = suspect.with_sentences(self.encoder)
         plan = self.candidate_rows(suspect, rewrite="rewrite" in kinds, limit=limit)
         verbatim, rewrite = set(plan.verbatim), set(plan.rewrite)
-        matches = []
+        found: dict[int, Match] = {}
+        # every rewrite candidate's alignment, for the standout test
+        aligned: list[tuple[int, Prepared, Match | None, RewriteStats]] = []
         for rowid in dict.fromkeys(plan.verbatim + plan.rewrite):
             prepared = self._prepared(rowid)
             if prepared is None:  # removed meanwhile
@@ -255,14 +264,24 @@ class Index:
             best = verbatim_match(suspect, source, doc.id, t) if rowid in verbatim else None
             if best is not None and best.kind not in kinds:
                 best = None
+            if best is not None:
+                found[rowid] = best
             if rowid in rewrite and (best is None or best.kind != "repost"):
                 embedded = self._embedded(rowid)
                 if embedded is not None:
-                    rw, _ = rewrite_match(suspect, embedded, doc.id, t)
-                    best = _stronger(best, rw)
-            if best is not None:
-                matches.append(best)
-        verdict, score, ordered = combine(matches)
+                    aligned.append((rowid, embedded, *rewrite_match(suspect, embedded, doc.id, t)))
+        stats = [st for *_, st in aligned]
+        for i, (rowid, _, rw, _) in enumerate(aligned):
+            if rw is None:
+                continue
+            if t.rewrite_min_margin > 0:
+                copies = functools.partial(_copies, [e for _, e, *_ in aligned], t)
+                if standout(stats, i, copies) < t.rewrite_min_margin:
+                    continue
+            best = _stronger(found.get(rowid), rw)
+            assert best is not None
+            found[rowid] = best
+        verdict, score, ordered = combine(found.values())
         return Result(id, verdict, score, ordered)
 
     def candidate_rows(
@@ -272,6 +291,7 @@ class Index:
         rewrite: bool,
         limit: int = 20,
         thresholds: Thresholds | None = None,
+        exclude: Collection[int] = (),
     ) -> CandidatePlan:
         """The originals a check examines (``suspect`` must carry sentences when ``rewrite``).
 
@@ -280,8 +300,12 @@ class Index:
         short suspect, whose copy may be shorter than that, has all its candidates aligned.
         Sentence alignment runs on the nearest document vectors and the originals sharing the
         most fingerprints, wherever they lie.
+
+        ``exclude`` leaves rows out as if they were not indexed (an indexed original checked
+        against the rest); every list still holds as many candidates as it would without them.
         """
         t = thresholds or self.thresholds
+        skip = set(exclude)
         cfg = self.store.config
         key = suspect.norm.key().chars
         h = kgram_hashes(codepoints(key), cfg.k)
@@ -289,15 +313,18 @@ class Index:
         cands = self.store.candidates(
             *fingerprints(h, cfg.window),
             minhash(h, cfg.num_perm, cfg.seed),
-            limit=limit,
+            limit=limit + len(skip),
             min_hits=need,
         )
+        if skip:
+            cands = [c for c in cands if c.rowid not in skip]
         short = len(key) < 2 * t.partial_min_len
         verbatim = [c.rowid for c in cands if short or c.lsh or c.diagonal >= need][:limit]
         if not rewrite:
             return CandidatePlan(verbatim, [])
         lexical = sorted((c for c in cands if not c.lsh), key=lambda c: -c.hits)
-        near = [r for r, _ in self.store.nearest(suspect.doc_vector(), t.vector_candidates)]
+        found = self.store.nearest(suspect.doc_vector(), t.vector_candidates + len(skip))
+        near = [r for r, _ in found if r not in skip][: t.vector_candidates]
         rows = near + [c.rowid for c in lexical[: t.vector_candidates]]
         return CandidatePlan(verbatim, list(dict.fromkeys(rows)))
 
@@ -318,6 +345,10 @@ def _vectorizer(
     if encoder is None:
         return None
     return functools.partial(document_vectors, encoder=encoder)
+
+
+def _copies(originals: Sequence[Prepared], t: Thresholds, i: int, j: int) -> bool:
+    return same_story(originals[i], originals[j], t)
 
 
 def _stronger(a: Match | None, b: Match | None) -> Match | None:

@@ -54,6 +54,12 @@ class Thresholds:
     #: mean similarity of the aligned sentence pairs a rewrite needs at least (formulaic
     #: reports of one series align sentence by sentence, but loosely)
     rewrite_min_similarity: float = 0.0
+    #: share of the rare proper nouns (people, places, bodies) of the aligned original
+    #: sentences that a rewrite keeps at least (a story on another visit swaps them)
+    rewrite_min_entities: float = 0.0
+    #: how far a rewrite's original must stand above the next original aligned to the same
+    #: sentences (see ``detect.standout``): a formulaic series aligns about equally with many
+    rewrite_min_margin: float = 0.0
     #: originals fetched by document-vector similarity as rewrite candidates
     vector_candidates: int = 5
 
@@ -104,12 +110,15 @@ def rewrite_kind(
     verbatim_share: float,
     t: Thresholds,
     similarity: float = 1.0,
+    entities: float = 1.0,
 ) -> MatchKind | None:
     """``rewrite`` when most of the suspect re-expresses sentences of one original and most of
-    those sentences are altered rather than copied verbatim (copies are partial or repost)."""
+    those sentences are altered rather than copied verbatim (copies are partial or repost),
+    keeping the people and places they are about."""
     if (
         aligned >= t.rewrite_min_chars
         and similarity >= t.rewrite_min_similarity
+        and entities >= t.rewrite_min_entities
         and containment >= t.rewrite_containment
         and coverage >= t.rewrite_coverage
         and verbatim_share < 0.5
