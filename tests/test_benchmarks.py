@@ -293,3 +293,19 @@ def test_encoder_builds_go_to_the_given_folder(
     assert built and all(p.parent == tmp_path for p in built)
     with pytest.raises(ValueError):
         be.build_encoder("nope", tmp_path)
+
+
+def test_compare_is_fitted_on_pairs_the_page_does_not_report(root: Path) -> None:
+    from benchmarks.calibrate_xigao import compare_fitting_sets
+    from benchmarks.pairs import DATASETS, PAIRS_PER_SET, PAIRS_SEED, load_pairs, sample
+
+    sets = compare_fitting_sets(root, limit=300)
+    assert set(sets) == {"stsb_train", "lcqmc_unreported", "afqmc_dev"}
+    assert all(len(rows) == 300 for rows in sets.values())
+    reported = {
+        (a, b)
+        for name in DATASETS
+        for a, b, _ in sample(load_pairs(root, name), PAIRS_PER_SET, PAIRS_SEED)
+    }
+    assert not reported & {(a, b) for rows in sets.values() for a, b, _ in rows}
+    assert {y for _, _, y in sets["afqmc_dev"]} == {0.0, 1.0}
