@@ -291,11 +291,19 @@ def encoder_claims(rows: list[dict]) -> str:
         else 'The e5 transformer serves `compare --encoder e5` (`compare(..., encoder="e5")`; '
         f"the default is `{compare_default}`)"
     )
-    if t.compare_weight > 0:
+    doc = t.compare_doc_weight
+    if doc >= 1:
         served += (
-            f", whose graded pair score weighs its cosine at `compare_weight` "
+            ", whose graded pair score is the larger of the verbatim coverage and the cosine of "
+            "the two whole texts (`compare_doc_weight` 1: the sentences' coverage takes no part; "
+            "rewrite evidence is aligned as in a scan)"
+        )
+    elif t.compare_weight > 0:
+        served += (
+            f", whose graded pair score weighs its sentence cosine at `compare_weight` "
             f"{t.compare_weight:g}"
             + (" (cosine alone" if t.compare_weight == 1 else " (against bigram Dice")
+            + (f"; the whole texts' cosine at `compare_doc_weight` {doc:g}" if doc > 0 else "")
             + "; rewrite evidence is aligned as in a scan)"
         )
     parts.append(served + ".")

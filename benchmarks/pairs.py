@@ -15,6 +15,9 @@ from pathlib import Path
 from typing import Any
 
 Pair = tuple[str, str, float]
+#: The page's sample of each set: at most this many pairs, drawn with this seed.
+PAIRS_PER_SET = 2000
+PAIRS_SEED = 7
 PairScorer = Callable[[Sequence[tuple[str, str]]], list[float]]
 
 #: name -> (relative path, label kind, what it measures)
@@ -87,7 +90,7 @@ def evaluate(name: str, rows: list[Pair], system: str, scorer: PairScorer) -> Pa
 
 
 def run_pairs(
-    root: Path, scorers: dict[str, PairScorer], *, n: int = 2000, seed: int = 7
+    root: Path, scorers: dict[str, PairScorer], *, n: int = PAIRS_PER_SET, seed: int = PAIRS_SEED
 ) -> list[PairScore]:
     out = []
     for name in DATASETS:

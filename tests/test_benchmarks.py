@@ -304,3 +304,19 @@ def test_nearest_leaves_a_document_itself_out(root: Path) -> None:
     others = _nearest(docs[:20], docs, own=list(range(20)))
     assert all(i != k for k, (i, _) in enumerate(others))
     assert all(s < 1.0 for _, s in others)
+
+
+def test_compare_is_fitted_on_pairs_the_page_does_not_report(root: Path) -> None:
+    from benchmarks.calibrate_xigao import compare_fitting_sets
+    from benchmarks.pairs import DATASETS, PAIRS_PER_SET, PAIRS_SEED, load_pairs, sample
+
+    sets = compare_fitting_sets(root, limit=300)
+    assert set(sets) == {"stsb_train", "lcqmc_unreported", "afqmc_dev"}
+    assert all(len(rows) == 300 for rows in sets.values())
+    reported = {
+        (a, b)
+        for name in DATASETS
+        for a, b, _ in sample(load_pairs(root, name), PAIRS_PER_SET, PAIRS_SEED)
+    }
+    assert not reported & {(a, b) for rows in sets.values() for a, b, _ in rows}
+    assert {y for _, _, y in sets["afqmc_dev"]} == {0.0, 1.0}

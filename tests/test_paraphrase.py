@@ -4,7 +4,7 @@ import itertools
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from xigao.normalize import normalize
@@ -49,6 +49,35 @@ def test_sentence_ranges_point_at_key_text() -> None:
         assert key.chars[lo:hi] == "".join(c for c in n.text[s:e] if c.isalnum())
     _, keys = sentence_units(n)
     assert keys == ["第一句话在这里", "第二句话也在这里"]
+
+
+def test_keep_short_joins_short_sentences_to_a_neighbour() -> None:
+    def texts(raw: str) -> list[str]:
+        n = normalize(raw)
+        return [n.text[s:e] for (s, e), _ in sentence_ranges(n, keep_short=True)]
+
+    assert texts("觉得生活很没意思。怎么办？") == ["觉得生活很没意思。怎么办?"]  # to the one before
+    assert texts("急！这是什么树？有图片") == ["急!这是什么树?有图片"]  # leading: to the one after
+    assert texts("马在跑。") == ["马在跑。"]  # nothing but short pieces: one sentence
+    assert texts("好。嗯。第一句话在这里。第二句话。") == ["好。嗯。第一句话在这里。", "第二句话。"]
+    assert texts("……\n。") == []  # no content at all
+    assert sentence_ranges(normalize("马在跑。")) == []  # by default short sentences drop out
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="一二三四五六七八九ab。!？;\n ,", max_size=60))
+def test_keep_short_keeps_every_content_character(raw: str) -> None:
+    from xigao.paraphrase import MIN_SENTENCE_KEY
+
+    n = normalize(raw)
+    ranges = sentence_ranges(n, keep_short=True)
+    key = n.key().chars
+    assert "".join(key[lo:hi] for _, (lo, hi) in ranges) == key
+    for (s, e), (lo, hi) in ranges:
+        assert key[lo:hi] == "".join(c for c in n.text[s:e] if c.isalnum())
+        assert hi - lo >= MIN_SENTENCE_KEY or len(ranges) == 1
+    ends = [x for (s, e), _ in ranges for x in (s, e)]
+    assert ends == sorted(ends)
 
 
 def test_dice_matrix_bounds() -> None:

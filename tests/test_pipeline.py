@@ -1,12 +1,15 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import opencc
 import pytest
 
 from xigao import Index, compare
+from xigao.verdict import Thresholds
 
 
 def test_repost_with_noise_is_found_with_evidence(built_index: Path, stories: list[dict]) -> None:
@@ -80,6 +83,62 @@ def test_compare_scores_share_of_original() -> None:
     spun = "全国秋粮采购早已全面展开，各地加速烘干仓储设施建设，保证颗粒归仓。"
     unrelated = compare("今天天气很好，我们去公园散步吧。", a).score
     assert unrelated < compare(spun, a).score < res.score
+
+
+class _CharBag:
+    """A deterministic encoder for tests: each text's characters counted into 32 buckets."""
+
+    dim = 32
+
+    def __init__(self) -> None:
+        self.calls: list[list[str]] = []
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        self.calls.append(list(texts))
+        out = np.zeros((len(texts), self.dim), np.float32)
+        for i, text in enumerate(texts):
+            for c in text:
+                out[i, ord(c) % self.dim] += 1
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.where(norms > 0, norms, 1)
+
+
+def test_compare_blends_in_the_whole_texts_cosine() -> None:
+    suspect = "国家统计局今日公布数据。一季度经济同比增长百分之五点二！"
+    original = (
+        "国家统计局今天发布数据，一季度国内生产总值同比增长5.2%。"
+        "专家表示，消费持续恢复是经济回升的主要动力。"
+    )
+    base = replace(Thresholds.load(), compare_weight=1.0, blend_weight=0.0)
+
+    def score(doc_weight: float, a: str = suspect, enc: _CharBag | None = None) -> float:
+        t = replace(base, compare_doc_weight=doc_weight)
+        return compare(a, original, thresholds=t, encoder=enc or _CharBag()).score
+
+    enc = _CharBag()
+    doc = score(1.0, enc=enc)
+    assert enc.calls == [[suspect, original]]  # the texts as given, in one call, no sentences
+    v = _CharBag().encode([suspect, original])
+    assert doc == pytest.approx(float(v[0] @ v[1]))
+    sentences = score(0.0)
+    assert abs(doc - sentences) > 0.05  # so that the blend below tells the two apart
+    assert score(0.25) == pytest.approx(0.25 * doc + 0.75 * sentences)
+    assert score(1.0, "。。") == 0.0  # no content, nothing reused
+    # verbatim coverage still wins for a copy, however unlike the whole texts look
+    copy = "ＡＢＣＤＥＦＧ，" * 8 + original
+    v = _CharBag().encode([copy, original])
+    assert float(v[0] @ v[1]) < 0.9
+    assert score(1.0, copy) == pytest.approx(1.0)
+
+
+def test_compare_keeps_short_sentences() -> None:
+    # the only sentence has fewer than MIN_SENTENCE_KEY content characters: once dropped,
+    # which scored a text against itself 0
+    for encoder in ("e5", "static"):
+        assert compare("马在跑。", "马在跑。", encoder=encoder).score == pytest.approx(
+            1.0, abs=1e-3
+        )
+    assert compare("马在跑。", "马在跑。", encoder=None).score == 0.0  # too short to be a copy
 
 
 def test_fast_path_loads_no_model(built_index: Path, stories: list[dict]) -> None:

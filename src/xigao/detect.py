@@ -57,11 +57,15 @@ class Prepared:
         n = normalize(text)
         return cls(n, kgram_hashes(codepoints(n.key().chars), t.seed_len))
 
-    def with_sentences(self, encoder: TextEncoder, *, vectors: bool = True) -> Prepared:
-        """With sentences split (and embedded unless ``vectors`` is False)."""
+    def with_sentences(
+        self, encoder: TextEncoder, *, vectors: bool = True, keep_short: bool = False
+    ) -> Prepared:
+        """With sentences split (and embedded unless ``vectors`` is False); ``keep_short``
+        joins sentences too short to align on their own to a neighbour instead of dropping
+        them (see :func:`xigao.paraphrase.sentence_ranges`)."""
         if self.sents is not None:
             return self
-        sents = embed_sentences(self.norm, encoder, vectors=vectors)
+        sents = embed_sentences(self.norm, encoder, vectors=vectors, keep_short=keep_short)
         return replace(self, sents=sents, _cache=self._cache)
 
     def doc_vector(self) -> np.ndarray:

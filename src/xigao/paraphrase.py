@@ -27,6 +27,8 @@ F32 = npt.NDArray[np.float32]
 
 #: Sentences with fewer content characters than this are ignored (headings, "完").
 MIN_SENTENCE_KEY = 4
+#: A sentence's span in ``Normalized.text`` and its range of key characters.
+SentenceRange = tuple[tuple[int, int], tuple[int, int]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,34 +103,70 @@ def bigram_set(key: str) -> frozenset[str]:
     return frozenset(key[i : i + 2] for i in range(len(key) - 1))
 
 
-def sentence_ranges(norm: Normalized) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+def sentence_ranges(norm: Normalized, *, keep_short: bool = False) -> list[SentenceRange]:
     """``(text span, key range)`` of each sentence with at least ``MIN_SENTENCE_KEY`` content
-    characters (boilerplate is not content, so credit lines drop out here)."""
+    characters (boilerplate is not content, so credit lines drop out here).
+
+    With ``keep_short`` a shorter piece that holds content is not dropped but joined to the
+    sentence before it (to the one after it when it leads), and a text made only of such pieces
+    is one sentence: in a short text they are content (觉得没意思。怎么办？, 马在跑。).
+
+    >>> from xigao.normalize import normalize
+    >>> n = normalize("觉得生活没意思。怎么办？")
+    >>> [n.text[s:e] for (s, e), _ in sentence_ranges(n)]
+    ['觉得生活没意思。']
+    >>> [n.text[s:e] for (s, e), _ in sentence_ranges(n, keep_short=True)]
+    ['觉得生活没意思。怎么办?']
+    """
     spans = sentences(norm)
     if not spans:
         return []
     bounds = np.searchsorted(norm.key().pos, np.asarray(spans).ravel()).reshape(-1, 2)
-    return [
-        (span, (int(lo), int(hi)))
-        for span, (lo, hi) in zip(spans, bounds, strict=True)
-        if hi - lo >= MIN_SENTENCE_KEY
-    ]
+    if not keep_short:
+        return [
+            (span, (int(lo), int(hi)))
+            for span, (lo, hi) in zip(spans, bounds, strict=True)
+            if hi - lo >= MIN_SENTENCE_KEY
+        ]
+    out: list[SentenceRange] = []
+    lead: SentenceRange | None = None  # the short pieces the text opens with, joined
+    for (start, end), (lo, hi) in zip(spans, bounds.tolist(), strict=True):
+        if hi == lo:  # no content: punctuation, whitespace, boilerplate
+            continue
+        if lead is not None:
+            (start, _), (lo, _) = lead
+        if hi - lo >= MIN_SENTENCE_KEY:
+            out.append(((start, end), (lo, hi)))
+            lead = None
+        elif out:
+            (start, _), (lo, _) = out[-1]
+            out[-1] = ((start, end), (lo, hi))
+        else:
+            lead = ((start, end), (lo, hi))
+    return out if lead is None else [lead]
 
 
-def sentence_units(norm: Normalized) -> tuple[list[tuple[int, int]], list[str]]:
-    """Sentence spans and their key characters, boilerplate and tiny sentences left out."""
+def sentence_units(
+    norm: Normalized, *, keep_short: bool = False
+) -> tuple[list[tuple[int, int]], list[str]]:
+    """Sentence spans and their key characters, boilerplate and tiny sentences left out
+    (``keep_short``: tiny ones joined to a neighbour, see :func:`sentence_ranges`)."""
     chars = norm.key().chars
-    ranges = sentence_ranges(norm)
+    ranges = sentence_ranges(norm, keep_short=keep_short)
     return [span for span, _ in ranges], [chars[lo:hi] for _, (lo, hi) in ranges]
 
 
-def embed_sentences(norm: Normalized, encoder: TextEncoder, *, vectors: bool = True) -> Sentences:
+def embed_sentences(
+    norm: Normalized, encoder: TextEncoder, *, vectors: bool = True, keep_short: bool = False
+) -> Sentences:
     """Split ``norm`` into sentences and embed them (sentence text as normalized).
 
     With ``vectors=False`` the sentence vectors are left at zero: alignment calibrated to
     bigrams alone (blend weight 0) does not need them, and encoding is the costly part.
+    ``keep_short`` joins sentences shorter than ``MIN_SENTENCE_KEY`` to a neighbour instead of
+    dropping them (see :func:`sentence_ranges`).
     """
-    spans, keys = sentence_units(norm)
+    spans, keys = sentence_units(norm, keep_short=keep_short)
     texts = [norm.text[s:e] for s, e in spans]
     if texts and vectors:
         vecs = encoder.encode(texts)

@@ -43,8 +43,8 @@ FAST_DETECT: tuple[MatchKind, ...] = ("repost", "partial")
 #: Encoder whose document vectors a new index stores, and which aligns sentences.
 DEFAULT_VECTORS = "static"
 #: Encoder behind :func:`compare`'s pair score: the transformer, which ranks pairs better on
-#: sohu2021, LCQMC and STS-B (Spearman 0.66 / 0.58 / 0.80 against the static model's 0.54 /
-#: 0.48 / 0.69, docs/benchmarks.md) and which one pair at a time can afford.
+#: sohu2021, LCQMC and STS-B (Spearman 0.70 / 0.61 / 0.80 against the static model's 0.53 /
+#: 0.50 / 0.69, :func:`benchmarks.pairs.run_pairs`) and which one pair at a time can afford.
 PAIR_ENCODER = "e5"
 
 
@@ -364,17 +364,25 @@ def compare(
     *,
     detect: str | Iterable[str] | None = None,
     thresholds: Thresholds | None = None,
-    encoder: str | None = PAIR_ENCODER,
+    encoder: str | TextEncoder | None = PAIR_ENCODER,
 ) -> Result:
     """Compare two texts directly.
 
     ``score`` is how much of the original is reused in the suspect, whatever the kind: the
-    verbatim coverage, or, when rewrites are detected, the length-weighted similarity of each
-    original sentence to its best suspect sentence (cosine and bigram Dice blended by
-    ``compare_weight``, calibrated on the STS-B training split), whichever is larger.
-    ``encoder`` embeds the sentences: the e5 transformer by default (the first call loads it,
-    a few seconds; then tens of pairs per second on 2 cores), ``"static"`` for thousands of
-    pairs per second at a lower pair-ranking quality, None for verbatim reuse only.
+    verbatim coverage, or, when rewrites are detected, the similarity of the two texts,
+    whichever is larger. That similarity is :func:`soft_coverage` (the length-weighted
+    similarity of each original sentence to its best suspect sentence: cosine and bigram Dice
+    blended by ``compare_weight``) blended with the cosine of the two whole texts by
+    ``compare_doc_weight`` (:func:`document_cosine`), both weights calibrated on sentence-pair
+    sets that the benchmark does not report (``benchmarks/calibrate_xigao.py``). The shipped
+    ``compare_doc_weight`` is 1, so the similarity is the whole texts' cosine alone; e5 reads
+    the first 512 tokens of a text (about 500 Chinese characters), so on long articles that
+    compares their leads, while the verbatim coverage reads everything. Sentences too short to
+    align on their own (怎么办？) are joined to a neighbour, not dropped.
+    ``encoder`` embeds the sentences and texts: the e5 transformer by default (the first call
+    loads it, a few seconds; then tens of pairs per second on 2 cores), ``"static"`` for
+    thousands of pairs per second at a lower pair-ranking quality, None for verbatim reuse only;
+    or an encoder object (``encode(texts)`` giving unit rows, the passage prompt by default).
     """
     kinds = parse_detect(detect, DETECT_KINDS if encoder else FAST_DETECT)
     t = thresholds or Thresholds.load()
@@ -384,13 +392,20 @@ def compare(
         best = None
     score = best.coverage if best is not None else 0.0
     if "rewrite" in kinds and encoder:
-        enc = _encoder(encoder)
-        need = t.blend_weight > 0 or t.compare_weight > 0
-        a, b = a.with_sentences(enc), b.with_sentences(enc, vectors=need)
+        enc = _encoder(encoder) if isinstance(encoder, str) else encoder
+        w = t.compare_doc_weight
+        # sentence vectors serve alignment when it blends in cosines, and the sentence coverage
+        # when its cosine counts; the whole texts are encoded apart
+        need = t.blend_weight > 0 or (t.compare_weight > 0 and w < 1)
+        a = a.with_sentences(enc, vectors=need, keep_short=True)
+        b = b.with_sentences(enc, vectors=need, keep_short=True)
         rw, _ = rewrite_match(a, b, "original", t)
         if best is None or best.kind != "repost":
             best = _stronger(best, rw)
-        score = max(score, soft_coverage(a, b, t))
+        similar = soft_coverage(a, b, t) if w < 1 else 0.0
+        if w > 0:
+            similar = w * document_cosine(a, b, enc) + (1 - w) * similar
+        score = max(score, similar)
     verdict, _, ordered = combine([best] if best is not None else [])
     return Result(None, verdict, score, ordered)
 
@@ -406,3 +421,12 @@ def soft_coverage(a: Prepared, b: Prepared, t: Thresholds) -> float:
     sim = blend(sa.vecs @ sb.vecs.T, sentence_dice(sa, sb), t.compare_weight)
     best = np.clip(sim.max(axis=0), 0.0, 1.0)
     return float((best * sb.weights).sum() / sb.total)
+
+
+def document_cosine(a: Prepared, b: Prepared, encoder: TextEncoder) -> float:
+    """Cosine of the two whole texts as given (raw, one ``encode`` call for both), clipped to
+    [0, 1]; 0 when either holds no content characters (e5 reads the first 512 tokens of each)."""
+    if not a.norm.key().chars or not b.norm.key().chars:
+        return 0.0
+    v = np.asarray(encoder.encode([a.norm.raw, b.norm.raw]), dtype=np.float32)
+    return float(np.clip(v[0] @ v[1], 0.0, 1.0))

@@ -42,6 +42,9 @@ class Thresholds:
     blend_weight: float = 0.5
     #: weight of embedding cosine in ``compare``'s graded score (pairs, not verdicts)
     compare_weight: float = 0.5
+    #: weight of the two whole texts' cosine in ``compare``'s graded score, against the sentence
+    #: coverage (0: sentences alone, the score before this weight existed)
+    compare_doc_weight: float = 0.0
     #: blended similarity at which a suspect sentence counts as re-expressing an original one
     sentence_threshold: float = 0.6
     #: share of the suspect's sentences (by characters) aligned to one original, for ``rewrite``
