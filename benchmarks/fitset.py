@@ -23,20 +23,36 @@ close (char-bigram TF-IDF) as that of dev's closest quarter of innocents. Any ve
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import random
 from pathlib import Path
 
-from benchmarks.cases import GenConfig, _build_split, _nearest, _summary, pools, slices
+from benchmarks.cases import (
+    Doc,
+    GenConfig,
+    Pools,
+    _build_split,
+    _nearest,
+    _summary,
+    pools,
+    slices,
+)
 from benchmarks.data import load_cctv, load_cilin, shared_root, write_jsonl
+
+
+@functools.lru_cache(maxsize=1)
+def dev_slice(shared: str | None, seed: int) -> tuple[Pools, list[Doc], list[Doc], list]:
+    """The collection's pools and dev's slice of them: ``(pools, sources, innocents, near)``."""
+    p = pools(load_cctv(shared_root(shared)), GenConfig(seed=seed))
+    split, _, sources, innocents, near = next(slices(p, GenConfig(seed=seed)))
+    assert split == "dev", split
+    return p, sources, innocents, near
 
 
 def build_fit(shared: str | None, out: Path, *, rewrites: int = 800, seed: int = 20240601) -> dict:
     root = shared_root(shared)
-    cfg = GenConfig(seed=seed)
-    p = pools(load_cctv(root), cfg)
-    split, _, sources, innocents, near = next(slices(p, cfg))
-    assert split == "dev", split
+    p, sources, innocents, near = dev_slice(shared, seed)
     negatives = 2 * (len(innocents) // 4)
     size = rewrites + negatives
     fit_cfg = GenConfig(seed=seed, mix={"rewrite": rewrites / size, "original": negatives / size})
@@ -62,11 +78,7 @@ def build_fit(shared: str | None, out: Path, *, rewrites: int = 800, seed: int =
 
 def build_loo(shared: str | None, out: Path, *, n: int = 1000, seed: int = 20240601) -> dict:
     """Leave-one-out same-topic negatives from dev's slice of the indexed originals."""
-    root = shared_root(shared)
-    cfg = GenConfig(seed=seed)
-    p = pools(load_cctv(root), cfg)
-    split, _, sources, _, near = next(slices(p, cfg))
-    assert split == "dev", split
+    p, sources, _, near = dev_slice(shared, seed)
     # the nearness of the closest quarter of dev's innocents, as same-topic cases are drawn
     sims = sorted((s for _, s in near), reverse=True)
     cut = sims[max(len(sims) // 4 - 1, 0)]
