@@ -216,4 +216,7 @@ def test_a_rewrite_stands_out_where_a_formulaic_series_does_not(
     # a rewrite stands out from the rest; a repost of its original is no rival
     res = idx.check(REWRITE)
     assert res.verdict == "rewrite"
-    assert res.matches[0].source_id in {"original", "its-repost"}
+    top = res.matches[0].to_dict()
+    assert top["source_id"] in {"original", "its-repost"}
+    # why it is a rewrite, in the result: how far it stands out, the names it keeps
+    assert top["standout"] >= 0.3 and top["entities"] == 1.0

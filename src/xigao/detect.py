@@ -302,6 +302,7 @@ def rewrite_match(
         details={
             "similarity": round(stats.similarity, 4),
             "verbatim_share": round(stats.verbatim_share, 4),
+            "entities": round(stats.entities, 4),
             "altered": altered,
         },
     )

@@ -16,7 +16,7 @@ import functools
 import os
 import tempfile
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -276,8 +276,10 @@ class Index:
                 continue
             if t.rewrite_min_margin > 0:
                 copies = functools.partial(_copies, [e for _, e, *_ in aligned], t)
-                if standout(stats, i, copies) < t.rewrite_min_margin:
+                margin = standout(stats, i, copies)
+                if margin < t.rewrite_min_margin:
                     continue
+                rw = replace(rw, details={**rw.details, "standout": round(margin, 4)})
             best = _stronger(found.get(rowid), rw)
             assert best is not None
             found[rowid] = best
