@@ -271,11 +271,11 @@ class Index:
                 if embedded is not None:
                     aligned.append((rowid, embedded, *rewrite_match(suspect, embedded, doc.id, t)))
         stats = [st for *_, st in aligned]
+        copies = functools.partial(_copies, [e for _, e, *_ in aligned], t)
         for i, (rowid, _, rw, _) in enumerate(aligned):
             if rw is None:
                 continue
             if t.rewrite_min_margin > 0:
-                copies = functools.partial(_copies, [e for _, e, *_ in aligned], t)
                 margin = standout(stats, i, copies)
                 if margin < t.rewrite_min_margin:
                     continue
