@@ -89,9 +89,12 @@ def collect(idx: Index, cases: list[dict]) -> list[CaseData]:
         suspect = Prepared.of(case["body"], t).with_sentences(idx.encoder)
         # a leave-one-out case is an indexed original, checked against the others
         own = (case.get("details") or {}).get("indexed_id")
-        exclude = [rowid for rowid in [idx.store.rowid(own)] if rowid is not None] if own else []
-        if own and not exclude:
-            raise SystemExit(f"{case['id']}: {own} is not in the index")
+        exclude = []
+        if own:
+            rowid = idx.store.rowid(own)
+            if rowid is None:
+                raise SystemExit(f"{case['id']}: {own} is not in the index")
+            exclude = [rowid]
         plan = idx.candidate_rows(suspect, rewrite=True, thresholds=t, exclude=exclude)
         verbatim = []
         pairs = []

@@ -44,8 +44,9 @@ from benchmarks.data import load_cctv, load_cilin, shared_root, write_jsonl
 @functools.lru_cache(maxsize=1)
 def dev_slice(shared: str | None, seed: int) -> tuple[Pools, list[Doc], list[Doc], list]:
     """The collection's pools and dev's slice of them: ``(pools, sources, innocents, near)``."""
-    p = pools(load_cctv(shared_root(shared)), GenConfig(seed=seed))
-    split, _, sources, innocents, near = next(slices(p, GenConfig(seed=seed)))
+    cfg = GenConfig(seed=seed)
+    p = pools(load_cctv(shared_root(shared)), cfg)
+    split, _, sources, innocents, near = next(slices(p, cfg))
     assert split == "dev", split
     return p, sources, innocents, near
 
