@@ -12,8 +12,8 @@ same-topic false alarms within ``--max-same-topic`` (1%; the target is 2% on tes
 by the lower false-alarm rate. The repost shares follow the verdict definitions and are not tuned; the partial passage
 length is (the definition says 50 characters; key characters exclude punctuation).
 The chosen values, the grid and the dev scores are written to ``thresholds.json``.
-``compare``'s two weights are fitted on sentence pairs the benchmark does not report
-(:func:`calibrate_compare`); ``--compare-only`` refits just those.
+``compare``'s score is fitted on sentence pairs and dev's article pairs, none of which the
+benchmark reports (:func:`calibrate_compare`); ``--compare-only`` refits just that.
 """
 
 from __future__ import annotations
@@ -32,7 +32,15 @@ from typing import Any
 import numpy as np
 
 from benchmarks.data import read_jsonl
-from benchmarks.pairs import DATASETS, PAIRS_PER_SET, PAIRS_SEED, Pair, load_pairs, sample
+from benchmarks.pairs import (
+    DATASETS,
+    PAIRS_PER_SET,
+    PAIRS_SEED,
+    Pair,
+    case_pairs,
+    load_pairs,
+    sample,
+)
 from xigao import Index
 from xigao.detect import (
     Prepared,
@@ -250,9 +258,12 @@ def search(
     return chosen, report
 
 
-GRID_COMPARE = (0.0, 0.25, 0.5, 0.75, 1.0)
-GRID_COMPARE_DOC = (0.0, 0.25, 0.5, 0.75, 1.0)
-#: pairs drawn from each set that fits ``compare`` (seeded)
+#: compare's grid: the whole-text cosine's e5 prompt, its floor, and how fast the share of the
+#: original takes over with the original's sentences (see ``xigao.pipeline.compare_score``)
+GRID_COMPARE_PROMPT = ("query", "passage")
+GRID_COMPARE_FLOOR = (0.7, 0.75, 0.8, 0.85, 0.875, 0.9)
+GRID_COMPARE_SENTENCES = (0.25, 0.5, 1.0, 2.0, 4.0)
+#: pairs drawn from each sentence set that fits ``compare`` (seeded)
 COMPARE_PAIRS = 1500
 COMPARE_SEED = 7
 
@@ -270,13 +281,16 @@ def _read_tsv(path: Path) -> list[Pair]:
     return rows
 
 
-def compare_fitting_sets(shared: Path, limit: int = COMPARE_PAIRS) -> dict[str, list[Pair]]:
-    """The sentence-pair sets that fit ``compare``'s weights, none of them reported by the
-    benchmark: STS-B's training split (the page reports dev), the LCQMC dev pairs outside the
-    seeded sample that the page reports, and AFQMC dev (not on the page); a pair whose two
-    texts the page reports in any set (STS-B train repeats a few of dev's) is left out. Each
-    set is sampled to ``limit`` pairs. sohu2021 has no pairs beyond the ones the page
-    reports, so nothing is fitted on it."""
+def compare_fitting_sets(
+    shared: Path, cases: Path | None = None, limit: int = COMPARE_PAIRS
+) -> dict[str, list[Pair]]:
+    """The pair sets that fit ``compare``, none of them reported by the benchmark: STS-B's
+    training split (the page reports dev), the LCQMC dev pairs outside the seeded sample that
+    the page reports, AFQMC dev (not on the page), and, given ``cases``, the article pairs of
+    the dev cases (:func:`benchmarks.pairs.case_pairs`; the page reports test's). A pair whose
+    two texts the page reports in any set (STS-B train repeats a few of dev's) is left out.
+    Each sentence set is sampled to ``limit`` pairs. sohu2021 has no pairs beyond the ones the
+    page reports, so nothing is fitted on it."""
     reported = {
         (a, b)
         for name in DATASETS
@@ -288,75 +302,92 @@ def compare_fitting_sets(shared: Path, limit: int = COMPARE_PAIRS) -> dict[str, 
         "lcqmc_unreported": load_pairs(shared, "lcqmc"),
         "afqmc_dev": _read_tsv(sentences / "afqmc" / "dev.txt"),
     }
-    return {
+    out = {
         name: sample([r for r in rows if r[:2] not in reported], limit, COMPARE_SEED)
         for name, rows in sets.items()
     }
+    if cases is not None:
+        out["dev_cases"] = case_pairs(cases, "dev")
+    return out
 
 
 class _Memo:
-    """An encoder that encodes each distinct text once: the grid scores the same pairs again."""
+    """An encoder that encodes each distinct (prompt, text) once: the grid scores the same
+    pairs again."""
 
     def __init__(self, encoder: Any) -> None:
         self.encoder, self.dim = encoder, encoder.dim
-        self._vecs: dict[str, np.ndarray] = {}
+        self._vecs: dict[tuple[str, str], np.ndarray] = {}
 
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        todo = [x for x in dict.fromkeys(texts) if x not in self._vecs]
+    def encode(self, texts: Sequence[str], kind: str = "passage") -> np.ndarray:
+        todo = [x for x in dict.fromkeys(texts) if (kind, x) not in self._vecs]
         if todo:
-            self._vecs.update(zip(todo, self.encoder.encode(todo), strict=True))
+            vecs = self.encoder.encode(todo, kind=kind)
+            self._vecs.update(zip([(kind, x) for x in todo], vecs, strict=True))
         if not texts:
             return np.zeros((0, self.dim), np.float32)
-        return np.stack([self._vecs[x] for x in texts])
+        return np.stack([self._vecs[kind, x] for x in texts])
 
 
 def calibrate_compare(
-    shared: Path, t: Thresholds, limit: int = COMPARE_PAIRS, encoder: str = "e5"
+    shared: Path,
+    t: Thresholds,
+    cases: Path | None = None,
+    limit: int = COMPARE_PAIRS,
+    encoder: str = "e5",
 ) -> tuple[Thresholds, dict]:
-    """``compare``'s two weights by Spearman correlation on sets the benchmark never reports.
-
-    ``compare_weight`` (cosine against bigram Dice in a sentence pair's similarity) on the
-    STS-B training split with the sentences alone (``compare_doc_weight`` 0); then, with it,
-    ``compare_doc_weight`` (the whole texts' cosine against the sentence coverage) by the mean
-    Spearman over all of :func:`compare_fitting_sets`. Ties go to the smaller weight.
-    """
+    """``compare``'s prompt, floor and sentence weight (``compare_prompt``,
+    ``compare_floor``, ``compare_sentences``) by the mean Spearman correlation over
+    :func:`compare_fitting_sets`, each set counting once. The parts of every pair's score are
+    computed once per prompt; the grid only recombines them. Ties go to the earlier point of
+    the grid."""
     from scipy.stats import spearmanr
 
-    from xigao import compare
     from xigao.embed import get_encoder
-    from xigao.normalize import normalize
-    from xigao.paraphrase import sentence_units
+    from xigao.pipeline import compare_parts, compare_score
 
-    sets = compare_fitting_sets(shared, limit)
+    sets = compare_fitting_sets(shared, cases, limit)
     enc = _Memo(get_encoder(encoder))
     texts = list(dict.fromkeys(x for rows in sets.values() for a, b, _ in rows for x in (a, b)))
-    norms = [normalize(x) for x in texts]
-    sentences = [n.text[s:e] for n in norms for s, e in sentence_units(n, keep_short=True)[0]]
-    enc.encode(list(dict.fromkeys(texts + sentences)))  # in large batches, at once
-
-    def spearman(rows: list[Pair], tw: Thresholds) -> float:
-        pred = [compare(a, b, thresholds=tw, encoder=enc).score for a, b, _ in rows]
-        return float(spearmanr(pred, [y for _, _, y in rows]).statistic)
-
-    base = replace(t, compare_doc_weight=0.0)
-    by_weight = {
-        w: spearman(sets["stsb_train"], replace(base, compare_weight=w)) for w in GRID_COMPARE
-    }
-    weight = max(GRID_COMPARE, key=lambda w: by_weight[w])
-    by_doc: dict[float, dict[str, float]] = {}
-    for w in GRID_COMPARE_DOC:
-        tw = replace(base, compare_weight=weight, compare_doc_weight=w)
-        by_doc[w] = {name: spearman(rows, tw) for name, rows in sets.items()}
-        by_doc[w]["mean"] = float(np.mean(list(by_doc[w].values())))
-    doc_weight = max(GRID_COMPARE_DOC, key=lambda w: by_doc[w]["mean"])
+    parts = {}
+    for prompt in GRID_COMPARE_PROMPT:
+        enc.encode(texts, kind=prompt)  # in large batches, at once
+        tp = replace(t, compare_prompt=prompt)
+        parts[prompt] = {
+            name: [compare_parts(a, b, thresholds=tp, encoder=enc) for a, b, _ in rows]
+            for name, rows in sets.items()
+        }
+    grid = list(itertools.product(GRID_COMPARE_PROMPT, GRID_COMPARE_FLOOR, GRID_COMPARE_SENTENCES))
+    by_point: dict[tuple[str, float, float], dict[str, float]] = {}
+    for prompt, floor, per in grid:
+        tp = replace(t, compare_prompt=prompt, compare_floor=floor, compare_sentences=per)
+        row = {
+            name: float(
+                spearmanr(
+                    [compare_score(p, tp) for p in parts[prompt][name]], [y for *_, y in rows]
+                ).statistic
+            )
+            for name, rows in sets.items()
+        }
+        row["mean"] = float(np.mean(list(row.values())))
+        by_point[prompt, floor, per] = row
+    prompt, floor, per = max(grid, key=lambda k: by_point[k]["mean"])
     report = {
         "compare_pairs": {name: len(rows) for name, rows in sets.items()},
-        "stsb_train_spearman": {str(k): round(v, 4) for k, v in by_weight.items()},
-        "compare_doc_spearman": {
-            str(k): {name: round(v, 4) for name, v in row.items()} for k, row in by_doc.items()
+        "compare_spearman": {
+            f"{k[0]} floor={k[1]:g} sentences={k[2]:g}": {n: round(v, 4) for n, v in row.items()}
+            for k, row in by_point.items()
         },
     }
-    return replace(t, compare_weight=weight, compare_doc_weight=doc_weight), report
+    chosen = replace(t, compare_prompt=prompt, compare_floor=floor, compare_sentences=per)
+    return chosen, report
+
+
+COMPARE_GRID = {
+    "compare_prompt": GRID_COMPARE_PROMPT,
+    "compare_floor": GRID_COMPARE_FLOOR,
+    "compare_sentences": GRID_COMPARE_SENTENCES,
+}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -385,12 +416,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--compare-only",
         action="store_true",
-        help="refit only compare's weights (sentence pairs, no cases) into the thresholds at --out",
+        help="refit only compare's score (sentence pairs, dev's article pairs) into --out",
     )
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
     if args.compare_only:
-        return refit_compare(args.out, Path(args.shared), t0)
+        return refit_compare(args.out, Path(args.shared), args.cases, t0)
     index_path = args.index or args.cases / "xigao-index"
     if not (index_path / "index.sqlite").exists():
         with (args.cases / "originals.jsonl").open(encoding="utf-8") as f:
@@ -415,7 +446,7 @@ def main(argv: list[str] | None = None) -> int:
         keep = {k: v for k, v in shipped.get("thresholds", {}).items() if k.startswith("compare")}
         chosen = replace(chosen, **keep)
     else:
-        chosen, compare_report = calibrate_compare(Path(args.shared), chosen)
+        chosen, compare_report = calibrate_compare(Path(args.shared), chosen, args.cases)
         report |= compare_report
     payload = {
         "thresholds": chosen.to_dict(),
@@ -436,8 +467,7 @@ def main(argv: list[str] | None = None) -> int:
                 "rewrite_min_similarity": GRID_SIMILARITY,
                 "rewrite_min_entities": GRID_ENTITIES,
                 "rewrite_min_margin": GRID_MARGIN,
-                "compare_weight": GRID_COMPARE,
-                "compare_doc_weight": GRID_COMPARE_DOC,
+                **COMPARE_GRID,
             },
             "dev_scores": report,
             "seconds": round(time.perf_counter() - t0, 1),
@@ -449,18 +479,16 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def refit_compare(out: Path, shared: Path, t0: float) -> int:
-    """Refit ``compare``'s weights alone into the thresholds file ``out``, keeping the rest."""
+def refit_compare(out: Path, shared: Path, cases: Path, t0: float) -> int:
+    """Refit ``compare``'s score alone into the thresholds file ``out``, keeping the rest."""
     payload = json.loads(out.read_text(encoding="utf-8"))
-    chosen, report = calibrate_compare(shared, Thresholds.load(out))
+    chosen, report = calibrate_compare(shared, Thresholds.load(out), cases)
     payload["thresholds"] = chosen.to_dict()
     cal = payload.setdefault("calibration", {})
-    cal.setdefault("grid", {}).update(
-        {"compare_weight": GRID_COMPARE, "compare_doc_weight": GRID_COMPARE_DOC}
-    )
+    cal.setdefault("grid", {}).update(COMPARE_GRID)
     cal.setdefault("dev_scores", {}).update(report)
     cal["compare"] = {
-        "command": "python -m benchmarks.calibrate_xigao --compare-only",
+        "command": f"python -m benchmarks.calibrate_xigao --compare-only --cases {cases}",
         "date": dt.date.today().isoformat(),
         "seconds": round(time.perf_counter() - t0, 1),
     }

@@ -27,6 +27,8 @@ DATASETS = {
     "stsb": ("sentences/chinese_stsb/sts-b-dev.txt", "graded", "graded similarity 0-5"),
     "pawsx": ("sentences/pawsx_zh/dev_2k.tsv", "binary", "adversarial paraphrase (swapped roles)"),
 }
+#: the article pairs of the test cases (:func:`case_pairs`), after the sentence sets
+CASES_SET = ("cases", "graded", "test articles vs their original: share of it reused")
 
 
 def load_pairs(root: Path, name: str) -> list[Pair]:
@@ -52,6 +54,37 @@ def load_pairs(root: Path, name: str) -> list[Pair]:
                     except ValueError:
                         continue
     return rows
+
+
+def case_pairs(cases: Path, split: str) -> list[Pair]:
+    """Article pairs from a split of the generated cases (``cases/<split>/cases.jsonl`` and
+    ``cases/originals.jsonl``): each case's text with its (first) true original, or, for a
+    negative, with its nearest indexed original; the label is the share of that original's
+    characters the case reuses by its recorded spans (0 for negatives). Unlike the sentence
+    sets these are ~1,300-character news articles, copied, partly copied or rewritten, so the
+    label is what ``compare`` claims to rank by: how much of the original is reused."""
+    rows = [json.loads(line) for line in (cases / split / "cases.jsonl").open(encoding="utf-8")]
+
+    def partner(c: dict) -> str:
+        return str(c["sources"][0]["source_id"] if c["sources"] else c["details"]["nearest_id"])
+
+    need = {partner(c) for c in rows}
+    bodies: dict[str, str] = {}
+    with (cases / "originals.jsonl").open(encoding="utf-8") as f:
+        for line in f:
+            d = json.loads(line)
+            if d["id"] in need:
+                bodies[d["id"]] = d["body"]
+    out: list[Pair] = []
+    for c in rows:
+        oid = partner(c)
+        used = bytearray(len(bodies[oid]))
+        for src in c["sources"]:
+            if src["source_id"] == oid:
+                for _, (o0, o1) in src["spans"]:
+                    used[o0:o1] = b"\x01" * (o1 - o0)
+        out.append((c["body"], bodies[oid], sum(used) / max(len(used), 1)))
+    return out
 
 
 def sample(rows: list[Pair], n: int, seed: int) -> list[Pair]:
@@ -84,20 +117,29 @@ def evaluate(name: str, rows: list[Pair], system: str, scorer: PairScorer) -> Pa
     labels = [y for _, _, y in rows]
     rho = spearmanr(scores, labels).statistic
     auc = None
-    if DATASETS[name][1] == "binary" and len(set(labels)) == 2:
+    if name in DATASETS and DATASETS[name][1] == "binary" and len(set(labels)) == 2:
         auc = float(roc_auc_score([int(y > 0) for y in labels], scores))
     return PairScore(name, system, len(rows), float(rho) if rho == rho else 0.0, auc)
 
 
 def run_pairs(
-    root: Path, scorers: dict[str, PairScorer], *, n: int = PAIRS_PER_SET, seed: int = PAIRS_SEED
+    root: Path,
+    scorers: dict[str, PairScorer],
+    *,
+    n: int = PAIRS_PER_SET,
+    seed: int = PAIRS_SEED,
+    cases: Path | None = None,
 ) -> list[PairScore]:
-    out = []
-    for name in DATASETS:
-        rows = sample(load_pairs(root, name), n, seed)
-        for sys_name, scorer in scorers.items():
-            out.append(evaluate(name, rows, sys_name, scorer))
-    return out
+    """Every scorer on every sentence set, then (given the ``cases`` folder) on the test
+    cases' article pairs, all of them when ``n`` allows."""
+    sets = {name: sample(load_pairs(root, name), n, seed) for name in DATASETS}
+    if cases is not None:
+        sets[CASES_SET[0]] = sample(case_pairs(cases, "test"), n, seed)
+    return [
+        evaluate(name, rows, sys_name, scorer)
+        for name, rows in sets.items()
+        for sys_name, scorer in scorers.items()
+    ]
 
 
 def markdown(results: list[PairScore]) -> str:
@@ -106,7 +148,9 @@ def markdown(results: list[PairScore]) -> str:
         "| set | pairs | measure | " + " | ".join(systems) + " |",
         "|---|---:|---|" + "---:|" * len(systems),
     ]
-    for name, (_, kind, what) in DATASETS.items():
+    described = {name: (kind, what) for name, (_, kind, what) in DATASETS.items()}
+    described[CASES_SET[0]] = CASES_SET[1:]
+    for name, (kind, what) in described.items():
         rs = {r.system: r for r in results if r.dataset == name}
         if not rs:
             continue

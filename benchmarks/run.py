@@ -178,7 +178,9 @@ def main(argv: list[str] | None = None) -> int:
                 a.work / "indexes" / "pairs", pair_names, a.embed_model
             ).items()
         }
-        pair_rows = run_pairs(root, scorers, n=200 if a.quick else a.pairs)
+        pair_rows = run_pairs(
+            root, scorers, n=200 if a.quick else a.pairs, cases=a.work / "cases" / "main"
+        )
     speed_rows = None
     if not a.skip_speed:
         from benchmarks.speed import run_speed

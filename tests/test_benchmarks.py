@@ -320,3 +320,23 @@ def test_compare_is_fitted_on_pairs_the_page_does_not_report(root: Path) -> None
     }
     assert not reported & {(a, b) for rows in sets.values() for a, b, _ in rows}
     assert {y for _, _, y in sets["afqmc_dev"]} == {0.0, 1.0}
+
+
+def test_case_pairs_label_the_share_of_the_original_reused(
+    generated: tuple[Path, Path, Path], root: Path
+) -> None:
+    from benchmarks.calibrate_xigao import compare_fitting_sets
+    from benchmarks.pairs import case_pairs
+
+    cases = read_jsonl(generated[0] / "test" / "cases.jsonl")
+    pairs = case_pairs(generated[0], "test")
+    assert len(pairs) == len(cases)
+    for c, (a, b, y) in zip(cases, pairs, strict=True):
+        assert a == c["body"] and b and 0.0 <= y <= 1.0
+        assert (y == 0.0) == (c["kind"] == "original")
+        if c["kind"] == "repost" and c["subkind"] in {"title", "byline", "ads"}:
+            assert y > 0.9  # the whole original, reproduced
+        if c["kind"] == "partial":
+            assert y < 0.9
+    sets = compare_fitting_sets(root, generated[0], limit=50)
+    assert sets["dev_cases"] == case_pairs(generated[0], "dev")  # dev's, never test's

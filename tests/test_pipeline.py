@@ -103,32 +103,58 @@ class _CharBag:
         return out / np.where(norms > 0, norms, 1)
 
 
-def test_compare_blends_in_the_whole_texts_cosine() -> None:
-    suspect = "国家统计局今日公布数据。一季度经济同比增长百分之五点二！"
-    original = (
-        "国家统计局今天发布数据，一季度国内生产总值同比增长5.2%。"
-        "专家表示，消费持续恢复是经济回升的主要动力。"
-    )
-    base = replace(Thresholds.load(), compare_weight=1.0, blend_weight=0.0)
+class _Prompted(_CharBag):
+    """_CharBag that takes e5's ``kind`` keyword and records it."""
 
-    def score(doc_weight: float, a: str = suspect, enc: _CharBag | None = None) -> float:
-        t = replace(base, compare_doc_weight=doc_weight)
-        return compare(a, original, thresholds=t, encoder=enc or _CharBag()).score
+    def __init__(self) -> None:
+        super().__init__()
+        self.kinds: list[str] = []
 
+    def encode(self, texts: list[str], kind: str = "passage") -> np.ndarray:  # type: ignore[override]
+        self.kinds.append(kind)
+        return super().encode(texts)
+
+
+def test_compare_score_is_the_share_for_articles_and_the_cosine_for_one_line() -> None:
+    t = replace(Thresholds.load(), blend_weight=0.0, compare_floor=0.5, compare_sentences=1.0)
+    line = "国家统计局今天发布数据，一季度国内生产总值同比增长5.2%。"
+    spun = "国家统计局今日公布数据，一季度经济同比增长百分之五点二！"
     enc = _CharBag()
-    doc = score(1.0, enc=enc)
-    assert enc.calls == [[suspect, original]]  # the texts as given, in one call, no sentences
-    v = _CharBag().encode([suspect, original])
-    assert doc == pytest.approx(float(v[0] @ v[1]))
-    sentences = score(0.0)
-    assert abs(doc - sentences) > 0.05  # so that the blend below tells the two apart
-    assert score(0.25) == pytest.approx(0.25 * doc + 0.75 * sentences)
-    assert score(1.0, "。。") == 0.0  # no content, nothing reused
-    # verbatim coverage still wins for a copy, however unlike the whole texts look
-    copy = "ＡＢＣＤＥＦＧ，" * 8 + original
-    v = _CharBag().encode([copy, original])
-    assert float(v[0] @ v[1]) < 0.9
-    assert score(1.0, copy) == pytest.approx(1.0)
+    one = compare(spun, line, thresholds=t, encoder=enc)
+    assert enc.calls == [[spun, line]]  # the texts as given, in one call, no sentences
+    v = _CharBag().encode([spun, line])
+    assert one.score == pytest.approx((float(v[0] @ v[1]) - 0.5) / 0.5)
+    assert compare("。。", line, thresholds=t, encoder=_CharBag()).score == 0.0
+
+    # an article of n sentences: (n - 1) / n of the score is the share of it reused
+    article = (
+        line
+        + "专家表示，消费持续恢复是经济回升的主要动力。"
+        + "下一步将继续推进重点项目建设，扩大有效投资。"
+    )
+    from xigao.pipeline import compare_parts, compare_score
+
+    parts = compare_parts(spun, article, thresholds=t, encoder=_CharBag())
+    assert parts.sentences == 3 and 0 < parts.aligned < 0.5 and parts.verbatim == 0
+    got = compare(spun, article, thresholds=t, encoder=_CharBag()).score
+    sim = max(0.0, (parts.cosine - 0.5) / 0.5)
+    assert got == pytest.approx(2 / 3 * parts.aligned + 1 / 3 * sim)
+    assert got == pytest.approx(compare_score(parts, t))
+    # verbatim coverage wins for a copy, however unlike the whole texts look
+    copy = "ＡＢＣＤＥＦＧ，" * 8 + article
+    assert compare(copy, article, thresholds=t, encoder=_CharBag()).score == pytest.approx(1.0)
+
+
+def test_compare_passes_its_prompt_to_encoders_that_take_one(tmp_path: Path) -> None:
+    t = replace(Thresholds.load(), blend_weight=0.0)
+    for prompt in ("query", "passage"):
+        enc = _Prompted()
+        compare("马在跑。", "马在跑。", thresholds=replace(t, compare_prompt=prompt), encoder=enc)
+        assert enc.kinds == [prompt]
+    bad = tmp_path / "thresholds.json"
+    bad.write_text(json.dumps({"thresholds": {"compare_prompt": "doc"}}), encoding="utf-8")
+    with pytest.raises(ValueError, match="compare_prompt"):
+        Thresholds.load(bad)
 
 
 def test_compare_keeps_short_sentences() -> None:

@@ -13,6 +13,7 @@ Wires the stages: normalize → sketch → retrieve candidates → align → ver
 from __future__ import annotations
 
 import functools
+import inspect
 import os
 import tempfile
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
@@ -370,65 +371,126 @@ def compare(
 ) -> Result:
     """Compare two texts directly.
 
-    ``score`` is how much of the original is reused in the suspect, whatever the kind: the
-    verbatim coverage, or, when rewrites are detected, the similarity of the two texts,
-    whichever is larger. That similarity is :func:`soft_coverage` (the length-weighted
-    similarity of each original sentence to its best suspect sentence: cosine and bigram Dice
-    blended by ``compare_weight``) blended with the cosine of the two whole texts by
-    ``compare_doc_weight`` (:func:`document_cosine`), both weights calibrated on sentence-pair
-    sets that the benchmark does not report (``benchmarks/calibrate_xigao.py``). The shipped
-    ``compare_doc_weight`` is 1, so the similarity is the whole texts' cosine alone; e5 reads
-    the first 512 tokens of a text (about 500 Chinese characters), so on long articles that
-    compares their leads, while the verbatim coverage reads everything. Sentences too short to
-    align on their own (怎么办？) are joined to a neighbour, not dropped.
-    ``encoder`` embeds the sentences and texts: the e5 transformer by default (the first call
-    loads it, a few seconds; then tens of pairs per second on 2 cores), ``"static"`` for
-    thousands of pairs per second at a lower pair-ranking quality, None for verbatim reuse only;
-    or an encoder object (``encode(texts)`` giving unit rows, the passage prompt by default).
+    ``score`` is how much of the original is reused in the suspect, whatever the kind. With
+    verbatim reuse only (``detect`` without rewrite, or ``encoder=None``) it is the verbatim
+    coverage. Otherwise it is :func:`compare_score` of :func:`compare_parts`: the share of the
+    original that is copied or re-expressed (its sentences aligned as in a scan), blended with
+    the cosine of the two whole texts, the share counting the more the more sentences the
+    original has: an article is scored by how much of it is reused, a one-line original by how
+    similar the two texts are. The blend was calibrated on sentence-pair sets and on the
+    development cases' pairs, none of which the benchmark reports
+    (``benchmarks/calibrate_xigao.py``). Sentences too short to align on their own (怎么办？)
+    are joined to a neighbour, not dropped.
+    ``encoder`` embeds the two texts: the e5 transformer by default (the first call loads it, a
+    few seconds; then tens of pairs per second on 2 cores; e5 reads about the first 500
+    characters of each), ``"static"`` for thousands of pairs per second at a lower
+    pair-ranking quality, None for verbatim reuse only; or an encoder object (``encode(texts)``
+    giving unit rows; given ``kind="query"`` too when it takes that keyword).
     """
     kinds = parse_detect(detect, DETECT_KINDS if encoder else FAST_DETECT)
     t = thresholds or Thresholds.load()
-    a, b = Prepared.of(suspect, t), Prepared.of(original, t)
-    best = verbatim_match(a, b, "original", t)
-    if best is not None and best.kind not in kinds:
-        best = None
-    score = best.coverage if best is not None else 0.0
-    if "rewrite" in kinds and encoder:
-        enc = _encoder(encoder) if isinstance(encoder, str) else encoder
-        w = t.compare_doc_weight
-        # sentence vectors serve alignment when it blends in cosines, and the sentence coverage
-        # when its cosine counts; the whole texts are encoded apart
-        need = t.blend_weight > 0 or (t.compare_weight > 0 and w < 1)
-        a = a.with_sentences(enc, vectors=need, keep_short=True)
-        b = b.with_sentences(enc, vectors=need, keep_short=True)
-        rw, _ = rewrite_match(a, b, "original", t)
-        if best is None or best.kind != "repost":
-            best = _stronger(best, rw)
-        similar = soft_coverage(a, b, t) if w < 1 else 0.0
-        if w > 0:
-            similar = w * document_cosine(a, b, enc) + (1 - w) * similar
-        score = max(score, similar)
+    best, parts = _compare(suspect, original, kinds, t, encoder)
+    score = compare_score(parts, t) if parts is not None else best.coverage if best else 0.0
     verdict, _, ordered = combine([best] if best is not None else [])
     return Result(None, verdict, score, ordered)
 
 
-def soft_coverage(a: Prepared, b: Prepared, t: Thresholds) -> float:
-    """Length-weighted mean, over the original's sentences, of the best blended similarity
-    to any suspect sentence (a graded "how much of the original is reused")."""
-    from xigao.paraphrase import blend, sentence_dice
+class CompareParts(NamedTuple):
+    """What ``compare``'s graded score is made of (see :func:`compare_score`)."""
 
-    sa, sb = a.sents, b.sents
-    if sa is None or sb is None or not len(sa) or not len(sb) or not sb.total:
-        return 0.0
-    sim = blend(sa.vecs @ sb.vecs.T, sentence_dice(sa, sb), t.compare_weight)
-    best = np.clip(sim.max(axis=0), 0.0, 1.0)
-    return float((best * sb.weights).sum() / sb.total)
+    #: share of the original copied verbatim (its coverage by verbatim passages)
+    verbatim: float
+    #: share of the original's sentences (by characters) aligned to suspect sentences
+    aligned: float
+    #: cosine of the two whole texts, clipped to [0, 1]
+    cosine: float
+    #: sentences in the original
+    sentences: int
 
 
-def document_cosine(a: Prepared, b: Prepared, encoder: TextEncoder) -> float:
+def compare_parts(
+    suspect: str,
+    original: str,
+    *,
+    thresholds: Thresholds | None = None,
+    encoder: str | TextEncoder = PAIR_ENCODER,
+) -> CompareParts:
+    """The parts of ``compare``'s score for a pair, with rewrites detected."""
+    t = thresholds or Thresholds.load()
+    parts = _compare(suspect, original, DETECT_KINDS, t, encoder)[1]
+    assert parts is not None
+    return parts
+
+
+def compare_score(parts: CompareParts, t: Thresholds) -> float:
+    """``compare``'s graded score: the larger of the verbatim coverage and
+    ``a × share + (1 − a) × similarity``, where the share is the larger of the verbatim and the
+    aligned shares of the original, the similarity is the whole texts' cosine rescaled from
+    ``compare_floor`` up, and ``a = (n − 1) / (n − 1 + compare_sentences)`` for an original of
+    ``n`` sentences (0 for one sentence: a share of one sentence is all or nothing).
+
+    >>> t = Thresholds(compare_floor=0.8, compare_sentences=1.0)
+    >>> compare_score(CompareParts(0.0, 1.0, 0.9, 1), t)  # one sentence: the cosine alone
+    0.5
+    >>> round(compare_score(CompareParts(0.0, 0.8, 0.9, 11), t), 3)  # an article: its share
+    0.773
+    """
+    share = max(parts.verbatim, parts.aligned)
+    n = parts.sentences
+    a = (n - 1) / (n - 1 + t.compare_sentences) if n > 1 else 0.0
+    floor = t.compare_floor
+    similar = max(0.0, (parts.cosine - floor) / (1 - floor)) if floor < 1 else 0.0
+    return max(parts.verbatim, a * share + (1 - a) * similar)
+
+
+def _compare(
+    suspect: str,
+    original: str,
+    kinds: Collection[str],
+    t: Thresholds,
+    encoder: str | TextEncoder | None,
+) -> tuple[Match | None, CompareParts | None]:
+    """The best match of ``suspect`` against ``original`` among ``kinds``, and the parts of
+    the graded score (None without rewrites or an encoder: the score is then the verbatim
+    coverage)."""
+    a, b = Prepared.of(suspect, t), Prepared.of(original, t)
+    best = verbatim_match(a, b, "original", t)
+    if best is not None and best.kind not in kinds:
+        best = None
+    if "rewrite" not in kinds or not encoder:
+        return best, None
+    verbatim = best.coverage if best is not None else 0.0
+    enc = _encoder(encoder) if isinstance(encoder, str) else encoder
+    # sentence vectors serve alignment only when it blends in cosines (bigrams alone otherwise)
+    a = a.with_sentences(enc, vectors=t.blend_weight > 0, keep_short=True)
+    b = b.with_sentences(enc, vectors=t.blend_weight > 0, keep_short=True)
+    rw, stats = rewrite_match(a, b, "original", t)
+    if best is None or best.kind != "repost":
+        best = _stronger(best, rw)
+    assert b.sents is not None
+    cosine = document_cosine(a, b, enc, prompt=t.compare_prompt)
+    return best, CompareParts(verbatim, stats.coverage, cosine, len(b.sents))
+
+
+def document_cosine(
+    a: Prepared, b: Prepared, encoder: TextEncoder, *, prompt: str = "passage"
+) -> float:
     """Cosine of the two whole texts as given (raw, one ``encode`` call for both), clipped to
-    [0, 1]; 0 when either holds no content characters (e5 reads the first 512 tokens of each)."""
+    [0, 1]; 0 when either holds no content characters (e5 reads the first 512 tokens of each).
+    ``prompt`` is passed as ``kind`` to an encoder whose ``encode`` takes it."""
     if not a.norm.key().chars or not b.norm.key().chars:
         return 0.0
-    v = np.asarray(encoder.encode([a.norm.raw, b.norm.raw]), dtype=np.float32)
+    texts = [a.norm.raw, b.norm.raw]
+    if prompt != "passage" and _takes_kind(encoder):
+        v = np.asarray(encoder.encode(texts, kind=prompt), dtype=np.float32)  # type: ignore[call-arg]
+    else:
+        v = np.asarray(encoder.encode(texts), dtype=np.float32)
     return float(np.clip(v[0] @ v[1], 0.0, 1.0))
+
+
+def _takes_kind(encoder: TextEncoder) -> bool:
+    try:
+        params = inspect.signature(encoder.encode).parameters
+    except (TypeError, ValueError):
+        return False
+    return "kind" in params or any(p.kind is p.VAR_KEYWORD for p in params.values())

@@ -40,11 +40,17 @@ class Thresholds:
     max_gap: int = 4
     #: weight of embedding cosine vs character-bigram Dice in sentence similarity
     blend_weight: float = 0.5
-    #: weight of embedding cosine in ``compare``'s graded score (pairs, not verdicts)
-    compare_weight: float = 0.5
-    #: weight of the two whole texts' cosine in ``compare``'s graded score, against the sentence
-    #: coverage (0: sentences alone, the score before this weight existed)
-    compare_doc_weight: float = 0.0
+    #: ``compare``'s graded score: the whole texts' cosine counts from this value up (rescaled
+    #: to 0–1 above it; sentence encoders put even unrelated texts well above 0)
+    compare_floor: float = 0.8
+    #: ``compare``'s graded score: the weight of the share of the original reused (aligned or
+    #: copied) against the whole texts' cosine is (n − 1) / (n − 1 + this) for an original of
+    #: n sentences, so a one-sentence original is scored by the cosine alone and an article
+    #: almost wholly by its share
+    compare_sentences: float = 1.0
+    #: the e5 prompt of ``compare``'s whole-text cosine: "query" (e5's prompt for symmetric
+    #: similarity) or "passage" (the prompt the index stores originals with)
+    compare_prompt: str = "query"
     #: blended similarity at which a suspect sentence counts as re-expressing an original one
     sentence_threshold: float = 0.6
     #: share of the suspect's sentences (by characters) aligned to one original, for ``rewrite``
@@ -79,6 +85,8 @@ class Thresholds:
         unknown = sorted(set(values) - known)
         if unknown:
             raise ValueError(f"unknown threshold(s) {unknown} in {p}; known: {sorted(known)}")
+        if values.get("compare_prompt", "query") not in ("query", "passage"):
+            raise ValueError(f"compare_prompt must be 'query' or 'passage' in {p}")
         return cls(**values)
 
     def to_dict(self) -> dict[str, Any]:
