@@ -181,3 +181,14 @@ def test_bigram_join_equals_the_set_reference(a: list[str], b: list[str]) -> Non
     assert np.allclose(_dice(ga, gb), dice_matrix(sets_a, sets_b), atol=1e-6)
     merged = [x | y for x, y in itertools.pairwise(sets_b)]
     assert np.allclose(_dice(ga, gb.merged()), dice_matrix(sets_a, merged), atol=1e-6)
+
+
+@given(_keys)
+def test_grams_of_many_sentences_take_the_general_route_to_the_same_codes(a: list[str]) -> None:
+    g = Grams.of(a)
+    keyed = g.rows << 42 | g.codes
+    dup = np.concatenate([keyed, keyed[::-1]])
+    for n in (g.n, 1 << 20 | g.n):  # rows packed in 20 bits, and too many sentences for that
+        again = Grams._from_keyed(n, dup)
+        assert again.n == n
+        assert np.array_equal(again.rows, g.rows) and np.array_equal(again.codes, g.codes)

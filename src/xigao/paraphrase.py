@@ -183,6 +183,10 @@ def embed_sentences(
     )
 
 
+_CODE_MASK = (1 << 42) - 1
+_ROW_MASK = (1 << 20) - 1
+
+
 @dataclass(frozen=True, slots=True)
 class Grams:
     """The distinct character bigrams of each of ``n`` sentences, as exact integer codes (two
@@ -205,10 +209,16 @@ class Grams:
     @classmethod
     def _from_keyed(cls, n: int, keyed: npt.NDArray[np.int64]) -> Grams:
         """From ``row << 42 | code`` values, duplicates allowed."""
-        keyed = np.unique(keyed)
-        codes = keyed & ((1 << 42) - 1)
-        order = np.argsort(codes, kind="stable")
-        return cls(n, (keyed >> 42)[order], codes[order])
+        # one sort of ``code << 20 | row`` (codes are 42 bits, rows fewer than 2**20) orders by
+        # code, then row, and puts duplicates side by side
+        if n > _ROW_MASK:  # more sentences than 20 bits hold: the general route
+            keyed = np.unique(keyed)
+            order = np.argsort(keyed & _CODE_MASK, kind="stable")
+            return cls(n, (keyed >> 42)[order], (keyed & _CODE_MASK)[order])
+        by_code = np.sort((keyed & _CODE_MASK) << 20 | keyed >> 42)
+        if len(by_code) > 1:
+            by_code = by_code[np.concatenate(([True], by_code[1:] != by_code[:-1]))]
+        return cls(n, by_code & _ROW_MASK, by_code >> 20)
 
     def sizes(self) -> npt.NDArray[np.int64]:
         """Distinct bigrams per sentence."""
