@@ -263,6 +263,7 @@ def search(
 GRID_COMPARE_PROMPT = ("query", "passage")
 GRID_COMPARE_FLOOR = (0.7, 0.75, 0.8, 0.85, 0.875, 0.9)
 GRID_COMPARE_SENTENCES = (0.25, 0.5, 1.0, 2.0, 4.0)
+GRID_COMPARE_FLOOR_STATIC = (0.0, 0.2, 0.4, 0.5, 0.6, 0.7, 0.8)
 #: pairs drawn from each sentence set that fits ``compare`` (seeded)
 COMPARE_PAIRS = 1500
 COMPARE_SEED = 7
@@ -316,7 +317,7 @@ class _Memo:
     pairs again."""
 
     def __init__(self, encoder: Any) -> None:
-        self.encoder, self.dim = encoder, encoder.dim
+        self.encoder, self.dim, self.name = encoder, encoder.dim, encoder.name
         self._vecs: dict[tuple[str, str], np.ndarray] = {}
 
     def encode(self, texts: Sequence[str], kind: str = "passage") -> np.ndarray:
@@ -334,59 +335,87 @@ def calibrate_compare(
     t: Thresholds,
     cases: Path | None = None,
     limit: int = COMPARE_PAIRS,
-    encoder: str = "e5",
 ) -> tuple[Thresholds, dict]:
     """``compare``'s prompt, floor and sentence weight (``compare_prompt``,
-    ``compare_floor``, ``compare_sentences``) by the mean Spearman correlation over
-    :func:`compare_fitting_sets`, each set counting once. The parts of every pair's score are
-    computed once per prompt; the grid only recombines them. Ties go to the earlier point of
-    the grid."""
+    ``compare_floor``, ``compare_sentences``) on e5 by the mean Spearman correlation over
+    :func:`compare_fitting_sets`, each set counting once; then, with that sentence weight, the
+    static encoder's floor (``compare_floor_static``; its cosines spread differently, and it
+    has no prompts). The parts of every pair's score are computed once per encoder and
+    prompt; the grid only recombines them. Ties go to the earlier point of the grid."""
+    sets = compare_fitting_sets(shared, cases, limit)
+    e5 = _compare_grid(
+        sets, t, "e5", GRID_COMPARE_PROMPT, GRID_COMPARE_FLOOR, GRID_COMPARE_SENTENCES
+    )
+    prompt, floor, per = max(e5, key=lambda k: e5[k]["mean"])
+    static = _compare_grid(sets, t, "static", ("passage",), GRID_COMPARE_FLOOR_STATIC, (per,))
+    floor_static = max(static, key=lambda k: static[k]["mean"])[1]
+
+    def table(rows: dict[tuple[str, float, float], dict[str, float]]) -> dict:
+        return {
+            f"{k[0]} floor={k[1]:g} sentences={k[2]:g}": {n: round(v, 4) for n, v in row.items()}
+            for k, row in rows.items()
+        }
+
+    report = {
+        "compare_pairs": {name: len(rows) for name, rows in sets.items()},
+        "compare_spearman": table(e5),
+        "compare_static_spearman": table(static),
+    }
+    chosen = replace(
+        t,
+        compare_prompt=prompt,
+        compare_floor=floor,
+        compare_sentences=per,
+        compare_floor_static=floor_static,
+    )
+    return chosen, report
+
+
+def _compare_grid(
+    sets: dict[str, list[Pair]],
+    t: Thresholds,
+    encoder: str,
+    prompts: Sequence[str],
+    floors: Sequence[float],
+    sentences: Sequence[float],
+) -> dict[tuple[str, float, float], dict[str, float]]:
+    """Spearman per set (and their mean) of ``compare`` on ``encoder`` at every grid point."""
     from scipy.stats import spearmanr
 
     from xigao.embed import get_encoder
     from xigao.pipeline import compare_parts, compare_score
 
-    sets = compare_fitting_sets(shared, cases, limit)
     enc = _Memo(get_encoder(encoder))
     texts = list(dict.fromkeys(x for rows in sets.values() for a, b, _ in rows for x in (a, b)))
-    parts = {}
-    for prompt in GRID_COMPARE_PROMPT:
+    out: dict[tuple[str, float, float], dict[str, float]] = {}
+    for prompt in prompts:
         enc.encode(texts, kind=prompt)  # in large batches, at once
         tp = replace(t, compare_prompt=prompt)
-        parts[prompt] = {
+        parts = {
             name: [compare_parts(a, b, thresholds=tp, encoder=enc) for a, b, _ in rows]
             for name, rows in sets.items()
         }
-    grid = list(itertools.product(GRID_COMPARE_PROMPT, GRID_COMPARE_FLOOR, GRID_COMPARE_SENTENCES))
-    by_point: dict[tuple[str, float, float], dict[str, float]] = {}
-    for prompt, floor, per in grid:
-        tp = replace(t, compare_prompt=prompt, compare_floor=floor, compare_sentences=per)
-        row = {
-            name: float(
-                spearmanr(
-                    [compare_score(p, tp) for p in parts[prompt][name]], [y for *_, y in rows]
-                ).statistic
-            )
-            for name, rows in sets.items()
-        }
-        row["mean"] = float(np.mean(list(row.values())))
-        by_point[prompt, floor, per] = row
-    prompt, floor, per = max(grid, key=lambda k: by_point[k]["mean"])
-    report = {
-        "compare_pairs": {name: len(rows) for name, rows in sets.items()},
-        "compare_spearman": {
-            f"{k[0]} floor={k[1]:g} sentences={k[2]:g}": {n: round(v, 4) for n, v in row.items()}
-            for k, row in by_point.items()
-        },
-    }
-    chosen = replace(t, compare_prompt=prompt, compare_floor=floor, compare_sentences=per)
-    return chosen, report
+        for floor, per in itertools.product(floors, sentences):
+            tf = replace(tp, compare_sentences=per)
+            row = {
+                name: float(
+                    spearmanr(
+                        [compare_score(p._replace(floor=floor), tf) for p in parts[name]],
+                        [y for *_, y in rows],
+                    ).statistic
+                )
+                for name, rows in sets.items()
+            }
+            row["mean"] = float(np.mean(list(row.values())))
+            out[prompt, floor, per] = row
+    return out
 
 
 COMPARE_GRID = {
     "compare_prompt": GRID_COMPARE_PROMPT,
     "compare_floor": GRID_COMPARE_FLOOR,
     "compare_sentences": GRID_COMPARE_SENTENCES,
+    "compare_floor_static": GRID_COMPARE_FLOOR_STATIC,
 }
 
 

@@ -151,6 +151,14 @@ def test_compare_passes_its_prompt_to_encoders_that_take_one(tmp_path: Path) -> 
         enc = _Prompted()
         compare("马在跑。", "马在跑。", thresholds=replace(t, compare_prompt=prompt), encoder=enc)
         assert enc.kinds == [prompt]
+    # the static encoder's cosines count from their own floor
+    from xigao.pipeline import compare_parts
+
+    static = _CharBag()
+    static.name = "static"  # type: ignore[attr-defined]
+    tf = replace(t, compare_floor=0.9, compare_floor_static=0.3)
+    assert compare_parts("马在跑。", "牛在吃草。", thresholds=tf, encoder=static).floor == 0.3
+    assert compare_parts("马在跑。", "牛在吃草。", thresholds=tf, encoder=_CharBag()).floor == 0.9
     bad = tmp_path / "thresholds.json"
     bad.write_text(json.dumps({"thresholds": {"compare_prompt": "doc"}}), encoding="utf-8")
     with pytest.raises(ValueError, match="compare_prompt"):

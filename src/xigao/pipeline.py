@@ -406,6 +406,9 @@ class CompareParts(NamedTuple):
     cosine: float
     #: sentences in the original
     sentences: int
+    #: the cosine counts from here up: ``compare_floor`` (``compare_floor_static`` for the
+    #: static encoder)
+    floor: float
 
 
 def compare_parts(
@@ -426,19 +429,19 @@ def compare_score(parts: CompareParts, t: Thresholds) -> float:
     """``compare``'s graded score: the larger of the verbatim coverage and
     ``a × share + (1 − a) × similarity``, where the share is the larger of the verbatim and the
     aligned shares of the original, the similarity is the whole texts' cosine rescaled from
-    ``compare_floor`` up, and ``a = (n − 1) / (n − 1 + compare_sentences)`` for an original of
+    ``parts.floor`` up, and ``a = (n − 1) / (n − 1 + compare_sentences)`` for an original of
     ``n`` sentences (0 for one sentence: a share of one sentence is all or nothing).
 
-    >>> t = Thresholds(compare_floor=0.8, compare_sentences=1.0)
-    >>> compare_score(CompareParts(0.0, 1.0, 0.9, 1), t)  # one sentence: the cosine alone
+    >>> t = Thresholds(compare_sentences=1.0)
+    >>> compare_score(CompareParts(0.0, 1.0, 0.9, 1, 0.8), t)  # one sentence: the cosine alone
     0.5
-    >>> round(compare_score(CompareParts(0.0, 0.8, 0.9, 11), t), 3)  # an article: its share
+    >>> round(compare_score(CompareParts(0.0, 0.8, 0.9, 11, 0.8), t), 3)  # an article: its share
     0.773
     """
     share = max(parts.verbatim, parts.aligned)
     n = parts.sentences
     a = (n - 1) / (n - 1 + t.compare_sentences) if n > 1 else 0.0
-    floor = t.compare_floor
+    floor = parts.floor
     similar = max(0.0, (parts.cosine - floor) / (1 - floor)) if floor < 1 else 0.0
     return max(parts.verbatim, a * share + (1 - a) * similar)
 
@@ -469,7 +472,8 @@ def _compare(
         best = _stronger(best, rw)
     assert b.sents is not None
     cosine = document_cosine(a, b, enc, prompt=t.compare_prompt)
-    return best, CompareParts(verbatim, stats.coverage, cosine, len(b.sents))
+    floor = t.compare_floor_static if getattr(enc, "name", None) == "static" else t.compare_floor
+    return best, CompareParts(verbatim, stats.coverage, cosine, len(b.sents), floor)
 
 
 def document_cosine(

@@ -41,8 +41,11 @@ class Thresholds:
     #: weight of embedding cosine vs character-bigram Dice in sentence similarity
     blend_weight: float = 0.5
     #: ``compare``'s graded score: the whole texts' cosine counts from this value up (rescaled
-    #: to 0–1 above it; sentence encoders put even unrelated texts well above 0)
+    #: to 0–1 above it; sentence encoders put even unrelated texts well above 0); for e5 and
+    #: encoder objects
     compare_floor: float = 0.8
+    #: ``compare_floor`` for the static encoder, whose cosines spread differently
+    compare_floor_static: float = 0.5
     #: ``compare``'s graded score: the weight of the share of the original reused (aligned or
     #: copied) against the whole texts' cosine is (n − 1) / (n − 1 + this) for an original of
     #: n sentences, so a one-sentence original is scored by the cosine alone and an article
