@@ -375,8 +375,8 @@ def compare(
     verbatim reuse only (``detect`` without rewrite, or ``encoder=None``) it is the verbatim
     coverage. Otherwise it is :func:`compare_score` of :func:`compare_parts`: the share of the
     original that is copied or re-expressed (its sentences aligned as in a scan), blended with
-    the cosine of the two whole texts, the share counting the more the more sentences the
-    original has: an article is scored by how much of it is reused, a one-line original by how
+    the cosine of the two whole texts; the more sentences the original has, the more the share
+    counts: an article is scored by how much of it is reused, a one-line original by how
     similar the two texts are. The blend was calibrated on sentence-pair sets and on the
     development cases' pairs, none of which the benchmark reports
     (``benchmarks/calibrate_xigao.py``). Sentences too short to align on their own (怎么办？)
