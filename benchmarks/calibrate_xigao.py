@@ -261,9 +261,10 @@ def search(
 #: compare's grid: the whole-text cosine's e5 prompt, its floor, and how fast the share of the
 #: original takes over with the original's sentences (see ``xigao.pipeline.compare_score``)
 GRID_COMPARE_PROMPT = ("query", "passage")
-GRID_COMPARE_FLOOR = (0.7, 0.75, 0.8, 0.85, 0.875, 0.9)
+GRID_COMPARE_FLOOR = (0.7, 0.75, 0.8, 0.85, 0.875, 0.9, 0.925, 0.95, 0.975)
 GRID_COMPARE_SENTENCES = (0.25, 0.5, 1.0, 2.0, 4.0)
-GRID_COMPARE_FLOOR_STATIC = (0.0, 0.2, 0.4, 0.5, 0.6, 0.7, 0.8)
+GRID_COMPARE_FLOOR_STATIC = (0.0, 0.2, 0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95)
+GRID_COMPARE_UNDER = (0.0, 0.02, 0.05, 0.1, 0.2)
 #: pairs drawn from each sentence set that fits ``compare`` (seeded)
 COMPARE_PAIRS = 1500
 COMPARE_SEED = 7
@@ -336,39 +337,75 @@ def calibrate_compare(
     cases: Path | None = None,
     limit: int = COMPARE_PAIRS,
 ) -> tuple[Thresholds, dict]:
-    """``compare``'s prompt, floor and sentence weight (``compare_prompt``,
-    ``compare_floor``, ``compare_sentences``) on e5 by the mean Spearman correlation over
-    :func:`compare_fitting_sets`, each set counting once; then, with that sentence weight, the
-    static encoder's floor (``compare_floor_static``; its cosines spread differently, and it
-    has no prompts). The parts of every pair's score are computed once per encoder and
-    prompt; the grid only recombines them. Ties go to the earlier point of the grid."""
+    """``compare``'s prompt, floor, value at the floor and sentence weight
+    (``compare_prompt``, ``compare_floor``, ``compare_under_floor``, ``compare_sentences``) on
+    e5 by the mean rank measure (:func:`rank_measure`) over :func:`compare_fitting_sets`, each
+    set counting once; then, with that sentence weight and value at the floor, the static
+    encoder's floor (``compare_floor_static``; its cosines spread differently, and it has no
+    prompts). The parts of every pair's score are computed once per encoder and prompt; the
+    grid only recombines them. Ties go to the earlier point of the grid."""
     sets = compare_fitting_sets(shared, cases, limit)
     e5 = _compare_grid(
-        sets, t, "e5", GRID_COMPARE_PROMPT, GRID_COMPARE_FLOOR, GRID_COMPARE_SENTENCES
+        sets,
+        t,
+        "e5",
+        GRID_COMPARE_PROMPT,
+        GRID_COMPARE_FLOOR,
+        GRID_COMPARE_UNDER,
+        GRID_COMPARE_SENTENCES,
     )
-    prompt, floor, per = max(e5, key=lambda k: e5[k]["mean"])
-    static = _compare_grid(sets, t, "static", ("passage",), GRID_COMPARE_FLOOR_STATIC, (per,))
+    prompt, floor, under, per = max(e5, key=lambda k: e5[k]["mean"])
+    static = _compare_grid(
+        sets, t, "static", ("passage",), GRID_COMPARE_FLOOR_STATIC, (under,), (per,)
+    )
     floor_static = max(static, key=lambda k: static[k]["mean"])[1]
 
-    def table(rows: dict[tuple[str, float, float], dict[str, float]]) -> dict:
+    def table(rows: dict[GridPoint, dict[str, float]]) -> dict:
         return {
-            f"{k[0]} floor={k[1]:g} sentences={k[2]:g}": {n: round(v, 4) for n, v in row.items()}
+            f"{k[0]} floor={k[1]:g} under={k[2]:g} sentences={k[3]:g}": {
+                n: round(v, 4) for n, v in row.items()
+            }
             for k, row in rows.items()
         }
 
     report = {
         "compare_pairs": {name: len(rows) for name, rows in sets.items()},
-        "compare_spearman": table(e5),
-        "compare_static_spearman": table(static),
+        "compare_rank": table(e5),
+        "compare_static_rank": table(static),
     }
     chosen = replace(
         t,
         compare_prompt=prompt,
         compare_floor=floor,
+        compare_under_floor=under,
         compare_sentences=per,
         compare_floor_static=floor_static,
     )
     return chosen, report
+
+
+#: a point of compare's grid: prompt, floor, value at the floor, sentence weight
+GridPoint = tuple[str, float, float, float]
+
+
+def rank_measure(scores: Sequence[float], labels: Sequence[float]) -> float:
+    """How well ``scores`` rank pairs by ``labels``: for 0/1 labels the rank-biserial
+    correlation 2 × ROC AUC − 1 (ties in the scores count half, as a coin toss would); for
+    graded labels Spearman's correlation. Spearman against a 0/1 label rewards ties: tied
+    scores shrink the spread of the ranks it divides by, so a score that lumps many pairs at
+    0 gains on it while it ranks them no better.
+
+    >>> rank_measure([0.1, 0.4, 0.35, 0.8], [0, 0, 1, 1])
+    0.5
+    >>> rank_measure([0.0, 0.0, 0.0, 0.9], [0, 0, 1, 1])  # the tie costs what it hides
+    0.5
+    """
+    from scipy.stats import spearmanr
+    from sklearn.metrics import roc_auc_score
+
+    if set(labels) <= {0, 1} and len(set(labels)) == 2:
+        return float(2 * roc_auc_score(labels, scores) - 1)
+    return float(spearmanr(scores, labels).statistic)
 
 
 def _compare_grid(
@@ -377,17 +414,17 @@ def _compare_grid(
     encoder: str,
     prompts: Sequence[str],
     floors: Sequence[float],
+    unders: Sequence[float],
     sentences: Sequence[float],
-) -> dict[tuple[str, float, float], dict[str, float]]:
-    """Spearman per set (and their mean) of ``compare`` on ``encoder`` at every grid point."""
-    from scipy.stats import spearmanr
-
+) -> dict[GridPoint, dict[str, float]]:
+    """:func:`rank_measure` per set (and their mean) of ``compare`` on ``encoder`` at every
+    grid point."""
     from xigao.embed import get_encoder
     from xigao.pipeline import compare_parts, compare_score
 
     enc = _Memo(get_encoder(encoder))
     texts = list(dict.fromkeys(x for rows in sets.values() for a, b, _ in rows for x in (a, b)))
-    out: dict[tuple[str, float, float], dict[str, float]] = {}
+    out: dict[GridPoint, dict[str, float]] = {}
     for prompt in prompts:
         enc.encode(texts, kind=prompt)  # in large batches, at once
         tp = replace(t, compare_prompt=prompt)
@@ -395,25 +432,24 @@ def _compare_grid(
             name: [compare_parts(a, b, thresholds=tp, encoder=enc) for a, b, _ in rows]
             for name, rows in sets.items()
         }
-        for floor, per in itertools.product(floors, sentences):
-            tf = replace(tp, compare_sentences=per)
+        for floor, under, per in itertools.product(floors, unders, sentences):
+            tf = replace(tp, compare_sentences=per, compare_under_floor=under)
             row = {
-                name: float(
-                    spearmanr(
-                        [compare_score(p._replace(floor=floor), tf) for p in parts[name]],
-                        [y for *_, y in rows],
-                    ).statistic
+                name: rank_measure(
+                    [compare_score(p._replace(floor=floor), tf) for p in parts[name]],
+                    [y for *_, y in rows],
                 )
                 for name, rows in sets.items()
             }
             row["mean"] = float(np.mean(list(row.values())))
-            out[prompt, floor, per] = row
+            out[prompt, floor, under, per] = row
     return out
 
 
 COMPARE_GRID = {
     "compare_prompt": GRID_COMPARE_PROMPT,
     "compare_floor": GRID_COMPARE_FLOOR,
+    "compare_under_floor": GRID_COMPARE_UNDER,
     "compare_sentences": GRID_COMPARE_SENTENCES,
     "compare_floor_static": GRID_COMPARE_FLOOR_STATIC,
 }
@@ -515,7 +551,10 @@ def refit_compare(out: Path, shared: Path, cases: Path, t0: float) -> int:
     payload["thresholds"] = chosen.to_dict()
     cal = payload.setdefault("calibration", {})
     cal.setdefault("grid", {}).update(COMPARE_GRID)
-    cal.setdefault("dev_scores", {}).update(report)
+    scores = cal.setdefault("dev_scores", {})
+    for key in [k for k in scores if k.startswith("compare_")]:  # an earlier grid's tables
+        del scores[key]
+    scores.update(report)
     cal["compare"] = {
         "command": f"python -m benchmarks.calibrate_xigao --compare-only --cases {cases}",
         "date": dt.date.today().isoformat(),

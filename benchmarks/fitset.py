@@ -42,18 +42,26 @@ from benchmarks.data import load_cctv, load_cilin, shared_root, write_jsonl
 
 
 @functools.lru_cache(maxsize=1)
-def dev_slice(shared: str | None, seed: int) -> tuple[Pools, list[Doc], list[Doc], list]:
-    """The collection's pools and dev's slice of them: ``(pools, sources, innocents, near)``."""
+def _pools(shared: str | None, seed: int) -> tuple[Pools, GenConfig]:
     cfg = GenConfig(seed=seed)
-    p = pools(load_cctv(shared_root(shared)), cfg)
-    split, _, sources, innocents, near = next(slices(p, cfg))
-    assert split == "dev", split
-    return p, sources, innocents, near
+    return pools(load_cctv(shared_root(shared)), cfg), cfg
+
+
+def split_slice(
+    shared: str | None, seed: int, split: str = "dev"
+) -> tuple[Pools, list[Doc], list[Doc], list]:
+    """The collection's pools and one split's slice of them: ``(pools, sources, innocents,
+    near)``."""
+    p, cfg = _pools(shared, seed)
+    for name, _, sources, innocents, near in slices(p, cfg):
+        if name == split:
+            return p, sources, innocents, near
+    raise ValueError(f"no split {split!r}")
 
 
 def build_fit(shared: str | None, out: Path, *, rewrites: int = 800, seed: int = 20240601) -> dict:
     root = shared_root(shared)
-    p, sources, innocents, near = dev_slice(shared, seed)
+    p, sources, innocents, near = split_slice(shared, seed)
     negatives = 2 * (len(innocents) // 4)
     size = rewrites + negatives
     fit_cfg = GenConfig(seed=seed, mix={"rewrite": rewrites / size, "original": negatives / size})
@@ -77,22 +85,32 @@ def build_fit(shared: str | None, out: Path, *, rewrites: int = 800, seed: int =
     return summary
 
 
-def build_loo(shared: str | None, out: Path, *, n: int = 1000, seed: int = 20240601) -> dict:
-    """Leave-one-out same-topic negatives from dev's slice of the indexed originals."""
-    p, sources, _, near = dev_slice(shared, seed)
-    # the nearness of the closest quarter of dev's innocents, as same-topic cases are drawn
+def build_loo(
+    shared: str | None,
+    out: Path,
+    *,
+    n: int = 1000,
+    seed: int = 20240601,
+    split: str = "dev",
+    name: str = "loo",
+) -> dict:
+    """Leave-one-out same-topic negatives from ``split``'s slice of the indexed originals,
+    written to ``<out>/main/<name>/`` with ids ``<name>-00000`` on."""
+    p, sources, _, near = split_slice(shared, seed, split)
+    # the nearness of the closest quarter of the split's innocents, as same-topic cases are drawn
     sims = sorted((s for _, s in near), reverse=True)
     cut = sims[max(len(sims) // 4 - 1, 0)]
     position = {d["id"]: i for i, d in enumerate(p.index)}
     nearest = _nearest(sources, p.index, own=[position[d["id"]] for d in sources])
     close = [i for i, (_, s) in enumerate(nearest) if s >= cut]
-    picked = sorted(random.Random(f"{seed}-loo").sample(close, min(n, len(close))))
+    rng = random.Random(f"{seed}-{name}")
+    picked = sorted(rng.sample(close, min(n, len(close))))
     cases = []
     for k, i in enumerate(picked):
         d = sources[i]
         cases.append(
             {
-                "id": f"loo-{k:05d}",
+                "id": f"{name}-{k:05d}",
                 "title": d.get("title") or "",
                 "body": d["body"],
                 "kind": "original",
@@ -106,15 +124,16 @@ def build_loo(shared: str | None, out: Path, *, n: int = 1000, seed: int = 20240
                 },
             }
         )
-    write_jsonl(out / "main" / "loo" / "cases.jsonl", cases)
+    write_jsonl(out / "main" / name / "cases.jsonl", cases)
     summary = {
         "seed": seed,
+        "split": split,
         "nearness_cut": round(cut, 4),
-        "dev_sources": len(sources),
+        "sources": len(sources),
         "close_enough": len(close),
         "cases": len(cases),
     }
-    (out / "main" / "loo" / "meta.json").write_text(json.dumps(summary, indent=1), "utf-8")
+    (out / "main" / name / "meta.json").write_text(json.dumps(summary, indent=1), "utf-8")
     return summary
 
 

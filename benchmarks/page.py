@@ -166,6 +166,38 @@ def false_alarm_bands(names: list[str], results: dict, cases: list[dict]) -> lis
     return lines
 
 
+def negatives_section(result: dict, test_rows: list[dict], cases: list[dict]) -> list[str]:
+    """xigao's same-topic false alarms on test and on the larger sets drawn from test's slice
+    (:mod:`benchmarks.negatives`), with 95% intervals."""
+    from benchmarks.negatives import markdown
+
+    verdicts = {r["id"]: r.get("verdict", "original") for r in test_rows}
+    same = [c["id"] for c in cases if c["kind"] == "original" and c["subkind"] == "same-topic"]
+    fa = sum(verdicts.get(i, "original") != "original" for i in same)
+    lines = [
+        "xigao's same-topic false alarms on a larger sample from test's slice of the collection "
+        "(never fitted on; `python -m benchmarks.negatives`): every same-topic innocent of the "
+        "slice, and the slice's indexed originals that lie as close to another original, each "
+        "checked leave-one-out against the rest of the index. 180 negatives cannot tell 1% "
+        "from 3%; these can narrow it:",
+        "",
+        *markdown(result, test_rate=(fa, len(same))),
+    ]
+    alarms = [(name, a) for name, r in result.items() for a in r.get("alarms", [])]
+    if alarms:
+        kinds: dict[str, int] = {}
+        for _, a in alarms:
+            kinds[a["verdict"]] = kinds.get(a["verdict"], 0) + 1
+        lines += [
+            "",
+            "Their false alarms by verdict: "
+            + ", ".join(f"{k} {v}" for k, v in sorted(kinds.items()))
+            + "; the cases and the originals they were matched to are in "
+            "`bench-out/results/xigao/negatives.json`.",
+        ]
+    return lines
+
+
 def _cases_table(meta: dict) -> list[str]:
     lines = []
     for coll, m in meta.items():
@@ -294,7 +326,8 @@ def encoder_claims(rows: list[dict]) -> str:
     served += (
         ", whose graded pair score blends the share of the original that is copied or aligned "
         "with the cosine of the two whole texts (e5 prompt "
-        f"`{t.compare_prompt}`, counted from `compare_floor` {t.compare_floor:g} up), the share "
+        f"`{t.compare_prompt}`, rising from {t.compare_under_floor:g} at `compare_floor` "
+        f"{t.compare_floor:g} to 1, cosines under the floor kept in order below it), the share "
         "weighing (n − 1) / (n − 1 + "
         f"{t.compare_sentences:g}) for an original of n sentences; rewrite evidence is aligned "
         "as in a scan"
@@ -368,6 +401,7 @@ def render(
     elapsed: float,
     embed_model: str,
     encoders: dict | None = None,
+    negatives: dict | None = None,
 ) -> str:
     from benchmarks.cases import GENERATOR_VERSION
 
@@ -445,6 +479,9 @@ def render(
         {i["name"]: i["results"].get("test") for i in infos if "results" in i},
         split_cases["test"],
     )
+    test_xigao = next((i["results"].get("test") for i in infos if i["name"] == "xigao"), None)
+    if negatives and test_xigao:
+        out += ["", *negatives_section(negatives, test_xigao, split_cases["test"])]
     drops = []
     for n in names:
         if (n, "test") in scores and (n, "heldout") in scores:
@@ -465,12 +502,16 @@ def render(
             '`xigao-static` is `compare(..., encoder="static")`, and `embed-e5` the '
             "document-embedding baseline on the e5 transformer, so `xigao`/`embed-e5` and "
             "`xigao-static`/`embed` compare like with like. The sentence sets hold short texts "
-            "(sohu2021's are cut at 150 characters); `cases` pairs each of the 1,200 test cases, "
+            "(sohu2021's are cut at 150 characters); `cases` pairs each of the "
+            f"{len(split_cases['test']):,} test cases, "
             "about 1,300 characters, with its true original (a negative with its nearest "
             "indexed original), labelled with the share of the original it reuses by the "
             "generator's spans: the measure `compare` claims to rank by. "
             "`compare` was fitted on dev's pairs of the same kind and on sentence sets this "
-            "table does not show.",
+            "table does not show. On the sets with 0/1 labels ROC AUC is the measure "
+            "(`../shared/docs/benchmark.md`): Spearman against a 0/1 label rises when a score "
+            "ties many pairs, as the ties shrink the spread of ranks it divides by, so it can "
+            "favour a score that ranks no better.",
             "",
             pairs_md(pairs),
             "",

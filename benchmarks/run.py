@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import json
 import sys
 import time
 from pathlib import Path
@@ -126,6 +127,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--skip-speed", action="store_true")
     ap.add_argument("--skip-pairs", action="store_true")
     ap.add_argument(
+        "--skip-negatives",
+        action="store_true",
+        help="skip xigao's false alarms on the larger same-topic sets (benchmarks.negatives)",
+    )
+    ap.add_argument(
         "--skip-encoders",
         action="store_true",
         help="skip the sentence-encoder benchmark (model builds, speed, pair quality)",
@@ -166,6 +172,18 @@ def main(argv: list[str] | None = None) -> int:
     for info in infos:
         for split, rows in info.get("results", {}).items():
             scores[(info["name"], split)] = score(split_cases[split], rows)
+    negatives = None
+    # drawn from the full-size collection: a quick run's index does not hold it
+    xigao_ran = any(i["name"] == "xigao" and "error" not in i for i in infos)
+    if not a.skip_negatives and not a.quick and xigao_ran:
+        from benchmarks.negatives import run_negatives
+
+        saved = a.work / "results" / "xigao" / "negatives.json"
+        if a.reuse_results and saved.exists():
+            negatives = json.loads(saved.read_text(encoding="utf-8"))
+        else:
+            log("xigao on the larger same-topic sets")
+            negatives = run_negatives(a.shared, a.work, seed=a.seed)
     pair_rows = None
     if not a.skip_pairs:
         from benchmarks.pairs import pair_scorer, run_pairs
@@ -210,6 +228,7 @@ def main(argv: list[str] | None = None) -> int:
         pairs=pair_rows,
         speed=speed_rows,
         encoders=encoder_data,
+        negatives=negatives,
         command=argv_text,
         quick=a.quick,
         elapsed=time.time() - started,

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from benchmarks import calibrate, plagdet, text
+from benchmarks import calibrate, calibrate_xigao, negatives, plagdet, text
 from benchmarks.baselines import CharNgram
 from benchmarks.calibrate import fit
 from benchmarks.cases import GenConfig, build_collection
-from benchmarks.data import load_cctv, load_cilin, read_jsonl, shared_root
+from benchmarks.data import load_cctv, load_cilin, read_jsonl, shared_root, write_jsonl
 from benchmarks.plagdet import plagdet as pan
 from benchmarks.score import score
 
@@ -204,7 +204,7 @@ def test_plagdet_hand_made() -> None:
     assert pan([], []).plagdet == 0.0
 
 
-@pytest.mark.parametrize("module", [text, plagdet, calibrate])
+@pytest.mark.parametrize("module", [text, plagdet, calibrate, calibrate_xigao, negatives])
 def test_doctests(module: object) -> None:
     assert doctest.testmod(module).failed == 0  # type: ignore[arg-type]
 
@@ -340,3 +340,28 @@ def test_case_pairs_label_the_share_of_the_original_reused(
             assert y < 0.9
     sets = compare_fitting_sets(root, generated[0], limit=50)
     assert sets["dev_cases"] == case_pairs(generated[0], "dev")  # dev's, never test's
+
+
+def test_negatives_leave_an_indexed_original_out(tmp_path: Path, stories: list[dict]) -> None:
+    from xigao import Index
+
+    Index.build(stories[:80], tmp_path / "idx").close()
+    own = stories[5]
+    case = {"id": "x", "title": "", "body": own["body"], "kind": "original"}
+    write_jsonl(
+        tmp_path / "main" / "test-loo" / "cases.jsonl",
+        [dict(case, details={"indexed_id": own["id"], "nearest_sim": 0.5})],
+    )
+    # the same text, but not marked as indexed: a repost of itself
+    write_jsonl(
+        tmp_path / "main" / "test-near" / "cases.jsonl",
+        [dict(case, details={"nearest_sim": 0.5})],
+    )
+    got = negatives.check_sets(tmp_path / "idx", tmp_path / "main")
+    assert got["test-loo"]["false_alarms"] == 0 and got["test-loo"]["cases"] == 1
+    near = got["test-near"]
+    assert near["false_alarms"] == 1 and near["alarms"][0]["verdict"] == "repost"
+    assert near["alarms"][0]["matched"] == own["id"]
+    table = negatives.markdown(got, test_rate=(4, 180))
+    assert table[2].startswith("| test's same-topic negatives | 180 | 4 | 0.022 | 0.009–0.056")
+    assert table[-1] == "| both larger sets together | 2 | 1 | 0.500 | 0.095–0.905 |"

@@ -7,6 +7,8 @@ from pathlib import Path
 import numpy as np
 import opencc
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from xigao import Index, compare
 from xigao.verdict import Thresholds
@@ -116,7 +118,13 @@ class _Prompted(_CharBag):
 
 
 def test_compare_score_is_the_share_for_articles_and_the_cosine_for_one_line() -> None:
-    t = replace(Thresholds.load(), blend_weight=0.0, compare_floor=0.5, compare_sentences=1.0)
+    t = replace(
+        Thresholds.load(),
+        blend_weight=0.0,
+        compare_floor=0.5,
+        compare_sentences=1.0,
+        compare_under_floor=0.0,
+    )
     line = "国家统计局今天发布数据，一季度国内生产总值同比增长5.2%。"
     spun = "国家统计局今日公布数据，一季度经济同比增长百分之五点二！"
     enc = _CharBag()
@@ -220,6 +228,37 @@ def test_candidates_can_leave_an_indexed_original_out(
     assert own not in rest.verbatim and own not in rest.rewrite
     assert len(rest.rewrite) >= len(plan.rewrite) - 1
     assert set(plan.rewrite) - {own} <= set(rest.rewrite)
+
+
+def test_check_can_leave_indexed_documents_out(built_index: Path, stories: list[dict]) -> None:
+    idx = Index.open(built_index)
+    orig = stories[30]
+    assert idx.check(orig["body"]).matches[0].source_id == orig["id"]
+    for exclude in ([orig["id"]], orig["id"], (orig["id"], "no such id")):
+        res = idx.check(orig["body"], exclude=exclude)
+        assert orig["id"] not in {m.source_id for m in res.matches}
+    # an id that is not indexed leaves everything in
+    assert idx.check(orig["body"], exclude=["no such id"]).matches[0].source_id == orig["id"]
+
+
+@given(
+    st.floats(0, 1),
+    st.floats(0, 1),
+    st.floats(0.05, 0.99),
+    st.one_of(st.just(0.0), st.floats(0.01, 0.5)),
+)
+def test_cosine_similarity_keeps_the_order_of_cosines(
+    c1: float, c2: float, floor: float, under: float
+) -> None:
+    from xigao.pipeline import cosine_similarity
+
+    lo, hi = sorted((c1, c2))
+    a, b = cosine_similarity(lo, floor, under), cosine_similarity(hi, floor, under)
+    assert 0.0 <= a <= b <= 1.0 + 1e-12
+    assert cosine_similarity(floor, floor, under) == pytest.approx(under)
+    assert cosine_similarity(1.0, floor, under) == pytest.approx(1.0)
+    if under > 0 and hi - lo > 1e-9:
+        assert a < b  # no ties: every cosine keeps its rank
 
 
 @pytest.mark.slow

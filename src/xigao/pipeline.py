@@ -238,21 +238,27 @@ class Index:
         id: str | None = None,
         detect: str | Iterable[str] | None = None,
         limit: int = 20,
+        exclude: Collection[str] = (),
     ) -> Result:
         """Check one suspect text against the index.
 
         ``detect`` limits the kinds looked for (default: all this index supports);
         ``("repost", "partial")`` is the fast path and never loads an embedding model.
         ``title`` is accepted for the record but not matched: reposts swap headlines.
+        ``exclude`` names indexed documents to leave out, as if they were not indexed: an
+        archived article checked against the rest of its archive (an id not in the index is
+        ignored).
         """
         kinds = parse_detect(detect, self.default_detect)
         t = self.thresholds
+        ids = [exclude] if isinstance(exclude, str) else exclude
+        skip = [r for r in map(self.store.rowid, ids) if r is not None]
         suspect = Prepared.of(body, t)
         if len(suspect.norm.key().chars) < self.store.config.k:
             return Result(id, "original", 0.0, ())
         if "rewrite" in kinds:
             suspect = suspect.with_sentences(self.encoder)
-        plan = self.candidate_rows(suspect, rewrite="rewrite" in kinds, limit=limit)
+        plan = self.candidate_rows(suspect, rewrite="rewrite" in kinds, limit=limit, exclude=skip)
         verbatim, rewrite = set(plan.verbatim), set(plan.rewrite)
         found: dict[int, Match] = {}
         # every rewrite candidate's alignment, for the standout test
@@ -428,11 +434,11 @@ def compare_parts(
 def compare_score(parts: CompareParts, t: Thresholds) -> float:
     """``compare``'s graded score: the larger of the verbatim coverage and
     ``a × share + (1 − a) × similarity``, where the share is the larger of the verbatim and the
-    aligned shares of the original, the similarity is the whole texts' cosine rescaled from
-    ``parts.floor`` up, and ``a = (n − 1) / (n − 1 + compare_sentences)`` for an original of
-    ``n`` sentences (0 for one sentence: a share of one sentence is all or nothing).
+    aligned shares of the original, the similarity is the whole texts' cosine rescaled
+    (:func:`cosine_similarity`), and ``a = (n − 1) / (n − 1 + compare_sentences)`` for an
+    original of ``n`` sentences (0 for one sentence: a share of one sentence is all or nothing).
 
-    >>> t = Thresholds(compare_sentences=1.0)
+    >>> t = Thresholds(compare_sentences=1.0, compare_under_floor=0.0)
     >>> compare_score(CompareParts(0.0, 1.0, 0.9, 1, 0.8), t)  # one sentence: the cosine alone
     0.5
     >>> round(compare_score(CompareParts(0.0, 0.8, 0.9, 11, 0.8), t), 3)  # an article: its share
@@ -441,9 +447,23 @@ def compare_score(parts: CompareParts, t: Thresholds) -> float:
     share = max(parts.verbatim, parts.aligned)
     n = parts.sentences
     a = (n - 1) / (n - 1 + t.compare_sentences) if n > 1 else 0.0
-    floor = parts.floor
-    similar = max(0.0, (parts.cosine - floor) / (1 - floor)) if floor < 1 else 0.0
+    similar = cosine_similarity(parts.cosine, parts.floor, t.compare_under_floor)
     return max(parts.verbatim, a * share + (1 - a) * similar)
+
+
+def cosine_similarity(cosine: float, floor: float, under: float) -> float:
+    """A cosine in [0, 1] rescaled to a similarity in [0, 1] that keeps its order: from
+    ``under`` at ``floor`` up to 1 linearly, and below the floor from 0 up to ``under``
+    (``under`` 0: every cosine under the floor is worth 0).
+
+    >>> [round(cosine_similarity(c, 0.8, 0.2), 3) for c in (0.4, 0.8, 0.9, 1.0)]
+    [0.1, 0.2, 0.6, 1.0]
+    >>> round(cosine_similarity(0.9, 0.8, 0.0), 3), cosine_similarity(0.4, 0.8, 0.0)
+    (0.5, 0.0)
+    """
+    if cosine >= floor:
+        return under + (1 - under) * (cosine - floor) / (1 - floor) if floor < 1 else under
+    return under * cosine / floor
 
 
 def _compare(

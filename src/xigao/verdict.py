@@ -46,6 +46,10 @@ class Thresholds:
     compare_floor: float = 0.8
     #: ``compare_floor`` for the static encoder, whose cosines spread differently
     compare_floor_static: float = 0.5
+    #: the similarity a cosine at the floor is worth: cosines below the floor keep their order
+    #: on a small linear slope from 0 up to it, those above rise from it to 1 (0: every cosine
+    #: under the floor ties at 0)
+    compare_under_floor: float = 0.0
     #: ``compare``'s graded score: the weight of the share of the original reused (aligned or
     #: copied) against the whole texts' cosine is (n − 1) / (n − 1 + this) for an original of
     #: n sentences, so a one-sentence original is scored by the cosine alone and an article
