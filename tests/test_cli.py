@@ -77,6 +77,28 @@ def test_scan_csv_workers_and_stdin(tmp_path: Path, stories: list[dict]) -> None
     assert code == 0 and json.loads(stdout)["verdict"] == "repost"
 
 
+def test_scan_an_archive_against_itself(tmp_path: Path, stories: list[dict]) -> None:
+    idx = str(tmp_path / "idx")
+    archive = write_jsonl(tmp_path / "o.jsonl", stories[:40])
+    assert run("index", "build", str(archive), "--index", idx, "-q")[0] == 0
+    # a repost of story 3 under another id is in the archive too
+    dup = dict(stories[3], id="dup-of-3")
+    sus = write_jsonl(tmp_path / "s.jsonl", [*stories[:5], dup])
+    run("index", "add", str(write_jsonl(tmp_path / "d.jsonl", [dup])), "--index", idx, "-q")
+    for workers in ("1", "2"):
+        out = tmp_path / f"r{workers}.jsonl"
+        code, _, _ = run(
+            "scan", str(sus), "--index", idx, "--leave-own-out", "--workers", workers,
+            "-o", str(out), "-q",
+        )  # fmt: skip
+        assert code == 0
+        got = {r["id"]: r for r in map(json.loads, out.read_text("utf-8").splitlines())}
+        assert all(m["source_id"] != i for i, r in got.items() for m in r["matches"])
+        assert got["dup-of-3"]["verdict"] == "repost"
+        assert got["dup-of-3"]["matches"][0]["source_id"] == stories[3]["id"]
+        assert got[stories[3]["id"]]["matches"][0]["source_id"] == "dup-of-3"
+
+
 def test_index_add_remove_info(tmp_path: Path, stories: list[dict]) -> None:
     idx = str(tmp_path / "idx")
     run("index", "build", str(write_jsonl(tmp_path / "a.jsonl", stories[:5])), "--index", idx, "-q")

@@ -246,14 +246,17 @@ def _worker_init(path: str) -> None:
     _worker_index = Index.open(path)
 
 
-def _worker_check(args: tuple[Document, tuple[str, ...]]) -> dict[str, Any]:
+def _worker_check(args: tuple[Document, tuple[str, ...], bool]) -> dict[str, Any]:
     assert _worker_index is not None
     return _check_one(_worker_index, *args)
 
 
-def _check_one(idx: Index, doc: Document, detect: tuple[str, ...]) -> dict[str, Any]:
+def _check_one(
+    idx: Index, doc: Document, detect: tuple[str, ...], own_out: bool = False
+) -> dict[str, Any]:
     try:
-        return {"ok": idx.check_document(doc, detect=detect).to_dict()}
+        exclude = [doc.id] if own_out else []
+        return {"ok": idx.check_document(doc, detect=detect, exclude=exclude).to_dict()}
     except Exception as e:  # one bad document must not stop a scan
         return {"error": {"id": doc.id, "reason": f"check failed: {type(e).__name__}: {e}"}}
 
@@ -300,6 +303,12 @@ def _csv_row(res: dict[str, Any]) -> list[Any]:
     default=None,
     help="Also write an HTML report (index.html + one page per flagged document) here.",
 )
+@click.option(
+    "--leave-own-out",
+    is_flag=True,
+    help="Check each document against the index without the indexed document of the same id: "
+    "scan an archive against itself.",
+)
 @read_options
 def scan(
     inputs: tuple[str, ...],
@@ -309,6 +318,7 @@ def scan(
     detect: str | None,
     workers: int,
     html: Path | None,
+    leave_own_out: bool,
     **kw: Any,
 ) -> None:
     """Check every document in INPUTS against the index."""
@@ -337,14 +347,14 @@ def scan(
     flagged: dict[str, Document] = {}
     if html is not None:
         docs = _remember(docs, pending)
-    jobs = ((d, kinds) for d in docs)
+    jobs = ((d, kinds, leave_own_out) for d in docs)
     pool = None
     try:
         if workers > 1:
             pool = mp.get_context("fork").Pool(workers, _worker_init, (str(index_path),))
             results: Iterable[dict[str, Any]] = pool.imap(_worker_check, jobs, chunksize=8)
         else:
-            results = (_check_one(idx, d, k) for d, k in jobs)
+            results = (_check_one(idx, *job) for job in jobs)
         for r in results:
             bar.update(1)
             if html is not None:

@@ -337,10 +337,16 @@ class Index:
         rows = near + [c.rowid for c in lexical[: t.vector_candidates]]
         return CandidatePlan(verbatim, list(dict.fromkeys(rows)))
 
-    def check_document(self, doc: DocLike, *, detect: str | Iterable[str] | None = None) -> Result:
+    def check_document(
+        self,
+        doc: DocLike,
+        *,
+        detect: str | Iterable[str] | None = None,
+        exclude: Collection[str] = (),
+    ) -> Result:
         """Check a document (dict or :class:`Document`); its metadata is not echoed."""
         d = Document.coerce(doc)
-        return self.check(d.body, title=d.title, id=d.id, detect=detect)
+        return self.check(d.body, title=d.title, id=d.id, detect=detect, exclude=exclude)
 
     def check_many(
         self, docs: Sequence[DocLike], *, detect: str | Iterable[str] | None = None
