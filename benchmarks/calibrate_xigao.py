@@ -283,6 +283,36 @@ def _read_tsv(path: Path) -> list[Pair]:
     return rows
 
 
+#: characters kept of each story in a topic pair (sohu2021's texts are at most 150)
+TOPIC_CHARS = 150
+
+
+def topic_pairs(shared: Path, limit: int = COMPARE_PAIRS, seed: int = COMPARE_SEED) -> list[Pair]:
+    """Short news pairs from THUCNews (``data/news/thucnews_1k.tsv``, 10 categories): the
+    openings of two stories (``TOPIC_CHARS`` characters), labelled 1 when both come from one
+    category and 0 when not, half of each. The other sets hold sentences and whole articles;
+    these are the short same-topic-or-not news pairs that sohu2021 reports, from other news.
+    """
+    import random
+
+    path = shared / "data" / "news" / "thucnews_1k.tsv"
+    by_cat: dict[str, list[str]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        cat, _, text = line.partition("\t")
+        if text.strip():
+            by_cat.setdefault(cat, []).append(text.strip()[:TOPIC_CHARS])
+    cats = sorted(by_cat)
+    rng = random.Random(seed)
+    out: list[Pair] = []
+    for k in range(limit):
+        ca = rng.choice(cats)
+        cb = ca if k % 2 == 0 else rng.choice([c for c in cats if c != ca])
+        a = rng.choice(by_cat[ca])
+        b = rng.choice([x for x in by_cat[cb] if x != a])
+        out.append((a, b, float(ca == cb)))
+    return out
+
+
 def compare_fitting_sets(
     shared: Path, cases: Path | None = None, limit: int = COMPARE_PAIRS
 ) -> dict[str, list[Pair]]:
@@ -292,7 +322,8 @@ def compare_fitting_sets(
     the dev cases (:func:`benchmarks.pairs.case_pairs`; the page reports test's). A pair whose
     two texts the page reports in any set (STS-B train repeats a few of dev's) is left out.
     Each sentence set is sampled to ``limit`` pairs. sohu2021 has no pairs beyond the ones the
-    page reports, so nothing is fitted on it."""
+    page reports, so nothing is fitted on it; :func:`topic_pairs` (THUCNews) stand in for its
+    kind of pair."""
     reported = {
         (a, b)
         for name in DATASETS
@@ -308,6 +339,7 @@ def compare_fitting_sets(
         name: sample([r for r in rows if r[:2] not in reported], limit, COMPARE_SEED)
         for name, rows in sets.items()
     }
+    out["thucnews_topic"] = topic_pairs(shared, limit)
     if cases is not None:
         out["dev_cases"] = case_pairs(cases, "dev")
     return out

@@ -311,7 +311,7 @@ def test_compare_is_fitted_on_pairs_the_page_does_not_report(root: Path) -> None
     from benchmarks.pairs import DATASETS, PAIRS_PER_SET, PAIRS_SEED, load_pairs, sample
 
     sets = compare_fitting_sets(root, limit=300)
-    assert set(sets) == {"stsb_train", "lcqmc_unreported", "afqmc_dev"}
+    assert set(sets) == {"stsb_train", "lcqmc_unreported", "afqmc_dev", "thucnews_topic"}
     assert all(len(rows) == 300 for rows in sets.values())
     reported = {
         (a, b)
