@@ -323,11 +323,16 @@ def encoder_claims(rows: list[dict]) -> str:
         else 'The e5 transformer serves `compare --encoder e5` (`compare(..., encoder="e5")`; '
         f"the default is `{compare_default}`)"
     )
+    under = (
+        f"rising from {t.compare_under_floor:g} at `compare_floor` {t.compare_floor:g} to 1, "
+        "cosines under the floor kept in order below it"
+        if t.compare_under_floor > 0
+        else f"counted from `compare_floor` {t.compare_floor:g} up"
+    )
     served += (
         ", whose graded pair score blends the share of the original that is copied or aligned "
         "with the cosine of the two whole texts (e5 prompt "
-        f"`{t.compare_prompt}`, rising from {t.compare_under_floor:g} at `compare_floor` "
-        f"{t.compare_floor:g} to 1, cosines under the floor kept in order below it), the share "
+        f"`{t.compare_prompt}`, {under}), the share "
         "weighing (n − 1) / (n − 1 + "
         f"{t.compare_sentences:g}) for an original of n sentences; rewrite evidence is aligned "
         "as in a scan"

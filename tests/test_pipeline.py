@@ -171,6 +171,9 @@ def test_compare_passes_its_prompt_to_encoders_that_take_one(tmp_path: Path) -> 
     bad.write_text(json.dumps({"thresholds": {"compare_prompt": "doc"}}), encoding="utf-8")
     with pytest.raises(ValueError, match="compare_prompt"):
         Thresholds.load(bad)
+    bad.write_text(json.dumps({"thresholds": {"compare_under_floor": 1.5}}), encoding="utf-8")
+    with pytest.raises(ValueError, match="compare_under_floor"):
+        Thresholds.load(bad)
 
 
 def test_compare_keeps_short_sentences() -> None:

@@ -94,6 +94,8 @@ class Thresholds:
             raise ValueError(f"unknown threshold(s) {unknown} in {p}; known: {sorted(known)}")
         if values.get("compare_prompt", "query") not in ("query", "passage"):
             raise ValueError(f"compare_prompt must be 'query' or 'passage' in {p}")
+        if not 0.0 <= values.get("compare_under_floor", 0.0) < 1.0:
+            raise ValueError(f"compare_under_floor must be in [0, 1) in {p}")
         return cls(**values)
 
     def to_dict(self) -> dict[str, Any]:
