@@ -23,6 +23,7 @@ import datetime as dt
 import functools
 import itertools
 import json
+import random
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -293,8 +294,6 @@ def topic_pairs(shared: Path, limit: int = COMPARE_PAIRS, seed: int = COMPARE_SE
     category and 0 when not, half of each. The other sets hold sentences and whole articles;
     these are the short same-topic-or-not news pairs that sohu2021 reports, from other news.
     """
-    import random
-
     path = shared / "data" / "news" / "thucnews_1k.tsv"
     by_cat: dict[str, list[str]] = {}
     for line in path.read_text(encoding="utf-8").splitlines():

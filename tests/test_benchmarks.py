@@ -320,6 +320,8 @@ def test_compare_is_fitted_on_pairs_the_page_does_not_report(root: Path) -> None
     }
     assert not reported & {(a, b) for rows in sets.values() for a, b, _ in rows}
     assert {y for _, _, y in sets["afqmc_dev"]} == {0.0, 1.0}
+    topic = sets["thucnews_topic"]  # short news openings, half from one category
+    assert sum(y for *_, y in topic) == 150 and all(len(a) <= 150 >= len(b) for a, b, _ in topic)
 
 
 def test_case_pairs_label_the_share_of_the_original_reused(
