@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from xigao.types import Match
 from xigao.verdict import Thresholds, combine, verbatim_kind
 
@@ -27,3 +30,11 @@ def test_repost_needs_both_shares() -> None:
     assert (
         verbatim_kind(containment=0.01, coverage=0.01, longest=t.partial_min_len - 1, t=t) is None
     )
+
+
+def test_load_reads_a_rewritten_file_anew(tmp_path: Path) -> None:
+    path = tmp_path / "thresholds.json"
+    for floor in (0.8, 0.9, 0.8):  # same size each time: what is parsed follows the content
+        path.write_text(json.dumps({"thresholds": {"compare_floor": floor}}), encoding="utf-8")
+        assert Thresholds.load(path).compare_floor == floor
+    assert Thresholds.load(path) is Thresholds.load(path)  # parsed once per content

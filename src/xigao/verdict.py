@@ -11,6 +11,7 @@ True
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, fields
@@ -86,17 +87,9 @@ class Thresholds:
         p = Path(path) if path is not None else Path(__file__).with_name("thresholds.json")
         if path is None and not p.exists():
             return cls()
-        data = json.loads(p.read_text(encoding="utf-8"))
-        values = data.get("thresholds", data)
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(values) - known)
-        if unknown:
-            raise ValueError(f"unknown threshold(s) {unknown} in {p}; known: {sorted(known)}")
-        if values.get("compare_prompt", "query") not in ("query", "passage"):
-            raise ValueError(f"compare_prompt must be 'query' or 'passage' in {p}")
-        if not 0.0 <= values.get("compare_under_floor", 0.0) < 1.0:
-            raise ValueError(f"compare_under_floor must be in [0, 1) in {p}")
-        return cls(**values)
+        # parsed once per content: the shipped file carries its calibration tables (~120 KB),
+        # and compare() loads it on every call
+        return _parse(str(p), p.read_bytes())
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -109,6 +102,22 @@ class Thresholds:
         """
         grams = self.partial_min_len - cfg.k + 1
         return max(1, grams // cfg.window)
+
+
+@functools.lru_cache(maxsize=8)
+def _parse(path: str, content: bytes) -> Thresholds:
+    """The thresholds in ``content``, read from the file ``path`` (named in errors)."""
+    data = json.loads(content.decode("utf-8"))
+    values = data.get("thresholds", data)
+    known = {f.name for f in fields(Thresholds)}
+    unknown = sorted(set(values) - known)
+    if unknown:
+        raise ValueError(f"unknown threshold(s) {unknown} in {path}; known: {sorted(known)}")
+    if values.get("compare_prompt", "query") not in ("query", "passage"):
+        raise ValueError(f"compare_prompt must be 'query' or 'passage' in {path}")
+    if not 0.0 <= values.get("compare_under_floor", 0.0) < 1.0:
+        raise ValueError(f"compare_under_floor must be in [0, 1) in {path}")
+    return Thresholds(**values)
 
 
 def verbatim_kind(
