@@ -178,16 +178,13 @@ def negatives_section(result: dict, test_rows: list[dict], cases: list[dict]) ->
         "xigao's same-topic false alarms on a larger sample from test's slice of the collection "
         "(never fitted on; `python -m benchmarks.negatives`): every same-topic innocent of the "
         "slice, and the slice's indexed originals that lie as close to another original, each "
-        "checked leave-one-out against the rest of the index. 180 negatives cannot tell 1% "
-        "from 3%; these can narrow it:",
+        f"checked leave-one-out against the rest of the index. {len(same)} negatives cannot "
+        "tell 1% from 3%; these can narrow it:",
         "",
         *markdown(result, test_rate=(fa, len(same))),
     ]
-    alarms = [(name, a) for name, r in result.items() for a in r.get("alarms", [])]
-    if alarms:
-        kinds: dict[str, int] = {}
-        for _, a in alarms:
-            kinds[a["verdict"]] = kinds.get(a["verdict"], 0) + 1
+    kinds = Counter(a["verdict"] for r in result.values() for a in r.get("alarms", []))
+    if kinds:
         lines += [
             "",
             "Their false alarms by verdict: "
