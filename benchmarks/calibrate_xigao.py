@@ -12,8 +12,9 @@ same-topic false alarms within ``--max-same-topic`` (1%; the target is 2% on tes
 by the lower false-alarm rate. The repost shares follow the verdict definitions and are not tuned; the partial passage
 length is (the definition says 50 characters; key characters exclude punctuation).
 The chosen values, the grid and the dev scores are written to ``thresholds.json``.
-``compare``'s score is fitted on sentence pairs and dev's article pairs, none of which the
-benchmark reports (:func:`calibrate_compare`); ``--compare-only`` refits just that.
+``compare``'s score is fitted on sentence pairs, short THUCNews news pairs and dev's article
+pairs, none of which the benchmark reports (:func:`calibrate_compare`); ``--compare-only``
+refits just that.
 """
 
 from __future__ import annotations
@@ -259,8 +260,9 @@ def search(
     return chosen, report
 
 
-#: compare's grid: the whole-text cosine's e5 prompt, its floor, and how fast the share of the
-#: original takes over with the original's sentences (see ``xigao.pipeline.compare_score``)
+#: compare's grid: the whole-text cosine's e5 prompt, its floor, the value at the floor, and
+#: how fast the share of the original takes over with the original's sentences (see
+#: ``xigao.pipeline.compare_score``)
 GRID_COMPARE_PROMPT = ("query", "passage")
 GRID_COMPARE_FLOOR = (0.7, 0.75, 0.8, 0.85, 0.875, 0.9, 0.925, 0.95, 0.975)
 GRID_COMPARE_SENTENCES = (0.25, 0.5, 1.0, 2.0, 4.0)
