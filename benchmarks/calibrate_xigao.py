@@ -264,9 +264,9 @@ def search(
 #: how fast the share of the original takes over with the original's sentences (see
 #: ``xigao.pipeline.compare_score``)
 GRID_COMPARE_PROMPT = ("query", "passage")
-GRID_COMPARE_FLOOR = (0.7, 0.75, 0.8, 0.85, 0.875, 0.9, 0.925, 0.95, 0.975)
+GRID_COMPARE_FLOOR = (0.7, 0.75, 0.8, 0.85, 0.875, 0.9, 0.925, 0.95, 0.96, 0.97, 0.98, 0.99)
 GRID_COMPARE_SENTENCES = (0.25, 0.5, 1.0, 2.0, 4.0)
-GRID_COMPARE_FLOOR_STATIC = (0.0, 0.2, 0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95)
+GRID_COMPARE_FLOOR_STATIC = (0.0, 0.2, 0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.97, 0.99)
 GRID_COMPARE_UNDER = (0.0, 0.02, 0.05, 0.1, 0.2)
 #: pairs drawn from each sentence set that fits ``compare`` (seeded)
 COMPARE_PAIRS = 1500

@@ -117,7 +117,7 @@ class _Prompted(_CharBag):
         return super().encode(texts)
 
 
-def test_compare_score_is_the_share_for_articles_and_the_cosine_for_one_line() -> None:
+def test_compare_score_is_raised_by_the_share_for_articles_and_the_cosine_for_one_line() -> None:
     t = replace(
         Thresholds.load(),
         blend_weight=0.0,
@@ -134,7 +134,8 @@ def test_compare_score_is_the_share_for_articles_and_the_cosine_for_one_line() -
     assert one.score == pytest.approx((float(v[0] @ v[1]) - 0.5) / 0.5)
     assert compare("。。", line, thresholds=t, encoder=_CharBag()).score == 0.0
 
-    # an article of n sentences: (n - 1) / n of the score is the share of it reused
+    # an article of n sentences: the share of it reused raises the similarity by (n - 1) / n
+    # of the difference
     article = (
         line
         + "专家表示，消费持续恢复是经济回升的主要动力。"
@@ -146,7 +147,12 @@ def test_compare_score_is_the_share_for_articles_and_the_cosine_for_one_line() -
     assert parts.sentences == 3 and 0 < parts.aligned < 0.5 and parts.verbatim == 0
     got = compare(spun, article, thresholds=t, encoder=_CharBag()).score
     sim = max(0.0, (parts.cosine - 0.5) / 0.5)
-    assert got == pytest.approx(2 / 3 * parts.aligned + 1 / 3 * sim)
+    assert got == pytest.approx(sim + 2 / 3 * max(0.0, parts.aligned - sim))
+    # the share only raises: an article that shares no sentence scores its cosine, as a line does
+    unshared = parts._replace(aligned=0.0)
+    assert compare_score(unshared, t) == pytest.approx(
+        compare_score(unshared._replace(sentences=1), t)
+    )
     assert got == pytest.approx(compare_score(parts, t))
     # verbatim coverage wins for a copy, however unlike the whole texts look
     copy = "ＡＢＣＤＥＦＧ，" * 8 + article

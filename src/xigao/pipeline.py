@@ -386,10 +386,11 @@ def compare(
     ``score`` is how much of the original is reused in the suspect, whatever the kind. With
     verbatim reuse only (``detect`` without rewrite, or ``encoder=None``) it is the verbatim
     coverage. Otherwise it is :func:`compare_score` of :func:`compare_parts`: the share of the
-    original that is copied or re-expressed (its sentences aligned as in a scan), blended with
-    the cosine of the two whole texts; the more sentences the original has, the more the share
-    counts: an article is scored by how much of it is reused, a one-line original by how
-    similar the two texts are. The blend was calibrated on sentence-pair sets and on the
+    original that is copied or re-expressed (its sentences aligned as in a scan), where it
+    exceeds the similarity of the two whole texts (their cosine), raises that similarity; the
+    more sentences the original has, the more the share counts: an article is scored by how
+    much of it is reused, a one-line original by how similar the two texts are. The score was
+    calibrated on sentence-pair sets and on the
     development cases' pairs, none of which the benchmark reports
     (``benchmarks/calibrate_xigao.py``). Sentences too short to align on their own (怎么办？)
     are joined to a neighbour, not dropped.
@@ -438,23 +439,28 @@ def compare_parts(
 
 
 def compare_score(parts: CompareParts, t: Thresholds) -> float:
-    """``compare``'s graded score: the larger of the verbatim coverage and
-    ``a × share + (1 − a) × similarity``, where the share is the larger of the verbatim and the
-    aligned shares of the original, the similarity is the whole texts' cosine rescaled
-    (:func:`cosine_similarity`), and ``a = (n − 1) / (n − 1 + compare_sentences)`` for an
-    original of ``n`` sentences (0 for one sentence: a share of one sentence is all or nothing).
+    """``compare``'s graded score: the whole texts' similarity (their cosine rescaled,
+    :func:`cosine_similarity`), raised toward the share of the original reused by
+    ``a × (share − similarity)`` where the share is larger, and never under the verbatim
+    coverage. The share is the larger of the verbatim and the aligned shares of the original,
+    and ``a = (n − 1) / (n − 1 + compare_sentences)`` for an original of ``n`` sentences (0 for
+    one sentence: a share of one sentence is all or nothing). The share can only raise the
+    score, so two texts that share no sentence rank by their cosine alone, however many
+    sentences the original has.
 
     >>> t = Thresholds(compare_sentences=1.0, compare_under_floor=0.0)
     >>> compare_score(CompareParts(0.0, 1.0, 0.9, 1, 0.8), t)  # one sentence: the cosine alone
     0.5
     >>> round(compare_score(CompareParts(0.0, 0.8, 0.9, 11, 0.8), t), 3)  # an article: its share
     0.773
+    >>> compare_score(CompareParts(0.0, 0.0, 0.9, 11, 0.8), t)  # nothing shared: the cosine
+    0.5
     """
     share = max(parts.verbatim, parts.aligned)
     n = parts.sentences
     a = (n - 1) / (n - 1 + t.compare_sentences) if n > 1 else 0.0
     similar = cosine_similarity(parts.cosine, parts.floor, t.compare_under_floor)
-    return max(parts.verbatim, a * share + (1 - a) * similar)
+    return max(parts.verbatim, similar + a * max(0.0, share - similar))
 
 
 def cosine_similarity(cosine: float, floor: float, under: float) -> float:
