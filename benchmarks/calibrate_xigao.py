@@ -63,6 +63,8 @@ GRID_MIN_CHARS = (0, 50, 100, 150)
 GRID_SIMILARITY = (0.0, 0.4, 0.45, 0.5)
 GRID_ENTITIES = (0.0, 0.6, 0.7, 0.8)
 GRID_MARGIN = (0.0, 0.2, 0.3, 0.4)
+#: 1: no limit on the share of aligned pairs whose facts disagree
+GRID_CONFLICTS = (1.0, 0.3, 0.2, 0.1)
 
 
 GRID_PARTIAL = (40, 45, 50, 55)
@@ -186,6 +188,7 @@ def search(
             rewrite_min_chars=0,
             rewrite_min_similarity=0,
             rewrite_min_entities=0,
+            rewrite_max_conflicts=1.0,
         )
         rows = []
         for i, d in enumerate(data):
@@ -203,8 +206,9 @@ def search(
         cont = np.array([x.containment for x in st])
         cov = np.array([x.coverage for x in st])
         ent = np.array([x.entities for x in st])
+        conflicts = np.array([x.conflicts for x in st])
         altered = np.array([x.verbatim_share < 0.5 for x in st], dtype=bool)
-        margin = np.array([r[3] for r in rows])
+        margins = np.array([r[3] for r in rows])
         grid = itertools.product(
             GRID_CONTAINMENT,
             GRID_COVERAGE,
@@ -212,11 +216,13 @@ def search(
             GRID_SIMILARITY,
             GRID_ENTITIES,
             GRID_MARGIN,
+            GRID_CONFLICTS,
         )
-        for c, v, mc, ms, me, mm in grid:
+        for c, v, mc, ms, me, mm, mx in grid:
             ok = altered & (chars >= mc) & (sim >= ms) & (cont >= c) & (cov >= v) & (ent >= me)
+            ok &= conflicts <= mx
             if mm > 0:
-                ok &= margin >= mm
+                ok &= margins >= mm
             rw = np.zeros(len(data), dtype=bool)
             rw[case[ok]] = True
             for pm in GRID_PARTIAL:
@@ -242,6 +248,7 @@ def search(
                         rewrite_min_similarity=ms,
                         rewrite_min_entities=me,
                         rewrite_min_margin=mm,
+                        rewrite_max_conflicts=mx,
                     )
                     by_split = {
                         split: f"{int((pred[m] != truth[m]).sum())}/{int(m.sum())}"
@@ -539,10 +546,15 @@ def main(argv: list[str] | None = None) -> int:
     data = collect(idx, cases)
     chosen, report = search(data, base, args.max_same_topic)
     print(json.dumps(report, ensure_ascii=False), flush=True)
-    if args.skip_compare:  # keep the shipped pair-score weights
+    compare_fit: dict[str, Any] = {}
+    if args.skip_compare:  # keep the shipped pair-score weights, and how they were fitted
         shipped = json.loads(Path(args.out).read_text("utf-8")) if args.out.exists() else {}
         keep = {k: v for k, v in shipped.get("thresholds", {}).items() if k.startswith("compare")}
         chosen = replace(chosen, **keep)
+        fitted = shipped.get("calibration", {})
+        scores = fitted.get("dev_scores", {})
+        report |= {k: v for k, v in scores.items() if k.startswith("compare_")}
+        compare_fit = {"compare": fitted["compare"]} if "compare" in fitted else {}
     else:
         chosen, compare_report = calibrate_compare(Path(args.shared), chosen, args.cases)
         report |= compare_report
@@ -565,10 +577,12 @@ def main(argv: list[str] | None = None) -> int:
                 "rewrite_min_similarity": GRID_SIMILARITY,
                 "rewrite_min_entities": GRID_ENTITIES,
                 "rewrite_min_margin": GRID_MARGIN,
+                "rewrite_max_conflicts": GRID_CONFLICTS,
                 **COMPARE_GRID,
             },
             "dev_scores": report,
             "seconds": round(time.perf_counter() - t0, 1),
+            **compare_fit,
         },
     }
     args.out.write_text(json.dumps(payload, ensure_ascii=False, indent=2) + "\n", "utf-8")

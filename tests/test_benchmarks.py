@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from benchmarks import calibrate, calibrate_xigao, negatives, plagdet, text
+from benchmarks import calibrate, calibrate_xigao, confirm_e5, negatives, plagdet, text
 from benchmarks.baselines import CharNgram
 from benchmarks.calibrate import fit
 from benchmarks.cases import GenConfig, build_collection
@@ -204,7 +204,9 @@ def test_plagdet_hand_made() -> None:
     assert pan([], []).plagdet == 0.0
 
 
-@pytest.mark.parametrize("module", [text, plagdet, calibrate, calibrate_xigao, negatives])
+@pytest.mark.parametrize(
+    "module", [text, plagdet, calibrate, calibrate_xigao, negatives, confirm_e5]
+)
 def test_doctests(module: object) -> None:
     assert doctest.testmod(module).failed == 0  # type: ignore[arg-type]
 

@@ -97,3 +97,44 @@ def test_standout_counts_only_rivals_for_the_same_sentences() -> None:
     # a copy of the best original is the same story, not a rival
     assert standout([best, sibling], 0, lambda i, j: {i, j} == {0, 1}) == pytest.approx(0.9)
     assert standout([sibling, best], 0, never) == pytest.approx(-0.4)
+
+
+# One daily bulletin and the next day's: the frame and some sentences are shared, the figures
+# are not.
+BULLETIN = (
+    "国家卫健委今天通报，昨日全国新增确诊病例35例，其中境外输入病例28例。"
+    "当日新增无症状感染者12例，均为境外输入。"
+    "各地要继续坚持外防输入、内防反弹的总策略，毫不放松抓好常态化防控。"
+    "专家提醒，公众出行时仍需科学佩戴口罩，保持社交距离，做好个人防护。"
+    "入境人员须严格落实隔离观察和核酸检测措施，确保闭环管理不留死角。"
+)
+NEXT_BULLETIN = (
+    "国家卫健委今日通报，昨天全国新增确诊病例41例，其中境外输入病例33例。"
+    "当天新增无症状感染者9例，均为境外输入。"
+    "各地须继续坚持外防输入、内防反弹的总体策略，丝毫不放松抓好常态化防控。"
+    "专家提示，公众外出时仍需科学佩戴口罩，保持社交距离，搞好个人防护。"
+    "入境人员需严格落实隔离观察与核酸检测措施，确保闭环管理不留死角。"
+)
+
+
+@pytest.mark.slow
+def test_a_rewrite_keeps_the_figures_another_days_bulletin_changes() -> None:
+    from xigao.embed import get_encoder
+
+    enc = get_encoder("static")
+    t = Thresholds(
+        blend_weight=0.0, sentence_threshold=0.3, rewrite_containment=0.5, rewrite_coverage=0.3
+    )
+    original = Prepared.of(BULLETIN, t).with_sentences(enc)
+    m, stats = rewrite_match(Prepared.of(NEXT_BULLETIN, t).with_sentences(enc), original, "o", t)
+    # the three sentences without figures align and count; the two with other figures conflict
+    assert m is not None and m.kind == "rewrite" and 0.3 < stats.conflicts < 0.5
+    assert m.details["conflicts"] == pytest.approx(stats.conflicts, abs=1e-4)
+    strict = replace(t, rewrite_max_conflicts=0.3)
+    original = Prepared.of(BULLETIN, strict).with_sentences(enc)
+    nxt = Prepared.of(NEXT_BULLETIN, strict).with_sentences(enc)
+    assert rewrite_match(nxt, original, "o", strict)[0] is None
+    # the same bulletin in other words keeps its figures: no conflict, still a rewrite
+    spun = NEXT_BULLETIN.replace("41", "35").replace("33", "28").replace("9例", "12例")
+    m, stats = rewrite_match(Prepared.of(spun, strict).with_sentences(enc), original, "o", strict)
+    assert m is not None and m.kind == "rewrite" and stats.conflicts == 0.0

@@ -194,6 +194,9 @@ class RewriteStats:
     entities: float = 1.0
     #: the suspect's sentences aligned to the original (pairs that count)
     sentences: frozenset[int] = frozenset()
+    #: share of the aligned suspect characters in pairs whose numbers, ordinals or people
+    #: disagree (they are kept as evidence but do not count towards the other shares)
+    conflicts: float = 0.0
 
     @property
     def score(self) -> float:
@@ -242,8 +245,9 @@ def rewrite_match(
     # (with the altered numbers) but do not count towards the shares.
     agreeing = [p for p in pairs if not p.conflict]
     if not agreeing:
-        return None, RewriteStats(0.0, 0.0, 0.0, 0.0)
+        return None, RewriteStats(0.0, 0.0, 0.0, 0.0, conflicts=1.0)
     aligned = sum(int(a.weights[p.suspect]) for p in agreeing)
+    every = sum(int(a.weights[p.suspect]) for p in pairs)
     covered = {j for p in agreeing for j in p.source}
     stats = RewriteStats(
         containment=aligned / a.total,
@@ -251,6 +255,7 @@ def rewrite_match(
         verbatim_share=sum(int(a.weights[p.suspect]) for p in agreeing if p.verbatim) / aligned,
         similarity=sum(p.similarity * int(a.weights[p.suspect]) for p in agreeing) / aligned,
         sentences=frozenset(p.suspect for p in agreeing),
+        conflicts=(every - aligned) / every if every else 0.0,
     )
     kind: MatchKind | None = rewrite_kind(
         aligned=aligned,
@@ -259,6 +264,7 @@ def rewrite_match(
         verbatim_share=stats.verbatim_share,
         t=t,
         similarity=stats.similarity,
+        conflicts=stats.conflicts,
     )
     if kind is None:
         return None, stats
@@ -303,6 +309,7 @@ def rewrite_match(
             "similarity": round(stats.similarity, 4),
             "verbatim_share": round(stats.verbatim_share, 4),
             "entities": round(stats.entities, 4),
+            "conflicts": round(stats.conflicts, 4),
             "altered": altered,
         },
     )

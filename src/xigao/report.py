@@ -49,6 +49,7 @@ _EXTRA_LABELS = {
     "similarity": "平均相似度 mean similarity",
     "verbatim_share": "原文照搬占比 verbatim share",
     "verbatim_sentences": "逐句照搬占比 sentences copied verbatim",
+    "conflicts": "事实不符占比 aligned sentences stating other facts",
 }
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
 _NO_SUSPECT = (

@@ -77,6 +77,11 @@ class Thresholds:
     #: how far a rewrite's original must stand above the next original aligned to the same
     #: sentences (see ``detect.standout``): a formulaic series aligns about equally with many
     rewrite_min_margin: float = 0.0
+    #: share of a rewrite's aligned sentence pairs (by suspect characters) whose numbers,
+    #: ordinals or people disagree that it may hold at most: a report in a formulaic series
+    #: (another day's figures, another guest received) follows the template but states other
+    #: facts, while a rewrite keeps its original's (1: no limit)
+    rewrite_max_conflicts: float = 1.0
     #: originals fetched by document-vector similarity as rewrite candidates
     vector_candidates: int = 5
 
@@ -140,12 +145,22 @@ def rewrite_kind(
     t: Thresholds,
     similarity: float = 1.0,
     entities: float = 1.0,
+    conflicts: float = 0.0,
 ) -> MatchKind | None:
     """``rewrite`` when most of the suspect re-expresses sentences of one original and most of
     those sentences are altered rather than copied verbatim (copies are partial or repost),
-    keeping the people and places they are about."""
+    keeping the people and places they are about and the facts they state.
+
+    >>> t = Thresholds(rewrite_max_conflicts=0.2)
+    >>> rewrite_kind(aligned=400, containment=0.8, coverage=0.7, verbatim_share=0.1, t=t)
+    'rewrite'
+    >>> rewrite_kind(aligned=400, containment=0.8, coverage=0.7, verbatim_share=0.1, t=t,
+    ...              conflicts=0.3) is None  # the template of another day's report
+    True
+    """
     if (
         aligned >= t.rewrite_min_chars
+        and conflicts <= t.rewrite_max_conflicts
         and similarity >= t.rewrite_min_similarity
         and entities >= t.rewrite_min_entities
         and containment >= t.rewrite_containment
