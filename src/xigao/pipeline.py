@@ -390,10 +390,9 @@ def compare(
     exceeds the similarity of the two whole texts (their cosine), raises that similarity; the
     more sentences the original has, the more the share counts: an article is scored by how
     much of it is reused, a one-line original by how similar the two texts are. The score was
-    calibrated on sentence-pair sets and on the
-    development cases' pairs, none of which the benchmark reports
-    (``benchmarks/calibrate_xigao.py``). Sentences too short to align on their own (怎么办？)
-    are joined to a neighbour, not dropped.
+    calibrated on sentence-pair sets, short news pairs and the development cases' pairs, none
+    of which the benchmark reports (``benchmarks/calibrate_xigao.py``). Sentences too short to
+    align on their own (怎么办？) are joined to a neighbour, not dropped.
     ``encoder`` embeds the two texts: the e5 transformer by default (the first call loads it, a
     few seconds; then tens of pairs per second on 2 cores; e5 reads about the first 500
     characters of each), ``"static"`` for thousands of pairs per second at a lower
