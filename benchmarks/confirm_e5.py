@@ -64,11 +64,10 @@ def collect(cases_dir: Path, index: Path, rewrites: int, seed: int) -> list[dict
             )
             if m is None:
                 continue
-            rowid = ship.store.rowid(m.source_id)
-            got = ship._prepared(rowid) if rowid is not None else None
-            if got is None:
+            original = ship.store.get(m.source_id)
+            if original is None:
                 continue
-            source = got[0].body
+            source = original.body
             verdict = ship.check(c["body"], exclude=exclude).verdict
             rows.append(
                 {

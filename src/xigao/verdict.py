@@ -42,8 +42,8 @@ class Thresholds:
     #: weight of embedding cosine vs character-bigram Dice in sentence similarity
     blend_weight: float = 0.5
     #: ``compare``'s graded score: the whole texts' cosine counts from this value up (rescaled
-    #: to 0–1 above it; sentence encoders put even unrelated texts well above 0); for e5 and
-    #: encoder objects
+    #: to ``compare_under_floor``–1 above it; sentence encoders put even unrelated texts well
+    #: above 0); for e5 and encoder objects
     compare_floor: float = 0.8
     #: ``compare_floor`` for the static encoder, whose cosines spread differently
     compare_floor_static: float = 0.5
@@ -51,10 +51,10 @@ class Thresholds:
     #: on a small linear slope from 0 up to it, those above rise from it to 1 (0: every cosine
     #: under the floor ties at 0)
     compare_under_floor: float = 0.0
-    #: ``compare``'s graded score: the weight of the share of the original reused (aligned or
-    #: copied) against the whole texts' cosine is (n − 1) / (n − 1 + this) for an original of
-    #: n sentences, so a one-sentence original is scored by the cosine alone and an article
-    #: almost wholly by its share
+    #: ``compare``'s graded score: where the share of the original reused (aligned or copied)
+    #: exceeds the whole texts' similarity, it raises that similarity by (n − 1) / (n − 1 +
+    #: this) of the difference for an original of n sentences, so a one-sentence original is
+    #: scored by the cosine alone and an article almost wholly by its share
     compare_sentences: float = 1.0
     #: the e5 prompt of ``compare``'s whole-text cosine: "query" (e5's prompt for symmetric
     #: similarity) or "passage" (the prompt the index stores originals with)
