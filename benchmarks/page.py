@@ -403,6 +403,7 @@ def render(
     embed_model: str,
     encoders: dict | None = None,
     negatives: dict | None = None,
+    washes: dict | None = None,
 ) -> str:
     from benchmarks.cases import GENERATOR_VERSION
 
@@ -432,13 +433,16 @@ def render(
         "nothing is tuned to CCTV. Every baseline's verdict comes from three cut points on its "
         "single score fitted on dev to maximize macro F1 (`benchmarks/calibrate.py`) and is "
         "applied unchanged to test and heldout. **xigao runs with the thresholds it ships "
-        "(`src/xigao/thresholds.json`), fitted on dev and on `fit` — every same-topic innocent "
-        "of dev's slice of the data (234), as many unrelated ones and 800 more rewrites of dev's "
-        "sources — and on `loo`, 1,000 of dev's slice of indexed originals that lie as close to "
-        "another as same-topic innocents do, each checked against the others (leave-one-out; "
-        "`python -m benchmarks.fitset` writes both), by `python -m benchmarks.calibrate_xigao` "
-        "(grid search for macro F1 among the choices with at most 1% same-topic false alarms); "
-        "test and heldout were never used for fitting.** Plagdet is PAN's (precision, recall, granularity) over all evidence "
+        "(`src/xigao/thresholds.json`). The rewrite decision is a wash score (a logistic model "
+        "over the evidence of each candidate original) fitted by `python -m benchmarks.fit_wash` "
+        "on `fit` — every same-topic innocent of dev's slice of the data (234), as many "
+        "unrelated ones and 800 more rewrites of dev's sources — on `loo`, 1,000 of dev's slice "
+        "of indexed originals that lie as close to another as same-topic innocents do, each "
+        "checked against the others (leave-one-out; `python -m benchmarks.fitset` writes both), "
+        "and on the fit batches of our realistic washes (`benchmarks/washfit`), at the score "
+        "that flags at most 1% of those same-topic negatives; the partial passage length and "
+        "`compare`'s score by `python -m benchmarks.calibrate_xigao` on dev; test and heldout "
+        "were never used for fitting.** Plagdet is PAN's (precision, recall, granularity) over all evidence "
         "spans of all matches (verbatim and paraphrase together), against the ground-truth span "
         "pairs, each pair one PAN case: a contiguous verbatim passage for reposts and partial "
         "copies, one rewritten sentence (and its original sentence or sentences) for rewrites.",
@@ -452,6 +456,10 @@ def render(
     out += [*rewrite_stats(split_cases["test"]), ""]
     for split, label in (("test", "test (CCTV)"), ("heldout", "heldout (THUCNews + literature)")):
         out += [f"## Headline: {label}", "", *_headline(names, scores, split), ""]
+    if washes:
+        from benchmarks.washes import section
+
+        out += [*section(washes), ""]
     out += ["## Right verdicts per kind, subkind and strength (test)", ""]
     out += [*_by_group(names, scores, "test", "correct"), ""]
     out += ["## Plagdet per kind, subkind and strength (test)", ""]

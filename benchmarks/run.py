@@ -132,6 +132,11 @@ def main(argv: list[str] | None = None) -> int:
         help="skip xigao's false alarms on the larger same-topic sets (benchmarks.negatives)",
     )
     ap.add_argument(
+        "--skip-washes",
+        action="store_true",
+        help="skip the realistic washes (benchmarks.washes)",
+    )
+    ap.add_argument(
         "--skip-encoders",
         action="store_true",
         help="skip the sentence-encoder benchmark (model builds, speed, pair quality)",
@@ -184,6 +189,16 @@ def main(argv: list[str] | None = None) -> int:
         else:
             log("xigao on the larger same-topic sets")
             negatives = run_negatives(a.shared, a.work, seed=a.seed)
+    washes = None
+    if not a.skip_washes and not a.quick and xigao_ran:
+        from benchmarks.washes import run_washes
+
+        saved = a.work / "washes" / "results.json"
+        if a.reuse_results and saved.exists():
+            washes = json.loads(saved.read_text(encoding="utf-8"))
+        else:
+            log("realistic washes")
+            washes = run_washes(a.shared, a.work)
     pair_rows = None
     if not a.skip_pairs:
         from benchmarks.pairs import pair_scorer, run_pairs
@@ -229,6 +244,7 @@ def main(argv: list[str] | None = None) -> int:
         speed=speed_rows,
         encoders=encoder_data,
         negatives=negatives,
+        washes=washes,
         command=argv_text,
         quick=a.quick,
         elapsed=time.time() - started,

@@ -118,6 +118,7 @@ def test_check_repost_and_original(client: httpx.Client, stories: list[dict]) ->
         "verdict": "original",
         "score": 0.0,
         "matches": [],
+        "copy_ratio": 0.0,
     }
 
 

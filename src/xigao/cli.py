@@ -261,11 +261,15 @@ def _check_one(
         return {"error": {"id": doc.id, "reason": f"check failed: {type(e).__name__}: {e}"}}
 
 
-CSV_COLUMNS = ["id", "verdict", "score", "source_id", "kind", "containment", "coverage", "matches"]
+CSV_COLUMNS = [
+    "id", "verdict", "score", "source_id", "kind", "containment", "coverage", "copy_ratio",
+    "near_miss_source", "near_miss_reason", "matches",
+]  # fmt: skip
 
 
 def _csv_row(res: dict[str, Any]) -> list[Any]:
     top = res["matches"][0] if res["matches"] else {}
+    miss = res.get("near_miss") or {}
     return [
         res["id"],
         res["verdict"],
@@ -274,6 +278,9 @@ def _csv_row(res: dict[str, Any]) -> list[Any]:
         top.get("kind", ""),
         top.get("containment", ""),
         top.get("coverage", ""),
+        res.get("copy_ratio", ""),
+        miss.get("source_id", ""),
+        miss.get("reason", ""),
         json.dumps(res["matches"], ensure_ascii=False),
     ]
 
@@ -340,6 +347,7 @@ def scan(
     if writer is not None:
         writer.writerow(CSV_COLUMNS)
     verdicts: Counter[str] = Counter()
+    misses = 0  # originals whose closest original came near a rewrite
     bar = _progress(quiet, "scanning")
     docs: Iterable[Document] = _documents(inputs, options, sink)
     pending: deque[Document] = deque()  # --html: documents awaiting their result, in order
@@ -361,13 +369,14 @@ def scan(
                 doc = pending.popleft()
                 if "ok" in r:
                     reported.append(r["ok"])
-                    if r["ok"]["matches"]:
+                    if r["ok"]["matches"] or r["ok"].get("near_miss"):
                         flagged[doc.id] = doc
             if "error" in r:
                 sink.add({"source": "check", **r["error"]})
                 continue
             res = r["ok"]
             verdicts[res["verdict"]] += 1
+            misses += bool(res.get("near_miss"))
             if writer is not None:
                 writer.writerow(_csv_row(res))
             else:
@@ -381,7 +390,8 @@ def scan(
             out.close()
     if not quiet:
         summary = ", ".join(f"{v} {verdicts[v]}" for v in VERDICTS)
-        click.echo(f"checked {sum(verdicts.values())}: {summary}", err=True)
+        near = f" ({misses} with a near miss)" if misses else ""
+        click.echo(f"checked {sum(verdicts.values())}: {summary}{near}", err=True)
     if html is not None:
         from xigao.report import write_report
 
@@ -447,6 +457,7 @@ def compare_cmd(
             raise click.UsageError("give SUSPECT and ORIGINAL files, or --pairs PAIRS.jsonl")
         res = compare(_read_text(suspect), _read_text(original), detect=kinds)
         text = json.dumps(res.to_dict(), ensure_ascii=False, indent=2)
+        click.echo(_verdict_line(res.to_dict()), err=True)
         if output:
             output.write_text(text + "\n", encoding="utf-8")
         else:
@@ -478,6 +489,16 @@ def compare_cmd(
 
 
 # -- report and serve ---------------------------------------------------------------------------
+def _verdict_line(res: dict[str, Any]) -> str:
+    """One line for a person: the verdict, the score and, for an original that came close to
+    a rewrite, why it fell short."""
+    line = f"{res['verdict']} (score {res['score']:.2f})"
+    miss = res.get("near_miss")
+    if miss:
+        line += f"; near miss: {miss.get('reason', '')}"
+    return line
+
+
 def _read_results(path: Path) -> Iterator[dict[str, Any]]:
     with path.open(encoding="utf-8-sig") as f:
         for n, line in enumerate(f, 1):

@@ -6,8 +6,9 @@ rewrites are detected — embedded sentences), so an original prepared once serv
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
 
@@ -15,6 +16,7 @@ from xigao.align import exact_runs, merge_runs
 from xigao.normalize import Normalized, normalize, sentence_breaks
 from xigao.paraphrase import (
     MIN_SENTENCE_KEY,
+    Pair,
     Sentences,
     TextEncoder,
     align,
@@ -23,6 +25,7 @@ from xigao.paraphrase import (
     entity_recall,
 )
 from xigao.sketch import U64, codepoints, kgram_hashes
+from xigao.terms import Terms, hash_codes, term_keys
 from xigao.types import Evidence, Match, MatchKind
 from xigao.verdict import Thresholds, rewrite_kind, verbatim_kind
 
@@ -232,6 +235,59 @@ def same_story(a: Prepared, b: Prepared, t: Thresholds) -> bool:
     return False
 
 
+def pair_evidence(
+    suspect: Prepared, source: Prepared, pairs: Sequence[Pair]
+) -> tuple[tuple[Evidence, ...], list[dict[str, Any]]]:
+    """Aligned sentence pairs as evidence spans in the texts as given, and the facts that
+    differ inside them (altered numbers, names, opposites, negations)."""
+    a, b = suspect.sents, source.sents
+    assert a is not None and b is not None
+    evidence = []
+    altered: list[dict[str, Any]] = []
+    for p in pairs:
+        s_span = a.spans[p.suspect]
+        o_span = (b.spans[p.source[0]][0], b.spans[p.source[-1]][1])
+        ev = Evidence(
+            "verbatim" if p.verbatim else "paraphrase",
+            suspect.norm.raw_span(*s_span),
+            source.norm.raw_span(*o_span),
+            p.similarity,
+        )
+        evidence.append(ev)
+        if not p.verbatim:
+            s_text = suspect.norm.text[s_span[0] : s_span[1]]
+            o_text = source.norm.text[o_span[0] : o_span[1]]
+            for note in altered_facts(s_text, o_text):
+                kind_, _, detail = note.partition(": ")
+                altered.append(
+                    {
+                        "kind": kind_,
+                        "suspect": list(ev.suspect),
+                        "source": list(ev.source),
+                        "detail": detail,
+                        "text": describe_altered(kind_, detail),
+                    }
+                )
+    return tuple(evidence), altered
+
+
+def describe_altered(kind: str, detail: str) -> str:
+    """An altered fact in plain words (Chinese, as the texts are).
+
+    >>> describe_altered("number", "3→5")
+    '原文为 3，此处为 5'
+    >>> describe_altered("opposite", "增长→下降")
+    '原文“增长”，此处改为“下降”'
+    """
+    before, _, after = detail.partition("→")
+    if kind == "opposite":
+        return f"原文“{before}”，此处改为“{after}”"
+    if kind == "negation":
+        return f"否定词数目不同（原文 {before} 处，此处 {after} 处）"
+    label = {"number": "", "ordinal": "第", "name": ""}.get(kind, "")
+    return f"原文为 {label}{before}，此处为 {label}{after}"
+
+
 def rewrite_match(
     suspect: Prepared, source: Prepared, source_id: str, t: Thresholds
 ) -> tuple[Match | None, RewriteStats]:
@@ -273,38 +329,14 @@ def rewrite_match(
     stats = replace(stats, entities=entity_recall([b.texts[j] for j in sources], a.content()))
     if stats.entities < t.rewrite_min_entities:
         return None, stats
-    evidence = []
-    altered = []
-    for p in pairs:
-        s_span = a.spans[p.suspect]
-        o_span = (b.spans[p.source[0]][0], b.spans[p.source[-1]][1])
-        ev = Evidence(
-            "verbatim" if p.verbatim else "paraphrase",
-            suspect.norm.raw_span(*s_span),
-            source.norm.raw_span(*o_span),
-            p.similarity,
-        )
-        evidence.append(ev)
-        if not p.verbatim:
-            s_text = suspect.norm.text[s_span[0] : s_span[1]]
-            o_text = source.norm.text[o_span[0] : o_span[1]]
-            for note in altered_facts(s_text, o_text):
-                kind_, _, detail = note.partition(": ")
-                altered.append(
-                    {
-                        "kind": kind_,
-                        "suspect": list(ev.suspect),
-                        "source": list(ev.source),
-                        "detail": detail,
-                    }
-                )
+    evidence, altered = pair_evidence(suspect, source, pairs)
     match = Match(
         source_id=source_id,
         kind=kind,
         score=stats.score,
         containment=stats.containment,
         coverage=stats.coverage,
-        evidence=tuple(evidence),
+        evidence=evidence,
         details={
             "similarity": round(stats.similarity, 4),
             "verbatim_share": round(stats.verbatim_share, 4),
@@ -314,3 +346,353 @@ def rewrite_match(
         },
     )
     return match, stats
+
+
+@dataclass(frozen=True, slots=True)
+class WashStats:
+    """The evidence for and against a wash (洗稿) of one original, as measures in [0, 1].
+
+    Long originals (a chapter holding the washed passage) are measured over their *window*:
+    the run of sentences, about as long as 1.5 times the suspect, that shares the most facts
+    with it; shorter originals over all their sentences.
+    """
+
+    #: share of the window's fact mass (IDF² of its character bigrams) the suspect restates
+    recall: float
+    #: share of the suspect's fact mass that the window holds
+    precision: float
+    #: share of the suspect's sentences (by characters) re-expressing window sentences (each
+    #: aligned to its most similar original sentence or two, in any order: character-bigram
+    #: Dice, blended with the sentence vectors' cosine when ``wash_blend`` > 0)
+    containment: float
+    #: share of the window's sentences (by characters) re-expressed in the suspect
+    coverage: float
+    #: mean similarity of the aligned pairs
+    similarity: float
+    #: containment and coverage by character-bigram Dice alone at ``sentence_threshold`` (a
+    #: light synonym spin keeps most bigrams; a restructured sentence few)
+    dice_containment: float
+    dice_coverage: float
+    #: share of the aligned suspect characters in pairs whose numbers, ordinals or people
+    #: disagree (another day's figures in the same template; they count towards no share)
+    conflicts: float
+    #: share of the aligned suspect characters in verbatim sentences
+    verbatim_share: float
+    #: the window: a range of the original's sentences
+    window: tuple[int, int]
+    #: the aligned pairs (blended similarity), conflicting ones included
+    pairs: tuple[Pair, ...] = ()
+    #: share of the window's numbers and ordinals (values) the suspect states too (1 when
+    #: the window states none): a wash keeps its original's figures and dates
+    numbers_kept: float = 1.0
+    #: share of the suspect's numbers and ordinals the window does not state (0 when the
+    #: suspect states none): another day's report in the same series states other figures
+    numbers_new: float = 0.0
+
+    @property
+    def cosine(self) -> float:
+        """IDF-weighted cosine of the suspect's and the window's bigrams."""
+        return float(np.sqrt(self.recall * self.precision))
+
+    @property
+    def aligned(self) -> frozenset[int]:
+        """The suspect's sentences aligned (agreeing pairs)."""
+        return frozenset(p.suspect for p in self.pairs if not p.conflict)
+
+
+def fact_window(source: Sentences, mass: np.ndarray, budget: int) -> tuple[int, int]:
+    """The run of ``source``'s sentences with at most ``budget`` content characters (at least
+    one sentence) that holds the most of ``mass`` (per sentence): where a washed passage of a
+    long chapter lies.
+
+    >>> from xigao.paraphrase import Sentences
+    >>> s = Sentences(((0, 1),) * 4, ("", "", "", ""), np.array([10, 10, 10, 10]), np.zeros((4, 1), np.float32), ())
+    >>> fact_window(s, np.array([1.0, 0.0, 5.0, 4.0]), 20)
+    (2, 4)
+    """
+    n = len(source)
+    if n == 0:
+        return (0, 0)
+    w = source.weights
+    cw = np.concatenate([[0], np.cumsum(w)])
+    cm = np.concatenate([[0.0], np.cumsum(mass)])
+    # for each start, the furthest end within budget (at least one sentence)
+    ends = np.searchsorted(cw, cw[:-1] + budget, side="right") - 1
+    ends = np.maximum(ends, np.arange(1, n + 1))
+    gain = cm[ends] - cm[:-1]
+    start = int(np.argmax(gain))
+    return (start, int(ends[start]))
+
+
+@dataclass(frozen=True, slots=True)
+class FactShares:
+    """The facts (IDF-weighted character bigrams) a suspect and one original share, measured
+    over the original's window (see :class:`WashStats`)."""
+
+    recall: float
+    precision: float
+    window: tuple[int, int]
+
+    @property
+    def cosine(self) -> float:
+        return float(np.sqrt(self.recall * self.precision))
+
+
+def _kept(a: Sentences, skip: frozenset[int]) -> np.ndarray:
+    kept = np.ones(len(a), dtype=bool)
+    kept[list(skip)] = False
+    return kept
+
+
+def fact_shares(
+    suspect: Prepared,
+    source: Prepared,
+    terms: Terms,
+    t: Thresholds,
+    *,
+    skip: frozenset[int] = frozenset(),
+) -> FactShares:
+    """The facts ``suspect`` (but its sentences ``skip``) shares with ``source`` (both with
+    sentences split); ``terms`` weighs each bigram by how rare it is among the indexed
+    originals. A long original is measured over its window: the run of its sentences, as long
+    as ``wash_window`` times the suspect, that holds the most of the suspect's facts."""
+    a, b = suspect.sents, source.sents
+    assert a is not None and b is not None, "split sentences before fact_shares"
+    kept = _kept(a, skip)
+    total = int(a.weights[kept].sum())
+    if not len(b) or not total or not b.total:
+        return FactShares(0.0, 0.0, (0, len(b)))
+    if skip:
+        sg = a.grams()
+        q = np.unique(hash_codes(sg.codes[kept[sg.rows]]))
+    else:
+        q = term_keys(suspect.norm.key().chars)
+    qw = terms.idf(q) ** 2
+    # each original sentence's share of the facts the suspect states, to place the window
+    grams = b.grams()
+    keys = hash_codes(grams.codes)
+    hit = np.isin(keys, q)
+    mass = np.bincount(grams.rows[hit], weights=terms.idf(keys[hit]) ** 2, minlength=len(b))
+    window = (0, len(b))
+    if b.total > t.wash_window * total:
+        window = fact_window(b, mass, int(t.wash_window * total))
+    lo, hi = window
+    wkeys = np.unique(keys[(grams.rows >= lo) & (grams.rows < hi)])
+    shared = float((terms.idf(np.intersect1d(q, wkeys, assume_unique=True)) ** 2).sum())
+    whole = float((terms.idf(wkeys) ** 2).sum())
+    return FactShares(
+        shared / whole if whole else 0.0, shared / float(qw.sum()) if qw.sum() else 0.0, window
+    )
+
+
+def wash_stats(
+    suspect: Prepared,
+    source: Prepared,
+    facts: FactShares,
+    t: Thresholds,
+    *,
+    skip: frozenset[int] = frozenset(),
+) -> WashStats:
+    """Measure how far ``suspect`` (but its sentences ``skip``, those another original
+    explains when it stitches two) re-expresses ``source``, given their :func:`fact_shares`.
+
+    Only an original sharing enough facts (a fact cosine of ``wash_min_cosine``; no wash of the
+    fitting sets shares fewer) has its sentences aligned: ``source`` must then carry sentence
+    vectors when ``wash_blend`` > 0. The others keep their fact shares alone.
+    """
+    a, b = suspect.sents, source.sents
+    assert a is not None and b is not None, "split sentences before wash_stats"
+    lo, hi = facts.window
+    shares = WashStats(
+        facts.recall, facts.precision, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, facts.window,
+        numbers_kept=0.0,
+    )  # fmt: skip
+    kept = _kept(a, skip)
+    total = int(a.weights[kept].sum())
+    if facts.cosine < t.wash_min_cosine or not total or hi <= lo:
+        return shares
+    in_window = float(b.weights[lo:hi].sum())
+    pairs = [
+        p
+        for p in align(a, b, threshold=t.wash_sentence_threshold, weight=t.wash_blend)
+        if kept[p.suspect]
+    ]
+    agreeing = [p for p in pairs if not p.conflict]
+    aligned = sum(int(a.weights[p.suspect]) for p in agreeing)
+    covered = {j for p in agreeing for j in p.source if lo <= j < hi}
+    dice = [
+        p
+        for p in align(a, b, threshold=t.sentence_threshold, weight=0.0)
+        if kept[p.suspect] and not p.conflict
+    ]
+    dice_covered = {j for p in dice for j in p.source if lo <= j < hi}
+    every = sum(int(a.weights[p.suspect]) for p in pairs)
+    ours = frozenset().union(*(a.numbers[i] | a.ordinals[i] for i in range(len(a)) if kept[i]))
+    theirs = frozenset().union(*b.numbers[lo:hi], *b.ordinals[lo:hi])
+    return replace(
+        shares,
+        containment=aligned / total,
+        coverage=sum(int(b.weights[j]) for j in covered) / in_window,
+        similarity=(
+            sum(p.similarity * int(a.weights[p.suspect]) for p in agreeing) / aligned
+            if aligned
+            else 0.0
+        ),
+        dice_containment=sum(int(a.weights[p.suspect]) for p in dice) / total,
+        dice_coverage=sum(int(b.weights[j]) for j in dice_covered) / in_window,
+        conflicts=(every - aligned) / every if every else 0.0,
+        verbatim_share=(
+            sum(int(a.weights[p.suspect]) for p in agreeing if p.verbatim) / aligned
+            if aligned
+            else 0.0
+        ),
+        pairs=tuple(pairs),
+        numbers_kept=len(ours & theirs) / len(theirs) if theirs else 1.0,
+        numbers_new=len(ours - theirs) / len(ours) if ours else 0.0,
+    )
+
+
+def wash_features(stats: WashStats, rival: float) -> dict[str, float]:
+    """The measures the wash score weighs (``verdict.WASH_FEATURES``), given the fact cosine
+    of the strongest rival original (0 when there is none)."""
+    return {
+        "recall": stats.recall,
+        "precision": stats.precision,
+        "containment": stats.containment,
+        "coverage": stats.coverage,
+        "similarity": stats.similarity,
+        "dice_containment": stats.dice_containment,
+        "dice_coverage": stats.dice_coverage,
+        "conflicts": stats.conflicts,
+        "margin": stats.cosine - rival,
+        "ratio": min(5.0, stats.cosine / max(rival, 1e-3)),
+        "numbers_kept": stats.numbers_kept,
+        "numbers_new": stats.numbers_new,
+    }
+
+
+def explain_wash(
+    stats: WashStats, features: Mapping[str, float], score: float, t: Thresholds
+) -> str:
+    """Why a candidate is, or is not, a rewrite, in words an analyst can check.
+
+    >>> st = WashStats(0.4, 0.3, 0.27, 0.5, 0.6, 0.2, 0.4, 0.0, 0.0, (0, 9))
+    >>> explain_wash(st, {"margin": 0.1}, 0.31, Thresholds(wash_threshold=0.62))
+    '27% of the suspect re-expresses 50% of the original; 40% of its facts restated; fact similarity 0.35, 0.10 above the next original; wash score 0.31, below the rewrite threshold 0.62'
+    """
+    side = "at or above" if score >= t.wash_threshold else "below"
+    return (
+        f"{stats.containment:.0%} of the suspect re-expresses {stats.coverage:.0%} of the "
+        f"original; {stats.recall:.0%} of its facts restated; fact similarity "
+        f"{stats.cosine:.2f}, {features.get('margin', 0.0):.2f} above the next original; "
+        f"wash score {score:.2f}, {side} the rewrite threshold {t.wash_threshold:.2f}"
+    )
+
+
+def wash_match(
+    suspect: Prepared,
+    source: Prepared,
+    source_id: str,
+    stats: WashStats,
+    features: Mapping[str, float],
+    score: float,
+    t: Thresholds,
+    *,
+    kind: MatchKind | None = "rewrite",
+) -> Match:
+    """A candidate's wash measures as a :class:`Match` with its evidence (``kind`` None: a
+    near miss, returned as a match of kind rewrite but reported apart)."""
+    assert source.sents is not None
+    evidence, altered = pair_evidence(suspect, source, stats.pairs)
+    lo, hi = stats.window
+    details: dict[str, Any] = {
+        "wash_score": round(score, 4),
+        "similarity": round(stats.similarity, 4),
+        "verbatim_share": round(stats.verbatim_share, 4),
+        "conflicts": round(stats.conflicts, 4),
+        "facts": {
+            "recall": round(stats.recall, 4),
+            "precision": round(stats.precision, 4),
+            "margin": round(float(features.get("margin", 0.0)), 4),
+        },
+        "altered": altered,
+        "reason": explain_wash(stats, features, score, t),
+    }
+    if (lo, hi) != (0, len(source.sents)) and hi > lo:
+        details["window"] = list(
+            source.norm.raw_span(source.sents.spans[lo][0], source.sents.spans[hi - 1][1])
+        )
+    return Match(
+        source_id=source_id,
+        kind=kind or "rewrite",
+        score=(stats.containment + stats.coverage) / 2,
+        containment=stats.containment,
+        coverage=stats.coverage,
+        evidence=evidence,
+        details=details,
+    )
+
+
+def copy_ratio(suspect: Prepared, matches: Sequence[Match]) -> float:
+    """Share of the suspect's content characters inside the evidence of any match, verbatim or
+    paraphrased (CNKI's 总文字复制比): a story stitched from three sources reads as mostly
+    copied even when no single source dominates."""
+    key = suspect.norm.key()
+    if not key.chars or not matches:
+        return 0.0
+    raw = suspect.norm.starts[key.pos]
+    covered = np.zeros(len(raw), dtype=bool)
+    for m in matches:
+        for ev in m.evidence:
+            lo, hi = ev.suspect
+            covered[np.searchsorted(raw, lo) : np.searchsorted(raw, hi)] = True
+    return float(covered.mean())
+
+
+def near_miss(m: Match) -> dict[str, Any]:
+    """The closest original of a suspect called original, as reported in ``near_miss``."""
+    d = m.to_dict()
+    d.pop("kind", None)
+    return d
+
+
+def rewrite_near_miss(
+    suspect: Prepared, source: Prepared, source_id: str, stats: RewriteStats, t: Thresholds
+) -> Match:
+    """A pair's sentence alignment that falls short of a rewrite, with its evidence and the
+    reason in words (``compare``, which has no index to weigh facts against)."""
+    a, b = suspect.sents, source.sents
+    assert a is not None and b is not None
+    pairs = align(a, b, threshold=t.sentence_threshold, weight=t.blend_weight)
+    evidence, altered = pair_evidence(suspect, source, pairs)
+    short = []
+    if stats.containment < t.rewrite_containment:
+        short.append(
+            f"{stats.containment:.0%} of the suspect (a rewrite needs {t.rewrite_containment:.0%})"
+        )
+    if stats.coverage < t.rewrite_coverage:
+        short.append(
+            f"{stats.coverage:.0%} of the original (a rewrite needs {t.rewrite_coverage:.0%})"
+        )
+    if stats.conflicts > t.rewrite_max_conflicts:
+        short.append(f"{stats.conflicts:.0%} of the aligned text states other facts")
+    aligned = round(stats.containment * a.total)
+    if aligned < t.rewrite_min_chars:
+        short.append(f"{aligned} aligned characters (a rewrite needs {t.rewrite_min_chars})")
+    if stats.verbatim_share >= 0.5:
+        short.append("the aligned sentences are mostly verbatim (a copy, not a rewrite)")
+    if stats.entities < t.rewrite_min_entities:
+        short.append(f"{stats.entities:.0%} of the original's rare names kept")
+    reason = (
+        f"{len(stats.sentences)} of {len(a)} suspect sentences re-express the original; "
+        + "; ".join(short or ["below the rewrite thresholds"])
+    )
+    return Match(
+        source_id=source_id,
+        kind="rewrite",
+        score=stats.score,
+        containment=stats.containment,
+        coverage=stats.coverage,
+        evidence=evidence,
+        details={"similarity": round(stats.similarity, 4), "altered": altered, "reason": reason},
+    )

@@ -42,6 +42,8 @@ class Sentences:
     numbers: tuple[frozenset[float], ...]  #: numeric values written in each sentence
     ordinals: tuple[frozenset[float], ...] = ()  #: values of the ordinals (第四) in each one
     texts: tuple[str, ...] = ()  #: each sentence as normalized (punctuation kept)
+    #: the titles quoted in each (《正确把握社会主要矛盾和中心任务》): another article, film or law
+    titles: tuple[frozenset[str], ...] = ()
     _memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def __len__(self) -> int:
@@ -180,6 +182,7 @@ def embed_sentences(
         tuple(frozenset(_numbers(t)) for t in texts),
         tuple(frozenset(_ordinals(t)) for t in texts),
         tuple(texts),
+        tuple(frozenset(_TITLE.findall(t)) for t in texts),
     )
 
 
@@ -327,6 +330,7 @@ def align(a: Sentences, b: Sentences, *, threshold: float, weight: float) -> lis
             conflict = (
                 _disagree(a.numbers[i], frozenset().union(*(b.numbers[j] for j in src)))
                 or _disagree(a.ordinals[i], frozenset().union(*(b.ordinals[j] for j in src)))
+                or _disagree(a.titles[i], frozenset().union(*(b.titles[j] for j in src)))
                 or _names_conflict(a, i, b, src)
             )
             pairs.append(Pair(i, src, best[0], best[2], best[3], verbatim, conflict))
@@ -423,6 +427,8 @@ def _names_conflict(a: Sentences, i: int, b: Sentences, src: tuple[int, ...]) ->
 
 # Digits, and Chinese numerals of two characters or more (a lone 一 is mostly a word: 一起).
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*(?:%|万|亿)?|[〇一二两三四五六七八九十百千万亿点]{2,}")
+# Quoted titles of works, articles and laws: 《…》 (normalization keeps the brackets).
+_TITLE = re.compile(r"《([^《》]{2,40})》")
 # Ordinals, which may be one character: 第四次全体会议 is another meeting than 第二次.
 _ORDINAL = re.compile(r"第(\d+|[〇一二两三四五六七八九十百千]+)")
 _OPPOSITES = [
@@ -498,7 +504,7 @@ def _ordinals(text: str) -> set[float]:
     return out
 
 
-def _disagree(ours: frozenset[float], theirs: frozenset[float]) -> bool:
+def _disagree(ours: frozenset[Any], theirs: frozenset[Any]) -> bool:
     """Each side states a value the other does not (another date, another session)."""
     return bool(ours - theirs) and bool(theirs - ours)
 

@@ -16,6 +16,8 @@ import functools
 import inspect
 import os
 import tempfile
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -25,19 +27,26 @@ import numpy as np
 
 from xigao.detect import (
     Prepared,
-    RewriteStats,
+    WashStats,
+    copy_ratio,
+    fact_shares,
+    near_miss,
     rewrite_match,
+    rewrite_near_miss,
     same_story,
-    standout,
     verbatim_match,
+    wash_features,
+    wash_match,
+    wash_stats,
 )
 from xigao.errors import XigaoError
 from xigao.index import IndexStore, replace_dir
 from xigao.normalize import normalize
 from xigao.paraphrase import TextEncoder, embed_sentences
 from xigao.sketch import SketchConfig, codepoints, fingerprints, kgram_hashes, minhash
+from xigao.terms import term_keys
 from xigao.types import DETECT_KINDS, VERDICT_RANK, Document, Match, MatchKind, Result
-from xigao.verdict import Thresholds, combine
+from xigao.verdict import Thresholds, combine, wash_score
 
 DocLike = Document | Mapping[str, Any]
 FAST_DETECT: tuple[MatchKind, ...] = ("repost", "partial")
@@ -85,6 +94,17 @@ def document_vectors(docs: Sequence[Document], encoder: TextEncoder) -> np.ndarr
     return np.stack([embed_sentences(normalize(d.body), encoder).doc_vector() for d in docs])
 
 
+class Washed(NamedTuple):
+    """One rewrite candidate measured as a wash source (see :meth:`Index.wash_candidates`)."""
+
+    rowid: int
+    doc_id: str
+    source: Prepared
+    stats: WashStats
+    features: dict[str, float]
+    score: float  #: the wash score, a probability (``verdict.wash_score``)
+
+
 class CandidatePlan(NamedTuple):
     """Row ids of the originals one check examines, by how."""
 
@@ -103,18 +123,44 @@ class Index:
         self.thresholds = thresholds or Thresholds.load()
         # Row ids are never reused, so prepared originals can be cached by row id.
         self._prepared = functools.lru_cache(maxsize=4096)(self._prepare)
-        self._embedded = functools.lru_cache(maxsize=2048)(self._embed)
+        self._sentenced = functools.lru_cache(maxsize=4096)(self._split)
+        #: originals with sentence vectors, by row id (least recently used dropped first)
+        self._vectors: OrderedDict[int, Prepared] = OrderedDict()
+        self._vectors_lock = threading.Lock()
 
     def _prepare(self, rowid: int) -> tuple[Document, Prepared] | None:
         doc = self.store.documents([rowid]).get(rowid)
         return None if doc is None else (doc, Prepared.of(doc.body, self.thresholds))
 
-    def _embed(self, rowid: int) -> Prepared | None:
+    def _split(self, rowid: int) -> Prepared | None:
+        """The original's sentences without vectors: enough to weigh its shared facts."""
         got = self._prepared(rowid)
-        if got is None:
-            return None
-        # calibrated to bigrams alone, alignment needs no vectors of the original's sentences
-        return got[1].with_sentences(self.encoder, vectors=self.thresholds.blend_weight > 0)
+        return None if got is None else got[1].with_sentences(self.encoder, vectors=False)
+
+    def _embed_many(self, rowids: Sequence[int]) -> dict[int, Prepared]:
+        """The originals ``rowids`` with sentence vectors, those not cached encoded in one
+        call (the encoder's cost is mostly per call for a few dozen sentences)."""
+        with self._vectors_lock:
+            out = {r: self._vectors[r] for r in rowids if r in self._vectors}
+        todo = [(r, p) for r in rowids if r not in out and (p := self._sentenced(r)) is not None]
+        texts = [x for _, p in todo for x in (p.sents.texts if p.sents is not None else ())]
+        if texts:
+            vecs = np.asarray(self.encoder.encode(texts), dtype=np.float32)
+            at = 0
+            for r, p in todo:
+                assert p.sents is not None
+                n = len(p.sents)
+                sents = replace(p.sents, vecs=vecs[at : at + n], _memo={})
+                out[r] = replace(p, sents=sents, _cache=p._cache)
+                at += n
+        with self._vectors_lock:
+            for r in rowids:
+                if r in out:
+                    self._vectors[r] = out[r]
+                    self._vectors.move_to_end(r)
+            while len(self._vectors) > 2048:
+                self._vectors.popitem(last=False)
+        return out
 
     @property
     def encoder(self) -> TextEncoder:
@@ -255,14 +301,13 @@ class Index:
         skip = [r for r in map(self.store.rowid, ids) if r is not None]
         suspect = Prepared.of(body, t)
         if len(suspect.norm.key().chars) < self.store.config.k:
-            return Result(id, "original", 0.0, ())
+            return Result(id, "original", 0.0, (), {"copy_ratio": 0.0})
         if "rewrite" in kinds:
             suspect = suspect.with_sentences(self.encoder)
         plan = self.candidate_rows(suspect, rewrite="rewrite" in kinds, limit=limit, exclude=skip)
         verbatim, rewrite = set(plan.verbatim), set(plan.rewrite)
         found: dict[int, Match] = {}
-        # every rewrite candidate's alignment, for the standout test
-        aligned: list[tuple[int, Prepared, Match | None, RewriteStats]] = []
+        rewrite_rows = []
         for rowid in dict.fromkeys(plan.verbatim + plan.rewrite):
             prepared = self._prepared(rowid)
             if prepared is None:  # removed meanwhile
@@ -274,24 +319,87 @@ class Index:
             if best is not None:
                 found[rowid] = best
             if rowid in rewrite and (best is None or best.kind != "repost"):
-                embedded = self._embedded(rowid)
-                if embedded is not None:
-                    aligned.append((rowid, embedded, *rewrite_match(suspect, embedded, doc.id, t)))
-        stats = [st for *_, st in aligned]
-        copies = functools.partial(_copies, [e for _, e, *_ in aligned], t)
-        for i, (rowid, _, rw, _) in enumerate(aligned):
-            if rw is None:
-                continue
-            if t.rewrite_min_margin > 0:
-                margin = standout(stats, i, copies)
-                if margin < t.rewrite_min_margin:
-                    continue
-                rw = replace(rw, details={**rw.details, "standout": round(margin, 4)})
-            best = _stronger(found.get(rowid), rw)
-            assert best is not None
-            found[rowid] = best
+                rewrite_rows.append(rowid)
+        washed = self.wash_candidates(suspect, rewrite_rows) if rewrite_rows else []
+        for w in washed:
+            if w.score >= t.wash_threshold and w.stats.verbatim_share < 0.5:
+                rw = wash_match(suspect, w.source, w.doc_id, w.stats, w.features, w.score, t)
+                best = _stronger(found.get(w.rowid), rw)
+                assert best is not None
+                found[w.rowid] = best
         verdict, score, ordered = combine(found.values())
-        return Result(id, verdict, score, ordered)
+        meta: dict[str, Any] = {"copy_ratio": round(copy_ratio(suspect, ordered), 4)}
+        closest = max(washed, key=lambda w: w.score, default=None)
+        if verdict == "original" and closest is not None and closest.score >= t.near_miss_floor:
+            miss = wash_match(
+                suspect,
+                closest.source,
+                closest.doc_id,
+                closest.stats,
+                closest.features,
+                closest.score,
+                t,
+                kind=None,
+            )
+            meta["near_miss"] = near_miss(miss)
+        return Result(id, verdict, score, ordered, meta)
+
+    def wash_candidates(self, suspect: Prepared, rowids: Sequence[int]) -> list[Washed]:
+        """Each original of ``rowids`` measured as a possible wash source of ``suspect``
+        (which must carry sentences), with its wash score; the originals removed meanwhile are
+        left out. Every candidate's rival is the candidate with the highest fact cosine among
+        the others aligned to at least half the same suspect sentences, a repost of it aside:
+        a report in a formulaic series has many such rivals as close, a wash none."""
+        t = self.thresholds
+        terms = self.store.terms()
+        found = [(r, self._prepared(r), self._sentenced(r)) for r in rowids]
+        plain = [(r, got[0].id, p) for r, got, p in found if got is not None and p is not None]
+        facts = [fact_shares(suspect, p, terms, t) for _, _, p in plain]
+        near = [
+            r for (r, _, _), f in zip(plain, facts, strict=True) if f.cosine >= t.wash_min_cosine
+        ]
+        embedded = self._embed_many(near) if t.wash_blend > 0 else {}
+        items: list[tuple[int, str, Prepared, WashStats]] = []
+        for (rowid, doc_id, p), f in zip(plain, facts, strict=True):
+            source = embedded.get(rowid, p)
+            items.append((rowid, doc_id, source, wash_stats(suspect, source, f, t)))
+        # a suspect stitched from two originals: each is measured on the part of the suspect
+        # the other does not explain (the complement: aligned to sentences mostly not its own)
+        measured = []
+        for i, (rowid, doc_id, source, stats) in enumerate(items):
+            other = _complement(items, i, t)
+            if other is not None:
+                skip = other - stats.aligned
+                f = fact_shares(suspect, source, terms, t, skip=skip)
+                alone = wash_stats(suspect, source, f, t, skip=skip)
+                stats = alone if alone.pairs else stats
+            measured.append((rowid, doc_id, source, stats))
+        assert suspect.sents is not None
+        weights, total = suspect.sents.weights, max(suspect.sents.total, 1)
+
+        def beyond(x: frozenset[int], y: frozenset[int]) -> float:
+            """Share of the suspect aligned to ``x``'s sentences and not ``y``'s."""
+            return float(weights[list(x - y)].sum()) / total
+
+        out = []
+        for i, (rowid, doc_id, source, stats) in enumerate(measured):
+            mine = items[i][3].aligned
+            # a rival aligns to at least half the same sentences; one that also explains a
+            # part of its own (and leaves one to this) is a second source, not a rival
+            rivals = sorted(
+                (
+                    (other.cosine, j)
+                    for j, (*_, other) in enumerate(items)
+                    if j != i
+                    and 2 * len(other.aligned & mine) >= len(mine)
+                    and min(beyond(other.aligned, mine), beyond(mine, other.aligned)) < 0.2
+                ),
+                reverse=True,
+            )
+            rival = next((c for c, j in rivals if not same_story(source, items[j][2], t)), 0.0)
+            features = wash_features(stats, rival)
+            out.append(Washed(rowid, doc_id, source, stats, features, wash_score(features, t)))
+        return out
 
     def candidate_rows(
         self,
@@ -308,7 +416,8 @@ class Index:
         diagonal as a ``partial``-length run must make them (or that share an LSH band); a
         short suspect, whose copy may be shorter than that, has all its candidates aligned.
         Sentence alignment runs on the nearest document vectors and the originals sharing the
-        most fingerprints, wherever they lie.
+        most facts (rare character bigrams, :mod:`xigao.terms`), wherever they lie: a deep wash
+        keeps no phrase a fingerprint finds.
 
         ``exclude`` leaves rows out as if they were not indexed (an indexed original checked
         against the rest); every list still holds as many candidates as it would without them.
@@ -331,10 +440,10 @@ class Index:
         verbatim = [c.rowid for c in cands if short or c.lsh or c.diagonal >= need][:limit]
         if not rewrite:
             return CandidatePlan(verbatim, [])
-        lexical = sorted((c for c in cands if not c.lsh), key=lambda c: -c.hits)
         found = self.store.nearest(suspect.doc_vector(), t.vector_candidates + len(skip))
         near = [r for r, _ in found if r not in skip][: t.vector_candidates]
-        rows = near + [c.rowid for c in lexical[: t.vector_candidates]]
+        facts = self.store.terms().nearest(term_keys(key), t.term_candidates, exclude=skip)
+        rows = near + [r for r, _ in facts]
         return CandidatePlan(verbatim, list(dict.fromkeys(rows)))
 
     def check_document(
@@ -362,8 +471,30 @@ def _vectorizer(
     return functools.partial(document_vectors, encoder=encoder)
 
 
-def _copies(originals: Sequence[Prepared], t: Thresholds, i: int, j: int) -> bool:
-    return same_story(originals[i], originals[j], t)
+def _complement(
+    items: Sequence[tuple[int, str, Prepared, WashStats]], i: int, t: Thresholds
+) -> frozenset[int] | None:
+    """The suspect sentences explained by the candidate that best complements candidate
+    ``i``: the one sharing the most facts among those that re-express at least half of
+    themselves in at least 30% of the suspect, with at most half of those sentences aligned
+    to ``i`` too (None when there is none, or when ``i`` explains under a quarter)."""
+    mine = items[i][3].aligned
+    if items[i][3].containment < 0.25:
+        return None
+    best: tuple[float, frozenset[int]] | None = None
+    for j, (*_, other) in enumerate(items):
+        theirs = other.aligned
+        if (
+            j == i
+            or other.containment < 0.3
+            or other.coverage < 0.5
+            or other.cosine < t.wash_min_cosine
+            or 2 * len(theirs & mine) > len(theirs)
+        ):
+            continue
+        if best is None or other.cosine > best[0]:
+            best = (other.cosine, theirs)
+    return None if best is None else best[1]
 
 
 def _stronger(a: Match | None, b: Match | None) -> Match | None:
@@ -401,10 +532,13 @@ def compare(
     """
     kinds = parse_detect(detect, DETECT_KINDS if encoder else FAST_DETECT)
     t = thresholds or Thresholds.load()
-    best, parts = _compare(suspect, original, kinds, t, encoder)
+    best, parts, miss = _compare(suspect, original, kinds, t, encoder)
     score = compare_score(parts, t) if parts is not None else best.coverage if best else 0.0
     verdict, _, ordered = combine([best] if best is not None else [])
-    return Result(None, verdict, score, ordered)
+    meta: dict[str, Any] = {}
+    if miss is not None and verdict == "original" and miss.containment > 0:
+        meta["near_miss"] = near_miss(miss)
+    return Result(None, verdict, score, ordered, meta)
 
 
 class CompareParts(NamedTuple):
@@ -483,28 +617,29 @@ def _compare(
     kinds: Collection[str],
     t: Thresholds,
     encoder: str | TextEncoder | None,
-) -> tuple[Match | None, CompareParts | None]:
-    """The best match of ``suspect`` against ``original`` among ``kinds``, and the parts of
-    the graded score (None without rewrites or an encoder: the score is then the verbatim
-    coverage)."""
+) -> tuple[Match | None, CompareParts | None, Match | None]:
+    """The best match of ``suspect`` against ``original`` among ``kinds``, the parts of the
+    graded score (None without rewrites or an encoder: the score is then the verbatim
+    coverage), and the sentence alignment as a near miss when it is not a rewrite."""
     a, b = Prepared.of(suspect, t), Prepared.of(original, t)
     best = verbatim_match(a, b, "original", t)
     if best is not None and best.kind not in kinds:
         best = None
     if "rewrite" not in kinds or not encoder:
-        return best, None
+        return best, None, None
     verbatim = best.coverage if best is not None else 0.0
     enc = _encoder(encoder) if isinstance(encoder, str) else encoder
     # sentence vectors serve alignment only when it blends in cosines (bigrams alone otherwise)
     a = a.with_sentences(enc, vectors=t.blend_weight > 0, keep_short=True)
     b = b.with_sentences(enc, vectors=t.blend_weight > 0, keep_short=True)
     rw, stats = rewrite_match(a, b, "original", t)
+    miss = rewrite_near_miss(a, b, "original", stats, t) if rw is None else None
     if best is None or best.kind != "repost":
         best = _stronger(best, rw)
     assert b.sents is not None
     cosine = document_cosine(a, b, enc, prompt=t.compare_prompt)
     floor = t.compare_floor_static if getattr(enc, "name", None) == "static" else t.compare_floor
-    return best, CompareParts(verbatim, stats.coverage, cosine, len(b.sents), floor)
+    return best, CompareParts(verbatim, stats.coverage, cosine, len(b.sents), floor), miss
 
 
 def document_cosine(

@@ -36,13 +36,16 @@ VERDICT_LABELS: dict[str, tuple[str, str]] = {
     "partial": ("部分抄袭", "partial copy"),
     "rewrite": ("洗稿", "rewrite"),
     "original": ("原创", "original"),
+    "near_miss": ("未达洗稿阈值", "near miss"),
 }
 EVIDENCE_LABELS: dict[str, tuple[str, str]] = {
     "verbatim": ("原文照搬", "verbatim"),
     "paraphrase": ("改写", "paraphrase"),
 }
 _EV_CLASS = {"verbatim": "v", "paraphrase": "p"}
-_MATCH_KEYS = {"source_id", "kind", "score", "containment", "coverage", "evidence", "altered"}
+_MATCH_KEYS = {
+    "source_id", "kind", "score", "containment", "coverage", "evidence", "altered", "reason",
+}  # fmt: skip
 _EXTRA_LABELS = {
     "longest_passage": "最长连续段落 longest passage (chars)",
     "longest_exact_run": "最长完全相同段落 longest exact run (chars)",
@@ -50,6 +53,7 @@ _EXTRA_LABELS = {
     "verbatim_share": "原文照搬占比 verbatim share",
     "verbatim_sentences": "逐句照搬占比 sentences copied verbatim",
     "conflicts": "事实不符占比 aligned sentences stating other facts",
+    "wash_score": "洗稿评分 wash score",
 }
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
 _NO_SUSPECT = (
@@ -260,6 +264,8 @@ def _match_section(
     )
     s_title = suspect.title if suspect and suspect.title else ""
     s_head = f"<span class='role'>可疑稿件 Suspect</span> · {_esc(s_title)}"
+    if match.get("reason"):
+        notes.insert(0, f"判断依据 Why: {_esc(match['reason'])}")
     section = (
         f'<section class="match" id="{mid}">{metrics}'
         + "".join(f'<div class="note">{n}</div>' for n in notes)
@@ -303,7 +309,8 @@ def _altered_card(
         items.append(
             f"<li><b>{_esc(a.get('kind', ''))}</b> 原文 original <mark class='alt'>"
             f"{_snip(o_text, o) or '?'}</mark> → 稿件 suspect <mark class='alt'>"
-            f"{_snip(s_text, s) or '?'}</mark> {_esc(a.get('detail', ''))} {link}</li>"
+            f"{_snip(s_text, s) or '?'}</mark> {_esc(a.get('text') or a.get('detail', ''))} "
+            f"{link}</li>"
         )
     return (
         f'<div class="card"><h2>改动的事实 · Altered facts ({len(altered)})</h2>'
@@ -388,6 +395,10 @@ def _index_page(rows: list[dict[str, Any]], counts: Counter[str], info: str) -> 
             if r["page"]
             else _esc(r["title"] or r["id"])
         )
+        if r.get("near_miss"):
+            link += (
+                f" <span class='small muted'>({_esc(_label(VERDICT_LABELS, 'near_miss'))})</span>"
+            )
         q = f"{r['id']} {r['title']} {r['source_id']} {r['source_title']}".lower()
         rank = VERDICT_RANK.get(r["verdict"], 0) + r["score"] / 10
         trs.append(
@@ -399,6 +410,7 @@ def _index_page(rows: list[dict[str, Any]], counts: Counter[str], info: str) -> 
             f"{_id_line(r['source_id'], below=bool(r['source_title']))}</td>"
             f'<td class="num" data-v="{r["containment"]:.4f}">{_pct(r["containment"]) if r["n"] else "—"}</td>'
             f'<td class="num" data-v="{r["coverage"]:.4f}">{_pct(r["coverage"]) if r["n"] else "—"}</td>'
+            f'<td class="num" data-v="{r["copy_ratio"]:.4f}">{_pct(r["copy_ratio"])}</td>'
             f'<td class="num" data-v="{r["n"]}">{r["n"]}</td></tr>'
         )
     body = (
@@ -408,7 +420,9 @@ def _index_page(rows: list[dict[str, Any]], counts: Counter[str], info: str) -> 
         "<b>转载 repost</b> = the whole text copied; <b>部分抄袭 partial copy</b> = passages copied; "
         "<b>洗稿 rewrite</b> = reworded copy; <b>原创 original</b> = nothing found. "
         "评分 score = strength of reuse (0–1); 包含度 containment = share of the suspect found in "
-        "the top original; 覆盖度 coverage = share of that original reused. "
+        "the top original; 覆盖度 coverage = share of that original reused; 复制比 copy ratio = "
+        "share of the suspect explained by any original, verbatim or paraphrased. An original "
+        "marked near miss links to its closest original and why it fell short. "
         "Click a column to sort, a title to see the texts side by side.</div>"
         f'<div class="filters">{boxes}<input id="q" type="search" placeholder="搜索 search id / title">'
         f'<span class="muted small">显示 showing <span id="shown">{len(rows)}</span> / {len(rows)}</span></div>'
@@ -416,7 +430,7 @@ def _index_page(rows: list[dict[str, Any]], counts: Counter[str], info: str) -> 
         '<th data-sort="num" aria-sort="descending">结论 verdict</th><th data-sort="num">评分 score</th>'
         '<th data-sort="text">稿件 suspect</th><th data-sort="text">主要来源 top original</th>'
         '<th data-sort="num">包含度 containment</th><th data-sort="num">覆盖度 coverage</th>'
-        '<th data-sort="num">来源数 matches</th></tr></thead>'
+        '<th data-sort="num">复制比 copy ratio</th><th data-sort="num">来源数 matches</th></tr></thead>'
         f"<tbody>{''.join(trs)}</tbody></table>"
     )
     return _page("xigao report", body, home="index.html")
@@ -442,12 +456,14 @@ def write_report(
         verdict = str(result.get("verdict", "original"))
         counts[verdict] += 1
         matches = list(result.get("matches") or ())
+        miss = result.get("near_miss") if not matches else None
         doc = suspects.get(str(rid)) if suspects is not None and rid is not None else None
         suspect = None if doc is None else Document.coerce(doc)
         page = ""
-        if matches:
+        if matches or isinstance(miss, Mapping):
             page = safe_name(None if rid is None else str(rid), taken=taken)
-            text = _suspect_page(result, suspect, index)
+            shown = dict(result, matches=[dict(miss, kind="near_miss")]) if miss else result
+            text = _suspect_page(shown, suspect, index)
             (out / "s" / page).write_text(text, encoding="utf-8")
         top = matches[0] if matches else {}
         source_id = str(top.get("source_id", "")) if top else ""
@@ -464,6 +480,8 @@ def write_report(
                 "coverage": _num(top.get("coverage")),
                 "n": len(matches),
                 "page": page,
+                "copy_ratio": _num(result.get("copy_ratio")),
+                "near_miss": bool(miss),
             }
         )
     info = f"{datetime.now().astimezone():%Y-%m-%d %H:%M} · 索引 index: {len(index)} originals"

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Iterable
+import math
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -84,6 +85,31 @@ class Thresholds:
     rewrite_max_conflicts: float = 1.0
     #: originals fetched by document-vector similarity as rewrite candidates
     vector_candidates: int = 5
+    #: originals fetched by shared facts (IDF-weighted bigram cosine, :mod:`xigao.terms`) as
+    #: rewrite candidates
+    term_candidates: int = 5
+    #: an original longer than this many times the suspect is measured over its best window
+    #: of that length (a washed passage of a long chapter; see ``detect.wash_stats``)
+    wash_window: float = 1.5
+    #: fact cosine (``detect.WashStats.cosine``) under which a candidate is not aligned at all:
+    #: no wash in the fitting sets shares so few rare bigrams with its original (the fewest
+    #: 0.16, the renamed literature retellings aside), and a third of the candidates do
+    wash_min_cosine: float = 0.15
+    #: weight of the sentence vectors' cosine against bigram Dice when aligning for a wash
+    #: (chosen on the fitting sets: 0.5 at a threshold of 0.5 found more deep and condensed
+    #: washes than Dice alone, or thresholds of 0.45 or 0.55)
+    wash_blend: float = 0.5
+    #: similarity at which a suspect sentence re-expresses an original one (wash)
+    wash_sentence_threshold: float = 0.5
+    #: the wash score's logistic weights, one per name of ``WASH_FEATURES`` (see
+    #: :func:`wash_score`); fitted by ``benchmarks/fit_wash.py``
+    wash_weights: tuple[tuple[str, float], ...] = ()
+    wash_bias: float = 0.0
+    #: wash score (a probability) from which a candidate is a rewrite
+    wash_threshold: float = 0.5
+    #: wash score from which the closest original of a suspect called original is reported as
+    #: its ``near_miss``
+    near_miss_floor: float = 0.05
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> Thresholds:
@@ -97,7 +123,10 @@ class Thresholds:
         return _parse(str(p), p.read_bytes())
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """As in a thresholds file (``wash_weights`` a mapping)."""
+        d = asdict(self)
+        d["wash_weights"] = dict(self.wash_weights)
+        return d
 
     def min_fingerprint_hits(self, cfg: SketchConfig) -> int:
         """Shared fingerprints a ``partial``-length passage is guaranteed to produce.
@@ -122,6 +151,10 @@ def _parse(path: str, content: bytes) -> Thresholds:
         raise ValueError(f"compare_prompt must be 'query' or 'passage' in {path}")
     if not 0.0 <= values.get("compare_under_floor", 0.0) < 1.0:
         raise ValueError(f"compare_under_floor must be in [0, 1) in {path}")
+    weights = values.get("wash_weights", {})
+    if not isinstance(weights, dict) or set(weights) - set(WASH_FEATURES):
+        raise ValueError(f"wash_weights must map names of {WASH_FEATURES} to numbers in {path}")
+    values["wash_weights"] = tuple((k, float(v)) for k, v in weights.items())
     return Thresholds(**values)
 
 
@@ -169,6 +202,45 @@ def rewrite_kind(
     ):
         return "rewrite"
     return None
+
+
+#: What the wash score weighs, each in [0, 1] but ``ratio`` (in [0, 5]): the shares of
+#: :class:`xigao.detect.WashStats`, and how far the original's fact cosine stands above its
+#: strongest rival's (``margin``: the difference, ``ratio``: the quotient), a rival being
+#: another candidate aligned to at least half the same suspect sentences; and whether the
+#: suspect keeps the original's numbers and states few of its own.
+WASH_FEATURES = (
+    "recall",
+    "precision",
+    "containment",
+    "coverage",
+    "similarity",
+    "dice_containment",
+    "dice_coverage",
+    "conflicts",
+    "margin",
+    "ratio",
+    "numbers_kept",
+    "numbers_new",
+)
+
+
+def wash_score(features: Mapping[str, float], t: Thresholds) -> float:
+    """How likely a suspect washes an original, from the measures ``features`` (named as in
+    ``WASH_FEATURES``): a logistic model, so every measure weighs in and none vetoes.
+
+    >>> t = Thresholds(wash_weights=(("containment", 4.0), ("recall", 2.0)), wash_bias=-3.0)
+    >>> round(wash_score({"containment": 0.9, "recall": 0.4}, t), 3)
+    0.802
+    """
+    z = t.wash_bias + sum(w * float(features.get(name, 0.0)) for name, w in t.wash_weights)
+    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+
+
+def wash_contributions(features: Mapping[str, float], t: Thresholds) -> dict[str, float]:
+    """Each measure's part of the wash score's log-odds (weight × value), largest first."""
+    parts = {name: w * float(features.get(name, 0.0)) for name, w in t.wash_weights}
+    return dict(sorted(parts.items(), key=lambda kv: -abs(kv[1])))
 
 
 def combine(matches: Iterable[Match]) -> tuple[Verdict, float, tuple[Match, ...]]:

@@ -1,0 +1,193 @@
+"""The realistic-washes fit set (``benchmarks/washfit/*.jsonl``): load it and check it.
+
+Helpers wrote every line from sources in ``../shared/data`` that ``shared/data/washes`` (the
+test set) does not use, one style per task (see docs/benchmarks.md, "Realistic washes").
+Each line is ``{"task_id", "style", "source_ids", "title", "body"}`` (literature adds
+``source_spans``). ``python -m benchmarks.washset check [FILES...]`` checks lengths against
+the style's range and, for the styles that must share no prose with their source, the longest
+run of content characters in common. It needs nothing but the standard library, so a writer
+can run it on a file as it grows.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+FIT_DIR = HERE / "washfit"
+
+#: Length of the wash over its sources' total length, per style (merge: over both sources).
+LENGTH = {
+    "para": (0.75, 1.3),
+    "deep": (0.7, 1.3),
+    "selfmedia": (0.6, 1.4),
+    "cond": (0.22, 0.6),
+    "expand": (1.2, 1.8),
+    "merge": (0.4, 1.3),
+    "comment": (0.3, 3.0),
+    "indep": (0.5, 1.5),
+    "lit-names": (0.7, 1.4),
+    "lit-swap": (0.8, 1.25),
+    "lit-fan": (0.5, 2.0),
+    "lit-genre": (0.5, 2.0),
+}
+#: Longest run of content characters a style may share with its sources (names aside, a
+#: deep wash keeps no run of 12; honest negatives keep no sentence).
+MAX_RUN = {"deep": 11, "comment": 20, "indep": 15, "lit-fan": 15, "lit-genre": 11}
+#: The right verdict per style: washes are rewrites, the honest negatives original.
+NEGATIVE = frozenset({"comment", "indep", "lit-fan", "lit-genre"})
+#: Batches never fitted on: the held-out split of our own set (news from CCTV and THUCNews,
+#: literature), and the merges of two related stories (13–15), written last: fitting on 13 and
+#: 14 was tried and cost deep and condensed washes for no merge found, so all three are held
+#: out (13 and 14 were looked at in that trial). The others are fitted on by
+#: ``benchmarks.fit_wash``.
+HELD_OUT_BATCHES = frozenset(
+    {"batch-4", "batch-5", "batch-6", "batch-8", "batch-12", "batch-13", "batch-14", "batch-15"}
+)
+
+_CONTENT = re.compile(r"[\w]", re.UNICODE)
+
+
+def shared_dir() -> Path:
+    return Path(os.environ.get("XIGAO_SHARED", HERE.parent.parent / "shared"))
+
+
+@lru_cache(maxsize=1)
+def sources() -> dict[str, str]:
+    """Every source text a task may name, by id: CCTV stories, THUCNews rows (``thuc-NNNN``),
+    classic-novel chapters and 鲁迅 works."""
+    data = shared_dir() / "data"
+    out: dict[str, str] = {}
+    for name in (
+        "news/cctv_xwlb_stories.jsonl",
+        "public_domain/classic_novels_chapters.jsonl",
+        "public_domain/luxun_works.jsonl",
+    ):
+        with open(data / name, encoding="utf-8") as f:
+            for line in f:
+                d = json.loads(line)
+                out[d["id"]] = d["body"]
+    with open(data / "news/thucnews_1k.tsv", encoding="utf-8") as f:
+        for i, line in enumerate(f):
+            out[f"thuc-{i:04d}"] = line.rstrip("\n").split("\t", 1)[1]
+    return out
+
+
+def content(text: str) -> str:
+    """Letters, digits and CJK characters only."""
+    return "".join(_CONTENT.findall(text))
+
+
+def longest_common_run(a: str, b: str) -> int:
+    """Length of the longest common substring (binary search over hashed substrings)."""
+    lo, hi = 0, min(len(a), len(b))
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        grams = {b[i : i + mid] for i in range(len(b) - mid + 1)}
+        if any(a[i : i + mid] in grams for i in range(len(a) - mid + 1)):
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def source_text(row: dict, i: int) -> str:
+    text = sources()[row["source_ids"][i]]
+    spans = row.get("source_spans")
+    if spans:
+        s, e = spans[i]
+        text = text[s:e]
+    return text
+
+
+def problems(row: dict) -> list[str]:
+    """What is wrong with one line (empty: it passes)."""
+    out: list[str] = []
+    for key in ("task_id", "style", "source_ids", "body"):
+        if not row.get(key):
+            out.append(f"missing {key}")
+    if out:
+        return out
+    style = row["style"]
+    if style not in LENGTH:
+        return [f"unknown style {style!r}"]
+    unknown = [s for s in row["source_ids"] if s not in sources()]
+    if unknown:
+        return [f"unknown source ids {unknown}"]
+    texts = [source_text(row, i) for i in range(len(row["source_ids"]))]
+    body = content(row["body"])
+    total = sum(len(content(t)) for t in texts)
+    ratio = len(body) / total if total else 0.0
+    lo, hi = LENGTH[style]
+    if not lo <= ratio <= hi:
+        out.append(f"length {len(body)} is {ratio:.2f} of the sources' {total} (want {lo}-{hi})")
+    if style in MAX_RUN:
+        run = max(longest_common_run(body, content(t)) for t in texts)
+        if run > MAX_RUN[style]:
+            out.append(f"shares a run of {run} content characters (at most {MAX_RUN[style]})")
+    if style == "merge" and len(texts) < 2:
+        out.append("a merge needs two sources")
+    return out
+
+
+def read(paths: Iterable[Path]) -> list[dict]:
+    rows = []
+    for p in paths:
+        with open(p, encoding="utf-8") as f:
+            rows.extend(json.loads(line) for line in f if line.strip())
+    return rows
+
+
+def fit_files() -> list[Path]:
+    return sorted(FIT_DIR.glob("*.jsonl"))
+
+
+def rows_of(paths: Iterable[Path] | None = None) -> list[dict]:
+    """Every line of the set (default: every batch), each with its ``batch`` (file stem)."""
+    out = []
+    for p in paths if paths is not None else fit_files():
+        out += [dict(r, batch=p.stem) for r in read([p])]
+    return out
+
+
+def split_rows(rows: list[dict]) -> tuple[list[dict], list[dict]]:
+    """``(fit, held_out)`` by batch (see ``HELD_OUT_BATCHES``)."""
+    held = [r for r in rows if r["batch"] in HELD_OUT_BATCHES]
+    return [r for r in rows if r["batch"] not in HELD_OUT_BATCHES], held
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] != "check":
+        print("usage: python -m benchmarks.washset check [FILES...]", file=sys.stderr)
+        return 2
+    paths = [Path(p) for p in argv[1:]] or fit_files()
+    bad = 0
+    n = 0
+    for p in paths:
+        with open(p, encoding="utf-8") as f:
+            for no, line in enumerate(f, 1):
+                if not line.strip():
+                    continue
+                n += 1
+                try:
+                    row = json.loads(line)
+                except json.JSONDecodeError as e:
+                    print(f"{p}:{no}: malformed JSON: {e}")
+                    bad += 1
+                    continue
+                found = problems(row)
+                if found:
+                    bad += 1
+                    print(f"{p}:{no} {row.get('task_id')}: {'; '.join(found)}")
+    print(f"{n} lines, {bad} with problems")
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -1,0 +1,162 @@
+"""Retrieval by shared facts: an inverted table of each original's character bigrams, searched
+by IDF-weighted cosine.
+
+A deep wash (new lede, facts reordered, every sentence rewritten) keeps no phrase long enough
+for a fingerprint, and its document vector drifts towards every story on the same topic. What
+it keeps are the story's facts: the people, places, bodies, numbers and terms it is about, whose
+character bigrams are rare across the index (哈尼亚 → 哈尼, 尼亚; 莱基深水港 → 莱基, 深水, 水港).
+Weighted by inverse document frequency, the bigrams a suspect shares with an original are a
+fact fingerprint that needs no tagger: on the realistic washes the original is the nearest
+document for every style (``docs/benchmarks.md``, "Realistic washes").
+
+The table is derived from the stored texts (no format change): built on the first rewrite
+check and kept in step with adds and removes. Keys are 32-bit hashes of the bigram code points;
+a collision among the index's ~700,000 bigrams merges two rare terms at worst.
+
+>>> t = Terms.of([1, 2, 3], ["莱基深水港建设顺利", "阿布贾轻轨建设顺利", "今天天气很好"])
+>>> [r for r, _ in t.nearest(term_keys("莱基港口的深水港开工"), 2)]
+[1]
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from xigao.sketch import codepoints
+
+U32 = npt.NDArray[np.uint32]
+I64 = npt.NDArray[np.int64]
+F32 = npt.NDArray[np.float32]
+
+#: Terms in more than this share of the originals (and more than ``COMMON_MIN`` of them) are
+#: skipped at query time: they weigh little and would touch most of the postings (中国, 发展).
+COMMON_SHARE = 0.05
+COMMON_MIN = 1000
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+
+
+def term_keys(key: str) -> U32:
+    """The distinct bigram keys of a key text (content characters), sorted.
+
+    >>> term_keys("新华社新华社").tolist() == sorted(set(term_keys("新华社").tolist()) | set(term_keys("社新").tolist()))
+    True
+    """
+    if len(key) < 2:
+        return np.zeros(0, np.uint32)
+    cp = codepoints(key).astype(np.uint64)
+    return np.unique(hash_codes((cp[:-1] << np.uint64(21)) | cp[1:]))
+
+
+def hash_codes(codes: npt.NDArray[np.uint64] | I64) -> U32:
+    """32-bit keys of exact bigram codes (``first << 21 | second`` code point), as in
+    :class:`xigao.paraphrase.Grams`."""
+    return ((codes.astype(np.uint64) * _MIX) >> np.uint64(32)).astype(np.uint32)
+
+
+@dataclass(frozen=True, slots=True)
+class Terms:
+    """Sorted ``(key, row)`` postings of every original's distinct bigrams; replaced as a whole.
+
+    Weights (IDF, document norms) follow from the postings and are computed on first use after
+    a change.
+    """
+
+    keys: U32
+    rows: I64
+    _derived: dict[str, np.ndarray] = field(default_factory=dict, compare=False, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, compare=False, repr=False)
+
+    @classmethod
+    def of(cls, rowids: Sequence[int], keys: Sequence[str]) -> Terms:
+        """The table of texts ``keys`` (key characters) stored under ``rowids``."""
+        parts = [term_keys(k) for k in keys]
+        return cls.empty().plus(rowids, parts)
+
+    @classmethod
+    def empty(cls) -> Terms:
+        return cls(np.zeros(0, np.uint32), np.zeros(0, np.int64))
+
+    def plus(self, rowids: Sequence[int], parts: Sequence[U32]) -> Terms:
+        """With the rows ``rowids`` added, each with its :func:`term_keys`."""
+        if not len(rowids):
+            return self
+        keys = np.concatenate([self.keys, *parts])
+        rows = np.concatenate(
+            [self.rows, np.repeat(np.asarray(rowids, np.int64), [len(p) for p in parts])]
+        )
+        order = np.argsort(keys, kind="stable")
+        return Terms(keys[order], rows[order])
+
+    def without(self, rowids: Iterable[int]) -> Terms:
+        gone = np.fromiter(rowids, dtype=np.int64)
+        if not len(gone) or not len(self.rows):
+            return self
+        keep = ~np.isin(self.rows, gone)
+        return Terms(self.keys[keep], self.rows[keep])
+
+    def _weights(self) -> dict[str, np.ndarray]:
+        """Unique keys, their posting ranges and IDF; the row ids and their norms."""
+        with self._lock:
+            if not self._derived and len(self.keys):
+                d = self._derived
+                start = np.flatnonzero(np.r_[True, self.keys[1:] != self.keys[:-1]])
+                d["uniq"] = self.keys[start]
+                d["start"] = start
+                d["df"] = np.diff(np.r_[start, len(self.keys)])
+                present = np.zeros(int(self.rows.max()) + 1, np.int64)
+                present[self.rows] = 1
+                d["ids"] = np.flatnonzero(present)
+                d["inv"] = inv = (np.cumsum(present) - 1)[self.rows]
+                n = len(d["ids"])
+                d["idf"] = np.log((n + 1) / d["df"]).astype(np.float32)
+                w = np.repeat(d["idf"], d["df"]) ** 2
+                d["norm"] = np.sqrt(np.bincount(inv, weights=w, minlength=n)).astype(np.float32)
+            return self._derived
+
+    def __len__(self) -> int:
+        return len(self._weights().get("ids", ()))
+
+    def idf(self, keys: U32) -> F32:
+        """IDF of each of ``keys`` (that of a term in one original for unknown ones)."""
+        d = self._weights()
+        if not d:
+            return np.zeros(len(keys), np.float32)
+        at = np.searchsorted(d["uniq"], keys).clip(max=len(d["uniq"]) - 1)
+        known = d["uniq"][at] == keys
+        top = math.log(len(d["ids"]) + 1)
+        return np.where(known, d["idf"][at], top).astype(np.float32)
+
+    def nearest(
+        self, query: U32, k: int, *, exclude: Iterable[int] = ()
+    ) -> list[tuple[int, float]]:
+        """The ``k`` originals with the highest IDF-weighted cosine to the bigram keys
+        ``query`` (from :func:`term_keys`), best first, with their cosines."""
+        d = self._weights()
+        if not d or not len(query) or k <= 0:
+            return []
+        n = len(d["ids"])
+        at = np.searchsorted(d["uniq"], query).clip(max=len(d["uniq"]) - 1)
+        at = at[d["uniq"][at] == query]
+        qnorm = float(np.sqrt((self.idf(query) ** 2).sum()))
+        at = at[d["df"][at] <= max(COMMON_MIN, COMMON_SHARE * n)]
+        if not len(at) or qnorm == 0:
+            return []
+        counts = d["df"][at]
+        first = np.repeat(d["start"][at] - np.cumsum(counts) + counts, counts)
+        post = first + np.arange(int(counts.sum()))
+        w = np.repeat(d["idf"][at] ** 2, counts)
+        scores = np.bincount(d["inv"][post], weights=w, minlength=n).astype(np.float32)
+        scores /= np.maximum(d["norm"], 1e-6) * qnorm
+        skip = np.fromiter(exclude, dtype=np.int64)
+        if len(skip):
+            scores[np.isin(d["ids"], skip)] = -1.0
+        k = min(k, n)
+        top = np.argpartition(-scores, k - 1)[:k]
+        top = top[np.argsort(-scores[top], kind="stable")]
+        return [(int(d["ids"][i]), float(scores[i])) for i in top if scores[i] > 0]

@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from xigao.terms import Terms, hash_codes, term_keys
+
+CJK = st.text(
+    alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x4E60), min_size=2, max_size=40
+)
+
+
+def test_term_keys_are_the_sorted_distinct_bigram_hashes() -> None:
+    keys = term_keys("莱基深水港深水港")
+    assert keys.tolist() == sorted(set(keys.tolist()))
+    assert len(keys) == len({"莱基", "基深", "深水", "水港", "港深"})
+    assert term_keys("港").size == 0
+
+
+def test_hash_codes_match_term_keys() -> None:
+    cp = np.array([ord(c) for c in "阿布贾"], np.uint64)
+    codes = (cp[:-1] << np.uint64(21)) | cp[1:]
+    assert sorted(hash_codes(codes).tolist()) == term_keys("阿布贾").tolist()
+
+
+def test_rare_shared_facts_outrank_common_words() -> None:
+    docs = [
+        "国务院召开常务会议研究经济工作",
+        "国务院召开会议部署春耕工作",
+        "莱基深水港项目正式开工",
+    ]
+    docs += [f"国务院召开会议研究第{i}项工作" for i in range(20)]
+    t = Terms.of(list(range(1, len(docs) + 1)), docs)
+    # shares only two rare bigrams with doc 3, many common ones with the others
+    got = t.nearest(term_keys("据悉莱基深水港的建设进展顺利国务院"), 3)
+    assert got[0][0] == 3
+    assert all(0 < s <= 1.0 + 1e-6 for _, s in got)
+
+
+def test_exclude_leaves_rows_out() -> None:
+    t = Terms.of([1, 2], ["莱基深水港开工", "阿布贾轻轨通车"])
+    assert [r for r, _ in t.nearest(term_keys("莱基深水港"), 2, exclude=[1])] == []
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(CJK, min_size=1, max_size=8))
+def test_a_text_is_nearest_to_itself_and_plus_without_round_trip(texts: list[str]) -> None:
+    rows = list(range(10, 10 + len(texts)))
+    t = Terms.of(rows, texts)
+    for r, text in zip(rows, texts, strict=True):
+        got = t.nearest(term_keys(text), len(texts))
+        best = max(s for _, s in got)
+        assert any(row == r and abs(s - best) < 1e-5 for row, s in got)
+    # removing a row and adding it back gives the same postings
+    back = t.without([rows[0]]).plus([rows[0]], [term_keys(texts[0])])
+    assert sorted(zip(back.keys.tolist(), back.rows.tolist(), strict=True)) == sorted(
+        zip(t.keys.tolist(), t.rows.tolist(), strict=True)
+    )
