@@ -15,6 +15,11 @@ The chosen values, the grid and the dev scores are written to ``thresholds.json`
 ``compare``'s score is fitted on sentence pairs, short THUCNews news pairs and dev's article
 pairs, none of which the benchmark reports (:func:`calibrate_compare`); ``--compare-only``
 refits just that.
+
+Since the wash score, the ``rewrite_*`` thresholds fitted here decide rewrites only in
+``compare`` (a pair has no index to weigh facts against); a check against an index decides
+by the wash score, fitted by ``python -m benchmarks.fit_wash`` (run it after this one; its
+weights and record in ``thresholds.json`` are kept).
 """
 
 from __future__ import annotations
@@ -558,6 +563,8 @@ def main(argv: list[str] | None = None) -> int:
     else:
         chosen, compare_report = calibrate_compare(Path(args.shared), chosen, args.cases)
         report |= compare_report
+    previous = json.loads(args.out.read_text("utf-8")) if args.out.exists() else {}
+    wash = previous.get("calibration", {}).get("wash")
     payload = {
         "thresholds": chosen.to_dict(),
         "calibration": {
@@ -583,6 +590,7 @@ def main(argv: list[str] | None = None) -> int:
             "dev_scores": report,
             "seconds": round(time.perf_counter() - t0, 1),
             **compare_fit,
+            **({"wash": wash} if wash else {}),
         },
     }
     args.out.write_text(json.dumps(payload, ensure_ascii=False, indent=2) + "\n", "utf-8")

@@ -369,3 +369,39 @@ def test_negatives_leave_an_indexed_original_out(tmp_path: Path, stories: list[d
     table = negatives.markdown(got, test_rate=(4, 180))
     assert table[2].startswith("| test's same-topic negatives | 180 | 4 | 0.022 | 0.009–0.056")
     assert table[-1] == "| both larger sets together | 2 | 1 | 0.500 | 0.095–0.905 |"
+
+
+def test_the_wash_set_passes_its_own_check() -> None:
+    from benchmarks.washset import main
+
+    assert main(["check"]) == 0
+
+
+def test_the_wash_check_flags_lengths_and_shared_runs() -> None:
+    from benchmarks.washset import problems, sources
+
+    sid = next(k for k in sources() if k.startswith("xwlb-") and len(sources()[k]) > 300)
+    text = sources()[sid]
+    base = {"task_id": "t", "source_ids": [sid], "title": "t"}
+    assert problems({**base, "style": "para", "body": text}) == []
+    found = problems({**base, "style": "deep", "body": text})
+    assert any("shares a run" in p for p in found)
+    assert any("length" in p for p in problems({**base, "style": "cond", "body": text}))
+    assert problems({**base, "style": "nope", "body": text}) == ["unknown style 'nope'"]
+
+
+def test_wash_scoring_needs_the_source_and_both_for_a_merge() -> None:
+    from benchmarks.washes import found, per_style
+
+    wash = {"id": "w", "style": "deep", "truth": ["a"], "negative": False}
+    merge = {"id": "m", "style": "merge", "truth": ["a", "b"], "negative": False}
+    honest = {"id": "c", "style": "comment", "truth": [], "negative": True}
+    flagged = {"verdict": "rewrite", "matches": [{"source_id": "a"}]}
+    assert found(wash, flagged) and not found(
+        wash, {"verdict": "rewrite", "matches": [{"source_id": "x"}]}
+    )
+    assert not found(merge, flagged)
+    assert found(merge, {"verdict": "rewrite", "matches": [{"source_id": "b"}, {"source_id": "a"}]})
+    assert not found(honest, flagged) and found(honest, {"verdict": "original", "matches": []})
+    table = per_style([wash, merge, honest], {"w": flagged, "m": flagged, "c": flagged})
+    assert table == {"deep": [1, 1], "merge": [0, 1], "comment": [1, 1]}  # comment: 1 false alarm

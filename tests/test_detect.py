@@ -2,10 +2,23 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import numpy as np
 import opencc
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from xigao.detect import Prepared, RewriteStats, rewrite_match, standout, verbatim_match
+from xigao.detect import (
+    Prepared,
+    RewriteStats,
+    fact_shares,
+    fact_window,
+    rewrite_match,
+    standout,
+    verbatim_match,
+    wash_stats,
+)
+from xigao.paraphrase import Sentences
 from xigao.verdict import Thresholds
 
 from .test_paraphrase import ORIGINAL, REWRITE
@@ -138,3 +151,53 @@ def test_a_rewrite_keeps_the_figures_another_days_bulletin_changes() -> None:
     spun = NEXT_BULLETIN.replace("41", "35").replace("33", "28").replace("9例", "12例")
     m, stats = rewrite_match(Prepared.of(spun, strict).with_sentences(enc), original, "o", strict)
     assert m is not None and m.kind == "rewrite" and stats.conflicts == 0.0
+
+
+@given(
+    st.lists(st.integers(1, 60), min_size=1, max_size=30),
+    st.lists(st.floats(0, 10), min_size=30, max_size=30),
+    st.integers(1, 400),
+)
+def test_fact_window_is_the_heaviest_run_within_budget(
+    weights: list[int], mass: list[float], budget: int
+) -> None:
+    n = len(weights)
+    s = Sentences(((0, 1),) * n, ("",) * n, np.array(weights), np.zeros((n, 1), np.float32), ())
+    m = np.array(mass[:n])
+    lo, hi = fact_window(s, m, budget)
+    assert 0 <= lo < hi <= n
+    assert hi - lo == 1 or sum(weights[lo:hi]) <= budget
+    best = max(
+        m[i:j].sum()
+        for i in range(n)
+        for j in range(i + 1, n + 1)
+        if j - i == 1 or sum(weights[i:j]) <= budget
+    )
+    assert m[lo:hi].sum() >= best - 1e-6
+
+
+@pytest.mark.slow
+def test_wash_stats_measure_a_passage_of_a_long_original_over_its_window() -> None:
+    from xigao.embed import get_encoder
+    from xigao.terms import Terms
+
+    enc = get_encoder("static")
+    filler = "".join(
+        f"第{i}段讲的是另一件与此无关的事情，天气晴朗，人们照常上班。" for i in range(60)
+    )
+    chapter = filler + ORIGINAL + filler
+    t = Thresholds.load()
+    terms = Terms.of([1, 2], [chapter, filler])
+    a = Prepared.of(REWRITE, t).with_sentences(enc)
+    b = Prepared.of(chapter, t).with_sentences(enc)
+    facts = fact_shares(a, b, terms, t)
+    lo, hi = facts.window
+    assert 0 < lo < hi < len(b.sents or ())  # the window holds the passage, not the chapter
+    stats = wash_stats(a, b, facts, t)
+    assert stats.containment > 0.8 and stats.coverage > 0.5 and stats.recall > 0.3
+    for p in stats.pairs:  # aligned inside the window
+        assert all(lo <= j < hi for j in p.source)
+    # a suspect sharing no facts is not aligned at all
+    other = Prepared.of("小猫在阳光下伸了个懒腰，又蜷成一团睡着了。", t).with_sentences(enc)
+    none = wash_stats(other, b, fact_shares(other, b, terms, t), t)
+    assert none.pairs == () and none.containment == 0.0

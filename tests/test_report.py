@@ -264,3 +264,48 @@ def test_cli_scan_html_and_report(tmp_path: Path, stories: list[dict]) -> None:
     bad.write_text('{"id": 1}\n', "utf-8")
     r = runner.invoke(cli, ["report", str(bad), "--index", str(idx), "--out", str(out2)])
     assert r.exit_code == 1 and "not a result" in r.output
+
+
+def test_a_near_miss_gets_a_page_with_its_reason(tmp_path: Path, built_index: Path) -> None:
+    idx = Index.open(built_index)
+    src = next(iter(idx.store.ids()))
+    reason = "40% of the suspect re-expresses 30% of the original; wash score 0.21, below the rewrite threshold 0.80"
+    result = {
+        "id": "close-1",
+        "verdict": "original",
+        "score": 0.0,
+        "matches": [],
+        "copy_ratio": 0.0,
+        "near_miss": {
+            "source_id": src,
+            "score": 0.35,
+            "containment": 0.4,
+            "coverage": 0.3,
+            "evidence": [
+                {"kind": "paraphrase", "suspect": [0, 10], "source": [0, 12], "similarity": 0.6}
+            ],
+            "wash_score": 0.21,
+            "altered": [
+                {
+                    "kind": "number",
+                    "suspect": [2, 3],
+                    "source": [2, 3],
+                    "detail": "3→5",
+                    "text": "原文为 3，此处为 5",
+                }
+            ],
+            "reason": reason,
+        },
+    }
+    index = write_report(
+        [result],
+        idx,
+        tmp_path,
+        suspects={"close-1": {"id": "close-1", "body": "某地发生5起事故。" * 3}},
+    )
+    page = pages(tmp_path)[0].read_text("utf-8")
+    assert html.escape(reason) in page and "near miss" in page
+    assert "原文为 3，此处为 5" in page  # the altered fact in words, not as a code
+    front = index.read_text("utf-8")
+    assert "near miss" in front and f"s/{pages(tmp_path)[0].name}" in front
+    assert "复制比 copy ratio" in front
