@@ -1,0 +1,50 @@
+import glob
+import json
+import random
+
+S = "/work/shared/data"
+truth = [json.loads(l) for l in open(f"{S}/washes/literature/truth.jsonl")]
+used = {s["source_id"] for t in truth for s in t["sources"]}
+for f in glob.glob("/work/fitgen/batch-*.json"):
+    for t in json.load(open(f)):
+        used |= {s["id"] for s in t["sources"]}
+chap = [json.loads(l) for l in open(f"{S}/public_domain/classic_novels_chapters.jsonl")]
+lx = [json.loads(l) for l in open(f"{S}/public_domain/luxun_works.jsonl")]
+rng = random.Random(1118)
+docs = [d for d in chap + lx if d["id"] not in used and len(d["body"]) >= 1500]
+rng.shuffle(docs)
+
+
+def passage(d):
+    body = d["body"]
+    start = rng.randrange(0, len(body) - 1000)
+    j = body.find("\n", start)
+    start = j + 1 if 0 <= j < start + 200 else start
+    end = min(len(body), start + rng.randrange(700, 1000))
+    k = body.rfind("。", start, end)
+    end = k + 1 if k > start + 500 else end
+    return start, end
+
+
+di = iter(docs)
+tasks = []
+for style, n in [("lit-names", 8), ("lit-swap", 4), ("lit-fan", 3), ("lit-genre", 3)]:
+    for i in range(n):
+        d = next(di)
+        s, e = passage(d)
+        tasks.append(
+            {
+                "task_id": f"fit11-{style}-{i}",
+                "style": style,
+                "sources": [
+                    {
+                        "id": d["id"],
+                        "title": d.get("title", ""),
+                        "span": [s, e],
+                        "body": d["body"][s:e],
+                    }
+                ],
+            }
+        )
+json.dump(tasks, open("/work/fitgen/batch-11.json", "w"), ensure_ascii=False, indent=1)
+print(len(tasks))
