@@ -440,7 +440,7 @@ def render(
         "of indexed originals that lie as close to another as same-topic innocents do, each "
         "checked against the others (leave-one-out; `python -m benchmarks.fitset` writes both), "
         "and on the fit batches of our realistic washes (`benchmarks/washfit`), at the score "
-        "that flags at most 1% of those same-topic negatives; the partial passage length and "
+        "that flags at most 0.5% of those same-topic negatives; the partial passage length and "
         "`compare`'s score by `python -m benchmarks.calibrate_xigao` on dev; test and heldout "
         "were never used for fitting.** Plagdet is PAN's (precision, recall, granularity) over all evidence "
         "spans of all matches (verbatim and paraphrase together), against the ground-truth span "
