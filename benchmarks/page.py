@@ -287,7 +287,16 @@ def encoder_claims(rows: list[dict]) -> str:
     t = Thresholds.load()
     scan = pipeline.DEFAULT_VECTORS
     compare_default = _pair_encoder()
-    if t.blend_weight == 0:
+    if t.wash_blend > 0:
+        align = (
+            "the originals that share enough facts with the suspect (a fact cosine of "
+            f"`wash_min_cosine` {t.wash_min_cosine:g}) have their sentences aligned by a blend "
+            f"of cosine at `wash_blend` {t.wash_blend:g} with character bigrams, so their "
+            "sentences are embedded too, with the same encoder, in one batched call per check "
+            "(`compare`'s alignment uses `blend_weight` "
+            f"{t.blend_weight:g})"
+        )
+    elif t.blend_weight == 0:
         align = (
             "sentence alignment is calibrated to character bigrams alone (`blend_weight` 0 in "
             "`src/xigao/thresholds.json`), so the originals' sentences are never embedded and "
@@ -459,7 +468,12 @@ def render(
     if washes:
         from benchmarks.washes import section
 
-        out += [*section(washes), ""]
+        same_topic = {
+            n: scores[(n, "test")].false_alarm.get("same-topic")
+            for n in names
+            if (n, "test") in scores
+        }
+        out += [*section(washes, same_topic=same_topic), ""]
     out += ["## Right verdicts per kind, subkind and strength (test)", ""]
     out += [*_by_group(names, scores, "test", "correct"), ""]
     out += ["## Plagdet per kind, subkind and strength (test)", ""]
