@@ -475,9 +475,10 @@ def _complement(
     items: Sequence[tuple[int, str, Prepared, WashStats]], i: int, t: Thresholds
 ) -> frozenset[int] | None:
     """The suspect sentences explained by the candidate that best complements candidate
-    ``i``: the one sharing the most facts among those that re-express at least half of
-    themselves in at least 30% of the suspect, with at most half of those sentences aligned
-    to ``i`` too (None when there is none, or when ``i`` explains under a quarter)."""
+    ``i``: the one sharing the most facts among those that cover at least half of their
+    original and explain at least 30% of the suspect, with at most half of the suspect
+    sentences they explain aligned to ``i`` too (None when there is none, or when ``i``
+    explains under a quarter of the suspect)."""
     mine = items[i][3].aligned
     if items[i][3].containment < 0.25:
         return None
