@@ -42,12 +42,12 @@ from typing import Any
 import numpy as np
 
 from benchmarks.data import read_jsonl, shared_root
+from benchmarks.washes import WORK
 from benchmarks.washset import NEGATIVE, rows_of, split_rows
 from xigao import Index
 from xigao.detect import Prepared
 from xigao.verdict import WASH_FEATURES
 
-WORK = Path("bench-out/washes")
 #: The honest negatives the threshold must spare every one of: commentary and fiction. The
 #: independent reports of the same event (``indep``) are written from the source's own facts,
 #: as close to a deep wash as an honest text gets; they are reported, not fitted to.

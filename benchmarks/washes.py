@@ -63,14 +63,16 @@ def index_sources(name: str, shared: str | None) -> list[Path]:
     raise ValueError(name)
 
 
-def ensure_index(name: str, sources: Sequence[Path] | None, shared: str | None) -> Any:
-    """The index ``name`` under ``bench-out/washes``, built from ``sources`` (default: its
-    collection) unless one with as many documents is there."""
+def ensure_index(
+    name: str, sources: Sequence[Path] | None, shared: str | None, work: Path = WORK
+) -> Any:
+    """The index ``name`` under ``work`` (``bench-out/washes``), built from ``sources``
+    (default: its collection) unless one with as many documents is there."""
     from xigao import Index
 
     paths = list(sources) if sources is not None else index_sources(name, shared)
     docs = _docs(paths)
-    where = WORK / f"index-{name}"
+    where = work / f"index-{name}"
     if (where / "index.sqlite").exists():
         idx = Index.open(where)
         if len(idx) == len({d["id"] for d in docs}):
@@ -160,13 +162,15 @@ with open(sys.argv[3], "w", encoding="utf-8") as out:
 """
 
 
-def run_release(ref: str, index: Path, cases: Sequence[dict[str, Any]]) -> dict[str, dict]:
+def run_release(
+    ref: str, index: Path, cases: Sequence[dict[str, Any]], work: Path = WORK
+) -> dict[str, dict]:
     """The same checks by the release ``ref`` of xigao (a git worktree of it, run in a child
     process on the same index), so its figures stand beside today's from the same run."""
     import subprocess
     import sys
 
-    tree = WORK / f"release-{ref}"
+    tree = work / f"release-{ref}"
     if not (tree / "src" / "xigao").is_dir():
         subprocess.run(["git", "worktree", "prune"], check=False)
         subprocess.run(
@@ -174,7 +178,7 @@ def run_release(ref: str, index: Path, cases: Sequence[dict[str, Any]]) -> dict[
             check=True,
             capture_output=True,
         )
-    inp, out = WORK / f"release-in-{index.name}.jsonl", WORK / f"release-out-{index.name}.jsonl"
+    inp, out = work / f"release-in-{index.name}.jsonl", work / f"release-out-{index.name}.jsonl"
     with open(inp, "w", encoding="utf-8") as f:
         for c in cases:
             f.write(
@@ -267,7 +271,7 @@ def run_washes(
     docs_by = {}
     for coll in ("news", "literature"):
         mine = [c for s in SETS for c in cases[s] if c["collection"] == coll]
-        idx = ensure_index(coll, None, shared)
+        idx = ensure_index(coll, None, shared, work / "washes")
         log(f"xigao on {len(mine)} {coll} washes against {len(idx)} originals")
         got, sec = run_xigao(idx, mine)
         systems["xigao"].update(got)
@@ -277,7 +281,9 @@ def run_washes(
         idx.close()
         if release:
             log(f"release {release} on the same")
-            systems["release"].update(run_release(release, WORK / f"index-{coll}", mine))
+            systems["release"].update(
+                run_release(release, work / "washes" / f"index-{coll}", mine, work / "washes")
+            )
         docs_by[coll] = _docs(index_sources(coll, shared))
     for name in baselines:
         res: dict[str, dict] = {}

@@ -373,8 +373,9 @@ class WashStats:
     #: light synonym spin keeps most bigrams; a restructured sentence few)
     dice_containment: float
     dice_coverage: float
-    #: share of the aligned suspect characters in pairs whose numbers, ordinals or people
-    #: disagree (another day's figures in the same template; they count towards no share)
+    #: share of the aligned suspect characters in pairs whose numbers, ordinals, quoted titles
+    #: or people disagree (another day's figures in the same template; they count towards no
+    #: share)
     conflicts: float
     #: share of the aligned suspect characters in verbatim sentences
     verbatim_share: float
@@ -597,11 +598,9 @@ def wash_match(
     features: Mapping[str, float],
     score: float,
     t: Thresholds,
-    *,
-    kind: MatchKind | None = "rewrite",
 ) -> Match:
-    """A candidate's wash measures as a :class:`Match` with its evidence (``kind`` None: a
-    near miss, returned as a match of kind rewrite but reported apart)."""
+    """A candidate's wash measures as a rewrite :class:`Match` with its evidence (a near miss
+    is reported from it by :func:`near_miss`)."""
     assert source.sents is not None
     evidence, altered = pair_evidence(suspect, source, stats.pairs)
     lo, hi = stats.window
@@ -624,7 +623,7 @@ def wash_match(
         )
     return Match(
         source_id=source_id,
-        kind=kind or "rewrite",
+        kind="rewrite",
         score=(stats.containment + stats.coverage) / 2,
         containment=stats.containment,
         coverage=stats.coverage,

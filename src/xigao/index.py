@@ -630,7 +630,7 @@ class IndexStore:
 
     def terms(self) -> Terms:
         """The bigram term table (see :mod:`xigao.terms`), derived from the stored texts on
-        first use (about 2 s at 36,000 originals) and kept in step with writes after that."""
+        first use (about 4 s at 36,000 originals) and kept in step with writes after that."""
         terms = self._terms
         if terms is None:
             with self._write_lock:  # no add may commit between reading the texts and keeping them

@@ -339,7 +339,6 @@ class Index:
                 closest.features,
                 closest.score,
                 t,
-                kind=None,
             )
             meta["near_miss"] = near_miss(miss)
         return Result(id, verdict, score, ordered, meta)
