@@ -186,7 +186,9 @@ def test_wash_stats_measure_a_passage_of_a_long_original_over_its_window() -> No
         f"第{i}段讲的是另一件与此无关的事情，天气晴朗，人们照常上班。" for i in range(60)
     )
     chapter = filler + ORIGINAL + filler
-    t = Thresholds.load()
+    # a window of 1.5 times this short suspect (the shipped minimum, 1,500 characters, would
+    # hold most of the chapter)
+    t = replace(Thresholds.load(), wash_window_min=0)
     terms = Terms.of([1, 2], [chapter, filler])
     a = Prepared.of(REWRITE, t).with_sentences(enc)
     b = Prepared.of(chapter, t).with_sentences(enc)

@@ -6,6 +6,7 @@ rewrites are detected — embedded sentences), so an original prepared once serv
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -389,6 +390,11 @@ class WashStats:
     #: share of the suspect's numbers and ordinals the window does not state (0 when the
     #: suspect states none): another day's report in the same series states other figures
     numbers_new: float = 0.0
+    #: the facts shared, as a sum of IDF² (how much evidence, not what share of it)
+    mass: float = 0.0
+    #: content characters of the suspect measured (its sentences ``skip`` aside) and aligned
+    chars: int = 0
+    aligned_chars: int = 0
 
     @property
     def cosine(self) -> float:
@@ -433,6 +439,8 @@ class FactShares:
     recall: float
     precision: float
     window: tuple[int, int]
+    #: the shared facts' IDF² sum
+    mass: float = 0.0
 
     @property
     def cosine(self) -> float:
@@ -475,14 +483,18 @@ def fact_shares(
     hit = np.isin(keys, q)
     mass = np.bincount(grams.rows[hit], weights=terms.idf(keys[hit]) ** 2, minlength=len(b))
     window = (0, len(b))
-    if b.total > t.wash_window * total:
-        window = fact_window(b, mass, int(t.wash_window * total))
+    budget = max(t.wash_window * total, t.wash_window_min)
+    if b.total > budget:
+        window = fact_window(b, mass, int(budget))
     lo, hi = window
     wkeys = np.unique(keys[(grams.rows >= lo) & (grams.rows < hi)])
     shared = float((terms.idf(np.intersect1d(q, wkeys, assume_unique=True)) ** 2).sum())
     whole = float((terms.idf(wkeys) ** 2).sum())
     return FactShares(
-        shared / whole if whole else 0.0, shared / float(qw.sum()) if qw.sum() else 0.0, window
+        shared / whole if whole else 0.0,
+        shared / float(qw.sum()) if qw.sum() else 0.0,
+        window,
+        shared,
     )
 
 
@@ -506,10 +518,11 @@ def wash_stats(
     lo, hi = facts.window
     shares = WashStats(
         facts.recall, facts.precision, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, facts.window,
-        numbers_kept=0.0,
+        numbers_kept=0.0, mass=facts.mass,
     )  # fmt: skip
     kept = _kept(a, skip)
     total = int(a.weights[kept].sum())
+    shares = replace(shares, chars=total)
     if facts.cosine < t.wash_min_cosine or not total or hi <= lo:
         return shares
     in_window = float(b.weights[lo:hi].sum())
@@ -550,6 +563,7 @@ def wash_stats(
         pairs=tuple(pairs),
         numbers_kept=len(ours & theirs) / len(theirs) if theirs else 1.0,
         numbers_new=len(ours - theirs) / len(ours) if ours else 0.0,
+        aligned_chars=aligned,
     )
 
 
@@ -569,6 +583,8 @@ def wash_features(stats: WashStats, rival: float) -> dict[str, float]:
         "ratio": min(5.0, stats.cosine / max(rival, 1e-3)),
         "numbers_kept": stats.numbers_kept,
         "numbers_new": stats.numbers_new,
+        "evidence": math.log1p(stats.aligned_chars) / math.log(1000.0),
+        "mass": math.log1p(stats.mass) / 5.0,
     }
 
 

@@ -428,7 +428,7 @@ def _names_conflict(a: Sentences, i: int, b: Sentences, src: tuple[int, ...]) ->
 # Digits, and Chinese numerals of two characters or more (a lone 一 is mostly a word: 一起).
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*(?:%|万|亿)?|[〇一二两三四五六七八九十百千万亿点]{2,}")
 # Quoted titles of works, articles and laws: 《…》 (normalization keeps the brackets).
-_TITLE = re.compile(r"《([^《》]{2,40})》")
+_TITLE = re.compile(r"《([^《》]{2,80})》")
 # Ordinals, which may be one character: 第四次全体会议 is another meeting than 第二次.
 _ORDINAL = re.compile(r"第(\d+|[〇一二两三四五六七八九十百千]+)")
 _OPPOSITES = [

@@ -12,12 +12,15 @@ True
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from xigao.sketch import SketchConfig
 from xigao.types import VERDICT_RANK, Match, MatchKind, Verdict
@@ -91,6 +94,9 @@ class Thresholds:
     #: an original longer than this many times the suspect is measured over its best window
     #: of that length (a washed passage of a long chapter; see ``detect.wash_stats``)
     wash_window: float = 1.5
+    #: the window is at least this many content characters (a condensed story is measured
+    #: against the whole story it condenses)
+    wash_window_min: int = 0
     #: fact cosine (``detect.WashStats.cosine``) under which a candidate is not aligned at all:
     #: no wash in the fitting sets shares so few rare bigrams with its original (the fewest
     #: 0.16, the renamed literature retellings aside), and a third of the candidates do
@@ -101,9 +107,10 @@ class Thresholds:
     wash_blend: float = 0.5
     #: similarity at which a suspect sentence re-expresses an original one (wash)
     wash_sentence_threshold: float = 0.5
-    #: the wash score's logistic weights, one per name of ``WASH_FEATURES`` (see
-    #: :func:`wash_score`); fitted by ``benchmarks/fit_wash.py``
-    wash_weights: tuple[tuple[str, float], ...] = ()
+    #: the wash score's shape functions, one per name of ``WASH_FEATURES`` (see
+    #: :func:`wash_score`): each a feature's values and their log-odds, interpolated between;
+    #: fitted by ``benchmarks/fit_wash.py``
+    wash_shapes: tuple[tuple[str, tuple[float, ...], tuple[float, ...]], ...] = ()
     wash_bias: float = 0.0
     #: wash score (a probability) from which a candidate is a rewrite
     wash_threshold: float = 0.5
@@ -123,9 +130,9 @@ class Thresholds:
         return _parse(str(p), p.read_bytes())
 
     def to_dict(self) -> dict[str, Any]:
-        """As in a thresholds file (``wash_weights`` a mapping)."""
+        """As in a thresholds file (``wash_shapes`` a mapping)."""
         d = asdict(self)
-        d["wash_weights"] = dict(self.wash_weights)
+        d["wash_shapes"] = {name: [list(x), list(y)] for name, x, y in self.wash_shapes}
         return d
 
     def min_fingerprint_hits(self, cfg: SketchConfig) -> int:
@@ -151,11 +158,25 @@ def _parse(path: str, content: bytes) -> Thresholds:
         raise ValueError(f"compare_prompt must be 'query' or 'passage' in {path}")
     if not 0.0 <= values.get("compare_under_floor", 0.0) < 1.0:
         raise ValueError(f"compare_under_floor must be in [0, 1) in {path}")
-    weights = values.get("wash_weights", {})
-    if not isinstance(weights, dict) or set(weights) - set(WASH_FEATURES):
-        raise ValueError(f"wash_weights must map names of {WASH_FEATURES} to numbers in {path}")
-    values["wash_weights"] = tuple((k, float(v)) for k, v in weights.items())
+    values["wash_shapes"] = _shapes(values.get("wash_shapes", {}), path)
     return Thresholds(**values)
+
+
+def _shapes(shapes: Any, path: str) -> tuple[tuple[str, tuple[float, ...], tuple[float, ...]], ...]:
+    """``wash_shapes`` as read from a thresholds file: ``{name: [[x...], [y...]]}``, the x
+    increasing, one y per x."""
+    out = []
+    if not isinstance(shapes, dict) or set(shapes) - set(WASH_FEATURES):
+        raise ValueError(f"wash_shapes must map names of {WASH_FEATURES} in {path}")
+    for name, value in shapes.items():
+        try:
+            x, y = (tuple(float(v) for v in part) for part in value)
+        except (TypeError, ValueError):
+            raise ValueError(f"wash_shapes[{name!r}] must be [[x...], [y...]] in {path}") from None
+        if not x or len(x) != len(y) or any(b <= a for a, b in itertools.pairwise(x)):
+            raise ValueError(f"wash_shapes[{name!r}]: x must increase, one y each, in {path}")
+        out.append((name, x, y))
+    return tuple(out)
 
 
 def verbatim_kind(
@@ -205,10 +226,12 @@ def rewrite_kind(
 
 
 #: What the wash score weighs, each in [0, 1] but ``ratio`` (in [0, 5]): the shares of
-#: :class:`xigao.detect.WashStats`, and how far the original's fact cosine stands above its
+#: :class:`xigao.detect.WashStats`; how far the original's fact cosine stands above its
 #: strongest rival's (``margin``: the difference, ``ratio``: the quotient), a rival being
-#: another candidate aligned to at least half the same suspect sentences; and whether the
-#: suspect keeps the original's numbers and states few of its own.
+#: another candidate aligned to at least half the same suspect sentences; whether the suspect
+#: keeps the original's numbers and states few of its own; and how much evidence there is
+#: (``evidence``: the aligned suspect characters, ``mass``: the shared facts' IDF² mass, both
+#: on a log scale): a one-sentence notice sharing a template is weaker evidence than a story.
 WASH_FEATURES = (
     "recall",
     "precision",
@@ -222,25 +245,32 @@ WASH_FEATURES = (
     "ratio",
     "numbers_kept",
     "numbers_new",
+    "evidence",
+    "mass",
 )
+
+
+def wash_contributions(features: Mapping[str, float], t: Thresholds) -> dict[str, float]:
+    """Each measure's part of the wash score's log-odds, largest first: its shape function
+    (``Thresholds.wash_shapes``) at its value, interpolated linearly between the fitted
+    points and held constant beyond them."""
+    parts = {
+        name: float(np.interp(float(features.get(name, 0.0)), x, y)) for name, x, y in t.wash_shapes
+    }
+    return dict(sorted(parts.items(), key=lambda kv: -abs(kv[1])))
 
 
 def wash_score(features: Mapping[str, float], t: Thresholds) -> float:
     """How likely a suspect washes an original, from the measures ``features`` (named as in
-    ``WASH_FEATURES``): a logistic model, so every measure weighs in and none vetoes.
+    ``WASH_FEATURES``): a logistic additive model (each measure adds its own curve's
+    log-odds), so every measure weighs in, none vetoes, and each one's part can be shown.
 
-    >>> t = Thresholds(wash_weights=(("containment", 4.0), ("recall", 2.0)), wash_bias=-3.0)
-    >>> round(wash_score({"containment": 0.9, "recall": 0.4}, t), 3)
-    0.802
+    >>> t = Thresholds(wash_shapes=(("containment", (0.0, 1.0), (-2.0, 2.0)),), wash_bias=0.5)
+    >>> round(wash_score({"containment": 0.75}, t), 3)  # 0.5 + 1.0
+    0.818
     """
-    z = t.wash_bias + sum(w * float(features.get(name, 0.0)) for name, w in t.wash_weights)
+    z = t.wash_bias + sum(wash_contributions(features, t).values())
     return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
-
-
-def wash_contributions(features: Mapping[str, float], t: Thresholds) -> dict[str, float]:
-    """Each measure's part of the wash score's log-odds (weight × value), largest first."""
-    parts = {name: w * float(features.get(name, 0.0)) for name, w in t.wash_weights}
-    return dict(sorted(parts.items(), key=lambda kv: -abs(kv[1])))
 
 
 def combine(matches: Iterable[Match]) -> tuple[Verdict, float, tuple[Match, ...]]:
