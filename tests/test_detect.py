@@ -203,3 +203,20 @@ def test_wash_stats_measure_a_passage_of_a_long_original_over_its_window() -> No
     other = Prepared.of("小猫在阳光下伸了个懒腰，又蜷成一团睡着了。", t).with_sentences(enc)
     none = wash_stats(other, b, fact_shares(other, b, terms, t), t)
     assert none.pairs == () and none.containment == 0.0
+
+
+@pytest.mark.slow
+def test_fact_shares_tell_what_each_of_two_sources_alone_explains() -> None:
+    from xigao.embed import get_encoder
+    from xigao.terms import Terms
+
+    enc = get_encoder("static")
+    t = Thresholds.load()
+    terms = Terms.of([1, 2], [ORIGINAL, RECEPTION])
+    suspect = Prepared.of(REWRITE + RECEPTION_ELSEWHERE, t).with_sentences(enc)
+    gdp, party = (Prepared.of(x, t).with_sentences(enc) for x in (ORIGINAL, RECEPTION))
+    a, b = fact_shares(suspect, gdp, terms, t), fact_shares(suspect, party, terms, t)
+    assert a.beyond(a, terms) == 0.0
+    assert 0.2 < a.beyond(b, terms) < 0.8 and 0.2 < b.beyond(a, terms) < 0.8
+    assert a.beyond(b, terms) + b.beyond(a, terms) <= 1.0 + 1e-6
+    assert a.mass > 0 and b.mass > 0

@@ -285,8 +285,14 @@ def test_a_rewrite_stands_out_where_a_formulaic_series_does_not(
     ]
     Index.build(docs, tmp_path / "idx").close()
     idx = Index.open(tmp_path / "idx")
-    # a third reception follows the frame of both: each is the other's rival, neither stands out
-    third = RECEPTION_ELSEWHERE.replace("肯尼亚", "加纳").replace("蒙内铁路", "特马港")
+    # a third reception follows the frame of both with facts of its own (another country,
+    # another head count, other projects): each is the other's rival, neither stands out. (The
+    # Kenyan text with two names swapped and every figure kept would be a 换名 copy of it.)
+    third = (
+        RECEPTION_ELSEWHERE.replace("肯尼亚", "加纳")
+        .replace("近七百人", "约四百五十人")
+        .replace("蒙内铁路和内罗毕快速路", "特马港和阿克拉环城公路")
+    )
     res = idx.check(third)
     assert res.verdict == "original"
     # a rewrite stands out from the rest; a repost of its original is no rival
@@ -368,3 +374,24 @@ def test_copy_ratio_counts_every_source_once(tmp_path: Path, stories: list[dict]
     res = idx.check(a + "\n" + b, detect="repost,partial").to_dict()
     assert {m["source_id"] for m in res["matches"]} >= {stories[0]["id"], stories[1]["id"]}
     assert res["copy_ratio"] > 0.95
+
+
+@pytest.mark.slow
+def test_a_story_stitched_from_two_related_ones_reports_both(
+    tmp_path: Path, stories: list[dict]
+) -> None:
+    # two reports on one topic (the same minister's two visits), interleaved: each aligns to
+    # most of the suspect, so each looks like the other's rival; each also explains facts of
+    # its own, which makes them two sources (``wash_cosource``)
+    wash = _washes({"fit19-merge-9"})["fit19-merge-9"]
+    sources = wash["source_ids"]
+    Index.build([*stories, *map(_story, sources)], tmp_path / "idx").close()
+    idx = Index.open(tmp_path / "idx")
+    res = idx.check(wash["body"])
+    assert res.verdict == "rewrite"
+    assert {m.source_id for m in res.matches if m.kind == "rewrite"} == set(sources)
+    assert res.to_dict()["copy_ratio"] > 0.8
+    # without the rule, neither stands out from the other
+    t = replace(idx.thresholds, wash_cosource=1.0)
+    alone = Index(idx.store, thresholds=t).check(wash["body"])
+    assert len({m.source_id for m in alone.matches if m.kind == "rewrite"}) < 2

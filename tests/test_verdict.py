@@ -3,8 +3,19 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
 from xigao.types import Match
-from xigao.verdict import Thresholds, combine, verbatim_kind
+from xigao.verdict import (
+    WASH_FEATURES,
+    Thresholds,
+    combine,
+    verbatim_kind,
+    wash_contributions,
+    wash_score,
+)
 
 
 def m(kind: str, score: float) -> Match:
@@ -38,3 +49,59 @@ def test_load_reads_a_rewritten_file_anew(tmp_path: Path) -> None:
         path.write_text(json.dumps({"thresholds": {"compare_floor": floor}}), encoding="utf-8")
         assert Thresholds.load(path).compare_floor == floor
     assert Thresholds.load(path) is Thresholds.load(path)  # parsed once per content
+
+
+def test_wash_shapes_interpolate_and_hold_beyond_their_points() -> None:
+    t = Thresholds(wash_shapes=(("mass", (0.2, 0.4, 0.6), (-1.0, 0.0, 2.0)),), wash_bias=0.0)
+    for value, part in ((0.0, -1.0), (0.3, -0.5), (0.5, 1.0), (0.9, 2.0)):
+        assert wash_contributions({"mass": value}, t)["mass"] == pytest.approx(part)
+    assert wash_score({"mass": 0.4}, t) == pytest.approx(0.5)
+    assert wash_score({}, t) == pytest.approx(1 / (1 + 2.718281828**1.0))  # absent counts as 0
+
+
+@pytest.mark.parametrize(
+    "shapes",
+    [
+        {"unknown": [[0, 1], [0, 1]]},
+        {"mass": [[0, 0], [1, 2]]},  # x must increase
+        {"mass": [[0, 1], [1]]},  # one y per x
+        {"mass": "steep"},
+    ],
+)
+def test_malformed_wash_shapes_are_refused_with_the_file_named(
+    tmp_path: Path, shapes: object
+) -> None:
+    p = tmp_path / "t.json"
+    p.write_text(json.dumps({"thresholds": {"wash_shapes": shapes}}), "utf-8")
+    with pytest.raises(ValueError, match=r"t\.json"):
+        Thresholds.load(p)
+
+
+def test_wash_shapes_round_trip_through_a_file(tmp_path: Path) -> None:
+    t = Thresholds.load()
+    p = tmp_path / "t.json"
+    p.write_text(json.dumps({"thresholds": t.to_dict()}), "utf-8")
+    assert Thresholds.load(p) == t
+
+
+#: The measures that may only lower the shipped wash score (``benchmarks.fit_wash.DECREASING``).
+LOWERING = {"conflicts", "numbers_new"}
+
+
+@given(
+    base=st.fixed_dictionaries({f: st.floats(0, 1) for f in WASH_FEATURES}),
+    name=st.sampled_from(WASH_FEATURES),
+    lo=st.floats(0, 1),
+    hi=st.floats(0, 1),
+)
+def test_the_shipped_wash_score_is_monotone_in_every_measure(
+    base: dict[str, float], name: str, lo: float, hi: float
+) -> None:
+    """More evidence never lowers the score, a conflict or a new number never raises it."""
+    t = Thresholds.load()
+    lo, hi = min(lo, hi), max(lo, hi)
+    low, high = wash_score({**base, name: lo}, t), wash_score({**base, name: hi}, t)
+    if name in LOWERING:
+        assert high <= low
+    else:
+        assert high >= low

@@ -390,7 +390,8 @@ class WashStats:
     #: share of the suspect's numbers and ordinals the window does not state (0 when the
     #: suspect states none): another day's report in the same series states other figures
     numbers_new: float = 0.0
-    #: the facts shared, as a sum of IDF² (how much evidence, not what share of it)
+    #: the facts shared, as a sum of IDF² (how much evidence, not what share of it; see
+    #: :class:`FactShares`)
     mass: float = 0.0
     #: content characters of the suspect measured (its sentences ``skip`` aside) and aligned
     chars: int = 0
@@ -439,12 +440,25 @@ class FactShares:
     recall: float
     precision: float
     window: tuple[int, int]
-    #: the shared facts' IDF² sum
+    #: the shared facts' IDF² sum, each IDF over the most a term weighs in the index (so the
+    #: sum reads alike in indexes of 700 and 40,000 originals: a term in one original adds 1)
     mass: float = 0.0
+    #: the shared facts themselves (bigram keys, sorted) and the suspect's whole fact mass
+    keys: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint32), compare=False)
+    whole: float = 0.0
 
     @property
     def cosine(self) -> float:
         return float(np.sqrt(self.recall * self.precision))
+
+    def beyond(self, other: FactShares, terms: Terms) -> float:
+        """Share of the suspect's fact mass this original explains and ``other`` does not
+        (both measured for the same suspect): a second source of a stitched story explains
+        facts of its own; another report in a formulaic series only the template's."""
+        if not self.whole:
+            return 0.0
+        own = np.setdiff1d(self.keys, other.keys, assume_unique=True)
+        return float((terms.idf(own) ** 2).sum()) / self.whole
 
 
 def _kept(a: Sentences, skip: frozenset[int]) -> np.ndarray:
@@ -488,13 +502,17 @@ def fact_shares(
         window = fact_window(b, mass, int(budget))
     lo, hi = window
     wkeys = np.unique(keys[(grams.rows >= lo) & (grams.rows < hi)])
-    shared = float((terms.idf(np.intersect1d(q, wkeys, assume_unique=True)) ** 2).sum())
+    common = np.intersect1d(q, wkeys, assume_unique=True)
+    shared = float((terms.idf(common) ** 2).sum())
     whole = float((terms.idf(wkeys) ** 2).sum())
+    ours = float(qw.sum())
     return FactShares(
         shared / whole if whole else 0.0,
-        shared / float(qw.sum()) if qw.sum() else 0.0,
+        shared / ours if ours else 0.0,
         window,
-        shared,
+        shared / terms.top_idf() ** 2,
+        common,
+        ours,
     )
 
 
@@ -584,7 +602,7 @@ def wash_features(stats: WashStats, rival: float) -> dict[str, float]:
         "numbers_kept": stats.numbers_kept,
         "numbers_new": stats.numbers_new,
         "evidence": math.log1p(stats.aligned_chars) / math.log(1000.0),
-        "mass": math.log1p(stats.mass) / 5.0,
+        "mass": math.log1p(stats.mass) / math.log(1000.0),
     }
 
 

@@ -383,8 +383,16 @@ class Index:
         out = []
         for i, (rowid, doc_id, source, stats) in enumerate(measured):
             mine = items[i][3].aligned
+
+            def cosource(j: int, i: int = i) -> bool:
+                """Each of the two explains a part of the suspect's facts of its own."""
+                return (
+                    min(facts[i].beyond(facts[j], terms), facts[j].beyond(facts[i], terms))
+                    >= t.wash_cosource
+                )
+
             # a rival aligns to at least half the same sentences; one that also explains a
-            # part of its own (and leaves one to this) is a second source, not a rival
+            # part of its own (sentences, or facts) is a second source, not a rival
             rivals = sorted(
                 (
                     (other.cosine, j)
@@ -392,6 +400,7 @@ class Index:
                     if j != i
                     and 2 * len(other.aligned & mine) >= len(mine)
                     and min(beyond(other.aligned, mine), beyond(mine, other.aligned)) < 0.2
+                    and not cosource(j)
                 ),
                 reverse=True,
             )

@@ -122,6 +122,10 @@ class Terms:
     def __len__(self) -> int:
         return len(self._weights().get("ids", ()))
 
+    def top_idf(self) -> float:
+        """The IDF of a term in one original: the most any term weighs in this table."""
+        return math.log(len(self) + 1) if len(self) else 1.0
+
     def idf(self, keys: U32) -> F32:
         """IDF of each of ``keys`` (that of a term in one original for unknown ones)."""
         d = self._weights()

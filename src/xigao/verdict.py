@@ -101,6 +101,10 @@ class Thresholds:
     #: no wash in the fitting sets shares so few rare bigrams with its original (the fewest
     #: 0.16, the renamed literature retellings aside), and a third of the candidates do
     wash_min_cosine: float = 0.15
+    #: share of the suspect's fact mass that each of two candidates must explain on its own
+    #: (facts the other does not hold) for them to count as two sources of a stitched story
+    #: rather than rivals (see ``pipeline.Index.wash_candidates``)
+    wash_cosource: float = 1.0
     #: weight of the sentence vectors' cosine against bigram Dice when aligning for a wash
     #: (chosen on the fitting sets: 0.5 at a threshold of 0.5 found more deep and condensed
     #: washes than Dice alone, or thresholds of 0.45 or 0.55)
