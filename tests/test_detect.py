@@ -13,6 +13,7 @@ from xigao.detect import (
     RewriteStats,
     fact_shares,
     fact_window,
+    own_facts,
     rewrite_match,
     standout,
     verbatim_match,
@@ -206,7 +207,7 @@ def test_wash_stats_measure_a_passage_of_a_long_original_over_its_window() -> No
 
 
 @pytest.mark.slow
-def test_fact_shares_tell_what_each_of_two_sources_alone_explains() -> None:
+def test_own_facts_tell_what_each_of_two_sources_alone_explains() -> None:
     from xigao.embed import get_encoder
     from xigao.terms import Terms
 
@@ -216,7 +217,8 @@ def test_fact_shares_tell_what_each_of_two_sources_alone_explains() -> None:
     suspect = Prepared.of(REWRITE + RECEPTION_ELSEWHERE, t).with_sentences(enc)
     gdp, party = (Prepared.of(x, t).with_sentences(enc) for x in (ORIGINAL, RECEPTION))
     a, b = fact_shares(suspect, gdp, terms, t), fact_shares(suspect, party, terms, t)
-    assert a.beyond(a, terms) == 0.0
-    assert 0.2 < a.beyond(b, terms) < 0.8 and 0.2 < b.beyond(a, terms) < 0.8
-    assert a.beyond(b, terms) + b.beyond(a, terms) <= 1.0 + 1e-6
+    own = own_facts([a, b, a], terms)
+    assert own[0, 2] == own[2, 0] == 0.0  # an original explains nothing beyond itself
+    assert 0.2 < own[0, 1] < 0.8 and 0.2 < own[1, 0] < 0.8
+    assert own[0, 1] + own[1, 0] <= 1.0 + 1e-6
     assert a.mass > 0 and b.mass > 0

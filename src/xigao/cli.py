@@ -242,7 +242,13 @@ _worker_index: Index | None = None
 
 
 def _worker_init(path: str) -> None:
+    """Open the index in a scan worker, its numeric libraries on one thread each: the workers
+    are the parallelism, and BLAS threads of every worker fighting over the same cores made
+    two workers no faster than one."""
     global _worker_index
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(1)
     _worker_index = Index.open(path)
 
 

@@ -26,7 +26,7 @@ from xigao.paraphrase import (
     entity_recall,
 )
 from xigao.sketch import U64, codepoints, kgram_hashes
-from xigao.terms import Terms, hash_codes, term_keys
+from xigao.terms import U32, Terms, hash_codes, term_keys
 from xigao.types import Evidence, Match, MatchKind
 from xigao.verdict import Thresholds, rewrite_kind, verbatim_kind
 
@@ -444,6 +444,7 @@ class FactShares:
     #: sum reads alike in indexes of 700 and 40,000 originals: a term in one original adds 1)
     mass: float = 0.0
     #: the shared facts themselves (bigram keys, sorted) and the suspect's whole fact mass
+    #: (see :func:`own_facts`)
     keys: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint32), compare=False)
     whole: float = 0.0
 
@@ -451,20 +452,51 @@ class FactShares:
     def cosine(self) -> float:
         return float(np.sqrt(self.recall * self.precision))
 
-    def beyond(self, other: FactShares, terms: Terms) -> float:
-        """Share of the suspect's fact mass this original explains and ``other`` does not
-        (both measured for the same suspect): a second source of a stitched story explains
-        facts of its own; another report in a formulaic series only the template's."""
-        if not self.whole:
-            return 0.0
-        own = np.setdiff1d(self.keys, other.keys, assume_unique=True)
-        return float((terms.idf(own) ** 2).sum()) / self.whole
+
+def own_facts(facts: Sequence[FactShares], terms: Terms) -> np.ndarray:
+    """``own[i, j]``: the share of the suspect's fact mass that original ``i`` explains and
+    original ``j`` does not (all measured for one suspect). A second source of a stitched
+    story explains facts of its own; another report in a formulaic series only the template's.
+
+    >>> from xigao.terms import Terms
+    >>> terms = Terms.of([1, 2, 3], ["甲乙丙", "丁戊己", "庚辛壬"])
+    >>> keys = lambda *k: np.array(sorted(k), np.uint32)
+    >>> f = [FactShares(0, 0, (0, 1), 0, keys(1, 2), 4.0), FactShares(0, 0, (0, 1), 0, keys(2, 3), 4.0)]
+    >>> own_facts(f, terms).round(2).tolist()  # each term weighs log(4)² = 1.92
+    [[0.0, 0.48], [0.48, 0.0]]
+    """
+    n = len(facts)
+    if not n:
+        return np.zeros((0, 0))
+    union = np.unique(np.concatenate([f.keys for f in facts]))
+    member = np.zeros((n, len(union)), dtype=np.float64)
+    for i, f in enumerate(facts):
+        member[i, np.searchsorted(union, f.keys)] = 1.0
+    weighted = member * (terms.idf(union).astype(np.float64) ** 2)
+    shared = weighted @ member.T  # shared[i, j]: mass of i's facts j holds too
+    whole = np.array([f.whole or np.inf for f in facts])
+    return (np.diag(shared)[:, None] - shared) / whole[:, None]
 
 
 def _kept(a: Sentences, skip: frozenset[int]) -> np.ndarray:
     kept = np.ones(len(a), dtype=bool)
     kept[list(skip)] = False
     return kept
+
+
+def suspect_facts(
+    suspect: Prepared, terms: Terms, skip: frozenset[int] = frozenset()
+) -> tuple[U32, float]:
+    """The facts ``suspect`` (but its sentences ``skip``) states: its character bigrams'
+    keys (sorted, unique) and their IDF² mass (see :func:`fact_shares`)."""
+    a = suspect.sents
+    assert a is not None, "split sentences before suspect_facts"
+    if skip:
+        sg = a.grams()
+        q = np.unique(hash_codes(sg.codes[_kept(a, skip)[sg.rows]]))
+    else:
+        q = term_keys(suspect.norm.key().chars)
+    return q, float((terms.idf(q).astype(np.float64) ** 2).sum())
 
 
 def fact_shares(
@@ -474,44 +506,43 @@ def fact_shares(
     t: Thresholds,
     *,
     skip: frozenset[int] = frozenset(),
+    query: tuple[U32, float] | None = None,
 ) -> FactShares:
     """The facts ``suspect`` (but its sentences ``skip``) shares with ``source`` (both with
     sentences split); ``terms`` weighs each bigram by how rare it is among the indexed
     originals. A long original is measured over its window: the run of its sentences, as long
-    as ``wash_window`` times the suspect, that holds the most of the suspect's facts."""
+    as ``wash_window`` times the suspect, that holds the most of the suspect's facts.
+    ``query``: the suspect's :func:`suspect_facts` (with the same ``skip``), when the caller
+    measures it against many originals."""
     a, b = suspect.sents, source.sents
     assert a is not None and b is not None, "split sentences before fact_shares"
-    kept = _kept(a, skip)
-    total = int(a.weights[kept].sum())
+    total = int(a.weights[_kept(a, skip)].sum())
     if not len(b) or not total or not b.total:
         return FactShares(0.0, 0.0, (0, len(b)))
-    if skip:
-        sg = a.grams()
-        q = np.unique(hash_codes(sg.codes[kept[sg.rows]]))
-    else:
-        q = term_keys(suspect.norm.key().chars)
-    qw = terms.idf(q) ** 2
+    q, ours = query if query is not None else suspect_facts(suspect, terms, skip)
     # each original sentence's share of the facts the suspect states, to place the window
     grams = b.grams()
     keys = hash_codes(grams.codes)
+    weight = terms.idf(keys).astype(np.float64) ** 2
     hit = np.isin(keys, q)
-    mass = np.bincount(grams.rows[hit], weights=terms.idf(keys[hit]) ** 2, minlength=len(b))
+    mass = np.bincount(grams.rows[hit], weights=weight[hit], minlength=len(b))
     window = (0, len(b))
     budget = max(t.wash_window * total, t.wash_window_min)
     if b.total > budget:
         window = fact_window(b, mass, int(budget))
     lo, hi = window
-    wkeys = np.unique(keys[(grams.rows >= lo) & (grams.rows < hi)])
-    common = np.intersect1d(q, wkeys, assume_unique=True)
-    shared = float((terms.idf(common) ** 2).sum())
-    whole = float((terms.idf(wkeys) ** 2).sum())
-    ours = float(qw.sum())
+    inside = (grams.rows >= lo) & (grams.rows < hi)
+    wkeys, first = np.unique(keys[inside], return_index=True)
+    wweight = weight[inside][first]
+    known = np.isin(wkeys, q, assume_unique=True)
+    shared = float(wweight[known].sum())
+    whole = float(wweight.sum())
     return FactShares(
         shared / whole if whole else 0.0,
         shared / ours if ours else 0.0,
         window,
         shared / terms.top_idf() ** 2,
-        common,
+        wkeys[known],
         ours,
     )
 

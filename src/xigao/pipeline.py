@@ -31,9 +31,11 @@ from xigao.detect import (
     copy_ratio,
     fact_shares,
     near_miss,
+    own_facts,
     rewrite_match,
     rewrite_near_miss,
     same_story,
+    suspect_facts,
     verbatim_match,
     wash_features,
     wash_match,
@@ -353,7 +355,8 @@ class Index:
         terms = self.store.terms()
         found = [(r, self._prepared(r), self._sentenced(r)) for r in rowids]
         plain = [(r, got[0].id, p) for r, got, p in found if got is not None and p is not None]
-        facts = [fact_shares(suspect, p, terms, t) for _, _, p in plain]
+        query = suspect_facts(suspect, terms)
+        facts = [fact_shares(suspect, p, terms, t, query=query) for _, _, p in plain]
         near = [
             r for (r, _, _), f in zip(plain, facts, strict=True) if f.cosine >= t.wash_min_cosine
         ]
@@ -380,16 +383,12 @@ class Index:
             """Share of the suspect aligned to ``x``'s sentences and not ``y``'s."""
             return float(weights[list(x - y)].sum()) / total
 
+        # two candidates each explaining a part of the suspect's facts of its own
+        own = own_facts(facts, terms)
+        cosource = np.minimum(own, own.T) >= t.wash_cosource
         out = []
         for i, (rowid, doc_id, source, stats) in enumerate(measured):
             mine = items[i][3].aligned
-
-            def cosource(j: int, i: int = i) -> bool:
-                """Each of the two explains a part of the suspect's facts of its own."""
-                return (
-                    min(facts[i].beyond(facts[j], terms), facts[j].beyond(facts[i], terms))
-                    >= t.wash_cosource
-                )
 
             # a rival aligns to at least half the same sentences; one that also explains a
             # part of its own (sentences, or facts) is a second source, not a rival
@@ -400,7 +399,7 @@ class Index:
                     if j != i
                     and 2 * len(other.aligned & mine) >= len(mine)
                     and min(beyond(other.aligned, mine), beyond(mine, other.aligned)) < 0.2
-                    and not cosource(j)
+                    and not cosource[i, j]
                 ),
                 reverse=True,
             )
