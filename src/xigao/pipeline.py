@@ -48,7 +48,7 @@ from xigao.paraphrase import TextEncoder, embed_sentences
 from xigao.sketch import SketchConfig, codepoints, fingerprints, kgram_hashes, minhash
 from xigao.terms import term_keys
 from xigao.types import DETECT_KINDS, VERDICT_RANK, Document, Match, MatchKind, Result
-from xigao.verdict import Thresholds, combine, wash_score
+from xigao.verdict import Thresholds, combine, wash_rewrite, wash_score
 
 DocLike = Document | Mapping[str, Any]
 FAST_DETECT: tuple[MatchKind, ...] = ("repost", "partial")
@@ -324,7 +324,7 @@ class Index:
                 rewrite_rows.append(rowid)
         washed = self.wash_candidates(suspect, rewrite_rows) if rewrite_rows else []
         for w in washed:
-            if w.score >= t.wash_threshold and w.stats.verbatim_share < 0.5:
+            if wash_rewrite(w.score, w.stats.containment, w.stats.verbatim_share, t):
                 rw = wash_match(suspect, w.source, w.doc_id, w.stats, w.features, w.score, t)
                 best = _stronger(found.get(w.rowid), rw)
                 assert best is not None
