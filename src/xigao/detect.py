@@ -645,14 +645,19 @@ def explain_wash(
     >>> st = WashStats(0.4, 0.3, 0.27, 0.5, 0.6, 0.2, 0.4, 0.0, 0.0, (0, 9))
     >>> explain_wash(st, {"margin": 0.1}, 0.31, Thresholds(wash_threshold=0.62))
     '27% of the suspect re-expresses 50% of the original; 40% of its facts restated; fact similarity 0.35, 0.10 above the next original; wash score 0.31, below the rewrite threshold 0.62'
+    >>> explain_wash(replace(st, containment=0.0), {}, 0.8, Thresholds(wash_threshold=0.62))[-101:]
+    'wash score 0.80, at or above the rewrite threshold 0.62, but a rewrite needs 20% of the suspect aligned'
     """
     side = "at or above" if score >= t.wash_threshold else "below"
-    return (
+    why = (
         f"{stats.containment:.0%} of the suspect re-expresses {stats.coverage:.0%} of the "
         f"original; {stats.recall:.0%} of its facts restated; fact similarity "
         f"{stats.cosine:.2f}, {features.get('margin', 0.0):.2f} above the next original; "
         f"wash score {score:.2f}, {side} the rewrite threshold {t.wash_threshold:.2f}"
     )
+    if stats.containment < t.wash_min_containment:
+        why += f", but a rewrite needs {t.wash_min_containment:.0%} of the suspect aligned"
+    return why
 
 
 def wash_match(

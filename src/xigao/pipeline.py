@@ -389,7 +389,6 @@ class Index:
         out = []
         for i, (rowid, doc_id, source, stats) in enumerate(measured):
             mine = items[i][3].aligned
-
             # a rival aligns to at least half the same sentences; one that also explains a
             # part of its own (sentences, or facts) is a second source, not a rival
             rivals = sorted(
