@@ -84,12 +84,6 @@ def measure(idx: Index, cases: Iterable[dict[str, Any]], group: str) -> list[dic
                     "true": (not c["negative"]) and w.doc_id in c["truth"],
                     "verbatim_share": w.stats.verbatim_share,
                     **w.features,
-                    "aux": {
-                        "mass": w.stats.mass,
-                        "chars": w.stats.chars,
-                        "aligned_chars": w.stats.aligned_chars,
-                        "cosine": w.stats.cosine,
-                    },
                 }
             )
     return out

@@ -393,8 +393,7 @@ class WashStats:
     #: the facts shared, as a sum of IDF² (how much evidence, not what share of it; see
     #: :class:`FactShares`)
     mass: float = 0.0
-    #: content characters of the suspect measured (its sentences ``skip`` aside) and aligned
-    chars: int = 0
+    #: content characters of the suspect aligned (agreeing pairs)
     aligned_chars: int = 0
 
     @property
@@ -571,7 +570,6 @@ def wash_stats(
     )  # fmt: skip
     kept = _kept(a, skip)
     total = int(a.weights[kept].sum())
-    shares = replace(shares, chars=total)
     if facts.cosine < t.wash_min_cosine or not total or hi <= lo:
         return shares
     in_window = float(b.weights[lo:hi].sum())

@@ -133,8 +133,7 @@ class Terms:
             return np.zeros(len(keys), np.float32)
         at = np.searchsorted(d["uniq"], keys).clip(max=len(d["uniq"]) - 1)
         known = d["uniq"][at] == keys
-        top = math.log(len(d["ids"]) + 1)
-        return np.where(known, d["idf"][at], top).astype(np.float32)
+        return np.where(known, d["idf"][at], self.top_idf()).astype(np.float32)
 
     def nearest(
         self, query: U32, k: int, *, exclude: Iterable[int] = ()
