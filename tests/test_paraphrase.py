@@ -16,6 +16,7 @@ from xigao.paraphrase import (
     bigram_set,
     dice_matrix,
     embed_sentences,
+    name_map,
     person_names,
     sentence_ranges,
     sentence_units,
@@ -163,6 +164,26 @@ def test_sentences_about_other_people_are_a_template_not_content(encoder) -> Non
         normalize(TELEGRAM.replace("祝贺", "道贺").replace("推动", "促进")), encoder
     )
     assert not any(p.conflict for p in align(same, a, threshold=0.35, weight=0.0))
+
+
+# 换名抄袭: a passage with its people renamed and little else changed
+PASSAGE = (
+    "那日董平引军出城，正撞着索超。索超大喝一声，举斧便砍。"
+    "董平挺枪来迎，两个斗了五十余合，不分胜败。"
+    "索超卖个破绽，回马便走，董平随后赶来。"
+)
+RENAMED = PASSAGE.replace("董平", "温若溪").replace("索超", "周德贵")
+
+
+def test_a_consistent_renaming_is_read_as_a_name_map(encoder) -> None:  # type: ignore[no-untyped-def]
+    a = embed_sentences(normalize(RENAMED), encoder)
+    b = embed_sentences(normalize(PASSAGE), encoder)
+    pairs = align(a, b, threshold=0.3, weight=0.0)
+    assert name_map(a, b, pairs) == {"董平": "温若溪", "索超": "周德贵"}
+    # one sentence about other people is a template, not a renaming
+    assert name_map(a, b, pairs[:1]) == {}
+    # the same people: nothing renamed
+    assert name_map(b, b, align(b, b, threshold=0.3, weight=0.0)) == {}
 
 
 def test_person_names_skip_ordinary_words() -> None:

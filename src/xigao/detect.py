@@ -24,6 +24,7 @@ from xigao.paraphrase import (
     altered_facts,
     embed_sentences,
     entity_recall,
+    name_map,
 )
 from xigao.sketch import U64, codepoints, kgram_hashes
 from xigao.terms import U32, Terms, hash_codes, term_keys
@@ -395,6 +396,8 @@ class WashStats:
     mass: float = 0.0
     #: content characters of the suspect aligned (agreeing pairs)
     aligned_chars: int = 0
+    #: the people renamed, {original's name: suspect's name} (:func:`paraphrase.name_map`)
+    name_map: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def cosine(self) -> float:
@@ -611,6 +614,7 @@ def wash_stats(
         numbers_kept=len(ours & theirs) / len(theirs) if theirs else 1.0,
         numbers_new=len(ours - theirs) / len(ours) if ours else 0.0,
         aligned_chars=aligned,
+        name_map=name_map(a, b, pairs),
     )
 
 
@@ -685,6 +689,8 @@ def wash_match(
         "altered": altered,
         "reason": explain_wash(stats, features, score, t),
     }
+    if stats.name_map:
+        details["name_map"] = dict(stats.name_map)
     if (lo, hi) != (0, len(source.sents)) and hi > lo:
         details["window"] = list(
             source.norm.raw_span(source.sents.spans[lo][0], source.sents.spans[hi - 1][1])

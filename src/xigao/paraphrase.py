@@ -291,6 +291,8 @@ class Pair:
     #: ordinals (another session), or name different people (another guest received): such a
     #: pair shares a template, not content
     conflict: bool = False
+    #: the two sides name other people (part of ``conflict``)
+    people: bool = False
 
 
 def blend(cos: F32 | float, dice: F32 | float, weight: float) -> F32:
@@ -327,14 +329,61 @@ def align(a: Sentences, b: Sentences, *, threshold: float, weight: float) -> lis
         if best[0] >= threshold:
             src = best[1]
             verbatim = len(src) == 1 and a.keys[i] == b.keys[src[0]]
-            conflict = (
-                _disagree(a.numbers[i], frozenset().union(*(b.numbers[j] for j in src)))
-                or _disagree(a.ordinals[i], frozenset().union(*(b.ordinals[j] for j in src)))
-                or _disagree(a.titles[i], frozenset().union(*(b.titles[j] for j in src)))
-                or _names_conflict(a, i, b, src)
-            )
-            pairs.append(Pair(i, src, best[0], best[2], best[3], verbatim, conflict))
+            facts = _facts_disagree(a, i, b, src)
+            people = _names_conflict(a, i, b, src)
+            pairs.append(Pair(i, src, best[0], best[2], best[3], verbatim, facts or people, people))
     return pairs
+
+
+def _facts_disagree(a: Sentences, i: int, b: Sentences, src: tuple[int, ...]) -> bool:
+    """Suspect sentence ``i`` and the original's sentences ``src`` state other numbers,
+    ordinals or quoted titles."""
+    return (
+        _disagree(a.numbers[i], frozenset().union(*(b.numbers[j] for j in src)))
+        or _disagree(a.ordinals[i], frozenset().union(*(b.ordinals[j] for j in src)))
+        or _disagree(a.titles[i], frozenset().union(*(b.titles[j] for j in src)))
+    )
+
+
+#: A renaming is inferred only from names that two or more aligned pairs rename alike.
+RENAME_SUPPORT = 2
+
+
+def _renamed_names(
+    a: Sentences, i: int, b: Sentences, src: tuple[int, ...]
+) -> tuple[set[str], set[str]]:
+    """The people suspect sentence ``i`` names that the original never mentions, and those the
+    original's sentences ``src`` name that the suspect never mentions."""
+    ours = {n for n in a.names(i).tagged if n not in b.content()}
+    theirs = {n for j in src for n in b.names(j).tagged if n not in a.content()}
+    return ours, theirs
+
+
+def name_map(a: Sentences, b: Sentences, pairs: Sequence[Pair]) -> dict[str, str]:
+    """The people ``a`` (suspect) renamed from ``b`` (original), inferred from aligned pairs
+    that name people the other side never mentions: {original's name: suspect's name}.
+
+    Each suspect name goes to the original name it stands beside in the most such pairs (two
+    at least, ``RENAME_SUPPORT``), one to one, the best supported first. A name renamed alike in
+    sentence after sentence is evidence of copying (换名抄袭), not of another story; one pair
+    that names other people is not, so a template story about other people (赵乐际会见… /
+    王沪宁会见…) states one sentence of each and stays a conflict.
+    """
+    counts: dict[tuple[str, str], int] = {}
+    for p in pairs:
+        ours, theirs = _renamed_names(a, p.suspect, b, p.source)
+        for x in ours:
+            for y in theirs:
+                counts[x, y] = counts.get((x, y), 0) + 1
+    taken: dict[str, str] = {}
+    used: set[str] = set()
+    for (x, y), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+        if n < RENAME_SUPPORT:
+            break
+        if x not in taken and y not in used:
+            taken[x] = y
+            used.add(y)
+    return {y: x for x, y in taken.items()}
 
 
 # --------------------------------------------------------------------------- altered facts
