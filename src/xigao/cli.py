@@ -25,6 +25,7 @@ from xigao.io import ReadError, ReadOptions, detect_encoding, read_documents
 from xigao.pipeline import PAIR_ENCODER, Index, parse_detect
 from xigao.pipeline import compare as _compare
 from xigao.types import VERDICTS, Document
+from xigao.workers import die_with_parent
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -241,13 +242,14 @@ def index_info(index_path: Path) -> None:
 _worker_index: Index | None = None
 
 
-def _worker_init(path: str) -> None:
-    """Open the index in a scan worker, its numeric libraries on one thread each: the workers
-    are the parallelism, and BLAS threads of every worker fighting over the same cores made
-    two workers no faster than one."""
+def _worker_init(path: str, parent: int) -> None:
+    """Open the index in a scan worker, which dies with its parent, its numeric libraries on
+    one thread each: the workers are the parallelism, and BLAS threads of every worker
+    fighting over the same cores made two workers no faster than one."""
     global _worker_index
     from threadpoolctl import threadpool_limits
 
+    die_with_parent(parent)
     threadpool_limits(1)
     _worker_index = Index.open(path)
 
@@ -365,7 +367,9 @@ def scan(
     pool = None
     try:
         if workers > 1:
-            pool = mp.get_context("fork").Pool(workers, _worker_init, (str(index_path),))
+            pool = mp.get_context("fork").Pool(
+                workers, _worker_init, (str(index_path), os.getpid())
+            )
             results: Iterable[dict[str, Any]] = pool.imap(_worker_check, jobs, chunksize=8)
         else:
             results = (_check_one(idx, *job) for job in jobs)

@@ -39,6 +39,7 @@ from xigao.normalize import NORMALIZER_VERSION, normalize
 from xigao.sketch import U32, SketchConfig, band_keys, minhash_many, sketch_keys
 from xigao.terms import Terms, term_keys
 from xigao.types import Document
+from xigao.workers import die_with_parent
 
 log = logging.getLogger(__name__)
 
@@ -818,7 +819,12 @@ def _sketched(
             yield batch, sketches(_keys([d.body for d in batch]))
         return
     normalize("。")  # build the normalizer's tables once, before forking: workers inherit them
-    with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
+    with ProcessPoolExecutor(
+        workers,
+        mp_context=mp.get_context("fork"),
+        initializer=die_with_parent,
+        initargs=(os.getpid(),),
+    ) as pool:
         pending: deque[tuple[list[Document], Future[list[str]]]] = deque()
         for batch in itertools.chain(head, it):
             pending.append((batch, pool.submit(_keys, [d.body for d in batch])))

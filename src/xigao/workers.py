@@ -1,0 +1,51 @@
+"""Worker processes that die with the process that started them.
+
+A forked worker outlives a parent killed with SIGKILL (nothing runs in the parent to stop it),
+and is left running under pid 1. Each worker therefore asks the kernel to kill it when its
+parent dies (Linux ``prctl(PR_SET_PDEATHSIG, SIGKILL)``), and where that is not available
+watches its parent from a thread. Either way it exits at once if the parent is already gone
+when it starts.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import signal
+import sys
+import threading
+import time
+
+#: ``prctl`` option: the signal a process gets when its parent (the thread that forked it) dies.
+_PR_SET_PDEATHSIG = 1
+#: Seconds between looks at the parent where the kernel cannot be asked.
+_POLL = 0.5
+
+
+def _kernel_watch() -> bool:
+    """Ask the kernel for SIGKILL when the parent dies; False where it cannot be asked."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return int(libc.prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _watch(parent: int) -> None:
+    while True:
+        time.sleep(_POLL)
+        if os.getppid() != parent:
+            os._exit(1)
+
+
+def die_with_parent(parent: int) -> None:
+    """Make this worker process die when ``parent`` (the pid that started it) does.
+
+    Call it first thing in a worker (a pool's initializer, ``parent`` being ``os.getpid()`` in
+    the parent when the pool is made)."""
+    if not _kernel_watch():
+        threading.Thread(target=_watch, args=(parent,), daemon=True, name="xigao-parent").start()
+    if os.getppid() != parent:  # the parent died before the kernel was asked
+        os._exit(1)
