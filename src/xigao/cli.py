@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import itertools
 import json
 import multiprocessing as mp
 import os
@@ -239,6 +240,8 @@ def index_info(index_path: Path) -> None:
 
 
 # -- scan ---------------------------------------------------------------------------------------
+#: Inputs of at most this many documents are checked in the scanning process, without workers.
+_SERIAL_HEAD = 32
 _worker_index: Index | None = None
 
 
@@ -311,7 +314,14 @@ def _csv_row(res: dict[str, Any]) -> list[Any]:
     default=None,
     help="Comma list of repost,partial,rewrite (repost,partial needs no model).",
 )
-@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64))
+@click.option(
+    "--workers",
+    default=min(4, os.cpu_count() or 1),
+    show_default="CPUs, at most 4",
+    type=click.IntRange(1, 64),
+    help="Processes that check documents (started once the input holds more than "
+    f"{_SERIAL_HEAD} documents; fewer are checked in this one).",
+)
 @click.option(
     "--html",
     type=click.Path(file_okay=False, path_type=Path),
@@ -363,10 +373,15 @@ def scan(
     flagged: dict[str, Document] = {}
     if html is not None:
         docs = _remember(docs, pending)
+    jobs: Iterator[tuple[Document, tuple[str, ...], bool]]
     jobs = ((d, kinds, leave_own_out) for d in docs)
     pool = None
     try:
-        if workers > 1:
+        # workers pay for their start (each opens the index, and loads the model) only on
+        # more than a handful of documents
+        head = list(itertools.islice(jobs, _SERIAL_HEAD + 1)) if workers > 1 else []
+        jobs = itertools.chain(head, jobs)
+        if len(head) > _SERIAL_HEAD:
             pool = mp.get_context("fork").Pool(
                 workers, _worker_init, (str(index_path), os.getpid())
             )
