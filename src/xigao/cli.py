@@ -26,7 +26,7 @@ from xigao.io import ReadError, ReadOptions, detect_encoding, read_documents
 from xigao.pipeline import PAIR_ENCODER, Index, parse_detect
 from xigao.pipeline import compare as _compare
 from xigao.types import VERDICTS, Document
-from xigao.workers import die_with_parent
+from xigao.workers import default_workers, die_with_parent
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -138,7 +138,7 @@ _index_opt = click.option(
 
 _build_workers_opt = click.option(
     "--workers",
-    default=min(4, os.cpu_count() or 1),
+    default=default_workers(),
     show_default="CPUs, at most 4",
     type=click.IntRange(1, 64),
     help="Processes that normalize and sketch documents while this one writes the index.",
@@ -316,7 +316,7 @@ def _csv_row(res: dict[str, Any]) -> list[Any]:
 )
 @click.option(
     "--workers",
-    default=min(4, os.cpu_count() or 1),
+    default=default_workers(),
     show_default="CPUs, at most 4",
     type=click.IntRange(1, 64),
     help="Processes that check documents (started once the input holds more than "

@@ -49,6 +49,7 @@ from xigao.sketch import SketchConfig, codepoints, fingerprints, kgram_hashes, m
 from xigao.terms import term_keys
 from xigao.types import DETECT_KINDS, VERDICT_RANK, Document, Match, MatchKind, Result
 from xigao.verdict import Thresholds, combine, wash_rewrite, wash_score
+from xigao.workers import default_workers
 
 DocLike = Document | Mapping[str, Any]
 FAST_DETECT: tuple[MatchKind, ...] = ("repost", "partial")
@@ -185,13 +186,14 @@ class Index:
         vectors: str | None = DEFAULT_VECTORS,
         overwrite: bool = False,
         progress: Callable[[int], None] | None = None,
-        workers: int = 1,
+        workers: int | None = None,
     ) -> Index:
         """Build a new index at ``path`` from ``docs``.
 
         ``vectors`` names the encoder whose document vectors are stored for rewrite detection
-        (None: a lexical index that detects reposts and partial copies only); ``workers`` > 1
-        sketches in that many processes. The index is
+        (None: a lexical index that detects reposts and partial copies only); ``workers``
+        processes normalize the texts while this one writes (default: the CPUs, at most 4;
+        1 for none). The index is
         built aside and moved into place, so an interrupted build leaves nothing half-written.
         """
         dest = Path(path)
@@ -212,7 +214,7 @@ class Index:
                 (Document.coerce(d) for d in docs),
                 vectorize=_vectorizer(encoder),
                 progress=progress,
-                workers=workers,
+                workers=default_workers() if workers is None else workers,
             )
             store.close()
             replace_dir(tmp, dest)

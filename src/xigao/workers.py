@@ -22,6 +22,12 @@ _PR_SET_PDEATHSIG = 1
 _POLL = 0.5
 
 
+def default_workers() -> int:
+    """Worker processes a build or scan uses unless told: the CPUs, at most 4 (the writer or
+    the reader in the parent is the bottleneck beyond)."""
+    return min(4, os.cpu_count() or 1)
+
+
 def _kernel_watch() -> bool:
     """Ask the kernel for SIGKILL when the parent dies; False where it cannot be asked."""
     if not sys.platform.startswith("linux"):
