@@ -119,6 +119,7 @@ def test_check_repost_and_original(client: httpx.Client, stories: list[dict]) ->
         "score": 0.0,
         "matches": [],
         "copy_ratio": 0.0,
+        "attribution": [],
     }
 
 

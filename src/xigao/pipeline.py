@@ -12,6 +12,7 @@ Wires the stages: normalize → sketch → retrieve candidates → align → ver
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import inspect
 import os
@@ -45,6 +46,7 @@ from xigao.errors import XigaoError
 from xigao.index import IndexStore, replace_dir
 from xigao.normalize import normalize
 from xigao.paraphrase import TextEncoder, embed_sentences
+from xigao.provenance import ALIASES, Credit, credits, direction, is_credited, meta_time
 from xigao.sketch import SketchConfig, codepoints, fingerprints, kgram_hashes, minhash
 from xigao.terms import term_keys
 from xigao.types import DETECT_KINDS, VERDICT_RANK, Document, Match, MatchKind, Result
@@ -121,9 +123,16 @@ class Index:
     Thread-safe: one instance may serve concurrent checks while documents are added.
     """
 
-    def __init__(self, store: IndexStore, *, thresholds: Thresholds | None = None) -> None:
+    def __init__(
+        self,
+        store: IndexStore,
+        *,
+        thresholds: Thresholds | None = None,
+        aliases: Sequence[Sequence[str]] | None = None,
+    ) -> None:
         self.store = store
         self.thresholds = thresholds or Thresholds.load()
+        self.aliases = ALIASES if aliases is None else tuple(tuple(g) for g in aliases)
         # Row ids are never reused, so prepared originals can be cached by row id.
         self._prepared = functools.lru_cache(maxsize=4096)(self._prepare)
         self._sentenced = functools.lru_cache(maxsize=4096)(self._split)
@@ -228,9 +237,17 @@ class Index:
         return idx
 
     @classmethod
-    def open(cls, path: str | os.PathLike[str], *, thresholds: Thresholds | None = None) -> Index:
-        """Open an existing index (format version checked)."""
-        return cls(IndexStore.open(path), thresholds=thresholds)
+    def open(
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        thresholds: Thresholds | None = None,
+        aliases: Sequence[Sequence[str]] | None = None,
+    ) -> Index:
+        """Open an existing index (format version checked). ``aliases``: groups of names of
+        one publisher, for telling whether a suspect credits an original's publisher (default
+        :data:`xigao.provenance.ALIASES`)."""
+        return cls(IndexStore.open(path), thresholds=thresholds, aliases=aliases)
 
     def close(self) -> None:
         self.store.close()
@@ -289,6 +306,7 @@ class Index:
         detect: str | Iterable[str] | None = None,
         limit: int = 20,
         exclude: Collection[str] = (),
+        meta: Mapping[str, Any] | None = None,
     ) -> Result:
         """Check one suspect text against the index.
 
@@ -297,15 +315,22 @@ class Index:
         ``title`` is accepted for the record but not matched: reposts swap headlines.
         ``exclude`` names indexed documents to leave out, as if they were not indexed: an
         archived article checked against the rest of its archive (an id not in the index is
-        ignored).
+        ignored). ``meta``: the suspect's metadata: its credits (``source``, ``author``…) and
+        publication time (``published_at`` or ``time``).
+
+        The result's ``attribution`` lists the suspect's credit lines; each match says whether
+        they credit the original's publisher (``credited``) and, when both carry a time, which
+        was published first (``direction``).
         """
         kinds = parse_detect(detect, self.default_detect)
         t = self.thresholds
         ids = [exclude] if isinstance(exclude, str) else exclude
         skip = [r for r in map(self.store.rowid, ids) if r is not None]
         suspect = Prepared.of(body, t)
+        found_credits = credits(body, meta)
+        attribution = [c.to_dict() for c in found_credits]
         if len(suspect.norm.key().chars) < self.store.config.k:
-            return Result(id, "original", 0.0, (), {"copy_ratio": 0.0})
+            return Result(id, "original", 0.0, (), {"copy_ratio": 0.0, "attribution": attribution})
         if "rewrite" in kinds:
             suspect = suspect.with_sentences(self.encoder)
         plan = self.candidate_rows(suspect, rewrite="rewrite" in kinds, limit=limit, exclude=skip)
@@ -331,8 +356,21 @@ class Index:
                 best = _stronger(found.get(w.rowid), rw)
                 assert best is not None
                 found[w.rowid] = best
-        verdict, score, ordered = combine(found.values())
-        meta: dict[str, Any] = {"copy_ratio": round(copy_ratio(suspect, ordered), 4)}
+        originals = {m.source_id: m for m in found.values()}
+        docs = {
+            got[0].id: got[0]
+            for r in found
+            if (got := self._prepared(r)) is not None and got[0].id in originals
+        }
+        suspect_time = meta_time(meta)
+        verdict, score, ordered = combine(
+            _provenance(m, docs.get(m.source_id), found_credits, suspect_time, self.aliases)
+            for m in found.values()
+        )
+        info: dict[str, Any] = {
+            "copy_ratio": round(copy_ratio(suspect, ordered), 4),
+            "attribution": attribution,
+        }
         closest = max(washed, key=lambda w: w.score, default=None)
         if verdict == "original" and closest is not None and closest.score >= t.near_miss_floor:
             miss = wash_match(
@@ -344,8 +382,8 @@ class Index:
                 closest.score,
                 t,
             )
-            meta["near_miss"] = near_miss(miss)
-        return Result(id, verdict, score, ordered, meta)
+            info["near_miss"] = near_miss(miss)
+        return Result(id, verdict, score, ordered, info)
 
     def wash_candidates(self, suspect: Prepared, rowids: Sequence[int]) -> list[Washed]:
         """Each original of ``rowids`` measured as a possible wash source of ``suspect``
@@ -467,7 +505,9 @@ class Index:
     ) -> Result:
         """Check a document (dict or :class:`Document`); its metadata is not echoed."""
         d = Document.coerce(doc)
-        return self.check(d.body, title=d.title, id=d.id, detect=detect, exclude=exclude)
+        return self.check(
+            d.body, title=d.title, id=d.id, detect=detect, exclude=exclude, meta=d.meta
+        )
 
     def check_many(
         self, docs: Sequence[DocLike], *, detect: str | Iterable[str] | None = None
@@ -508,6 +548,24 @@ def _complement(
         if best is None or other.cosine > best[0]:
             best = (other.cosine, theirs)
     return None if best is None else best[1]
+
+
+def _provenance(
+    m: Match,
+    original: Document | None,
+    found: Sequence[Credit],
+    suspect_time: dt.datetime | None,
+    aliases: Sequence[Sequence[str]],
+) -> Match:
+    """``m`` with whether the suspect credits its original (``credited``) and, when both carry
+    a publication time, which came first (``direction``)."""
+    meta = original.meta if original is not None else {}
+    details = dict(m.details)
+    details["credited"] = is_credited(found, meta, aliases)
+    way = direction(suspect_time, meta_time(meta))
+    if way is not None:
+        details["direction"] = way
+    return replace(m, details=details)
 
 
 def _stronger(a: Match | None, b: Match | None) -> Match | None:

@@ -72,6 +72,11 @@ class CheckRequest(BaseModel):
         default=None,
         description="Comma list (or array) of repost, partial, rewrite; default repost,partial.",
     )
+    meta: dict[str, Any] | None = Field(
+        default=None,
+        description="The document's metadata: credits (source, publisher, author) and "
+        "publication time (published_at or time), for each match's credited and direction.",
+    )
 
     @field_validator("body")
     @classmethod
@@ -136,6 +141,15 @@ class MatchOut(BaseModel):
     containment: float
     coverage: float
     evidence: list[EvidenceOut]
+    credited: bool = Field(
+        default=False, description="The suspect credits this original's publisher or author."
+    )
+
+
+class CreditOut(BaseModel):
+    kind: str = Field(description="source | title | author | image")
+    names: list[str]
+    span: list[int] | None = Field(description="[start, end) in the checked body; null: metadata")
 
 
 class ResultOut(BaseModel):
@@ -144,6 +158,9 @@ class ResultOut(BaseModel):
     verdict: str = Field(description="repost | partial | rewrite | original")
     score: float
     matches: list[MatchOut]
+    attribution: list[CreditOut] = Field(
+        default=[], description="The credit lines of the body (来源, 原标题, bylines…)."
+    )
 
 
 class ErrorOut(BaseModel):
@@ -317,7 +334,9 @@ def create_app(
     )
     async def check(req: CheckRequest, request: Request) -> JSONResponse:
         """Check one document against the index: verdict, score, matches with evidence."""
-        run = functools.partial(idx.check, req.body, title=req.title, id=req.id, detect=req.detect)
+        run = functools.partial(
+            idx.check, req.body, title=req.title, id=req.id, detect=req.detect, meta=req.meta
+        )
         try:
             result = await anyio.to_thread.run_sync(run, limiter=request.app.state.limiter)
         except (ModelError, IndexFormatError) as e:  # the server's fault: say so, and why

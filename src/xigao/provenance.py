@@ -1,0 +1,323 @@
+"""Provenance: who a text credits, and which of two texts came first.
+
+A repost that says 来源：新华社 under a licence is not what the copyright campaigns target; the
+same text without the credit is. :func:`credits` finds the credit lines of a text (labelled
+lines such as 来源/稿源/转自/原标题/作者/图源, WeChat's 本文转载自公众号"…", 经…授权转载,
+agency datelines such as 新华社北京3月5日电 and 央视网消息, bracketed bylines such as (记者 张三))
+and :func:`is_credited` says whether one of them names an original's publisher, through groups
+of names for the same publisher (:data:`ALIASES`: 央视 = 中央电视台 = CCTV = 新闻联播 …).
+
+:func:`parse_time` reads the publication times users put in metadata (``time`` or
+``published_at``: ISO dates, 2023年5月1日, 2023/5/1 08:00, Unix seconds), and :func:`direction`
+says which of a suspect and its original was published first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+#: What a credit line credits: the source of the text, its original title, its author or
+#: reporter, or its pictures.
+CreditKind = Literal["source", "title", "author", "image"]
+Direction = Literal["suspect_first", "original_first", "same_day"]
+
+
+@dataclass(frozen=True, slots=True)
+class Credit:
+    """One credit: its kind, the names (or title) it credits and its span in the text as given
+    (None for a credit taken from metadata)."""
+
+    kind: CreditKind
+    names: tuple[str, ...]
+    span: tuple[int, int] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "names": list(self.names),
+            "span": None if self.span is None else [self.span[0], self.span[1]],
+        }
+
+
+#: Names of one publisher, the first its canonical name. Users extend or replace them
+#: (``Index.open(..., aliases=...)``, ``--aliases FILE``).
+ALIASES: tuple[tuple[str, ...], ...] = (
+    ("央视", "中央电视台", "央视网", "央视新闻", "央视新闻客户端", "新闻联播", "中央广播电视总台",
+     "总台", "cctv", "cctv.com", "cgtn"),
+    ("新华社", "新华网", "新华通讯社", "新华每日电讯", "xinhua"),
+    ("人民日报", "人民网", "人民日报客户端", "人民日报海外版", "人民日报评论"),
+    ("中新社", "中国新闻社", "中新网", "中国新闻网", "中新经纬"),
+    ("光明日报", "光明网"),
+    ("经济日报", "中国经济网"),
+    ("中国日报", "中国日报网", "china daily"),
+    ("中国青年报", "中青网", "中国青年网"),
+    ("环球时报", "环球网"),
+    ("澎湃新闻", "澎湃", "the paper"),
+    ("新浪", "新浪网", "新浪新闻", "新浪体育", "新浪财经", "新浪科技", "新浪娱乐", "sina"),
+    ("腾讯", "腾讯网", "腾讯新闻"),
+    ("网易", "网易新闻"),
+    ("搜狐", "搜狐网", "搜狐新闻"),
+    ("凤凰网", "凤凰新闻", "凤凰卫视"),
+)  # fmt: skip
+
+_H = "\u3400-\u4dbf\u4e00-\u9fff"
+_COLON = "[:：]"
+_OPEN, _CLOSE = '[“"「『《]', '[”"」』》]'
+#: Media that datelines and bylines name anywhere in a text (more are read at line starts).
+_OUTLET = (
+    rf"(?:[{_H}]{{0,6}}(?:新闻社|通讯社|日报|晚报|晨报|时报|商报|青年报|都市报|周刊|电视台|广播电台)"
+    r"|新华社|新华网|人民网|央视网|央视新闻|中新社|中新网|中国新闻网|光明网|环球网|中青网"
+    r"|澎湃新闻|新京报|文汇报|参考消息|第一财经|界面新闻|红星新闻|封面新闻|财新网?"
+    r"|新浪(?:体育|财经|科技|娱乐|新闻|网)?|腾讯(?:新闻|网)?|网易(?:新闻)?|搜狐(?:网)?|凤凰网"
+    r"|本报|本台|本刊)"
+)
+_AT_START = r"(?:^|(?<=[\n。！？!?；;]))[ \t　]*"
+_NAME_RUN = r"[^\n。！？!?；;，,（）()【】\[\]]{1,40}"
+_RULES: list[tuple[CreditKind, re.Pattern[str]]] = [
+    # 本文转载自微信公众号"某某", 经人民日报授权转载, 本文经授权转自…
+    (
+        "source",
+        re.compile(
+            rf"(?:本文|文章|此文)?(?:经授权)?(?:转载|转)自(?:微信)?(?:公众号|微信号|头条号|百家号)?"
+            rf"{_COLON}?[ 　]*{_OPEN}?(?P<v>{_NAME_RUN}?){_CLOSE}?(?=[\n。！？!?；;，,（(）)】\]]|$)"
+        ),
+    ),
+    ("source", re.compile(r"经(?P<v>[^\n。，,]{2,20}?)授权(?:转载|发布|刊发)")),
+    # Labelled lines: 来源：新华社 | 【来源：央视新闻】 | 原标题：… | 作者：张三 | 图源：…
+    (
+        "source",
+        re.compile(
+            rf"(?:{_AT_START}|(?<=[(（【\[|｜ 　]))"
+            rf"(?:来源|稿源|消息来源|文章来源|内容来源|本文来源|本文来自|新闻来源|出处)"
+            rf"[ 　]*{_COLON}[ 　]*(?P<v>{_NAME_RUN})"
+        ),
+    ),
+    (
+        "title",
+        re.compile(
+            rf"(?:原标题|原文标题|原题)[ 　]*{_COLON}[ 　]*(?P<v>[^\n]{{1,80}}?)(?=\n|$|[)）】\]])"
+        ),
+    ),
+    (
+        "image",
+        re.compile(
+            rf"(?:图源|图片来源|图片来自|题图来源|配图来源)[ 　]*{_COLON}?[ 　]*(?P<v>{_NAME_RUN})"
+        ),
+    ),
+    # 作者：张三 on a line of its own or in brackets; 记者：李四 only as a byline (a name and no
+    # more), not as an interviewer's question (记者：你为什么…)
+    (
+        "author",
+        re.compile(
+            rf"(?:{_AT_START}|(?<=[(（【\[]))(?:作者|撰文|文|口述)[ 　]*[:：/|][ 　]*"
+            rf"(?P<v>[^\n()（）【】\[\]]{{1,30}}?)(?=[ 　]*(?:\n|$|[)）】\]]))"
+        ),
+    ),
+    (
+        "author",
+        re.compile(
+            rf"(?:(?<=[(（【\[])|{_AT_START})(?:{_OUTLET})?(?:特约|见习|实习)?记者[ 　]*[:：]?[ 　]*"
+            rf"(?P<v>[{_H}·]{{2,4}}(?:[ 、,，　][{_H}·]{{2,4}}){{0,4}})"
+            rf"(?=[ 　]*(?:报道|摄影|摄|采写|通讯员[^\n]{{0,20}})?(?:[ 　]{{2,}}|[ 　]*(?:\n|$|[)）】\]])))"
+        ),
+    ),
+    # Datelines: 新华社北京3月5日电, 中新网(微博)10月16日电, 本报华盛顿7月26日电, 新浪体育讯
+    (
+        "source",
+        re.compile(
+            rf"(?P<v>{_OUTLET})(?:[(（][^()（）\n]{{0,8}}[)）])?[{_H}]{{0,12}}?"
+            r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})月(?:\d{1,2}|[一二三四五六七八九十]{1,3})日"
+            r"(?:\d{1,2}时)?(?:电|讯)(?![话视脑力子影梯动池器源费商竞气缆线站厂价信])"
+        ),
+    ),
+    ("source", re.compile(rf"(?P<v>{_OUTLET})讯(?=[ 　]*(?:北京时间|[(（:：\d]))")),
+    # 央视网消息（新闻联播）：, 据新华社报道, 据央视新闻消息
+    ("source", re.compile(rf"(?P<v>{_OUTLET})消息(?=[ 　]*[(（:：])")),
+    ("source", re.compile(rf"据(?P<v>{_OUTLET}[{_H}]{{0,4}}?)(?:报道|消息|电)")),
+]
+_SPLIT = re.compile(r"[、/|，,；; 　]+")
+_TRIM = '“”"「」『』《》<>()（）【】[]:：·.。 　\t'
+#: Values that a label rule captures but that credit nobody.
+_NOT_NAMES = frozenset(
+    {"网络", "互联网", "网友", "网上", "本站", "本网", "资料", "资料图", "视频截图"}
+)
+
+
+#: Where another label starts inside a captured value (来源：人民日报 责任编辑：王五).
+_NEXT_LABEL = re.compile(
+    r"[ 　]+(?:责任编辑|编辑|责编|校对|审核|审校|监制|作者|记者|原标题|来源|图源)"
+)
+
+
+def _names(kind: CreditKind, value: str) -> tuple[str, ...]:
+    value = _NEXT_LABEL.split(value, maxsplit=1)[0].strip(_TRIM)
+    if not value:
+        return ()
+    if kind == "title":
+        return (value,)
+    out = []
+    for part in _SPLIT.split(value):
+        part = part.strip(_TRIM)
+        part = re.sub(r"^(?:微信)?(?:公众号|微信号)", "", part).strip(_TRIM)
+        if part and part not in _NOT_NAMES and len(part) <= 30:
+            out.append(part)
+    return tuple(dict.fromkeys(out))
+
+
+def credits(text: str, meta: Mapping[str, Any] | None = None) -> tuple[Credit, ...]:
+    """The credits of ``text`` (spans into it, as given), in text order, and those of its
+    metadata (``source``, ``publisher``, ``author``, ``original_title``; span None).
+
+    >>> [(c.kind, c.names) for c in credits("新华社北京3月5日电 ……\\n来源：人民日报 责任编辑：王五")]
+    [('source', ('新华社',)), ('source', ('人民日报',))]
+    >>> [c.names for c in credits("记者：你为什么选择这个时间？")]  # an interviewer, not a byline
+    []
+    """
+    found: dict[tuple[int, int], Credit] = {}
+    for kind, rx in _RULES:
+        for m in rx.finditer(text):
+            names = _names(kind, m.group("v"))
+            span = (m.start(), m.end())
+            if not names or any(_overlaps(span, s) for s in found):
+                continue
+            found[span] = Credit(kind, names, span)
+    out = [found[s] for s in sorted(found)]
+    fields: tuple[tuple[str, CreditKind], ...] = (
+        ("source", "source"), ("publisher", "source"), ("author", "author"),
+        ("original_title", "title"),
+    )  # fmt: skip
+    for field, kind in fields:
+        value = (meta or {}).get(field)
+        if isinstance(value, str) and (names := _names(kind, value)):
+            out.append(Credit(kind, names))
+    return tuple(out)
+
+
+def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def _fold(name: str) -> str:
+    return unicodedata.normalize("NFKC", name).lower().strip()
+
+
+def publisher_groups(
+    names: Iterable[str], aliases: Sequence[Sequence[str]] = ALIASES
+) -> frozenset[str]:
+    """The publishers ``names`` stand for: each alias group a name contains a member of (by its
+    canonical name), else the name itself (folded: NFKC, lower case)."""
+    out: set[str] = set()
+    for name in names:
+        folded = _fold(name)
+        hit = False
+        for group in aliases:
+            if any(_fold(a) in folded for a in group if len(_fold(a)) >= 2):
+                out.add(_fold(group[0]))
+                hit = True
+        if not hit and folded:
+            out.add(folded)
+    return frozenset(out)
+
+
+def is_credited(
+    found: Sequence[Credit],
+    original_meta: Mapping[str, Any],
+    aliases: Sequence[Sequence[str]] = ALIASES,
+) -> bool:
+    """Whether a credit of ``found`` names the original's publisher (its metadata's ``source``
+    or ``publisher``) or author, directly or through an alias group.
+
+    >>> meta = {"source": "央视网 新闻联播文字稿"}
+    >>> is_credited(credits("来源：央视新闻客户端"), meta), is_credited(credits("来源：新华社"), meta)
+    (True, False)
+    """
+    theirs = [
+        v
+        for k in ("source", "publisher", "author")
+        if isinstance(v := original_meta.get(k), str) and v.strip()
+    ]
+    if not theirs:
+        return False
+    want = publisher_groups(theirs, aliases)
+    for c in found:
+        if c.kind == "title":
+            continue
+        for got in publisher_groups(c.names, aliases):
+            if got in want or any(got in w or w in got for w in want if min(len(got), len(w)) >= 2):
+                return True
+    return False
+
+
+_CN_DATE = re.compile(
+    r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?(?:\s*(\d{1,2})\s*[:时点]\s*(\d{1,2})?)?"
+)
+_NUM_DATE = re.compile(
+    r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T\s]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?"
+)
+_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})(?:[T\s]?(\d{2})(\d{2})(\d{2})?)?")
+
+
+def parse_time(value: Any) -> dt.datetime | None:
+    """A publication time from metadata: ISO 8601 (with or without a time zone), 2023-05-01,
+    2023/5/1 08:00, 2023年5月1日 8时, 20230501, or Unix seconds; None when unreadable. Times
+    without a zone are taken as they are (naive); aware ones are turned into UTC and made naive.
+
+    >>> parse_time("2023年5月1日"), parse_time("2023-05-01T08:30:00+08:00")
+    (datetime.datetime(2023, 5, 1, 0, 0), datetime.datetime(2023, 5, 1, 0, 30))
+    """
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        seconds = float(value) / (1000 if value > 1e11 else 1)  # milliseconds, as JS writes them
+        try:
+            return dt.datetime.fromtimestamp(seconds, dt.UTC).replace(tzinfo=None)
+        except (OverflowError, OSError, ValueError):
+            return None
+    if not isinstance(value, str) or not value.strip():
+        return None
+    s = unicodedata.normalize("NFKC", value).strip()
+    if re.fullmatch(r"\d{9,13}(?:\.\d+)?", s):
+        return parse_time(float(s))
+    try:
+        got = dt.datetime.fromisoformat(s.replace("Z", "+00:00"))
+        return got.astimezone(dt.UTC).replace(tzinfo=None) if got.tzinfo else got
+    except ValueError:
+        pass
+    for rx in (_CN_DATE, _NUM_DATE, _COMPACT):
+        m = rx.search(s) if rx is not _COMPACT else rx.fullmatch(s)
+        if m:
+            y, mo, d, h, mi, sec = ([int(x) if x else 0 for x in m.groups()] + [0] * 6)[:6]
+            try:
+                return dt.datetime(y, mo, d, h, mi, sec)
+            except ValueError:
+                return None
+    return None
+
+
+def meta_time(meta: Mapping[str, Any] | None) -> dt.datetime | None:
+    """The publication time of a document's metadata (``published_at``, ``time``, ``date``)."""
+    for key in ("published_at", "time", "date", "publish_time", "pubdate"):
+        got = parse_time((meta or {}).get(key))
+        if got is not None:
+            return got
+    return None
+
+
+def direction(suspect: dt.datetime | None, original: dt.datetime | None) -> Direction | None:
+    """Which was published first: ``suspect_first`` when the suspect is older than the
+    original it matches (the copying went the other way), ``original_first``, or ``same_day``
+    when both are dates of the same day without a time (None when either is unknown)."""
+    if suspect is None or original is None:
+        return None
+    if suspect.date() == original.date() and (
+        suspect.time() == dt.time() or original.time() == dt.time()
+    ):
+        return "same_day"
+    if suspect == original:
+        return "same_day"
+    return "suspect_first" if suspect < original else "original_first"

@@ -1,0 +1,134 @@
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from xigao import Index
+from xigao.provenance import credits, direction, is_credited, parse_time, publisher_groups
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "names"),
+    [
+        ("来源：新华社\n正文", "source", ("新华社",)),
+        ("【来源：央视新闻】", "source", ("央视新闻",)),
+        ("（来源：人民日报）", "source", ("人民日报",)),
+        ("来源:新华社 人民网\n", "source", ("新华社", "人民网")),
+        ("稿源：北京日报 责任编辑：王五", "source", ("北京日报",)),
+        ("本文转载自微信公众号“人民日报评论”，经授权转载。", "source", ("人民日报评论",)),
+        ("经人民日报授权转载", "source", ("人民日报",)),
+        ("新华社北京3月5日电 （记者张三）", "source", ("新华社",)),
+        ("中新网(微博)10月16日电 据报道", "source", ("中新网",)),
+        ("央视网消息（新闻联播）：今天", "source", ("央视网",)),
+        ("据新华社报道，昨天", "source", ("新华社",)),
+        ("复出新浪体育讯北京时间4月12日", "source", ("新浪体育",)),
+        ("原标题：习近平会见某某\n正文", "title", ("习近平会见某某",)),
+        ("图源：视觉中国", "image", ("视觉中国",)),
+        ("作者：张三\n正文", "author", ("张三",)),
+        ("(记者：黄瑶)", "author", ("黄瑶",)),
+        ("记者：潘清    尽管近期A股", "author", ("潘清",)),
+    ],
+)
+def test_credit_lines(text: str, kind: str, names: tuple[str, ...]) -> None:
+    got = credits(text)
+    assert [(c.kind, c.names) for c in got][:1] == [(kind, names)]
+    s, e = got[0].span or (0, 0)
+    assert 0 <= s < e <= len(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "资金来源：财政拨款和社会捐助。",  # a sentence about money, not a credit
+        "记者：你为什么选择这个时间？",  # an interviewer's question, not a byline
+        "记者：那你会主动去做一些外形的改变吗？",
+        "这些信息的来源十分可靠。",
+        "他转载了一篇文章。",
+    ],
+)
+def test_plain_sentences_credit_nobody(text: str) -> None:
+    assert credits(text) == ()
+
+
+def test_metadata_credits_and_aliases() -> None:
+    got = credits("正文", {"source": "澎湃新闻", "author": "李四"})
+    assert [(c.kind, c.names, c.span) for c in got] == [
+        ("source", ("澎湃新闻",), None),
+        ("author", ("李四",), None),
+    ]
+    assert publisher_groups(["CCTV-1", "央视新闻客户端"]) == {"央视"}
+    cctv = {"source": "央视网 新闻联播文字稿"}
+    assert is_credited(credits("来源：中央电视台"), cctv)
+    assert not is_credited(credits("来源：新华社"), cctv)
+    assert not is_credited((), cctv)
+    assert not is_credited(credits("来源：中央电视台"), {})  # no publisher known
+    # a user's own alias group
+    assert is_credited(
+        credits("来源：某某晚报"), {"source": "某某报业"}, [("某某报业", "某某晚报")]
+    )
+
+
+@given(
+    st.datetimes(min_value=dt.datetime(2002, 1, 1), max_value=dt.datetime(2100, 1, 1)).map(
+        lambda d: d.replace(microsecond=0)
+    )
+)
+def test_times_in_common_formats_read_back(when: dt.datetime) -> None:
+    day = when.replace(hour=0, minute=0, second=0)
+    assert parse_time(when.isoformat()) == when
+    assert parse_time(when.strftime("%Y-%m-%d %H:%M:%S")) == when
+    assert parse_time(when.strftime("%Y/%m/%d")) == day
+    assert parse_time(f"{when.year}年{when.month}月{when.day}日") == day
+    assert parse_time(when.strftime("%Y%m%d")) == day
+    stamp = when.replace(tzinfo=dt.UTC).timestamp()
+    assert parse_time(int(stamp)) == when
+    assert parse_time(str(int(stamp))) == when  # 8 digits would be a date: 20230501
+
+
+def test_unreadable_times_are_none() -> None:
+    for bad in (None, "", "yesterday", "2023-13-45", True, [2023]):
+        assert parse_time(bad) is None
+
+
+def test_direction() -> None:
+    a, b = dt.datetime(2023, 5, 1), dt.datetime(2023, 5, 3, 9)
+    assert direction(a, b) == "suspect_first"
+    assert direction(b, a) == "original_first"
+    assert direction(dt.datetime(2023, 5, 3), b) == "same_day"  # a date only: cannot tell
+    assert direction(None, b) is None
+
+
+def test_check_reports_attribution_credit_and_direction(
+    tmp_path: Path, stories: list[dict]
+) -> None:
+    originals = [
+        {**s, "source": "央视网 新闻联播文字稿", "time": "2023-05-03"} for s in stories[:30]
+    ]
+    with Index.build(originals, tmp_path / "idx", vectors=None) as idx:
+        body = stories[4]["body"]
+        if body.startswith("央视网消息"):  # its own dateline credits CCTV: leave it out
+            body = body.split("：", 1)[1]
+        assert not credits(body)
+        credited = idx.check("来源：央视新闻客户端\n" + body, meta={"time": "2023-05-04 10:00"})
+        assert credited.verdict == "repost"
+        d = credited.to_dict()
+        assert d["attribution"][0] == {
+            "kind": "source",
+            "names": ["央视新闻客户端"],
+            "span": [0, 10],
+        }
+        assert d["matches"][0]["credited"] is True
+        assert d["matches"][0]["direction"] == "original_first"
+        other = idx.check("来源：某某自媒体\n" + body, meta={"published_at": "2023-04-01"})
+        m = other.to_dict()["matches"][0]
+        assert m["credited"] is False and m["direction"] == "suspect_first"
+        bare = idx.check_document({"id": "x", "body": body})
+        assert bare.to_dict()["attribution"] == []
+        assert "direction" not in bare.to_dict()["matches"][0]
+        # the credit line is not copied text: the repost's evidence starts after it
+        ev = credited.matches[0].evidence[0]
+        assert ev.suspect[0] >= 10
