@@ -70,9 +70,9 @@ _COLON = "[:：]"
 _OPEN, _CLOSE = '[“"「『《]', '[”"」』》]'
 #: Media that datelines and bylines name anywhere in a text (more are read at line starts).
 _OUTLET = (
-    rf"(?:[{_H}]{{0,6}}(?:新闻社|通讯社|日报|晚报|晨报|时报|商报|青年报|都市报|周刊|电视台|广播电台)"
+    rf"(?:[{_H}]{{0,6}}(?:新闻社|通讯社|日报网?|晚报|晨报|时报|商报|青年报|都市报|周刊|电视台|广播电台)"
     r"|新华社|新华网|人民网|央视网|央视新闻|中新社|中新网|中国新闻网|光明网|环球网|中青网"
-    r"|澎湃新闻|新京报|文汇报|参考消息|第一财经|界面新闻|红星新闻|封面新闻|财新网?"
+    r"|澎湃新闻|新京报|文汇报|参考消息|第一财经|每日经济新闻|界面新闻|红星新闻|封面新闻|财新网?"
     r"|新浪(?:体育|财经|科技|娱乐|新闻|网)?|腾讯(?:新闻|网)?|网易(?:新闻)?|搜狐(?:网)?|凤凰网"
     r"|本报|本台|本刊)"
 )
@@ -97,6 +97,7 @@ _RULES: list[tuple[CreditKind, re.Pattern[str]]] = [
             rf"[ 　]*{_COLON}[ 　]*(?P<v>{_NAME_RUN})"
         ),
     ),
+    ("source", re.compile(rf"{_AT_START}(?:本文|文章|此文)来自[ 　]*(?P<v>{_NAME_RUN})")),
     (
         "title",
         re.compile(
@@ -138,8 +139,24 @@ _RULES: list[tuple[CreditKind, re.Pattern[str]]] = [
     ("source", re.compile(rf"(?P<v>{_OUTLET})讯(?=[ 　]*(?:北京时间|[(（:：\d]))")),
     # 央视网消息（新闻联播）：, 据新华社报道, 据央视新闻消息
     ("source", re.compile(rf"(?P<v>{_OUTLET})消息(?=[ 　]*[(（:：])")),
-    ("source", re.compile(rf"据(?P<v>{_OUTLET}[{_H}]{{0,4}}?)(?:报道|消息|电)")),
+    # a text's lead crediting its source: 据新华社报道，… (later in a story 据…报道 credits a
+    # fact, not the text; see _LEAD)
+    (
+        "source",
+        re.compile(rf"^[ 　]*据(?P<v>{_OUTLET})(?:今天|昨天|今日|近日|日前)?(?:报道|消息|电)"),
+    ),
+    # a dateline at a line start naming any outlet: 每日经济新闻上海10月12日电
+    (
+        "source",
+        re.compile(
+            rf"{_AT_START}(?P<v>[{_H}A-Za-z]{{1,8}}(?:新闻|报|网|社|台|客户端))"
+            rf"(?:[(（][^()（）\n]{{0,8}}[)）])?[{_H}]{{0,8}}?\d{{1,2}}月\d{{1,2}}日(?:电|讯)"
+        ),
+    ),
 ]
+#: Rules that only read a text's first sentence.
+_LEAD = frozenset({len(_RULES) - 2})
+_LEAD_END = re.compile(r"[。！？!?\n]|$")
 _SPLIT = re.compile(r"[、/|，,；; 　]+")
 _TRIM = '“”"「」『』《》<>()（）【】[]:：·.。 　\t'
 #: Values that a label rule captures but that credit nobody.
@@ -179,8 +196,9 @@ def credits(text: str, meta: Mapping[str, Any] | None = None) -> tuple[Credit, .
     []
     """
     found: dict[tuple[int, int], Credit] = {}
-    for kind, rx in _RULES:
-        for m in rx.finditer(text):
+    lead = text[: _LEAD_END.search(text).end()]  # type: ignore[union-attr]
+    for r, (kind, rx) in enumerate(_RULES):
+        for m in rx.finditer(lead if r in _LEAD else text):
             names = _names(kind, m.group("v"))
             span = (m.start(), m.end())
             if not names or any(_overlaps(span, s) for s in found):
