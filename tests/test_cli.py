@@ -63,15 +63,18 @@ def test_scan_csv_workers_and_stdin(tmp_path: Path, stories: list[dict]) -> None
         )[0]
         == 0
     )
-    sus = write_jsonl(tmp_path / "s.jsonl", stories[:10])
+    sus = write_jsonl(tmp_path / "s.jsonl", stories[:40])  # more than 32: workers start
     out = tmp_path / "r.csv"
     code, _, _ = run(
         "scan", str(sus), "--index", idx, "--format", "csv", "-o", str(out), "--workers", "2", "-q"
     )
     assert code == 0
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
-    assert [r["id"] for r in rows] == [s["id"] for s in stories[:10]]
+    assert [r["id"] for r in rows] == [s["id"] for s in stories[:40]]
     assert all(r["verdict"] == "repost" and r["source_id"] == r["id"] for r in rows)
+    # the stories open with CCTV's own credit; the originals name no publisher to credit
+    assert any(r["attribution"] == "source: 央视网" for r in rows)
+    assert {r["credited"] for r in rows} == {"False"} and {r["direction"] for r in rows} == {""}
     line = json.dumps(stories[2], ensure_ascii=False) + "\n"
     code, stdout, _ = run("scan", "-", "--index", idx, "-q", input=line)
     assert code == 0 and json.loads(stdout)["verdict"] == "repost"

@@ -309,3 +309,38 @@ def test_a_near_miss_gets_a_page_with_its_reason(tmp_path: Path, built_index: Pa
     front = index.read_text("utf-8")
     assert "near miss" in front and f"s/{pages(tmp_path)[0].name}" in front
     assert "复制比 copy ratio" in front
+
+
+def test_credit_direction_and_renaming_are_said_plainly(tmp_path: Path, built_index: Path) -> None:
+    idx = Index.open(built_index)
+    src = next(iter(idx.store.ids()))
+    result = {
+        "id": "s1",
+        "verdict": "repost",
+        "score": 0.9,
+        "attribution": [{"kind": "source", "names": ["新华社" + EVIL], "span": [0, 6]}],
+        "matches": [
+            {
+                "source_id": src,
+                "kind": "repost",
+                "score": 0.9,
+                "containment": 0.9,
+                "coverage": 0.9,
+                "evidence": [],
+                "credited": False,
+                "direction": "suspect_first",
+                "name_map": {"贾宝玉": "林子轩" + EVIL},
+            }
+        ],
+    }
+    write_report([result], idx, tmp_path)
+    text = pages(tmp_path)[0].read_text("utf-8")
+    assert "does not credit this original" in text
+    assert "published <b>before</b> this original" in text
+    assert "贾宝玉 → 林子轩" in text and "来源 source: 新华社" in text
+    assert '<script>alert("x")' not in text and html.escape(EVIL) in text
+    result["matches"][0]["credited"] = True  # type: ignore[index]
+    del result["attribution"]
+    write_report([result], idx, tmp_path / "b")
+    text = pages(tmp_path / "b")[0].read_text("utf-8")
+    assert "the suspect credits this original's publisher" in text and "none found" in text

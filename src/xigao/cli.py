@@ -274,7 +274,7 @@ def _check_one(
 
 CSV_COLUMNS = [
     "id", "verdict", "score", "source_id", "kind", "containment", "coverage", "copy_ratio",
-    "near_miss_source", "near_miss_reason", "matches",
+    "credited", "direction", "attribution", "near_miss_source", "near_miss_reason", "matches",
 ]  # fmt: skip
 
 
@@ -290,6 +290,9 @@ def _csv_row(res: dict[str, Any]) -> list[Any]:
         top.get("containment", ""),
         top.get("coverage", ""),
         res.get("copy_ratio", ""),
+        top.get("credited", ""),
+        top.get("direction", ""),
+        "; ".join(f"{c['kind']}: {'、'.join(c['names'])}" for c in res.get("attribution") or ()),
         miss.get("source_id", ""),
         miss.get("reason", ""),
         json.dumps(res["matches"], ensure_ascii=False),

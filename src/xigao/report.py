@@ -45,7 +45,16 @@ EVIDENCE_LABELS: dict[str, tuple[str, str]] = {
 _EV_CLASS = {"verbatim": "v", "paraphrase": "p"}
 _MATCH_KEYS = {
     "source_id", "kind", "score", "containment", "coverage", "evidence", "altered", "reason",
+    "credited", "direction", "name_map",
 }  # fmt: skip
+_CREDIT_KINDS = {"source": "来源 source", "title": "原标题 title", "author": "作者 author",
+                 "image": "图源 image"}  # fmt: skip
+_DIRECTION = {
+    "suspect_first": "发布时间 Published: 可疑稿件早于原文发布 · the suspect was published "
+    "<b>before</b> this original: the copying may have gone the other way.",
+    "original_first": "发布时间 Published: 原文先于可疑稿件发布 · the original was published first.",
+    "same_day": "发布时间 Published: 同一天发布 · both were published the same day.",
+}
 _EXTRA_LABELS = {
     "longest_passage": "最长连续段落 longest passage (chars)",
     "longest_exact_run": "最长完全相同段落 longest exact run (chars)",
@@ -266,6 +275,7 @@ def _match_section(
     s_head = f"<span class='role'>可疑稿件 Suspect</span> · {_esc(s_title)}"
     if match.get("reason"):
         notes.insert(0, f"判断依据 Why: {_esc(match['reason'])}")
+    notes.extend(_provenance_notes(match))
     section = (
         f'<section class="match" id="{mid}">{metrics}'
         + "".join(f'<div class="note">{n}</div>' for n in notes)
@@ -276,6 +286,38 @@ def _match_section(
         + "</section>"
     )
     return tab, section
+
+
+def _provenance_notes(match: Mapping[str, Any]) -> list[str]:
+    """Whether the suspect credits this original, which came first, who was renamed."""
+    notes = []
+    if "credited" in match:
+        notes.append(
+            "署名 Credit: 可疑稿件注明了本原文的出处 · the suspect credits this original's publisher."
+            if match["credited"] is True
+            else "署名 Credit: 未注明本原文的出处 · the suspect does not credit this original's "
+            "publisher."
+        )
+    if match.get("direction") in _DIRECTION:
+        notes.append(_DIRECTION[match["direction"]])
+    renamed = match.get("name_map")
+    if isinstance(renamed, Mapping) and renamed:
+        pairs = "，".join(f"{_esc(a)} → {_esc(b)}" for a, b in renamed.items())
+        notes.append(f"换名 Renamed (original → suspect): {pairs}")
+    return notes
+
+
+def _credits_line(result: Mapping[str, Any]) -> str:
+    """The suspect's credit lines, in a line under its title."""
+    got = [c for c in result.get("attribution") or () if isinstance(c, Mapping)]
+    if not got:
+        return '<p class="muted small">署名 Credits: 无 · none found</p>'
+    parts = [
+        f"{_esc(_CREDIT_KINDS.get(str(c.get('kind')), str(c.get('kind'))))}: "
+        f"{_esc('、'.join(str(n) for n in c.get('names') or ()))}"
+        for c in got
+    ]
+    return f'<p class="small">署名 Credits: {" · ".join(parts)}</p>'
 
 
 def _evidence_table(mid: str, rows: list[_EvRow], s_text: str | None, o_text: str | None) -> str:
@@ -361,7 +403,8 @@ def _suspect_page(result: Mapping[str, Any], suspect: Document | None, index: In
         f"<h1>{_badge(str(result.get('verdict', '')), big=True)} {_esc(title or rid)}</h1>"
         f'<p class="muted small">id <span class="id">{_esc(rid)}</span> · 评分 score '
         f"{_num(result.get('score')):.2f} · {len(sections)} 个来源 matched original(s)</p>"
-        f'<div class="card">{_LEGEND}</div>'
+        + _credits_line(result)
+        + f'<div class="card">{_LEGEND}</div>'
     )
     if suspect is None:
         head += f'<div class="note">{_NO_SUSPECT}</div>'
