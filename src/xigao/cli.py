@@ -72,12 +72,18 @@ def _options(kw: dict[str, Any]) -> ReadOptions:
         raise click.UsageError(str(e)) from e
 
 
+def _create(path: Path, newline: str | None = None) -> IO[str]:
+    """``path`` opened for writing, its folder made first."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path.open("w", encoding="utf-8", newline=newline)
+
+
 class ErrorSink:
     """Collects bad records; writes them as JSONL and reports a count on stderr."""
 
     def __init__(self, path: Path | None, quiet: bool) -> None:
         self.path, self.quiet, self.count = path, quiet, 0
-        self._fh: IO[str] | None = path.open("w", encoding="utf-8") if path else None
+        self._fh: IO[str] | None = _create(path) if path else None
 
     def add(self, err: dict[str, Any]) -> None:
         self.count += 1
@@ -363,7 +369,7 @@ def scan(
             "rebuild it with vectors or pass --detect repost,partial"
         )
     sink = ErrorSink(errors_path, quiet)
-    out = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
+    out = _create(output, newline="") if output else sys.stdout
     writer = csv.writer(out) if fmt == "csv" else None
     if writer is not None:
         writer.writerow(CSV_COLUMNS)
@@ -424,6 +430,100 @@ def scan(
         from xigao.report import write_report
 
         page = write_report(reported, idx, html, suspects=flagged)
+        if not quiet:
+            click.echo(f"report: {page}", err=True)
+    if sink.count:
+        sys.exit(1)
+
+
+@cli.command("dedup")
+@click.argument("inputs", nargs=-1, required=True)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Clusters file, one JSON object a cluster (default: standard output).",
+)
+@click.option(
+    "--index",
+    "index_path",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Also link each cluster to the indexed originals its members reuse.",
+)
+@click.option(
+    "--detect",
+    default="repost,partial",
+    show_default=True,
+    help="Kinds of reuse that join documents (rewrite embeds every sentence: much slower).",
+)
+@click.option(
+    "--html",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Also write the clusters as HTML (index.html + one page a cluster).",
+)
+@click.option(
+    "--workers",
+    default=default_workers(),
+    show_default="CPUs, at most 4",
+    type=click.IntRange(1, 64),
+    help="Processes that check documents.",
+)
+@read_options
+def dedup_cmd(
+    inputs: tuple[str, ...],
+    output: Path | None,
+    index_path: Path | None,
+    detect: str,
+    html: Path | None,
+    workers: int,
+    **kw: Any,
+) -> None:
+    """Group the documents of INPUTS into clusters of reposts, partial copies and rewrites,
+    without an index: each cluster with its members, its earliest member (canonical) and the
+    verified edges with their evidence."""
+    from xigao.dedup import dedup
+
+    errors_path, quiet = kw.pop("errors_path"), kw.pop("quiet")
+    options = _options(kw)
+    try:
+        kinds = parse_detect(detect)
+    except ValueError as e:
+        raise click.BadParameter(str(e), param_hint="--detect") from e
+    idx = _open_index(index_path) if index_path is not None else None
+    sink = ErrorSink(errors_path, quiet)
+    docs = list(_documents(inputs, options, sink))
+    bar = _progress(quiet, "deduplicating")
+    try:
+        got = dedup(docs, detect=kinds, index=idx, workers=workers, progress=bar.update)
+    except XigaoError as e:
+        raise click.ClickException(str(e)) from e
+    finally:
+        bar.close()
+    for err in got.errors:
+        sink.add({"source": "dedup", **err})
+    sink.close()
+    clusters = [c.to_dict(n) for n, c in enumerate(got.clusters, 1)]
+    out = _create(output) if output else sys.stdout
+    try:
+        for c in clusters:
+            out.write(json.dumps(c, ensure_ascii=False) + "\n")
+    finally:
+        if output:
+            out.close()
+    if not quiet:
+        joined = sum(c["size"] for c in clusters)
+        click.echo(
+            f"{got.documents} documents: {len(clusters)} clusters holding {joined}, "
+            f"{got.documents - joined} on their own",
+            err=True,
+        )
+    if html is not None:
+        from xigao.report import write_clusters
+
+        page = write_clusters(clusters, {d.id: d for d in docs}, html)
         if not quiet:
             click.echo(f"report: {page}", err=True)
     if sink.count:

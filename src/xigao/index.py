@@ -761,6 +761,12 @@ class IndexStore:
         row = cur.fetchone()
         return None if row is None else Document(row[0], row[2], row[1], json.loads(row[3]))
 
+    def fingerprint_df(self, fps: U32) -> npt.NDArray[np.int64]:
+        """How many postings (indexed documents, give or take a repeat) each fingerprint of
+        ``fps`` has."""
+        keys = self._lookup.fp_keys
+        return np.searchsorted(keys, fps, "right") - np.searchsorted(keys, fps, "left")
+
     def rowid(self, doc_id: str) -> int | None:
         """The row id of document ``doc_id`` (None when it is not indexed)."""
         row = self._con().execute("SELECT rowid FROM docs WHERE id = ?", (doc_id,)).fetchone()

@@ -496,6 +496,25 @@ class Index:
         rows = near + [r for r, _ in facts]
         return CandidatePlan(verbatim, list(dict.fromkeys(rows)))
 
+    def passage_df(self, body: str, spans: Iterable[tuple[int, int]]) -> float:
+        """How common the passages ``spans`` of ``body`` (raw spans, end exclusive) are in the
+        index: the median number of indexed documents holding each of their fingerprints (0
+        when they hold none). A passage copied once is in two documents; the formulae of a news
+        programme (its leaders' titles, its sign-off) are in dozens."""
+        cfg = self.store.config
+        norm = normalize(body)
+        key = norm.key()
+        if len(key.chars) < cfg.k:
+            return 0.0
+        fps, pos = fingerprints(kgram_hashes(codepoints(key.chars), cfg.k), cfg.window)
+        raw = norm.starts[key.pos[pos.astype(np.int64)]]
+        inside = np.zeros(len(fps), dtype=bool)
+        for s, e in spans:
+            inside |= (raw >= s) & (raw < e)
+        if not inside.any():
+            return 0.0
+        return float(np.median(self.store.fingerprint_df(fps[inside])))
+
     def check_document(
         self,
         doc: DocLike,

@@ -531,3 +531,96 @@ def write_report(
     path = out / "index.html"
     path.write_text(_index_page(rows, counts, info), encoding="utf-8")
     return path
+
+
+#: Edges shown on a cluster's page, strongest first (the rest are listed in clusters.jsonl).
+CLUSTER_EDGES_SHOWN = 40
+
+
+def write_clusters(
+    clusters: Iterable[Mapping[str, Any]],
+    docs: Mapping[str, Document],
+    out_dir: str | os.PathLike[str],
+) -> Path:
+    """Write the clusters of a dedup (``xigao dedup``, :func:`xigao.dedup.dedup`; each as its
+    ``to_dict``) as ``out_dir/index.html`` and one page per cluster with each edge's two
+    documents side by side, their shared passages marked; return the index page's path."""
+    out = Path(out_dir)
+    (out / "c").mkdir(parents=True, exist_ok=True)
+    rows = []
+    for c in clusters:
+        n = int(c["cluster"])
+        canonical = docs.get(str(c["canonical"]))
+        title = canonical.title if canonical and canonical.title else str(c["canonical"])
+        edges = sorted(
+            (e for e in c.get("edges") or () if isinstance(e, Mapping)),
+            key=lambda e: (-VERDICT_RANK.get(str(e.get("kind")), 0), -_num(e.get("score"))),
+        )
+        kinds = Counter(str(e.get("kind")) for e in edges)
+        members = "".join(
+            f"<li>{'<b>最早 canonical</b> ' if m.get('id') == c['canonical'] else ''}"
+            f"{_esc(m.get('title') or m.get('id'))}{_id_line(str(m.get('id')))}"
+            f"{' · ' + _esc(m['time']) if m.get('time') else ''}</li>"
+            for m in c.get("members") or ()
+        )
+        originals = "".join(
+            f"<li>{_badge(str(o.get('kind')))} <span class='id'>{_esc(o.get('source_id'))}</span>"
+            f" · {_num(o.get('score')):.2f} · by {_esc(', '.join(map(str, o.get('by') or ())))}</li>"
+            for o in c.get("originals") or ()
+        )
+        tabs, sections = [], []
+        for i, e in enumerate(edges[:CLUSTER_EDGES_SHOWN]):
+            match = {**e, "source_id": e.get("b")}
+            match.pop("a", None)
+            match.pop("b", None)
+            tab, section = _match_section(
+                i, match, docs.get(str(e.get("a"))), docs.get(str(e.get("b")))
+            )
+            tabs.append(tab)
+            sections.append(section)
+        more = len(edges) - len(sections)
+        body = (
+            '<p class="small"><a href="../index.html">← 全部聚类 All clusters</a></p>'
+            f"<h1>聚类 Cluster {n} · {_esc(title)}</h1>"
+            f'<p class="muted small">{len(c.get("members") or ())} 篇 documents · '
+            f"{len(edges)} 条关系 edges</p>"
+            f'<div class="card"><h2>成员 Members</h2><ul>{members}</ul>'
+            + (f"<h2>索引中的原文 Indexed originals</h2><ul>{originals}</ul>" if originals else "")
+            + "</div>"
+            + (
+                f'<div class="note">另有 {more} 条关系见 clusters.jsonl · {more} more edges '
+                "are in the clusters file.</div>"
+                if more > 0
+                else ""
+            )
+            + f'<div class="card">{_LEGEND}</div>'
+            + (f'<div class="tabs" role="tablist">{"".join(tabs)}</div>' if tabs else "")
+            + "".join(sections)
+        )
+        (out / "c" / f"{n}.html").write_text(
+            _page(f"cluster {n} · xigao", body, home="../index.html"), "utf-8"
+        )
+        rows.append(
+            f'<tr data-verdict="{_esc(max(kinds, key=lambda k: VERDICT_RANK.get(k, 0), default=""))}"'
+            f' data-q="{_esc(str(title).lower())}">'
+            f'<td class="num" data-v="{n}">{n}</td>'
+            f'<td class="num" data-v="{len(c.get("members") or ())}">{len(c.get("members") or ())}</td>'
+            f'<td data-v="{_esc(title)}"><a href="c/{n}.html">{_esc(title)}</a>'
+            f"{_id_line(str(c['canonical']))}</td>"
+            f"<td>{' '.join(f'{_badge(k)} {v}' for k, v in kinds.most_common())}</td>"
+            f'<td class="num" data-v="{len(c.get("originals") or ())}">'
+            f"{len(c.get('originals') or ())}</td></tr>"
+        )
+    body = (
+        f"<h1>去重聚类 · Clusters</h1><p class='muted small'>{len(rows)} 个聚类 clusters: "
+        "documents of the dump that are one story, reposted, copied in part or rewritten; the "
+        "canonical member is the earliest (by time, else input order).</p>"
+        '<table id="results"><thead><tr><th data-sort="num">#</th>'
+        '<th data-sort="num" aria-sort="descending">篇数 size</th>'
+        '<th data-sort="text">最早一篇 canonical</th><th>关系 edges</th>'
+        '<th data-sort="num">原文 originals</th></tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
+    page = out / "index.html"
+    page.write_text(_page("xigao clusters", body, home="index.html"), "utf-8")
+    return page
