@@ -132,3 +132,35 @@ def test_check_reports_attribution_credit_and_direction(
         # the credit line is not copied text: the repost's evidence starts after it
         ev = credited.matches[0].evidence[0]
         assert ev.suspect[0] >= 10
+
+
+def test_quotations_count_by_default_and_can_be_left_out(
+    tmp_path: Path, stories: list[dict]
+) -> None:
+    """A story quoting a long statement another story quotes too: a partial copy by the
+    quotation alone, reported with its quoted characters, and nothing with exclude_quotes."""
+    quoted = stories[7]["body"][40:200].replace("\n", "")
+    original = {"id": "speech", "body": "发言人在会上表示：“" + quoted + "”会议随后闭幕。" * 1}
+    with Index.build([original, *stories[20:40]], tmp_path / "idx", vectors=None) as idx:
+        suspect = "记者今天在现场采访了多位代表，大家谈到了各自的看法。" * 3
+        suspect += "一位代表引用了这段话：“" + quoted + "”他认为这很重要。"
+        got = idx.check(suspect)
+        assert got.verdict == "partial"
+        m = got.to_dict()["matches"][0]
+        assert m["source_id"] == "speech"
+        assert m["quoted_chars"] >= len(quoted) * 0.9  # the evidence is the quotation
+        assert idx.check(suspect, exclude_quotes=True).verdict == "original"
+        plain = idx.check(stories[25]["body"]).to_dict()["matches"][0]
+        assert plain["quoted_chars"] < 0.2 * len(stories[25]["body"])
+
+
+def test_quotation_spans() -> None:
+    from xigao.provenance import quotation_spans
+
+    text = "他说：“一”。她说「二」，又说『三』。\n> 引用的一整行\n未配对的“引号"
+    assert [text[s:e] for s, e in quotation_spans(text)] == [
+        "“一”",
+        "「二」",
+        "『三』",
+        "> 引用的一整行",
+    ]

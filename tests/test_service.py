@@ -270,3 +270,21 @@ def test_full_detection_and_a_lexical_index(
         assert r.status_code == 422 and "rewrite" in r.json()["message"]
         r = httpx.post(f"{url}/v1/check", json={"body": body})
         assert r.status_code == 200
+
+
+def test_check_takes_metadata_and_can_leave_quotations_out(
+    client: httpx.Client, stories: list[dict]
+) -> None:
+    orig = stories[30]["body"].replace("\n", "")
+    body = "来源：新华社\n" + "代表们说：“" + orig + "”"
+    r = client.post("/v1/check", json={"body": body, "meta": {"time": "2001-01-01"}})
+    assert r.status_code == 200, r.text
+    d = r.json()
+    assert {"kind": "source", "names": ["新华社"], "span": [0, 6]} in d["attribution"]
+    m = d["matches"][0]
+    assert m["source_id"] == stories[30]["id"] and m["credited"] is False
+    assert m["quoted_chars"] > 0.8 * len(orig)
+    r = client.post("/v1/check", json={"body": body, "exclude_quotes": True})
+    assert r.status_code == 200 and r.json()["verdict"] == "original"
+    r = client.post("/v1/check", json={"body": body, "meta": "not a mapping"})
+    assert r.status_code == 422

@@ -263,17 +263,22 @@ def _worker_init(path: str, parent: int) -> None:
     _worker_index = Index.open(path)
 
 
-def _worker_check(args: tuple[Document, tuple[str, ...], bool]) -> dict[str, Any]:
+def _worker_check(args: tuple[Document, tuple[str, ...], bool, bool]) -> dict[str, Any]:
     assert _worker_index is not None
     return _check_one(_worker_index, *args)
 
 
 def _check_one(
-    idx: Index, doc: Document, detect: tuple[str, ...], own_out: bool = False
+    idx: Index,
+    doc: Document,
+    detect: tuple[str, ...],
+    own_out: bool = False,
+    exclude_quotes: bool = False,
 ) -> dict[str, Any]:
     try:
         exclude = [doc.id] if own_out else []
-        return {"ok": idx.check_document(doc, detect=detect, exclude=exclude).to_dict()}
+        res = idx.check_document(doc, detect=detect, exclude=exclude, exclude_quotes=exclude_quotes)
+        return {"ok": res.to_dict()}
     except Exception as e:  # one bad document must not stop a scan
         return {"error": {"id": doc.id, "reason": f"check failed: {type(e).__name__}: {e}"}}
 
@@ -343,6 +348,11 @@ def _csv_row(res: dict[str, Any]) -> list[Any]:
     help="Check each document against the index without the indexed document of the same id: "
     "scan an archive against itself.",
 )
+@click.option(
+    "--exclude-quotes",
+    is_flag=True,
+    help="Leave quotations (text in quotation marks, block quotes) out of what can match.",
+)
 @read_options
 def scan(
     inputs: tuple[str, ...],
@@ -353,6 +363,7 @@ def scan(
     workers: int,
     html: Path | None,
     leave_own_out: bool,
+    exclude_quotes: bool,
     **kw: Any,
 ) -> None:
     """Check every document in INPUTS against the index."""
@@ -382,8 +393,8 @@ def scan(
     flagged: dict[str, Document] = {}
     if html is not None:
         docs = _remember(docs, pending)
-    jobs: Iterator[tuple[Document, tuple[str, ...], bool]]
-    jobs = ((d, kinds, leave_own_out) for d in docs)
+    jobs: Iterator[tuple[Document, tuple[str, ...], bool, bool]]
+    jobs = ((d, kinds, leave_own_out, exclude_quotes) for d in docs)
     pool = None
     try:
         # workers pay for their start (each opens the index, and loads the model) only on

@@ -26,6 +26,7 @@ from xigao.paraphrase import (
     entity_recall,
     name_map,
 )
+from xigao.provenance import quotation_spans
 from xigao.sketch import U64, codepoints, kgram_hashes
 from xigao.terms import U32, Terms, hash_codes, term_keys
 from xigao.types import Evidence, Match, MatchKind
@@ -58,8 +59,12 @@ class Prepared:
         return self._cache["bounds"]
 
     @classmethod
-    def of(cls, text: str, t: Thresholds) -> Prepared:
+    def of(cls, text: str, t: Thresholds, *, exclude_quotes: bool = False) -> Prepared:
+        """``text`` normalized and seeded; ``exclude_quotes``: its quotations (see
+        :func:`xigao.provenance.quotation_spans`) left out of what can match, as boilerplate."""
         n = normalize(text)
+        if exclude_quotes:
+            n = n.excluding(quotation_spans(n.text))
         return cls(n, kgram_hashes(codepoints(n.key().chars), t.seed_len))
 
     def with_sentences(

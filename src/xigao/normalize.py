@@ -20,6 +20,7 @@ import os
 import re
 import threading
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -53,6 +54,13 @@ class Normalized:
     #: Boilerplate spans in ``text`` coordinates, sorted and non-overlapping.
     excluded: tuple[tuple[int, int], ...] = ()
     _key: Key | None = field(default=None, init=False, repr=False, compare=False)
+
+    def excluding(self, spans: Iterable[tuple[int, int]]) -> Normalized:
+        """This text with ``spans`` (``text`` coordinates) left out of its key as well, as
+        boilerplate is (quotations, when they are not to count as copied)."""
+        return Normalized(
+            self.raw, self.text, self.starts, self.ends, _merged([*self.excluded, *spans])
+        )
 
     def raw_span(self, start: int, end: int) -> tuple[int, int]:
         """Map the text span ``[start, end)`` to the raw span that produced it."""
@@ -628,9 +636,13 @@ def _boilerplate(text: str) -> tuple[tuple[int, int], ...]:
                     s += 1
                 if e > s:
                     spans.append((s, e))
-    spans.sort()
+    return _merged(spans)
+
+
+def _merged(spans: Iterable[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
+    """Spans sorted, overlapping and touching ones merged."""
     merged: list[tuple[int, int]] = []
-    for s, e in spans:
+    for s, e in sorted(spans):
         if merged and s <= merged[-1][1]:
             merged[-1] = (merged[-1][0], max(merged[-1][1], e))
         else:

@@ -46,7 +46,15 @@ from xigao.errors import XigaoError
 from xigao.index import IndexStore, replace_dir
 from xigao.normalize import normalize
 from xigao.paraphrase import TextEncoder, embed_sentences
-from xigao.provenance import ALIASES, Credit, credits, direction, is_credited, meta_time
+from xigao.provenance import (
+    ALIASES,
+    Credit,
+    credits,
+    direction,
+    is_credited,
+    meta_time,
+    quotation_spans,
+)
 from xigao.sketch import SketchConfig, codepoints, fingerprints, kgram_hashes, minhash
 from xigao.terms import term_keys
 from xigao.types import DETECT_KINDS, VERDICT_RANK, Document, Match, MatchKind, Result
@@ -307,6 +315,7 @@ class Index:
         limit: int = 20,
         exclude: Collection[str] = (),
         meta: Mapping[str, Any] | None = None,
+        exclude_quotes: bool = False,
     ) -> Result:
         """Check one suspect text against the index.
 
@@ -320,14 +329,18 @@ class Index:
 
         The result's ``attribution`` lists the suspect's credit lines; each match says whether
         they credit the original's publisher (``credited``) and, when both carry a time, which
-        was published first (``direction``).
+        was published first (``direction``), and how many of the characters it rests on are
+        quotations (``quoted_chars``: text in quotation marks, block quotes). With
+        ``exclude_quotes`` quotations cannot match at all: a story quoting a statement is not
+        a copy of another that quotes it too.
         """
         kinds = parse_detect(detect, self.default_detect)
         t = self.thresholds
         ids = [exclude] if isinstance(exclude, str) else exclude
         skip = [r for r in map(self.store.rowid, ids) if r is not None]
-        suspect = Prepared.of(body, t)
+        suspect = Prepared.of(body, t, exclude_quotes=exclude_quotes)
         found_credits = credits(body, meta)
+        quotes = quotation_spans(body)
         attribution = [c.to_dict() for c in found_credits]
         if len(suspect.norm.key().chars) < self.store.config.k:
             return Result(id, "original", 0.0, (), {"copy_ratio": 0.0, "attribution": attribution})
@@ -364,7 +377,7 @@ class Index:
         }
         suspect_time = meta_time(meta)
         verdict, score, ordered = combine(
-            _provenance(m, docs.get(m.source_id), found_credits, suspect_time, self.aliases)
+            _provenance(m, docs.get(m.source_id), found_credits, suspect_time, self.aliases, quotes)
             for m in found.values()
         )
         info: dict[str, Any] = {
@@ -521,17 +534,29 @@ class Index:
         *,
         detect: str | Iterable[str] | None = None,
         exclude: Collection[str] = (),
+        exclude_quotes: bool = False,
     ) -> Result:
-        """Check a document (dict or :class:`Document`); its metadata is not echoed."""
+        """Check a document (dict or :class:`Document`): its metadata gives the check its
+        credits and publication time (see :meth:`check`) and is not echoed."""
         d = Document.coerce(doc)
         return self.check(
-            d.body, title=d.title, id=d.id, detect=detect, exclude=exclude, meta=d.meta
+            d.body,
+            title=d.title,
+            id=d.id,
+            detect=detect,
+            exclude=exclude,
+            meta=d.meta,
+            exclude_quotes=exclude_quotes,
         )
 
     def check_many(
-        self, docs: Sequence[DocLike], *, detect: str | Iterable[str] | None = None
+        self,
+        docs: Sequence[DocLike],
+        *,
+        detect: str | Iterable[str] | None = None,
+        exclude_quotes: bool = False,
     ) -> list[Result]:
-        return [self.check_document(d, detect=detect) for d in docs]
+        return [self.check_document(d, detect=detect, exclude_quotes=exclude_quotes) for d in docs]
 
 
 def _vectorizer(
@@ -575,16 +600,31 @@ def _provenance(
     found: Sequence[Credit],
     suspect_time: dt.datetime | None,
     aliases: Sequence[Sequence[str]],
+    quotes: Sequence[tuple[int, int]],
 ) -> Match:
-    """``m`` with whether the suspect credits its original (``credited``) and, when both carry
-    a publication time, which came first (``direction``)."""
+    """``m`` with whether the suspect credits its original (``credited``), when both carry a
+    publication time which came first (``direction``), and how many of the suspect characters
+    its evidence covers are quotations (``quoted_chars``)."""
     meta = original.meta if original is not None else {}
     details = dict(m.details)
     details["credited"] = is_credited(found, meta, aliases)
+    details["quoted_chars"] = _overlap([e.suspect for e in m.evidence], quotes)
     way = direction(suspect_time, meta_time(meta))
     if way is not None:
         details["direction"] = way
     return replace(m, details=details)
+
+
+def _overlap(a: Sequence[tuple[int, int]], b: Sequence[tuple[int, int]]) -> int:
+    """Characters in both the union of spans ``a`` and the union of spans ``b``."""
+    if not a or not b:
+        return 0
+    ends = max(e for _, e in [*a, *b])
+    mask = np.zeros((2, ends + 1), dtype=bool)
+    for row, spans in enumerate((a, b)):
+        for s, e in spans:
+            mask[row, s:e] = True
+    return int((mask[0] & mask[1]).sum())
 
 
 def _stronger(a: Match | None, b: Match | None) -> Match | None:

@@ -271,6 +271,24 @@ def is_credited(
     return False
 
 
+#: Quotations: text between paired quotation marks (up to 2,000 characters), and block quotes
+#: (lines opening with ">").
+_QUOTE = re.compile(
+    r"“[^“”\n]{1,2000}”|「[^「」]{1,2000}」|『[^『』]{1,2000}』|\"[^\"\n]{1,2000}\"|^>[^\n]*",
+    re.M,
+)
+
+
+def quotation_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of ``text`` (end exclusive) that are quotations, marks included.
+
+    >>> t = "他说：“我们要继续努力。”随后离开。"
+    >>> [t[s:e] for s, e in quotation_spans(t)]
+    ['“我们要继续努力。”']
+    """
+    return [(m.start(), m.end()) for m in _QUOTE.finditer(text)]
+
+
 _CN_DATE = re.compile(
     r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?(?:\s*(\d{1,2})\s*[:时点]\s*(\d{1,2})?)?"
 )

@@ -72,6 +72,11 @@ class CheckRequest(BaseModel):
         default=None,
         description="Comma list (or array) of repost, partial, rewrite; default repost,partial.",
     )
+    exclude_quotes: bool = Field(
+        default=False,
+        description="Leave quotations (text in quotation marks, block quotes) out of what can "
+        "match; by default they count and each match says how many characters are quoted.",
+    )
     meta: dict[str, Any] | None = Field(
         default=None,
         description="The document's metadata: credits (source, publisher, author) and "
@@ -335,7 +340,13 @@ def create_app(
     async def check(req: CheckRequest, request: Request) -> JSONResponse:
         """Check one document against the index: verdict, score, matches with evidence."""
         run = functools.partial(
-            idx.check, req.body, title=req.title, id=req.id, detect=req.detect, meta=req.meta
+            idx.check,
+            req.body,
+            title=req.title,
+            id=req.id,
+            detect=req.detect,
+            meta=req.meta,
+            exclude_quotes=req.exclude_quotes,
         )
         try:
             result = await anyio.to_thread.run_sync(run, limiter=request.app.state.limiter)
