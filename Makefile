@@ -32,8 +32,11 @@ demo: setup
 	$(BIN)/xigao index build corpora/originals.jsonl --index demo-out/index --overwrite
 	-$(BIN)/xigao scan corpora/demo_dump.jsonl --index demo-out/index \
 		--output demo-out/results.jsonl --errors demo-out/errors.jsonl --html demo-out/report
-	$(BIN)/python corpora/demo_summary.py demo-out/results.jsonl corpora/demo_dump.jsonl demo-out/errors.jsonl
+	-$(BIN)/xigao dedup corpora/originals.jsonl corpora/demo_dump.jsonl --output demo-out/clusters.jsonl \
+		--errors demo-out/dedup-errors.jsonl --html demo-out/clusters -q
+	$(BIN)/python corpora/demo_summary.py demo-out/results.jsonl corpora/demo_dump.jsonl demo-out/errors.jsonl demo-out/clusters.jsonl
 	@echo "results: demo-out/results.jsonl  errors: demo-out/errors.jsonl  report: demo-out/report/index.html"
+	@echo "clusters: demo-out/clusters.jsonl  clusters report: demo-out/clusters/index.html"
 
 lint: setup
 	$(BIN)/ruff check src tests benchmarks corpora

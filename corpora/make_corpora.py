@@ -10,6 +10,7 @@ expected verdict of each suspect in its `expected` field.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import random
 import re
@@ -35,6 +36,18 @@ def keep(
     d: dict, fields: tuple[str, ...] = ("id", "title", "body", "source", "time", "category")
 ) -> dict:
     return {k: d[k] for k in fields if k in d}
+
+
+def _published(original: str | None, i: int) -> dict[str, str]:
+    """A repost's publication time: a month after its original's, and for every fifth a day
+    before it (the "original" then came second: the report says the copying went the other
+    way); none when the original has no date."""
+    try:
+        day = dt.date.fromisoformat(original or "")
+    except ValueError:
+        return {}
+    shift = dt.timedelta(days=-1 if i % 5 == 3 else 30)
+    return {"time": (day + shift).isoformat()}
 
 
 def main() -> None:
@@ -77,6 +90,7 @@ def main() -> None:
                 "body": body,
                 "expected": "repost",
                 "expected_source": d["id"],
+                **_published(d.get("time"), i),
             }
         )
     for i, host in enumerate(innocents):
