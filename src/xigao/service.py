@@ -70,7 +70,8 @@ class CheckRequest(BaseModel):
     )
     detect: str | list[str] | None = Field(
         default=None,
-        description="Comma list (or array) of repost, partial, rewrite; default repost,partial.",
+        description="Comma list (or array) of repost, partial, rewrite; default: every kind "
+        "the index supports (repost,partial is the fast path).",
     )
     exclude_quotes: bool = Field(
         default=False,
