@@ -141,6 +141,17 @@ def labelled_set(stories: list[dict[str, Any]], n: int, seed: int = 0) -> list[d
     return out
 
 
+def _line_span(body: str, line: str) -> list[int]:
+    start = body.find(line)
+    return [start, start + len(line)]
+
+
+def labelled_files() -> dict[str, list[dict[str, Any]]]:
+    """The hand-written labelled sets of ``benchmarks/attribution_set`` (see its README)."""
+    folder = Path(__file__).parent / "attribution_set"
+    return {p.stem: read_jsonl(p) for p in sorted(folder.glob("*.jsonl"))}
+
+
 def score_credits(cases: list[dict[str, Any]]) -> dict[str, Any]:
     tp = fn = fp = 0
     misses, false = [], []
@@ -149,7 +160,7 @@ def score_credits(cases: list[dict[str, Any]]) -> dict[str, Any]:
         got = list(credits(c["body"]))
         used = set()
         for t in c["credits"]:
-            s, e = t["span"]
+            s, e = t.get("span") or _line_span(c["body"], t["line"])
             hit = next(
                 (
                     i
@@ -286,8 +297,14 @@ def main(argv: list[str] | None = None) -> int:
     ]
     labelled = labelled_set(stories, min(a.n, len(stories)))
     lines = score_credits(labelled)
+    written = {name: score_credits(rows) for name, rows in labelled_files().items()}
     told = credited_and_direction(shared, a.work)
-    out = {"credit_lines": lines, "reposts": told, "seconds": round(time.time() - started, 1)}
+    out = {
+        "credit_lines": lines,
+        "written": written,
+        "reposts": told,
+        "seconds": round(time.time() - started, 1),
+    }
     dest = a.work / "results" / "attribution.json"
     dest.parent.mkdir(parents=True, exist_ok=True)
     dest.write_text(json.dumps(out, ensure_ascii=False, indent=1), "utf-8")
@@ -301,6 +318,15 @@ def main(argv: list[str] | None = None) -> int:
     )
     for kind, (hit, n) in sorted(lines["per_kind"].items()):
         print(f"| … {kind} | {n} | {hit} | {hit / max(n, 1):.3f} |")
+    for name, got in written.items():
+        print(
+            f"| {name}: credit lines found (recall) | {got['credits']} | {got['found']} "
+            f"| {got['recall']:.3f} |"
+        )
+        print(
+            f"| {name}: credits reported that are credit lines (precision) "
+            f"| {got['found'] + got['false']} | {got['found']} | {got['precision']:.3f} |"
+        )
     n = told["reposts"]
     r = told["right"]
     print(

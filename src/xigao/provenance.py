@@ -67,6 +67,13 @@ ALIASES: tuple[tuple[str, ...], ...] = (
 
 _H = "\u3400-\u4dbf\u4e00-\u9fff"
 _COLON = "[:：]"
+#: What separates a label from its value: a colon, or a bar (来源 | 经济观察报, 文｜张三).
+_SEP = "[:：|｜]"
+#: Labels that end the value before them on a shared line (来源：半月谈 作者：王晨 编辑：李四).
+_LABELS = (
+    "(?:责任编辑|编辑|责编|校对|审核|审校|监制|作者|撰文|记者|通讯员|原标题|来源|稿源|图源|图片来源"
+    "|摄影|供稿)"
+)
 _OPEN, _CLOSE = '[“"「『《]', '[”"」』》]'
 #: Media that datelines and bylines name anywhere in a text (more are read at line starts).
 _OUTLET = (
@@ -78,13 +85,18 @@ _OUTLET = (
 )
 _AT_START = r"(?:^|(?<=[\n。！？!?；;]))[ \t　]*"
 _NAME_RUN = r"[^\n。！？!?；;，,（）()【】\[\]]{1,40}"
+_LEAD_RULE = re.compile(
+    rf"^[ 　]*据(?P<v>{_OUTLET}|[{_H}A-Za-z]{{2,10}}?(?:社|网|台|报|新闻|财经))"
+    r"(?:今天|昨天|今日|近日|日前)?(?:报道|消息|电)"
+)
 _RULES: list[tuple[CreditKind, re.Pattern[str]]] = [
     # 本文转载自微信公众号"某某", 经人民日报授权转载, 本文经授权转自…
     (
         "source",
         re.compile(
-            rf"(?:本文|文章|此文)?(?:经授权)?(?:转载|转)自(?:微信)?(?:公众号|微信号|头条号|百家号)?"
-            rf"{_COLON}?[ 　]*{_OPEN}?(?P<v>{_NAME_RUN}?){_CLOSE}?(?=[\n。！？!?；;，,（(）)】\]]|$)"
+            rf"(?:(?:本文|文章|此文)(?:经授权)?|{_AT_START}|(?<=[(（【\[]))(?:转载|转|原载)[自于]"
+            rf"(?:微信)?(?:公众号|微信号|头条号|百家号)?{_COLON}?[ 　]*{_OPEN}?(?P<v>{_NAME_RUN}?)"
+            rf"{_CLOSE}?(?=[\n。！？!?；;，,（(）)】\]]|$)"
         ),
     ),
     ("source", re.compile(r"经(?P<v>[^\n。，,]{2,20}?)授权(?:转载|发布|刊发)")),
@@ -93,21 +105,21 @@ _RULES: list[tuple[CreditKind, re.Pattern[str]]] = [
         "source",
         re.compile(
             rf"(?:{_AT_START}|(?<=[(（【\[|｜ 　]))"
-            rf"(?:来源|稿源|消息来源|文章来源|内容来源|本文来源|本文来自|新闻来源|出处)"
-            rf"[ 　]*{_COLON}[ 　]*(?P<v>{_NAME_RUN})"
+            rf"(?:来源|稿源|消息来源|文章来源|内容来源|本文来源|本文来自|新闻来源|出处|供稿)"
+            rf"[ 　]*{_SEP}[ 　]*(?P<v>{_NAME_RUN})"
         ),
     ),
     ("source", re.compile(rf"{_AT_START}(?:本文|文章|此文)来自[ 　]*(?P<v>{_NAME_RUN})")),
     (
         "title",
         re.compile(
-            rf"(?:原标题|原文标题|原题)[ 　]*{_COLON}[ 　]*(?P<v>[^\n]{{1,80}}?)(?=\n|$|[)）】\]])"
+            rf"(?:原标题|原文标题|原题)[ 　]*{_SEP}[ 　]*(?P<v>[^\n]{{1,80}}?)(?=\n|$|[)）】\]])"
         ),
     ),
     (
         "image",
         re.compile(
-            rf"(?:图源|图片来源|图片来自|题图来源|配图来源)[ 　]*{_COLON}?[ 　]*(?P<v>{_NAME_RUN})"
+            rf"(?:图源|图片来源|图片来自|题图来源|配图来源)[ 　]*{_SEP}[ 　]*(?P<v>{_NAME_RUN})"
         ),
     ),
     # 作者：张三 on a line of its own or in brackets; 记者：李四 only as a byline (a name and no
@@ -115,8 +127,9 @@ _RULES: list[tuple[CreditKind, re.Pattern[str]]] = [
     (
         "author",
         re.compile(
-            rf"(?:{_AT_START}|(?<=[(（【\[]))(?:作者|撰文|文|口述)[ 　]*[:：/|][ 　]*"
-            rf"(?P<v>[^\n()（）【】\[\]]{{1,30}}?)(?=[ 　]*(?:\n|$|[)）】\]]))"
+            rf"(?:{_AT_START}|(?<=[(（【\[ 　|｜，,]))(?:作者|撰文|文|口述|摄影)[ 　]*[:：/|｜][ 　]*"
+            rf"(?P<v>[^\n()（）【】\[\]，,；;。]{{1,30}}?)"
+            rf"(?=[ 　]*(?:\n|$|[)）】\]，,；;。])|[ 　]+{_LABELS})"
         ),
     ),
     (
@@ -124,7 +137,8 @@ _RULES: list[tuple[CreditKind, re.Pattern[str]]] = [
         re.compile(
             rf"(?:(?<=[(（【\[])|{_AT_START})(?:{_OUTLET})?(?:特约|见习|实习)?记者[ 　]*[:：]?[ 　]*"
             rf"(?P<v>[{_H}·]{{2,4}}(?:[ 、,，　][{_H}·]{{2,4}}){{0,4}})"
-            rf"(?=[ 　]*(?:报道|摄影|摄|采写|通讯员[^\n]{{0,20}})?(?:[ 　]{{2,}}|[ 　]*(?:\n|$|[)）】\]])))"
+            rf"(?=[ 　]*(?:报道|摄影|摄|采写|通讯员[^\n]{{0,20}})?"
+            rf"(?:[ 　]{{2,}}|[ 　]*(?:\n|$|[)）】\]])|[ 　]+{_LABELS}))"
         ),
     ),
     # Datelines: 新华社北京3月5日电, 中新网(微博)10月16日电, 本报华盛顿7月26日电, 新浪体育讯
@@ -133,50 +147,69 @@ _RULES: list[tuple[CreditKind, re.Pattern[str]]] = [
         re.compile(
             rf"(?P<v>{_OUTLET})(?:[(（][^()（）\n]{{0,8}}[)）])?[{_H}]{{0,12}}?"
             r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})月(?:\d{1,2}|[一二三四五六七八九十]{1,3})日"
-            r"(?:\d{1,2}时)?(?:电|讯)(?![话视脑力子影梯动池器源费商竞气缆线站厂价信])"
+            r"(?:\d{1,2}时)?(?:电|讯|消息)(?![话视脑力子影梯动池器源费商竞气缆线站厂价信])"
         ),
     ),
     ("source", re.compile(rf"(?P<v>{_OUTLET})讯(?=[ 　]*(?:北京时间|[(（:：\d]))")),
+    (
+        "source",
+        re.compile(
+            rf"{_AT_START}(?P<v>{_OUTLET}|[{_H}]{{2,6}}(?:网|报|体育|财经|科技|娱乐|新闻))讯"
+            r"(?=[ 　(（:：]|北京时间|\d)"
+        ),
+    ),
     # 央视网消息（新闻联播）：, 据新华社报道, 据央视新闻消息
     ("source", re.compile(rf"(?P<v>{_OUTLET})消息(?=[ 　]*[(（:：])")),
     # a text's lead crediting its source: 据新华社报道，… (later in a story 据…报道 credits a
-    # fact, not the text; see _LEAD)
-    (
-        "source",
-        re.compile(rf"^[ 　]*据(?P<v>{_OUTLET})(?:今天|昨天|今日|近日|日前)?(?:报道|消息|电)"),
-    ),
+    # fact, not the text): read in the first sentence only
+    ("source", _LEAD_RULE),
     # a dateline at a line start naming any outlet: 每日经济新闻上海10月12日电
     (
         "source",
         re.compile(
             rf"{_AT_START}(?P<v>[{_H}A-Za-z]{{1,8}}(?:新闻|报|网|社|台|客户端))"
-            rf"(?:[(（][^()（）\n]{{0,8}}[)）])?[{_H}]{{0,8}}?\d{{1,2}}月\d{{1,2}}日(?:电|讯)"
+            rf"(?:[(（][^()（）\n]{{0,8}}[)）])?[{_H}]{{0,8}}?\d{{1,2}}月\d{{1,2}}日(?:电|讯|消息)"
         ),
     ),
 ]
-#: Rules that only read a text's first sentence.
-_LEAD = frozenset({len(_RULES) - 2})
 _LEAD_END = re.compile(r"[。！？!?\n]|$")
-_SPLIT = re.compile(r"[、/|，,；; 　]+")
+#: Between names: a list mark, or a space between two Chinese names (新华社 人民网; not IC photo).
+_SPLIT = re.compile(rf"[、/|｜，,；;]+|(?<=[{_H}])[ 　]+(?=[{_H}])")
 _TRIM = '“”"「」『』《》<>()（）【】[]:：·.。 　\t'
 #: Values that a label rule captures but that credit nobody.
 _NOT_NAMES = frozenset(
-    {"网络", "互联网", "网友", "网上", "本站", "本网", "资料", "资料图", "视频截图"}
+    [
+        "网络",
+        "互联网",
+        "网友",
+        "网友投稿",
+        "投稿",
+        "网上",
+        "本站",
+        "本网",
+        "资料",
+        "资料图",
+        "视频截图",
+        "摄",
+        "图",
+    ]
 )
 
 
 #: Where another label starts inside a captured value (来源：人民日报 责任编辑：王五).
-_NEXT_LABEL = re.compile(
-    r"[ 　]+(?:责任编辑|编辑|责编|校对|审核|审校|监制|作者|记者|原标题|来源|图源)"
-)
+_NEXT_LABEL = re.compile(rf"[ 　]+{_LABELS}")
 
 
 def _names(kind: CreditKind, value: str) -> tuple[str, ...]:
-    value = _NEXT_LABEL.split(value, maxsplit=1)[0].strip(_TRIM)
+    value = _NEXT_LABEL.split(value, maxsplit=1)[0]
+    if kind == "title":  # a title keeps its own quotation marks, not the 《》 around it
+        value = value.strip(" 　\t")
+        if value.startswith("《") and value.endswith("》") and value.count("《") == 1:
+            value = value[1:-1]
+        return (value,) if value else ()
+    value = value.strip(_TRIM)
     if not value:
         return ()
-    if kind == "title":
-        return (value,)
     out = []
     for part in _SPLIT.split(value):
         part = part.strip(_TRIM)
@@ -197,10 +230,11 @@ def credits(text: str, meta: Mapping[str, Any] | None = None) -> tuple[Credit, .
     """
     found: dict[tuple[int, int], Credit] = {}
     lead = text[: _LEAD_END.search(text).end()]  # type: ignore[union-attr]
-    for r, (kind, rx) in enumerate(_RULES):
-        for m in rx.finditer(lead if r in _LEAD else text):
+    for kind, rx in _RULES:
+        for m in rx.finditer(lead if rx is _LEAD_RULE else text):
             names = _names(kind, m.group("v"))
-            span = (m.start(), m.end())
+            cut = _NEXT_LABEL.search(m.group("v"))  # another credit shares the line
+            span = (m.start(), m.start("v") + cut.start() if cut else m.end())
             if not names or any(_overlaps(span, s) for s in found):
                 continue
             found[span] = Credit(kind, names, span)
