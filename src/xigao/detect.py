@@ -401,8 +401,6 @@ class WashStats:
     mass: float = 0.0
     #: content characters of the suspect aligned (agreeing pairs)
     aligned_chars: int = 0
-    #: the people renamed, {original's name: suspect's name} (:func:`paraphrase.name_map`)
-    name_map: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def cosine(self) -> float:
@@ -619,7 +617,6 @@ def wash_stats(
         numbers_kept=len(ours & theirs) / len(theirs) if theirs else 1.0,
         numbers_new=len(ours - theirs) / len(ours) if ours else 0.0,
         aligned_chars=aligned,
-        name_map=name_map(a, b, pairs),
     )
 
 
@@ -694,8 +691,9 @@ def wash_match(
         "altered": altered,
         "reason": explain_wash(stats, features, score, t),
     }
-    if stats.name_map:
-        details["name_map"] = dict(stats.name_map)
+    renamed = name_map(suspect.sents, source.sents, stats.pairs) if suspect.sents else {}
+    if renamed:  # read only for what is reported: it tags every aligned sentence's names
+        details["name_map"] = renamed
     if (lo, hi) != (0, len(source.sents)) and hi > lo:
         details["window"] = list(
             source.norm.raw_span(source.sents.spans[lo][0], source.sents.spans[hi - 1][1])

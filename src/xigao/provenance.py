@@ -89,35 +89,44 @@ _LEAD_RULE = re.compile(
     rf"^[ 　]*据(?P<v>{_OUTLET}|[{_H}A-Za-z]{{2,10}}?(?:社|网|台|报|新闻|财经))"
     r"(?:今天|昨天|今日|近日|日前)?(?:报道|消息|电)"
 )
-_RULES: list[tuple[CreditKind, re.Pattern[str]]] = [
+#: (kind, anchors, pattern): a pattern is run only on a text holding one of its anchors.
+_RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
     # 本文转载自微信公众号"某某", 经人民日报授权转载, 本文经授权转自…
     (
         "source",
+        ("转自", "转于", "载自", "载于"),
         re.compile(
             rf"(?:(?:本文|文章|此文)(?:经授权)?|{_AT_START}|(?<=[(（【\[]))(?:转载|转|原载)[自于]"
             rf"(?:微信)?(?:公众号|微信号|头条号|百家号)?{_COLON}?[ 　]*{_OPEN}?(?P<v>{_NAME_RUN}?)"
             rf"{_CLOSE}?(?=[\n。！？!?；;，,（(）)】\]]|$)"
         ),
     ),
-    ("source", re.compile(r"经(?P<v>[^\n。，,]{2,20}?)授权(?:转载|发布|刊发)")),
+    ("source", ("授权",), re.compile(r"经(?P<v>[^\n。，,]{2,20}?)授权(?:转载|发布|刊发)")),
     # Labelled lines: 来源：新华社 | 【来源：央视新闻】 | 原标题：… | 作者：张三 | 图源：…
     (
         "source",
+        ("来源", "稿源", "出处", "供稿"),
         re.compile(
             rf"(?:{_AT_START}|(?<=[(（【\[|｜ 　]))"
             rf"(?:来源|稿源|消息来源|文章来源|内容来源|本文来源|本文来自|新闻来源|出处|供稿)"
             rf"[ 　]*{_SEP}[ 　]*(?P<v>{_NAME_RUN})"
         ),
     ),
-    ("source", re.compile(rf"{_AT_START}(?:本文|文章|此文)来自[ 　]*(?P<v>{_NAME_RUN})")),
+    (
+        "source",
+        ("来自",),
+        re.compile(rf"{_AT_START}(?:本文|文章|此文)来自[ 　]*(?P<v>{_NAME_RUN})"),
+    ),
     (
         "title",
+        ("原标题", "原题", "原文标题"),
         re.compile(
             rf"(?:原标题|原文标题|原题)[ 　]*{_SEP}[ 　]*(?P<v>[^\n]{{1,80}}?)(?=\n|$|[)）】\]])"
         ),
     ),
     (
         "image",
+        ("图源", "图片来", "图来源"),
         re.compile(
             rf"(?:图源|图片来源|图片来自|题图来源|配图来源)[ 　]*{_SEP}[ 　]*(?P<v>{_NAME_RUN})"
         ),
@@ -126,6 +135,7 @@ _RULES: list[tuple[CreditKind, re.Pattern[str]]] = [
     # more), not as an interviewer's question (记者：你为什么…)
     (
         "author",
+        ("作者", "撰文", "文/", "文:", "文：", "文|", "文｜", "文 ", "口述", "摄影"),
         re.compile(
             rf"(?:{_AT_START}|(?<=[(（【\[ 　|｜，,]))(?:作者|撰文|文|口述|摄影)[ 　]*[:：/|｜][ 　]*"
             rf"(?P<v>[^\n()（）【】\[\]，,；;。]{{1,30}}?)"
@@ -134,6 +144,7 @@ _RULES: list[tuple[CreditKind, re.Pattern[str]]] = [
     ),
     (
         "author",
+        ("记者",),
         re.compile(
             rf"(?:(?<=[(（【\[])|{_AT_START})(?:{_OUTLET})?(?:特约|见习|实习)?记者[ 　]*[:：]?[ 　]*"
             rf"(?P<v>[{_H}·]{{2,4}}(?:[ 、,，　][{_H}·]{{2,4}}){{0,4}})"
@@ -144,28 +155,31 @@ _RULES: list[tuple[CreditKind, re.Pattern[str]]] = [
     # Datelines: 新华社北京3月5日电, 中新网(微博)10月16日电, 本报华盛顿7月26日电, 新浪体育讯
     (
         "source",
+        ("日电", "日讯", "日消息", "时电", "时讯"),
         re.compile(
             rf"(?P<v>{_OUTLET})(?:[(（][^()（）\n]{{0,8}}[)）])?[{_H}]{{0,12}}?"
             r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})月(?:\d{1,2}|[一二三四五六七八九十]{1,3})日"
             r"(?:\d{1,2}时)?(?:电|讯|消息)(?![话视脑力子影梯动池器源费商竞气缆线站厂价信])"
         ),
     ),
-    ("source", re.compile(rf"(?P<v>{_OUTLET})讯(?=[ 　]*(?:北京时间|[(（:：\d]))")),
+    ("source", ("讯",), re.compile(rf"(?P<v>{_OUTLET})讯(?=[ 　]*(?:北京时间|[(（:：\d]))")),
     (
         "source",
+        ("讯",),
         re.compile(
             rf"{_AT_START}(?P<v>{_OUTLET}|[{_H}]{{2,6}}(?:网|报|体育|财经|科技|娱乐|新闻))讯"
             r"(?=[ 　(（:：]|北京时间|\d)"
         ),
     ),
     # 央视网消息（新闻联播）：, 据新华社报道, 据央视新闻消息
-    ("source", re.compile(rf"(?P<v>{_OUTLET})消息(?=[ 　]*[(（:：])")),
+    ("source", ("消息",), re.compile(rf"(?P<v>{_OUTLET})消息(?=[ 　]*[(（:：])")),
     # a text's lead crediting its source: 据新华社报道，… (later in a story 据…报道 credits a
     # fact, not the text): read in the first sentence only
-    ("source", _LEAD_RULE),
+    ("source", ("据",), _LEAD_RULE),
     # a dateline at a line start naming any outlet: 每日经济新闻上海10月12日电
     (
         "source",
+        ("日电", "日讯", "日消息", "时电", "时讯"),
         re.compile(
             rf"{_AT_START}(?P<v>[{_H}A-Za-z]{{1,8}}(?:新闻|报|网|社|台|客户端))"
             rf"(?:[(（][^()（）\n]{{0,8}}[)）])?[{_H}]{{0,8}}?\d{{1,2}}月\d{{1,2}}日(?:电|讯|消息)"
@@ -230,7 +244,9 @@ def credits(text: str, meta: Mapping[str, Any] | None = None) -> tuple[Credit, .
     """
     found: dict[tuple[int, int], Credit] = {}
     lead = text[: _LEAD_END.search(text).end()]  # type: ignore[union-attr]
-    for kind, rx in _RULES:
+    for kind, anchors, rx in _RULES:
+        if not any(a in text for a in anchors):
+            continue
         for m in rx.finditer(lead if rx is _LEAD_RULE else text):
             names = _names(kind, m.group("v"))
             cut = _NEXT_LABEL.search(m.group("v"))  # another credit shares the line
