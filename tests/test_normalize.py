@@ -476,3 +476,40 @@ def test_tables_cache_round_trips_and_a_bad_cache_is_rebuilt(
     assert np.array_equal(again.flags, built.flags) and again.trad == built.trad
     monkeypatch.setenv("XIGAO_CACHE", "off")
     assert nm._cache_file("1") is None
+
+
+# --------------------------------------------------------------------------- evasion
+_CONTENT = st.text(
+    alphabet=st.sampled_from(
+        list("国务院新闻办公室今天发布白皮书经贸关系中方立场") + list("abcopxyABCEKMOPT0123456789")
+    ),
+    min_size=8,
+    max_size=60,
+)
+
+
+@pytest.mark.parametrize(
+    "trick",
+    [
+        "zero-width between every character",
+        "spaces between every character",
+        "punctuation stuffed every 3 characters",
+        "line break every 7 characters",
+        "pinyin after every 4th character",
+        "look-alike letters and digits",
+        "compatibility ideographs",
+    ],
+)
+@given(text=_CONTENT, seed=st.integers(0, 1000))
+@settings(max_examples=60, deadline=None)
+def test_evasion_tricks_leave_the_content_as_it_was(trick: str, text: str, seed: int) -> None:
+    """The tricks of benchmarks/evasion.py change nothing a match is made of (the key), and
+    every character of the key still maps into the text as given."""
+    from benchmarks.evasion import TRICKS
+
+    tricked = TRICKS[trick](text, random.Random(seed))
+    n = normalize(tricked)
+    assert n.key().chars == normalize(text).key().chars
+    for i in n.key().pos.tolist():
+        s, e = n.raw_span(i, i + 1)
+        assert 0 <= s < e <= len(tricked)

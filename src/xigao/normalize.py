@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 
 #: Stored in indexes; bump whenever the output of :func:`normalize` changes.
-NORMALIZER_VERSION = 1
+NORMALIZER_VERSION = 2  #: 2: Latin look-alikes folded, spaced pinyin debris
 
 _I32 = np.int32
 
@@ -92,6 +92,11 @@ class Normalized:
 # extra last entry and are then looked up one by one (cached).
 _F_MAP, _F_EXP, _F_DEL, _F_CPLX, _F_TRAD, _F_LTAMP = (1 << i for i in range(6))
 _BMP = 0x10000
+#: Cyrillic and Greek letters drawn like Latin ones (lowercase: the table lowercases first), a
+#: way to slip a copied brand or code past a check.
+_GLYPHS = str.maketrans("аеорсхуіјѕһԁԛԝӏοανκρ", "aeopcxyijshdqwloavkp")
+#: Capitals drawn like Latin ones, read before lowercasing (В is B, but в is no b).
+_GLYPHS_UPPER = str.maketrans("АВЕКМНОРСТХУЅІЈΑΒΕΖΗΙΚΜΝΟΡΤΥΧ", "ABEKMHOPCTXYSIJABEZHIKMNOPTYX")
 _NEWLINES = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
 
 
@@ -159,8 +164,12 @@ class _Tables:
         c = chr(cp)
         if unicodedata.category(c) in ("Cc", "Cf", "Cs") and c not in _NEWLINES and c != "\t":
             return _F_DEL, cp, False
-        # NFKC and lowercase, except that "…" stays one character (a sentence end).
-        f = c if c == "…" else _canon(unicodedata.normalize("NFKC", c).lower())
+        # NFKC and lowercase, except that "…" stays one character (a sentence end); Cyrillic
+        # and Greek letters that look like Latin ones read as those (аpple → apple).
+        f = c
+        if c != "…":
+            f = unicodedata.normalize("NFKC", c).translate(_GLYPHS_UPPER)
+            f = _canon(f.lower()).translate(_GLYPHS)
         flag = _F_CPLX if _composes(c) or (f and _composes(f[0])) else 0
         flag |= _F_TRAD if any(ch in self.trad for ch in f) else 0
         flag |= _F_LTAMP if c not in "<&" and ("<" in f or "&" in f) else 0
@@ -344,7 +353,11 @@ def _chars(text: str, maps: _Maps, seen: int = 0) -> tuple[str, _Maps, int]:
 # Converter debris: bracketed pinyin syllables right after a CJK character.
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
-_DEBRIS = re.compile(rf"\((?:[a-zü{_TONED}]{{1,6}}[1-5]?\)\(?)+(?<=\))")
+_LETTER = f"[a-zü{_TONED}]"
+# one or more bracketed syllables, spaces allowed between everything (网 ( w ǎ n g ) 站)
+_DEBRIS = re.compile(
+    rf"\((?: ?{_LETTER}){{1,6}} ?[1-5]? ?\)(?: ?\((?: ?{_LETTER}){{1,6}} ?[1-5]? ?\))*"
+)
 _UNTONE = str.maketrans(_TONED, "aaaaeeeeiiiioooouuuuüüüünnnm")
 _SYLLABLE = re.compile(
     r"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?(?:iang|iong|uang|ueng|[uü]an|van|uai|iao|ian|ang"
@@ -359,12 +372,15 @@ def _debris(text: str) -> Edits:
     has tone-marked debris too, so that 人工智能(AI) stays."""
     found: list[tuple[int, list[tuple[int, bool]]]] = []
     for m in _DEBRIS.finditer(text):
-        if m.start() and _IS_CJK.match(text, m.start() - 1):
+        before = m.start() - 1 - (m.start() >= 2 and text[m.start() - 1] == " ")
+        if before >= 0 and _IS_CJK.match(text, before):
             groups = []
             for g in re.finditer(r"\(([^)]*)\)", m[0]):
-                if not _SYLLABLE.fullmatch(g[1].rstrip("12345").translate(_UNTONE)):
+                syllable = g[1].replace(" ", "")
+                if not _SYLLABLE.fullmatch(syllable.rstrip("12345").translate(_UNTONE)):
                     break
-                groups.append((m.start() + g.end(), g[1][-1].isdigit() or bool(set(g[1]) & _TONES)))
+                toned = syllable[-1].isdigit() or bool(set(syllable) & _TONES)
+                groups.append((m.start() + g.end(), toned))
             found.append((m.start(), groups))
     toned_seen = any(toned for _, groups in found for _, toned in groups)
     edits = []

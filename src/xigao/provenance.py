@@ -71,8 +71,8 @@ _COLON = "[:：]"
 _SEP = "[:：|｜]"
 #: Labels that end the value before them on a shared line (来源：半月谈 作者：王晨 编辑：李四).
 _LABELS = (
-    "(?:责任编辑|编辑|责编|校对|审核|审校|监制|作者|撰文|记者|通讯员|原标题|来源|稿源|图源|图片来源"
-    "|摄影|供稿)"
+    "(?:责任编辑|编辑|责编|校对|审核|审校|监制|作者|撰文|撰稿|记者|通讯员|原标题|来源|稿源|图源"
+    "|图片来源|摄影|供稿|出品|发布时间|发布日期|时间)"
 )
 _OPEN, _CLOSE = '[“"「『《]', '[”"」』》]'
 #: Media that datelines and bylines name anywhere in a text (more are read at line starts).
@@ -86,103 +86,139 @@ _OUTLET = (
 _AT_START = r"(?:^|(?<=[\n。！？!?；;]))[ \t　]*"
 _NAME_RUN = r"[^\n。！？!?；;，,（）()【】\[\]]{1,40}"
 _LEAD_RULE = re.compile(
-    rf"^[ 　]*据(?P<v>{_OUTLET}|[{_H}A-Za-z]{{2,10}}?(?:社|网|台|报|新闻|财经))"
-    r"(?:今天|昨天|今日|近日|日前)?(?:报道|消息|电)"
+    rf"据(?P<v>《?(?:{_OUTLET}|[{_H}A-Za-z]{{2,10}}?(?:社|网|台|报|新闻|财经|客户端|之声)"
+    rf"(?:[(（][A-Za-z]{{2,8}}[)）])?)》?)"
+    r"(?:\d{1,2}月\d{1,2}日|今天|昨天|今日|近日|日前|最新)?(?:《[^》\n]{1,12}》)?(?:报道|消息|电)"
 )
+#: Roles in a byline run (记者 张三 通讯员 李四): not names.
+_ROLES = re.compile(r"本报|特约|见习|实习生?|记者|通讯员|报道|摄影|采写|摄$|^图$|^文$")
+_BYLINE_ROLE = "(?:(?:特约|见习|实习)?记者|通讯员|实习生)"
+_PERSON = f"[{_H}·]{{2,4}}"
+#: Another person in a byline run: a name, not an editor's credit (每经编辑 刘雪梅).
+_MORE = f"(?![{_H}]{{0,3}}(?:编辑|责编|审核|校对|监制)){_PERSON}"
 #: (kind, anchors, pattern): a pattern is run only on a text holding one of its anchors.
 _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
-    # 本文转载自微信公众号"某某", 经人民日报授权转载, 本文经授权转自…
+    # 本文转载自微信公众号"某某", 原载于《环球时报》, 本文首发于公众号…, 本文经授权转自…
     (
         "source",
-        ("转自", "转于", "载自", "载于"),
+        ("转自", "转于", "载自", "载于", "首发于", "来源于"),
         re.compile(
-            rf"(?:(?:本文|文章|此文)(?:经授权)?|{_AT_START}|(?<=[(（【\[]))(?:转载|转|原载)[自于]"
-            rf"(?:微信)?(?:公众号|微信号|头条号|百家号)?{_COLON}?[ 　]*{_OPEN}?(?P<v>{_NAME_RUN}?)"
-            rf"{_CLOSE}?(?=[\n。！？!?；;，,（(）)】\]]|$)"
+            rf"(?:(?:本文|文章|此文)(?:经授权)?|{_AT_START}|(?<=[(（【\[，,]))"
+            rf"(?:转载|转|原载|首发|来源)[自于](?:微信)?(?:公众号|微信号|头条号|百家号|企鹅号)?"
+            rf"{_COLON}?[ 　]*{_OPEN}?(?P<v>[^\n。！？!?；;，,（）()【】\[\]“”\"「」『』《》]{{1,40}}?)"
+            rf"{_CLOSE}?(?:微信公众号|公众号)?(?=[\n。！？!?；;，,（(）)】\]]|$)"
         ),
     ),
     ("source", ("授权",), re.compile(r"经(?P<v>[^\n。，,]{2,20}?)授权(?:转载|发布|刊发)")),
-    # Labelled lines: 来源：新华社 | 【来源：央视新闻】 | 原标题：… | 作者：张三 | 图源：…
+    # Labelled lines: 来源：新华社 | 【来源：央视新闻】 | 出品 | 网易科技 | 信息来源：市农业农村局
     (
         "source",
-        ("来源", "稿源", "出处", "供稿"),
+        ("来源", "稿源", "出处", "供稿", "出品"),
         re.compile(
             rf"(?:{_AT_START}|(?<=[(（【\[|｜ 　]))"
-            rf"(?:来源|稿源|消息来源|文章来源|内容来源|本文来源|本文来自|新闻来源|出处|供稿)"
-            rf"[ 　]*{_SEP}[ 　]*(?P<v>{_NAME_RUN})"
+            rf"(?:来源|稿源|消息来源|文章来源|稿件来源|信息来源|内容来源|本文来源|本文来自|新闻来源"
+            rf"|出处|供稿|出品)[ 　]*{_SEP}[ 　]*(?P<v>{_NAME_RUN})"
         ),
     ),
     (
         "source",
         ("来自",),
-        re.compile(rf"{_AT_START}(?:本文|文章|此文)来自[ 　]*(?P<v>{_NAME_RUN})"),
+        re.compile(
+            rf"{_AT_START}(?:本文|文章|此文)来自(?:百家号|头条号|企鹅号|微信公众号|公众号)?"
+            rf"[ 　]*{_OPEN}?(?P<v>[^\n。！？!?；;，,（）()“”\"「」『』]{{1,40}}){_CLOSE}?"
+        ),
+    ),
+    # the print edition: 《人民日报》（2024年07月02日 第06版）
+    (
+        "source",
+        ("版）", "版)"),
+        re.compile(
+            r"《(?P<v>[^《》\n]{2,12})》[(（]\d{4}年\d{1,2}月\d{1,2}日[ 　]*第?\d{1,3}版[)）]"
+        ),
     ),
     (
         "title",
         ("原标题", "原题", "原文标题"),
         re.compile(
-            rf"(?:原标题|原文标题|原题)[ 　]*{_SEP}[ 　]*(?P<v>[^\n]{{1,80}}?)(?=\n|$|[)）】\]])"
+            rf"(?:原标题|原文标题|原题)(?:为|是)?[ 　]*{_SEP}[ 　]*(?P<v>[^\n]{{1,80}}?)"
+            r"(?=\n|$|[)）】\]])"
         ),
     ),
     (
         "image",
-        ("图源", "图片来", "图来源"),
+        ("图源", "图片来", "图来源", "图来自"),
         re.compile(
-            rf"(?:图源|图片来源|图片来自|题图来源|配图来源)[ 　]*{_SEP}[ 　]*(?P<v>{_NAME_RUN})"
+            rf"(?:图源|图片来源|图片来自|题图来源|题图来自|头图来源|头图来自|封面图来源|封面来源"
+            rf"|配图来源)[ 　]*{_SEP}[ 　]*(?P<v>{_NAME_RUN})"
         ),
     ),
-    # 作者：张三 on a line of its own or in brackets; 记者：李四 only as a byline (a name and no
-    # more), not as an interviewer's question (记者：你为什么…)
+    # 作者：张三 on a line of its own, in brackets or after another credit
     (
         "author",
-        ("作者", "撰文", "文/", "文:", "文：", "文|", "文｜", "文 ", "口述", "摄影"),
+        ("作者", "撰文", "撰稿", "文/", "文:", "文：", "文|", "文｜", "文 ", "口述", "摄影"),
         re.compile(
-            rf"(?:{_AT_START}|(?<=[(（【\[ 　|｜，,]))(?:作者|撰文|文|口述|摄影)[ 　]*[:：/|｜][ 　]*"
-            rf"(?P<v>[^\n()（）【】\[\]，,；;。]{{1,30}}?)"
+            rf"(?:{_AT_START}|(?<=[(（【\[ 　|｜，,]))(?:作者|撰文|撰稿|文|口述|摄影|文/图)"
+            rf"[ 　]*[:：/|｜][ 　]*(?P<v>[^\n()（）【】\[\]，,；;。]{{1,30}}?)"
             rf"(?=[ 　]*(?:\n|$|[)）】\]，,；;。])|[ 　]+{_LABELS})"
         ),
     ),
+    # Bylines: (记者 张三 李四), 本报记者 王五, 每经记者 赵六 通讯员 孙七 — a run of names and no more,
+    # not an interviewer's question (记者：你为什么…)
     (
         "author",
-        ("记者",),
+        ("记者", "通讯员", "实习生"),
         re.compile(
-            rf"(?:(?<=[(（【\[])|{_AT_START})(?:{_OUTLET})?(?:特约|见习|实习)?记者[ 　]*[:：]?[ 　]*"
-            rf"(?P<v>[{_H}·]{{2,4}}(?:[ 、,，　][{_H}·]{{2,4}}){{0,4}})"
-            rf"(?=[ 　]*(?:报道|摄影|摄|采写|通讯员[^\n]{{0,20}})?"
-            rf"(?:[ 　]{{2,}}|[ 　]*(?:\n|$|[)）】\]])|[ 　]+{_LABELS}))"
+            rf"(?:(?<=[(（【\[ 　|｜])|{_AT_START})"
+            rf"(?:[{_H}A-Za-z+·]{{1,10}}?(?:报|网|社|台|新闻|客户端|媒体|视频|\+)|[{_H}A-Za-z]{{1,3}})?"
+            rf"{_BYLINE_ROLE}"
+            rf"[ 　]*[:：]?[ 　]*(?P<v>{_PERSON}(?:[ 、,，　]{_MORE})*"
+            rf"(?:[ 　]+{_BYLINE_ROLE}[ 　]*[:：]?[ 　]*{_PERSON}(?:[ 、,，　]{_MORE})*)*"
+            rf"(?:[ 　]*(?:报道|摄影|摄|采写))?)"
+            rf"(?=[ 　]{{2,}}|[ 　]*(?:\n|$|[)）】\]])|[ 　]+{_LABELS})"
         ),
     ),
-    # Datelines: 新华社北京3月5日电, 中新网(微博)10月16日电, 本报华盛顿7月26日电, 新浪体育讯
+    # Datelines: 新华社北京3月5日电, 中新网(微博)10月16日电, 本报华盛顿7月26日电
     (
         "source",
-        ("日电", "日讯", "日消息", "时电", "时讯"),
+        ("日电", "日讯", "日消息", "时电", "时讯", "日报道"),
         re.compile(
             rf"(?P<v>{_OUTLET})(?:[(（][^()（）\n]{{0,8}}[)）])?[{_H}]{{0,12}}?"
             r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})月(?:\d{1,2}|[一二三四五六七八九十]{1,3})日"
             r"(?:\d{1,2}时)?(?:电|讯|消息)(?![话视脑力子影梯动池器源费商竞气缆线站厂价信])"
         ),
     ),
+    # a dateline at a line start naming any outlet (the longest name ending like one), a place
+    # or none, and the date: 扬子晚报网7月2日讯, 每日经济新闻上海10月12日电, 参考消息网3月2日报道
+    (
+        "source",
+        ("日电", "日讯", "日消息", "时电", "时讯", "日报道"),
+        re.compile(
+            rf"{_AT_START}(?P<v>[{_H}A-Za-z+]{{1,10}}(?:网|报|社|台|新闻|客户端|在线|财经|之声))"
+            rf"(?:[(（][^()（）\n]{{0,8}}[)）])?[{_H}]{{0,8}}?\d{{1,2}}月\d{{1,2}}日"
+            r"(?:\d{1,2}时)?(?:电|讯|消息|报道)"
+        ),
+    ),
+    # 新浪体育讯, 证券时报e公司讯, 荆楚网消息, 央视网消息（新闻联播）：, 环球网报道：
     ("source", ("讯",), re.compile(rf"(?P<v>{_OUTLET})讯(?=[ 　]*(?:北京时间|[(（:：\d]))")),
     (
         "source",
-        ("讯",),
+        ("讯", "消息", "报道"),
         re.compile(
-            rf"{_AT_START}(?P<v>{_OUTLET}|[{_H}]{{2,6}}(?:网|报|体育|财经|科技|娱乐|新闻))讯"
-            r"(?=[ 　(（:：]|北京时间|\d)"
+            rf"{_AT_START}(?!据)(?P<v>{_OUTLET}|[{_H}A-Za-z+]{{2,10}}?(?:网|报|体育|财经|科技|娱乐|新闻"
+            r"|公司|城市|在线|客户端))(?:讯|消息|报道)(?=[ 　(（:：，,]|北京时间|\d)"
         ),
     ),
-    # 央视网消息（新闻联播）：, 据新华社报道, 据央视新闻消息
     ("source", ("消息",), re.compile(rf"(?P<v>{_OUTLET})消息(?=[ 　]*[(（:：])")),
     # a text's lead crediting its source: 据新华社报道，… (later in a story 据…报道 credits a
     # fact, not the text): read in the first sentence only
     ("source", ("据",), _LEAD_RULE),
-    # a dateline at a line start naming any outlet: 每日经济新闻上海10月12日电
+    # … and the same in brackets anywhere, often at the end: （据新华社电）
     (
         "source",
-        ("日电", "日讯", "日消息", "时电", "时讯"),
+        ("据",),
         re.compile(
-            rf"{_AT_START}(?P<v>[{_H}A-Za-z]{{1,8}}(?:新闻|报|网|社|台|客户端))"
-            rf"(?:[(（][^()（）\n]{{0,8}}[)）])?[{_H}]{{0,8}}?\d{{1,2}}月\d{{1,2}}日(?:电|讯|消息)"
+            rf"[(（]据(?P<v>《?(?:{_OUTLET}|[{_H}A-Za-z]{{2,10}}?(?:社|网|台|报|新闻|财经|客户端)))》?"
+            r"(?:电|报道|消息)[)）]"
         ),
     ),
 ]
@@ -212,10 +248,16 @@ _NOT_NAMES = frozenset(
 
 #: Where another label starts inside a captured value (来源：人民日报 责任编辑：王五).
 _NEXT_LABEL = re.compile(rf"[ 　]+{_LABELS}")
+#: The same within a byline run, whose roles (记者 张三 通讯员 李四) are one credit.
+_NEXT_LABEL_AUTHOR = re.compile(rf"[ 　]+(?!{_BYLINE_ROLE}){_LABELS}")
+
+
+def _next_label(kind: CreditKind) -> re.Pattern[str]:
+    return _NEXT_LABEL_AUTHOR if kind == "author" else _NEXT_LABEL
 
 
 def _names(kind: CreditKind, value: str) -> tuple[str, ...]:
-    value = _NEXT_LABEL.split(value, maxsplit=1)[0]
+    value = _next_label(kind).split(value, maxsplit=1)[0]
     if kind == "title":  # a title keeps its own quotation marks, not the 《》 around it
         value = value.strip(" 　\t")
         if value.startswith("《") and value.endswith("》") and value.count("《") == 1:
@@ -224,11 +266,13 @@ def _names(kind: CreditKind, value: str) -> tuple[str, ...]:
     value = value.strip(_TRIM)
     if not value:
         return ()
+    if kind == "author":
+        value = _ROLES.sub(" ", value)
     out = []
     for part in _SPLIT.split(value):
         part = part.strip(_TRIM)
         part = re.sub(r"^(?:微信)?(?:公众号|微信号)", "", part).strip(_TRIM)
-        if part and part not in _NOT_NAMES and len(part) <= 30:
+        if part and part not in _NOT_NAMES and not part.startswith("网友") and len(part) <= 30:
             out.append(part)
     return tuple(dict.fromkeys(out))
 
@@ -249,7 +293,7 @@ def credits(text: str, meta: Mapping[str, Any] | None = None) -> tuple[Credit, .
             continue
         for m in rx.finditer(lead if rx is _LEAD_RULE else text):
             names = _names(kind, m.group("v"))
-            cut = _NEXT_LABEL.search(m.group("v"))  # another credit shares the line
+            cut = _next_label(kind).search(m.group("v"))  # another credit shares the line
             span = (m.start(), m.start("v") + cut.start() if cut else m.end())
             if not names or any(_overlaps(span, s) for s in found):
                 continue
