@@ -68,16 +68,20 @@ def ensure_index(
 ) -> Any:
     """The index ``name`` under ``work`` (``bench-out/washes``), built from ``sources``
     (default: its collection) unless one with as many documents is there."""
-    from xigao import Index
+    from xigao import Index, IndexFormatError
 
     paths = list(sources) if sources is not None else index_sources(name, shared)
     docs = _docs(paths)
     where = work / f"index-{name}"
     if (where / "index.sqlite").exists():
-        idx = Index.open(where)
-        if len(idx) == len({d["id"] for d in docs}):
-            return idx
-        idx.close()
+        try:
+            idx = Index.open(where)
+        except IndexFormatError:  # built by another version: built again
+            pass
+        else:
+            if len(idx) == len({d["id"] for d in docs}):
+                return idx
+            idx.close()
     log(f"indexing {len(docs)} documents into {where}")
     return Index.build(docs, where, overwrite=True, workers=min(2, os.cpu_count() or 1))
 

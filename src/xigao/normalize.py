@@ -364,6 +364,8 @@ _SYLLABLE = re.compile(
     r"|eng|ing|ong|ai|ei|ao|ou|an|en|er|ia|ie|iu|in|ua|uo|ui|un|[uüv]e|[üv]n|a|o|e|i|u|ü|v|ng?|m)"
 )
 _IS_CJK = re.compile(f"[{_CJK}]")
+#: What may stand between a character and its pinyin: spaces and dots stuffed in to evade.
+_DEBRIS_GAP = frozenset(" .,，、·…")
 _TONES = frozenset(_TONED)
 
 
@@ -372,7 +374,9 @@ def _debris(text: str) -> Edits:
     has tone-marked debris too, so that 人工智能(AI) stays."""
     found: list[tuple[int, list[tuple[int, bool]]]] = []
     for m in _DEBRIS.finditer(text):
-        before = m.start() - 1 - (m.start() >= 2 and text[m.start() - 1] == " ")
+        before = m.start() - 1  # the character annotated, perhaps behind a space or a dot
+        while before > 0 and m.start() - before <= 2 and text[before] in _DEBRIS_GAP:
+            before -= 1
         if before >= 0 and _IS_CJK.match(text, before):
             groups = []
             for g in re.finditer(r"\(([^)]*)\)", m[0]):
