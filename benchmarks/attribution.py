@@ -277,66 +277,81 @@ def credited_and_direction(shared: Path, work: Path, seed: int = 0) -> dict[str,
     }
 
 
+def run_attribution(shared: str | None, work: Path, n: int = 400) -> dict[str, Any]:
+    """All three measures (see the module docstring); written to ``results/attribution.json``."""
+    root = shared_root(shared)
+    started = time.time()
+    test_ids = {
+        s["source_id"]
+        for c in read_jsonl(work / "cases" / "main" / "test" / "cases.jsonl")
+        for s in c.get("sources", [])
+    }
+    stories = [
+        d
+        for d in read_jsonl(root / "data" / "news" / "cctv_xwlb_stories.jsonl")
+        if d["id"] in test_ids and len(d["body"]) >= 200
+    ]
+    lines = score_credits(labelled_set(stories, min(n, len(stories))))
+    written = {name: score_credits(rows) for name, rows in labelled_files().items()}
+    out = {
+        "credit_lines": lines,
+        "written": written,
+        "reposts": credited_and_direction(root, work),
+        "seconds": round(time.time() - started, 1),
+    }
+    dest = work / "results" / "attribution.json"
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    dest.write_text(json.dumps(out, ensure_ascii=False, indent=1), "utf-8")
+    return out
+
+
+#: How each hand-written set was used (benchmarks/attribution_set/README.md).
+USE = {"helper-1": "fitted on", "helper-2": "fitted on", "helper-3": "held out"}
+
+
+def markdown(out: dict[str, Any]) -> str:
+    lines, told = out["credit_lines"], out["reposts"]
+    rows = [
+        "| measure | n | right | rate |",
+        "|---|---:|---:|---:|",
+    ]
+    for name, got in out["written"].items():
+        use = USE.get(name, "")
+        rows.append(
+            f"| hand-written `{name}` ({use}): credit lines found (recall) | {got['credits']} "
+            f"| {got['found']} | {got['recall']:.3f} |"
+        )
+        rows.append(
+            f"| hand-written `{name}` ({use}): credits reported that are credit lines (precision) "
+            f"| {got['found'] + got['false']} | {got['found']} | {got['precision']:.3f} |"
+        )
+    rows.append(
+        f"| templates in test stories: recall | {lines['credits']} | {lines['found']} "
+        f"| {lines['recall']:.3f} |"
+    )
+    rows.append(
+        f"| templates in test stories: precision | {lines['found'] + lines['false']} "
+        f"| {lines['found']} | {lines['precision']:.3f} |"
+    )
+    n, r = told["reposts"], told["right"]
+    rows.append(
+        f"| test reposts: crediting CCTV / another outlet / nobody told apart | {3 * n} "
+        f"| {r['credited'] + r['other'] + r['none']} | {told['credited_accuracy']:.3f} |"
+    )
+    rows.append(
+        f"| test reposts dated a day before / after: direction | {2 * n} "
+        f"| {r['suspect_first'] + r['original_first']} | {told['direction_accuracy']:.3f} |"
+    )
+    return "\n".join(rows)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--shared", default=None)
     ap.add_argument("--work", type=Path, default=Path("bench-out"))
     ap.add_argument("--n", type=int, default=400)
     a = ap.parse_args(argv)
-    shared = shared_root(a.shared)
-    started = time.time()
-    test_ids = {
-        s["source_id"]
-        for c in read_jsonl(a.work / "cases" / "main" / "test" / "cases.jsonl")
-        for s in c.get("sources", [])
-    }
-    stories = [
-        d
-        for d in read_jsonl(shared / "data" / "news" / "cctv_xwlb_stories.jsonl")
-        if d["id"] in test_ids and len(d["body"]) >= 200
-    ]
-    labelled = labelled_set(stories, min(a.n, len(stories)))
-    lines = score_credits(labelled)
-    written = {name: score_credits(rows) for name, rows in labelled_files().items()}
-    told = credited_and_direction(shared, a.work)
-    out = {
-        "credit_lines": lines,
-        "written": written,
-        "reposts": told,
-        "seconds": round(time.time() - started, 1),
-    }
-    dest = a.work / "results" / "attribution.json"
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    dest.write_text(json.dumps(out, ensure_ascii=False, indent=1), "utf-8")
-    print("| measure | n | right | rate |\n|---|---:|---:|---:|")
-    print(
-        f"| credit lines found (recall) | {lines['credits']} | {lines['found']} | {lines['recall']:.3f} |"
-    )
-    print(
-        f"| credits reported that are credit lines (precision) | {lines['found'] + lines['false']} "
-        f"| {lines['found']} | {lines['precision']:.3f} |"
-    )
-    for kind, (hit, n) in sorted(lines["per_kind"].items()):
-        print(f"| … {kind} | {n} | {hit} | {hit / max(n, 1):.3f} |")
-    for name, got in written.items():
-        print(
-            f"| {name}: credit lines found (recall) | {got['credits']} | {got['found']} "
-            f"| {got['recall']:.3f} |"
-        )
-        print(
-            f"| {name}: credits reported that are credit lines (precision) "
-            f"| {got['found'] + got['false']} | {got['found']} | {got['precision']:.3f} |"
-        )
-    n = told["reposts"]
-    r = told["right"]
-    print(
-        f"| reposts: credited / other outlet / none told apart | {3 * n} "
-        f"| {r['credited'] + r['other'] + r['none']} | {told['credited_accuracy']:.3f} |"
-    )
-    print(
-        f"| reposts: direction (a day before / after) | {2 * n} "
-        f"| {r['suspect_first'] + r['original_first']} | {told['direction_accuracy']:.3f} |"
-    )
+    print(markdown(run_attribution(a.shared, a.work, a.n)))
     return 0
 
 

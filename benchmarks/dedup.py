@@ -98,6 +98,56 @@ def evaluate(clusters: list[dict[str, Any]], cases: list[dict[str, Any]]) -> dic
     }
 
 
+def run_dedup(work: Path, *, workers: int = 2, detect: str = "repost,partial") -> dict[str, Any]:
+    """Deduplicate the harness and score it (see the module docstring); written to
+    ``results/dedup.json`` (``dedup-all.json`` when rewrites join documents too)."""
+    stories = read_jsonl(work / "cases" / "main" / "originals.jsonl")
+    cases = read_jsonl(work / "cases" / "main" / "test" / "cases.jsonl")
+    docs = [Document(d["id"], d["body"], d.get("title"), {}) for d in stories]
+    docs += [Document(c["id"], c["body"], c.get("title"), {}) for c in cases]
+    started = time.time()
+    got = dedup(docs, workers=workers, detect=detect)
+    seconds = time.time() - started
+    clusters = [c.to_dict(n) for n, c in enumerate(got.clusters, 1)]
+    sizes = collections.Counter(c["size"] for c in clusters)
+    out = {
+        "detect": detect,
+        "documents": got.documents,
+        "seconds": round(seconds, 1),
+        "workers": workers,
+        "clusters": len(clusters),
+        "clustered": sum(c["size"] for c in clusters),
+        "largest": max(sizes, default=0),
+        "formulaic_links": got.formulaic,
+        "errors": len(got.errors),
+        **evaluate(clusters, cases),
+    }
+    name = "dedup.json" if detect == "repost,partial" else "dedup-all.json"
+    dest = work / "results" / name
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    dest.write_text(json.dumps(out, ensure_ascii=False, indent=1), "utf-8")
+    return out
+
+
+def markdown(runs: list[dict[str, Any]]) -> str:
+    rows = [
+        "| joined by | documents | seconds (workers) | clusters | clustered | largest "
+        "| pairwise precision | pairwise recall (reposts, partial copies) "
+        "| rewrites with their source |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for o in runs:
+        p = o["pairs"]
+        rw = o["rewrites_with_their_source"]
+        rows.append(
+            f"| {o['detect']} | {o['documents']:,} | {o['seconds']:.0f} ({o['workers']}) "
+            f"| {o['clusters']:,} | {o['clustered']:,} | {o['largest']} "
+            f"| {o['precision']:.3f} ({p['true']}/{p['true'] + p['false']}) "
+            f"| {o['recall']:.3f} ({p['found']}/{p['found'] + p['missed']}) | {rw[0]}/{rw[1]} |"
+        )
+    return "\n".join(rows)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--shared", default=None)
@@ -106,43 +156,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--detect", default="repost,partial", help="kinds that join documents")
     a = ap.parse_args(argv)
     shared_root(a.shared)
-    stories = read_jsonl(a.work / "cases" / "main" / "originals.jsonl")
-    cases = read_jsonl(a.work / "cases" / "main" / "test" / "cases.jsonl")
-    docs = [Document(d["id"], d["body"], d.get("title"), {}) for d in stories]
-    docs += [Document(c["id"], c["body"], c.get("title"), {}) for c in cases]
-    started = time.time()
-    got = dedup(docs, workers=a.workers, detect=a.detect)
-    seconds = time.time() - started
-    clusters = [c.to_dict(n) for n, c in enumerate(got.clusters, 1)]
-    scores = evaluate(clusters, cases)
-    sizes = collections.Counter(c["size"] for c in clusters)
-    out = {
-        "documents": got.documents,
-        "seconds": round(seconds, 1),
-        "workers": a.workers,
-        "clusters": len(clusters),
-        "clustered": sum(c["size"] for c in clusters),
-        "largest": max(sizes, default=0),
-        "formulaic_links": got.formulaic,
-        "errors": len(got.errors),
-        **scores,
-    }
-    out["detect"] = a.detect
-    dest = a.work / "results" / ("dedup.json" if a.detect == "repost,partial" else "dedup-all.json")
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    dest.write_text(json.dumps(out, ensure_ascii=False, indent=1), "utf-8")
-    p = scores["pairs"]
-    print(
-        f"| documents | seconds ({a.workers} workers) | clusters | clustered | largest "
-        "| pairwise precision | pairwise recall | rewrites with their source |\n"
-        "|---:|---:|---:|---:|---:|---:|---:|---:|\n"
-        f"| {got.documents:,} | {seconds:.0f} | {len(clusters):,} | {out['clustered']:,} "
-        f"| {out['largest']} | {scores['precision']:.3f} ({p['true']}/{p['true'] + p['false']}) "
-        f"| {scores['recall']:.3f} ({p['found']}/{p['found'] + p['missed']}) "
-        f"| {scores['rewrites_with_their_source'][0]}/{scores['rewrites_with_their_source'][1]} |"
-    )
+    out = run_dedup(a.work, workers=a.workers, detect=a.detect)
+    print(markdown([out]))
     print("\n| suspects | true pairs | false pairs | missed pairs |\n|---|---:|---:|---:|")
-    for k, v in scores["per_kind"].items():
+    for k, v in out["per_kind"].items():
         print(f"| {k} | {v['true']} | {v['false']} | {v['missed']} |")
     return 0
 

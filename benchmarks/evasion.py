@@ -138,23 +138,34 @@ def run(work: Path, limit: int | None = None, seed: int = 0) -> dict[str, Any]:
     return {"cases": len(cases), "tricks": rows}
 
 
+def markdown(out: dict[str, Any]) -> str:
+    rows = [
+        "| trick | cases | same verdict and source | spans point at the text as given |",
+        "|---|---:|---:|---:|",
+    ]
+    for name, r in out["tricks"].items():
+        n = r["cases"]
+        rows.append(
+            f"| {name} | {n} | {r['same']} ({r['same'] / n:.3f}) "
+            f"| {r['spans_hold']} ({r['spans_hold'] / n:.3f}) |"
+        )
+    return "\n".join(rows)
+
+
+def run_evasion(work: Path, limit: int | None = None) -> dict[str, Any]:
+    out = run(work, limit)
+    dest = work / "results" / "evasion.json"
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    dest.write_text(json.dumps(out, ensure_ascii=False, indent=1), "utf-8")
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--work", type=Path, default=Path("bench-out"))
     ap.add_argument("--limit", type=int, default=None)
     a = ap.parse_args(argv)
-    out = run(a.work, a.limit)
-    dest = a.work / "results" / "evasion.json"
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    dest.write_text(json.dumps(out, ensure_ascii=False, indent=1), "utf-8")
-    print("| trick | cases | same verdict and source | spans point at the text as given |")
-    print("|---|---:|---:|---:|")
-    for name, r in out["tricks"].items():
-        n = r["cases"]
-        print(
-            f"| {name} | {n} | {r['same']} ({r['same'] / n:.3f}) "
-            f"| {r['spans_hold']} ({r['spans_hold'] / n:.3f}) |"
-        )
+    print(markdown(run_evasion(a.work, a.limit)))
     return 0
 
 

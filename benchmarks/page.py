@@ -398,6 +398,59 @@ def encoders_section(data: dict | None) -> list[str]:
     return out
 
 
+def provenance_section(data: dict | None) -> list[str]:
+    """Attribution, dedup and evasion (``benchmarks/attribution.py``, ``dedup.py``,
+    ``evasion.py``), when the run measured them."""
+    if not data:
+        return []
+    from benchmarks import attribution, dedup, evasion
+
+    out: list[str] = []
+    if data.get("attribution"):
+        out += [
+            "## Attribution and publication order",
+            "",
+            "`python -m benchmarks.attribution`: credit lines (`attribution` on every result) in "
+            "texts written by hand for it (`benchmarks/attribution_set`, each by a helper that "
+            "never saw the code; the sets the rules were corrected on are marked so), and in the "
+            "test stories with credit lines written from templates in the forms the rules were "
+            "written for; then the test reposts against every CCTV story with its publisher and "
+            "date as metadata, each crediting CCTV under another of its names, another outlet, "
+            "or nobody (`credited` must be true, false, false), and dated a day before and "
+            "after their original (`direction`).",
+            "",
+            attribution.markdown(data["attribution"]),
+            "",
+        ]
+    if data.get("dedup"):
+        out += [
+            "## Dedup of a dump",
+            "",
+            "`python -m benchmarks.dedup`: `xigao dedup` on the harness's indexed originals and "
+            "the test split's suspects together, no index given. Pairs are counted for each "
+            "suspect against its known reuse (a rewrite put with its source counts as true); "
+            "pairs between two CCTV stories have no truth and are not counted. A partial copy "
+            "attaches a document to one cluster, and a passage shared by more than "
+            "`COMMON_DF` (8) documents links nothing (set on dev's partial copies).",
+            "",
+            dedup.markdown(data["dedup"]),
+            "",
+        ]
+    if data.get("evasion"):
+        out += [
+            "## Evasion",
+            "",
+            "`python -m benchmarks.evasion`: the test split's reposts and partial copies with "
+            "each trick applied, fast path against the benchmark's index; the verdict and top "
+            "source must be those without the trick, and every verbatim span must point at the "
+            "same content in the text as given.",
+            "",
+            evasion.markdown(data["evasion"]),
+            "",
+        ]
+    return out
+
+
 def render(
     *,
     meta: dict,
@@ -413,6 +466,7 @@ def render(
     encoders: dict | None = None,
     negatives: dict | None = None,
     washes: dict | None = None,
+    provenance: dict | None = None,
 ) -> str:
     from benchmarks.cases import GENERATOR_VERSION
 
@@ -561,6 +615,7 @@ def render(
             speed_md(speed),
             "",
         ]
+    out += provenance_section(provenance)
     out += ["## Calibrated thresholds (fitted on dev)", ""]
     for i in infos:
         th = i.get("thresholds")

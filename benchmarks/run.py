@@ -137,6 +137,11 @@ def main(argv: list[str] | None = None) -> int:
         help="skip the realistic washes (benchmarks.washes)",
     )
     ap.add_argument(
+        "--skip-provenance",
+        action="store_true",
+        help="skip attribution, dedup and evasion (benchmarks.attribution, .dedup, .evasion)",
+    )
+    ap.add_argument(
         "--skip-encoders",
         action="store_true",
         help="skip the sentence-encoder benchmark (model builds, speed, pair quality)",
@@ -199,6 +204,21 @@ def main(argv: list[str] | None = None) -> int:
         else:
             log("realistic washes")
             washes = run_washes(a.shared, a.work)
+    provenance: dict[str, Any] | None = None
+    if not a.skip_provenance and not a.quick:
+        from benchmarks.attribution import run_attribution
+        from benchmarks.dedup import run_dedup
+        from benchmarks.evasion import run_evasion
+
+        log("attribution, dedup and evasion")
+        provenance = {
+            "attribution": run_attribution(a.shared, a.work),
+            "dedup": [run_dedup(a.work)],
+            "evasion": run_evasion(a.work),
+        }
+        slow = a.work / "results" / "dedup-all.json"  # rewrites too: python -m benchmarks.dedup
+        if slow.exists():
+            provenance["dedup"].append(json.loads(slow.read_text(encoding="utf-8")))
     pair_rows = None
     if not a.skip_pairs:
         from benchmarks.pairs import pair_scorer, run_pairs
@@ -245,6 +265,7 @@ def main(argv: list[str] | None = None) -> int:
         encoders=encoder_data,
         negatives=negatives,
         washes=washes,
+        provenance=provenance,
         command=argv_text,
         quick=a.quick,
         elapsed=time.time() - started,

@@ -405,3 +405,47 @@ def test_wash_scoring_needs_the_source_and_both_for_a_merge() -> None:
     assert not found(honest, flagged) and found(honest, {"verdict": "original", "matches": []})
     table = per_style([wash, merge, honest], {"w": flagged, "m": flagged, "c": flagged})
     assert table == {"deep": [1, 1], "merge": [0, 1], "comment": [1, 1]}  # comment: 1 false alarm
+
+
+def test_attribution_sets_are_well_formed_and_the_templates_are_found(stories: list[dict]) -> None:
+    from benchmarks.attribution import labelled_files, labelled_set, markdown, score_credits
+
+    sets = labelled_files()
+    assert {"helper-1", "helper-2"} <= set(sets)
+    for rows in sets.values():
+        assert len({r["id"] for r in rows}) == len(rows)
+        for r in rows:
+            for c in r["credits"]:
+                assert r["body"].count(c["line"]) == 1
+                assert all(n in c["line"] for n in c["names"])
+    got = score_credits(labelled_set([s for s in stories if len(s["body"]) >= 200], 40))
+    assert got["recall"] == 1.0 and got["precision"] == 1.0
+    fake = {"credited": 3, "other": 3, "none": 3, "suspect_first": 3, "original_first": 3}
+    page = markdown(
+        {
+            "credit_lines": got,
+            "written": {"helper-3": got},
+            "reposts": {"reposts": 3, "right": fake, "credited_accuracy": 1.0,
+                        "direction_accuracy": 1.0},
+        }
+    )  # fmt: skip
+    assert "held out" in page and "| 9 | 9 | 1.000 |" in page
+
+
+def test_dedup_scoring_counts_pairs_per_suspect() -> None:
+    from benchmarks.dedup import evaluate
+
+    cases = [
+        {"id": "s1", "kind": "repost", "subkind": "x", "sources": [{"source_id": "o1"}]},
+        {"id": "s2", "kind": "repost", "subkind": "x", "sources": [{"source_id": "o1"}]},
+        {"id": "s3", "kind": "partial", "subkind": "y", "sources": [{"source_id": "o2"}]},
+        {"id": "s4", "kind": "original", "subkind": "z", "sources": []},
+    ]
+    clusters = [
+        {"cluster": 1, "members": [{"id": "s1"}, {"id": "o1"}, {"id": "o9"}]},
+        {"cluster": 2, "members": [{"id": "s2"}, {"id": "s4"}]},
+    ]
+    got = evaluate(clusters, cases)
+    # s1: o1 true, o9 false, s2 missed; s2: s4 false, o1 and s1 missed; s3: o2 missed
+    assert got["pairs"] == {"true": 1, "false": 3, "missed": 4, "found": 1}
+    assert got["recall"] == 1 / 5 and got["precision"] == 1 / 4
