@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from xigao import Index, compare
+from xigao import Index, InputError, compare
 from xigao.verdict import Thresholds
 
 
@@ -70,8 +70,12 @@ def test_detect_filters_kinds(built_index: Path, stories: list[dict]) -> None:
 
 def test_empty_and_tiny_bodies(built_index: Path) -> None:
     idx = Index.open(built_index)
-    assert idx.check("").verdict == "original"
-    assert idx.check("。。").verdict == "original"
+    for blank in ("", "  \n\t　"):
+        with pytest.raises(InputError, match="empty body"):
+            idx.check(blank)
+    with pytest.raises(InputError, match="'d1' has an empty body"):
+        idx.check_document({"id": "d1", "body": " "})
+    assert idx.check("。。").verdict == "original"  # content too short to match
 
 
 def test_compare_scores_share_of_original() -> None:

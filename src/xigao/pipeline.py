@@ -42,7 +42,7 @@ from xigao.detect import (
     wash_match,
     wash_stats,
 )
-from xigao.errors import XigaoError
+from xigao.errors import InputError, XigaoError
 from xigao.index import IndexStore, replace_dir
 from xigao.normalize import normalize
 from xigao.paraphrase import TextEncoder, embed_sentences
@@ -333,7 +333,14 @@ class Index:
         quotations (``quoted_chars``: text in quotation marks, block quotes). With
         ``exclude_quotes`` quotations cannot match at all: a story quoting a statement is not
         a copy of another that quotes it too.
+
+        An empty or whitespace-only body raises :class:`InputError`, as the CLI and the service
+        report it (a text with content too short to match is ``original``).
         """
+        if not isinstance(body, str):
+            raise InputError(f"the body to check must be a str, not {type(body).__name__}")
+        if not body.strip():  # as the CLI and the service say: an error, not an original
+            raise InputError(f"document {id!r} has an empty body" if id else "empty body")
         kinds = parse_detect(detect, self.default_detect)
         t = self.thresholds
         ids = [exclude] if isinstance(exclude, str) else exclude
