@@ -288,3 +288,40 @@ def test_check_takes_metadata_and_can_leave_quotations_out(
     assert r.status_code == 200 and r.json()["verdict"] == "original"
     r = client.post("/v1/check", json={"body": body, "meta": "not a mapping"})
     assert r.status_code == 422
+
+
+def test_get_and_delete_an_original(client: httpx.Client, stories: list[dict]) -> None:
+    doc = {"id": "svc/extra 1", "title": "额外", "body": stories[250]["body"], "source": "某报"}
+    assert client.post("/v1/originals", json={"documents": [doc]}).status_code == 200
+    r = client.get("/v1/originals/svc/extra 1")
+    assert r.status_code == 200 and r.json() == doc
+    hit = client.post("/v1/check", json={"body": doc["body"], "detect": "repost,partial"})
+    assert hit.json()["matches"][0]["source_id"] == doc["id"]
+    r = client.delete("/v1/originals/svc/extra 1")
+    assert r.status_code == 200 and r.json()["removed"] == doc["id"]
+    gone = client.post("/v1/check", json={"body": doc["body"], "detect": "repost,partial"})
+    assert all(m["source_id"] != doc["id"] for m in gone.json()["matches"])
+    for method in (client.get, client.delete):
+        r = method("/v1/originals/svc/extra 1")
+        assert r.status_code == 404 and r.json()["error"] == "not_found"
+    assert httpx.get(client.base_url.join("/v1/originals/x")).status_code == 401  # token
+
+
+def test_check_batch_answers_each_document(client: httpx.Client, stories: list[dict]) -> None:
+    docs = [
+        {"id": "b1", "body": stories[20]["body"], "detect": "repost,partial"},
+        {"id": "b2", "body": "   "},
+        {"id": "b3", "body": "这是一篇与索引无关的原创文章，写的是家乡的秋天和稻田里的蛙声。" * 4},
+        {"id": "b4", "body": "正文", "unknown": 1},
+        "not an object",
+    ]
+    r = client.post("/v1/check/batch", json={"documents": docs})
+    assert r.status_code == 200, r.text
+    got = r.json()["results"]
+    assert [g.get("id") for g in got] == ["b1", "b2", "b3", "b4", None]
+    assert got[0]["verdict"] == "repost" and got[2]["verdict"] == "original"
+    assert got[1]["error"] == got[3]["error"] == got[4]["error"] == "invalid_request"
+    assert "empty" in got[1]["message"] and "unknown" in got[3]["message"]
+    too_many = {"documents": [{"body": "正文"}] * 101}
+    r = client.post("/v1/check/batch", json=too_many)
+    assert r.status_code == 422 and "at most 100" in r.json()["message"]

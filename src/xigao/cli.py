@@ -711,6 +711,13 @@ def report_cmd(
     type=click.IntRange(1, 256),
     help="Checks run at once; more queue (default: CPU count, at most 4).",
 )
+@click.option(
+    "--max-batch",
+    default=100,
+    show_default=True,
+    type=click.IntRange(1, None),
+    help="Most documents one POST /v1/check/batch takes.",
+)
 @click.option("--log-level", default="info", show_default=True)
 def serve(
     index_path: Path,
@@ -719,9 +726,11 @@ def serve(
     token: str | None,
     max_body_bytes: int,
     threads: int | None,
+    max_batch: int,
     log_level: str,
 ) -> None:
-    """Serve POST /v1/check, POST /v1/originals and GET /v1/health over HTTP (docs at /docs)."""
+    """Serve POST /v1/check and /v1/check/batch, POST /v1/originals, GET and DELETE
+    /v1/originals/{id} and GET /v1/health over HTTP (docs at /docs)."""
     try:
         import uvicorn
 
@@ -735,6 +744,7 @@ def serve(
         token=token or None,
         max_body_bytes=max_body_bytes,
         check_threads=threads,
+        max_batch=max_batch,
     )
     if not token and host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"warning: serving on {host} without a token (--token or XIGAO_TOKEN)", err=True)

@@ -29,7 +29,15 @@ from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -169,6 +177,33 @@ class ResultOut(BaseModel):
     )
 
 
+class BatchRequest(BaseModel):
+    """Documents to check in one request, each as ``POST /v1/check`` takes one."""
+
+    model_config = ConfigDict(extra="forbid")
+    documents: list[Any] = Field(
+        description="Each a check request; one that is invalid gets its own error in the answer."
+    )
+
+
+class BatchResponse(BaseModel):
+    results: list[dict[str, Any]] = Field(
+        description="In the order given: a result, or {id, error, message} for that document."
+    )
+
+
+class OriginalOut(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    id: str
+    title: str | None
+    body: str
+
+
+class RemovedResponse(BaseModel):
+    removed: str
+    documents: int = Field(description="Documents in the index after the removal.")
+
+
 class ErrorOut(BaseModel):
     error: str
     message: str
@@ -282,11 +317,13 @@ def create_app(
     token: str | None = None,
     max_body_bytes: int = 2_000_000,
     check_threads: int | None = None,
+    max_batch: int = 100,
 ) -> FastAPI:
     """The service over ``index`` (an open :class:`Index`, or a path to open once, here).
 
     ``token``: when set, ``/v1/check`` and ``/v1/originals`` want ``Authorization: Bearer TOKEN``.
     ``max_body_bytes``: larger request bodies get 413.
+    ``max_batch``: most documents one ``POST /v1/check/batch`` takes (more get 422).
     ``check_threads``: checks running at once (default: the CPU count, at most 4); more wait
     their turn in arrival order. Checks are CPU-bound and share the GIL, so more threads add
     switching, not throughput, and stretch every request's latency.
@@ -356,6 +393,72 @@ def create_app(
         except XigaoError as e:  # e.g. rewrite detection asked of an index without vectors
             return _error(422, "invalid_request", str(e))
         return JSONResponse(result.to_dict())
+
+    @app.post(
+        "/v1/check/batch",
+        response_model=BatchResponse,
+        responses={503: {"model": ErrorOut}, **errors},
+        dependencies=[Depends(authorized)],
+    )
+    async def check_batch(req: BatchRequest, request: Request) -> JSONResponse:
+        """Check up to ``max_batch`` documents in one request; each document that is invalid
+        or fails gets its own error, the others their results, in the order given."""
+        if len(req.documents) > max_batch:
+            return _error(
+                422, "invalid_request", f"{len(req.documents)} documents; at most {max_batch}"
+            )
+        out: list[dict[str, Any]] = []
+        for item in req.documents:
+            doc_id = item.get("id") if isinstance(item, dict) else None
+            try:
+                one = CheckRequest.model_validate(item)
+            except ValidationError as e:
+                msg = "; ".join(f"{'.'.join(map(str, x['loc']))}: {x['msg']}" for x in e.errors())
+                out.append({"id": doc_id, "error": "invalid_request", "message": msg})
+                continue
+            run = functools.partial(
+                idx.check,
+                one.body,
+                title=one.title,
+                id=one.id,
+                detect=one.detect,
+                meta=one.meta,
+                exclude_quotes=one.exclude_quotes,
+            )
+            try:
+                result = await anyio.to_thread.run_sync(run, limiter=request.app.state.limiter)
+            except (ModelError, IndexFormatError) as e:
+                return _error(503, "unavailable", str(e))
+            except XigaoError as e:
+                out.append({"id": one.id, "error": "invalid_request", "message": str(e)})
+                continue
+            out.append(result.to_dict())
+        return JSONResponse({"results": out})
+
+    @app.get(
+        "/v1/originals/{doc_id:path}",
+        response_model=OriginalOut,
+        responses={404: {"model": ErrorOut}, **errors},
+        dependencies=[Depends(authorized)],
+    )
+    def get_original(doc_id: str) -> JSONResponse:
+        """One indexed original: id, title, body and its other fields."""
+        doc = idx.get(doc_id)
+        if doc is None:
+            return _error(404, "not_found", f"no original {doc_id!r} in the index")
+        return JSONResponse({**doc.meta, "id": doc.id, "title": doc.title, "body": doc.body})
+
+    @app.delete(
+        "/v1/originals/{doc_id:path}",
+        response_model=RemovedResponse,
+        responses={404: {"model": ErrorOut}, **errors},
+        dependencies=[Depends(authorized)],
+    )
+    def delete_original(doc_id: str) -> JSONResponse:
+        """Remove an original from the index; later checks no longer see it."""
+        if idx.remove([doc_id]):
+            return _error(404, "not_found", f"no original {doc_id!r} in the index")
+        return JSONResponse({"removed": doc_id, "documents": len(idx)})
 
     @app.post(
         "/v1/originals",
