@@ -69,9 +69,21 @@ def test_scan_csv_workers_and_stdin(tmp_path: Path, stories: list[dict]) -> None
         "scan", str(sus), "--index", idx, "--format", "csv", "-o", str(out), "--workers", "2", "-q"
     )
     assert code == 0
-    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert out.read_bytes().startswith("\ufeff".encode())  # spreadsheets read it as UTF-8
+    rows = list(csv.DictReader(out.open(encoding="utf-8-sig")))
     assert [r["id"] for r in rows] == [s["id"] for s in stories[:40]]
     assert all(r["verdict"] == "repost" and r["source_id"] == r["id"] for r in rows)
+    assert all(
+        r["title"] == r["source_title"] == s["title"]
+        for r, s in zip(rows, stories[:40], strict=True)
+    )
+    assert all(
+        r["passage"] and r["passage"] in s["body"] for r, s in zip(rows, stories[:40], strict=True)
+    )
+    # the report reads the CSV as it reads JSONL
+    code, _, err = run("report", str(out), "--index", idx, "--out", str(tmp_path / "rep"))
+    assert code == 0, err
+    assert len(list((tmp_path / "rep" / "s").glob("*.html"))) == 40
     # the stories open with CCTV's own credit; the originals name no publisher to credit
     assert any(r["attribution"] == "source: 央视网" for r in rows)
     assert {r["credited"] for r in rows} == {"False"} and {r["direction"] for r in rows} == {""}
@@ -179,3 +191,24 @@ def test_every_command_is_documented() -> None:
     readme = (REPO / "README.md").read_text("utf-8")
     for cmd in _commands():
         assert f"xigao {cmd}" in readme, f"`xigao {cmd}` is not in the README"
+
+
+def test_csv_results_carry_every_input_field(tmp_path: Path, stories: list[dict]) -> None:
+    idx = str(tmp_path / "idx")
+    src = write_jsonl(tmp_path / "o.jsonl", stories[:5])
+    assert run("index", "build", str(src), "--index", idx, "--no-vectors", "-q")[0] == 0
+    sus = write_jsonl(
+        tmp_path / "s.jsonl",
+        [
+            {"id": "a", "body": stories[1]["body"], "url": "http://a", "tags": ["x", "y"]},
+            {"id": "b", "body": stories[2]["body"], "url": "http://b", "extra": "新"},
+        ],
+    )
+    out = tmp_path / "r.csv"
+    code, _, err = run("scan", str(sus), "--index", idx, "--format", "csv", "-o", str(out), "-q")
+    assert code == 0, err
+    rows = list(csv.DictReader(out.open(encoding="utf-8-sig")))
+    assert [(r["url"], r["tags"], r["other_fields"]) for r in rows] == [
+        ("http://a", '["x", "y"]', ""),
+        ("http://b", "", '{"extra": "新"}'),
+    ]

@@ -284,30 +284,64 @@ def _check_one(
 
 
 CSV_COLUMNS = [
-    "id", "verdict", "score", "source_id", "kind", "containment", "coverage", "copy_ratio",
-    "credited", "direction", "attribution", "near_miss_source", "near_miss_reason", "matches",
+    "id", "title", "verdict", "score", "source_id", "source_title", "kind", "containment",
+    "coverage", "copy_ratio", "passage", "credited", "direction", "attribution",
+    "near_miss_source", "near_miss_reason", "matches",
 ]  # fmt: skip
+#: Characters of the first matched passage a CSV row quotes.
+CSV_PASSAGE = 200
 
 
-def _csv_row(res: dict[str, Any]) -> list[Any]:
-    top = res["matches"][0] if res["matches"] else {}
-    miss = res.get("near_miss") or {}
-    return [
-        res["id"],
-        res["verdict"],
-        res["score"],
-        top.get("source_id", ""),
-        top.get("kind", ""),
-        top.get("containment", ""),
-        top.get("coverage", ""),
-        res.get("copy_ratio", ""),
-        top.get("credited", ""),
-        top.get("direction", ""),
-        "; ".join(f"{c['kind']}: {'、'.join(c['names'])}" for c in res.get("attribution") or ()),
-        miss.get("source_id", ""),
-        miss.get("reason", ""),
-        json.dumps(res["matches"], ensure_ascii=False),
-    ]
+class _CsvResults:
+    """Results as CSV that spreadsheets open as UTF-8 (a BOM first): one row a document, with
+    its title, the top original's id and title and the first passage it copies, then every
+    field of the input record (those of the first record as columns, any others as JSON in
+    ``other_fields``)."""
+
+    def __init__(self, out: IO[str], idx: Index) -> None:
+        self.out, self.idx = out, idx
+        self.writer = csv.writer(out)
+        self.fields: list[str] | None = None
+
+    def row(self, res: dict[str, Any], doc: Document) -> None:
+        if self.fields is None:
+            self.fields = [k for k in doc.meta if k not in CSV_COLUMNS]
+            self.out.write("\ufeff")
+            self.writer.writerow([*CSV_COLUMNS, *self.fields, "other_fields"])
+        top = res["matches"][0] if res["matches"] else {}
+        miss = res.get("near_miss") or {}
+        original = self.idx.get(top["source_id"]) if top else None
+        first = next(iter(top.get("evidence") or ()), None)
+        passage = doc.body[first["suspect"][0] : first["suspect"][1]] if first else ""
+        other = {k: v for k, v in doc.meta.items() if k not in self.fields}
+        attribution = res.get("attribution") or ()
+        self.writer.writerow(
+            [
+                res["id"],
+                doc.title or "",
+                res["verdict"],
+                res["score"],
+                top.get("source_id", ""),
+                (original.title or "") if original else "",
+                top.get("kind", ""),
+                top.get("containment", ""),
+                top.get("coverage", ""),
+                res.get("copy_ratio", ""),
+                passage[:CSV_PASSAGE],
+                top.get("credited", ""),
+                top.get("direction", ""),
+                "; ".join(f"{c['kind']}: {'、'.join(c['names'])}" for c in attribution),
+                miss.get("source_id", ""),
+                miss.get("reason", ""),
+                json.dumps(res["matches"], ensure_ascii=False),
+                *(_cell(doc.meta.get(k)) for k in self.fields),
+                json.dumps(other, ensure_ascii=False) if other else "",
+            ]
+        )
+
+
+def _cell(value: Any) -> Any:
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, dict | list) else value
 
 
 @cli.command()
@@ -381,17 +415,15 @@ def scan(
         )
     sink = ErrorSink(errors_path, quiet)
     out = _create(output, newline="") if output else sys.stdout
-    writer = csv.writer(out) if fmt == "csv" else None
-    if writer is not None:
-        writer.writerow(CSV_COLUMNS)
+    table = _CsvResults(out, idx) if fmt == "csv" else None
     verdicts: Counter[str] = Counter()
     misses = 0  # originals whose closest original came near a rewrite
     bar = _progress(quiet, "scanning")
     docs: Iterable[Document] = _documents(inputs, options, sink)
-    pending: deque[Document] = deque()  # --html: documents awaiting their result, in order
+    pending: deque[Document] = deque()  # documents awaiting their result, in order
     reported: list[dict[str, Any]] = []
     flagged: dict[str, Document] = {}
-    if html is not None:
+    if html is not None or table is not None:
         docs = _remember(docs, pending)
     jobs: Iterator[tuple[Document, tuple[str, ...], bool, bool]]
     jobs = ((d, kinds, leave_own_out, exclude_quotes) for d in docs)
@@ -410,20 +442,19 @@ def scan(
             results = (_check_one(idx, *job) for job in jobs)
         for r in results:
             bar.update(1)
-            if html is not None:
-                doc = pending.popleft()
-                if "ok" in r:
-                    reported.append(r["ok"])
-                    if r["ok"]["matches"] or r["ok"].get("near_miss"):
-                        flagged[doc.id] = doc
+            doc = pending.popleft() if pending else None
+            if html is not None and doc is not None and "ok" in r:
+                reported.append(r["ok"])
+                if r["ok"]["matches"] or r["ok"].get("near_miss"):
+                    flagged[doc.id] = doc
             if "error" in r:
                 sink.add({"source": "check", **r["error"]})
                 continue
             res = r["ok"]
             verdicts[res["verdict"]] += 1
             misses += bool(res.get("near_miss"))
-            if writer is not None:
-                writer.writerow(_csv_row(res))
+            if table is not None and doc is not None:
+                table.row(res, doc)
             else:
                 out.write(json.dumps(res, ensure_ascii=False) + "\n")
     finally:
@@ -639,6 +670,9 @@ def _verdict_line(res: dict[str, Any]) -> str:
 
 
 def _read_results(path: Path) -> Iterator[dict[str, Any]]:
+    if path.suffix.lower() == ".csv":
+        yield from _read_csv_results(path)
+        return
     with path.open(encoding="utf-8-sig") as f:
         for n, line in enumerate(f, 1):
             if not line.strip():
@@ -651,6 +685,30 @@ def _read_results(path: Path) -> Iterator[dict[str, Any]]:
                 raise click.ClickException(
                     f"{path}:{n}: not a result (no 'verdict'); give the JSONL that `xigao scan` wrote"
                 )
+            yield res
+
+
+def _read_csv_results(path: Path) -> Iterator[dict[str, Any]]:
+    """Results from the CSV `xigao scan --format csv` wrote (its matches column is their JSON)."""
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        for n, row in enumerate(csv.DictReader(f), 2):
+            try:
+                res: dict[str, Any] = {
+                    "id": row["id"],
+                    "verdict": row["verdict"],
+                    "score": float(row["score"]),
+                    "matches": json.loads(row["matches"] or "[]"),
+                    "copy_ratio": float(row.get("copy_ratio") or 0.0),
+                }
+            except (KeyError, ValueError) as e:
+                raise click.ClickException(
+                    f"{path}:{n}: not a result row ({e}); give the CSV that `xigao scan` wrote"
+                ) from e
+            if row.get("near_miss_source"):
+                res["near_miss"] = {
+                    "source_id": row["near_miss_source"],
+                    "reason": row.get("near_miss_reason", ""),
+                }
             yield res
 
 
