@@ -325,3 +325,14 @@ def test_check_batch_answers_each_document(client: httpx.Client, stories: list[d
     too_many = {"documents": [{"body": "正文"}] * 101}
     r = client.post("/v1/check/batch", json=too_many)
     assert r.status_code == 422 and "at most 100" in r.json()["message"]
+
+
+def test_docs_open_offline(server: Server) -> None:
+    """/docs loads Swagger UI from the server itself, never from a CDN."""
+    page = httpx.get(server.url + "/docs")
+    assert page.status_code == 200 and "swagger-ui-bundle.js" in page.text
+    assert "cdn." not in page.text and "//unpkg" not in page.text
+    for asset in ("swagger-ui-bundle.js", "swagger-ui.css"):
+        r = httpx.get(f"{server.url}/docs-assets/{asset}")
+        assert r.status_code == 200 and len(r.content) > 10_000
+    assert httpx.get(server.url + "/openapi.json").json()["paths"]["/v1/check/batch"]

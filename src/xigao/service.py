@@ -27,7 +27,7 @@ import anyio
 import anyio.to_thread
 from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import (
     BaseModel,
@@ -311,6 +311,29 @@ def _token_ok(header: str, token: str) -> bool:
 
 
 # -- the app ------------------------------------------------------------------------------------
+DOCS_ASSETS = "/docs-assets"
+
+
+def _offline_docs(app: FastAPI) -> None:
+    """``/docs``: Swagger UI from the pip-installed ``swagger-ui-bundle``, not a CDN, so that
+    the API documentation opens on a machine without internet."""
+    from fastapi.openapi.docs import get_swagger_ui_html
+    from fastapi.staticfiles import StaticFiles
+    from swagger_ui_bundle import swagger_ui_path
+
+    app.mount(DOCS_ASSETS, StaticFiles(directory=swagger_ui_path), name="docs-assets")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url or "/openapi.json",
+            title="xigao API",
+            swagger_js_url=f"{DOCS_ASSETS}/swagger-ui-bundle.js",
+            swagger_css_url=f"{DOCS_ASSETS}/swagger-ui.css",
+            swagger_favicon_url=f"{DOCS_ASSETS}/favicon-32x32.png",
+        )
+
+
 def create_app(
     index: Index | str | os.PathLike[str],
     *,
@@ -352,7 +375,10 @@ def create_app(
         version=__version__,
         summary="Is this Chinese article a repost, a partial copy, a rewrite (洗稿) or original?",
         lifespan=lifespan,
+        docs_url=None,  # served below from the installed assets: /docs works offline
+        redoc_url=None,
     )
+    _offline_docs(app)
     app.state.index = idx
     app.add_middleware(_Guard, token=token, max_body_bytes=max_body_bytes)
     app.add_exception_handler(RequestValidationError, _on_validation)
