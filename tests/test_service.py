@@ -296,7 +296,7 @@ def test_get_and_delete_an_original(client: httpx.Client, stories: list[dict]) -
     r = client.get("/v1/originals/svc/extra 1")
     assert r.status_code == 200 and r.json() == doc
     hit = client.post("/v1/check", json={"body": doc["body"], "detect": "repost,partial"})
-    assert hit.json()["matches"][0]["source_id"] == doc["id"]
+    assert any(m["source_id"] == doc["id"] for m in hit.json()["matches"])
     r = client.delete("/v1/originals/svc/extra 1")
     assert r.status_code == 200 and r.json()["removed"] == doc["id"]
     gone = client.post("/v1/check", json={"body": doc["body"], "detect": "repost,partial"})

@@ -245,6 +245,16 @@ def index_info(index_path: Path) -> None:
     click.echo(json.dumps(idx.info(), ensure_ascii=False, indent=2))
 
 
+def _output_opt(help_text: str) -> Callable[[F], F]:
+    return click.option(
+        "--output",
+        "-o",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help=help_text,
+    )
+
+
 # -- scan ---------------------------------------------------------------------------------------
 #: Inputs of at most this many documents are checked in the scanning process, without workers.
 _SERIAL_HEAD = 32
@@ -347,13 +357,7 @@ def _cell(value: Any) -> Any:
 @cli.command()
 @click.argument("inputs", nargs=-1, required=True)
 @_index_opt
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Results file (default: standard output).",
-)
+@_output_opt("Results file (default: standard output).")
 @click.option(
     "--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True
 )
@@ -480,13 +484,7 @@ def scan(
 
 @cli.command("dedup")
 @click.argument("inputs", nargs=-1, required=True)
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Clusters file, one JSON object a cluster (default: standard output).",
-)
+@_output_opt("Clusters file, one JSON object a cluster (default: standard output).")
 @click.option(
     "--index",
     "index_path",

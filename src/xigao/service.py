@@ -44,7 +44,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from xigao import __version__
 from xigao.errors import IndexFormatError, ModelError, XigaoError
 from xigao.pipeline import Index, parse_detect
-from xigao.types import Document
+from xigao.types import Document, Result
 
 __all__ = ["create_app"]
 
@@ -91,6 +91,17 @@ class CheckRequest(BaseModel):
         description="The document's metadata: credits (source, publisher, author) and "
         "publication time (published_at or time), for each match's credited and direction.",
     )
+
+    def run(self, idx: Index) -> Result:
+        """This request checked against ``idx``."""
+        return idx.check(
+            self.body,
+            title=self.title,
+            id=self.id,
+            detect=self.detect,
+            meta=self.meta,
+            exclude_quotes=self.exclude_quotes,
+        )
 
     @field_validator("body")
     @classmethod
@@ -403,15 +414,7 @@ def create_app(
     )
     async def check(req: CheckRequest, request: Request) -> JSONResponse:
         """Check one document against the index: verdict, score, matches with evidence."""
-        run = functools.partial(
-            idx.check,
-            req.body,
-            title=req.title,
-            id=req.id,
-            detect=req.detect,
-            meta=req.meta,
-            exclude_quotes=req.exclude_quotes,
-        )
+        run = functools.partial(req.run, idx)
         try:
             result = await anyio.to_thread.run_sync(run, limiter=request.app.state.limiter)
         except (ModelError, IndexFormatError) as e:  # the server's fault: say so, and why
@@ -442,15 +445,7 @@ def create_app(
                 msg = "; ".join(f"{'.'.join(map(str, x['loc']))}: {x['msg']}" for x in e.errors())
                 out.append({"id": doc_id, "error": "invalid_request", "message": msg})
                 continue
-            run = functools.partial(
-                idx.check,
-                one.body,
-                title=one.title,
-                id=one.id,
-                detect=one.detect,
-                meta=one.meta,
-                exclude_quotes=one.exclude_quotes,
-            )
+            run = functools.partial(one.run, idx)
             try:
                 result = await anyio.to_thread.run_sync(run, limiter=request.app.state.limiter)
             except (ModelError, IndexFormatError) as e:
