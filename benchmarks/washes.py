@@ -156,8 +156,15 @@ def candidate_recall(idx: Any, cases: Sequence[dict[str, Any]], k: int = 10) -> 
 
 _RELEASE_CHILD = """
 import json, sys
-from xigao import Index
-idx = Index.open(sys.argv[1])
+from xigao import Index, IndexFormatError
+try:
+    idx = Index.open(sys.argv[1])
+except IndexFormatError:  # today's index is of a later format: the release builds its own
+    try:
+        idx = Index.open(sys.argv[1] + "-release")
+    except IndexFormatError:
+        docs = [json.loads(line) for line in open(sys.argv[4], encoding="utf-8")]
+        idx = Index.build(docs, sys.argv[1] + "-release", overwrite=True)
 with open(sys.argv[3], "w", encoding="utf-8") as out:
     for line in open(sys.argv[2], encoding="utf-8"):
         c = json.loads(line)
@@ -170,9 +177,12 @@ def run_release(
     ref: str, index: Path, cases: Sequence[dict[str, Any]], work: Path = WORK
 ) -> dict[str, dict]:
     """The same checks by the release ``ref`` of xigao (a git worktree of it, run in a child
-    process on the same index), so its figures stand beside today's from the same run."""
+    process on the same index, or on an index of the same documents it builds itself when
+    today's is of a format it cannot read), so its figures stand beside today's."""
     import subprocess
     import sys
+
+    from xigao import Index
 
     tree = work / f"release-{ref}"
     if not (tree / "src" / "xigao").is_dir():
@@ -188,9 +198,20 @@ def run_release(
             f.write(
                 json.dumps({k: c[k] for k in ("id", "title", "body")}, ensure_ascii=False) + "\n"
             )
+    docs = work / f"release-docs-{index.name}.jsonl"
+    released = Path(str(index) + "-release")
+    if not (released / "index.sqlite").exists():  # the documents, for the release's own index
+        with Index.open(index) as idx, open(docs, "w", encoding="utf-8") as f:
+            for doc_id in idx.store.ids():
+                d = idx.get(doc_id)
+                assert d is not None
+                row = {"id": d.id, "title": d.title, "body": d.body}
+                f.write(json.dumps(row, ensure_ascii=False) + "\n")
     env = dict(os.environ, PYTHONPATH=str((tree / "src").resolve()))
     subprocess.run(
-        [sys.executable, "-c", _RELEASE_CHILD, str(index), str(inp), str(out)], check=True, env=env
+        [sys.executable, "-c", _RELEASE_CHILD, str(index), str(inp), str(out), str(docs)],
+        check=True,
+        env=env,
     )
     return {r["id"]: r for r in read_jsonl(out)}
 
