@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.data import read_jsonl, shared_root
-from xigao import Index
+from xigao import Index, IndexFormatError
 from xigao.provenance import credits
 
 #: Outlets a credit names (other than CCTV), and the names CCTV goes by.
@@ -206,7 +206,9 @@ def credited_and_direction(shared: Path, work: Path, seed: int = 0) -> dict[str,
     """Build (or reuse) the CCTV index with metadata; check the test reposts three ways."""
     path = work / "indexes" / "attribution" / "xigao"
     stories = {d["id"]: d for d in read_jsonl(shared / "data" / "news" / "cctv_xwlb_stories.jsonl")}
-    if not (path / "index.sqlite").exists():
+    try:
+        Index.open(path).close()
+    except IndexFormatError:  # none yet, or of another format: built
         docs = (
             {
                 "id": d["id"],
