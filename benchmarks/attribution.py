@@ -190,7 +190,21 @@ def score_credits(cases: list[dict[str, Any]]) -> dict[str, Any]:
                 false.append(
                     {"id": c["id"], "credit": g.to_dict(), "text": c["body"][span[0] : span[1]]}
                 )
+    # the same by the names credited, whatever the lines they are grouped in ((kind, name) per
+    # text: one set counts 记者 张三 通讯员 李四 as one credit, another as two)
+    ntp = nfp = nfn = 0
+    for c in cases:
+        want = {(t["kind"], n) for t in c["credits"] for n in t["names"]}
+        have = {(g.kind, n) for g in credits(c["body"]) for n in g.names}
+        ntp, nfp, nfn = ntp + len(want & have), nfp + len(have - want), nfn + len(want - have)
     return {
+        "names": {
+            "true": ntp,
+            "false": nfp,
+            "missed": nfn,
+            "precision": ntp / max(ntp + nfp, 1),
+            "recall": ntp / max(ntp + nfn, 1),
+        },
         "credits": tp + fn,
         "found": tp,
         "false": fp,
@@ -327,6 +341,13 @@ def markdown(out: dict[str, Any]) -> str:
             f"| hand-written `{name}` ({use}): credits reported that are credit lines (precision) "
             f"| {got['found'] + got['false']} | {got['found']} | {got['precision']:.3f} |"
         )
+        nm = got.get("names")
+        if nm:
+            rows.append(
+                f"| … by names credited (kind, name): recall / precision "
+                f"| {nm['true'] + nm['missed']} / {nm['true'] + nm['false']} | {nm['true']} "
+                f"| {nm['recall']:.3f} / {nm['precision']:.3f} |"
+            )
     rows.append(
         f"| templates in test stories: recall | {lines['credits']} | {lines['found']} "
         f"| {lines['recall']:.3f} |"
