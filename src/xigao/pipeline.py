@@ -425,19 +425,12 @@ class Index:
         for (rowid, doc_id, p), f in zip(plain, facts, strict=True):
             source = embedded.get(rowid, p)
             items.append((rowid, doc_id, source, wash_stats(suspect, source, f, t)))
-        # two candidates each explaining a part of the suspect's facts of its own
-        own = own_facts(facts, terms)
-        cosource = np.minimum(own, own.T) >= t.wash_cosource
         # a suspect stitched from two originals: each is measured on the part of the suspect
-        # the other does not explain (the complement: aligned to sentences mostly not its own,
-        # or a co-source's)
+        # the other does not explain (the complement: aligned to sentences mostly not its own)
         measured = []
         for i, (rowid, doc_id, source, stats) in enumerate(items):
             other = _complement(items, i, t)
-            for j in np.flatnonzero(cosource[i]):
-                if j != i:
-                    other = (other or frozenset()) | items[j][3].aligned
-            if other is not None and other - stats.aligned:
+            if other is not None:
                 skip = other - stats.aligned
                 f = fact_shares(suspect, source, terms, t, skip=skip)
                 alone = wash_stats(suspect, source, f, t, skip=skip)
@@ -450,6 +443,9 @@ class Index:
             """Share of the suspect aligned to ``x``'s sentences and not ``y``'s."""
             return float(weights[list(x - y)].sum()) / total
 
+        # two candidates each explaining a part of the suspect's facts of its own
+        own = own_facts(facts, terms)
+        cosource = np.minimum(own, own.T) >= t.wash_cosource
         out = []
         for i, (rowid, doc_id, source, stats) in enumerate(measured):
             mine = items[i][3].aligned
