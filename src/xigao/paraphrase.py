@@ -291,8 +291,6 @@ class Pair:
     #: ordinals (another session), or name different people (another guest received): such a
     #: pair shares a template, not content
     conflict: bool = False
-    #: the two sides name other people (part of ``conflict``)
-    people: bool = False
 
 
 def blend(cos: F32 | float, dice: F32 | float, weight: float) -> F32:
@@ -329,9 +327,8 @@ def align(a: Sentences, b: Sentences, *, threshold: float, weight: float) -> lis
         if best[0] >= threshold:
             src = best[1]
             verbatim = len(src) == 1 and a.keys[i] == b.keys[src[0]]
-            facts = _facts_disagree(a, i, b, src)
-            people = _names_conflict(a, i, b, src)
-            pairs.append(Pair(i, src, best[0], best[2], best[3], verbatim, facts or people, people))
+            conflict = _facts_disagree(a, i, b, src) or _names_conflict(a, i, b, src)
+            pairs.append(Pair(i, src, best[0], best[2], best[3], verbatim, conflict))
     return pairs
 
 
