@@ -26,7 +26,7 @@ from xigao.io import ReadError, ReadOptions, detect_encoding, read_documents
 from xigao.pipeline import PAIR_ENCODER, Index, parse_detect
 from xigao.pipeline import compare as _compare
 from xigao.types import VERDICTS, Document
-from xigao.workers import default_workers, die_with_parent
+from xigao.workers import default_workers, init_worker
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -262,14 +262,9 @@ _worker_index: Index | None = None
 
 
 def _worker_init(path: str, parent: int) -> None:
-    """Open the index in a scan worker, which dies with its parent, its numeric libraries on
-    one thread each: the workers are the parallelism, and BLAS threads of every worker
-    fighting over the same cores made two workers no faster than one."""
+    """Open the index in a scan worker (see :func:`xigao.workers.init_worker`)."""
     global _worker_index
-    from threadpoolctl import threadpool_limits
-
-    die_with_parent(parent)
-    threadpool_limits(1)
+    init_worker(parent)
     _worker_index = Index.open(path)
 
 

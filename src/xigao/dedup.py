@@ -23,8 +23,8 @@ from typing import Any
 
 from xigao.pipeline import FAST_DETECT, Index, parse_detect
 from xigao.provenance import meta_time
-from xigao.types import VERDICT_RANK, Document, Match
-from xigao.workers import default_workers, die_with_parent
+from xigao.types import Document, Match
+from xigao.workers import default_workers, init_worker
 
 #: Documents of the dump that may share a passage before it is a formula, not a link
 #: between two stories. The copied passages of the benchmark's dev partial copies are each in
@@ -88,10 +88,7 @@ _worker_index: Index | None = None
 
 def _init(path: str, parent: int) -> None:
     global _worker_index
-    from threadpoolctl import threadpool_limits
-
-    die_with_parent(parent)
-    threadpool_limits(1)
+    init_worker(parent)
     _worker_index = Index.open(path)
 
 
@@ -257,10 +254,7 @@ def _edges(
             for m in got:
                 key = (min(doc_id, m.source_id), max(doc_id, m.source_id))
                 old = best.get(key)
-                if old is None or (VERDICT_RANK[m.kind], m.score) > (
-                    VERDICT_RANK[old.match.kind],
-                    old.match.score,
-                ):
+                if old is None or m.strength > old.match.strength:
                     best[key] = Edge(doc_id, m.source_id, m)
     finally:
         if pool is not None:
@@ -270,14 +264,21 @@ def _edges(
 
 def _originals(index: Index, cluster: Cluster, kinds: tuple[str, ...]) -> list[dict[str, Any]]:
     """The indexed originals the cluster's members reuse, strongest first, with who reuses."""
-    found: dict[str, dict[str, Any]] = {}
+    best: dict[str, Match] = {}
+    by: dict[str, list[str]] = {}
     allowed = tuple(k for k in kinds if k in index.default_detect)
     for d in cluster.members:
         for m in index.check(d.body, id=d.id, detect=allowed).matches:
-            got = found.setdefault(
-                m.source_id, {"source_id": m.source_id, "kind": m.kind, "score": 0.0, "by": []}
-            )
-            got["by"].append(d.id)
-            if (VERDICT_RANK[m.kind], m.score) > (VERDICT_RANK[got["kind"]], got["score"]):
-                got["kind"], got["score"] = m.kind, round(m.score, 4)
-    return sorted(found.values(), key=lambda o: (-VERDICT_RANK[o["kind"]], -o["score"]))
+            by.setdefault(m.source_id, []).append(d.id)
+            if m.source_id not in best or m.strength > best[m.source_id].strength:
+                best[m.source_id] = m
+    ranked = sorted(best.values(), key=lambda m: (-m.strength[0], -m.strength[1]))
+    return [
+        {
+            "source_id": m.source_id,
+            "kind": m.kind,
+            "score": round(m.score, 4),
+            "by": by[m.source_id],
+        }
+        for m in ranked
+    ]

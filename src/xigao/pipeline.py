@@ -26,6 +26,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from xigao.align import union_length
 from xigao.detect import (
     Prepared,
     WashStats,
@@ -57,7 +58,7 @@ from xigao.provenance import (
 )
 from xigao.sketch import SketchConfig, codepoints, fingerprints, kgram_hashes, minhash
 from xigao.terms import term_keys
-from xigao.types import DETECT_KINDS, VERDICT_RANK, Document, Match, MatchKind, Result
+from xigao.types import DETECT_KINDS, Document, Match, MatchKind, Result
 from xigao.verdict import Thresholds, combine, wash_rewrite, wash_score
 from xigao.workers import default_workers
 
@@ -376,16 +377,10 @@ class Index:
                 best = _stronger(found.get(w.rowid), rw)
                 assert best is not None
                 found[w.rowid] = best
-        originals = {m.source_id: m for m in found.values()}
-        docs = {
-            got[0].id: got[0]
-            for r in found
-            if (got := self._prepared(r)) is not None and got[0].id in originals
-        }
         suspect_time = meta_time(meta)
         verdict, score, ordered = combine(
-            _provenance(m, docs.get(m.source_id), found_credits, suspect_time, self.aliases, quotes)
-            for m in found.values()
+            _provenance(m, self._prepared(r), found_credits, suspect_time, self.aliases, quotes)
+            for r, m in found.items()
         )
         info: dict[str, Any] = {
             "copy_ratio": round(copy_ratio(suspect, ordered), 4),
@@ -599,42 +594,36 @@ def _complement(
 
 def _provenance(
     m: Match,
-    original: Document | None,
+    original: tuple[Document, Prepared] | None,
     found: Sequence[Credit],
     suspect_time: dt.datetime | None,
     aliases: Sequence[Sequence[str]],
-    quotes: Sequence[tuple[int, int]],
+    quotes: list[tuple[int, int]],
 ) -> Match:
     """``m`` with whether the suspect credits its original (``credited``), when both carry a
     publication time which came first (``direction``), and how many of the suspect characters
     its evidence covers are quotations (``quoted_chars``)."""
-    meta = original.meta if original is not None else {}
+    meta = original[0].meta if original is not None else {}
     details = dict(m.details)
     details["credited"] = is_credited(found, meta, aliases)
-    details["quoted_chars"] = _overlap([e.suspect for e in m.evidence], quotes)
+    evidence = [e.suspect for e in m.evidence]
+    # the characters both in the evidence and in quotations: |E| + |Q| - |E ∪ Q|
+    details["quoted_chars"] = (
+        union_length(evidence) + union_length(quotes) - union_length([*evidence, *quotes])
+        if evidence and quotes
+        else 0
+    )
     way = direction(suspect_time, meta_time(meta))
     if way is not None:
         details["direction"] = way
     return replace(m, details=details)
 
 
-def _overlap(a: Sequence[tuple[int, int]], b: Sequence[tuple[int, int]]) -> int:
-    """Characters in both the union of spans ``a`` and the union of spans ``b``."""
-    if not a or not b:
-        return 0
-    ends = max(e for _, e in [*a, *b])
-    mask = np.zeros((2, ends + 1), dtype=bool)
-    for row, spans in enumerate((a, b)):
-        for s, e in spans:
-            mask[row, s:e] = True
-    return int((mask[0] & mask[1]).sum())
-
-
 def _stronger(a: Match | None, b: Match | None) -> Match | None:
     """The stronger of two matches with the same original (kind first, then score)."""
     if a is None or b is None:
         return a or b
-    return a if (VERDICT_RANK[a.kind], a.score) >= (VERDICT_RANK[b.kind], b.score) else b
+    return a if a.strength >= b.strength else b
 
 
 def compare(

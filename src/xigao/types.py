@@ -82,6 +82,11 @@ class Match:
     #: Extra facts (altered numbers, longest passage...), passed through to JSON.
     details: Mapping[str, Any] = field(default_factory=dict)
 
+    @property
+    def strength(self) -> tuple[int, float]:
+        """What ranks matches: kind first (repost > rewrite > partial), then score."""
+        return VERDICT_RANK[self.kind], self.score
+
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {
             "source_id": self.source_id,

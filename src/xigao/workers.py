@@ -46,6 +46,16 @@ def _watch(parent: int) -> None:
             os._exit(1)
 
 
+def init_worker(parent: int) -> None:
+    """Set up a checking worker: it dies with ``parent``, and its numeric libraries use one
+    thread each (the workers are the parallelism: BLAS threads of every worker fighting over
+    the same cores made two workers no faster than one)."""
+    from threadpoolctl import threadpool_limits
+
+    die_with_parent(parent)
+    threadpool_limits(1)
+
+
 def die_with_parent(parent: int) -> None:
     """Make this worker process die when ``parent`` (the pid that started it) does.
 
