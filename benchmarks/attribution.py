@@ -153,40 +153,43 @@ def labelled_files() -> dict[str, list[dict[str, Any]]]:
 
 
 def score_credits(cases: list[dict[str, Any]]) -> dict[str, Any]:
-    tp = fn = fp = 0
+    """Credits found and reported, whatever lines they are grouped in: a labelled credit is
+    found when the credits of its kind reported over its line name at least its names, and a
+    reported credit is right when the labelled credits of its kind under it name all of its
+    names (one set labels 记者 张三 通讯员 李四 as one credit, another as two; xigao reports a
+    credit a role)."""
+    tp = fn = fp = right = 0
     misses, false = [], []
     per_kind: dict[str, list[int]] = {}
     for c in cases:
         got = list(credits(c["body"]))
-        used = set()
-        for t in c["credits"]:
-            s, e = t.get("span") or _line_span(c["body"], t["line"])
-            hit = next(
-                (
-                    i
-                    for i, g in enumerate(got)
-                    if i not in used
-                    and g.span is not None
-                    and g.span[0] < e
-                    and s < g.span[1]
-                    and g.kind == t["kind"]
-                    and list(g.names) == t["names"]
-                ),
-                None,
-            )
-            k = per_kind.setdefault(t["kind"], [0, 0])
+        truth = [
+            (t["kind"], set(t["names"]), tuple(t.get("span") or _line_span(c["body"], t["line"])))
+            for t in c["credits"]
+        ]
+        for (kind, names, (s, e)), t in zip(truth, c["credits"], strict=True):
+            under: set[str] = set()
+            for g in got:
+                if g.kind == kind and g.span is not None and g.span[0] < e and s < g.span[1]:
+                    under.update(g.names)
+            k = per_kind.setdefault(kind, [0, 0])
             k[1] += 1
-            if hit is None:
-                fn += 1
-                misses.append({"id": c["id"], "line": t["line"], "got": [g.to_dict() for g in got]})
-            else:
+            if names <= under:
                 tp += 1
                 k[0] += 1
-                used.add(hit)
-        for i, g in enumerate(got):
-            if i not in used:
+            else:
+                fn += 1
+                misses.append({"id": c["id"], "line": t["line"], "got": [g.to_dict() for g in got]})
+        for g in got:
+            span = g.span or (0, 0)
+            over: set[str] = set()
+            for kind, names, (s, e) in truth:
+                if kind == g.kind and s < span[1] and span[0] < e:
+                    over.update(names)
+            if set(g.names) <= over:
+                right += 1
+            else:
                 fp += 1
-                span = g.span or (0, 0)
                 false.append(
                     {"id": c["id"], "credit": g.to_dict(), "text": c["body"][span[0] : span[1]]}
                 )
@@ -207,8 +210,10 @@ def score_credits(cases: list[dict[str, Any]]) -> dict[str, Any]:
         },
         "credits": tp + fn,
         "found": tp,
+        "reported": right + fp,
+        "right": right,
         "false": fp,
-        "precision": tp / max(tp + fp, 1),
+        "precision": right / max(right + fp, 1),
         "recall": tp / max(tp + fn, 1),
         "per_kind": per_kind,
         "misses": misses[:20],
@@ -322,7 +327,7 @@ def run_attribution(shared: str | None, work: Path, n: int = 400) -> dict[str, A
 
 
 #: How each hand-written set was used (benchmarks/attribution_set/README.md).
-USE = {"helper-1": "fitted on", "helper-2": "fitted on", "helper-3": "held out"}
+USE = {"helper-1": "fitted on", "helper-2": "fitted on", "helper-3": "fitted on"}
 
 
 def markdown(out: dict[str, Any]) -> str:
@@ -339,7 +344,7 @@ def markdown(out: dict[str, Any]) -> str:
         )
         rows.append(
             f"| hand-written `{name}` ({use}): credits reported that are credit lines (precision) "
-            f"| {got['found'] + got['false']} | {got['found']} | {got['precision']:.3f} |"
+            f"| {got['reported']} | {got['right']} | {got['precision']:.3f} |"
         )
         nm = got.get("names")
         if nm:
@@ -353,8 +358,8 @@ def markdown(out: dict[str, Any]) -> str:
         f"| {lines['recall']:.3f} |"
     )
     rows.append(
-        f"| templates in test stories: precision | {lines['found'] + lines['false']} "
-        f"| {lines['found']} | {lines['precision']:.3f} |"
+        f"| templates in test stories: precision | {lines['reported']} "
+        f"| {lines['right']} | {lines['precision']:.3f} |"
     )
     n, r = told["reposts"], told["right"]
     rows.append(

@@ -19,6 +19,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any, Literal
 
 #: What a credit line credits: the source of the text, its original title, its author or
@@ -67,12 +68,12 @@ ALIASES: tuple[tuple[str, ...], ...] = (
 
 _H = "\u3400-\u4dbf\u4e00-\u9fff"
 _COLON = "[:：]"
-#: What separates a label from its value: a colon, or a bar (来源 | 经济观察报, 文｜张三).
-_SEP = "[:：|｜]"
+#: What separates a label from its value: a colon, or a bar (来源 | 经济观察报, 文｜张三, 来源丨X).
+_SEP = "[:：|｜丨]"
 #: Labels that end the value before them on a shared line (来源：半月谈 作者：王晨 编辑：李四).
 _LABELS = (
     "(?:责任编辑|编辑|责编|校对|审核|审校|监制|作者|撰文|撰稿|记者|通讯员|原标题|来源|稿源|图源"
-    "|图片来源|摄影|供稿|出品|发布时间|发布日期|时间)"
+    "|图片来源|摄影|供稿|出品|发布时间|发布日期|时间|转自|转载自)"
 )
 _OPEN, _CLOSE = '[“"「『《]', '[”"」』》]'
 #: Media that datelines and bylines name anywhere in a text (more are read at line starts).
@@ -90,12 +91,17 @@ _LEAD_RULE = re.compile(
     rf"(?:[(（][A-Za-z]{{2,8}}[)）])?)》?)"
     r"(?:\d{1,2}月\d{1,2}日|今天|昨天|今日|近日|日前|最新)?(?:《[^》\n]{1,12}》)?(?:报道|消息|电)"
 )
+#: A role and the outlet or desk written before it (工人日报记者, 《财经》记者, 南方+记者).
+_ROLE_PREFIX = re.compile(r"[^ 　|｜丨/:：\n]*?(?:(?:特约|见习|实习|全媒)?记者|通讯员|实习生)")
 #: Roles in a byline run (记者 张三 通讯员 李四): not names.
 _ROLES = re.compile(r"本报|特约|见习|实习生?|记者|通讯员|报道|摄影|采写|摄$|^图$|^文$")
 _BYLINE_ROLE = "(?:(?:特约|见习|实习)?记者|通讯员|实习生)"
-_PERSON = f"[{_H}·]{{2,4}}"
+#: What comes before the role in a byline: the outlet and its desk (湖北日报全媒记者,
+#: 齐鲁晚报·齐鲁壹点记者, 《中国新闻周刊》记者, 南方+记者).
+_BYLINE_PREFIX = rf"[{_H}A-Za-z0-9+·《》\-－]{{0,14}}?"
+_PERSON = f"[{_H}]{{2,4}}(?:·[{_H}]{{1,8}})?"
 #: Another person in a byline run: a name, not an editor's credit (每经编辑 刘雪梅).
-_MORE = f"(?![{_H}]{{0,3}}(?:编辑|责编|审核|校对|监制)){_PERSON}"
+_MORE = f"(?![{_H}]{{0,3}}(?:编辑|责编|审核|校对|监制|报道)){_PERSON}"
 #: (kind, anchors, pattern): a pattern is run only on a text holding one of its anchors.
 _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
     # 本文转载自微信公众号"某某", 原载于《环球时报》, 本文首发于公众号…, 本文经授权转自…
@@ -103,10 +109,11 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
         "source",
         ("转自", "转于", "载自", "载于", "首发于", "来源于"),
         re.compile(
-            rf"(?:(?:本文|文章|此文)(?:经授权)?|{_AT_START}|(?<=[(（【\[，,]))"
-            rf"(?:转载|转|原载|首发|来源)[自于](?:微信)?(?:公众号|微信号|头条号|百家号|企鹅号)?"
+            rf"(?:(?:本文|文章|此文)(?:内容)?(?:经授权)?|{_AT_START}|(?<=[(（【\[，,|｜丨 　]))"
+            rf"(?:转载|转|原载|首发|来源)[自于]{_COLON}?[ 　]*"
+            rf"(?:微信)?(?:公众号|微信号|头条号|百家号|企鹅号)?"
             rf"{_COLON}?[ 　]*{_OPEN}?(?P<v>[^\n。！？!?；;，,（）()【】\[\]“”\"「」『』《》]{{1,40}}?)"
-            rf"{_CLOSE}?(?:微信公众号|公众号)?(?=[\n。！？!?；;，,（(）)】\]]|$)"
+            rf"{_CLOSE}?(?:微信公众号|公众号|杂志)?(?=[\n。！？!?；;，,（(）)】\]|｜丨 　]|$|(?<={_CLOSE}))"
         ),
     ),
     ("source", ("授权",), re.compile(r"经(?P<v>[^\n。，,]{2,20}?)授权(?:转载|发布|刊发)")),
@@ -140,8 +147,8 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
         "title",
         ("原标题", "原题", "原文标题"),
         re.compile(
-            rf"(?:原标题|原文标题|原题)(?:为|是)?[ 　]*{_SEP}[ 　]*(?P<v>[^\n]{{1,80}}?)"
-            r"(?=\n|$|[)）】\]])"
+            rf"(?:原标题|原文标题|原题)(?:为|是)?[ 　]*{_SEP}[ 　]*"
+            r"(?P<v>《[^《》\n]{1,80}》|[^\n]{1,80}?(?=\n|$|[)）】\]]))"
         ),
     ),
     (
@@ -158,8 +165,8 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
         ("作者", "撰文", "撰稿", "文/", "文:", "文：", "文|", "文｜", "文 ", "口述", "摄影"),
         re.compile(
             rf"(?:{_AT_START}|(?<=[(（【\[ 　|｜，,]))(?:作者|撰文|撰稿|文|口述|摄影|文/图)"
-            rf"[ 　]*[:：/|｜][ 　]*(?P<v>[^\n()（）【】\[\]，,；;。]{{1,30}}?)"
-            rf"(?=[ 　]*(?:\n|$|[)）】\]，,；;。])|[ 　]+{_LABELS})"
+            rf"[ 　]*[:：/|｜丨][ 　]*(?P<v>[^\n()（）【】\[\]，,；;。]{{1,30}}?)"
+            rf"(?=[ 　]*(?:\n|$|[(（)）】\]，,；;。])|[ 　]+{_LABELS})"
         ),
     ),
     # Bylines: (记者 张三 李四), 本报记者 王五, 每经记者 赵六 通讯员 孙七 — a run of names and no more,
@@ -168,13 +175,26 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
         "author",
         ("记者", "通讯员", "实习生"),
         re.compile(
-            rf"(?:(?<=[(（【\[ 　|｜])|{_AT_START})"
-            rf"(?:[{_H}A-Za-z+·]{{1,10}}?(?:报|网|社|台|新闻|客户端|媒体|视频|\+)|[{_H}A-Za-z]{{1,3}})?"
-            rf"{_BYLINE_ROLE}"
-            rf"[ 　]*[:：]?[ 　]*(?P<v>{_PERSON}(?:[ 、,，　]{_MORE})*"
+            rf"(?:(?<=[(（【\[ 　|｜丨])|{_AT_START})(?:采写|文)?[ 　]*[:：|｜丨/]?[ 　]*"
+            rf"{_BYLINE_PREFIX}{_BYLINE_ROLE}"
+            rf"[ 　]*[:：|｜丨]?[ 　]*(?P<v>{_PERSON}(?:[ 、,，　]{_MORE})*"
             rf"(?:[ 　]+{_BYLINE_ROLE}[ 　]*[:：]?[ 　]*{_PERSON}(?:[ 、,，　]{_MORE})*)*"
-            rf"(?:[ 　]*(?:报道|摄影|摄|采写))?)"
-            rf"(?=[ 　]{{2,}}|[ 　]*(?:\n|$|[)）】\]])|[ 　]+{_LABELS})"
+            rf"(?:[ 　]*(?:[{_H}]{{0,4}}报道|摄影|摄|采写))?)"
+            rf"(?=[ 　]{{2,}}|[ 　]*(?:\n|$|[)）】\]])|[ 　]+[{_H}]{{0,3}}?{_LABELS})"
+        ),
+    ),
+    # a dateline at a line start naming any outlet (a name ending like one, and its site, desk or
+    # app), a place or none, and the date: 扬子晚报网7月2日讯, 每日经济新闻上海10月12日电,
+    # 参考消息网3月2日报道, 中新网客户端北京5月5日电, IT之家 6 月 12 日消息, 钛媒体App 7月10日消息
+    (
+        "source",
+        ("日电", "日讯", "日消息", "时电", "时讯", "日报道", "日 电", "日 讯", "日 消息"),
+        re.compile(
+            rf"{_AT_START}(?!据)(?P<v>[{_H}A-Za-z0-9+·]{{1,10}}?"
+            r"(?:网|报|社|台|新闻|客户端|在线|财经|之声|科技|之家|媒体|体育|娱乐|App|APP)"
+            rf"(?:网|财经|科技|体育|娱乐|[{_H}]{{0,4}}(?:客户端|App|APP))?)"
+            rf"(?:[(（][^()（）\n]{{0,8}}[)）])?[ 　]*[{_H}]{{0,8}}?[ 　]*"
+            r"\d{1,2}[ 　]*月[ 　]*\d{1,2}[ 　]*日[ 　]*(?:\d{1,2}时)?(?:电|讯|消息|报道)"
         ),
     ),
     # Datelines: 新华社北京3月5日电, 中新网(微博)10月16日电, 本报华盛顿7月26日电
@@ -187,25 +207,32 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
             r"(?:\d{1,2}时)?(?:电|讯|消息)(?![话视脑力子影梯动池器源费商竞气缆线站厂价信])"
         ),
     ),
-    # a dateline at a line start naming any outlet (the longest name ending like one), a place
-    # or none, and the date: 扬子晚报网7月2日讯, 每日经济新闻上海10月12日电, 参考消息网3月2日报道
-    (
-        "source",
-        ("日电", "日讯", "日消息", "时电", "时讯", "日报道"),
-        re.compile(
-            rf"{_AT_START}(?P<v>[{_H}A-Za-z+]{{1,10}}(?:网|报|社|台|新闻|客户端|在线|财经|之声))"
-            rf"(?:[(（][^()（）\n]{{0,8}}[)）])?[{_H}]{{0,8}}?\d{{1,2}}月\d{{1,2}}日"
-            r"(?:\d{1,2}时)?(?:电|讯|消息|报道)"
-        ),
-    ),
     # 新浪体育讯, 证券时报e公司讯, 荆楚网消息, 央视网消息（新闻联播）：, 环球网报道：
     ("source", ("讯",), re.compile(rf"(?P<v>{_OUTLET})讯(?=[ 　]*(?:北京时间|[(（:：\d]))")),
     (
         "source",
         ("讯", "消息", "报道"),
         re.compile(
-            rf"{_AT_START}(?!据)(?P<v>{_OUTLET}|[{_H}A-Za-z+]{{2,10}}?(?:网|报|体育|财经|科技|娱乐|新闻"
-            r"|公司|城市|在线|客户端))(?:讯|消息|报道)(?=[ 　(（:：，,]|北京时间|\d)"
+            rf"(?:{_AT_START}|(?<=[【\[]))(?!据)"
+            rf"(?P<v>{_OUTLET}|[{_H}A-Za-z0-9+·]{{2,10}}?(?:网|报|体育|财经|科技|娱乐|新闻"
+            r"|公司|城市|在线|客户端))(?:综合)?(?:讯|消息|报道)(?=[ 　(（:：，,】\]]|北京时间|\d)"
+        ),
+    ),
+    # any name opening a line with 讯 (南都讯 记者 …, 交汇点讯 7月16日), not a word ending in 讯
+    (
+        "source",
+        ("讯",),
+        re.compile(
+            rf"{_AT_START}(?!据)(?P<v>[{_H}A-Za-z·]{{2,8}}?)(?<![通资快简喜电音死视短传问审质])讯"
+            r"(?=[ 　，,]|\d)"
+        ),
+    ),
+    # the byline right after such an opener: 南都讯 记者 吴斌 近日，…
+    (
+        "author",
+        ("讯",),
+        re.compile(
+            rf"(?<=讯)[ 　]*[(（]?{_BYLINE_ROLE}[ 　]*(?P<v>{_PERSON}(?:[ 、]{_MORE})*)(?=[ 　)）])"
         ),
     ),
     ("source", ("消息",), re.compile(rf"(?P<v>{_OUTLET})消息(?=[ 　]*[(（:：])")),
@@ -242,14 +269,18 @@ _NOT_NAMES = frozenset(
         "视频截图",
         "摄",
         "图",
+        "文",
+        "文/图",
+        "撰文",
+        "采写",
     ]
 )
 
 
 #: Where another label starts inside a captured value (来源：人民日报 责任编辑：王五).
-_NEXT_LABEL = re.compile(rf"[ 　]+{_LABELS}")
+_NEXT_LABEL = re.compile(rf"(?:[ 　]+|[ 　]*[|｜丨][ 　]*){_LABELS}")
 #: The same within a byline run, whose roles (记者 张三 通讯员 李四) are one credit.
-_NEXT_LABEL_AUTHOR = re.compile(rf"[ 　]+(?!{_BYLINE_ROLE}){_LABELS}")
+_NEXT_LABEL_AUTHOR = re.compile(rf"(?:[ 　]+|[ 　]*[|｜丨][ 　]*)(?!{_BYLINE_ROLE}){_LABELS}")
 
 
 def _next_label(kind: CreditKind) -> re.Pattern[str]:
@@ -263,11 +294,16 @@ def _names(kind: CreditKind, value: str) -> tuple[str, ...]:
         if value.startswith("《") and value.endswith("》") and value.count("《") == 1:
             value = value[1:-1]
         return (value,) if value else ()
+    quoted = re.search(r"[“\"「『]([^“”\"「」『』]{1,40})[”\"」』]", value)
+    if kind == "source" and quoted:  # 经小红书博主“某某”授权: the account, not its platform
+        value = quoted.group(1)
     value = value.strip(_TRIM)
     if not value:
         return ()
-    if kind == "author":
-        value = _ROLES.sub(" ", value)
+    if kind == "author":  # the outlet before a role is not a name (工人日报记者 李丹青), nor
+        # the place after the names (记者 徐雅兰 长沙报道)
+        value = re.sub(rf"[ 　]+[{_H}]{{2,4}}报道$", "", value)
+        value = _ROLES.sub(" ", _ROLE_PREFIX.sub(" ", value))
     out = []
     for part in _SPLIT.split(value):
         part = part.strip(_TRIM)
@@ -291,13 +327,18 @@ def credits(text: str, meta: Mapping[str, Any] | None = None) -> tuple[Credit, .
     for kind, anchors, rx in _RULES:
         if not any(a in text for a in anchors):
             continue
-        for m in rx.finditer(lead if rx is _LEAD_RULE else text):
+        source, pos = lead if rx is _LEAD_RULE else text, 0
+        while m := rx.search(source, pos):
             names = _names(kind, m.group("v"))
             cut = _next_label(kind).search(m.group("v"))  # another credit shares the line
             span = (m.start(), m.start("v") + cut.start() if cut else m.end())
-            if not names or any(_overlaps(span, s) for s in found):
+            pos = span[1]  # … and is read from where this one ends
+            if not names or any(_overlaps(span, s) for s in found) or _transfer(text, span):
                 continue
-            found[span] = Credit(kind, names, span)
+            parts = _role_parts(text, span) if kind == "author" else [span]
+            for part in parts:
+                got = names if len(parts) == 1 else _names(kind, text[part[0] : part[1]])
+                found[part] = Credit(kind, got, part)
     out = [found[s] for s in sorted(found)]
     fields: tuple[tuple[str, CreditKind], ...] = (
         ("source", "source"), ("publisher", "source"), ("author", "author"),
@@ -308,6 +349,33 @@ def credits(text: str, meta: Mapping[str, Any] | None = None) -> tuple[Credit, .
         if isinstance(value, str) and (names := _names(kind, value)):
             out.append(Credit(kind, names))
     return tuple(out)
+
+
+#: Where a role starts in a byline run (记者 张三 通讯员 李四: each its own credit).
+_ROLE_START = re.compile(rf"(?:^|(?<=[ 　|｜丨]))[{_H}A-Za-z0-9+·《》]{{0,14}}?{_BYLINE_ROLE}")
+
+
+def _role_parts(text: str, span: tuple[int, int]) -> list[tuple[int, int]]:
+    """The spans of a byline run's roles, each with its names (the whole span if one role)."""
+    run = text[span[0] : span[1]]
+    starts = [m.start() for m in _ROLE_START.finditer(run)]
+    if len(starts) < 2:
+        return [span]
+    bounds = [0, *starts[1:], len(run)]
+    parts = [(span[0] + a, span[0] + a + len(run[a:b].rstrip(" 　"))) for a, b in pairwise(bounds)]
+    if not all(_names("author", text[s:e]) for s, e in parts):
+        return [span]
+    return parts
+
+
+_MONEY = re.compile("转账|汇款|账户|到账|收款|余额|金额")
+
+
+def _transfer(text: str, span: tuple[int, int]) -> bool:
+    """Whether a 转自 is a bank transfer's sender (收到一笔转账，转自李四，金额…), not a credit."""
+    return "转" in text[span[0] : span[1]] and bool(
+        _MONEY.search(text, max(0, span[0] - 20), span[1] + 20)
+    )
 
 
 def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
