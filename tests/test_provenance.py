@@ -54,6 +54,26 @@ from xigao.provenance import credits, direction, is_credited, parse_time, publis
         ("界面新闻记者 | 杨柳\n界面新闻编辑 | 许悦", "author", ("杨柳",)),
         ("红网时刻新闻记者 徐雅兰 长沙报道\n10月18日", "author", ("徐雅兰",)),
         ("每经记者 黄鑫磊　每经编辑 刘雪梅\n今年以来", "author", ("黄鑫磊",)),
+        # … and forms a fifth set showed (benchmarks/attribution_set/helper-5)
+        ("（本文来自澎湃新闻，更多原创资讯请下载APP）", "source", ("澎湃新闻",)),
+        ("信息来源：南浔区农业农村局 浏览次数：1268", "source", ("南浔区农业农村局",)),
+        ("来源：@成都发布", "source", ("成都发布",)),
+        ("来源：光明网-《光明日报》\n近年来", "source", ("光明网", "光明日报")),
+        ("综合美联社、CNN报道，美国夏威夷州", "source", ("美联社", "CNN")),
+        ("海外网消息，据外媒 The Verge 报道，谷歌", "source", ("海外网",)),
+        ("据英国《卫报》报道，当地时间", "source", ("卫报",)),
+        ("【来源】学习时报", "source", ("学习时报",)),
+        ("作者：车圈老周｜首发：懂车帝", "author", ("车圈老周",)),
+        ("头图｜视觉中国\n在大模型行业", "image", ("视觉中国",)),
+        ("视频来源：抖音@云南小林\n", "image", ("云南小林",)),
+        ("图丨受访者提供\n", "image", ("受访者",)),
+        ("【作者】张晨曦\n", "author", ("张晨曦",)),
+        ("原作者：风吹麦浪\n出处：天涯社区", "author", ("风吹麦浪",)),
+        ("作者：解放日报 唐语嫣\n随着", "author", ("唐语嫣",)),
+        ("【环球时报驻德国特约记者 程远 环球时报记者 宋佳明】", "author", ("程远",)),
+        ("红星新闻记者 蒋麟 发自成都\n6月以来", "author", ("蒋麟",)),
+        ("读创/深圳商报记者 刘琳琅\n", "author", ("刘琳琅",)),
+        ("新华社发（周立安 摄）", "author", ("周立安",)),
     ],
 )
 def test_credit_lines(text: str, kind: str, names: tuple[str, ...]) -> None:
@@ -77,6 +97,16 @@ def test_plain_sentences_credit_nobody(text: str) -> None:
     assert credits(text) == ()
 
 
+def test_a_lead_crediting_a_foreign_outlet_reads_its_name() -> None:
+    got = [(c.kind, c.names) for c in credits("IT之家 5 月 10 日消息，据外媒 The Verge 报道，谷歌")]
+    assert got == [("source", ("IT之家",)), ("source", ("The Verge",))]
+
+
+def test_text_and_pictures_by_one_person_credit_both() -> None:
+    got = [(c.kind, c.names) for c in credits("文/图 许文静\n清晨六点半")]
+    assert got == [("author", ("许文静",)), ("image", ("许文静",))]
+
+
 def test_a_byline_run_is_a_credit_a_role_and_shared_lines_are_each_read() -> None:
     text = "来源：浙江大学新闻网  供稿：化学系  摄影：陈思远\n记者 刘璇 通讯员 张晨\n正文"
     got = [(c.kind, c.names, text[c.span[0] : c.span[1]]) for c in credits(text) if c.span]
@@ -95,6 +125,8 @@ def test_a_byline_run_is_a_credit_a_role_and_shared_lines_are_each_read() -> Non
         "快讯：今天上午，市区发生一起交通事故。",  # a word ending in 讯, not an outlet
         "据美国媒体4月30日报道，当地一家工厂起火。",  # sources a fact in mid-story
         "他收到一笔转账，转自李四，金额5000元。",
+        "另据央视新闻报道，当地已启动应急响应。",  # a further source of one fact
+        "图片来源于网络",  # credits nobody in particular
     ],
 )
 def test_look_alikes_of_the_new_forms_credit_nobody(text: str) -> None:

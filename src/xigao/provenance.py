@@ -68,12 +68,14 @@ ALIASES: tuple[tuple[str, ...], ...] = (
 
 _H = "\u3400-\u4dbf\u4e00-\u9fff"
 _COLON = "[:：]"
-#: What separates a label from its value: a colon, or a bar (来源 | 经济观察报, 文｜张三, 来源丨X).
-_SEP = "[:：|｜丨]"
+#: What separates a label from its value: a colon, a bar (来源 | 经济观察报, 文｜张三, 来源丨X), or
+#: the bracket around the label (【来源】学习时报).
+_SEP = "[:：|｜丨】]"
 #: Labels that end the value before them on a shared line (来源：半月谈 作者：王晨 编辑：李四).
 _LABELS = (
     "(?:责任编辑|编辑|责编|校对|审核|审校|监制|作者|撰文|撰稿|记者|通讯员|原标题|来源|稿源|图源"
-    "|图片来源|摄影|供稿|出品|发布时间|发布日期|时间|转自|转载自)"
+    "|图片来源|摄影|摄像|供稿|出品|发布时间|发布日期|时间|转自|转载自|首发|原作者|浏览次数|浏览量"
+    "|阅读量|阅读|点击|字体|头图|题图|视频|图片|文字)"
 )
 _OPEN, _CLOSE = '[“"「『《]', '[”"」』》]'
 #: Media that datelines and bylines name anywhere in a text (more are read at line starts).
@@ -87,21 +89,26 @@ _OUTLET = (
 _AT_START = r"(?:^|(?<=[\n。！？!?；;]))[ \t　]*"
 _NAME_RUN = r"[^\n。！？!?；;，,（）()【】\[\]]{1,40}"
 _LEAD_RULE = re.compile(
-    rf"据(?P<v>《?(?:{_OUTLET}|[{_H}A-Za-z]{{2,10}}?(?:社|网|台|报|新闻|财经|客户端|之声)"
+    rf"(?<![另又还并亦])据(?:(?:外|美|英|法|德|日|韩|俄|港|台|澳)媒[ 　]*(?P<w>[A-Za-z][A-Za-z0-9 .&'-]{{1,30}}?)[ 　]*"
+    rf"|(?P<v>《?(?:{_OUTLET}|[{_H}A-Za-z]{{2,10}}?(?:社|网|台|报|新闻|财经|客户端|之声)"
+    rf"|[{_H}]{{2,8}}公司(?=[(（][A-Za-z]))"
+    rf"|[{_H}]{{0,4}}《(?P<t>[^《》\n]{{1,12}})》"
     rf"(?:[(（][A-Za-z]{{2,8}}[)）])?)》?)"
     r"(?:\d{1,2}月\d{1,2}日|今天|昨天|今日|近日|日前|最新)?(?:《[^》\n]{1,12}》)?(?:报道|消息|电)"
 )
 #: A role and the outlet or desk written before it (工人日报记者, 《财经》记者, 南方+记者).
-_ROLE_PREFIX = re.compile(r"[^ 　|｜丨/:：\n]*?(?:(?:特约|见习|实习|全媒)?记者|通讯员|实习生)")
+_ROLE_PREFIX = re.compile(
+    r"[^ 　|｜丨/:：\n]*?(?:(?:特约|见习|实习|全媒)?记者|通讯员|实习生)(?=[ 　|｜丨/:：]|$)"
+)
 #: Roles in a byline run (记者 张三 通讯员 李四): not names.
 _ROLES = re.compile(r"本报|特约|见习|实习生?|记者|通讯员|报道|摄影|采写|摄$|^图$|^文$")
-_BYLINE_ROLE = "(?:(?:特约|见习|实习)?记者|通讯员|实习生)"
+_BYLINE_ROLE = "(?:(?:特约|见习|实习|全媒体?)?记者|通讯员|实习生|摄像|摄影)"
 #: What comes before the role in a byline: the outlet and its desk (湖北日报全媒记者,
 #: 齐鲁晚报·齐鲁壹点记者, 《中国新闻周刊》记者, 南方+记者).
-_BYLINE_PREFIX = rf"[{_H}A-Za-z0-9+·《》\-－]{{0,14}}?"
-_PERSON = f"[{_H}]{{2,4}}(?:·[{_H}]{{1,8}})?"
+_BYLINE_PREFIX = rf"[{_H}A-Za-z0-9+·《》\-－/]{{0,16}}?"
+_PERSON = f"(?!记者|通讯员|实习生|摄像|摄影)[{_H}]{{2,4}}(?:·[{_H}]{{1,8}})?"
 #: Another person in a byline run: a name, not an editor's credit (每经编辑 刘雪梅).
-_MORE = f"(?![{_H}]{{0,3}}(?:编辑|责编|审核|校对|监制|报道)){_PERSON}"
+_MORE = f"(?![{_H}]{{0,8}}(?:编辑|责编|审核|校对|监制|报道|记者|通讯员|实习生)|发自){_PERSON}"
 #: (kind, anchors, pattern): a pattern is run only on a text holding one of its anchors.
 _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
     # 本文转载自微信公众号"某某", 原载于《环球时报》, 本文首发于公众号…, 本文经授权转自…
@@ -120,18 +127,18 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
     # Labelled lines: 来源：新华社 | 【来源：央视新闻】 | 出品 | 网易科技 | 信息来源：市农业农村局
     (
         "source",
-        ("来源", "稿源", "出处", "供稿", "出品"),
+        ("来源", "稿源", "出处", "供稿", "出品", "首发"),
         re.compile(
             rf"(?:{_AT_START}|(?<=[(（【\[|｜ 　]))"
             rf"(?:来源|稿源|消息来源|文章来源|稿件来源|信息来源|内容来源|本文来源|本文来自|新闻来源"
-            rf"|出处|供稿|出品)[ 　]*{_SEP}[ 　]*(?P<v>{_NAME_RUN})"
+            rf"|出处|供稿|出品|首发)[ 　]*{_SEP}[ 　]*(?P<v>{_NAME_RUN})"
         ),
     ),
     (
         "source",
         ("来自",),
         re.compile(
-            rf"{_AT_START}(?:本文|文章|此文)来自(?:百家号|头条号|企鹅号|微信公众号|公众号)?"
+            rf"(?:{_AT_START}|(?<=[(（【\[]))(?:本文|文章|此文)来自(?:百家号|头条号|企鹅号|微信公众号|公众号)?"
             rf"[ 　]*{_OPEN}?(?P<v>[^\n。！？!?；;，,（）()“”\"「」『』]{{1,40}}){_CLOSE}?"
         ),
     ),
@@ -153,19 +160,45 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
     ),
     (
         "image",
-        ("图源", "图片来", "图来源", "图来自"),
+        ("图源", "图片来", "图来源", "图来自", "图", "视频", "封面"),
         re.compile(
-            rf"(?:图源|图片来源|图片来自|题图来源|题图来自|头图来源|头图来自|封面图来源|封面来源"
-            rf"|配图来源)[ 　]*{_SEP}[ 　]*(?P<v>{_NAME_RUN})"
+            rf"(?:(?:图源|图片来源|图片来自|题图来源|题图来自|头图来源|头图来自|封面图来源|封面来源"
+            rf"|配图来源|视频来源)|(?:{_AT_START}|(?<=[(（【\[ 　|｜丨]))(?:题图|头图|封面图?|配图|视频/图片|图片/视频|视频|图片|图)"
+            rf"(?=[ 　]*[:：|｜丨/]))[ 　]*[:：|｜丨/][ 　]*(?P<v>{_NAME_RUN})"
         ),
+    ),
+    (
+        "image",
+        ("图片由",),
+        re.compile(r"图片由(?P<v>[^\n。，,（）()]{1,30}?)(?:提供|授权)"),
+    ),
+    # photographers are credited as authors: 本文图片由通讯员 刘淼 拍摄, 新华社发（周立安 摄）
+    ("author", ("拍摄",), re.compile(r"图片由(?P<v>[^\n。，,（）()]{1,30}?)拍摄")),
+    (
+        "author",
+        ("摄",),
+        re.compile(rf"(?<=[(（])(?P<v>{_PERSON}(?:[ 、]{_MORE})*)[ 　]*摄(?=[)）])"),
     ),
     # 作者：张三 on a line of its own, in brackets or after another credit
     (
         "author",
-        ("作者", "撰文", "撰稿", "文/", "文:", "文：", "文|", "文｜", "文 ", "口述", "摄影"),
+        (
+            "作者",
+            "撰文",
+            "撰稿",
+            "文/",
+            "文:",
+            "文：",
+            "文|",
+            "文｜",
+            "文丨",
+            "文 ",
+            "口述",
+            "摄影",
+        ),
         re.compile(
-            rf"(?:{_AT_START}|(?<=[(（【\[ 　|｜，,]))(?:作者|撰文|撰稿|文|口述|摄影|文/图)"
-            rf"[ 　]*[:：/|｜丨][ 　]*(?P<v>[^\n()（）【】\[\]，,；;。]{{1,30}}?)"
+            rf"(?:{_AT_START}|(?<=[(（【\[ 　|｜，,]))(?:原作者|本文作者|作者|撰文|撰稿|文字|文|口述|摄影|文/图)"
+            rf"[ 　]*[:：/|｜丨】][ 　]*(?P<v>[^\n()（）【】\[\]，,；;。]{{1,30}}?)"
             rf"(?=[ 　]*(?:\n|$|[(（)）】\]，,；;。])|[ 　]+{_LABELS})"
         ),
     ),
@@ -178,9 +211,9 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
             rf"(?:(?<=[(（【\[ 　|｜丨])|{_AT_START})(?:采写|文)?[ 　]*[:：|｜丨/]?[ 　]*"
             rf"{_BYLINE_PREFIX}{_BYLINE_ROLE}"
             rf"[ 　]*[:：|｜丨]?[ 　]*(?P<v>{_PERSON}(?:[ 、,，　]{_MORE})*"
-            rf"(?:[ 　]+{_BYLINE_ROLE}[ 　]*[:：]?[ 　]*{_PERSON}(?:[ 、,，　]{_MORE})*)*"
-            rf"(?:[ 　]*(?:[{_H}]{{0,4}}报道|摄影|摄|采写))?)"
-            rf"(?=[ 　]{{2,}}|[ 　]*(?:\n|$|[)）】\]])|[ 　]+[{_H}]{{0,3}}?{_LABELS})"
+            rf"(?:[ 　]+{_BYLINE_PREFIX}{_BYLINE_ROLE}[ 　]*[:：]?[ 　]*{_PERSON}(?:[ 、,，　]{_MORE})*)*"
+            rf"(?:[ 　]*(?:[{_H}]{{0,10}}报道|发自[{_H}]{{1,8}}|摄影|摄|采写))?)"
+            rf"(?=[ 　]{{2,}}|[ 　]*(?:\n|$|[)）】\]])|[ 　]+[{_H}]{{0,8}}?{_LABELS})"
         ),
     ),
     # a dateline at a line start naming any outlet (a name ending like one, and its site, desk or
@@ -213,7 +246,7 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
         "source",
         ("讯", "消息", "报道"),
         re.compile(
-            rf"(?:{_AT_START}|(?<=[【\[]))(?!据)"
+            rf"(?:{_AT_START}|(?<=[【\[]))(?!(?:另|又|还|并|亦)?据)"
             rf"(?P<v>{_OUTLET}|[{_H}A-Za-z0-9+·]{{2,10}}?(?:网|报|体育|财经|科技|娱乐|新闻"
             r"|公司|城市|在线|客户端))(?:综合)?(?:讯|消息|报道)(?=[ 　(（:：，,】\]]|北京时间|\d)"
         ),
@@ -236,6 +269,15 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
         ),
     ),
     ("source", ("消息",), re.compile(rf"(?P<v>{_OUTLET})消息(?=[ 　]*[(（:：])")),
+    # a story compiled from several: 综合美联社、CNN报道，…
+    (
+        "source",
+        ("综合",),
+        re.compile(
+            rf"(?:{_AT_START}|(?<=[【\[(（]))(?:[{_H}]{{0,8}}?)综合(?P<v>[^，,。\n]{{2,30}}?)"
+            r"(?:报道|消息)(?=[，,：:】\])）\s])"
+        ),
+    ),
     # a text's lead crediting its source: 据新华社报道，… (later in a story 据…报道 credits a
     # fact, not the text): read in the first sentence only
     ("source", ("据",), _LEAD_RULE),
@@ -251,7 +293,9 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
 ]
 _LEAD_END = re.compile(r"[。！？!?\n]|$")
 #: Between names: a list mark, or a space between two Chinese names (新华社 人民网; not IC photo).
-_SPLIT = re.compile(rf"[、/|｜，,；;]+|(?<=[{_H}])[ 　]+(?=[{_H}])")
+_SPLIT = re.compile(
+    rf"[、/|｜丨，,；;]+|(?<=[{_H}》])[-－](?=[{_H}《])|(?<=[{_H}])[ 　]+(?=[{_H}])"
+)
 _TRIM = '“”"「」『』《》<>()（）【】[]:：·.。 　\t'
 #: Values that a label rule captures but that credit nobody.
 _NOT_NAMES = frozenset(
@@ -273,9 +317,16 @@ _NOT_NAMES = frozenset(
         "文/图",
         "撰文",
         "采写",
+        "撰稿",
+        "摄像",
+        "摄影",
+        "受访者提供",
     ]
 )
 
+
+#: A part of an author credit that names an outlet or a position, not a person.
+_OUTLET_LIKE = re.compile(r"(?:报|网|社|台|新闻|周刊|杂志|客户端|作家|评论员|研究员|主编|App|APP)$")
 
 #: Where another label starts inside a captured value (来源：人民日报 责任编辑：王五).
 _NEXT_LABEL = re.compile(rf"(?:[ 　]+|[ 　]*[|｜丨][ 　]*){_LABELS}")
@@ -300,16 +351,24 @@ def _names(kind: CreditKind, value: str) -> tuple[str, ...]:
     value = value.strip(_TRIM)
     if not value:
         return ()
-    if kind == "author":  # the outlet before a role is not a name (工人日报记者 李丹青), nor
-        # the place after the names (记者 徐雅兰 长沙报道)
-        value = re.sub(rf"[ 　]+[{_H}]{{2,4}}报道$", "", value)
+    if kind in ("author", "image"):  # the outlet before a role is not a name (工人日报记者
+        # 李丹青), nor the place after the names (记者 徐雅兰 长沙报道, 记者 蒋麟 发自成都)
+        value = re.sub(r"[ 　]+(?:\S{1,12}报道|发自\S{1,8})$", "", value)
+        value = re.sub(r"(?:提供|拍摄|拍)$", "", value)
         value = _ROLES.sub(" ", _ROLE_PREFIX.sub(" ", value))
     out = []
     for part in _SPLIT.split(value):
         part = part.strip(_TRIM)
         part = re.sub(r"^(?:微信)?(?:公众号|微信号)", "", part).strip(_TRIM)
+        part = part.rsplit("@", 1)[-1].strip(_TRIM)  # 抖音@某某, @成都发布: the account
+        for o, c in ("（）", "()"):  # 英国广播公司（BBC）keeps its closing bracket
+            if part.count(o) > part.count(c):
+                part += c
         if part and part not in _NOT_NAMES and not part.startswith("网友") and len(part) <= 30:
             out.append(part)
+    if kind == "author" and len(out) > 1:  # 作者：解放日报 唐语嫣, 文/观察者网 王凯文: the person
+        people = [p for p in out if not _OUTLET_LIKE.search(p)]
+        out = people or out
     return tuple(dict.fromkeys(out))
 
 
@@ -323,15 +382,18 @@ def credits(text: str, meta: Mapping[str, Any] | None = None) -> tuple[Credit, .
     []
     """
     found: dict[tuple[int, int], Credit] = {}
+    pictures: dict[tuple[int, int], Credit] = {}  # 文/图 张三 credits the pictures too
     lead = text[: _LEAD_END.search(text).end()]  # type: ignore[union-attr]
     for kind, anchors, rx in _RULES:
         if not any(a in text for a in anchors):
             continue
         source, pos = lead if rx is _LEAD_RULE else text, 0
         while m := rx.search(source, pos):
-            names = _names(kind, m.group("v"))
-            cut = _next_label(kind).search(m.group("v"))  # another credit shares the line
-            span = (m.start(), m.start("v") + cut.start() if cut else m.end())
+            # 据外媒 The Verge 报道, 据英国《卫报》报道: the name alone
+            g = next((k for k in ("t", "w") if k in rx.groupindex and m.group(k)), "v")
+            names = _names(kind, m.group(g))
+            cut = _next_label(kind).search(m.group(g))  # another credit shares the line
+            span = (m.start(), m.start(g) + cut.start() if cut else m.end())
             pos = span[1]  # … and is read from where this one ends
             if not names or any(_overlaps(span, s) for s in found) or _transfer(text, span):
                 continue
@@ -339,7 +401,14 @@ def credits(text: str, meta: Mapping[str, Any] | None = None) -> tuple[Credit, .
             for part in parts:
                 got = names if len(parts) == 1 else _names(kind, text[part[0] : part[1]])
                 found[part] = Credit(kind, got, part)
-    out = [found[s] for s in sorted(found)]
+            if kind == "author" and _BOTH.match(text, span[0]):
+                pictures[span] = Credit("image", names, span)
+    out = [
+        c
+        for s in sorted(found.keys() | pictures.keys())
+        for c in (found.get(s), pictures.get(s))
+        if c
+    ]
     fields: tuple[tuple[str, CreditKind], ...] = (
         ("source", "source"), ("publisher", "source"), ("author", "author"),
         ("original_title", "title"),
@@ -368,6 +437,7 @@ def _role_parts(text: str, span: tuple[int, int]) -> list[tuple[int, int]]:
     return parts
 
 
+_BOTH = re.compile(r"(?:文/图|图/文|图文)[ 　]*[:：/|｜丨]?")
 _MONEY = re.compile("转账|汇款|账户|到账|收款|余额|金额")
 
 
