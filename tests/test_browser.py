@@ -18,6 +18,8 @@ from pathlib import Path
 import pytest
 
 from xigao import Index
+from xigao.palette import palette
+from xigao.palette import write as write_palette
 from xigao.report import safe_name, write_report
 
 REPO = Path(__file__).resolve().parent.parent
@@ -116,6 +118,9 @@ def example(tmp: Path) -> tuple[Path, str]:
         {"id": f"own-{i}", "verdict": "original", "score": 0.0, "matches": []} for i in range(3)
     ]
     write_report([*others, result], idx, tmp / "report", suspects={suspect["id"]: suspect})
+    texts = {d["id"]: (d.get("title"), d["body"]) for d in originals}
+    made = palette(result, body, texts)
+    write_palette(made, texts, tmp / "palette.html")
     idx.close()
     return tmp / "report" / "s" / safe_name(suspect["id"]), result["verdict"]
 
@@ -196,18 +201,49 @@ def test_screenshot(rendered: Path, tmp_path: Path) -> None:
     assert data.startswith(b"\x89PNG") and len(data) > 20_000
 
 
+PALETTE_PROBE = """<script>
+(function () {
+  var out = {rows: 0, colours: {}, marks: 0, visible: 0};
+  document.querySelectorAll("tbody tr").forEach(function (tr) {
+    out.rows++; out.colours[getComputedStyle(tr).backgroundColor] = 1;
+  });
+  document.querySelectorAll("td.text mark").forEach(function (m) {
+    var r = m.getBoundingClientRect(), cs = getComputedStyle(m);
+    out.marks++;
+    if (r.width > 0 && r.height > 0 && cs.fontWeight >= 600) { out.visible++; }
+  });
+  out.band = document.querySelector(".band").textContent;
+  out.colours = Object.keys(out.colours).length;
+  var pre = document.createElement("pre");
+  pre.id = "xigao-probe"; pre.textContent = JSON.stringify(out);
+  document.body.appendChild(pre);
+})();
+</script>"""
+
+
+def test_palette_renders_a_row_a_passage_coloured_by_source(rendered: Path, tmp_path: Path) -> None:
+    page = rendered.parent.parent.parent / "palette.html"
+    out = probe(page, PALETTE_PROBE, tmp_path / "profile")
+    assert out["rows"] >= 2 and out["colours"] == 2  # the repost's source and the passage's
+    assert out["marks"] >= 2 and out["visible"] == out["marks"]
+    assert "JJWXC" in out["band"]
+
+
 def main(argv: list[str]) -> None:
-    """Write the README screenshot: ``python -m tests.test_browser docs/report.png``."""
+    """Write the README screenshots: ``python -m tests.test_browser docs/report.png
+    docs/palette.png``."""
     dest = Path(argv[0] if argv else REPO / "docs" / "report.png").resolve()
+    pal = Path(argv[1] if len(argv) > 1 else REPO / "docs" / "palette.png").resolve()
     with tempfile.TemporaryDirectory() as d:
         page, _ = example(Path(d))
-        chromium(
-            "--window-size=1400,1000",
-            f"--screenshot={dest}",
-            url=page.as_uri(),
-            profile=Path(d) / "profile",
-        )
-    print(dest)
+        for url, shot in ((page, dest), (Path(d) / "palette.html", pal)):
+            chromium(
+                "--window-size=1400,1000",
+                f"--screenshot={shot}",
+                url=url.as_uri(),
+                profile=Path(d) / "profile",
+            )
+            print(shot)
 
 
 if __name__ == "__main__":

@@ -603,6 +603,12 @@ def _read_text(path: str) -> str:
 @click.option(
     "--errors", "errors_path", type=click.Path(dir_okay=False, path_type=Path), default=None
 )
+@click.option(
+    "--palette",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write the 调色盘 (palette) of SUSPECT and ORIGINAL: OUT.html or OUT.xlsx.",
+)
 def compare_cmd(
     suspect: str | None,
     original: str | None,
@@ -611,16 +617,28 @@ def compare_cmd(
     detect: str | None,
     encoder: str,
     errors_path: Path | None,
+    palette: Path | None,
 ) -> None:
     """Compare SUSPECT with ORIGINAL (two text files), or every pair in --pairs."""
     kinds = parse_detect(detect)
     compare = functools.partial(_compare, encoder=encoder)
+    if palette is not None and palette.suffix.lower() not in (".html", ".htm", ".xlsx"):
+        raise click.BadParameter("write the palette as .html or .xlsx", param_hint="--palette")
     if pairs is None:
         if not (suspect and original):
             raise click.UsageError("give SUSPECT and ORIGINAL files, or --pairs PAIRS.jsonl")
-        res = compare(_read_text(suspect), _read_text(original), detect=kinds)
+        a, b = _read_text(suspect), _read_text(original)
+        res = compare(a, b, detect=kinds)
         text = json.dumps(res.to_dict(), ensure_ascii=False, indent=2)
         click.echo(_verdict_line(res.to_dict()), err=True)
+        if palette is not None:
+            from xigao import palette as pal
+
+            d = res.to_dict() | {"id": Path(suspect).name}
+            originals = {"original": (Path(original).name, b)}
+            made = pal.palette(d, a, originals)
+            pal.write(made, originals, palette)
+            click.echo(f"palette: {palette} (雷同字数 {made.total_chars:,})", err=True)
         if output:
             output.write_text(text + "\n", encoding="utf-8")
         else:
@@ -652,6 +670,8 @@ def compare_cmd(
 
 
 # -- report and serve ---------------------------------------------------------------------------
+
+
 def _verdict_line(res: dict[str, Any]) -> str:
     """One line for a person: the verdict, the score and, for an original that came close to
     a rewrite, why it fell short."""
@@ -719,9 +739,29 @@ def _read_csv_results(path: Path) -> Iterator[dict[str, Any]]:
     multiple=True,
     help="The scanned documents (repeatable), to show their text beside the originals.",
 )
+@click.option(
+    "--palette",
+    "palette_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Also write a 调色盘 (palette) per document with matches into this folder "
+    "(needs --inputs for the documents' text).",
+)
+@click.option(
+    "--palette-format",
+    type=click.Choice(["html", "xlsx"]),
+    default="html",
+    show_default=True,
+)
 @read_options
 def report_cmd(
-    results: Path, index_path: Path, out: Path, inputs: tuple[str, ...], **kw: Any
+    results: Path,
+    index_path: Path,
+    out: Path,
+    inputs: tuple[str, ...],
+    palette_dir: Path | None,
+    palette_format: str,
+    **kw: Any,
 ) -> None:
     """Write an HTML report from RESULTS (the JSONL written by `xigao scan`)."""
     from xigao.report import write_report
@@ -737,6 +777,17 @@ def report_cmd(
     finally:
         sink.close()
     page = write_report(rows, idx, out, suspects=suspects)
+    if palette_dir is not None:
+        from xigao.palette import write_many
+
+        def original(doc_id: str) -> tuple[str | None, str] | None:
+            o = idx.store.get(doc_id)
+            return None if o is None else (o.title, o.body)
+
+        texts = {k: d.body for k, d in suspects.items()}
+        made = write_many(rows, original, texts, palette_dir, palette_format)
+        if not quiet:
+            click.echo(f"palettes: {made} in {palette_dir}", err=True)
     if not quiet:
         if not inputs:
             click.echo("no --inputs: the report shows the originals' side only", err=True)

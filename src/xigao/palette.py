@@ -1,0 +1,375 @@
+"""The 调色盘 (palette): a suspect's passages beside the originals they were taken from.
+
+Readers and platforms judge online-literature plagiarism from a palette: every reused passage
+of the suspect on the left, the passage of the source chapter it was taken from on the right,
+one colour per source chapter, the words kept verbatim marked, and the characters in matched
+passages (雷同字数) counted per passage and in all. :func:`palette` builds one from a result
+(``Index.check`` or ``compare``, as a dict) and the texts; :func:`write_html` renders it as one
+self-contained page (no script, no network), :func:`write_xlsx` as a spreadsheet.
+
+雷同字数 here counts the suspect's characters inside matched passages (verbatim runs and
+aligned sentences), each character once however many sources it matches, punctuation and
+spaces left out. JJWXC's rule of thumb (under 1,000 such characters reads as 借鉴过度, over
+1,000 as 抄袭) is shown as an informational line, never as a verdict.
+"""
+
+from __future__ import annotations
+
+import html
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from pathlib import Path
+from typing import Any
+
+from xigao.normalize import normalize
+
+#: One colour per source (cycled): light enough to read black text on.
+COLOURS = (
+    "#ffd6a5", "#caffbf", "#9bf6ff", "#bdb2ff", "#ffc6ff", "#fdffb6", "#a0c4ff", "#ffadad",
+    "#d0f4de", "#e4c1f9",
+)  # fmt: skip
+#: JJWXC's rule of thumb for 雷同字数 (informational).
+JJWXC_LINE = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One reused passage: the suspect's span, the source and its span, how it was matched,
+    and the characters the two keep in common (runs of two or more, as suspect spans)."""
+
+    suspect: tuple[int, int]
+    source_id: str
+    source: tuple[int, int]
+    kind: str
+    similarity: float
+    chars: int
+    common: tuple[tuple[int, int], ...] = ()
+
+
+@dataclass
+class Palette:
+    """The rows in suspect order, the sources with their titles and colours, and the counts."""
+
+    suspect_id: str | None
+    suspect: str
+    rows: list[Row]
+    sources: dict[str, dict[str, Any]]
+    total_chars: int
+    suspect_chars: int
+    per_source: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def band(self) -> str:
+        """JJWXC's rule of thumb, in words (informational, not a verdict)."""
+        side = "over" if self.total_chars > JJWXC_LINE else "at or under"
+        name = "抄袭" if self.total_chars > JJWXC_LINE else "借鉴过度"
+        return (
+            f"雷同字数 {self.total_chars:,}: {side} JJWXC's {JJWXC_LINE:,}-character rule of thumb "
+            f"({name} band). Informational only: a platform's or a court's judgement, not xigao's."
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "suspect_id": self.suspect_id,
+            "total_chars": self.total_chars,
+            "suspect_chars": self.suspect_chars,
+            "per_source": self.per_source,
+            "band": self.band,
+            "sources": self.sources,
+            "rows": [
+                {
+                    "suspect": list(r.suspect),
+                    "source_id": r.source_id,
+                    "source": list(r.source),
+                    "kind": r.kind,
+                    "similarity": round(r.similarity, 4),
+                    "chars": r.chars,
+                    "common": [list(c) for c in r.common],
+                }
+                for r in self.rows
+            ],
+        }
+
+
+def counted(text: str, span: tuple[int, int] = (0, -1)) -> int:
+    """Characters of ``text[span]`` that 雷同字数 counts: letters and digits of any script
+    (punctuation, symbols and spaces left out)."""
+    s, e = span
+    return sum(1 for ch in text[s : len(text) if e < 0 else e] if _counts(ch))
+
+
+def _counts(ch: str) -> bool:
+    return unicodedata.category(ch)[0] in "LN"
+
+
+def kept_runs(
+    a: str, b: str, min_len: int = 2
+) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """The runs ``a`` keeps verbatim from ``b`` (matching blocks of ``min_len`` normalized
+    characters or more: a traditional-script or full-width copy keeps them too), as spans of
+    ``a`` and of ``b`` as given (end exclusive)."""
+    na, nb = normalize(a), normalize(b)
+    sm = SequenceMatcher(None, na.text, nb.text, autojunk=False)
+    blocks = [m for m in sm.get_matching_blocks() if m.size >= min_len]
+    return (
+        [na.raw_span(m.a, m.a + m.size) for m in blocks],
+        [nb.raw_span(m.b, m.b + m.size) for m in blocks],
+    )
+
+
+def _clip(span: Sequence[int], n: int) -> tuple[int, int]:
+    s, e = int(span[0]), int(span[1])
+    s = max(0, min(s, n))
+    return s, max(s, min(e, n))
+
+
+def palette(
+    result: Mapping[str, Any],
+    suspect: str,
+    originals: Mapping[str, tuple[str | None, str]],
+) -> Palette:
+    """The palette of ``result`` (a check's or compare's dict) for the ``suspect`` text as
+    given, with ``originals`` mapping each source id to its (title, text). Evidence whose
+    source text is not given is kept with an empty source side."""
+    rows: list[Row] = []
+    sources: dict[str, dict[str, Any]] = {}
+    for m in result.get("matches") or ():
+        sid = str(m.get("source_id"))
+        title, text = originals.get(sid, (None, ""))
+        if sid not in sources:
+            sources[sid] = {
+                "title": title,
+                "colour": COLOURS[len(sources) % len(COLOURS)],
+                "kind": m.get("kind"),
+                "score": m.get("score"),
+            }
+        for e in m.get("evidence") or ():
+            s = _clip(e["suspect"], len(suspect))
+            o = _clip(e["source"], len(text))
+            if s[1] <= s[0]:
+                continue
+            a, b = suspect[s[0] : s[1]], text[o[0] : o[1]]
+            runs = [(s[0] + x, s[0] + y) for x, y in kept_runs(a, b)[0]] if b else []
+            rows.append(
+                Row(
+                    s,
+                    sid,
+                    o,
+                    str(e.get("kind", "")),
+                    float(e.get("similarity", 1.0)),
+                    counted(suspect, s),
+                    tuple(runs),
+                )
+            )
+    rows.sort(key=lambda r: (r.suspect, r.source_id))
+
+    def chars_of(spans: list[tuple[int, int]]) -> int:
+        # each character once: the union of the spans, counted as counted() counts
+        merged: list[list[int]] = []
+        for s, e in sorted(spans):
+            if merged and s <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], e)
+            else:
+                merged.append([s, e])
+        return sum(counted(suspect, (s, e)) for s, e in merged)
+
+    per_source = {sid: chars_of([r.suspect for r in rows if r.source_id == sid]) for sid in sources}
+    return Palette(
+        result.get("id"),
+        suspect,
+        rows,
+        sources,
+        chars_of([r.suspect for r in rows]),
+        counted(suspect),
+        per_source,
+    )
+
+
+# -- HTML -----------------------------------------------------------------------------------------
+_CSS = """
+body{font-family:system-ui,"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:1.5em;color:#222}
+h1{font-size:1.3em}table{border-collapse:collapse;width:100%}
+th,td{border:1px solid #ccc;padding:.4em .6em;vertical-align:top;text-align:left}
+td.text{width:42%;line-height:1.7}td.n{text-align:right;white-space:nowrap}
+mark{background:none;font-weight:bold;text-decoration:underline;text-decoration-color:#c00}
+.band{background:#fff8e1;border:1px solid #e0c060;padding:.6em;margin:1em 0}
+.key span{display:inline-block;padding:.1em .5em;margin:.1em .3em .1em 0;border-radius:3px}
+.muted{color:#777;font-size:.9em}
+"""
+
+
+def _marked(text: str, span: tuple[int, int], runs: Sequence[tuple[int, int]]) -> str:
+    """``text[span]`` escaped, with ``runs`` (spans of ``text``) inside ``<mark>``."""
+    out, at = [], span[0]
+    for s, e in runs:
+        s, e = max(s, at), min(e, span[1])
+        if s >= e:
+            continue
+        out.append(html.escape(text[at:s]))
+        out.append(f"<mark>{html.escape(text[s:e])}</mark>")
+        at = e
+    out.append(html.escape(text[at : span[1]]))
+    return "".join(out)
+
+
+def _source_runs(row: Row, suspect: str, source: str) -> list[tuple[int, int]]:
+    """The same kept runs as spans of the source."""
+    a = suspect[row.suspect[0] : row.suspect[1]]
+    b = source[row.source[0] : row.source[1]]
+    return [(row.source[0] + x, row.source[0] + y) for x, y in kept_runs(a, b)[1]]
+
+
+def to_html(p: Palette, originals: Mapping[str, tuple[str | None, str]]) -> str:
+    """One self-contained page: the key of sources, the band line, the table of passages."""
+    esc = html.escape
+    key = "".join(
+        f'<span style="background:{s["colour"]}">{esc(sid)}'
+        f"{' · ' + esc(str(s['title'])) if s.get('title') else ''} — "
+        f"{p.per_source.get(sid, 0):,} 字</span>"
+        for sid, s in p.sources.items()
+    )
+    body = []
+    for i, r in enumerate(p.rows, 1):
+        colour = p.sources[r.source_id]["colour"]
+        text = originals.get(r.source_id, (None, ""))[1]
+        left = _marked(p.suspect, r.suspect, r.common)
+        right = _marked(text, r.source, _source_runs(r, p.suspect, text)) if text else ""
+        body.append(
+            f'<tr style="background:{colour}"><td class="n">{i}</td>'
+            f'<td class="text">{left}</td><td class="text">{right}'
+            f'<div class="muted">{esc(r.source_id)} [{r.source[0]}:{r.source[1]}]</div></td>'
+            f"<td>{esc(r.kind)}<br>{r.similarity:.2f}</td>"
+            f'<td class="n">{r.chars:,}</td></tr>'
+        )
+    title = esc(str(p.suspect_id or "suspect"))
+    share = p.total_chars / p.suspect_chars if p.suspect_chars else 0.0
+    return (
+        '<!doctype html><html lang="zh"><head><meta charset="utf-8">'
+        f"<title>调色盘 · {title}</title><style>{_CSS}</style></head><body>"
+        f"<h1>调色盘 (palette) · {title}</h1>"
+        f"<p>{len(p.rows)} passages from {len(p.sources)} source(s); 雷同字数 "
+        f"<b>{p.total_chars:,}</b> of the suspect's {p.suspect_chars:,} characters "
+        f"({share:.0%}). Words kept verbatim are <mark>marked</mark>.</p>"
+        f'<div class="key">{key}</div><div class="band">{esc(p.band)}</div>'
+        "<table><thead><tr><th>#</th><th>suspect</th><th>source</th><th>matched</th>"
+        f"<th>雷同字数</th></tr></thead><tbody>{''.join(body)}</tbody></table>"
+        "</body></html>"
+    )
+
+
+def write_html(p: Palette, originals: Mapping[str, tuple[str | None, str]], path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(to_html(p, originals), encoding="utf-8")
+    return path
+
+
+# -- XLSX -----------------------------------------------------------------------------------------
+def _rich(ws: Any, row: int, col: int, text: str, span: tuple[int, int],
+          runs: Sequence[tuple[int, int]], plain: Any, bold: Any) -> None:  # fmt: skip
+    """Write ``text[span]`` with ``runs`` in bold (a rich string; plain text when none)."""
+    parts: list[Any] = []
+    at = span[0]
+    for s, e in runs:
+        s, e = max(s, at), min(e, span[1])
+        if s >= e:
+            continue
+        if s > at:
+            parts.append(text[at:s])
+        parts += [bold, text[s:e]]
+        at = e
+    if at < span[1]:
+        parts.append(text[at : span[1]])
+    if len(parts) > 2:
+        ws.write_rich_string(row, col, *parts, plain)
+    else:
+        ws.write_string(row, col, text[span[0] : span[1]], plain)
+
+
+def write_xlsx(p: Palette, originals: Mapping[str, tuple[str | None, str]], path: Path) -> Path:
+    """The palette as a spreadsheet (xlsxwriter): a row a passage, coloured by source, the
+    verbatim words in bold and red, the band line and the counts per source above."""
+    import xlsxwriter
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb = xlsxwriter.Workbook(str(path))
+    try:
+        ws = wb.add_worksheet("调色盘")
+        head = wb.add_format({"bold": True, "bg_color": "#eeeeee", "border": 1})
+        bold = wb.add_format({"bold": True, "font_color": "#c00000"})
+        wrap = {"text_wrap": True, "valign": "top", "border": 1}
+        ws.write(0, 0, f"调色盘 · {p.suspect_id or 'suspect'}", wb.add_format({"bold": True}))
+        ws.write(1, 0, p.band)
+        ws.write(2, 0, f"雷同字数 {p.total_chars} / {p.suspect_chars}")
+        line = 3
+        fmts = {}
+        for sid, s in p.sources.items():
+            fmts[sid] = wb.add_format({**wrap, "bg_color": s["colour"]})
+            ws.write(line, 0, sid, fmts[sid])
+            ws.write(line, 1, s.get("title") or "", fmts[sid])
+            ws.write_number(line, 2, p.per_source.get(sid, 0), fmts[sid])
+            line += 1
+        line += 1
+        for col, name in enumerate(("#", "suspect", "source id", "source", "matched", "similarity",
+                                    "雷同字数")):  # fmt: skip
+            ws.write(line, col, name, head)
+        for i, r in enumerate(p.rows, 1):
+            x = line + i
+            f = fmts[r.source_id]
+            text = originals.get(r.source_id, (None, ""))[1]
+            ws.write_number(x, 0, i, f)
+            _rich(ws, x, 1, p.suspect, r.suspect, r.common, f, bold)
+            ws.write_string(x, 2, r.source_id, f)
+            _rich(ws, x, 3, text, r.source, _source_runs(r, p.suspect, text), f, bold)
+            ws.write_string(x, 4, r.kind, f)
+            ws.write_number(x, 5, round(r.similarity, 3), f)
+            ws.write_number(x, 6, r.chars, f)
+        ws.set_column(0, 0, 6)
+        ws.set_column(1, 1, 60)
+        ws.set_column(2, 2, 18)
+        ws.set_column(3, 3, 60)
+        ws.set_column(4, 6, 11)
+        ws.freeze_panes(line + 1, 0)
+    finally:
+        wb.close()
+    return path
+
+
+def write(p: Palette, originals: Mapping[str, tuple[str | None, str]], path: Path) -> Path:
+    """HTML or XLSX by the file's suffix (.html/.htm or .xlsx)."""
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        return write_xlsx(p, originals, path)
+    if suffix in (".html", ".htm"):
+        return write_html(p, originals, path)
+    raise ValueError(f"a palette is written as .html or .xlsx, not {path.suffix or 'no suffix'!r}")
+
+
+def write_many(
+    results: Iterable[Mapping[str, Any]],
+    original: Callable[[str], tuple[str | None, str] | None],
+    suspects: Mapping[str, str],
+    folder: Path,
+    fmt: str = "html",
+) -> int:
+    """A palette per result with matches whose suspect text is in ``suspects`` (by result id),
+    the originals' (title, text) from ``original(source_id)``, named like the report's pages
+    (``folder/<id>.html`` or ``.xlsx``); returns how many were written."""
+    from xigao.report import safe_name
+
+    taken: set[str] = set()
+    made = 0
+    for r in results:
+        text = suspects.get(str(r.get("id")))
+        if text is None or not r.get("matches"):
+            continue
+        originals = {}
+        for m in r["matches"]:
+            got = original(str(m["source_id"]))
+            if got is not None:
+                originals[str(m["source_id"])] = got
+        name = safe_name(str(r.get("id")), taken=taken)
+        write(palette(r, text, originals), originals, folder / f"{name}.{fmt}")
+        made += 1
+    return made

@@ -1,0 +1,180 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
+
+from xigao.cli import cli
+from xigao.palette import JJWXC_LINE, counted, palette, to_html, write, write_xlsx
+
+REPO = Path(__file__).resolve().parent.parent
+
+SOURCE_A = "话说王庆见板凳作怪，用脚去踢那板凳，却是用力太猛，闪朒了胁肋，蹲在地下，只叫苦也。"
+SOURCE_B = "那妇人将王庆扶将起来，王庆勾着老婆的肩胛，摇头咬牙的叫道：阿也，痛的慌！"
+SUSPECT = (
+    "赵大川见板凳作怪，用脚去踢那板凳，却是用力太猛，闪了腰，蹲在地下直叫苦。"
+    "<script>alert(1)</script>那女人将赵大川扶将起来，赵大川勾着老婆的肩膀，摇头咬牙地叫道：痛的慌！"
+)
+
+
+def _result() -> dict:
+    b_start = SUSPECT.index("</script>") + len("</script>")
+    a_end = b_start  # a hostile passage inside the first row
+    return {
+        "id": "book-1 <b>ch.3</b>",
+        "verdict": "rewrite",
+        "matches": [
+            {"source_id": "水浒-102", "kind": "rewrite", "score": 0.9,
+             "evidence": [{"kind": "paraphrase", "suspect": [0, a_end],
+                           "source": [0, len(SOURCE_A)], "similarity": 0.81}]},
+            {"source_id": "水浒-103<i>", "kind": "rewrite", "score": 0.8,
+             "evidence": [{"kind": "paraphrase", "suspect": [b_start, len(SUSPECT)],
+                           "source": [0, len(SOURCE_B)], "similarity": 0.77},
+                          # the same suspect passage reused again: counted once
+                          {"kind": "paraphrase", "suspect": [b_start, len(SUSPECT) - 3],
+                           "source": [0, 10], "similarity": 0.6}]},
+        ],
+    }  # fmt: skip
+
+
+ORIGINALS = {"水浒-102": ("第一百二回", SOURCE_A), "水浒-103<i>": ("<em>回</em>", SOURCE_B)}
+
+
+def test_rows_follow_the_suspect_and_count_each_character_once() -> None:
+    p = palette(_result(), SUSPECT, ORIGINALS)
+    assert [r.source_id for r in p.rows] == ["水浒-102", "水浒-103<i>", "水浒-103<i>"]
+    assert [r.suspect[0] for r in p.rows] == sorted(r.suspect[0] for r in p.rows)
+    a_end = SUSPECT.index("</script>") + 9
+    b = SUSPECT[a_end:]
+    assert p.per_source["水浒-102"] == counted(SUSPECT, (0, a_end))
+    assert p.per_source["水浒-103<i>"] == counted(b)  # the overlapping rows once
+    assert p.total_chars == p.per_source["水浒-102"] + p.per_source["水浒-103<i>"]
+    assert p.suspect_chars == counted(SUSPECT) and p.total_chars <= p.suspect_chars
+    # the verbatim runs kept: 用脚去踢那板凳 is in both, 赵大川 is not
+    first = p.rows[0]
+    kept = {SUSPECT[s:e] for s, e in first.common}
+    assert any("用脚去踢那板凳" in k for k in kept)
+    assert not any("赵大川" in k for k in kept)
+    assert p.sources["水浒-102"]["colour"] != p.sources["水浒-103<i>"]["colour"]
+    json.dumps(p.to_dict(), ensure_ascii=False)
+
+
+def test_counted_characters_leave_punctuation_and_spaces_out() -> None:
+    assert counted("你好，世界！ ab 12。") == 8
+
+
+def test_the_band_line_is_informational_and_turns_at_the_rule_of_thumb() -> None:
+    def band(n: int) -> str:
+        text = "字" * n
+        ev = [{"kind": "verbatim", "suspect": [0, n], "source": [0, n], "similarity": 1.0}]
+        r = {"id": "x", "matches": [{"source_id": "o", "evidence": ev}]}
+        return palette(r, text, {"o": (None, text)}).band
+
+    assert "借鉴过度" in band(JJWXC_LINE) and "抄袭" not in band(JJWXC_LINE)
+    assert "抄袭" in band(JJWXC_LINE + 1)
+    assert "not xigao's" in band(10)
+
+
+def test_html_is_self_contained_escaped_and_marked() -> None:
+    page = to_html(palette(_result(), SUSPECT, ORIGINALS), ORIGINALS)
+    assert "<script" not in page and "&lt;script&gt;" in page
+    assert "<b>ch.3</b>" not in page and "<em>" not in page and "<i>" not in page
+    assert "http://" not in page and "https://" not in page  # nothing to fetch
+    assert page.count("<tr style=") == 3 and "<mark>" in page
+    assert "雷同字数" in page and "JJWXC" in page
+
+
+def test_xlsx_opens_with_a_row_a_passage(tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    p = palette(_result(), SUSPECT, ORIGINALS)
+    path = write_xlsx(p, ORIGINALS, tmp_path / "p.xlsx")
+    ws = openpyxl.load_workbook(path).active
+    values = [[c.value for c in row] for row in ws.iter_rows()]
+    head = next(i for i, row in enumerate(values) if row[0] == "#")
+    body = [row for row in values[head + 1 :] if row[0] is not None]
+    assert [row[2] for row in body] == ["水浒-102", "水浒-103<i>", "水浒-103<i>"]
+    assert body[0][1] == SUSPECT[: SUSPECT.index("</script>") + 9]  # rich text reads back whole
+    assert body[0][6] == p.rows[0].chars
+    fill = ws.cell(row=head + 2, column=2).fill.fgColor.rgb
+    assert fill.upper().endswith(p.sources["水浒-102"]["colour"][1:].upper())
+
+
+def test_write_picks_the_format_by_suffix(tmp_path: Path) -> None:
+    p = palette(_result(), SUSPECT, ORIGINALS)
+    assert write(p, ORIGINALS, tmp_path / "a.html").read_text("utf-8").startswith("<!doctype")
+    with pytest.raises(ValueError, match=r"html or \.xlsx"):
+        write(p, ORIGINALS, tmp_path / "a.pdf")
+
+
+@given(
+    st.text(alphabet="甲乙丙丁，。ab", min_size=0, max_size=60),
+    st.lists(st.tuples(st.integers(-5, 80), st.integers(-5, 80)), max_size=6),
+)
+def test_spans_stay_in_bounds_whatever_the_evidence(text: str, spans: list) -> None:
+    ev = [{"kind": "verbatim", "suspect": [a, b], "source": [b, a]} for a, b in spans]
+    p = palette({"matches": [{"source_id": "o", "evidence": ev}]}, text, {"o": (None, text)})
+    for r in p.rows:
+        assert 0 <= r.suspect[0] < r.suspect[1] <= len(text)
+        assert 0 <= r.source[0] <= r.source[1] <= len(text)
+        assert all(r.suspect[0] <= s < e <= r.suspect[1] for s, e in r.common)
+    assert 0 <= p.total_chars <= p.suspect_chars
+
+
+def test_compare_writes_a_palette(tmp_path: Path) -> None:
+    docs = {}
+    with (REPO / "corpora" / "originals.jsonl").open(encoding="utf-8") as f:
+        for line in f:
+            d = json.loads(line)
+            docs[d["id"]] = d
+    original = docs["鲁迅-呐喊-一件小事"]["body"]
+    suspect = "前言几句。\n" + original[200:900] + "\n后记几句。"
+    (tmp_path / "s.txt").write_text(suspect, "utf-8")
+    (tmp_path / "o.txt").write_text(original, "utf-8")
+    run = CliRunner().invoke(
+        cli,
+        ["compare", str(tmp_path / "s.txt"), str(tmp_path / "o.txt"), "--encoder", "static",
+         "--palette", str(tmp_path / "p.html")],
+    )  # fmt: skip
+    assert run.exit_code == 0, run.output
+    page = (tmp_path / "p.html").read_text("utf-8")
+    assert "<mark>" in page and "o.txt" in page
+    bad = CliRunner().invoke(
+        cli, ["compare", str(tmp_path / "s.txt"), str(tmp_path / "o.txt"), "--palette", "p.pdf"]
+    )
+    assert bad.exit_code != 0 and "html or .xlsx" in bad.output
+
+
+def test_report_writes_a_palette_per_document_with_matches(
+    tmp_path: Path, built_index: Path, stories: list[dict]
+) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    docs = [
+        {"id": "copy<1>", "body": "编者按。\n" + stories[0]["body"] + "\n（转自网络）"},
+        {"id": "mine", "body": "今天天气很好，我们去公园散步，看见许多孩子在放风筝。" * 3},
+    ]
+    dump = tmp_path / "dump.jsonl"
+    dump.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs), "utf-8")
+    results = tmp_path / "results.jsonl"
+    runner = CliRunner()
+    run = runner.invoke(
+        cli, ["scan", str(dump), "--index", str(built_index), "-o", str(results), "--quiet"]
+    )
+    assert run.exit_code == 0, run.output
+    for fmt in ("html", "xlsx"):
+        out = tmp_path / f"pal-{fmt}"
+        run = runner.invoke(
+            cli,
+            ["report", str(results), "--index", str(built_index), "--out", str(tmp_path / "rep"),
+             "--inputs", str(dump), "--palette", str(out), "--palette-format", fmt],
+        )  # fmt: skip
+        assert run.exit_code == 0, run.output
+        made = sorted(p.name for p in out.iterdir())
+        assert len(made) == 1 and made[0].endswith(f".{fmt}")  # the original has none
+    page = next((tmp_path / "pal-html").iterdir()).read_text("utf-8")
+    assert stories[0]["id"] in page and "<mark>" in page
+    book = openpyxl.load_workbook(next((tmp_path / "pal-xlsx").iterdir()))
+    assert any(stories[0]["id"] == c.value for row in book.active.iter_rows() for c in row)
