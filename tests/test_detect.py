@@ -204,6 +204,9 @@ def test_wash_stats_measure_a_passage_of_a_long_original_over_its_window() -> No
     other = Prepared.of("小猫在阳光下伸了个懒腰，又蜷成一团睡着了。", t).with_sentences(enc)
     none = wash_stats(other, b, fact_shares(other, b, terms, t), t)
     assert none.pairs == () and none.containment == 0.0
+    # … and a gate closed by the caller keeps the fact shares alone
+    shut = wash_stats(a, b, facts, t, gate=False)
+    assert shut.pairs == () and shut.recall == stats.recall
 
 
 @pytest.mark.slow

@@ -419,3 +419,22 @@ def test_library_build_uses_the_cores_like_the_cli(
     Index.build(stories[:20], tmp_path / "a", vectors=None).close()
     Index.build(stories[:20], tmp_path / "b", vectors=None, workers=1).close()
     assert seen == [default_workers(), 1]
+
+
+def test_the_candidate_sharing_far_the_most_facts_is_aligned_below_the_fact_floor() -> None:
+    from dataclasses import replace
+
+    from xigao.pipeline import _aligned_gate
+    from xigao.verdict import Thresholds
+
+    t = replace(
+        Thresholds.load(), wash_min_cosine=0.15, wash_standout_cosine=0.05, wash_standout_ratio=3
+    )
+    assert _aligned_gate([0.2, 0.1, 0.16], t) == [True, False, True]  # the floor alone
+    # a renamed retelling: few facts kept, but three times any other chapter's
+    assert _aligned_gate([0.02, 0.12, 0.03], t) == [False, True, False]
+    assert _aligned_gate([0.12], t) == [True]
+    # no candidate stands out, or the best shares too little
+    assert _aligned_gate([0.12, 0.05, 0.03], t) == [False, False, False]
+    assert _aligned_gate([0.04, 0.01], t) == [False, False]
+    assert _aligned_gate([], t) == []

@@ -559,13 +559,15 @@ def wash_stats(
     t: Thresholds,
     *,
     skip: frozenset[int] = frozenset(),
+    gate: bool | None = None,
 ) -> WashStats:
     """Measure how far ``suspect`` (but its sentences ``skip``, those another original
     explains when it stitches two) re-expresses ``source``, given their :func:`fact_shares`.
 
     Only an original sharing enough facts (a fact cosine of ``wash_min_cosine``; no wash of the
-    fitting sets shares fewer) has its sentences aligned: ``source`` must then carry sentence
-    vectors when ``wash_blend`` > 0. The others keep their fact shares alone.
+    fitting sets shares fewer), or one the caller lets through (``gate``), has its
+    sentences aligned: ``source`` must then carry sentence vectors when ``wash_blend`` > 0.
+    The others keep their fact shares alone.
     """
     a, b = suspect.sents, source.sents
     assert a is not None and b is not None, "split sentences before wash_stats"
@@ -576,7 +578,9 @@ def wash_stats(
     )  # fmt: skip
     kept = _kept(a, skip)
     total = int(a.weights[kept].sum())
-    if facts.cosine < t.wash_min_cosine or not total or hi <= lo:
+    if gate is None:
+        gate = facts.cosine >= t.wash_min_cosine
+    if not gate or not total or hi <= lo:
         return shares
     in_window = float(b.weights[lo:hi].sum())
     pairs = [

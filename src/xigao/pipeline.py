@@ -412,14 +412,13 @@ class Index:
         plain = [(r, got[0].id, p) for r, got, p in found if got is not None and p is not None]
         query = suspect_facts(suspect, terms)
         facts = [fact_shares(suspect, p, terms, t, query=query) for _, _, p in plain]
-        near = [
-            r for (r, _, _), f in zip(plain, facts, strict=True) if f.cosine >= t.wash_min_cosine
-        ]
+        gate = _aligned_gate([f.cosine for f in facts], t)
+        near = [r for (r, _, _), g in zip(plain, gate, strict=True) if g]
         embedded = self._embed_many(near) if t.wash_blend > 0 else {}
         items: list[tuple[int, str, Prepared, WashStats]] = []
-        for (rowid, doc_id, p), f in zip(plain, facts, strict=True):
+        for (rowid, doc_id, p), f, g in zip(plain, facts, gate, strict=True):
             source = embedded.get(rowid, p)
-            items.append((rowid, doc_id, source, wash_stats(suspect, source, f, t)))
+            items.append((rowid, doc_id, source, wash_stats(suspect, source, f, t, gate=g)))
         # a suspect stitched from two originals: each is measured on the part of the suspect
         # the other does not explain (the complement: aligned to sentences mostly not its own)
         measured = []
@@ -428,7 +427,7 @@ class Index:
             if other is not None:
                 skip = other - stats.aligned
                 f = fact_shares(suspect, source, terms, t, skip=skip)
-                alone = wash_stats(suspect, source, f, t, skip=skip)
+                alone = wash_stats(suspect, source, f, t, skip=skip, gate=gate[i])
                 stats = alone if alone.pairs else stats
             measured.append((rowid, doc_id, source, stats))
         assert suspect.sents is not None
@@ -590,6 +589,20 @@ def _complement(
         if best is None or other.cosine > best[0]:
             best = (other.cosine, theirs)
     return None if best is None else best[1]
+
+
+def _aligned_gate(cosines: Sequence[float], t: Thresholds) -> list[bool]:
+    """Which candidates have their sentences aligned: those sharing a fact cosine of
+    ``wash_min_cosine``, and the one sharing the most when it stands out, with
+    ``wash_standout_cosine`` and ``wash_standout_ratio`` times the next one's."""
+    gate = [c >= t.wash_min_cosine for c in cosines]
+    if cosines:
+        order = sorted(range(len(cosines)), key=lambda i: -cosines[i])
+        top = cosines[order[0]]
+        second = cosines[order[1]] if len(order) > 1 else 0.0
+        if top >= t.wash_standout_cosine and top >= t.wash_standout_ratio * second:
+            gate[order[0]] = True
+    return gate
 
 
 def _provenance(

@@ -101,6 +101,12 @@ class Thresholds:
     #: no wash in the fitting sets shares so few rare bigrams with its original (the fewest
     #: 0.16, the renamed literature retellings aside), and a third of the candidates do
     wash_min_cosine: float = 0.15
+    #: … unless it stands out: the candidate sharing the most facts is aligned from this fact
+    #: cosine when it shares ``wash_standout_ratio`` times as much as the next candidate (a
+    #: renamed retelling keeps few rare bigrams, its names renamed, but no other chapter
+    #: keeps as many; see ``pipeline.Index.wash_candidates``)
+    wash_standout_cosine: float = 0.05
+    wash_standout_ratio: float = 3.0
     #: share of the suspect's fact mass that each of two candidates must explain on its own
     #: (facts the other does not hold) for them to count as two sources of a stitched story
     #: rather than rivals (see ``pipeline.Index.wash_candidates``)
