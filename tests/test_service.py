@@ -336,3 +336,116 @@ def test_docs_open_offline(server: Server) -> None:
         r = httpx.get(f"{server.url}/docs-assets/{asset}")
         assert r.status_code == 200 and len(r.content) > 10_000
     assert httpx.get(server.url + "/openapi.json").json()["paths"]["/v1/check/batch"]
+
+
+def _access_lines(server: Server, rid: str, wait: float = 5.0) -> list[dict]:
+    import json
+
+    deadline = time.monotonic() + wait
+    while True:
+        got = []
+        for line in list(server.log):
+            if line.startswith("{") and f'"{rid}"' in line:
+                got.append(json.loads(line))
+        if got or time.monotonic() > deadline:
+            return got
+        time.sleep(0.05)
+
+
+def test_requests_carry_an_id_and_log_one_json_line(
+    server: Server, client: httpx.Client, stories: list[dict]
+) -> None:
+    r = client.post(
+        "/v1/check",
+        json={"id": "q1", "body": stories[3]["body"]},
+        headers={"X-Request-ID": "req-abc.123"},
+    )
+    assert r.status_code == 200 and r.headers["x-request-id"] == "req-abc.123"
+    (line,) = _access_lines(server, "req-abc.123")
+    assert line["method"] == "POST" and line["path"] == "/v1/check" and line["status"] == 200
+    assert line["verdict"] == "repost" and line["id"] == "q1" and line["ms"] > 0
+    # none given, or a hostile one: the server makes its own
+    for headers in ({}, {"X-Request-ID": "<script>alert(1)</script>"}):
+        rid = client.get("/v1/health", headers=headers).headers["x-request-id"]
+        assert re.fullmatch(r"[0-9a-f]{16}", rid)
+    # refusals are logged too
+    bad = httpx.post(
+        server.url + "/v1/check", json={"body": "x"}, headers={"X-Request-ID": "no-auth"}
+    )
+    assert bad.status_code == 401 and bad.headers["x-request-id"] == "no-auth"
+    assert _access_lines(server, "no-auth")[0]["status"] == 401
+
+
+def test_settings_come_from_flags_then_environment_then_a_toml_file(
+    index_path: Path, tmp_path: Path
+) -> None:
+    config = tmp_path / "xigao.toml"
+    config.write_text('[serve]\ntoken = "from-file"\nmax-batch = 3\n', "utf-8")
+    s = Server(index_path, "--config", str(config), env={"XIGAO_MAX_BATCH": "2"})
+    try:
+        body = {"documents": [{"body": "一段文字。" * 5}] * 3}
+        assert httpx.post(s.url + "/v1/check/batch", json=body).status_code == 401
+        auth = {"Authorization": "Bearer from-file"}
+        r = httpx.post(s.url + "/v1/check/batch", json=body, headers=auth, timeout=30)
+        assert r.status_code == 422 and "at most 2" in r.text  # the variable beats the file
+    finally:
+        s.close()
+
+
+def test_serve_config_names_the_index_and_refuses_unknown_settings(
+    index_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import uvicorn
+    from click.testing import CliRunner
+
+    from xigao.cli import cli
+
+    seen: dict[str, Any] = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: seen.update(app=app, **kw))
+    config = tmp_path / "xigao.toml"
+    config.write_text(f'index = "{index_path}"\nport = 8123\nlog-level = "warning"\n', "utf-8")
+    run = CliRunner().invoke(cli, ["serve", "--config", str(config)])
+    assert run.exit_code == 0, run.output
+    assert seen["port"] == 8123 and seen["log_level"] == "warning"
+    assert seen["app"].state.index.store.path == index_path
+    config.write_text('[serve]\nindx = "x"\n', "utf-8")
+    run = CliRunner().invoke(cli, ["serve", "--config", str(config)])
+    assert run.exit_code == 2 and "unknown setting(s) indx" in run.output
+
+
+def test_the_container_image_builds_and_serves(tmp_path: Path, index_path: Path) -> None:
+    """Builds the Dockerfile and serves an index from a mounted folder, where a Docker daemon
+    and the base image are at hand (not on the project's machines: no daemon there)."""
+    import shutil
+
+    docker = shutil.which("docker")
+    if docker is None or subprocess.run([docker, "info"], capture_output=True).returncode != 0:
+        pytest.skip("no Docker daemon here: the image is built where one runs")
+    repo = Path(__file__).resolve().parent.parent
+    build = subprocess.run([docker, "build", "-t", "xigao:test", str(repo)], capture_output=True)
+    assert build.returncode == 0, build.stderr.decode()[-2000:]
+    run = subprocess.run(
+        [docker, "run", "-d", "-p", "127.0.0.1::8000", "-v", f"{index_path}:/data/index",
+         "xigao:test"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    cid = run.stdout.strip()
+    try:
+        port = (
+            subprocess.run(
+                [docker, "port", cid, "8000"], capture_output=True, text=True, check=True
+            )
+            .stdout.split(":")[-1]
+            .strip()
+        )
+        deadline = time.monotonic() + 120
+        while True:
+            with contextlib.suppress(httpx.HTTPError):
+                r = httpx.get(f"http://127.0.0.1:{port}/v1/health")
+                if r.status_code == 200:
+                    break
+            assert time.monotonic() < deadline, "the container did not become healthy"
+            time.sleep(1)
+        assert r.json()["documents"] == 200
+    finally:
+        subprocess.run([docker, "rm", "-f", cid], capture_output=True)

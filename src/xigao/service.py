@@ -5,7 +5,10 @@ One :class:`~xigao.pipeline.Index` is opened once and shared: checks run in a bo
 without a restart. With a token, every ``/v1/`` route except health wants
 ``Authorization: Bearer TOKEN`` (401 otherwise); bodies over ``max_body_bytes`` get 413, malformed
 JSON and wrong fields 422 with a message, and unexpected errors a generic 500 (logged here, never
-sent to the client). OpenAPI at ``/docs``. Run it with ``xigao serve``, or::
+sent to the client). Every response carries an ``X-Request-ID`` (the client's, when it sends a
+sane one), and every request is logged as one JSON line on the ``xigao.access`` logger: time,
+request id, method, path, status, latency and, for checks, the verdict. OpenAPI at ``/docs``.
+Run it with ``xigao serve``, or::
 
     import uvicorn
     from xigao.service import create_app
@@ -15,10 +18,16 @@ sent to the client). OpenAPI at ``/docs``. Run it with ``xigao serve``, or::
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import hmac
+import json
 import logging
 import os
+import re
+import time
+import uuid
+from collections import Counter
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
@@ -49,6 +58,8 @@ from xigao.types import Document, Result
 __all__ = ["create_app"]
 
 log = logging.getLogger(__name__)
+#: One JSON line per request (see :class:`_AccessLog`).
+access_log = logging.getLogger("xigao.access")
 
 #: Routes that need no token.
 OPEN_PATHS = frozenset({"/v1/health"})
@@ -310,6 +321,55 @@ class _Guard:
         await self.app(scope, counted, send)
 
 
+# -- access log: a request id and one JSON line per request -----------------------------------
+_SANE_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
+
+
+class _AccessLog:
+    """Pure ASGI middleware, outermost: takes the client's ``X-Request-ID`` (when it is 1-64
+    of ``[A-Za-z0-9._:-]``) or makes one, returns it on the response, and logs the request as
+    one JSON line on ``xigao.access`` when it ends. Handlers add fields to it (a check's
+    verdict) through ``request.state.log``."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode("latin-1").lower(): v for k, v in scope.get("headers", ())}
+        given = headers.get("x-request-id", b"").decode("latin-1")
+        rid = given if _SANE_ID.fullmatch(given) else uuid.uuid4().hex[:16]
+        extra: dict[str, Any] = {}
+        scope.setdefault("state", {})["log"] = extra
+        status = 500
+        started = time.perf_counter()
+
+        async def sending(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message["headers"] = [*message.get("headers", []),
+                                      (b"x-request-id", rid.encode("latin-1"))]  # fmt: skip
+            await send(message)
+
+        try:
+            await self.app(scope, receive, sending)
+        finally:
+            if access_log.isEnabledFor(logging.INFO):
+                line = {
+                    "ts": dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds"),
+                    "request_id": rid,
+                    "method": scope.get("method"),
+                    "path": scope.get("path"),
+                    "status": status,
+                    "ms": round(1000 * (time.perf_counter() - started), 1),
+                    **extra,
+                }
+                access_log.info(json.dumps(line, ensure_ascii=False))
+
+
 _bearer = HTTPBearer(auto_error=False, description="Needed when the server has a token.")
 _AUTH_MESSAGE = "missing or wrong bearer token: send the header 'Authorization: Bearer TOKEN'"
 
@@ -392,6 +452,7 @@ def create_app(
     _offline_docs(app)
     app.state.index = idx
     app.add_middleware(_Guard, token=token, max_body_bytes=max_body_bytes)
+    app.add_middleware(_AccessLog)  # added last: outermost, so it sees every answer
     app.add_exception_handler(RequestValidationError, _on_validation)
     app.add_exception_handler(StarletteHTTPException, _on_http)
     app.add_exception_handler(Exception, _on_crash)
@@ -421,6 +482,7 @@ def create_app(
             return _error(503, "unavailable", str(e))
         except XigaoError as e:  # e.g. rewrite detection asked of an index without vectors
             return _error(422, "invalid_request", str(e))
+        request.state.log.update(id=result.id, verdict=result.verdict)
         return JSONResponse(result.to_dict())
 
     @app.post(
@@ -454,6 +516,8 @@ def create_app(
                 out.append({"id": one.id, "error": "invalid_request", "message": str(e)})
                 continue
             out.append(result.to_dict())
+        verdicts = [r.get("verdict", "error") for r in out]
+        request.state.log.update(documents=len(out), verdicts=dict(Counter(verdicts)))
         return JSONResponse({"results": out})
 
     @app.get(
