@@ -469,3 +469,34 @@ def test_detection_basics() -> None:
     assert detect_encoding("新闻".encode("utf-8-sig")) == "utf-8-sig"
     assert detect_encoding('{"id": 1, "body": "x"}\n'.encode("utf-16-le")) == "utf-16-le"
     assert detect_encoding('{"id": 1, "body": "x"}\n'.encode("utf-16-be")) == "utf-16-be"
+
+
+def test_a_book_file_splits_at_its_chapter_headings(tmp_path: Path) -> None:
+    from xigao.io import ReadOptions, read_documents
+
+    book = tmp_path / "book.txt"
+    text = (
+        "书名：某某传\n作者：佚名\n\n"
+        "第一章 初入江湖\n少年背着行囊下山。\n\n"
+        "第二章　夜雨\n雨下了一夜。\n"
+        "第十二回 再会\n又见面了。\n"
+        "Chapter 3: Home\nBack home.\n"
+        "这一行提到第三章的内容，不是标题。\n"
+    )
+    book.write_bytes(text.encode("gb18030"))
+    got = list(read_documents([str(book)], ReadOptions(split="chapters")))
+    assert [(d.id, d.title) for d in got] == [
+        ("book.txt#000", None),
+        ("book.txt#001", "第一章 初入江湖"),
+        ("book.txt#002", "第二章　夜雨"),
+        ("book.txt#003", "第十二回 再会"),
+        ("book.txt#004", "Chapter 3: Home"),
+    ]
+    assert got[1].body == "少年背着行囊下山。\n\n" and "不是标题" in got[4].body
+    # without --split, one document; a file with no heading stays whole
+    assert len(list(read_documents([str(book)], ReadOptions()))) == 1
+    plain = tmp_path / "plain.txt"
+    plain.write_text("没有章节的短文。", "utf-8")
+    assert [d.id for d in read_documents([str(plain)], ReadOptions(split="chapters"))] == [
+        "plain.txt"
+    ]

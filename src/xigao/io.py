@@ -41,6 +41,42 @@ __all__ = ["ReadError", "ReadOptions", "detect_encoding", "read_documents"]
 
 Format = Literal["auto", "jsonl", "csv", "txt"]
 _FORMATS = ("auto", "jsonl", "csv", "txt")
+Split = Literal["none", "chapters"]
+_SPLITS = ("none", "chapters")
+#: A chapter heading on a line of its own: 第十二章 …, 第3回, 卷一, Chapter 7, 楔子, 番外一.
+_HEADING = re.compile(
+    r"^[ \t　]*(?:第[0-9０-９一二三四五六七八九十百千零〇两]+[章回节卷集部篇幕]"
+    r"|卷[0-9一二三四五六七八九十百千]+|(?:Chapter|CHAPTER)[ \t]+[0-9IVXLC]+"
+    r"|序章|序言|楔子|引子|尾声|后记|番外[0-9一二三四五六七八九十]*)"
+    r"(?:[ \t　:：.、·-][^\n]{0,40}|[^\n]{0,30})$",
+    re.M,
+)
+
+
+def split_chapters(doc: Document) -> list[Document]:
+    """``doc`` split at its chapter headings: one document a chapter, id ``<id>#<n>`` (the
+    text before the first heading, if any, is ``#000``), the heading as its title and the
+    chapter's text (heading line left out) as its body; ``doc`` alone when it has no heading.
+
+    >>> book = Document("b.txt", "第一回 甲\\n正文一\\n第二回 乙\\n正文二")
+    >>> [(d.id, d.title, d.body) for d in split_chapters(book)]
+    [('b.txt#001', '第一回 甲', '正文一\\n'), ('b.txt#002', '第二回 乙', '正文二')]
+    """
+    heads = list(_HEADING.finditer(doc.body))
+    if not heads:
+        return [doc]
+    out = []
+    pre = doc.body[: heads[0].start()]
+    if pre.strip():
+        out.append(Document(f"{doc.id}#000", pre, doc.title, meta=doc.meta))
+    for i, m in enumerate(heads, 1):
+        end = heads[i].start() if i < len(heads) else len(doc.body)
+        body = doc.body[m.end() : end].removeprefix("\n")
+        if body.strip():
+            out.append(Document(f"{doc.id}#{i:03d}", body, m.group(0).strip(), meta=doc.meta))
+    return out or [doc]
+
+
 _EXTENSIONS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".csv": "csv"}
 _EXTENSIONS |= {".tsv": "csv", ".txt": "txt"}
 SAMPLE_BYTES = 65536
@@ -90,6 +126,9 @@ class ReadOptions:
     title_first_line: bool = False
     max_chars: int = 1_000_000
     format: Format = "auto"
+    #: ``chapters``: a ``.txt`` file is split at its chapter headings (第X章, 第X回, Chapter N,
+    #: 楔子, 番外…), one document a chapter (see :func:`split_chapters`)
+    split: Split = "none"
 
     def __post_init__(self) -> None:
         if self.encoding is not None:
@@ -102,6 +141,8 @@ class ReadOptions:
                 ) from None
         if self.format not in _FORMATS:
             raise InputError(f"unknown format {self.format!r}; choose one of {', '.join(_FORMATS)}")
+        if self.split not in _SPLITS:
+            raise InputError(f"unknown split {self.split!r}; choose one of {', '.join(_SPLITS)}")
         if self.max_chars < 1:
             raise InputError(f"max_chars must be positive, not {self.max_chars}")
 
@@ -199,7 +240,7 @@ def _read_stream(
     raw: IO[bytes], src: str, kind: str, delimiter: str, opts: ReadOptions, name: str = "-"
 ) -> Iterator[Document | ReadError]:
     if kind == "txt":
-        yield _read_txt(raw, src, name, opts)
+        yield from _split(_read_txt(raw, src, name, opts), opts)
         return
     sample = raw.read(SAMPLE_BYTES)
     encoding = opts.encoding or detect_encoding(sample)
@@ -400,7 +441,13 @@ def _read_folder(folder: Path, src: str, opts: ReadOptions) -> Iterator[Document
                 item = _read_txt(f, src, doc_id, opts, path=str(file))
         except OSError as e:
             item = ReadError(src, f"cannot read: {e.strerror or e}", path=str(file), id=doc_id)
-        yield item
+        yield from _split(item, opts)
+
+
+def _split(item: Document | ReadError, opts: ReadOptions) -> list[Document | ReadError]:
+    if opts.split == "chapters" and isinstance(item, Document):
+        return list(split_chapters(item))
+    return [item]
 
 
 def _read_txt(
