@@ -344,3 +344,34 @@ def test_credit_direction_and_renaming_are_said_plainly(tmp_path: Path, built_in
     write_report([result], idx, tmp_path / "b")
     text = pages(tmp_path / "b")[0].read_text("utf-8")
     assert "the suspect credits this original's publisher" in text and "none found" in text
+
+
+def test_a_paraphrased_pair_marks_the_words_it_kept(tmp_path: Path, built_index: Path) -> None:
+    idx = Index.open(built_index)
+    src = next(iter(idx.store.ids()))
+    body = idx.get(src).body  # type: ignore[union-attr]
+    o = (0, 40)
+    # the original's first 40 characters with its middle rewritten, then a sentence added
+    changed = "（此处改写了）"
+    text = body[:15] + changed + body[25:40] + "记者另外补充了一句。"
+    s = (0, 15 + len(changed) + 15)
+    ev = [{"kind": "paraphrase", "suspect": list(s), "source": list(o), "similarity": 0.7}]
+    result = {
+        "id": "s1",
+        "verdict": "rewrite",
+        "score": 0.7,
+        "matches": [{"source_id": src, "kind": "rewrite", "score": 0.7, "evidence": ev}],
+    }
+    write_report([result], idx, tmp_path, suspects={"s1": {"id": "s1", "body": text}})
+    f = pages(tmp_path)[0]
+    marks = parse(f)
+    kept_s = {v for (m, side, k), v in marks.text.items() if side == "s" and "k" in k[1:]}
+    kept_o = {v for (m, side, k), v in marks.text.items() if side == "o" and "k" in k[1:]}
+    assert body[:15] in kept_s and body[25:40] in kept_s  # kept, on both sides
+    assert body[:15] in kept_o and body[25:40] in kept_o
+    assert not any("改写" in v for v in kept_s)  # changed words are not marked as kept
+    assert "补充" not in "".join(marks.text.values())  # added text is not marked at all
+    for m, side, k in marks.text:  # every kept run links to its counterpart
+        other = "o" if side == "s" else "s"
+        assert f"{m}-{other}-{k}" in marks.ids
+    idx.close()

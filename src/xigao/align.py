@@ -16,9 +16,11 @@ from __future__ import annotations
 import threading
 from bisect import bisect_left
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 import numpy as np
 
+from xigao.normalize import normalize
 from xigao.sketch import U64, codepoints, kgram_hashes
 
 #: Positions kept per seed k-gram; repeated boilerplate beyond this adds nothing.
@@ -179,3 +181,18 @@ def union_length(spans: list[tuple[int, int]]) -> int:
         total += e - max(s, end)
         end = e
     return total
+
+
+def kept_runs(
+    a: str, b: str, min_len: int = 2
+) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """The runs ``a`` keeps verbatim from ``b`` (matching blocks of ``min_len`` normalized
+    characters or more: a traditional-script or full-width copy keeps them too), as spans of
+    ``a`` and of ``b`` as given (end exclusive)."""
+    na, nb = normalize(a), normalize(b)
+    sm = SequenceMatcher(None, na.text, nb.text, autojunk=False)
+    blocks = [m for m in sm.get_matching_blocks() if m.size >= min_len]
+    return (
+        [na.raw_span(m.a, m.a + m.size) for m in blocks],
+        [nb.raw_span(m.b, m.b + m.size) for m in blocks],
+    )

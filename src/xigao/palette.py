@@ -19,11 +19,10 @@ import html
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
 
-from xigao.normalize import normalize
+from xigao.align import kept_runs
 
 #: One colour per source (cycled): light enough to read black text on.
 COLOURS = (
@@ -102,21 +101,6 @@ def counted(text: str, span: tuple[int, int] = (0, -1)) -> int:
 
 def _counts(ch: str) -> bool:
     return unicodedata.category(ch)[0] in "LN"
-
-
-def kept_runs(
-    a: str, b: str, min_len: int = 2
-) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
-    """The runs ``a`` keeps verbatim from ``b`` (matching blocks of ``min_len`` normalized
-    characters or more: a traditional-script or full-width copy keeps them too), as spans of
-    ``a`` and of ``b`` as given (end exclusive)."""
-    na, nb = normalize(a), normalize(b)
-    sm = SequenceMatcher(None, na.text, nb.text, autojunk=False)
-    blocks = [m for m in sm.get_matching_blocks() if m.size >= min_len]
-    return (
-        [na.raw_span(m.a, m.a + m.size) for m in blocks],
-        [nb.raw_span(m.b, m.b + m.size) for m in blocks],
-    )
 
 
 def _clip(span: Sequence[int], n: int) -> tuple[int, int]:

@@ -25,6 +25,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
+from xigao.align import kept_runs
 from xigao.pipeline import Index
 from xigao.types import VERDICT_RANK, VERDICTS, Document
 
@@ -174,8 +175,13 @@ def _marked(text: str, spans: Sequence[_Span], prefix: str) -> tuple[str, bool]:
 _EvRow = tuple[str, str, tuple[int, int] | None, tuple[int, int] | None, float]
 
 
-def _match_spans(match: Mapping[str, Any]) -> tuple[list[_Span], list[_Span], list[_EvRow]]:
-    """Suspect-side spans, original-side spans and evidence-table rows of one match."""
+def _match_spans(
+    match: Mapping[str, Any], s_text: str | None = None, o_text: str | None = None
+) -> tuple[list[_Span], list[_Span], list[_EvRow]]:
+    """Suspect-side spans, original-side spans and evidence-table rows of one match; with both
+    texts, the words a paraphrased pair keeps verbatim too (class ``k``: what is neither kept
+    nor marked at all inside a pair was changed, and suspect text outside every pair was
+    inserted)."""
     sus: list[_Span] = []
     orig: list[_Span] = []
     rows: list[_EvRow] = []
@@ -193,6 +199,12 @@ def _match_spans(match: Mapping[str, Any]) -> tuple[list[_Span], list[_Span], li
         if o:
             orig.append(_Span(o[0], o[1], key, cls, f"{tip} · 可疑稿件 suspect {s}" if s else tip))
         rows.append((key, kind, s, o, sim))
+        if cls == "p" and s and o and s_text is not None and o_text is not None:
+            a, b = s_text[s[0] : s[1]], o_text[o[0] : o[1]]
+            for n, (x, y) in enumerate(zip(*kept_runs(a, b), strict=True)):
+                kept = "原样保留 kept verbatim"
+                sus.append(_Span(s[0] + x[0], s[0] + x[1], f"{key}k{n}", "k", kept))
+                orig.append(_Span(o[0] + y[0], o[0] + y[1], f"{key}k{n}", "k", kept))
     for j, alt in enumerate(match.get("altered") or ()):
         if not isinstance(alt, Mapping):
             continue
@@ -229,7 +241,9 @@ def _match_section(
         f"{_esc(_label(VERDICT_LABELS, kind))} · {_num(match.get('score')):.2f} · "
         f"{_esc(o_title)}</button>"
     )
-    sus_spans, orig_spans, rows = _match_spans(match)
+    sus_spans, orig_spans, rows = _match_spans(
+        match, suspect.body if suspect else None, original.body if original else None
+    )
     notes: list[str] = []
     if suspect is None:
         s_html = f'<div class="text missing" data-side="s">{_NO_SUSPECT}</div>'
@@ -372,7 +386,8 @@ def _metric(key: str, value: str, frac: Any, help_text: str) -> str:
 _LEGEND = (
     '<div class="legend"><b>图例 Legend</b>'
     '<span><mark class="v sw">原文照搬</mark> verbatim copy</span>'
-    '<span><mark class="p sw">改写</mark> paraphrase (洗稿)</span>'
+    '<span><mark class="p sw">改写</mark> paraphrase (洗稿), <mark class="p k sw">原样</mark> its '
+    "words kept verbatim; unmarked suspect text was added</span>"
     '<span><mark class="alt sw">改动</mark> altered fact (number, name, date…)</span>'
     "<span class='muted'>点击高亮段落跳到另一侧对应位置 · "
     "click a highlighted passage to jump to its counterpart</span></div>"
