@@ -32,7 +32,9 @@ import httpx
 
 from benchmarks.data import load_cctv, load_thucnews, shared_root
 
-MODES = {"fast": "repost,partial", "full": "repost,partial,rewrite"}
+MODES = {"fast": "repost,partial", "full": "repost,partial,rewrite", "mixed": "repost,partial"}
+#: In ``mixed`` mode, one request in this many is a round of add, check, delete, check.
+MIXED_EVERY = 10
 
 
 @dataclass
@@ -78,6 +80,11 @@ def articles(index_dir: Path, shared: str | None, n: int, chars: int, seed: int 
     return out
 
 
+def unindexed_texts(shared: str | None, n: int) -> list[str]:
+    """THUCNews articles (never in a CCTV index) to add and delete in ``mixed`` mode."""
+    return [d["body"][:1500] for d in load_thucnews(shared_root(shared))[:n]]
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -105,10 +112,51 @@ def start_server(index_dir: Path, token: str | None) -> tuple[subprocess.Popen[b
     raise SystemExit("server did not become healthy within 300 s")
 
 
+async def _round(c: httpx.AsyncClient, run: Run, body: str, n: int) -> None:
+    """Add an original, check that a copy finds it, delete it, check that the copy no longer
+    does: each step a request (timed); a wrong answer counts as an error (``not visible``,
+    ``still visible``)."""
+    doc_id = f"load-{os.getpid()}-{n}"
+    steps = (
+        ("POST", "/v1/originals", {"documents": [{"id": doc_id, "body": body}]}),
+        ("CHECK", "/v1/check", {"body": body, "detect": "repost,partial"}),
+        ("DELETE", f"/v1/originals/{doc_id}", None),
+        ("CHECK-GONE", "/v1/check", {"body": body, "detect": "repost,partial"}),
+    )
+    for step, path, payload in steps:
+        t0 = time.perf_counter()
+        run.requests += 1
+        try:
+            if step == "DELETE":
+                r = await c.delete(path)
+            else:
+                r = await c.post(path, json=payload)
+        except httpx.HTTPError as e:
+            run.errors[type(e).__name__] += 1
+            return
+        run.latencies.append(time.perf_counter() - t0)
+        if r.status_code != 200:
+            run.errors[f"HTTP {r.status_code} on {step}"] += 1
+            return
+        run.verdicts[step.lower()] += 1
+        if step.startswith("CHECK"):
+            found = any(m["source_id"] == doc_id for m in r.json()["matches"])
+            if found != (step == "CHECK"):
+                run.errors["not visible" if step == "CHECK" else "still visible"] += 1
+
+
 async def load(
-    url: str, headers: dict[str, str], texts: list[str], detect: str, seconds: float, conc: int
+    url: str,
+    headers: dict[str, str],
+    texts: list[str],
+    detect: str,
+    seconds: float,
+    conc: int,
+    mixed: list[str] | None = None,
 ) -> Run:
-    run = Run(detect)
+    """Closed-loop load; with ``mixed`` (unindexed texts), one request in ``MIXED_EVERY`` is a
+    round of :func:`_round` on one of them instead of a check."""
+    run = Run("mixed: " + detect if mixed else detect)
     limits = httpx.Limits(max_connections=conc, max_keepalive_connections=conc)
     async with httpx.AsyncClient(base_url=url, headers=headers, limits=limits, timeout=60) as c:
         counter = iter(range(10**12))
@@ -116,7 +164,11 @@ async def load(
 
         async def worker() -> None:
             while time.perf_counter() < deadline:
-                body = texts[next(counter) % len(texts)]
+                n = next(counter)
+                if mixed and n % MIXED_EVERY == 0:
+                    await _round(c, run, mixed[n % len(mixed)] + f"（第{n}稿）", n)
+                    continue
+                body = texts[n % len(texts)]
                 t0 = time.perf_counter()
                 run.requests += 1
                 try:
@@ -176,7 +228,12 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--warmup", type=float, default=5)
     ap.add_argument("--concurrency", type=int, default=20)
     ap.add_argument("--chars", type=int, default=2000)
-    ap.add_argument("--modes", default="fast,full", help="fast (repost,partial), full (+rewrite)")
+    ap.add_argument(
+        "--modes",
+        default="fast,full,mixed",
+        help="fast (repost,partial), full (+rewrite), mixed (fast checks with a round of add, "
+        "check, delete, check every 10th request)",
+    )
     ap.add_argument("--url", default=None, help="a running server instead of starting one")
     ap.add_argument("--token", default=os.environ.get("XIGAO_TOKEN"))
     ap.add_argument("--out", type=Path, default=None, help="also append the table here")
@@ -214,8 +271,11 @@ def main(argv: list[str] | None = None) -> None:
                 msg = probe.json().get("message", probe.text[:200])
                 runs.append(Run(detect, note=f"not available: HTTP {probe.status_code} {msg}"))
                 continue
-            asyncio.run(load(url, headers, texts, detect, a.warmup, a.concurrency))
-            runs.append(asyncio.run(load(url, headers, texts, detect, a.seconds, a.concurrency)))
+            fresh = unindexed_texts(a.shared, 400) if mode.strip() == "mixed" else None
+            asyncio.run(load(url, headers, texts, detect, a.warmup, a.concurrency, fresh))
+            runs.append(
+                asyncio.run(load(url, headers, texts, detect, a.seconds, a.concurrency, fresh))
+            )
             print(f"{detect}: done", file=sys.stderr)
     finally:
         if proc is not None:

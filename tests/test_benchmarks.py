@@ -449,3 +449,17 @@ def test_dedup_scoring_counts_pairs_per_suspect() -> None:
     # s1: o1 true, o9 false, s2 missed; s2: s4 false, o1 and s1 missed; s3: o2 missed
     assert got["pairs"] == {"true": 1, "false": 3, "missed": 4, "found": 1}
     assert got["recall"] == 1 / 5 and got["precision"] == 1 / 4
+
+
+def test_fuzz_dump_smoke_every_record_is_accounted_for(tmp_path: Path) -> None:
+    from benchmarks.fuzz_dump import KINDS, run_fuzz
+
+    out = run_fuzz(300, tmp_path)
+    assert out["accounted"] == out["records"] == 300 and not out["crash"]
+    assert out["exit_status"] == 1  # some records failed, and said so
+    per = out["per_kind"]
+    for bad in ("bytes", "huge", "deep", "no_body", "wrong_type", "empty", "not_json"):
+        assert per[bad]["errors"] == per[bad]["n"] > 0, bad
+    for fine in ("good", "copied", "gbk", "control"):
+        assert per[fine]["errors"] == 0, fine
+    assert set(per) == set(KINDS)

@@ -500,3 +500,28 @@ def test_a_book_file_splits_at_its_chapter_headings(tmp_path: Path) -> None:
     assert [d.id for d in read_documents([str(plain)], ReadOptions(split="chapters"))] == [
         "plain.txt"
     ]
+
+
+def test_a_dump_mixing_encodings_is_read_line_by_line(tmp_path: Path) -> None:
+    from xigao.io import ReadOptions, read_documents
+
+    lines = [
+        json.dumps({"id": "u1", "body": "国务院常务会议研究部署"}, ensure_ascii=False).encode(),
+        json.dumps({"id": "g1", "body": "国务院常务会议研究部署"}, ensure_ascii=False).encode(
+            "gbk"
+        ),
+        json.dumps({"id": "u2", "body": "中央经济工作会议在京举行"}, ensure_ascii=False).encode(),
+        json.dumps({"id": "u3", "body": "全国人大常委会举行会议"}, ensure_ascii=False).encode(),
+    ]
+    dump = tmp_path / "mixed.jsonl"
+    dump.write_bytes(b"\n".join(lines) + b"\n")
+    got = list(read_documents([str(dump)], ReadOptions()))
+    assert [(d.id, d.body) for d in got] == [
+        ("u1", "国务院常务会议研究部署"),
+        ("g1", "国务院常务会议研究部署"),
+        ("u2", "中央经济工作会议在京举行"),
+        ("u3", "全国人大常委会举行会议"),
+    ]
+    # an encoding the user forces is taken at its word: the other line is an error
+    forced = list(read_documents([str(dump)], ReadOptions(encoding="utf-8")))
+    assert [type(x).__name__ for x in forced] == ["Document", "ReadError", "Document", "Document"]

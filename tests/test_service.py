@@ -449,3 +449,42 @@ def test_the_container_image_builds_and_serves(tmp_path: Path, index_path: Path)
         assert r.json()["documents"] == 200
     finally:
         subprocess.run([docker, "rm", "-f", cid], capture_output=True)
+
+
+def test_kill_9_during_additions_keeps_every_acknowledged_one(
+    tmp_path: Path, stories: list[dict]
+) -> None:
+    import signal
+
+    path = tmp_path / "idx"
+    Index.build(stories[:50], path).close()
+    s = Server(path)
+    acked: list[str] = []
+    stop = threading.Event()
+
+    def add() -> None:
+        with httpx.Client(base_url=s.url, timeout=30) as c:
+            for i in range(10_000):
+                if stop.is_set():
+                    return
+                doc = {"id": f"added-{i}", "body": stories[50 + i % 200]["body"] + f"（{i}）"}
+                try:
+                    r = c.post("/v1/originals", json={"documents": [doc]})
+                except httpx.HTTPError:
+                    return  # the server is gone: this one was never acknowledged
+                if r.status_code == 200:
+                    acked.append(doc["id"])
+
+    t = threading.Thread(target=add)
+    t.start()
+    deadline = time.monotonic() + 30
+    while len(acked) < 20 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    s.proc.send_signal(signal.SIGKILL)
+    s.proc.wait(10)
+    stop.set()
+    t.join(30)
+    assert len(acked) >= 20
+    with Index.open(path) as idx:  # opens after the crash, every acknowledged addition in it
+        missing = [d for d in acked if idx.get(d) is None]
+        assert missing == [] and len(idx) >= 50 + len(acked)

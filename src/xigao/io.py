@@ -174,9 +174,17 @@ def detect_encoding(data: bytes) -> str:
         text = _decode(even, enc)
         if text and _looks_like_utf16_text(text):
             return enc
-    if utf8 is not None:
+    if utf8 is not None or _mostly_utf8_lines(data):
         return "utf-8"
     return max(("gb18030", "big5"), key=lambda enc: _score(_decode(data, enc, "replace") or ""))
+
+
+def _mostly_utf8_lines(data: bytes) -> bool:
+    """Whether most non-ASCII lines of ``data`` are UTF-8: a dump concatenated from exports of
+    several encodings is read as UTF-8, its other lines each in their own (see ``_lines``)."""
+    lines = [ln for ln in data.split(b"\n")[:-1] if not ln.isascii()]
+    good = sum(_decode(ln, "utf-8") is not None for ln in lines)
+    return bool(lines) and 2 * good > len(lines)
 
 
 def _decode(data: bytes, encoding: str, errors: str = "strict") -> str | None:
@@ -246,7 +254,12 @@ def _read_stream(
     encoding = opts.encoding or detect_encoding(sample)
     # ASCII so far says nothing: settle the encoding on the first non-ASCII line.
     provisional = not opts.encoding and len(sample) == SAMPLE_BYTES and sample.isascii()
-    lines = _lines(io.BufferedReader(_Prefixed(sample, raw)), encoding, provisional)
+    lines = _lines(
+        io.BufferedReader(_Prefixed(sample, raw)),
+        encoding,
+        provisional,
+        forced=opts.encoding is not None,
+    )
     if kind == "jsonl":
         yield from _parse_jsonl(lines, src, opts)
     else:
@@ -271,10 +284,23 @@ class _Prefixed(io.RawIOBase):
         return len(data)
 
 
+def _line_in_another(raw: bytes, encoding: str) -> str | None:
+    """``raw`` (one line) decoded in the other common encoding it is valid in, the likelier
+    Chinese first; None when it is valid in none."""
+    found = [
+        text
+        for enc in ("utf-8", "gb18030", "big5")
+        if enc != encoding and (text := _decode(raw, enc)) is not None
+    ]
+    return max(found, key=_score) if found else None
+
+
 def _lines(
-    stream: io.BufferedReader, encoding: str, provisional: bool
+    stream: io.BufferedReader, encoding: str, provisional: bool, forced: bool = False
 ) -> Iterator[tuple[int, str, str | None]]:
-    """Yield ``(line number, text, decode problem or None)``; bad bytes show as U+FFFD in text."""
+    """Yield ``(line number, text, decode problem or None)``; bad bytes show as U+FFFD in text.
+    A line invalid in the file's encoding is read in another common one it is valid in, unless
+    the encoding was ``forced``."""
     name = codecs.lookup(encoding).name
     encoding = "utf-8" if name == "utf-8-sig" else encoding  # the BOM is dropped from line 1
 
@@ -287,7 +313,10 @@ def _lines(
             if provisional and not raw.isascii():
                 found, provisional = detect_encoding(raw), False
                 encoding = found if found in ("gb18030", "big5") else encoding
-            yield raw.decode(encoding, "xigao.mark")
+            text = raw.decode(encoding, "xigao.mark")
+            if _BAD_BYTE.search(text) and not forced:  # a line in another encoding than the
+                text = _line_in_another(raw, encoding) or text  # file's (a mixed dump)
+            yield text
 
     for n, line in enumerate(decoded(), 1):
         line = line.removeprefix("\ufeff") if n == 1 else line
