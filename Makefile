@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SHARED ?= ../shared
 
-.PHONY: setup browser demo test lint bench clean
+.PHONY: setup browser demo test lint bench bench-scale clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -48,6 +48,13 @@ test: setup lint
 
 bench: setup
 	$(BIN)/python -m benchmarks.run --shared $(SHARED) --out docs/benchmarks.md
+
+# The scaling curve, 10k to 1M originals (about an hour and a half): docs/scaling.md.
+bench-scale: setup
+	@test -f bench-out/cases/main/test/cases.jsonl || $(BIN)/python -m benchmarks.cases --shared $(SHARED)
+	$(BIN)/python -m benchmarks.scale --shared $(SHARED) --sizes 10000,100000,300000,1000000 \
+		--naive-max 100000 \
+		--out docs/scaling.md
 
 clean:
 	rm -rf $(VENV) demo-out .pytest_cache .mypy_cache .ruff_cache

@@ -463,3 +463,37 @@ def test_fuzz_dump_smoke_every_record_is_accounted_for(tmp_path: Path) -> None:
     for fine in ("good", "copied", "gbk", "control"):
         assert per[fine]["errors"] == 0, fine
     assert set(per) == set(KINDS)
+
+
+def test_scale_corpus_is_real_first_then_recombined_text_that_copies_no_passage() -> None:
+    import itertools
+    import json
+
+    from benchmarks.data import shared_root
+    from benchmarks.scale import capacity, corpus, recombined
+
+    root = shared_root(None)
+    first = {"xwlb-20210429-11"}
+    docs = list(itertools.islice(corpus(root, 5, first), 5))
+    assert docs[0]["id"] == "xwlb-20210429-11" and len({d["id"] for d in docs}) == 5
+    stories = {
+        json.loads(line)["body"]
+        for line in itertools.islice(
+            (root / "data" / "news" / "cctv_xwlb_stories.jsonl").open(encoding="utf-8"), 36000
+        )
+    }
+    text = "\n".join(stories)
+    for d in itertools.islice(recombined(root), 30):
+        assert d["id"].startswith("mix-") and len(d["body"]) > 30
+        body = d["body"]
+        # no run of 40 characters of a real story survives (one in seven is replaced)
+        assert not any(body[i : i + 40] in text for i in range(0, max(1, len(body) - 40), 7))
+    rows = [
+        {"system": "xigao", "docs": 100, "peak_rss_mb": 110.0, "index_bytes_per_doc": 5000.0,
+         "build_docs_s": 500.0},
+        {"system": "xigao", "docs": 1100, "peak_rss_mb": 120.0, "index_bytes_per_doc": 5000.0,
+         "build_docs_s": 500.0},
+    ]  # fmt: skip
+    cap = capacity(rows, memory_gb=1.0)
+    assert abs(cap["rss_kb_per_doc"] - 10.24) < 1e-6 and abs(cap["fixed_mb"] - 109.0) < 1e-6
+    assert abs(cap["docs_in_memory"] - (768 - 109) / 0.01) < 1e-3
