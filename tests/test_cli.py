@@ -212,3 +212,40 @@ def test_csv_results_carry_every_input_field(tmp_path: Path, stories: list[dict]
         ("http://a", '["x", "y"]', ""),
         ("http://b", "", '{"extra": "新"}'),
     ]
+
+
+def test_xlsx_results_open_as_a_table_and_feed_the_report(
+    tmp_path: Path, stories: list[dict]
+) -> None:
+    import pytest
+
+    openpyxl = pytest.importorskip("openpyxl")
+    idx = str(tmp_path / "idx")
+    src = write_jsonl(tmp_path / "o.jsonl", stories[:5])
+    assert run("index", "build", str(src), "--index", idx, "--no-vectors", "-q")[0] == 0
+    sus = write_jsonl(
+        tmp_path / "s.jsonl",
+        [
+            {"id": "a", "title": "转载<script>", "body": stories[1]["body"], "url": "http://a"},
+            {"id": "b", "body": "自己写的一段话，和任何报道都无关。" * 4, "url": "http://b"},
+        ],
+    )
+    out = tmp_path / "r.xlsx"
+    code, _, err = run("scan", str(sus), "--index", idx, "--format", "xlsx", "-o", str(out), "-q")
+    assert code == 0, err
+    sheet = openpyxl.load_workbook(out).active
+    rows = [[c.value for c in r] for r in sheet.iter_rows()]
+    head = rows[0]
+    got = [dict(zip(head, r, strict=True)) for r in rows[1:]]
+    assert [(r["id"], r["verdict"], r["url"]) for r in got] == [
+        ("a", "repost", "http://a"),
+        ("b", "original", "http://b"),
+    ]
+    assert got[0]["title"] == "转载<script>" and got[0]["source_id"] == stories[1]["id"]
+    assert got[0]["source_title"] == stories[1]["title"] and got[0]["passage"]
+    code, _, err = run("report", str(out), "--index", idx, "--out", str(tmp_path / "rep"), "-q")
+    assert code == 0, err
+    assert (tmp_path / "rep" / "index.html").exists()
+    # a workbook needs a file to go to
+    code, _, err = run("scan", str(sus), "--index", idx, "--format", "xlsx")
+    assert code == 2 and "--output" in err

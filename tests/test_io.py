@@ -525,3 +525,19 @@ def test_a_dump_mixing_encodings_is_read_line_by_line(tmp_path: Path) -> None:
     # an encoding the user forces is taken at its word: the other line is an error
     forced = list(read_documents([str(dump)], ReadOptions(encoding="utf-8")))
     assert [type(x).__name__ for x in forced] == ["Document", "ReadError", "Document", "Document"]
+
+
+def test_records_are_counted_ahead_for_the_progress_bar(tmp_path: Path) -> None:
+    from xigao.io import ReadOptions, count_records, read_documents
+
+    (tmp_path / "a.jsonl").write_text('{"id": 1, "body": "x"}\n\nnot json\n{"id": 2}\n', "utf-8")
+    (tmp_path / "b.csv").write_text("id,body\n1,甲\n2,乙\n", "utf-8")
+    folder = tmp_path / "txt"
+    (folder / "sub").mkdir(parents=True)
+    for name in ("x.txt", "sub/y.txt", ".hidden.txt", "z.md"):
+        (folder / name).write_text("正文", "utf-8")
+    sources = [str(tmp_path / "a.jsonl"), str(tmp_path / "b.csv"), str(folder)]
+    n = count_records(sources)
+    assert n == 3 + 2 + 2 == len(list(read_documents(sources)))  # every record, bad ones too
+    assert count_records(["-"]) is None
+    assert count_records([str(folder)], ReadOptions(split="chapters")) is None

@@ -7,7 +7,6 @@ record failed, 2 for usage errors.
 
 from __future__ import annotations
 
-import csv
 import functools
 import itertools
 import json
@@ -21,8 +20,9 @@ from typing import IO, Any, TypeVar
 
 import click
 
+from xigao import results as results_io
 from xigao.errors import XigaoError
-from xigao.io import ReadError, ReadOptions, detect_encoding, read_documents
+from xigao.io import ReadError, ReadOptions, count_records, detect_encoding, read_documents
 from xigao.pipeline import PAIR_ENCODER, Index, parse_detect
 from xigao.pipeline import compare as _compare
 from xigao.types import VERDICTS, Document
@@ -110,18 +110,33 @@ class ErrorSink:
             click.echo(f"{self.count} record(s) could not be processed{where}", err=True)
 
 
-def _documents(sources: Iterable[str], options: ReadOptions, sink: ErrorSink) -> Iterator[Document]:
+def _documents(
+    sources: Iterable[str], options: ReadOptions, sink: ErrorSink, bar: Any = None
+) -> Iterator[Document]:
+    """The documents of ``sources``; each unreadable record goes to ``sink`` (and counts on the
+    progress ``bar``, whose total counts every record)."""
     for item in read_documents(sources, options):
         if isinstance(item, ReadError):
             sink.add(item.to_dict())
+            if bar is not None:
+                bar.update(1)
         else:
             yield item
 
 
-def _progress(quiet: bool, desc: str, unit: str = "doc") -> Any:
+def _progress(
+    quiet: bool,
+    desc: str,
+    unit: str = "doc",
+    sources: Iterable[str] | None = None,
+    options: ReadOptions | None = None,
+) -> Any:
+    """A progress bar on standard error: with ``sources``, its total (so a rate and the time
+    left) is their records, counted ahead when they can be (not standard input)."""
     from tqdm import tqdm
 
-    return tqdm(desc=desc, unit=unit, file=sys.stderr, disable=True if quiet else None)
+    total = None if quiet or sources is None else count_records(sources, options)
+    return tqdm(desc=desc, unit=unit, total=total, file=sys.stderr, disable=True if quiet else None)
 
 
 def _open_index(path: Path) -> Index:
@@ -188,10 +203,10 @@ def index_build(
     errors_path, quiet = kw.pop("errors_path"), kw.pop("quiet")
     options = _options(kw)
     sink = ErrorSink(errors_path, quiet)
-    bar = _progress(quiet, "indexing")
+    bar = _progress(quiet, "indexing", sources=sources, options=options)
     try:
         idx = Index.build(
-            _documents(sources, options, sink),
+            _documents(sources, options, sink, bar),
             index_path,
             vectors=None if no_vectors else vectors,
             overwrite=overwrite,
@@ -221,9 +236,9 @@ def index_add(sources: tuple[str, ...], index_path: Path, workers: int, **kw: An
     options = _options(kw)
     idx = _open_index(index_path)
     sink = ErrorSink(errors_path, quiet)
-    bar = _progress(quiet, "adding")
+    bar = _progress(quiet, "adding", sources=sources, options=options)
     try:
-        rep = idx.add(_documents(sources, options, sink), progress=bar.update, workers=workers)
+        rep = idx.add(_documents(sources, options, sink, bar), progress=bar.update, workers=workers)
     finally:
         bar.close()
         sink.close()
@@ -297,73 +312,17 @@ def _check_one(
         return {"error": {"id": doc.id, "reason": f"check failed: {type(e).__name__}: {e}"}}
 
 
-CSV_COLUMNS = [
-    "id", "title", "verdict", "score", "source_id", "source_title", "kind", "containment",
-    "coverage", "copy_ratio", "passage", "credited", "direction", "attribution",
-    "near_miss_source", "near_miss_reason", "matches",
-]  # fmt: skip
-#: Characters of the first matched passage a CSV row quotes.
-CSV_PASSAGE = 200
-
-
-class _CsvResults:
-    """Results as CSV that spreadsheets open as UTF-8 (a BOM first): one row a document, with
-    its title, the top original's id and title and the first passage it copies, then every
-    field of the input record (those of the first record as columns, any others as JSON in
-    ``other_fields``)."""
-
-    def __init__(self, out: IO[str], idx: Index) -> None:
-        self.out, self.idx = out, idx
-        self.writer = csv.writer(out)
-        self.fields: list[str] | None = None
-
-    def row(self, res: dict[str, Any], doc: Document) -> None:
-        if self.fields is None:
-            self.fields = [k for k in doc.meta if k not in CSV_COLUMNS]
-            self.out.write("\ufeff")
-            self.writer.writerow([*CSV_COLUMNS, *self.fields, "other_fields"])
-        top = res["matches"][0] if res["matches"] else {}
-        miss = res.get("near_miss") or {}
-        original = self.idx.get(top["source_id"]) if top else None
-        first = next(iter(top.get("evidence") or ()), None)
-        passage = doc.body[first["suspect"][0] : first["suspect"][1]] if first else ""
-        other = {k: v for k, v in doc.meta.items() if k not in self.fields}
-        attribution = res.get("attribution") or ()
-        self.writer.writerow(
-            [
-                res["id"],
-                doc.title or "",
-                res["verdict"],
-                res["score"],
-                top.get("source_id", ""),
-                (original.title or "") if original else "",
-                top.get("kind", ""),
-                top.get("containment", ""),
-                top.get("coverage", ""),
-                res.get("copy_ratio", ""),
-                passage[:CSV_PASSAGE],
-                top.get("credited", ""),
-                top.get("direction", ""),
-                "; ".join(f"{c['kind']}: {'、'.join(c['names'])}" for c in attribution),
-                miss.get("source_id", ""),
-                miss.get("reason", ""),
-                json.dumps(res["matches"], ensure_ascii=False),
-                *(_cell(doc.meta.get(k)) for k in self.fields),
-                json.dumps(other, ensure_ascii=False) if other else "",
-            ]
-        )
-
-
-def _cell(value: Any) -> Any:
-    return json.dumps(value, ensure_ascii=False) if isinstance(value, dict | list) else value
-
-
 @cli.command()
 @click.argument("inputs", nargs=-1, required=True)
 @_index_opt
 @_output_opt("Results file (default: standard output).")
 @click.option(
-    "--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "csv", "xlsx"]),
+    default="jsonl",
+    show_default=True,
+    help="jsonl: a result a line; csv, xlsx: a table spreadsheets open (xlsx needs --output).",
 )
 @click.option(
     "--detect",
@@ -421,13 +380,25 @@ def scan(
             f"{index_path} was built with --no-vectors, so it cannot detect rewrites; "
             "rebuild it with vectors or pass --detect repost,partial"
         )
+    if fmt == "xlsx" and output is None:
+        raise click.UsageError("--format xlsx writes a workbook: give --output FILE.xlsx")
     sink = ErrorSink(errors_path, quiet)
-    out = _create(output, newline="") if output else sys.stdout
-    table = _CsvResults(out, idx) if fmt == "csv" else None
+
+    def title_of(doc_id: str) -> str | None:
+        o = idx.get(doc_id)
+        return o.title if o else None
+
+    out = _create(output, newline="") if output and fmt != "xlsx" else sys.stdout
+    table: results_io.CsvWriter | results_io.XlsxWriter | None = None
+    if fmt == "csv":
+        table = results_io.CsvWriter(out, title_of)
+    elif fmt == "xlsx":
+        assert output is not None
+        table = results_io.XlsxWriter(output, title_of)
     verdicts: Counter[str] = Counter()
     misses = 0  # originals whose closest original came near a rewrite
-    bar = _progress(quiet, "scanning")
-    docs: Iterable[Document] = _documents(inputs, options, sink)
+    bar = _progress(quiet, "scanning", sources=inputs, options=options)
+    docs: Iterable[Document] = _documents(inputs, options, sink, bar)
     pending: deque[Document] = deque()  # documents awaiting their result, in order
     reported: list[dict[str, Any]] = []
     flagged: dict[str, Document] = {}
@@ -470,7 +441,9 @@ def scan(
             pool.terminate()
         bar.close()
         sink.close()
-        if output:
+        if table is not None:
+            table.close()
+        if output and fmt != "xlsx":
             out.close()
     if not quiet:
         summary = ", ".join(f"{v} {verdicts[v]}" for v in VERDICTS)
@@ -540,6 +513,7 @@ def dedup_cmd(
     sink = ErrorSink(errors_path, quiet)
     docs = list(_documents(inputs, options, sink))
     bar = _progress(quiet, "deduplicating")
+    bar.total = len(docs)
     try:
         got = dedup(docs, detect=kinds, index=idx, workers=workers, progress=bar.update)
     except XigaoError as e:
@@ -691,49 +665,6 @@ def _verdict_line(res: dict[str, Any]) -> str:
     return line
 
 
-def _read_results(path: Path) -> Iterator[dict[str, Any]]:
-    if path.suffix.lower() == ".csv":
-        yield from _read_csv_results(path)
-        return
-    with path.open(encoding="utf-8-sig") as f:
-        for n, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            try:
-                res = json.loads(line)
-            except ValueError as e:
-                raise click.ClickException(f"{path}:{n}: not a JSON result line ({e})") from e
-            if not isinstance(res, dict) or "verdict" not in res:
-                raise click.ClickException(
-                    f"{path}:{n}: not a result (no 'verdict'); give the JSONL that `xigao scan` wrote"
-                )
-            yield res
-
-
-def _read_csv_results(path: Path) -> Iterator[dict[str, Any]]:
-    """Results from the CSV `xigao scan --format csv` wrote (its matches column is their JSON)."""
-    with path.open(encoding="utf-8-sig", newline="") as f:
-        for n, row in enumerate(csv.DictReader(f), 2):
-            try:
-                res: dict[str, Any] = {
-                    "id": row["id"],
-                    "verdict": row["verdict"],
-                    "score": float(row["score"]),
-                    "matches": json.loads(row["matches"] or "[]"),
-                    "copy_ratio": float(row.get("copy_ratio") or 0.0),
-                }
-            except (KeyError, ValueError) as e:
-                raise click.ClickException(
-                    f"{path}:{n}: not a result row ({e}); give the CSV that `xigao scan` wrote"
-                ) from e
-            if row.get("near_miss_source"):
-                res["near_miss"] = {
-                    "source_id": row["near_miss_source"],
-                    "reason": row.get("near_miss_reason", ""),
-                }
-            yield res
-
-
 @cli.command("report")
 @click.argument("results", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @_index_opt
@@ -777,7 +708,10 @@ def report_cmd(
 
     errors_path, quiet = kw.pop("errors_path"), kw.pop("quiet")
     options = _options(kw)
-    rows = list(_read_results(results))
+    try:
+        rows = list(results_io.read(results))
+    except XigaoError as e:
+        raise click.ClickException(str(e)) from e
     idx = _open_index(index_path)
     wanted = {str(r.get("id")) for r in rows if r.get("matches")}
     sink = ErrorSink(errors_path, quiet)

@@ -1,0 +1,198 @@
+"""Results files: the table spreadsheets open (CSV with a BOM, or XLSX), and reading results
+back from JSONL, CSV or XLSX (what ``xigao report`` takes).
+
+A table has one row a document: its id and title, verdict and score, the top original's id and
+title, the match's kind and shares, the copy ratio, the first passage copied, credit and
+direction, the credits found, the near miss, every match as JSON, then every field of the input
+record (those of the first record as columns, any others as JSON in ``other_fields``).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from xigao.errors import XigaoError
+from xigao.types import Document
+
+COLUMNS = [
+    "id", "title", "verdict", "score", "source_id", "source_title", "kind", "containment",
+    "coverage", "copy_ratio", "passage", "credited", "direction", "attribution",
+    "near_miss_source", "near_miss_reason", "matches",
+]  # fmt: skip
+#: Characters of the first matched passage a row quotes.
+PASSAGE = 200
+#: Spreadsheets cap a cell at 32,767 characters; longer cells are cut (the JSONL has it all).
+XLSX_CELL = 32_000
+
+
+class ResultsError(XigaoError):
+    """A results file that is not what ``xigao scan`` wrote."""
+
+
+def _cell(value: Any) -> Any:
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, dict | list) else value
+
+
+class Table:
+    """Rows of results, given each result, its document and the title of an original by id;
+    :meth:`row` returns the cells and, on the first row, fixes the input's columns."""
+
+    def __init__(self, title_of: Callable[[str], str | None]) -> None:
+        self.title_of = title_of
+        self.fields: list[str] | None = None
+
+    def header(self, doc: Document) -> list[str]:
+        self.fields = [k for k in doc.meta if k not in COLUMNS]
+        return [*COLUMNS, *self.fields, "other_fields"]
+
+    def row(self, res: dict[str, Any], doc: Document) -> list[Any]:
+        fields = self.fields or []
+        top = res["matches"][0] if res["matches"] else {}
+        miss = res.get("near_miss") or {}
+        first = next(iter(top.get("evidence") or ()), None)
+        passage = doc.body[first["suspect"][0] : first["suspect"][1]] if first else ""
+        other = {k: v for k, v in doc.meta.items() if k not in fields}
+        attribution = res.get("attribution") or ()
+        return [
+            res["id"],
+            doc.title or "",
+            res["verdict"],
+            res["score"],
+            top.get("source_id", ""),
+            (self.title_of(top["source_id"]) or "") if top else "",
+            top.get("kind", ""),
+            top.get("containment", ""),
+            top.get("coverage", ""),
+            res.get("copy_ratio", ""),
+            passage[:PASSAGE],
+            top.get("credited", ""),
+            top.get("direction", ""),
+            "; ".join(f"{c['kind']}: {'、'.join(c['names'])}" for c in attribution),
+            miss.get("source_id", ""),
+            miss.get("reason", ""),
+            json.dumps(res["matches"], ensure_ascii=False),
+            *(_cell(doc.meta.get(k)) for k in fields),
+            json.dumps(other, ensure_ascii=False) if other else "",
+        ]
+
+
+class CsvWriter:
+    """The table as CSV that spreadsheets open as UTF-8 (a BOM first)."""
+
+    def __init__(self, out: IO[str], title_of: Callable[[str], str | None]) -> None:
+        self.out, self.table = out, Table(title_of)
+        self.writer = csv.writer(out)
+
+    def row(self, res: dict[str, Any], doc: Document) -> None:
+        if self.table.fields is None:
+            self.out.write("\ufeff")
+            self.writer.writerow(self.table.header(doc))
+        self.writer.writerow(self.table.row(res, doc))
+
+    def close(self) -> None:
+        self.out.flush()
+
+
+class XlsxWriter:
+    """The table as an XLSX workbook (xlsxwriter, constant memory: rows stream to disk); the
+    header frozen and filterable, cells over 32,000 characters cut."""
+
+    def __init__(self, path: Path, title_of: Callable[[str], str | None]) -> None:
+        import xlsxwriter
+
+        self.book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+        self.sheet = self.book.add_worksheet("results")
+        self.bold = self.book.add_format({"bold": True})
+        self.table, self.n = Table(title_of), 0
+
+    def row(self, res: dict[str, Any], doc: Document) -> None:
+        if self.table.fields is None:
+            head = self.table.header(doc)
+            self.sheet.write_row(0, 0, head, self.bold)
+            self.sheet.freeze_panes(1, 0)
+            self.width = len(head)
+        self.n += 1
+        cells = self.table.row(res, doc)
+        for col, value in enumerate(cells):
+            if isinstance(value, bool):
+                self.sheet.write_boolean(self.n, col, value)
+            elif isinstance(value, int | float):
+                self.sheet.write_number(self.n, col, value)
+            elif value is None:
+                continue
+            else:
+                self.sheet.write_string(self.n, col, str(value)[:XLSX_CELL])
+
+    def close(self) -> None:
+        if self.table.fields is not None:
+            self.sheet.autofilter(0, 0, self.n, self.width - 1)
+        self.book.close()
+
+
+def read(path: Path) -> Iterator[dict[str, Any]]:
+    """The results of a file ``xigao scan`` wrote: JSONL, CSV or XLSX (by its suffix)."""
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        with path.open(encoding="utf-8-sig", newline="") as f:
+            yield from _from_rows(path, csv.DictReader(f))
+        return
+    if suffix == ".xlsx":
+        yield from _from_rows(path, _xlsx_rows(path))
+        return
+    with path.open(encoding="utf-8-sig") as f:
+        for n, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            try:
+                res = json.loads(line)
+            except ValueError as e:
+                raise ResultsError(f"{path}:{n}: not a JSON result line ({e})") from e
+            if not isinstance(res, dict) or "verdict" not in res:
+                raise ResultsError(
+                    f"{path}:{n}: not a result (no 'verdict'); give the JSONL that `xigao scan` "
+                    "wrote"
+                )
+            yield res
+
+
+def _xlsx_rows(path: Path) -> Iterator[dict[str, Any]]:
+    try:
+        import openpyxl
+    except ImportError as e:
+        raise ResultsError(f"reading {path} needs openpyxl: pip install openpyxl") from e
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as e:  # a corrupt or foreign file: say which
+        raise ResultsError(f"{path}: not a readable XLSX workbook ({e})") from e
+    rows = book.worksheets[0].iter_rows(values_only=True)
+    head = [str(h) if h is not None else "" for h in next(rows, ())]
+    for values in rows:
+        yield {h: ("" if v is None else v) for h, v in zip(head, values, strict=False)}
+    book.close()
+
+
+def _from_rows(path: Path, rows: Any) -> Iterator[dict[str, Any]]:
+    """Results from a table's rows (the matches column holds their JSON)."""
+    for n, row in enumerate(rows, 2):
+        try:
+            res: dict[str, Any] = {
+                "id": str(row["id"]),
+                "verdict": row["verdict"],
+                "score": float(row["score"]),
+                "matches": json.loads(row["matches"] or "[]"),
+                "copy_ratio": float(row.get("copy_ratio") or 0.0),
+            }
+        except (KeyError, ValueError, TypeError) as e:
+            raise ResultsError(
+                f"{path}:{n}: not a result row ({e}); give the table that `xigao scan` wrote"
+            ) from e
+        if row.get("near_miss_source"):
+            res["near_miss"] = {
+                "source_id": row["near_miss_source"],
+                "reason": row.get("near_miss_reason", ""),
+            }
+        yield res
