@@ -448,6 +448,30 @@ def provenance_section(data: dict | None) -> list[str]:
             evasion.markdown(data["evasion"]),
             "",
         ]
+    if data.get("book"):
+        from benchmarks import book
+
+        out += [
+            "## A book, chapter by chapter, and its palette",
+            "",
+            "`python -m benchmarks.book` (its docstring says how the book is made):",
+            "",
+            book.markdown(data["book"]),
+            "",
+        ]
+    if data.get("fuzz"):
+        from benchmarks import fuzz_dump
+
+        out += [
+            "## Hostile input",
+            "",
+            "`python -m benchmarks.fuzz_dump`: a dump of 10,000 records of every kind a crawl "
+            "produces (its docstring lists them), scanned with `xigao scan --errors`; every "
+            "record must be in the results or in the errors file, and nothing may crash.",
+            "",
+            fuzz_dump.markdown(data["fuzz"]),
+            "",
+        ]
     return out
 
 

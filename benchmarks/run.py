@@ -219,6 +219,12 @@ def main(argv: list[str] | None = None) -> int:
         slow = a.work / "results" / "dedup-all.json"  # rewrites too: python -m benchmarks.dedup
         if slow.exists():
             provenance["dedup"].append(json.loads(slow.read_text(encoding="utf-8")))
+        from benchmarks.book import run_book
+        from benchmarks.fuzz_dump import run_fuzz
+
+        log("a book against the novels, and a hostile dump")
+        provenance["book"] = run_book(a.shared, a.work / "book", 300_000)
+        provenance["fuzz"] = run_fuzz(10_000, a.work / "fuzz")
     pair_rows = None
     if not a.skip_pairs:
         from benchmarks.pairs import pair_scorer, run_pairs
