@@ -86,7 +86,7 @@ def make_dump(n: int, seed: int = 0) -> tuple[bytes, list[str]]:
                 "body": _cjk(rng, 50) + "\x00\x01\x1b[31m\u200b\ufeff" + _cjk(rng, 50),
             }
         elif kind == "surrogate":
-            lines.append(('{"id": "%s", "body": "坏\\ud800字' % rid).encode() + b'"}')
+            lines.append(('{"id": "' + rid + '", "body": "坏\\ud800字"}').encode())
             kinds.append(kind)
             continue
         elif kind == "duplicate":
