@@ -408,6 +408,13 @@ def test_serve_config_names_the_index_and_refuses_unknown_settings(
     assert run.exit_code == 0, run.output
     assert seen["port"] == 8123 and seen["log_level"] == "warning"
     assert seen["app"].state.index.store.path == index_path
+    # the container's way: everything from the environment
+    env = {"XIGAO_INDEX": str(index_path), "XIGAO_HOST": "0.0.0.0", "XIGAO_PORT": "8200",
+           "XIGAO_TOKEN": "t"}  # fmt: skip
+    run = CliRunner().invoke(cli, ["serve"], env=env)
+    assert run.exit_code == 0, run.output
+    assert (seen["host"], seen["port"]) == ("0.0.0.0", 8200)
+    assert seen["app"].state.index.store.path == index_path
     config.write_text('[serve]\nindx = "x"\n', "utf-8")
     run = CliRunner().invoke(cli, ["serve", "--config", str(config)])
     assert run.exit_code == 2 and "unknown setting(s) indx" in run.output
