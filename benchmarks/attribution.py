@@ -358,7 +358,8 @@ USE = {
     "helper-1": "fitted on",
     "helper-2": "fitted on",
     "helper-3": "fitted on",
-    "helper-4": "held out",
+    "helper-4": "fitted on",
+    "helper-6": "held out",
     "helper-5": "fitted on",
 }
 

@@ -74,6 +74,25 @@ from xigao.provenance import credits, direction, is_credited, parse_time, publis
         ("红星新闻记者 蒋麟 发自成都\n6月以来", "author", ("蒋麟",)),
         ("读创/深圳商报记者 刘琳琅\n", "author", ("刘琳琅",)),
         ("新华社发（周立安 摄）", "author", ("周立安",)),
+        # … and a fourth (benchmarks/attribution_set/helper-4)
+        ("据塔斯社7日报道，俄罗斯远东地区", "source", ("塔斯社",)),
+        ("［光明网］原载于《光明日报》2024年5月8日第7版", "source", ("光明网",)),
+        ("第一财经 记者 郭晋晖\n人社部近日", "source", ("第一财经",)),
+        ("【大河报·豫视频】记者 郭韶明\n", "source", ("大河报·豫视频",)),
+        ("▌本文来源：界面新闻\n▌记者：陈慧东", "source", ("界面新闻",)),
+        ("【法新社巴黎6月9日电】法国总统", "source", ("法新社",)),
+        ("文章原标题为《县域经济的新机遇》，首发于公众号", "title", ("县域经济的新机遇",)),
+        ("结尾。\n——转引自参考消息网", "source", ("参考消息网",)),
+        ("本文综合自：环球时报、参考消息", "source", ("环球时报", "参考消息")),
+        ("（作者：苏有鹏；本文刊于南方周末2024年6月20日）", "author", ("苏有鹏",)),
+        ("结尾。\n\n（央视新闻客户端）", "source", ("央视新闻客户端",)),
+        ("平安北京 2024-07-02 发布\n\n【警情通报】7月1日", "source", ("平安北京",)),
+        ("@上海发布 6月28日消息：今天起", "source", ("上海发布",)),
+        ("香港文汇报讯（记者 陈晨）香港特区", "source", ("香港文汇报",)),
+        ("图据视觉中国\n记者 胡琳", "image", ("视觉中国",)),
+        ("▲图片来源：视觉中国-VCG41N1234567890", "image", ("视觉中国",)),
+        ("本期执笔：许长安 | 视觉：阿柴\n", "author", ("许长安",)),
+        ("本文系观察者网独家稿件，文章内容纯属作者个人观点", "source", ("观察者网",)),
     ],
 )
 def test_credit_lines(text: str, kind: str, names: tuple[str, ...]) -> None:
@@ -127,6 +146,8 @@ def test_a_byline_run_is_a_credit_a_role_and_shared_lines_are_each_read() -> Non
         "他收到一笔转账，转自李四，金额5000元。",
         "另据央视新闻报道，当地已启动应急响应。",  # a further source of one fact
         "图片来源于网络",  # credits nobody in particular
+        "【警情通报】7月1日20时许，某小区发生一起纠纷。",  # a notice, not an outlet
+        "经作者授权发布",  # the author, unnamed
     ],
 )
 def test_look_alikes_of_the_new_forms_credit_nobody(text: str) -> None:

@@ -70,14 +70,14 @@ _H = "\u3400-\u4dbf\u4e00-\u9fff"
 _COLON = "[:：]"
 #: What separates a label from its value: a colon, a bar (来源 | 经济观察报, 文｜张三, 来源丨X), or
 #: the bracket around the label (【来源】学习时报).
-_SEP = "[:：|｜丨】]"
+_SEP = "[:：|｜丨】\\]］]"
 #: Labels that end the value before them on a shared line (来源：半月谈 作者：王晨 编辑：李四).
 _LABELS = (
     "(?:责任编辑|编辑|责编|校对|审核|审校|监制|作者|撰文|撰稿|记者|通讯员|原标题|来源|稿源|图源"
     "|图片来源|摄影|摄像|供稿|出品|发布时间|发布日期|时间|转自|转载自|首发|原作者|浏览次数|浏览量"
-    "|阅读量|阅读|点击|字体|头图|题图|视频|图片|文字)"
+    "|阅读量|阅读|点击|字体|头图|题图|视频|图片|文字|执笔|插画|视觉(?=[:：])|文(?=[:：/|｜丨]))"
 )
-_OPEN, _CLOSE = '[“"「『《]', '[”"」』》]'
+_OPEN, _CLOSE = '[“"「『《【]', '[”"」』》】]'
 #: Media that datelines and bylines name anywhere in a text (more are read at line starts).
 _OUTLET = (
     rf"(?:[{_H}]{{0,6}}(?:新闻社|通讯社|日报网?|晚报|晨报|时报|商报|青年报|都市报|周刊|电视台|广播电台)"
@@ -86,15 +86,20 @@ _OUTLET = (
     r"|新浪(?:体育|财经|科技|娱乐|新闻|网)?|腾讯(?:新闻|网)?|网易(?:新闻)?|搜狐(?:网)?|凤凰网"
     r"|本报|本台|本刊)"
 )
-_AT_START = r"(?:^|(?<=[\n。！？!?；;]))[ \t　]*"
+#: A name that reads as an outlet's: ending like one (新京报, 光明网, 央视新闻客户端, 豫视频).
+_OUTLETISH = (
+    r"[\u3400-\u4dbf\u4e00-\u9fffA-Za-z0-9·\-]{1,14}?"
+    r"(?:报|网|社|台|新闻|客户端|视频|App|APP|之声|新民眼|头条|在线|财经)"
+)
+_AT_START = r"(?:^|(?<=[\n。！？!?；;]))[ \t　▌▍▲△◎●○■□◆◇★☆※►>【\[［]*"
 _NAME_RUN = r"[^\n。！？!?；;，,（）()【】\[\]]{1,40}"
 _LEAD_RULE = re.compile(
-    rf"(?<![另又还并亦])据(?:(?:外|美|英|法|德|日|韩|俄|港|台|澳)媒[ 　]*(?P<w>[A-Za-z][A-Za-z0-9 .&'-]{{1,30}}?)[ 　]*"
+    rf"(?<![另又还并亦])据(?:(?:外|美|英|法|德|日|韩|俄|港|台|澳)媒[ 　]*(?P<w>[A-Za-z0-9][A-Za-z0-9 .&'-]{{1,30}}?)[ 　]*"
     rf"|(?P<v>《?(?:{_OUTLET}|[{_H}A-Za-z]{{2,10}}?(?:社|网|台|报|新闻|财经|客户端|之声)"
     rf"|[{_H}]{{2,8}}公司(?=[(（][A-Za-z]))"
     rf"|[{_H}]{{0,4}}《(?P<t>[^《》\n]{{1,12}})》"
     rf"(?:[(（][A-Za-z]{{2,8}}[)）])?)》?)"
-    r"(?:\d{1,2}月\d{1,2}日|今天|昨天|今日|近日|日前|最新)?(?:《[^》\n]{1,12}》)?(?:报道|消息|电)"
+    r"(?:\d{1,2}月\d{1,2}日|\d{1,2}日|今天|昨天|今日|近日|日前|最新)?(?:《[^》\n]{1,12}》)?(?:报道|消息|电)"
 )
 #: A role and the outlet or desk written before it (工人日报记者, 《财经》记者, 南方+记者).
 _ROLE_PREFIX = re.compile(
@@ -114,10 +119,22 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
     # 本文转载自微信公众号"某某", 原载于《环球时报》, 本文首发于公众号…, 本文经授权转自…
     (
         "source",
-        ("转自", "转于", "载自", "载于", "首发于", "来源于"),
+        (
+            "转自",
+            "转于",
+            "载自",
+            "载于",
+            "首发于",
+            "来源于",
+            "引自",
+            "合自",
+            "刊于",
+            "表于",
+            "登于",
+        ),
         re.compile(
-            rf"(?:(?:本文|文章|此文)(?:内容)?(?:经授权)?|{_AT_START}|(?<=[(（【\[，,|｜丨 　]))"
-            rf"(?:转载|转|原载|首发|来源)[自于]{_COLON}?[ 　]*"
+            rf"(?:(?:本文|文章|此文)(?:内容)?(?:经授权)?|{_AT_START}|(?<=[(（【\[，,|｜丨 　—；;］\]】]))"
+            rf"(?:(?:转载|转|原载|首发|来源|转引|综合)[自于]|(?:刊|刊发|刊登|发表)于){_COLON}?[ 　]*"
             rf"(?:微信)?(?:公众号|微信号|头条号|百家号|企鹅号)?"
             rf"{_COLON}?[ 　]*{_OPEN}?(?P<v>[^\n。！？!?；;，,（）()【】\[\]“”\"「」『』《》]{{1,40}}?)"
             rf"{_CLOSE}?(?:微信公众号|公众号|杂志)?(?=[\n。！？!?；;，,（(）)】\]|｜丨 　]|$|(?<={_CLOSE}))"
@@ -127,11 +144,11 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
     # Labelled lines: 来源：新华社 | 【来源：央视新闻】 | 出品 | 网易科技 | 信息来源：市农业农村局
     (
         "source",
-        ("来源", "稿源", "出处", "供稿", "出品", "首发"),
+        ("来源", "稿源", "出处", "供稿", "出品", "首发", "来自"),
         re.compile(
             rf"(?:{_AT_START}|(?<=[(（【\[|｜ 　]))"
             rf"(?:来源|稿源|消息来源|文章来源|稿件来源|信息来源|内容来源|本文来源|本文来自|新闻来源"
-            rf"|出处|供稿|出品|首发)[ 　]*{_SEP}[ 　]*(?P<v>{_NAME_RUN})"
+            rf"|出处|供稿|出品|首发|来自)[ 　]*{_SEP}[ 　]*(?P<v>{_NAME_RUN})"
         ),
     ),
     (
@@ -154,7 +171,7 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
         "title",
         ("原标题", "原题", "原文标题"),
         re.compile(
-            rf"(?:原标题|原文标题|原题)(?:为|是)?[ 　]*{_SEP}[ 　]*"
+            rf"(?:原标题|原文标题|原题)(?:为|是)?[ 　]*(?:{_SEP}|(?=《))[ 　]*"
             r"(?P<v>《[^《》\n]{1,80}》|[^\n]{1,80}?(?=\n|$|[)）】\]]))"
         ),
     ),
@@ -163,7 +180,7 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
         ("图源", "图片来", "图来源", "图来自", "图", "视频", "封面"),
         re.compile(
             rf"(?:(?:图源|图片来源|图片来自|题图来源|题图来自|头图来源|头图来自|封面图来源|封面来源"
-            rf"|配图来源|视频来源)|(?:{_AT_START}|(?<=[(（【\[ 　|｜丨]))(?:题图|头图|封面图?|配图|视频/图片|图片/视频|视频|图片|图)"
+            rf"|配图来源|视频来源)|(?:{_AT_START}|(?<=[(（【\[ 　|｜丨]))(?:题图|头图|封面图?|配图|视频/图片|图片/视频|图/视频|视频/图|视频|图片|插画|插图|视觉|图)"
             rf"(?=[ 　]*[:：|｜丨/]))[ 　]*[:：|｜丨/][ 　]*(?P<v>{_NAME_RUN})"
         ),
     ),
@@ -171,6 +188,32 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
         "image",
         ("图片由",),
         re.compile(r"图片由(?P<v>[^\n。，,（）()]{1,30}?)(?:提供|授权)"),
+    ),
+    ("image", ("图据",), re.compile(rf"{_AT_START}图据(?P<v>[^\n。，,（）()]{{2,20}})(?=\n|$)")),
+    # 本文系观察者网独家稿件
+    (
+        "source",
+        ("本文系", "本文为"),
+        re.compile(r"本文(?:系|为)(?P<v>[^\n。，,（）()]{2,20}?)(?:独家|原创)(?:稿件|文章|内容)?"),
+    ),
+    # 平安北京 2024-07-02 发布 (an account's post)
+    (
+        "source",
+        ("发布",),
+        re.compile(
+            rf"{_AT_START}(?P<v>[{_H}A-Za-z0-9·]{{2,12}})[ 　]+\d{{4}}-\d{{1,2}}-\d{{1,2}}"
+            r"(?:[ 　]+\d{1,2}:\d{2})?[ 　]*发布"
+        ),
+    ),
+    # a bracketed outlet opening a line (［光明网］, 【大河报·豫视频】, [ZAKER南宁原创]) or closing
+    # a story (（央视新闻客户端）)
+    (
+        "source",
+        ("］", "]", "】", "）", ")"),
+        re.compile(
+            rf"(?:(?:^|(?<=\n))[ 　]*[［\[【](?P<v>{_OUTLETISH})(?:原创)?(?=[ 　]*[|｜丨]|[］\]】])"
+            rf"|[(（](?P<w>{_OUTLETISH})[)）](?=[ 　]*(?:\n|$)))"
+        ),
     ),
     # photographers are credited as authors: 本文图片由通讯员 刘淼 拍摄, 新华社发（周立安 摄）
     ("author", ("拍摄",), re.compile(r"图片由(?P<v>[^\n。，,（）()]{1,30}?)拍摄")),
@@ -194,10 +237,12 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
             "文丨",
             "文 ",
             "口述",
+            "执笔",
+            "文字",
             "摄影",
         ),
         re.compile(
-            rf"(?:{_AT_START}|(?<=[(（【\[ 　|｜，,]))(?:原作者|本文作者|作者|撰文|撰稿|文字|文|口述|摄影|文/图)"
+            rf"(?:{_AT_START}|(?<=[(（【\[ 　|｜，,]))(?:原作者|本文作者|作者|撰文|撰稿|执笔|本期执笔|文字|文图|文|口述|摄影|文/图)"
             rf"[ 　]*[:：/|｜丨】][ 　]*(?P<v>[^\n()（）【】\[\]，,；;。]{{1,30}}?)"
             rf"(?=[ 　]*(?:\n|$|[(（)）】\]，,；;。])|[ 　]+{_LABELS})"
         ),
@@ -208,12 +253,12 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
         "author",
         ("记者", "通讯员", "实习生"),
         re.compile(
-            rf"(?:(?<=[(（【\[ 　|｜丨])|{_AT_START})(?:采写|文)?[ 　]*[:：|｜丨/]?[ 　]*"
+            rf"(?:(?<=[(（【\[［ 　|｜丨】\]］])|{_AT_START})(?:采写|文)?[ 　]*[:：|｜丨/]?[ 　]*"
             rf"{_BYLINE_PREFIX}{_BYLINE_ROLE}"
-            rf"[ 　]*[:：|｜丨]?[ 　]*(?P<v>{_PERSON}(?:[ 、,，　]{_MORE})*"
+            rf"[ 　]*[:：|｜丨\]］】]?[ 　]*(?P<v>{_PERSON}(?:[ 、,，　]{_MORE})*"
             rf"(?:[ 　]+{_BYLINE_PREFIX}{_BYLINE_ROLE}[ 　]*[:：]?[ 　]*{_PERSON}(?:[ 、,，　]{_MORE})*)*"
             rf"(?:[ 　]*(?:[{_H}]{{0,10}}报道|发自[{_H}]{{1,8}}|摄影|摄|采写))?)"
-            rf"(?=[ 　]{{2,}}|[ 　]*(?:\n|$|[)）】\]])|[ 　]+[{_H}]{{0,8}}?{_LABELS})"
+            rf"(?=[ 　]{{2,}}|[ 　]*(?:\n|$|[)）】\]|｜丨])|[ 　]+[{_H}]{{0,8}}?{_LABELS})"
         ),
     ),
     # a dateline at a line start naming any outlet (a name ending like one, and its site, desk or
@@ -223,8 +268,8 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
         "source",
         ("日电", "日讯", "日消息", "时电", "时讯", "日报道", "日 电", "日 讯", "日 消息"),
         re.compile(
-            rf"{_AT_START}(?!据)(?P<v>[{_H}A-Za-z0-9+·]{{1,10}}?"
-            r"(?:网|报|社|台|新闻|客户端|在线|财经|之声|科技|之家|媒体|体育|娱乐|App|APP)"
+            rf"{_AT_START}(?!据)@?(?P<v>[{_H}A-Za-z0-9+·]{{1,10}}?"
+            r"(?:网|报|社|台|新闻|客户端|在线|财经|之声|科技|之家|媒体|体育|娱乐|发布|App|APP)"
             rf"(?:网|财经|科技|体育|娱乐|[{_H}]{{0,4}}(?:客户端|App|APP))?)"
             rf"(?:[(（][^()（）\n]{{0,8}}[)）])?[ 　]*[{_H}]{{0,8}}?[ 　]*"
             r"\d{1,2}[ 　]*月[ 　]*\d{1,2}[ 　]*日[ 　]*(?:\d{1,2}时)?(?:电|讯|消息|报道)"
@@ -240,6 +285,25 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
             r"(?:\d{1,2}时)?(?:电|讯|消息)(?![话视脑力子影梯动池器源费商竞气缆线站厂价信])"
         ),
     ),
+    # any name opening a line with 讯 (南都讯 记者 …, 交汇点讯 7月16日), not a word ending in 讯
+    (
+        "source",
+        ("讯",),
+        re.compile(
+            rf"{_AT_START}(?!据)(?P<v>[{_H}A-Za-z·\-]{{2,10}}?)(?<![通资快简喜电音死视短传问审质])讯"
+            r"(?=[ 　，,(（]|\d)"
+        ),
+    ),
+    # the outlet a byline line opens with (第一财经 记者 郭晋晖, 齐鲁晚报·齐鲁壹点 记者 刘通)
+    (
+        "source",
+        ("记者", "通讯员", "摄影", "摄像"),
+        re.compile(
+            rf"{_AT_START}(?P<v>{_OUTLETISH}|[{_H}A-Za-z0-9]{{1,8}}·[{_H}A-Za-z0-9]{{1,8}}"
+            rf"|[{_H}]{{2,6}}(?:视觉|壹点|头条))[ 　]+"
+            rf"(?=(?:[{_H}]{{0,4}}记者|通讯员|摄影|摄像)[ 　:：/]*[{_H}]{{2,4}}(?:[ 　\n]|$))"
+        ),
+    ),
     # 新浪体育讯, 证券时报e公司讯, 荆楚网消息, 央视网消息（新闻联播）：, 环球网报道：
     ("source", ("讯",), re.compile(rf"(?P<v>{_OUTLET})讯(?=[ 　]*(?:北京时间|[(（:：\d]))")),
     (
@@ -249,15 +313,6 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
             rf"(?:{_AT_START}|(?<=[【\[]))(?!(?:另|又|还|并|亦)?据)"
             rf"(?P<v>{_OUTLET}|[{_H}A-Za-z0-9+·]{{2,10}}?(?:网|报|体育|财经|科技|娱乐|新闻"
             r"|公司|城市|在线|客户端))(?:综合)?(?:讯|消息|报道)(?=[ 　(（:：，,】\]]|北京时间|\d)"
-        ),
-    ),
-    # any name opening a line with 讯 (南都讯 记者 …, 交汇点讯 7月16日), not a word ending in 讯
-    (
-        "source",
-        ("讯",),
-        re.compile(
-            rf"{_AT_START}(?!据)(?P<v>[{_H}A-Za-z·]{{2,8}}?)(?<![通资快简喜电音死视短传问审质])讯"
-            r"(?=[ 　，,]|\d)"
         ),
     ),
     # the byline right after such an opener: 南都讯 记者 吴斌 近日，…
@@ -287,15 +342,13 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
         ("据",),
         re.compile(
             rf"[(（]据(?P<v>《?(?:{_OUTLET}|[{_H}A-Za-z]{{2,10}}?(?:社|网|台|报|新闻|财经|客户端)))》?"
-            r"(?:电|报道|消息)[)）]"
+            r"(?:电|报道|消息)?[)）]"
         ),
     ),
 ]
 _LEAD_END = re.compile(r"[。！？!?\n]|$")
 #: Between names: a list mark, or a space between two Chinese names (新华社 人民网; not IC photo).
-_SPLIT = re.compile(
-    rf"[、/|｜丨，,；;]+|(?<=[{_H}》])[-－](?=[{_H}《])|(?<=[{_H}])[ 　]+(?=[{_H}])"
-)
+_SPLIT = re.compile(rf"[、/|｜丨，,；;:：]+|(?<=[{_H}》])[-－](?=《)|(?<=[{_H}])[ 　]+(?=[{_H}])")
 _TRIM = '“”"「」『』《》<>()（）【】[]:：·.。 　\t'
 #: Values that a label rule captures but that credit nobody.
 _NOT_NAMES = frozenset(
@@ -307,6 +360,7 @@ _NOT_NAMES = frozenset(
         "投稿",
         "网上",
         "本站",
+        "作者",
         "本网",
         "资料",
         "资料图",
@@ -325,8 +379,12 @@ _NOT_NAMES = frozenset(
 )
 
 
+#: A notice's name, not an outlet's (【警情通报】, 【招聘简报】).
+_NOTICE = re.compile(r".{0,4}(?:通报|简报|公报|喜报|海报|情报|预报|警报|公告)")
 #: A part of an author credit that names an outlet or a position, not a person.
-_OUTLET_LIKE = re.compile(r"(?:报|网|社|台|新闻|周刊|杂志|客户端|作家|评论员|研究员|主编|App|APP)$")
+_OUTLET_LIKE = re.compile(
+    r"(?:报|网|社|台|新闻|周刊|杂志|客户端|作家|作者|评论员|研究员|主编|专家|App|APP)$"
+)
 
 #: Where another label starts inside a captured value (来源：人民日报 责任编辑：王五).
 _NEXT_LABEL = re.compile(rf"(?:[ 　]+|[ 　]*[|｜丨][ 　]*){_LABELS}")
@@ -348,14 +406,19 @@ def _names(kind: CreditKind, value: str) -> tuple[str, ...]:
     quoted = re.search(r"[“\"「『]([^“”\"「」『』]{1,40})[”\"」』]", value)
     if kind == "source" and quoted:  # 经小红书博主“某某”授权: the account, not its platform
         value = quoted.group(1)
+    value = re.sub(r"(?:\d{4}年|第\d{1,4}[期版]|[-_][A-Z0-9]{6,}|\d{6,}).*$", "", value)
     value = value.strip(_TRIM)
     if not value:
         return ()
-    if kind in ("author", "image"):  # the outlet before a role is not a name (工人日报记者
-        # 李丹青), nor the place after the names (记者 徐雅兰 长沙报道, 记者 蒋麟 发自成都)
+    if kind in ("author", "image"):  # the place after the names (记者 徐雅兰 长沙报道, 记者 蒋麟
+        # 发自成都), what was supplied (受访者供图), a nationality (［美］彼得·海斯勒)
         value = re.sub(r"[ 　]+(?:\S{1,12}报道|发自\S{1,8})$", "", value)
-        value = re.sub(r"(?:提供|拍摄|拍)$", "", value)
-        value = _ROLES.sub(" ", _ROLE_PREFIX.sub(" ", value))
+        value = re.sub(r"(?:提供|拍摄|拍|供图)$", "", value)
+        value = re.sub(r"^[［\[（(【][\u4e00-\u9fff]{1,2}[］\]）)】]", "", value)
+    if kind in ("author", "image"):  # the outlet before a role is not a name (工人日报记者 李丹青)
+        value = _ROLE_PREFIX.sub(" ", value)
+    if kind == "author":
+        value = _ROLES.sub(" ", value)
     out = []
     for part in _SPLIT.split(value):
         part = part.strip(_TRIM)
@@ -364,7 +427,13 @@ def _names(kind: CreditKind, value: str) -> tuple[str, ...]:
         for o, c in ("（）", "()"):  # 英国广播公司（BBC）keeps its closing bracket
             if part.count(o) > part.count(c):
                 part += c
-        if part and part not in _NOT_NAMES and not part.startswith("网友") and len(part) <= 30:
+        if (
+            part
+            and part not in _NOT_NAMES
+            and not part.startswith("网友")
+            and not _NOTICE.fullmatch(part)
+            and len(part) <= 30
+        ):
             out.append(part)
     if kind == "author" and len(out) > 1:  # 作者：解放日报 唐语嫣, 文/观察者网 王凯文: the person
         people = [p for p in out if not _OUTLET_LIKE.search(p)]
@@ -421,7 +490,9 @@ def credits(text: str, meta: Mapping[str, Any] | None = None) -> tuple[Credit, .
 
 
 #: Where a role starts in a byline run (记者 张三 通讯员 李四: each its own credit).
-_ROLE_START = re.compile(rf"(?:^|(?<=[ 　|｜丨]))[{_H}A-Za-z0-9+·《》]{{0,14}}?{_BYLINE_ROLE}")
+_ROLE_START = re.compile(
+    rf"(?:^[^{_H}A-Za-z0-9]*|(?<=[ 　|｜丨]))[{_H}A-Za-z0-9+·《》\-－/]{{0,16}}?{_BYLINE_ROLE}"
+)
 
 
 def _role_parts(text: str, span: tuple[int, int]) -> list[tuple[int, int]]:
@@ -437,7 +508,7 @@ def _role_parts(text: str, span: tuple[int, int]) -> list[tuple[int, int]]:
     return parts
 
 
-_BOTH = re.compile(r"(?:文/图|图/文|图文)[ 　]*[:：/|｜丨]?")
+_BOTH = re.compile(r"(?:文/图|图/文|图文|文图)[ 　]*[:：/|｜丨]?")
 _MONEY = re.compile("转账|汇款|账户|到账|收款|余额|金额")
 
 
