@@ -169,13 +169,7 @@ def count_records(
         if src == "-" or (opts.split == "chapters"):
             return None
         if path.is_dir():
-            total += sum(
-                1
-                for root, dirs, names in os.walk(path)
-                if not Path(root).name.startswith(".") or root == str(path)
-                for n in names
-                if n.lower().endswith(".txt") and not n.startswith(".")
-            )
+            total += max(len(_txt_files(path)), 1)  # none: one error says so
             continue
         kind = _EXTENSIONS.get(path.suffix.lower()) if opts.format == "auto" else opts.format
         if kind == "txt" or kind is None:
@@ -492,7 +486,8 @@ def _body_problem(body: str, opts: ReadOptions) -> str | None:
     return None
 
 
-def _read_folder(folder: Path, src: str, opts: ReadOptions) -> Iterator[Document | ReadError]:
+def _txt_files(folder: Path) -> list[tuple[str, Path]]:
+    """The ``.txt`` files below ``folder`` (hidden files and folders skipped), by relative path."""
     files: list[tuple[str, Path]] = []
     for root, dirs, names in os.walk(folder):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
@@ -500,6 +495,11 @@ def _read_folder(folder: Path, src: str, opts: ReadOptions) -> Iterator[Document
             if name.lower().endswith(".txt") and not name.startswith("."):
                 file = Path(root, name)
                 files.append((file.relative_to(folder).as_posix(), file))
+    return files
+
+
+def _read_folder(folder: Path, src: str, opts: ReadOptions) -> Iterator[Document | ReadError]:
+    files = _txt_files(folder)
     if not files:
         yield ReadError(src, "no .txt files in this folder")
     for doc_id, file in sorted(files):
