@@ -57,7 +57,7 @@ def make_book(root: Path, chars: int, seed: int = 0) -> tuple[str, list[dict[str
         if len(d["body"]) >= 3500
     ]
     thuc = _thuc(root)
-    per = chars // 30
+    per = chars * 12 // 300  # own and pasted chapters; an edition is a whole novel chapter
     t2s = opencc.OpenCC("s2t").convert
 
     def filler(n: int) -> str:
