@@ -57,3 +57,24 @@ def test_a_text_is_nearest_to_itself_and_plus_without_round_trip(texts: list[str
     assert sorted(zip(back.keys.tolist(), back.rows.tolist(), strict=True)) == sorted(
         zip(t.keys.tolist(), t.rows.tolist(), strict=True)
     )
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.text(alphabet="甲乙丙丁戊己庚辛", min_size=0, max_size=12), min_size=1, max_size=8),
+    st.integers(0, 8),
+)
+def test_adding_rows_merges_into_the_same_table_a_build_sorts(texts: list[str], cut: int) -> None:
+    """``plus`` merges new postings in; the table equals one sorted from scratch, the rows
+    already under a key first (the reference: a stable sort of everything)."""
+    cut = min(cut, len(texts))
+    rowids = list(range(1, len(texts) + 1))
+    whole = Terms.of(rowids, texts)
+    grown = Terms.of(rowids[:cut], texts[:cut]).plus(
+        rowids[cut:], [term_keys(t) for t in texts[cut:]]
+    )
+    keys = np.concatenate([term_keys(t) for t in texts]) if texts else np.zeros(0, np.uint32)
+    rows = np.repeat(rowids, [len(term_keys(t)) for t in texts])
+    order = np.argsort(keys, kind="stable")
+    assert np.array_equal(grown.keys, keys[order]) and np.array_equal(grown.rows, rows[order])
+    assert np.array_equal(whole.keys, grown.keys) and np.array_equal(whole.rows, grown.rows)

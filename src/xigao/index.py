@@ -37,7 +37,7 @@ import numpy.typing as npt
 from xigao.errors import IndexFormatError
 from xigao.normalize import NORMALIZER_VERSION, normalize
 from xigao.sketch import U32, SketchConfig, band_keys, minhash_many, sketch_keys
-from xigao.terms import Terms, term_keys
+from xigao.terms import Terms, merge_sorted, term_keys
 from xigao.types import Document
 from xigao.workers import die_with_parent
 
@@ -142,10 +142,10 @@ class _Lookup:
         fp = np.concatenate([s.fpos for _, s in rows])
         bk = band_keys(np.stack([s.minhash for _, s in rows]), bands).ravel()
         bd = np.repeat(np.array([r for r, _ in rows], np.int64), bands)
-        fp_keys, (fp_docs, fp_pos) = _merge_sorted(
+        fp_keys, (fp_docs, fp_pos) = merge_sorted(
             self.fp_keys, (self.fp_docs, self.fp_pos), fk, (fd, fp)
         )
-        b_keys, (b_docs,) = _merge_sorted(self.band_keys, (self.band_docs,), bk, (bd,))
+        b_keys, (b_docs,) = merge_sorted(self.band_keys, (self.band_docs,), bk, (bd,))
         return _Lookup(fp_keys, fp_docs, fp_pos, b_keys, b_docs, self.size + len(rows))
 
 
@@ -222,24 +222,6 @@ def _centred(mat: npt.NDArray[np.float32], centre: npt.NDArray[np.float32]) -> n
     out = mat - centre
     norm = np.linalg.norm(out, axis=1, keepdims=True)
     return np.divide(out, norm, out=out, where=norm > 1e-6)
-
-
-def _merge_sorted(
-    keys: np.ndarray,
-    vals: tuple[np.ndarray, ...],
-    new_keys: np.ndarray,
-    new_vals: tuple[np.ndarray, ...],
-) -> tuple[np.ndarray, tuple[np.ndarray, ...]]:
-    """Sorted ``keys`` (with parallel arrays ``vals``) merged with unsorted new entries."""
-    order = np.argsort(new_keys)
-    new_keys = new_keys[order]
-    moved = tuple(v[order] for v in new_vals)
-    if not len(keys):
-        return new_keys, moved
-    at = np.searchsorted(keys, new_keys)
-    return np.insert(keys, at, new_keys), tuple(
-        np.insert(v, at, m) for v, m in zip(vals, moved, strict=True)
-    )
 
 
 def _postings(keys: np.ndarray, query: np.ndarray, max_df: int) -> tuple[I64, I64]:

@@ -24,6 +24,7 @@ import math
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -39,6 +40,27 @@ F32 = npt.NDArray[np.float32]
 COMMON_SHARE = 0.05
 COMMON_MIN = 1000
 _MIX = np.uint64(0x9E3779B97F4A7C15)
+
+
+def merge_sorted(
+    keys: np.ndarray,
+    vals: tuple[np.ndarray, ...],
+    new_keys: np.ndarray,
+    new_vals: tuple[np.ndarray, ...],
+    side: Literal["left", "right"] = "left",
+) -> tuple[np.ndarray, tuple[np.ndarray, ...]]:
+    """Sorted ``keys`` (with parallel arrays ``vals``) merged with unsorted new entries (sorted
+    stably among themselves), inserted before (``left``) or after (``right``) the entries
+    already under an equal key."""
+    order = np.argsort(new_keys, kind="stable")
+    new_keys = new_keys[order]
+    moved = tuple(v[order] for v in new_vals)
+    if not len(keys):
+        return new_keys, moved
+    at = np.searchsorted(keys, new_keys, side=side)
+    return np.insert(keys, at, new_keys), tuple(
+        np.insert(v, at, m) for v, m in zip(vals, moved, strict=True)
+    )
 
 
 def term_keys(key: str) -> U32:
@@ -83,15 +105,15 @@ class Terms:
         return cls(np.zeros(0, np.uint32), np.zeros(0, np.int64))
 
     def plus(self, rowids: Sequence[int], parts: Sequence[U32]) -> Terms:
-        """With the rows ``rowids`` added, each with its :func:`term_keys`."""
+        """With the rows ``rowids`` added, each with its :func:`term_keys`: merged into the
+        sorted table (a few added to a large table cost a copy, not a sort of it all), after
+        the rows already there under the same key."""
         if not len(rowids):
             return self
-        keys = np.concatenate([self.keys, *parts])
-        rows = np.concatenate(
-            [self.rows, np.repeat(np.asarray(rowids, np.int64), [len(p) for p in parts])]
-        )
-        order = np.argsort(keys, kind="stable")
-        return Terms(keys[order], rows[order])
+        new_keys = np.concatenate(list(parts)) if len(parts) else np.zeros(0, np.uint32)
+        new_rows = np.repeat(np.asarray(rowids, np.int64), [len(p) for p in parts])
+        keys, (rows,) = merge_sorted(self.keys, (self.rows,), new_keys, (new_rows,), side="right")
+        return Terms(keys, rows)
 
     def without(self, rowids: Iterable[int]) -> Terms:
         gone = np.fromiter(rowids, dtype=np.int64)
