@@ -78,3 +78,16 @@ def test_adding_rows_merges_into_the_same_table_a_build_sorts(texts: list[str], 
     order = np.argsort(keys, kind="stable")
     assert np.array_equal(grown.keys, keys[order]) and np.array_equal(grown.rows, rows[order])
     assert np.array_equal(whole.keys, grown.keys) and np.array_equal(whole.rows, grown.rows)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.text(alphabet="甲乙丙丁戊", min_size=0, max_size=10), min_size=1, max_size=6),
+    st.sets(st.integers(1, 7)),
+)
+def test_removing_rows_keeps_the_others_in_order(texts: list[str], gone: set[int]) -> None:
+    rowids = list(range(1, len(texts) + 1))
+    t = Terms.of(rowids, texts).without(gone)
+    kept = [(r, s) for r, s in zip(rowids, texts, strict=True) if r not in gone]
+    ref = Terms.of([r for r, _ in kept], [s for _, s in kept])
+    assert np.array_equal(t.keys, ref.keys) and np.array_equal(t.rows, ref.rows)

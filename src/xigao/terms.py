@@ -42,6 +42,15 @@ COMMON_MIN = 1000
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 
 
+def _drop(values: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """``values`` without the (sorted) positions ``at``: the runs between them copied once,
+    cheaper than a boolean mask over a large table when few go."""
+    starts = np.r_[0, at + 1]
+    ends = np.r_[at, len(values)]
+    runs = [values[s:e] for s, e in zip(starts, ends, strict=True) if e > s]
+    return np.concatenate(runs) if runs else values[:0].copy()
+
+
 def merge_sorted(
     keys: np.ndarray,
     vals: tuple[np.ndarray, ...],
@@ -119,8 +128,10 @@ class Terms:
         gone = np.fromiter(rowids, dtype=np.int64)
         if not len(gone) or not len(self.rows):
             return self
-        keep = ~np.isin(self.rows, gone)
-        return Terms(self.keys[keep], self.rows[keep])
+        at = np.flatnonzero(np.isin(self.rows, gone))
+        if not len(at):
+            return self
+        return Terms(_drop(self.keys, at), _drop(self.rows, at))
 
     def _weights(self) -> dict[str, np.ndarray]:
         """Unique keys, their posting ranges and IDF; the row ids and their norms."""
