@@ -169,7 +169,18 @@ def conventions(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     out = []
     for r in rows:
         kept = []
+        seen: dict[str, int] = {}
         for c in r["credits"]:
+            # a line written twice in a text (记者 张三 in the byline and again under a photo):
+            # the n-th label of it is its n-th occurrence
+            if "span" not in c and r["body"].count(c["line"]) > 1:
+                n = seen.get(c["line"], 0)
+                seen[c["line"]] = n + 1
+                at = -1
+                for _ in range(n + 1):
+                    at = r["body"].find(c["line"], at + 1)
+                if at >= 0:
+                    c = {**c, "span": [at, at + len(c["line"])]}
             if c["kind"] == "image" and all(n in _GENERIC for n in c["names"]):
                 continue
             if c["kind"] == "image" and _PHOTOGRAPHER.search(c["line"]):
