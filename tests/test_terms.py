@@ -91,3 +91,14 @@ def test_removing_rows_keeps_the_others_in_order(texts: list[str], gone: set[int
     kept = [(r, s) for r, s in zip(rowids, texts, strict=True) if r not in gone]
     ref = Terms.of([r for r, _ in kept], [s for _, s in kept])
     assert np.array_equal(t.keys, ref.keys) and np.array_equal(t.rows, ref.rows)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.integers(1, 10**6), st.text(alphabet="甲乙丙丁", max_size=8)),
+                min_size=1, max_size=8, unique_by=lambda x: x[0]))  # fmt: skip
+def test_a_built_table_is_ordered_by_key_then_row_whatever_the_rows_order(
+    docs: list[tuple[int, str]],
+) -> None:
+    t = Terms.of([r for r, _ in docs], [s for _, s in docs])
+    pairs = sorted((int(k), r) for r, s in docs for k in term_keys(s))
+    assert [(int(k), int(r)) for k, r in zip(t.keys, t.rows, strict=True)] == pairs
