@@ -34,6 +34,7 @@ capacity worked out from the slopes (see :func:`capacity`).
 from __future__ import annotations
 
 import argparse
+import functools
 import itertools
 import json
 import random
@@ -50,7 +51,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.data import read_jsonl, shared_root
-from benchmarks.speed import peak_rss_mb
+from benchmarks.speed import latency_ms, peak_rss_mb, status_mb, timed_checks
 
 KINDS = ("repost", "partial", "rewrite", "original")
 _SENT = re.compile(r"[^。！？!?\n]+[。！？!?]?")
@@ -191,6 +192,11 @@ def harness_originals(cases_path: Path) -> set[str]:
     return {d["id"] for d in read_jsonl(cases_path.parent.parent / "originals.jsonl")}
 
 
+def _check_dict(idx: Any, detect: tuple[str, ...] | None, case: dict[str, Any]) -> dict[str, Any]:
+    kw: dict[str, Any] = {"detect": detect} if detect else {}
+    return dict(idx.check(case["body"], title=case.get("title"), **kw).to_dict())
+
+
 def child_xigao(
     root: Path, n: int, cases: list[dict[str, Any]], work: Path, allowed: set[str]
 ) -> dict[str, Any]:
@@ -223,25 +229,16 @@ def child_xigao(
     # the first check pays for derived tables (terms, facts): warm up, untimed, on one suspect
     idx.check(cases[0]["body"], title=cases[0].get("title"))
     for name, detect in (("fast", ("repost", "partial")), ("full", None)):
-        lat, right, by_kind = [], 0, {k: 0 for k in KINDS}
-        t0 = time.perf_counter()
-        for c in cases:
-            t = time.perf_counter()
-            kw: dict[str, Any] = {"title": c.get("title")}
-            if detect:
-                kw["detect"] = detect
-            r = idx.check(c["body"], **kw).to_dict()
-            lat.append(time.perf_counter() - t)
-            ok = _right(c, r, fast=bool(detect))
-            right += ok
-            by_kind[c["kind"]] += ok
-        total = time.perf_counter() - t0
-        lat.sort()
+        check = functools.partial(_check_dict, idx, detect)
+        total, lat, results = timed_checks(check, cases)
+        by_kind = {k: 0 for k in KINDS}
+        for c, r in zip(cases, results, strict=True):
+            by_kind[c["kind"]] += _right(c, r, fast=bool(detect))
         out[f"{name}_docs_s"] = len(cases) / total
-        out[f"{name}_right"] = right / len(cases)
+        out[f"{name}_right"] = sum(by_kind.values()) / len(cases)
         out[f"{name}_right_by_kind"] = by_kind
-        out[f"{name}_p50_ms"] = 1000 * lat[len(lat) // 2]
-        out[f"{name}_p95_ms"] = 1000 * lat[min(len(lat) - 1, int(len(lat) * 0.95))]
+        out[f"{name}_p50_ms"] = latency_ms(lat, 0.5)
+        out[f"{name}_p95_ms"] = latency_ms(lat, 0.95)
     idx.close()
     out["peak_rss_mb"] = peak_rss_mb()
     out["base_rss_mb"] = rss0
@@ -260,36 +257,18 @@ def child_naive(
     t0 = time.perf_counter()
     system.build(docs)
     build_s = time.perf_counter() - t0
-    lat = []
-    t0 = time.perf_counter()
-    for c in cases:
-        t = time.perf_counter()
-        system.check(c["body"], c.get("title"))
-        lat.append(time.perf_counter() - t)
-    total = time.perf_counter() - t0
-    lat.sort()
+    total, lat, _ = timed_checks(lambda c: system.check(c["body"], c.get("title")), cases)
     return {
         "system": "naive",
         "docs": n,
         "build_s": build_s,
         "build_docs_s": n / build_s,
         "fast_docs_s": len(cases) / total,
-        "fast_p50_ms": 1000 * lat[len(lat) // 2],
-        "fast_p95_ms": 1000 * lat[min(len(lat) - 1, int(len(lat) * 0.95))],
+        "fast_p50_ms": latency_ms(lat, 0.5),
+        "fast_p95_ms": latency_ms(lat, 0.95),
         "peak_rss_mb": peak_rss_mb(),
         "base_rss_mb": rss0,
     }
-
-
-def _rss_mb(pid: int) -> float:
-    try:
-        with open(f"/proc/{pid}/status", encoding="utf-8") as f:
-            for line in f:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
 
 
 def _run_child(args: list[str], timeout: int, max_rss_mb: float) -> dict[str, Any]:
@@ -301,7 +280,7 @@ def _run_child(args: list[str], timeout: int, max_rss_mb: float) -> dict[str, An
         p = subprocess.Popen(cmd, stdout=out, stderr=err, text=True)
         started, peak = time.time(), 0.0
         while p.poll() is None:
-            peak = max(peak, _rss_mb(p.pid))
+            peak = max(peak, status_mb("VmRSS", p.pid) or 0.0)
             why = (
                 f"stopped: RSS {peak:,.0f} MB past the {max_rss_mb:,.0f} MB limit"
                 if peak > max_rss_mb

@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -35,17 +36,43 @@ def _index_bytes(system: Any) -> int:
         return int(f.tell())
 
 
-def peak_rss_mb() -> float:
-    """High-water RSS of this process in MB: ``VmHWM`` (reset by exec, unlike ``ru_maxrss``,
-    which a child inherits from the large parent it was forked from)."""
+def status_mb(field: str, pid: int | str = "self") -> float | None:
+    """A memory field of ``/proc/PID/status`` (``VmHWM``, ``VmRSS``) in MB; None if unreadable."""
     try:
-        with open("/proc/self/status", encoding="utf-8") as f:
+        with open(f"/proc/{pid}/status", encoding="utf-8") as f:
             for line in f:
-                if line.startswith("VmHWM:"):
+                if line.startswith(field + ":"):
                     return int(line.split()[1]) / 1024
     except OSError:
         pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return None
+
+
+def peak_rss_mb() -> float:
+    """High-water RSS of this process in MB: ``VmHWM`` (reset by exec, unlike ``ru_maxrss``,
+    which a child inherits from the large parent it was forked from)."""
+    got = status_mb("VmHWM")
+    return got if got is not None else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def timed_checks(
+    check: Callable[[dict[str, Any]], Any], cases: Sequence[dict[str, Any]]
+) -> tuple[float, list[float], list[Any]]:
+    """Each case checked in turn: the seconds in all, the latencies sorted, the results."""
+    lat, results = [], []
+    t0 = time.perf_counter()
+    for c in cases:
+        t = time.perf_counter()
+        results.append(check(c))
+        lat.append(time.perf_counter() - t)
+    total = time.perf_counter() - t0
+    lat.sort()
+    return total, lat, results
+
+
+def latency_ms(lat: Sequence[float], q: float) -> float:
+    """The ``q`` quantile (0.5, 0.95) of sorted latencies in seconds, in ms (nearest rank)."""
+    return 1000 * lat[min(len(lat) - 1, int(len(lat) * q))]
 
 
 def child(name: str, shared: str | None, queries: Path, limit: int | None, work: Path) -> dict:
@@ -61,14 +88,7 @@ def child(name: str, shared: str | None, queries: Path, limit: int | None, work:
     t0 = time.perf_counter()
     system.build(docs)
     build_s = time.perf_counter() - t0
-    lat = []
-    t0 = time.perf_counter()
-    for c in cases:
-        t = time.perf_counter()
-        system.check(c["body"], c.get("title"))
-        lat.append(time.perf_counter() - t)
-    scan_s = time.perf_counter() - t0
-    lat.sort()
+    scan_s, lat, _ = timed_checks(lambda c: system.check(c["body"], c.get("title")), cases)
     return {
         "system": name,
         "docs": len(docs),
@@ -76,8 +96,8 @@ def child(name: str, shared: str | None, queries: Path, limit: int | None, work:
         "build_s": build_s,
         "build_docs_s": len(docs) / build_s,
         "scan_docs_s": len(cases) / scan_s,
-        "p50_ms": 1000 * lat[len(lat) // 2],
-        "p95_ms": 1000 * lat[min(len(lat) - 1, int(len(lat) * 0.95))],
+        "p50_ms": latency_ms(lat, 0.5),
+        "p95_ms": latency_ms(lat, 0.95),
         "peak_rss_mb": peak_rss_mb(),
         "data_rss_mb": rss_data,
         "system_rss_mb": peak_rss_mb() - rss_data,
