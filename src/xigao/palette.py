@@ -36,7 +36,8 @@ JJWXC_LINE = 1000
 @dataclass(frozen=True, slots=True)
 class Row:
     """One reused passage: the suspect's span, the source and its span, how it was matched,
-    and the characters the two keep in common (runs of two or more, as suspect spans)."""
+    and the characters the two keep in common (runs of two or more, as spans of the suspect
+    and, in the same order, of the source)."""
 
     suspect: tuple[int, int]
     source_id: str
@@ -45,6 +46,7 @@ class Row:
     similarity: float
     chars: int
     common: tuple[tuple[int, int], ...] = ()
+    source_common: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass
@@ -135,7 +137,7 @@ def palette(
             if s[1] <= s[0]:
                 continue
             a, b = suspect[s[0] : s[1]], text[o[0] : o[1]]
-            runs = [(s[0] + x, s[0] + y) for x, y in kept_runs(a, b)[0]] if b else []
+            ours, theirs = kept_runs(a, b) if b else ([], [])
             rows.append(
                 Row(
                     s,
@@ -144,7 +146,8 @@ def palette(
                     str(e.get("kind", "")),
                     float(e.get("similarity", 1.0)),
                     counted(suspect, s),
-                    tuple(runs),
+                    tuple((s[0] + x, s[0] + y) for x, y in ours),
+                    tuple((o[0] + x, o[0] + y) for x, y in theirs),
                 )
             )
     rows.sort(key=lambda r: (r.suspect, r.source_id))
@@ -198,13 +201,6 @@ def _marked(text: str, span: tuple[int, int], runs: Sequence[tuple[int, int]]) -
     return "".join(out)
 
 
-def _source_runs(row: Row, suspect: str, source: str) -> list[tuple[int, int]]:
-    """The same kept runs as spans of the source."""
-    a = suspect[row.suspect[0] : row.suspect[1]]
-    b = source[row.source[0] : row.source[1]]
-    return [(row.source[0] + x, row.source[0] + y) for x, y in kept_runs(a, b)[1]]
-
-
 def to_html(p: Palette, originals: Mapping[str, tuple[str | None, str]]) -> str:
     """One self-contained page: the key of sources, the band line, the table of passages."""
     esc = html.escape
@@ -219,7 +215,7 @@ def to_html(p: Palette, originals: Mapping[str, tuple[str | None, str]]) -> str:
         colour = p.sources[r.source_id]["colour"]
         text = originals.get(r.source_id, (None, ""))[1]
         left = _marked(p.suspect, r.suspect, r.common)
-        right = _marked(text, r.source, _source_runs(r, p.suspect, text)) if text else ""
+        right = _marked(text, r.source, r.source_common) if text else ""
         body.append(
             f'<tr style="background:{colour}"><td class="n">{i}</td>'
             f'<td class="text">{left}</td><td class="text">{right}'
@@ -305,7 +301,7 @@ def write_xlsx(p: Palette, originals: Mapping[str, tuple[str | None, str]], path
             ws.write_number(x, 0, i, f)
             _rich(ws, x, 1, p.suspect, r.suspect, r.common, f, bold)
             ws.write_string(x, 2, r.source_id, f)
-            _rich(ws, x, 3, text, r.source, _source_runs(r, p.suspect, text), f, bold)
+            _rich(ws, x, 3, text, r.source, r.source_common, f, bold)
             ws.write_string(x, 4, r.kind, f)
             ws.write_number(x, 5, round(r.similarity, 3), f)
             ws.write_number(x, 6, r.chars, f)
