@@ -88,7 +88,7 @@ _OUTLET = (
 )
 #: A name that reads as an outlet's: ending like one (新京报, 光明网, 央视新闻客户端, 豫视频).
 _OUTLETISH = (
-    r"[\u3400-\u4dbf\u4e00-\u9fffA-Za-z0-9·\-]{1,14}?"
+    rf"[{_H}A-Za-z0-9·\-]{{1,14}}?"
     r"(?:报|网|社|台|新闻|客户端|视频|App|APP|之声|新民眼|头条|在线|财经)"
 )
 _AT_START = r"(?:^|(?<=[\n。！？!?；;]))[ \t　▌▍▲△◎●○■□◆◇★☆※►>【\[［]*"
@@ -490,9 +490,7 @@ def credits(text: str, meta: Mapping[str, Any] | None = None) -> tuple[Credit, .
 
 
 #: Where a role starts in a byline run (记者 张三 通讯员 李四: each its own credit).
-_ROLE_START = re.compile(
-    rf"(?:^[^{_H}A-Za-z0-9]*|(?<=[ 　|｜丨]))[{_H}A-Za-z0-9+·《》\-－/]{{0,16}}?{_BYLINE_ROLE}"
-)
+_ROLE_START = re.compile(rf"(?:^[^{_H}A-Za-z0-9]*|(?<=[ 　|｜丨])){_BYLINE_PREFIX}{_BYLINE_ROLE}")
 
 
 def _role_parts(text: str, span: tuple[int, int]) -> list[tuple[int, int]]:
