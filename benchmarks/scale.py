@@ -73,12 +73,15 @@ def _parts(text: str, size: int, split: re.Pattern[str] | None = None) -> list[s
     return [p for p in out if len(p) >= 80]
 
 
+@functools.lru_cache(maxsize=2)
+def _all_cctv(root: Path) -> tuple[dict[str, Any], ...]:
+    """The CCTV stories with a body, read once for both the real and the recombined part."""
+    path = root / "data" / "news" / "cctv_xwlb_stories.jsonl"
+    return tuple(d for d in read_jsonl(path) if d["body"].strip())
+
+
 def _cctv(root: Path, allowed: set[str] | None) -> list[dict[str, Any]]:
-    return [
-        d
-        for d in read_jsonl(root / "data" / "news" / "cctv_xwlb_stories.jsonl")
-        if d["body"].strip() and (allowed is None or d["id"] in allowed)
-    ]
+    return [d for d in _all_cctv(root) if allowed is None or d["id"] in allowed]
 
 
 def real_docs(
