@@ -67,23 +67,27 @@ def ensure_index(
     name: str, sources: Sequence[Path] | None, shared: str | None, work: Path = WORK
 ) -> Any:
     """The index ``name`` under ``work`` (``bench-out/washes``), built from ``sources``
-    (default: its collection) unless one with as many documents is there."""
+    (default: its collection) unless one with as many documents is there; the literature
+    index is of the fiction genre, as a user indexing novels builds it."""
     from xigao import Index, IndexFormatError
 
     paths = list(sources) if sources is not None else index_sources(name, shared)
     docs = _docs(paths)
     where = work / f"index-{name}"
+    genre = "fiction" if name == "literature" else "news"
     if (where / "index.sqlite").exists():
         try:
             idx = Index.open(where)
         except IndexFormatError:  # built by another version: built again
             pass
         else:
-            if len(idx) == len({d["id"] for d in docs}):
+            if len(idx) == len({d["id"] for d in docs}) and idx.store.genre == genre:
                 return idx
             idx.close()
     log(f"indexing {len(docs)} documents into {where}")
-    return Index.build(docs, where, overwrite=True, workers=min(2, os.cpu_count() or 1))
+    return Index.build(
+        docs, where, overwrite=True, workers=min(2, os.cpu_count() or 1), genre=genre
+    )
 
 
 # --------------------------------------------------------------------------- the cases

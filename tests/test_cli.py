@@ -249,3 +249,13 @@ def test_xlsx_results_open_as_a_table_and_feed_the_report(
     # a workbook needs a file to go to
     code, _, err = run("scan", str(sus), "--index", idx, "--format", "xlsx")
     assert code == 2 and "--output" in err
+
+
+def test_index_build_takes_the_genre_of_its_originals(tmp_path: Path, stories: list[dict]) -> None:
+    src = str(write_jsonl(tmp_path / "a.jsonl", stories[:3]))
+    idx = str(tmp_path / "idx")
+    code, _, _ = run("index", "build", src, "--index", idx, "--genre", "fiction", "--no-vectors")
+    assert code == 0
+    assert json.loads(run("index", "info", "--index", idx)[1])["genre"] == "fiction"
+    code, _, err = run("index", "build", src, "--index", str(tmp_path / "b"), "--genre", "poem")
+    assert code == 2 and "poem" in err

@@ -25,7 +25,7 @@ from xigao.errors import XigaoError
 from xigao.io import ReadError, ReadOptions, count_records, detect_encoding, read_documents
 from xigao.pipeline import PAIR_ENCODER, Index, parse_detect
 from xigao.pipeline import compare as _compare
-from xigao.types import VERDICTS, Document
+from xigao.types import GENRES, VERDICTS, Document
 from xigao.workers import default_workers, init_worker
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -188,6 +188,14 @@ _build_workers_opt = click.option(
 @click.option(
     "--no-vectors", is_flag=True, help="Lexical index: reposts and partial copies only, no model."
 )
+@click.option(
+    "--genre",
+    type=click.Choice(GENRES),
+    default="news",
+    show_default=True,
+    help="What the originals are: fiction (novels, chapters) decides rewrites by its own "
+    "threshold, since a renamed retelling keeps few of a chapter's facts.",
+)
 @_build_workers_opt
 @read_options
 def index_build(
@@ -196,6 +204,7 @@ def index_build(
     overwrite: bool,
     vectors: str,
     no_vectors: bool,
+    genre: str,
     workers: int,
     **kw: Any,
 ) -> None:
@@ -212,6 +221,7 @@ def index_build(
             overwrite=overwrite,
             progress=bar.update,
             workers=workers,
+            genre=genre,
         )
     except (XigaoError, FileExistsError, ValueError) as e:
         raise click.ClickException(str(e)) from e

@@ -646,9 +646,15 @@ def wash_features(stats: WashStats, rival: float) -> dict[str, float]:
 
 
 def explain_wash(
-    stats: WashStats, features: Mapping[str, float], score: float, t: Thresholds
+    stats: WashStats,
+    features: Mapping[str, float],
+    score: float,
+    t: Thresholds,
+    *,
+    second: bool = False,
 ) -> str:
-    """Why a candidate is, or is not, a rewrite, in words an analyst can check.
+    """Why a candidate is, or is not, a rewrite, in words an analyst can check (``second``: it
+    is one as the second source of a stitched story, see ``verdict.wash_sources``).
 
     >>> st = WashStats(0.4, 0.3, 0.27, 0.5, 0.6, 0.2, 0.4, 0.0, 0.0, (0, 9))
     >>> explain_wash(st, {"margin": 0.1}, 0.31, Thresholds(wash_threshold=0.62))
@@ -663,6 +669,11 @@ def explain_wash(
         f"{stats.cosine:.2f}, {features.get('margin', 0.0):.2f} above the next original; "
         f"wash score {score:.2f}, {side} the rewrite threshold {t.wash_threshold:.2f}"
     )
+    if second:
+        why += (
+            f", at or above {t.wash_cosource_threshold:.2f} for a second source: it explains a "
+            "part of the suspect no other source does"
+        )
     if stats.containment < t.wash_min_containment:
         why += f", but a rewrite needs {t.wash_min_containment:.0%} of the suspect aligned"
     return why
@@ -676,9 +687,11 @@ def wash_match(
     features: Mapping[str, float],
     score: float,
     t: Thresholds,
+    *,
+    second: bool = False,
 ) -> Match:
     """A candidate's wash measures as a rewrite :class:`Match` with its evidence (a near miss
-    is reported from it by :func:`near_miss`)."""
+    is reported from it by :func:`near_miss`); ``second``: found as a second source."""
     assert source.sents is not None
     evidence, altered = pair_evidence(suspect, source, stats.pairs)
     lo, hi = stats.window
@@ -693,7 +706,7 @@ def wash_match(
             "margin": round(float(features.get("margin", 0.0)), 4),
         },
         "altered": altered,
-        "reason": explain_wash(stats, features, score, t),
+        "reason": explain_wash(stats, features, score, t, second=second),
     }
     renamed = name_map(suspect.sents, source.sents, stats.pairs) if suspect.sents else {}
     if renamed:  # read only for what is reported: it tags every aligned sentence's names

@@ -38,7 +38,7 @@ from xigao.errors import IndexFormatError
 from xigao.normalize import NORMALIZER_VERSION, normalize
 from xigao.sketch import U32, SketchConfig, band_keys, minhash_many, sketch_keys
 from xigao.terms import Terms, merge_sorted, term_keys
-from xigao.types import Document
+from xigao.types import GENRES, Document
 from xigao.workers import die_with_parent
 
 log = logging.getLogger(__name__)
@@ -258,11 +258,14 @@ class IndexStore:
         *,
         vectors: str = "",
         dim: int = 0,
+        genre: str = "news",
         _load: bool = True,
         _live: bool = True,
     ) -> None:
         self.path = path
         self.config = config
+        #: what the index holds (``verdict.GENRES``), which sets how rewrites are decided
+        self.genre = genre
         #: name of the encoder whose document vectors are stored ("" = none)
         self.vectors = vectors
         self.dim = dim
@@ -295,10 +298,13 @@ class IndexStore:
         *,
         vectors: str = "",
         dim: int = 0,
+        genre: str = "news",
         write_only: bool = False,
     ) -> IndexStore:
         """A new, empty index at ``path``. A ``write_only`` store skips keeping lookups in
         memory (for a build, whose result is opened afresh)."""
+        if genre not in GENRES:
+            raise ValueError(f"unknown genre {genre!r}; expected one of {', '.join(GENRES)}")
         p = Path(path)
         p.mkdir(parents=True, exist_ok=True)
         db = p / DB_NAME
@@ -316,11 +322,14 @@ class IndexStore:
                         ("normalizer_version", str(NORMALIZER_VERSION)),
                         ("sketch", json.dumps(config.to_dict())),
                         ("vectors", json.dumps({"encoder": vectors, "dim": dim})),
+                        ("genre", genre),
                     ],
                 )
         finally:
             con.close()
-        return cls(p, config, vectors=vectors, dim=dim, _load=False, _live=not write_only)
+        return cls(
+            p, config, vectors=vectors, dim=dim, genre=genre, _load=False, _live=not write_only
+        )
 
     @classmethod
     def open(cls, path: str | os.PathLike[str]) -> IndexStore:
@@ -349,7 +358,11 @@ class IndexStore:
             )
         vec = json.loads(meta.get("vectors", '{"encoder": "", "dim": 0}'))
         return cls(
-            p, SketchConfig(**json.loads(meta["sketch"])), vectors=vec["encoder"], dim=vec["dim"]
+            p,
+            SketchConfig(**json.loads(meta["sketch"])),
+            vectors=vec["encoder"],
+            dim=vec["dim"],
+            genre=meta.get("genre", "news"),  # indexes built before genres held news
         )
 
     # -- connections ---------------------------------------------------------------------------
@@ -777,6 +790,7 @@ class IndexStore:
             "sketch_bytes_per_document": round(sk / n, 1) if n else 0.0,
             "disk_bytes": files,
             "vectors": {"encoder": self.vectors, "dim": self.dim, "count": len(self._vecs.ids)},
+            "genre": self.genre,
             "settings": self.config.to_dict(),
         }
 

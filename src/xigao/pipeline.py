@@ -59,7 +59,7 @@ from xigao.provenance import (
 from xigao.sketch import SketchConfig, codepoints, fingerprints, kgram_hashes, minhash
 from xigao.terms import term_keys
 from xigao.types import DETECT_KINDS, Document, Match, MatchKind, Result
-from xigao.verdict import Thresholds, combine, wash_rewrite, wash_score
+from xigao.verdict import Thresholds, WashCandidate, combine, wash_score, wash_sources
 from xigao.workers import default_workers
 
 DocLike = Document | Mapping[str, Any]
@@ -140,7 +140,8 @@ class Index:
         aliases: Sequence[Sequence[str]] | None = None,
     ) -> None:
         self.store = store
-        self.thresholds = thresholds or Thresholds.load()
+        #: as this index's genre applies them (:meth:`Thresholds.for_genre`)
+        self.thresholds = (thresholds or Thresholds.load()).for_genre(store.genre)
         self.aliases = ALIASES if aliases is None else tuple(tuple(g) for g in aliases)
         # Row ids are never reused, so prepared originals can be cached by row id.
         self._prepared = functools.lru_cache(maxsize=4096)(self._prepare)
@@ -205,11 +206,15 @@ class Index:
         overwrite: bool = False,
         progress: Callable[[int], None] | None = None,
         workers: int | None = None,
+        genre: str = "news",
     ) -> Index:
         """Build a new index at ``path`` from ``docs``.
 
         ``vectors`` names the encoder whose document vectors are stored for rewrite detection
-        (None: a lexical index that detects reposts and partial copies only); ``workers``
+        (None: a lexical index that detects reposts and partial copies only); ``genre`` what
+        the originals are, ``"news"`` or ``"fiction"`` (``types.GENRES``): a renamed retelling
+        of a chapter keeps few of its facts, and fiction decides rewrites by its own threshold
+        (``Thresholds.wash_threshold_fiction``); ``workers``
         processes normalize the texts while this one writes (default: the CPUs, at most 4;
         1 for none). The index is
         built aside and moved into place, so an interrupted build leaves nothing half-written.
@@ -226,7 +231,12 @@ class Index:
         tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.build-", dir=dest.parent))
         try:
             store = IndexStore.create(
-                tmp, config or SketchConfig(), vectors=vectors or "", dim=dim, write_only=True
+                tmp,
+                config or SketchConfig(),
+                vectors=vectors or "",
+                dim=dim,
+                genre=genre,
+                write_only=True,
             )
             store.add(
                 (Document.coerce(d) for d in docs),
@@ -371,12 +381,20 @@ class Index:
             if rowid in rewrite and (best is None or best.kind != "repost"):
                 rewrite_rows.append(rowid)
         washed = self.wash_candidates(suspect, rewrite_rows) if rewrite_rows else []
-        for w in washed:
-            if wash_rewrite(w.score, w.stats.containment, w.stats.verbatim_share, t):
-                rw = wash_match(suspect, w.source, w.doc_id, w.stats, w.features, w.score, t)
-                best = _stronger(found.get(w.rowid), rw)
-                assert best is not None
-                found[w.rowid] = best
+        assert suspect.sents is not None or not washed
+        weights = suspect.sents.weights.tolist() if suspect.sents is not None else []
+        measured = [
+            WashCandidate(w.score, w.stats.containment, w.stats.verbatim_share, w.stats.aligned)
+            for w in washed
+        ]
+        for w in (washed[i] for i in wash_sources(measured, weights, t)):
+            second = w.score < t.wash_threshold
+            rw = wash_match(
+                suspect, w.source, w.doc_id, w.stats, w.features, w.score, t, second=second
+            )
+            best = _stronger(found.get(w.rowid), rw)
+            assert best is not None
+            found[w.rowid] = best
         suspect_time = meta_time(meta)
         verdict, score, ordered = combine(
             _provenance(m, self._prepared(r), found_credits, suspect_time, self.aliases, quotes)

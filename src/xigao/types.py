@@ -21,6 +21,9 @@ EvidenceKind = Literal["verbatim", "paraphrase"]
 VERDICT_RANK: dict[str, int] = {"original": 0, "partial": 1, "rewrite": 2, "repost": 3}
 VERDICTS: tuple[Verdict, ...] = ("repost", "partial", "rewrite", "original")
 DETECT_KINDS: tuple[MatchKind, ...] = ("repost", "partial", "rewrite")
+#: What an index holds, which sets how it decides rewrites (``Thresholds.for_genre``): news
+#: reports (the default) or fiction (chapters, stories, essays).
+GENRES: tuple[str, ...] = ("news", "fiction")
 
 
 @dataclass(frozen=True, slots=True)
