@@ -93,6 +93,45 @@ from xigao.provenance import credits, direction, is_credited, parse_time, publis
         ("▲图片来源：视觉中国-VCG41N1234567890", "image", ("视觉中国",)),
         ("本期执笔：许长安 | 视觉：阿柴\n", "author", ("许长安",)),
         ("本文系观察者网独家稿件，文章内容纯属作者个人观点", "source", ("观察者网",)),
+        # … and a sixth (benchmarks/attribution_set/helper-6)
+        ("据法新社当地时间6月2日报道，巴黎", "source", ("法新社",)),
+        ("暴雨袭击首都圈 多条道路管制\n据韩联社3日报道，首尔", "source", ("韩联社",)),
+        ("据CNA报道，新加坡", "source", ("CNA",)),
+        ("据英国广播公司报道，伦敦", "source", ("英国广播公司",)),
+        ("钛空5月20日讯，某公司今日宣布", "source", ("钛空",)),
+        ("汇财通6月3日丨某公司公告", "source", ("汇财通",)),
+        ("【彭博纽约6月3日电】美股三大指数", "source", ("彭博",)),
+        ("路透上海6月3日 - 某公司周一公布", "source", ("路透",)),
+        ("顺差扩大。(记者 王立；编辑 赵敏)", "author", ("王立",)),
+        ("湘网时刻新闻6月1日讯（记者 刘星）近日", "source", ("湘网时刻新闻",)),
+        ("正文。\n来源　齐鲁晚报", "source", ("齐鲁晚报",)),
+        ("来源：新华社微信公众号（ID：xinhuashefabu1）", "source", ("新华社",)),
+        ("结尾。\n（市文化和旅游局供稿）", "source", ("市文化和旅游局",)),
+        ("蓝海财经APP获悉，某公司拟收购", "source", ("蓝海财经APP",)),
+        ("新加坡《海峡时报》网站6月1日报道，新加坡", "source", ("海峡时报",)),
+        ("结尾。\n（扬子晚报·紫牛新闻）", "source", ("扬子晚报·紫牛新闻",)),
+        ("结尾。\n《 光明日报 》（ 2024年06月01日 第 05 版）", "source", ("光明日报",)),
+        ("本文由“中国科学报”授权转载", "source", ("中国科学报",)),
+        ("湖北日报·楚天都市报 联合报道\n正文", "source", ("湖北日报·楚天都市报",)),
+        ("头条号/财经小白说  作者：林夕\n", "source", ("财经小白说",)),
+        ("新民晚报丨作者：周敏\n正文", "source", ("新民晚报",)),
+        ("[看点宁波原创] 记者 陈洁\n", "source", ("看点宁波",)),
+        ("（原帖来自知乎，作者@晚风，已获授权）", "source", ("知乎",)),
+        ("采写：新快报记者 陈明\n", "author", ("陈明",)),
+        ("东方网记者王丽6月3日报道：今天", "author", ("王丽",)),
+        ("东方网记者 包雯 6月13日报道\n", "author", ("包雯",)),
+        ("作者：市委宣传部 陈刚\n", "author", ("陈刚",)),
+        ("文｜财新 周言 李沐\n", "author", ("周言", "李沐")),
+        ("文 | 新周刊 记者 吴迪\n", "author", ("吴迪",)),
+        ("结尾。\n（作者系某大学法学院教授 王明）", "author", ("王明",)),
+        ("作者为经济观察报记者 沈某。", "author", ("沈某",)),
+        ("分享嘉宾：刘宁 | 编辑：小周\n", "author", ("刘宁",)),
+        ("晨光 发自 凹非寺\n", "author", ("晨光",)),
+        ("以下文章来源于 学习小组 ，作者 李华\n", "source", ("学习小组",)),
+        ("结尾。\n题图来自 Pexels", "image", ("Pexels",)),
+        ("Photo：新华社\n", "image", ("新华社",)),
+        ("插画：阿七\n", "image", ("阿七",)),
+        ("视频｜南京电视台《零距离》\n", "image", ("南京电视台《零距离》",)),
     ],
 )
 def test_credit_lines(text: str, kind: str, names: tuple[str, ...]) -> None:
@@ -139,6 +178,50 @@ def test_a_byline_run_is_a_credit_a_role_and_shared_lines_are_each_read() -> Non
 
 
 @pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # a byline run another credit has read part of: the rest
+        ("文/南方+记者 李想 通讯员 王强\n", [("author", ("李想",)), ("author", ("王强",))]),
+        (
+            "采写：新快报记者 陈明 摄影：新快报记者 李亮\n",
+            [("author", ("陈明",)), ("author", ("李亮",))],
+        ),
+        # names first: 文 and 摄 credit authors, 图 the pictures, 文/图 both
+        ("新快报记者 张敏/文 李刚/摄\n", [("author", ("张敏",)), ("author", ("李刚",))]),
+        ("记者 王某 / 文  张某 / 摄\n", [("author", ("王某",)), ("author", ("张某",))]),
+        (
+            "【大河报记者 王涛/文 通讯员 李静/图】郑州",
+            [("author", ("王涛",)), ("image", ("李静",))],
+        ),
+        ("潇湘晨报记者 赵磊 文/图\n", [("author", ("赵磊",)), ("image", ("赵磊",))]),
+        ("结尾。\n图文：宁洱县融媒体中心 李娟", [("author", ("李娟",)), ("image", ("李娟",))]),
+        (
+            "图文来自抖音博主@小林的厨房\n",
+            [("source", ("小林的厨房",)), ("image", ("小林的厨房",))],
+        ),
+        ("（原帖来自知乎，作者@晚风，已获授权）", [("source", ("知乎",)), ("author", ("晚风",))]),
+        # the names in brackets after a dateline, a label set apart by a space, and a compiled
+        # story's sources after a dateline (a country before a paper left out)
+        (
+            "中新网成都6月2日电(刘强 王芳)2日，",
+            [("source", ("中新网",)), ("author", ("刘强", "王芳"))],
+        ),
+        (
+            "荔枝新闻 记者 周洁 / 视频 孙浩\n",
+            [("source", ("荔枝新闻",)), ("author", ("周洁",)), ("image", ("孙浩",))],
+        ),
+        (
+            "中国日报网6月3日电 综合美联社、法国《世界报》报道，巴黎",
+            [("source", ("中国日报网",)), ("source", ("美联社", "世界报"))],
+        ),
+        ("据路透社、美联社等外媒综合报道，", [("source", ("路透社", "美联社"))]),
+    ],
+)
+def test_credit_runs_and_shared_lines(text: str, want: list[tuple[str, tuple[str, ...]]]) -> None:
+    assert [(c.kind, c.names) for c in credits(text)] == want
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "快讯：今天上午，市区发生一起交通事故。",  # a word ending in 讯, not an outlet
@@ -148,6 +231,14 @@ def test_a_byline_run_is_a_credit_a_role_and_shared_lines_are_each_read() -> Non
         "图片来源于网络",  # credits nobody in particular
         "【警情通报】7月1日20时许，某小区发生一起纠纷。",  # a notice, not an outlet
         "经作者授权发布",  # the author, unnamed
+        "本文为头条号作者原创，未经授权不得转载。",  # the platform's author, unnamed
+        "发表于 2024-6-2\n",  # a date, not a publisher
+        "（作者系某大学法学院教授）",  # the author described, not named
+        "记者从新华社获悉，今年",  # the reporter's own story
+        "他们发自内心地感谢\n",  # not a byline's 发自
+        "图片 来自网络\n",
+        "作者 简介\n张三，北京人",  # a heading, not a label and a name
+        "评论 | 作者：\n",  # a column, not an outlet
     ],
 )
 def test_look_alikes_of_the_new_forms_credit_nobody(text: str) -> None:

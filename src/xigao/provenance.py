@@ -91,15 +91,43 @@ _OUTLETISH = (
     rf"[{_H}A-Za-z0-9·\-]{{1,14}}?"
     r"(?:报|网|社|台|新闻|客户端|视频|App|APP|之声|新民眼|头条|在线|财经)"
 )
+#: Platforms whose accounts a credit names (头条号作者, 百家号“数码小乔”): the account.
+_PLATFORM = "(?:头条号|百家号|企鹅号|网易号|搜狐号|大风号|一点号)"
 _AT_START = r"(?:^|(?<=[\n。！？!?；;]))[ \t　▌▍▲△◎●○■□◆◇★☆※►>【\[［]*"
+#: A dateline's date (5月13日, 6 月 12 日).
+_DATE = r"\d{1,2}[ 　]*月[ 　]*\d{1,2}[ 　]*日"
+#: Foreign agencies as datelines name them (路透伦敦5月13日电, 法新社巴黎…).
+_AGENCY = "(?:路透|彭博|美联|法新|共同|韩联|塔斯|埃菲|安莎|德新)社?"
+#: A day a dateline or byline names (6月13日, 13日).
+_ON_DAY = r"(?:(?:\d{1,2}月)?\d{1,2}日)"
 _NAME_RUN = r"[^\n。！？!?；;，,（）()【】\[\]]{1,40}"
+#: A label and its value set apart by a space alone (来源　北京晚报, 作者 周南, 视频 张阳): a short
+#: value that ends its line or comes before a bar (not 图片 来自网络).
+_SPACED = (
+    r"[ 　]+(?!来自|来源|于|由)(?=[^\s:：|｜丨/，,。；;！？!?（）()]{2,20}[ 　]*(?:\n|$|[|｜丨/]))"
+)
+#: One outlet a lead credits: a known one, a name ending like one (塔斯社, 英国广播公司, 英国广播公司
+#: (BBC)) or Latin initials (CGTN).
+_LEAD_ONE = (
+    rf"《?(?:{_OUTLET}|[{_H}A-Za-z]{{2,10}}?(?:社|网|台|报|新闻|财经|客户端|之声)"
+    rf"|[{_H}]{{2,8}}(?:广播公司|公司(?=[(（][A-Za-z]))|[A-Z]{{2,8}})》?"
+    r"(?:[(（][A-Za-z]{2,8}[)）])?"
+)
+#: When the lead's source reported it: 7日, 5月6日, 当地时间5月6日, 今天, 最新 …
+_LEAD_WHEN = rf"(?:(?:当地时间|北京时间)?{_ON_DAY}|今天|昨天|今日|近日|日前|最新)?"
 _LEAD_RULE = re.compile(
     rf"(?<![另又还并亦])据(?:(?:外|美|英|法|德|日|韩|俄|港|台|澳)媒[ 　]*(?P<w>[A-Za-z0-9][A-Za-z0-9 .&'-]{{1,30}}?)[ 　]*"
-    rf"|(?P<v>《?(?:{_OUTLET}|[{_H}A-Za-z]{{2,10}}?(?:社|网|台|报|新闻|财经|客户端|之声)"
-    rf"|[{_H}]{{2,8}}公司(?=[(（][A-Za-z]))"
-    rf"|[{_H}]{{0,4}}《(?P<t>[^《》\n]{{1,12}})》"
-    rf"(?:[(（][A-Za-z]{{2,8}}[)）])?)》?)"
-    r"(?:\d{1,2}月\d{1,2}日|\d{1,2}日|今天|昨天|今日|近日|日前|最新)?(?:《[^》\n]{1,12}》)?(?:报道|消息|电)"
+    # 据路透社、美联社等外媒综合报道: each
+    rf"|(?P<v>{_LEAD_ONE}(?:、{_LEAD_ONE}){{0,3}})(?:等(?:外媒|媒体))?(?:综合)?"
+    # 据英国《卫报》报道: the paper alone
+    rf"|[{_H}]{{0,4}}《(?P<t>[^《》\n]{{1,12}})》(?:[(（][A-Za-z]{{2,8}}[)）])?)"
+    rf"{_LEAD_WHEN}(?:《[^》\n]{{1,12}}》)?(?:报道|消息|电)"
+)
+#: … and a lead opening with a paper, its country before it and its site after it, without 据:
+#: 新加坡《联合早报》网站5月8日报道，…
+_LEAD_PAPER = re.compile(
+    rf"{_AT_START}[{_H}]{{0,4}}《(?P<t>[^《》\n]{{1,12}})》(?:网站|网|官网|电子版)?{_LEAD_WHEN}"
+    r"(?:报道|消息|电)"
 )
 #: A role and the outlet or desk written before it (工人日报记者, 《财经》记者, 南方+记者).
 _ROLE_PREFIX = re.compile(
@@ -114,6 +142,13 @@ _BYLINE_PREFIX = rf"[{_H}A-Za-z0-9+·《》\-－/]{{0,16}}?"
 _PERSON = f"(?!记者|通讯员|实习生|摄像|摄影)[{_H}]{{2,4}}(?:·[{_H}]{{1,8}})?"
 #: Another person in a byline run: a name, not an editor's credit (每经编辑 刘雪梅).
 _MORE = f"(?![{_H}]{{0,8}}(?:编辑|责编|审核|校对|监制|报道|记者|通讯员|实习生)|发自){_PERSON}"
+#: A byline written name first, its outlet and role before the names (大象新闻记者 刘畅/文),
+#: and where it ends.
+_NAME_FIRST = (
+    rf"(?:{_AT_START}|(?<=[ 　|｜丨]))(?:{_BYLINE_PREFIX}{_BYLINE_ROLE}[ 　]*)?"
+    rf"(?P<v>{_PERSON}(?:[ 、]{_MORE}){{0,4}})[ 　]*"
+)
+_NAME_FIRST_END = r"(?=[ 　|｜丨)）】\]]|\n|$)"
 #: (kind, anchors, pattern): a pattern is run only on a text holding one of its anchors.
 _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
     # 本文转载自微信公众号"某某", 原载于《环球时报》, 本文首发于公众号…, 本文经授权转自…
@@ -140,7 +175,8 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
             rf"{_CLOSE}?(?:微信公众号|公众号|杂志)?(?=[\n。！？!?；;，,（(）)】\]|｜丨 　]|$|(?<={_CLOSE}))"
         ),
     ),
-    ("source", ("授权",), re.compile(r"经(?P<v>[^\n。，,]{2,20}?)授权(?:转载|发布|刊发)")),
+    # 经人民日报授权转载, 本文由“科技日报”授权转载
+    ("source", ("授权",), re.compile(r"[经由](?P<v>[^\n。，,]{2,20}?)授权(?:转载|发布|刊发)")),
     # Labelled lines: 来源：新华社 | 【来源：央视新闻】 | 出品 | 网易科技 | 信息来源：市农业农村局
     (
         "source",
@@ -148,23 +184,42 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
         re.compile(
             rf"(?:{_AT_START}|(?<=[(（【\[|｜ 　]))"
             rf"(?:来源|稿源|消息来源|文章来源|稿件来源|信息来源|内容来源|本文来源|本文来自|新闻来源"
-            rf"|出处|供稿|出品|首发|来自)[ 　]*{_SEP}[ 　]*(?P<v>{_NAME_RUN})"
+            rf"|出处|供稿|出品|首发|来自)(?:[ 　]*{_SEP}[ 　]*|(?<=源){_SPACED})(?P<v>{_NAME_RUN})"
+        ),
+    ),
+    # … the label after the name, in brackets or on a line of its own: （市交通运输局供稿）
+    (
+        "source",
+        ("供稿",),
+        re.compile(
+            r"(?:(?:^|(?<=\n))[ 　]*|(?<=[(（【\[]))(?P<v>[^\s。！？!?；;，,（）()【】\[\]:：]{2,20}?)供稿"
+            r"(?=[)）】\]]|[ 　]*(?:\n|$))"
+        ),
+    ),
+    # an outlet's scoop opening a story: 智通财经APP获悉，… (not 记者从新华社获悉, nor 本报获悉)
+    (
+        "source",
+        ("获悉",),
+        re.compile(
+            rf"{_AT_START}(?P<v>(?:(?!从|向|记者)[{_H}A-Za-z0-9·]){{1,14}}?"
+            rf"(?:报|网|社|台|新闻|客户端|App|APP|财经))(?<!本报|本台|本刊){_ON_DAY}?获悉"
         ),
     ),
     (
         "source",
         ("来自",),
         re.compile(
-            rf"(?:{_AT_START}|(?<=[(（【\[]))(?:本文|文章|此文)来自(?:百家号|头条号|企鹅号|微信公众号|公众号)?"
+            rf"(?:{_AT_START}|(?<=[(（【\[]))(?:本文|文章|此文|原文|原帖|图文)来自(?:百家号|头条号|企鹅号|微信公众号|公众号)?"
             rf"[ 　]*{_OPEN}?(?P<v>[^\n。！？!?；;，,（）()“”\"「」『』]{{1,40}}){_CLOSE}?"
         ),
     ),
-    # the print edition: 《人民日报》（2024年07月02日 第06版）
+    # the print edition: 《人民日报》（2024年07月02日 第06版）, 《 人民日报 》（ 2024年07月02日 第 06 版）
     (
         "source",
         ("版）", "版)"),
         re.compile(
-            r"《(?P<v>[^《》\n]{2,12})》[(（]\d{4}年\d{1,2}月\d{1,2}日[ 　]*第?\d{1,3}版[)）]"
+            r"《[ 　]*(?P<v>[^《》\n]{2,12}?)[ 　]*》[ 　]*[(（][ 　]*\d{4}年\d{1,2}月\d{1,2}日[ 　]*"
+            r"第?[ 　]*\d{1,3}[ 　]*版[ 　]*[)）]"
         ),
     ),
     (
@@ -177,11 +232,20 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
     ),
     (
         "image",
-        ("图源", "图片来", "图来源", "图来自", "图", "视频", "封面"),
+        ("图源", "图片来", "图来源", "图来自", "图", "视频", "封面", "视觉", "插画", "Photo"),
         re.compile(
             rf"(?:(?:图源|图片来源|图片来自|题图来源|题图来自|头图来源|头图来自|封面图来源|封面来源"
-            rf"|配图来源|视频来源)|(?:{_AT_START}|(?<=[(（【\[ 　|｜丨]))(?:题图|头图|封面图?|配图|视频/图片|图片/视频|图/视频|视频/图|视频|图片|插画|插图|视觉|图)"
-            rf"(?=[ 　]*[:：|｜丨/]))[ 　]*[:：|｜丨/][ 　]*(?P<v>{_NAME_RUN})"
+            rf"|配图来源|视频来源)[ 　]*[:：|｜丨/]|(?:{_AT_START}|(?<=[(（【\[ 　|｜丨]))(?:题图|头图|封面图?|配图|视频/图片|图片/视频|图/视频|视频/图|视频|图片|插画|插图|视觉|图|Photo)"
+            rf"(?:[ 　]*[:：|｜丨/]|{_SPACED}))[ 　]*(?P<v>{_NAME_RUN})"
+        ),
+    ),
+    # … without a colon after 来自 (题图来自 Unsplash), the value ending its line or bracket
+    (
+        "image",
+        ("图片来自", "图来自"),
+        re.compile(
+            rf"(?:{_AT_START}|(?<=[(（【\[ 　|｜丨]))(?:图片|题图|头图|封面图?|配图)来自于?[ 　]*"
+            r"(?P<v>[^\n。！？!?；;，,（）()【】\[\]：:]{1,30}?)(?=[ 　]*(?:\n|$|[)）】\]]))"
         ),
     ),
     (
@@ -206,13 +270,14 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
         ),
     ),
     # a bracketed outlet opening a line (［光明网］, 【大河报·豫视频】, [ZAKER南宁原创]) or closing
-    # a story (（央视新闻客户端）)
+    # a story (（央视新闻客户端）, （都市快报·橙柿互动）: an outlet and its app after a dot)
     (
         "source",
         ("］", "]", "】", "）", ")"),
         re.compile(
-            rf"(?:(?:^|(?<=\n))[ 　]*[［\[【](?P<v>{_OUTLETISH})(?:原创)?(?=[ 　]*[|｜丨]|[］\]】])"
-            rf"|[(（](?P<w>{_OUTLETISH})[)）](?=[ 　]*(?:\n|$)))"
+            rf"(?:(?:^|(?<=\n))[ 　]*[［\[【](?P<v>{_OUTLETISH}|[{_H}A-Za-z0-9·]{{2,12}}?(?=原创))(?:原创)?"
+            r"(?=[ 　]*[|｜丨]|[］\]】])"
+            rf"|[(（](?P<w>{_OUTLETISH}(?:·[{_H}A-Za-z0-9]{{1,8}})?)[)）](?=[ 　]*(?:\n|$)))"
         ),
     ),
     # photographers are credited as authors: 本文图片由通讯员 刘淼 拍摄, 新华社发（周立安 摄）
@@ -240,13 +305,41 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
             "执笔",
             "文字",
             "摄影",
+            "图文",
+            "图/文",
+            "分享嘉宾",
         ),
         re.compile(
-            rf"(?:{_AT_START}|(?<=[(（【\[ 　|｜，,]))(?:原作者|本文作者|作者|撰文|撰稿|执笔|本期执笔|文字|文图|文|口述|摄影|文/图)"
-            rf"[ 　]*[:：/|｜丨】][ 　]*(?P<v>[^\n()（）【】\[\]，,；;。]{{1,30}}?)"
+            # (not the 文 closing a name-first byline: 记者 孙琦 / 文  李伟 / 摄)
+            rf"(?:{_AT_START}|(?<=[(（【\[ 　|｜丨，,])(?<![/／][ 　]))"
+            rf"(?:原作者|本文作者|作者|撰文|撰稿|执笔|本期执笔|文字|文图|文|口述|分享嘉宾|摄影|文/图"
+            rf"|图文|图/文)"
+            # a colon or a bar, a space alone (作者 周南) or none before an account (作者@橘子汽水)
+            rf"(?:[ 　]*[:：/|｜丨】][ 　]*|(?=@)|{_SPACED})(?P<v>[^\n()（）【】\[\]，,；;。]{{1,30}}?)"
             rf"(?=[ 　]*(?:\n|$|[(（)）】\]，,；;。])|[ 　]+{_LABELS})"
         ),
     ),
+    # an author described, the name last: （作者系××市规划设计研究院总工程师 郑平）, 作者为经济观察报
+    # 记者 沈怡然 (not 作者系南京大学教授, naming nobody)
+    (
+        "author",
+        ("作者为", "作者系"),
+        re.compile(
+            rf"(?:{_AT_START}|(?<=[(（【\[，,]))(?:本文)?作者[为系][^\n。，,；;（）()]{{1,30}}?[ 　]+"
+            rf"(?P<v>{_PERSON})(?=[ 　]*(?:[)）】\]。，,；;]|\n|$))"
+        ),
+    ),
+    # Bylines written name first (现代快报+记者 宋经纬/文, 顾闻/摄, 林雪梅 文/图, 梦晨 发自 凹非寺,
+    # not 他们发自内心): a photographer is an author, and 文/图 credits the pictures too
+    (
+        "author",
+        ("/", "发自"),
+        re.compile(
+            rf"{_NAME_FIRST}(?:/[ 　]*(?:文|摄影?)|文/图|图/文|(?<=[ 　])发自[ 　]*[{_H}]{{1,8}})"
+            rf"{_NAME_FIRST_END}"
+        ),
+    ),
+    ("image", ("/",), re.compile(rf"{_NAME_FIRST}/[ 　]*(?:图|视频){_NAME_FIRST_END}")),
     # Bylines: (记者 张三 李四), 本报记者 王五, 每经记者 赵六 通讯员 孙七 — a run of names and no more,
     # not an interviewer's question (记者：你为什么…)
     (
@@ -257,8 +350,10 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
             rf"{_BYLINE_PREFIX}{_BYLINE_ROLE}"
             rf"[ 　]*[:：|｜丨\]］】]?[ 　]*(?P<v>{_PERSON}(?:[ 、,，　]{_MORE})*"
             rf"(?:[ 　]+{_BYLINE_PREFIX}{_BYLINE_ROLE}[ 　]*[:：]?[ 　]*{_PERSON}(?:[ 、,，　]{_MORE})*)*"
-            rf"(?:[ 　]*(?:[{_H}]{{0,10}}报道|发自[{_H}]{{1,8}}|摄影|摄|采写))?)"
-            rf"(?=[ 　]{{2,}}|[ 　]*(?:\n|$|[)）】\]|｜丨])|[ 　]+[{_H}]{{0,8}}?{_LABELS})"
+            # … and the place, date or both it reports from (记者 包永婷 6月13日报道：)
+            rf"(?:[ 　]*(?:{_ON_DAY}?[{_H}]{{0,10}}报道|发自[{_H}]{{1,8}}|摄影|摄|采写))?)"
+            rf"(?=[ 　]{{2,}}|[ 　]*(?:\n|$|[)）】\]|｜丨；;])|[ 　]+[{_H}]{{0,8}}?{_LABELS}"
+            rf"|[ 　]*/[ 　]*{_LABELS}|(?<=报道)[:：])"
         ),
     ),
     # a dateline at a line start naming any outlet (a name ending like one, and its site, desk or
@@ -271,8 +366,9 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
             rf"{_AT_START}(?!据)@?(?P<v>[{_H}A-Za-z0-9+·]{{1,10}}?"
             r"(?:网|报|社|台|新闻|客户端|在线|财经|之声|科技|之家|媒体|体育|娱乐|发布|App|APP)"
             rf"(?:网|财经|科技|体育|娱乐|[{_H}]{{0,4}}(?:客户端|App|APP))?)"
-            rf"(?:[(（][^()（）\n]{{0,8}}[)）])?[ 　]*[{_H}]{{0,8}}?[ 　]*"
-            r"\d{1,2}[ 　]*月[ 　]*\d{1,2}[ 　]*日[ 　]*(?:\d{1,2}时)?(?:电|讯|消息|报道)"
+            # (the place is no more of the name: 红网时刻新闻5月24日讯)
+            rf"(?:[(（][^()（）\n]{{0,8}}[)）])?[ 　]*(?![{_H}]{{0,6}}(?:新闻|客户端|网|报)[ 　]*\d)"
+            rf"[{_H}]{{0,8}}?[ 　]*{_DATE}[ 　]*(?:\d{{1,2}}时)?(?:电|讯|消息|报道)"
         ),
     ),
     # Datelines: 新华社北京3月5日电, 中新网(微博)10月16日电, 本报华盛顿7月26日电
@@ -283,6 +379,17 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
             rf"(?P<v>{_OUTLET})(?:[(（][^()（）\n]{{0,8}}[)）])?[{_H}]{{0,12}}?"
             r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})月(?:\d{1,2}|[一二三四五六七八九十]{1,3})日"
             r"(?:\d{1,2}时)?(?:电|讯|消息)(?![话视脑力子影梯动池器源费商竞气缆线站厂价信])"
+        ),
+    ),
+    # a dateline of any name, the date right after it (品玩5月20日讯, 格隆汇5月15日丨), or
+    # of a foreign agency by its short name, a place after it (路透伦敦5月13日电, 路透北京5月7日 -)
+    (
+        "source",
+        ("日电", "日讯", "日消息", "日丨", "日|", "日｜", "日 "),
+        re.compile(
+            rf"{_AT_START}(?!据|截至|截止|自|从|于|在|今年|去年|明年|本月|上月)"
+            rf"(?:(?P<w>{_AGENCY})[{_H}]{{0,6}}?|(?P<v>[{_H}A-Za-z0-9]{{2,8}}?)(?<![讯时\d]))[ 　]*{_DATE}"
+            r"[ 　]*(?:电|讯|消息|[|｜丨]|[-－](?=[ 　]))(?![话视脑力子影梯动池器源费商竞气缆线站厂价信])"
         ),
     ),
     # any name opening a line with 讯 (南都讯 记者 …, 交汇点讯 7月16日), not a word ending in 讯
@@ -304,7 +411,20 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
             rf"(?=(?:[{_H}]{{0,4}}记者|通讯员|摄影|摄像)[ 　:：/]*[{_H}]{{2,4}}(?:[ 　\n]|$))"
         ),
     ),
-    # 新浪体育讯, 证券时报e公司讯, 荆楚网消息, 央视网消息（新闻联播）：, 环球网报道：
+    # an outlet or account opening a line, a bar and a label after it (上观新闻丨作者：唐烨,
+    # 国资小新 | 来源：国务院国资委网站, 量子位 | 公众号 QbitAI; not a two-character column, 评论 |
+    # 作者：…), or a platform before it (头条号/蓝鲸财经)
+    (
+        "source",
+        ("|", "｜", "丨", "/"),
+        re.compile(
+            rf"{_AT_START}(?:(?!{_LABELS})(?P<v>[{_H}A-Za-z0-9·]{{3,12}})[ 　]*[|｜丨][ 　]*"
+            rf"(?=(?:作者|来源|撰文|文|公众号)[ 　]*[:：|｜丨 ])"
+            rf"|{_PLATFORM}[ 　]*[/|｜丨:：][ 　]*(?P<w>[{_H}A-Za-z0-9·]{{2,12}})(?=[ 　]|$))"
+        ),
+    ),
+    # 新浪体育讯, 证券时报e公司讯, 荆楚网消息, 央视网消息（新闻联播）：, 环球网报道：, two outlets'
+    # 湖南日报·新湖南客户端 联合报道
     ("source", ("讯",), re.compile(rf"(?P<v>{_OUTLET})讯(?=[ 　]*(?:北京时间|[(（:：\d]))")),
     (
         "source",
@@ -312,7 +432,8 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
         re.compile(
             rf"(?:{_AT_START}|(?<=[【\[]))(?!(?:另|又|还|并|亦)?据)"
             rf"(?P<v>{_OUTLET}|[{_H}A-Za-z0-9+·]{{2,10}}?(?:网|报|体育|财经|科技|娱乐|新闻"
-            r"|公司|城市|在线|客户端))(?:综合)?(?:讯|消息|报道)(?=[ 　(（:：，,】\]]|北京时间|\d)"
+            rf"|公司|城市|在线|客户端)(?:·[{_H}A-Za-z0-9]{{1,8}})?)(?:综合|[ 　]*联合)?(?:讯|消息|报道)"
+            r"(?=[ 　(（:：，,】\]\n]|$|北京时间|\d)"
         ),
     ),
     # the byline right after such an opener: 南都讯 记者 吴斌 近日，…
@@ -323,19 +444,27 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
             rf"(?<=讯)[ 　]*[(（]?{_BYLINE_ROLE}[ 　]*(?P<v>{_PERSON}(?:[ 、]{_MORE})*)(?=[ 　)）])"
         ),
     ),
+    # … or the names alone in brackets after a dateline: 中新网杭州5月22日电(张三 李四), not an
+    # editor's (编辑 王五)
+    (
+        "author",
+        ("日电", "日讯"),
+        re.compile(rf"(?<=日[电讯])[ 　]*[(（](?P<v>{_MORE}(?:[ 、]{_MORE})*)[)）]"),
+    ),
     ("source", ("消息",), re.compile(rf"(?P<v>{_OUTLET})消息(?=[ 　]*[(（:：])")),
-    # a story compiled from several: 综合美联社、CNN报道，…
+    # a story compiled from several, often after a dateline: 综合美联社、CNN报道，…
     (
         "source",
         ("综合",),
         re.compile(
-            rf"(?:{_AT_START}|(?<=[【\[(（]))(?:[{_H}]{{0,8}}?)综合(?P<v>[^，,。\n]{{2,30}}?)"
+            rf"(?:{_AT_START}|(?<=[【\[(（])|(?<=[电讯][ 　]))(?:[{_H}]{{0,8}}?)综合(?P<v>[^，,。\n]{{2,30}}?)"
             r"(?:报道|消息)(?=[，,：:】\])）\s])"
         ),
     ),
-    # a text's lead crediting its source: 据新华社报道，… (later in a story 据…报道 credits a
-    # fact, not the text): read in the first sentence only
+    # a text's lead crediting its source: 据新华社报道，…, 新加坡《联合早报》网站5月8日报道，…
+    # (later in a story 据…报道 credits a fact, not the text): read in the first sentence only
     ("source", ("据",), _LEAD_RULE),
+    ("source", ("报道", "消息", "电"), _LEAD_PAPER),
     # … and the same in brackets anywhere, often at the end: （据新华社电）
     (
         "source",
@@ -347,6 +476,8 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
     ),
 ]
 _LEAD_END = re.compile(r"[。！？!?\n]|$")
+#: What a line written in sentences holds, and a title or a byline line does not.
+_IN_SENTENCE = re.compile(r"[，,。！？!?；;]")
 #: Between names: a list mark, or a space between two Chinese names (新华社 人民网; not IC photo).
 _SPLIT = re.compile(rf"[、/|｜丨，,；;:：]+|(?<=[{_H}》])[-－](?=《)|(?<=[{_H}])[ 　]+(?=[{_H}])")
 _TRIM = '“”"「」『』《》<>()（）【】[]:：·.。 　\t'
@@ -375,17 +506,40 @@ _NOT_NAMES = frozenset(
         "摄像",
         "摄影",
         "受访者提供",
+        "品牌",
+        "本号",
+        "平台",
+        "原创",
+        "独家",
+        "简介",
+        "不明",
+        "不详",
+        "未知",
     ]
 )
 
 
 #: A notice's name, not an outlet's (【警情通报】, 【招聘简报】).
 _NOTICE = re.compile(r".{0,4}(?:通报|简报|公报|喜报|海报|情报|预报|警报|公告)")
-#: A part of an author credit that names an outlet or a position, not a person.
+#: A part of an author credit that names an outlet, a body or a position, not a person (财新,
+#: 县融媒体中心, 县委宣传部, 数据库团队).
 _OUTLET_LIKE = re.compile(
-    r"(?:报|网|社|台|新闻|周刊|杂志|客户端|作家|作者|评论员|研究员|主编|专家|App|APP)$"
+    r"(?:报|网|社|台|新闻|周刊|杂志|客户端|作家|作者|评论员|研究员|主编|专家|App|APP"
+    r"|中心|宣传部|团队|工作室)$"
 )
+_OUTLET_NAME = re.compile(_OUTLET)
+_OUTLETISH_NAME = re.compile(_OUTLETISH)
+#: A paper in 《》 and what comes before it: its country (英国《卫报》) or its outlet.
+_COUNTRY_PAPER = re.compile(rf"([{_H}]{{1,4}})《([^《》]+)》")
 
+#: Where and when a byline's reporter reported from (长沙报道, 6月13日报道, 发自成都).
+_REPORTED_FROM = re.compile(
+    rf"[ 　]*{_ON_DAY}\S{{0,10}}报道$|[ 　]+(?:\S{{1,12}}报道|发自\S{{1,8}})$"
+)
+#: What names a platform's account, not the account (公众号 X, 头条号作者, 央视新闻微信公众号).
+_ACCOUNT_OF = re.compile(
+    rf"^(?:微信)?(?:公众号|微信号|{_PLATFORM})|(?<=.)(?:微信)?(?:公众号|微信号)$"
+)
 #: Where another label starts inside a captured value (来源：人民日报 责任编辑：王五).
 _NEXT_LABEL = re.compile(rf"(?:[ 　]+|[ 　]*[|｜丨][ 　]*){_LABELS}")
 #: The same within a byline run, whose roles (记者 张三 通讯员 李四) are one credit.
@@ -412,7 +566,7 @@ def _names(kind: CreditKind, value: str) -> tuple[str, ...]:
         return ()
     if kind in ("author", "image"):  # the place after the names (记者 徐雅兰 长沙报道, 记者 蒋麟
         # 发自成都), what was supplied (受访者供图), a nationality (［美］彼得·海斯勒)
-        value = re.sub(r"[ 　]+(?:\S{1,12}报道|发自\S{1,8})$", "", value)
+        value = _REPORTED_FROM.sub("", value)
         value = re.sub(r"(?:提供|拍摄|拍|供图)$", "", value)
         value = re.sub(r"^[［\[（(【][\u4e00-\u9fff]{1,2}[］\]）)】]", "", value)
     if kind in ("author", "image"):  # the outlet before a role is not a name (工人日报记者 李丹青)
@@ -422,13 +576,17 @@ def _names(kind: CreditKind, value: str) -> tuple[str, ...]:
     out = []
     for part in _SPLIT.split(value):
         part = part.strip(_TRIM)
-        part = re.sub(r"^(?:微信)?(?:公众号|微信号)", "", part).strip(_TRIM)
+        part = _ACCOUNT_OF.sub("", part).strip(_TRIM)
         part = part.rsplit("@", 1)[-1].strip(_TRIM)  # 抖音@某某, @成都发布: the account
-        for o, c in ("（）", "()"):  # 英国广播公司（BBC）keeps its closing bracket
+        # 英国广播公司（BBC）, 杭州电视台《新闻60分》 keep their closing bracket
+        for o, c in ("（）", "()", "《》"):
             if part.count(o) > part.count(c):
                 part += c
+        paper = _COUNTRY_PAPER.fullmatch(part)
+        if kind == "source" and paper and not _OUTLETISH_NAME.fullmatch(paper.group(1)):
+            part = paper.group(2)  # 英国《卫报》: the paper (中国之声《新闻纵横》 stays)
         if (
-            part
+            re.search(f"[{_H}A-Za-z]", part)  # not a date (发表于 2024-5-12)
             and part not in _NOT_NAMES
             and not part.startswith("网友")
             and not _NOTICE.fullmatch(part)
@@ -438,6 +596,8 @@ def _names(kind: CreditKind, value: str) -> tuple[str, ...]:
     if kind == "author" and len(out) > 1:  # 作者：解放日报 唐语嫣, 文/观察者网 王凯文: the person
         people = [p for p in out if not _OUTLET_LIKE.search(p)]
         out = people or out
+    if kind == "author":  # an outlet is no author (文 | 三联生活周刊 记者 黄子懿: the reporter)
+        out = [p for p in out if not _OUTLET_NAME.fullmatch(p)]
     return tuple(dict.fromkeys(out))
 
 
@@ -452,11 +612,11 @@ def credits(text: str, meta: Mapping[str, Any] | None = None) -> tuple[Credit, .
     """
     found: dict[tuple[int, int], Credit] = {}
     pictures: dict[tuple[int, int], Credit] = {}  # 文/图 张三 credits the pictures too
-    lead = text[: _LEAD_END.search(text).end()]  # type: ignore[union-attr]
+    lead = text[: _lead_end(text)]
     for kind, anchors, rx in _RULES:
         if not any(a in text for a in anchors):
             continue
-        source, pos = lead if rx is _LEAD_RULE else text, 0
+        source, pos = lead if rx in (_LEAD_RULE, _LEAD_PAPER) else text, 0
         while m := rx.search(source, pos):
             # 据外媒 The Verge 报道, 据英国《卫报》报道: the name alone
             g = next((k for k in ("t", "w") if k in rx.groupindex and m.group(k)), "v")
@@ -464,13 +624,15 @@ def credits(text: str, meta: Mapping[str, Any] | None = None) -> tuple[Credit, .
             cut = _next_label(kind).search(m.group(g))  # another credit shares the line
             span = (m.start(), m.start(g) + cut.start() if cut else m.end())
             pos = span[1]  # … and is read from where this one ends
-            if not names or any(_overlaps(span, s) for s in found) or _transfer(text, span):
-                continue
             parts = _role_parts(text, span) if kind == "author" else [span]
-            for part in parts:
+            # a role of a byline run another rule has read (文/记者 张三 通讯员 李四): the rest
+            free = [p for p in parts if not any(_overlaps(p, s) for s in found)]
+            if not names or not free or _transfer(text, span):
+                continue
+            for part in free:
                 got = names if len(parts) == 1 else _names(kind, text[part[0] : part[1]])
                 found[part] = Credit(kind, got, part)
-            if kind == "author" and _BOTH.match(text, span[0]):
+            if kind in ("author", "source") and _both(text, span):  # 图文来自X, 文/图 张三
                 pictures[span] = Credit("image", names, span)
     out = [
         c
@@ -489,8 +651,23 @@ def credits(text: str, meta: Mapping[str, Any] | None = None) -> tuple[Credit, .
     return tuple(out)
 
 
-#: Where a role starts in a byline run (记者 张三 通讯员 李四: each its own credit).
-_ROLE_START = re.compile(rf"(?:^[^{_H}A-Za-z0-9]*|(?<=[ 　|｜丨])){_BYLINE_PREFIX}{_BYLINE_ROLE}")
+def _lead_end(text: str) -> int:
+    """Where a text's lead ends: its first sentence, a title and byline lines before it (lines
+    without a sentence's punctuation) included."""
+    start = 0
+    for line in text.splitlines(keepends=True):
+        if _IN_SENTENCE.search(line):
+            break
+        start += len(line)
+    return _LEAD_END.search(text, start).end()  # type: ignore[union-attr]
+
+
+#: Where a role starts in a byline run (记者 张三 通讯员 李四: each its own credit), the first
+#: after the label a run may open with (采写：南都记者 周蕾 摄影：南都记者 钟锐钧).
+_ROLE_START = re.compile(
+    rf"(?:^[^{_H}A-Za-z0-9]*(?:采写|文字?|撰文)?[ 　]*[:：|｜丨/]?[ 　]*|(?<=[ 　|｜丨]))"
+    rf"{_BYLINE_PREFIX}{_BYLINE_ROLE}"
+)
 
 
 def _role_parts(text: str, span: tuple[int, int]) -> list[tuple[int, int]]:
@@ -507,6 +684,14 @@ def _role_parts(text: str, span: tuple[int, int]) -> list[tuple[int, int]]:
 
 
 _BOTH = re.compile(r"(?:文/图|图/文|图文|文图)[ 　]*[:：/|｜丨]?")
+_BOTH_AFTER = re.compile(r"(?:文/图|图/文)$")
+
+
+def _both(text: str, span: tuple[int, int]) -> bool:
+    """Whether a credit is for the text and its pictures: 文/图 张三, 张三 文/图."""
+    return bool(_BOTH.match(text, span[0]) or _BOTH_AFTER.search(text, span[0], span[1]))
+
+
 _MONEY = re.compile("转账|汇款|账户|到账|收款|余额|金额")
 
 
