@@ -43,6 +43,7 @@ import datetime as dt
 import json
 import time
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -75,6 +76,8 @@ def measure(idx: Index, cases: Iterable[dict[str, Any]], group: str) -> list[dic
         suspect = Prepared.of(c["body"], t).with_sentences(idx.encoder)
         skip = [r for r in map(idx.store.rowid, c.get("exclude", ())) if r is not None]
         plan = idx.candidate_rows(suspect, rewrite=True, exclude=skip)
+        assert suspect.sents is not None
+        weights = suspect.sents.weights.tolist()
         for w in idx.wash_candidates(suspect, plan.rewrite):
             out.append(
                 {
@@ -87,6 +90,9 @@ def measure(idx: Index, cases: Iterable[dict[str, Any]], group: str) -> list[dic
                     "true": (not c["negative"]) and w.doc_id in c["truth"],
                     "verbatim_share": w.stats.verbatim_share,
                     **w.features,
+                    # for the second-source rule (``verdict.wash_sources``)
+                    "aligned": sorted(w.stats.aligned),
+                    "weights": weights,
                 }
             )
     return out
@@ -276,16 +282,44 @@ def fit(rows: Sequence[dict[str, Any]], *, max_same_topic: float) -> dict[str, A
     }
 
 
-def report(rows: Sequence[dict[str, Any]], threshold: float, score: np.ndarray) -> dict[str, Any]:
+def report(
+    rows: Sequence[dict[str, Any]], threshold: float, score: np.ndarray, fiction: float
+) -> dict[str, Any]:
     """Per kind: the share of cases flagged with a true source (positives) or flagged at all
-    (negatives), at ``threshold``."""
+    (negatives), at ``threshold`` (literature at ``fiction``)."""
     found: dict[str, dict[str, bool]] = {}
     floor = Thresholds.load().wash_min_containment
     for r, s in zip(rows, score, strict=True):
-        hit = s >= threshold and r["verbatim_share"] < 0.5 and r["containment"] >= floor
+        cut = fiction if r["kind"].startswith("lit") else threshold
+        hit = s >= cut and r["verbatim_share"] < 0.5 and r["containment"] >= floor
         got = found.setdefault(r["kind"], {})
         got[r["case"]] = bool(got.get(r["case"], False) or (hit and (r["true"] or r["negative"])))
     return {k: [int(sum(v.values())), len(v)] for k, v in sorted(found.items())}
+
+
+def second_sources(
+    rows: Sequence[dict[str, Any]], score: np.ndarray, threshold: float, cosource: float
+) -> dict[str, int]:
+    """What the second-source rule (``verdict.wash_sources``) does to the fitting cases at
+    these scores: true sources it adds that the threshold alone missed, wrong ones it adds."""
+    from xigao.verdict import WashCandidate, wash_sources
+
+    t = replace(Thresholds.load(), wash_threshold=threshold, wash_cosource_threshold=cosource)
+    by_case: dict[str, list[tuple[dict[str, Any], float]]] = {}
+    for r, s in zip(rows, score, strict=True):
+        if "aligned" in r and not r["kind"].startswith("lit"):
+            by_case.setdefault(r["case"], []).append((r, float(s)))
+    added = {"true": 0, "wrong": 0}
+    for cands in by_case.values():
+        measured = [
+            WashCandidate(s, r["containment"], r["verbatim_share"], frozenset(r["aligned"]))
+            for r, s in cands
+        ]
+        for i in wash_sources(measured, cands[0][0]["weights"], t):
+            r, s = cands[i]
+            if s < threshold:
+                added["true" if r["true"] else "wrong"] += 1
+    return added
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -307,7 +341,13 @@ def main(argv: list[str] | None = None) -> int:
             for r in rows:
                 f.write(json.dumps(r, ensure_ascii=False) + "\n")
     got = fit(rows, max_same_topic=a.max_same_topic)
-    fitting = report(got.pop("rows"), got["threshold"], got.pop("oof"))
+    fit_rows, oof = got.pop("rows"), got.pop("oof")
+    fitting = report(fit_rows, got["threshold"], oof, got["threshold_fiction"])
+    cosource = Thresholds.load().wash_cosource_threshold
+    fitting["second_sources"] = {
+        f"{c:.2f}": second_sources(fit_rows, oof, got["threshold"], c)
+        for c in sorted({0.1, 0.2, 0.3, cosource, 0.5, 0.6})
+    }
     payload = json.loads(a.out.read_text(encoding="utf-8"))
     payload["thresholds"].update(
         wash_shapes=got["shapes"],

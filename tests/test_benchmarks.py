@@ -498,3 +498,46 @@ def test_scale_corpus_is_real_first_then_recombined_text_that_copies_no_passage(
     cap = capacity(rows, memory_gb=1.0)
     assert abs(cap["rss_kb_per_doc"] - 10.24) < 1e-6 and abs(cap["fixed_mb"] - 109.0) < 1e-6
     assert abs(cap["docs_in_memory"] - (768 - 109) / 0.01) < 1e-3
+
+
+def test_name_maps_are_scored_by_character_whichever_form_is_written() -> None:
+    from benchmarks.washes import name_map_scores, renamed_characters
+
+    truth = {"宝玉": "子轩", "贾宝玉": "林子轩", "黛玉": "苏晚晴", "大观园": "锦园"}
+    chars = renamed_characters(truth)
+    assert len(chars) == 3 and ({"宝玉", "贾宝玉"}, {"子轩", "林子轩"}) in chars
+    case = {"id": "n", "style": "lit-names", "truth": ["红楼梦-008"], "negative": False}
+    case["name_map"] = truth
+    match = {"source_id": "红楼梦-008", "name_map": {"贾宝玉": "林子轩", "黛玉": "晴雯"}}
+    got = name_map_scores([case], {"n": {"verdict": "rewrite", "matches": [match]}})
+    assert got == {
+        "characters": 3,
+        "characters_found": 3,
+        "right": 1,
+        "reported": 2,
+        "reported_right": 1,
+    }
+    missed = name_map_scores([case], {"n": {"verdict": "original", "matches": []}})
+    assert missed["characters"] == 3 and missed["characters_found"] == missed["reported"] == 0
+
+
+def test_the_second_source_report_counts_what_the_rule_adds() -> None:
+    from benchmarks.fit_wash import second_sources
+
+    def row(case: str, true: bool, aligned: list[int]) -> dict:
+        return {
+            "case": case,
+            "kind": "merge",
+            "true": true,
+            "containment": 0.5,
+            "verbatim_share": 0.0,
+            "aligned": aligned,
+            "weights": [10, 10, 10, 10],
+        }
+
+    rows = [row("m", True, [0, 1]), row("m", True, [2, 3]), row("m", False, [1])]
+    rows += [row("n", False, [0, 1]), row("n", False, [2, 3])]
+    scores = np.array([0.9, 0.5, 0.45, 0.3, 0.6])
+    # m: its second source (0.5) is added, the wrong one explains nothing new; n: no first
+    assert second_sources(rows, scores, 0.8, 0.4) == {"true": 1, "wrong": 0}
+    assert second_sources(rows, scores, 0.8, 0.55) == {"true": 0, "wrong": 0}

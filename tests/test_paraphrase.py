@@ -213,3 +213,19 @@ def test_grams_of_many_sentences_take_the_general_route_to_the_same_codes(a: lis
         again = Grams._from_keyed(n, dup)
         assert again.n == n
         assert np.array_equal(again.rows, g.rows) and np.array_equal(again.codes, g.codes)
+
+
+@pytest.mark.slow
+def test_a_head_changes_the_cosine_alignment_takes_and_the_identity_none(encoder) -> None:  # type: ignore[no-untyped-def]
+    a = embed_sentences(normalize(REWRITE), encoder)
+    b = embed_sentences(normalize(ORIGINAL), encoder)
+    plain = align(a, b, threshold=0.3, weight=0.5)
+    eye = np.eye(a.vecs.shape[1], dtype=np.float32)
+    same = align(a, b, threshold=0.3, weight=0.5, head=eye)
+    assert [(p.suspect, p.source) for p in same] == [(p.suspect, p.source) for p in plain]
+    assert np.allclose([p.cosine for p in same], [p.cosine for p in plain], atol=1e-5)
+    np.random.seed(0)
+    noise = eye + np.random.normal(0, 0.5, eye.shape).astype(np.float32)
+    assert np.allclose(np.linalg.norm(a.headed(noise), axis=1), 1.0, atol=1e-3)
+    bent = align(a, b, threshold=0.0, weight=1.0, head=noise)
+    assert [p.cosine for p in bent] != [p.cosine for p in align(a, b, threshold=0.0, weight=1.0)]

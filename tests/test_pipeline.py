@@ -499,3 +499,12 @@ def test_a_second_source_with_less_to_show_is_found_once_the_first_is(
     assert "second source" not in first.details["reason"]
     alone = Index(store, thresholds=replace(t, wash_cosource_threshold=1.0)).check(wash["body"])
     assert [m.source_id for m in alone.matches if m.kind == "rewrite"] == [first.source_id]
+
+
+def test_the_paraphrase_head_is_off_unless_asked_for(built_index: Path) -> None:
+    idx = Index.open(built_index)
+    assert idx.store.vectors == "static" and idx.wash_head is None
+    on = Index(idx.store, thresholds=replace(idx.thresholds, wash_head=True))
+    head = on.wash_head
+    assert head is not None and head.shape == (on.encoder.dim, on.encoder.dim)
+    assert head.dtype == np.float32

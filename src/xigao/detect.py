@@ -560,6 +560,7 @@ def wash_stats(
     *,
     skip: frozenset[int] = frozenset(),
     gate: bool | None = None,
+    head: np.ndarray | None = None,
 ) -> WashStats:
     """Measure how far ``suspect`` (but its sentences ``skip``, those another original
     explains when it stitches two) re-expresses ``source``, given their :func:`fact_shares`.
@@ -567,7 +568,8 @@ def wash_stats(
     Only an original sharing enough facts (a fact cosine of ``wash_min_cosine``; no wash of the
     fitting sets shares fewer), or one the caller lets through (``gate``), has its
     sentences aligned: ``source`` must then carry sentence vectors when ``wash_blend`` > 0.
-    The others keep their fact shares alone.
+    The others keep their fact shares alone. ``head``: the paraphrase head the sentence
+    vectors pass through (:func:`xigao.paraphrase.align`).
     """
     a, b = suspect.sents, source.sents
     assert a is not None and b is not None, "split sentences before wash_stats"
@@ -585,7 +587,7 @@ def wash_stats(
     in_window = float(b.weights[lo:hi].sum())
     pairs = [
         p
-        for p in align(a, b, threshold=t.wash_sentence_threshold, weight=t.wash_blend)
+        for p in align(a, b, threshold=t.wash_sentence_threshold, weight=t.wash_blend, head=head)
         if kept[p.suspect]
     ]
     agreeing = [p for p in pairs if not p.conflict]

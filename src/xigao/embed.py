@@ -21,6 +21,7 @@ True
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import logging
 import os
@@ -376,8 +377,28 @@ def get_encoder(name: str = "e5") -> Encoder:
         return _cache[name]
 
 
+#: Paraphrase heads shipped with xigao, by encoder: a square matrix the encoder's sentence
+#: vectors pass through before alignment takes their cosine, tuned on sentence pairs of the
+#: fitting set's washes against pairs of same-topic reports (``benchmarks/train_head.py``).
+HEADS_DIR = Path(__file__).with_name("heads")
+
+
+@functools.lru_cache(maxsize=4)
+def wash_head(encoder: str) -> np.ndarray | None:
+    """The paraphrase head tuned for ``encoder``'s vectors (float32, dim × dim), or None
+    when xigao ships none for it."""
+    path = HEADS_DIR / f"{encoder}-wash.npy"
+    if not path.is_file():
+        return None
+    head = np.load(path, allow_pickle=False).astype(np.float32)
+    if head.ndim != 2 or head.shape[0] != head.shape[1]:
+        raise ModelError(f"{path} is not a square matrix (shape {head.shape})")
+    return head
+
+
 __all__ = [
     "ENCODER_NAMES",
+    "HEADS_DIR",
     "E5Encoder",
     "Encoder",
     "Kind",
@@ -387,4 +408,5 @@ __all__ = [
     "build_static_model",
     "default_model_dir",
     "get_encoder",
+    "wash_head",
 ]

@@ -80,6 +80,17 @@ class Sentences:
             got = self._memo["merged_vecs"] = (v / np.where(norm > 0, norm, 1.0)).astype(np.float32)
         return got
 
+    def headed(self, head: F32, merged: bool = False) -> F32:
+        """The sentence vectors (``merged``: :meth:`merged_vecs`) through a paraphrase
+        ``head`` (a square matrix, see :func:`align`), unit length again; built once a head."""
+        key = ("headed", id(head), merged)
+        got = self._memo.get(key)
+        if got is None:
+            v = (self.merged_vecs() if merged else self.vecs) @ head
+            norm = np.linalg.norm(v, axis=1, keepdims=True)
+            got = self._memo[key] = (v / np.where(norm > 0, norm, 1.0)).astype(np.float32)
+        return got
+
     @property
     def total(self) -> int:
         return int(self.weights.sum())
@@ -298,15 +309,22 @@ def blend(cos: F32 | float, dice: F32 | float, weight: float) -> F32:
     return np.asarray(weight * np.asarray(cos) + (1 - weight) * np.asarray(dice), np.float32)
 
 
-def align(a: Sentences, b: Sentences, *, threshold: float, weight: float) -> list[Pair]:
-    """Align each sentence of ``a`` (suspect) to its best sentence(s) of ``b`` (original)."""
+def align(
+    a: Sentences, b: Sentences, *, threshold: float, weight: float, head: F32 | None = None
+) -> list[Pair]:
+    """Align each sentence of ``a`` (suspect) to its best sentence(s) of ``b`` (original).
+
+    ``head``: a square matrix the sentence vectors pass through before their cosine is taken
+    (a paraphrase head tuned on pairs of washes against pairs of same-topic reports, see
+    :func:`xigao.embed.wash_head`); None takes the encoder's own cosine."""
     if not len(a) or not len(b):
         return []
-    cos = a.vecs @ b.vecs.T
+    av = a.vecs if head is None else a.headed(head)
+    cos = av @ (b.vecs if head is None else b.headed(head)).T
     dice = sentence_dice(a, b)
     sim = blend(cos, dice, weight)
     # each two adjacent original sentences taken together, for a suspect sentence merging them
-    m_cos = a.vecs @ b.merged_vecs().T
+    m_cos = av @ (b.merged_vecs() if head is None else b.headed(head, merged=True)).T
     m_dice = _dice(a.grams(), b.grams(merged=True))
     m_sim = blend(m_cos, m_dice, weight)
     pairs: list[Pair] = []

@@ -185,6 +185,15 @@ class Index:
         return out
 
     @property
+    def wash_head(self) -> np.ndarray | None:
+        """The paraphrase head wash alignment uses (:func:`xigao.embed.wash_head`), if any."""
+        if not self.thresholds.wash_head or not self.store.vectors:
+            return None
+        from xigao.embed import wash_head
+
+        return wash_head(self.store.vectors)
+
+    @property
     def encoder(self) -> TextEncoder:
         """The encoder of this index's vectors (loaded on first use)."""
         if not self.store.vectors:
@@ -433,10 +442,12 @@ class Index:
         gate = _aligned_gate([f.cosine for f in facts], t)
         near = [r for (r, _, _), g in zip(plain, gate, strict=True) if g]
         embedded = self._embed_many(near) if t.wash_blend > 0 else {}
+        head = self.wash_head
         items: list[tuple[int, str, Prepared, WashStats]] = []
         for (rowid, doc_id, p), f, g in zip(plain, facts, gate, strict=True):
             source = embedded.get(rowid, p)
-            items.append((rowid, doc_id, source, wash_stats(suspect, source, f, t, gate=g)))
+            stats = wash_stats(suspect, source, f, t, gate=g, head=head)
+            items.append((rowid, doc_id, source, stats))
         # a suspect stitched from two originals: each is measured on the part of the suspect
         # the other does not explain (the complement: aligned to sentences mostly not its own)
         measured = []
@@ -445,7 +456,7 @@ class Index:
             if other is not None:
                 skip = other - stats.aligned
                 f = fact_shares(suspect, source, terms, t, skip=skip)
-                alone = wash_stats(suspect, source, f, t, skip=skip, gate=gate[i])
+                alone = wash_stats(suspect, source, f, t, skip=skip, gate=gate[i], head=head)
                 stats = alone if alone.pairs else stats
             measured.append((rowid, doc_id, source, stats))
         assert suspect.sents is not None

@@ -117,6 +117,9 @@ class Thresholds:
     wash_blend: float = 0.5
     #: similarity at which a suspect sentence re-expresses an original one (wash)
     wash_sentence_threshold: float = 0.5
+    #: whether wash alignment passes sentence vectors through the paraphrase head shipped
+    #: for the index's encoder (``embed.wash_head``), where there is one
+    wash_head: bool = False
     #: the wash score's shape functions, one per name of ``WASH_FEATURES`` (see
     #: :func:`wash_score`): each a feature's values and their log-odds, interpolated between;
     #: fitted by ``benchmarks/fit_wash.py``
@@ -140,9 +143,10 @@ class Thresholds:
     wash_threshold_fiction: float = 0.5
     #: once a suspect is found to wash one original, the wash score from which another that
     #: explains ``wash_cosource_beyond`` of the suspect on its own is a second source (see
-    #: :func:`wash_sources`). On the fitting batches (2,290 cases) it added every second source
-    #: a merge had missed from 0.45 down, and no wrong one from 0.2 up
-    wash_cosource_threshold: float = 0.4
+    #: :func:`wash_sources`). On the fitting cases it adds no wrong source from 0.2 up (scores
+    #: of the shipped model) or from 0.1 up (out of fold), and every second source the news
+    #: threshold missed out of fold from 0.3 down (5; 3 from 0.4): ``benchmarks/fit_wash.py``
+    wash_cosource_threshold: float = 0.3
     wash_cosource_beyond: float = 0.1
     #: wash score from which the closest original of a suspect called original is reported as
     #: its ``near_miss``
@@ -169,7 +173,9 @@ class Thresholds:
         if genre not in GENRES:
             raise ValueError(f"unknown genre {genre!r}; expected one of {', '.join(GENRES)}")
         if genre == "fiction":
-            return replace(self, wash_threshold=min(self.wash_threshold, self.wash_threshold_fiction))
+            return replace(
+                self, wash_threshold=min(self.wash_threshold, self.wash_threshold_fiction)
+            )
         return self
 
     def to_dict(self) -> dict[str, Any]:
