@@ -370,8 +370,10 @@ USE = {
     "helper-2": "fitted on",
     "helper-3": "fitted on",
     "helper-4": "fitted on",
-    "helper-6": "held out",
     "helper-5": "fitted on",
+    "helper-6": "fitted on",
+    "helper-7": "fitted on",
+    "helper-8": "held out",
 }
 
 

@@ -225,3 +225,22 @@ def test_own_facts_tell_what_each_of_two_sources_alone_explains() -> None:
     assert 0.2 < own[0, 1] < 0.8 and 0.2 < own[1, 0] < 0.8
     assert own[0, 1] + own[1, 0] <= 1.0 + 1e-6
     assert a.mass > 0 and b.mass > 0
+
+
+def test_fiction_weighs_numbers_as_if_neither_side_stated_any() -> None:
+    from dataclasses import replace
+
+    from xigao.detect import WashStats, wash_features
+
+    st = replace(
+        WashStats(0.4, 0.3, 0.5, 0.5, 0.6, 0.2, 0.4, 0.0, 0.0, (0, 9)),
+        numbers_kept=0.2,
+        numbers_new=0.9,
+    )
+    news = wash_features(st, 0.1)
+    assert (news["numbers_kept"], news["numbers_new"]) == (0.2, 0.9)
+    fiction = wash_features(st, 0.1, numbers=False)
+    assert (fiction["numbers_kept"], fiction["numbers_new"]) == (1.0, 0.0)
+    assert {k: v for k, v in fiction.items() if not k.startswith("numbers")} == {
+        k: v for k, v in news.items() if not k.startswith("numbers")
+    }

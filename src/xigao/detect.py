@@ -626,9 +626,12 @@ def wash_stats(
     )
 
 
-def wash_features(stats: WashStats, rival: float) -> dict[str, float]:
+def wash_features(stats: WashStats, rival: float, *, numbers: bool = True) -> dict[str, float]:
     """The measures the wash score weighs (``verdict.WASH_FEATURES``), given the fact cosine
-    of the strongest rival original (0 when there is none)."""
+    of the strongest rival original (0 when there is none). Without ``numbers`` (fiction,
+    where a retelling's 三天三夜 is no fact of another story) the numbers weigh as if neither
+    side stated any."""
+    kept, new = (stats.numbers_kept, stats.numbers_new) if numbers else (1.0, 0.0)
     return {
         "recall": stats.recall,
         "precision": stats.precision,
@@ -640,8 +643,8 @@ def wash_features(stats: WashStats, rival: float) -> dict[str, float]:
         "conflicts": stats.conflicts,
         "margin": stats.cosine - rival,
         "ratio": min(5.0, stats.cosine / max(rival, 1e-3)),
-        "numbers_kept": stats.numbers_kept,
-        "numbers_new": stats.numbers_new,
+        "numbers_kept": kept,
+        "numbers_new": new,
         "evidence": math.log1p(stats.aligned_chars) / math.log(1000.0),
         "mass": math.log1p(stats.mass) / math.log(1000.0),
     }

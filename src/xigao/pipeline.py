@@ -486,7 +486,7 @@ class Index:
                 reverse=True,
             )
             rival = next((c for c, j in rivals if not same_story(source, items[j][2], t)), 0.0)
-            features = wash_features(stats, rival)
+            features = wash_features(stats, rival, numbers=self.store.genre != "fiction")
             out.append(Washed(rowid, doc_id, source, stats, features, wash_score(features, t)))
         return out
 
