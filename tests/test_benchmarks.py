@@ -425,7 +425,7 @@ def test_attribution_sets_are_well_formed_and_the_templates_are_found(stories: l
     page = markdown(
         {
             "credit_lines": got,
-            "written": {"helper-6": got},
+            "written": {"helper-8": got},
             "reposts": {"reposts": 3, "right": fake, "credited_accuracy": 1.0,
                         "direction_accuracy": 1.0},
         }
