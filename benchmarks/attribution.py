@@ -155,6 +155,8 @@ def labelled_files() -> dict[str, list[dict[str, Any]]]:
 
 #: Names that credit nobody in particular (xigao reports no credit for them).
 _GENERIC = frozenset({"网络", "互联网", "网友", "网友投稿", "网上"})
+#: The page's own paper, station or magazine (本报讯, 本台消息): it credits nobody else.
+_OWN = frozenset({"本报", "本台", "本刊"})
 #: A photographer's or camera operator's credit (not 摄图网, a stock site).
 _PHOTOGRAPHER = re.compile(r"摄影|摄像|拍摄|摄(?=[)）\s]|$)")
 
@@ -164,7 +166,8 @@ def conventions(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     is loaded (the files stay as their writers wrote them): a photographer or camera operator
     (摄, 摄影, 摄像, 拍摄 in the credit's line) labelled ``image`` is an ``author``, as the
     first sets label them; an image credit to nobody in particular (图片来源于网络: 网络, 网友)
-    is no credit. Two later sets were asked, against those conventions, to label both as image
+    is no credit, nor is the page's own paper as a source (本报讯: 本报, 本台, 本刊), as the
+    later sets label it. Two later sets were asked, against those conventions, to label both as image
     credits (``benchmarks/attribution_set/README.md``)."""
     out = []
     for r in rows:
@@ -182,6 +185,8 @@ def conventions(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 if at >= 0:
                     c = {**c, "span": [at, at + len(c["line"])]}
             if c["kind"] == "image" and all(n in _GENERIC for n in c["names"]):
+                continue
+            if c["kind"] == "source" and all(n in _OWN for n in c["names"]):
                 continue
             if c["kind"] == "image" and _PHOTOGRAPHER.search(c["line"]):
                 c = {**c, "kind": "author"}

@@ -132,6 +132,22 @@ from xigao.provenance import credits, direction, is_credited, parse_time, publis
         ("Photo：新华社\n", "image", ("新华社",)),
         ("插画：阿七\n", "image", ("阿七",)),
         ("视频｜南京电视台《零距离》\n", "image", ("南京电视台《零距离》",)),
+        # … and a seventh (benchmarks/attribution_set/helper-7)
+        ("以上文字转自网友“松间明月”的博客，仅供参考。", "source", ("松间明月",)),
+        ("记者/林晓 周安\n正文", "author", ("林晓", "周安")),
+        ("本刊记者/韩露\n", "author", ("韩露",)),
+        ("特约撰稿人 钟离远\n", "author", ("钟离远",)),
+        ("本报讯 记者刘振东报道 5月3日，", "author", ("刘振东",)),
+        ("本文来自搜狐号“职场小课堂”，转载请注明出处。", "source", ("职场小课堂",)),
+        ("□ 何清源\n\n近日，有市民反映", "author", ("何清源",)),
+        ("结尾。\n图2来源：新华网\n", "image", ("新华网",)),
+        ("转自 | 红网\n作者 | 李可\n", "source", ("红网",)),
+        ("据香港“东网”报道，港岛", "source", ("东网",)),
+        ("发于2023.5.8总第1090期《新民周刊》\n", "source", ("新民周刊",)),
+        ("航拍：钱大江\n", "image", ("钱大江",)),
+        ("视频拍摄：孟飞\n", "author", ("孟飞",)),
+        ("转自西祠胡同 原帖作者：山城小雨\n", "source", ("西祠胡同",)),
+        ("执笔：县委办公室 马骁\n", "author", ("马骁",)),
     ],
 )
 def test_credit_lines(text: str, kind: str, names: tuple[str, ...]) -> None:
@@ -215,6 +231,25 @@ def test_a_byline_run_is_a_credit_a_role_and_shared_lines_are_each_read() -> Non
             [("source", ("中国日报网",)), ("source", ("美联社", "世界报"))],
         ),
         ("据路透社、美联社等外媒综合报道，", [("source", ("路透社", "美联社"))]),
+        # labels sharing a line: an aerial shot, a camera operator, where the original ran
+        (
+            "文字：秦朗 航拍：孔亮 视频拍摄：杨帆\n",
+            [("author", ("秦朗",)), ("image", ("孔亮",)), ("author", ("杨帆",))],
+        ),
+        (
+            "（作者：齐悦 原文刊载于《新民晚报》）",
+            [("author", ("齐悦",)), ("source", ("新民晚报",))],
+        ),
+        (
+            "转自天涯社区 原帖作者：山城小雨\n",
+            [("source", ("天涯社区",)), ("author", ("山城小雨",))],
+        ),
+        # the page's own paper credits nobody: the reporter alone
+        ("本报郑州3月2日讯（记者 田野）今天", [("author", ("田野",))]),
+        (
+            "结尾。\n图1来源：市文旅局\n图2来源：视觉中国",
+            [("image", ("市文旅局",)), ("image", ("视觉中国",))],
+        ),
     ],
 )
 def test_credit_runs_and_shared_lines(text: str, want: list[tuple[str, tuple[str, ...]]]) -> None:
@@ -239,6 +274,13 @@ def test_credit_runs_and_shared_lines(text: str, want: list[tuple[str, tuple[str
         "图片 来自网络\n",
         "作者 简介\n张三，北京人",  # a heading, not a label and a name
         "评论 | 作者：\n",  # a column, not an outlet
+        "本报讯 今天上午，市区发生一起交通事故。",  # the page's own paper
+        "本台消息：今天，全省普降大雨。",
+        "综合外媒报道，当地时间周一",  # the foreign press at large, no outlet
+        "据黎巴嫩“广场”电视台报道，当晚",  # the 电 of 电视台, not a wire story's
+        "视频拍摄 技巧\n",  # a heading, not a label and a name
+        "□ 一、加强组织领导\n",  # a box heading a list
+        "他的作品发于2023年《读者》杂志上。",  # a sentence, not a credit line
     ],
 )
 def test_look_alikes_of_the_new_forms_credit_nobody(text: str) -> None:

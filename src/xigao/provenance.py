@@ -75,7 +75,8 @@ _SEP = "[:：|｜丨】\\]］]"
 _LABELS = (
     "(?:责任编辑|编辑|责编|校对|审核|审校|监制|作者|撰文|撰稿|记者|通讯员|原标题|来源|稿源|图源"
     "|图片来源|摄影|摄像|供稿|出品|发布时间|发布日期|时间|转自|转载自|首发|原作者|浏览次数|浏览量"
-    "|阅读量|阅读|点击|字体|头图|题图|视频|图片|文字|执笔|插画|视觉(?=[:：])|文(?=[:：/|｜丨]))"
+    "|阅读量|阅读|点击|字体|头图|题图|视频|图片|文字|执笔|插画|航拍|原文|原帖|原载|刊载"
+    "|视觉(?=[:：])|文(?=[:：/|｜丨]))"
 )
 _OPEN, _CLOSE = '[“"「『《【]', '[”"」』》】]'
 #: Media that datelines and bylines name anywhere in a text (more are read at line starts).
@@ -93,6 +94,8 @@ _OUTLETISH = (
 )
 #: Platforms whose accounts a credit names (头条号作者, 百家号“数码小乔”): the account.
 _PLATFORM = "(?:头条号|百家号|企鹅号|网易号|搜狐号|大风号|一点号)"
+#: The text a credit speaks of (本文转自, 原文刊载于, 以上内容转自).
+_THIS_TEXT = "(?:本文|文章|此文|原文|(?:以上|以下)(?:内容|文字|文章)?)(?:内容)?(?:经授权)?"
 _AT_START = r"(?:^|(?<=[\n。！？!?；;]))[ \t　▌▍▲△◎●○■□◆◇★☆※►>【\[［]*"
 #: A dateline's date (5月13日, 6 月 12 日).
 _DATE = r"\d{1,2}[ 　]*月[ 　]*\d{1,2}[ 　]*日"
@@ -113,15 +116,17 @@ _LEAD_ONE = (
     rf"|[{_H}]{{2,8}}(?:广播公司|公司(?=[(（][A-Za-z]))|[A-Z]{{2,8}})》?"
     r"(?:[(（][A-Za-z]{2,8}[)）])?"
 )
+#: The 电 of a wire story, not a word it begins (据黎巴嫩“广场”电视台报道: 电视台).
+_WIRE = "电(?![话视脑力子影梯动池器源费商竞气缆线站厂价信台])"
 #: When the lead's source reported it: 7日, 5月6日, 当地时间5月6日, 今天, 最新 …
 _LEAD_WHEN = rf"(?:(?:当地时间|北京时间)?{_ON_DAY}|今天|昨天|今日|近日|日前|最新)?"
 _LEAD_RULE = re.compile(
     rf"(?<![另又还并亦])据(?:(?:外|美|英|法|德|日|韩|俄|港|台|澳)媒[ 　]*(?P<w>[A-Za-z0-9][A-Za-z0-9 .&'-]{{1,30}}?)[ 　]*"
     # 据路透社、美联社等外媒综合报道: each
     rf"|(?P<v>{_LEAD_ONE}(?:、{_LEAD_ONE}){{0,3}})(?:等(?:外媒|媒体))?(?:综合)?"
-    # 据英国《卫报》报道: the paper alone
-    rf"|[{_H}]{{0,4}}《(?P<t>[^《》\n]{{1,12}})》(?:[(（][A-Za-z]{{2,8}}[)）])?)"
-    rf"{_LEAD_WHEN}(?:《[^》\n]{{1,12}}》)?(?:报道|消息|电)"
+    # 据英国《卫报》报道, 据台湾“中时新闻网”报道: the paper alone
+    rf"|[{_H}]{{0,4}}[《“](?P<t>[^《》“”\n]{{1,12}})[》”](?:[(（][A-Za-z]{{2,8}}[)）])?)"
+    rf"{_LEAD_WHEN}(?:《[^》\n]{{1,12}}》)?(?:报道|消息|{_WIRE})"
 )
 #: … and a lead opening with a paper, its country before it and its site after it, without 据:
 #: 新加坡《联合早报》网站5月8日报道，…
@@ -131,15 +136,17 @@ _LEAD_PAPER = re.compile(
 )
 #: A role and the outlet or desk written before it (工人日报记者, 《财经》记者, 南方+记者).
 _ROLE_PREFIX = re.compile(
-    r"[^ 　|｜丨/:：\n]*?(?:(?:特约|见习|实习|全媒)?记者|通讯员|实习生)(?=[ 　|｜丨/:：]|$)"
+    r"[^ 　|｜丨/:：\n]*?(?:(?:特约|见习|实习|全媒)?记者|通讯员|实习生|(?:特约)?撰稿人)"
+    r"(?=[ 　|｜丨/:：]|$)"
 )
 #: Roles in a byline run (记者 张三 通讯员 李四): not names.
-_ROLES = re.compile(r"本报|特约|见习|实习生?|记者|通讯员|报道|摄影|采写|摄$|^图$|^文$")
-_BYLINE_ROLE = "(?:(?:特约|见习|实习|全媒体?)?记者|通讯员|实习生|摄像|摄影)"
+_ROLES = re.compile(r"本报|特约|见习|实习生?|记者|通讯员|撰稿人|报道|摄影|采写|摄$|^图$|^文$")
+#: (特约撰稿人: a contributing writer, a magazine's byline like a reporter's)
+_BYLINE_ROLE = "(?:(?:特约|见习|实习|全媒体?)?记者|通讯员|实习生|(?:特约)?撰稿人|摄像|摄影)"
 #: What comes before the role in a byline: the outlet and its desk (湖北日报全媒记者,
 #: 齐鲁晚报·齐鲁壹点记者, 《中国新闻周刊》记者, 南方+记者).
 _BYLINE_PREFIX = rf"[{_H}A-Za-z0-9+·《》\-－/]{{0,16}}?"
-_PERSON = f"(?!记者|通讯员|实习生|摄像|摄影)[{_H}]{{2,4}}(?:·[{_H}]{{1,8}})?"
+_PERSON = f"(?!记者|通讯员|实习生|撰稿人|编辑|摄像|摄影)[{_H}]{{2,4}}(?:·[{_H}]{{1,8}})?"
 #: Another person in a byline run: a name, not an editor's credit (每经编辑 刘雪梅).
 _MORE = f"(?![{_H}]{{0,8}}(?:编辑|责编|审核|校对|监制|报道|记者|通讯员|实习生)|发自){_PERSON}"
 #: A byline written name first, its outlet and role before the names (大象新闻记者 刘畅/文),
@@ -149,6 +156,11 @@ _NAME_FIRST = (
     rf"(?P<v>{_PERSON}(?:[ 、]{_MORE}){{0,4}})[ 　]*"
 )
 _NAME_FIRST_END = r"(?=[ 　|｜丨)）】\]]|\n|$)"
+#: A commentary's byline, a box and the writer's name alone on a line (□ 任某某): read before the
+#: first sentence only, where a box heads no list.
+_BOX_BYLINE = re.compile(
+    rf"(?:^|(?<=\n))[ 　]*□[ 　]*(?P<v>{_PERSON}(?:[ 、]{_MORE}){{0,3}})[ 　]*(?=\n|$)"
+)
 #: (kind, anchors, pattern): a pattern is run only on a text holding one of its anchors.
 _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
     # 本文转载自微信公众号"某某", 原载于《环球时报》, 本文首发于公众号…, 本文经授权转自…
@@ -168,11 +180,25 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
             "登于",
         ),
         re.compile(
-            rf"(?:(?:本文|文章|此文)(?:内容)?(?:经授权)?|{_AT_START}|(?<=[(（【\[，,|｜丨 　—；;］\]】]))"
-            rf"(?:(?:转载|转|原载|首发|来源|转引|综合)[自于]|(?:刊|刊发|刊登|发表)于){_COLON}?[ 　]*"
-            rf"(?:微信)?(?:公众号|微信号|头条号|百家号|企鹅号)?"
-            rf"{_COLON}?[ 　]*{_OPEN}?(?P<v>[^\n。！？!?；;，,（）()【】\[\]“”\"「」『』《》]{{1,40}}?)"
-            rf"{_CLOSE}?(?:微信公众号|公众号|杂志)?(?=[\n。！？!?；;，,（(）)】\]|｜丨 　]|$|(?<={_CLOSE}))"
+            rf"(?:{_THIS_TEXT}|{_AT_START}|(?<=[(（【\[，,|｜丨 　—；;］\]】]))"
+            rf"(?:(?:转载|转|原载|首发|来源|转引|综合)[自于]|(?:刊|刊发|刊登|刊载|发表)于)"
+            # a colon or a bar (转自 | 中国新闻网), the platform, a blogger named in quotes
+            rf"[ 　]*[:：|｜丨]?[ 　]*(?:微信)?(?:公众号|微信号|{_PLATFORM})?"
+            rf"{_COLON}?[ 　]*(?:(?:网友|博主|用户)(?={_OPEN}))?"
+            rf"{_OPEN}?(?P<v>[^\n。！？!?；;，,（）()【】\[\]“”\"「」『』《》]{{1,40}}?)"
+            rf"{_CLOSE}?(?:微信公众号|公众号|杂志|(?<={_CLOSE})的(?:博客|微博|帖子|专栏|主页))?"
+            rf"(?=[\n。！？!?；;，,（(）)】\]|｜丨 　]|$|(?<={_CLOSE}))"
+        ),
+    ),
+    # a magazine's dated issue before its name: 发于2024.10.21总第1160期《中国新闻周刊》, 本文刊于
+    # 2024年第5期《求是》
+    (
+        "source",
+        ("发于", "刊于", "载于", "表于", "登于"),
+        re.compile(
+            rf"(?:{_THIS_TEXT}|{_AT_START}|(?<=[(（【\[，,|｜丨 　]))"
+            r"(?:首发|刊发|刊登|刊载|原载|发表|发|刊|载)于[ 　]*"
+            r"(?=\d)[\d年月日第总期卷号.\-/ 　]{4,30}《(?P<v>[^《》\n]{1,20})》"
         ),
     ),
     # 经人民日报授权转载, 本文由“科技日报”授权转载
@@ -209,7 +235,7 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
         "source",
         ("来自",),
         re.compile(
-            rf"(?:{_AT_START}|(?<=[(（【\[]))(?:本文|文章|此文|原文|原帖|图文)来自(?:百家号|头条号|企鹅号|微信公众号|公众号)?"
+            rf"(?:{_AT_START}|(?<=[(（【\[]))(?:本文|文章|此文|原文|原帖|图文)来自(?:微信公众号|公众号|{_PLATFORM})?"
             rf"[ 　]*{_OPEN}?(?P<v>[^\n。！？!?；;，,（）()“”\"「」『』]{{1,40}}){_CLOSE}?"
         ),
     ),
@@ -232,10 +258,13 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
     ),
     (
         "image",
-        ("图源", "图片来", "图来源", "图来自", "图", "视频", "封面", "视觉", "插画", "Photo"),
+        ("图", "视频", "封面", "视觉", "插画", "航拍", "Photo"),
         re.compile(
+            # (numbered pictures each credited: 图1来源：…, 图2来源：…)
             rf"(?:(?:图源|图片来源|图片来自|题图来源|题图来自|头图来源|头图来自|封面图来源|封面来源"
-            rf"|配图来源|视频来源)[ 　]*[:：|｜丨/]|(?:{_AT_START}|(?<=[(（【\[ 　|｜丨]))(?:题图|头图|封面图?|配图|视频/图片|图片/视频|图/视频|视频/图|视频|图片|插画|插图|视觉|图|Photo)"
+            rf"|配图来源|视频来源|图\d{{1,2}}(?:来源|来自))[ 　]*[:：|｜丨/]"
+            rf"|(?:{_AT_START}|(?<=[(（【\[ 　|｜丨]))(?:题图|头图|封面图?|配图|视频/图片|图片/视频|图/视频"
+            rf"|视频/图|视频|图片|插画|插图|视觉|航拍(?=[ 　]*[:：|｜丨])|图|Photo)"
             rf"(?:[ 　]*[:：|｜丨/]|{_SPACED}))[ 　]*(?P<v>{_NAME_RUN})"
         ),
     ),
@@ -308,12 +337,14 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
             "图文",
             "图/文",
             "分享嘉宾",
+            "拍摄",
         ),
         re.compile(
             # (not the 文 closing a name-first byline: 记者 孙琦 / 文  李伟 / 摄)
             rf"(?:{_AT_START}|(?<=[(（【\[ 　|｜丨，,])(?<![/／][ 　]))"
-            rf"(?:原作者|本文作者|作者|撰文|撰稿|执笔|本期执笔|文字|文图|文|口述|分享嘉宾|摄影|文/图"
-            rf"|图文|图/文)"
+            # (a forum post's 原帖作者, a video's camera operator 视频拍摄 as a photographer)
+            rf"(?:原(?:帖|文)?作者|本文作者|作者|撰文|撰稿|执笔|本期执笔|文字|文图|文|口述|分享嘉宾|摄影"
+            rf"|(?:视频)?拍摄(?=[ 　]*[:：|｜丨])|文/图|图文|图/文)"
             # a colon or a bar, a space alone (作者 周南) or none before an account (作者@橘子汽水)
             rf"(?:[ 　]*[:：/|｜丨】][ 　]*|(?=@)|{_SPACED})(?P<v>[^\n()（）【】\[\]，,；;。]{{1,30}}?)"
             rf"(?=[ 　]*(?:\n|$|[(（)）】\]，,；;。])|[ 　]+{_LABELS})"
@@ -340,20 +371,20 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
         ),
     ),
     ("image", ("/",), re.compile(rf"{_NAME_FIRST}/[ 　]*(?:图|视频){_NAME_FIRST_END}")),
-    # Bylines: (记者 张三 李四), 本报记者 王五, 每经记者 赵六 通讯员 孙七 — a run of names and no more,
-    # not an interviewer's question (记者：你为什么…)
+    # Bylines: (记者 张三 李四), 本报记者 王五, 每经记者 赵六 通讯员 孙七, 记者/张三, 记者王五报道 —
+    # a run of names and no more, not an interviewer's question (记者：你为什么…)
     (
         "author",
-        ("记者", "通讯员", "实习生"),
+        ("记者", "通讯员", "实习生", "撰稿人"),
         re.compile(
             rf"(?:(?<=[(（【\[［ 　|｜丨】\]］])|{_AT_START})(?:采写|文)?[ 　]*[:：|｜丨/]?[ 　]*"
             rf"{_BYLINE_PREFIX}{_BYLINE_ROLE}"
-            rf"[ 　]*[:：|｜丨\]］】]?[ 　]*(?P<v>{_PERSON}(?:[ 、,，　]{_MORE})*"
+            rf"[ 　]*[:：|｜丨/\]］】]?[ 　]*(?P<v>{_PERSON}(?:[ 、,，　]{_MORE})*"
             rf"(?:[ 　]+{_BYLINE_PREFIX}{_BYLINE_ROLE}[ 　]*[:：]?[ 　]*{_PERSON}(?:[ 、,，　]{_MORE})*)*"
             # … and the place, date or both it reports from (记者 包永婷 6月13日报道：)
             rf"(?:[ 　]*(?:{_ON_DAY}?[{_H}]{{0,10}}报道|发自[{_H}]{{1,8}}|摄影|摄|采写))?)"
             rf"(?=[ 　]{{2,}}|[ 　]*(?:\n|$|[)）】\]|｜丨；;])|[ 　]+[{_H}]{{0,8}}?{_LABELS}"
-            rf"|[ 　]*/[ 　]*{_LABELS}|(?<=报道)[:：])"
+            rf"|[ 　]*/[ 　]*{_LABELS}|(?<=报道)[:： 　])"
         ),
     ),
     # a dateline at a line start naming any outlet (a name ending like one, and its site, desk or
@@ -387,7 +418,8 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
         "source",
         ("日电", "日讯", "日消息", "日丨", "日|", "日｜", "日 "),
         re.compile(
-            rf"{_AT_START}(?!据|截至|截止|自|从|于|在|今年|去年|明年|本月|上月)"
+            # (本报郑州10月10日讯: the page's own paper and a place, no other publisher)
+            rf"{_AT_START}(?!据|截至|截止|自|从|于|在|今年|去年|明年|本月|上月|本报|本台|本刊)"
             rf"(?:(?P<w>{_AGENCY})[{_H}]{{0,6}}?|(?P<v>[{_H}A-Za-z0-9]{{2,8}}?)(?<![讯时\d]))[ 　]*{_DATE}"
             r"[ 　]*(?:电|讯|消息|[|｜丨]|[-－](?=[ 　]))(?![话视脑力子影梯动池器源费商竞气缆线站厂价信])"
         ),
@@ -465,6 +497,7 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
     # (later in a story 据…报道 credits a fact, not the text): read in the first sentence only
     ("source", ("据",), _LEAD_RULE),
     ("source", ("报道", "消息", "电"), _LEAD_PAPER),
+    ("author", ("□",), _BOX_BYLINE),
     # … and the same in brackets anywhere, often at the end: （据新华社电）
     (
         "source",
@@ -475,6 +508,8 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
         ),
     ),
 ]
+#: Rules read in a text's lead only (see :func:`_lead_end`).
+_IN_LEAD = (_LEAD_RULE, _LEAD_PAPER, _BOX_BYLINE)
 _LEAD_END = re.compile(r"[。！？!?\n]|$")
 #: What a line written in sentences holds, and a title or a byline line does not.
 _IN_SENTENCE = re.compile(r"[，,。！？!?；;]")
@@ -515,7 +550,16 @@ _NOT_NAMES = frozenset(
         "不明",
         "不详",
         "未知",
+        # the page's own paper, station or magazine (本报讯, 本台消息): no other publisher
+        "本报",
+        "本台",
+        "本刊",
     ]
+)
+#: The press at large, not an outlet (综合外媒报道, 据多家媒体报道).
+_MEDIA_AT_LARGE = re.compile(
+    "(?:境外|海外|国外|外国|国际|西方|多家|各大|多国|当地|相关|国内外?|中外)?媒体"
+    "|[外美英法德日韩俄欧港台澳]媒"
 )
 
 
@@ -525,7 +569,9 @@ _NOTICE = re.compile(r".{0,4}(?:通报|简报|公报|喜报|海报|情报|预报
 #: 县融媒体中心, 县委宣传部, 数据库团队).
 _OUTLET_LIKE = re.compile(
     r"(?:报|网|社|台|新闻|周刊|杂志|客户端|作家|作者|评论员|研究员|主编|专家|App|APP"
-    r"|中心|宣传部|团队|工作室)$"
+    r"|中心|宣传部|团队|工作室"
+    # an office or a body by its ending, four characters or more (市委政策研究室, 县农业农村局)
+    rf"|(?<=[{_H}]{{3}})(?:室|局|厅|委|办|处|院|所))$"
 )
 _OUTLET_NAME = re.compile(_OUTLET)
 _OUTLETISH_NAME = re.compile(_OUTLETISH)
@@ -590,6 +636,7 @@ def _names(kind: CreditKind, value: str) -> tuple[str, ...]:
             and part not in _NOT_NAMES
             and not part.startswith("网友")
             and not _NOTICE.fullmatch(part)
+            and not _MEDIA_AT_LARGE.fullmatch(part)
             and len(part) <= 30
         ):
             out.append(part)
@@ -616,7 +663,7 @@ def credits(text: str, meta: Mapping[str, Any] | None = None) -> tuple[Credit, .
     for kind, anchors, rx in _RULES:
         if not any(a in text for a in anchors):
             continue
-        source, pos = lead if rx in (_LEAD_RULE, _LEAD_PAPER) else text, 0
+        source, pos = lead if rx in _IN_LEAD else text, 0
         while m := rx.search(source, pos):
             # 据外媒 The Verge 报道, 据英国《卫报》报道: the name alone
             g = next((k for k in ("t", "w") if k in rx.groupindex and m.group(k)), "v")
