@@ -378,7 +378,8 @@ USE = {
     "helper-5": "fitted on",
     "helper-6": "fitted on",
     "helper-7": "fitted on",
-    "helper-8": "held out",
+    "helper-8": "fitted on",
+    "helper-9": "held out",
 }
 
 
