@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from xigao.names import name_map
 from xigao.normalize import normalize
 from xigao.paraphrase import (
     Grams,
@@ -16,7 +17,6 @@ from xigao.paraphrase import (
     bigram_set,
     dice_matrix,
     embed_sentences,
-    name_map,
     person_names,
     sentence_ranges,
     sentence_units,
@@ -184,6 +184,68 @@ def test_a_consistent_renaming_is_read_as_a_name_map(encoder) -> None:  # type: 
     assert name_map(a, b, pairs[:1]) == {}
     # the same people: nothing renamed
     assert name_map(b, b, align(b, b, threshold=0.3, weight=0.0)) == {}
+
+
+# A passage of our own, its people and places renamed: copied word for word, and retold
+JOURNEY = (
+    "那日秦岳带着石青下山，来到落霞镇。秦岳对石青道：“此地离青州不远，你且在镇上等候。”"
+    "石青点头答应，秦岳独自往青州去了。到了青州城下，秦岳见城门紧闭，便绕到西门进城。"
+)
+JOURNEY_RENAMES = {"秦岳": "韩远山", "石青": "林小竹", "落霞镇": "白沙镇", "青州": "沧州"}
+JOURNEY_RETOLD = (
+    "这天韩远山领着林小竹下了山，走到白沙镇。韩远山跟林小竹说：“这儿离沧州已经不远了，"
+    "你先在镇上等我。”林小竹应了一声，韩远山便一个人去了沧州。走到沧州城下，韩远山发现城门"
+    "关得死死的，只好绕去西门进城。"
+)
+
+
+def renamed(text: str, renames: dict[str, str]) -> str:
+    for old, new in renames.items():
+        text = text.replace(old, new)
+    return text
+
+
+@pytest.mark.parametrize(
+    "suspect, weight",
+    [(renamed(JOURNEY, JOURNEY_RENAMES), 0.0), (JOURNEY_RETOLD, 0.5)],
+    ids=["copied", "retold"],
+)
+def test_renamed_people_and_places_are_read_as_a_name_map(encoder, suspect, weight) -> None:  # type: ignore[no-untyped-def]
+    a = embed_sentences(normalize(suspect), encoder)
+    b = embed_sentences(normalize(JOURNEY), encoder)
+    pairs = align(a, b, threshold=0.3, weight=weight)
+    # retold, every sentence in other words: the names still stand where the diff lines the
+    # two up, and only they are never written on the other side
+    assert name_map(a, b, pairs) == JOURNEY_RENAMES
+
+
+def test_a_list_of_names_renamed_one_by_one_is_read_name_by_name(encoder) -> None:  # type: ignore[no-untyped-def]
+    roll = "诸侯各引兵来会：第一路，南阳太守吕方；第二路，冀州刺史郝思文；第三路，北海太守宣赞。"
+    renames = {
+        "南阳": "宛川", "吕方": "钟岩", "冀州": "朔州", "郝思文": "程远之", "北海": "东莱",
+        "宣赞": "贺青",
+    }  # fmt: skip
+    source = roll + "三路人马，合兵一处。"
+    a = embed_sentences(normalize(renamed(source, renames)), encoder)
+    b = embed_sentences(normalize(source), encoder)
+    assert name_map(a, b, align(a, b, threshold=0.3, weight=0.0)) == renames
+
+
+def test_news_about_other_people_or_in_other_words_is_no_renaming(encoder) -> None:  # type: ignore[no-untyped-def]
+    # two reports of one frame about different people: a template, not a renaming
+    a = embed_sentences(
+        normalize("赵乐际在人民大会堂会见尼日利亚副总统，双方就深化合作交换意见。"), encoder
+    )
+    b = embed_sentences(
+        normalize("王沪宁在人民大会堂会见博茨瓦纳总统，双方就深化合作交换意见。"), encoder
+    )
+    pairs = align(a, b, threshold=0.35, weight=0.0)
+    assert len(pairs) == 1 and pairs[0].conflict
+    assert name_map(a, b, pairs) == {}
+    # a rewrite swapping words for synonyms (今天 -> 今日, 消费 -> 花费) renames nobody
+    a = embed_sentences(normalize(REWRITE), encoder)
+    b = embed_sentences(normalize(ORIGINAL), encoder)
+    assert name_map(a, b, align(a, b, threshold=0.35, weight=0.0)) == {}
 
 
 def test_person_names_skip_ordinary_words() -> None:

@@ -79,7 +79,11 @@ def src(d):
 
 for b in (27, 28):
     tasks = []
-    for style, n, lo, hi in [("deep", 5, 400, 1100), ("cond", 5, 600, 1500), ("comment", 2, 400, 1200)]:
+    for style, n, lo, hi in [
+        ("deep", 5, 400, 1100),
+        ("cond", 5, 600, 1500),
+        ("comment", 2, 400, 1200),
+    ]:
         tasks += [
             {"task_id": f"fit{b}-{style}-{i}", "style": style, "sources": [src(take(lo, hi))]}
             for i in range(n)
@@ -120,7 +124,12 @@ for b in (23, 24, 25, 26):
                     "task_id": f"fit{b}-{style}-{i}",
                     "style": style,
                     "sources": [
-                        {"id": d["id"], "title": d.get("title", ""), "span": [s, e], "body": d["body"][s:e]}
+                        {
+                            "id": d["id"],
+                            "title": d.get("title", ""),
+                            "span": [s, e],
+                            "body": d["body"][s:e],
+                        }
                     ],
                 }
             )

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from xigao.align import exact_runs, merge_runs
+from xigao.names import name_map
 from xigao.normalize import Normalized, normalize, sentence_breaks
 from xigao.paraphrase import (
     MIN_SENTENCE_KEY,
@@ -24,7 +25,6 @@ from xigao.paraphrase import (
     altered_facts,
     embed_sentences,
     entity_recall,
-    name_map,
 )
 from xigao.provenance import quotation_spans
 from xigao.sketch import U64, codepoints, kgram_hashes

@@ -360,47 +360,6 @@ def _facts_disagree(a: Sentences, i: int, b: Sentences, src: tuple[int, ...]) ->
     )
 
 
-#: A renaming is inferred only from names that two or more aligned pairs rename alike.
-RENAME_SUPPORT = 2
-
-
-def _renamed_names(
-    a: Sentences, i: int, b: Sentences, src: tuple[int, ...]
-) -> tuple[set[str], set[str]]:
-    """The people suspect sentence ``i`` names that the original never mentions, and those the
-    original's sentences ``src`` name that the suspect never mentions."""
-    ours = {n for n in a.names(i).tagged if n not in b.content()}
-    theirs = {n for j in src for n in b.names(j).tagged if n not in a.content()}
-    return ours, theirs
-
-
-def name_map(a: Sentences, b: Sentences, pairs: Sequence[Pair]) -> dict[str, str]:
-    """The people ``a`` (suspect) renamed from ``b`` (original), inferred from aligned pairs
-    that name people the other side never mentions: {original's name: suspect's name}.
-
-    Each suspect name goes to the original name it stands beside in the most such pairs (two
-    at least, ``RENAME_SUPPORT``), one to one, the best supported first. A name renamed alike in
-    sentence after sentence is evidence of copying (换名抄袭), not of another story; one pair
-    that names other people is not, so a template story about other people (赵乐际会见… /
-    王沪宁会见…) states one sentence of each and stays a conflict.
-    """
-    counts: dict[tuple[str, str], int] = {}
-    for p in pairs:
-        ours, theirs = _renamed_names(a, p.suspect, b, p.source)
-        for x in ours:
-            for y in theirs:
-                counts[x, y] = counts.get((x, y), 0) + 1
-    taken: dict[str, str] = {}
-    used: set[str] = set()
-    for (x, y), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
-        if n < RENAME_SUPPORT:
-            break
-        if x not in taken and y not in used:
-            taken[x] = y
-            used.add(y)
-    return {y: x for x, y in taken.items()}
-
-
 # --------------------------------------------------------------------------- altered facts
 class Names(NamedTuple):
     """Person names in a text, by jieba's part-of-speech tags."""

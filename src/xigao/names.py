@@ -1,0 +1,625 @@
+"""Name maps: who a renamed copy of fiction renamed (宝玉 -> 林子轩), read from the aligned
+sentence pairs of a match (see :func:`name_map`). A consistent renaming across a passage is
+evidence of copying (换名抄袭, 洗文), not of another story."""
+
+from __future__ import annotations
+
+import bisect
+import importlib.util
+import itertools
+import re
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from functools import lru_cache
+from pathlib import Path
+
+from xigao.paraphrase import COMMON_NAME_FREQ, PROPER_TAGS, Pair, Sentences
+
+# --------------------------------------------------------------------------- name maps
+# A copy of fiction with its people and places renamed (宝玉 -> 林子轩) is read back as the
+# writer's renames: every suspect sentence is lined up with the stretch of the original it
+# retells (between the aligned pairs), the two are diffed character by character, and each
+# replaced span is read for a name on each side that the other text never writes.
+
+#: The longest name a rename is read as (characters).
+MAX_NAME = 6
+#: Grammar characters a name hardly holds: a replaced span is cut at them (男子乃孙悟空 ->
+#: 男子, 孙悟空), and no name reaches past one.
+_GRAMMAR = frozenset(
+    "的了着是在和与把被就都也还又很却便乃而所矣乎哉焉吗呢吧啊呀么这那哪谁什怎些让给说曰问答"
+    "我你他她它们不没每道虽亦"
+)
+#: Common verbs and function characters: a one-character change of one is a synonym swap
+#: (来村 -> 到村, 边远 -> 地远), not a rename.
+_WEAK = frozenset(
+    "对朝向往来去到至然蒙见请叫让被将从自与同跟及为以因而且又即则若如似像比之其此彼何甚个些有无要"
+    "能会可得出入上下中里外前后左右进退回过起开说道曰问答看听想走行坐立站一二三四五六七八九十两几多少大小"
+)
+#: Verbs and grammar characters that the name of a person or a place hardly holds.
+_VERBISH = frozenset(
+    "对朝向往来去到至然蒙见请叫让被将从自与同跟及为以因而且又即则若如似像比其此彼何甚个些有无要能会"
+    "可得出入进退回过起开说曰问答看听想走坐站取夺求寻访各诸众每赶追"
+)
+#: Endings a name shares with its rename: titles and kinship words (何先生 -> 贾先生), the
+#: ends of place names (冀州 -> 朔州, 碧波潭 -> 青澜潭).
+NAME_SUFFIXES = frozenset([
+    "先生", "夫人", "妹妹", "姐姐", "姑娘", "大妈", "大娘", "大爷", "爷爷", "奶奶", "公子", "小姐", "员外", "提辖", "长老", "法师",
+    "大师", "二爷", "三爷", "大王", "公主", "菩萨", "大仙", "龙王", "太子", "星君", "少爷", "姑爷", "王府", "大圣", "道人", "真人",
+    "王", "公", "氏", "家", "君", "姐", "妹", "娘", "哥", "嫂", "婆", "翁", "叔", "伯", "爷", "某",
+    "儿", "州", "山", "城", "县", "郡", "河", "江", "湖", "海", "岭", "关", "寺", "观", "院", "殿",
+    "馆", "洞", "泉", "潭", "涧", "村", "屯", "庄", "府", "门", "楼", "街", "桥", "亭", "宫", "岛",
+    "峰", "谷", "洲", "国", "乡", "镇", "堡", "营", "口", "原", "林", "园", "台", "阁", "堂", "社",
+    "僧", "侯",
+])  # fmt: skip
+#: Beginnings a name shares with its rename (老孙 -> 老袁).
+NAME_PREFIXES = frozenset("老小阿")
+#: Common surnames: a person's name, as the original writes it and as renamed, mostly starts
+#: with one.
+SURNAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕"
+    "丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃"
+    "武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒"
+    "阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓"
+    "古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣"
+    "巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝荀"
+)
+COMPOUND_SURNAMES = frozenset([
+    "慕容", "上官", "独孤", "司马", "夏侯", "诸葛", "欧阳", "公孙", "长孙", "令狐", "东方", "皇甫",
+    "尉迟", "宇文", "端木", "南宫", "西门", "司徒", "司空", "呼延", "轩辕", "赫连", "澹台", "钟离",
+])  # fmt: skip
+#: A person's context: what follows a name (宝玉道) and the posts before one (太守王匡).
+_SPEECH = frozenset("道曰说问答笑叹喝叫")
+_POSTS = frozenset([
+    "太守", "刺史", "将军", "丞相", "长史", "主簿", "都督", "大将", "校尉", "司马",
+])  # fmt: skip
+#: jieba's tags for proper nouns, and its tag for a word it does not know.
+_NAMEY = PROPER_TAGS | {"x"}
+_DICT_LINE = re.compile(r"^(\S+) (\d+) (\S+)$", re.M)
+
+#: a tagged word (start, end, tag); a name candidate (start, end, form, kind), kind 2 for a
+#: string its text repeats, 1 for a word jieba tags a name, 0 otherwise
+_Token = tuple[int, int, str]
+_Cand = tuple[int, int, str, int]
+_Span = tuple[int, int, int, int]
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> tuple[frozenset[str], frozenset[str]]:
+    """jieba's dictionary as (ordinary words: frequent and not tagged proper nouns, proper
+    nouns)."""
+    spec = importlib.util.find_spec("jieba")
+    if spec is None or spec.origin is None:
+        return frozenset(), frozenset()
+    text = (Path(spec.origin).parent / "dict.txt").read_text(encoding="utf-8")
+    ordinary, proper = set(), set()
+    for word, freq, tag in _DICT_LINE.findall(text):
+        if tag in PROPER_TAGS:
+            proper.add(word)
+        elif int(freq) > COMMON_NAME_FREQ:
+            ordinary.add(word)
+    return frozenset(ordinary), frozenset(proper)
+
+
+def _anchor_chain(pairs: Sequence[Pair]) -> list[Pair]:
+    """The longest run of pairs in the same order on both sides (a stray pair left out).
+
+    >>> ps = [Pair(0, (3,), 1, 1, 1, False), Pair(1, (40,), 1, 1, 1, False), Pair(2, (5,), 1, 1, 1, False)]
+    >>> [p.suspect for p in _anchor_chain(ps)]
+    [0, 2]
+    """
+    ps = sorted(pairs, key=lambda p: p.suspect)
+    tails: list[int] = []
+    ends: list[int] = []
+    prev = [-1] * len(ps)
+    for k, p in enumerate(ps):
+        pos = bisect.bisect_left(tails, p.source[0])
+        if pos == len(tails):
+            tails.append(p.source[0])
+            ends.append(k)
+        else:
+            tails[pos], ends[pos] = p.source[0], k
+        prev[k] = ends[pos - 1] if pos else -1
+    out: list[Pair] = []
+    k = ends[-1] if ends else -1
+    while k >= 0:
+        out.append(ps[k])
+        k = prev[k]
+    return out[::-1]
+
+
+def _rename_segments(
+    a: Sentences, b: Sentences, chain: Sequence[Pair]
+) -> list[tuple[range, range]]:
+    """Suspect and original sentences from each anchor to the next: every suspect sentence,
+    aligned or not, with the stretch of the original it retells, no longer than three times
+    the suspect's stretch (before the first anchor and after the last, half again as long)."""
+
+    def upto(lo: int, hi: int, chars: float) -> int:
+        while lo < hi and chars > 0:
+            chars -= len(b.keys[lo])
+            lo += 1
+        return lo
+
+    segs = []
+    for k, p in enumerate(chain):
+        s_lo, o_lo = p.suspect, p.source[0]
+        last = k + 1 == len(chain)
+        s_hi = len(a) if last else chain[k + 1].suspect
+        size = sum(len(a.keys[i]) for i in range(s_lo, s_hi))
+        o_hi = upto(o_lo, len(b) if last else chain[k + 1].source[0], (1.5 if last else 3) * size)
+        segs.append((range(s_lo, s_hi), range(o_lo, max(o_hi, p.source[-1] + 1))))
+    if chain and chain[0].suspect > 0:
+        s_hi, o_hi = chain[0].suspect, chain[0].source[0]
+        o_lo, chars = o_hi, 1.5 * sum(len(a.keys[i]) for i in range(s_hi))
+        while o_lo > 0 and chars > 0:
+            o_lo -= 1
+            chars -= len(b.keys[o_lo])
+        segs.insert(0, (range(0, s_hi), range(o_lo, o_hi)))
+    return segs
+
+
+def _tagged(sents: Sentences, i: int) -> list[_Token]:
+    """jieba's words of sentence ``i``'s key, with their tags (tagged once)."""
+    got: list[_Token] | None = sents._memo.get(("name_tags", i))
+    if got is None:
+        from xigao.tokenize import default_tokenizer
+
+        got, pos = [], 0
+        for w, t in default_tokenizer().tag(sents.keys[i]):
+            got.append((pos, pos + len(w), t))
+            pos += len(w)
+        sents._memo["name_tags", i] = got
+    return got
+
+
+def _piece(sents: Sentences, rng: range) -> tuple[str, list[_Token]]:
+    """The keys of sentences ``rng`` run together, with their tagged words."""
+    text: list[str] = []
+    toks: list[_Token] = []
+    off = 0
+    for i in rng:
+        text.append(sents.keys[i])
+        toks.extend((off + x, off + y, t) for x, y, t in _tagged(sents, i))
+        off += len(sents.keys[i])
+    return "".join(text), toks
+
+
+@dataclass
+class _Side:
+    """One text as a rename is looked up in: its content, its bigrams, and how often the
+    stretch the renames are read from writes each string of 2 to 4 characters."""
+
+    content: str
+    bigrams: frozenset[str]
+    counts: Counter[str]
+
+    @classmethod
+    def of(cls, sents: Sentences, texts: Sequence[str]) -> _Side:
+        bigrams: frozenset[str] | None = sents._memo.get("bigram_set")
+        if bigrams is None:
+            c = sents.content()
+            bigrams = sents._memo["bigram_set"] = frozenset(c[k : k + 2] for k in range(len(c) - 1))
+        counts: Counter[str] = Counter()
+        for t in texts:
+            for n in (2, 3, 4):
+                counts.update(t[k : k + n] for k in range(len(t) - n + 1))
+        return cls(sents.content(), bigrams, counts)
+
+    def lacks(self, form: str) -> bool:
+        """``form`` is never written here (a renamed name never survives)."""
+        b = self.bigrams
+        return (
+            any(form[k : k + 2] not in b for k in range(len(form) - 1)) or form not in self.content
+        )
+
+    def recurring(self, other: _Side) -> dict[str, int]:
+        """Strings written here twice or more and never in ``other``, without a grammar
+        character, the longest of those written as often (孙悟空, not 孙悟)."""
+        counts = {
+            f: c
+            for f, c in self.counts.items()
+            if c >= 2 and not _GRAMMAR & set(f) and other.lacks(f)
+        }
+        return {
+            f: c
+            for f, c in counts.items()
+            if not any(len(g) > len(f) and f in g and counts[g] >= c for g in counts)
+        }
+
+
+def _candidates(
+    text: str, lo: int, hi: int, toks: list[_Token], rec: dict[str, int], other: _Side
+) -> list[_Cand]:
+    """Name candidates in a long replaced span ``text[lo:hi]``: strings the text repeats,
+    words tagged a name, two one-character words side by side (an unknown name jieba split),
+    the runs between grammar characters; of overlapping ones the best, in order."""
+    out: list[_Cand] = []
+    for f in rec:
+        k = text.find(f, max(0, lo - len(f) + 1))
+        while k != -1 and k < hi:
+            if k + len(f) > lo and k >= lo - 1 and k + len(f) <= hi + 1:
+                out.append((k, k + len(f), f, 2))
+            k = text.find(f, k + 1)
+    singles = []
+    for x, y, t in toks:
+        if y <= lo or x >= hi:
+            continue
+        if y - x == 1:
+            singles.append((x, y))
+        elif x >= lo - 1 and y <= hi + 1:
+            f = text[x:y]
+            if not _GRAMMAR & set(f) and other.lacks(f):
+                out.append((x, y, f, 1 if t in _NAMEY else 0))
+    for (x1, y1), (x2, y2) in itertools.pairwise(singles):
+        f = text[x1:y2]
+        if y1 == x2 and lo <= x1 and y2 <= hi and not _GRAMMAR & set(f) and other.lacks(f):
+            out.append((x1, y2, f, 0))
+    start = lo
+    for k in range(lo, hi + 1):
+        if k == hi or text[k] in _GRAMMAR:
+            f = text[start:k]
+            free = not any(x < k and y > start for x, y, _, _ in out)
+            if 2 <= len(f) <= MAX_NAME and free and other.lacks(f):
+                out.append((start, k, f, 0))
+            start = k + 1
+    out.sort(key=lambda r: (-r[3], r[0] - r[1], r[0]))
+    kept: list[_Cand] = []
+    for r in out:
+        if all(r[1] <= q[0] or r[0] >= q[1] for q in kept):
+            kept.append(r)
+    return sorted(kept)
+
+
+def _changes(o: str, s: str) -> list[tuple[str, int, int, int, int]]:
+    """The character diff of ``o`` and ``s``: equal runs, and between them each changed
+    stretch as one span ("replace" when both sides hold characters)."""
+    out: list[tuple[str, int, int, int, int]] = []
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, o, s, autojunk=False).get_opcodes():
+        if tag != "equal" and out and out[-1][0] != "equal":
+            _, i1, _, j1, _ = out.pop()
+        kind = tag if tag == "equal" else "replace" if i2 > i1 and j2 > j1 else "other"
+        out.append((kind, i1, i2, j1, j2))
+    return out
+
+
+def _strip(text: str, lo: int, hi: int) -> tuple[int, int]:
+    while lo < hi and text[lo] in _GRAMMAR:
+        lo += 1
+    while hi > lo and text[hi - 1] in _GRAMMAR:
+        hi -= 1
+    return lo, hi
+
+
+def _short_rename(
+    o: str,
+    s: str,
+    span: _Span,
+    room: tuple[int, int],
+    old: _Side,
+    new: _Side,
+    bounds: tuple[set[int], set[int]],
+) -> tuple[_Cand, _Cand] | None:
+    """A short replaced span ``o[i1:i2]`` -> ``s[j1:j2]`` read as one rename: grammar
+    characters off its edges, the longer side cut by up to the difference where the cut form
+    is written more often (阳 -> 京杀: 洛阳 -> 洛京), widened by the equal text around it (at
+    most ``room`` characters, the same on both sides) until both forms have two characters
+    (冀 -> 朔: 冀州 -> 朔州), and a title or place ending after it made whole (碧波 -> 碧波潭)."""
+    i1, i2, j1, j2 = span
+    a1, a2 = _strip(o, i1, i2)
+    b1, b2 = _strip(s, j1, j2)
+    while a2 - a1 > 1 and b2 - b1 > 1 and o[a1] in _WEAK and s[b1] in _WEAK:  # 至白 -> 到赤
+        a1, b1 = a1 + 1, b1 + 1
+    while a2 - a1 > 1 and b2 - b1 > 1 and o[a2 - 1] in _WEAK and s[b2 - 1] in _WEAK:
+        a2, b2 = a2 - 1, b2 - 1
+    if a1 == a2 or b1 == b2:
+        return None
+    ob, sb = bounds
+    l_max = room[0] if (a1, b1) == (i1, j1) else 0
+    r_max = room[1] if (a2, b2) == (i2, j2) else 0
+    cut_o = min(2, max(0, (a2 - a1) - (b2 - b1)))
+    cut_s = min(2, max(0, (b2 - b1) - (a2 - a1)))
+    best: tuple[tuple[float, ...], int, int, int, int] | None = None
+    for co_l in range(cut_o + 1):
+        for co_r in range(cut_o - co_l + 1):
+            for cs_l in range(cut_s + 1):
+                for cs_r in range(cut_s - cs_l + 1):
+                    x1, x2, y1, y2 = a1 + co_l, a2 - co_r, b1 + cs_l, b2 - cs_r
+                    need = max(0, 2 - min(x2 - x1, y2 - y1))
+                    for left in range(0 if co_l or cs_l else l_max, -1, -1):
+                        for right in range(0 if co_r or cs_r else r_max, -1, -1):
+                            if not need <= left + right <= (need + 2 if need else 0):
+                                continue
+                            pre, suf = o[x1 - left : x1], o[x2 : x2 + right]
+                            affix = (not pre or pre in NAME_PREFIXES) and (
+                                not suf or suf in NAME_SUFFIXES
+                            )
+                            if left + right > need and not affix:
+                                continue
+                            x, y = o[x1 - left : x2 + right], s[y1 - left : y2 + right]
+                            if max(len(x), len(y)) > MAX_NAME or _GRAMMAR & set(x + y):
+                                continue
+                            if not new.lacks(x) or not old.lacks(y):
+                                continue
+                            together = 0.0  # how often the core is written with its widening
+                            if pre + suf:
+                                ext = pre + suf
+                                xc, yc = o[x1:x2], s[y1:y2]
+                                together = 2 * old.counts[x] / (
+                                    old.counts[xc] + old.counts[ext] or 1
+                                ) + 2 * new.counts[y] / (new.counts[yc] + new.counts[ext] or 1)
+                            key = (
+                                min(old.counts[x], new.counts[y], 3),
+                                bool(pre + suf) and affix,
+                                -(left + right),
+                                (x1 - left in ob) + (x2 + right in ob),
+                                (y1 - left in sb) + (y2 + right in sb),
+                                -(co_l + co_r + cs_l + cs_r),
+                                -abs(len(x) - len(y)),
+                                together,
+                            )
+                            if best is None or key > best[0]:
+                                best = (key, x1 - left, x2 + right, y1 - left, y2 + right)
+    if best is None:
+        return None
+    _, xa, xb, ya, yb = best
+    for n in (2, 1):  # a title or a place's ending right after it is part of the name
+        end = o[xb : xb + n]
+        if len(end) == n and end in NAME_SUFFIXES and s[yb : yb + n] == end:
+            if xb + n <= i2 + room[1] and xb + n - xa <= MAX_NAME:
+                xb, yb = xb + n, yb + n
+            break
+    return (xa, xb, o[xa:xb], 0), (ya, yb, s[ya:yb], 0)
+
+
+def _cut_at_words(
+    i1: int, i2: int, starts: set[int], room: tuple[int, int]
+) -> list[tuple[int, int]]:
+    """An equal-length replaced span cut where either side's words start (names renamed one
+    by one: 荀彧荀攸 -> 陈奂陈逵), into pieces of two characters or more, but for a last or
+    first one that the equal text beside it will widen (许褚于禁徐|晃 -> 许褚, 于禁, 徐晃).
+
+    >>> _cut_at_words(0, 5, {0, 2, 4, 5}, (0, 1))
+    [(0, 2), (2, 4), (4, 5)]
+    """
+    cuts = [i1]
+    for k in sorted(k for k in starts if i1 < k < i2):
+        first = cuts == [i1] and k - i1 == 1 and room[0] > 0 and i2 - k >= 2
+        if k - cuts[-1] >= 2 or first:
+            cuts.append(k)
+    if len(cuts) > 1 and i2 - cuts[-1] == 1 and not (room[1] and cuts[-1] - cuts[-2] >= 2):
+        cuts.pop()
+    cuts.append(i2)
+    return list(itertools.pairwise(cuts))
+
+
+def _align_candidates(
+    xs: list[_Cand], ys: list[_Cand], span: _Span, tol: float = 0.34
+) -> list[tuple[_Cand, _Cand]]:
+    """Candidates of a long replaced span paired in order by where they stand in it (as a
+    share of its length on each side, ``tol`` apart at most)."""
+    if not xs or not ys:
+        return []
+    i1, i2, j1, j2 = span
+    rx = [((x + y) / 2 - i1) / max(1, i2 - i1) for x, y, _, _ in xs]
+    ry = [((x + y) / 2 - j1) / max(1, j2 - j1) for x, y, _, _ in ys]
+    n, m = len(xs), len(ys)
+    score = [[0.0] * (m + 1) for _ in range(n + 1)]
+    step = [[0] * (m + 1) for _ in range(n + 1)]
+    for i in range(1, n + 1):
+        for j in range(1, m + 1):
+            best, how = score[i - 1][j], 1
+            if score[i][j - 1] > best:
+                best, how = score[i][j - 1], 2
+            d = abs(rx[i - 1] - ry[j - 1])
+            if d <= tol and score[i - 1][j - 1] + 1 - d > best:
+                best, how = score[i - 1][j - 1] + 1 - d, 3
+            score[i][j], step[i][j] = best, how
+    out = []
+    i, j = n, m
+    while i and j:
+        if step[i][j] == 3:
+            out.append((xs[i - 1], ys[j - 1]))
+            i, j = i - 1, j - 1
+        elif step[i][j] == 1:
+            i -= 1
+        else:
+            j -= 1
+    return out[::-1]
+
+
+def _core(x: str, y: str) -> tuple[str, str, str, str]:
+    """What ``x`` and ``y`` share at their start and at their end, and what differs between.
+
+    >>> _core("冀州", "朔州")
+    ('', '冀', '朔', '州')
+    """
+    p = 0
+    while p < min(len(x), len(y)) and x[p] == y[p]:
+        p += 1
+    q = 0
+    while q < min(len(x), len(y)) - p and x[-1 - q] == y[-1 - q]:
+        q += 1
+    return x[:p], x[p : len(x) - q], y[p : len(y) - q], x[len(x) - q :]
+
+
+def _core_ok(x: str, y: str) -> bool:
+    """Two characters or more renamed, or one inside a title or a place's ending (冀州 ->
+    朔州, 老孙 -> 老袁) that is no grammar character or common verb (来村 -> 到村)."""
+    pre, cx, cy, suf = _core(x, y)
+    if len(cx) >= 2 and len(cy) >= 2:
+        return True
+    if not cx or not cy or _WEAK & set(cx + cy):
+        return False
+    return (not pre or pre in NAME_PREFIXES) and (
+        not suf
+        or ((suf[-2:] in NAME_SUFFIXES or suf[-1] in NAME_SUFFIXES) and not _WEAK & set(suf))
+    )
+
+
+def _personal(w: str) -> bool:
+    """``w`` reads as a person's name: a surname, then no verb."""
+    return (w[0] in SURNAMES or w[:2] in COMPOUND_SURNAMES) and not _VERBISH & set(w[1:])
+
+
+def _placed(w: str) -> bool:
+    """``w`` reads as a place or a titled person: a name ending, no verb before it."""
+    return any(e in NAME_SUFFIXES and not _VERBISH & set(w[: -len(e)]) for e in {w[-2:], w[-1:]})
+
+
+@dataclass
+class _Rename:
+    """The evidence for one rename (the original's form, the suspect's)."""
+
+    order: int = 0  #: replaced spans in which the two stand in the same place
+    cooccur: int = 0  #: replaced spans in which both stand
+    segments: set[int] = field(default_factory=set)  #: the segments of those in place
+    bounds: int = 0  #: most word boundaries its forms keep where they stand in place (of 4)
+    tight: int = -1  #: the same in short spans (-1: never in one)
+    loose: bool = False  #: paired in a long span, names or repeated strings on both sides
+    speech: bool = False  #: a person's context around it (道, 曰 after; 太守 before)
+    tagged: bool = False  #: jieba tags both forms proper nouns where they stand
+
+
+def _accept(x: str, y: str, r: _Rename, dice: float) -> bool:
+    """Whether the evidence makes ``x`` -> ``y`` a rename: in place twice or more with its
+    forms on word boundaries; once, in a short replaced span or between names, when both
+    forms read as names (surnames, a place's ending, a proper noun of jieba's dictionary, a
+    person's context) and neither is an ordinary word."""
+    ordinary, proper = _lexicon()
+    if any(c.isdigit() for c in x + y) or x in NAME_SUFFIXES or y in NAME_SUFFIXES:
+        return False
+    if x[0] == x[1] or y[0] == y[1]:  # 厉厉 -> 森森: no name
+        return False
+    if r.order >= 2:
+        return (
+            dice >= 0.4
+            and r.bounds >= 3
+            and not (x in ordinary and y in ordinary)
+            and _core_ok(x, y)
+        )
+    if r.order < 1 or x in ordinary or y in ordinary:
+        return False
+    plain = len(x) <= 4 and len(y) <= 4 and not _VERBISH & set(x + y)
+    known = x in proper and not _WEAK & set(y)
+    if not (
+        (_personal(x) and _personal(y))
+        or (_placed(x) and _placed(y))
+        or known
+        or (plain and (r.speech or r.tagged))
+    ):
+        return False
+    if not _core_ok(x, y):
+        _, cx, cy, _ = _core(x, y)
+        if not (known and plain and not _WEAK & set(cx + cy)):
+            return False
+    return r.tight >= 2 or r.loose
+
+
+def name_map(a: Sentences, b: Sentences, pairs: Sequence[Pair]) -> dict[str, str]:
+    """The people and places ``a`` (suspect) renamed from ``b`` (original), read from the
+    text around the aligned ``pairs``: {original's name: suspect's name}.
+
+    Each suspect sentence, aligned or not, is lined up with the stretch of the original
+    between the pairs around it (the longest run of pairs in order on both sides), and the two
+    are diffed character by character. A short replaced span is read as one rename, widened by
+    the equal text around it to two characters (冀 -> 朔: 冀州 -> 朔州); a list of names
+    renamed one by one is cut where the original's words start; in a long one (a retelling)
+    the names each side writes (strings it repeats, words tagged a name) are paired by where
+    they stand. A form is a name only if the other text never writes it: a renamed name
+    never survives. A rename is kept when it stands in place twice or more, or once when both
+    forms read as names and neither is an ordinary word (synonym swaps are); one to one, the
+    best supported first, the longer on ties, and only if the renames come from two
+    segments or more: one sentence about other people (赵乐际会见… / 王沪宁会见…) is a
+    template, not a renaming. A name renamed alike in sentence after sentence is evidence of
+    copying (换名抄袭).
+    """
+    chain = _anchor_chain(pairs)
+    if not chain:
+        return {}
+    pieces = [(_piece(a, sr), _piece(b, orng)) for sr, orng in _rename_segments(a, b, chain)]
+    new = _Side.of(a, [s for (s, _), _ in pieces])
+    old = _Side.of(b, [o for _, (o, _) in pieces])
+    rec_old, rec_new = old.recurring(new), new.recurring(old)
+    found: dict[tuple[str, str], _Rename] = defaultdict(_Rename)
+    n_old: Counter[str] = Counter()
+    n_new: Counter[str] = Counter()
+    for seg, ((s, stoks), (o, otoks)) in enumerate(pieces):
+        if not s or not o:
+            continue
+        ob = {x for x, _, _ in otoks} | {len(o)}
+        sb = {x for x, _, _ in stoks} | {len(s)}
+        o_named, s_named = _named_chars(otoks), _named_chars(stoks)
+        rec_o = {f: c for f, c in rec_old.items() if f in o}
+        rec_s = {f: c for f, c in rec_new.items() if f in s}
+        for k, (tag, i1, i2, j1, j2) in enumerate(ops := _changes(o, s)):
+            if tag != "replace":
+                continue
+            room = (
+                min(2, ops[k - 1][2] - ops[k - 1][1]) if k else 0,
+                min(2, ops[k + 1][2] - ops[k + 1][1]) if k + 1 < len(ops) else 0,
+            )
+            short = i2 - i1 == j2 - j1 or max(i2 - i1, j2 - j1) <= 3
+            placed: list[tuple[_Cand, _Cand]] = []
+            if short:
+                starts = ob | {i1 + k - j1 for k in sb if j1 <= k <= j2}
+                cuts = _cut_at_words(i1, i2, starts, room) if i2 - i1 == j2 - j1 else [(i1, i2)]
+                for u1, u2 in cuts:
+                    v1, v2 = (j1 + u1 - i1, j1 + u2 - i1) if len(cuts) > 1 else (j1, j2)
+                    edge = (room[0] if u1 == i1 else 0, room[1] if u2 == i2 else 0)
+                    got = _short_rename(o, s, (u1, u2, v1, v2), edge, old, new, (ob, sb))
+                    if got:
+                        placed.append(got)
+                xs, ys = [p[0] for p in placed], [p[1] for p in placed]
+            else:
+                xs = _candidates(o, i1, i2, otoks, rec_o, new)
+                ys = _candidates(s, j1, j2, stoks, rec_s, old)
+                placed = _align_candidates(xs, ys, (i1, i2, j1, j2))
+            n_old.update(r[2] for r in xs)
+            n_new.update(r[2] for r in ys)
+            for rx in xs:
+                for ry in ys:
+                    found[rx[2], ry[2]].cooccur += 1
+            for rx, ry in placed:
+                ev = found[rx[2], ry[2]]
+                ev.order += 1
+                ev.segments.add(seg)
+                bounds = (rx[0] in ob) + (rx[1] in ob) + (ry[0] in sb) + (ry[1] in sb)
+                ev.bounds = max(ev.bounds, bounds)
+                if short:
+                    ev.tight = max(ev.tight, bounds)
+                elif rx[3] and ry[3] and bounds == 4:
+                    ev.loose = True
+                ev.speech |= (
+                    o[rx[1] : rx[1] + 1] in _SPEECH or o[max(0, rx[0] - 2) : rx[0]] in _POSTS
+                )
+                ev.tagged |= not o_named.isdisjoint(range(rx[0], rx[1])) and not s_named.isdisjoint(
+                    range(ry[0], ry[1])
+                )
+    ranked = sorted(
+        found.items(),
+        key=lambda kv: (
+            -kv[1].order,
+            -kv[1].cooccur,
+            -kv[1].cooccur / (n_old[kv[0][0]] + n_new[kv[0][1]]),
+            -len(kv[0][0]) - len(kv[0][1]),
+            kv[0],
+        ),
+    )
+    taken: dict[str, str] = {}
+    segments: set[int] = set()
+    for (x, y), ev in ranked:
+        if not ev.order:
+            continue
+        if any(x in z or z in x for z in taken) or any(y in z or z in y for z in taken.values()):
+            continue
+        if _accept(x, y, ev, 2 * ev.cooccur / (n_old[x] + n_new[y])):
+            taken[x] = y
+            segments |= ev.segments
+    return taken if len(segments) >= 2 else {}
+
+
+def _named_chars(toks: list[_Token]) -> set[int]:
+    """The places of the characters in words of two or more that jieba tags proper nouns."""
+    return {k for x, y, t in toks if t in _NAMEY and y - x >= 2 for k in range(x, y)}
