@@ -694,9 +694,11 @@ def wash_match(
     t: Thresholds,
     *,
     second: bool = False,
+    names: bool = True,
 ) -> Match:
     """A candidate's wash measures as a rewrite :class:`Match` with its evidence (a near miss
-    is reported from it by :func:`near_miss`); ``second``: found as a second source."""
+    is reported from it by :func:`near_miss`); ``second``: found as a second source;
+    ``names``: read the ``name_map`` of a renamed copy (:func:`xigao.names.name_map`)."""
     assert source.sents is not None
     evidence, altered = pair_evidence(suspect, source, stats.pairs)
     lo, hi = stats.window
@@ -713,7 +715,7 @@ def wash_match(
         "altered": altered,
         "reason": explain_wash(stats, features, score, t, second=second),
     }
-    renamed = name_map(suspect.sents, source.sents, stats.pairs) if suspect.sents else {}
+    renamed = name_map(suspect.sents, source.sents, stats.pairs) if names and suspect.sents else {}
     if renamed:  # read only for what is reported: it tags every aligned sentence's names
         details["name_map"] = renamed
     if (lo, hi) != (0, len(source.sents)) and hi > lo:

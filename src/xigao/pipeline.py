@@ -396,11 +396,15 @@ class Index:
             WashCandidate(w.score, w.stats.containment, w.stats.verbatim_share, w.stats.aligned)
             for w in washed
         ]
+        # name maps are read for fiction (换名 of a novel's people and places), where they cost
+        # about 20 ms a match; a news copy keeps the people it reports on
+        fiction = self.store.genre == "fiction"
         for w in (washed[i] for i in wash_sources(measured, weights, t)):
             second = w.score < t.wash_threshold
             rw = wash_match(
-                suspect, w.source, w.doc_id, w.stats, w.features, w.score, t, second=second
-            )
+                suspect, w.source, w.doc_id, w.stats, w.features, w.score, t,
+                second=second, names=fiction,
+            )  # fmt: skip
             best = _stronger(found.get(w.rowid), rw)
             assert best is not None
             found[w.rowid] = best
@@ -423,6 +427,7 @@ class Index:
                 closest.features,
                 closest.score,
                 t,
+                names=fiction,
             )
             info["near_miss"] = near_miss(miss)
         return Result(id, verdict, score, ordered, info)
