@@ -38,7 +38,7 @@ from xigao.errors import IndexFormatError
 from xigao.normalize import NORMALIZER_VERSION, normalize
 from xigao.sketch import U32, SketchConfig, band_keys, minhash_many, sketch_keys
 from xigao.terms import Terms, merge_sorted, term_keys
-from xigao.types import GENRES, Document
+from xigao.types import Document, check_genre
 from xigao.workers import die_with_parent
 
 log = logging.getLogger(__name__)
@@ -303,8 +303,7 @@ class IndexStore:
     ) -> IndexStore:
         """A new, empty index at ``path``. A ``write_only`` store skips keeping lookups in
         memory (for a build, whose result is opened afresh)."""
-        if genre not in GENRES:
-            raise ValueError(f"unknown genre {genre!r}; expected one of {', '.join(GENRES)}")
+        check_genre(genre)
         p = Path(path)
         p.mkdir(parents=True, exist_ok=True)
         db = p / DB_NAME

@@ -5,17 +5,13 @@ evidence of copying (换名抄袭, 洗文), not of another story."""
 from __future__ import annotations
 
 import bisect
-import importlib.util
 import itertools
-import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
-from functools import lru_cache
-from pathlib import Path
 
-from xigao.paraphrase import COMMON_NAME_FREQ, PROPER_TAGS, Pair, Sentences
+from xigao.paraphrase import PROPER_TAGS, Pair, Sentences, bigram_set, jieba_lexicon
 
 # --------------------------------------------------------------------------- name maps
 # A copy of fiction with its people and places renamed (宝玉 -> 林子轩) is read back as the
@@ -76,30 +72,12 @@ _POSTS = frozenset([
 ])  # fmt: skip
 #: jieba's tags for proper nouns, and its tag for a word it does not know.
 _NAMEY = PROPER_TAGS | {"x"}
-_DICT_LINE = re.compile(r"^(\S+) (\d+) (\S+)$", re.M)
 
 #: a tagged word (start, end, tag); a name candidate (start, end, form, kind), kind 2 for a
 #: string its text repeats, 1 for a word jieba tags a name, 0 otherwise
 _Token = tuple[int, int, str]
 _Cand = tuple[int, int, str, int]
 _Span = tuple[int, int, int, int]
-
-
-@lru_cache(maxsize=1)
-def _lexicon() -> tuple[frozenset[str], frozenset[str]]:
-    """jieba's dictionary as (ordinary words: frequent and not tagged proper nouns, proper
-    nouns)."""
-    spec = importlib.util.find_spec("jieba")
-    if spec is None or spec.origin is None:
-        return frozenset(), frozenset()
-    text = (Path(spec.origin).parent / "dict.txt").read_text(encoding="utf-8")
-    ordinary, proper = set(), set()
-    for word, freq, tag in _DICT_LINE.findall(text):
-        if tag in PROPER_TAGS:
-            proper.add(word)
-        elif int(freq) > COMMON_NAME_FREQ:
-            ordinary.add(word)
-    return frozenset(ordinary), frozenset(proper)
 
 
 def _anchor_chain(pairs: Sequence[Pair]) -> list[Pair]:
@@ -199,8 +177,7 @@ class _Side:
     def of(cls, sents: Sentences, texts: Sequence[str]) -> _Side:
         bigrams: frozenset[str] | None = sents._memo.get("bigram_set")
         if bigrams is None:
-            c = sents.content()
-            bigrams = sents._memo["bigram_set"] = frozenset(c[k : k + 2] for k in range(len(c) - 1))
+            bigrams = sents._memo["bigram_set"] = bigram_set(sents.content())
         counts: Counter[str] = Counter()
         for t in texts:
             for n in (2, 3, 4):
@@ -487,7 +464,7 @@ def _accept(x: str, y: str, r: _Rename, dice: float) -> bool:
     forms on word boundaries; once, in a short replaced span or between names, when both
     forms read as names (surnames, a place's ending, a proper noun of jieba's dictionary, a
     person's context) and neither is an ordinary word."""
-    ordinary, proper = _lexicon()
+    ordinary, proper, _ = jieba_lexicon()
     if any(c.isdigit() for c in x + y) or x in NAME_SUFFIXES or y in NAME_SUFFIXES:
         return False
     if x[0] == x[1] or y[0] == y[1]:  # 厉厉 -> 森森: no name

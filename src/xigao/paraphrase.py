@@ -31,6 +31,12 @@ MIN_SENTENCE_KEY = 4
 SentenceRange = tuple[tuple[int, int], tuple[int, int]]
 
 
+def _unit_rows(v: npt.NDArray[Any]) -> F32:
+    """The rows of ``v`` scaled to unit length (zero rows stay zero), as float32."""
+    norm = np.linalg.norm(v, axis=1, keepdims=True)
+    return (v / np.where(norm > 0, norm, 1.0)).astype(np.float32)
+
+
 @dataclass(frozen=True, slots=True)
 class Sentences:
     """The sentences of one normalized text, ready for alignment."""
@@ -75,20 +81,20 @@ class Sentences:
         """Unit vectors of each two adjacent sentences taken together (n - 1 rows)."""
         got = self._memo.get("merged_vecs")
         if got is None:
-            v = self.vecs[:-1] + self.vecs[1:]
-            norm = np.linalg.norm(v, axis=1, keepdims=True)
-            got = self._memo["merged_vecs"] = (v / np.where(norm > 0, norm, 1.0)).astype(np.float32)
+            got = self._memo["merged_vecs"] = _unit_rows(self.vecs[:-1] + self.vecs[1:])
         return got
 
-    def headed(self, head: F32, merged: bool = False) -> F32:
+    def headed(self, head: F32 | None, merged: bool = False) -> F32:
         """The sentence vectors (``merged``: :meth:`merged_vecs`) through a paraphrase
-        ``head`` (a square matrix, see :func:`align`), unit length again; built once a head."""
+        ``head`` (a square matrix, see :func:`align`), unit length again; built once a head.
+        Without a head, the vectors themselves."""
+        plain = self.merged_vecs() if merged else self.vecs
+        if head is None:
+            return plain
         key = ("headed", id(head), merged)
         got = self._memo.get(key)
         if got is None:
-            v = (self.merged_vecs() if merged else self.vecs) @ head
-            norm = np.linalg.norm(v, axis=1, keepdims=True)
-            got = self._memo[key] = (v / np.where(norm > 0, norm, 1.0)).astype(np.float32)
+            got = self._memo[key] = _unit_rows(plain @ head)
         return got
 
     @property
@@ -319,12 +325,12 @@ def align(
     :func:`xigao.embed.wash_head`); None takes the encoder's own cosine."""
     if not len(a) or not len(b):
         return []
-    av = a.vecs if head is None else a.headed(head)
-    cos = av @ (b.vecs if head is None else b.headed(head)).T
+    av = a.headed(head)
+    cos = av @ b.headed(head).T
     dice = sentence_dice(a, b)
     sim = blend(cos, dice, weight)
     # each two adjacent original sentences taken together, for a suspect sentence merging them
-    m_cos = av @ (b.merged_vecs() if head is None else b.headed(head, merged=True)).T
+    m_cos = av @ b.headed(head, merged=True).T
     m_dice = _dice(a.grams(), b.grams(merged=True))
     m_sim = blend(m_cos, m_dice, weight)
     pairs: list[Pair] = []
@@ -381,18 +387,37 @@ COMMON_NAME_FREQ = 20
 #: jieba's tags for proper nouns: person names, places (ns), organisations (nt), other (nz).
 PROPER_TAGS = NAME_TAGS | {"ns", "nt", "nz"}
 
-_DICT_PROPER = re.compile(r"^(\S+) (\d+) (?:nr|nrt|nrfg|ns|nt|nz)$", re.M)
+_DICT_LINE = re.compile(r"^(\S+) (\d+) (\S+)$", re.M)
+
+
+class Lexicon(NamedTuple):
+    """jieba's dictionary as the name readers use it (:func:`jieba_lexicon`)."""
+
+    #: words more frequent than ``COMMON_NAME_FREQ`` that are not tagged proper nouns
+    ordinary: frozenset[str]
+    #: every word tagged a proper noun (``PROPER_TAGS``)
+    proper: frozenset[str]
+    #: those frequent enough (more than ``COMMON_NAME_FREQ``) to be ordinary words (祝贺, 中国)
+    common_proper: frozenset[str]
 
 
 @lru_cache(maxsize=1)
-def _ordinary_proper_words() -> frozenset[str]:
-    """Words of jieba's dictionary tagged as proper nouns but frequent enough (more than
-    ``COMMON_NAME_FREQ``) to be ordinary words (祝贺, 中国, 北京)."""
+def jieba_lexicon() -> Lexicon:
+    """jieba's dictionary, read once for every reader of names (empty without jieba)."""
     spec = importlib.util.find_spec("jieba")
     if spec is None or spec.origin is None:
-        return frozenset()
+        return Lexicon(frozenset(), frozenset(), frozenset())
     text = (Path(spec.origin).parent / "dict.txt").read_text(encoding="utf-8")
-    return frozenset(w for w, f in _DICT_PROPER.findall(text) if int(f) > COMMON_NAME_FREQ)
+    ordinary, proper, common = set(), set(), set()
+    for word, freq, tag in _DICT_LINE.findall(text):
+        frequent = int(freq) > COMMON_NAME_FREQ
+        if tag in PROPER_TAGS:
+            proper.add(word)
+            if frequent:
+                common.add(word)
+        elif frequent:
+            ordinary.add(word)
+    return Lexicon(frozenset(ordinary), frozenset(proper), frozenset(common))
 
 
 @lru_cache(maxsize=65536)
@@ -409,7 +434,7 @@ def rare_proper_nouns(text: str) -> frozenset[str]:
     from xigao.tokenize import default_tokenizer
 
     found = {w for w, tag in default_tokenizer().tag(text) if tag in PROPER_TAGS and len(w) >= 2}
-    return frozenset(found - _ordinary_proper_words()) if found else frozenset()
+    return frozenset(found - jieba_lexicon().common_proper) if found else frozenset()
 
 
 def entity_recall(original: Sequence[str], suspect: str) -> float:
@@ -435,7 +460,7 @@ def person_names(text: str) -> Names:
     )
     if not tagged:
         return Names(tagged, tagged)
-    return Names(tagged, tagged - _ordinary_proper_words())
+    return Names(tagged, tagged - jieba_lexicon().common_proper)
 
 
 def _names_conflict(a: Sentences, i: int, b: Sentences, src: tuple[int, ...]) -> bool:

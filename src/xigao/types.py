@@ -26,6 +26,13 @@ DETECT_KINDS: tuple[MatchKind, ...] = ("repost", "partial", "rewrite")
 GENRES: tuple[str, ...] = ("news", "fiction")
 
 
+def check_genre(genre: str) -> str:
+    """``genre`` if it is one of :data:`GENRES`, else a ValueError saying which are."""
+    if genre not in GENRES:
+        raise ValueError(f"unknown genre {genre!r}; expected one of {', '.join(GENRES)}")
+    return genre
+
+
 @dataclass(frozen=True, slots=True)
 class Document:
     """One input document. ``meta`` carries any extra fields through untouched."""

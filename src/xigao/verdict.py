@@ -23,7 +23,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from xigao.sketch import SketchConfig
-from xigao.types import GENRES, VERDICT_RANK, Match, MatchKind, Verdict
+from xigao.types import VERDICT_RANK, Match, MatchKind, Verdict, check_genre
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,15 +164,13 @@ class Thresholds:
         return _parse(str(p), p.read_bytes())
 
     def for_genre(self, genre: str) -> Thresholds:
-        """These thresholds as an index of ``genre`` (one of :data:`GENRES`) applies them:
+        """These thresholds as an index of ``genre`` (one of ``types.GENRES``) applies them:
         fiction decides rewrites at ``wash_threshold_fiction``.
 
         >>> Thresholds(wash_threshold=0.8, wash_threshold_fiction=0.5).for_genre("fiction").wash_threshold
         0.5
         """
-        if genre not in GENRES:
-            raise ValueError(f"unknown genre {genre!r}; expected one of {', '.join(GENRES)}")
-        if genre == "fiction":
+        if check_genre(genre) == "fiction":
             return replace(
                 self, wash_threshold=min(self.wash_threshold, self.wash_threshold_fiction)
             )
@@ -369,11 +367,10 @@ def wash_sources(
         return found
     total = max(sum(weights), 1)
     explained = frozenset().union(*(candidates[i].aligned for i in found))
+    second = replace(t, wash_threshold=t.wash_cosource_threshold)
     for i in sorted(range(len(candidates)), key=lambda i: -candidates[i].score):
         c = candidates[i]
-        if i in found or c.score < t.wash_cosource_threshold:
-            continue
-        if c.containment < t.wash_min_containment or c.verbatim_share >= 0.5:
+        if i in found or not wash_rewrite(c.score, c.containment, c.verbatim_share, second):
             continue
         if sum(weights[j] for j in c.aligned - explained) / total >= t.wash_cosource_beyond:
             found.append(i)
