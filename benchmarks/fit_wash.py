@@ -170,6 +170,10 @@ FOLDS = 7
 #: The fiction threshold is never under even odds, however far the fitting set's honest
 #: fiction and other chapters stay under it (they stay under 0.01 out of fold).
 FICTION_FLOOR = 0.5
+#: The share of a suspect that must re-express an original of fiction is never under one
+#: sentence in ten; above it where an honest work or another chapter of the fitting set
+#: aligns as much and scores over the fiction threshold.
+FICTION_MIN_CONTAINMENT = 0.1
 
 
 def _booster() -> Any:
@@ -266,31 +270,41 @@ def fit(rows: Sequence[dict[str, Any]], *, max_same_topic: float) -> dict[str, A
     threshold = float(np.nextafter(cut, 1.0))
     # fiction: above every other chapter a retelling or honest work was measured against,
     # never under even odds, never over the news threshold
-    fiction = [
-        float(s)
+    others = [
+        (float(s), float(r["containment"]))
         for r, s in zip(rows, oof, strict=True)
-        if r["kind"].startswith("lit") and not r["true"] and r["containment"] >= floor
+        if r["kind"].startswith("lit") and not r["true"]
     ]
-    fiction_cut = float(np.nextafter(max([FICTION_FLOOR, *fiction]), 1.0))
+    fiction = [s for s, c in others if c >= FICTION_MIN_CONTAINMENT]
+    fiction_cut = min(threshold, float(np.nextafter(max([FICTION_FLOOR, *fiction]), 1.0)))
+    # … and aligned at least as much as any of them scoring over that (none, so far)
+    aligned = [c for s, c in others if s >= fiction_cut]
+    fiction_floor = float(np.nextafter(max([FICTION_MIN_CONTAINMENT, *aligned]), 1.0))
     return {
         "shapes": shapes,
         "bias": round(bias, 4),
         "threshold": round(threshold + 5e-5, 4),
-        "threshold_fiction": round(min(threshold, fiction_cut) + 5e-5, 4),
+        "threshold_fiction": round(fiction_cut + 5e-5, 4),
+        "min_containment_fiction": round(min(floor, fiction_floor), 4),
         "rows": rows,
         "oof": oof,
     }
 
 
 def report(
-    rows: Sequence[dict[str, Any]], threshold: float, score: np.ndarray, fiction: float
+    rows: Sequence[dict[str, Any]],
+    threshold: float,
+    score: np.ndarray,
+    fiction: float,
+    fiction_floor: float,
 ) -> dict[str, Any]:
     """Per kind: the share of cases flagged with a true source (positives) or flagged at all
-    (negatives), at ``threshold`` (literature at ``fiction``)."""
+    (negatives), at ``threshold`` (literature at ``fiction`` and ``fiction_floor``)."""
     found: dict[str, dict[str, bool]] = {}
-    floor = Thresholds.load().wash_min_containment
+    news_floor = Thresholds.load().wash_min_containment
     for r, s in zip(rows, score, strict=True):
-        cut = fiction if r["kind"].startswith("lit") else threshold
+        lit = r["kind"].startswith("lit")
+        cut, floor = (fiction, fiction_floor) if lit else (threshold, news_floor)
         hit = s >= cut and r["verbatim_share"] < 0.5 and r["containment"] >= floor
         got = found.setdefault(r["kind"], {})
         got[r["case"]] = bool(got.get(r["case"], False) or (hit and (r["true"] or r["negative"])))
@@ -342,7 +356,9 @@ def main(argv: list[str] | None = None) -> int:
                 f.write(json.dumps(r, ensure_ascii=False) + "\n")
     got = fit(rows, max_same_topic=a.max_same_topic)
     fit_rows, oof = got.pop("rows"), got.pop("oof")
-    fitting = report(fit_rows, got["threshold"], oof, got["threshold_fiction"])
+    fitting = report(
+        fit_rows, got["threshold"], oof, got["threshold_fiction"], got["min_containment_fiction"]
+    )
     cosource = Thresholds.load().wash_cosource_threshold
     fitting["second_sources"] = {
         f"{c:.2f}": second_sources(fit_rows, oof, got["threshold"], c)
@@ -354,6 +370,7 @@ def main(argv: list[str] | None = None) -> int:
         wash_bias=got["bias"],
         wash_threshold=got["threshold"],
         wash_threshold_fiction=got["threshold_fiction"],
+        wash_min_containment_fiction=got["min_containment_fiction"],
     )
     payload.setdefault("calibration", {})["wash"] = {
         "command": "python -m benchmarks.fit_wash",

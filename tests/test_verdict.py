@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -105,3 +106,24 @@ def test_the_shipped_wash_score_is_monotone_in_every_measure(
         assert high <= low
     else:
         assert high >= low
+
+
+def test_fiction_decides_rewrites_at_its_own_threshold_and_alignment_floor() -> None:
+    """A renamed retelling aligns fewer of its sentences than a news wash: fiction asks for
+    less of the suspect aligned (and never more than news), at its own threshold."""
+    from xigao.verdict import wash_rewrite
+
+    t = Thresholds(
+        wash_threshold=0.7,
+        wash_threshold_fiction=0.5,
+        wash_min_containment=0.2,
+        wash_min_containment_fiction=0.1,
+    )
+    fiction, news = t.for_genre("fiction"), t.for_genre("news")
+    assert news == t
+    assert wash_rewrite(0.6, 0.15, 0.0, fiction) and not wash_rewrite(0.6, 0.15, 0.0, news)
+    assert not wash_rewrite(0.9, 0.05, 0.0, fiction)
+    loose = replace(t, wash_min_containment_fiction=0.5).for_genre("fiction")
+    assert loose.wash_min_containment == 0.2
+    shipped = Thresholds.load()
+    assert shipped.for_genre("fiction").wash_min_containment <= shipped.wash_min_containment

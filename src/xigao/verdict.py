@@ -132,6 +132,11 @@ class Thresholds:
     #: on held-out THUCNews, partial copies that the score had turned into evidence-free
     #: rewrites)
     wash_min_containment: float = 0.2
+    #: … in an index of fiction: a renamed retelling aligns fewer of its sentences (every
+    #: name differs, and web-novel prose splits and merges the original's), and no honest work
+    #: of fiction of the fitting sets, nor any other chapter, aligns a single sentence (set by
+    #: ``benchmarks/fit_wash.py``: never under one sentence in ten)
+    wash_min_containment_fiction: float = 0.2
     #: wash score (a probability) from which a candidate is a rewrite
     wash_threshold: float = 0.5
     #: … in an index of fiction (``genre="fiction"``, see :meth:`for_genre`): the news
@@ -165,14 +170,20 @@ class Thresholds:
 
     def for_genre(self, genre: str) -> Thresholds:
         """These thresholds as an index of ``genre`` (one of ``types.GENRES``) applies them:
-        fiction decides rewrites at ``wash_threshold_fiction``.
+        fiction decides rewrites at ``wash_threshold_fiction`` and
+        ``wash_min_containment_fiction``.
 
-        >>> Thresholds(wash_threshold=0.8, wash_threshold_fiction=0.5).for_genre("fiction").wash_threshold
-        0.5
+        >>> t = Thresholds(wash_threshold=0.8, wash_threshold_fiction=0.5, wash_min_containment_fiction=0.1)
+        >>> t.for_genre("fiction").wash_threshold, t.for_genre("fiction").wash_min_containment
+        (0.5, 0.1)
         """
         if check_genre(genre) == "fiction":
             return replace(
-                self, wash_threshold=min(self.wash_threshold, self.wash_threshold_fiction)
+                self,
+                wash_threshold=min(self.wash_threshold, self.wash_threshold_fiction),
+                wash_min_containment=min(
+                    self.wash_min_containment, self.wash_min_containment_fiction
+                ),
             )
         return self
 
