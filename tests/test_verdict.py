@@ -123,6 +123,7 @@ def test_fiction_decides_rewrites_at_its_own_threshold_and_alignment_floor() -> 
     assert news == t
     assert wash_rewrite(0.6, 0.15, 0.0, fiction) and not wash_rewrite(0.6, 0.15, 0.0, news)
     assert not wash_rewrite(0.9, 0.05, 0.0, fiction)
+    assert Thresholds(wash_standout_ratio_fiction=1.0).for_genre("fiction").wash_standout_ratio == 1
     loose = replace(t, wash_min_containment_fiction=0.5).for_genre("fiction")
     assert loose.wash_min_containment == 0.2
     shipped = Thresholds.load()

@@ -107,6 +107,11 @@ class Thresholds:
     #: keeps as many; see ``pipeline.Index.wash_candidates``)
     wash_standout_cosine: float = 0.05
     wash_standout_ratio: float = 3.0
+    #: … in an index of fiction, where the original a retelling renames shares fewer facts
+    #: still (its names were the facts) and chapters of one novel share its people: the
+    #: candidate sharing the most is aligned when it shares this many times as much as the
+    #: next (1: always)
+    wash_standout_ratio_fiction: float = 3.0
     #: share of the suspect's fact mass that each of two candidates must explain on its own
     #: (facts the other does not hold) for them to count as two sources of a stitched story
     #: rather than rivals (see ``pipeline.Index.wash_candidates``)
@@ -184,6 +189,7 @@ class Thresholds:
                 wash_min_containment=min(
                     self.wash_min_containment, self.wash_min_containment_fiction
                 ),
+                wash_standout_ratio=min(self.wash_standout_ratio, self.wash_standout_ratio_fiction),
             )
         return self
 
