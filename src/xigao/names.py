@@ -371,6 +371,35 @@ def _cut_at_words(
     return list(itertools.pairwise(cuts))
 
 
+def _best_cuts(
+    i1: int, i2: int, j1: int, ob: set[int], sb: set[int], room: tuple[int, int]
+) -> list[tuple[int, int]]:
+    """An equal-length replaced span ``[i1, i2)`` (at ``j1`` in the suspect) cut at the word
+    starts of both sides, or of one side alone where that side's words fit the pieces better
+    (jieba reads 引许|褚于|禁 in the original but 牛猛|马进|吕晃 in the suspect): the cut with
+    the most pieces on word boundaries of one side, the joint one on ties.
+
+    >>> _best_cuts(2, 7, 2, {0, 1, 3, 5, 6, 9}, {0, 2, 4, 6, 9}, (1, 1))
+    [(2, 4), (4, 6), (6, 7)]
+    """
+    s_starts = {i1 + k - j1 for k in sb if j1 <= k <= j1 + i2 - i1}
+    o_starts = {k for k in ob if i1 <= k <= i2}
+
+    def fit(cuts: list[tuple[int, int]]) -> int:
+        return sum(
+            max(u in side and (v in side or v == i2) for side in (o_starts | {i2}, s_starts | {i2}))
+            for u, v in cuts
+        )
+
+    best = _cut_at_words(i1, i2, o_starts | s_starts, room)
+    score = fit(best)
+    for starts in (s_starts, o_starts):
+        got = _cut_at_words(i1, i2, starts, room)
+        if fit(got) > score:
+            best, score = got, fit(got)
+    return best
+
+
 def _align_candidates(
     xs: list[_Cand], ys: list[_Cand], span: _Span, tol: float = 0.34
 ) -> list[tuple[_Cand, _Cand]]:
@@ -435,6 +464,28 @@ def _core_ok(x: str, y: str) -> bool:
     )
 
 
+def _core_kept(x: str, y: str) -> bool:
+    """One character renamed beside what both forms keep (徐晃 -> 秦晃, 西蜀 -> 西岷, 老五 ->
+    老六), read where a rename stands in place twice or more on word boundaries: no grammar
+    character in either form, and what differs no common verb or numeral, but after a name's
+    beginning (老五 -> 老六)."""
+    pre, cx, cy, suf = _core(x, y)
+    if not cx or not cy or _GRAMMAR & set(x + y):
+        return False
+    return not _WEAK & set(cx + cy) or (pre in NAME_PREFIXES and not suf)
+
+
+def _titled(x: str, y: str) -> bool:
+    """``x`` and ``y`` share a name's beginning or ending around what differs (老孙 -> 老石,
+    赵员外 -> 钱员外), and what differs is no common verb."""
+    pre, cx, cy, suf = _core(x, y)
+    if not cx or not cy or _WEAK & set(cx + cy):
+        return False
+    return (pre in NAME_PREFIXES and not suf) or (
+        not pre and (suf in NAME_SUFFIXES or suf[-1:] in NAME_SUFFIXES)
+    )
+
+
 def _personal(w: str) -> bool:
     """``w`` reads as a person's name: a surname, then no verb."""
     return (w[0] in SURNAMES or w[:2] in COMPOUND_SURNAMES) and not _VERBISH & set(w[1:])
@@ -474,7 +525,7 @@ def _accept(x: str, y: str, r: _Rename, dice: float) -> bool:
             dice >= 0.4
             and r.bounds >= 3
             and not (x in ordinary and y in ordinary)
-            and _core_ok(x, y)
+            and (_core_ok(x, y) or (r.bounds == 4 and _core_kept(x, y)))
         )
     if r.order < 1 or x in ordinary or y in ordinary:
         return False
@@ -485,6 +536,7 @@ def _accept(x: str, y: str, r: _Rename, dice: float) -> bool:
         or (_placed(x) and _placed(y))
         or known
         or (plain and (r.speech or r.tagged))
+        or (plain and r.tight == 4 and _titled(x, y))
     ):
         return False
     if not _core_ok(x, y):
@@ -540,8 +592,7 @@ def name_map(a: Sentences, b: Sentences, pairs: Sequence[Pair]) -> dict[str, str
             short = i2 - i1 == j2 - j1 or max(i2 - i1, j2 - j1) <= 3
             placed: list[tuple[_Cand, _Cand]] = []
             if short:
-                starts = ob | {i1 + k - j1 for k in sb if j1 <= k <= j2}
-                cuts = _cut_at_words(i1, i2, starts, room) if i2 - i1 == j2 - j1 else [(i1, i2)]
+                cuts = _best_cuts(i1, i2, j1, ob, sb, room) if i2 - i1 == j2 - j1 else [(i1, i2)]
                 for u1, u2 in cuts:
                     v1, v2 = (j1 + u1 - i1, j1 + u2 - i1) if len(cuts) > 1 else (j1, j2)
                     edge = (room[0] if u1 == i1 else 0, room[1] if u2 == i2 else 0)
