@@ -336,6 +336,22 @@ def second_sources(
     return added
 
 
+#: The second-source thresholds tried (``Thresholds.wash_cosource_threshold``).
+COSOURCE_GRID = tuple(round(0.05 * i, 2) for i in range(1, 13))
+
+
+def cosource_threshold(added: dict[float, dict[str, int]]) -> float:
+    """The lowest second-source threshold from which the rule adds no wrong source to the
+    fitting cases out of fold (``added``: :func:`second_sources` per threshold), above every
+    one that does.
+
+    >>> cosource_threshold({0.05: {"true": 3, "wrong": 2}, 0.1: {"true": 3, "wrong": 1}, 0.15: {"true": 2, "wrong": 0}, 0.2: {"true": 2, "wrong": 0}})
+    0.15
+    """
+    wrong = [c for c, v in added.items() if v["wrong"]]
+    return min(c for c in added if not wrong or c > max(wrong))
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--shared", default=None)
@@ -359,11 +375,9 @@ def main(argv: list[str] | None = None) -> int:
     fitting = report(
         fit_rows, got["threshold"], oof, got["threshold_fiction"], got["min_containment_fiction"]
     )
-    cosource = Thresholds.load().wash_cosource_threshold
-    fitting["second_sources"] = {
-        f"{c:.2f}": second_sources(fit_rows, oof, got["threshold"], c)
-        for c in sorted({0.1, 0.2, 0.3, cosource, 0.5, 0.6})
-    }
+    added = {c: second_sources(fit_rows, oof, got["threshold"], c) for c in COSOURCE_GRID}
+    fitting["second_sources"] = {f"{c:.2f}": v for c, v in added.items()}
+    cosource = cosource_threshold(added)
     payload = json.loads(a.out.read_text(encoding="utf-8"))
     payload["thresholds"].update(
         wash_shapes=got["shapes"],
@@ -371,6 +385,7 @@ def main(argv: list[str] | None = None) -> int:
         wash_threshold=got["threshold"],
         wash_threshold_fiction=got["threshold_fiction"],
         wash_min_containment_fiction=got["min_containment_fiction"],
+        wash_cosource_threshold=cosource,
     )
     payload.setdefault("calibration", {})["wash"] = {
         "command": "python -m benchmarks.fit_wash",
