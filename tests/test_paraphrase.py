@@ -164,6 +164,9 @@ def test_sentences_about_other_people_are_a_template_not_content(encoder) -> Non
         normalize(TELEGRAM.replace("祝贺", "道贺").replace("推动", "促进")), encoder
     )
     assert not any(p.conflict for p in align(same, a, threshold=0.35, weight=0.0))
+    # fiction (people=False): a copy renames its people, so other names are no conflict
+    renamed = align(a, b, threshold=0.35, weight=0.0, people=False)
+    assert [p.suspect for p in renamed] == [0, 1, 2] and not any(p.conflict for p in renamed)
 
 
 # 换名抄袭: a passage with its people renamed and little else changed

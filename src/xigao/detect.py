@@ -561,6 +561,7 @@ def wash_stats(
     skip: frozenset[int] = frozenset(),
     gate: bool | None = None,
     head: np.ndarray | None = None,
+    people: bool = True,
 ) -> WashStats:
     """Measure how far ``suspect`` (but its sentences ``skip``, those another original
     explains when it stitches two) re-expresses ``source``, given their :func:`fact_shares`.
@@ -569,7 +570,8 @@ def wash_stats(
     fitting sets shares fewer), or one the caller lets through (``gate``), has its
     sentences aligned: ``source`` must then carry sentence vectors when ``wash_blend`` > 0.
     The others keep their fact shares alone. ``head``: the paraphrase head the sentence
-    vectors pass through (:func:`xigao.paraphrase.align`).
+    vectors pass through, and ``people``: whether pairs naming other people conflict (not in
+    fiction, where a copy renames them; :func:`xigao.paraphrase.align`).
     """
     a, b = suspect.sents, source.sents
     assert a is not None and b is not None, "split sentences before wash_stats"
@@ -587,7 +589,9 @@ def wash_stats(
     in_window = float(b.weights[lo:hi].sum())
     pairs = [
         p
-        for p in align(a, b, threshold=t.wash_sentence_threshold, weight=t.wash_blend, head=head)
+        for p in align(
+            a, b, threshold=t.wash_sentence_threshold, weight=t.wash_blend, head=head, people=people
+        )
         if kept[p.suspect]
     ]
     agreeing = [p for p in pairs if not p.conflict]
@@ -595,7 +599,7 @@ def wash_stats(
     covered = {j for p in agreeing for j in p.source if lo <= j < hi}
     dice = [
         p
-        for p in align(a, b, threshold=t.sentence_threshold, weight=0.0)
+        for p in align(a, b, threshold=t.sentence_threshold, weight=0.0, people=people)
         if kept[p.suspect] and not p.conflict
     ]
     dice_covered = {j for p in dice for j in p.source if lo <= j < hi}

@@ -316,13 +316,21 @@ def blend(cos: F32 | float, dice: F32 | float, weight: float) -> F32:
 
 
 def align(
-    a: Sentences, b: Sentences, *, threshold: float, weight: float, head: F32 | None = None
+    a: Sentences,
+    b: Sentences,
+    *,
+    threshold: float,
+    weight: float,
+    head: F32 | None = None,
+    people: bool = True,
 ) -> list[Pair]:
     """Align each sentence of ``a`` (suspect) to its best sentence(s) of ``b`` (original).
 
     ``head``: a square matrix the sentence vectors pass through before their cosine is taken
     (a paraphrase head tuned on pairs of washes against pairs of same-topic reports, see
-    :func:`xigao.embed.wash_head`); None takes the encoder's own cosine."""
+    :func:`xigao.embed.wash_head`); None takes the encoder's own cosine. ``people``: a pair
+    whose sentences name other people conflicts (news: the same frame about someone else);
+    in fiction a copy renames its people, and only other figures, ordinals or titles do."""
     if not len(a) or not len(b):
         return []
     av = a.headed(head)
@@ -351,7 +359,7 @@ def align(
         if best[0] >= threshold:
             src = best[1]
             verbatim = len(src) == 1 and a.keys[i] == b.keys[src[0]]
-            conflict = _facts_disagree(a, i, b, src) or _names_conflict(a, i, b, src)
+            conflict = _facts_disagree(a, i, b, src) or (people and _names_conflict(a, i, b, src))
             pairs.append(Pair(i, src, best[0], best[2], best[3], verbatim, conflict))
     return pairs
 

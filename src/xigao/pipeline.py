@@ -448,10 +448,12 @@ class Index:
         near = [r for (r, _, _), g in zip(plain, gate, strict=True) if g]
         embedded = self._embed_many(near) if t.wash_blend > 0 else {}
         head = self.wash_head
+        # fiction renames its people (换名): other names in a pair are no conflict there
+        people = self.store.genre != "fiction"
         items: list[tuple[int, str, Prepared, WashStats]] = []
         for (rowid, doc_id, p), f, g in zip(plain, facts, gate, strict=True):
             source = embedded.get(rowid, p)
-            stats = wash_stats(suspect, source, f, t, gate=g, head=head)
+            stats = wash_stats(suspect, source, f, t, gate=g, head=head, people=people)
             items.append((rowid, doc_id, source, stats))
         # a suspect stitched from two originals: each is measured on the part of the suspect
         # the other does not explain (the complement: aligned to sentences mostly not its own)
@@ -461,7 +463,9 @@ class Index:
             if other is not None:
                 skip = other - stats.aligned
                 f = fact_shares(suspect, source, terms, t, skip=skip)
-                alone = wash_stats(suspect, source, f, t, skip=skip, gate=gate[i], head=head)
+                alone = wash_stats(
+                    suspect, source, f, t, skip=skip, gate=gate[i], head=head, people=people
+                )
                 stats = alone if alone.pairs else stats
             measured.append((rowid, doc_id, source, stats))
         assert suspect.sents is not None
@@ -491,7 +495,7 @@ class Index:
                 reverse=True,
             )
             rival = next((c for c, j in rivals if not same_story(source, items[j][2], t)), 0.0)
-            features = wash_features(stats, rival, numbers=self.store.genre != "fiction")
+            features = wash_features(stats, rival, numbers=people)
             out.append(Washed(rowid, doc_id, source, stats, features, wash_score(features, t)))
         return out
 
