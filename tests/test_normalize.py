@@ -54,6 +54,19 @@ def clean_cuts(n: Normalized) -> list[int]:
     return [i for i in range(size + 1) if i in (0, size) or int(n.starts[i]) >= int(n.ends[i - 1])]
 
 
+def _gap_then_debris(raw: str) -> bool:
+    """``raw`` opens with punctuation that pinyin debris may stand behind (家，(wǎng)): cut off
+    from the character before it, the debris no longer reads as an annotation of it, so the
+    piece normalizes otherwise than inside the whole text (a known limit of spans)."""
+    import unicodedata
+
+    from xigao.normalize import _DEBRIS, _DEBRIS_GAP
+
+    raw = unicodedata.normalize("NFKC", raw)
+    head = len(raw) - len(raw.lstrip("".join(_DEBRIS_GAP)))
+    return 0 < head <= 2 and raw[:1] != " " and bool(_DEBRIS.match(raw, head))
+
+
 def check_round_trip(n: Normalized, rng: random.Random, tries: int = 30) -> None:
     """A span of the text maps to raw text that normalizes back to the same span."""
     cuts = clean_cuts(n)
@@ -61,6 +74,8 @@ def check_round_trip(n: Normalized, rng: random.Random, tries: int = 30) -> None
         a, b = sorted(rng.sample(cuts, 2)) if len(cuts) > 1 else (0, 0)
         rs, re_ = n.raw_span(a, b)
         assert 0 <= rs <= re_ <= len(n.raw)
+        if _gap_then_debris(n.raw[rs:re_]):
+            continue
         assert normalize(n.raw[rs:re_]).text == n.text[a:b].strip(" \n"), (a, b)
 
 
