@@ -379,7 +379,8 @@ USE = {
     "helper-6": "fitted on",
     "helper-7": "fitted on",
     "helper-8": "fitted on",
-    "helper-9": "held out",
+    "helper-9": "fitted on",
+    "helper-10": "held out",
 }
 
 

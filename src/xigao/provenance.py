@@ -73,12 +73,14 @@ _COLON = "[:：]"
 _SEP = "[:：|｜丨】\\]］]"
 #: Labels that end the value before them on a shared line (来源：半月谈 作者：王晨 编辑：李四).
 _LABELS = (
-    "(?:责任编辑|编辑|责编|校对|审核|审校|监制|作者|撰文|撰稿|记者|通讯员|原标题|来源|稿源|图源"
+    "(?:责任编辑|编辑|责编|投稿人|校对|审核|审校|监制|作者|撰文|撰稿|记者|通讯员|原标题|来源|稿源|图源"
     "|图片来源|摄影|摄像|供稿|出品|发布时间|发布日期|时间|转自|转载自|首发|原作者|浏览次数|浏览量"
     "|阅读量|阅读|点击|字体|头图|题图|视频|图片|文字|执笔|插画|航拍|原文|原帖|原载|刊载|主笔"
     # (来源：上观新闻 | 载于：解放日报: the paper it was printed in, a credit of its own)
     "|载于(?=[:：])"
-    "|视觉(?=[:：])|文(?=[:：/／|｜丨]))"
+    "|视觉(?=[:：])|文(?=[:：/／|｜丨])"
+    # (文 | 陈墨白  图 | 李澈: the pictures' label after the writer's)
+    "|图(?=[ 　]*[:：|｜丨]))"
 )
 _OPEN, _CLOSE = '[“"「『《【]', '[”"」』》】]'
 #: Media that datelines and bylines name anywhere in a text (more are read at line starts).
@@ -94,6 +96,14 @@ _OUTLETISH = (
     rf"[{_H}A-Za-z0-9·\-]{{1,14}}?"
     r"(?:报|网|社|台|新闻|客户端|视频|App|APP|之声|新民眼|头条|在线|财经)"
 )
+#: Sites whose users post under a handle (知乎 @某某), and a space after one's name.
+_SOCIAL = ("知乎", "豆瓣", "微博", "小红书", "抖音", "快手", "B站", "贴吧", "虎扑", "即刻")
+_AFTER_SOCIAL = "|".join(f"(?<={p}[ 　])" for p in _SOCIAL)
+#: An account named like an outlet or a government's (央视新闻, 上海发布), not a person's.
+_ACCOUNT_OUTLET = (
+    rf"(?:[{_H}A-Za-z0-9·]{{1,14}}?(?:报|网|社|台|新闻|客户端|视频|之声|头条|在线|财经)"
+    rf"|[{_H}]{{2,6}}发布)"
+)
 #: Platforms whose accounts a credit names (头条号作者, 百家号“数码小乔”): the account.
 _PLATFORM = "(?:头条号|百家号|企鹅号|网易号|搜狐号|大风号|一点号)"
 #: The text a credit speaks of (本文转自, 原文刊载于, 以上内容转自).
@@ -101,7 +111,7 @@ _THIS_TEXT = "(?:本文|文章|此文|原文|内容|(?:以上|以下)(?:内容|�
 #: (a line may open with marks or an emoji: ▌来源, 📍来源：…, 📷图片：…)
 _AT_START = r"(?:^|(?<=[\n。！？!?；;]))[ \t　▌▍▲△◎●○■□◆◇★☆※►>【\[［\ufe0f\u2600-\u27bf\U0001f300-\U0001faff]*"
 #: A dateline's date (5月13日, 6 月 12 日).
-_DATE = r"\d{1,2}[ 　]*月[ 　]*\d{1,2}[ 　]*日"
+_DATE = r"(?:\d{4}[ 　]*年[ 　]*)?\d{1,2}[ 　]*月[ 　]*\d{1,2}[ 　]*日"
 #: Foreign agencies as datelines name them (路透伦敦5月13日电, 法新社巴黎…).
 _AGENCY = "(?:路透|彭博|美联|法新|共同|韩联|塔斯|埃菲|安莎|德新)社?"
 #: A day a dateline or byline names (6月13日, 13日).
@@ -117,6 +127,8 @@ _SPACED = (
 _LEAD_ONE = (
     rf"《?(?:{_OUTLET}|[{_H}A-Za-z]{{2,10}}?(?:社|网|台|报|新闻|财经|客户端|之声)"
     rf"|[{_H}]{{2,8}}(?:广播公司|公司(?=[(（][A-Za-z]))|[A-Z]{{2,8}}"
+    # (a name in Latin letters: TechCrunch, Business Insider)
+    r"|[A-Z][A-Za-z0-9.&'-]{1,20}(?: [A-Z][A-Za-z0-9.&'-]{1,20}){0,3}"
     # a place and a number (香港01)
     rf"|[{_H}]{{2,4}}\d{{2,3}}(?![\d日月年时号]))》?"
     r"(?:[(（][A-Za-z]{2,8}[)）])?"
@@ -156,10 +168,11 @@ _BYLINE_ROLE = (
 #: What comes before the role in a byline: the outlet and its desk (湖北日报全媒记者,
 #: 齐鲁晚报·齐鲁壹点记者, 《中国新闻周刊》记者, 南方+记者).
 _BYLINE_PREFIX = rf"[{_H}A-Za-z0-9+·《》\-－/]{{0,16}}?"
-#: (not a role, nor a column the role names: 记者手记, 记者观察, 记者调查)
+#: (not a role, nor a column the role names: 记者手记, 记者观察, 记者调查; a two-character name
+#: may be padded to the width of three with a space, 黄 瑾, as papers align their bylines)
 _PERSON = (
     "(?!记者|通讯员|实习生|撰稿人|评论员|编辑|摄像|摄影|手记|札记|笔记|观察|调查|探访|追踪|走访|连线)"
-    f"[{_H}]{{2,4}}(?:·[{_H}]{{1,8}})?"
+    f"(?:[{_H}]{{2,4}}(?:·[{_H}]{{1,8}})?|(?<![{_H}])[{_H}][ 　][{_H}](?![{_H}]))"
 )
 #: Another person in a byline run: a name, not an editor's credit (每经编辑 刘雪梅).
 _MORE = f"(?![{_H}]{{0,8}}(?:编辑|责编|审核|校对|监制|报道|记者|通讯员|实习生|整理)|发自){_PERSON}"
@@ -174,6 +187,15 @@ _NAME_FIRST_END = r"(?=[ 　|｜丨)）】\]]|\n|$)"
 #: first sentence only, where a box heads no list.
 _BOX_BYLINE = re.compile(
     rf"(?:^|(?<=\n))[ 　]*□[ 　]*(?P<v>{_PERSON}(?:[ 、]{_MORE}){{0,3}})[ 　]*(?=\n|$)"
+)
+#: An outlet's scoop opening a story: 智通财经APP获悉，…, 36氪获悉，… (not 记者从新华社获悉, nor
+#: 本报获悉); not reported again where a label has credited the same source (【来源：36氪】).
+_SCOOP = re.compile(
+    rf"{_AT_START}(?P<v>(?:(?!从|向|记者)[{_H}A-Za-z0-9·]){{1,14}}?"
+    rf"(?:报|网|社|台|新闻|客户端|App|APP|财经)"
+    # (or a name with digits or Latin letters: 36氪, 21财经, IT之家, TechWeb; not 3人)
+    rf"|\d{{1,4}}[{_H}]{{1,2}}(?<![年月日时号个家位名人天周])"
+    rf"|[A-Za-z][A-Za-z0-9]{{1,15}}(?:[{_H}]{{1,3}})?)(?<!本报|本台|本刊){_ON_DAY}?获悉"
 )
 #: (kind, anchors, pattern): a pattern is run only on a text holding one of its anchors.
 _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
@@ -194,7 +216,8 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
             "登于",
         ),
         re.compile(
-            rf"(?:{_THIS_TEXT}|{_AT_START}|(?<=[(（【\[，,|｜丨 　—；;］\]】]))"
+            # (not a WeChat post's 发表于 after its time, where it was posted from: 18:02 发表于北京)
+            rf"(?:{_THIS_TEXT}|{_AT_START}(?:经授权)?|(?<=[(（【\[，,|｜丨 　—；;］\]】])(?<!\d:\d\d[ 　]))"
             rf"(?:(?:转载|转|原载|首发|来源|转引|综合)[自于]|(?:刊|刊发|刊登|刊载|发表|载)于)"
             # a colon or a bar (转自 | 中国新闻网), the platform, a blogger named in quotes
             rf"[ 　]*[:：|｜丨]?[ 　]*(?:微信)?(?:公众号|微信号|{_PLATFORM})?"
@@ -220,11 +243,43 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
     # Labelled lines: 来源：新华社 | 【来源：央视新闻】 | 出品 | 网易科技 | 信息来源：市农业农村局
     (
         "source",
-        ("来源", "稿源", "出处", "供稿", "出品", "首发", "来自"),
+        ("来源", "稿源", "出处", "供稿", "出品", "首发", "来自", "via", "Via", "原帖"),
         re.compile(
-            rf"(?:{_AT_START}|(?<=[(（【\[|｜ 　]))"
+            rf"(?:{_AT_START}|(?<=[(（【\[|｜丨 　]))"
             rf"(?:来源|稿源|消息来源|文章来源|稿件来源|信息来源|内容来源|本文来源|本文来自|新闻来源"
-            rf"|出处|供稿|出品|首发|来自)(?:[ 　]*{_SEP}[ 　]*|(?<=源){_SPACED})(?P<v>{_NAME_RUN})"
+            rf"|(?:原文|文章|本文)?出处|供稿|出品|首发|来自|(?:原帖|[Vv]ia)(?=[ 　]*[:：]))"
+            # (a slash as the separator: 来源 / 中国新闻周刊)
+            rf"(?:[ 　]*(?:{_SEP}|[/／])[ 　]*|(?<=源){_SPACED})(?P<v>{_NAME_RUN})"
+        ),
+    ),
+    # the account a post is from: 微信公众号：上海发布, 微信公众号「夜读」 (not 关注公众号：…), and a
+    # platform's account the text is original to: 今日头条号「历史的回响」原创, 签约账号【科技狐】原创内容
+    (
+        "source",
+        ("公众号", "账号", "号「", "号“", "号【"),
+        re.compile(
+            rf"(?:{_AT_START}|(?<=[(（【\[|｜丨 　]))(?:微信)?公众号"
+            rf"(?:[ 　]*[:：|｜丨][ 　]*(?P<v>[^\s。！？!?；;，,（）()【】\[\]:：|｜丨]{{2,20}})"
+            rf"(?=[ 　]*(?:\n|$|[(（|｜丨]))"
+            r"|[ 　]*[「“『](?P<w>[^「」“”『』\n]{1,20})[」”』])"
+            rf"|(?:{_PLATFORM}|账号|公众号)[ 　]*[「“『【](?P<t>[^「」“”『』【】\n]{{1,20}})[」”』】]"
+            r"(?=的?(?:原创|独家))"
+        ),
+    ),
+    # an outlet's or a government's account opening a post (@央视新闻 【#…#】, @上海发布 ): its source
+    (
+        "source",
+        ("@",),
+        re.compile(rf"{_AT_START}@(?P<v>{_ACCOUNT_OUTLET})(?=[ 　]*(?:[【\[#]|\n|$))"),
+    ),
+    # a person's account after its platform, a space between (来自：豆瓣 @晚风与猫, 转自 知乎 @某某):
+    # the writer, the platform the source
+    (
+        "author",
+        ("@",),
+        re.compile(
+            rf"(?:{_AFTER_SOCIAL})@(?P<v>(?!{_ACCOUNT_OUTLET}(?=\s|$))[^\s@，,。:：()（）]{{1,20}})"
+            r"(?=[ 　]*(?:\n|$|[)）]))"
         ),
     ),
     # where a post was taken from, in brackets closing a credit line: 作者：张三（来自知乎）, not
@@ -241,19 +296,14 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
         "source",
         ("供稿",),
         re.compile(
-            r"(?:(?:^|(?<=\n))[ 　]*|(?<=[(（【\[]))(?P<v>[^\s。！？!?；;，,（）()【】\[\]:：]{2,20}?)供稿"
+            # (or after an author's label: 作者：福建学习平台 供稿, the supplier)
+            r"(?:(?:^|(?<=\n))[ 　]*(?:(?:作者|撰稿|文)[ 　]*[:：][ 　]*)?|(?<=[(（【\[]))"
+            r"(?P<v>[^\s。！？!?；;，,（）()【】\[\]:：]{2,20}?)[ 　]?供稿"
             r"(?=[)）】\]]|[ 　]*(?:\n|$))"
         ),
     ),
     # an outlet's scoop opening a story: 智通财经APP获悉，… (not 记者从新华社获悉, nor 本报获悉)
-    (
-        "source",
-        ("获悉",),
-        re.compile(
-            rf"{_AT_START}(?P<v>(?:(?!从|向|记者)[{_H}A-Za-z0-9·]){{1,14}}?"
-            rf"(?:报|网|社|台|新闻|客户端|App|APP|财经))(?<!本报|本台|本刊){_ON_DAY}?获悉"
-        ),
-    ),
+    ("source", ("获悉",), _SCOOP),
     (
         "source",
         ("来自",),
@@ -337,11 +387,13 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
         ("博主", "用户"),
         re.compile(r"(?<=博主|用户)[「“『](?P<v>[^\n「」“”『』]{1,20})[」”』](?=的?(?:独家|原创))"),
     ),
-    # 本文系观察者网独家稿件
+    # 本文系观察者网独家稿件, 本文由柠檬财经原创
     (
         "source",
-        ("本文系", "本文为"),
-        re.compile(r"本文(?:系|为)(?P<v>[^\n。，,（）()]{2,20}?)(?:独家|原创)(?:稿件|文章|内容)?"),
+        ("本文系", "本文为", "本文由"),
+        re.compile(
+            r"本文(?:系|为|由)(?P<v>[^\n。，,（）()]{2,20}?)(?:独家|原创)(?:稿件|文章|内容)?"
+        ),
     ),
     # 平安北京 2024-07-02 发布 (an account's post)
     (
@@ -394,17 +446,30 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
             "拍摄",
             "摄像",
             "主笔",
+            "投稿人",
+            "投稿者",
         ),
         re.compile(
             # (not the 文 closing a name-first byline: 记者 孙琦 / 文  李伟 / 摄)
             rf"(?:{_AT_START}|(?<=[(（【\[ 　|｜丨，,])(?<![/／][ 　]))"
             # (a forum post's 原帖作者, a video's camera operator 视频拍摄 as a photographer)
             # (a magazine's lead writer 主笔, a camera operator 摄像 as a photographer)
-            rf"(?:原(?:帖|文)?作者|本文作者|作者|撰文|撰稿|执笔|本期执笔|主笔|文字|文图|文|口述|分享嘉宾|摄影|摄像"
+            rf"(?:原(?:帖|文)?作者|本文作者|投稿人|投稿者|作者|撰文|撰稿|执笔|本期执笔|主笔|文字|文图|文|口述|分享嘉宾|摄影|摄像"
             rf"|(?:视频)?拍摄(?=[ 　]*[:：|｜丨])|文/图|图文|图/文)"
             # a colon or a bar, a space alone (作者 周南) or none before an account (作者@橘子汽水)
             rf"(?:[ 　]*[:：/／|｜丨】][ 　]*|(?=@)|{_SPACED})(?P<v>[^\n()（）【】\[\]，,；;。]{{1,30}}?)"
             rf"(?=[ 　]*(?:\n|$|[(（)）】\]，,；;。])|[ 　]+{_LABELS})"
+        ),
+    ),
+    # the writer a WeChat post's head names: 原创：陈子墨 | 微信公众号「夜读」, 原创 柠檬君 柠檬财经
+    # 2024-04-08 18:02 (its author, the account, the time)
+    (
+        "author",
+        ("原创",),
+        re.compile(
+            rf"{_AT_START}原创[ 　]*(?:[:：|｜丨][ 　]*(?P<v>[^\s|｜丨:：，,。()（）]{{1,16}}?)"
+            r"(?=[ 　]*(?:[|｜丨]|\n|$))"
+            r"|[ 　]+(?P<w>[^\s|｜丨:：，,。()（）]{1,16})(?=[ 　]+\S{1,16}[ 　]+\d{4}-\d{1,2}-\d{1,2}))"
         ),
     ),
     # an author described, the name last: （作者系××市规划设计研究院总工程师 郑平）, 作者为经济观察报
@@ -454,15 +519,18 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
         "author",
         ("记者", "通讯员", "实习生", "撰稿人", "评论员"),
         re.compile(
-            rf"(?:(?<=[(（【\[［ 　|｜丨】\]］])|{_AT_START})(?:采写|文)?[ 　]*[:：|｜丨/]?[ 　]*"
-            rf"{_BYLINE_PREFIX}{_BYLINE_ROLE}"
+            # (or after a comma, the role with its colon: 本文来自“长江日报”，…，记者：汪洋)
+            rf"(?:(?<=[(（【\[［ 　|｜丨】\]］])|{_AT_START}|(?<=[，,])(?={_BYLINE_ROLE}[:：]))"
+            rf"(?:采写|文)?[ 　]*[:：|｜丨/]?[ 　]*{_BYLINE_PREFIX}{_BYLINE_ROLE}"
             rf"[ 　]*[:：|｜丨/／\]］】]?[ 　]*(?P<v>{_PERSON}(?:[ 、,，　]{_MORE})*"
             rf"(?:[ 　]+{_BYLINE_PREFIX}{_BYLINE_ROLE}[ 　]*[:：]?[ 　]*{_PERSON}(?:[ 、,，　]{_MORE})*)*"
             # … and the place, date or both it reports from (记者 包永婷 6月13日报道：)
             rf"(?:[ 　]*(?:{_ON_DAY}?[{_H}]{{0,10}}报道|发自[{_H}]{{1,8}}|摄影|摄|采写|整理))?)"
             rf"(?=[ 　]{{2,}}|[ 　]*(?:\n|$|[)）】\]|｜丨；;])|[ 　]+[{_H}]{{0,8}}?{_LABELS}"
             # (… or before the mark of a name-first byline: 记者 张三 实习生 李四/文)
-            rf"|[ 　]*[/／][ 　]*(?:{_LABELS}|[文图摄])|(?<=报道)[:： 　])"
+            rf"|[ 　]*[/／][ 　]*(?:{_LABELS}|[文图摄])|(?<=报道)[:： 　]"
+            # (… or before the story's first words, its date: 通讯员粤交宣 4月10日，)
+            rf"|[ 　]+(?:\d{{4}}年)?{_ON_DAY}[，,])"
         ),
     ),
     # a dateline at a line start naming any outlet (a name ending like one, and its site, desk or
@@ -472,7 +540,7 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
         "source",
         ("日电", "日讯", "日消息", "时电", "时讯", "日报道", "日 电", "日 讯", "日 消息"),
         re.compile(
-            rf"{_AT_START}(?!据)@?(?P<v>[{_H}A-Za-z0-9+·\-]{{1,10}}?"
+            rf"{_AT_START}[(（]?(?!据)@?(?P<v>[{_H}A-Za-z0-9+·\-]{{1,10}}?"
             r"(?:网|报|社|台|新闻|客户端|在线|财经|之声|科技|之家|媒体|体育|娱乐|发布|App|APP)"
             rf"(?:网|财经|科技|体育|娱乐|[{_H}]{{0,4}}(?:客户端|App|APP))?)"
             # (the place is no more of the name: 红网时刻新闻5月24日讯)
@@ -551,8 +619,10 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
     # editor's (编辑 王五)
     (
         "author",
-        ("日电", "日讯"),
-        re.compile(rf"(?<=日[电讯])[ 　]*[(（](?P<v>{_MORE}(?:[ 、]{_MORE})*)[)）]"),
+        ("日电", "日讯", "日消息"),
+        re.compile(
+            rf"(?:(?<=日[电讯])|(?<=日消息))[ 　]*[(（](?P<v>{_MORE}(?:[ 、]{_MORE})*)[)）]"
+        ),
     ),
     ("source", ("消息",), re.compile(rf"(?P<v>{_OUTLET})消息(?=[ 　]*[(（:：])")),
     # … any name opening a story with 消息 and the date (津云消息：7月4日，…), not 好消息：
@@ -595,7 +665,7 @@ _LEAD_END = re.compile(r"[。！？!?\n]|$")
 _IN_SENTENCE = re.compile(r"[，,。！？!?；;]")
 #: Between names: a list mark, or a space between two Chinese names (新华社 人民网; not IC photo).
 _SPLIT = re.compile(rf"[、/|｜丨，,；;:：]+|(?<=[{_H}》])[-－](?=《)|(?<=[{_H}])[ 　]+(?=[{_H}])")
-_TRIM = '“”"「」『』《》<>()（）【】[]:：·.。 　\t'
+_TRIM = '“”"「」『』《》<>()（）【】[]:：·.。 　\t▌▍▲△◎●○■□◆◇★☆※►'
 #: Values that a label rule captures but that credit nobody.
 _NOT_NAMES = frozenset(
     [
@@ -670,11 +740,26 @@ _ACCOUNT_OF = re.compile(
 )
 #: Where another label starts inside a captured value (来源：人民日报 责任编辑：王五).
 _NEXT_LABEL = re.compile(rf"(?:[ 　]+|[ 　]*[|｜丨][ 　]*){_LABELS}")
+#: … and for a source, the person's account after a platform (来自：豆瓣 @晚风与猫: 豆瓣)
+_NEXT_LABEL_SOURCE = re.compile(
+    rf"(?:[ 　]+|[ 　]*[|｜丨][ 　]*){_LABELS}"
+    rf"|(?<=[{_H}])[ 　]+(?=@(?!{_ACCOUNT_OUTLET}(?=\s|$))[^\s@]{{1,20}}(?:\s|$))"
+)
 #: The same within a byline run, whose roles (记者 张三 通讯员 李四) are one credit.
 _NEXT_LABEL_AUTHOR = re.compile(rf"(?:[ 　]+|[ 　]*[|｜丨][ 　]*)(?!{_BYLINE_ROLE}){_LABELS}")
 
 
+#: The compiling an outlet's name may carry (看看新闻Knews综合).
+_COMPILED = re.compile(r"(?<=..)综合(?:报道|消息)?$")
+#: A two-character name padded with a space (黄 瑾, 刘　伟), and what stands for its space
+#: while a value is split.
+_PADDED_NAME = re.compile(rf"(?<![{_H}])([{_H}])([ 　])([{_H}])(?![{_H}])")
+_PAD = {" ": "\x00", "　": "\x01"}
+
+
 def _next_label(kind: CreditKind) -> re.Pattern[str]:
+    if kind == "source":
+        return _NEXT_LABEL_SOURCE
     return _NEXT_LABEL_AUTHOR if kind == "author" else _NEXT_LABEL
 
 
@@ -690,6 +775,8 @@ def _names(kind: CreditKind, value: str) -> tuple[str, ...]:
         value = quoted.group(1)
     value = re.sub(r"(?:\d{4}年|第\d{1,4}[期版]|[-_][A-Z0-9]{6,}|\d{6,}).*$", "", value)
     value = value.strip(_TRIM)
+    if kind == "source":  # 看看新闻Knews综合: the outlet, not its compiling
+        value = _COMPILED.sub("", value)
     if not value:
         return ()
     if kind in ("author", "image"):  # the place after the names (记者 徐雅兰 长沙报道, 记者 蒋麟
@@ -701,9 +788,11 @@ def _names(kind: CreditKind, value: str) -> tuple[str, ...]:
         value = _ROLE_PREFIX.sub(" ", value)
     if kind == "author":
         value = _ROLES.sub(" ", value)
+    if kind in ("author", "image"):  # 黄 瑾: one name, its space kept through the split
+        value = _PADDED_NAME.sub(lambda m: m[1] + _PAD[m[2]] + m[3], value)
     out = []
     for part in _SPLIT.split(value):
-        part = part.strip(_TRIM)
+        part = part.strip(_TRIM).replace("\x00", " ").replace("\x01", "　")
         part = _ACCOUNT_OF.sub("", part).strip(_TRIM)
         part = part.rsplit("@", 1)[-1].strip(_TRIM)  # 抖音@某某, @成都发布: the account
         # 英国广播公司（BBC）, 杭州电视台《新闻60分》 keep their closing bracket
@@ -757,6 +846,10 @@ def credits(text: str, meta: Mapping[str, Any] | None = None) -> tuple[Credit, .
             # a role of a byline run another rule has read (文/记者 张三 通讯员 李四): the rest
             free = [p for p in parts if not any(_overlaps(p, s) for s in found)]
             if not names or not free or _transfer(text, span):
+                continue
+            if rx is _SCOOP and any(
+                c.kind == "source" and set(names) <= set(c.names) for c in found.values()
+            ):
                 continue
             for part in free:
                 got = names if len(parts) == 1 else _names(kind, text[part[0] : part[1]])
