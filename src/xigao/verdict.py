@@ -153,9 +153,8 @@ class Thresholds:
     wash_threshold_fiction: float = 0.5
     #: once a suspect is found to wash one original, the wash score from which another that
     #: explains ``wash_cosource_beyond`` of the suspect on its own is a second source (see
-    #: :func:`wash_sources`). On the fitting cases it adds no wrong source from 0.2 up (scores
-    #: of the shipped model) or from 0.1 up (out of fold), and every second source the news
-    #: threshold missed out of fold from 0.3 down (5; 3 from 0.4): ``benchmarks/fit_wash.py``
+    #: :func:`wash_sources`). Set by ``benchmarks/fit_wash.py``: the lowest of a grid (0.05
+    #: to 0.6) from which the rule adds no wrong source to the fitting cases out of fold
     wash_cosource_threshold: float = 0.3
     wash_cosource_beyond: float = 0.1
     #: wash score from which the closest original of a suspect called original is reported as
