@@ -175,7 +175,9 @@ class Thresholds:
     def for_genre(self, genre: str) -> Thresholds:
         """These thresholds as an index of ``genre`` (one of ``types.GENRES``) applies them:
         fiction decides rewrites at ``wash_threshold_fiction`` and
-        ``wash_min_containment_fiction``.
+        ``wash_min_containment_fiction``, and aligns the original sharing the most facts at
+        ``wash_standout_ratio_fiction`` (its pairs naming other people are no conflict either:
+        ``Index.wash_candidates``).
 
         >>> t = Thresholds(wash_threshold=0.8, wash_threshold_fiction=0.5, wash_min_containment_fiction=0.1)
         >>> t.for_genre("fiction").wash_threshold, t.for_genre("fiction").wash_min_containment
