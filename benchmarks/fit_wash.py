@@ -348,8 +348,8 @@ def cosource_threshold(added: dict[float, dict[str, int]]) -> float:
     >>> cosource_threshold({0.05: {"true": 3, "wrong": 2}, 0.1: {"true": 3, "wrong": 1}, 0.15: {"true": 2, "wrong": 0}, 0.2: {"true": 2, "wrong": 0}})
     0.15
     """
-    wrong = [c for c, v in added.items() if v["wrong"]]
-    return min(c for c in added if not wrong or c > max(wrong))
+    wrong = max((c for c, v in added.items() if v["wrong"]), default=-1.0)
+    return min(c for c in added if c > wrong)
 
 
 def main(argv: list[str] | None = None) -> int:

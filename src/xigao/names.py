@@ -384,12 +384,10 @@ def _best_cuts(
     """
     s_starts = {i1 + k - j1 for k in sb if j1 <= k <= j1 + i2 - i1}
     o_starts = {k for k in ob if i1 <= k <= i2}
+    sides = (o_starts | {i2}, s_starts | {i2})
 
     def fit(cuts: list[tuple[int, int]]) -> int:
-        return sum(
-            max(u in side and (v in side or v == i2) for side in (o_starts | {i2}, s_starts | {i2}))
-            for u, v in cuts
-        )
+        return sum(any(u in side and v in side for side in sides) for u, v in cuts)
 
     best = _cut_at_words(i1, i2, o_starts | s_starts, room)
     score = fit(best)

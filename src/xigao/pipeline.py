@@ -320,6 +320,11 @@ class Index:
         return self.store.info()
 
     @property
+    def fiction(self) -> bool:
+        """Whether this index holds fiction (``genre="fiction"``), which is read its own way."""
+        return self.store.genre == "fiction"
+
+    @property
     def default_detect(self) -> tuple[MatchKind, ...]:
         """Every kind this index can detect: rewrites need stored vectors."""
         return DETECT_KINDS if self.store.vectors else FAST_DETECT
@@ -398,7 +403,7 @@ class Index:
         ]
         # name maps are read for fiction (换名 of a novel's people and places), where they cost
         # about 20 ms a match; a news copy keeps the people it reports on
-        fiction = self.store.genre == "fiction"
+        fiction = self.fiction
         for w in (washed[i] for i in wash_sources(measured, weights, t)):
             second = w.score < t.wash_threshold
             rw = wash_match(
@@ -448,8 +453,9 @@ class Index:
         near = [r for (r, _, _), g in zip(plain, gate, strict=True) if g]
         embedded = self._embed_many(near) if t.wash_blend > 0 else {}
         head = self.wash_head
-        # fiction renames its people (换名): other names in a pair are no conflict there
-        people = self.store.genre != "fiction"
+        # fiction renames its people (换名): other names in a pair are no conflict there, and
+        # a retelling's numbers are no facts of another story
+        people = not self.fiction
         items: list[tuple[int, str, Prepared, WashStats]] = []
         for (rowid, doc_id, p), f, g in zip(plain, facts, gate, strict=True):
             source = embedded.get(rowid, p)
