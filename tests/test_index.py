@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from xigao import Index, IndexFormatError
-from xigao.index import ANN_FILE, DB_NAME, FORMAT_VERSION, IndexStore
+from xigao.index import ANN_FILE, DB_NAME, FORMAT_VERSION, TERMS_FILE, IndexStore
 
 from .conftest import cctv
 
@@ -105,6 +105,46 @@ def test_remove_reports_missing(built_index: Path, stories: list[dict]) -> None:
     assert idx.get(stories[0]["id"]) is None
     assert idx.check(stories[0]["body"]).verdict in ("original", "partial")
     assert len(Index.open(built_index)) == len(stories) - 1
+
+
+def _table(store: IndexStore) -> list[tuple[int, int]]:
+    t = store.terms()
+    return list(zip(t.keys.tolist(), t.rows.tolist(), strict=True))
+
+
+def test_fact_table_is_saved_and_only_trusted_when_its_stamp_matches(
+    tmp_path: Path, stories: list[dict]
+) -> None:
+    """The fact table derived on first use is saved; the next process loads it, one whose
+    documents changed (here, or in another process) derives it again, and a table kept in step
+    with writes is saved on close: every way, the table equals one derived from scratch."""
+    path = tmp_path / "i"
+    Index.build(stories[:60], path).close()
+    first = IndexStore.open(path)
+    derived = _table(first)
+    saved = path / TERMS_FILE
+    assert saved.exists()
+    stamp = saved.stat().st_mtime_ns
+    assert _table(IndexStore.open(path)) == derived  # loaded, not derived again
+    assert saved.stat().st_mtime_ns == stamp
+    # another process adds and removes without the table loaded: the saved one is stale
+    other = Index.open(path)
+    other.add(stories[60:80])
+    other.remove([stories[3]["id"]])
+    other.close()
+    again = IndexStore.open(path)
+    stale = _table(again)
+    assert stale != derived and saved.stat().st_mtime_ns != stamp
+    # writes with the table loaded keep it in step, and close saves it
+    live = Index.open(path)
+    live.store.terms()
+    live.add(stories[80:90])
+    live.remove([stories[70]["id"]])
+    kept = _table(live.store)
+    live.close()
+    assert _table(IndexStore.open(path)) == kept
+    saved.unlink()
+    assert _table(IndexStore.open(path)) == kept
 
 
 def test_build_refuses_to_clobber(built_index: Path, stories: list[dict]) -> None:

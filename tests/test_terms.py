@@ -102,3 +102,38 @@ def test_a_built_table_is_ordered_by_key_then_row_whatever_the_rows_order(
     t = Terms.of([r for r, _ in docs], [s for _, s in docs])
     pairs = sorted((int(k), r) for r, s in docs for k in term_keys(s))
     assert [(int(k), int(r)) for k, r in zip(t.keys, t.rows, strict=True)] == pairs
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.text(alphabet="甲乙丙丁戊己庚辛", min_size=0, max_size=12), min_size=0, max_size=8),
+    st.sampled_from([0, 7, (1 << 32) - 5, 1 << 40]),
+)
+def test_save_and_load_round_trip(tmp_path_factory, texts: list[str], base: int) -> None:  # type: ignore[no-untyped-def]
+    """A saved table loads back equal (row ids past 32 bits too), only under its own stamp."""
+    path = tmp_path_factory.mktemp("terms") / "terms.npz"
+    rows = [base + 3 * i for i in range(len(texts))]
+    t = Terms.of(rows, texts)
+    assert t.save(path, [1, 2, 3])
+    back = Terms.load(path, [1, 2, 3])
+    assert back is not None
+    assert back.keys.dtype == np.uint32 and back.rows.dtype == np.int64
+    assert back.keys.tolist() == t.keys.tolist() and back.rows.tolist() == t.rows.tolist()
+    if texts and base < 1000:  # (weights take a dense array as long as the largest row id)
+        q = term_keys(texts[0])
+        assert back.nearest(q, 3) == t.nearest(q, 3)
+    assert Terms.load(path, [1, 2, 4]) is None  # derived from something else
+
+
+def test_a_missing_or_damaged_file_is_derived_again(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "terms.npz"
+    assert Terms.load(path, [1]) is None
+    path.write_bytes(b"not a table")
+    assert Terms.load(path, [1]) is None
+    Terms.of([1], ["莱基深水港"]).save(path, [1])
+    path.write_bytes(path.read_bytes()[:-40])  # cut short
+    assert Terms.load(path, [1]) is None
+
+
+def test_an_unwritable_place_is_no_error(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    assert not Terms.of([1], ["莱基深水港"]).save(tmp_path / "no" / "such" / "terms.npz", [1])

@@ -20,8 +20,12 @@ a collision among the index's ~700,000 bigrams merges two rare terms at worst.
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import math
+import os
 import threading
+import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -31,6 +35,8 @@ import numpy.typing as npt
 
 from xigao.sketch import codepoints
 
+log = logging.getLogger(__name__)
+
 U32 = npt.NDArray[np.uint32]
 I64 = npt.NDArray[np.int64]
 F32 = npt.NDArray[np.float32]
@@ -39,6 +45,8 @@ F32 = npt.NDArray[np.float32]
 #: skipped at query time: they weigh little and would touch most of the postings (中国, 发展).
 COMMON_SHARE = 0.05
 COMMON_MIN = 1000
+#: Version of the saved table (:meth:`Terms.save`); a file of another is derived again.
+SAVE_FORMAT = 1
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 
 
@@ -129,6 +137,53 @@ class Terms:
     @classmethod
     def empty(cls) -> Terms:
         return cls(np.zeros(0, np.uint32), np.zeros(0, np.int64))
+
+    def save(self, path: str | os.PathLike[str], stamp: Sequence[int]) -> bool:
+        """Write the table to ``path`` (``.npz``, replaced atomically) with ``stamp``, integers
+        that identify what it was derived from (:meth:`load` returns it only for the same).
+        Keys are stored once per distinct key with their posting counts, rows as 32-bit where
+        they fit: about 4 bytes a posting. Returns False, and logs why, where it cannot write."""
+        keys = self.keys
+        start = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else keys[:0]
+        uniq = keys[start]
+        counts = np.diff(np.r_[start, len(keys)]).astype(np.uint32)
+        small = not len(self.rows) or int(self.rows.max()) < 1 << 32
+        rows = self.rows.astype(np.uint32) if small else self.rows
+        tmp = f"{os.fspath(path)}.{os.getpid()}.{threading.get_ident()}.tmp"
+        try:
+            with open(tmp, "wb") as f:
+                np.savez(
+                    f,
+                    stamp=np.asarray([SAVE_FORMAT, *stamp], np.int64),
+                    uniq=uniq,
+                    counts=counts,
+                    rows=rows,
+                )
+            os.replace(tmp, path)
+            return True
+        except OSError as e:  # a read-only index still works; the table is derived next time
+            log.warning("cannot save the term table to %s: %s", path, e)
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            return False
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str], stamp: Sequence[int]) -> Terms | None:
+        """The table :meth:`save` wrote to ``path``, or None where there is none, it cannot be
+        read, or its stamp is not ``stamp`` (it was derived from other texts: derive again)."""
+        try:
+            with np.load(path, allow_pickle=False) as z:
+                if z["stamp"].tolist() != [SAVE_FORMAT, *stamp]:
+                    return None
+                uniq, counts, rows = z["uniq"], z["counts"], z["rows"]
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError, KeyError, zipfile.BadZipFile) as e:
+            log.info("deriving the term table again, cannot read %s: %s", path, e)
+            return None
+        if uniq.dtype != np.uint32 or len(uniq) != len(counts) or int(counts.sum()) != len(rows):
+            return None
+        return cls(np.repeat(uniq, counts), rows.astype(np.int64))
 
     def plus(self, rowids: Sequence[int], parts: Sequence[U32]) -> Terms:
         """With the rows ``rowids`` added, each with its :func:`term_keys`: merged into the
