@@ -527,19 +527,21 @@ def fact_shares(
     q, ours = query if query is not None else suspect_facts(suspect, terms, skip)
     # each original sentence's share of the facts the suspect states, to place the window
     grams = b.grams()
-    keys = hash_codes(grams.codes)
-    weight = terms.idf(keys).astype(np.float64) ** 2
-    hit = np.isin(keys, q)
-    mass = np.bincount(grams.rows[hit], weights=weight[hit], minlength=len(b))
+    # each distinct bigram weighed and looked up once (sorted: the lookups run in order)
+    keys, inv = np.unique(hash_codes(grams.codes), return_inverse=True)
+    weights = terms.idf(keys).astype(np.float64) ** 2
+    at = np.searchsorted(q, keys).clip(max=max(len(q) - 1, 0))
+    stated = q[at] == keys if len(q) else np.zeros(len(keys), dtype=bool)
+    hit = stated[inv]
+    mass = np.bincount(grams.rows[hit], weights=weights[inv][hit], minlength=len(b))
     window = (0, len(b))
     budget = max(t.wash_window * total, t.wash_window_min)
     if b.total > budget:
         window = fact_window(b, mass, int(budget))
     lo, hi = window
-    inside = (grams.rows >= lo) & (grams.rows < hi)
-    wkeys, first = np.unique(keys[inside], return_index=True)
-    wweight = weight[inside][first]
-    known = np.isin(wkeys, q, assume_unique=True)
+    present = np.zeros(len(keys), dtype=bool)
+    present[inv[(grams.rows >= lo) & (grams.rows < hi)]] = True
+    wkeys, wweight, known = keys[present], weights[present], stated[present]
     shared = float(wweight[known].sum())
     whole = float(wweight.sum())
     return FactShares(

@@ -631,7 +631,7 @@ class IndexStore:
             return self._ann_search(vec, k)
         sims = vs.centred_cosine(vec)
         k = min(k, len(sims))
-        top = np.argpartition(-sims, k - 1)[:k]
+        top = np.argpartition(sims, len(sims) - k)[len(sims) - k :]  # (no negated copy)
         top = top[np.argsort(-sims[top])]
         return [(int(vs.ids[i]), float(sims[i])) for i in top]
 

@@ -250,8 +250,11 @@ class Terms:
             return []
         n = len(d["ids"])
         at = np.searchsorted(d["uniq"], query).clip(max=len(d["uniq"]) - 1)
-        at = at[d["uniq"][at] == query]
-        qnorm = float(np.sqrt((self.idf(query) ** 2).sum()))
+        known = d["uniq"][at] == query
+        # as idf(query): unknown keys weigh as much as a term in one original
+        weights = np.where(known, d["idf"][at], self.top_idf()).astype(np.float32)
+        qnorm = float(np.sqrt((weights**2).sum()))
+        at = at[known]
         at = at[d["df"][at] <= max(COMMON_MIN, COMMON_SHARE * n)]
         if not len(at) or qnorm == 0:
             return []
@@ -265,6 +268,6 @@ class Terms:
         if len(skip):
             scores[np.isin(d["ids"], skip)] = -1.0
         k = min(k, n)
-        top = np.argpartition(-scores, k - 1)[:k]
+        top = np.argpartition(scores, n - k)[n - k :]  # (no negated copy)
         top = top[np.argsort(-scores[top], kind="stable")]
         return [(int(d["ids"][i]), float(scores[i])) for i in top if scores[i] > 0]
