@@ -47,13 +47,15 @@ def _watch(parent: int) -> None:
 
 
 def init_worker(parent: int) -> None:
-    """Set up a checking worker: it dies with ``parent``, and its numeric libraries use one
-    thread each (the workers are the parallelism: BLAS threads of every worker fighting over
-    the same cores made two workers no faster than one)."""
+    """Set up a checking worker: it dies with ``parent``, and its numeric libraries and the
+    static encoder's tokenizer use one thread each (the workers are the parallelism: BLAS
+    threads of every worker fighting over the same cores made two workers no faster than one,
+    and the tokenizer's threads cost two workers about a tenth of their time)."""
     from threadpoolctl import threadpool_limits
 
     die_with_parent(parent)
     threadpool_limits(1)
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")  # read at the tokenizer's first use
 
 
 def die_with_parent(parent: int) -> None:
