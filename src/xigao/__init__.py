@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
+from xigao.batch import Failed
 from xigao.errors import IndexFormatError, InputError, ModelError, XigaoError
 from xigao.pipeline import AddReport, Index, compare
 from xigao.types import Document, Evidence, Match, Result
@@ -17,6 +18,7 @@ __all__ = [
     "AddReport",
     "Document",
     "Evidence",
+    "Failed",
     "Index",
     "IndexFormatError",
     "InputError",

@@ -8,10 +8,7 @@ record failed, 2 for usage errors.
 from __future__ import annotations
 
 import functools
-import itertools
 import json
-import multiprocessing as mp
-import os
 import sys
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
@@ -20,13 +17,15 @@ from typing import IO, Any, TypeVar
 
 import click
 
+from xigao import batch
 from xigao import results as results_io
+from xigao.batch import Failed
 from xigao.errors import XigaoError
 from xigao.io import ReadError, ReadOptions, count_records, detect_encoding, read_documents
 from xigao.pipeline import PAIR_ENCODER, Index, parse_detect
 from xigao.pipeline import compare as _compare
 from xigao.types import GENRES, VERDICTS, Document
-from xigao.workers import default_workers, init_worker
+from xigao.workers import default_workers
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -290,36 +289,6 @@ def _output_opt(help_text: str) -> Callable[[F], F]:
 
 
 # -- scan ---------------------------------------------------------------------------------------
-#: Inputs of at most this many documents are checked in the scanning process, without workers.
-_SERIAL_HEAD = 32
-_worker_index: Index | None = None
-
-
-def _worker_init(path: str, parent: int) -> None:
-    """Open the index in a scan worker (see :func:`xigao.workers.init_worker`)."""
-    global _worker_index
-    init_worker(parent)
-    _worker_index = Index.open(path)
-
-
-def _worker_check(args: tuple[Document, tuple[str, ...], bool, bool]) -> dict[str, Any]:
-    assert _worker_index is not None
-    return _check_one(_worker_index, *args)
-
-
-def _check_one(
-    idx: Index,
-    doc: Document,
-    detect: tuple[str, ...],
-    own_out: bool = False,
-    exclude_quotes: bool = False,
-) -> dict[str, Any]:
-    try:
-        exclude = [doc.id] if own_out else []
-        res = idx.check_document(doc, detect=detect, exclude=exclude, exclude_quotes=exclude_quotes)
-        return {"ok": res.to_dict()}
-    except Exception as e:  # one bad document must not stop a scan
-        return {"error": {"id": doc.id, "reason": f"check failed: {type(e).__name__}: {e}"}}
 
 
 @cli.command()
@@ -345,7 +314,7 @@ def _check_one(
     show_default="CPUs, at most 4",
     type=click.IntRange(1, 64),
     help="Processes that check documents (started once the input holds more than "
-    f"{_SERIAL_HEAD} documents; fewer are checked in this one).",
+    f"{batch.SERIAL} documents; fewer are checked in this one).",
 )
 @click.option(
     "--html",
@@ -414,32 +383,25 @@ def scan(
     flagged: dict[str, Document] = {}
     if html is not None or table is not None:
         docs = _remember(docs, pending)
-    jobs: Iterator[tuple[Document, tuple[str, ...], bool, bool]]
-    jobs = ((d, kinds, leave_own_out, exclude_quotes) for d in docs)
-    pool = None
+    results = idx.check_iter(
+        docs,
+        detect=kinds,
+        exclude_quotes=exclude_quotes,
+        leave_own_out=leave_own_out,
+        workers=workers,
+    )
     try:
-        # workers pay for their start (each opens the index, and loads the model) only on
-        # more than a handful of documents
-        head = list(itertools.islice(jobs, _SERIAL_HEAD + 1)) if workers > 1 else []
-        jobs = itertools.chain(head, jobs)
-        if len(head) > _SERIAL_HEAD:
-            pool = mp.get_context("fork").Pool(
-                workers, _worker_init, (str(index_path), os.getpid())
-            )
-            results: Iterable[dict[str, Any]] = pool.imap(_worker_check, jobs, chunksize=8)
-        else:
-            results = (_check_one(idx, *job) for job in jobs)
         for r in results:
             bar.update(1)
             doc = pending.popleft() if pending else None
-            if html is not None and doc is not None and "ok" in r:
-                reported.append(r["ok"])
-                if r["ok"]["matches"] or r["ok"].get("near_miss"):
-                    flagged[doc.id] = doc
-            if "error" in r:
-                sink.add({"source": "check", **r["error"]})
+            if isinstance(r, Failed):
+                sink.add({"source": "check", "id": r.id, "reason": r.reason})
                 continue
-            res = r["ok"]
+            res = r.to_dict()
+            if html is not None and doc is not None:
+                reported.append(res)
+                if res["matches"] or res.get("near_miss"):
+                    flagged[doc.id] = doc
             verdicts[res["verdict"]] += 1
             misses += bool(res.get("near_miss"))
             if table is not None and doc is not None:
@@ -447,8 +409,7 @@ def scan(
             else:
                 out.write(json.dumps(res, ensure_ascii=False) + "\n")
     finally:
-        if pool is not None:
-            pool.terminate()
+        results.close()  # stops the workers of a scan cut short
         bar.close()
         sink.close()
         if table is not None:

@@ -12,19 +12,18 @@ members reuse.
 
 from __future__ import annotations
 
-import multiprocessing as mp
 import os
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from xigao.batch import Failed, check_iter
 from xigao.pipeline import FAST_DETECT, Index, parse_detect
 from xigao.provenance import meta_time
 from xigao.types import Document, Match
-from xigao.workers import default_workers, init_worker
+from xigao.workers import default_workers
 
 #: Documents of the dump that may share a passage before it is a formula, not a link
 #: between two stories. The copied passages of the benchmark's dev partial copies are each in
@@ -83,28 +82,6 @@ class DedupResult:
     formulaic: int = 0
 
 
-_worker_index: Index | None = None
-
-
-def _init(path: str, parent: int) -> None:
-    global _worker_index
-    init_worker(parent)
-    _worker_index = Index.open(path)
-
-
-def _check(job: tuple[str, str, tuple[str, ...]]) -> tuple[str, list[Match] | str]:
-    assert _worker_index is not None
-    return _check_with(_worker_index, job)
-
-
-def _check_with(idx: Index, job: tuple[str, str, tuple[str, ...]]) -> tuple[str, list[Match] | str]:
-    doc_id, body, kinds = job
-    try:
-        return doc_id, list(idx.check(body, id=doc_id, detect=kinds, exclude=[doc_id]).matches)
-    except Exception as e:  # one bad document must not stop the dedup
-        return doc_id, f"check failed: {type(e).__name__}: {e}"
-
-
 def dedup(
     docs: Iterable[Document],
     *,
@@ -139,8 +116,7 @@ def dedup(
         path = Path(tmp) / "dump"
         vectors = "static" if "rewrite" in kinds else None
         with Index.build(unique.values(), path, vectors=vectors, workers=workers) as idx:
-            jobs = [(d.id, d.body, kinds) for d in unique.values()]
-            found = _edges(idx, path, jobs, workers, errors, progress)
+            found = _edges(idx, unique.values(), kinds, workers, errors, progress)
             # a partial copy of a formula many documents share (a programme's sign-off, its
             # leaders' titles) is no link between two stories
             edges = [e for e in found if not _formulaic(idx, unique[e.a], e, common_df)]
@@ -224,41 +200,32 @@ def _earliest(d: Document, order: dict[str, int]) -> tuple[int, Any, int]:
 
 def _edges(
     idx: Index,
-    path: Path,
-    jobs: Sequence[tuple[str, str, tuple[str, ...]]],
+    docs: Iterable[Document],
+    kinds: tuple[str, ...],
     workers: int,
     errors: list[dict[str, Any]],
     progress: Callable[[int], None] | None,
 ) -> list[Edge]:
-    """Each document checked against the rest; one edge per pair, the stronger way round."""
-    results: Iterator[tuple[str, list[Match] | str]]
-    pool = None
-    if workers > 1 and len(jobs) > 64 and "fork" in mp.get_all_start_methods():
-        pool = ProcessPoolExecutor(
-            workers,
-            mp_context=mp.get_context("fork"),
-            initializer=_init,
-            initargs=(str(path), os.getpid()),
-        )
-        results = pool.map(_check, jobs, chunksize=32)
-    else:
-        results = (_check_with(idx, job) for job in jobs)
+    """Each document checked against the rest (its text alone: credits and times play no
+    part in what is reused); one edge per pair, the stronger way round."""
     best: dict[tuple[str, str], Edge] = {}
+    plain = (Document(d.id, d.body) for d in docs)
+    results = check_iter(idx, plain, detect=kinds, leave_own_out=True, workers=workers, serial=64)
     try:
-        for doc_id, got in results:
+        for got in results:
             if progress is not None:
                 progress(1)
-            if isinstance(got, str):
-                errors.append({"id": doc_id, "reason": got})
+            if isinstance(got, Failed):
+                errors.append({"id": got.id, "reason": got.reason})
                 continue
-            for m in got:
-                key = (min(doc_id, m.source_id), max(doc_id, m.source_id))
+            assert got.id is not None
+            for m in got.matches:
+                key = (min(got.id, m.source_id), max(got.id, m.source_id))
                 old = best.get(key)
                 if old is None or m.strength > old.match.strength:
-                    best[key] = Edge(doc_id, m.source_id, m)
+                    best[key] = Edge(got.id, m.source_id, m)
     finally:
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
+        results.close()
     return list(best.values())
 
 

@@ -19,7 +19,7 @@ import os
 import tempfile
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Generator, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -27,6 +27,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from xigao.align import union_length
+from xigao.batch import Failed, check_iter
 from xigao.detect import (
     Prepared,
     WashStats,
@@ -590,14 +591,48 @@ class Index:
             exclude_quotes=exclude_quotes,
         )
 
-    def check_many(
+    def check_iter(
         self,
-        docs: Sequence[DocLike],
+        docs: Iterable[DocLike],
         *,
         detect: str | Iterable[str] | None = None,
         exclude_quotes: bool = False,
-    ) -> list[Result]:
-        return [self.check_document(d, detect=detect, exclude_quotes=exclude_quotes) for d in docs]
+        leave_own_out: bool = False,
+        workers: int = 1,
+    ) -> Generator[Result | Failed, None, None]:
+        """Check many documents (dicts or :class:`Document`), yielding each one's result, or a
+        :class:`~xigao.batch.Failed` saying why its check failed, in input order; with
+        ``workers`` > 1, in that many processes once there are more than a few dozen
+        (:func:`xigao.batch.check_iter`). ``leave_own_out``: each is checked as if the indexed
+        document of its id were not indexed (an archive checked against itself)."""
+        return check_iter(
+            self,
+            docs,
+            detect=detect,
+            exclude_quotes=exclude_quotes,
+            leave_own_out=leave_own_out,
+            workers=workers,
+        )
+
+    def check_many(
+        self,
+        docs: Iterable[DocLike],
+        *,
+        detect: str | Iterable[str] | None = None,
+        exclude_quotes: bool = False,
+        leave_own_out: bool = False,
+        workers: int = 1,
+    ) -> list[Result | Failed]:
+        """:meth:`check_iter` as a list."""
+        return list(
+            self.check_iter(
+                docs,
+                detect=detect,
+                exclude_quotes=exclude_quotes,
+                leave_own_out=leave_own_out,
+                workers=workers,
+            )
+        )
 
 
 def _vectorizer(

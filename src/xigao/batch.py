@@ -1,0 +1,129 @@
+"""Checking many documents against one index: in order, in worker processes where it pays, and
+every input answered.
+
+A scan of a dump, a newsroom's batch and a dump's dedup all check documents one after another.
+:func:`check_iter` checks a few in this process and, past ``serial`` documents, hands them to
+``workers`` forked processes (each opens the index and loads its model once: that start costs
+about as much as a few dozen checks, and the checks are CPU-bound, so threads would not help).
+Results come back in input order. A document whose check fails is answered by a
+:class:`Failed` in its place, and the rest go on.
+
+>>> from xigao import Index
+>>> import tempfile
+>>> tmp = tempfile.mkdtemp()
+>>> idx = Index.build([{"id": "a", "body": "今天上午，市政府召开新闻发布会，介绍全市春季植树造林工作进展情况。"}], tmp + "/i", vectors=None)
+>>> [r.verdict for r in check_iter(idx, [{"id": "x", "body": "今天上午，市政府召开新闻发布会，介绍全市春季植树造林工作进展情况。"}, {"id": "y", "body": "完全无关的一段文字，讲的是别的事情。"}])]
+['repost', 'original']
+"""
+
+from __future__ import annotations
+
+import itertools
+import multiprocessing as mp
+import os
+from collections.abc import Generator, Iterable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from xigao.types import Document, Result
+from xigao.workers import init_worker
+
+if TYPE_CHECKING:
+    from xigao.pipeline import Index
+
+#: Inputs of at most this many documents are checked in the calling process, without workers.
+SERIAL = 32
+#: Documents a worker is handed at a time.
+CHUNK = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Failed:
+    """A document whose check failed, in its place among the results."""
+
+    id: str | None
+    reason: str
+
+
+_worker_index: Index | None = None
+
+
+def _worker_init(path: str, parent: int, thresholds: Any, aliases: Any) -> None:
+    """Open the index in a worker (see :func:`xigao.workers.init_worker`)."""
+    from xigao.pipeline import Index
+
+    global _worker_index
+    init_worker(parent)
+    _worker_index = Index.open(path, thresholds=thresholds, aliases=aliases)
+
+
+def _worker_check(job: tuple[Document | Failed, tuple[str, ...], bool, bool]) -> Result | Failed:
+    assert _worker_index is not None
+    return check_one(_worker_index, *job)
+
+
+def _coerce(doc: Document | Mapping[str, Any]) -> Document | Failed:
+    """The document, or why it is none (no id, no body: :meth:`Document.coerce`)."""
+    try:
+        return Document.coerce(doc)
+    except (TypeError, ValueError) as e:
+        doc_id = doc.get("id") if isinstance(doc, Mapping) else None
+        return Failed(None if doc_id is None else str(doc_id), f"not a document: {e}")
+
+
+def check_one(
+    index: Index,
+    doc: Document | Failed,
+    detect: tuple[str, ...],
+    leave_own_out: bool = False,
+    exclude_quotes: bool = False,
+) -> Result | Failed:
+    """One document's result, or why its check failed (one bad document must not stop many)."""
+    if isinstance(doc, Failed):
+        return doc
+    try:
+        exclude = [doc.id] if leave_own_out else []
+        return index.check_document(
+            doc, detect=detect, exclude=exclude, exclude_quotes=exclude_quotes
+        )
+    except Exception as e:
+        return Failed(doc.id, f"check failed: {type(e).__name__}: {e}")
+
+
+def check_iter(
+    index: Index,
+    docs: Iterable[Document | Mapping[str, Any]],
+    *,
+    detect: str | Iterable[str] | None = None,
+    exclude_quotes: bool = False,
+    leave_own_out: bool = False,
+    workers: int = 1,
+    serial: int = SERIAL,
+) -> Generator[Result | Failed, None, None]:
+    """Check ``docs`` (dicts or :class:`Document`) against ``index``, yielding each one's
+    :class:`Result` or :class:`Failed` in input order (a dict that is no document fails too).
+
+    ``detect``, ``exclude_quotes``: as :meth:`Index.check`; ``leave_own_out``: each document is
+    checked as if the indexed document of its id were not indexed (an archive against itself).
+    ``workers`` > 1 checks in that many forked processes once the input holds more than
+    ``serial`` documents (where the platform can fork); they are stopped when the iteration
+    ends or is abandoned, and die with this process.
+    """
+    from xigao.pipeline import parse_detect
+
+    kinds = parse_detect(detect, index.default_detect)  # a wrong kind raises before any check
+    read = ((_coerce(d), kinds, leave_own_out, exclude_quotes) for d in docs)
+    head = list(itertools.islice(read, serial + 1)) if workers > 1 else []
+    jobs = itertools.chain(head, read)
+    if len(head) <= serial or "fork" not in mp.get_all_start_methods():
+        yield from (check_one(index, *job) for job in jobs)
+        return
+    pool = mp.get_context("fork").Pool(
+        workers,
+        _worker_init,
+        (str(index.store.path), os.getpid(), index.thresholds, index.aliases),
+    )
+    try:
+        yield from pool.imap(_worker_check, jobs, chunksize=CHUNK)
+    finally:
+        pool.terminate()
