@@ -138,11 +138,14 @@ def test_fact_table_is_saved_and_only_trusted_when_its_stamp_matches(
     # writes with the table loaded keep it in step, and close saves it
     live = Index.open(path)
     live.store.terms()
-    live.add(stories[80:90])
+    again_81 = {**stories[81], "body": stories[81]["body"] + "又及：本台记者补充报道。"}
+    live.add([*stories[80:90], again_81, {**stories[5], "body": stories[6]["body"]}])
     live.remove([stories[70]["id"]])
     kept = _table(live.store)
     live.close()
+    stamp = saved.stat().st_mtime_ns
     assert _table(IndexStore.open(path)) == kept
+    assert saved.stat().st_mtime_ns == stamp  # trusted: its stamp follows the writes made
     saved.unlink()
     assert _table(IndexStore.open(path)) == kept
 

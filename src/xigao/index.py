@@ -280,6 +280,8 @@ class IndexStore:
         #: bigram postings for retrieval by shared facts, derived from the texts on first use
         self._terms: Terms | None = None
         self._terms_dirty = False  #: changed by writes since saved or loaded
+        #: the stamp of what the table in memory holds (kept in step with this process's writes)
+        self._terms_held: list[int] = []
         #: from this many document vectors on, rewrite candidates come from an HNSW graph
         self.ann_min_docs = ANN_MIN_DOCS
         self._ann: Any = None
@@ -383,9 +385,7 @@ class IndexStore:
     def close(self) -> None:
         with self._write_lock:
             if self._terms is not None and self._terms_dirty:
-                self._terms_dirty = not self._terms.save(
-                    self.path / TERMS_FILE, self._terms_stamp()
-                )
+                self._terms_dirty = not self._terms.save(self.path / TERMS_FILE, self._terms_held)
         with self._ann_lock:
             if self._ann is not None and self._ann_dirty:
                 self._ann_save(self._ann)
@@ -532,10 +532,10 @@ class IndexStore:
         if self._terms is not None:
             parts = [term_keys(k) for k in _keys(new_bodies)]
             kept = [i for i, (r, _) in enumerate(new_rows) if r not in gone]
-            self._terms = self._terms.without(gone).plus(
-                [new_rows[i][0] for i in kept], [parts[i] for i in kept]
-            )
-            self._terms_dirty = True
+            added = [new_rows[i][0] for i in kept]
+            self._terms = self._terms.without(gone).plus(added, [parts[i] for i in kept])
+            # (a row added and replaced within this add was never in the table)
+            self._terms_moved(added, [r for r in gone if r not in dict(new_rows)])
         if self.vectors:
             ids = [r for r, _ in new_rows]
             mat = np.vstack(new_vecs) if new_vecs else np.zeros((0, self.dim), np.float32)
@@ -561,7 +561,7 @@ class IndexStore:
             self._vecs = self._vecs.without(gone)
             if self._terms is not None and gone:
                 self._terms = self._terms.without(gone)
-                self._terms_dirty = True
+                self._terms_moved([], gone)
             self._ann_update(gone, [], np.zeros((0, self.dim), np.float32))
         return missing
 
@@ -652,9 +652,24 @@ class IndexStore:
                         # stamped with what was read (another process may have written since)
                         read = [NORMALIZER_VERSION, len(ids), max(ids, default=0), sum(ids)]
                         got.save(self.path / TERMS_FILE, read)
-                    self._terms, self._terms_dirty = got, False
+                        stamp = read
+                    self._terms, self._terms_dirty, self._terms_held = got, False, stamp
                 terms = self._terms
         return terms
+
+    def _terms_moved(self, added: Sequence[int], gone: Iterable[int]) -> None:
+        """Keep the stamp of the table in memory in step with rows added and removed here (a
+        write by another process leaves it behind what is stored, so a table saved with it is
+        derived again by whoever opens the index next)."""
+        version, n, top, total = self._terms_held
+        gone = list(gone)
+        self._terms_held = [
+            version,
+            n + len(added) - len(gone),
+            max([top, *added]),
+            total + sum(added) - sum(gone),
+        ]
+        self._terms_dirty = True
 
     def _terms_stamp(self) -> list[int]:
         """What the term table is derived from: the normalizer, and the stored documents (row
