@@ -10,11 +10,15 @@ from hypothesis import strategies as st
 from xigao.names import (
     _accept,
     _best_cuts,
+    _clean,
     _core,
     _core_kept,
     _cut_at_words,
+    _near_name,
+    _pair_near,
     _Rename,
     _titled,
+    _warp,
 )
 
 
@@ -60,6 +64,58 @@ def test_a_list_renamed_one_by_one_is_cut_at_the_side_whose_words_fit() -> None:
     assert _best_cuts(0, 5, 0, starts, starts, (0, 1)) == _cut_at_words(0, 5, starts, (0, 1))
 
 
+def test_a_dictionary_word_the_original_repeats_renamed_to_a_person_is_a_rename() -> None:
+    # 八戒 is an ordinary word of jieba's dictionary; written again and again in the original
+    # and renamed in place to a person's name the dictionary does not know, it is a character
+    once = _Rename(order=1, cooccur=1, bounds=4, tight=4, recurs=True)
+    assert _accept("八戒", "朱憨", once, 1.0)
+    assert not _accept("八戒", "朱憨", _Rename(order=1, cooccur=1, bounds=4, tight=4), 1.0)
+    assert not _accept("今日", "今天", once, 1.0)  # no person's name
+
+
+def test_one_character_renamed_between_tagged_persons_names_is_a_rename() -> None:
+    tagged = _Rename(order=1, cooccur=1, bounds=4, tight=4, tagged=True)
+    assert _accept("陈留", "陈川", tagged, 1.0)
+    assert _accept("徐晃", "吕晃", tagged, 1.0)
+    # untagged, or not both persons' names: the old reading (one character is too little)
+    assert not _accept("陈留", "陈川", _Rename(order=1, cooccur=1, bounds=4, tight=4), 1.0)
+    assert not _accept("明灵", "英灵", tagged, 1.0)
+    assert not _clean("白厉厉") and not _clean("来到") and _clean("陈川")
+
+
+def test_the_diff_maps_a_place_of_the_original_onto_the_suspect() -> None:
+    ops = [("equal", 0, 2, 0, 2), ("replace", 2, 6, 2, 4), ("equal", 6, 8, 4, 6)]
+    assert _warp(ops, 1) == 1  # equal text: the same place
+    assert _warp(ops, 4) == 3  # half way through a changed stretch: half way through its retelling
+    assert _warp(ops, 7) == 5
+    inserted = [("equal", 0, 2, 0, 2), ("other", 2, 2, 2, 5), ("equal", 2, 4, 5, 7)]
+    assert _warp(inserted, 3) == 6
+
+
+def test_names_are_paired_in_order_where_the_diff_maps_them() -> None:
+    # 只说宝玉因昨日贾政问起黛玉 / 单说沈言昨天沈崇文问起苏念: the names at their mapped places
+    xs = [(3.0, "宝玉"), (8.0, "贾政"), (13.0, "黛玉")]
+    ys = [(3.5, "沈言"), (8.5, "沈崇文"), (13.0, "苏念")]
+    assert _pair_near(xs, ys) == [("宝玉", "沈言"), ("贾政", "沈崇文"), ("黛玉", "苏念")]
+    # the nearer of two, never crossed, and none further apart than the gap
+    assert _pair_near([(3.0, "贾政"), (9.0, "黛玉")], [(9.5, "苏念")]) == [("黛玉", "苏念")]
+    crossed = _pair_near([(3.0, "贾政"), (9.0, "黛玉")], [(9.0, "苏念"), (3.0, "沈崇文")])
+    assert len(crossed) == 1
+    assert _pair_near([(3.0, "贾政")], [(9.0, "沈崇文")]) == []
+    assert _pair_near([], [(9.0, "沈崇文")]) == []
+
+
+def test_a_pair_by_place_alone_is_a_rename_only_between_clear_names() -> None:
+    assert _near_name("徐志摩", "许云帆")  # two persons' names
+    assert _near_name("泰山", "苍山")  # two places
+    assert not _near_name("今日", "今天")  # ordinary words
+    assert not _near_name("白厉厉", "白森森")  # a doubled character
+    near = _Rename(near=1)
+    assert _accept("徐志摩", "许云帆", near, 0.0)
+    assert not _accept("今日", "今天", near, 0.0)
+    assert not _accept("徐志摩", "许云帆", _Rename(), 0.0)  # never paired at all
+
+
 _han = st.text(alphabet="王李老孙先生州晃秦西蜀岷五六大", min_size=1, max_size=5)
 
 
@@ -81,3 +137,16 @@ def test_best_cuts_tile_the_span(i1: int, n: int, ob: set[int], sb: set[int]) ->
     assert cuts[0][0] == i1 and cuts[-1][1] == i2
     assert all(u < v for u, v in cuts)
     assert all(a[1] == b[0] for a, b in itertools.pairwise(cuts))
+
+
+@given(
+    st.lists(st.tuples(st.floats(0, 60), st.sampled_from("甲乙丙丁")), max_size=6),
+    st.lists(st.tuples(st.floats(0, 60), st.sampled_from("子丑寅卯")), max_size=6),
+)
+def test_pairs_by_place_keep_the_order_of_both_sides(
+    xs: list[tuple[float, str]], ys: list[tuple[float, str]]
+) -> None:
+    xs, ys = sorted(xs), sorted(ys)
+    got = _pair_near(xs, ys)
+    assert len(got) <= min(len(xs), len(ys))
+    assert all(x in {w for _, w in xs} and y in {w for _, w in ys} for x, y in got)

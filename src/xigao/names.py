@@ -17,7 +17,8 @@ from xigao.paraphrase import PROPER_TAGS, Pair, Sentences, bigram_set, jieba_lex
 # A copy of fiction with its people and places renamed (宝玉 -> 林子轩) is read back as the
 # writer's renames: every suspect sentence is lined up with the stretch of the original it
 # retells (between the aligned pairs), the two are diffed character by character, and each
-# replaced span is read for a name on each side that the other text never writes.
+# replaced span is read for a name on each side that the other text never writes; the words
+# of the two that may be names are also paired where the diff maps one onto the other.
 
 #: The longest name a rename is read as (characters).
 MAX_NAME = 6
@@ -484,6 +485,12 @@ def _titled(x: str, y: str) -> bool:
     )
 
 
+def _clean(w: str) -> bool:
+    """``w`` holds no grammar character, common verb or function character, and no
+    character twice (白厉厉 -> 白森森 is no rename)."""
+    return not (_WEAK | _VERBISH | _GRAMMAR) & set(w) and len(set(w)) == len(w)
+
+
 def _personal(w: str) -> bool:
     """``w`` reads as a person's name: a surname, then no verb."""
     return (w[0] in SURNAMES or w[:2] in COMPOUND_SURNAMES) and not _VERBISH & set(w[1:])
@@ -492,6 +499,65 @@ def _personal(w: str) -> bool:
 def _placed(w: str) -> bool:
     """``w`` reads as a place or a titled person: a name ending, no verb before it."""
     return any(e in NAME_SUFFIXES and not _VERBISH & set(w[: -len(e)]) for e in {w[-2:], w[-1:]})
+
+
+def _warp(ops: Sequence[tuple[str, int, int, int, int]], p: float) -> float:
+    """Where the place ``p`` of the original falls in the suspect, by the character diff
+    ``ops``: the same place in equal text, the same share of a changed stretch.
+
+    >>> _warp([("equal", 0, 2, 0, 2), ("replace", 2, 6, 2, 4), ("equal", 6, 8, 4, 6)], 4)
+    3.0
+    """
+    for _, i1, i2, j1, j2 in ops:
+        if p < i2 or (p == i2 and i1 == i2):
+            return j1 + (p - i1) * (j2 - j1) / max(1, i2 - i1)
+    return float(ops[-1][4]) if ops else 0.0
+
+
+def _name_words(
+    text: str, toks: list[_Token], rec: dict[str, int], other: _Side
+) -> list[tuple[float, str]]:
+    """The words of ``text`` that may be names the other text renamed: tagged a name or
+    repeated (``rec``), never written there, with their middles."""
+    out = []
+    for x, y, t in toks:
+        f = text[x:y]
+        if not 2 <= len(f) <= MAX_NAME or (t not in _NAMEY and f not in rec):
+            continue
+        if not _GRAMMAR & set(f) and other.lacks(f):
+            out.append(((x + y) / 2, f))
+    return out
+
+
+def _pair_near(
+    xs: list[tuple[float, str]], ys: list[tuple[float, str]], gap: float = 2.0, tol: float = 8.0
+) -> list[tuple[str, str]]:
+    """Names of the two sides of a segment paired in order where the diff maps one onto the
+    other (``xs`` at their warped places, ``tol`` characters apart at most): those ``gap``
+    characters apart at most.
+
+    >>> _pair_near([(3.0, "贾政"), (9.0, "黛玉")], [(3.5, "沈崇文"), (8.5, "苏念"), (20.0, "许清")])
+    [('贾政', '沈崇文'), ('黛玉', '苏念')]
+    """
+    n, m = len(xs), len(ys)
+    score = [[0.0] * (m + 1) for _ in range(n + 1)]
+    for i in range(1, n + 1):
+        for j in range(1, m + 1):
+            d = abs(xs[i - 1][0] - ys[j - 1][0])
+            took = score[i - 1][j - 1] + 1 - d / tol if d <= tol else 0.0
+            score[i][j] = max(score[i - 1][j], score[i][j - 1], took)
+    out = []
+    i, j = n, m
+    while i and j:
+        if score[i][j] == score[i - 1][j]:
+            i -= 1
+        elif score[i][j] == score[i][j - 1]:
+            j -= 1
+        else:
+            if abs(xs[i - 1][0] - ys[j - 1][0]) <= gap:
+                out.append((xs[i - 1][1], ys[j - 1][1]))
+            i, j = i - 1, j - 1
+    return out[::-1]
 
 
 @dataclass
@@ -506,13 +572,33 @@ class _Rename:
     loose: bool = False  #: paired in a long span, names or repeated strings on both sides
     speech: bool = False  #: a person's context around it (道, 曰 after; 太守 before)
     tagged: bool = False  #: jieba tags both forms proper nouns where they stand
+    recurs: bool = False  #: the original writes its form three times or more
+    near: int = 0  #: segments in which the two stand where the diff maps one onto the other
+
+
+def _near_name(x: str, y: str) -> bool:
+    """Whether two words paired only by where they stand read as one name renamed: neither an
+    ordinary word, both clean (:func:`_clean`), both a person's or a place's name, or a proper
+    noun of jieba's dictionary renamed to a word it does not know, and renamed as
+    :func:`_core_ok` asks."""
+    ordinary, proper, _ = jieba_lexicon()
+    if x in ordinary or y in ordinary or not (_clean(x) and _clean(y)):
+        return False
+    return (
+        (_personal(x) and _personal(y))
+        or (_placed(x) and _placed(y))
+        or (x in proper and y not in proper)
+    ) and _core_ok(x, y)
 
 
 def _accept(x: str, y: str, r: _Rename, dice: float) -> bool:
     """Whether the evidence makes ``x`` -> ``y`` a rename: in place twice or more with its
     forms on word boundaries; once, in a short replaced span or between names, when both
     forms read as names (surnames, a place's ending, a proper noun of jieba's dictionary, a
-    person's context) and neither is an ordinary word."""
+    person's context) and neither is an ordinary word, but for a dictionary word the original
+    writes again and again renamed to a person's name (八戒 -> 朱憨); a one-character rename
+    between two persons' names that jieba tags names (陈留 -> 陈川, 徐晃 -> 吕晃); never in
+    place but where the diff maps one onto the other, as :func:`_near_name` asks."""
     ordinary, proper, _ = jieba_lexicon()
     if any(c.isdigit() for c in x + y) or x in NAME_SUFFIXES or y in NAME_SUFFIXES:
         return False
@@ -525,7 +611,13 @@ def _accept(x: str, y: str, r: _Rename, dice: float) -> bool:
             and not (x in ordinary and y in ordinary)
             and (_core_ok(x, y) or (r.bounds == 4 and _core_kept(x, y)))
         )
-    if r.order < 1 or x in ordinary or y in ordinary:
+    if r.order < 1:
+        return r.near >= 1 and _near_name(x, y)
+    # a word of the dictionary the original writes again and again, renamed in a short span
+    # to a person's name the dictionary does not know (八戒 -> 朱憨): a character of the story
+    regular = x in ordinary and r.recurs and r.tight >= 3 and len(y) <= 3
+    regular = regular and _personal(y) and y not in proper
+    if y in ordinary or (x in ordinary and not regular):
         return False
     plain = len(x) <= 4 and len(y) <= 4 and not _VERBISH & set(x + y)
     known = x in proper and not _WEAK & set(y)
@@ -533,13 +625,17 @@ def _accept(x: str, y: str, r: _Rename, dice: float) -> bool:
         (_personal(x) and _personal(y))
         or (_placed(x) and _placed(y))
         or known
+        or regular
         or (plain and (r.speech or r.tagged))
         or (plain and r.tight == 4 and _titled(x, y))
     ):
         return False
     if not _core_ok(x, y):
         _, cx, cy, _ = _core(x, y)
-        if not (known and plain and not _WEAK & set(cx + cy)):
+        kin = r.tagged and _personal(x) and _personal(y)  # 陈留 -> 陈川, 徐晃 -> 吕晃
+        if not (known and plain and not _WEAK & set(cx + cy)) and not (
+            kin and _clean(x) and _clean(y)
+        ):
             return False
     return r.tight >= 2 or r.loose
 
@@ -554,13 +650,17 @@ def name_map(a: Sentences, b: Sentences, pairs: Sequence[Pair]) -> dict[str, str
     the equal text around it to two characters (冀 -> 朔: 冀州 -> 朔州); a list of names
     renamed one by one is cut where the original's words start; in a long one (a retelling)
     the names each side writes (strings it repeats, words tagged a name) are paired by where
-    they stand. A form is a name only if the other text never writes it: a renamed name
-    never survives. A rename is kept when it stands in place twice or more, or once when both
-    forms read as names and neither is an ordinary word (synonym swaps are); one to one, the
-    best supported first, the longer on ties, and only if the renames come from two
-    segments or more: one sentence about other people (赵乐际会见… / 王沪宁会见…) is a
-    template, not a renaming. A name renamed alike in sentence after sentence is evidence of
-    copying (换名抄袭).
+    they stand. Across the whole of each segment, the words of the two sides that may be
+    names (tagged a name or repeated, never written by the other) are also paired in order
+    where the diff maps one onto the other, for renames no replaced span holds whole (晴雯
+    -> 晚晴, where the diff matched 晴 with 晴). A form is a name only if the other text
+    never writes it: a renamed name never survives. A rename is kept when it stands in place
+    twice or more, or once when both forms read as names and neither is an ordinary word
+    (synonym swaps are), or, paired by place alone, when both read as names more strictly;
+    one to one, the best supported first (in place, then by place), the longer on ties, and
+    only if the renames in place come from two segments or more: one sentence about other
+    people (赵乐际会见… / 王沪宁会见…) is a template, not a renaming. A name renamed alike in
+    sentence after sentence is evidence of copying (换名抄袭).
     """
     chain = _anchor_chain(pairs)
     if not chain:
@@ -623,12 +723,17 @@ def name_map(a: Sentences, b: Sentences, pairs: Sequence[Pair]) -> dict[str, str
                 ev.tagged |= not o_named.isdisjoint(range(rx[0], rx[1])) and not s_named.isdisjoint(
                     range(ry[0], ry[1])
                 )
+                ev.recurs = ev.recurs or old.content.count(rx[2]) >= 3
+        xs_near = [(_warp(ops, c), f) for c, f in _name_words(o, otoks, rec_o, new)]
+        for fx, fy in _pair_near(xs_near, _name_words(s, stoks, rec_s, old)):
+            found[fx, fy].near += 1
     ranked = sorted(
         found.items(),
         key=lambda kv: (
             -kv[1].order,
+            -kv[1].near,
             -kv[1].cooccur,
-            -kv[1].cooccur / (n_old[kv[0][0]] + n_new[kv[0][1]]),
+            -kv[1].cooccur / max(1, n_old[kv[0][0]] + n_new[kv[0][1]]),
             -len(kv[0][0]) - len(kv[0][1]),
             kv[0],
         ),
@@ -636,11 +741,11 @@ def name_map(a: Sentences, b: Sentences, pairs: Sequence[Pair]) -> dict[str, str
     taken: dict[str, str] = {}
     segments: set[int] = set()
     for (x, y), ev in ranked:
-        if not ev.order:
+        if not ev.order and not ev.near:
             continue
         if any(x in z or z in x for z in taken) or any(y in z or z in y for z in taken.values()):
             continue
-        if _accept(x, y, ev, 2 * ev.cooccur / (n_old[x] + n_new[y])):
+        if _accept(x, y, ev, 2 * ev.cooccur / max(1, n_old[x] + n_new[y])):
             taken[x] = y
             segments |= ev.segments
     return taken if len(segments) >= 2 else {}
