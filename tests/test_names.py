@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -13,13 +14,20 @@ from xigao.names import (
     _clean,
     _core,
     _core_kept,
+    _core_ok,
     _cut_at_words,
+    _keep_ending,
+    _name_lists,
     _near_name,
+    _pair_lists,
     _pair_near,
     _Rename,
+    _Side,
     _titled,
     _warp,
+    _wordy,
 )
+from xigao.paraphrase import bigram_set
 
 
 def test_one_character_renamed_beside_a_kept_one_is_a_rename_in_place_twice() -> None:
@@ -114,6 +122,70 @@ def test_a_pair_by_place_alone_is_a_rename_only_between_clear_names() -> None:
     assert _accept("徐志摩", "许云帆", near, 0.0)
     assert not _accept("今日", "今天", near, 0.0)
     assert not _accept("徐志摩", "许云帆", _Rename(), 0.0)  # never paired at all
+
+
+def test_a_common_word_before_a_shared_place_ending_is_no_rename() -> None:
+    # 径沉潭底 -> 直沉潭底, 教当殿官 -> 吩咐当殿官: adverbs, conjunctions, two-character verbs
+    assert _wordy("直") and _wordy("并") and _wordy("吩咐") and _wordy("做成")
+    assert not _wordy("冀") and not _wordy("披")  # a name's character, a one-character verb
+    assert not _wordy("光旦")  # not in the dictionary: jieba's guess at its tag is no evidence
+    once = _Rename(order=1, cooccur=1, bounds=4, tight=4)
+    assert not _accept("径沉潭", "直沉潭", once, 1.0)
+    assert not _accept("教当殿", "吩咐当殿", once, 1.0)
+    assert _accept("冀州", "朔州", once, 1.0)
+    assert _accept("披香殿", "凝香殿", once, 1.0)
+
+
+def test_a_surname_renamed_before_a_title_is_a_rename() -> None:
+    assert _core_ok("何先生", "贾先生")  # 何 is also a common word, but a surname before 先生
+    assert _core_ok("王押司", "孙押司")
+    assert _core_ok("宝二爷", "言二爷")  # a title with a numeral in it
+    assert not _core_ok("魏名", "韦名")  # 姓魏名征: one character after it is no title
+    assert not _core_ok("来村", "到村")
+
+
+def test_a_last_place_ending_stays_with_the_name_a_list_cut_left_before_it() -> None:
+    assert _keep_ending([(0, 2), (2, 3)], "狼子村的", "野狐屯的", 3) == [(0, 3)]
+    # a one-character name (许褚于禁徐|晃), or an ending the suspect kept: cut as before
+    assert _keep_ending([(0, 2), (2, 3)], "于禁徐晃", "马进吕晃", 3) == [(0, 2), (2, 3)]
+    assert _keep_ending([(0, 2), (2, 3)], "狼子村", "野狐村", 3) == [(0, 2), (2, 3)]
+    assert _keep_ending([(0, 3)], "狼子村", "野狐屯", 3) == [(0, 3)]
+
+
+def _side(text: str) -> _Side:
+    return _Side(text, bigram_set(text), Counter())
+
+
+def test_two_lists_of_names_with_one_ending_are_paired_name_by_name() -> None:
+    o = "那九阳泉乃香冷泉伴山泉温泉东合泉有诗为证"
+    s = "九处热泉寒香泉依岭泉暖玉泉东汇泉再加上"
+    assert _name_lists(o) == {"泉": ["香冷泉", "伴山泉", "温泉", "东合泉"]}
+    assert _name_lists(s)["泉"][1:] == ["寒香泉", "依岭泉", "暖玉泉", "东汇泉"]
+    # from their ends: the suspect's first name (处热泉) was cut where no name starts
+    assert _pair_lists(o, s, _side(o), _side(s)) == [
+        ("东合泉", "东汇泉"),
+        ("温泉", "暖玉泉"),
+        ("伴山泉", "依岭泉"),
+        ("香冷泉", "寒香泉"),
+    ]
+    assert _pair_lists(o, o, _side(o), _side(o)) == []  # nothing renamed
+    assert _name_lists("温泉和汤泉") == {}  # two are no list
+    # a list's names are renames though the dictionary knows them (温泉)
+    assert _accept("温泉", "暖玉泉", _Rename(near=1, listed=True), 0.0)
+
+
+def test_a_repeated_dictionary_word_renamed_where_a_person_speaks_is_a_rename() -> None:
+    # 八戒道 -> 朱能说 in a retold sentence: 能 is a verb, but 朱 a surname
+    spoken = _Rename(order=1, cooccur=1, bounds=4, speech=True, recurs=True)
+    assert _accept("八戒", "朱能", spoken, 1.0)
+    assert not _accept("八戒", "朱能", _Rename(order=1, cooccur=1, bounds=4, recurs=True), 1.0)
+
+
+def test_names_on_word_boundaries_in_a_long_span_are_a_rename() -> None:
+    long_span = _Rename(order=1, cooccur=1, bounds=4)
+    assert _accept("石家", "江家", long_span, 1.0)
+    assert not _accept("石家", "江家", _Rename(order=1, cooccur=1, bounds=3), 1.0)
+    assert not _accept("今日", "今天", long_span, 1.0)
 
 
 _han = st.text(alphabet="王李老孙先生州晃秦西蜀岷五六大", min_size=1, max_size=5)

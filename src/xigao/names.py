@@ -451,14 +451,19 @@ def _core(x: str, y: str) -> tuple[str, str, str, str]:
 
 def _core_ok(x: str, y: str) -> bool:
     """Two characters or more renamed, or one inside a title or a place's ending (冀州 ->
-    朔州, 老孙 -> 老袁) that is no grammar character or common verb (来村 -> 到村)."""
+    朔州, 老孙 -> 老袁) that is no grammar character or common verb (来村 -> 到村), or a
+    surname for a surname before a title of two characters or more (何先生 -> 贾先生, 王押司
+    -> 孙押司), though the surname is also a common word."""
     pre, cx, cy, suf = _core(x, y)
     if len(cx) >= 2 and len(cy) >= 2:
+        return True
+    if not pre and len(suf) >= 2 and cx in SURNAMES and cy in SURNAMES and not _WEAK & set(suf):
         return True
     if not cx or not cy or _WEAK & set(cx + cy):
         return False
     return (not pre or pre in NAME_PREFIXES) and (
         not suf
+        or suf in NAME_SUFFIXES
         or ((suf[-2:] in NAME_SUFFIXES or suf[-1] in NAME_SUFFIXES) and not _WEAK & set(suf))
     )
 
@@ -499,6 +504,75 @@ def _personal(w: str) -> bool:
 def _placed(w: str) -> bool:
     """``w`` reads as a place or a titled person: a name ending, no verb before it."""
     return any(e in NAME_SUFFIXES and not _VERBISH & set(w[: -len(e)]) for e in {w[-2:], w[-1:]})
+
+
+def _keep_ending(cuts: list[tuple[int, int]], o: str, s: str, j2: int) -> list[tuple[int, int]]:
+    """The pieces of an equal-length replaced span (ending at ``j2`` in ``s``) with a last
+    piece of one character that both sides write as a place's or a title's ending, but not
+    the same, joined to the piece before it (狼子|村 -> 野狐|屯: 狼子村 -> 野狐屯).
+
+    >>> _keep_ending([(0, 2), (2, 3)], "狼子村的", "野狐屯的", 3)
+    [(0, 3)]
+    """
+    if len(cuts) < 2 or cuts[-1][1] - cuts[-1][0] != 1:
+        return cuts
+    x, y = o[cuts[-1][0]], s[j2 - 1]
+    if x == y or x not in NAME_SUFFIXES or y not in NAME_SUFFIXES:
+        return cuts
+    return [*cuts[:-2], (cuts[-2][0], cuts[-1][1])]
+
+
+def _name_lists(text: str) -> dict[str, list[str]]:
+    """Runs of three names or more with one place's or title's ending written back to back
+    (香冷泉伴山泉温泉), by their ending: each name of the run, in order. A name holds one to
+    three characters before the ending, none of them a grammar character, a common verb or
+    a numeral; the first one reaches back two at most.
+
+    >>> _name_lists("那是香冷泉伴山泉温泉的水")
+    {'泉': ['香冷泉', '伴山泉', '温泉']}
+    """
+    ends: dict[str, list[int]] = defaultdict(list)
+    for k, c in enumerate(text):
+        if c in NAME_SUFFIXES:
+            ends[c].append(k)
+    out: dict[str, list[str]] = {}
+    stop = _GRAMMAR | _WEAK
+    for end, at in ends.items():
+        if len(at) < 3:
+            continue
+        runs: list[list[str]] = []
+        prev = -1
+        for k in at:
+            piece = text[prev + 1 : k]
+            if runs and prev >= 0 and 1 <= len(piece) <= 3 and not stop & set(piece):
+                runs[-1].append(piece + end)
+            else:
+                lo = k
+                while lo > max(0, k - 2, prev + 1) and text[lo - 1] not in stop:
+                    lo -= 1
+                runs.append([text[lo:k] + end] if lo < k else [])
+            if not runs[-1]:
+                runs.pop()
+            prev = k
+        longest = max(runs, key=len, default=[])
+        if len(longest) >= 3:
+            out[end] = longest
+    return out
+
+
+def _pair_lists(o: str, s: str, old: _Side, new: _Side) -> list[tuple[str, str]]:
+    """The names of lists with the same ending on the two sides (:func:`_name_lists`), paired
+    in order from their ends (a list's first name may be cut wrong), where the two hold
+    as many names or one more: those renamed, each written by one side only."""
+    out = []
+    lists = _name_lists(s)
+    for end, xs in _name_lists(o).items():
+        ys = lists.get(end, [])
+        if len(ys) >= 3 and abs(len(xs) - len(ys)) <= 1:
+            for x, y in zip(xs[::-1], ys[::-1], strict=False):
+                if x != y and new.lacks(x) and old.lacks(y):
+                    out.append((x, y))
+    return out
 
 
 def _warp(ops: Sequence[tuple[str, int, int, int, int]], p: float) -> float:
@@ -574,6 +648,7 @@ class _Rename:
     tagged: bool = False  #: jieba tags both forms proper nouns where they stand
     recurs: bool = False  #: the original writes its form three times or more
     near: int = 0  #: segments in which the two stand where the diff maps one onto the other
+    listed: bool = False  #: paired in two lists of names with one ending (:func:`_pair_lists`)
 
 
 def _near_name(x: str, y: str) -> bool:
@@ -591,18 +666,37 @@ def _near_name(x: str, y: str) -> bool:
     ) and _core_ok(x, y)
 
 
+def _wordy(w: str) -> bool:
+    """``w`` is a common word of jieba's dictionary that is no name: an adverb, a
+    conjunction, a preposition or a particle (径 -> 直, 并 -> 共), or a verb of two
+    characters (教 -> 吩咐)."""
+    from xigao.tokenize import default_tokenizer
+
+    if w not in jieba_lexicon().ordinary:
+        return False
+    got = default_tokenizer().tag(w)
+    tag = got[0][1] if len(got) == 1 else ""
+    return bool(tag) and (tag[0] in "dcpu" or (len(w) >= 2 and tag[0] == "v"))
+
+
 def _accept(x: str, y: str, r: _Rename, dice: float) -> bool:
     """Whether the evidence makes ``x`` -> ``y`` a rename: in place twice or more with its
-    forms on word boundaries; once, in a short replaced span or between names, when both
-    forms read as names (surnames, a place's ending, a proper noun of jieba's dictionary, a
-    person's context) and neither is an ordinary word, but for a dictionary word the original
-    writes again and again renamed to a person's name (八戒 -> 朱憨); a one-character rename
-    between two persons' names that jieba tags names (陈留 -> 陈川, 徐晃 -> 吕晃); never in
-    place but where the diff maps one onto the other, as :func:`_near_name` asks."""
+    forms on word boundaries; once, in a short replaced span, between names or on word
+    boundaries in a long one, when both forms read as names (surnames, a place's ending, a
+    proper noun of jieba's dictionary, a person's context) and neither is an ordinary word,
+    but for a dictionary word the original writes again and again renamed to a surname and a
+    name the dictionary does not know (八戒 -> 朱憨, 八戒 -> 朱能 where a person speaks); a
+    one-character rename between two persons' names that jieba tags names (陈留 -> 陈川, 徐晃 ->
+    吕晃); never in place but where the diff maps one onto the other, as :func:`_near_name`
+    asks, or in two lists of names (:func:`_pair_lists`). Never where what differs before a
+    shared ending is a common word (:func:`_wordy`: 径沉潭 -> 直沉潭, 教当殿 -> 吩咐当殿)."""
     ordinary, proper, _ = jieba_lexicon()
     if any(c.isdigit() for c in x + y) or x in NAME_SUFFIXES or y in NAME_SUFFIXES:
         return False
     if x[0] == x[1] or y[0] == y[1]:  # 厉厉 -> 森森: no name
+        return False
+    pre, cx, cy, suf = _core(x, y)
+    if suf and not pre and (_wordy(cx) or _wordy(cy)):
         return False
     if r.order >= 2:
         return (
@@ -612,11 +706,12 @@ def _accept(x: str, y: str, r: _Rename, dice: float) -> bool:
             and (_core_ok(x, y) or (r.bounds == 4 and _core_kept(x, y)))
         )
     if r.order < 1:
-        return r.near >= 1 and _near_name(x, y)
+        return r.listed or (r.near >= 1 and _near_name(x, y))
     # a word of the dictionary the original writes again and again, renamed in a short span
-    # to a person's name the dictionary does not know (八戒 -> 朱憨): a character of the story
-    regular = x in ordinary and r.recurs and r.tight >= 3 and len(y) <= 3
-    regular = regular and _personal(y) and y not in proper
+    # (or where a person speaks) to a person's name the dictionary does not know (八戒 ->
+    # 朱憨, 八戒道 -> 朱能说): a character of the story
+    regular = x in ordinary and r.recurs and (r.tight >= 3 or (r.speech and r.bounds == 4))
+    regular = regular and len(y) <= 3 and y[0] in SURNAMES and y not in proper
     if y in ordinary or (x in ordinary and not regular):
         return False
     plain = len(x) <= 4 and len(y) <= 4 and not _VERBISH & set(x + y)
@@ -637,7 +732,10 @@ def _accept(x: str, y: str, r: _Rename, dice: float) -> bool:
             kin and _clean(x) and _clean(y)
         ):
             return False
-    return r.tight >= 2 or r.loose
+    named = (_personal(x) and _personal(y)) or (_placed(x) and _placed(y))
+    return (
+        r.tight >= 2 or r.loose or regular or (r.bounds == 4 and named and _clean(x) and _clean(y))
+    )
 
 
 def name_map(a: Sentences, b: Sentences, pairs: Sequence[Pair]) -> dict[str, str]:
@@ -648,12 +746,14 @@ def name_map(a: Sentences, b: Sentences, pairs: Sequence[Pair]) -> dict[str, str
     between the pairs around it (the longest run of pairs in order on both sides), and the two
     are diffed character by character. A short replaced span is read as one rename, widened by
     the equal text around it to two characters (冀 -> 朔: 冀州 -> 朔州); a list of names
-    renamed one by one is cut where the original's words start; in a long one (a retelling)
+    renamed one by one is cut where the original's words start, but not before a last
+    place's ending (狼子村 -> 野狐屯); in a long one (a retelling)
     the names each side writes (strings it repeats, words tagged a name) are paired by where
     they stand. Across the whole of each segment, the words of the two sides that may be
     names (tagged a name or repeated, never written by the other) are also paired in order
     where the diff maps one onto the other, for renames no replaced span holds whole (晴雯
-    -> 晚晴, where the diff matched 晴 with 晴). A form is a name only if the other text
+    -> 晚晴, where the diff matched 晴 with 晴), and the names of two lists with one ending
+    (香冷泉伴山泉… / 寒香泉依岭泉…) name by name. A form is a name only if the other text
     never writes it: a renamed name never survives. A rename is kept when it stands in place
     twice or more, or once when both forms read as names and neither is an ordinary word
     (synonym swaps are), or, paired by place alone, when both read as names more strictly;
@@ -691,6 +791,7 @@ def name_map(a: Sentences, b: Sentences, pairs: Sequence[Pair]) -> dict[str, str
             placed: list[tuple[_Cand, _Cand]] = []
             if short:
                 cuts = _best_cuts(i1, i2, j1, ob, sb, room) if i2 - i1 == j2 - j1 else [(i1, i2)]
+                cuts = _keep_ending(cuts, o, s, j2)
                 for u1, u2 in cuts:
                     v1, v2 = (j1 + u1 - i1, j1 + u2 - i1) if len(cuts) > 1 else (j1, j2)
                     edge = (room[0] if u1 == i1 else 0, room[1] if u2 == i2 else 0)
@@ -727,6 +828,9 @@ def name_map(a: Sentences, b: Sentences, pairs: Sequence[Pair]) -> dict[str, str
         xs_near = [(_warp(ops, c), f) for c, f in _name_words(o, otoks, rec_o, new)]
         for fx, fy in _pair_near(xs_near, _name_words(s, stoks, rec_s, old)):
             found[fx, fy].near += 1
+        for fx, fy in _pair_lists(o, s, old, new):
+            found[fx, fy].near += 1
+            found[fx, fy].listed = True
     ranked = sorted(
         found.items(),
         key=lambda kv: (
