@@ -25,7 +25,7 @@ from collections.abc import Generator, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from xigao.types import Document, Result
+from xigao.types import Document, Result, parse_detect
 from xigao.workers import init_worker
 
 if TYPE_CHECKING:
@@ -48,13 +48,12 @@ class Failed:
 _worker_index: Index | None = None
 
 
-def _worker_init(path: str, parent: int, thresholds: Any, aliases: Any) -> None:
-    """Open the index in a worker (see :func:`xigao.workers.init_worker`)."""
-    from xigao.pipeline import Index
-
+def _worker_init(kind: type[Index], path: str, parent: int, thresholds: Any, aliases: Any) -> None:
+    """Open the index in a worker as the caller's ``kind`` of index opens it (see
+    :func:`xigao.workers.init_worker`)."""
     global _worker_index
     init_worker(parent)
-    _worker_index = Index.open(path, thresholds=thresholds, aliases=aliases)
+    _worker_index = kind.open(path, thresholds=thresholds, aliases=aliases)
 
 
 def _worker_check(job: tuple[Document | Failed, tuple[str, ...], bool, bool]) -> Result | Failed:
@@ -109,8 +108,6 @@ def check_iter(
     ``serial`` documents (where the platform can fork); they are stopped when the iteration
     ends or is abandoned, and die with this process.
     """
-    from xigao.pipeline import parse_detect
-
     kinds = parse_detect(detect, index.default_detect)  # a wrong kind raises before any check
     read = ((_coerce(d), kinds, leave_own_out, exclude_quotes) for d in docs)
     head = list(itertools.islice(read, serial + 1)) if workers > 1 else []
@@ -121,7 +118,7 @@ def check_iter(
     pool = mp.get_context("fork").Pool(
         workers,
         _worker_init,
-        (str(index.store.path), os.getpid(), index.thresholds, index.aliases),
+        (type(index), str(index.store.path), os.getpid(), index.thresholds, index.aliases),
     )
     try:
         yield from pool.imap(_worker_check, jobs, chunksize=CHUNK)

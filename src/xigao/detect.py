@@ -527,11 +527,10 @@ def fact_shares(
     q, ours = query if query is not None else suspect_facts(suspect, terms, skip)
     # each original sentence's share of the facts the suspect states, to place the window
     grams = b.grams()
-    # each distinct bigram weighed and looked up once (sorted: the lookups run in order)
+    # each distinct bigram weighed and looked up once (sorted: the IDF lookups run in order)
     keys, inv = np.unique(hash_codes(grams.codes), return_inverse=True)
     weights = terms.idf(keys).astype(np.float64) ** 2
-    at = np.searchsorted(q, keys).clip(max=max(len(q) - 1, 0))
-    stated = q[at] == keys if len(q) else np.zeros(len(keys), dtype=bool)
+    stated = np.isin(keys, q, assume_unique=True)
     hit = stated[inv]
     mass = np.bincount(grams.rows[hit], weights=weights[inv][hit], minlength=len(b))
     window = (0, len(b))

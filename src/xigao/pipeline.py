@@ -59,7 +59,7 @@ from xigao.provenance import (
 )
 from xigao.sketch import SketchConfig, codepoints, fingerprints, kgram_hashes, minhash
 from xigao.terms import term_keys
-from xigao.types import DETECT_KINDS, Document, Match, MatchKind, Result
+from xigao.types import DETECT_KINDS, Document, Match, MatchKind, Result, parse_detect
 from xigao.verdict import Thresholds, WashCandidate, combine, wash_score, wash_sources
 from xigao.workers import default_workers
 
@@ -71,24 +71,6 @@ DEFAULT_VECTORS = "static"
 #: sohu2021, LCQMC and STS-B (Spearman 0.70 / 0.61 / 0.80 against the static model's 0.53 /
 #: 0.50 / 0.69, :func:`benchmarks.pairs.run_pairs`) and which one pair at a time can afford.
 PAIR_ENCODER = "e5"
-
-
-def parse_detect(
-    detect: str | Iterable[str] | None, default: tuple[MatchKind, ...] = DETECT_KINDS
-) -> tuple[MatchKind, ...]:
-    """Validate a ``detect`` option: a comma list or iterable of repost, partial, rewrite."""
-    if detect is None:
-        return default
-    items = detect.split(",") if isinstance(detect, str) else list(detect)
-    kinds: list[MatchKind] = []
-    for raw in items:
-        item = raw.strip()
-        if item not in DETECT_KINDS:
-            raise ValueError(f"unknown detect kind {item!r}; choose from {', '.join(DETECT_KINDS)}")
-        kinds.append(item)
-    if not kinds:
-        raise ValueError(f"detect is empty; choose from {', '.join(DETECT_KINDS)}")
-    return tuple(dict.fromkeys(kinds))
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -21,6 +21,26 @@ EvidenceKind = Literal["verbatim", "paraphrase"]
 VERDICT_RANK: dict[str, int] = {"original": 0, "partial": 1, "rewrite": 2, "repost": 3}
 VERDICTS: tuple[Verdict, ...] = ("repost", "partial", "rewrite", "original")
 DETECT_KINDS: tuple[MatchKind, ...] = ("repost", "partial", "rewrite")
+
+
+def parse_detect(
+    detect: str | Iterable[str] | None, default: tuple[MatchKind, ...] = DETECT_KINDS
+) -> tuple[MatchKind, ...]:
+    """Validate a ``detect`` option: a comma list or iterable of repost, partial, rewrite."""
+    if detect is None:
+        return default
+    items = detect.split(",") if isinstance(detect, str) else list(detect)
+    kinds: list[MatchKind] = []
+    for raw in items:
+        item = raw.strip()
+        if item not in DETECT_KINDS:
+            raise ValueError(f"unknown detect kind {item!r}; choose from {', '.join(DETECT_KINDS)}")
+        kinds.append(item)
+    if not kinds:
+        raise ValueError(f"detect is empty; choose from {', '.join(DETECT_KINDS)}")
+    return tuple(dict.fromkeys(kinds))
+
+
 #: What an index holds, which sets how it decides rewrites (``Thresholds.for_genre``): news
 #: reports (the default) or fiction (chapters, stories, essays).
 GENRES: tuple[str, ...] = ("news", "fiction")
