@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SHARED ?= ../shared
 
-.PHONY: setup browser demo test lint bench bench-scale clean
+.PHONY: setup browser java demo test lint bench bench-scale clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -13,10 +13,17 @@ $(BIN)/python:
 # torch first, pinned to the local CPU build: anything else would pull a multi-GB CUDA build.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q torch==2.13.0
-	$(BIN)/pip install -q -e '.[embed,serve,dev]'
+	$(BIN)/pip install -q -e '.[embed,serve,dev,spark]'
 	touch $@
 
-setup: $(VENV)/.installed browser
+setup: $(VENV)/.installed browser java
+
+# A headless Java runtime for the Spark engine (--engine spark), where none is found (Debian
+# package; needs root). Without one the Spark tests are skipped with a reason.
+java:
+	@command -v java >/dev/null 2>&1 || test -x "$$JAVA_HOME/bin/java" || { \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null) \
+	  || echo "warning: could not install Java (apt-get install openjdk-17-jre-headless, or set JAVA_HOME); --engine spark and its tests need it"; }
 
 # Headless Chromium and CJK fonts for the report's browser test (Debian packages; needs root).
 # Without them the browser test is skipped with a reason, everything else still runs.

@@ -22,8 +22,8 @@ from xigao import Index
 STAGES = [
     ("candidates: fingerprints, LSH, fact table, nearest vectors", "pipeline.py:candidate_rows"),
     ("verbatim alignment of candidates", "detect.py:verbatim_match"),
-    ("wash measures of rewrite candidates (all)", "pipeline.py:wash_candidates"),
-    ("… splitting and embedding candidates' sentences", "pipeline.py:_embed_many"),
+    ("wash measures of rewrite candidates (all)", "verify.py:wash_candidates"),
+    ("… splitting and embedding candidates' sentences", "verify.py:embedded"),
     ("… fact shares", "detect.py:fact_shares"),
     ("… sentence alignment and measures", "detect.py:wash_stats"),
     ("suspect: normalization", "normalize.py:normalize"),

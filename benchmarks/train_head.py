@@ -68,7 +68,7 @@ def pairs(idx: Index, cases: Iterable[dict[str, Any]]) -> dict[str, list[Any]]:
         skip = [r for r in map(idx.store.rowid, c.get("exclude", ())) if r is not None]
         plan = idx.candidate_rows(suspect, rewrite=True, exclude=skip)
         assert suspect.sents is not None
-        for rowid, source in idx._embed_many(plan.rewrite[:CANDIDATES]).items():
+        for rowid, source in idx.originals.embedded(plan.rewrite[:CANDIDATES]).items():
             doc = idx.store.documents([rowid])[rowid]
             true = doc.id in c["truth"]
             assert source.sents is not None

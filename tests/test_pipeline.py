@@ -424,8 +424,8 @@ def test_library_build_uses_the_cores_like_the_cli(
 def test_the_candidate_sharing_far_the_most_facts_is_aligned_below_the_fact_floor() -> None:
     from dataclasses import replace
 
-    from xigao.pipeline import _aligned_gate
     from xigao.verdict import Thresholds
+    from xigao.verify import aligned_gate as _aligned_gate
 
     t = replace(
         Thresholds.load(), wash_min_cosine=0.15, wash_standout_cosine=0.05, wash_standout_ratio=3

@@ -165,6 +165,48 @@ _index_opt = click.option(
 )
 
 
+def _engine_opts(f: F) -> F:
+    """``--engine``, ``--master`` and ``--spark-conf`` (see :mod:`xigao.spark`)."""
+    f = click.option(
+        "--spark-conf",
+        "spark_conf",
+        multiple=True,
+        metavar="KEY=VALUE",
+        help="A Spark setting (repeatable), e.g. spark.executor.memory=8g.",
+    )(f)
+    f = click.option(
+        "--master",
+        default="local[*]",
+        show_default=True,
+        help="Spark master URL, with --engine spark.",
+    )(f)
+    return click.option(
+        "--engine",
+        type=click.Choice(["local", "spark"]),
+        default="local",
+        show_default=True,
+        help="local: this machine's processes; spark: a Spark cluster (pyspark and Java; "
+        "the index is a Parquet index, see `xigao index convert`).",
+    )(f)
+
+
+def _spark_session(master: str, conf: tuple[str, ...]) -> Any:
+    from xigao import spark as xs
+
+    try:
+        return xs.session(master, xs.parse_conf(conf))
+    except ValueError as e:
+        raise click.BadParameter(str(e), param_hint="--spark-conf") from e
+    except XigaoError as e:
+        raise click.ClickException(str(e)) from e
+
+
+def _counted(docs: Iterable[Document], bar: Any) -> Iterator[Document]:
+    for d in docs:
+        bar.update(1)
+        yield d
+
+
 _build_workers_opt = click.option(
     "--workers",
     default=default_workers(),
@@ -196,6 +238,7 @@ _build_workers_opt = click.option(
     "threshold, since a renamed retelling keeps few of a chapter's facts.",
 )
 @_build_workers_opt
+@_engine_opts
 @read_options
 def index_build(
     sources: tuple[str, ...],
@@ -205,11 +248,42 @@ def index_build(
     no_vectors: bool,
     genre: str,
     workers: int,
+    engine: str,
+    master: str,
+    spark_conf: tuple[str, ...],
     **kw: Any,
 ) -> None:
-    """Build a new index from SOURCES (JSONL, CSV, folders of .txt, or - for stdin)."""
+    """Build a new index from SOURCES (JSONL, CSV, folders of .txt, or - for stdin).
+
+    With --engine spark the index is a Parquet index, sketched and embedded on the cluster;
+    the documents are read here, as the local engine reads them."""
     errors_path, quiet = kw.pop("errors_path"), kw.pop("quiet")
     options = _options(kw)
+    if engine == "spark":
+        from xigao import spark as xs
+
+        spark = _spark_session(master, spark_conf)
+        sink = ErrorSink(errors_path, quiet)
+        bar = _progress(quiet, "indexing", sources=sources, options=options)
+        try:
+            n = xs.build(
+                spark,
+                _counted(_documents(sources, options, sink, bar), bar),
+                index_path,
+                vectors="" if no_vectors else vectors,
+                genre=genre,
+                overwrite=overwrite,
+            )
+        except (XigaoError, FileExistsError, ValueError) as e:
+            raise click.ClickException(str(e)) from e
+        finally:
+            bar.close()
+            sink.close()
+        if not quiet:
+            click.echo(f"indexed {n} documents into {index_path} (Parquet, on Spark)", err=True)
+        if sink.count:
+            sys.exit(1)
+        return
     sink = ErrorSink(errors_path, quiet)
     bar = _progress(quiet, "indexing", sources=sources, options=options)
     try:
@@ -333,6 +407,7 @@ def _output_opt(help_text: str) -> Callable[[F], F]:
     is_flag=True,
     help="Leave quotations (text in quotation marks, block quotes) out of what can match.",
 )
+@_engine_opts
 @read_options
 def scan(
     inputs: tuple[str, ...],
@@ -344,11 +419,22 @@ def scan(
     html: Path | None,
     leave_own_out: bool,
     exclude_quotes: bool,
+    engine: str,
+    master: str,
+    spark_conf: tuple[str, ...],
     **kw: Any,
 ) -> None:
-    """Check every document in INPUTS against the index."""
+    """Check every document in INPUTS against the index.
+
+    With --engine spark the index is a Parquet index (`xigao index convert` makes one of a
+    local index) and the checks run on the cluster; results come back in input order, as
+    JSONL, the same as the local engine's."""
     errors_path, quiet = kw.pop("errors_path"), kw.pop("quiet")
     options = _options(kw)
+    if engine == "spark":
+        _scan_spark(inputs, index_path, output, fmt, detect, html, leave_own_out, exclude_quotes,
+                    master, spark_conf, options, errors_path, quiet)  # fmt: skip
+        return
     idx = _open_index(index_path)
     try:
         kinds = parse_detect(detect, idx.default_detect)
@@ -428,6 +514,83 @@ def scan(
             click.echo(f"report: {page}", err=True)
     if sink.count:
         sys.exit(1)
+
+
+def _scan_spark(
+    inputs: tuple[str, ...],
+    index_path: Path,
+    output: Path | None,
+    fmt: str,
+    detect: str | None,
+    html: Path | None,
+    leave_own_out: bool,
+    exclude_quotes: bool,
+    master: str,
+    spark_conf: tuple[str, ...],
+    options: ReadOptions,
+    errors_path: Path | None,
+    quiet: bool,
+) -> None:
+    """``scan --engine spark``: the documents read here, checked on the cluster."""
+    from xigao import spark as xs
+
+    if fmt != "jsonl" or html is not None or leave_own_out:
+        raise click.UsageError(
+            "--engine spark writes JSONL results: --format csv/xlsx, --html and "
+            "--leave-own-out are for the local engine"
+        )
+    spark = _spark_session(master, spark_conf)
+    try:
+        eng = xs.SparkIndex(spark, index_path)
+        kinds = parse_detect(detect, eng.default_detect)
+    except ValueError as e:
+        raise click.BadParameter(str(e), param_hint="--detect") from e
+    except XigaoError as e:
+        raise click.ClickException(str(e)) from e
+    sink = ErrorSink(errors_path, quiet)
+    bar = _progress(quiet, "reading", sources=inputs, options=options)
+    verdicts: Counter[str] = Counter()
+    out = _create(output, newline="") if output else sys.stdout
+    try:
+        docs = _counted(_documents(inputs, options, sink, bar), bar)
+        for r in xs.check_iter(eng, docs, detect=kinds, exclude_quotes=exclude_quotes):
+            if isinstance(r, Failed):
+                sink.add({"source": "check", "id": r.id, "reason": r.reason})
+                continue
+            res = r.to_dict()
+            verdicts[res["verdict"]] += 1
+            out.write(json.dumps(res, ensure_ascii=False) + "\n")
+    except XigaoError as e:
+        raise click.ClickException(str(e)) from e
+    finally:
+        bar.close()
+        sink.close()
+        if output:
+            out.close()
+    if not quiet:
+        summary = ", ".join(f"{v} {verdicts[v]}" for v in VERDICTS)
+        click.echo(f"checked {sum(verdicts.values())} on Spark: {summary}", err=True)
+    if sink.count:
+        sys.exit(1)
+
+
+@index.command("convert")
+@click.argument("source", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.argument("dest", type=click.Path(file_okay=False, path_type=Path))
+def index_convert(source: Path, dest: Path) -> None:
+    """Convert an index between the engines: a local index at SOURCE becomes a Parquet index
+    (for --engine spark) at DEST, and a Parquet index a local one. Rows and sketches are copied
+    as stored, nothing is recomputed; DEST is replaced."""
+    from xigao import spark as xs
+
+    try:
+        if xs.is_spark_index(source):
+            n, kind = xs.import_index(source, dest), "local"
+        else:
+            n, kind = xs.export_index(source, dest), "Parquet"
+    except (XigaoError, ImportError) as e:
+        raise click.ClickException(str(e)) from e
+    click.echo(f"converted {n} documents into a {kind} index at {dest}", err=True)
 
 
 @cli.command("dedup")

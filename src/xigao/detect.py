@@ -28,7 +28,7 @@ from xigao.paraphrase import (
 )
 from xigao.provenance import quotation_spans
 from xigao.sketch import U64, codepoints, kgram_hashes
-from xigao.terms import U32, Terms, hash_codes, term_keys
+from xigao.terms import U32, TermWeights, hash_codes, term_keys
 from xigao.types import Evidence, Match, MatchKind
 from xigao.verdict import Thresholds, rewrite_kind, verbatim_kind
 
@@ -458,7 +458,7 @@ class FactShares:
         return float(np.sqrt(self.recall * self.precision))
 
 
-def own_facts(facts: Sequence[FactShares], terms: Terms) -> np.ndarray:
+def own_facts(facts: Sequence[FactShares], terms: TermWeights) -> np.ndarray:
     """``own[i, j]``: the share of the suspect's fact mass that original ``i`` explains and
     original ``j`` does not (all measured for one suspect). A second source of a stitched
     story explains facts of its own; another report in a formulaic series only the template's.
@@ -490,7 +490,7 @@ def _kept(a: Sentences, skip: frozenset[int]) -> np.ndarray:
 
 
 def suspect_facts(
-    suspect: Prepared, terms: Terms, skip: frozenset[int] = frozenset()
+    suspect: Prepared, terms: TermWeights, skip: frozenset[int] = frozenset()
 ) -> tuple[U32, float]:
     """The facts ``suspect`` (but its sentences ``skip``) states: its character bigrams'
     keys (sorted, unique) and their IDF² mass (see :func:`fact_shares`)."""
@@ -507,7 +507,7 @@ def suspect_facts(
 def fact_shares(
     suspect: Prepared,
     source: Prepared,
-    terms: Terms,
+    terms: TermWeights,
     t: Thresholds,
     *,
     skip: frozenset[int] = frozenset(),

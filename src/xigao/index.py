@@ -171,13 +171,17 @@ class _Vectors:
     centred_norm: npt.NDArray[np.float32]
 
     @classmethod
-    def of(cls, ids: I64, mat: npt.NDArray[np.float32]) -> _Vectors:
-        """The vectors of rows ``ids``, kept in row-id order (searched by row id)."""
+    def of(
+        cls, ids: I64, mat: npt.NDArray[np.float32], *, mean: npt.NDArray[np.float32] | None = None
+    ) -> _Vectors:
+        """The vectors of rows ``ids``, kept in row-id order (searched by row id), centred on
+        their own mean, or on ``mean`` (that of all the originals, for a block of them)."""
         if len(ids) > 1 and not bool((np.diff(ids) > 0).all()):
             order = np.argsort(ids, kind="stable")
             ids, mat = ids[order], mat[order]
         mat = mat.astype(np.float32, copy=False)
-        mean = mat.mean(axis=0) if len(mat) else np.zeros(mat.shape[1], np.float32)
+        if mean is None:
+            mean = mat.mean(axis=0) if len(mat) else np.zeros(mat.shape[1], np.float32)
         dot = mat @ mean
         sq = (mat * mat).sum(axis=1) - 2 * dot + float(mean @ mean)
         return cls(ids, mat, mean, dot, np.sqrt(np.maximum(sq, 0.0)).astype(np.float32))
@@ -226,6 +230,32 @@ def _centred(mat: npt.NDArray[np.float32], centre: npt.NDArray[np.float32]) -> n
     out = mat - centre
     norm = np.linalg.norm(out, axis=1, keepdims=True)
     return np.divide(out, norm, out=out, where=norm > 1e-6)
+
+
+def select_candidates(
+    ids: I64,
+    hits: I64,
+    diagonal: I64,
+    lsh: Iterable[int],
+    *,
+    limit: int,
+    min_hits: int,
+) -> list[Candidate]:
+    """The candidates a check keeps of the originals ``ids`` (ascending) sharing ``hits``
+    fingerprints with it, ``diagonal`` of them on one offset, and of those sharing an LSH band
+    (``lsh``): the ``limit`` best by diagonal (then hits), the ``limit`` best by hits, in that
+    order (ties to the lower row id), then the ``limit`` lowest row ids found by a band
+    (those not already in). Both engines keep their candidates with it."""
+    ok = (hits >= min_hits).nonzero()[0]
+    by_diag = ok[np.lexsort((-hits[ok], -diagonal[ok]))][:limit]
+    by_hits = ok[np.argsort(-hits[ok], kind="stable")][:limit]
+    chosen = list(dict.fromkeys(by_diag.tolist() + by_hits.tolist()))
+    id_l, hit_l, diag_l = ids.tolist(), hits.tolist(), diagonal.tolist()
+    out = [Candidate(id_l[i], hit_l[i], False, diag_l[i]) for i in chosen]
+    seen = {c.rowid for c in out}
+    # few: a set is cheaper than np.unique
+    out.extend(Candidate(r, 0, True) for r in sorted(set(lsh))[:limit] if r not in seen)
+    return out
 
 
 def _postings(keys: np.ndarray, query: np.ndarray, max_df: int) -> tuple[I64, I64]:
@@ -578,7 +608,7 @@ class IndexStore:
         lk = self._lookup
         max_df = max(64, lk.size // 200)
         at, q = _postings(lk.fp_keys, fps, max_df)
-        out: list[Candidate] = []
+        ids = hits = diagonal = np.zeros(0, np.int64)
         if len(at):
             # one sort of (original, offset) pairs gives both measures: postings per original
             # (hits) and the most on one offset (diagonal); row ids and offsets fit 32 bits
@@ -602,18 +632,10 @@ class IndexStore:
             ids = owner[first]
             hits = np.add.reduceat(counts, first)
             diagonal = np.maximum.reduceat(counts, first)
-            ok = (hits >= min_hits).nonzero()[0]
-            by_diag = ok[np.lexsort((-hits[ok], -diagonal[ok]))][:limit]
-            by_hits = ok[np.argsort(-hits[ok], kind="stable")][:limit]
-            chosen = list(dict.fromkeys(by_diag.tolist() + by_hits.tolist()))
-            id_l, hit_l, diag_l = ids.tolist(), hits.tolist(), diagonal.tolist()
-            out = [Candidate(id_l[i], hit_l[i], False, diag_l[i]) for i in chosen]
-        seen = {c.rowid for c in out}
         bk = band_keys(sig[None, :], self.config.bands).ravel()
         at, _ = _postings(lk.band_keys, bk, max_df)
-        lsh = sorted(set(lk.band_docs[at].tolist()))  # few: cheaper than np.unique
-        out.extend(Candidate(r, 0, True) for r in lsh[:limit] if r not in seen)
-        return out
+        lsh = lk.band_docs[at].tolist()
+        return select_candidates(ids, hits, diagonal, lsh, limit=limit, min_hits=min_hits)
 
     def nearest(self, vec: npt.NDArray[np.float32], k: int) -> list[tuple[int, float]]:
         """The ``k`` originals whose document vectors are closest to ``vec``.

@@ -12,55 +12,45 @@ Wires the stages: normalize → sketch → retrieve candidates → align → ver
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import inspect
 import os
 import tempfile
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Collection, Generator, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
 import numpy as np
 
-from xigao.align import union_length
 from xigao.batch import Failed, check_iter
 from xigao.detect import (
     Prepared,
-    WashStats,
-    copy_ratio,
-    fact_shares,
     near_miss,
-    own_facts,
     rewrite_match,
     rewrite_near_miss,
-    same_story,
-    suspect_facts,
     verbatim_match,
-    wash_features,
-    wash_match,
-    wash_stats,
 )
-from xigao.errors import InputError, XigaoError
+from xigao.errors import XigaoError
 from xigao.index import IndexStore, replace_dir
 from xigao.normalize import normalize
 from xigao.paraphrase import TextEncoder, embed_sentences
 from xigao.provenance import (
     ALIASES,
-    Credit,
-    credits,
-    direction,
-    is_credited,
-    meta_time,
-    quotation_spans,
 )
 from xigao.sketch import SketchConfig, codepoints, fingerprints, kgram_hashes, minhash
 from xigao.terms import term_keys
 from xigao.types import DETECT_KINDS, Document, Match, MatchKind, Result, parse_detect
-from xigao.verdict import Thresholds, WashCandidate, combine, wash_score, wash_sources
+from xigao.verdict import Thresholds, combine
+from xigao.verify import (
+    CandidatePlan,
+    Originals,
+    Verifier,
+    Washed,
+    require_body,
+    stronger,
+    unmatched,
+)
 from xigao.workers import default_workers
 
 DocLike = Document | Mapping[str, Any]
@@ -91,24 +81,6 @@ def document_vectors(docs: Sequence[Document], encoder: TextEncoder) -> np.ndarr
     return np.stack([embed_sentences(normalize(d.body), encoder).doc_vector() for d in docs])
 
 
-class Washed(NamedTuple):
-    """One rewrite candidate measured as a wash source (see :meth:`Index.wash_candidates`)."""
-
-    rowid: int
-    doc_id: str
-    source: Prepared
-    stats: WashStats
-    features: dict[str, float]
-    score: float  #: the wash score, a probability (``verdict.wash_score``)
-
-
-class CandidatePlan(NamedTuple):
-    """Row ids of the originals one check examines, by how."""
-
-    verbatim: list[int]  #: aligned for verbatim passages
-    rewrite: list[int]  #: aligned sentence by sentence for rewrites
-
-
 class Index:
     """An index of originals on disk, and checks of suspects against it.
 
@@ -126,46 +98,17 @@ class Index:
         #: as this index's genre applies them (:meth:`Thresholds.for_genre`)
         self.thresholds = (thresholds or Thresholds.load()).for_genre(store.genre)
         self.aliases = ALIASES if aliases is None else tuple(tuple(g) for g in aliases)
-        # Row ids are never reused, so prepared originals can be cached by row id.
-        self._prepared = functools.lru_cache(maxsize=4096)(self._prepare)
-        self._sentenced = functools.lru_cache(maxsize=4096)(self._split)
-        #: originals with sentence vectors, by row id (least recently used dropped first)
-        self._vectors: OrderedDict[int, Prepared] = OrderedDict()
-        self._vectors_lock = threading.Lock()
-
-    def _prepare(self, rowid: int) -> tuple[Document, Prepared] | None:
-        doc = self.store.documents([rowid]).get(rowid)
-        return None if doc is None else (doc, Prepared.of(doc.body, self.thresholds))
-
-    def _split(self, rowid: int) -> Prepared | None:
-        """The original's sentences without vectors: enough to weigh its shared facts."""
-        got = self._prepared(rowid)
-        return None if got is None else got[1].with_sentences(self.encoder, vectors=False)
-
-    def _embed_many(self, rowids: Sequence[int]) -> dict[int, Prepared]:
-        """The originals ``rowids`` with sentence vectors, those not cached encoded in one
-        call (the encoder's cost is mostly per call for a few dozen sentences)."""
-        with self._vectors_lock:
-            out = {r: self._vectors[r] for r in rowids if r in self._vectors}
-        todo = [(r, p) for r in rowids if r not in out and (p := self._sentenced(r)) is not None]
-        texts = [x for _, p in todo for x in (p.sents.texts if p.sents is not None else ())]
-        if texts:
-            vecs = np.asarray(self.encoder.encode(texts), dtype=np.float32)
-            at = 0
-            for r, p in todo:
-                assert p.sents is not None
-                n = len(p.sents)
-                sents = replace(p.sents, vecs=vecs[at : at + n], _memo={})
-                out[r] = replace(p, sents=sents, _cache=p._cache)
-                at += n
-        with self._vectors_lock:
-            for r in rowids:
-                if r in out:
-                    self._vectors[r] = out[r]
-                    self._vectors.move_to_end(r)
-            while len(self._vectors) > 2048:
-                self._vectors.popitem(last=False)
-        return out
+        self.originals = Originals(self.store.documents, self.thresholds, lambda: self.encoder)
+        #: alignment and verdict of a check (:mod:`xigao.verify`), over this store's originals
+        self.verifier = Verifier(
+            self.originals,
+            self.store.terms,
+            self.thresholds,
+            lambda: self.wash_head,
+            fiction=store.genre == "fiction",
+            aliases=self.aliases,
+        )
+        self._prepared = self.originals.prepared  # (the benchmarks' name for it)
 
     @property
     def wash_head(self) -> np.ndarray | None:
@@ -345,148 +288,22 @@ class Index:
         An empty or whitespace-only body raises :class:`InputError`, as the CLI and the service
         report it (a text with content too short to match is ``original``).
         """
-        if not isinstance(body, str):
-            raise InputError(f"the body to check must be a str, not {type(body).__name__}")
-        if not body.strip():  # as the CLI and the service say: an error, not an original
-            raise InputError(f"document {id!r} has an empty body" if id else "empty body")
+        body = require_body(body, id)
         kinds = parse_detect(detect, self.default_detect)
         t = self.thresholds
         ids = [exclude] if isinstance(exclude, str) else exclude
         skip = [r for r in map(self.store.rowid, ids) if r is not None]
         suspect = Prepared.of(body, t, exclude_quotes=exclude_quotes)
-        found_credits = credits(body, meta)
-        quotes = quotation_spans(body)
-        attribution = [c.to_dict() for c in found_credits]
         if len(suspect.norm.key().chars) < self.store.config.k:
-            return Result(id, "original", 0.0, (), {"copy_ratio": 0.0, "attribution": attribution})
+            return unmatched(body, id=id, meta=meta)
         if "rewrite" in kinds:
             suspect = suspect.with_sentences(self.encoder)
         plan = self.candidate_rows(suspect, rewrite="rewrite" in kinds, limit=limit, exclude=skip)
-        verbatim, rewrite = set(plan.verbatim), set(plan.rewrite)
-        found: dict[int, Match] = {}
-        rewrite_rows = []
-        for rowid in dict.fromkeys(plan.verbatim + plan.rewrite):
-            prepared = self._prepared(rowid)
-            if prepared is None:  # removed meanwhile
-                continue
-            doc, source = prepared
-            best = verbatim_match(suspect, source, doc.id, t) if rowid in verbatim else None
-            if best is not None and best.kind not in kinds:
-                best = None
-            if best is not None:
-                found[rowid] = best
-            if rowid in rewrite and (best is None or best.kind != "repost"):
-                rewrite_rows.append(rowid)
-        washed = self.wash_candidates(suspect, rewrite_rows) if rewrite_rows else []
-        assert suspect.sents is not None or not washed
-        weights = suspect.sents.weights.tolist() if suspect.sents is not None else []
-        measured = [
-            WashCandidate(w.score, w.stats.containment, w.stats.verbatim_share, w.stats.aligned)
-            for w in washed
-        ]
-        # name maps are read for fiction (换名 of a novel's people and places), where they cost
-        # about 20 ms a match; a news copy keeps the people it reports on
-        fiction = self.fiction
-        for w in (washed[i] for i in wash_sources(measured, weights, t)):
-            second = w.score < t.wash_threshold
-            rw = wash_match(
-                suspect, w.source, w.doc_id, w.stats, w.features, w.score, t,
-                second=second, names=fiction,
-            )  # fmt: skip
-            best = _stronger(found.get(w.rowid), rw)
-            assert best is not None
-            found[w.rowid] = best
-        suspect_time = meta_time(meta)
-        verdict, score, ordered = combine(
-            _provenance(m, self._prepared(r), found_credits, suspect_time, self.aliases, quotes)
-            for r, m in found.items()
-        )
-        info: dict[str, Any] = {
-            "copy_ratio": round(copy_ratio(suspect, ordered), 4),
-            "attribution": attribution,
-        }
-        closest = max(washed, key=lambda w: w.score, default=None)
-        if verdict == "original" and closest is not None and closest.score >= t.near_miss_floor:
-            miss = wash_match(
-                suspect,
-                closest.source,
-                closest.doc_id,
-                closest.stats,
-                closest.features,
-                closest.score,
-                t,
-                names=fiction,
-            )
-            info["near_miss"] = near_miss(miss)
-        return Result(id, verdict, score, ordered, info)
+        return self.verifier.decide(body, suspect, plan, kinds, id=id, meta=meta)
 
     def wash_candidates(self, suspect: Prepared, rowids: Sequence[int]) -> list[Washed]:
-        """Each original of ``rowids`` measured as a possible wash source of ``suspect``
-        (which must carry sentences), with its wash score; the originals removed meanwhile are
-        left out. Every candidate's rival is the candidate with the highest fact cosine among
-        the others aligned to at least half the same suspect sentences, a repost of it aside:
-        a report in a formulaic series has many such rivals as close, a wash none."""
-        t = self.thresholds
-        terms = self.store.terms()
-        found = [(r, self._prepared(r), self._sentenced(r)) for r in rowids]
-        plain = [(r, got[0].id, p) for r, got, p in found if got is not None and p is not None]
-        query = suspect_facts(suspect, terms)
-        facts = [fact_shares(suspect, p, terms, t, query=query) for _, _, p in plain]
-        gate = _aligned_gate([f.cosine for f in facts], t)
-        near = [r for (r, _, _), g in zip(plain, gate, strict=True) if g]
-        embedded = self._embed_many(near) if t.wash_blend > 0 else {}
-        head = self.wash_head
-        # fiction renames its people (换名): other names in a pair are no conflict there, and
-        # a retelling's numbers are no facts of another story
-        people = not self.fiction
-        items: list[tuple[int, str, Prepared, WashStats]] = []
-        for (rowid, doc_id, p), f, g in zip(plain, facts, gate, strict=True):
-            source = embedded.get(rowid, p)
-            stats = wash_stats(suspect, source, f, t, gate=g, head=head, people=people)
-            items.append((rowid, doc_id, source, stats))
-        # a suspect stitched from two originals: each is measured on the part of the suspect
-        # the other does not explain (the complement: aligned to sentences mostly not its own)
-        measured = []
-        for i, (rowid, doc_id, source, stats) in enumerate(items):
-            other = _complement(items, i, t)
-            if other is not None:
-                skip = other - stats.aligned
-                f = fact_shares(suspect, source, terms, t, skip=skip)
-                alone = wash_stats(
-                    suspect, source, f, t, skip=skip, gate=gate[i], head=head, people=people
-                )
-                stats = alone if alone.pairs else stats
-            measured.append((rowid, doc_id, source, stats))
-        assert suspect.sents is not None
-        weights, total = suspect.sents.weights, max(suspect.sents.total, 1)
-
-        def beyond(x: frozenset[int], y: frozenset[int]) -> float:
-            """Share of the suspect aligned to ``x``'s sentences and not ``y``'s."""
-            return float(weights[list(x - y)].sum()) / total
-
-        # two candidates each explaining a part of the suspect's facts of its own
-        own = own_facts(facts, terms)
-        cosource = np.minimum(own, own.T) >= t.wash_cosource
-        out = []
-        for i, (rowid, doc_id, source, stats) in enumerate(measured):
-            mine = items[i][3].aligned
-            # a rival aligns to at least half the same sentences; one that also explains a
-            # part of its own (sentences, or facts) is a second source, not a rival
-            rivals = sorted(
-                (
-                    (other.cosine, j)
-                    for j, (*_, other) in enumerate(items)
-                    if j != i
-                    and 2 * len(other.aligned & mine) >= len(mine)
-                    and min(beyond(other.aligned, mine), beyond(mine, other.aligned)) < 0.2
-                    and not cosource[i, j]
-                ),
-                reverse=True,
-            )
-            rival = next((c for c, j in rivals if not same_story(source, items[j][2], t)), 0.0)
-            features = wash_features(stats, rival, numbers=people)
-            out.append(Washed(rowid, doc_id, source, stats, features, wash_score(features, t)))
-        return out
+        """See :meth:`xigao.verify.Verifier.wash_candidates`."""
+        return self.verifier.wash_candidates(suspect, rowids)
 
     def candidate_rows(
         self,
@@ -625,81 +442,6 @@ def _vectorizer(
     return functools.partial(document_vectors, encoder=encoder)
 
 
-def _complement(
-    items: Sequence[tuple[int, str, Prepared, WashStats]], i: int, t: Thresholds
-) -> frozenset[int] | None:
-    """The suspect sentences explained by the candidate that best complements candidate
-    ``i``: the one sharing the most facts among those that cover at least half of their
-    original and explain at least 30% of the suspect, with at most half of the suspect
-    sentences they explain aligned to ``i`` too (None when there is none, or when ``i``
-    explains under a quarter of the suspect)."""
-    mine = items[i][3].aligned
-    if items[i][3].containment < 0.25:
-        return None
-    best: tuple[float, frozenset[int]] | None = None
-    for j, (*_, other) in enumerate(items):
-        theirs = other.aligned
-        if (
-            j == i
-            or other.containment < 0.3
-            or other.coverage < 0.5
-            or other.cosine < t.wash_min_cosine
-            or 2 * len(theirs & mine) > len(theirs)
-        ):
-            continue
-        if best is None or other.cosine > best[0]:
-            best = (other.cosine, theirs)
-    return None if best is None else best[1]
-
-
-def _aligned_gate(cosines: Sequence[float], t: Thresholds) -> list[bool]:
-    """Which candidates have their sentences aligned: those sharing a fact cosine of
-    ``wash_min_cosine``, and the one sharing the most when it stands out, with
-    ``wash_standout_cosine`` and ``wash_standout_ratio`` times the next one's."""
-    gate = [c >= t.wash_min_cosine for c in cosines]
-    if cosines:
-        order = sorted(range(len(cosines)), key=lambda i: -cosines[i])
-        top = cosines[order[0]]
-        second = cosines[order[1]] if len(order) > 1 else 0.0
-        if top >= t.wash_standout_cosine and top >= t.wash_standout_ratio * second:
-            gate[order[0]] = True
-    return gate
-
-
-def _provenance(
-    m: Match,
-    original: tuple[Document, Prepared] | None,
-    found: Sequence[Credit],
-    suspect_time: dt.datetime | None,
-    aliases: Sequence[Sequence[str]],
-    quotes: list[tuple[int, int]],
-) -> Match:
-    """``m`` with whether the suspect credits its original (``credited``), when both carry a
-    publication time which came first (``direction``), and how many of the suspect characters
-    its evidence covers are quotations (``quoted_chars``)."""
-    meta = original[0].meta if original is not None else {}
-    details = dict(m.details)
-    details["credited"] = is_credited(found, meta, aliases)
-    evidence = [e.suspect for e in m.evidence]
-    # the characters both in the evidence and in quotations: |E| + |Q| - |E ∪ Q|
-    details["quoted_chars"] = (
-        union_length(evidence) + union_length(quotes) - union_length([*evidence, *quotes])
-        if evidence and quotes
-        else 0
-    )
-    way = direction(suspect_time, meta_time(meta))
-    if way is not None:
-        details["direction"] = way
-    return replace(m, details=details)
-
-
-def _stronger(a: Match | None, b: Match | None) -> Match | None:
-    """The stronger of two matches with the same original (kind first, then score)."""
-    if a is None or b is None:
-        return a or b
-    return a if a.strength >= b.strength else b
-
-
 def compare(
     suspect: str,
     original: str,
@@ -831,7 +573,7 @@ def _compare(
     rw, stats = rewrite_match(a, b, "original", t)
     miss = rewrite_near_miss(a, b, "original", stats, t) if rw is None else None
     if best is None or best.kind != "repost":
-        best = _stronger(best, rw)
+        best = stronger(best, rw)
     assert b.sents is not None
     cosine = document_cosine(a, b, enc, prompt=t.compare_prompt)
     floor = t.compare_floor_static if getattr(enc, "name", None) == "static" else t.compare_floor

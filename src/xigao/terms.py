@@ -28,7 +28,7 @@ import threading
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -78,6 +78,41 @@ def merge_sorted(
     return np.insert(keys, at, new_keys), tuple(
         np.insert(v, at, m) for v, m in zip(vals, moved, strict=True)
     )
+
+
+class TermWeights(Protocol):
+    """The IDF of bigram keys: the whole :class:`Terms` table, or an :class:`IdfTable` of it."""
+
+    def idf(self, keys: U32) -> F32: ...
+
+    def top_idf(self) -> float: ...
+
+
+@dataclass(frozen=True, slots=True)
+class IdfTable:
+    """The IDF of :class:`Terms` from its document frequencies alone: sorted distinct ``keys``,
+    how many originals hold each (``df``) and how many hold any (``n``). Weighs exactly as the
+    table it was counted from (the Spark engine counts it from its own tables)."""
+
+    keys: U32
+    df: I64
+    n: int
+    _idf: F32 = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_idf", np.log((self.n + 1) / self.df).astype(np.float32))
+
+    def top_idf(self) -> float:
+        """As :meth:`Terms.top_idf`."""
+        return math.log(self.n + 1) if self.n else 1.0
+
+    def idf(self, keys: U32) -> F32:
+        """As :meth:`Terms.idf`."""
+        if not len(self.keys):
+            return np.zeros(len(keys), np.float32)
+        at = np.searchsorted(self.keys, keys).clip(max=len(self.keys) - 1)
+        known = self.keys[at] == keys
+        return np.where(known, self._idf[at], self.top_idf()).astype(np.float32)
 
 
 def term_keys(key: str) -> U32:
@@ -226,6 +261,13 @@ class Terms:
 
     def __len__(self) -> int:
         return len(self._weights().get("ids", ()))
+
+    def idf_table(self) -> IdfTable:
+        """The document frequencies this table weighs by (:class:`IdfTable`)."""
+        d = self._weights()
+        if not d:
+            return IdfTable(np.zeros(0, np.uint32), np.zeros(0, np.int64), 0)
+        return IdfTable(d["uniq"], d["df"], len(d["ids"]))
 
     def top_idf(self) -> float:
         """The IDF of a term in one original: the most any term weighs in this table."""

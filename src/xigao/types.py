@@ -98,6 +98,14 @@ class Evidence:
             "similarity": round(float(self.similarity), 4),
         }
 
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> Evidence:
+        """The evidence :meth:`to_dict` wrote (as rounded there)."""
+        s, o = d["suspect"], d["source"]
+        return cls(
+            d["kind"], (int(s[0]), int(s[1])), (int(o[0]), int(o[1])), float(d["similarity"])
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class Match:
@@ -129,6 +137,20 @@ class Match:
         d.update(self.details)
         return d
 
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> Match:
+        """The match :meth:`to_dict` wrote (as rounded there); other keys are its details."""
+        known = ("source_id", "kind", "score", "containment", "coverage", "evidence")
+        return cls(
+            str(d["source_id"]),
+            d["kind"],
+            float(d["score"]),
+            float(d["containment"]),
+            float(d["coverage"]),
+            tuple(Evidence.from_dict(e) for e in d.get("evidence", ())),
+            {k: v for k, v in d.items() if k not in known},
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class Result:
@@ -149,3 +171,16 @@ class Result:
         }
         d.update(self.meta)
         return d
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> Result:
+        """The result :meth:`to_dict` wrote (as rounded there): results read back from JSON,
+        as the Spark engine's are. ``Result.from_dict(r.to_dict()).to_dict() == r.to_dict()``."""
+        known = ("id", "verdict", "score", "matches")
+        return cls(
+            d.get("id"),
+            d["verdict"],
+            float(d["score"]),
+            tuple(Match.from_dict(m) for m in d.get("matches", ())),
+            {k: v for k, v in d.items() if k not in known},
+        )

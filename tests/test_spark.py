@@ -1,0 +1,209 @@
+"""The Spark engine on a real ``local[2]`` session: the same answers as the local engine.
+
+Skipped, with the reason, only where no Java runtime is found; the project's machines (and
+CI) have one, so these run there.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from xigao import Failed, Index
+from xigao.cli import cli
+from xigao.errors import IndexFormatError, XigaoError
+from xigao.index import DB_NAME
+from xigao.types import Document
+
+xs = pytest.importorskip("xigao.spark")
+pytest.importorskip("pyspark", reason="pyspark is installed by make setup")
+needs_java = pytest.mark.skipif(
+    shutil.which("java") is None, reason="no Java runtime: the Spark engine cannot start"
+)
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _jsonl(path: Path) -> list[dict[str, Any]]:
+    out = []
+    for line in path.read_text("utf-8").splitlines():
+        try:
+            out.append(json.loads(line))
+        except json.JSONDecodeError:
+            continue
+    return out
+
+
+@pytest.fixture(scope="module")
+def spark() -> Iterator[Any]:
+    if shutil.which("java") is None:
+        pytest.skip("no Java runtime: the Spark engine cannot start")
+    s = xs.session("local[2]", {"spark.ui.enabled": "false", "spark.sql.shuffle.partitions": "4"})
+    yield s
+    s.stop()
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The demo originals as a local index (static vectors) and as a Parquet index."""
+    d = tmp_path_factory.mktemp("demo")
+    Index.build(_jsonl(ROOT / "corpora" / "originals.jsonl"), d / "local").close()
+    xs.export_index(d / "local", d / "parquet")
+    return d / "local", d / "parquet"
+
+
+def _plain(results: list[Any]) -> list[Any]:
+    """Results as their JSON (what a user reads: scores rounded), failures as they are."""
+    return [r if isinstance(r, Failed) else r.to_dict() for r in results]
+
+
+def _rows(path: Path) -> dict[str, list[tuple[Any, ...]]]:
+    con = sqlite3.connect(path / DB_NAME)
+    try:
+        out = {
+            t: con.execute(f"SELECT * FROM {t} ORDER BY rowid").fetchall()
+            for t in ("docs", "sketches", "vectors")
+        }
+        out["meta"] = con.execute("SELECT * FROM meta ORDER BY key").fetchall()
+        return out
+    finally:
+        con.close()
+
+
+def test_a_local_index_converts_to_parquet_and_back_unchanged(
+    demo: tuple[Path, Path], tmp_path: Path
+) -> None:
+    local, parquet = demo
+    assert xs.is_spark_index(parquet) and not xs.is_spark_index(local)
+    assert xs.import_index(parquet, tmp_path / "back") == 268
+    assert _rows(tmp_path / "back") == _rows(local)
+    idx = Index.open(tmp_path / "back")  # the local engine opens it like its own
+    body = _jsonl(ROOT / "corpora" / "originals.jsonl")[5]["body"]
+    assert idx.check(body, detect="repost,partial").verdict == "repost"
+    idx.add([{"id": "new", "body": "新的文章。" * 20}])  # row ids go on after the largest
+    assert idx.store.rowid("new") == 269
+    idx.close()
+
+
+def test_a_local_index_is_no_parquet_index_and_the_error_says_how_to_convert(
+    demo: tuple[Path, Path],
+) -> None:
+    with pytest.raises(IndexFormatError, match="xigao index convert"):
+        xs.read_meta(demo[0])
+
+
+def test_spark_settings_are_key_value_pairs() -> None:
+    assert xs.parse_conf(["spark.executor.memory=8g", " a = b=c "]) == {
+        "spark.executor.memory": "8g",
+        "a": "b=c",
+    }
+    with pytest.raises(ValueError, match="KEY=VALUE"):
+        xs.parse_conf(["spark.executor.memory"])
+
+
+def test_without_java_the_error_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("JAVA_HOME", raising=False)
+    monkeypatch.setenv("PATH", "/nonexistent")
+    with pytest.raises(XigaoError, match="openjdk-17-jre-headless"):
+        xs.require_java()
+
+
+@needs_java
+def test_spark_scan_answers_exactly_as_the_local_engine(
+    spark: Any, demo: tuple[Path, Path]
+) -> None:
+    """Full detection (reposts, partial copies, rewrites) on the demo dump, every result
+    identical, failures in their places."""
+    local, parquet = demo
+    docs: list[Any] = _jsonl(ROOT / "corpora" / "demo_dump.jsonl")
+    docs.insert(7, ["not", "a", "document"])
+    docs.insert(40, {"id": "blank", "body": "  "})
+    idx = Index.open(local)
+    want = list(idx.check_iter(docs))
+    got = list(xs.check_iter(xs.SparkIndex(spark, parquet), docs))
+    assert len(got) == len(want) == len(docs)
+    assert _plain(got) == _plain(want)
+    assert isinstance(got[7], Failed) and "not a document" in got[7].reason
+    assert isinstance(got[40], Failed) and "empty body" in got[40].reason
+    verdicts = {r.verdict for r in got if not isinstance(r, Failed)}
+    assert {"repost", "partial", "rewrite", "original"} <= verdicts
+    fast = list(xs.check_iter(xs.SparkIndex(spark, parquet), docs[:30], detect="repost,partial"))
+    assert _plain(fast) == _plain(list(idx.check_iter(docs[:30], detect="repost,partial")))
+
+
+@needs_java
+def test_an_index_built_on_spark_is_the_index_a_local_build_makes(
+    spark: Any, demo: tuple[Path, Path], tmp_path: Path
+) -> None:
+    originals = _jsonl(ROOT / "corpora" / "originals.jsonl")
+    docs = [*originals[:60], {**originals[3], "title": "同一 id，后一份替换前一份"}]
+    Index.build(docs, tmp_path / "local").close()
+    assert xs.build(spark, (Document.coerce(d) for d in docs), tmp_path / "pq") == 61
+    xs.import_index(tmp_path / "pq", tmp_path / "back")
+    want, got = _rows(tmp_path / "local"), _rows(tmp_path / "back")
+    # the local build numbers the replacing copy after the others; the Spark build keeps
+    # its input position: the same documents, sketches and vectors under the same ids
+    for table in ("docs", "sketches", "vectors"):
+        assert len(got[table]) == len(want[table]) == 60
+    by_id = {r[1]: r for r in got["docs"]}
+    assert {r[1]: r[2:] for r in want["docs"]} == {k: r[2:] for k, r in by_id.items()}
+    rowid = {r[1]: r[0] for r in want["docs"]}, {r[1]: r[0] for r in got["docs"]}
+    for table in ("sketches", "vectors"):
+        w = {r[0]: r[1:] for r in want[table]}
+        g = {r[0]: r[1:] for r in got[table]}
+        assert all(w[rowid[0][i]] == g[rowid[1][i]] for i in rowid[0])
+    with pytest.raises(FileExistsError):
+        xs.build(spark, [], tmp_path / "pq")
+
+
+@needs_java
+def test_the_cli_builds_and_scans_on_spark_with_the_local_answers(
+    spark: Any, demo: tuple[Path, Path], tmp_path: Path
+) -> None:
+    runner = CliRunner()
+    originals = str(ROOT / "corpora" / "originals.jsonl")
+    dump = str(ROOT / "corpora" / "demo_dump.jsonl")
+    spark_args = [
+        "--engine",
+        "spark",
+        "--master",
+        "local[2]",
+        "--spark-conf",
+        "spark.ui.enabled=false",
+    ]
+    r = runner.invoke(
+        cli, ["index", "build", originals, "--index", str(tmp_path / "pq"), *spark_args]
+    )
+    assert r.exit_code == 0, r.output
+    r = runner.invoke(
+        cli,
+        ["scan", dump, "--index", str(tmp_path / "pq"), "-o", str(tmp_path / "spark.jsonl"),
+         "--errors", str(tmp_path / "spark-errors.jsonl"), "-q", *spark_args],
+    )  # fmt: skip
+    assert r.exit_code == 1, r.output  # the dump's two bad records are errors
+    r = runner.invoke(
+        cli,
+        ["scan", dump, "--index", str(demo[0]), "-o", str(tmp_path / "local.jsonl"),
+         "--errors", str(tmp_path / "local-errors.jsonl"), "-q"],
+    )  # fmt: skip
+    assert r.exit_code == 1, r.output
+    assert (tmp_path / "spark.jsonl").read_text("utf-8") == (tmp_path / "local.jsonl").read_text(
+        "utf-8"
+    )
+    errors = [json.loads(x) for x in (tmp_path / "spark-errors.jsonl").read_text().splitlines()]
+    assert len(errors) == 2
+    assert errors == [
+        json.loads(x) for x in (tmp_path / "local-errors.jsonl").read_text().splitlines()
+    ]
+    r = runner.invoke(cli, ["scan", dump, "--index", str(demo[0]), "-q", *spark_args])
+    assert r.exit_code != 0 and "xigao index convert" in r.output
+    r = runner.invoke(cli, ["index", "convert", str(tmp_path / "pq"), str(tmp_path / "back")])
+    assert r.exit_code == 0, r.output
+    first = _jsonl(Path(originals))[0]["body"]
+    assert Index.open(tmp_path / "back").check(first).verdict == "repost"
