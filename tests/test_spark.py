@@ -207,3 +207,42 @@ def test_the_cli_builds_and_scans_on_spark_with_the_local_answers(
     assert r.exit_code == 0, r.output
     first = _jsonl(Path(originals))[0]["body"]
     assert Index.open(tmp_path / "back").check(first).verdict == "repost"
+
+
+@needs_java
+def test_spark_dedup_finds_the_local_clusters(
+    spark: Any, demo: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """The demo's originals and dump together: the same clusters, canonical members, edges
+    and evidence, the same formulaic partial copies left out; then through the CLI, each
+    cluster linked to the same indexed originals."""
+    from xigao.dedup import dedup
+    from xigao.io import ReadError, read_documents
+
+    paths = [str(ROOT / "corpora" / "originals.jsonl"), str(ROOT / "corpora" / "demo_dump.jsonl")]
+    docs = [d for d in read_documents(paths) if not isinstance(d, ReadError)]
+    docs.append(docs[3])  # a repeated id: an error, the first kept
+    want, got = dedup(docs), xs.dedup(spark, docs)
+    assert [c.to_dict(n) for n, c in enumerate(got.clusters)] == [
+        c.to_dict(n) for n, c in enumerate(want.clusters)
+    ]
+    assert len(got.clusters) > 20 and got.formulaic == want.formulaic > 0
+    assert got.errors == want.errors and len(got.errors) == 1
+    assert got.documents == want.documents
+    assert xs.connected_components(spark, [(1, 2), (3, 4), (2, 5), (6, 6)]) == {
+        1: 1, 2: 1, 5: 1, 3: 3, 4: 3, 6: 6,
+    }  # fmt: skip
+
+    runner = CliRunner()
+    out = {}
+    for engine, index in (("local", demo[0]), ("spark", demo[1])):
+        r = runner.invoke(
+            cli,
+            ["dedup", paths[1], "--index", str(index), "-o", str(tmp_path / f"{engine}.jsonl"),
+             "--errors", str(tmp_path / f"{engine}-errors.jsonl"), "-q", "--engine", engine,
+             "--master", "local[2]"],
+        )  # fmt: skip
+        assert r.exit_code == 1, r.output  # (the dump's two bad records)
+        out[engine] = (tmp_path / f"{engine}.jsonl").read_text("utf-8")
+    assert out["spark"] == out["local"]
+    assert any(json.loads(line)["originals"] for line in out["spark"].splitlines())

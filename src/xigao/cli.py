@@ -622,6 +622,7 @@ def index_convert(source: Path, dest: Path) -> None:
     type=click.IntRange(1, 64),
     help="Processes that check documents.",
 )
+@_engine_opts
 @read_options
 def dedup_cmd(
     inputs: tuple[str, ...],
@@ -630,11 +631,15 @@ def dedup_cmd(
     detect: str,
     html: Path | None,
     workers: int,
+    engine: str,
+    master: str,
+    spark_conf: tuple[str, ...],
     **kw: Any,
 ) -> None:
     """Group the documents of INPUTS into clusters of reposts, partial copies and rewrites,
     without an index: each cluster with its members, its earliest member (canonical) and the
-    verified edges with their evidence."""
+    verified edges with their evidence. With --engine spark the dump is indexed and checked
+    on the cluster (--index then names a Parquet index), with the same clusters."""
     from xigao.dedup import dedup
 
     errors_path, quiet = kw.pop("errors_path"), kw.pop("quiet")
@@ -643,13 +648,28 @@ def dedup_cmd(
         kinds = parse_detect(detect)
     except ValueError as e:
         raise click.BadParameter(str(e), param_hint="--detect") from e
-    idx = _open_index(index_path) if index_path is not None else None
+    spark = _spark_session(master, spark_conf) if engine == "spark" else None
+    idx: Any = None
+    if index_path is not None and spark is not None:
+        from xigao import spark as xs
+
+        try:
+            idx = xs.SparkIndex(spark, index_path)
+        except XigaoError as e:
+            raise click.ClickException(str(e)) from e
+    elif index_path is not None:
+        idx = _open_index(index_path)
     sink = ErrorSink(errors_path, quiet)
     docs = list(_documents(inputs, options, sink))
     bar = _progress(quiet, "deduplicating")
     bar.total = len(docs)
     try:
-        got = dedup(docs, detect=kinds, index=idx, workers=workers, progress=bar.update)
+        if spark is not None:
+            from xigao import spark as xs
+
+            got = xs.dedup(spark, docs, detect=kinds, index=idx, progress=bar.update)
+        else:
+            got = dedup(docs, detect=kinds, index=idx, workers=workers, progress=bar.update)
     except XigaoError as e:
         raise click.ClickException(str(e)) from e
     finally:

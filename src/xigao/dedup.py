@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,7 +22,7 @@ from typing import Any
 from xigao.batch import Failed, check_iter
 from xigao.pipeline import FAST_DETECT, Index, parse_detect
 from xigao.provenance import meta_time
-from xigao.types import Document, Match
+from xigao.types import Document, Match, Result
 from xigao.workers import default_workers
 
 #: Documents of the dump that may share a passage before it is a formula, not a link
@@ -104,13 +104,7 @@ def dedup(
     """
     kinds = parse_detect(detect, FAST_DETECT)
     workers = default_workers() if workers is None else workers
-    unique: dict[str, Document] = {}
-    errors: list[dict[str, Any]] = []
-    for d in docs:
-        if d.id in unique:
-            errors.append({"id": d.id, "reason": "duplicate id: the first document kept"})
-        else:
-            unique[d.id] = d
+    unique, errors = unique_documents(docs)
     order = {doc_id: i for i, doc_id in enumerate(unique)}
     with tempfile.TemporaryDirectory(dir=workdir, prefix="xigao-dedup-") as tmp:
         path = Path(tmp) / "dump"
@@ -120,8 +114,31 @@ def dedup(
             # a partial copy of a formula many documents share (a programme's sign-off, its
             # leaders' titles) is no link between two stories
             edges = [e for e in found if not _formulaic(idx, unique[e.a], e, common_df)]
-    formulaic = len(found) - len(edges)
-    root = _components(list(unique), edges, order)
+    clusters = clusters_of(unique, edges, _components(list(unique), edges, order))
+    if index is not None:
+        for c in clusters:
+            c.originals = _originals(index, c, kinds)
+    return DedupResult(clusters, len(unique), errors, len(found) - len(edges))
+
+
+def unique_documents(docs: Iterable[Document]) -> tuple[dict[str, Document], list[dict[str, Any]]]:
+    """The documents by id, in input order, the first of each id kept; the others as errors."""
+    unique: dict[str, Document] = {}
+    errors: list[dict[str, Any]] = []
+    for d in docs:
+        if d.id in unique:
+            errors.append({"id": d.id, "reason": "duplicate id: the first document kept"})
+        else:
+            unique[d.id] = d
+    return unique, errors
+
+
+def clusters_of(
+    unique: dict[str, Document], edges: Sequence[Edge], root: Callable[[str], str]
+) -> list[Cluster]:
+    """The clusters of two or more documents under the representatives ``root`` gives, each
+    with its canonical member and its edges, the largest first."""
+    order = {doc_id: i for i, doc_id in enumerate(unique)}
     groups: dict[str, list[Document]] = {}
     for doc_id, d in unique.items():
         groups.setdefault(root(doc_id), []).append(d)
@@ -137,14 +154,14 @@ def dedup(
         canonical = min(members, key=lambda d: _earliest(d, order))
         clusters.append(Cluster(canonical.id, members, by_root.get(r, [])))
     clusters.sort(key=lambda c: (-len(c.members), order[c.members[0].id]))
-    if index is not None:
-        for c in clusters:
-            c.originals = _originals(index, c, kinds)
-    return DedupResult(clusters, len(unique), errors, formulaic)
+    return clusters
 
 
 def _components(
-    ids: Sequence[str], edges: Sequence[Edge], order: dict[str, int]
+    ids: Sequence[str],
+    edges: Sequence[Edge],
+    order: dict[str, int],
+    strong: Mapping[str, str] | None = None,
 ) -> Callable[[str], str]:
     """Each document's cluster (by a representative id), from the edges.
 
@@ -153,8 +170,14 @@ def _components(
     passage with, the strongest first, so that a cluster is one story and the stories that
     copy from it: passages quoted from story to story (a speech reported in a dozen stories)
     would otherwise chain a whole archive into one cluster. A document copying from two
-    stories joins the stronger; the other edge is not a cluster's."""
+    stories joins the stronger; the other edge is not a cluster's.
+
+    ``strong``: the components of the reposts and rewrites, found elsewhere (each document's
+    earliest member in input order, as the Spark engine finds them); the partial copies
+    attach to them here."""
     parent = {doc_id: doc_id for doc_id in ids}
+    if strong is not None:
+        parent.update(strong)
 
     def root(x: str) -> str:
         while parent[x] != x:
@@ -167,10 +190,11 @@ def _components(
         if ra != rb:
             parent[max(ra, rb, key=order.__getitem__)] = min(ra, rb, key=order.__getitem__)
 
-    strong = [e for e in edges if e.match.kind != "partial"]
-    for e in strong:
-        join(e.a, e.b)
-    joined = {x for e in strong for x in (e.a, e.b)}
+    firm = [e for e in edges if e.match.kind != "partial"]
+    if strong is None:
+        for e in firm:
+            join(e.a, e.b)
+    joined = {x for e in firm for x in (e.a, e.b)}
     attached: set[str] = set()  # joined by a partial copy only: nothing attaches to them
     weak = sorted(
         (e for e in edges if e.match.kind == "partial"),
@@ -208,35 +232,53 @@ def _edges(
 ) -> list[Edge]:
     """Each document checked against the rest (its text alone: credits and times play no
     part in what is reused); one edge per pair, the stronger way round."""
-    best: dict[tuple[str, str], Edge] = {}
     plain = (Document(d.id, d.body) for d in docs)
     results = check_iter(idx, plain, detect=kinds, leave_own_out=True, workers=workers, serial=64)
     try:
-        for got in results:
-            if progress is not None:
-                progress(1)
-            if isinstance(got, Failed):
-                errors.append({"id": got.id, "reason": got.reason})
-                continue
-            assert got.id is not None
-            for m in got.matches:
-                key = (min(got.id, m.source_id), max(got.id, m.source_id))
-                old = best.get(key)
-                if old is None or m.strength > old.match.strength:
-                    best[key] = Edge(got.id, m.source_id, m)
+        return edges_of(results, errors, progress)
     finally:
         results.close()
+
+
+def edges_of(
+    results: Iterable[Result | Failed],
+    errors: list[dict[str, Any]],
+    progress: Callable[[int], None] | None = None,
+) -> list[Edge]:
+    """One edge per pair of documents the ``results`` (each document's check against the
+    rest) join, the stronger way round; the failed checks go to ``errors``."""
+    best: dict[tuple[str, str], Edge] = {}
+    for got in results:
+        if progress is not None:
+            progress(1)
+        if isinstance(got, Failed):
+            errors.append({"id": got.id, "reason": got.reason})
+            continue
+        assert got.id is not None
+        for m in got.matches:
+            key = (min(got.id, m.source_id), max(got.id, m.source_id))
+            old = best.get(key)
+            if old is None or m.strength > old.match.strength:
+                best[key] = Edge(got.id, m.source_id, m)
     return list(best.values())
 
 
 def _originals(index: Index, cluster: Cluster, kinds: tuple[str, ...]) -> list[dict[str, Any]]:
     """The indexed originals the cluster's members reuse, strongest first, with who reuses."""
+    allowed = tuple(k for k in kinds if k in index.default_detect)
+    return originals_of(
+        [(d.id, index.check(d.body, id=d.id, detect=allowed)) for d in cluster.members]
+    )
+
+
+def originals_of(checked: Iterable[tuple[str, Result]]) -> list[dict[str, Any]]:
+    """The originals that members' ``checked`` results (by member id) match, strongest first,
+    with the members that reuse each."""
     best: dict[str, Match] = {}
     by: dict[str, list[str]] = {}
-    allowed = tuple(k for k in kinds if k in index.default_detect)
-    for d in cluster.members:
-        for m in index.check(d.body, id=d.id, detect=allowed).matches:
-            by.setdefault(m.source_id, []).append(d.id)
+    for doc_id, result in checked:
+        for m in result.matches:
+            by.setdefault(m.source_id, []).append(doc_id)
             if m.source_id not in best or m.strength > best[m.source_id].strength:
                 best[m.source_id] = m
     ranked = sorted(best.values(), key=lambda m: (-m.strength[0], -m.strength[1]))

@@ -38,7 +38,16 @@ import numpy.typing as npt
 
 from xigao.errors import IndexFormatError
 from xigao.normalize import NORMALIZER_VERSION, normalize
-from xigao.sketch import U32, SketchConfig, band_keys, minhash_many, sketch_keys
+from xigao.sketch import (
+    U32,
+    SketchConfig,
+    band_keys,
+    codepoints,
+    fingerprints,
+    kgram_hashes,
+    minhash_many,
+    sketch_keys,
+)
 from xigao.terms import Terms, merge_sorted, term_keys
 from xigao.types import Document, check_genre
 from xigao.workers import die_with_parent
@@ -256,6 +265,21 @@ def select_candidates(
     # few: a set is cheaper than np.unique
     out.extend(Candidate(r, 0, True) for r in sorted(set(lsh))[:limit] if r not in seen)
     return out
+
+
+def passage_fingerprints(body: str, spans: Iterable[tuple[int, int]], config: SketchConfig) -> U32:
+    """The winnowed fingerprints of ``body`` that start inside the raw ``spans`` (end
+    exclusive): what :meth:`xigao.Index.passage_df` counts in the index."""
+    norm = normalize(body)
+    key = norm.key()
+    if len(key.chars) < config.k:
+        return np.zeros(0, np.uint32)
+    fps, pos = fingerprints(kgram_hashes(codepoints(key.chars), config.k), config.window)
+    raw = norm.starts[key.pos[pos.astype(np.int64)]]
+    inside = np.zeros(len(fps), dtype=bool)
+    for s, e in spans:
+        inside |= (raw >= s) & (raw < e)
+    return fps[inside]
 
 
 def _postings(keys: np.ndarray, query: np.ndarray, max_df: int) -> tuple[I64, I64]:

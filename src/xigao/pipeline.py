@@ -32,7 +32,7 @@ from xigao.detect import (
     verbatim_match,
 )
 from xigao.errors import XigaoError
-from xigao.index import IndexStore, replace_dir
+from xigao.index import IndexStore, passage_fingerprints, replace_dir
 from xigao.normalize import normalize
 from xigao.paraphrase import TextEncoder, embed_sentences
 from xigao.provenance import (
@@ -355,19 +355,8 @@ class Index:
         index: the median number of indexed documents holding each of their fingerprints (0
         when they hold none). A passage copied once is in two documents; the formulae of a news
         programme (its leaders' titles, its sign-off) are in dozens."""
-        cfg = self.store.config
-        norm = normalize(body)
-        key = norm.key()
-        if len(key.chars) < cfg.k:
-            return 0.0
-        fps, pos = fingerprints(kgram_hashes(codepoints(key.chars), cfg.k), cfg.window)
-        raw = norm.starts[key.pos[pos.astype(np.int64)]]
-        inside = np.zeros(len(fps), dtype=bool)
-        for s, e in spans:
-            inside |= (raw >= s) & (raw < e)
-        if not inside.any():
-            return 0.0
-        return float(np.median(self.store.fingerprint_df(fps[inside])))
+        fps = passage_fingerprints(body, spans, self.store.config)
+        return float(np.median(self.store.fingerprint_df(fps))) if len(fps) else 0.0
 
     def check_document(
         self,

@@ -43,6 +43,7 @@ from xigao.index import (
     IndexStore,
     _keys,
     _Vectors,
+    passage_fingerprints,
     replace_dir,
     select_candidates,
     sketch_keys_many,
@@ -439,18 +440,6 @@ class SparkIndex:
 
             bands = self.config.bands
 
-            def explode(batches: Iterator[Any]) -> Iterator[Any]:
-                import pandas as pd
-
-                for pdf in batches:
-                    fps, rows, pos = [], [], []
-                    for r, f, p in zip(pdf["rowid"], pdf["fps"], pdf["fpos"], strict=True):
-                        a = np.frombuffer(f, np.uint32)
-                        fps.append(a.astype(np.int64))
-                        pos.append(np.frombuffer(p, np.uint32).astype(np.int64))
-                        rows.append(np.full(len(a), r, np.int64))
-                    yield pd.DataFrame({"fp": _cat(fps), "rowid": _cat(rows), "pos": _cat(pos)})
-
             def band_rows(batches: Iterator[Any]) -> Iterator[Any]:
                 import pandas as pd
 
@@ -463,7 +452,7 @@ class SparkIndex:
                     yield pd.DataFrame({"bkey": bk, "rowid": rows})
 
             cap = self.max_df()
-            fp = self.sketches.mapInPandas(explode, "fp long, rowid long, pos long")
+            fp = self.sketches.mapInPandas(_fp_rows, "fp long, rowid long, pos long")
             fp_ok = fp.groupBy("fp").count().where(F.col("count") <= cap).select("fp")
             fp = fp.join(fp_ok, "fp").cache()
             bd = self.sketches.mapInPandas(band_rows, "bkey long, rowid long")
@@ -580,10 +569,16 @@ class SparkIndex:
         detect: str | Iterable[str] | None = None,
         limit: int = 20,
         exclude_quotes: bool = False,
+        leave_own_out: bool = False,
+        passages: bool = False,
     ) -> DataFrame:
-        """Check the suspects ``(sid, id, title, body, meta)`` (``meta`` a JSON object); a
-        frame of ``(sid, id, result, error)``: each result as the local engine's JSON, or
-        the reason its check failed."""
+        """Check the suspects ``(sid, id, title, body, meta)`` (``meta`` a JSON object; ``id``
+        as :func:`check_iter` numbers it); a frame of ``(sid, id, result, error, passage_df)``:
+        each result as the local engine's JSON, or the reason its check failed.
+
+        ``leave_own_out``: each suspect is checked as if the original of its id were not
+        indexed; ``passages``: ``passage_df`` says, for each partial copy found, how common its
+        passages are in the index (JSON, by source id: :meth:`xigao.Index.passage_df`)."""
         from pyspark.sql import functions as F
         from pyspark.sql.window import Window
 
@@ -649,15 +644,23 @@ class SparkIndex:
                         out["vec"].append(b"")
                 yield pd.DataFrame(out)
 
-        feats = (
-            suspects.select("sid", "body")
-            .mapInPandas(
-                features,
-                "sid long, short boolean, fps array<long>, fpos array<long>, bands array<long>, "
-                "keys array<long>, w2 array<double>, qnorm double, vec binary",
-            )
-            .cache()
+        feats = suspects.select("sid", "body").mapInPandas(
+            features,
+            "sid long, short boolean, fps array<long>, fpos array<long>, bands array<long>, "
+            "keys array<long>, w2 array<double>, qnorm double, vec binary",
         )
+        # the original of the suspect's own id, left out as if not indexed (and each list
+        # then taken one longer, as the local engine takes it)
+        if leave_own_out:
+            ids = self.docs.select(F.col("id").alias("plain"), F.col("rowid").alias("own"))
+            owns = suspects.select(
+                "sid", F.substring_index(F.col("id"), "\x1f", -1).alias("plain")
+            ).join(ids, "plain", "left")
+            feats = feats.join(owns.select("sid", "own"), "sid", "left")
+        else:
+            feats = feats.withColumn("own", F.lit(None).cast("long"))
+        feats = feats.withColumn("extra", F.when(F.col("own").isNull(), 0).otherwise(1)).cache()
+        own = feats.select("sid", "own", "extra")
 
         # fingerprints: hits and the best diagonal per (suspect, original)
         q = feats.select("sid", F.explode(F.arrays_zip("fps", "fpos")).alias("z")).select(
@@ -671,6 +674,7 @@ class SparkIndex:
             .groupBy("sid", "rowid")
             .agg(F.sum("count").alias("hits"), F.max("count").alias("diagonal"))
             .where(F.col("hits") >= need)
+            .join(own, "sid")
         )
         by_diag = Window.partitionBy("sid").orderBy(
             F.desc("diagonal"), F.desc("hits"), F.asc("rowid")
@@ -679,7 +683,9 @@ class SparkIndex:
         fp_c = (
             pairs.withColumn("rd", F.row_number().over(by_diag))
             .withColumn("rh", F.row_number().over(by_hits))
-            .where((F.col("rd") <= limit) | (F.col("rh") <= limit))
+            .where(
+                (F.col("rd") <= limit + F.col("extra")) | (F.col("rh") <= limit + F.col("extra"))
+            )
             .select(
                 "sid", "rowid", F.lit("fp").alias("how"),
                 F.col("hits").cast("double").alias("a"), F.col("diagonal").cast("double").alias("b"),
@@ -687,10 +693,10 @@ class SparkIndex:
         )  # fmt: skip
         # LSH: an equi-join of (band, bucket) rows; the `limit` lowest row ids kept
         bq = feats.select("sid", F.explode("bands").alias("bkey"))
-        lsh = bq.join(band_post, "bkey").select("sid", "rowid").distinct()
+        lsh = bq.join(band_post, "bkey").select("sid", "rowid").distinct().join(own, "sid")
         lsh_c = (
             lsh.withColumn("r", F.row_number().over(Window.partitionBy("sid").orderBy("rowid")))
-            .where(F.col("r") <= limit)
+            .where(F.col("r") <= limit + F.col("extra"))
             .select(
                 "sid",
                 "rowid",
@@ -710,6 +716,8 @@ class SparkIndex:
                 .groupBy("sid", "rowid")
                 .agg(F.sum("w2").alias("s"), F.first("qnorm").alias("qnorm"))
                 .join(norms, "rowid")
+                .join(own, "sid")
+                .where(F.col("own").isNull() | (F.col("rowid") != F.col("own")))
                 .withColumn(
                     "score", F.col("s") / (F.greatest(F.col("norm"), F.lit(1e-6)) * F.col("qnorm"))
                 )
@@ -741,7 +749,7 @@ class SparkIndex:
                         vs = _Vectors.of(ids, m, mean=centre)
                         for sid, v in zip(grp["sid"], grp["vec"], strict=True):
                             sims = vs.centred_cosine(np.frombuffer(v, np.float32))
-                            k = min(k_vec, len(sims))
+                            k = min(k_vec + 1, len(sims))  # (one more: its own)
                             top = np.argpartition(sims, len(sims) - k)[len(sims) - k :]
                             out["sid"] += [int(sid)] * k
                             out["rowid"] += ids[top].tolist()
@@ -749,11 +757,15 @@ class SparkIndex:
                     yield pd.DataFrame(out)
 
             sv = feats.select("sid", "vec").where(F.length("vec") > 0)
-            near = sv.crossJoin(blocks).mapInPandas(nearest, "sid long, rowid long, sim double")
+            near = (
+                sv.crossJoin(blocks)
+                .mapInPandas(nearest, "sid long, rowid long, sim double")
+                .join(own, "sid")
+            )
             wv = Window.partitionBy("sid").orderBy(F.desc("sim"), F.asc("rowid"))
             vec_c = (
                 near.withColumn("r", F.row_number().over(wv))
-                .where(F.col("r") <= k_vec)
+                .where(F.col("r") <= k_vec + F.col("extra"))
                 .select(
                     "sid",
                     "rowid",
@@ -773,16 +785,44 @@ class SparkIndex:
             ),
             "rowid",
         )
-        short = feats.select("sid", "short")
-        left = suspects.join(short, "sid", "left")
+        left = suspects.join(feats.select("sid", "short", "own"), "sid", "left")
+        if passages:  # each suspect's fingerprints with their postings in the index
+            counts = self.sketches.mapInPandas(_fp_rows, "fp long, rowid long, pos long")
+            counts = counts.groupBy("fp").count()
+            dfs = (
+                feats.select("sid", F.explode("fps").alias("fp"))
+                .distinct()
+                .join(counts, "fp")
+                .groupBy("sid")
+                .agg(F.map_from_entries(F.collect_list(F.struct("fp", "count"))).alias("fpdf"))
+            )
+            left = left.join(dfs, "sid", "left")
+        else:
+            left = left.withColumn("fpdf", F.lit(None).cast("map<long,long>"))
         decide = _decider(
-            self, kinds, limit, need, exclude_quotes, rewrite, idf_b if rewrite else None
+            self, kinds, limit, need, exclude_quotes, rewrite, idf_b if rewrite else None, passages
         )
         return (
             left.groupBy("sid")
             .cogroup(joined.groupBy("sid"))
-            .applyInPandas(decide, "sid long, id string, result string, error string")
+            .applyInPandas(
+                decide, "sid long, id string, result string, error string, passage_df string"
+            )
         )
+
+
+def _fp_rows(batches: Iterator[Any]) -> Iterator[Any]:
+    """Sketch rows as fingerprint postings ``(fp, rowid, pos)``."""
+    import pandas as pd
+
+    for pdf in batches:
+        fps, rows, pos = [], [], []
+        for r, f, p in zip(pdf["rowid"], pdf["fps"], pdf["fpos"], strict=True):
+            a = np.frombuffer(f, np.uint32)
+            fps.append(a.astype(np.int64))
+            pos.append(np.frombuffer(p, np.uint32).astype(np.int64))
+            rows.append(np.full(len(a), r, np.int64))
+        yield pd.DataFrame({"fp": _cat(fps), "rowid": _cat(rows), "pos": _cat(pos)})
 
 
 def _decider(
@@ -793,11 +833,13 @@ def _decider(
     exclude_quotes: bool,
     rewrite: bool,
     idf_b: Any,
+    passages: bool = False,
 ) -> Any:
     """The ``applyInPandas`` function that decides one suspect from its candidates."""
     t, encoder_name, genre, aliases = index.thresholds, index.vectors, index.genre, index.aliases
     k_vec, k_fact = t.vector_candidates, t.term_candidates
     k = index.config.k  # (the closure must not hold the session)
+    cfg = index.config
 
     def decide(left: Any, right: Any) -> Any:
         import pandas as pd
@@ -815,8 +857,9 @@ def _decider(
             if len(p.norm.key().chars) < k:
                 res = unmatched(body, id=doc_id, meta=meta)
             else:
+                own = None if pd.isna(row["own"]) else int(row["own"])
                 plan = plan_of(right, short=bool(row["short"]), need=need, limit=limit,
-                               k_vec=k_vec, k_fact=k_fact, rewrite=rewrite)  # fmt: skip
+                               k_vec=k_vec, k_fact=k_fact, rewrite=rewrite, own=own)  # fmt: skip
                 docs = {
                     int(r): Document(str(i), str(b), ti if isinstance(ti, str) else None,
                                      json.loads(m) if m else {})
@@ -844,19 +887,50 @@ def _decider(
                     p = p.with_sentences(encoder())
                 res = verifier.decide(body, p, plan, kinds, id=doc_id, meta=meta)
             out, err = json.dumps(res.to_dict(), ensure_ascii=False), None
+            common = None
+            if passages:
+                got = row["fpdf"]
+                df = dict(got) if isinstance(got, list | tuple | np.ndarray | Mapping) else {}
+                common = json.dumps(_passage_dfs(body, res, df, cfg))
         except Exception as e:  # one suspect's failure is reported, the others go on
-            out, err = None, f"check failed: {type(e).__name__}: {e}"
-        return pd.DataFrame({"sid": [sid], "id": [doc_id], "result": [out], "error": [err]})
+            out, err, common = None, f"check failed: {type(e).__name__}: {e}", None
+        return pd.DataFrame(
+            {"sid": [sid], "id": [doc_id], "result": [out], "error": [err], "passage_df": [common]}
+        )
 
     return decide
 
 
+def _passage_dfs(
+    body: str, res: Result, df: Mapping[int, int], config: SketchConfig
+) -> dict[str, float]:
+    """For each partial copy of ``res``, :meth:`xigao.Index.passage_df` of its passages, from
+    the suspect's fingerprints' postings ``df``."""
+    out = {}
+    for m in res.matches:
+        if m.kind == "partial":
+            spans = [e.suspect for e in m.evidence if e.kind == "verbatim"]
+            fps = passage_fingerprints(body, spans, config)
+            counts = [df.get(int(f), 0) for f in fps.tolist()]
+            out[m.source_id] = float(np.median(counts)) if counts else 0.0
+    return out
+
+
 def plan_of(
-    rows: Any, *, short: bool, need: int, limit: int, k_vec: int, k_fact: int, rewrite: bool
+    rows: Any,
+    *,
+    short: bool,
+    need: int,
+    limit: int,
+    k_vec: int,
+    k_fact: int,
+    rewrite: bool,
+    own: int | None = None,
 ) -> CandidatePlan:
     """The local engine's :class:`CandidatePlan` from one suspect's candidate rows
     ``(rowid, how, a, b)`` (``how``: fp with hits and diagonal, lsh, fact with its score,
-    vec with its cosine), ordered as :meth:`xigao.Index.candidate_rows` orders them."""
+    vec with its cosine), ordered as :meth:`xigao.Index.candidate_rows` orders them; ``own``:
+    the original left out (its id's), as ``exclude`` leaves it out there."""
     by = {h: rows[rows["how"] == h].drop_duplicates("rowid") for h in ("fp", "lsh", "fact", "vec")}
     fp = by["fp"].sort_values("rowid")
     cands = select_candidates(
@@ -864,15 +938,17 @@ def plan_of(
         fp["a"].to_numpy().astype(np.int64),
         fp["b"].to_numpy().astype(np.int64),
         by["lsh"]["rowid"].astype(int).tolist(),
-        limit=limit,
+        limit=limit + (own is not None),
         min_hits=need,
     )
+    cands = [c for c in cands if c.rowid != own]
     verbatim = [c.rowid for c in cands if short or c.lsh or c.diagonal >= need][:limit]
     if not rewrite:
         return CandidatePlan(verbatim, [])
     near = by["vec"].sort_values(["a", "rowid"], ascending=[False, True])["rowid"]
     facts = by["fact"].sort_values(["a", "rowid"], ascending=[False, True])["rowid"]
-    rows_ = [int(r) for r in near.tolist()[:k_vec]] + [int(r) for r in facts.tolist()[:k_fact]]
+    near_ = [int(r) for r in near.tolist() if r != own][:k_vec]
+    rows_ = near_ + [int(r) for r in facts.tolist() if r != own][:k_fact]
     return CandidatePlan(verbatim, list(dict.fromkeys(rows_)))
 
 
@@ -882,11 +958,13 @@ def check_iter(
     *,
     detect: str | Iterable[str] | None = None,
     exclude_quotes: bool = False,
+    leave_own_out: bool = False,
     workdir: str | os.PathLike[str] | None = None,
 ) -> Iterator[Result | Failed]:
     """Check ``docs`` (dicts or :class:`Document`) on Spark, yielding each one's
     :class:`Result`, or a :class:`Failed` saying why its check failed, in input order, as
-    :meth:`xigao.Index.check_iter` does. The documents are staged as Parquet under
+    :meth:`xigao.Index.check_iter` does (``leave_own_out`` as there). The documents are
+    staged as Parquet under
     ``workdir`` (a temporary folder by default) for the executors to read."""
     import pyarrow.parquet as pq
 
@@ -900,7 +978,9 @@ def check_iter(
             yield from (failed[n] for n in range(total))
             return
         frame = index.spark.read.parquet(str(folder / "suspects")).withColumnRenamed("rowid", "sid")
-        out = index.check_frame(frame, detect=detect, exclude_quotes=exclude_quotes)
+        out = index.check_frame(
+            frame, detect=detect, exclude_quotes=exclude_quotes, leave_own_out=leave_own_out
+        )
         out.write.mode("overwrite").parquet(str(folder / "results"))
         table = pq.ParquetDataset(folder / "results").read().sort_by("sid")
         rows = zip(
@@ -962,3 +1042,104 @@ __all__ = [
     "read_meta",
     "session",
 ]
+
+
+# -- dedup ---------------------------------------------------------------------------------------
+def dedup(
+    spark: SparkSession,
+    docs: Iterable[Document],
+    *,
+    detect: str | Iterable[str] | None = None,
+    index: SparkIndex | None = None,
+    workdir: str | os.PathLike[str] | None = None,
+    progress: Callable[[int], None] | None = None,
+    common_df: float | None = None,
+) -> Any:
+    """:func:`xigao.dedup.dedup` on Spark, with its answers: the dump is built into a Parquet
+    index on the cluster, every document checked against the rest there (its own id left
+    out), the verified pairs' connected components (reposts, rewrites) found by label
+    propagation in Spark, and the partial copies attached to them by the local rule (strongest
+    first, on the driver: it is sequential, over the partial edges only). ``index``: a
+    Parquet index of originals to link the clusters to."""
+    from xigao import dedup as dd
+
+    kinds = parse_detect(detect, ("repost", "partial"))
+    common = dd.COMMON_DF if common_df is None else common_df
+    unique, errors = dd.unique_documents(docs)
+    order = {doc_id: i for i, doc_id in enumerate(unique)}
+    ids = list(unique)
+    folder = Path(tempfile.mkdtemp(prefix="xigao-spark-dedup-", dir=workdir))
+    try:
+        vectors = "static" if "rewrite" in kinds else ""
+        build(spark, unique.values(), folder / "dump", vectors=vectors)
+        dump = SparkIndex(spark, folder / "dump")
+        plain = (Document(f"{n}\x1f{d.id}", d.body) for n, d in enumerate(unique.values()))
+        stage(plain, folder / "suspects", rowid_of=_position)
+        frame = spark.read.parquet(str(folder / "suspects")).withColumnRenamed("rowid", "sid")
+        out = dump.check_frame(frame, detect=kinds, leave_own_out=True, passages=True)
+        out.write.parquet(str(folder / "results"))
+        import pyarrow.parquet as pq
+
+        table = pq.ParquetDataset(folder / "results").read().sort_by("sid")
+        cols = ("id", "result", "error", "passage_df")
+        common_of: dict[tuple[str, str], float] = {}
+
+        def results() -> Iterator[Result | Failed]:
+            for doc_id, result, error, dfs in zip(
+                *(table.column(c).to_pylist() for c in cols), strict=True
+            ):
+                if error is not None:
+                    yield Failed(_unnumbered(doc_id), error)
+                    continue
+                r = result_of(json.loads(result))
+                for source, df in json.loads(dfs or "{}").items():
+                    common_of[(str(r.id), source)] = df
+                yield r
+
+        found = dd.edges_of(results(), errors, progress)
+        # a partial copy of a formula many documents share is no link between two stories
+        edges = [e for e in found if e.match.kind != "partial" or common_of[(e.a, e.b)] <= common]
+        firm = [(order[e.a], order[e.b]) for e in edges if e.match.kind != "partial"]
+        labels = connected_components(spark, firm)
+        strong = {ids[v]: ids[label] for v, label in labels.items()}
+        clusters = dd.clusters_of(unique, edges, dd._components(ids, edges, order, strong))
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    if index is not None and clusters:
+        allowed = tuple(k for k in kinds if k in index.default_detect)
+        members = [d for c in clusters for d in c.members]
+        checked = list(check_iter(index, members, detect=allowed))
+        by_id = {
+            d.id: r for d, r in zip(members, checked, strict=True) if not isinstance(r, Failed)
+        }
+        for c in clusters:
+            c.originals = dd.originals_of((d.id, by_id[d.id]) for d in c.members if d.id in by_id)
+    return dd.DedupResult(clusters, len(unique), errors, len(found) - len(edges))
+
+
+def connected_components(spark: SparkSession, edges: Sequence[tuple[int, int]]) -> dict[int, int]:
+    """Each vertex of ``edges`` with the smallest vertex of its connected component, by label
+    propagation in Spark (as many rounds as the longest shortest path between two members)."""
+    from pyspark.sql import functions as F
+
+    if not edges:
+        return {}
+    both = [*edges, *((b, a) for a, b in edges)]
+    e = spark.createDataFrame(both, "src long, dst long").distinct().cache()
+    labels = e.select(F.col("src").alias("v")).distinct().withColumn("label", F.col("v"))
+    rounds = 0
+    while True:
+        sent = e.join(labels.withColumnRenamed("v", "src"), "src").select(
+            F.col("dst").alias("v"), "label"
+        )
+        new = labels.unionByName(sent).groupBy("v").agg(F.min("label").alias("label"))
+        new = new.localCheckpoint() if rounds % 4 == 3 else new.cache()
+        changed = (
+            new.join(labels.withColumnRenamed("label", "old"), "v")
+            .where(F.col("label") != F.col("old"))
+            .count()
+        )
+        labels, rounds = new, rounds + 1
+        if changed == 0:
+            break
+    return {int(r["v"]): int(r["label"]) for r in labels.collect()}
