@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SHARED ?= ../shared
 
-.PHONY: setup browser java demo test lint bench bench-scale clean
+.PHONY: setup browser java demo test lint bench bench-scale bench-spark clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -62,6 +62,14 @@ bench-scale: setup
 	$(BIN)/python -m benchmarks.scale --shared $(SHARED) --sizes 10000,100000,300000,1000000 \
 		--naive-max 100000 \
 		--out docs/scaling.md
+
+# The Spark engine (local[2]) beside the local one at 100,000 originals with a plan for 100M,
+# and its answers against the local engine's on the bench harness's cases (needs `make bench`'s
+# cases and index first): both sections of docs/scaling.md.
+bench-spark: setup
+	@test -f bench-out/cases/main/test/cases.jsonl || $(BIN)/python -m benchmarks.cases --shared $(SHARED)
+	$(BIN)/python -m benchmarks.spark_scale --shared $(SHARED) --size 100000 --out docs/scaling.md
+	$(BIN)/python -m benchmarks.spark_parity --out docs/scaling.md
 
 clean:
 	rm -rf $(VENV) demo-out .pytest_cache .mypy_cache .ruff_cache

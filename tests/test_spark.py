@@ -203,6 +203,28 @@ def test_the_cli_builds_and_scans_on_spark_with_the_local_answers(
     ]
     r = runner.invoke(cli, ["scan", dump, "--index", str(demo[0]), "-q", *spark_args])
     assert r.exit_code != 0 and "xigao index convert" in r.output
+    # results as Parquet, written by the cluster: a row per checked document
+    r = runner.invoke(
+        cli,
+        ["scan", dump, "--index", str(tmp_path / "pq"), "-o", str(tmp_path / "results.parquet"),
+         "--format", "parquet", "--errors", str(tmp_path / "pq-errors.jsonl"), "-q", *spark_args],
+    )  # fmt: skip
+    assert r.exit_code == 1, r.output
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(tmp_path / "results.parquet").sort_by("position").to_pylist()
+    lines = [json.loads(x) for x in (tmp_path / "local.jsonl").read_text("utf-8").splitlines()]
+    assert [json.loads(row["result"]) for row in table] == lines
+    assert [(row["id"], row["verdict"]) for row in table] == [
+        (x["id"], x["verdict"]) for x in lines
+    ]
+    assert (tmp_path / "pq-errors.jsonl").read_text() == (
+        tmp_path / "spark-errors.jsonl"
+    ).read_text()
+    r = runner.invoke(
+        cli, ["scan", dump, "--index", str(demo[0]), "--format", "parquet", "-o", "x"]
+    )
+    assert r.exit_code == 2 and "--engine spark" in r.output
     r = runner.invoke(cli, ["index", "convert", str(tmp_path / "pq"), str(tmp_path / "back")])
     assert r.exit_code == 0, r.output
     first = _jsonl(Path(originals))[0]["body"]

@@ -372,10 +372,11 @@ def _output_opt(help_text: str) -> Callable[[F], F]:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["jsonl", "csv", "xlsx"]),
+    type=click.Choice(["jsonl", "csv", "xlsx", "parquet"]),
     default="jsonl",
     show_default=True,
-    help="jsonl: a result a line; csv, xlsx: a table spreadsheets open (xlsx needs --output).",
+    help="jsonl: a result a line; csv, xlsx: a table spreadsheets open (xlsx needs --output); "
+    "parquet (--engine spark, --output a folder): written by the cluster, not this process.",
 )
 @click.option(
     "--detect",
@@ -447,6 +448,8 @@ def scan(
         )
     if fmt == "xlsx" and output is None:
         raise click.UsageError("--format xlsx writes a workbook: give --output FILE.xlsx")
+    if fmt == "parquet":
+        raise click.UsageError("--format parquet is written by the cluster: add --engine spark")
     sink = ErrorSink(errors_path, quiet)
 
     def title_of(doc_id: str) -> str | None:
@@ -534,11 +537,13 @@ def _scan_spark(
     """``scan --engine spark``: the documents read here, checked on the cluster."""
     from xigao import spark as xs
 
-    if fmt != "jsonl" or html is not None or leave_own_out:
+    if fmt in ("csv", "xlsx") or html is not None or leave_own_out:
         raise click.UsageError(
-            "--engine spark writes JSONL results: --format csv/xlsx, --html and "
+            "--engine spark writes JSONL or Parquet results: --format csv/xlsx, --html and "
             "--leave-own-out are for the local engine"
         )
+    if fmt == "parquet" and output is None:
+        raise click.UsageError("--format parquet writes a folder: give --output DIR")
     spark = _spark_session(master, spark_conf)
     try:
         eng = xs.SparkIndex(spark, index_path)
@@ -550,6 +555,27 @@ def _scan_spark(
     sink = ErrorSink(errors_path, quiet)
     bar = _progress(quiet, "reading", sources=inputs, options=options)
     verdicts: Counter[str] = Counter()
+    if fmt == "parquet":
+        assert output is not None
+        try:
+            docs = _counted(_documents(inputs, options, sink, bar), bar)
+            counts, failed = xs.write_results(
+                eng, docs, output, detect=kinds, exclude_quotes=exclude_quotes
+            )
+        except XigaoError as e:
+            raise click.ClickException(str(e)) from e
+        finally:
+            bar.close()
+        for f in failed:
+            sink.add({"source": "check", "id": f.id, "reason": f.reason})
+        sink.close()
+        verdicts.update(counts)
+        if not quiet:
+            summary = ", ".join(f"{v} {verdicts[v]}" for v in VERDICTS)
+            click.echo(f"checked {sum(verdicts.values())} on Spark: {summary}", err=True)
+        if sink.count:
+            sys.exit(1)
+        return
     out = _create(output, newline="") if output else sys.stdout
     try:
         docs = _counted(_documents(inputs, options, sink, bar), bar)

@@ -886,7 +886,8 @@ def _decider(
                 if rewrite:
                     p = p.with_sentences(encoder())
                 res = verifier.decide(body, p, plan, kinds, id=doc_id, meta=meta)
-            out, err = json.dumps(res.to_dict(), ensure_ascii=False), None
+            out = json.dumps({**res.to_dict(), "id": shown}, ensure_ascii=False)
+            err = None
             common = None
             if passages:
                 got = row["fpdf"]
@@ -992,8 +993,59 @@ def check_iter(
             if error is not None:
                 yield Failed(_unnumbered(doc_id), error)
             else:
-                yield result_of(json.loads(result))
+                yield Result.from_dict(json.loads(result))
         yield from (failed[n] for n in sorted(failed))
+    finally:
+        if own:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def write_results(
+    index: SparkIndex,
+    docs: Iterable[Document | Mapping[str, Any]],
+    dest: str | os.PathLike[str],
+    *,
+    detect: str | Iterable[str] | None = None,
+    exclude_quotes: bool = False,
+    workdir: str | os.PathLike[str] | None = None,
+) -> tuple[dict[str, int], list[Failed]]:
+    """Check ``docs`` on Spark and write the results as a Parquet folder at ``dest``, never
+    through the driver: a row per checked document with its input ``position``, ``id``,
+    ``verdict``, ``score``, top ``source_id``, ``copy_ratio`` and the whole ``result`` (the
+    JSON :func:`check_iter` yields). Returns the count of each verdict and the documents whose
+    check failed (in input order), which have no row."""
+    from pyspark.sql import functions as F
+
+    own = workdir is None
+    folder = Path(tempfile.mkdtemp(prefix="xigao-spark-") if workdir is None else workdir)
+    failed: dict[int, Failed] = {}
+    try:
+        stage(_numbered(docs, failed), folder / "suspects", rowid_of=_position)
+        frame = index.spark.read.parquet(str(folder / "suspects")).withColumnRenamed("rowid", "sid")
+        out = index.check_frame(frame, detect=detect, exclude_quotes=exclude_quotes).cache()
+        plain = F.substring_index(F.col("id"), "\x1f", -1)
+        ok = out.where(F.col("error").isNull())
+        ok.select(
+            F.col("sid").alias("position"),
+            plain.alias("id"),
+            F.get_json_object("result", "$.verdict").alias("verdict"),
+            F.get_json_object("result", "$.score").cast("double").alias("score"),
+            F.get_json_object("result", "$.matches[0].source_id").alias("source_id"),
+            F.get_json_object("result", "$.copy_ratio").cast("double").alias("copy_ratio"),
+            "result",
+        ).write.mode("overwrite").parquet(str(dest))
+        verdicts = {
+            r["verdict"]: int(r["count"])
+            for r in out.where(F.col("error").isNull())
+            .select(F.get_json_object("result", "$.verdict").alias("verdict"))
+            .groupBy("verdict")
+            .count()
+            .collect()
+        }
+        for r in out.where(F.col("error").isNotNull()).select("sid", "id", "error").collect():
+            failed[int(r["sid"])] = Failed(_unnumbered(r["id"]), r["error"])
+        out.unpersist()
+        return verdicts, [failed[n] for n in sorted(failed)]
     finally:
         if own:
             shutil.rmtree(folder, ignore_errors=True)
@@ -1024,11 +1076,6 @@ def _position(d: Document) -> int:
 
 def _unnumbered(doc_id: str) -> str:
     return doc_id.partition("\x1f")[2]
-
-
-def result_of(d: Mapping[str, Any]) -> Result:
-    """A :class:`Result` from its JSON form (``Result.to_dict``)."""
-    return Result.from_dict({**d, "id": _unnumbered(d["id"]) if d.get("id") else d.get("id")})
 
 
 __all__ = [
@@ -1091,7 +1138,7 @@ def dedup(
                 if error is not None:
                     yield Failed(_unnumbered(doc_id), error)
                     continue
-                r = result_of(json.loads(result))
+                r = Result.from_dict(json.loads(result))
                 for source, df in json.loads(dfs or "{}").items():
                     common_of[(str(r.id), source)] = df
                 yield r
