@@ -119,7 +119,7 @@ def child_spark(root: Path, n: int, cases: list[dict[str, Any]], work: Path) -> 
     first = {s["source_id"] for c in cases for s in c.get("sources", [])}
     spark = xs.session(
         "local[2]",
-        {"spark.ui.enabled": "true", "spark.driver.memory": "10g", "spark.ui.port": "4077"},
+        {"spark.ui.enabled": "true", "spark.driver.memory": "6g", "spark.ui.port": "4077"},
     )
     dest = work / f"spark-{n}"
     out: dict[str, Any] = {"system": "spark local[2]", "docs": n}
@@ -137,10 +137,12 @@ def child_spark(root: Path, n: int, cases: list[dict[str, Any]], work: Path) -> 
     fp, bands = si.postings()
     terms, idf, _ = si.terms()
     blocks, _ = si.vector_blocks()
+    from pyspark.sql import functions as F
+
     rows = {
         "fp": fp.count(),
         "band": bands.count(),
-        "term": terms.count(),
+        "term": int(terms.select(F.sum(F.length("rows") / 8)).first()[0]),
         "blocks": blocks.count(),
     }
     out["derive_s"] = time.perf_counter() - t0

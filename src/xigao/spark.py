@@ -24,6 +24,7 @@ float sums run in another order, so a near tie may rank the other way.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import shutil
@@ -65,6 +66,8 @@ TABLES = ("docs", "sketches", "vectors")
 META_FILE = "meta.json"
 #: Originals a vector block holds: one matrix product per block and batch of suspects.
 VECTOR_BLOCK = 4096
+#: Suspects whose vectors meet a vector block together (one row of the cross join).
+QUERY_BATCH = 512
 #: Suspects staged per Parquet file when a scan's input is written for Spark to read.
 STAGE_ROWS = 2048
 
@@ -462,10 +465,11 @@ class SparkIndex:
         got: tuple[DataFrame, DataFrame] = self._derived["postings"]
         return got
 
-    def terms(self) -> tuple[DataFrame, IdfTable, DataFrame]:
-        """The term postings ``(key, rowid)`` without the common keys a query skips, the IDF
-        table (collected: one entry per distinct bigram key, bounded by the script's bigrams,
-        not by the originals), and each original's norm ``(rowid, norm)``."""
+    def terms(self) -> tuple[DataFrame, IdfTable]:
+        """The term posting lists ``(key, rows, norms)``: for each key but the common ones a
+        query skips, the originals holding it (ascending) and their norms, as arrays; and the
+        IDF table (collected: one entry per distinct bigram key, bounded by the script's
+        bigrams, not by the originals)."""
         if "terms" not in self._derived:
             from pyspark.sql import functions as F
 
@@ -511,9 +515,16 @@ class SparkIndex:
                 ],
                 "key long",
             )
-            post = post.join(ok, "key")
-            self._derived["terms"] = (post, table, norms)
-        got: tuple[DataFrame, IdfTable, DataFrame] = self._derived["terms"]
+            lists = (
+                post.join(ok, "key")
+                .join(norms, "rowid")
+                .repartition("key")
+                .sortWithinPartitions("key", "rowid")
+                .mapInPandas(_pack_lists, "key long, rows binary, norms binary")
+                .cache()
+            )
+            self._derived["terms"] = (lists, table)
+        got: tuple[DataFrame, IdfTable] = self._derived["terms"]
         return got
 
     def vector_blocks(self) -> tuple[DataFrame, np.ndarray]:
@@ -594,7 +605,7 @@ class SparkIndex:
         need = t.min_fingerprint_hits(cfg)
         encoder_name = self.vectors
         if rewrite:
-            terms_post, idf, norms = self.terms()
+            term_lists, idf = self.terms()
             blocks, mean = self.vector_blocks()
             idf_b = self.spark.sparkContext.broadcast((idf.keys, idf.df, idf.n))
         fp_post, band_post = self.postings()
@@ -605,7 +616,7 @@ class SparkIndex:
             from xigao.detect import Prepared
             from xigao.pipeline import _encoder
 
-            table = IdfTable(*idf_b.value) if rewrite else None
+            table = _idf_table(idf_b) if rewrite else None
             for pdf in batches:
                 out: dict[str, list[Any]] = {
                     k: []
@@ -711,44 +722,45 @@ class SparkIndex:
             tq = feats.select(
                 "sid", "qnorm", F.explode(F.arrays_zip("keys", "w2")).alias("z")
             ).select("sid", "qnorm", F.col("z.keys").alias("key"), F.col("z.w2").alias("w2"))
-            scored = (
-                tq.join(terms_post, "key")
-                .groupBy("sid", "rowid")
-                .agg(F.sum("w2").alias("s"), F.first("qnorm").alias("qnorm"))
-                .join(norms, "rowid")
-                .join(own, "sid")
-                .where(F.col("own").isNull() | (F.col("rowid") != F.col("own")))
-                .withColumn(
-                    "score", F.col("s") / (F.greatest(F.col("norm"), F.lit(1e-6)) * F.col("qnorm"))
-                )
-                .where((F.col("score") > 0) & (F.col("qnorm") > 0))
-            )
-            w = Window.partitionBy("sid").orderBy(F.desc("score"), F.asc("rowid"))
             fact_c = (
-                scored.withColumn("r", F.row_number().over(w))
-                .where(F.col("r") <= t.term_candidates)
-                .select(
-                    "sid",
-                    "rowid",
-                    F.lit("fact").alias("how"),
-                    F.col("score").alias("a"),
-                    F.lit(0.0).alias("b"),
+                tq.join(term_lists, "key")
+                .join(own, "sid")
+                .groupBy("sid")
+                .applyInPandas(
+                    _fact_scorer(t.term_candidates),
+                    "sid long, rowid long, how string, a double, b double",
                 )
             )
             k_vec = t.vector_candidates
             centre = mean
 
+            dim = self.dim
+
+            def stack(key: Any, pdf: Any) -> Any:
+                """A batch of suspects' vectors as one row: their ids and a matrix."""
+                import pandas as pd
+
+                vecs = np.stack([np.frombuffer(v, np.float32) for v in pdf["vec"]])
+                return pd.DataFrame(
+                    {"sids": [pdf["sid"].to_numpy(np.int64).tobytes()], "qs": [vecs.tobytes()]}
+                )
+
             def nearest(batches: Iterator[Any]) -> Iterator[Any]:
+                """Each (batch of suspects, block of originals): every suspect's nearest in the
+                block, by the local engine's centred cosine (one product a suspect, as there)."""
                 import pandas as pd
 
                 for pdf in batches:
                     out: dict[str, list[Any]] = {"sid": [], "rowid": [], "sim": []}
-                    for (_, rids, mat), grp in pdf.groupby(["block", "rowids", "mat"], sort=False):
+                    for rids, mat, sids, qs in zip(
+                        pdf["rowids"], pdf["mat"], pdf["sids"], pdf["qs"], strict=True
+                    ):
                         ids = np.frombuffer(rids, np.int64)
                         m = np.frombuffer(mat, np.float16).reshape(len(ids), -1).astype(np.float32)
                         vs = _Vectors.of(ids, m, mean=centre)
-                        for sid, v in zip(grp["sid"], grp["vec"], strict=True):
-                            sims = vs.centred_cosine(np.frombuffer(v, np.float32))
+                        queries = np.frombuffer(qs, np.float32).reshape(-1, dim)
+                        for sid, q in zip(np.frombuffer(sids, np.int64), queries, strict=True):
+                            sims = vs.centred_cosine(q)
                             k = min(k_vec + 1, len(sims))  # (one more: its own)
                             top = np.argpartition(sims, len(sims) - k)[len(sims) - k :]
                             out["sid"] += [int(sid)] * k
@@ -756,7 +768,13 @@ class SparkIndex:
                             out["sim"] += sims[top].astype(np.float64).tolist()
                     yield pd.DataFrame(out)
 
-            sv = feats.select("sid", "vec").where(F.length("vec") > 0)
+            sv = (
+                feats.select("sid", "vec")
+                .where(F.length("vec") > 0)
+                .withColumn("batch", F.floor(F.col("sid") / QUERY_BATCH))
+                .groupBy("batch")
+                .applyInPandas(stack, "sids binary, qs binary")
+            )
             near = (
                 sv.crossJoin(blocks)
                 .mapInPandas(nearest, "sid long, rowid long, sim double")
@@ -809,6 +827,102 @@ class SparkIndex:
                 decide, "sid long, id string, result string, error string, passage_df string"
             )
         )
+
+
+#: What a Python worker keeps between the groups of its tasks: the IDF table of a broadcast.
+_WORKER: dict[int, tuple[Any, IdfTable]] = {}
+
+
+def _idf_table(broadcast: Any) -> IdfTable:
+    """The :class:`IdfTable` of a broadcast ``(keys, df, n)``, made once per worker process
+    (its IDF of every key is computed on construction)."""
+    value = broadcast.value
+    got = _WORKER.get(id(value))
+    if got is None or got[0] is not value:
+        _WORKER.clear()
+        got = _WORKER[id(value)] = (value, IdfTable(*value))
+    return got[1]
+
+
+def _pack_lists(batches: Iterator[Any]) -> Iterator[Any]:
+    """Postings ``(key, rowid, norm)``, sorted by key then row within the partition (a key's
+    rows all in one), as one row a key: its rows and their norms as arrays."""
+    import pandas as pd
+
+    carry: tuple[int, list[np.ndarray], list[np.ndarray]] | None = None
+    for pdf in batches:
+        keys = pdf["key"].to_numpy(np.int64)
+        rows = pdf["rowid"].to_numpy(np.int64)
+        norms = pdf["norm"].to_numpy(np.float64).astype(np.float32)
+        cuts = [0, *(np.flatnonzero(keys[1:] != keys[:-1]) + 1).tolist(), len(keys)]
+        out: dict[str, list[Any]] = {"key": [], "rows": [], "norms": []}
+        for a, b in itertools.pairwise(cuts):
+            if a == b:
+                continue
+            key = int(keys[a])
+            if carry is not None and carry[0] == key:
+                carry[1].append(rows[a:b])
+                carry[2].append(norms[a:b])
+                continue
+            if carry is not None:
+                out["key"].append(carry[0])
+                out["rows"].append(np.concatenate(carry[1]).tobytes())
+                out["norms"].append(np.concatenate(carry[2]).tobytes())
+            carry = (key, [rows[a:b]], [norms[a:b]])
+        yield pd.DataFrame(out, columns=["key", "rows", "norms"])
+    if carry is not None:
+        yield pd.DataFrame(
+            {
+                "key": [carry[0]],
+                "rows": [np.concatenate(carry[1]).tobytes()],
+                "norms": [np.concatenate(carry[2]).tobytes()],
+            }
+        )
+
+
+def _fact_scorer(k: int) -> Callable[[Any], Any]:
+    """:func:`_fact_scores` keeping ``k`` (a plain function: Spark reads its arity)."""
+
+    def score(pdf: Any) -> Any:
+        return _fact_scores(pdf, k=k)
+
+    return score
+
+
+def _fact_scores(pdf: Any, *, k: int) -> Any:
+    """One suspect's ``k`` originals sharing the most facts, scored as
+    :meth:`xigao.terms.Terms.nearest` scores them (the same sums, in the same order, in the
+    same precision), from its keys' weights ``w2`` and posting lists; its own original left
+    out."""
+    import pandas as pd
+
+    empty = pd.DataFrame({"sid": [], "rowid": [], "how": [], "a": [], "b": []})
+    pdf = pdf.sort_values("key")
+    qnorm = float(pdf["qnorm"].iloc[0])
+    if qnorm == 0:
+        return empty
+    lists = [np.frombuffer(r, np.int64) for r in pdf["rows"]]
+    rows = np.concatenate(lists)
+    norms = np.concatenate([np.frombuffer(n, np.float32) for n in pdf["norms"]])
+    w = np.repeat(pdf["w2"].to_numpy(np.float64).astype(np.float32), [len(x) for x in lists])
+    uniq, first, inv = np.unique(rows, return_index=True, return_inverse=True)
+    scores = np.bincount(inv, weights=w, minlength=len(uniq)).astype(np.float32)
+    scores /= np.maximum(norms[first], 1e-6) * qnorm
+    own = pdf["own"].iloc[0]
+    keep = scores > 0
+    if not pd.isna(own):
+        keep &= uniq != int(own)
+    uniq, scores = uniq[keep], scores[keep]
+    top = np.lexsort((uniq, -scores))[:k]
+    return pd.DataFrame(
+        {
+            "sid": np.full(len(top), int(pdf["sid"].iloc[0]), np.int64),
+            "rowid": uniq[top],
+            "how": ["fact"] * len(top),
+            "a": scores[top].astype(np.float64),
+            "b": np.zeros(len(top)),
+        }
+    )
 
 
 def _fp_rows(batches: Iterator[Any]) -> Iterator[Any]:
@@ -866,7 +980,7 @@ def _decider(
                     for r, i, b, ti, m in zip(right["rowid"], right["oid"], right["obody"],
                                               right["otitle"], right["ometa"], strict=True)
                 }  # fmt: skip
-                table = IdfTable(*idf_b.value) if idf_b is not None else None
+                table = _idf_table(idf_b) if idf_b is not None else None
 
                 def encoder() -> Any:
                     return _encoder(encoder_name)
