@@ -135,7 +135,7 @@ def child_spark(root: Path, n: int, cases: list[dict[str, Any]], work: Path) -> 
     si = xs.SparkIndex(spark, dest)
     t0 = time.perf_counter()
     fp, bands = si.postings()
-    terms, idf, _ = si.terms()
+    terms, idf = si.terms()
     blocks, _ = si.vector_blocks()
     from pyspark.sql import functions as F
 
