@@ -436,7 +436,11 @@ def main(argv: list[str] | None = None) -> int:
     print(page)
     if a.out:
         head = (Path(__file__).parent / "scaling_head.md").read_text(encoding="utf-8")
-        a.out.write_text(head + "\n" + page + "\n", encoding="utf-8")
+        # the Spark sections (benchmarks.spark_scale, spark_parity) are kept as they are
+        old = a.out.read_text(encoding="utf-8") if a.out.exists() else ""
+        kept = old[old.index("<!-- spark-") :] if "<!-- spark-" in old else ""
+        text = head + "\n" + page + "\n" + (f"\n{kept.rstrip()}\n" if kept else "")
+        a.out.write_text(text, encoding="utf-8")
     return 0
 
 

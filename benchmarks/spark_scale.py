@@ -156,10 +156,13 @@ def child_spark(root: Path, n: int, cases: list[dict[str, Any]], work: Path) -> 
     ids = np.frombuffer(first_block["rowids"], np.int64)
     mat = np.frombuffer(first_block["mat"], np.float16).reshape(len(ids), -1).astype(np.float32)
     vs = _Vectors.of(ids, mat, mean=mat.mean(axis=0))
-    t1 = time.perf_counter()
-    for q in mat[:200]:
-        vs.centred_cosine(q)
-    out["vector_s_per_pair"] = (time.perf_counter() - t1) / (200 * len(ids))
+    best = float("inf")
+    for _ in range(3):  # the best of three: other work of the session may share the cores
+        t1 = time.perf_counter()
+        for q in mat[:200]:
+            vs.centred_cosine(q)
+        best = min(best, time.perf_counter() - t1)
+    out["vector_s_per_pair"] = best / (200 * len(ids))
     out["postings_per_doc"] = {k: v / n for k, v in rows.items() if k != "blocks"}
     out["distinct_terms"] = len(idf.keys)
     before = shuffle_bytes(spark)
@@ -291,11 +294,15 @@ def markdown(
         "",
         *rows,
         "",
-        f"- **Spark's scan times include deriving its join tables** only once: they took "
-        f"{sp['derive_s']:.0f} s before the scans ({sp['postings_per_doc']['fp']:.0f} fingerprint, "
-        f"{sp['postings_per_doc']['band']:.0f} band and {sp['postings_per_doc']['term']:.0f} term "
-        f"postings per original; {sp['distinct_terms']:,} distinct bigram keys in the IDF table "
-        "every task holds). The fast and full scans are each one Spark job over all suspects.",
+        f"- **Spark's join tables** (fingerprint, band and term postings, vector blocks) are "
+        f"derived once a session, before its first scan: {sp['derive_s']:.0f} s here "
+        f"({sp['postings_per_doc']['fp']:.0f} fingerprint, {sp['postings_per_doc']['band']:.0f} "
+        f"band and {sp['postings_per_doc']['term']:.0f} term postings per original; "
+        f"{sp['distinct_terms']:,} distinct bigram keys in the IDF table every task holds), not "
+        "counted in the scan rates. Each scan is one Spark job over all its suspects, and its "
+        "joins read the whole archive's tables: a fixed cost that a larger batch of suspects "
+        "spreads (see the plan below). `local[2]` is one machine playing a cluster: its point "
+        "is the same answers and the measured per-original costs, not speed on one machine.",
         f"- **Shuffle** (Spark's measure): build {sp['build_shuffle_bytes'] / gb:.2f} GB, "
         f"deriving the join tables {sp['derive_shuffle_bytes'] / gb:.2f} GB, fast scan "
         f"{sp['fast_shuffle_bytes'] / gb:.2f} GB, full scan {sp['full_shuffle_bytes'] / gb:.2f} GB "
