@@ -259,51 +259,42 @@ def index_build(
     the documents are read here, as the local engine reads them."""
     errors_path, quiet = kw.pop("errors_path"), kw.pop("quiet")
     options = _options(kw)
-    if engine == "spark":
-        from xigao import spark as xs
+    spark = _spark_session(master, spark_conf) if engine == "spark" else None
+    sink = ErrorSink(errors_path, quiet)
+    bar = _progress(quiet, "indexing", sources=sources, options=options)
+    docs = _documents(sources, options, sink, bar)
+    try:
+        if spark is not None:
+            from xigao import spark as xs
 
-        spark = _spark_session(master, spark_conf)
-        sink = ErrorSink(errors_path, quiet)
-        bar = _progress(quiet, "indexing", sources=sources, options=options)
-        try:
             n = xs.build(
                 spark,
-                _counted(_documents(sources, options, sink, bar), bar),
+                _counted(docs, bar),
                 index_path,
                 vectors="" if no_vectors else vectors,
                 genre=genre,
                 overwrite=overwrite,
             )
-        except (XigaoError, FileExistsError, ValueError) as e:
-            raise click.ClickException(str(e)) from e
-        finally:
-            bar.close()
-            sink.close()
-        if not quiet:
-            click.echo(f"indexed {n} documents into {index_path} (Parquet, on Spark)", err=True)
-        if sink.count:
-            sys.exit(1)
-        return
-    sink = ErrorSink(errors_path, quiet)
-    bar = _progress(quiet, "indexing", sources=sources, options=options)
-    try:
-        idx = Index.build(
-            _documents(sources, options, sink, bar),
-            index_path,
-            vectors=None if no_vectors else vectors,
-            overwrite=overwrite,
-            progress=bar.update,
-            workers=workers,
-            genre=genre,
-        )
+            where = f"{index_path} (Parquet, on Spark)"
+        else:
+            idx = Index.build(
+                docs,
+                index_path,
+                vectors=None if no_vectors else vectors,
+                overwrite=overwrite,
+                progress=bar.update,
+                workers=workers,
+                genre=genre,
+            )
+            n, where = len(idx), str(index_path)
+            idx.close()
     except (XigaoError, FileExistsError, ValueError) as e:
         raise click.ClickException(str(e)) from e
     finally:
         bar.close()
         sink.close()
     if not quiet:
-        click.echo(f"indexed {len(idx)} documents into {index_path}", err=True)
-    idx.close()
+        click.echo(f"indexed {n} documents into {where}", err=True)
     if sink.count:
         sys.exit(1)
 

@@ -282,6 +282,22 @@ def passage_fingerprints(body: str, spans: Iterable[tuple[int, int]], config: Sk
     return fps[inside]
 
 
+def check_versions(meta: dict[str, str], what: str) -> None:
+    """Raise :class:`IndexFormatError` unless the index ``meta`` (of ``what``, as the message
+    names it) has this xigao's format and normalizer versions."""
+    version = meta.get("format_version")
+    if version != str(FORMAT_VERSION):
+        raise IndexFormatError(
+            f"{what} has format version {version}, this xigao reads version "
+            f"{FORMAT_VERSION}; rebuild it with `xigao index build`"
+        )
+    if meta.get("normalizer_version") != str(NORMALIZER_VERSION):
+        raise IndexFormatError(
+            f"{what} was built with normalizer version {meta.get('normalizer_version')}"
+            f", this xigao uses {NORMALIZER_VERSION}; rebuild it with `xigao index build`"
+        )
+
+
 def _postings(keys: np.ndarray, query: np.ndarray, max_df: int) -> tuple[I64, I64]:
     """Where each ``query`` key occurs in the sorted ``keys``: ``(at, q)``, the index of every
     matching posting and of the query element it matched. Keys with more than ``max_df``
@@ -405,17 +421,7 @@ class IndexStore:
             con.close()
         except sqlite3.DatabaseError as e:
             raise IndexFormatError(f"{db} is not a readable xigao index: {e}") from e
-        version = meta.get("format_version")
-        if version != str(FORMAT_VERSION):
-            raise IndexFormatError(
-                f"index at {p} has format version {version}, this xigao reads version "
-                f"{FORMAT_VERSION}; rebuild it with `xigao index build`"
-            )
-        if meta.get("normalizer_version") != str(NORMALIZER_VERSION):
-            raise IndexFormatError(
-                f"index at {p} was built with normalizer version {meta.get('normalizer_version')}"
-                f", this xigao uses {NORMALIZER_VERSION}; rebuild it with `xigao index build`"
-            )
+        check_versions(meta, f"index at {p}")
         vec = json.loads(meta.get("vectors", '{"encoder": "", "dim": 0}'))
         return cls(
             p,
