@@ -116,7 +116,7 @@ def collect(idx: Index, cases: list[dict]) -> list[CaseData]:
         verbatim = []
         pairs = []
         for rowid in dict.fromkeys(plan.verbatim + plan.rewrite):
-            got = idx._prepared(rowid)
+            got = idx.originals.prepared(rowid)
             if got is None:
                 continue
             m = verbatim_match(suspect, got[1], got[0].id, t) if rowid in plan.verbatim else None

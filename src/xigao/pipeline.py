@@ -108,7 +108,6 @@ class Index:
             fiction=store.genre == "fiction",
             aliases=self.aliases,
         )
-        self._prepared = self.originals.prepared  # (the benchmarks' name for it)
 
     @property
     def wash_head(self) -> np.ndarray | None:

@@ -104,7 +104,7 @@ class Thresholds:
     #: … unless it stands out: the candidate sharing the most facts is aligned from this fact
     #: cosine when it shares ``wash_standout_ratio`` times as much as the next candidate (a
     #: renamed retelling keeps few rare bigrams, its names renamed, but no other chapter
-    #: keeps as many; see ``pipeline.Index.wash_candidates``)
+    #: keeps as many; see ``verify.Verifier.wash_candidates``)
     wash_standout_cosine: float = 0.05
     wash_standout_ratio: float = 3.0
     #: … in an index of fiction, where the original a retelling renames shares fewer facts
@@ -114,7 +114,7 @@ class Thresholds:
     wash_standout_ratio_fiction: float = 3.0
     #: share of the suspect's fact mass that each of two candidates must explain on its own
     #: (facts the other does not hold) for them to count as two sources of a stitched story
-    #: rather than rivals (see ``pipeline.Index.wash_candidates``)
+    #: rather than rivals (see ``verify.Verifier.wash_candidates``)
     wash_cosource: float = 1.0
     #: weight of the sentence vectors' cosine against bigram Dice when aligning for a wash
     #: (chosen on the fitting sets: 0.5 at a threshold of 0.5 found more deep and condensed
