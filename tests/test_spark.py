@@ -203,6 +203,18 @@ def test_the_cli_builds_and_scans_on_spark_with_the_local_answers(
     ]
     r = runner.invoke(cli, ["scan", dump, "--index", str(demo[0]), "-q", *spark_args])
     assert r.exit_code != 0 and "xigao index convert" in r.output
+    # an archive against itself: each original left out of its own check, on both engines
+    own = []
+    for engine, index in (("local", demo[0]), ("spark", tmp_path / "pq")):
+        r = runner.invoke(
+            cli,
+            ["scan", originals, "--index", str(index), "--leave-own-out", "-q", "--detect",
+             "repost,partial", "--engine", engine, "--master", "local[2]"],
+        )  # fmt: skip
+        assert r.exit_code == 0, r.output
+        own.append(r.output)
+    assert own[0] == own[1]
+    assert len([x for x in own[0].splitlines() if x.startswith("{")]) == 268
     # results as Parquet, written by the cluster: a row per checked document
     r = runner.invoke(
         cli,

@@ -528,10 +528,10 @@ def _scan_spark(
     """``scan --engine spark``: the documents read here, checked on the cluster."""
     from xigao import spark as xs
 
-    if fmt in ("csv", "xlsx") or html is not None or leave_own_out:
+    if fmt in ("csv", "xlsx") or html is not None:
         raise click.UsageError(
-            "--engine spark writes JSONL or Parquet results: --format csv/xlsx, --html and "
-            "--leave-own-out are for the local engine"
+            "--engine spark writes JSONL or Parquet results: --format csv/xlsx and --html are "
+            "for the local engine"
         )
     if fmt == "parquet" and output is None:
         raise click.UsageError("--format parquet writes a folder: give --output DIR")
@@ -551,7 +551,12 @@ def _scan_spark(
         try:
             docs = _counted(_documents(inputs, options, sink, bar), bar)
             counts, failed = xs.write_results(
-                eng, docs, output, detect=kinds, exclude_quotes=exclude_quotes
+                eng,
+                docs,
+                output,
+                detect=kinds,
+                exclude_quotes=exclude_quotes,
+                leave_own_out=leave_own_out,
             )
         except XigaoError as e:
             raise click.ClickException(str(e)) from e
@@ -570,7 +575,10 @@ def _scan_spark(
     out = _create(output, newline="") if output else sys.stdout
     try:
         docs = _counted(_documents(inputs, options, sink, bar), bar)
-        for r in xs.check_iter(eng, docs, detect=kinds, exclude_quotes=exclude_quotes):
+        results = xs.check_iter(
+            eng, docs, detect=kinds, exclude_quotes=exclude_quotes, leave_own_out=leave_own_out
+        )
+        for r in results:
             if isinstance(r, Failed):
                 sink.add({"source": "check", "id": r.id, "reason": r.reason})
                 continue

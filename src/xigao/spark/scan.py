@@ -529,6 +529,7 @@ def write_results(
     *,
     detect: str | Iterable[str] | None = None,
     exclude_quotes: bool = False,
+    leave_own_out: bool = False,
     workdir: str | os.PathLike[str] | None = None,
 ) -> tuple[dict[str, int], list[Failed]]:
     """Check ``docs`` on Spark and write the results as a Parquet folder at ``dest``, never
@@ -544,7 +545,9 @@ def write_results(
     try:
         stage(_numbered(docs, failed), folder / "suspects", rowid_of=_position)
         frame = index.spark.read.parquet(str(folder / "suspects")).withColumnRenamed("rowid", "sid")
-        out = index.check_frame(frame, detect=detect, exclude_quotes=exclude_quotes).cache()
+        out = index.check_frame(
+            frame, detect=detect, exclude_quotes=exclude_quotes, leave_own_out=leave_own_out
+        ).cache()
         plain = F.substring_index(F.col("id"), "\x1f", -1)
         ok = out.where(F.col("error").isNull())
         ok.select(
