@@ -43,7 +43,8 @@ def dedup(
     unique, errors = dd.unique_documents(docs)
     order = {doc_id: i for i, doc_id in enumerate(unique)}
     ids = list(unique)
-    folder = Path(tempfile.mkdtemp(prefix="xigao-spark-dedup-", dir=workdir))
+    # (in the working directory by default: on a cluster, storage the executors share)
+    folder = Path(tempfile.mkdtemp(prefix=".xigao-dedup-", dir=workdir or Path.cwd()))
     try:
         vectors = "static" if "rewrite" in kinds else ""
         build(spark, unique.values(), folder / "dump", vectors=vectors)

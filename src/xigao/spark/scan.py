@@ -475,6 +475,14 @@ class SparkIndex:
 #: What a Python worker keeps between the groups of its tasks: the IDF table of a broadcast.
 
 
+def _staging(index: SparkIndex, workdir: str | os.PathLike[str] | None) -> Path:
+    """Where a scan stages its suspects and results: ``workdir``, else a new folder beside
+    the index, on the storage its executors read the index from."""
+    if workdir is not None:
+        return Path(workdir)
+    return Path(tempfile.mkdtemp(prefix=".xigao-scan-", dir=index.path.parent))
+
+
 def check_iter(
     index: SparkIndex,
     docs: Iterable[Document | Mapping[str, Any]],
@@ -487,12 +495,12 @@ def check_iter(
     """Check ``docs`` (dicts or :class:`Document`) on Spark, yielding each one's
     :class:`Result`, or a :class:`Failed` saying why its check failed, in input order, as
     :meth:`xigao.Index.check_iter` does (``leave_own_out`` as there). The documents are
-    staged as Parquet under
-    ``workdir`` (a temporary folder by default) for the executors to read."""
+    staged as Parquet under ``workdir`` (by default a temporary folder beside the index,
+    removed after) for the executors to read."""
     import pyarrow.parquet as pq
 
     own = workdir is None
-    folder = Path(tempfile.mkdtemp(prefix="xigao-spark-") if workdir is None else workdir)
+    folder = _staging(index, workdir)
     failed: dict[int, Failed] = {}
     try:
         total = stage(_numbered(docs, failed), folder / "suspects", rowid_of=_position)
@@ -540,7 +548,7 @@ def write_results(
     from pyspark.sql import functions as F
 
     own = workdir is None
-    folder = Path(tempfile.mkdtemp(prefix="xigao-spark-") if workdir is None else workdir)
+    folder = _staging(index, workdir)
     failed: dict[int, Failed] = {}
     try:
         stage(_numbered(docs, failed), folder / "suspects", rowid_of=_position)
