@@ -546,10 +546,10 @@ def _scan_spark(
     sink = ErrorSink(errors_path, quiet)
     bar = _progress(quiet, "reading", sources=inputs, options=options)
     verdicts: Counter[str] = Counter()
-    if fmt == "parquet":
-        assert output is not None
-        try:
-            docs = _counted(_documents(inputs, options, sink, bar), bar)
+    docs = _counted(_documents(inputs, options, sink, bar), bar)
+    try:
+        if fmt == "parquet":  # written by the executors: only the counts and failures come back
+            assert output is not None
             counts, failed = xs.write_results(
                 eng,
                 docs,
@@ -558,40 +558,34 @@ def _scan_spark(
                 exclude_quotes=exclude_quotes,
                 leave_own_out=leave_own_out,
             )
-        except XigaoError as e:
-            raise click.ClickException(str(e)) from e
-        finally:
-            bar.close()
-        for f in failed:
-            sink.add({"source": "check", "id": f.id, "reason": f.reason})
-        sink.close()
-        verdicts.update(counts)
-        if not quiet:
-            summary = ", ".join(f"{v} {verdicts[v]}" for v in VERDICTS)
-            click.echo(f"checked {sum(verdicts.values())} on Spark: {summary}", err=True)
-        if sink.count:
-            sys.exit(1)
-        return
-    out = _create(output, newline="") if output else sys.stdout
-    try:
-        docs = _counted(_documents(inputs, options, sink, bar), bar)
-        results = xs.check_iter(
-            eng, docs, detect=kinds, exclude_quotes=exclude_quotes, leave_own_out=leave_own_out
-        )
-        for r in results:
-            if isinstance(r, Failed):
-                sink.add({"source": "check", "id": r.id, "reason": r.reason})
-                continue
-            res = r.to_dict()
-            verdicts[res["verdict"]] += 1
-            out.write(json.dumps(res, ensure_ascii=False) + "\n")
+            verdicts.update(counts)
+            for f in failed:
+                sink.add({"source": "check", "id": f.id, "reason": f.reason})
+        else:
+            out = _create(output, newline="") if output else sys.stdout
+            try:
+                results = xs.check_iter(
+                    eng,
+                    docs,
+                    detect=kinds,
+                    exclude_quotes=exclude_quotes,
+                    leave_own_out=leave_own_out,
+                )
+                for r in results:
+                    if isinstance(r, Failed):
+                        sink.add({"source": "check", "id": r.id, "reason": r.reason})
+                        continue
+                    res = r.to_dict()
+                    verdicts[res["verdict"]] += 1
+                    out.write(json.dumps(res, ensure_ascii=False) + "\n")
+            finally:
+                if output:
+                    out.close()
     except XigaoError as e:
         raise click.ClickException(str(e)) from e
     finally:
         bar.close()
         sink.close()
-        if output:
-            out.close()
     if not quiet:
         summary = ", ".join(f"{v} {verdicts[v]}" for v in VERDICTS)
         click.echo(f"checked {sum(verdicts.values())} on Spark: {summary}", err=True)
