@@ -99,8 +99,10 @@ class SparkIndex:
 
             cap = self.max_df()
             fp = self.sketches.mapInPandas(_fp_rows, "fp long, rowid long, pos long")
-            fp_ok = fp.groupBy("fp").count().where(F.col("count") <= cap).select("fp")
+            counts = fp.groupBy("fp").count().cache()
+            fp_ok = counts.where(F.col("count") <= cap).select("fp")
             fp = fp.join(fp_ok, "fp").cache()
+            self._derived["fp_counts"] = counts
             bd = self.sketches.mapInPandas(band_rows, "bkey long, rowid long")
             bd_ok = bd.groupBy("bkey").count().where(F.col("count") <= cap).select("bkey")
             bd = bd.join(bd_ok, "bkey").cache()
@@ -134,15 +136,9 @@ class SparkIndex:
                 df["count"].to_numpy(np.int64),
                 int(n),
             )
-            idf = self.spark.createDataFrame(
-                [
-                    (int(k), float(w))
-                    for k, w in zip(
-                        table.keys.tolist(), (table.idf(table.keys) ** 2).tolist(), strict=True
-                    )
-                ],
-                "key long, w2 double",
-            )
+            # (the squared weights as the local table has them: float32 IDF, squared)
+            df["w2"] = (table.idf(table.keys) ** 2).astype(np.float64)
+            idf = self.spark.createDataFrame(df[["key", "w2"]])
             norms = (
                 post.join(idf, "key")
                 .groupBy("rowid")
@@ -150,14 +146,7 @@ class SparkIndex:
                 .cache()
             )
             common = max(COMMON_MIN, COMMON_SHARE * n)
-            ok = self.spark.createDataFrame(
-                [
-                    (int(k),)
-                    for k, c in zip(table.keys.tolist(), table.df.tolist(), strict=True)
-                    if c <= common
-                ],
-                "key long",
-            )
+            ok = self.spark.createDataFrame(df.loc[df["count"] <= common, ["key"]])
             lists = (
                 post.join(ok, "key")
                 .join(norms, "rowid")
@@ -448,8 +437,7 @@ class SparkIndex:
         )
         left = suspects.join(feats.select("sid", "short", "own"), "sid", "left")
         if passages:  # each suspect's fingerprints with their postings in the index
-            counts = self.sketches.mapInPandas(_fp_rows, "fp long, rowid long, pos long")
-            counts = counts.groupBy("fp").count()
+            counts = self._derived["fp_counts"]  # (all of them, the common ones too)
             dfs = (
                 feats.select("sid", F.explode("fps").alias("fp"))
                 .distinct()
