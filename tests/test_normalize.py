@@ -55,16 +55,18 @@ def clean_cuts(n: Normalized) -> list[int]:
 
 
 def _gap_then_debris(raw: str) -> bool:
-    """``raw`` opens with punctuation that pinyin debris may stand behind (家，(wǎng)): cut off
-    from the character before it, the debris no longer reads as an annotation of it, so the
-    piece normalizes otherwise than inside the whole text (a known limit of spans)."""
+    """``raw`` opens with punctuation or a space that pinyin debris may stand behind (家，(wǎng),
+    说&nbsp;（wǎng）): cut off from the character before it, the debris no longer reads as an
+    annotation of it, so the piece normalizes otherwise than inside the whole text (a known
+    limit of spans). HTML entities are read as the normalizer reads them."""
+    import html
     import unicodedata
 
     from xigao.normalize import _DEBRIS, _DEBRIS_GAP
 
-    raw = unicodedata.normalize("NFKC", raw)
+    raw = unicodedata.normalize("NFKC", html.unescape(raw))
     head = len(raw) - len(raw.lstrip("".join(_DEBRIS_GAP)))
-    return 0 < head <= 2 and raw[:1] != " " and bool(_DEBRIS.match(raw, head))
+    return 0 < head <= 2 and bool(_DEBRIS.match(raw, head))
 
 
 def check_round_trip(n: Normalized, rng: random.Random, tries: int = 30) -> None:
