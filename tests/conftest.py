@@ -6,6 +6,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as _hypothesis_settings
+
+# CI (`.ci/run` sets XIGAO_HYPOTHESIS_PROFILE=ci) tries the same examples every run: a failure
+# there is reproducible, not a roll of the dice; elsewhere Hypothesis searches anew each run.
+_hypothesis_settings.register_profile("ci", derandomize=True, database=None)
+if os.environ.get("XIGAO_HYPOTHESIS_PROFILE"):
+    _hypothesis_settings.load_profile(os.environ["XIGAO_HYPOTHESIS_PROFILE"])
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("XIGAO_SHARED", REPO.parent / "shared"))
