@@ -60,13 +60,14 @@ def _gap_then_debris(raw: str) -> bool:
     annotation of it, so the piece normalizes otherwise than inside the whole text (a known
     limit of spans). HTML entities are read as the normalizer reads them."""
     import html
-    import unicodedata
 
-    from xigao.normalize import _DEBRIS, _DEBRIS_GAP
+    from xigao.normalize import _DEBRIS, _DEBRIS_GAP, _annotates, _chars
 
-    raw = unicodedata.normalize("NFKC", html.unescape(raw))
+    # the characters as the normalizer reads them (… stays …; a tab reads as a space)
+    raw = _chars(html.unescape(raw), (None, None))[0]
     head = len(raw) - len(raw.lstrip("".join(_DEBRIS_GAP)))
-    return 0 < head <= 2 and bool(_DEBRIS.match(raw, head))
+    # the gap the normalizer looks through (a run of spaces counts as one character)
+    return head > 0 and bool(_DEBRIS.match(raw, head)) and _annotates("中" + raw, 1 + head)
 
 
 def check_round_trip(n: Normalized, rng: random.Random, tries: int = 30) -> None:
@@ -383,6 +384,34 @@ EXAMPLES = int(os.environ.get("XIGAO_EXAMPLES", "300"))  # raise it for a longer
 SETTINGS = settings(
     max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
+
+
+@pytest.mark.parametrize(
+    ("raw", "text"),
+    [
+        # debris uncovered by removing the debris in front of it (found by Hypothesis)
+        ("網(wǎng)……（wǎng）", "网……"),
+        ("网(wǎng)  (wǎng)", "网"),
+        ("网 (wǎng)…(wǎng)站", "网 …站"),
+        # plain syllables go once tone-marked debris was seen in an earlier pass
+        ("网(wǎng)……(wang)", "网……"),
+        # a run of spaces is one gap, as it is once collapsed
+        ("网   (wǎng)站", "网 站"),
+        # three gap characters are too many
+        ("网..,(wǎng)站", "网..,(wǎng)站"),
+    ],
+)
+def test_chained_and_spaced_debris(raw: str, text: str) -> None:
+    once = normalize(raw).text
+    assert once == text
+    assert normalize(once).text == once
+
+
+def test_a_tag_or_entity_nfkc_completes_is_read_as_one() -> None:
+    # fullwidth letters inside brackets become a tag only after NFKC (found by Hypothesis)
+    for raw, text in (("<ＡＢＣ>文字", "文字"), ("a ＆amp; b", "a & b")):
+        once = normalize(raw).text
+        assert once == text and normalize(once).text == once
 
 
 @SETTINGS

@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 
 #: Stored in indexes; bump whenever the output of :func:`normalize` changes.
-NORMALIZER_VERSION = 2  #: 2: Latin look-alikes folded, spaced pinyin debris
+NORMALIZER_VERSION = 3  #: 2: Latin look-alikes folded, spaced pinyin debris; 3: chained debris
 
 _I32 = np.int32
 
@@ -369,15 +369,26 @@ _DEBRIS_GAP = frozenset(" .,，、·…")
 _TONES = frozenset(_TONED)
 
 
-def _debris(text: str) -> Edits:
+def _annotates(text: str, start: int) -> bool:
+    """Whether the bracket at ``start`` follows a CJK character, perhaps behind two gap
+    characters (a space or a dot stuffed in to evade); a run of spaces counts as one, since
+    :func:`_spaces` makes it one afterwards."""
+    i, steps = start - 1, 0
+    while i > 0 and steps < 2 and text[i] in _DEBRIS_GAP:
+        if text[i] == " ":
+            while i > 1 and text[i - 1] == " ":
+                i -= 1
+        i, steps = i - 1, steps + 1
+    return i >= 0 and _IS_CJK.match(text, i) is not None
+
+
+def _debris(text: str, toned_seen: bool = False) -> tuple[Edits, bool]:
     """Tone-marked syllables (wǎng, wang3) always go; plain ones (wang) only in a text that
-    has tone-marked debris too, so that 人工智能(AI) stays."""
+    has tone-marked debris too (``toned_seen``: found in an earlier pass), so that
+    人工智能(AI) stays. Returns the edits and whether tone-marked debris was seen."""
     found: list[tuple[int, list[tuple[int, bool]]]] = []
     for m in _DEBRIS.finditer(text):
-        before = m.start() - 1  # the character annotated, perhaps behind a space or a dot
-        while before > 0 and m.start() - before <= 2 and text[before] in _DEBRIS_GAP:
-            before -= 1
-        if before >= 0 and _IS_CJK.match(text, before):
+        if _annotates(text, m.start()):
             groups = []
             for g in re.finditer(r"\(([^)]*)\)", m[0]):
                 syllable = g[1].replace(" ", "")
@@ -386,7 +397,7 @@ def _debris(text: str) -> Edits:
                 toned = syllable[-1].isdigit() or bool(set(syllable) & _TONES)
                 groups.append((m.start() + g.end(), toned))
             found.append((m.start(), groups))
-    toned_seen = any(toned for _, groups in found for _, toned in groups)
+    toned_seen = toned_seen or any(toned for _, groups in found for _, toned in groups)
     edits = []
     for start, groups in found:
         end = start
@@ -396,7 +407,7 @@ def _debris(text: str) -> Edits:
             end = g_end
         if end > start:
             edits.append((start, end, ""))
-    return edits
+    return edits, toned_seen
 
 
 _CHUNK_END = re.compile(r"[。!?;\n]")
@@ -479,10 +490,16 @@ def normalize(text: str) -> Normalized:
             break
         cur, maps, now = _chars(cur, maps)
         seen, first = seen | now, False
-        if not (edits or now & _F_LTAMP):
+        # NFKC may also complete a tag or an entity around a < or & already there (<ＡＢＣ>)
+        if not (edits or now & _F_LTAMP) and not ("<" in cur or "&" in cur):
             break
-    if "(" in cur:
-        cur, maps = _apply(cur, maps, _debris(cur))
+    # debris removed may uncover debris behind it (網(wǎng)……(wǎng)): repeat until none is left
+    toned = False
+    while "(" in cur:
+        edits, toned = _debris(cur, toned)
+        if not edits:
+            break
+        cur, maps = _apply(cur, maps, edits)
     if seen & _F_TRAD:
         cur, maps = _apply(cur, maps, _t2s(cur))
     if _untidy(cur):
