@@ -134,6 +134,36 @@ def test_sparse_dice_equals_reference(encoder) -> None:  # type: ignore[no-untyp
     assert np.allclose(sentence_dice(a, b), reference, atol=1e-6)
 
 
+# A monthly series: the same frame with another month's figures in every sentence.
+MAY = "今年前5个月，汽车产量同比增长9.2%。新能源汽车销量达到120万辆，比上年增长33%。"
+JUNE = "今年前6个月，汽车产量同比增长8.1%。新能源汽车销量达到150万辆，比上年增长27%。"
+# A condensed wash of MAY: one sentence carrying both sentences' facts, 5 written as 五.
+CONDENSED = "前五个月汽车产量增长9.2%，新能源汽车卖出120万辆，增幅33%。"
+
+
+def test_a_condensed_sentence_carrying_other_sentences_facts_is_no_conflict(encoder) -> None:  # type: ignore[no-untyped-def]
+    may, june = (embed_sentences(normalize(t), encoder) for t in (MAY, JUNE))
+    condensed = embed_sentences(normalize(CONDENSED), encoder)
+    pairs = align(condensed, may, threshold=0.2, weight=0.0)
+    assert pairs and not any(p.conflict for p in pairs)
+    # the next month's report states other figures that the original never states: conflicts
+    pairs = align(june, may, threshold=0.2, weight=0.0)
+    assert pairs and all(p.conflict for p in pairs)
+
+
+def test_altered_facts_read_against_the_whole_texts(encoder) -> None:  # type: ignore[no-untyped-def]
+    may, june = (embed_sentences(normalize(t), encoder) for t in (MAY, JUNE))
+    condensed = embed_sentences(normalize(CONDENSED), encoder)
+    s, o = condensed.texts[0], may.texts[0]
+    # read alone, the pair states other numbers (5 is written 五; 120万 and 33% are in the
+    # original's next sentence) ...
+    assert altered_facts(s, o)[0].startswith("number:")
+    # ... read against the two texts, nothing is altered
+    assert altered_facts(s, o, suspect_doc=condensed, source_doc=may) == []
+    notes = altered_facts(june.texts[1], may.texts[1], suspect_doc=june, source_doc=may)
+    assert notes == ["number: 33,1200000→27,1500000"]
+
+
 def test_split_half_is_not_a_negation_change() -> None:
     source = "那时候，人们就都循规蹈矩，既不嚣张，也不浮动，一心向着正路前进了，只要没有人来问。"
     assert altered_facts("一心向着正路迈入了，只要没有人来问。", source) == []

@@ -264,7 +264,7 @@ def pair_evidence(
         if not p.verbatim:
             s_text = suspect.norm.text[s_span[0] : s_span[1]]
             o_text = source.norm.text[o_span[0] : o_span[1]]
-            for note in altered_facts(s_text, o_text):
+            for note in altered_facts(s_text, o_text, suspect_doc=a, source_doc=b):
                 kind_, _, detail = note.partition(": ")
                 altered.append(
                     {

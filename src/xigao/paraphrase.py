@@ -62,6 +62,25 @@ class Sentences:
             got = self._memo[i] = person_names(self.texts[i])
         return got
 
+    def stated(self) -> frozenset[float]:
+        """Every value the text states anywhere: its numbers and ordinals, and its
+        one-character numerals (:meth:`loose`)."""
+        got = self._memo.get("stated")
+        if got is None:
+            got = self._memo["stated"] = frozenset().union(
+                *self.numbers, *self.ordinals, *(self.loose(i) for i in range(len(self)))
+            )
+        return got
+
+    def loose(self, i: int) -> frozenset[float]:
+        """The values of sentence ``i``'s one-character numerals (七个月), which
+        :func:`_numbers` leaves alone because a lone 一 is mostly a word: a number another
+        text writes in digits is no other number when this one writes it so."""
+        got = self._memo.get(("loose", i))
+        if got is None:
+            got = self._memo[("loose", i)] = frozenset(_loose_numbers(self.texts[i]))
+        return got
+
     def content(self) -> str:
         """All sentences' content characters, to look a name up in."""
         got = self._memo.get("content")
@@ -366,9 +385,15 @@ def align(
 
 def _facts_disagree(a: Sentences, i: int, b: Sentences, src: tuple[int, ...]) -> bool:
     """Suspect sentence ``i`` and the original's sentences ``src`` state other numbers,
-    ordinals or quoted titles."""
+    ordinals or quoted titles. A number one side writes as a one-character numeral (前七个月
+    for 前7个月) is no other number."""
     return (
-        _disagree(a.numbers[i], frozenset().union(*(b.numbers[j] for j in src)))
+        _disagree(
+            a.numbers[i],
+            frozenset().union(*(b.numbers[j] for j in src)),
+            a.loose(i),
+            frozenset().union(*(b.loose(j) for j in src)),
+        )
         or _disagree(a.ordinals[i], frozenset().union(*(b.ordinals[j] for j in src)))
         or _disagree(a.titles[i], frozenset().union(*(b.titles[j] for j in src)))
     )
@@ -560,17 +585,41 @@ def _ordinals(text: str) -> set[float]:
     return out
 
 
-def _disagree(ours: frozenset[Any], theirs: frozenset[Any]) -> bool:
-    """Each side states a value the other does not (another date, another session)."""
-    return bool(ours - theirs) and bool(theirs - ours)
+def _disagree(
+    ours: frozenset[Any],
+    theirs: frozenset[Any],
+    ours_also: frozenset[Any] = frozenset(),
+    theirs_also: frozenset[Any] = frozenset(),
+) -> bool:
+    """Each side states a value the other does not (another date, another session), nor
+    writes otherwise (``ours_also``, ``theirs_also``: values each side also states)."""
+    return bool(ours - theirs - theirs_also) and bool(theirs - ours - ours_also)
+
+
+_LOOSE = re.compile(r"[〇一二两三四五六七八九十]")
+
+
+def _loose_numbers(text: str) -> set[float]:
+    """The values of the one-character numerals of ``text`` (七 → 7), words such as 一起 among
+    them: only ever used to excuse a number another text writes in digits."""
+    return {float(_cn_value(c) or 0.0) for c in _LOOSE.findall(text)}
 
 
 def _fmt(values: list[float]) -> str:
     return ",".join(f"{v:.12g}" for v in values)
 
 
-def altered_facts(suspect: str, source: str) -> list[str]:
+def altered_facts(
+    suspect: str,
+    source: str,
+    *,
+    suspect_doc: Sentences | None = None,
+    source_doc: Sentences | None = None,
+) -> list[str]:
     """Facts that differ between two aligned sentences (normalized text), as short notes.
+    Given the texts they come from (``suspect_doc``, ``source_doc``), a number, ordinal or
+    name the other text states elsewhere is no other fact (a condensed sentence carries facts
+    of several), as alignment reads conflicts.
 
     Numbers are compared as written (after normalization); opposites and negations on jieba
     tokens, so 非常 or 无论 are not mistaken for negations.
@@ -589,16 +638,21 @@ def altered_facts(suspect: str, source: str) -> list[str]:
     from xigao.tokenize import default_tokenizer
 
     notes: list[str] = []
+    said = suspect_doc.stated() if suspect_doc is not None else frozenset()
+    written = source_doc.stated() if source_doc is not None else frozenset()
     ns, no = _numbers(suspect), _numbers(source)
-    gone, new = sorted(no - ns), sorted(ns - no)
+    gone, new = sorted(no - ns - said), sorted(ns - no - written)
     if gone and new:
         notes.append(f"number: {_fmt(gone)}→{_fmt(new)}")
     os_, oo = _ordinals(suspect), _ordinals(source)
-    if (oo - os_) and (os_ - oo):
-        notes.append(f"ordinal: {_fmt(sorted(oo - os_))}→{_fmt(sorted(os_ - oo))}")
+    gone, new = sorted(oo - os_ - said), sorted(os_ - oo - written)
+    if gone and new:
+        notes.append(f"ordinal: {_fmt(gone)}→{_fmt(new)}")
     ours, theirs = person_names(suspect), person_names(source)
-    gone_names = sorted(n for n in theirs.proper if n not in suspect)
-    new_names = sorted(n for n in ours.tagged if n not in source)
+    in_suspect = suspect_doc.content() if suspect_doc is not None else suspect
+    in_source = source_doc.content() if source_doc is not None else source
+    gone_names = sorted(n for n in theirs.proper if n not in in_suspect)
+    new_names = sorted(n for n in ours.tagged if n not in in_source)
     if gone_names and new_names:
         notes.append(f"name: {','.join(gone_names)}→{','.join(new_names)}")
     cut = default_tokenizer().cut
