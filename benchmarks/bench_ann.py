@@ -36,7 +36,8 @@ def exact_top(sims: np.ndarray, k: int) -> np.ndarray:
 def run(base: np.ndarray, scales: list[int], k: int = 5, queries: int = 500) -> list[dict]:
     from usearch.index import Index as USearch
 
-    from xigao.index import ANN_EXPANSION, ANN_OVERFETCH, _centred, _Vectors
+    from xigao.ann import ANN_EXPANSION, ANN_OVERFETCH, _centred
+    from xigao.retrieval import _Vectors
 
     rng = np.random.default_rng(0)
     rows = []

@@ -150,7 +150,7 @@ def child_spark(root: Path, n: int, cases: list[dict[str, Any]], work: Path) -> 
     # original) pair, timed on one block of the originals' vectors in this process
     import numpy as np
 
-    from xigao.index import _Vectors
+    from xigao.retrieval import _Vectors
 
     first_block = blocks.orderBy("block").first()
     ids = np.frombuffer(first_block["rowids"], np.int64)

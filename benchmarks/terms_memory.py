@@ -10,7 +10,7 @@ from pathlib import Path
 from benchmarks.data import shared_root
 from benchmarks.scale import corpus, harness_originals
 from benchmarks.speed import peak_rss_mb
-from xigao.index import _keys
+from xigao.storage import _keys
 from xigao.terms import Terms
 
 n = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000

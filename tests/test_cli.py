@@ -7,7 +7,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from xigao.cli import _commands, cli
-from xigao.index import FORMAT_VERSION
+from xigao.storage import FORMAT_VERSION
 
 from .conftest import REPO
 

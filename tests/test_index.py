@@ -15,7 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from xigao import Index, IndexFormatError
-from xigao.index import ANN_FILE, DB_NAME, FORMAT_VERSION, TERMS_FILE, IndexStore
+from xigao.ann import ANN_FILE
+from xigao.storage import DB_NAME, FORMAT_VERSION, TERMS_FILE, IndexStore
 
 from .conftest import cctv
 
@@ -279,7 +280,7 @@ def test_hnsw_candidates_follow_adds_and_removes(tmp_path: Path, stories: list[d
         got = store.nearest(store._vecs.mat[i], 3)
         assert got[0][0] == exact[d["id"]][0][0]
         assert abs(got[0][1] - exact[d["id"]][0][1]) < 1e-3
-    assert store._ann is not None
+    assert store._graph.hnsw is not None
     idx.add(stories[200:201])
     new_row = store._vecs.ids[-1]
     assert store.nearest(store._vecs.mat[-1], 1)[0][0] == new_row
@@ -328,18 +329,18 @@ def test_hnsw_graph_is_saved_and_only_trusted_when_its_stamp_matches(
 def test_large_index_gets_its_graph_at_build_and_keeps_it_through_adds(
     tmp_path: Path, stories: list[dict], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("xigao.index.ANN_MIN_DOCS", 50)
+    monkeypatch.setattr("xigao.storage.ANN_MIN_DOCS", 50)
     path = tmp_path / "i"
     idx = Index.build(stories[:60], path)
-    assert idx.store._ann is not None and (path / ANN_FILE).is_file()
+    assert idx.store._graph.hnsw is not None and (path / ANN_FILE).is_file()
     idx.add(stories[60:61])
     idx.close()  # the graph followed the add and is saved with a matching stamp
     again = IndexStore.open(path)
-    assert again._ann_load() is not None
+    assert again._graph.load(again._current_vectors) is not None
 
 
 def test_centred_cosine_equals_the_direct_formula() -> None:
-    from xigao.index import _Vectors
+    from xigao.retrieval import _Vectors
 
     rng = np.random.default_rng(3)
     mat = rng.normal(size=(50, 16)).astype(np.float32) + 2.0  # a shared component, as in news

@@ -405,17 +405,17 @@ def test_library_build_uses_the_cores_like_the_cli(
     tmp_path: Path, stories: list[dict], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """``Index.build`` sketches in worker processes unless told ``workers=1``, as the CLI does."""
-    import xigao.index
+    import xigao.storage
     from xigao.workers import default_workers
 
     seen: list[int] = []
-    real = xigao.index._sketched
+    real = xigao.storage._sketched
 
     def spy(batches, config, workers):  # type: ignore[no-untyped-def]
         seen.append(workers)
         return real(batches, config, workers)
 
-    monkeypatch.setattr(xigao.index, "_sketched", spy)
+    monkeypatch.setattr(xigao.storage, "_sketched", spy)
     Index.build(stories[:20], tmp_path / "a", vectors=None).close()
     Index.build(stories[:20], tmp_path / "b", vectors=None, workers=1).close()
     assert seen == [default_workers(), 1]

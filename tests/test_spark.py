@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from xigao import Failed, Index
 from xigao.cli import cli
 from xigao.errors import IndexFormatError, XigaoError
-from xigao.index import DB_NAME
+from xigao.storage import DB_NAME
 from xigao.types import Document
 
 xs = pytest.importorskip("xigao.spark")

@@ -32,13 +32,14 @@ from xigao.detect import (
     verbatim_match,
 )
 from xigao.errors import XigaoError
-from xigao.index import IndexStore, passage_fingerprints, replace_dir
 from xigao.normalize import normalize
 from xigao.paraphrase import TextEncoder, embed_sentences
 from xigao.provenance import (
     ALIASES,
 )
+from xigao.retrieval import passage_fingerprints
 from xigao.sketch import SketchConfig, codepoints, fingerprints, kgram_hashes, minhash
+from xigao.storage import IndexStore, replace_dir
 from xigao.terms import term_keys
 from xigao.types import DETECT_KINDS, Document, Match, MatchKind, Result, parse_detect
 from xigao.verdict import Thresholds, combine

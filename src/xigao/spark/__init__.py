@@ -8,7 +8,7 @@ An index on Spark is a folder of Parquet tables, the local index's own tables co
 column (``docs``, ``sketches``, ``vectors``) with its ``meta.json``; :func:`export_index` and
 :func:`import_index` convert one into the other without recomputing anything. A build
 (:func:`build`) sketches and embeds the originals in ``mapInPandas`` tasks with the library's
-own functions (``index._keys``, ``sketch_keys_many``, ``document_vectors``).
+own functions (``storage._keys``, ``sketch_keys_many``, ``document_vectors``).
 
 A scan (:func:`check_iter`) runs the local check's two halves as Spark stages:
 

@@ -14,11 +14,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from xigao.errors import XigaoError
-from xigao.index import (
-    _keys,
-    _Vectors,
-)
+from xigao.retrieval import _Vectors
 from xigao.sketch import SketchConfig, band_keys, codepoints, fingerprints, kgram_hashes, minhash
+from xigao.storage import _keys
 from xigao.terms import COMMON_MIN, COMMON_SHARE, IdfTable, term_keys
 from xigao.types import DETECT_KINDS, Document, MatchKind, Result, parse_detect
 from xigao.verdict import Thresholds

@@ -15,7 +15,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from xigao.errors import IndexFormatError
-from xigao.index import (
+from xigao.normalize import NORMALIZER_VERSION
+from xigao.sketch import SketchConfig
+from xigao.storage import (
     DB_NAME,
     FORMAT_VERSION,
     IndexStore,
@@ -24,8 +26,6 @@ from xigao.index import (
     replace_dir,
     sketch_keys_many,
 )
-from xigao.normalize import NORMALIZER_VERSION
-from xigao.sketch import SketchConfig
 from xigao.types import Document
 
 if TYPE_CHECKING:
@@ -129,7 +129,7 @@ def import_index(src: str | os.PathLike[str], dest: str | os.PathLike[str]) -> i
     number of originals. The local engine opens the result like any index it built."""
     import pyarrow.parquet as pq
 
-    from xigao.index import _SCHEMA
+    from xigao.storage import _SCHEMA
 
     meta = read_meta(src)
     dest = Path(dest)

@@ -10,10 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from xigao.index import (
-    passage_fingerprints,
-    select_candidates,
-)
+from xigao.retrieval import passage_fingerprints, select_candidates
 from xigao.sketch import SketchConfig
 from xigao.terms import IdfTable
 from xigao.types import Document, MatchKind, Result

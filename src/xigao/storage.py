@@ -1,0 +1,622 @@
+"""Storage: the on-disk index of originals, SQLite (WAL) for documents and sketches.
+
+Layout of an index directory::
+
+    DIR/index.sqlite     documents (id, title, body, metadata) and their sketches
+    DIR/vectors.usearch  HNSW graph of the document vectors (large indexes only; derived, and
+                         rebuilt when its stamp does not match the stored vectors; :mod:`xigao.ann`)
+    DIR/terms.npz        the fact table (:mod:`xigao.terms`; derived from the texts on first
+                         use, and derived again when its stamp does not match them)
+
+The stored sketches (winnowed fingerprints and MinHash signatures) are the source of truth; the
+lookup tables (sorted fingerprint postings, LSH band keys: :mod:`xigao.retrieval`) are derived
+from them when the index is opened and updated in memory on every add or remove. Every
+``add``/``remove`` is a single SQLite transaction, so a process killed mid-write leaves the index
+as it was before. No pickle: arrays are stored as raw little-endian bytes.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import multiprocessing as mp
+import os
+import shutil
+import sqlite3
+import tempfile
+import threading
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from xigao.ann import ANN_MIN_DOCS, Graph
+from xigao.errors import IndexFormatError
+from xigao.normalize import NORMALIZER_VERSION, normalize
+from xigao.retrieval import Candidate, _Lookup, _Vectors
+from xigao.sketch import U32, SketchConfig, minhash_many, sketch_keys
+from xigao.terms import Terms, term_keys
+from xigao.types import Document, check_genre
+from xigao.workers import die_with_parent
+
+FORMAT_VERSION = 2  #: 2: fingerprint positions stored (candidate diagonals)
+DB_NAME = "index.sqlite"
+#: the fact table (derived; stamped with the normalizer and the documents it was derived from)
+TERMS_FILE = "terms.npz"
+_BATCH = 512
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS docs (
+    rowid INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused: lookups key on it
+    id TEXT NOT NULL UNIQUE,
+    title TEXT,
+    body TEXT NOT NULL,
+    meta TEXT NOT NULL DEFAULT '{}'
+);
+CREATE TABLE IF NOT EXISTS vectors (
+    rowid INTEGER PRIMARY KEY REFERENCES docs(rowid) ON DELETE CASCADE,
+    vec BLOB NOT NULL  -- float16, unit length, dimension in meta
+);
+CREATE TABLE IF NOT EXISTS sketches (
+    rowid INTEGER PRIMARY KEY REFERENCES docs(rowid) ON DELETE CASCADE,
+    nkey INTEGER NOT NULL,
+    minhash BLOB NOT NULL,
+    fps BLOB NOT NULL,  -- winnowed fingerprints (uint32), text order
+    fpos BLOB NOT NULL  -- their key positions (uint32)
+);
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Sketch:
+    """What the index keeps of one document besides its text."""
+
+    nkey: int
+    minhash: U32
+    fps: U32
+    fpos: U32  #: key position of each fingerprint
+
+
+def sketch_keys_many(keys: list[str], config: SketchConfig) -> list[tuple[Sketch, np.ndarray]]:
+    """Sketches (and k-gram hashes) of several key texts (see :func:`_keys`); hashing,
+    winnowing and MinHash are batched."""
+    hashes, fps = sketch_keys(keys, config.k, config.window)
+    sigs = minhash_many(hashes, config.num_perm, config.seed)
+    return [
+        (Sketch(len(keys[i]), sigs[i], fps[i][0], fps[i][1]), hashes[i]) for i in range(len(keys))
+    ]
+
+
+def _keys(texts: Sequence[str]) -> list[str]:
+    """The normalized key texts that sketches are made of."""
+    return [normalize(text).key().chars for text in texts]
+
+
+def check_versions(meta: dict[str, str], what: str) -> None:
+    """Raise :class:`IndexFormatError` unless the index ``meta`` (of ``what``, as the message
+    names it) has this xigao's format and normalizer versions."""
+    version = meta.get("format_version")
+    if version != str(FORMAT_VERSION):
+        raise IndexFormatError(
+            f"{what} has format version {version}, this xigao reads version "
+            f"{FORMAT_VERSION}; rebuild it with `xigao index build`"
+        )
+    if meta.get("normalizer_version") != str(NORMALIZER_VERSION):
+        raise IndexFormatError(
+            f"{what} was built with normalizer version {meta.get('normalizer_version')}"
+            f", this xigao uses {NORMALIZER_VERSION}; rebuild it with `xigao index build`"
+        )
+
+
+class IndexStore:
+    """Persistent storage and candidate retrieval. Thread-safe; see :class:`xigao.Index`.
+
+    What is stored, and how, is written here; the searches are those of the lookups derived
+    from it (:mod:`xigao.retrieval`) and of the HNSW graph (:mod:`xigao.ann`)."""
+
+    def __init__(
+        self,
+        path: Path,
+        config: SketchConfig,
+        *,
+        vectors: str = "",
+        dim: int = 0,
+        genre: str = "news",
+        _load: bool = True,
+        _live: bool = True,
+    ) -> None:
+        self.path = path
+        self.config = config
+        #: what the index holds (``verdict.GENRES``), which sets how rewrites are decided
+        self.genre = genre
+        #: name of the encoder whose document vectors are stored ("" = none)
+        self.vectors = vectors
+        self.dim = dim
+        self._local = threading.local()
+        self._write_lock = threading.RLock()
+        self._lookup = _Lookup()
+        self._vecs = _Vectors.empty(dim)
+        #: bigram postings for retrieval by shared facts, derived from the texts on first use
+        self._terms: Terms | None = None
+        self._terms_dirty = False  #: changed by writes since saved or loaded
+        #: the stamp of what the table in memory holds (kept in step with this process's writes)
+        self._terms_held: list[int] = []
+        #: from this many document vectors on, rewrite candidates come from an HNSW graph
+        self.ann_min_docs = ANN_MIN_DOCS
+        self._graph = Graph(path, vectors, dim)
+        #: keep the in-memory lookups in step with writes (see ``create(write_only=)``)
+        self._live = _live
+        if _load:
+            self._lookup = self._load_lookup()
+            if vectors:
+                self._vecs = self._load_vectors()
+
+    # -- opening -----------------------------------------------------------------------------
+    @classmethod
+    def create(
+        cls,
+        path: str | os.PathLike[str],
+        config: SketchConfig,
+        *,
+        vectors: str = "",
+        dim: int = 0,
+        genre: str = "news",
+        write_only: bool = False,
+    ) -> IndexStore:
+        """A new, empty index at ``path``. A ``write_only`` store skips keeping lookups in
+        memory (for a build, whose result is opened afresh)."""
+        check_genre(genre)
+        p = Path(path)
+        p.mkdir(parents=True, exist_ok=True)
+        db = p / DB_NAME
+        if db.exists():
+            raise FileExistsError(f"{p} already holds an index; open it, or remove it first")
+        con = sqlite3.connect(db)
+        try:
+            con.executescript(_SCHEMA)
+            con.execute("PRAGMA journal_mode=WAL")
+            with con:
+                con.executemany(
+                    "INSERT INTO meta VALUES (?, ?)",
+                    [
+                        ("format_version", str(FORMAT_VERSION)),
+                        ("normalizer_version", str(NORMALIZER_VERSION)),
+                        ("sketch", json.dumps(config.to_dict())),
+                        ("vectors", json.dumps({"encoder": vectors, "dim": dim})),
+                        ("genre", genre),
+                    ],
+                )
+        finally:
+            con.close()
+        return cls(
+            p, config, vectors=vectors, dim=dim, genre=genre, _load=False, _live=not write_only
+        )
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str]) -> IndexStore:
+        p = Path(path)
+        db = p / DB_NAME
+        if not db.is_file():
+            raise IndexFormatError(
+                f"no index at {p} (missing {DB_NAME}); create one with `xigao index build`"
+            )
+        try:
+            con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+            meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
+            con.close()
+        except sqlite3.DatabaseError as e:
+            raise IndexFormatError(f"{db} is not a readable xigao index: {e}") from e
+        check_versions(meta, f"index at {p}")
+        vec = json.loads(meta.get("vectors", '{"encoder": "", "dim": 0}'))
+        return cls(
+            p,
+            SketchConfig(**json.loads(meta["sketch"])),
+            vectors=vec["encoder"],
+            dim=vec["dim"],
+            genre=meta.get("genre", "news"),  # indexes built before genres held news
+        )
+
+    # -- connections ---------------------------------------------------------------------------
+    def _con(self) -> sqlite3.Connection:
+        con = getattr(self._local, "con", None)
+        if con is None:
+            con = sqlite3.connect(self.path / DB_NAME, check_same_thread=False, timeout=60)
+            con.execute("PRAGMA journal_mode=WAL")
+            con.execute("PRAGMA synchronous=NORMAL")
+            con.execute("PRAGMA foreign_keys=ON")
+            self._local.con = con
+        return con
+
+    def close(self) -> None:
+        with self._write_lock:
+            if self._terms is not None and self._terms_dirty:
+                self._terms_dirty = not self._terms.save(self.path / TERMS_FILE, self._terms_held)
+        self._graph.close(self._current_vectors)
+        con = getattr(self._local, "con", None)
+        if con is not None:
+            con.close()
+            self._local.con = None
+
+    def _load_lookup(self) -> _Lookup:
+        rows = [
+            (r, Sketch(n, *(np.frombuffer(b, np.uint32) for b in (m, f, p))))
+            for r, n, m, f, p in self._con().execute(
+                "SELECT rowid, nkey, minhash, fps, fpos FROM sketches"
+            )
+        ]
+        return _Lookup().plus(rows, self.config.bands)
+
+    def _load_vectors(self) -> _Vectors:
+        ids, vecs = [], []
+        for r, v in self._con().execute("SELECT rowid, vec FROM vectors ORDER BY rowid"):
+            ids.append(r)
+            vecs.append(np.frombuffer(v, np.float16))
+        if not ids:
+            return _Vectors.empty(self.dim)
+        return _Vectors.of(np.array(ids, np.int64), np.stack(vecs).astype(np.float32))
+
+    # -- writing -------------------------------------------------------------------------------
+    def add(
+        self,
+        docs: Iterable[Document],
+        *,
+        vectorize: Callable[[Sequence[Document]], npt.NDArray[np.float32]] | None = None,
+        progress: Callable[[int], None] | None = None,
+        workers: int = 1,
+    ) -> tuple[int, int]:
+        """Add or replace documents in one transaction. Returns ``(added, replaced)``.
+
+        ``vectorize`` turns a batch of documents into unit document vectors; it is required
+        when the index stores vectors, and they are written in the same transaction.
+        ``workers`` > 1 sketches batches in that many processes while this one writes.
+        """
+        if self.vectors and vectorize is None:
+            raise ValueError(f"this index stores {self.vectors} vectors: pass vectorize=")
+        added = replaced = 0
+        new_rows: list[tuple[int, Sketch]] = []
+        new_bodies: list[str] = []
+        new_vecs: list[npt.NDArray[np.float32]] = []
+        stale: list[int] = []
+        with self._write_lock:
+            con = self._con()
+            try:
+                con.execute("BEGIN IMMEDIATE")
+                (seq,) = con.execute(
+                    "SELECT COALESCE(MAX(seq), 0) FROM sqlite_sequence WHERE name = 'docs'"
+                ).fetchone()
+                next_rowid = int(seq) + 1  # the write lock is held: nobody else inserts
+                for batch, sketches in _sketched(_batches(docs, _BATCH), self.config, workers):
+                    vecs = None
+                    if self.vectors and vectorize is not None:
+                        vecs = np.asarray(vectorize(batch), np.float32)
+                    batch_ids = list(dict.fromkeys(d.id for d in batch))
+                    marks = ",".join("?" * len(batch_ids))
+                    existing = dict(
+                        con.execute(f"SELECT id, rowid FROM docs WHERE id IN ({marks})", batch_ids)
+                    )
+                    for rowid in existing.values():
+                        stale.append(rowid)
+                        _delete(con, rowid)
+                    last = {d.id: n for n, d in enumerate(batch)}  # a later copy replaces
+                    seen: set[str] = set()
+                    kept = []
+                    for n, doc in enumerate(batch):
+                        if doc.id in existing or doc.id in seen:
+                            replaced += 1
+                        else:
+                            added += 1
+                        seen.add(doc.id)
+                        if last[doc.id] == n:
+                            kept.append(n)
+                    rowids = list(range(next_rowid, next_rowid + len(kept)))
+                    next_rowid += len(kept)
+                    con.executemany(
+                        "INSERT INTO docs (rowid, id, title, body, meta) VALUES (?, ?, ?, ?, ?)",
+                        [
+                            (
+                                r,
+                                batch[n].id,
+                                batch[n].title,
+                                batch[n].body,
+                                json.dumps(dict(batch[n].meta), ensure_ascii=False)
+                                if batch[n].meta
+                                else "{}",
+                            )
+                            for r, n in zip(rowids, kept, strict=True)
+                        ],
+                    )
+                    con.executemany(
+                        "INSERT INTO sketches VALUES (?, ?, ?, ?, ?)",
+                        [
+                            (
+                                r,
+                                sketches[n].nkey,
+                                sketches[n].minhash.tobytes(),
+                                sketches[n].fps.tobytes(),
+                                sketches[n].fpos.tobytes(),
+                            )
+                            for r, n in zip(rowids, kept, strict=True)
+                        ],
+                    )
+                    new_rows += [(r, sketches[n]) for r, n in zip(rowids, kept, strict=True)]
+                    if self._terms is not None:
+                        new_bodies += [batch[n].body for n in kept]
+                    if vecs is not None:
+                        vecs = vecs[kept]
+                        new_vecs.append(vecs)
+                        con.executemany(
+                            "INSERT INTO vectors VALUES (?, ?)",
+                            [
+                                (r, v.astype(np.float16).tobytes())
+                                for r, v in zip(rowids, vecs, strict=True)
+                            ],
+                        )
+                    if progress is not None:
+                        progress(len(batch))
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+            if self._live:
+                self._derive(set(stale), new_rows, new_vecs, new_bodies)
+        return added, replaced
+
+    def _derive(
+        self,
+        gone: set[int],
+        new_rows: list[tuple[int, Sketch]],
+        new_vecs: list[npt.NDArray[np.float32]],
+        new_bodies: list[str],
+    ) -> None:
+        """Bring the in-memory lookups in step with a committed add (write lock held);
+        ``new_bodies`` are the texts of ``new_rows`` when the term table is loaded."""
+        fresh = [(r, s) for r, s in new_rows if r not in gone]
+        self._lookup = self._lookup.without(gone).plus(fresh, self.config.bands)
+        if self._terms is not None:
+            parts = [term_keys(k) for k in _keys(new_bodies)]
+            kept = [i for i, (r, _) in enumerate(new_rows) if r not in gone]
+            added = [new_rows[i][0] for i in kept]
+            self._terms = self._terms.without(gone).plus(added, [parts[i] for i in kept])
+            # (a row added and replaced within this add was never in the table)
+            self._terms_moved(added, [r for r in gone if r not in dict(new_rows)])
+        if self.vectors:
+            ids = [r for r, _ in new_rows]
+            mat = np.vstack(new_vecs) if new_vecs else np.zeros((0, self.dim), np.float32)
+            keep = [i for i, r in enumerate(ids) if r not in gone]
+            self._vecs = self._vecs.without(gone).plus([ids[i] for i in keep], mat[keep])
+            self._graph.update(gone, [ids[i] for i in keep], mat[keep])
+
+    def remove(self, ids: Iterable[str]) -> list[str]:
+        """Remove documents by id in one transaction; returns the ids that were not there."""
+        missing: list[str] = []
+        gone: list[int] = []
+        with self._write_lock:
+            con = self._con()
+            with con:
+                for doc_id in ids:
+                    row = con.execute("SELECT rowid FROM docs WHERE id = ?", (doc_id,)).fetchone()
+                    if row is None:
+                        missing.append(doc_id)
+                        continue
+                    gone.append(row[0])
+                    _delete(con, row[0])
+            self._lookup = self._lookup.without(gone)
+            self._vecs = self._vecs.without(gone)
+            if self._terms is not None and gone:
+                self._terms = self._terms.without(gone)
+                self._terms_moved([], gone)
+            self._graph.update(gone, [], np.zeros((0, self.dim), np.float32))
+        return missing
+
+    # -- reading -------------------------------------------------------------------------------
+    def __len__(self) -> int:
+        return self._lookup.size
+
+    def candidates(
+        self, fps: U32, fpos: U32, sig: U32, *, limit: int = 20, min_hits: int = 2
+    ) -> list[Candidate]:
+        """Originals sharing at least ``min_hits`` fingerprints with the query (``fps`` at key
+        positions ``fpos``): the ``limit`` best by :attr:`Candidate.diagonal` and the ``limit``
+        best by :attr:`Candidate.hits`, in that order; then those sharing an LSH band."""
+        return self._lookup.candidates(
+            fps, fpos, sig, self.config.bands, limit=limit, min_hits=min_hits
+        )
+
+    def nearest(self, vec: npt.NDArray[np.float32], k: int) -> list[tuple[int, float]]:
+        """The ``k`` originals whose document vectors are closest to ``vec``.
+
+        Exact cosine search up to ``ann_min_docs`` vectors (about 1 ms at 36,000), an HNSW
+        graph (usearch) beyond, where exact search costs as much as the rest of a check
+        (``benchmarks/bench_ann.py``). The graph is derived: built from the stored vectors on
+        first use (or restored from ``vectors.usearch`` when its stamp matches them), kept in
+        step with adds and removes, and saved again on close.
+        """
+        vs = self._vecs
+        if not len(vs.ids):
+            return []
+        if len(vs.ids) >= self.ann_min_docs:
+            return self._graph.search(self._current_vectors, vec, k)
+        return vs.nearest(vec, k)
+
+    def _current_vectors(self) -> _Vectors:
+        """The document vectors as they are now (for the graph, which reads them where it uses
+        them)."""
+        return self._vecs
+
+    def terms(self) -> Terms:
+        """The bigram term table (see :mod:`xigao.terms`), kept in step with writes: loaded
+        from ``terms.npz`` where its stamp matches the stored texts, otherwise derived from
+        them (about 4 s at 36,000 originals) and saved there for the next process."""
+        terms = self._terms
+        if terms is None:
+            with self._write_lock:  # no add may commit between reading the texts and keeping them
+                if self._terms is None:
+                    stamp = self._terms_stamp()
+                    got = Terms.load(self.path / TERMS_FILE, stamp)
+                    if got is None:
+                        rows = self._con().execute("SELECT rowid, body FROM docs").fetchall()
+                        ids = [r for r, _ in rows]
+                        got = Terms.of(ids, _keys([b for _, b in rows]))
+                        # stamped with what was read (another process may have written since)
+                        read = [NORMALIZER_VERSION, len(ids), max(ids, default=0), sum(ids)]
+                        got.save(self.path / TERMS_FILE, read)
+                        stamp = read
+                    self._terms, self._terms_dirty, self._terms_held = got, False, stamp
+                terms = self._terms
+        return terms
+
+    def _terms_moved(self, added: Sequence[int], gone: Iterable[int]) -> None:
+        """Keep the stamp of the table in memory in step with rows added and removed here (a
+        write by another process leaves it behind what is stored, so a table saved with it is
+        derived again by whoever opens the index next)."""
+        version, n, top, total = self._terms_held
+        gone = list(gone)
+        self._terms_held = [
+            version,
+            n + len(added) - len(gone),
+            max([top, *added]),
+            total + sum(added) - sum(gone),
+        ]
+        self._terms_dirty = True
+
+    def _terms_stamp(self) -> list[int]:
+        """What the term table is derived from: the normalizer, and the stored documents (row
+        ids are never reused, so their count, largest and sum identify them)."""
+        n, top, total = (
+            self._con()
+            .execute("SELECT COUNT(*), COALESCE(MAX(rowid), 0), COALESCE(SUM(rowid), 0) FROM docs")
+            .fetchone()
+        )
+        return [NORMALIZER_VERSION, int(n), int(top), int(total)]
+
+    def prepare_ann(self) -> bool:
+        """Load (or build and save) the HNSW graph now if this index is large enough to use
+        one, so the first check does not pay for it. Returns whether it uses one."""
+        if len(self._vecs.ids) < self.ann_min_docs:
+            return False
+        self._graph.prepare(self._current_vectors)
+        return True
+
+    def documents(self, rowids: Sequence[int]) -> dict[int, Document]:
+        """Fetch documents by row id."""
+        if not rowids:
+            return {}
+        marks = ",".join("?" * len(rowids))
+        cur = self._con().execute(
+            f"SELECT rowid, id, title, body, meta FROM docs WHERE rowid IN ({marks})",
+            list(rowids),
+        )
+        return {r: Document(i, b, t, {} if m == "{}" else json.loads(m)) for r, i, t, b, m in cur}
+
+    def get(self, doc_id: str) -> Document | None:
+        cur = self._con().execute("SELECT id, title, body, meta FROM docs WHERE id = ?", (doc_id,))
+        row = cur.fetchone()
+        return None if row is None else Document(row[0], row[2], row[1], json.loads(row[3]))
+
+    def fingerprint_df(self, fps: U32) -> npt.NDArray[np.int64]:
+        """How many postings (indexed documents, give or take a repeat) each fingerprint of
+        ``fps`` has."""
+        return self._lookup.fingerprint_df(fps)
+
+    def rowid(self, doc_id: str) -> int | None:
+        """The row id of document ``doc_id`` (None when it is not indexed)."""
+        row = self._con().execute("SELECT rowid FROM docs WHERE id = ?", (doc_id,)).fetchone()
+        return None if row is None else int(row[0])
+
+    def ids(self) -> Iterator[str]:
+        for (doc_id,) in self._con().execute("SELECT id FROM docs ORDER BY rowid"):
+            yield doc_id
+
+    def info(self) -> dict[str, Any]:
+        con = self._con()
+        n, chars = con.execute(
+            "SELECT COUNT(*), COALESCE(SUM(LENGTH(body)), 0) FROM docs"
+        ).fetchone()
+        sk = con.execute(
+            "SELECT COALESCE(SUM(LENGTH(minhash) + LENGTH(fps) + LENGTH(fpos)), 0) FROM sketches"
+        ).fetchone()[0]
+        files = sum(f.stat().st_size for f in self.path.iterdir() if f.is_file())
+        return {
+            "path": str(self.path),
+            "format_version": FORMAT_VERSION,
+            "normalizer_version": NORMALIZER_VERSION,
+            "documents": n,
+            "characters": chars,
+            "sketch_bytes": sk,
+            "sketch_bytes_per_document": round(sk / n, 1) if n else 0.0,
+            "disk_bytes": files,
+            "vectors": {"encoder": self.vectors, "dim": self.dim, "count": len(self._vecs.ids)},
+            "genre": self.genre,
+            "settings": self.config.to_dict(),
+        }
+
+
+def _delete(con: sqlite3.Connection, rowid: int) -> None:
+    for table in ("vectors", "sketches", "docs"):
+        con.execute(f"DELETE FROM {table} WHERE rowid = ?", (rowid,))
+
+
+def _sketched(
+    batches: Iterable[list[Document]], config: SketchConfig, workers: int
+) -> Iterator[tuple[list[Document], list[Sketch]]]:
+    """Each batch with its sketches, in order.
+
+    With ``workers`` > 1 and more than one batch, a pool of that many forked processes
+    normalizes the texts (the costly, pure-Python step), at most ``2 * workers`` batches
+    ahead so memory stays bounded, and this process hashes them. The workers never call
+    rensa, whose thread pool does not survive a fork.
+    """
+
+    def sketches(keys: list[str]) -> list[Sketch]:
+        return [sk for sk, _ in sketch_keys_many(keys, config)]
+
+    it = iter(batches)
+    head = list(itertools.islice(it, 2))
+    if workers <= 1 or len(head) < 2 or "fork" not in mp.get_all_start_methods():
+        for batch in itertools.chain(head, it):  # one batch is not worth starting processes
+            yield batch, sketches(_keys([d.body for d in batch]))
+        return
+    normalize("。")  # build the normalizer's tables once, before forking: workers inherit them
+    with ProcessPoolExecutor(
+        workers,
+        mp_context=mp.get_context("fork"),
+        initializer=die_with_parent,
+        initargs=(os.getpid(),),
+    ) as pool:
+        pending: deque[tuple[list[Document], Future[list[str]]]] = deque()
+        for batch in itertools.chain(head, it):
+            pending.append((batch, pool.submit(_keys, [d.body for d in batch])))
+            if len(pending) >= 2 * workers:
+                done, fut = pending.popleft()
+                yield done, sketches(fut.result())
+        while pending:
+            done, fut = pending.popleft()
+            yield done, sketches(fut.result())
+
+
+def _batches(docs: Iterable[Document], size: int) -> Iterator[list[Document]]:
+    batch: list[Document] = []
+    for d in docs:
+        batch.append(d)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def replace_dir(tmp: Path, dest: Path) -> None:
+    """Move a freshly built index directory into place (an existing one is replaced)."""
+    if dest.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{dest.name}.old-", dir=dest.parent))
+        os.replace(dest, old / dest.name)
+        os.replace(tmp, dest)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.replace(tmp, dest)
