@@ -357,3 +357,25 @@ def test_centred_cosine_equals_the_direct_formula() -> None:
     assert np.allclose(vs.centred_cosine(q, at), direct[at], atol=1e-4)
     # centring spreads what the shared component squeezed together
     assert np.ptp(direct) > np.ptp(vs.mat @ q)
+
+
+def test_hnsw_graph_is_built_from_one_snapshot_of_the_vectors(tmp_path: Path) -> None:
+    """An add on another thread may replace the store's vectors while the graph is built: the
+    graph's ids, vectors and saved stamp must all come from the same snapshot."""
+    import json
+
+    from xigao.ann import Graph
+    from xigao.retrieval import _Vectors
+
+    rng = np.random.default_rng(0)
+    mats = [rng.standard_normal((n, 8)).astype(np.float32) for n in (20, 25, 30)]
+    snapshots = iter([_Vectors.of(np.arange(1, len(m) + 1, dtype=np.int64), m) for m in mats])
+
+    def current() -> _Vectors:  # every read sees a newer snapshot, as under a racing add
+        return next(snapshots)
+
+    graph = Graph(tmp_path, "static", 8)
+    ann = graph.build(current)
+    assert len(ann) == 20
+    stamp = json.loads((tmp_path / (ANN_FILE + ".json")).read_text(encoding="utf-8"))
+    assert stamp["count"] == 20 and stamp["max"] == 20

@@ -73,7 +73,7 @@ class Graph:
         """Save the graph if it changed since saved."""
         with self.lock:
             if self.hnsw is not None and self.dirty:
-                self.save(vectors, self.hnsw)
+                self.save(vectors(), self.hnsw)
 
     def _ready(self, vectors: Current) -> Any:
         """The graph, restored or built on first use (``lock`` held)."""
@@ -103,8 +103,9 @@ class Graph:
     # The HNSW graph is derived from the stored vectors and saved beside them, with a stamp of
     # the vectors it holds (row ids are never reused, so count, largest and sum identify them):
     # a graph whose stamp does not match what was loaded from SQLite is rebuilt, never trusted.
-    def stamp(self, vectors: Current) -> dict[str, Any]:
-        ids = vectors().ids
+    def stamp(self, vs: _Vectors) -> dict[str, Any]:
+        """What identifies the vectors ``vs`` (one snapshot of the store's)."""
+        ids = vs.ids
         return {
             "encoder": self.encoder,
             "dim": self.dim,
@@ -124,7 +125,7 @@ class Graph:
         try:
             saved = json.loads(stamp.read_text(encoding="utf-8"))
             centre = np.asarray(saved.pop("centre", ()), np.float32)
-            if saved != self.stamp(vectors) or centre.shape != (self.dim,):
+            if saved != self.stamp(vectors()) or centre.shape != (self.dim,):
                 return None
             ann = HNSW.restore(str(graph))
         except (OSError, ValueError, RuntimeError, AttributeError) as e:
@@ -137,16 +138,20 @@ class Graph:
         from usearch.index import Index as HNSW
 
         ann = HNSW(ndim=self.dim, metric="cos", dtype="f32")
-        self.centre = vectors().mean.copy()
-        ann.add(vectors().ids, _centred(vectors().mat, self.centre))
-        self.save(vectors, ann)
+        # one snapshot: an add on another thread may swap the store's vectors meanwhile (it
+        # then waits for the lock to update the graph), and ids, vectors and stamp must agree
+        vs = vectors()
+        self.centre = vs.mean.copy()
+        ann.add(vs.ids, _centred(vs.mat, self.centre))
+        self.save(vs, ann)
         return ann
 
-    def save(self, vectors: Current, ann: Any) -> None:
-        """Save the graph (stamp last: a crash in between leaves a stamp-less graph)."""
+    def save(self, vs: _Vectors, ann: Any) -> None:
+        """Save the graph, stamped as holding ``vs`` (stamp last: a crash in between leaves a
+        stamp-less graph)."""
         graph, stamp = self.files()
         tmp = f".{os.getpid()}.{threading.get_ident()}.tmp"
-        saved = self.stamp(vectors) | {"centre": self.centre.tolist()}
+        saved = self.stamp(vs) | {"centre": self.centre.tolist()}
         try:
             stamp.unlink(missing_ok=True)
             ann.save(str(graph) + tmp)
