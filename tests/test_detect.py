@@ -244,3 +244,26 @@ def test_fiction_weighs_numbers_as_if_neither_side_stated_any() -> None:
     assert {k: v for k, v in fiction.items() if not k.startswith("numbers")} == {
         k: v for k, v in news.items() if not k.startswith("numbers")
     }
+
+
+def test_figures_written_as_one_character_numerals_are_kept_not_new() -> None:
+    """前七个月 in the original and 前7个月 in the suspect: the figure is kept, not new."""
+    from xigao.embed import get_encoder
+    from xigao.terms import Terms
+
+    enc = get_encoder("static")
+    t = Thresholds.load()
+    original = "今年前七个月，汽车产量同比增长9.2%，新能源汽车销量达到120万辆。"
+    digits = "前7个月汽车产量增长9.2%，新能源车卖出了120万辆。"
+    other = "前8个月汽车产量增长9.2%，新能源车卖出了120万辆。"
+    terms = Terms.of([1, 2], [original, "另一篇报道，与此无关。"])
+    b = Prepared.of(original, t).with_sentences(enc)
+
+    def numbers(text: str) -> tuple[float, float]:
+        a = Prepared.of(text, t).with_sentences(enc)
+        stats = wash_stats(a, b, fact_shares(a, b, terms, t), t, gate=True)
+        return stats.numbers_kept, stats.numbers_new
+
+    assert numbers(digits) == (1.0, 0.0)
+    kept, new = numbers(other)  # another month: 8 is new (七 only excuses a 7)
+    assert new == pytest.approx(1 / 3) and kept == 1.0

@@ -607,6 +607,9 @@ def wash_stats(
     every = sum(int(a.weights[p.suspect]) for p in pairs)
     ours = frozenset().union(*(a.numbers[i] | a.ordinals[i] for i in range(len(a)) if kept[i]))
     theirs = frozenset().union(*b.numbers[lo:hi], *b.ordinals[lo:hi])
+    # a figure one side writes as a one-character numeral (前七个月) is kept, not new
+    ours_loose = frozenset().union(*(a.loose(i) for i in range(len(a)) if kept[i]))
+    theirs_loose = frozenset().union(*(b.loose(j) for j in range(lo, hi)))
     return replace(
         shares,
         containment=aligned / total,
@@ -625,8 +628,8 @@ def wash_stats(
             else 0.0
         ),
         pairs=tuple(pairs),
-        numbers_kept=len(ours & theirs) / len(theirs) if theirs else 1.0,
-        numbers_new=len(ours - theirs) / len(ours) if ours else 0.0,
+        numbers_kept=len(theirs & (ours | ours_loose)) / len(theirs) if theirs else 1.0,
+        numbers_new=len(ours - theirs - theirs_loose) / len(ours) if ours else 0.0,
         aligned_chars=aligned,
     )
 
