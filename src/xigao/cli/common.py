@@ -1,0 +1,206 @@
+"""What several commands share: the options that read documents (``read_options``), the
+index, engine, output and worker options, the error sink, the progress bar, and opening an
+index or a Spark session with the library's errors turned into click's."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import IO, Any, TypeVar
+
+import click
+
+from xigao.errors import XigaoError
+from xigao.io import ReadError, ReadOptions, count_records, read_documents
+from xigao.pipeline import Index
+from xigao.types import Document
+from xigao.workers import default_workers
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def read_options(f: F) -> F:
+    """Shared options for commands that read documents."""
+    opts = [
+        click.option("--encoding", default=None, help="Force an input encoding (default: detect)."),
+        click.option("--id-field", default="id", show_default=True),
+        click.option("--title-field", default="title", show_default=True),
+        click.option("--text-field", default=None, help="Body field (default: body, then text)."),
+        click.option(
+            "--title-first-line", is_flag=True, help=".txt files: first line is the title."
+        ),
+        click.option(
+            "--max-chars", default=1_000_000, show_default=True, help="Longer bodies are errors."
+        ),
+        click.option(
+            "--split",
+            type=click.Choice(["none", "chapters"]),
+            default="none",
+            show_default=True,
+            help=".txt files: 'chapters' makes a document of each chapter (第X章/第X回/Chapter N "
+            "headings), id FILE#NNN.",
+        ),
+        click.option(
+            "--errors",
+            "errors_path",
+            type=click.Path(dir_okay=False, path_type=Path),
+            default=None,
+            help="Write unreadable records here (JSONL).",
+        ),
+        click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary."),
+    ]
+    for opt in reversed(opts):
+        f = opt(f)
+    return f
+
+
+def _options(kw: dict[str, Any]) -> ReadOptions:
+    try:
+        return ReadOptions(
+            encoding=kw.pop("encoding"),
+            id_field=kw.pop("id_field"),
+            title_field=kw.pop("title_field"),
+            text_field=kw.pop("text_field"),
+            title_first_line=kw.pop("title_first_line"),
+            max_chars=kw.pop("max_chars"),
+            split=kw.pop("split"),
+        )
+    except XigaoError as e:
+        raise click.UsageError(str(e)) from e
+
+
+def _create(path: Path, newline: str | None = None) -> IO[str]:
+    """``path`` opened for writing, its folder made first."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path.open("w", encoding="utf-8", newline=newline)
+
+
+class ErrorSink:
+    """Collects bad records; writes them as JSONL and reports a count on stderr."""
+
+    def __init__(self, path: Path | None, quiet: bool) -> None:
+        self.path, self.quiet, self.count = path, quiet, 0
+        self._fh: IO[str] | None = _create(path) if path else None
+
+    def add(self, err: dict[str, Any]) -> None:
+        self.count += 1
+        line = json.dumps(err, ensure_ascii=False)
+        if self._fh is not None:
+            self._fh.write(line + "\n")
+        else:
+            click.echo(f"error: {line}", err=True)
+
+    def close(self) -> None:
+        if self._fh is not None:
+            self._fh.close()
+        if self.count and not self.quiet:
+            where = f"; see {self.path}" if self.path else ""
+            click.echo(f"{self.count} record(s) could not be processed{where}", err=True)
+
+
+def _documents(
+    sources: Iterable[str], options: ReadOptions, sink: ErrorSink, bar: Any = None
+) -> Iterator[Document]:
+    """The documents of ``sources``; each unreadable record goes to ``sink`` (and counts on the
+    progress ``bar``, whose total counts every record)."""
+    for item in read_documents(sources, options):
+        if isinstance(item, ReadError):
+            sink.add(item.to_dict())
+            if bar is not None:
+                bar.update(1)
+        else:
+            yield item
+
+
+def _progress(
+    quiet: bool,
+    desc: str,
+    unit: str = "doc",
+    sources: Iterable[str] | None = None,
+    options: ReadOptions | None = None,
+) -> Any:
+    """A progress bar on standard error: with ``sources``, its total (so a rate and the time
+    left) is their records, counted ahead when they can be (not standard input)."""
+    from tqdm import tqdm
+
+    total = None if quiet or sources is None else count_records(sources, options)
+    return tqdm(desc=desc, unit=unit, total=total, file=sys.stderr, disable=True if quiet else None)
+
+
+def _open_index(path: Path) -> Index:
+    try:
+        return Index.open(path)
+    except XigaoError as e:
+        raise click.ClickException(str(e)) from e
+
+
+_index_opt = click.option(
+    "--index",
+    "index_path",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Index directory.",
+)
+
+
+def _engine_opts(f: F) -> F:
+    """``--engine``, ``--master`` and ``--spark-conf`` (see :mod:`xigao.spark`)."""
+    f = click.option(
+        "--spark-conf",
+        "spark_conf",
+        multiple=True,
+        metavar="KEY=VALUE",
+        help="A Spark setting (repeatable), e.g. spark.executor.memory=8g.",
+    )(f)
+    f = click.option(
+        "--master",
+        default="local[*]",
+        show_default=True,
+        help="Spark master URL, with --engine spark.",
+    )(f)
+    return click.option(
+        "--engine",
+        type=click.Choice(["local", "spark"]),
+        default="local",
+        show_default=True,
+        help="local: this machine's processes; spark: a Spark cluster (pyspark and Java; "
+        "the index is a Parquet index, see `xigao index convert`).",
+    )(f)
+
+
+def _spark_session(master: str, conf: tuple[str, ...]) -> Any:
+    from xigao import spark as xs
+
+    try:
+        return xs.session(master, xs.parse_conf(conf))
+    except ValueError as e:
+        raise click.BadParameter(str(e), param_hint="--spark-conf") from e
+    except XigaoError as e:
+        raise click.ClickException(str(e)) from e
+
+
+def _counted(docs: Iterable[Document], bar: Any) -> Iterator[Document]:
+    for d in docs:
+        bar.update(1)
+        yield d
+
+
+_build_workers_opt = click.option(
+    "--workers",
+    default=default_workers(),
+    show_default="CPUs, at most 4",
+    type=click.IntRange(1, 64),
+    help="Processes that normalize and sketch documents while this one writes the index.",
+)
+
+
+def _output_opt(help_text: str) -> Callable[[F], F]:
+    return click.option(
+        "--output",
+        "-o",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help=help_text,
+    )

@@ -1,0 +1,136 @@
+"""``xigao dedup``: group the documents of the inputs into clusters of reposts, partial
+copies and rewrites, without an index."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from xigao.cli.common import (
+    ErrorSink,
+    _create,
+    _documents,
+    _engine_opts,
+    _open_index,
+    _options,
+    _output_opt,
+    _progress,
+    _spark_session,
+    read_options,
+)
+from xigao.errors import XigaoError
+from xigao.pipeline import parse_detect
+from xigao.workers import default_workers
+
+
+@click.command("dedup")
+@click.argument("inputs", nargs=-1, required=True)
+@_output_opt("Clusters file, one JSON object a cluster (default: standard output).")
+@click.option(
+    "--index",
+    "index_path",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Also link each cluster to the indexed originals its members reuse.",
+)
+@click.option(
+    "--detect",
+    default="repost,partial",
+    show_default=True,
+    help="Kinds of reuse that join documents (rewrite embeds every sentence: much slower).",
+)
+@click.option(
+    "--html",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Also write the clusters as HTML (index.html + one page a cluster).",
+)
+@click.option(
+    "--workers",
+    default=default_workers(),
+    show_default="CPUs, at most 4",
+    type=click.IntRange(1, 64),
+    help="Processes that check documents.",
+)
+@_engine_opts
+@read_options
+def dedup_cmd(
+    inputs: tuple[str, ...],
+    output: Path | None,
+    index_path: Path | None,
+    detect: str,
+    html: Path | None,
+    workers: int,
+    engine: str,
+    master: str,
+    spark_conf: tuple[str, ...],
+    **kw: Any,
+) -> None:
+    """Group the documents of INPUTS into clusters of reposts, partial copies and rewrites,
+    without an index: each cluster with its members, its earliest member (canonical) and the
+    verified edges with their evidence. With --engine spark the dump is indexed and checked
+    on the cluster (--index then names a Parquet index), with the same clusters."""
+    from xigao.dedup import dedup
+
+    errors_path, quiet = kw.pop("errors_path"), kw.pop("quiet")
+    options = _options(kw)
+    try:
+        kinds = parse_detect(detect)
+    except ValueError as e:
+        raise click.BadParameter(str(e), param_hint="--detect") from e
+    spark = _spark_session(master, spark_conf) if engine == "spark" else None
+    idx: Any = None
+    if index_path is not None and spark is not None:
+        from xigao import spark as xs
+
+        try:
+            idx = xs.SparkIndex(spark, index_path)
+        except XigaoError as e:
+            raise click.ClickException(str(e)) from e
+    elif index_path is not None:
+        idx = _open_index(index_path)
+    sink = ErrorSink(errors_path, quiet)
+    docs = list(_documents(inputs, options, sink))
+    bar = _progress(quiet, "deduplicating")
+    bar.total = len(docs)
+    try:
+        if spark is not None:
+            from xigao import spark as xs
+
+            got = xs.dedup(spark, docs, detect=kinds, index=idx, progress=bar.update)
+        else:
+            got = dedup(docs, detect=kinds, index=idx, workers=workers, progress=bar.update)
+    except XigaoError as e:
+        raise click.ClickException(str(e)) from e
+    finally:
+        bar.close()
+    for err in got.errors:
+        sink.add({"source": "dedup", **err})
+    sink.close()
+    clusters = [c.to_dict(n) for n, c in enumerate(got.clusters, 1)]
+    out = _create(output) if output else sys.stdout
+    try:
+        for c in clusters:
+            out.write(json.dumps(c, ensure_ascii=False) + "\n")
+    finally:
+        if output:
+            out.close()
+    if not quiet:
+        joined = sum(c["size"] for c in clusters)
+        click.echo(
+            f"{got.documents} documents: {len(clusters)} clusters holding {joined}, "
+            f"{got.documents - joined} on their own",
+            err=True,
+        )
+    if html is not None:
+        from xigao.report import write_clusters
+
+        page = write_clusters(clusters, {d.id: d for d in docs}, html)
+        if not quiet:
+            click.echo(f"report: {page}", err=True)
+    if sink.count:
+        sys.exit(1)

@@ -1,0 +1,91 @@
+"""``xigao report``: an HTML report (and palettes) from the results of ``xigao scan``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from xigao import results as results_io
+from xigao.cli.common import (
+    ErrorSink,
+    _documents,
+    _index_opt,
+    _open_index,
+    _options,
+    read_options,
+)
+from xigao.errors import XigaoError
+
+
+@click.command("report")
+@click.argument("results", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@_index_opt
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for index.html and the per-document pages.",
+)
+@click.option(
+    "--inputs",
+    multiple=True,
+    help="The scanned documents (repeatable), to show their text beside the originals.",
+)
+@click.option(
+    "--palette",
+    "palette_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Also write a 调色盘 (palette) per document with matches into this folder "
+    "(needs --inputs for the documents' text).",
+)
+@click.option(
+    "--palette-format",
+    type=click.Choice(["html", "xlsx"]),
+    default="html",
+    show_default=True,
+)
+@read_options
+def report_cmd(
+    results: Path,
+    index_path: Path,
+    out: Path,
+    inputs: tuple[str, ...],
+    palette_dir: Path | None,
+    palette_format: str,
+    **kw: Any,
+) -> None:
+    """Write an HTML report from RESULTS (the JSONL written by `xigao scan`)."""
+    from xigao.report import write_report
+
+    errors_path, quiet = kw.pop("errors_path"), kw.pop("quiet")
+    options = _options(kw)
+    try:
+        rows = list(results_io.read(results))
+    except XigaoError as e:
+        raise click.ClickException(str(e)) from e
+    idx = _open_index(index_path)
+    wanted = {str(r.get("id")) for r in rows if r.get("matches")}
+    sink = ErrorSink(errors_path, quiet)
+    try:
+        suspects = {d.id: d for d in _documents(inputs, options, sink) if d.id in wanted}
+    finally:
+        sink.close()
+    page = write_report(rows, idx, out, suspects=suspects)
+    if palette_dir is not None:
+        from xigao.palette import write_many
+
+        def original(doc_id: str) -> tuple[str | None, str] | None:
+            o = idx.store.get(doc_id)
+            return None if o is None else (o.title, o.body)
+
+        texts = {k: d.body for k, d in suspects.items()}
+        made = write_many(rows, original, texts, palette_dir, palette_format)
+        if not quiet:
+            click.echo(f"palettes: {made} in {palette_dir}", err=True)
+    if not quiet:
+        if not inputs:
+            click.echo("no --inputs: the report shows the originals' side only", err=True)
+        click.echo(f"report: {page}", err=True)

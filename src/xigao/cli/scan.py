@@ -1,0 +1,280 @@
+"""``xigao scan``: check every document of the inputs against an index, on this machine or
+(``--engine spark``) on a Spark cluster."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter, deque
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import click
+
+from xigao import batch
+from xigao import results as results_io
+from xigao.batch import Failed
+from xigao.cli.common import (
+    ErrorSink,
+    _counted,
+    _create,
+    _documents,
+    _engine_opts,
+    _index_opt,
+    _open_index,
+    _options,
+    _output_opt,
+    _progress,
+    _spark_session,
+    read_options,
+)
+from xigao.errors import XigaoError
+from xigao.io import ReadOptions
+from xigao.pipeline import parse_detect
+from xigao.types import VERDICTS, Document
+from xigao.workers import default_workers
+
+
+@click.command()
+@click.argument("inputs", nargs=-1, required=True)
+@_index_opt
+@_output_opt("Results file (default: standard output).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "csv", "xlsx", "parquet"]),
+    default="jsonl",
+    show_default=True,
+    help="jsonl: a result a line; csv, xlsx: a table spreadsheets open (xlsx needs --output); "
+    "parquet (--engine spark, --output a folder): written by the cluster, not this process.",
+)
+@click.option(
+    "--detect",
+    default=None,
+    help="Comma list of repost,partial,rewrite (repost,partial needs no model).",
+)
+@click.option(
+    "--workers",
+    default=default_workers(),
+    show_default="CPUs, at most 4",
+    type=click.IntRange(1, 64),
+    help="Processes that check documents (started once the input holds more than "
+    f"{batch.SERIAL} documents; fewer are checked in this one).",
+)
+@click.option(
+    "--html",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Also write an HTML report (index.html + one page per flagged document) here.",
+)
+@click.option(
+    "--leave-own-out",
+    is_flag=True,
+    help="Check each document against the index without the indexed document of the same id: "
+    "scan an archive against itself.",
+)
+@click.option(
+    "--exclude-quotes",
+    is_flag=True,
+    help="Leave quotations (text in quotation marks, block quotes) out of what can match.",
+)
+@_engine_opts
+@read_options
+def scan(
+    inputs: tuple[str, ...],
+    index_path: Path,
+    output: Path | None,
+    fmt: str,
+    detect: str | None,
+    workers: int,
+    html: Path | None,
+    leave_own_out: bool,
+    exclude_quotes: bool,
+    engine: str,
+    master: str,
+    spark_conf: tuple[str, ...],
+    **kw: Any,
+) -> None:
+    """Check every document in INPUTS against the index.
+
+    With --engine spark the index is a Parquet index (`xigao index convert` makes one of a
+    local index) and the checks run on the cluster; results come back in input order, as
+    JSONL, the same as the local engine's."""
+    errors_path, quiet = kw.pop("errors_path"), kw.pop("quiet")
+    options = _options(kw)
+    if engine == "spark":
+        _scan_spark(inputs, index_path, output, fmt, detect, html, leave_own_out, exclude_quotes,
+                    master, spark_conf, options, errors_path, quiet)  # fmt: skip
+        return
+    idx = _open_index(index_path)
+    try:
+        kinds = parse_detect(detect, idx.default_detect)
+    except ValueError as e:
+        raise click.BadParameter(str(e), param_hint="--detect") from e
+    if "rewrite" in kinds and not idx.store.vectors:
+        raise click.ClickException(
+            f"{index_path} was built with --no-vectors, so it cannot detect rewrites; "
+            "rebuild it with vectors or pass --detect repost,partial"
+        )
+    if fmt == "xlsx" and output is None:
+        raise click.UsageError("--format xlsx writes a workbook: give --output FILE.xlsx")
+    if fmt == "parquet":
+        raise click.UsageError("--format parquet is written by the cluster: add --engine spark")
+    sink = ErrorSink(errors_path, quiet)
+
+    def title_of(doc_id: str) -> str | None:
+        o = idx.get(doc_id)
+        return o.title if o else None
+
+    out = _create(output, newline="") if output and fmt != "xlsx" else sys.stdout
+    table: results_io.CsvWriter | results_io.XlsxWriter | None = None
+    if fmt == "csv":
+        table = results_io.CsvWriter(out, title_of)
+    elif fmt == "xlsx":
+        assert output is not None
+        table = results_io.XlsxWriter(output, title_of)
+    verdicts: Counter[str] = Counter()
+    misses = 0  # originals whose closest original came near a rewrite
+    bar = _progress(quiet, "scanning", sources=inputs, options=options)
+    docs: Iterable[Document] = _documents(inputs, options, sink, bar)
+    pending: deque[Document] = deque()  # documents awaiting their result, in order
+    reported: list[dict[str, Any]] = []
+    flagged: dict[str, Document] = {}
+    if html is not None or table is not None:
+        docs = _remember(docs, pending)
+    results = idx.check_iter(
+        docs,
+        detect=kinds,
+        exclude_quotes=exclude_quotes,
+        leave_own_out=leave_own_out,
+        workers=workers,
+    )
+    try:
+        for r in results:
+            bar.update(1)
+            doc = pending.popleft() if pending else None
+            if isinstance(r, Failed):
+                sink.add({"source": "check", "id": r.id, "reason": r.reason})
+                continue
+            res = r.to_dict()
+            if html is not None and doc is not None:
+                reported.append(res)
+                if res["matches"] or res.get("near_miss"):
+                    flagged[doc.id] = doc
+            verdicts[res["verdict"]] += 1
+            misses += bool(res.get("near_miss"))
+            if table is not None and doc is not None:
+                table.row(res, doc)
+            else:
+                out.write(json.dumps(res, ensure_ascii=False) + "\n")
+    finally:
+        results.close()  # stops the workers of a scan cut short
+        bar.close()
+        sink.close()
+        if table is not None:
+            table.close()
+        if output and fmt != "xlsx":
+            out.close()
+    if not quiet:
+        summary = ", ".join(f"{v} {verdicts[v]}" for v in VERDICTS)
+        near = f" ({misses} with a near miss)" if misses else ""
+        click.echo(f"checked {sum(verdicts.values())}: {summary}{near}", err=True)
+    if html is not None:
+        from xigao.report import write_report
+
+        page = write_report(reported, idx, html, suspects=flagged)
+        if not quiet:
+            click.echo(f"report: {page}", err=True)
+    if sink.count:
+        sys.exit(1)
+
+
+def _scan_spark(
+    inputs: tuple[str, ...],
+    index_path: Path,
+    output: Path | None,
+    fmt: str,
+    detect: str | None,
+    html: Path | None,
+    leave_own_out: bool,
+    exclude_quotes: bool,
+    master: str,
+    spark_conf: tuple[str, ...],
+    options: ReadOptions,
+    errors_path: Path | None,
+    quiet: bool,
+) -> None:
+    """``scan --engine spark``: the documents read here, checked on the cluster."""
+    from xigao import spark as xs
+
+    if fmt in ("csv", "xlsx") or html is not None:
+        raise click.UsageError(
+            "--engine spark writes JSONL or Parquet results: --format csv/xlsx and --html are "
+            "for the local engine"
+        )
+    if fmt == "parquet" and output is None:
+        raise click.UsageError("--format parquet writes a folder: give --output DIR")
+    spark = _spark_session(master, spark_conf)
+    try:
+        eng = xs.SparkIndex(spark, index_path)
+        kinds = parse_detect(detect, eng.default_detect)
+    except ValueError as e:
+        raise click.BadParameter(str(e), param_hint="--detect") from e
+    except XigaoError as e:
+        raise click.ClickException(str(e)) from e
+    sink = ErrorSink(errors_path, quiet)
+    bar = _progress(quiet, "reading", sources=inputs, options=options)
+    verdicts: Counter[str] = Counter()
+    docs = _counted(_documents(inputs, options, sink, bar), bar)
+    try:
+        if fmt == "parquet":  # written by the executors: only the counts and failures come back
+            assert output is not None
+            counts, failed = xs.write_results(
+                eng,
+                docs,
+                output,
+                detect=kinds,
+                exclude_quotes=exclude_quotes,
+                leave_own_out=leave_own_out,
+            )
+            verdicts.update(counts)
+            for f in failed:
+                sink.add({"source": "check", "id": f.id, "reason": f.reason})
+        else:
+            out = _create(output, newline="") if output else sys.stdout
+            try:
+                results = xs.check_iter(
+                    eng,
+                    docs,
+                    detect=kinds,
+                    exclude_quotes=exclude_quotes,
+                    leave_own_out=leave_own_out,
+                )
+                for r in results:
+                    if isinstance(r, Failed):
+                        sink.add({"source": "check", "id": r.id, "reason": r.reason})
+                        continue
+                    res = r.to_dict()
+                    verdicts[res["verdict"]] += 1
+                    out.write(json.dumps(res, ensure_ascii=False) + "\n")
+            finally:
+                if output:
+                    out.close()
+    except XigaoError as e:
+        raise click.ClickException(str(e)) from e
+    finally:
+        bar.close()
+        sink.close()
+    if not quiet:
+        summary = ", ".join(f"{v} {verdicts[v]}" for v in VERDICTS)
+        click.echo(f"checked {sum(verdicts.values())} on Spark: {summary}", err=True)
+    if sink.count:
+        sys.exit(1)
+
+
+def _remember(docs: Iterable[Document], pending: deque[Document]) -> Iterator[Document]:
+    """Pass documents through, keeping each until the scan loop takes its result (same order)."""
+    for d in docs:
+        pending.append(d)
+        yield d
