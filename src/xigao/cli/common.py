@@ -187,12 +187,19 @@ def _counted(docs: Iterable[Document], bar: Any) -> Iterator[Document]:
         yield d
 
 
-_build_workers_opt = click.option(
-    "--workers",
-    default=default_workers(),
-    show_default="CPUs, at most 4",
-    type=click.IntRange(1, 64),
-    help="Processes that normalize and sketch documents while this one writes the index.",
+def _workers_opt(help_text: str) -> Callable[[F], F]:
+    """``--workers``: processes doing ``help_text``'s work, by default the CPUs (at most 4)."""
+    return click.option(
+        "--workers",
+        default=default_workers(),
+        show_default="CPUs, at most 4",
+        type=click.IntRange(1, 64),
+        help=help_text,
+    )
+
+
+_build_workers_opt = _workers_opt(
+    "Processes that normalize and sketch documents while this one writes the index."
 )
 
 

@@ -20,11 +20,11 @@ from xigao.cli.common import (
     _output_opt,
     _progress,
     _spark_session,
+    _workers_opt,
     read_options,
 )
 from xigao.errors import XigaoError
 from xigao.pipeline import parse_detect
-from xigao.workers import default_workers
 
 
 @click.command("dedup")
@@ -49,13 +49,7 @@ from xigao.workers import default_workers
     default=None,
     help="Also write the clusters as HTML (index.html + one page a cluster).",
 )
-@click.option(
-    "--workers",
-    default=default_workers(),
-    show_default="CPUs, at most 4",
-    type=click.IntRange(1, 64),
-    help="Processes that check documents.",
-)
+@_workers_opt("Processes that check documents.")
 @_engine_opts
 @read_options
 def dedup_cmd(

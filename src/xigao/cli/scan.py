@@ -27,13 +27,13 @@ from xigao.cli.common import (
     _output_opt,
     _progress,
     _spark_session,
+    _workers_opt,
     read_options,
 )
 from xigao.errors import XigaoError
 from xigao.io import ReadOptions
 from xigao.pipeline import parse_detect
 from xigao.types import VERDICTS, Document
-from xigao.workers import default_workers
 
 
 @click.command()
@@ -54,13 +54,9 @@ from xigao.workers import default_workers
     default=None,
     help="Comma list of repost,partial,rewrite (repost,partial needs no model).",
 )
-@click.option(
-    "--workers",
-    default=default_workers(),
-    show_default="CPUs, at most 4",
-    type=click.IntRange(1, 64),
-    help="Processes that check documents (started once the input holds more than "
-    f"{batch.SERIAL} documents; fewer are checked in this one).",
+@_workers_opt(
+    "Processes that check documents (started once the input holds more than "
+    f"{batch.SERIAL} documents; fewer are checked in this one)."
 )
 @click.option(
     "--html",
