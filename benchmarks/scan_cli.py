@@ -7,8 +7,9 @@ Times the console command as a user runs it (start, model load, the fact table d
 the stored texts, every check, the output written) for ``--workers 1`` and ``--workers 2``,
 and checks that both give the same results. The same command on the first ``HEAD`` queries is
 timed too (enough for the workers to start): its time is the start and a few checks, and the
-rate past it, the pace of a scan long enough for the start not to count. Run ``python -m benchmarks.speed --systems xigao``
-(``xigao-fast`` for the fast path) first: it builds the index of the 35,926 CCTV stories there.
+rate past it, the pace of a scan long enough for the start not to count. Run
+``python -m benchmarks.speed --systems xigao`` (``xigao-fast`` for the fast path) first: it
+builds the index of the 35,926 CCTV stories there.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
         first.write_text("\n".join(lines[:HEAD]) + "\n", encoding="utf-8")
         for workers in (1, 2):
             out = Path(tmp) / f"w{workers}.jsonl"
-            start = scan(a.index, first, workers, Path(tmp) / "one.jsonl", a.detect)
+            start = scan(a.index, first, workers, Path(tmp) / "first-out.jsonl", a.detect)
             secs = scan(a.index, a.queries, workers, out, a.detect)
             results[workers] = [json.loads(x) for x in out.read_text("utf-8").splitlines()]
             rows.append((workers, secs, start))
