@@ -12,8 +12,8 @@ $(BIN)/python:
 
 # torch first, pinned to the local CPU build: anything else would pull a multi-GB CUDA build.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q torch==2.13.0
-	$(BIN)/pip install -q -e '.[embed,serve,dev,spark]'
+	$(BIN)/pip install -q --no-cache-dir torch==2.13.0
+	$(BIN)/pip install -q --no-cache-dir -e '.[embed,serve,dev,spark]'
 	touch $@
 
 setup: $(VENV)/.installed browser java
