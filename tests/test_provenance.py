@@ -8,7 +8,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from xigao import Index
-from xigao.provenance import credits, direction, is_credited, parse_time, publisher_groups
+from xigao.provenance import (
+    _ANCHORS,
+    _anchors_in,
+    credits,
+    direction,
+    is_credited,
+    parse_time,
+    publisher_groups,
+)
 
 
 @pytest.mark.parametrize(
@@ -489,3 +497,18 @@ def test_quotation_spans() -> None:
         "『三』",
         "> 引用的一整行",
     ]
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(_ANCHORS),
+            st.sampled_from(list("转载自来源于报道记者文图电讯消息 ，。\n")),
+        ),
+        max_size=30,
+    ).map("".join)
+)
+def test_anchor_scan_finds_every_anchor_a_text_holds(text: str) -> None:
+    """One scan of a text finds the credit rules' anchors it holds, overlapping ones (载自 in
+    转载自) included: exactly those a test of each anchor finds."""
+    assert _anchors_in(text) == frozenset(a for a in _ANCHORS if a in text)

@@ -660,6 +660,32 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
 ]
 #: Rules read in a text's lead only (see :func:`_lead_end`).
 _IN_LEAD = (_LEAD_RULE, _LEAD_PAPER, _BOX_BYLINE)
+#: Every rule's anchors, longest first, as one pattern: one scan of a text finds those it holds
+#: (see :func:`_anchors_in`), where testing each anchor (121 of them) took six times as long.
+_ANCHORS = sorted({a for _, anchors, _ in _RULES for a in anchors}, key=lambda a: (-len(a), a))
+_ANY_ANCHOR = re.compile("|".join(map(re.escape, _ANCHORS)))
+#: For each anchor, the others a scan may have read over it: those holding it, or overlapping
+#: it (a scan resumes after what it matched, so 载自 in 转载自 is missed once 转载 is read).
+_HIDERS = {
+    a: frozenset(
+        b
+        for b in _ANCHORS
+        if b != a
+        and (a in b or any(b.endswith(a[:i]) or a.endswith(b[:i]) for i in range(1, len(a))))
+    )
+    for a in _ANCHORS
+}
+
+
+def _anchors_in(text: str) -> frozenset[str]:
+    """The rules' anchors that occur in ``text``: those a scan matched, and those it may have
+    read over, tested one by one (exactly ``{a for a in _ANCHORS if a in text}``)."""
+    found = set(_ANY_ANCHOR.findall(text))
+    if not found:
+        return frozenset()
+    return frozenset(a for a in _ANCHORS if a in found or (_HIDERS[a] & found and a in text))
+
+
 _LEAD_END = re.compile(r"[。！？!?\n]|$")
 #: What a line written in sentences holds, and a title or a byline line does not.
 _IN_SENTENCE = re.compile(r"[，,。！？!?；;]")
@@ -831,8 +857,9 @@ def credits(text: str, meta: Mapping[str, Any] | None = None) -> tuple[Credit, .
     found: dict[tuple[int, int], Credit] = {}
     pictures: dict[tuple[int, int], Credit] = {}  # 文/图 张三 credits the pictures too
     lead = text[: _lead_end(text)]
+    present = _anchors_in(text)
     for kind, anchors, rx in _RULES:
-        if not any(a in text for a in anchors):
+        if present.isdisjoint(anchors):
             continue
         source, pos = lead if rx in _IN_LEAD else text, 0
         while m := rx.search(source, pos):

@@ -47,6 +47,13 @@ class _Lookup:
     band_keys: npt.NDArray[np.uint64] = field(default_factory=lambda: np.zeros(0, np.uint64))
     band_docs: I64 = field(default_factory=lambda: np.zeros(0, np.int64))
     size: int = 0
+    #: where each bucket of keys starts (:class:`_Buckets`), derived from the keys
+    fp_buckets: _Buckets = field(init=False, repr=False, compare=False)
+    band_buckets: _Buckets = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "fp_buckets", _Buckets.of(self.fp_keys))
+        object.__setattr__(self, "band_buckets", _Buckets.of(self.band_keys))
 
     def without(self, rowids: Iterable[int]) -> _Lookup:
         gone = np.fromiter(rowids, dtype=np.int64)
@@ -87,7 +94,7 @@ class _Lookup:
         (of ``bands`` bands)."""
         lk = self
         max_df = max(64, lk.size // 200)
-        at, q = _postings(lk.fp_keys, fps, max_df)
+        at, q = lk.fp_buckets.postings(fps, max_df)
         ids = hits = diagonal = np.zeros(0, np.int64)
         if len(at):
             # one sort of (original, offset) pairs gives both measures: postings per original
@@ -113,7 +120,7 @@ class _Lookup:
             hits = np.add.reduceat(counts, first)
             diagonal = np.maximum.reduceat(counts, first)
         bk = band_keys(sig[None, :], bands).ravel()
-        at, _ = _postings(lk.band_keys, bk, max_df)
+        at, _ = lk.band_buckets.postings(bk, max_df)
         lsh = lk.band_docs[at].tolist()
         return select_candidates(ids, hits, diagonal, lsh, limit=limit, min_hits=min_hits)
 
@@ -243,6 +250,59 @@ def passage_fingerprints(body: str, spans: Iterable[tuple[int, int]], config: Sk
     for s, e in spans:
         inside |= (raw >= s) & (raw < e)
     return fps[inside]
+
+
+@dataclass(frozen=True, slots=True)
+class _Buckets:
+    """Sorted hash keys (uniform over their bits) with where each bucket of them starts, the
+    buckets being the keys' leading bits, about four keys to a bucket: a lookup reads one
+    bucket's keys, a few cache lines, where a binary search over millions of keys misses the
+    cache at every step (:func:`_postings`, the reference it must agree with)."""
+
+    keys: np.ndarray
+    shift: int
+    starts: I64  #: bucket b holds ``keys[starts[b]:starts[b + 1]]``
+
+    #: a bucket holding more keys than this (a key shared by many documents) is searched
+    BIG = 64
+
+    @classmethod
+    def of(cls, keys: np.ndarray) -> _Buckets:
+        width = keys.dtype.itemsize * 8
+        bits = min(22, max(4, (len(keys) // 4).bit_length()))
+        shift = width - bits
+        counts = np.bincount((keys >> keys.dtype.type(shift)).astype(np.intp), minlength=1 << bits)
+        starts = np.zeros((1 << bits) + 1, np.int64)
+        np.cumsum(counts, out=starts[1:])
+        return cls(keys, shift, starts)
+
+    def postings(self, query: np.ndarray, max_df: int) -> tuple[I64, I64]:
+        """As :func:`_postings` over ``keys``: ``(at, q)``, the index of every matching
+        posting and of the query element it matched, skipping keys of more than ``max_df``."""
+        query = np.asarray(query, dtype=self.keys.dtype)
+        b = (query >> self.keys.dtype.type(self.shift)).astype(np.intp)
+        lo = self.starts[b]
+        n = self.starts[b + 1] - lo
+        big = n > self.BIG
+        if big.any():  # rare: search those buckets, read the rest
+            at_b, q_b = _postings(self.keys, query[big], max_df)
+            n = np.where(big, 0, n)
+        total = int(n.sum())
+        if total:
+            q = np.repeat(np.arange(len(query)), n)
+            at = np.repeat(lo - np.cumsum(n) + n, n) + np.arange(total)
+            hit = self.keys[at] == query[q]
+            at, q = at[hit], q[hit]
+            df = np.bincount(q, minlength=len(query))
+            keep = df[q] <= max_df
+            at, q = at[keep], q[keep]
+        else:
+            at = q = np.zeros(0, np.int64)
+        if big.any():
+            q_b = np.flatnonzero(big)[q_b]
+            order = np.argsort(np.concatenate([q, q_b]), kind="stable")
+            at, q = np.concatenate([at, at_b])[order], np.concatenate([q, q_b])[order]
+        return at, q
 
 
 def _postings(keys: np.ndarray, query: np.ndarray, max_df: int) -> tuple[I64, I64]:

@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from xigao.retrieval import _Buckets, _postings
+
+
+def _agree(keys: np.ndarray, query: np.ndarray, max_df: int) -> None:
+    keys = np.sort(keys)
+    at, q = _Buckets.of(keys).postings(query, max_df)
+    want_at, want_q = _postings(keys, query, max_df)
+    assert at.tolist() == want_at.tolist()
+    assert q.tolist() == want_q.tolist()
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    keys=hnp.arrays(np.uint32, st.integers(0, 400), elements=st.integers(0, 2**32 - 1)),
+    data=st.data(),
+    max_df=st.integers(1, 8),
+)
+def test_bucket_lookup_agrees_with_binary_search(
+    keys: np.ndarray, data: st.DataObject, max_df: int
+) -> None:
+    """The bucketed lookup finds exactly the postings (and skips exactly the common keys) the
+    binary search does, repeated keys and repeated queries included."""
+    some = st.sampled_from(keys.tolist()) if len(keys) else st.integers(0, 2**32 - 1)
+    query = data.draw(st.lists(st.one_of(some, st.integers(0, 2**32 - 1)), max_size=60))
+    _agree(keys, np.array(query, np.uint32), max_df)
+
+
+def test_bucket_lookup_of_a_crowded_bucket_and_64_bit_keys() -> None:
+    """A key shared by more postings than a bucket is read for (searched instead), beside
+    ordinary ones; band keys are 64 bits wide."""
+    rng = np.random.default_rng(7)
+    keys = np.concatenate([rng.integers(0, 2**32, 500, dtype=np.uint64), np.full(200, 12345)])
+    keys = keys.astype(np.uint32)
+    query = np.concatenate([keys[rng.integers(0, len(keys), 50)], [12345, 12345, 7]])
+    for max_df in (1, 3, 64, 500):
+        _agree(keys, query.astype(np.uint32), max_df)
+    wide = rng.integers(0, 2**63, 3000, dtype=np.uint64) * np.uint64(2)
+    _agree(wide, np.concatenate([wide[:40], wide[:5] + np.uint64(1)]), 8)
