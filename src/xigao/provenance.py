@@ -664,16 +664,17 @@ _IN_LEAD = (_LEAD_RULE, _LEAD_PAPER, _BOX_BYLINE)
 #: (see :func:`_anchors_in`), where testing each anchor (121 of them) took six times as long.
 _ANCHORS = sorted({a for _, anchors, _ in _RULES for a in anchors}, key=lambda a: (-len(a), a))
 _ANY_ANCHOR = re.compile("|".join(map(re.escape, _ANCHORS)))
-#: For each anchor, the others a scan may have read over it: those holding it, or overlapping
-#: it (a scan resumes after what it matched, so 载自 in 转载自 is missed once 转载 is read).
-_HIDERS = {
-    a: frozenset(
-        b
-        for b in _ANCHORS
-        if b != a
+#: For each anchor, the others a scan may have read over while matching it: those it holds,
+#: or that overlap it (a scan resumes after what it matched, so 载自 in 转载自 is missed once
+#: 转载 is read).
+_HIDES = {
+    b: tuple(
+        a
+        for a in _ANCHORS
+        if a != b
         and (a in b or any(b.endswith(a[:i]) or a.endswith(b[:i]) for i in range(1, len(a))))
     )
-    for a in _ANCHORS
+    for b in _ANCHORS
 }
 
 
@@ -681,9 +682,9 @@ def _anchors_in(text: str) -> frozenset[str]:
     """The rules' anchors that occur in ``text``: those a scan matched, and those it may have
     read over, tested one by one (exactly ``{a for a in _ANCHORS if a in text}``)."""
     found = set(_ANY_ANCHOR.findall(text))
-    if not found:
-        return frozenset()
-    return frozenset(a for a in _ANCHORS if a in found or (_HIDERS[a] & found and a in text))
+    for b in list(found):
+        found.update(a for a in _HIDES[b] if a not in found and a in text)
+    return frozenset(found)
 
 
 _LEAD_END = re.compile(r"[。！？!?\n]|$")
