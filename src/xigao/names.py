@@ -656,7 +656,7 @@ def _near_name(x: str, y: str) -> bool:
     ordinary word, both clean (:func:`_clean`), both a person's or a place's name, or a proper
     noun of jieba's dictionary renamed to a word it does not know, and renamed as
     :func:`_core_ok` asks."""
-    ordinary, proper, _ = jieba_lexicon()
+    ordinary, proper = jieba_lexicon()[:2]
     if x in ordinary or y in ordinary or not (_clean(x) and _clean(y)):
         return False
     return (
@@ -690,7 +690,7 @@ def _accept(x: str, y: str, r: _Rename, dice: float) -> bool:
     吕晃); never in place but where the diff maps one onto the other, as :func:`_near_name`
     asks, or in two lists of names (:func:`_pair_lists`). Never where what differs before a
     shared ending is a common word (:func:`_wordy`: 径沉潭 -> 直沉潭, 教当殿 -> 吩咐当殿)."""
-    ordinary, proper, _ = jieba_lexicon()
+    ordinary, proper = jieba_lexicon()[:2]
     if any(c.isdigit() for c in x + y) or x in NAME_SUFFIXES or y in NAME_SUFFIXES:
         return False
     if x[0] == x[1] or y[0] == y[1]:  # 厉厉 -> 森森: no name
