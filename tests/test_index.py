@@ -33,6 +33,8 @@ def test_build_open_round_trip(built_index: Path, stories: list[dict]) -> None:
 
 def test_lookup_rebuilt_on_open_equals_incremental(tmp_path: Path, stories: list[dict]) -> None:
     idx = Index.build(stories[:100], tmp_path / "i")
+    assert idx.store._lookup_held is None  # derived on first use: a build never reads it
+    assert idx.store._lookup.size == 100  # now derived, and kept in step with the writes
     idx.add(stories[100:200])
     idx.add(stories[50:60])  # replacements
     idx.remove([stories[0]["id"], stories[150]["id"]])
@@ -47,6 +49,23 @@ def test_lookup_rebuilt_on_open_equals_incremental(tmp_path: Path, stories: list
         return sorted(zip(*(c.tolist() for c in cols), strict=True))
 
     assert postings(inc) == postings(fresh)
+
+
+def test_writes_before_the_first_read_are_in_the_lookup(
+    tmp_path: Path, stories: list[dict]
+) -> None:
+    """Adds and removes before any check leave the postings underived; the first check derives
+    them with every write in, and the count is right before and after."""
+    Index.build(stories[:30], tmp_path / "i", vectors=None).close()
+    idx = Index.open(tmp_path / "i")
+    idx.add(stories[30:40])
+    idx.remove([stories[0]["id"]])
+    assert idx.store._lookup_held is None
+    assert len(idx) == 39
+    res = idx.check(stories[35]["body"], detect="repost,partial")
+    assert res.verdict == "repost" and res.matches[0].source_id == stories[35]["id"]
+    assert idx.check(stories[0]["body"], detect="repost,partial").verdict == "original"
+    assert idx.store._lookup_held is not None and len(idx) == 39
 
 
 def test_parallel_build_equals_serial(tmp_path: Path) -> None:

@@ -395,10 +395,12 @@ def test_a_story_stitched_from_two_related_ones_reports_both(
     assert res.verdict == "rewrite"
     assert {m.source_id for m in res.matches if m.kind == "rewrite"} == set(sources)
     assert res.to_dict()["copy_ratio"] > 0.8
-    # without the rule, neither stands out from the other
+    # the rule only adds sources: without it, what is found is found with it (under the
+    # wash score fitted on 2026-12-05 each of these two passes on its own; under the one
+    # before, only one did, and the rule found the other)
     t = replace(idx.thresholds, wash_cosource=1.0)
     alone = Index(idx.store, thresholds=t).check(wash["body"])
-    assert len({m.source_id for m in alone.matches if m.kind == "rewrite"}) < 2
+    assert {m.source_id for m in alone.matches if m.kind == "rewrite"} <= set(sources)
 
 
 def test_library_build_uses_the_cores_like_the_cli(

@@ -435,7 +435,9 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.limiter = anyio.CapacityLimiter(threads)
-        if idx.store.vectors:  # the fact table for rewrite candidates, before the first check
+        # the postings and, for rewrites, the fact table, before the first check
+        await anyio.to_thread.run_sync(idx.store.prepare_lookup)
+        if idx.store.vectors:
             await anyio.to_thread.run_sync(idx.store.terms)
         yield
         if owned:
