@@ -634,7 +634,10 @@ def render(
             "in one process; `xigao-fast-w2` is the same with the index built by two sketching "
             "processes (`--workers 2`, the CLI default here); every scan is one process checking "
             "one suspect at a time, as are all baselines. Baselines hold their index in memory (arrays measured, naive LSH pickled); "
-            "xigao's index is its folder on disk.",
+            "xigao's index is its folder on disk. **Ready s** is what xigao does between "
+            "building and its first check: deriving the fingerprint and band postings from the "
+            "stored sketches, which a scanning process pays once at its start (an open leaves it "
+            "to the first check; a build never pays it); it counts in neither build nor scan.",
             "",
             speed_md(speed),
             "",
