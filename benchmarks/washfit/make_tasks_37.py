@@ -1,8 +1,8 @@
 """Batches 37-45 (sixth session), all of THUCNews articles: 37-44 set to helpers (37-42 to fit,
-43-44 held out, split fixed before any was written; none came back within the session, so none
-is kept), then 45, written in the session itself from shorter articles (380-650 characters):
-five deep and five condensed washes, one expansion, two independent reports; fitted on. Run as
-it was, reading the task files of the batches before it."""
+43-44 held out, split fixed before any was written; 37, 39 and 44 came back within the
+session), and 45, written in the session itself from shorter articles (380-650 characters)
+while they were awaited: five deep and five condensed washes, one expansion, two independent
+reports; fitted on. Run as it was, reading the task files of the batches before it."""
 
 import glob
 import json
