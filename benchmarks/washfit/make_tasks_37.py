@@ -30,11 +30,16 @@ def task(tid: str, style: str, docs: list[tuple[str, str, str]]) -> dict:
     return {"task_id": tid, "style": style, "sources": sources}
 
 
-th = [
-    (f"thuc-{i:04d}", c, t)
-    for i, (c, t) in enumerate(rows)
-    if 400 <= len(t) <= 1500 and f"thuc-{i:04d}" not in used
-]
+def pool(lo: int, hi: int) -> list[tuple[str, str, str]]:
+    """Articles of ``lo`` to ``hi`` characters that no batch uses yet."""
+    return [
+        (f"thuc-{i:04d}", c, t)
+        for i, (c, t) in enumerate(rows)
+        if lo <= len(t) <= hi and f"thuc-{i:04d}" not in used
+    ]
+
+
+th = pool(400, 1500)
 rng = random.Random(20261205)
 rng.shuffle(th)
 plan = [("deep", 5), ("cond", 5), ("expand", 2), ("para", 1), ("selfmedia", 2), ("indep", 2),
@@ -50,11 +55,7 @@ for b in range(37, 45):
     json.dump(tasks, open(f"{OUT}/batch-{b}.json", "w", encoding="utf-8"), ensure_ascii=False)
 
 # batch 45: shorter articles no batch uses
-th45 = [
-    (f"thuc-{i:04d}", c, t)
-    for i, (c, t) in enumerate(rows)
-    if 380 <= len(t) <= 650 and f"thuc-{i:04d}" not in used
-]
+th45 = pool(380, 650)
 rng = random.Random(45)
 rng.shuffle(th45)
 plan45 = [("deep", 5), ("cond", 5), ("expand", 1), ("indep", 2)]
