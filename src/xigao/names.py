@@ -11,7 +11,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
-from xigao.paraphrase import PROPER_TAGS, Pair, Sentences, bigram_set, jieba_lexicon
+from xigao.paraphrase import (
+    COMPOUND_SURNAMES,
+    PROPER_TAGS,
+    Pair,
+    Sentences,
+    bigram_set,
+    jieba_lexicon,
+)
 
 # --------------------------------------------------------------------------- name maps
 # A copy of fiction with its people and places renamed (宝玉 -> 林子轩) is read back as the
@@ -62,10 +69,6 @@ SURNAMES = frozenset(
     "古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣"
     "巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝荀"
 )
-COMPOUND_SURNAMES = frozenset([
-    "慕容", "上官", "独孤", "司马", "夏侯", "诸葛", "欧阳", "公孙", "长孙", "令狐", "东方", "皇甫",
-    "尉迟", "宇文", "端木", "南宫", "西门", "司徒", "司空", "呼延", "轩辕", "赫连", "澹台", "钟离",
-])  # fmt: skip
 #: A person's context: what follows a name (宝玉道) and the posts before one (太守王匡).
 _SPEECH = frozenset("道曰说问答笑叹喝叫")
 _POSTS = frozenset([

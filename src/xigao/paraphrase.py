@@ -438,14 +438,19 @@ class Lexicon(NamedTuple):
     idioms: frozenset[str] = frozenset()
 
 
-#: Two-character surnames: a four-character name may start with one (欧阳应霁, 诸葛亮's kin).
-_COMPOUND_SURNAMES = (
-    "欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 令狐 夏侯 轩辕 端木 独孤 南宫 "
-    "西门 百里 呼延 澹台 公冶 太史 申屠 钟离 闻人 赫连 万俟 濮阳 拓跋 第五 东郭 公羊 仲孙 "
-    "单于 淳于 司空 左丘 谷梁 梁丘 东门 羊舌 微生 乐正 壤驷 漆雕 巫马 子车 颛孙 太叔 "
-    "锺离 鲜于 闾丘 亓官 司寇 公西 段干 拓拔 完颜 耶律"
-)
-COMPOUND_SURNAMES = frozenset(_COMPOUND_SURNAMES.split())
+#: Two-character surnames: a four-character name may start with one (欧阳应霁). These are the
+#: common ones, which :mod:`xigao.names` reads renamed people by.
+COMPOUND_SURNAMES = frozenset([
+    "慕容", "上官", "独孤", "司马", "夏侯", "诸葛", "欧阳", "公孙", "长孙", "令狐", "东方", "皇甫",
+    "尉迟", "宇文", "端木", "南宫", "西门", "司徒", "司空", "呼延", "轩辕", "赫连", "澹台", "钟离",
+])  # fmt: skip
+#: The rarer ones (耶律楚材, 完颜洪烈), which also keep a dictionary word a name.
+RARE_COMPOUND_SURNAMES = frozenset([
+    "公冶", "太史", "申屠", "闻人", "万俟", "濮阳", "拓跋", "第五", "东郭", "公羊", "仲孙", "单于",
+    "淳于", "左丘", "谷梁", "梁丘", "东门", "羊舌", "微生", "乐正", "壤驷", "漆雕", "巫马", "子车",
+    "颛孙", "太叔", "锺离", "鲜于", "闾丘", "亓官", "司寇", "公西", "段干", "拓拔", "完颜", "耶律",
+    "百里",
+])  # fmt: skip
 #: Characters that make up transliterated names: those in at least this many of the
 #: dictionary's ``nrt`` words (尔, 斯, 拉, 克, …; about a hundred).
 TRANSLITERATION_MIN_WORDS = 30
@@ -462,7 +467,7 @@ def _idiom_tagged_name(word: str, transliteration: frozenset[str]) -> bool:
     >>> [_idiom_tagged_name(w, t) for w in ("纪律严明", "欧阳应霁", "柯尔金斯")]
     [True, False, False]
     """
-    if len(word) < 4 or word[:2] in COMPOUND_SURNAMES:
+    if len(word) < 4 or word[:2] in COMPOUND_SURNAMES | RARE_COMPOUND_SURNAMES:
         return False
     return 2 * sum(ch in transliteration for ch in word) < len(word)
 
