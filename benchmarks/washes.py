@@ -276,19 +276,35 @@ def per_style(
 
 def _same_name(x: str, y: str) -> bool:
     """One name written two ways: equal, or one inside the other (宝玉 in 贾宝玉)."""
-    return len(x) >= 2 and len(y) >= 2 and (x in y or y in x)
+    return x == y or (len(x) >= 2 and len(y) >= 2 and (x in y or y in x))
+
+
+def _short_form(old: str, new: str, group: tuple[set[str], set[str]]) -> bool:
+    """A one-character form of a character the group renames: its original inside one of the
+    group's originals and its new name inside one of the group's new names (嘉→贺 beside
+    郭嘉→荀贺, 备→谦 beside 刘备→朱谦)."""
+    return (len(old) == 1 or len(new) == 1) and (
+        any(old in o for o in group[0]) and any(new in n for n in group[1])
+    )
 
 
 def renamed_characters(name_map: dict[str, str]) -> list[tuple[set[str], set[str]]]:
     """A writer's renames grouped by character: the entries whose original or new names are
-    one name written two ways (宝玉→子轩 and 贾宝玉→林子轩 are one character), as (originals,
-    new names)."""
+    one name written two ways (宝玉→子轩 and 贾宝玉→林子轩 are one character), or a one-character
+    form of both (嘉→贺 and 郭嘉→荀贺), as (originals, new names).
+
+    >>> got = renamed_characters({"郭嘉": "荀贺", "嘉": "贺", "羿": "穹弓", "宝玉": "子轩", "贾宝玉": "林子轩"})
+    >>> sorted((sorted(a), sorted(b)) for a, b in got)
+    [(['嘉', '郭嘉'], ['荀贺', '贺']), (['宝玉', '贾宝玉'], ['子轩', '林子轩']), (['羿'], ['穹弓'])]
+    """
     groups: list[tuple[set[str], set[str]]] = []
-    for old, new in name_map.items():
+    for old, new in sorted(name_map.items(), key=lambda kv: -len(kv[0])):
         hit = [
             g
             for g in groups
-            if any(_same_name(old, o) for o in g[0]) or any(_same_name(new, n) for n in g[1])
+            if any(_same_name(old, o) for o in g[0])
+            or any(_same_name(new, n) for n in g[1])
+            or _short_form(old, new, g)
         ]
         merged = ({old}, {new})
         for g in hit:

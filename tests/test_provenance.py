@@ -342,6 +342,23 @@ def test_a_byline_run_is_a_credit_a_role_and_shared_lines_are_each_read() -> Non
         ("本文来自“长江日报”，记者：汪洋\n", [("source", ("长江日报",)), ("author", ("汪洋",))]),
         ("原帖：小组「社恐聚集地」\n", [("source", ("社恐聚集地",))]),
         ("本文来源：看看新闻Knews综合\n", [("source", ("看看新闻Knews",))]),
+        # forms a tenth labelled set showed (helper-10)
+        ("据德国《明镜》周刊网站报道，", [("source", ("明镜",))]),
+        ("据日本放送协会(NHK)报道，", [("source", ("日本放送协会(NHK)",))]),
+        ("@南方+\n", [("source", ("南方+",))]),
+        ("摄影：黄珊珊 / 文字：何远\n", [("author", ("黄珊珊",)), ("author", ("何远",))]),
+        ("本文由科普中国出品\n", [("source", ("科普中国",))]),
+        ("本期作者：张一帆\n", [("author", ("张一帆",))]),
+        ("本文选自《三联生活周刊》2024年第22期\n", [("source", ("三联生活周刊",))]),
+        ("美联社消息，当地时间6月3日", [("source", ("美联社",))]),
+        ("来源：上观新闻 特约撰稿人 李然\n", [("source", ("上观新闻",)), ("author", ("李然",))]),
+        ("来源：环球网 编译/王雪\n", [("source", ("环球网",))]),
+        ("故事讲完了。\n据陕西日报", [("source", ("陕西日报",))]),
+        (
+            "[作者] 冯霁\u3000[来源] 经济观察网\u3000[图片] 东方IC\n",
+            [("author", ("冯霁",)), ("source", ("经济观察网",)), ("image", ("东方IC",))],
+        ),
+        ("图文来源：下厨房\n", [("source", ("下厨房",)), ("image", ("下厨房",))]),
     ],
 )
 def test_credit_runs_and_shared_lines(text: str, want: list[tuple[str, tuple[str, ...]]]) -> None:
@@ -381,6 +398,9 @@ def test_credit_runs_and_shared_lines(text: str, want: list[tuple[str, tuple[str
         "关注公众号：某某\n",  # an advertisement, not a credit
         "3人获悉，比赛延期。",  # people, not an outlet
         "他说：“你好 吗”\n",  # a sentence, not a padded name
+        "摘自某上市公司2023年年度报告：营收增长",  # a document quoted, not the text's source
+        "[图片] 图为官兵们在哨所包饺子\n",  # a caption, not a credit
+        "他说，据陕西日报的说法，当地",  # 据 in mid-story
     ],
 )
 def test_look_alikes_of_the_new_forms_credit_nobody(text: str) -> None:

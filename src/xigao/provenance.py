@@ -78,6 +78,8 @@ _LABELS = (
     "|阅读量|阅读|点击|字体|头图|题图|视频|图片|文字|执笔|插画|航拍|原文|原帖|原载|刊载|主笔"
     # (来源：上观新闻 | 载于：解放日报: the paper it was printed in, a credit of its own)
     "|载于(?=[:：])"
+    # (来源：上观新闻 特约撰稿人 李然, 来源：环球网 编译/王雪, 图片/受访者提供 排版/小鹿)
+    "|(?:特约)?撰稿人|(?:特约)?评论员|编译|排版|本期作者"
     "|视觉(?=[:：])|文(?=[:：/／|｜丨])"
     # (文 | 陈墨白  图 | 李澈: the pictures' label after the writer's)
     "|图(?=[ 　]*[:：|｜丨]))"
@@ -102,7 +104,7 @@ _AFTER_SOCIAL = "|".join(f"(?<={p}[ 　])" for p in _SOCIAL)
 #: An account named like an outlet or a government's (央视新闻, 上海发布), not a person's.
 _ACCOUNT_OUTLET = (
     rf"(?:[{_H}A-Za-z0-9·]{{1,14}}?(?:报|网|社|台|新闻|客户端|视频|之声|头条|在线|财经)"
-    rf"|[{_H}]{{2,6}}发布)"
+    rf"|[{_H}]{{2,6}}发布|[{_H}]{{2,6}}\+)"
 )
 #: Platforms whose accounts a credit names (头条号作者, 百家号“数码小乔”): the account.
 _PLATFORM = "(?:头条号|百家号|企鹅号|网易号|搜狐号|大风号|一点号)"
@@ -127,6 +129,8 @@ _SPACED = (
 _LEAD_ONE = (
     rf"《?(?:{_OUTLET}|[{_H}A-Za-z]{{2,10}}?(?:社|网|台|报|新闻|财经|客户端|之声)"
     rf"|[{_H}]{{2,8}}(?:广播公司|公司(?=[(（][A-Za-z]))|[A-Z]{{2,8}}"
+    # (any organisation with its initials after it: 日本放送协会(NHK))
+    rf"|[{_H}]{{2,10}}(?=[(（][A-Z]{{2,8}}[)）])"
     # (a name in Latin letters: TechCrunch, Business Insider)
     r"|[A-Z][A-Za-z0-9.&'-]{1,20}(?: [A-Z][A-Za-z0-9.&'-]{1,20}){0,3}"
     # a place and a number (香港01)
@@ -142,7 +146,8 @@ _LEAD_RULE = re.compile(
     # 据路透社、美联社等外媒综合报道: each
     rf"|(?P<v>{_LEAD_ONE}(?:、{_LEAD_ONE}){{0,3}})(?:等(?:外媒|媒体))?(?:综合)?"
     # 据英国《卫报》报道, 据台湾“中时新闻网”报道: the paper alone
-    rf"|[{_H}]{{0,4}}[《“](?P<t>[^《》“”\n]{{1,12}})[》”](?:[(（][A-Za-z][A-Za-z .&'-]{{1,30}}[)）])?)"
+    rf"|[{_H}]{{0,4}}[《“](?P<t>[^《》“”\n]{{1,12}})[》”](?:周刊|杂志|月刊|日报)?(?:网站|网|官网|电子版)?"
+    r"(?:[(（][A-Za-z][A-Za-z .&'-]{1,30}[)）])?)"
     rf"{_LEAD_WHEN}(?:《[^》\n]{{1,12}}》)?(?:报道|消息|{_WIRE})"
 )
 #: … and a lead opening with a paper, its country before it and its site after it, without 据:
@@ -227,6 +232,16 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
             rf"(?=[\n。！？!?；;，,（(）)】\]|｜丨 　]|$|(?<={_CLOSE}))"
         ),
     ),
+    # the text taken from a magazine or a book: 本文选自《三联生活周刊》2024年第22期, 本文摘自《读者》
+    # (not 摘自某上市公司年报 opening a quotation: the text's own 本文 first)
+    (
+        "source",
+        ("选自", "摘自"),
+        re.compile(
+            rf"{_THIS_TEXT}(?:节选|选|摘)自[ 　]*{_OPEN}?(?P<v>[^\n。！？!?；;，,（）()【】\[\]“”\"「」『』《》]{{1,40}}?)"
+            rf"{_CLOSE}?(?=[\n。！？!?；;，,（(）)】\]|｜丨 　]|$|(?<={_CLOSE}))"
+        ),
+    ),
     # a magazine's dated issue before its name: 发于2024.10.21总第1160期《中国新闻周刊》, 本文刊于
     # 2024年第5期《求是》
     (
@@ -246,7 +261,7 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
         ("来源", "稿源", "出处", "供稿", "出品", "首发", "来自", "via", "Via", "原帖"),
         re.compile(
             rf"(?:{_AT_START}|(?<=[(（【\[|｜丨 　]))"
-            rf"(?:来源|稿源|消息来源|文章来源|稿件来源|信息来源|内容来源|本文来源|本文来自|新闻来源"
+            rf"(?:来源|稿源|图文来源|消息来源|文章来源|稿件来源|信息来源|内容来源|本文来源|本文来自|新闻来源"
             rf"|(?:原文|文章|本文)?出处|供稿|出品|首发|来自|(?:原帖|[Vv]ia)(?=[ 　]*[:：]))"
             # (a slash as the separator: 来源 / 中国新闻周刊)
             rf"(?:[ 　]*(?:{_SEP}|[/／])[ 　]*|(?<=源){_SPACED})(?P<v>{_NAME_RUN})"
@@ -334,12 +349,12 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
         ("图", "视频", "封面", "视觉", "插画", "航拍", "Photo"),
         re.compile(
             # (numbered pictures each credited: 图1来源：…, 图2来源：…)
-            rf"(?:(?:图源|图片来源|图片来自|题图来源|题图来自|头图来源|头图来自|封面图来源|封面来源"
+            rf"(?:(?:图源|图文来源|图片来源|图片来自|题图来源|题图来自|头图来源|头图来自|封面图来源|封面来源"
             rf"|配图来源|视频来源|图\d{{1,2}}(?:来源|来自))[ 　]*[:：|｜丨/]"
             # (本文图片：…, the pictures of this text; 供图：…, who supplied them)
             rf"|(?:{_AT_START}|(?<=[(（【\[ 　|｜丨]))(?:本文|文中)?(?:题图|头图|封面图?|配图|视频/图片"
             rf"|图片/视频|图/视频|视频/图|视频|图片|插画|插图|视觉|(?:航拍|供图)(?=[ 　]*[:：|｜丨])|图|Photo)"
-            rf"(?:[ 　]*[:：|｜丨/]|{_SPACED}))[ 　]*(?P<v>{_NAME_RUN})"
+            rf"(?:[ 　]*[:：|｜丨/\]］]|{_SPACED}))(?![ 　]*图为)[ 　]*(?P<v>{_NAME_RUN})"
         ),
     ),
     # … without a colon after 来自 (题图来自 Unsplash), the value ending its line or bracket
@@ -392,7 +407,7 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
         "source",
         ("本文系", "本文为", "本文由"),
         re.compile(
-            r"本文(?:系|为|由)(?P<v>[^\n。，,（）()]{2,20}?)(?:独家|原创)(?:稿件|文章|内容)?"
+            r"本文(?:系|为|由)(?P<v>[^\n。，,（）()]{2,20}?)(?:独家|原创|出品)(?:稿件|文章|内容)?"
         ),
     ),
     # 平安北京 2024-07-02 发布 (an account's post)
@@ -451,14 +466,16 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
         ),
         re.compile(
             # (not the 文 closing a name-first byline: 记者 孙琦 / 文  李伟 / 摄)
-            rf"(?:{_AT_START}|(?<=[(（【\[ 　|｜丨，,])(?<![/／][ 　]))"
+            rf"(?:{_AT_START}|(?<=[(（【\[ 　|｜丨，,])(?<![/／][ 　])"
+            # (… but a labelled credit after a slash: 摄影：黄珊珊 / 文字：何远)
+            rf"|(?<=[/／][ 　])(?=(?:作者|撰文|撰稿|文字|摄影|摄像)[ 　]*[:：]))"
             # (a forum post's 原帖作者, a video's camera operator 视频拍摄 as a photographer)
             # (a magazine's lead writer 主笔, a camera operator 摄像 as a photographer)
-            rf"(?:原(?:帖|文)?作者|本文作者|投稿人|投稿者|作者|撰文|撰稿|执笔|本期执笔|主笔|文字|文图|文|口述|分享嘉宾|摄影|摄像"
+            rf"(?:原(?:帖|文)?作者|本文作者|本期作者|投稿人|投稿者|作者|撰文|撰稿|执笔|本期执笔|主笔|文字|文图|文|口述|分享嘉宾|摄影|摄像"
             rf"|(?:视频)?拍摄(?=[ 　]*[:：|｜丨])|文/图|图文|图/文)"
             # a colon or a bar, a space alone (作者 周南) or none before an account (作者@橘子汽水)
-            rf"(?:[ 　]*[:：/／|｜丨】][ 　]*|(?=@)|{_SPACED})(?P<v>[^\n()（）【】\[\]，,；;。]{{1,30}}?)"
-            rf"(?=[ 　]*(?:\n|$|[(（)）】\]，,；;。])|[ 　]+{_LABELS})"
+            rf"(?:[ 　]*[:：/／|｜丨】\]］][ 　]*|(?=@)|{_SPACED})(?P<v>[^\n()（）【】\[\]，,；;。]{{1,30}}?)"
+            rf"(?=[ 　]*(?:\n|$|[(（)）】\]，,；;。])|[ 　]+[\[［【]?{_LABELS}|[ 　]*[/／][ 　]*{_LABELS}[ 　]*[:：])"
         ),
     ),
     # the writer a WeChat post's head names: 原创：陈子墨 | 微信公众号「夜读」, 原创 柠檬君 柠檬财经
@@ -602,7 +619,7 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
         ("讯", "消息", "报道"),
         re.compile(
             rf"(?:{_AT_START}|(?<=[【\[]))(?!(?:另|又|还|并|亦)?据)"
-            rf"(?P<v>{_OUTLET}|[{_H}A-Za-z0-9+·]{{2,10}}?(?:网|报|体育|财经|科技|娱乐|新闻"
+            rf"(?P<v>{_OUTLET}|[{_H}A-Za-z0-9+·]{{2,10}}?(?:网|报|社|体育|财经|科技|娱乐|新闻"
             rf"|公司|城市|在线|客户端)(?:·[{_H}A-Za-z0-9]{{1,8}})?)(?:综合|[ 　]*联合)?(?:讯|消息|报道)"
             r"(?=[ 　(（:：，,】\]\n]|$|北京时间|\d)"
         ),
@@ -653,8 +670,9 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
         "source",
         ("据",),
         re.compile(
-            rf"[(（]据(?P<v>《?(?:{_OUTLET}|[{_H}A-Za-z]{{2,10}}?(?:社|网|台|报|新闻|财经|客户端)))》?"
-            r"(?:电|报道|消息)?[)）]"
+            rf"(?:[(（]|(?:^|(?<=\n))[ 　]*(?=据[^\n]{{2,14}}[ 　]*$))"
+            rf"据(?P<v>《?(?:{_OUTLET}|[{_H}A-Za-z]{{2,10}}?(?:社|网|台|报|新闻|财经|客户端)))》?"
+            r"(?:电|报道|消息)?(?:[)）]|[ 　]*$)"
         ),
     ),
 ]

@@ -1,0 +1,51 @@
+"""Batches 46-50 (seventh session), all of THUCNews articles, 14 texts each, set to helpers:
+46-49 to fit, 50 held out, the split fixed before any was written. The task files of earlier
+sessions were not kept, so the sources already used are read from the committed batches
+(``source_ids``) and from the test set's truth."""
+
+import glob
+import json
+import random
+from pathlib import Path
+
+S = "/work/shared/data"
+OUT = Path("/work/fitgen")
+HERE = Path(__file__).parent
+truth = [
+    json.loads(line)
+    for f in ("news", "literature")
+    for line in open(f"{S}/washes/{f}/truth.jsonl", encoding="utf-8")
+]
+used = {s["source_id"] for t in truth for s in t["sources"]}
+used |= {a for t in truth for a in t.get("about", [])}
+for f in sorted(glob.glob(str(HERE / "batch-*.jsonl"))):
+    for line in open(f, encoding="utf-8"):
+        used |= set(json.loads(line)["source_ids"])
+rows = [
+    line.rstrip("\n").split("\t", 1) for line in open(f"{S}/news/thucnews_1k.tsv", encoding="utf-8")
+]
+
+
+def task(tid: str, style: str, docs: list[tuple[str, str, str]]) -> dict:
+    sources = [{"id": i, "title": "", "category": c, "body": t} for i, c, t in docs]
+    return {"task_id": tid, "style": style, "sources": sources}
+
+
+th = [
+    (f"thuc-{i:04d}", c, t)
+    for i, (c, t) in enumerate(rows)
+    if 400 <= len(t) <= 1500 and f"thuc-{i:04d}" not in used
+]
+rng = random.Random(20261206)
+rng.shuffle(th)
+plan = [("deep", 4), ("cond", 4), ("indep", 3), ("selfmedia", 1)]
+OUT.mkdir(exist_ok=True)
+for b in range(46, 51):
+    tasks = [task(f"fit{b}-{style}-{i}", style, [th.pop()]) for style, n in plan for i in range(n)]
+    for i in range(2):  # merges: two articles of one category
+        a = th.pop()
+        other = next(x for x in th if x[1] == a[1] and len(x[2]) + len(a[2]) <= 2200)
+        th.remove(other)
+        tasks.append(task(f"fit{b}-merge-{i}", "merge", [a, other]))
+    used |= {s["id"] for t in tasks for s in t["sources"]}
+    json.dump(tasks, open(OUT / f"batch-{b}.json", "w", encoding="utf-8"), ensure_ascii=False)
