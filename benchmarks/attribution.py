@@ -380,7 +380,8 @@ USE = {
     "helper-7": "fitted on",
     "helper-8": "fitted on",
     "helper-9": "fitted on",
-    "helper-10": "held out",
+    "helper-10": "fitted on",
+    "helper-11": "held out",
 }
 
 
