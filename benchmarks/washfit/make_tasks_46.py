@@ -1,5 +1,7 @@
 """Batches 46-50 (seventh session), all of THUCNews articles, 14 texts each, set to helpers:
-46-49 to fit, 50 held out, the split fixed before any was written. The task files of earlier
+46-49 to fit, 50 held out, the split fixed before any was written; then, once those had come
+back, 51-53 (to fit) drawn on from the same shuffled pool with the styles 46-50 lacked (para,
+expand, comment) beside deep and condensed washes. The task files of earlier
 sessions were not kept, so the sources already used are read from the committed batches
 (``source_ids``) and from the test set's truth."""
 
@@ -19,6 +21,8 @@ truth = [
 used = {s["source_id"] for t in truth for s in t["sources"]}
 used |= {a for t in truth for a in t.get("about", [])}
 for f in sorted(glob.glob(str(HERE / "batch-*.jsonl"))):
+    if int(Path(f).stem.split("-")[1]) >= 46:  # (the batches this script draws)
+        continue
     for line in open(f, encoding="utf-8"):
         used |= set(json.loads(line)["source_ids"])
 rows = [
@@ -47,5 +51,15 @@ for b in range(46, 51):
         other = next(x for x in th if x[1] == a[1] and len(x[2]) + len(a[2]) <= 2200)
         th.remove(other)
         tasks.append(task(f"fit{b}-merge-{i}", "merge", [a, other]))
+    used |= {s["id"] for t in tasks for s in t["sources"]}
+    json.dump(tasks, open(OUT / f"batch-{b}.json", "w", encoding="utf-8"), ensure_ascii=False)
+
+plan = [("deep", 4), ("cond", 4), ("expand", 1), ("para", 1), ("selfmedia", 1), ("comment", 1)]
+for b in range(51, 54):
+    tasks = [task(f"fit{b}-{style}-{i}", style, [th.pop()]) for style, n in plan for i in range(n)]
+    a = th.pop()
+    other = next(x for x in th if x[1] == a[1] and len(x[2]) + len(a[2]) <= 2200)
+    th.remove(other)
+    tasks.append(task(f"fit{b}-merge-0", "merge", [a, other]))
     used |= {s["id"] for t in tasks for s in t["sources"]}
     json.dump(tasks, open(OUT / f"batch-{b}.json", "w", encoding="utf-8"), ensure_ascii=False)
