@@ -42,24 +42,28 @@ th = [
 ]
 rng = random.Random(20261206)
 rng.shuffle(th)
-plan = [("deep", 4), ("cond", 4), ("indep", 3), ("selfmedia", 1)]
-OUT.mkdir(exist_ok=True)
-for b in range(46, 51):
-    tasks = [task(f"fit{b}-{style}-{i}", style, [th.pop()]) for style, n in plan for i in range(n)]
-    for i in range(2):  # merges: two articles of one category
-        a = th.pop()
-        other = next(x for x in th if x[1] == a[1] and len(x[2]) + len(a[2]) <= 2200)
-        th.remove(other)
-        tasks.append(task(f"fit{b}-merge-{i}", "merge", [a, other]))
-    used |= {s["id"] for t in tasks for s in t["sources"]}
-    json.dump(tasks, open(OUT / f"batch-{b}.json", "w", encoding="utf-8"), ensure_ascii=False)
 
-plan = [("deep", 4), ("cond", 4), ("expand", 1), ("para", 1), ("selfmedia", 1), ("comment", 1)]
-for b in range(51, 54):
-    tasks = [task(f"fit{b}-{style}-{i}", style, [th.pop()]) for style, n in plan for i in range(n)]
+
+def merge(tid: str) -> dict:
+    """A merge task: the next article and the first one left of its category that fits beside it."""
     a = th.pop()
     other = next(x for x in th if x[1] == a[1] and len(x[2]) + len(a[2]) <= 2200)
     th.remove(other)
-    tasks.append(task(f"fit{b}-merge-0", "merge", [a, other]))
-    used |= {s["id"] for t in tasks for s in t["sources"]}
-    json.dump(tasks, open(OUT / f"batch-{b}.json", "w", encoding="utf-8"), ensure_ascii=False)
+    return task(tid, "merge", [a, other])
+
+
+OUT.mkdir(exist_ok=True)
+rounds = [
+    (range(46, 51), [("deep", 4), ("cond", 4), ("indep", 3), ("selfmedia", 1)], 2),
+    (
+        range(51, 54),
+        [("deep", 4), ("cond", 4), ("expand", 1), ("para", 1), ("selfmedia", 1), ("comment", 1)],
+        1,
+    ),
+]
+for batches, plan, merges in rounds:
+    for b in batches:
+        tasks = [task(f"fit{b}-{s}-{i}", s, [th.pop()]) for s, n in plan for i in range(n)]
+        tasks += [merge(f"fit{b}-merge-{i}") for i in range(merges)]
+        with open(OUT / f"batch-{b}.json", "w", encoding="utf-8") as f:
+            json.dump(tasks, f, ensure_ascii=False)

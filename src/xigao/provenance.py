@@ -202,6 +202,9 @@ _SCOOP = re.compile(
     rf"|\d{{1,4}}[{_H}]{{1,2}}(?<![年月日时号个家位名人天周])"
     rf"|[A-Za-z][A-Za-z0-9]{{1,15}}(?:[{_H}]{{1,3}})?)(?<!本报|本台|本刊){_ON_DAY}?获悉"
 )
+#: The outlet a text was taken from, after 转自/原载于/选自…: quoted or bare, and where it ends.
+_TAKEN_FROM = rf"{_OPEN}?(?P<v>[^\n。！？!?；;，,（）()【】\[\]“”\"「」『』《》]{{1,40}}?){_CLOSE}?"
+_TAKEN_FROM_END = rf"(?=[\n。！？!?；;，,（(）)】\]|｜丨 　]|$|(?<={_CLOSE}))"
 #: (kind, anchors, pattern): a pattern is run only on a text holding one of its anchors.
 _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
     # 本文转载自微信公众号"某某", 原载于《环球时报》, 本文首发于公众号…, 本文经授权转自…
@@ -227,9 +230,8 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
             # a colon or a bar (转自 | 中国新闻网), the platform, a blogger named in quotes
             rf"[ 　]*[:：|｜丨]?[ 　]*(?:微信)?(?:公众号|微信号|{_PLATFORM})?"
             rf"{_COLON}?[ 　]*(?:(?:网友|博主|用户)(?={_OPEN}))?"
-            rf"{_OPEN}?(?P<v>[^\n。！？!?；;，,（）()【】\[\]“”\"「」『』《》]{{1,40}}?)"
-            rf"{_CLOSE}?(?:微信公众号|公众号|杂志|(?<={_CLOSE})的(?:博客|微博|帖子|专栏|主页))?"
-            rf"(?=[\n。！？!?；;，,（(）)】\]|｜丨 　]|$|(?<={_CLOSE}))"
+            rf"{_TAKEN_FROM}(?:微信公众号|公众号|杂志|(?<={_CLOSE})的(?:博客|微博|帖子|专栏|主页))?"
+            rf"{_TAKEN_FROM_END}"
         ),
     ),
     # the text taken from a magazine or a book: 本文选自《三联生活周刊》2024年第22期, 本文摘自《读者》
@@ -237,10 +239,7 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
     (
         "source",
         ("选自", "摘自"),
-        re.compile(
-            rf"{_THIS_TEXT}(?:节选|选|摘)自[ 　]*{_OPEN}?(?P<v>[^\n。！？!?；;，,（）()【】\[\]“”\"「」『』《》]{{1,40}}?)"
-            rf"{_CLOSE}?(?=[\n。！？!?；;，,（(）)】\]|｜丨 　]|$|(?<={_CLOSE}))"
-        ),
+        re.compile(rf"{_THIS_TEXT}(?:节选|选|摘)自[ 　]*{_TAKEN_FROM}{_TAKEN_FROM_END}"),
     ),
     # a magazine's dated issue before its name: 发于2024.10.21总第1160期《中国新闻周刊》, 本文刊于
     # 2024年第5期《求是》
