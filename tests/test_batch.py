@@ -25,6 +25,7 @@ def test_workers_answer_every_input_in_order_as_one_process_does(
     docs = _inputs(stories)
     here = list(check_iter(idx, docs, detect="repost,partial"))
     there = list(check_iter(idx, docs, detect="repost,partial", workers=2, serial=4))
+    assert idx.store._lookup_held is not None  # derived here, once, for the workers to share
     assert len(here) == len(there) == len(docs)
     assert here == there  # results (and failures) compare equal, in input order
     failed = {i: r for i, r in enumerate(here) if isinstance(r, Failed)}

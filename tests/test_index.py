@@ -132,6 +132,38 @@ def _table(store: IndexStore) -> list[tuple[int, int]]:
     return list(zip(t.keys.tolist(), t.rows.tolist(), strict=True))
 
 
+def test_a_store_opened_like_another_shares_its_tables_only_while_they_hold_what_is_stored(
+    tmp_path: Path, stories: list[dict]
+) -> None:
+    """A forked worker opens the index ``like`` its parent: it takes the parent's postings,
+    fact table and vectors as they are (no copy, nothing derived), unless the documents stored
+    have changed since they were derived; then it derives its own, with the change in."""
+    path = tmp_path / "i"
+    Index.build(stories[:40], path).close()
+    parent = Index.open(path)
+    parent.prepare()  # the postings and the fact table
+    child = Index.open(path, like=parent)
+    assert child.store._lookup_held is parent.store._lookup_held
+    assert child.store._terms is not None and child.store._terms.keys is parent.store._terms.keys
+    assert child.store._vecs is parent.store._vecs
+    res = child.check(stories[7]["body"])
+    assert res.verdict == "repost" and res.matches[0].source_id == stories[7]["id"]
+    # another process adds a story: the parent's tables no longer hold what is stored
+    writer = Index.open(path)
+    writer.add([stories[40]])
+    writer.close()
+    late = Index.open(path, like=parent)
+    assert late.store._lookup_held is None and late.store._terms is None
+    assert late.store._vecs is not parent.store._vecs and len(late.store._vecs.ids) == 41
+    res = late.check(stories[40]["body"])
+    assert res.verdict == "repost" and res.matches[0].source_id == stories[40]["id"]
+    assert late.store._lookup.size == 41 and len(late.store.terms()) == 41
+    other = Index.build(stories[:40], tmp_path / "j")  # the same texts, another index
+    assert Index.open(tmp_path / "j", like=parent).store._lookup_held is None
+    for i in (parent, child, late, other):
+        i.close()
+
+
 def test_fact_table_is_saved_and_only_trusted_when_its_stamp_matches(
     tmp_path: Path, stories: list[dict]
 ) -> None:

@@ -4,7 +4,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xigao.terms import Terms, hash_codes, term_keys
+from xigao.terms import Terms, hash_codes, stable_argsort, term_keys
 
 CJK = st.text(
     alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x4E60), min_size=2, max_size=40
@@ -137,3 +137,19 @@ def test_a_missing_or_damaged_file_is_derived_again(tmp_path) -> None:  # type: 
 
 def test_an_unwritable_place_is_no_error(tmp_path) -> None:  # type: ignore[no-untyped-def]
     assert not Terms.of([1], ["莱基深水港"]).save(tmp_path / "no" / "such" / "terms.npz", [1])
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.sampled_from([np.uint32, np.uint64]),
+    st.lists(st.integers(0, 2**32 - 1), max_size=300),
+    st.integers(1, 2**32),
+)
+def test_stable_argsort_is_numpys_stable_argsort(
+    dtype: type, values: list[int], spread: int
+) -> None:
+    """Equal keys (many, with a small ``spread``) stay in index order, for either width."""
+    keys = np.asarray([v % spread for v in values], dtype=dtype)
+    if dtype is np.uint64:
+        keys = keys * np.uint64(2**31 + 11)  # (wraps) keys over all 64 bits
+    assert np.array_equal(stable_argsort(keys), np.argsort(keys, kind="stable"))

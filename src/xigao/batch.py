@@ -48,12 +48,13 @@ class Failed:
 _worker_index: Index | None = None
 
 
-def _worker_init(kind: type[Index], path: str, parent: int, thresholds: Any, aliases: Any) -> None:
-    """Open the index in a worker as the caller's ``kind`` of index opens it (see
-    :func:`xigao.workers.init_worker`)."""
+def _worker_init(index: Index, parent: int) -> None:
+    """Open the caller's ``index`` again in a forked worker, as its kind of index opens it (see
+    :func:`xigao.workers.init_worker`), taking the tables the caller has derived (``like``)."""
     global _worker_index
     init_worker(parent)
-    _worker_index = kind.open(path, thresholds=thresholds, aliases=aliases)
+    kind, path = type(index), str(index.store.path)
+    _worker_index = kind.open(path, thresholds=index.thresholds, aliases=index.aliases, like=index)
 
 
 def _worker_check(job: tuple[Document | Failed, tuple[str, ...], bool, bool]) -> Result | Failed:
@@ -115,11 +116,10 @@ def check_iter(
     if len(head) <= serial or "fork" not in mp.get_all_start_methods():
         yield from (check_one(index, *job) for job in jobs)
         return
-    pool = mp.get_context("fork").Pool(
-        workers,
-        _worker_init,
-        (type(index), str(index.store.path), os.getpid(), index.thresholds, index.aliases),
-    )
+    # forked, the workers get ``index`` as it is in memory here (initializer arguments are not
+    # pickled), with its tables derived once, here, and shared (copy on write) by them all
+    index.prepare(kinds)
+    pool = mp.get_context("fork").Pool(workers, _worker_init, (index, os.getpid()))
     try:
         yield from pool.imap(_worker_check, jobs, chunksize=CHUNK)
     finally:

@@ -197,11 +197,15 @@ class Index:
         *,
         thresholds: Thresholds | None = None,
         aliases: Sequence[Sequence[str]] | None = None,
+        like: Index | None = None,
     ) -> Index:
         """Open an existing index (format version checked). ``aliases``: groups of names of
         one publisher, for telling whether a suspect credits an original's publisher (default
-        :data:`xigao.provenance.ALIASES`)."""
-        return cls(IndexStore.open(path), thresholds=thresholds, aliases=aliases)
+        :data:`xigao.provenance.ALIASES`). ``like``: this index as opened by the process that
+        forked this one, whose derived tables (postings, fact table, vectors) are taken where
+        they hold what is stored now instead of being derived again."""
+        store = IndexStore.open(path, like=None if like is None else like.store)
+        return cls(store, thresholds=thresholds, aliases=aliases)
 
     def close(self) -> None:
         self.store.close()
@@ -254,6 +258,14 @@ class Index:
     def default_detect(self) -> tuple[MatchKind, ...]:
         """Every kind this index can detect: rewrites need stored vectors."""
         return DETECT_KINDS if self.store.vectors else FAST_DETECT
+
+    def prepare(self, detect: str | Iterable[str] | None = None) -> None:
+        """Derive now what checks for ``detect`` read, not on the first check: the postings
+        and, for rewrites, the fact table (a service before it answers; a scan before it
+        forks its workers, which then share them instead of each deriving its own)."""
+        self.store.prepare_lookup()
+        if "rewrite" in parse_detect(detect, self.default_detect):
+            self.store.terms()
 
     # -- checking ------------------------------------------------------------------------------
     def check(

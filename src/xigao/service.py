@@ -436,9 +436,7 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.limiter = anyio.CapacityLimiter(threads)
         # the postings and, for rewrites, the fact table, before the first check
-        await anyio.to_thread.run_sync(idx.store.prepare_lookup)
-        if idx.store.vectors:
-            await anyio.to_thread.run_sync(idx.store.terms)
+        await anyio.to_thread.run_sync(idx.prepare)
         yield
         if owned:
             idx.close()
