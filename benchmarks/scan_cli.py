@@ -5,9 +5,11 @@
 
 Times the console command as a user runs it (start, model load, the fact table derived from
 the stored texts, every check, the output written) for ``--workers 1`` and ``--workers 2``,
-and checks that both give the same results. The same command on the first ``HEAD`` queries is
-timed too (enough for the workers to start): its time is the start and a few checks, and the
-rate past it, the pace of a scan long enough for the start not to count. Run
+and checks that both give the same results. Peak memory is that of the scan's processes
+together: their summed PSS (a page the workers share counts once in all), read every 0.2 s.
+The same command on the first ``HEAD`` queries is timed too (enough for the workers to
+start): its time is the start and a few checks, and the rate past it, the pace of a scan long
+enough for the start not to count. Run
 ``python -m benchmarks.speed --systems xigao`` (``xigao-fast`` for the fast path) first: it
 builds the index of the 35,926 CCTV stories there.
 """
@@ -26,15 +28,50 @@ from pathlib import Path
 HEAD = 40
 
 
-def scan(index: Path, queries: Path, workers: int, out: Path, detect: str | None = None) -> float:
-    """Seconds one ``xigao scan`` takes."""
+def _tree(pid: int) -> list[int]:
+    """``pid`` and its descendants (Linux ``/proc``; just ``pid`` elsewhere)."""
+    out = [pid]
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children", encoding="ascii") as f:
+            kids = [int(x) for x in f.read().split()]
+    except OSError:
+        return out
+    for kid in kids:
+        out += _tree(kid)
+    return out
+
+
+def _pss_mb(pid: int) -> float:
+    """The proportional set size of ``pid`` in MB (pages shared with other processes count
+    in equal parts to each); 0 where it cannot be read."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) / 1024
+    except (OSError, ValueError):
+        pass
+    return 0.0
+
+
+def scan(
+    index: Path, queries: Path, workers: int, out: Path, detect: str | None = None
+) -> tuple[float, float]:
+    """Seconds one ``xigao scan`` takes, and the peak memory of its processes together (the
+    sum of their PSS, read every 0.2 s)."""
     xigao = Path(sys.executable).with_name("xigao")  # the console script beside this Python
     cmd = [str(xigao), "scan", str(queries), "--index", str(index)]
     if detect:
         cmd += ["--detect", detect]
     t0 = time.perf_counter()
-    subprocess.run([*cmd, "--workers", str(workers), "-q", "-o", str(out)], check=True)
-    return time.perf_counter() - t0
+    p = subprocess.Popen([*cmd, "--workers", str(workers), "-q", "-o", str(out)])
+    peak = 0.0
+    while p.poll() is None:
+        peak = max(peak, sum(_pss_mb(x) for x in _tree(p.pid)))
+        time.sleep(0.2)
+    if p.returncode:
+        raise subprocess.CalledProcessError(p.returncode, cmd)
+    return time.perf_counter() - t0, peak
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -51,18 +88,22 @@ def main(argv: list[str] | None = None) -> int:
         first.write_text("\n".join(lines[:HEAD]) + "\n", encoding="utf-8")
         for workers in (1, 2):
             out = Path(tmp) / f"w{workers}.jsonl"
-            start = scan(a.index, first, workers, Path(tmp) / "first-out.jsonl", a.detect)
-            secs = scan(a.index, a.queries, workers, out, a.detect)
+            start, _ = scan(a.index, first, workers, Path(tmp) / "first-out.jsonl", a.detect)
+            secs, peak = scan(a.index, a.queries, workers, out, a.detect)
             results[workers] = [json.loads(x) for x in out.read_text("utf-8").splitlines()]
-            rows.append((workers, secs, start))
+            rows.append((workers, secs, start, peak))
     same = results[1] == results[2]
     print(
         f"| workers | documents | seconds | documents/s | the first {HEAD} documents, s "
-        "| documents/s past them |\n|---:|---:|---:|---:|---:|---:|"
+        "| documents/s past them | peak memory, all processes (PSS), MB |\n"
+        "|---:|---:|---:|---:|---:|---:|---:|"
     )
-    for workers, secs, start in rows:
+    for workers, secs, start, peak in rows:
         after = (n - HEAD) / (secs - start) if secs > start else float("nan")
-        print(f"| {workers} | {n} | {secs:.1f} | {n / secs:.1f} | {start:.1f} | {after:.0f} |")
+        print(
+            f"| {workers} | {n} | {secs:.1f} | {n / secs:.1f} | {start:.1f} | {after:.0f} "
+            f"| {peak:.0f} |"
+        )
     print(f"\nResults identical with one and two workers: {'yes' if same else 'NO'}.")
     return 0 if same else 1
 

@@ -265,7 +265,7 @@ class Index:
         forks its workers, which then share them instead of each deriving its own)."""
         self.store.prepare_lookup()
         if "rewrite" in parse_detect(detect, self.default_detect):
-            self.store.terms()
+            self.store.terms().derive()
 
     # -- checking ------------------------------------------------------------------------------
     def check(

@@ -274,6 +274,11 @@ class Terms:
         done = dict(self._derived) if "norm" in self._derived else {}
         return Terms(self.keys, self.rows, done)
 
+    def derive(self) -> None:
+        """Derive the weights now, not on the first search (before workers are forked to
+        share them)."""
+        self._weights()
+
     def _weights(self) -> dict[str, np.ndarray]:
         """Unique keys, their posting ranges and IDF; the row ids and their norms."""
         with self._lock:
