@@ -274,11 +274,13 @@ def child_naive(
     }
 
 
-def _run_child(args: list[str], timeout: int, max_rss_mb: float) -> dict[str, Any]:
-    """Run one measurement in a child, stopped when it runs past ``timeout`` seconds or its
-    RSS past ``max_rss_mb`` (the machine's memory is the limit being measured, not one to
-    hit: the other processes on it would go first)."""
-    cmd = [sys.executable, "-m", "benchmarks.scale", "--child", *args]
+def _run_child(
+    args: list[str], timeout: int, max_rss_mb: float, module: str = "benchmarks.scale"
+) -> dict[str, Any]:
+    """Run one measurement in a child (``python -m module --child ARGS``), stopped when it
+    runs past ``timeout`` seconds or its RSS past ``max_rss_mb`` (the machine's memory is the
+    limit being measured, not one to hit: the other processes on it would go first)."""
+    cmd = [sys.executable, "-m", module, "--child", *args]
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         p = subprocess.Popen(cmd, stdout=out, stderr=err, text=True)
         started, peak = time.time(), 0.0
@@ -436,9 +438,10 @@ def main(argv: list[str] | None = None) -> int:
     print(page)
     if a.out:
         head = (Path(__file__).parent / "scaling_head.md").read_text(encoding="utf-8")
-        # the Spark sections (benchmarks.spark_scale, spark_parity) are kept as they are
+        # the sections of other benchmarks (scale_fast, spark_scale, spark_parity), each
+        # after its marker, are kept as they are
         old = a.out.read_text(encoding="utf-8") if a.out.exists() else ""
-        kept = old[old.index("<!-- spark-") :] if "<!-- spark-" in old else ""
+        kept = old[old.index("<!-- ") :] if "<!-- " in old else ""
         text = head + "\n" + page + "\n" + (f"\n{kept.rstrip()}\n" if kept else "")
         a.out.write_text(text, encoding="utf-8")
     return 0

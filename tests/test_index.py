@@ -31,7 +31,12 @@ def test_build_open_round_trip(built_index: Path, stories: list[dict]) -> None:
     assert 0 < info["sketch_bytes_per_document"] < 2048
 
 
-def test_lookup_rebuilt_on_open_equals_incremental(tmp_path: Path, stories: list[dict]) -> None:
+def test_lookup_rebuilt_on_open_equals_incremental(
+    tmp_path: Path, stories: list[dict], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The postings a process derives from the stored sketches (a chunk of rows at a time:
+    here 7, so that there are many) equal those kept in step with every write."""
+    monkeypatch.setattr("xigao.storage.LOOKUP_CHUNK", 7)
     idx = Index.build(stories[:100], tmp_path / "i")
     assert idx.store._lookup_held is None  # derived on first use: a build never reads it
     assert idx.store._lookup.size == 100  # now derived, and kept in step with the writes
@@ -43,6 +48,8 @@ def test_lookup_rebuilt_on_open_equals_incremental(tmp_path: Path, stories: list
     assert inc.size == fresh.size == 198
     for a, b in [(inc.fp_keys, fresh.fp_keys), (inc.band_keys, fresh.band_keys)]:
         assert np.array_equal(a, b)
+    assert np.array_equal(inc.band_docs, fresh.band_docs)
+    assert fresh.fp_docs.dtype == fresh.band_docs.dtype == inc.fp_docs.dtype == np.uint32
 
     def postings(lk: object) -> list[tuple[int, int, int]]:
         cols = (lk.fp_keys, lk.fp_docs, lk.fp_pos)  # type: ignore[attr-defined]

@@ -21,7 +21,7 @@ import numpy.typing as npt
 
 from xigao.normalize import normalize
 from xigao.sketch import U32, SketchConfig, band_keys, codepoints, fingerprints, kgram_hashes
-from xigao.terms import merge_sorted
+from xigao.terms import merge_sorted, stable_argsort
 
 I64 = npt.NDArray[np.int64]
 
@@ -37,15 +37,37 @@ class _Sketched(Protocol):
     def fpos(self) -> U32: ...
 
 
+def _rowids(rowids: Sequence[int]) -> U32:
+    """Row ids as the lookups hold them, in 32 bits (SQLite's grow one at a time from 1)."""
+    ids = np.asarray(rowids, dtype=np.int64)
+    if len(ids) and (ids.min() < 0 or ids.max() >= 1 << 32):
+        raise ValueError("row ids past 2**32: rebuild the index, which numbers its rows anew")
+    return ids.astype(np.uint32)
+
+
+def _postings_of(
+    rows: Sequence[tuple[int, _Sketched]], bands: int
+) -> tuple[U32, U32, U32, npt.NDArray[np.uint64], U32]:
+    """The unsorted postings of ``rows``: fingerprint keys, their rows and key positions, then
+    band keys and their rows."""
+    ids = _rowids([r for r, _ in rows])
+    fk = np.concatenate([s.fps for _, s in rows])
+    fd = np.repeat(ids, [len(s.fps) for _, s in rows])
+    fp = np.concatenate([s.fpos for _, s in rows])
+    bk = band_keys(np.stack([s.minhash for _, s in rows]), bands).ravel()
+    return fk, fd, fp, bk, np.repeat(ids, bands)
+
+
 @dataclass(frozen=True, slots=True)
 class _Lookup:
     """Immutable lookup tables; replaced as a whole so readers always see a consistent one."""
 
     fp_keys: U32 = field(default_factory=lambda: np.zeros(0, np.uint32))
-    fp_docs: I64 = field(default_factory=lambda: np.zeros(0, np.int64))
+    #: row ids as 32 bits (:func:`_rowids`): 4 bytes a posting, where 64-bit ones took 8
+    fp_docs: U32 = field(default_factory=lambda: np.zeros(0, np.uint32))
     fp_pos: U32 = field(default_factory=lambda: np.zeros(0, np.uint32))
     band_keys: npt.NDArray[np.uint64] = field(default_factory=lambda: np.zeros(0, np.uint64))
-    band_docs: I64 = field(default_factory=lambda: np.zeros(0, np.int64))
+    band_docs: U32 = field(default_factory=lambda: np.zeros(0, np.uint32))
     size: int = 0
     #: where each bucket of keys starts (:class:`_Buckets`), derived from the keys
     fp_buckets: _Buckets = field(init=False, repr=False, compare=False)
@@ -71,14 +93,30 @@ class _Lookup:
             size,
         )
 
+    @classmethod
+    def of(cls, chunks: Iterable[Sequence[tuple[int, _Sketched]]], bands: int) -> _Lookup:
+        """The lookup of the rows in ``chunks`` (a store's sketches, read a chunk at a time):
+        equal to ``_Lookup().plus(all rows)``, with a peak memory about twice the tables' own
+        (each chunk's postings made at once; one sort of each table at the end)."""
+        parts: tuple[list[np.ndarray], ...] = ([], [], [], [], [])
+        size = 0
+        for rows in chunks:
+            size += len(rows)
+            for part, got in zip(parts, _postings_of(rows, bands), strict=True):
+                part.append(got)
+        if not size:
+            return cls()
+        fk, fd, fp, bk, bd = (np.concatenate(p) for p in parts)
+        del parts
+        order = stable_argsort(fk)
+        fk, fd, fp = fk[order], fd[order], fp[order]  # (one copy at a time)
+        order = stable_argsort(bk)
+        return cls(fk, fd, fp, bk[order], bd[order], size)
+
     def plus(self, rows: Sequence[tuple[int, _Sketched]], bands: int) -> _Lookup:
         if not rows:
             return self
-        fk = np.concatenate([s.fps for _, s in rows])
-        fd = np.concatenate([np.full(len(s.fps), r, np.int64) for r, s in rows])
-        fp = np.concatenate([s.fpos for _, s in rows])
-        bk = band_keys(np.stack([s.minhash for _, s in rows]), bands).ravel()
-        bd = np.repeat(np.array([r for r, _ in rows], np.int64), bands)
+        fk, fd, fp, bk, bd = _postings_of(rows, bands)
         fp_keys, (fp_docs, fp_pos) = merge_sorted(
             self.fp_keys, (self.fp_docs, self.fp_pos), fk, (fd, fp)
         )
@@ -99,7 +137,7 @@ class _Lookup:
         if len(at):
             # one sort of (original, offset) pairs gives both measures: postings per original
             # (hits) and the most on one offset (diagonal); row ids and offsets fit 32 bits
-            pairs = lk.fp_docs[at] << 32
+            pairs = lk.fp_docs[at].astype(np.int64) << 32
             pairs += lk.fp_pos[at]
             pairs -= fpos[q].astype(np.int64)
             pairs += 1 << 31  # offsets from -2**31 on: now all of them in [0, 2**32)

@@ -50,6 +50,9 @@ DB_NAME = "index.sqlite"
 TERMS_FILE = "terms.npz"
 _BATCH = 512
 
+#: sketches read at a time when the postings are derived
+LOOKUP_CHUNK = 20_000
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS docs (
@@ -294,13 +297,18 @@ class IndexStore:
         self._lookup_held = value
 
     def _load_lookup(self) -> _Lookup:
-        rows = [
-            (r, Sketch(n, *(np.frombuffer(b, np.uint32) for b in (m, f, p))))
-            for r, n, m, f, p in self._con().execute(
-                "SELECT rowid, nkey, minhash, fps, fpos FROM sketches"
-            )
-        ]
-        return _Lookup().plus(rows, self.config.bands)
+        """The postings of every stored sketch, read ``LOOKUP_CHUNK`` rows at a time: the
+        rows as Python objects would take several times the tables' size at once."""
+        cur = self._con().execute("SELECT rowid, nkey, minhash, fps, fpos FROM sketches")
+
+        def chunks() -> Iterator[list[tuple[int, Sketch]]]:
+            while got := cur.fetchmany(LOOKUP_CHUNK):
+                yield [
+                    (r, Sketch(n, *(np.frombuffer(b, np.uint32) for b in (m, f, p))))
+                    for r, n, m, f, p in got
+                ]
+
+        return _Lookup.of(chunks(), self.config.bands)
 
     def _load_vectors(self) -> _Vectors:
         ids, vecs = [], []
