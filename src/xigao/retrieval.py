@@ -102,8 +102,9 @@ class _Lookup:
         size = 0
         for rows in chunks:
             size += len(rows)
-            for part, got in zip(parts, _postings_of(rows, bands), strict=True):
-                part.append(got)
+            got: tuple[np.ndarray, ...] = _postings_of(rows, bands)
+            for part, table in zip(parts, got, strict=True):
+                part.append(table)
         if not size:
             return cls()
         fk, fd, fp, bk, bd = (np.concatenate(p) for p in parts)

@@ -117,7 +117,7 @@ def check_versions(meta: dict[str, str], what: str) -> None:
         )
 
 
-def _stamp(rowids: npt.NDArray[np.int64], times: int = 1) -> list[int]:
+def _stamp(rowids: npt.NDArray[np.int64] | npt.NDArray[np.uint32], times: int = 1) -> list[int]:
     """The stamp of a table holding rows ``rowids``, each ``times`` times, as
     :meth:`IndexStore._terms_stamp` stamps the stored documents."""
     if not len(rowids):
