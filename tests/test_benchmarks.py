@@ -541,3 +541,27 @@ def test_the_second_source_report_counts_what_the_rule_adds() -> None:
     # m: its second source (0.5) is added, the wrong one explains nothing new; n: no first
     assert second_sources(rows, scores, 0.8, 0.4) == {"true": 1, "wrong": 0}
     assert second_sources(rows, scores, 0.8, 0.55) == {"true": 0, "wrong": 0}
+
+
+def test_scale_fast_smoke_measures_each_size_and_splices_its_section(
+    generated: tuple[Path, Path, Path], tmp_path: Path
+) -> None:
+    """Two small sizes through both children (build, serve); the section replaces its last
+    version in the page and leaves the sections after it."""
+    import json
+
+    from benchmarks import scale_fast
+
+    page = tmp_path / "scaling.md"
+    page.write_text(
+        "# head\n\n<!-- fast-only -->\nthe last run\n\n<!-- spark-scale:start -->\nspark\n"
+    )
+    cases = generated[0] / "test" / "cases.jsonl"
+    args = ["--sizes", "300,600", "--suspects", "8", "--cases", str(cases)]
+    assert scale_fast.main([*args, "--work", str(tmp_path / "w"), "--out", str(page)]) == 0
+    rows = json.loads((tmp_path / "w" / "results.json").read_text("utf-8"))
+    assert [r["docs"] for r in rows] == [300, 600] and all("error" not in r for r in rows)
+    assert all(r["right"] == 1.0 and r["serve_peak_rss_mb"] > 0 for r in rows)
+    text = page.read_text("utf-8")
+    assert "the last run" not in text and text.count("<!-- fast-only -->") == 1
+    assert text.index("fast path alone") < text.index("<!-- spark-scale:start -->\nspark")
