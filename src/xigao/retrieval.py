@@ -107,12 +107,23 @@ class _Lookup:
                 part.append(table)
         if not size:
             return cls()
-        fk, fd, fp, bk, bd = (np.concatenate(p) for p in parts)
-        del parts
+        # one table made and its chunks let go at a time, then each sorted copy made in place
+        # of its unsorted one: the peak stays near the tables' size and an order's
+        tables = []
+        for part in parts:
+            tables.append(np.concatenate(part))
+            part.clear()
+        fk, fd, fp, bk, bd = tables
+        del tables
         order = stable_argsort(fk)
-        fk, fd, fp = fk[order], fd[order], fp[order]  # (one copy at a time)
+        fk = fk[order]
+        fd = fd[order]
+        fp = fp[order]
         order = stable_argsort(bk)
-        return cls(fk, fd, fp, bk[order], bd[order], size)
+        bk = bk[order]
+        bd = bd[order]
+        del order
+        return cls(fk, fd, fp, bk, bd, size)
 
     def plus(self, rows: Sequence[tuple[int, _Sketched]], bands: int) -> _Lookup:
         if not rows:
@@ -291,6 +302,10 @@ def passage_fingerprints(body: str, spans: Iterable[tuple[int, int]], config: Sk
     return fps[inside]
 
 
+#: keys given their bucket numbers at a time when buckets are counted
+_BUCKET_CHUNK = 1 << 20
+
+
 @dataclass(frozen=True, slots=True)
 class _Buckets:
     """Sorted hash keys (uniform over their bits) with where each bucket of them starts, the
@@ -310,7 +325,10 @@ class _Buckets:
         width = keys.dtype.itemsize * 8
         bits = min(22, max(4, (len(keys) // 4).bit_length()))
         shift = width - bits
-        counts = np.bincount((keys >> keys.dtype.type(shift)).astype(np.intp), minlength=1 << bits)
+        counts = np.zeros(1 << bits, np.int64)
+        for at in range(0, len(keys), _BUCKET_CHUNK):  # (a bucket number a key, a chunk at once)
+            got = (keys[at : at + _BUCKET_CHUNK] >> keys.dtype.type(shift)).astype(np.intp)
+            counts += np.bincount(got, minlength=1 << bits)
         starts = np.zeros((1 << bits) + 1, np.int64)
         np.cumsum(counts, out=starts[1:])
         return cls(keys, shift, starts)

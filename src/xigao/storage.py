@@ -51,7 +51,7 @@ TERMS_FILE = "terms.npz"
 _BATCH = 512
 
 #: sketches read at a time when the postings are derived
-LOOKUP_CHUNK = 20_000
+LOOKUP_CHUNK = 1024
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);

@@ -76,13 +76,17 @@ def stable_argsort(keys: np.ndarray) -> I64:
     order = np.argsort(keys)
     ordered = keys[order]
     same = ordered[1:] == ordered[:-1]
+    del ordered
     if same.any():
         tied = np.zeros(n, dtype=bool)
         tied[1:] = same
         tied[:-1] |= same
-        run = np.cumsum(np.r_[True, ~same])[tied]
-        at = order[tied]
-        order[tied] = at[np.lexsort((at, run))]
+        pos = np.flatnonzero(tied)  # (few: the arrays below are of them only)
+        del tied
+        starts = np.ones(len(pos), dtype=bool)  # a run of equal keys starts where a key is new
+        starts[pos > 0] = ~same[pos[pos > 0] - 1]
+        at = order[pos]
+        order[pos] = at[np.lexsort((at, np.cumsum(starts)))]
     return order
 
 
