@@ -43,3 +43,28 @@ def test_bucket_lookup_of_a_crowded_bucket_and_64_bit_keys() -> None:
         _agree(keys, query.astype(np.uint32), max_df)
     wide = rng.integers(0, 2**63, 3000, dtype=np.uint64) * np.uint64(2)
     _agree(wide, np.concatenate([wide[:40], wide[:5] + np.uint64(1)]), 8)
+
+
+def test_a_lookup_filled_from_chunks_equals_one_merged_row_by_row_whatever_the_size_hinted() -> (
+    None
+):
+    """The tables allocated for the rows announced, for fewer (they grow) or for more (they
+    are cut to what came): the same lookup as ``plus`` of every row."""
+    from xigao.retrieval import SketchChunk, _Lookup
+    from xigao.sketch import SketchConfig
+    from xigao.storage import sketch_keys_many
+
+    texts = [
+        f"第{i}条消息：今天上午，{i % 3}号会议室召开会议，讨论第{i % 5}项议题。" * 3
+        for i in range(40)
+    ]
+    cfg = SketchConfig()
+    rows = [(i + 1, s) for i, (s, _) in enumerate(sketch_keys_many(texts, cfg))]
+    want = _Lookup().plus(rows, cfg.bands)
+    total = sum(len(s.fps) for _, s in rows)
+    for n_rows, n_postings in [(40, total), (0, 0), (5, 7), (400, 10 * total)]:
+        chunks = [SketchChunk.of(rows[i : i + 6]) for i in range(0, len(rows), 6)]
+        got = _Lookup.of(chunks, cfg.bands, rows=n_rows, postings=n_postings)
+        for name in ("fp_keys", "fp_docs", "fp_pos", "band_keys", "band_docs"):
+            assert np.array_equal(getattr(got, name), getattr(want, name)), name
+        assert got.size == want.size == 40

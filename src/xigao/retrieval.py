@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -37,7 +37,7 @@ class _Sketched(Protocol):
     def fpos(self) -> U32: ...
 
 
-def _rowids(rowids: Sequence[int]) -> U32:
+def _rowids(rowids: Sequence[int] | npt.NDArray[np.int64]) -> U32:
     """Row ids as the lookups hold them, in 32 bits (SQLite's grow one at a time from 1)."""
     ids = np.asarray(rowids, dtype=np.int64)
     if len(ids) and (ids.min() < 0 or ids.max() >= 1 << 32):
@@ -45,17 +45,54 @@ def _rowids(rowids: Sequence[int]) -> U32:
     return ids.astype(np.uint32)
 
 
+class SketchChunk(NamedTuple):
+    """The sketches of some rows, each kind of array end to end (as a store reads them)."""
+
+    ids: npt.NDArray[np.int64]
+    minhash: U32  #: shape ``(rows, num_perm)``
+    fps: U32
+    fpos: U32
+    counts: npt.NDArray[np.int64]  #: fingerprints of each row
+
+    @classmethod
+    def of(cls, rows: Sequence[tuple[int, _Sketched]]) -> SketchChunk:
+        return cls(
+            np.asarray([r for r, _ in rows], np.int64),
+            np.stack([s.minhash for _, s in rows]),
+            np.concatenate([s.fps for _, s in rows]),
+            np.concatenate([s.fpos for _, s in rows]),
+            np.asarray([len(s.fps) for _, s in rows], np.int64),
+        )
+
+
 def _postings_of(
-    rows: Sequence[tuple[int, _Sketched]], bands: int
+    chunk: SketchChunk, bands: int
 ) -> tuple[U32, U32, U32, npt.NDArray[np.uint64], U32]:
-    """The unsorted postings of ``rows``: fingerprint keys, their rows and key positions, then
-    band keys and their rows."""
-    ids = _rowids([r for r, _ in rows])
-    fk = np.concatenate([s.fps for _, s in rows])
-    fd = np.repeat(ids, [len(s.fps) for _, s in rows])
-    fp = np.concatenate([s.fpos for _, s in rows])
-    bk = band_keys(np.stack([s.minhash for _, s in rows]), bands).ravel()
-    return fk, fd, fp, bk, np.repeat(ids, bands)
+    """The unsorted postings of ``chunk``: fingerprint keys, their rows and key positions,
+    then band keys and their rows."""
+    ids = _rowids(chunk.ids)
+    bk = band_keys(chunk.minhash, bands).ravel()
+    return chunk.fps, np.repeat(ids, chunk.counts), chunk.fpos, bk, np.repeat(ids, bands)
+
+
+class _Filled:
+    """Parallel arrays filled end to end, allocated once to the size expected (and grown,
+    should more come): a table made without its parts and their concatenation at once."""
+
+    def __init__(self, dtypes: Sequence[type], n: int) -> None:
+        self.arrays: list[np.ndarray] = [np.empty(n, d) for d in dtypes]
+        self.n = 0
+
+    def add(self, *parts: np.ndarray) -> None:
+        end = self.n + len(parts[0])
+        if end > len(self.arrays[0]):
+            self.arrays = [np.resize(a, max(end, 2 * len(a))) for a in self.arrays]
+        for a, part in zip(self.arrays, parts, strict=True):
+            a[self.n : end] = part
+        self.n = end
+
+    def done(self) -> list[np.ndarray]:
+        return [a if len(a) == self.n else a[: self.n].copy() for a in self.arrays]
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,27 +131,27 @@ class _Lookup:
         )
 
     @classmethod
-    def of(cls, chunks: Iterable[Sequence[tuple[int, _Sketched]]], bands: int) -> _Lookup:
-        """The lookup of the rows in ``chunks`` (a store's sketches, read a chunk at a time):
-        equal to ``_Lookup().plus(all rows)``, with a peak memory about twice the tables' own
-        (each chunk's postings made at once; one sort of each table at the end)."""
-        parts: tuple[list[np.ndarray], ...] = ([], [], [], [], [])
+    def of(
+        cls, chunks: Iterable[SketchChunk], bands: int, *, rows: int = 0, postings: int = 0
+    ) -> _Lookup:
+        """The lookup of the rows in ``chunks`` (a store's sketches, read a chunk at a time),
+        equal to ``_Lookup().plus(all rows)``; ``rows`` and ``postings``: how many rows and
+        fingerprints are expected (the tables are allocated for them once). Its peak memory is
+        the tables' and one sort order's (8 bytes a posting)."""
+        fps = _Filled([np.uint32, np.uint32, np.uint32], postings)
+        bnd = _Filled([np.uint64, np.uint32], rows * bands)
         size = 0
-        for rows in chunks:
-            size += len(rows)
-            got: tuple[np.ndarray, ...] = _postings_of(rows, bands)
-            for part, table in zip(parts, got, strict=True):
-                part.append(table)
+        for chunk in chunks:
+            size += len(chunk.ids)
+            fk, fd, fp, bk, bd = _postings_of(chunk, bands)
+            fps.add(fk, fd, fp)
+            bnd.add(bk, bd)
         if not size:
             return cls()
-        # one table made and its chunks let go at a time, then each sorted copy made in place
-        # of its unsorted one: the peak stays near the tables' size and an order's
-        tables = []
-        for part in parts:
-            tables.append(np.concatenate(part))
-            part.clear()
-        fk, fd, fp, bk, bd = tables
-        del tables
+        fk, fd, fp = fps.done()
+        bk, bd = bnd.done()
+        del fps, bnd
+        # each sorted copy made in place of its unsorted one
         order = stable_argsort(fk)
         fk = fk[order]
         fd = fd[order]
@@ -128,7 +165,7 @@ class _Lookup:
     def plus(self, rows: Sequence[tuple[int, _Sketched]], bands: int) -> _Lookup:
         if not rows:
             return self
-        fk, fd, fp, bk, bd = _postings_of(rows, bands)
+        fk, fd, fp, bk, bd = _postings_of(SketchChunk.of(rows), bands)
         fp_keys, (fp_docs, fp_pos) = merge_sorted(
             self.fp_keys, (self.fp_docs, self.fp_pos), fk, (fd, fp)
         )

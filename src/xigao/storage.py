@@ -38,7 +38,7 @@ import numpy.typing as npt
 from xigao.ann import ANN_MIN_DOCS, Graph
 from xigao.errors import IndexFormatError
 from xigao.normalize import NORMALIZER_VERSION, normalize
-from xigao.retrieval import Candidate, _Lookup, _Vectors
+from xigao.retrieval import Candidate, SketchChunk, _Lookup, _Vectors
 from xigao.sketch import U32, SketchConfig, minhash_many, sketch_keys
 from xigao.terms import Terms, term_keys
 from xigao.types import Document, check_genre
@@ -297,18 +297,27 @@ class IndexStore:
         self._lookup_held = value
 
     def _load_lookup(self) -> _Lookup:
-        """The postings of every stored sketch, read ``LOOKUP_CHUNK`` rows at a time: the
-        rows as Python objects would take several times the tables' size at once."""
-        cur = self._con().execute("SELECT rowid, nkey, minhash, fps, fpos FROM sketches")
+        """The postings of every stored sketch, read ``LOOKUP_CHUNK`` rows at a time, each
+        chunk's blobs joined end to end (no array a row), into tables allocated once for the
+        rows and fingerprints counted first."""
+        con = self._con()
+        rows, size = con.execute(
+            "SELECT COUNT(*), COALESCE(SUM(LENGTH(fps)), 0) FROM sketches"
+        ).fetchone()
+        cur = con.execute("SELECT rowid, minhash, fps, fpos FROM sketches")
 
-        def chunks() -> Iterator[list[tuple[int, Sketch]]]:
+        def chunks() -> Iterator[SketchChunk]:
             while got := cur.fetchmany(LOOKUP_CHUNK):
-                yield [
-                    (r, Sketch(n, *(np.frombuffer(b, np.uint32) for b in (m, f, p))))
-                    for r, n, m, f, p in got
-                ]
+                ids, sigs, fps, fpos = zip(*got, strict=True)
+                yield SketchChunk(
+                    np.asarray(ids, np.int64),
+                    np.frombuffer(b"".join(sigs), np.uint32).reshape(len(got), -1),
+                    np.frombuffer(b"".join(fps), np.uint32),
+                    np.frombuffer(b"".join(fpos), np.uint32),
+                    np.asarray([len(f) for f in fps], np.int64) // 4,
+                )
 
-        return _Lookup.of(chunks(), self.config.bands)
+        return _Lookup.of(chunks(), self.config.bands, rows=rows, postings=size // 4)
 
     def _load_vectors(self) -> _Vectors:
         ids, vecs = [], []
