@@ -59,6 +59,13 @@ def _drop(values: np.ndarray, at: np.ndarray) -> np.ndarray:
     return np.concatenate(runs) if runs else values[:0].copy()
 
 
+def _row_ids(rows: np.ndarray) -> npt.NDArray[np.uint32] | I64:
+    """Row ids in 32 bits where they all fit, else in 64."""
+    if not len(rows) or (int(rows.min()) >= 0 and int(rows.max()) < 1 << 32):
+        return rows.astype(np.uint32, copy=False)
+    return rows.astype(np.int64, copy=False)
+
+
 def stable_argsort(keys: np.ndarray) -> I64:
     """``np.argsort(keys, kind="stable")``, several times faster on unsigned keys: 32-bit ones
     sorted with their index packed below them in one 64-bit value, 64-bit ones (hashes, few of
@@ -173,7 +180,8 @@ class Terms:
     """
 
     keys: U32
-    rows: I64
+    #: row ids, in 32 bits where they fit (always, but for an index numbered past 2**32)
+    rows: npt.NDArray[np.uint32] | I64
     _derived: dict[str, np.ndarray] = field(default_factory=dict, compare=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, compare=False, repr=False)
 
@@ -198,11 +206,11 @@ class Terms:
         packed.sort()
         keys_out = (packed >> np.uint64(32)).astype(np.uint32)
         packed &= np.uint64(0xFFFFFFFF)
-        return cls(keys_out, packed.view(np.int64))
+        return cls(keys_out, packed.astype(np.uint32))
 
     @classmethod
     def empty(cls) -> Terms:
-        return cls(np.zeros(0, np.uint32), np.zeros(0, np.int64))
+        return cls(np.zeros(0, np.uint32), np.zeros(0, np.uint32))
 
     def save(self, path: str | os.PathLike[str], stamp: Sequence[int]) -> bool:
         """Write the table to ``path`` (``.npz``, replaced atomically) with ``stamp``, integers
@@ -249,7 +257,7 @@ class Terms:
             return None
         if uniq.dtype != np.uint32 or len(uniq) != len(counts) or int(counts.sum()) != len(rows):
             return None
-        return cls(np.repeat(uniq, counts), rows.astype(np.int64))
+        return cls(np.repeat(uniq, counts), _row_ids(rows))
 
     def plus(self, rowids: Sequence[int], parts: Sequence[U32]) -> Terms:
         """With the rows ``rowids`` added, each with its :func:`term_keys`: merged into the
@@ -258,8 +266,11 @@ class Terms:
         if not len(rowids):
             return self
         new_keys = np.concatenate(list(parts)) if len(parts) else np.zeros(0, np.uint32)
-        new_rows = np.repeat(np.asarray(rowids, np.int64), [len(p) for p in parts])
-        keys, (rows,) = merge_sorted(self.keys, (self.rows,), new_keys, (new_rows,), side="right")
+        old = self.rows
+        added = _row_ids(np.repeat(np.asarray(rowids, np.int64), [len(p) for p in parts]))
+        if old.dtype != added.dtype:  # a row id past 2**32: every row in 64 bits
+            old, added = old.astype(np.int64), added.astype(np.int64)
+        keys, (rows,) = merge_sorted(self.keys, (old,), new_keys, (added,), side="right")
         return Terms(keys, rows)
 
     def without(self, rowids: Iterable[int]) -> Terms:
@@ -295,7 +306,11 @@ class Terms:
                 present = np.zeros(int(self.rows.max()) + 1, np.int64)
                 present[self.rows] = 1
                 d["ids"] = np.flatnonzero(present)
-                d["inv"] = inv = (np.cumsum(present) - 1)[self.rows]
+                # each posting's original as its rank among them, in 32 bits (the search
+                # counts scores by it: as many entries as postings)
+                rank = np.cumsum(present) - 1
+                d["inv"] = inv = rank.astype(np.uint32)[self.rows]
+                del rank
                 n = len(d["ids"])
                 d["idf"] = np.log((n + 1) / d["df"]).astype(np.float32)
                 w = np.repeat(d["idf"], d["df"]) ** 2
