@@ -565,3 +565,17 @@ def test_scale_fast_smoke_measures_each_size_and_splices_its_section(
     text = page.read_text("utf-8")
     assert "the last run" not in text and text.count("<!-- fast-only -->") == 1
     assert text.index("fast path alone") < text.index("<!-- spark-scale:start -->\nspark")
+
+
+def test_slice_smoke_times_both_sides_as_commands(
+    generated: tuple[Path, Path, Path], tmp_path: Path
+) -> None:
+    """A few originals and suspects through both sides' commands: xigao's scan is right for
+    every suspect (its sources are indexed), and every step is timed."""
+    from benchmarks import slice as whole
+
+    cases = generated[0] / "test" / "cases.jsonl"
+    r = whole.run(cases, 60, 8, 1, tmp_path)
+    assert r["suspects"] == 8 and r["originals"] == 60 and r["xigao_right"] == 1.0
+    assert all(r[k] > 0 for k in ("xigao_build", "xigao_scan", "naive_build", "naive_scan"))
+    assert "naive ÷ xigao" in whole.markdown(r)
