@@ -532,3 +532,26 @@ def test_anchor_scan_finds_every_anchor_a_text_holds(text: str) -> None:
     """One scan of a text finds the credit rules' anchors it holds, overlapping ones (载自 in
     转载自) included: exactly those a test of each anchor finds."""
     assert _anchors_in(text) == frozenset(a for a in _ANCHORS if a in text)
+
+
+def test_credit_rules_are_compiled_where_first_used() -> None:
+    """Importing the module compiles none of its rules (an index build reads no credits);
+    reading one text's credits compiles the rules its anchors call for, not every rule, and
+    reads them as compiled ones would."""
+    import subprocess
+    import sys
+
+    code = (
+        "import xigao.provenance as p\n"
+        "rules = [r for _, _, r in p._RULES]\n"
+        "before = sum(r._rx is not None for r in rules)\n"
+        "got = p.credits('新华社北京3月5日电 ……\\n来源：人民日报 责任编辑：王五')\n"
+        "print(before, sum(r._rx is not None for r in rules), len(rules), "
+        "[c.names for c in got])\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split(maxsplit=3)
+    before, after, total = int(out[0]), int(out[1]), int(out[2])
+    assert before == 0 and 0 < after < total
+    assert out[3].strip() == "[('新华社',), ('人民日报',)]"  # (as the docstring's example)

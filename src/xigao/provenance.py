@@ -20,7 +20,32 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
-from typing import Any, Literal
+from typing import Any, Literal, cast
+
+
+class _Lazy:
+    """A regex compiled where it is first used. This module's 156 patterns take about 180 ms
+    to compile (each wide CJK class costs ``re`` about a millisecond), which every process
+    importing it paid, an index build that reads no credits included; a check compiles only
+    the rules whose anchors its texts hold."""
+
+    __slots__ = ("_rx", "flags", "pattern")
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self.pattern, self.flags = pattern, flags
+        self._rx: re.Pattern[str] | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        rx = self._rx
+        if rx is None:  # (two threads may both compile it: the same pattern either way)
+            rx = self._rx = re.compile(self.pattern, self.flags)
+        return getattr(rx, name)
+
+
+def _lazy(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    """``re.compile(pattern, flags)``, compiled on first use (:class:`_Lazy`)."""
+    return cast("re.Pattern[str]", _Lazy(pattern, flags))
+
 
 #: What a credit line credits: the source of the text, its original title, its author or
 #: reporter, or its pictures.
@@ -141,7 +166,7 @@ _LEAD_ONE = (
 _WIRE = "电(?![话视脑力子影梯动池器源费商竞气缆线站厂价信台])"
 #: When the lead's source reported it: 7日, 5月6日, 当地时间5月6日, 今天, 最新 …
 _LEAD_WHEN = rf"(?:(?:当地时间|北京时间)?{_ON_DAY}|今天|昨天|今日|近日|日前|最新)?"
-_LEAD_RULE = re.compile(
+_LEAD_RULE = _lazy(
     rf"(?<![另又还并亦])据(?:(?:外|美|英|法|德|日|韩|俄|港|台|澳)媒[ 　]*(?P<w>[A-Za-z0-9][A-Za-z0-9 .&'-]{{1,30}}?)[ 　]*"
     # 据路透社、美联社等外媒综合报道: each
     rf"|(?P<v>{_LEAD_ONE}(?:、{_LEAD_ONE}){{0,3}})(?:等(?:外媒|媒体))?(?:综合)?"
@@ -152,17 +177,17 @@ _LEAD_RULE = re.compile(
 )
 #: … and a lead opening with a paper, its country before it and its site after it, without 据:
 #: 新加坡《联合早报》网站5月8日报道，…
-_LEAD_PAPER = re.compile(
+_LEAD_PAPER = _lazy(
     rf"{_AT_START}[{_H}]{{0,4}}《(?P<t>[^《》\n]{{1,12}})》(?:网站|网|官网|电子版)?{_LEAD_WHEN}"
     r"(?:报道|消息|电)"
 )
 #: A role and the outlet or desk written before it (工人日报记者, 《财经》记者, 南方+记者).
-_ROLE_PREFIX = re.compile(
+_ROLE_PREFIX = _lazy(
     r"[^ 　|｜丨/:：\n]*?(?:(?:特约|见习|实习|全媒)?记者|通讯员|实习生|(?:特约)?(?:撰稿人|评论员))"
     r"(?=[ 　|｜丨/:：]|$)"
 )
 #: Roles in a byline run (记者 张三 通讯员 李四): not names.
-_ROLES = re.compile(
+_ROLES = _lazy(
     r"本报|特约|见习|实习生?|记者|通讯员|撰稿人|评论员|报道|摄影|采写|整理$|摄$|^图$|^文$"
 )
 #: (特约撰稿人: a contributing writer, a magazine's byline like a reporter's)
@@ -190,12 +215,12 @@ _NAME_FIRST = (
 _NAME_FIRST_END = r"(?=[ 　|｜丨)）】\]]|\n|$)"
 #: A commentary's byline, a box and the writer's name alone on a line (□ 任某某): read before the
 #: first sentence only, where a box heads no list.
-_BOX_BYLINE = re.compile(
+_BOX_BYLINE = _lazy(
     rf"(?:^|(?<=\n))[ 　]*□[ 　]*(?P<v>{_PERSON}(?:[ 、]{_MORE}){{0,3}})[ 　]*(?=\n|$)"
 )
 #: An outlet's scoop opening a story: 智通财经APP获悉，…, 36氪获悉，… (not 记者从新华社获悉, nor
 #: 本报获悉); not reported again where a label has credited the same source (【来源：36氪】).
-_SCOOP = re.compile(
+_SCOOP = _lazy(
     rf"{_AT_START}(?P<v>(?:(?!从|向|记者)[{_H}A-Za-z0-9·]){{1,14}}?"
     rf"(?:报|网|社|台|新闻|客户端|App|APP|财经)"
     # (or a name with digits or Latin letters: 36氪, 21财经, IT之家, TechWeb; not 3人)
@@ -223,7 +248,7 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
             "表于",
             "登于",
         ),
-        re.compile(
+        _lazy(
             # (not a WeChat post's 发表于 after its time, where it was posted from: 18:02 发表于北京)
             rf"(?:{_THIS_TEXT}|{_AT_START}(?:经授权)?|(?<=[(（【\[，,|｜丨 　—；;］\]】])(?<!\d:\d\d[ 　]))"
             rf"(?:(?:转载|转|原载|首发|来源|转引|综合)[自于]|(?:刊|刊发|刊登|刊载|发表|载)于)"
@@ -239,26 +264,26 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
     (
         "source",
         ("选自", "摘自"),
-        re.compile(rf"{_THIS_TEXT}(?:节选|选|摘)自[ 　]*{_TAKEN_FROM}{_TAKEN_FROM_END}"),
+        _lazy(rf"{_THIS_TEXT}(?:节选|选|摘)自[ 　]*{_TAKEN_FROM}{_TAKEN_FROM_END}"),
     ),
     # a magazine's dated issue before its name: 发于2024.10.21总第1160期《中国新闻周刊》, 本文刊于
     # 2024年第5期《求是》
     (
         "source",
         ("发于", "刊于", "载于", "表于", "登于"),
-        re.compile(
+        _lazy(
             rf"(?:{_THIS_TEXT}|{_AT_START}|(?<=[(（【\[，,|｜丨 　]))"
             r"(?:首发|刊发|刊登|刊载|原载|发表|发|刊|载)于[ 　]*"
             r"(?=\d)[\d年月日第总期卷号.\-/ 　]{4,30}《(?P<v>[^《》\n]{1,20})》"
         ),
     ),
     # 经人民日报授权转载, 本文由“科技日报”授权转载
-    ("source", ("授权",), re.compile(r"[经由](?P<v>[^\n。，,]{2,20}?)授权(?:转载|发布|刊发)")),
+    ("source", ("授权",), _lazy(r"[经由](?P<v>[^\n。，,]{2,20}?)授权(?:转载|发布|刊发)")),
     # Labelled lines: 来源：新华社 | 【来源：央视新闻】 | 出品 | 网易科技 | 信息来源：市农业农村局
     (
         "source",
         ("来源", "稿源", "出处", "供稿", "出品", "首发", "来自", "via", "Via", "原帖"),
-        re.compile(
+        _lazy(
             rf"(?:{_AT_START}|(?<=[(（【\[|｜丨 　]))"
             rf"(?:来源|稿源|图文来源|消息来源|文章来源|稿件来源|信息来源|内容来源|本文来源|本文来自|新闻来源"
             rf"|(?:原文|文章|本文)?出处|供稿|出品|首发|来自|(?:原帖|[Vv]ia)(?=[ 　]*[:：]))"
@@ -271,7 +296,7 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
     (
         "source",
         ("公众号", "账号", "号「", "号“", "号【"),
-        re.compile(
+        _lazy(
             rf"(?:{_AT_START}|(?<=[(（【\[|｜丨 　]))(?:微信)?公众号"
             rf"(?:[ 　]*[:：|｜丨][ 　]*(?P<v>[^\s。！？!?；;，,（）()【】\[\]:：|｜丨]{{2,20}})"
             rf"(?=[ 　]*(?:\n|$|[(（|｜丨]))"
@@ -284,14 +309,14 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
     (
         "source",
         ("@",),
-        re.compile(rf"{_AT_START}@(?P<v>{_ACCOUNT_OUTLET})(?=[ 　]*(?:[【\[#]|\n|$))"),
+        _lazy(rf"{_AT_START}@(?P<v>{_ACCOUNT_OUTLET})(?=[ 　]*(?:[【\[#]|\n|$))"),
     ),
     # a person's account after its platform, a space between (来自：豆瓣 @晚风与猫, 转自 知乎 @某某):
     # the writer, the platform the source
     (
         "author",
         ("@",),
-        re.compile(
+        _lazy(
             rf"(?:{_AFTER_SOCIAL})@(?P<v>(?!{_ACCOUNT_OUTLET}(?=\s|$))[^\s@，,。:：()（）]{{1,20}})"
             r"(?=[ 　]*(?:\n|$|[)）]))"
         ),
@@ -301,7 +326,7 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
     (
         "source",
         ("来自",),
-        re.compile(
+        _lazy(
             rf"(?<=[{_H}A-Za-z0-9])[(（]来自(?P<v>[^\s。，,（）()的]{{2,12}})[)）](?=[ 　]*(?:\n|$))"
         ),
     ),
@@ -309,7 +334,7 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
     (
         "source",
         ("供稿",),
-        re.compile(
+        _lazy(
             # (or after an author's label: 作者：福建学习平台 供稿, the supplier)
             r"(?:(?:^|(?<=\n))[ 　]*(?:(?:作者|撰稿|文)[ 　]*[:：][ 　]*)?|(?<=[(（【\[]))"
             r"(?P<v>[^\s。！？!?；;，,（）()【】\[\]:：]{2,20}?)[ 　]?供稿"
@@ -321,7 +346,7 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
     (
         "source",
         ("来自",),
-        re.compile(
+        _lazy(
             rf"(?:{_AT_START}|(?<=[(（【\[]))(?:本文|文章|此文|原文|原帖|图文)来自(?:微信公众号|公众号|{_PLATFORM})?"
             rf"[ 　]*{_OPEN}?(?P<v>[^\n。！？!?；;，,（）()“”\"「」『』]{{1,40}}){_CLOSE}?"
         ),
@@ -330,7 +355,7 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
     (
         "source",
         ("版）", "版)"),
-        re.compile(
+        _lazy(
             r"《[ 　]*(?P<v>[^《》\n]{2,12}?)[ 　]*》[ 　]*[(（][ 　]*\d{4}年\d{1,2}月\d{1,2}日[ 　]*"
             r"第?[ 　]*\d{1,3}[ 　]*版[ 　]*[)）]"
         ),
@@ -338,7 +363,7 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
     (
         "title",
         ("原标题", "原题", "原文标题"),
-        re.compile(
+        _lazy(
             rf"(?:原标题|原文标题|原题)(?:为|是)?[ 　]*(?:{_SEP}|(?=《))[ 　]*"
             r"(?P<v>《[^《》\n]{1,80}》|[^\n]{1,80}?(?=\n|$|[)）】\]]))"
         ),
@@ -346,7 +371,7 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
     (
         "image",
         ("图", "视频", "封面", "视觉", "插画", "航拍", "Photo"),
-        re.compile(
+        _lazy(
             # (numbered pictures each credited: 图1来源：…, 图2来源：…)
             rf"(?:(?:图源|图文来源|图片来源|图片来自|题图来源|题图来自|头图来源|头图来自|封面图来源|封面来源"
             rf"|配图来源|视频来源|图\d{{1,2}}(?:来源|来自))[ 　]*[:：|｜丨/]"
@@ -360,7 +385,7 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
     (
         "image",
         ("图片来自", "图来自"),
-        re.compile(
+        _lazy(
             rf"(?:{_AT_START}|(?<=[(（【\[ 　|｜丨]))(?:图片|题图|头图|封面图?|配图)来自于?[ 　]*"
             r"(?P<v>[^\n。！？!?；;，,（）()【】\[\]：:]{1,30}?)(?=[ 　]*(?:\n|$|[)）】\]]))"
         ),
@@ -369,7 +394,7 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
     (
         "image",
         ("供图", "提供图片"),
-        re.compile(
+        _lazy(
             r"(?:(?:^|(?<=\n))[ 　]*(?:鸣谢[:：][ 　]*)?|(?<=[(（【\[]))"
             r"(?P<v>[^\s。！？!?；;，,（）()【】\[\]:：]{2,20}?)(?:供图|提供图片)(?=[)）】\]]|[ 　]*(?:\n|$))"
         ),
@@ -378,7 +403,7 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
     (
         "image",
         ("/图", "／图"),
-        re.compile(
+        _lazy(
             rf"(?:^|(?<=\n))[ 　]*(?P<v>[A-Za-z{_H}][A-Za-z0-9{_H}·&.]{{0,15}}"
             r"(?: [A-Za-z0-9&.]{1,15}){0,2})[ 　]*[/／][ 　]*图(?=[ 　]*(?:\n|$))"
         ),
@@ -386,26 +411,26 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
     (
         "image",
         ("图片由",),
-        re.compile(r"图片由(?P<v>[^\n。，,（）()]{1,30}?)(?:提供|授权)"),
+        _lazy(r"图片由(?P<v>[^\n。，,（）()]{1,30}?)(?:提供|授权)"),
     ),
-    ("image", ("图据",), re.compile(rf"{_AT_START}图据(?P<v>[^\n。，,（）()]{{2,20}})(?=\n|$)")),
+    ("image", ("图据",), _lazy(rf"{_AT_START}图据(?P<v>[^\n。，,（）()]{{2,20}})(?=\n|$)")),
     # a platform's notice naming its blogger: 本文为某站博主「张三」的原创文章 (the blogger an
     # author, the platform a source, each credited over its own part of the line)
     (
         "source",
         ("博主", "用户"),
-        re.compile(r"本文(?:系|为)(?P<v>[^\n。，,（）()「」“”]{2,12}?)(?=(?:博主|用户)[「“『])"),
+        _lazy(r"本文(?:系|为)(?P<v>[^\n。，,（）()「」“”]{2,12}?)(?=(?:博主|用户)[「“『])"),
     ),
     (
         "author",
         ("博主", "用户"),
-        re.compile(r"(?<=博主|用户)[「“『](?P<v>[^\n「」“”『』]{1,20})[」”』](?=的?(?:独家|原创))"),
+        _lazy(r"(?<=博主|用户)[「“『](?P<v>[^\n「」“”『』]{1,20})[」”』](?=的?(?:独家|原创))"),
     ),
     # 本文系观察者网独家稿件, 本文由柠檬财经原创
     (
         "source",
         ("本文系", "本文为", "本文由"),
-        re.compile(
+        _lazy(
             r"本文(?:系|为|由)(?P<v>[^\n。，,（）()]{2,20}?)(?:独家|原创|出品)(?:稿件|文章|内容)?"
         ),
     ),
@@ -413,7 +438,7 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
     (
         "source",
         ("发布",),
-        re.compile(
+        _lazy(
             rf"{_AT_START}(?P<v>[{_H}A-Za-z0-9·]{{2,12}})[ 　]+\d{{4}}-\d{{1,2}}-\d{{1,2}}"
             r"(?:[ 　]+\d{1,2}:\d{2})?[ 　]*发布"
         ),
@@ -423,18 +448,18 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
     (
         "source",
         ("］", "]", "】", "）", ")"),
-        re.compile(
+        _lazy(
             rf"(?:(?:^|(?<=\n))[ 　]*[［\[【](?P<v>{_OUTLETISH}|[{_H}A-Za-z0-9·]{{2,12}}?(?=原创))(?:原创)?"
             r"(?=[ 　]*[|｜丨]|[］\]】])"
             rf"|[(（](?P<w>{_OUTLETISH}(?:·[{_H}A-Za-z0-9]{{1,8}})?)[)）](?=[ 　]*(?:\n|$)))"
         ),
     ),
     # photographers are credited as authors: 本文图片由通讯员 刘淼 拍摄, 新华社发（周立安 摄）
-    ("author", ("拍摄",), re.compile(r"图片由(?P<v>[^\n。，,（）()]{1,30}?)拍摄")),
+    ("author", ("拍摄",), _lazy(r"图片由(?P<v>[^\n。，,（）()]{1,30}?)拍摄")),
     (
         "author",
         ("摄",),
-        re.compile(rf"(?<=[(（])(?P<v>{_PERSON}(?:[ 、]{_MORE})*)[ 　]*摄(?=[)）])"),
+        _lazy(rf"(?<=[(（])(?P<v>{_PERSON}(?:[ 、]{_MORE})*)[ 　]*摄(?=[)）])"),
     ),
     # 作者：张三 on a line of its own, in brackets or after another credit
     (
@@ -463,7 +488,7 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
             "投稿人",
             "投稿者",
         ),
-        re.compile(
+        _lazy(
             # (not the 文 closing a name-first byline: 记者 孙琦 / 文  李伟 / 摄)
             rf"(?:{_AT_START}|(?<=[(（【\[ 　|｜丨，,])(?<![/／][ 　])"
             # (… but a labelled credit after a slash: 摄影：黄珊珊 / 文字：何远)
@@ -482,7 +507,7 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
     (
         "author",
         ("原创",),
-        re.compile(
+        _lazy(
             rf"{_AT_START}原创[ 　]*(?:[:：|｜丨][ 　]*(?P<v>[^\s|｜丨:：，,。()（）]{{1,16}}?)"
             r"(?=[ 　]*(?:[|｜丨]|\n|$))"
             r"|[ 　]+(?P<w>[^\s|｜丨:：，,。()（）]{1,16})(?=[ 　]+\S{1,16}[ 　]+\d{4}-\d{1,2}-\d{1,2}))"
@@ -493,7 +518,7 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
     (
         "author",
         ("作者为", "作者系"),
-        re.compile(
+        _lazy(
             rf"(?:{_AT_START}|(?<=[(（【\[，,]))(?:本文)?作者[为系][^\n。，,；;（）()]{{1,30}}?[ 　]+"
             rf"(?P<v>{_PERSON})(?=[ 　]*(?:[)）】\]。，,；;]|\n|$))"
         ),
@@ -502,13 +527,13 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
     (
         "author",
         ("作者简介",),
-        re.compile(rf"{_AT_START}作者简介[ 　]*[:：][ 　]*(?P<v>{_PERSON})(?=[，,])"),
+        _lazy(rf"{_AT_START}作者简介[ 　]*[:：][ 　]*(?P<v>{_PERSON})(?=[，,])"),
     ),
     # a reporter's name in brackets closing a story (…共度佳节。\n（张三）), not a note (（完）)
     (
         "author",
         (")", "）"),
-        re.compile(
+        _lazy(
             rf"(?<=[。！？!?”\n])[ 　]*[(（](?!完|待续|未完|综合|摘编|编译|整理|节选|原创|组图)"
             rf"(?P<v>{_PERSON}(?:[ 、]{_MORE}){{0,3}})[)）](?=[ 　\n]*$)"
         ),
@@ -518,7 +543,7 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
     (
         "author",
         ("/", "／", "发自", " 摄"),
-        re.compile(
+        _lazy(
             rf"{_NAME_FIRST}(?:[/／][ 　]*(?:文|摄影?)|文/图|图/文|(?<=[ 　])(?:发自[ 　]*[{_H}]{{1,8}}|摄))"
             rf"{_NAME_FIRST_END}"
         ),
@@ -527,14 +552,14 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
     (
         "image",
         ("/", "／", " 图"),
-        re.compile(rf"{_NAME_FIRST}(?:[/／][ 　]*(?:图|视频)|(?<=[ 　])图){_NAME_FIRST_END}"),
+        _lazy(rf"{_NAME_FIRST}(?:[/／][ 　]*(?:图|视频)|(?<=[ 　])图){_NAME_FIRST_END}"),
     ),
     # Bylines: (记者 张三 李四), 本报记者 王五, 每经记者 赵六 通讯员 孙七, 记者/张三, 记者王五报道 —
     # a run of names and no more, not an interviewer's question (记者：你为什么…)
     (
         "author",
         ("记者", "通讯员", "实习生", "撰稿人", "评论员"),
-        re.compile(
+        _lazy(
             # (or after a comma, the role with its colon: 本文来自“长江日报”，…，记者：汪洋)
             rf"(?:(?<=[(（【\[［ 　|｜丨】\]］])|{_AT_START}|(?<=[，,])(?={_BYLINE_ROLE}[:：]))"
             rf"(?:采写|文)?[ 　]*[:：|｜丨/]?[ 　]*{_BYLINE_PREFIX}{_BYLINE_ROLE}"
@@ -555,7 +580,7 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
     (
         "source",
         ("日电", "日讯", "日消息", "时电", "时讯", "日报道", "日 电", "日 讯", "日 消息"),
-        re.compile(
+        _lazy(
             rf"{_AT_START}[(（]?(?!据)@?(?P<v>[{_H}A-Za-z0-9+·\-]{{1,10}}?"
             r"(?:网|报|社|台|新闻|客户端|在线|财经|之声|科技|之家|媒体|体育|娱乐|发布|App|APP)"
             rf"(?:网|财经|科技|体育|娱乐|[{_H}]{{0,4}}(?:客户端|App|APP))?)"
@@ -568,7 +593,7 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
     (
         "source",
         ("日电", "日讯", "日消息", "时电", "时讯", "日报道"),
-        re.compile(
+        _lazy(
             rf"(?P<v>{_OUTLET})(?:[(（][^()（）\n]{{0,8}}[)）])?[{_H}]{{0,12}}?"
             r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})月(?:\d{1,2}|[一二三四五六七八九十]{1,3})日"
             r"(?:\d{1,2}时)?(?:电|讯|消息)(?![话视脑力子影梯动池器源费商竞气缆线站厂价信])"
@@ -579,7 +604,7 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
     (
         "source",
         ("日电", "日讯", "日消息", "日丨", "日|", "日｜", "日 "),
-        re.compile(
+        _lazy(
             # (本报郑州10月10日讯: the page's own paper and a place, no other publisher)
             rf"{_AT_START}(?!据|截至|截止|自|从|于|在|今年|去年|明年|本月|上月|本报|本台|本刊)"
             rf"(?:(?P<w>{_AGENCY})[{_H}]{{0,6}}?|(?P<v>[{_H}A-Za-z0-9]{{2,8}}?)(?<![讯时\d]))[ 　]*{_DATE}"
@@ -590,7 +615,7 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
     (
         "source",
         ("讯",),
-        re.compile(
+        _lazy(
             rf"{_AT_START}(?!据)(?P<v>[{_H}A-Za-z·\-]{{2,10}}?)(?<![通资快简喜电音死视短传问审质])讯"
             r"(?=[ 　，,(（]|\d)"
         ),
@@ -603,7 +628,7 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
     (
         "source",
         ("|", "｜", "丨", "/"),
-        re.compile(
+        _lazy(
             rf"{_AT_START}(?:(?!{_LABELS})(?P<v>[{_H}A-Za-z0-9·]{{3,12}})[ 　]*[|｜丨][ 　]*"
             rf"(?=(?:作者|来源|撰文|文|公众号)[ 　]*[:：|｜丨 ])"
             rf"|{_PLATFORM}[ 　]*[/|｜丨:：][ 　]*(?P<w>[{_H}A-Za-z0-9·]{{2,12}})(?=[ 　]|$))"
@@ -612,11 +637,11 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
     # 新浪体育讯, 证券时报e公司讯, 荆楚网消息, 央视网消息（新闻联播）：, 环球网报道：, two outlets'
     # 湖南日报·新湖南客户端 联合报道
     # (新华社快讯：, a wire's flash)
-    ("source", ("讯",), re.compile(rf"(?P<v>{_OUTLET})快?讯(?=[ 　]*(?:北京时间|[(（:：\d]))")),
+    ("source", ("讯",), _lazy(rf"(?P<v>{_OUTLET})快?讯(?=[ 　]*(?:北京时间|[(（:：\d]))")),
     (
         "source",
         ("讯", "消息", "报道"),
-        re.compile(
+        _lazy(
             rf"(?:{_AT_START}|(?<=[【\[]))(?!(?:另|又|还|并|亦)?据)"
             rf"(?P<v>{_OUTLET}|[{_H}A-Za-z0-9+·]{{2,10}}?(?:网|报|社|体育|财经|科技|娱乐|新闻"
             rf"|公司|城市|在线|客户端)(?:·[{_H}A-Za-z0-9]{{1,8}})?)(?:综合|[ 　]*联合)?(?:讯|消息|报道)"
@@ -627,7 +652,7 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
     (
         "author",
         ("讯",),
-        re.compile(
+        _lazy(
             rf"(?<=讯)[ 　]*[(（]?{_BYLINE_ROLE}[ 　]*(?P<v>{_PERSON}(?:[ 、]{_MORE})*)(?=[ 　)）])"
         ),
     ),
@@ -636,16 +661,14 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
     (
         "author",
         ("日电", "日讯", "日消息"),
-        re.compile(
-            rf"(?:(?<=日[电讯])|(?<=日消息))[ 　]*[(（](?P<v>{_MORE}(?:[ 、]{_MORE})*)[)）]"
-        ),
+        _lazy(rf"(?:(?<=日[电讯])|(?<=日消息))[ 　]*[(（](?P<v>{_MORE}(?:[ 、]{_MORE})*)[)）]"),
     ),
-    ("source", ("消息",), re.compile(rf"(?P<v>{_OUTLET})消息(?=[ 　]*[(（:：])")),
+    ("source", ("消息",), _lazy(rf"(?P<v>{_OUTLET})消息(?=[ 　]*[(（:：])")),
     # … any name opening a story with 消息 and the date (津云消息：7月4日，…), not 好消息：
     (
         "source",
         ("消息",),
-        re.compile(
+        _lazy(
             rf"{_AT_START}(?!据|最新|好|坏|重磅|独家|官方|内部)(?P<v>[{_H}A-Za-z0-9·]{{2,8}}?)消息"
             rf"[ 　]*[:：][ 　]*(?={_ON_DAY}|(?:近日|日前|昨天|今天|今日)[，,])"
         ),
@@ -654,7 +677,7 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
     (
         "source",
         ("综合",),
-        re.compile(
+        _lazy(
             rf"(?:{_AT_START}|(?<=[【\[(（])|(?<=[电讯][ 　]))(?:[{_H}]{{0,8}}?)综合(?P<v>[^，,。\n]{{2,30}}?)"
             r"(?:报道|消息)(?=[，,：:】\])）\s])"
         ),
@@ -668,7 +691,7 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
     (
         "source",
         ("据",),
-        re.compile(
+        _lazy(
             rf"(?:[(（]|(?:^|(?<=\n))[ 　]*(?=据[^\n]{{2,14}}[ 　]*$))"
             rf"据(?P<v>《?(?:{_OUTLET}|[{_H}A-Za-z]{{2,10}}?(?:社|网|台|报|新闻|财经|客户端)))》?"
             r"(?:电|报道|消息)?(?:[)）]|[ 　]*$)"
@@ -680,7 +703,7 @@ _IN_LEAD = (_LEAD_RULE, _LEAD_PAPER, _BOX_BYLINE)
 #: Every rule's anchors, longest first, as one pattern: one scan of a text finds those it holds
 #: (see :func:`_anchors_in`), where testing each anchor (121 of them) took six times as long.
 _ANCHORS = sorted({a for _, anchors, _ in _RULES for a in anchors}, key=lambda a: (-len(a), a))
-_ANY_ANCHOR = re.compile("|".join(map(re.escape, _ANCHORS)))
+_ANY_ANCHOR = _lazy("|".join(map(re.escape, _ANCHORS)))
 #: For each anchor, the others a scan may have read over while matching it: those it holds,
 #: or that overlap it (a scan resumes after what it matched, so 载自 in 转载自 is missed once
 #: 转载 is read).
@@ -704,11 +727,11 @@ def _anchors_in(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
-_LEAD_END = re.compile(r"[。！？!?\n]|$")
+_LEAD_END = _lazy(r"[。！？!?\n]|$")
 #: What a line written in sentences holds, and a title or a byline line does not.
-_IN_SENTENCE = re.compile(r"[，,。！？!?；;]")
+_IN_SENTENCE = _lazy(r"[，,。！？!?；;]")
 #: Between names: a list mark, or a space between two Chinese names (新华社 人民网; not IC photo).
-_SPLIT = re.compile(rf"[、/|｜丨，,；;:：]+|(?<=[{_H}》])[-－](?=《)|(?<=[{_H}])[ 　]+(?=[{_H}])")
+_SPLIT = _lazy(rf"[、/|｜丨，,；;:：]+|(?<=[{_H}》])[-－](?=《)|(?<=[{_H}])[ 　]+(?=[{_H}])")
 _TRIM = '“”"「」『』《》<>()（）【】[]:：·.。 　\t▌▍▲△◎●○■□◆◇★☆※►'
 #: Values that a label rule captures but that credit nobody.
 _NOT_NAMES = frozenset(
@@ -751,17 +774,17 @@ _NOT_NAMES = frozenset(
     ]
 )
 #: The press at large, not an outlet (综合外媒报道, 据多家媒体报道).
-_MEDIA_AT_LARGE = re.compile(
+_MEDIA_AT_LARGE = _lazy(
     "(?:境外|海外|国外|外国|国际|西方|多家|各大|多国|当地|相关|国内外?|中外)?媒体"
     "|[外美英法德日韩俄欧港台澳]媒"
 )
 
 
 #: A notice's name, not an outlet's (【警情通报】, 【招聘简报】).
-_NOTICE = re.compile(r".{0,4}(?:通报|简报|公报|喜报|海报|情报|预报|警报|公告)")
+_NOTICE = _lazy(r".{0,4}(?:通报|简报|公报|喜报|海报|情报|预报|警报|公告)")
 #: A part of an author credit that names an outlet, a body or a position, not a person (财新,
 #: 县融媒体中心, 县委宣传部, 数据库团队).
-_OUTLET_LIKE = re.compile(
+_OUTLET_LIKE = _lazy(
     r"(?:报|网|社|台|新闻|周刊|杂志|客户端|作家|作者|评论员|研究员|主编|专家|App|APP"
     # a profession or title (心理咨询师, 副教授, 主治医生)
     r"|师|教授|医生|博士|主任"
@@ -769,35 +792,31 @@ _OUTLET_LIKE = re.compile(
     # an office or a body by its ending, four characters or more (市委政策研究室, 县农业农村局)
     rf"|(?<=[{_H}]{{3}})(?:室|局|厅|委|办|处|院|所))$"
 )
-_OUTLET_NAME = re.compile(_OUTLET)
-_OUTLETISH_NAME = re.compile(_OUTLETISH)
+_OUTLET_NAME = _lazy(_OUTLET)
+_OUTLETISH_NAME = _lazy(_OUTLETISH)
 #: A paper in 《》 and what comes before it: its country (英国《卫报》) or its outlet.
-_COUNTRY_PAPER = re.compile(rf"([{_H}]{{1,4}})《([^《》]+)》")
+_COUNTRY_PAPER = _lazy(rf"([{_H}]{{1,4}})《([^《》]+)》")
 
 #: Where and when a byline's reporter reported from (长沙报道, 6月13日报道, 发自成都).
-_REPORTED_FROM = re.compile(
-    rf"[ 　]*{_ON_DAY}\S{{0,10}}报道$|[ 　]+(?:\S{{1,12}}报道|发自\S{{1,8}})$"
-)
+_REPORTED_FROM = _lazy(rf"[ 　]*{_ON_DAY}\S{{0,10}}报道$|[ 　]+(?:\S{{1,12}}报道|发自\S{{1,8}})$")
 #: What names a platform's account, not the account (公众号 X, 头条号作者, 央视新闻微信公众号).
-_ACCOUNT_OF = re.compile(
-    rf"^(?:微信)?(?:公众号|微信号|{_PLATFORM})|(?<=.)(?:微信)?(?:公众号|微信号)$"
-)
+_ACCOUNT_OF = _lazy(rf"^(?:微信)?(?:公众号|微信号|{_PLATFORM})|(?<=.)(?:微信)?(?:公众号|微信号)$")
 #: Where another label starts inside a captured value (来源：人民日报 责任编辑：王五).
-_NEXT_LABEL = re.compile(rf"(?:[ 　]+|[ 　]*[|｜丨][ 　]*){_LABELS}")
+_NEXT_LABEL = _lazy(rf"(?:[ 　]+|[ 　]*[|｜丨][ 　]*){_LABELS}")
 #: … and for a source, the person's account after a platform (来自：豆瓣 @晚风与猫: 豆瓣)
-_NEXT_LABEL_SOURCE = re.compile(
+_NEXT_LABEL_SOURCE = _lazy(
     rf"(?:[ 　]+|[ 　]*[|｜丨][ 　]*){_LABELS}"
     rf"|(?<=[{_H}])[ 　]+(?=@(?!{_ACCOUNT_OUTLET}(?=\s|$))[^\s@]{{1,20}}(?:\s|$))"
 )
 #: The same within a byline run, whose roles (记者 张三 通讯员 李四) are one credit.
-_NEXT_LABEL_AUTHOR = re.compile(rf"(?:[ 　]+|[ 　]*[|｜丨][ 　]*)(?!{_BYLINE_ROLE}){_LABELS}")
+_NEXT_LABEL_AUTHOR = _lazy(rf"(?:[ 　]+|[ 　]*[|｜丨][ 　]*)(?!{_BYLINE_ROLE}){_LABELS}")
 
 
 #: The compiling an outlet's name may carry (看看新闻Knews综合).
-_COMPILED = re.compile(r"(?<=..)综合(?:报道|消息)?$")
+_COMPILED = _lazy(r"(?<=..)综合(?:报道|消息)?$")
 #: A two-character name padded with a space (黄 瑾, 刘　伟), and what stands for its space
 #: while a value is split.
-_PADDED_NAME = re.compile(rf"(?<![{_H}])([{_H}])([ 　])([{_H}])(?![{_H}])")
+_PADDED_NAME = _lazy(rf"(?<![{_H}])([{_H}])([ 　])([{_H}])(?![{_H}])")
 _PAD = {" ": "\x00", "　": "\x01"}
 
 
@@ -931,7 +950,7 @@ def _lead_end(text: str) -> int:
 
 #: Where a role starts in a byline run (记者 张三 通讯员 李四: each its own credit), the first
 #: after the label a run may open with (采写：南都记者 周蕾 摄影：南都记者 钟锐钧).
-_ROLE_START = re.compile(
+_ROLE_START = _lazy(
     rf"(?:^[^{_H}A-Za-z0-9]*(?:采写|文字?|撰文)?[ 　]*[:：|｜丨/]?[ 　]*|(?<=[ 　|｜丨]))"
     rf"{_BYLINE_PREFIX}{_BYLINE_ROLE}"
 )
@@ -950,8 +969,8 @@ def _role_parts(text: str, span: tuple[int, int]) -> list[tuple[int, int]]:
     return parts
 
 
-_BOTH = re.compile(r"(?:文/图|图/文|图文|文图)[ 　]*[:：/|｜丨]?")
-_BOTH_AFTER = re.compile(r"(?:文/图|图/文)$")
+_BOTH = _lazy(r"(?:文/图|图/文|图文|文图)[ 　]*[:：/|｜丨]?")
+_BOTH_AFTER = _lazy(r"(?:文/图|图/文)$")
 
 
 def _both(text: str, span: tuple[int, int]) -> bool:
@@ -959,7 +978,7 @@ def _both(text: str, span: tuple[int, int]) -> bool:
     return bool(_BOTH.match(text, span[0]) or _BOTH_AFTER.search(text, span[0], span[1]))
 
 
-_MONEY = re.compile("转账|汇款|账户|到账|收款|余额|金额")
+_MONEY = _lazy("转账|汇款|账户|到账|收款|余额|金额")
 
 
 def _transfer(text: str, span: tuple[int, int]) -> bool:
@@ -1026,7 +1045,7 @@ def is_credited(
 
 #: Quotations: text between paired quotation marks (up to 2,000 characters), and block quotes
 #: (lines opening with ">").
-_QUOTE = re.compile(
+_QUOTE = _lazy(
     r"“[^“”\n]{1,2000}”|「[^「」]{1,2000}」|『[^『』]{1,2000}』|\"[^\"\n]{1,2000}\"|^>[^\n]*",
     re.M,
 )
@@ -1042,13 +1061,11 @@ def quotation_spans(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _QUOTE.finditer(text)]
 
 
-_CN_DATE = re.compile(
+_CN_DATE = _lazy(
     r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?(?:\s*(\d{1,2})\s*[:时点]\s*(\d{1,2})?)?"
 )
-_NUM_DATE = re.compile(
-    r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T\s]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?"
-)
-_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})(?:[T\s]?(\d{2})(\d{2})(\d{2})?)?")
+_NUM_DATE = _lazy(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T\s]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?")
+_COMPACT = _lazy(r"(\d{4})(\d{2})(\d{2})(?:[T\s]?(\d{2})(\d{2})(\d{2})?)?")
 
 
 def parse_time(value: Any) -> dt.datetime | None:
