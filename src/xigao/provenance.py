@@ -29,16 +29,23 @@ class _Lazy:
     importing it paid, an index build that reads no credits included; a check compiles only
     the rules whose anchors its texts hold."""
 
-    __slots__ = ("_rx", "flags", "pattern")
+    #: what the module reads of a pattern, set on the proxy once compiled: later calls are
+    #: plain attribute reads, not :meth:`__getattr__` (credits are read in every check)
+    _BOUND = ("findall", "finditer", "fullmatch", "groupindex", "match", "search", "split", "sub")
+    __slots__ = ("_rx", "flags", "pattern", *_BOUND)
 
     def __init__(self, pattern: str, flags: int = 0) -> None:
         self.pattern, self.flags = pattern, flags
         self._rx: re.Pattern[str] | None = None
 
     def __getattr__(self, name: str) -> Any:
+        """Reached while a bound name is unset: compile, bind, and answer."""
         rx = self._rx
         if rx is None:  # (two threads may both compile it: the same pattern either way)
-            rx = self._rx = re.compile(self.pattern, self.flags)
+            rx = re.compile(self.pattern, self.flags)
+            for bound in self._BOUND:
+                setattr(self, bound, getattr(rx, bound))
+            self._rx = rx
         return getattr(rx, name)
 
 
