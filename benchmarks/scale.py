@@ -200,6 +200,21 @@ def _check_dict(idx: Any, detect: tuple[str, ...] | None, case: dict[str, Any]) 
     return dict(idx.check(case["body"], title=case.get("title"), **kw).to_dict())
 
 
+def index_bytes(dest: Path, n: int) -> dict[str, float | None]:
+    """The index folder ``dest``'s bytes per document on disk, and of them its sketches' (the
+    ``sketches`` table's rows; None where there is no such table)."""
+    size = sum(p.stat().st_size for p in dest.rglob("*") if p.is_file())
+    sketch_bytes = None
+    if (dest / "index.sqlite").exists():
+        con = sqlite3.connect(dest / "index.sqlite")
+        row = con.execute(
+            "SELECT SUM(LENGTH(minhash) + LENGTH(fps) + LENGTH(fpos) + 8) FROM sketches"
+        ).fetchone()
+        sketch_bytes = row[0] / n if row and row[0] else None
+        con.close()
+    return {"index_bytes_per_doc": size / n, "sketch_bytes_per_doc": sketch_bytes}
+
+
 def child_xigao(
     root: Path, n: int, cases: list[dict[str, Any]], work: Path, allowed: set[str]
 ) -> dict[str, Any]:
@@ -212,22 +227,12 @@ def child_xigao(
     t0 = time.perf_counter()
     idx = Index.build(corpus(root, n, first, allowed), dest, vectors="static")
     build_s = time.perf_counter() - t0
-    size = sum(p.stat().st_size for p in dest.rglob("*") if p.is_file())
-    con = sqlite3.connect(dest / "index.sqlite") if (dest / "index.sqlite").exists() else None
-    sketch_bytes = None
-    if con is not None:
-        row = con.execute(
-            "SELECT SUM(LENGTH(minhash) + LENGTH(fps) + LENGTH(fpos) + 8) FROM sketches"
-        ).fetchone()
-        sketch_bytes = row[0] / n if row and row[0] else None
-        con.close()
     out: dict[str, Any] = {
         "system": "xigao",
         "docs": n,
         "build_s": build_s,
         "build_docs_s": n / build_s,
-        "index_bytes_per_doc": size / n,
-        "sketch_bytes_per_doc": sketch_bytes,
+        **index_bytes(dest, n),
     }
     # the first check pays for derived tables (terms, facts): warm up, untimed, on one suspect
     idx.check(cases[0]["body"], title=cases[0].get("title"))

@@ -23,14 +23,13 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
-import sqlite3
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
 from benchmarks.data import shared_root
-from benchmarks.scale import _right, _run_child, corpus, harness_originals, suspects
+from benchmarks.scale import _right, _run_child, corpus, harness_originals, index_bytes, suspects
 from benchmarks.speed import latency_ms, peak_rss_mb, timed_checks
 
 MARK = "<!-- fast-only -->"
@@ -47,18 +46,11 @@ def child_build(
     t0 = time.perf_counter()
     Index.build(corpus(root, n, first, allowed), dest, vectors=None).close()
     build_s = time.perf_counter() - t0
-    size = sum(p.stat().st_size for p in dest.rglob("*") if p.is_file())
-    con = sqlite3.connect(dest / "index.sqlite")
-    (sketch,) = con.execute(
-        "SELECT SUM(LENGTH(minhash) + LENGTH(fps) + LENGTH(fpos) + 8) FROM sketches"
-    ).fetchone()
-    con.close()
     return {
         "build_docs_s": n / build_s,
         "build_s": build_s,
         "build_peak_rss_mb": peak_rss_mb(),
-        "index_bytes_per_doc": size / n,
-        "sketch_bytes_per_doc": sketch / n,
+        **index_bytes(dest, n),
     }
 
 

@@ -24,6 +24,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks.speed import status_mb
+
 #: queries in the short run that times the start: past ``xigao.batch``'s 32, so workers start
 HEAD = 40
 
@@ -41,19 +43,6 @@ def _tree(pid: int) -> list[int]:
     return out
 
 
-def _pss_mb(pid: int) -> float:
-    """The proportional set size of ``pid`` in MB (pages shared with other processes count
-    in equal parts to each); 0 where it cannot be read."""
-    try:
-        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as f:
-            for line in f:
-                if line.startswith("Pss:"):
-                    return int(line.split()[1]) / 1024
-    except (OSError, ValueError):
-        pass
-    return 0.0
-
-
 def scan(
     index: Path, queries: Path, workers: int, out: Path, detect: str | None = None
 ) -> tuple[float, float]:
@@ -67,7 +56,7 @@ def scan(
     p = subprocess.Popen([*cmd, "--workers", str(workers), "-q", "-o", str(out)])
     peak = 0.0
     while p.poll() is None:
-        peak = max(peak, sum(_pss_mb(x) for x in _tree(p.pid)))
+        peak = max(peak, sum(status_mb("Pss", x, "smaps_rollup") or 0.0 for x in _tree(p.pid)))
         time.sleep(0.2)
     if p.returncode:
         raise subprocess.CalledProcessError(p.returncode, cmd)

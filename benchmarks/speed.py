@@ -36,10 +36,11 @@ def _index_bytes(system: Any) -> int:
         return int(f.tell())
 
 
-def status_mb(field: str, pid: int | str = "self") -> float | None:
-    """A memory field of ``/proc/PID/status`` (``VmHWM``, ``VmRSS``) in MB; None if unreadable."""
+def status_mb(field: str, pid: int | str = "self", file: str = "status") -> float | None:
+    """A memory field of ``/proc/PID/status`` (``VmHWM``, ``VmRSS``) in MB, or of another file
+    of the same form (``smaps_rollup``: ``Pss``); None if unreadable."""
     try:
-        with open(f"/proc/{pid}/status", encoding="utf-8") as f:
+        with open(f"/proc/{pid}/{file}", encoding="utf-8") as f:
             for line in f:
                 if line.startswith(field + ":"):
                     return int(line.split()[1]) / 1024

@@ -14,14 +14,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple, Protocol
+from typing import NamedTuple, Protocol, cast
 
 import numpy as np
 import numpy.typing as npt
 
 from xigao.normalize import normalize
 from xigao.sketch import U32, SketchConfig, band_keys, codepoints, fingerprints, kgram_hashes
-from xigao.terms import merge_sorted, stable_argsort
+from xigao.terms import merge_sorted, row_ids, stable_argsort
 
 I64 = npt.NDArray[np.int64]
 
@@ -38,11 +38,12 @@ class _Sketched(Protocol):
 
 
 def _rowids(rowids: Sequence[int] | npt.NDArray[np.int64]) -> U32:
-    """Row ids as the lookups hold them, in 32 bits (SQLite's grow one at a time from 1)."""
-    ids = np.asarray(rowids, dtype=np.int64)
-    if len(ids) and (ids.min() < 0 or ids.max() >= 1 << 32):
+    """Row ids as the lookups hold them, in 32 bits (SQLite's grow one at a time from 1): the
+    candidates' sort packs a row id and an offset into one 64-bit value, so none may be wider."""
+    ids = row_ids(np.asarray(rowids, dtype=np.int64))
+    if ids.dtype != np.uint32:
         raise ValueError("row ids past 2**32: rebuild the index, which numbers its rows anew")
-    return ids.astype(np.uint32)
+    return cast(U32, ids)
 
 
 class SketchChunk(NamedTuple):

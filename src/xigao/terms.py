@@ -59,7 +59,7 @@ def _drop(values: np.ndarray, at: np.ndarray) -> np.ndarray:
     return np.concatenate(runs) if runs else values[:0].copy()
 
 
-def _row_ids(rows: np.ndarray) -> npt.NDArray[np.uint32] | I64:
+def row_ids(rows: np.ndarray) -> npt.NDArray[np.uint32] | I64:
     """Row ids in 32 bits where they all fit, else in 64."""
     if not len(rows) or (int(rows.min()) >= 0 and int(rows.max()) < 1 << 32):
         return rows.astype(np.uint32, copy=False)
@@ -257,7 +257,7 @@ class Terms:
             return None
         if uniq.dtype != np.uint32 or len(uniq) != len(counts) or int(counts.sum()) != len(rows):
             return None
-        return cls(np.repeat(uniq, counts), _row_ids(rows))
+        return cls(np.repeat(uniq, counts), row_ids(rows))
 
     def plus(self, rowids: Sequence[int], parts: Sequence[U32]) -> Terms:
         """With the rows ``rowids`` added, each with its :func:`term_keys`: merged into the
@@ -267,7 +267,7 @@ class Terms:
             return self
         new_keys = np.concatenate(list(parts)) if len(parts) else np.zeros(0, np.uint32)
         old = self.rows
-        added = _row_ids(np.repeat(np.asarray(rowids, np.int64), [len(p) for p in parts]))
+        added = row_ids(np.repeat(np.asarray(rowids, np.int64), [len(p) for p in parts]))
         if old.dtype != added.dtype:  # a row id past 2**32: every row in 64 bits
             old, added = old.astype(np.int64), added.astype(np.int64)
         keys, (rows,) = merge_sorted(self.keys, (old,), new_keys, (added,), side="right")
