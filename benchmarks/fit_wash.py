@@ -14,7 +14,8 @@ cases of:
   unrelated innocents) and ``loo`` (1,000 indexed originals of dev's slice checked
   leave-one-out), against the benchmark's ``main`` index;
 - ``washes``: the realistic washes and honest negatives of ``benchmarks/washfit`` in the fit
-  batches (all but ``benchmarks.washset.HELD_OUT_BATCHES``), news against every CCTV story,
+  batches (all but ``benchmarks.washset.HELD_OUT_BATCHES``, and the merges written for
+  ``benchmarks.fit_residual``: ``RESIDUAL_ONLY_BATCHES``), news against every CCTV story,
   literature against the classic novels and 鲁迅.
 
 A candidate is a positive when its case is a wash or rewrite and it is a true source; every
@@ -51,7 +52,7 @@ import numpy as np
 
 from benchmarks.data import read_jsonl, shared_root
 from benchmarks.washes import WORK
-from benchmarks.washset import NEGATIVE, rows_of, split_rows
+from benchmarks.washset import NEGATIVE, RESIDUAL_ONLY_BATCHES, rows_of, split_rows
 from xigao import Index
 from xigao.detect import Prepared
 from xigao.verdict import WASH_FEATURES, Thresholds
@@ -141,6 +142,7 @@ def collect(shared: str | None, cases_dir: Path) -> list[dict[str, Any]]:
         rows += measure(main, synthetic_cases(cases_dir / split), "synthetic")
     main.close()
     fit_rows, _ = split_rows(rows_of())
+    fit_rows = [r for r in fit_rows if r["batch"] not in RESIDUAL_ONLY_BATCHES]
     news = [r for r in fit_rows if not r["style"].startswith("lit-")]
     lit = [r for r in fit_rows if r["style"].startswith("lit-")]
     for name, part in (("news", news), ("literature", lit)):

@@ -579,3 +579,26 @@ def test_slice_smoke_times_both_sides_as_commands(
     assert r["suspects"] == 8 and r["originals"] == 60 and r["xigao_right"] == 1.0
     assert all(r[k] > 0 for k in ("xigao_build", "xigao_scan", "naive_build", "naive_scan"))
     assert "naive ÷ xigao" in whole.markdown(r)
+
+
+def test_the_residual_fit_counts_what_each_threshold_adds_and_keeps_its_distance() -> None:
+    from benchmarks.fit_residual import GRID, added, choose
+
+    def cand(score: float, true: bool, aligned: list[int]) -> dict:
+        return {
+            "score": score,
+            "containment": 0.5,
+            "verbatim_share": 0.0,
+            "aligned": aligned,
+            "true": true,
+        }
+
+    cases = [
+        {"explained": [0, 1], "weights": [10] * 4, "candidates": [cand(0.4, True, [2, 3])]},
+        {"explained": [0, 1, 2], "weights": [10] * 4, "candidates": [cand(0.08, False, [3])]},
+        {"explained": [0, 1], "weights": [10] * 4, "candidates": [cand(0.9, False, [0, 1])]},
+    ]
+    assert added(cases, 0.05) == {"true": 1, "wrong": 1}
+    assert added(cases, 0.1) == {"true": 1, "wrong": 0}  # the third explains nothing new
+    grid = {c: added(cases, c) for c in GRID}
+    assert choose(grid) == 0.4  # as far above the wrong one as the true one allows

@@ -501,8 +501,12 @@ def test_a_second_source_with_less_to_show_is_found_once_the_first_is(
     assert first.details["wash_score"] >= 0.9 > second.details["wash_score"] >= 0.4
     assert "second source" in second.details["reason"]
     assert "second source" not in first.details["reason"]
-    alone = Index(store, thresholds=replace(t, wash_cosource_threshold=1.0)).check(wash["body"])
+    # without the second-source rule (and without measuring the residual, which finds it too)
+    off = replace(t, wash_cosource_threshold=1.0, wash_residual_threshold=1.0)
+    alone = Index(store, thresholds=off).check(wash["body"])
     assert [m.source_id for m in alone.matches if m.kind == "rewrite"] == [first.source_id]
+    residual = Index(store, thresholds=replace(t, wash_cosource_threshold=1.0)).check(wash["body"])
+    assert {m.source_id for m in residual.matches if m.kind == "rewrite"} == set(sources)
 
 
 def test_the_paraphrase_head_is_off_unless_asked_for(built_index: Path) -> None:
@@ -512,3 +516,29 @@ def test_the_paraphrase_head_is_off_unless_asked_for(built_index: Path) -> None:
     head = on.wash_head
     assert head is not None and head.shape == (on.encoder.dim, on.encoder.dim)
     assert head.dtype == np.float32
+
+
+@pytest.mark.slow
+def test_a_source_giving_a_quarter_of_a_stitched_story_is_found_on_what_the_first_leaves(
+    tmp_path: Path, stories: list[dict]
+) -> None:
+    # a story built on one report with facts woven in from a second (``"balance": "main"``):
+    # measured against the whole suspect, the second shares too few facts to be aligned at
+    # all; measured on the sentences the first source leaves, it is a further source
+    wash = _washes({"fit59-merge-8"})["fit59-merge-8"]
+    sources = wash["source_ids"]
+    Index.build([*stories, *map(_story, sources)], tmp_path / "idx").close()
+    idx = Index.open(tmp_path / "idx")
+    assert idx.thresholds.wash_residual_threshold < 1.0
+    res = idx.check(wash["body"])
+    rewrites = {m.source_id: m for m in res.matches if m.kind == "rewrite"}
+    assert set(rewrites) == set(sources)
+    further = [m for m in rewrites.values() if "further source" in m.details["reason"]]
+    assert len(further) == 1 and further[0].evidence
+    assert all(0 <= e.suspect[0] < e.suspect[1] <= len(wash["body"]) for e in further[0].evidence)
+    # without the residual measure only the main story is found
+    off = replace(idx.thresholds, wash_residual_threshold=1.0)
+    alone = Index(idx.store, thresholds=off).check(wash["body"])
+    assert {m.source_id for m in alone.matches if m.kind == "rewrite"} == set(sources) - {
+        further[0].source_id
+    }

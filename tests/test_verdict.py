@@ -128,3 +128,41 @@ def test_fiction_decides_rewrites_at_its_own_threshold_and_alignment_floor() -> 
     assert loose.wash_min_containment == 0.2
     shipped = Thresholds.load()
     assert shipped.for_genre("fiction").wash_min_containment <= shipped.wash_min_containment
+
+
+_candidates = st.lists(
+    st.tuples(
+        st.floats(0, 1),
+        st.floats(0, 1),
+        st.floats(0, 1),
+        st.frozensets(st.integers(0, 7), max_size=8),
+    ),
+    max_size=6,
+)
+
+
+@given(_candidates, st.frozensets(st.integers(0, 7)), st.floats(0.01, 1.0))
+def test_further_sources_each_explain_a_part_no_source_before_them_does(
+    raw: list, explained: frozenset[int], threshold: float
+) -> None:
+    from xigao.verdict import WashCandidate, further_sources
+
+    cands = [WashCandidate(*c) for c in raw]
+    weights = [10] * 8
+    t = Thresholds(wash_residual_threshold=threshold, wash_cosource_beyond=0.1)
+    got = further_sources(cands, explained, weights, t)
+    assert len(set(got)) == len(got)
+    seen = set(explained)
+    for i in got:  # strongest first, each a rewrite at the threshold with a part of its own
+        c = cands[i]
+        assert c.score >= threshold and c.containment >= t.wash_min_containment
+        assert len(c.aligned - seen) >= 1
+        seen |= c.aligned
+    assert [cands[i].score for i in got] == sorted((cands[i].score for i in got), reverse=True)
+    # a rewrite at the threshold left out had no part of its own left once those before it were
+    for i, c in enumerate(cands):
+        if i not in got and c.score >= threshold and c.containment >= t.wash_min_containment:
+            before = set(explained).union(
+                *(cands[j].aligned for j in got if cands[j].score >= c.score)
+            )
+            assert c.verbatim_share >= 0.5 or not c.aligned - before

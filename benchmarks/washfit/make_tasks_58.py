@@ -12,9 +12,9 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, "/work/main/src")
-import xigao  # noqa: E402
-from xigao.normalize import normalize  # noqa: E402
-from xigao.terms import term_keys  # noqa: E402
+import xigao
+from xigao.normalize import normalize
+from xigao.terms import term_keys
 
 S = "/work/shared/data"
 OUT = Path("/work/fitgen")

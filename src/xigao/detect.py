@@ -665,23 +665,38 @@ def explain_wash(
     t: Thresholds,
     *,
     second: bool = False,
+    residual: bool = False,
 ) -> str:
     """Why a candidate is, or is not, a rewrite, in words an analyst can check (``second``: it
-    is one as the second source of a stitched story, see ``verdict.wash_sources``).
+    is one as the second source of a stitched story, see ``verdict.wash_sources``;
+    ``residual``: measured on the part of the suspect the other sources leave, see
+    ``verify.Verifier.residual_sources``).
 
     >>> st = WashStats(0.4, 0.3, 0.27, 0.5, 0.6, 0.2, 0.4, 0.0, 0.0, (0, 9))
     >>> explain_wash(st, {"margin": 0.1}, 0.31, Thresholds(wash_threshold=0.62))
     '27% of the suspect re-expresses 50% of the original; 40% of its facts restated; fact similarity 0.35, 0.10 above the next original; wash score 0.31, below the rewrite threshold 0.62'
     >>> explain_wash(replace(st, containment=0.0), {}, 0.8, Thresholds(wash_threshold=0.62)).split("; ")[-1]
     'wash score 0.80, at or above the rewrite threshold 0.62, but a rewrite needs 20% of the suspect aligned'
+    >>> explain_wash(st, {"margin": 0.1}, 0.5, Thresholds(wash_residual_threshold=0.3), residual=True)
+    'of the part of the suspect the other sources leave, 27% re-expresses 50% of the original; 40% of its facts restated; fact similarity 0.35, 0.10 above the next original; wash score there 0.50, at or above 0.30 for a further source: it explains a part of the suspect no other source does'
     """
     side = "at or above" if score >= t.wash_threshold else "below"
+    part = (
+        f"of the part of the suspect the other sources leave, {stats.containment:.0%} re-expresses"
+        if residual
+        else f"{stats.containment:.0%} of the suspect re-expresses"
+    )
     why = (
-        f"{stats.containment:.0%} of the suspect re-expresses {stats.coverage:.0%} of the "
+        f"{part} {stats.coverage:.0%} of the "
         f"original; {stats.recall:.0%} of its facts restated; fact similarity "
         f"{stats.cosine:.2f}, {features.get('margin', 0.0):.2f} above the next original; "
-        f"wash score {score:.2f}, {side} the rewrite threshold {t.wash_threshold:.2f}"
     )
+    if residual:
+        return why + (
+            f"wash score there {score:.2f}, at or above {t.wash_residual_threshold:.2f} for a "
+            "further source: it explains a part of the suspect no other source does"
+        )
+    why += f"wash score {score:.2f}, {side} the rewrite threshold {t.wash_threshold:.2f}"
     if second:
         why += (
             f", at or above {t.wash_cosource_threshold:.2f} for a second source: it explains a "
@@ -702,11 +717,13 @@ def wash_match(
     t: Thresholds,
     *,
     second: bool = False,
+    residual: bool = False,
     names: bool = True,
 ) -> Match:
     """A candidate's wash measures as a rewrite :class:`Match` with its evidence (a near miss
     is reported from it by :func:`near_miss`); ``second``: found as a second source;
-    ``names``: read the ``name_map`` of a renamed copy (:func:`xigao.names.name_map`)."""
+    ``residual``: measured on the part of the suspect the other sources leave; ``names``: read
+    the ``name_map`` of a renamed copy (:func:`xigao.names.name_map`)."""
     assert source.sents is not None
     evidence, altered = pair_evidence(suspect, source, stats.pairs)
     lo, hi = stats.window
@@ -721,7 +738,7 @@ def wash_match(
             "margin": round(float(features.get("margin", 0.0)), 4),
         },
         "altered": altered,
-        "reason": explain_wash(stats, features, score, t, second=second),
+        "reason": explain_wash(stats, features, score, t, second=second, residual=residual),
     }
     renamed = name_map(suspect.sents, source.sents, stats.pairs) if names and suspect.sents else {}
     if renamed:  # read only for what is reported: it tags every aligned sentence's names

@@ -157,6 +157,12 @@ class Thresholds:
     #: to 0.6) from which the rule adds no wrong source to the fitting cases out of fold
     wash_cosource_threshold: float = 0.3
     wash_cosource_beyond: float = 0.1
+    #: … and the wash score from which another candidate, measured again on the residual (the
+    #: suspect's sentences no source found re-expresses), is a further source that explains
+    #: ``wash_cosource_beyond`` of the suspect no source found does (see
+    #: ``verify.Verifier.residual_sources``; 1: never). Set by ``benchmarks/fit_residual.py``
+    #: on the fitting cases
+    wash_residual_threshold: float = 1.0
     #: wash score from which the closest original of a suspect called original is reported as
     #: its ``near_miss``
     near_miss_floor: float = 0.05
@@ -394,6 +400,37 @@ def wash_sources(
             found.append(i)
             explained |= c.aligned
     return sorted(found)
+
+
+def further_sources(
+    candidates: Sequence[WashCandidate],
+    explained: frozenset[int],
+    weights: Sequence[int],
+    t: Thresholds,
+) -> list[int]:
+    """Which candidates (their positions), measured on the residual of a suspect whose found
+    sources re-express its sentences ``explained``, are further sources: a rewrite there at
+    ``wash_residual_threshold`` that re-expresses ``wash_cosource_beyond`` of the whole suspect
+    (by sentence ``weights``) that no source yet does, strongest first.
+
+    >>> t = Thresholds(wash_residual_threshold=0.3, wash_cosource_beyond=0.1)
+    >>> c = [WashCandidate(0.6, 0.5, 0.0, frozenset({2, 3})), WashCandidate(0.8, 0.5, 0.0, frozenset({3}))]
+    >>> further_sources(c, frozenset({0, 1}), [10, 10, 10, 10], t)  # 1 takes 3; 0 still has 2
+    [1, 0]
+    >>> further_sources(c, frozenset({0, 1, 2}), [10, 10, 10, 10], t)  # nothing left for 0
+    [1]
+    """
+    at = replace(t, wash_threshold=t.wash_residual_threshold)
+    total = max(sum(weights), 1)
+    out = []
+    for i in sorted(range(len(candidates)), key=lambda i: -candidates[i].score):
+        c = candidates[i]
+        if not wash_rewrite(c.score, c.containment, c.verbatim_share, at):
+            continue
+        if sum(weights[j] for j in c.aligned - explained) / total >= t.wash_cosource_beyond:
+            out.append(i)
+            explained = explained | c.aligned
+    return out
 
 
 def combine(matches: Iterable[Match]) -> tuple[Verdict, float, tuple[Match, ...]]:

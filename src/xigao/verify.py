@@ -42,7 +42,14 @@ from xigao.paraphrase import TextEncoder
 from xigao.provenance import Credit, credits, direction, is_credited, meta_time, quotation_spans
 from xigao.terms import TermWeights
 from xigao.types import Document, Match, MatchKind, Result
-from xigao.verdict import Thresholds, WashCandidate, combine, wash_score, wash_sources
+from xigao.verdict import (
+    Thresholds,
+    WashCandidate,
+    combine,
+    further_sources,
+    wash_score,
+    wash_sources,
+)
 
 
 class CandidatePlan(NamedTuple):
@@ -168,13 +175,15 @@ class Verifier:
             WashCandidate(w.score, w.stats.containment, w.stats.verbatim_share, w.stats.aligned)
             for w in washed
         ]
+        sources = [washed[i] for i in wash_sources(measured, weights, t)]
+        further = self.residual_sources(suspect, washed, sources)
         # name maps are read for fiction (换名 of a novel's people and places), where they cost
         # about 20 ms a match; a news copy keeps the people it reports on
-        for w in (washed[i] for i in wash_sources(measured, weights, t)):
-            second = w.score < t.wash_threshold
+        for w, residual in [(w, False) for w in sources] + [(w, True) for w in further]:
+            second = residual or w.score < t.wash_threshold
             rw = wash_match(
                 suspect, w.source, w.doc_id, w.stats, w.features, w.score, t,
-                second=second, names=self.fiction,
+                second=second, residual=residual, names=self.fiction,
             )  # fmt: skip
             best = stronger(found.get(w.rowid), rw)
             assert best is not None
@@ -272,6 +281,59 @@ class Verifier:
             rival = next((c for c, j in rivals if not same_story(source, items[j][2], t)), 0.0)
             features = wash_features(stats, rival, numbers=people)
             out.append(Washed(rowid, doc_id, source, stats, features, wash_score(features, t)))
+        return out
+
+    def residual_sources(
+        self, suspect: Prepared, washed: Sequence[Washed], sources: Sequence[Washed]
+    ) -> list[Washed]:
+        """Further sources of a suspect stitched from several (融梗, 拼接), once ``sources``
+        are found among the ``washed`` candidates: the others measured on the residual
+        (:meth:`residual_candidates`) and picked there (``verdict.further_sources``)."""
+        t = self.thresholds
+        if not sources or t.wash_residual_threshold >= 1.0:
+            return []
+        rest = self.residual_candidates(suspect, washed, sources)
+        if not rest:
+            return []
+        assert suspect.sents is not None
+        explained = frozenset().union(*(w.stats.aligned for w in sources))
+        measured = [
+            WashCandidate(w.score, w.stats.containment, w.stats.verbatim_share, w.stats.aligned)
+            for w in rest
+        ]
+        weights = suspect.sents.weights.tolist()
+        return [rest[i] for i in further_sources(measured, explained, weights, t)]
+
+    def residual_candidates(
+        self, suspect: Prepared, washed: Sequence[Washed], sources: Sequence[Washed]
+    ) -> list[Washed]:
+        """The ``washed`` candidates but ``sources``, each measured again on the residual: the
+        suspect's sentences no source re-expresses, when they are ``wash_cosource_beyond`` of
+        it or more (none otherwise), with its facts, its rival (the other candidate sharing
+        the most facts there) and its wash score taken there. A story that takes a quarter of
+        its facts from a second report shares too little with the whole suspect to be aligned
+        at all, its facts diluted by the first's; on the residual they are most of what there
+        is."""
+        t = self.thresholds
+        if suspect.sents is None or not sources:
+            return []
+        weights, total = suspect.sents.weights, max(suspect.sents.total, 1)
+        explained = frozenset().union(*(w.stats.aligned for w in sources))
+        if 1.0 - float(weights[list(explained)].sum()) / total < t.wash_cosource_beyond:
+            return []
+        terms = self.terms()
+        taken = {w.rowid for w in sources}
+        rest = [w for w in washed if w.rowid not in taken]
+        facts = [fact_shares(suspect, w.source, terms, t, skip=explained) for w in rest]
+        cosines = [f.cosine for f in facts]
+        head = self.head()
+        people = not self.fiction
+        out = []
+        for k, (w, f) in enumerate(zip(rest, facts, strict=True)):
+            rival = max((c for j, c in enumerate(cosines) if j != k), default=0.0)
+            stats = wash_stats(suspect, w.source, f, t, skip=explained, head=head, people=people)
+            features = wash_features(stats, rival, numbers=people)
+            out.append(w._replace(stats=stats, features=features, score=wash_score(features, t)))
         return out
 
 

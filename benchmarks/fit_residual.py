@@ -1,0 +1,158 @@
+"""Set the wash score from which a candidate measured on a suspect's residual is a further
+source (``Thresholds.wash_residual_threshold``), on fitting cases only.
+
+    python -m benchmarks.fit_residual [--shared ../shared] [--out src/xigao/thresholds.json]
+
+Run after ``benchmarks.fit_wash`` (it reads the wash score that one wrote). A story stitched
+from two reports, one of them giving a quarter of its facts, shares too little with the whole
+suspect for the second report to be aligned at all; ``verify.Verifier.residual_sources``
+measures every other candidate again on the suspect's sentences the sources found leave, and
+``verdict.further_sources`` picks those that are rewrites there. Here every wash and honest
+negative of the fit batches (all but ``benchmarks.washset.HELD_OUT_BATCHES``; news against
+every CCTV story, literature against the classic novels and 鲁迅) is checked as far as its
+sources (``wash_sources``); each one with a source found has its other candidates measured
+on its residual, and each threshold of a grid is tried on them: the true sources it adds
+that the sources found missed, and the wrong ones it adds. The threshold is the highest of
+the grid that adds as many true sources as the lowest from which none is wrong (every one
+above it adding none either): as far from the wrong candidates as the fitting cases allow.
+The held-out batches and ``shared/data/washes`` are never read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import time
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from benchmarks.washes import ensure_index
+from benchmarks.washset import rows_of, split_rows
+from xigao.detect import Prepared
+from xigao.verdict import Thresholds, WashCandidate, further_sources, wash_sources
+
+#: The thresholds tried.
+GRID = tuple(round(0.05 * i, 2) for i in range(1, 20))
+
+
+def log(msg: str) -> None:
+    print(f"[fit_residual {time.strftime('%H:%M:%S')}] {msg}", flush=True)
+
+
+def measure(idx: Any, rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per case with a source found: its residual candidates (score, containment, verbatim
+    share, sentences aligned, whether a true source), what its sources explain, and whether
+    the sources found missed a true one."""
+    t = idx.thresholds
+    out = []
+    for r in rows:
+        suspect = Prepared.of(r["body"], t).with_sentences(idx.encoder)
+        plan = idx.candidate_rows(suspect, rewrite=True)
+        washed = idx.wash_candidates(suspect, plan.rewrite)
+        assert suspect.sents is not None
+        weights = suspect.sents.weights.tolist()
+        measured = [
+            WashCandidate(w.score, w.stats.containment, w.stats.verbatim_share, w.stats.aligned)
+            for w in washed
+        ]
+        sources = [washed[i] for i in wash_sources(measured, weights, t)]
+        if not sources:
+            continue
+        truth = set(r["source_ids"]) if r["style"] not in NEGATIVE_STYLES else set()
+        rest = idx.verifier.residual_candidates(suspect, washed, sources)
+        out.append(
+            {
+                "case": r["task_id"],
+                "style": r["style"],
+                "missing": len(truth - {w.doc_id for w in sources}),
+                "explained": sorted(frozenset().union(*(w.stats.aligned for w in sources))),
+                "weights": weights,
+                "candidates": [
+                    {
+                        "score": w.score,
+                        "containment": w.stats.containment,
+                        "verbatim_share": w.stats.verbatim_share,
+                        "aligned": sorted(w.stats.aligned),
+                        "true": w.doc_id in truth,
+                    }
+                    for w in rest
+                ],
+            }
+        )
+    return out
+
+
+NEGATIVE_STYLES = frozenset({"comment", "indep", "lit-fan", "lit-genre"})
+
+
+def added(cases: Sequence[dict[str, Any]], threshold: float) -> dict[str, int]:
+    """The true and wrong further sources ``verdict.further_sources`` adds at ``threshold``."""
+    t = replace(Thresholds.load(), wash_residual_threshold=threshold)
+    got = {"true": 0, "wrong": 0}
+    for c in cases:
+        cands = [
+            WashCandidate(
+                x["score"], x["containment"], x["verbatim_share"], frozenset(x["aligned"])
+            )
+            for x in c["candidates"]
+        ]
+        for i in further_sources(cands, frozenset(c["explained"]), c["weights"], t):
+            got["true" if c["candidates"][i]["true"] else "wrong"] += 1
+    return got
+
+
+def choose(by_threshold: dict[float, dict[str, int]]) -> float:
+    """The highest threshold adding as many true sources as the lowest from which none is
+    wrong (every one above adding none either); 1 (never) when even the highest adds a wrong
+    one or none adds a true one.
+
+    >>> choose({0.1: {"true": 5, "wrong": 1}, 0.2: {"true": 4, "wrong": 0}, 0.3: {"true": 4, "wrong": 0}, 0.4: {"true": 2, "wrong": 0}})
+    0.3
+    >>> choose({0.1: {"true": 0, "wrong": 0}})
+    1.0
+    """
+    wrong = max((c for c, v in by_threshold.items() if v["wrong"]), default=-1.0)
+    clean = sorted(c for c in by_threshold if c > wrong)
+    if not clean or not by_threshold[clean[0]]["true"]:
+        return 1.0
+    most = by_threshold[clean[0]]["true"]
+    return max(c for c in clean if by_threshold[c]["true"] == most)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--shared", default=None)
+    ap.add_argument("--out", type=Path, default=Path("src/xigao/thresholds.json"))
+    a = ap.parse_args(argv)
+    started = time.time()
+    fit_rows, _ = split_rows(rows_of())
+    cases: list[dict[str, Any]] = []
+    for name in ("news", "literature"):
+        part = [r for r in fit_rows if r["style"].startswith("lit-") == (name == "literature")]
+        log(f"{name}: {len(part)} fitting cases")
+        idx = ensure_index(name, None, a.shared)
+        cases += measure(idx, part)
+        idx.close()
+    grid = {c: added(cases, c) for c in GRID}
+    threshold = choose(grid)
+    payload = json.loads(a.out.read_text(encoding="utf-8"))
+    payload["thresholds"]["wash_residual_threshold"] = threshold
+    payload.setdefault("calibration", {})["residual"] = {
+        "command": "python -m benchmarks.fit_residual",
+        "date": dt.date.today().isoformat(),
+        "cases_with_a_source": len(cases),
+        "merges_missing_a_source": sum(1 for c in cases if c["style"] == "merge" and c["missing"]),
+        "added": {f"{c:.2f}": v for c, v in grid.items()},
+        "threshold": threshold,
+        "seconds": round(time.time() - started, 1),
+    }
+    a.out.write_text(json.dumps(payload, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    log(f"threshold {threshold}: {grid.get(threshold)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
