@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.washes import ensure_index
-from benchmarks.washset import rows_of, split_rows
+from benchmarks.washset import NEGATIVE, rows_of, split_rows
 from xigao.detect import Prepared
 from xigao.verdict import Thresholds, WashCandidate, further_sources, wash_sources
 
@@ -54,14 +54,11 @@ def measure(idx: Any, rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
         washed = idx.wash_candidates(suspect, plan.rewrite)
         assert suspect.sents is not None
         weights = suspect.sents.weights.tolist()
-        measured = [
-            WashCandidate(w.score, w.stats.containment, w.stats.verbatim_share, w.stats.aligned)
-            for w in washed
-        ]
+        measured = [w.weighed for w in washed]
         sources = [washed[i] for i in wash_sources(measured, weights, t)]
         if not sources:
             continue
-        truth = set(r["source_ids"]) if r["style"] not in NEGATIVE_STYLES else set()
+        truth = set(r["source_ids"]) if r["style"] not in NEGATIVE else set()
         rest = idx.verifier.residual_candidates(suspect, washed, sources)
         out.append(
             {
@@ -83,9 +80,6 @@ def measure(idx: Any, rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
             }
         )
     return out
-
-
-NEGATIVE_STYLES = frozenset({"comment", "indep", "lit-fan", "lit-genre"})
 
 
 def added(cases: Sequence[dict[str, Any]], threshold: float) -> dict[str, int]:

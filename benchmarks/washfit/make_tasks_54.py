@@ -5,7 +5,13 @@ washes nobody had seen. The styles in the test set's proportions (deep, cond, pa
 selfmedia, merge, comment); 54 and 55 of CCTV stories (merges of two related stories, nearest by
 shared facts at a cosine of 0.15-0.45, one of three with a main story), 56 and 57 of THUCNews
 articles (merges of two articles of one category). Sources already used are read from the
-committed batches (``source_ids``) and the test set's truth."""
+committed batches (``source_ids``) and the test set's truth.
+
+    python make_tasks_54.py [FIRST SEED [OUT]]
+
+draws batches FIRST to FIRST+3 (default 54 and seed 20261205, as batches 54-57 were drawn; the
+first two of CCTV, the other two of THUCNews), leaving out the sources of the task files of the
+batches from 54 to FIRST-1 as well (``make_tasks_62.py`` draws 62-65 this way)."""
 
 import glob
 import json
@@ -18,8 +24,10 @@ import xigao
 from xigao.normalize import normalize
 from xigao.terms import term_keys
 
+FIRST, SEED = (int(sys.argv[1]), int(sys.argv[2])) if len(sys.argv) > 2 else (54, 20261205)
 S = "/work/shared/data"
-OUT = Path("/work/fitgen")
+TASKS = Path("/work/fitgen")  # the task files of earlier batches
+OUT = Path(sys.argv[3]) if len(sys.argv) > 3 else TASKS
 HERE = Path(__file__).parent
 truth = [
     json.loads(line)
@@ -29,14 +37,17 @@ truth = [
 used = {s["source_id"] for t in truth for s in t["sources"]}
 used |= {a for t in truth for a in t.get("about", [])}
 for f in sorted(glob.glob(str(HERE / "batch-*.jsonl"))):
-    if int(Path(f).stem.split("-")[1]) >= 54:  # (the batches this script draws)
+    if int(Path(f).stem.split("-")[1]) >= FIRST:  # (the batches this script draws)
         continue
     for line in open(f, encoding="utf-8"):
         used |= set(json.loads(line)["source_ids"])
+for b in range(54, FIRST):  # the task files of the batches drawn since 54
+    for t in json.load(open(TASKS / f"batch-{b}.json", encoding="utf-8")):
+        used |= {s["id"] for s in t["sources"]}
 
 PLAN = [("deep", 4), ("cond", 2), ("para", 1), ("expand", 1), ("selfmedia", 2), ("comment", 1)]
 MERGES = 3
-rng = random.Random(20261205)
+rng = random.Random(SEED)
 
 # ---- CCTV
 stories = [json.loads(line) for line in open(f"{S}/news/cctv_xwlb_stories.jsonl", encoding="utf-8")]
@@ -109,8 +120,8 @@ def thuc_pair() -> tuple[dict, dict]:
 
 
 OUT.mkdir(exist_ok=True)
-for b in (54, 55, 56, 57):
-    news = b < 56
+for b in range(FIRST, FIRST + 4):
+    news = b < FIRST + 2
     tasks = [
         {
             "task_id": f"fit{b}-{s}-{i}",

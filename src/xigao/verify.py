@@ -69,6 +69,12 @@ class Washed(NamedTuple):
     features: dict[str, float]
     score: float  #: the wash score, a probability (``verdict.wash_score``)
 
+    @property
+    def weighed(self) -> WashCandidate:
+        """What ``verdict.wash_sources`` and ``verdict.further_sources`` weigh of it."""
+        st = self.stats
+        return WashCandidate(self.score, st.containment, st.verbatim_share, st.aligned)
+
 
 class Originals:
     """Originals by row id, prepared once: normalized and seeded (:meth:`prepared`), their
@@ -171,10 +177,7 @@ class Verifier:
         washed = self.wash_candidates(suspect, rewrite_rows) if rewrite_rows else []
         assert suspect.sents is not None or not washed
         weights = suspect.sents.weights.tolist() if suspect.sents is not None else []
-        measured = [
-            WashCandidate(w.score, w.stats.containment, w.stats.verbatim_share, w.stats.aligned)
-            for w in washed
-        ]
+        measured = [w.weighed for w in washed]
         sources = [washed[i] for i in wash_sources(measured, weights, t)]
         further = self.residual_sources(suspect, washed, sources)
         # name maps are read for fiction (换名 of a novel's people and places), where they cost
@@ -297,10 +300,7 @@ class Verifier:
             return []
         assert suspect.sents is not None
         explained = frozenset().union(*(w.stats.aligned for w in sources))
-        measured = [
-            WashCandidate(w.score, w.stats.containment, w.stats.verbatim_share, w.stats.aligned)
-            for w in rest
-        ]
+        measured = [w.weighed for w in rest]
         weights = suspect.sents.weights.tolist()
         return [rest[i] for i in further_sources(measured, explained, weights, t)]
 
