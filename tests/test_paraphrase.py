@@ -152,6 +152,18 @@ def test_a_condensed_sentence_carrying_other_sentences_facts_is_no_conflict(enco
     assert pairs and all(p.conflict for p in pairs)
 
 
+def test_an_hour_or_year_written_another_way_is_no_conflict(encoder) -> None:  # type: ignore[no-untyped-def]
+    original = "傍晚19点后，阵营战和家族荣誉战开放。比赛在06年举行。"
+    washed = "晚上7点以后，游戏开放阵营战和家族荣誉战。那场比赛在2006年举行。"
+    a, b = (embed_sentences(normalize(t), encoder) for t in (washed, original))
+    pairs = align(a, b, threshold=0.2, weight=0.0)
+    assert [p.suspect for p in pairs] == [0, 1] and not any(p.conflict for p in pairs)
+    # another hour, and another year, stay other facts
+    other = "晚上8点以后，游戏开放阵营战和家族荣誉战。那场比赛在2007年举行。"
+    c = embed_sentences(normalize(other), encoder)
+    assert all(p.conflict for p in align(c, b, threshold=0.2, weight=0.0))
+
+
 def test_altered_facts_read_against_the_whole_texts(encoder) -> None:  # type: ignore[no-untyped-def]
     may, june = (embed_sentences(normalize(t), encoder) for t in (MAY, JUNE))
     condensed = embed_sentences(normalize(CONDENSED), encoder)

@@ -321,6 +321,14 @@ def _washes(task_ids: set[str]) -> dict[str, dict]:
     return out
 
 
+def _thucnews(doc_id: str) -> dict:
+    """A THUCNews article of ``shared/data/news`` by its benchmark id (thuc-0512: line 512)."""
+    from .conftest import SHARED
+
+    lines = (SHARED / "data" / "news" / "thucnews_1k.tsv").read_text(encoding="utf-8").splitlines()
+    return {"id": doc_id, "body": lines[int(doc_id.split("-")[1])].split("\t", 1)[1]}
+
+
 def _story(doc_id: str) -> dict:
     from .conftest import SHARED
 
@@ -542,3 +550,21 @@ def test_a_source_giving_a_quarter_of_a_stitched_story_is_found_on_what_the_firs
     assert {m.source_id for m in alone.matches if m.kind == "rewrite"} == set(sources) - {
         further[0].source_id
     }
+
+
+@pytest.mark.slow
+def test_a_further_source_aligned_only_on_the_residual_is_embedded_for_it(
+    tmp_path: Path, stories: list[dict]
+) -> None:
+    # two THUCNews articles of one category stitched together: the second shares too few
+    # facts with the whole suspect to have its sentences embedded and aligned there, enough
+    # with the part the first leaves; it must be embedded then, or it aligns nothing
+    wash = _washes({"fit60-merge-2"})["fit60-merge-2"]
+    sources = wash["source_ids"]
+    Index.build([*stories, *map(_thucnews, sources)], tmp_path / "idx").close()
+    idx = Index.open(tmp_path / "idx")
+    res = idx.check(wash["body"])
+    rewrites = {m.source_id: m for m in res.matches if m.kind == "rewrite"}
+    assert set(rewrites) == set(sources)
+    further = [m for m in rewrites.values() if "further source" in m.details["reason"]]
+    assert [m.source_id for m in further] == [sources[1]] and further[0].evidence

@@ -326,14 +326,22 @@ class Verifier:
         rest = [w for w in washed if w.rowid not in taken]
         facts = [fact_shares(suspect, w.source, terms, t, skip=explained) for w in rest]
         cosines = [f.cosine for f in facts]
+        # gated there as on the whole suspect; one gated there alone has no vectors yet
+        gate = aligned_gate(cosines, t)
+        wanted = [w.rowid for w, g in zip(rest, gate, strict=True) if g]
+        embedded = self.originals.embedded(wanted) if t.wash_blend > 0 and wanted else {}
         head = self.head()
         people = not self.fiction
         out = []
         for k, (w, f) in enumerate(zip(rest, facts, strict=True)):
             rival = max((c for j, c in enumerate(cosines) if j != k), default=0.0)
-            stats = wash_stats(suspect, w.source, f, t, skip=explained, head=head, people=people)
+            source = embedded.get(w.rowid, w.source)
+            stats = wash_stats(
+                suspect, source, f, t, skip=explained, gate=gate[k], head=head, people=people
+            )
             features = wash_features(stats, rival, numbers=people)
-            out.append(w._replace(stats=stats, features=features, score=wash_score(features, t)))
+            score = wash_score(features, t)
+            out.append(w._replace(source=source, stats=stats, features=features, score=score))
         return out
 
 
