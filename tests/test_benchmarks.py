@@ -388,6 +388,9 @@ def test_the_wash_check_flags_lengths_and_shared_runs() -> None:
     assert any("shares a run" in p for p in found)
     assert any("length" in p for p in problems({**base, "style": "cond", "body": text}))
     assert problems({**base, "style": "nope", "body": text}) == ["unknown style 'nope'"]
+    # an independent report shares no run of 16; one written blind may (the facts' own titles)
+    assert any("shares a run" in p for p in problems({**base, "style": "indep", "body": text}))
+    assert problems({**base, "style": "indep", "body": text, "blind": True}) == []
 
 
 def test_wash_scoring_needs_the_source_and_both_for_a_merge() -> None:
