@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.data import read_jsonl, shared_root
+from benchmarks.washset import NEGATIVE
 
 WORK = Path("bench-out/washes")
 
@@ -115,7 +116,7 @@ def shared_cases(shared: str | None) -> list[dict[str, Any]]:
 
 def own_cases(held_out: bool) -> list[dict[str, Any]]:
     """Our own set: its held-out batches, or its fit batches."""
-    from benchmarks.washset import NEGATIVE, rows_of, split_rows
+    from benchmarks.washset import rows_of, split_rows
 
     fit_rows, held = split_rows(rows_of())
     return [
@@ -123,7 +124,8 @@ def own_cases(held_out: bool) -> list[dict[str, Any]]:
             "id": r["task_id"],
             "title": r.get("title"),
             "body": r["body"],
-            "style": r["style"],
+            # an independent report written blind is reported apart from the others
+            "style": f"{r['style']}-blind" if r.get("blind") else r["style"],
             "truth": list(r["source_ids"]),
             "negative": r["style"] in NEGATIVE,
             "collection": "literature" if r["style"].startswith("lit-") else "news",
@@ -464,6 +466,7 @@ STYLE_ORDER = (
     "lit-swap",
     "comment",
     "indep",
+    "indep-blind",
     "lit-fan",
     "lit-genre",
 )
@@ -492,7 +495,8 @@ def section(
         "literature against the classic novels and 鲁迅 (766 chapters and works). A wash counts "
         "when its verdict is not original and its source is among the matches (a merge: both "
         "sources); for honest negatives (comment, indep, lit-fan, lit-genre) the count is of "
-        "those flagged, i.e. false alarms. Recall@10: every true source among the ten nearest "
+        "those flagged, i.e. false alarms; indep-blind are independent reports written from the "
+        "source's bare facts by a writer who never saw it (`washfit/make_tasks_66.py`). Recall@10: every true source among the ten nearest "
         "originals by shared facts or among the candidates a check aligns. Our own set was "
         "written by helpers from other stories and passages than the test set's "
         "(`benchmarks/washset.py`); the baselines' cut points are fitted on the synthetic dev "
@@ -518,7 +522,7 @@ def section(
                 + " | ".join(_cell(table.get(nm, {}).get(st)) for nm in names)
                 + " |"
             )
-        pos = [st for st in styles if st not in ("comment", "indep", "lit-fan", "lit-genre")]
+        pos = [st for st in styles if st.removesuffix("-blind") not in NEGATIVE]
         tot = []
         for nm in names:
             t = table.get(nm, {})
