@@ -317,11 +317,28 @@ def renamed_characters(name_map: dict[str, str]) -> list[tuple[set[str], set[str
     return groups
 
 
+#: What each writer's rename names (``person``: a character of the story, god or demon, by any
+#: name or epithet; ``place``; ``other``: objects, dynasties, institutions), labelled by helpers
+#: from the original names and the renamed text (``washfit/rename_kinds.json``), by
+#: :func:`rename_key`.
+RENAME_KINDS = Path(__file__).parent / "washfit" / "rename_kinds.json"
+
+
+def rename_key(case_id: str, olds: Iterable[str]) -> str:
+    """A renamed character's key in ``RENAME_KINDS``: the case and its original names."""
+    return f"{case_id}|{'/'.join(sorted(olds))}"
+
+
 def name_map_scores(cases: Sequence[dict[str, Any]], results: dict[str, dict]) -> dict[str, int]:
     """How xigao's ``name_map`` (on the match with the true source) agrees with the writer's:
     renamed characters (``renamed_characters``) of the cases found, and of them those the
     reported map renames right (an original name of theirs to a new one, each as either is
-    written); reported renames, and of them those right. A case not found reports none."""
+    written); reported renames, and of them those right. A case not found reports none. The
+    renamed characters and those right are counted by kind too (``person``, ``place``,
+    ``other``: ``RENAME_KINDS``), where the labels are there."""
+    kinds: dict[str, str] = (
+        json.loads(RENAME_KINDS.read_text(encoding="utf-8")) if RENAME_KINDS.exists() else {}
+    )
     out = {"characters": 0, "characters_found": 0, "right": 0, "reported": 0, "reported_right": 0}
     for c in cases:
         if not c.get("name_map") or c["negative"]:
@@ -340,7 +357,13 @@ def name_map_scores(cases: Sequence[dict[str, Any]], results: dict[str, dict]) -
         def right(old: str, new: str, ch: tuple[set[str], set[str]]) -> bool:
             return any(_same_name(old, o) for o in ch[0]) and any(_same_name(new, n) for n in ch[1])
 
-        out["right"] += sum(any(right(o, n, ch) for o, n in got.items()) for ch in chars)
+        hits = [any(right(o, n, ch) for o, n in got.items()) for ch in chars]
+        out["right"] += sum(hits)
+        for ch, hit in zip(chars, hits, strict=True):
+            kind = kinds.get(rename_key(c["id"], ch[0]))
+            if kind:
+                out[f"{kind}_found"] = out.get(f"{kind}_found", 0) + 1
+                out[f"{kind}_right"] = out.get(f"{kind}_right", 0) + hit
         out["reported"] += len(got)
         out["reported_right"] += sum(any(right(o, n, ch) for ch in chars) for o, n in got.items())
     return out
@@ -558,6 +581,24 @@ def section(
                 f"{m['right']} ({share:.0%}) | {m['reported']} | {m['reported_right']} "
                 f"({prec:.0%}) |"
             )
+        kinds = ("person", "place", "other")
+        by_kind = [(s, m) for s, m in maps if any(f"{k}_found" in m for k in kinds)]
+        if by_kind:
+            out += [
+                "",
+                "The same by what the renamed name names (labelled by helpers from the names and "
+                "the renamed text: a character of the story, god or demon by any name or epithet; "
+                "a place; anything else: objects, dynasties, institutions), in the washes found:",
+                "",
+                "| set | people: renamed right | places | other |",
+                "|---|---:|---:|---:|",
+            ]
+            for s, m in by_kind:
+                row = [TITLES[s].split(" (")[0]]
+                for kind in kinds:
+                    n, k = m.get(f"{kind}_found", 0), m.get(f"{kind}_right", 0)
+                    row.append(f"{k}/{n} ({k / n:.0%})" if n else "—")
+                out.append("| " + " | ".join(row) + " |")
     if same_topic:
         out += [
             "",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import doctest
+import json
 import math
 from pathlib import Path
 
@@ -522,6 +523,25 @@ def test_name_maps_are_scored_by_character_whichever_form_is_written() -> None:
     }
     missed = name_map_scores([case], {"n": {"verdict": "original", "matches": []}})
     assert missed["characters"] == 3 and missed["characters_found"] == missed["reported"] == 0
+
+
+def test_name_maps_are_counted_by_what_the_name_names(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import benchmarks.washes as washes
+
+    kinds = tmp_path / "kinds.json"
+    kinds.write_text(
+        json.dumps({"n|宝玉/贾宝玉": "person", "n|大观园": "place"}, ensure_ascii=False),
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(washes, "RENAME_KINDS", kinds)
+    truth = {"宝玉": "子轩", "贾宝玉": "林子轩", "黛玉": "苏晚晴", "大观园": "锦园"}
+    case = {"id": "n", "style": "lit-names", "truth": ["红楼梦-008"], "negative": False}
+    case["name_map"] = truth
+    match = {"source_id": "红楼梦-008", "name_map": {"宝玉": "子轩", "大观园": "花园"}}
+    got = washes.name_map_scores([case], {"n": {"verdict": "rewrite", "matches": [match]}})
+    assert (got["person_found"], got["person_right"]) == (1, 1)
+    assert (got["place_found"], got["place_right"]) == (1, 0)
+    assert "other_found" not in got and got["right"] == 1  # 黛玉 is not labelled
 
 
 def test_the_second_source_report_counts_what_the_rule_adds() -> None:
