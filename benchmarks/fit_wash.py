@@ -226,7 +226,27 @@ def _fold_groups(rows: Sequence[dict[str, Any]]) -> np.ndarray:
     return np.array([r["batch"] if r["group"] == "washes" else r["case"] for r in rows])
 
 
-def fit(rows: Sequence[dict[str, Any]], *, max_same_topic: float) -> dict[str, Any]:
+def _splits(
+    rows: Sequence[dict[str, Any]], y: np.ndarray, draw: int | None
+) -> Iterable[tuple[np.ndarray, np.ndarray]]:
+    """The folds, whole batches (and synthetic cases) left out together: scikit-learn's
+    ``GroupKFold`` (the shipped fit), or with ``draw`` the groups dealt to the folds at random
+    (seeded), to see how far the out-of-fold counts move with the draw alone."""
+    from sklearn.model_selection import GroupKFold
+
+    groups = _fold_groups(rows)
+    if draw is None:
+        yield from GroupKFold(FOLDS).split(np.zeros(len(rows)), y, groups)
+        return
+    names, inverse = np.unique(groups, return_inverse=True)
+    fold = np.random.default_rng(draw).integers(0, FOLDS, len(names))[inverse]
+    for k in range(FOLDS):
+        yield np.flatnonzero(fold != k), np.flatnonzero(fold == k)
+
+
+def fit(
+    rows: Sequence[dict[str, Any]], *, max_same_topic: float, draw: int | None = None
+) -> dict[str, Any]:
     """Shape functions, bias and threshold (see the module docstring), and the out-of-fold
     scores of ``rows`` (copies left out) the threshold was set on.
 
@@ -234,9 +254,8 @@ def fit(rows: Sequence[dict[str, Any]], *, max_same_topic: float) -> dict[str, A
     measure (an additive model whose parts can be shown), monotone in every measure; each
     step function is shipped as the points where it steps. The threshold is set on scores
     of models that never saw the row's batch (seven folds; synthetic cases by case), since
-    in-sample scores flatter the negatives the model was fitted to push down."""
-    from sklearn.model_selection import GroupKFold
-
+    in-sample scores flatter the negatives the model was fitted to push down. ``draw``: deal
+    the folds at random with that seed (:func:`_splits`) and fit no shipped model."""
     rows = [r for r in rows if r["verbatim_share"] < 0.5]  # copies are reposts or partials
     x = matrix(rows)
     y = np.array([r["true"] for r in rows])
@@ -246,11 +265,13 @@ def fit(rows: Sequence[dict[str, Any]], *, max_same_topic: float) -> dict[str, A
         if pos.any():
             weight[pos] = (y.sum() / 2) / pos.sum()
     oof = np.zeros(len(rows))
-    for train, held in GroupKFold(FOLDS).split(x, y, _fold_groups(rows)):
+    for train, held in _splits(rows, y, draw):
         m = _booster().fit(x[train], y[train], sample_weight=weight[train])
         oof[held] = m.predict_proba(x[held])[:, 1]
-    model = _booster().fit(x, y, sample_weight=weight)
-    shapes, bias = shapes_of(model, x)
+    shapes: dict[str, list[list[float]]] = {}
+    bias = 0.0
+    if draw is None:
+        shapes, bias = shapes_of(_booster().fit(x, y, sample_weight=weight), x)
     # the threshold: case-level false alarms of the innocents and honest negatives
     worst: dict[str, float] = {}
     floor = Thresholds.load().wash_min_containment  # fewer aligned are never rewrites
@@ -361,6 +382,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=Path("src/xigao/thresholds.json"))
     ap.add_argument("--max-same-topic", type=float, default=0.003)
     ap.add_argument("--reuse", action="store_true", help="reuse the saved feature rows")
+    ap.add_argument(
+        "--draws",
+        type=int,
+        default=0,
+        help="also deal the folds at random this many times and report how far the "
+        "out-of-fold counts move (to bench-out/washes/fit-draws.json; nothing shipped changes)",
+    )
     a = ap.parse_args(argv)
     started = time.time()
     saved = WORK / "fit-features.jsonl"
@@ -403,8 +431,40 @@ def main(argv: list[str] | None = None) -> int:
     a.out.write_text(json.dumps(payload, ensure_ascii=False, indent=2) + "\n", "utf-8")
     print(json.dumps(got, ensure_ascii=False))
     print(json.dumps(fitting, ensure_ascii=False))
+    if a.draws:
+        spread = draws(rows, max_same_topic=a.max_same_topic, n=a.draws)
+        (WORK / "fit-draws.json").write_text(json.dumps(spread, ensure_ascii=False, indent=1))
+        print(json.dumps(spread, ensure_ascii=False))
     shared_root(a.shared)
     return 0
+
+
+def draws(rows: Sequence[dict[str, Any]], *, max_same_topic: float, n: int) -> dict[str, Any]:
+    """The out-of-fold counts per kind (cases flagged, of all) and the threshold under ``n``
+    random deals of the folds (:func:`fit` with ``draw``): their mean, least and most. Two
+    versions of the measures compared this way differ beyond the noise of the folds only
+    where their ranges part."""
+    runs = []
+    for d in range(n):
+        got = fit(rows, max_same_topic=max_same_topic, draw=d)
+        counts = report(
+            got["rows"],
+            got["threshold"],
+            got["oof"],
+            got["threshold_fiction"],
+            got["min_containment_fiction"],
+        )
+        runs.append(({k: v[0] for k, v in counts.items()}, got["threshold"]))
+    kinds = sorted(runs[0][0])
+    out: dict[str, Any] = {
+        k: [round(float(np.mean([r[k] for r, _ in runs])), 1), min(r[k] for r, _ in runs),
+            max(r[k] for r, _ in runs)]
+        for k in kinds
+    }  # fmt: skip
+    ts = [t for _, t in runs]
+    out["threshold"] = [round(float(np.mean(ts)), 4), min(ts), max(ts)]
+    out["draws"] = n
+    return out
 
 
 if __name__ == "__main__":

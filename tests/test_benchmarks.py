@@ -544,6 +544,26 @@ def test_name_maps_are_counted_by_what_the_name_names(tmp_path, monkeypatch) -> 
     assert "other_found" not in got and got["right"] == 1  # 黛玉 is not labelled
 
 
+def test_random_folds_keep_a_batch_together_and_hold_every_row_once() -> None:
+    from benchmarks.fit_wash import FOLDS, _splits
+
+    rows = [{"group": "washes", "batch": f"b{i % 9}", "case": f"w{i}"} for i in range(60)]
+    rows += [{"group": "synthetic", "batch": "", "case": f"s{i}"} for i in range(40)]
+    y = np.zeros(len(rows))
+    for draw in (None, 0, 1):
+        held = [h for _, h in _splits(rows, y, draw)]
+        assert len(held) == FOLDS
+        seen = np.sort(np.concatenate(held))
+        assert seen.tolist() == list(range(len(rows)))  # every row held out once
+        for h in held:  # a batch is never split between folds
+            batches = {rows[i]["batch"] for i in h if rows[i]["group"] == "washes"}
+            for b in batches:
+                assert all(rows[i]["batch"] != b for j in held if j is not h for i in j)
+    # two draws deal the folds differently
+    a = [h.tolist() for _, h in _splits(rows, y, 0)]
+    assert a != [h.tolist() for _, h in _splits(rows, y, 1)]
+
+
 def test_the_second_source_report_counts_what_the_rule_adds() -> None:
     from benchmarks.fit_wash import second_sources
 
