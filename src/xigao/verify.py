@@ -230,9 +230,7 @@ class Verifier:
         plain = [(r, got[0].id, p) for r, got, p in found if got is not None and p is not None]
         query = suspect_facts(suspect, terms)
         facts = [fact_shares(suspect, p, terms, t, query=query) for _, _, p in plain]
-        gate = aligned_gate([f.cosine for f in facts], t)
-        near = [r for (r, _, _), g in zip(plain, gate, strict=True) if g]
-        embedded = self.originals.embedded(near) if t.wash_blend > 0 else {}
+        gate, embedded = self._gated([r for r, _, _ in plain], [f.cosine for f in facts])
         head = self.head()
         # fiction renames its people (换名): other names in a pair are no conflict there, and
         # a retelling's numbers are no facts of another story
@@ -286,6 +284,17 @@ class Verifier:
             out.append(Washed(rowid, doc_id, source, stats, features, wash_score(features, t)))
         return out
 
+    def _gated(
+        self, rowids: Sequence[int], cosines: Sequence[float]
+    ) -> tuple[list[bool], dict[int, Prepared]]:
+        """Which of the candidates ``rowids`` have their sentences aligned, by their fact
+        cosines with the suspect (:func:`aligned_gate`), and those originals with the sentence
+        vectors alignment needs when ``wash_blend`` > 0 (cached: none is encoded twice)."""
+        t = self.thresholds
+        gate = aligned_gate(cosines, t)
+        near = [r for r, g in zip(rowids, gate, strict=True) if g]
+        return gate, (self.originals.embedded(near) if t.wash_blend > 0 and near else {})
+
     def residual_sources(
         self, suspect: Prepared, washed: Sequence[Washed], sources: Sequence[Washed]
     ) -> list[Washed]:
@@ -327,9 +336,7 @@ class Verifier:
         facts = [fact_shares(suspect, w.source, terms, t, skip=explained) for w in rest]
         cosines = [f.cosine for f in facts]
         # gated there as on the whole suspect; one gated there alone has no vectors yet
-        gate = aligned_gate(cosines, t)
-        wanted = [w.rowid for w, g in zip(rest, gate, strict=True) if g]
-        embedded = self.originals.embedded(wanted) if t.wash_blend > 0 and wanted else {}
+        gate, embedded = self._gated([w.rowid for w in rest], cosines)
         head = self.head()
         people = not self.fiction
         out = []
