@@ -2,6 +2,7 @@
 
     python -m benchmarks.scan_cli [--index bench-out/speed/xigao] [--queries CASES.jsonl]
     python -m benchmarks.scan_cli --index bench-out/speed/xigao-fast --detect repost,partial
+    python -m benchmarks.scan_cli ... --queries bench-out/scan-3537.jsonl --repeat 3
 
 Times the console command as a user runs it (start, model load, the fact table derived from
 the stored texts, every check, the output written) for ``--workers 1`` and ``--workers 2``,
@@ -68,11 +69,28 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--index", type=Path, default=Path("bench-out/speed/xigao"))
     ap.add_argument("--queries", type=Path, default=Path("bench-out/cases/main/test/cases.jsonl"))
     ap.add_argument("--detect", default=None, help="as xigao scan's (default: full detection)")
+    ap.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="scan the queries this many times over, ids suffixed #1, #2 … (a longer input, "
+        "whose pace a start of a second barely blurs)",
+    )
     a = ap.parse_args(argv)
     lines = [x for x in a.queries.read_text(encoding="utf-8").splitlines() if x.strip()]
+    if a.repeat > 1:
+        docs = [json.loads(x) for x in lines]
+        lines = [
+            json.dumps({**d, "id": f"{d['id']}#{r}"}, ensure_ascii=False)
+            for r in range(1, a.repeat + 1)
+            for d in docs
+        ]
     n = len(lines)
     rows, results = [], {}
     with tempfile.TemporaryDirectory() as tmp:
+        if a.repeat > 1:
+            a.queries = Path(tmp) / "queries.jsonl"
+            a.queries.write_text("\n".join(lines) + "\n", encoding="utf-8")
         first = Path(tmp) / "first.jsonl"
         first.write_text("\n".join(lines[:HEAD]) + "\n", encoding="utf-8")
         for workers in (1, 2):

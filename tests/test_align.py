@@ -3,7 +3,13 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xigao.align import exact_runs, merge_runs, union_length, verbatim_passages
+from xigao.align import (
+    exact_runs,
+    longest_kept_run,
+    merge_runs,
+    union_length,
+    verbatim_passages,
+)
 
 cjk = st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x4E40), max_size=200)
 
@@ -93,3 +99,20 @@ def test_exact_runs_keep_the_first_occurrences_of_a_repeated_kgram() -> None:
     runs = [(r.a_start, r.a_end, r.b_start) for r in exact_runs(a, b, k=4)]
     assert runs == [(0, 4, 0), (4, 8, 164)]
     assert [(r.a_start, r.a_end) for r in exact_runs(a, b[-12:], k=4)] == [(0, 8)]
+
+
+@settings(max_examples=300)
+@given(few, few, st.integers(2, 5), st.integers(0, 4), st.integers(1, 12))
+def test_longest_kept_run_is_the_longest_run_inside_a_kept_passage(
+    a: str, b: str, k: int, gap: int, min_len: int
+) -> None:
+    """The one-pass reading equals its definition: the longest run lying inside any passage
+    at least ``min_len`` long."""
+    runs = exact_runs(a, b, k=k)
+    merged = merge_runs(runs, max_gap=gap, a=a, b=b)
+    kept = [(p.a_start, p.a_end) for p in merged if p.length >= min_len]
+    want = max(
+        (r.length for r in runs if any(s <= r.a_start and r.a_end <= e for s, e in kept)),
+        default=0,
+    )
+    assert longest_kept_run(runs, merged, min_len) == want

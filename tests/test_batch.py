@@ -3,7 +3,9 @@ from __future__ import annotations
 import multiprocessing as mp
 from pathlib import Path
 
-from xigao import Failed, Index
+import pytest
+
+from xigao import Document, Failed, Index
 from xigao.batch import check_iter
 
 
@@ -59,3 +61,69 @@ def test_an_abandoned_iteration_stops_its_workers(tmp_path: Path, stories: list[
     assert len(mp.active_children()) == 2
     results.close()
     assert mp.active_children() == []
+
+
+def test_a_batch_gives_each_document_the_result_of_checking_it_alone(
+    tmp_path: Path, stories: list[dict]
+) -> None:
+    """``Index.check_batch`` (the candidate lookups of a worker's documents done together) is
+    ``check_document`` of each: copies, a quotation left out, a text too short to match, one
+    left out of its own index, and the empty one failing in its place."""
+    idx = Index.build(stories[:60], tmp_path / "i", vectors=None)
+    docs = [Document(f"c{i}", s["body"]) for i, s in enumerate(stories[:12])]
+    docs += [Document(s["id"], s["body"][: 40 + i * 30]) for i, s in enumerate(stories[20:26])]
+    docs += [Document("short", "短"), Document("new", stories[70]["body"])]
+    docs += [Document("quoted", "他说：“" + stories[3]["body"][:80] + "”")]
+    for quotes in (False, True):
+        for own in (False, True):
+            got = idx.check_batch(
+                [*docs, Document("empty", " ")], detect="repost,partial",
+                exclude_quotes=quotes, leave_own_out=own,
+            )  # fmt: skip
+            want = [
+                idx.check_document(
+                    d,
+                    detect="repost,partial",
+                    exclude_quotes=quotes,
+                    exclude=[d.id] if own else [],
+                )
+                for d in docs
+            ]
+            assert got[:-1] == want
+            assert isinstance(got[-1], Failed) and "empty body" in got[-1].reason
+    assert {r.verdict for r in want[:12]} == {"repost"}
+
+
+def test_a_batch_with_full_detection_gives_what_each_check_alone_gives(
+    tmp_path: Path, stories: list[dict]
+) -> None:
+    """With rewrites looked for too (sentence vectors, facts), a batch's results are each
+    document's alone: copies, sentence-reversed retellings and unindexed stories."""
+    idx = Index.build(stories[:40], tmp_path / "i")
+    docs = [Document(f"c{i}", s["body"]) for i, s in enumerate(stories[:3])]
+    docs += [
+        Document(f"r{i}", "。".join(reversed(s["body"].split("。"))))
+        for i, s in enumerate(stories[5:9])
+    ]
+    docs += [Document(f"n{i}", s["body"]) for i, s in enumerate(stories[60:63])]
+    got = idx.check_batch(docs)
+    assert got == [idx.check_document(d) for d in docs]
+    assert {r.verdict for r in got[:3] if not isinstance(r, Failed)} == {"repost"}
+
+
+def test_when_the_shared_lookup_fails_each_document_is_looked_up_alone(
+    tmp_path: Path, stories: list[dict], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch whose joint lookup raises falls back to each document's own: the same results,
+    so one bad document cannot fail the documents batched with it."""
+    idx = Index.build(stories[:30], tmp_path / "i", vectors=None)
+    docs = [Document(f"c{i}", s["body"]) for i, s in enumerate(stories[:6])]
+    want = idx.check_batch(docs, detect="repost,partial")
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise MemoryError("no room for the batch")
+
+    monkeypatch.setattr(idx.store, "candidates_many", broken)
+    assert idx.check_batch(docs, detect="repost,partial") == want
+    assert list(idx.check_iter(docs, detect="repost,partial")) == want
+    assert {r.verdict for r in want if not isinstance(r, Failed)} == {"repost"}

@@ -68,3 +68,71 @@ def test_a_lookup_filled_from_chunks_equals_one_merged_row_by_row_whatever_the_s
         for name in ("fp_keys", "fp_docs", "fp_pos", "band_keys", "band_docs"):
             assert np.array_equal(getattr(got, name), getattr(want, name)), name
         assert got.size == want.size == 40
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    picks=st.lists(
+        st.tuples(st.integers(0, 39), st.integers(0, 60), st.integers(1, 12), st.booleans()),
+        max_size=7,
+    ),
+    limit=st.integers(1, 5),
+)
+def test_candidates_of_a_batch_are_those_of_each_query_alone(
+    picks: list[tuple[int, int, int, bool]], limit: int
+) -> None:
+    """A batch's lookup (one sort of every query's postings) gives each query the candidates
+    it gets alone, with its own limit: queries cut from indexed texts at any offset, empty
+    ones, and ones sharing nothing."""
+    from xigao.retrieval import _Lookup
+    from xigao.sketch import SketchConfig, codepoints, fingerprints, kgram_hashes, minhash
+    from xigao.storage import sketch_keys_many
+
+    texts = _texts()
+    cfg = SketchConfig()
+    rows = [(i * 7 + 3, s) for i, (s, _) in enumerate(sketch_keys_many(texts, cfg))]
+    lk = _Lookup().plus(rows, cfg.bands)
+    queries, limits = [], []
+    for i, start, length, foreign in picks:
+        key = (
+            ("天地玄黄宇宙洪荒" * 9)[: length * 5]
+            if foreign
+            else texts[i][start : start + length * 5]
+        )
+        h = kgram_hashes(codepoints(key), cfg.k)
+        queries.append((*fingerprints(h, cfg.window), minhash(h, cfg.num_perm, cfg.seed)))
+        limits.append(limit + length % 3)
+    got = lk.candidates_many(queries, cfg.bands, limits=limits, min_hits=2)
+    want = [
+        lk.candidates(*q, cfg.bands, limit=n, min_hits=2)
+        for q, n in zip(queries, limits, strict=True)
+    ]
+    assert got == want
+
+
+def _texts() -> list[str]:
+    return [
+        f"第{i}条消息：今天上午，{i % 3}号会议室召开会议，讨论第{i % 5}项议题，与会人员{i * 7}名。"
+        * 3
+        for i in range(40)
+    ]
+
+
+def test_a_batch_finds_what_each_finds_alone_also_with_row_ids_too_wide_to_pack() -> None:
+    """Copies are found (by fingerprints and by bands), and row ids past 2**30 (no room left
+    for the query's number in 63 bits) are looked up one query at a time, alike."""
+    from xigao.retrieval import _Lookup
+    from xigao.sketch import SketchConfig, codepoints, fingerprints, kgram_hashes, minhash
+    from xigao.storage import sketch_keys_many
+
+    texts, cfg = _texts(), SketchConfig()
+    sketches = [s for s, _ in sketch_keys_many(texts, cfg)]
+    keys = [texts[i][j : j + 60] for i in range(0, 40, 5) for j in (0, 9)]
+    hashes = [kgram_hashes(codepoints(k), cfg.k) for k in keys]
+    queries = [(*fingerprints(h, cfg.window), minhash(h, cfg.num_perm, cfg.seed)) for h in hashes]
+    for first in (1, 2**30):
+        lk = _Lookup().plus([(first + i, s) for i, s in enumerate(sketches)], cfg.bands)
+        got = lk.candidates_many(queries, cfg.bands, limits=[3] * len(keys), min_hits=2)
+        want = [lk.candidates(*q, cfg.bands, limit=3, min_hits=2) for q in queries]
+        assert got == want
+        assert all(first + i // 2 * 5 in {c.rowid for c in cs} for i, cs in enumerate(got))

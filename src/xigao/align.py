@@ -157,6 +157,23 @@ def merge_runs(
     return merged
 
 
+def longest_kept_run(runs: list[Passage], merged: list[Passage], min_len: int) -> int:
+    """The longest of ``runs`` lying in a passage of ``merged`` (``merge_runs(runs)``) at
+    least ``min_len`` long; 0 when there is none.
+
+    ``merge_runs`` splits the runs, in order, into consecutive groups, one group a passage,
+    and passages never overlap in ``a``: a passage's runs are those that end inside it.
+    """
+    best, i = 0, 0
+    for p in merged:
+        keep = p.length >= min_len
+        while i < len(runs) and runs[i].a_end <= p.a_end:
+            if keep and runs[i].length > best:
+                best = runs[i].length
+            i += 1
+    return best
+
+
 def verbatim_passages(
     a: str,
     b: str,

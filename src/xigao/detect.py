@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from xigao.align import exact_runs, merge_runs
+from xigao.align import exact_runs, longest_kept_run, merge_runs
 from xigao.names import name_map
 from xigao.normalize import Normalized, normalize, sentence_breaks
 from xigao.paraphrase import (
@@ -128,11 +128,8 @@ def verbatim_match(
         ha=suspect.seeds,
         hb=source.seeds,
     )
-    passages = [
-        p
-        for p in merge_runs(runs, max_gap=t.max_gap, a=a.chars, b=b.chars)
-        if p.length >= t.evidence_min_len
-    ]
+    merged = merge_runs(runs, max_gap=t.max_gap, a=a.chars, b=b.chars)
+    passages = [p for p in merged if p.length >= t.evidence_min_len]
     if not passages:
         return None
     # Shares count exactly equal characters only: the small gaps bridged inside a passage (an
@@ -159,11 +156,7 @@ def verbatim_match(
     longest = max(p.length for p in passages)
     # ``partial`` needs one exactly equal run that long: bridging a gap may join two halves of
     # a formula around a different name (中方愿同乌方… / 中方愿同越方…), which is not a copy.
-    kept = [(p.a_start, p.a_end) for p in passages]
-    exact_longest = max(
-        (r.length for r in runs if any(s <= r.a_start and r.a_end <= e for s, e in kept)),
-        default=0,
-    )
+    exact_longest = longest_kept_run(runs, merged, t.evidence_min_len)
     kind = verbatim_kind(containment=sentence_share, coverage=coverage, longest=exact_longest, t=t)
     if kind is None:
         return None

@@ -37,8 +37,17 @@ from xigao.paraphrase import TextEncoder, embed_sentences
 from xigao.provenance import (
     ALIASES,
 )
-from xigao.retrieval import passage_fingerprints
-from xigao.sketch import SketchConfig, codepoints, fingerprints, kgram_hashes, minhash
+from xigao.retrieval import Candidate, passage_fingerprints
+from xigao.sketch import (
+    U32,
+    SketchConfig,
+    codepoints,
+    fingerprints,
+    kgram_hashes,
+    minhash,
+    minhash_many,
+    sketch_keys,
+)
 from xigao.storage import IndexStore, replace_dir
 from xigao.terms import term_keys
 from xigao.types import DETECT_KINDS, Document, Match, MatchKind, Result, parse_detect
@@ -80,6 +89,17 @@ def _encoder(name: str) -> TextEncoder:
 def document_vectors(docs: Sequence[Document], encoder: TextEncoder) -> np.ndarray:
     """Unit document vectors (length-weighted mean of sentence vectors) for a batch."""
     return np.stack([embed_sentences(normalize(d.body), encoder).doc_vector() for d in docs])
+
+
+@dataclass(frozen=True, slots=True)
+class _Suspect:
+    """A text to check, prepared, awaiting its candidates (``skip``: rows left out)."""
+
+    body: str
+    id: str | None
+    meta: Mapping[str, Any] | None
+    prepared: Prepared
+    skip: list[int]
 
 
 class Index:
@@ -300,18 +320,93 @@ class Index:
         An empty or whitespace-only body raises :class:`InputError`, as the CLI and the service
         report it (a text with content too short to match is ``original``).
         """
-        body = require_body(body, id)
         kinds = parse_detect(detect, self.default_detect)
-        t = self.thresholds
+        got = self._suspect(body, id, meta, exclude, exclude_quotes, kinds)
+        return got if isinstance(got, Result) else self._decide(got, kinds, limit)
+
+    def check_batch(
+        self,
+        docs: Sequence[Document],
+        *,
+        detect: str | Iterable[str] | None = None,
+        exclude_quotes: bool = False,
+        leave_own_out: bool = False,
+        limit: int = 20,
+    ) -> list[Result | Failed]:
+        """Check ``docs`` as :meth:`check_document` checks each, their fingerprints and LSH
+        bands looked up together (:meth:`~xigao.storage.IndexStore.candidates_many`: the same
+        candidates, numpy's cost per call paid once): what a scan does with the documents it
+        hands a worker. A document whose check fails gets a :class:`~xigao.batch.Failed` in
+        its place; ``leave_own_out``: each is checked as if its own id were not indexed."""
+        kinds = parse_detect(detect, self.default_detect)
+        out: list[Result | Failed | _Suspect] = []
+        for doc in docs:
+            try:
+                own = [doc.id] if leave_own_out else []
+                out.append(self._suspect(doc.body, doc.id, doc.meta, own, exclude_quotes, kinds))
+            except Exception as e:
+                out.append(Failed.of(doc.id, e))
+        todo = [(i, s) for i, s in enumerate(out) if isinstance(s, _Suspect)]
+        need = self.thresholds.min_fingerprint_hits(self.store.config)
+        found: list[list[Candidate] | None]
+        try:
+            found = list(
+                self.store.candidates_many(
+                    self.sketch_queries([s.prepared.norm.key().chars for _, s in todo]),
+                    limits=[limit + len(s.skip) for _, s in todo],
+                    min_hits=need,
+                )
+            )
+        except Exception:  # what they share failed: each looks up its own, and only it fails
+            found = [None] * len(todo)
+        for (i, s), cands in zip(todo, found, strict=True):
+            try:
+                out[i] = self._decide(s, kinds, limit, cands)
+            except Exception as e:
+                out[i] = Failed.of(s.id, e)
+        return [r for r in out if not isinstance(r, _Suspect)]
+
+    def _suspect(
+        self,
+        body: str,
+        id: str | None,
+        meta: Mapping[str, Any] | None,
+        exclude: Collection[str],
+        exclude_quotes: bool,
+        kinds: Collection[MatchKind],
+    ) -> _Suspect | Result:
+        """A suspect prepared for its candidates, or its result when it is too short to
+        match anything."""
+        body = require_body(body, id)
         ids = [exclude] if isinstance(exclude, str) else exclude
         skip = [r for r in map(self.store.rowid, ids) if r is not None]
-        suspect = Prepared.of(body, t, exclude_quotes=exclude_quotes)
-        if len(suspect.norm.key().chars) < self.store.config.k:
+        prepared = Prepared.of(body, self.thresholds, exclude_quotes=exclude_quotes)
+        if len(prepared.norm.key().chars) < self.store.config.k:
             return unmatched(body, id=id, meta=meta)
         if "rewrite" in kinds:
-            suspect = suspect.with_sentences(self.encoder)
-        plan = self.candidate_rows(suspect, rewrite="rewrite" in kinds, limit=limit, exclude=skip)
-        return self.verifier.decide(body, suspect, plan, kinds, id=id, meta=meta)
+            prepared = prepared.with_sentences(self.encoder)
+        return _Suspect(body, id, meta, prepared, skip)
+
+    def _decide(
+        self,
+        s: _Suspect,
+        kinds: Collection[MatchKind],
+        limit: int,
+        found: list[Candidate] | None = None,
+    ) -> Result:
+        rewrite = "rewrite" in kinds
+        plan = self.candidate_rows(
+            s.prepared, rewrite=rewrite, limit=limit, exclude=s.skip, found=found
+        )
+        return self.verifier.decide(s.body, s.prepared, plan, kinds, id=s.id, meta=s.meta)
+
+    def sketch_queries(self, keys: list[str]) -> list[tuple[U32, U32, U32]]:
+        """What a lookup of each key text needs: its fingerprints, their positions and its
+        MinHash signature, hashed together (:func:`~xigao.sketch.sketch_keys`)."""
+        cfg = self.store.config
+        hashes, fps = sketch_keys(keys, cfg.k, cfg.window)
+        sigs = minhash_many(hashes, cfg.num_perm, cfg.seed)
+        return [(f, p, sigs[i]) for i, (f, p) in enumerate(fps)]
 
     def wash_candidates(self, suspect: Prepared, rowids: Sequence[int]) -> list[Washed]:
         """See :meth:`xigao.verify.Verifier.wash_candidates`."""
@@ -325,6 +420,7 @@ class Index:
         limit: int = 20,
         thresholds: Thresholds | None = None,
         exclude: Collection[int] = (),
+        found: list[Candidate] | None = None,
     ) -> CandidatePlan:
         """The originals a check examines (``suspect`` must carry sentences when ``rewrite``).
 
@@ -337,27 +433,31 @@ class Index:
 
         ``exclude`` leaves rows out as if they were not indexed (an indexed original checked
         against the rest); every list still holds as many candidates as it would without them.
+        ``found``: what the fingerprint and band lookup found for it, when already looked up
+        (:meth:`check_batch`, with ``limit`` + ``len(exclude)`` and these thresholds).
         """
         t = thresholds or self.thresholds
         skip = set(exclude)
         cfg = self.store.config
         key = suspect.norm.key().chars
-        h = kgram_hashes(codepoints(key), cfg.k)
         need = t.min_fingerprint_hits(cfg)
-        cands = self.store.candidates(
-            *fingerprints(h, cfg.window),
-            minhash(h, cfg.num_perm, cfg.seed),
-            limit=limit + len(skip),
-            min_hits=need,
-        )
+        cands = found
+        if cands is None:
+            h = kgram_hashes(codepoints(key), cfg.k)
+            cands = self.store.candidates(
+                *fingerprints(h, cfg.window),
+                minhash(h, cfg.num_perm, cfg.seed),
+                limit=limit + len(skip),
+                min_hits=need,
+            )
         if skip:
             cands = [c for c in cands if c.rowid not in skip]
         short = len(key) < 2 * t.partial_min_len
         verbatim = [c.rowid for c in cands if short or c.lsh or c.diagonal >= need][:limit]
         if not rewrite:
             return CandidatePlan(verbatim, [])
-        found = self.store.nearest(suspect.doc_vector(), t.vector_candidates + len(skip))
-        near = [r for r, _ in found if r not in skip][: t.vector_candidates]
+        nearest = self.store.nearest(suspect.doc_vector(), t.vector_candidates + len(skip))
+        near = [r for r, _ in nearest if r not in skip][: t.vector_candidates]
         facts = self.store.terms().nearest(term_keys(key), t.term_candidates, exclude=skip)
         rows = near + [r for r, _ in facts]
         return CandidatePlan(verbatim, list(dict.fromkeys(rows)))

@@ -500,6 +500,15 @@ class IndexStore:
             fps, fpos, sig, self.config.bands, limit=limit, min_hits=min_hits
         )
 
+    def candidates_many(
+        self, queries: Sequence[tuple[U32, U32, U32]], *, limits: Sequence[int], min_hits: int = 2
+    ) -> list[list[Candidate]]:
+        """:meth:`candidates` of each query ``(fps, fpos, sig)``, with its own limit, looked up
+        together (see :meth:`xigao.retrieval._Lookup.candidates_many`)."""
+        return self._lookup.candidates_many(
+            queries, self.config.bands, limits=limits, min_hits=min_hits
+        )
+
     def nearest(self, vec: npt.NDArray[np.float32], k: int) -> list[tuple[int, float]]:
         """The ``k`` originals whose document vectors are closest to ``vec``.
 
