@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from xigao import Index, IndexFormatError
 from xigao.ann import ANN_FILE
-from xigao.storage import DB_NAME, FORMAT_VERSION, TERMS_FILE, IndexStore
+from xigao.storage import DB_NAME, FORMAT_VERSION, LOOKUP_FILE, TERMS_FILE, IndexStore
 
 from .conftest import cctv
 
@@ -207,6 +207,46 @@ def test_fact_table_is_saved_and_only_trusted_when_its_stamp_matches(
     assert saved.stat().st_mtime_ns == stamp  # trusted: its stamp follows the writes made
     saved.unlink()
     assert _table(IndexStore.open(path)) == kept
+
+
+def _postings(store: IndexStore) -> list[list[int]]:
+    store.prepare_lookup()
+    return _postings_of(store._lookup)
+
+
+def test_postings_are_saved_and_only_trusted_when_their_stamp_matches(
+    tmp_path: Path, stories: list[dict]
+) -> None:
+    """The postings derived on first use are saved; the next process reads them back, one
+    whose documents changed since derives them again, and so does one that finds the file
+    damaged: every way, they equal postings derived from the stored sketches."""
+    path = tmp_path / "i"
+    Index.build(stories[:60], path, vectors=None).close()
+    first = IndexStore.open(path)
+    derived = _postings(first)
+    assert derived == _postings_of(first._derive_lookup())
+    saved = path / LOOKUP_FILE
+    stamp = saved.stat().st_mtime_ns
+    assert _postings(IndexStore.open(path)) == derived  # read back, not derived again
+    assert saved.stat().st_mtime_ns == stamp
+    other = Index.open(path)  # another process writes: the saved postings are stale
+    other.add(stories[60:80])
+    other.remove([stories[3]["id"]])
+    other.close()
+    again = IndexStore.open(path)
+    fresh = _postings(again)
+    assert fresh != derived and fresh == _postings_of(again._derive_lookup())
+    assert saved.stat().st_mtime_ns != stamp
+    saved.write_bytes(saved.read_bytes()[:1000])  # cut short
+    assert _postings(IndexStore.open(path)) == fresh
+    copy = Index.open(path)
+    assert copy.check(stories[70]["body"], detect="repost").verdict == "repost"
+
+
+def _postings_of(lk: object) -> list[list[int]]:
+    return [
+        getattr(lk, n).tolist() for n in ("fp_keys", "fp_docs", "fp_pos", "band_keys", "band_docs")
+    ]
 
 
 def test_build_refuses_to_clobber(built_index: Path, stories: list[dict]) -> None:

@@ -13,6 +13,7 @@ SQLite, nothing on disk.
 from __future__ import annotations
 
 import itertools
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple, Protocol, cast
@@ -22,9 +23,11 @@ import numpy.typing as npt
 
 from xigao.normalize import normalize
 from xigao.sketch import U32, SketchConfig, band_keys, codepoints, fingerprints, kgram_hashes
-from xigao.terms import merge_sorted, row_ids, stable_argsort
+from xigao.terms import load_stamped, merge_sorted, row_ids, save_stamped, stable_argsort
 
 I64 = npt.NDArray[np.int64]
+#: Version of a saved lookup (:meth:`_Lookup.save`); a file of another is derived again.
+LOOKUP_FORMAT = 1
 
 
 class _Sketched(Protocol):
@@ -115,6 +118,31 @@ class _Lookup:
     def __post_init__(self) -> None:
         object.__setattr__(self, "fp_buckets", _Buckets.of(self.fp_keys))
         object.__setattr__(self, "band_buckets", _Buckets.of(self.band_keys))
+
+    #: the tables a saved lookup holds (:meth:`save`)
+    _SAVED = ("fp_keys", "fp_docs", "fp_pos", "band_keys", "band_docs", "size")
+    _DTYPES = (np.uint32, np.uint32, np.uint32, np.uint64, np.uint32, np.int64)
+
+    def save(self, path: str | os.PathLike[str], stamp: Sequence[int]) -> bool:
+        """Write the tables to ``path`` with ``stamp`` (see :func:`xigao.terms.save_stamped`):
+        12 bytes a fingerprint and a band key, read back in a fraction of the time it takes to
+        derive them from the stored sketches (which also need a sort order's 8 bytes a
+        fingerprint more at their peak)."""
+        arrays = {n: np.asarray(getattr(self, n)) for n in self._SAVED}
+        return save_stamped(path, [LOOKUP_FORMAT, *stamp], "postings", **arrays)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str], stamp: Sequence[int]) -> _Lookup | None:
+        """The lookup :meth:`save` wrote to ``path`` with ``stamp``, or None (derive it)."""
+        got = load_stamped(path, [LOOKUP_FORMAT, *stamp], "postings", cls._SAVED)
+        if got is None:
+            return None
+        fk, fd, fp, bk, bd, size = got
+        if [a.dtype for a in got] != [np.dtype(d) for d in cls._DTYPES] or not (
+            len(fk) == len(fd) == len(fp) and len(bk) == len(bd) and size.shape == ()
+        ):
+            return None
+        return cls(fk, fd, fp, bk, bd, int(size))
 
     def without(self, rowids: Iterable[int]) -> _Lookup:
         gone = np.fromiter(rowids, dtype=np.int64)

@@ -126,6 +126,44 @@ class TermWeights(Protocol):
     def top_idf(self) -> float: ...
 
 
+def save_stamped(
+    path: str | os.PathLike[str], stamp: Sequence[int], what: str, **arrays: np.ndarray
+) -> bool:
+    """Write ``arrays`` to ``path`` (``.npz``, replaced atomically) with ``stamp``, integers
+    that identify what they were derived from (:func:`load_stamped` returns them only for the
+    same). Returns False, and logs why, where it cannot write (a read-only index still works:
+    ``what`` is derived again next time)."""
+    tmp = f"{os.fspath(path)}.{os.getpid()}.{threading.get_ident()}.tmp"
+    try:
+        with open(tmp, "wb") as f:
+            # (numpy's stubs type ``**kwds`` as its ``allow_pickle`` flag)
+            np.savez(f, stamp=np.asarray(stamp, np.int64), **arrays)  # type: ignore[arg-type]
+        os.replace(tmp, path)
+        return True
+    except OSError as e:
+        log.warning("cannot save the %s to %s: %s", what, path, e)
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        return False
+
+
+def load_stamped(
+    path: str | os.PathLike[str], stamp: Sequence[int], what: str, names: Sequence[str]
+) -> list[np.ndarray] | None:
+    """The arrays ``names`` :func:`save_stamped` wrote to ``path``, or None where there is no
+    such file, it cannot be read, or its stamp is not ``stamp`` (derive ``what`` again)."""
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            if z["stamp"].tolist() != list(stamp):
+                return None
+            return [z[n] for n in names]
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile) as e:
+        log.info("deriving the %s again, cannot read %s: %s", what, path, e)
+        return None
+
+
 @dataclass(frozen=True, slots=True)
 class IdfTable:
     """The IDF of :class:`Terms` from its document frequencies alone: sorted distinct ``keys``,
@@ -223,38 +261,18 @@ class Terms:
         counts = np.diff(np.r_[start, len(keys)]).astype(np.uint32)
         small = not len(self.rows) or int(self.rows.max()) < 1 << 32
         rows = self.rows.astype(np.uint32) if small else self.rows
-        tmp = f"{os.fspath(path)}.{os.getpid()}.{threading.get_ident()}.tmp"
-        try:
-            with open(tmp, "wb") as f:
-                np.savez(
-                    f,
-                    stamp=np.asarray([SAVE_FORMAT, *stamp], np.int64),
-                    uniq=uniq,
-                    counts=counts,
-                    rows=rows,
-                )
-            os.replace(tmp, path)
-            return True
-        except OSError as e:  # a read-only index still works; the table is derived next time
-            log.warning("cannot save the term table to %s: %s", path, e)
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            return False
+        return save_stamped(
+            path, [SAVE_FORMAT, *stamp], "term table", uniq=uniq, counts=counts, rows=rows
+        )
 
     @classmethod
     def load(cls, path: str | os.PathLike[str], stamp: Sequence[int]) -> Terms | None:
         """The table :meth:`save` wrote to ``path``, or None where there is none, it cannot be
         read, or its stamp is not ``stamp`` (it was derived from other texts: derive again)."""
-        try:
-            with np.load(path, allow_pickle=False) as z:
-                if z["stamp"].tolist() != [SAVE_FORMAT, *stamp]:
-                    return None
-                uniq, counts, rows = z["uniq"], z["counts"], z["rows"]
-        except FileNotFoundError:
+        got = load_stamped(path, [SAVE_FORMAT, *stamp], "term table", ("uniq", "counts", "rows"))
+        if got is None:
             return None
-        except (OSError, ValueError, KeyError, zipfile.BadZipFile) as e:
-            log.info("deriving the term table again, cannot read %s: %s", path, e)
-            return None
+        uniq, counts, rows = got
         if uniq.dtype != np.uint32 or len(uniq) != len(counts) or int(counts.sum()) != len(rows):
             return None
         return cls(np.repeat(uniq, counts), row_ids(rows))
