@@ -10,9 +10,13 @@ ones; the first ``--suspects`` test cases). Each size is measured in two fresh c
 - **build**: ``Index.build(..., vectors=None)`` with its default workers, timed, with the
   index's bytes on disk and its sketches' bytes per document;
 - **serve**: a process that opens the index as a scan or the service does, derives the postings
-  (``Index.prepare``), then checks every suspect one at a time on the fast path. Its peak RSS
-  (``VmHWM``) is what a machine serving the index must hold, and its slope between the two
-  largest sizes gives the originals one machine holds. "Right" is :mod:`benchmarks.scale`'s.
+  (``Index.prepare``) and saves them (``lookup.npz``), then checks every suspect one at a time
+  on the fast path. Its peak RSS (``VmHWM``) is what a machine serving the index must hold the
+  first time, and its slope between the two largest sizes gives the originals one machine holds.
+  "Right" is :mod:`benchmarks.scale`'s.
+- **serve again**: a second such process, which reads the saved postings back instead: every
+  later scan or service start. Its peak RSS gives the originals one machine serves once the
+  postings are saved (deriving them needs a sort order beside them).
 
 ``--out`` writes the section into the scaling page in place of the last one (between the
 ``<!-- fast-only -->`` marker and the next marker or the end).
@@ -82,15 +86,18 @@ def child_serve(n: int, cases: list[dict[str, Any]], dest: Path) -> dict[str, An
     }
 
 
-def capacity(rows: list[dict[str, Any]], memory_gb: float = 24.0) -> dict[str, Any]:
+def capacity(
+    rows: list[dict[str, Any]], memory_gb: float = 24.0, peak: str = "serve_peak_rss_mb"
+) -> dict[str, Any]:
     """Originals one serving process holds in three quarters of ``memory_gb``, from the slope
-    of its peak RSS between the two largest sizes (per-document cost plus a fixed part)."""
-    ok = sorted((r for r in rows if "error" not in r), key=lambda r: r["docs"])
+    of its peak RSS (``peak``: the first serving process's, or ``again_peak_rss_mb``, a later
+    one's) between the two largest sizes (per-document cost plus a fixed part)."""
+    ok = sorted((r for r in rows if "error" not in r and peak in r), key=lambda r: r["docs"])
     if len(ok) < 2:
         return {}
     a, b = ok[-2], ok[-1]
-    per_doc_mb = (b["serve_peak_rss_mb"] - a["serve_peak_rss_mb"]) / (b["docs"] - a["docs"])
-    fixed_mb = b["serve_peak_rss_mb"] - per_doc_mb * b["docs"]
+    per_doc_mb = (b[peak] - a[peak]) / (b["docs"] - a["docs"])
+    fixed_mb = b[peak] - per_doc_mb * b["docs"]
     usable_mb = memory_gb * 1024 * 0.75
     return {
         "from": [a["docs"], b["docs"]],
@@ -104,31 +111,36 @@ def capacity(rows: list[dict[str, Any]], memory_gb: float = 24.0) -> dict[str, A
     }
 
 
-def markdown(rows: list[dict[str, Any]], cap: dict[str, Any], command: str) -> str:
+def markdown(
+    rows: list[dict[str, Any]], cap: dict[str, Any], command: str, again: dict[str, Any]
+) -> str:
     out = [
         MARK,
         "## The fast path alone: an index without vectors",
         "",
         "Reposts and partial copies only (`xigao index build --no-vectors`; `--detect "
         "repost,partial`), the same originals and suspects as above. **Serve** is a fresh "
-        "process that opens the index, derives its postings and checks the suspects one at a "
-        "time: its peak RSS is what a machine serving the index holds (the build's own peak "
-        "is beside it).",
+        "process that opens the index, derives its postings, saves them and checks the "
+        "suspects one at a time: its peak RSS is what a machine serving the index holds (the "
+        "build's own peak is beside it). **Again** is the next such process, which reads the "
+        "saved postings back.",
         "",
-        "| originals | build docs/s | build peak RSS MB | open and derive s | fast scan docs/s "
-        "| p50 / p95 ms | right | serve peak RSS MB | index bytes/doc | sketch bytes/doc |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| originals | build docs/s | build peak RSS MB | open and derive s | again: open s "
+        "| fast scan docs/s | p50 / p95 ms | right | serve peak RSS MB | again: peak RSS MB "
+        "| index bytes/doc | sketch bytes/doc |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         if "error" in r:
-            out.append(f"| {r['docs']:,} | failed: {r['error'][:160]!r} | | | | | | | | |")
+            out.append(f"| {r['docs']:,} | failed: {r['error'][:160]!r} |" + " |" * 10)
             continue
         out.append(
             f"| {r['docs']:,} | {r['build_docs_s']:,.0f} | {r['build_peak_rss_mb']:,.0f} "
-            f"| {r['open_s']:.1f} | {r['fast_docs_s']:,.0f} "
+            f"| {r['open_s']:.1f} | {r.get('again_open_s', float('nan')):.1f} "
+            f"| {r['fast_docs_s']:,.0f} "
             f"| {r['p50_ms']:.1f} / {r['p95_ms']:.1f} | {r['right']:.3f} "
-            f"| {r['serve_peak_rss_mb']:,.0f} | {r['index_bytes_per_doc']:,.0f} "
-            f"| {r['sketch_bytes_per_doc']:,.0f} |"
+            f"| {r['serve_peak_rss_mb']:,.0f} | {r.get('again_peak_rss_mb', float('nan')):,.0f} "
+            f"| {r['index_bytes_per_doc']:,.0f} | {r['sketch_bytes_per_doc']:,.0f} |"
         )
     if cap:
         out += [
@@ -140,6 +152,16 @@ def markdown(rows: list[dict[str, Any]], cap: dict[str, Any], command: str) -> s
             f"**{cap['docs'] / 1e6:.1f} million originals**; 10 million take about "
             f"{cap['gb_10m']:.1f} GB in memory and {cap['disk_gb_10m']:.0f} GB on disk, and "
             f"building them at the largest size's rate about {cap['build_hours_10m']:.1f} hours.",
+        ]
+    if again:
+        out += [
+            "",
+            f"**Once the postings are saved**, a serving process grows by "
+            f"{again['kb_per_doc']:.2f} KB per original over a fixed {again['fixed_mb']:.0f} MB "
+            f"(between {again['from'][0]:,} and {again['from'][1]:,}): three quarters of "
+            f"{again['memory_gb']:.0f} GB serve about **{again['docs'] / 1e6:.1f} million "
+            f"originals**, and 10 million take about {again['gb_10m']:.1f} GB. The first process "
+            "after a build still derives them, at the peak above.",
         ]
     out += ["", f"Command: `{command}`", ""]
     return "\n".join(out)
@@ -178,6 +200,8 @@ def main(argv: list[str] | None = None) -> int:
             got = child_build(shared_root(a.shared), n, cases, dest, harness_originals(a.cases))
         else:
             got = child_serve(n, cases, dest)
+            if phase == "again":
+                got = {"again_open_s": got["open_s"], "again_peak_rss_mb": got["serve_peak_rss_mb"]}
         print(json.dumps(got))
         return 0
     a.work.mkdir(parents=True, exist_ok=True)
@@ -188,7 +212,7 @@ def main(argv: list[str] | None = None) -> int:
             "--work", str(a.work), *(["--shared", a.shared] if a.shared else []),
         ]  # fmt: skip
         row: dict[str, Any] = {"docs": n}
-        for phase in ("build", "serve"):
+        for phase in ("build", "serve", "again"):
             got = _run_child(
                 [phase, *common], a.timeout, a.max_rss_mb, module="benchmarks.scale_fast"
             )
@@ -202,7 +226,8 @@ def main(argv: list[str] | None = None) -> int:
     command = "python -m benchmarks.scale_fast " + " ".join(
         argv if argv is not None else sys.argv[1:]
     )
-    section = markdown(rows, capacity(rows), command.strip())
+    again = capacity(rows, peak="again_peak_rss_mb")
+    section = markdown(rows, capacity(rows), command.strip(), again)
     print(section)
     if a.out:
         old = a.out.read_text(encoding="utf-8") if a.out.exists() else ""

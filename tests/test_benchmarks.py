@@ -589,8 +589,9 @@ def test_the_second_source_report_counts_what_the_rule_adds() -> None:
 def test_scale_fast_smoke_measures_each_size_and_splices_its_section(
     generated: tuple[Path, Path, Path], tmp_path: Path
 ) -> None:
-    """Two small sizes through both children (build, serve); the section replaces its last
-    version in the page and leaves the sections after it."""
+    """Two small sizes through the three children (build, serve, serve again: the postings
+    read back); the section replaces its last version in the page and leaves the sections
+    after it."""
     import json
 
     from benchmarks import scale_fast
@@ -605,6 +606,7 @@ def test_scale_fast_smoke_measures_each_size_and_splices_its_section(
     rows = json.loads((tmp_path / "w" / "results.json").read_text("utf-8"))
     assert [r["docs"] for r in rows] == [300, 600] and all("error" not in r for r in rows)
     assert all(r["right"] == 1.0 and r["serve_peak_rss_mb"] > 0 for r in rows)
+    assert all(r["again_peak_rss_mb"] > 0 and r["again_open_s"] >= 0 for r in rows)
     text = page.read_text("utf-8")
     assert "the last run" not in text and text.count("<!-- fast-only -->") == 1
     assert text.index("fast path alone") < text.index("<!-- spark-scale:start -->\nspark")
