@@ -221,21 +221,7 @@ class _Lookup:
             pairs -= fpos[q].astype(np.int64)
             pairs += 1 << 31  # offsets from -2**31 on: now all of them in [0, 2**32)
             pairs.sort()
-            # where a new pair starts, and where a new original does (the end: one past)
-            n = len(pairs)
-            new_pair = np.empty(n + 1, dtype=np.bool_)
-            new_pair[0] = new_pair[n] = True
-            np.not_equal(pairs[1:], pairs[:-1], out=new_pair[1:n])
-            starts = new_pair.nonzero()[0]
-            counts = np.diff(starts)
-            owner = pairs[starts[:-1]] >> 32
-            new_owner = np.empty(len(owner), dtype=np.bool_)
-            new_owner[0] = True
-            np.not_equal(owner[1:], owner[:-1], out=new_owner[1:])
-            first = new_owner.nonzero()[0]
-            ids = owner[first]
-            hits = np.add.reduceat(counts, first)
-            diagonal = np.maximum.reduceat(counts, first)
+            ids, hits, diagonal = _per_owner(pairs)
         bk = band_keys(sig[None, :], bands).ravel()
         at, _ = lk.band_buckets.postings(bk, max_df)
         lsh = lk.band_docs[at].tolist()
@@ -281,21 +267,8 @@ class _Lookup:
             pairs += 1 << 31
             pairs += query_of << shift
             pairs.sort()
-            m = len(pairs)
-            new_pair = np.empty(m + 1, dtype=np.bool_)
-            new_pair[0] = new_pair[m] = True
-            np.not_equal(pairs[1:], pairs[:-1], out=new_pair[1:m])
-            starts = new_pair.nonzero()[0]
-            counts = np.diff(starts)
-            owner = pairs[starts[:-1]] >> 32  # (query, original)
-            new_owner = np.empty(len(owner), dtype=np.bool_)
-            new_owner[0] = True
-            np.not_equal(owner[1:], owner[:-1], out=new_owner[1:])
-            first = new_owner.nonzero()[0]
-            keys = owner[first]
+            keys, hits, diagonal = _per_owner(pairs)  # keys: (query, original)
             ids = keys & ((1 << row_bits) - 1)
-            hits = np.add.reduceat(counts, first)
-            diagonal = np.maximum.reduceat(counts, first)
             cut = np.searchsorted(keys >> row_bits, np.arange(n + 1)).tolist()
             found = [(ids[a:b], hits[a:b], diagonal[a:b]) for a, b in itertools.pairwise(cut)]
         sigs = np.stack([np.asarray(s, np.uint32) for _, _, s in queries])
@@ -394,6 +367,24 @@ class _Vectors:
         top = np.argpartition(sims, len(sims) - k)[len(sims) - k :]  # (no negated copy)
         top = top[np.argsort(-sims[top])]
         return [(int(self.ids[i]), float(sims[i])) for i in top]
+
+
+def _per_owner(pairs: I64) -> tuple[I64, I64, I64]:
+    """Of sorted ``pairs`` (an owner above bit 32, an offset below), each owner, how many
+    pairs it has (hits) and the most on one offset (diagonal), owners ascending."""
+    # where a new pair starts, and where a new owner does (the end: one past)
+    n = len(pairs)
+    new_pair = np.empty(n + 1, dtype=np.bool_)
+    new_pair[0] = new_pair[n] = True
+    np.not_equal(pairs[1:], pairs[:-1], out=new_pair[1:n])
+    starts = new_pair.nonzero()[0]
+    counts = np.diff(starts)
+    owner = pairs[starts[:-1]] >> 32
+    new_owner = np.empty(len(owner), dtype=np.bool_)
+    new_owner[0] = True
+    np.not_equal(owner[1:], owner[:-1], out=new_owner[1:])
+    first = new_owner.nonzero()[0]
+    return owner[first], np.add.reduceat(counts, first), np.maximum.reduceat(counts, first)
 
 
 def select_candidates(
