@@ -92,6 +92,9 @@ def test_a_batch_gives_each_document_the_result_of_checking_it_alone(
             assert got[:-1] == want
             assert isinstance(got[-1], Failed) and "empty body" in got[-1].reason
     assert {r.verdict for r in want[:12]} == {"repost"}
+    mixed = idx.check_batch([{"id": "nobody"}, {"id": "c0", "body": docs[0].body}, ["no"]])
+    assert isinstance(mixed[0], Failed) and "not a document" in mixed[0].reason
+    assert mixed[1] == idx.check_document(docs[0]) and isinstance(mixed[2], Failed)
 
 
 def test_a_batch_with_full_detection_gives_what_each_check_alone_gives(

@@ -90,7 +90,7 @@ def batches(
             size = min(most, size * 2)
 
 
-def _coerce(doc: Document | Mapping[str, Any]) -> Document | Failed:
+def as_document(doc: Document | Mapping[str, Any]) -> Document | Failed:
     """The document, or why it is none (no id, no body: :meth:`Document.coerce`)."""
     try:
         return Document.coerce(doc)
@@ -159,7 +159,7 @@ def check_iter(
     ends or is abandoned, and die with this process.
     """
     kinds = parse_detect(detect, index.default_detect)  # a wrong kind raises before any check
-    read = (_coerce(d) for d in docs)
+    read = (as_document(d) for d in docs)
     head = list(itertools.islice(read, serial + 1)) if workers > 1 else []
     jobs = itertools.chain(head, read)
     if len(head) <= serial or "fork" not in mp.get_all_start_methods():

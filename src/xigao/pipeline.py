@@ -23,7 +23,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from xigao.batch import Failed, check_iter
+from xigao.batch import Failed, as_document, check_iter
 from xigao.detect import (
     Prepared,
     near_miss,
@@ -326,7 +326,7 @@ class Index:
 
     def check_batch(
         self,
-        docs: Sequence[Document],
+        docs: Sequence[DocLike],
         *,
         detect: str | Iterable[str] | None = None,
         exclude_quotes: bool = False,
@@ -336,11 +336,16 @@ class Index:
         """Check ``docs`` as :meth:`check_document` checks each, their fingerprints and LSH
         bands looked up together (:meth:`~xigao.storage.IndexStore.candidates_many`: the same
         candidates, numpy's cost per call paid once): what a scan does with the documents it
-        hands a worker. A document whose check fails gets a :class:`~xigao.batch.Failed` in
-        its place; ``leave_own_out``: each is checked as if its own id were not indexed."""
+        hands a worker. A document whose check fails (a dict that is no document too) gets a
+        :class:`~xigao.batch.Failed` in its place; ``leave_own_out``: each is checked as if its
+        own id were not indexed."""
         kinds = parse_detect(detect, self.default_detect)
         out: list[Result | Failed | _Suspect] = []
-        for doc in docs:
+        for item in docs:
+            doc = as_document(item)
+            if isinstance(doc, Failed):
+                out.append(doc)
+                continue
             try:
                 own = [doc.id] if leave_own_out else []
                 out.append(self._suspect(doc.body, doc.id, doc.meta, own, exclude_quotes, kinds))

@@ -302,10 +302,10 @@ def _numbered(
 ) -> Iterator[Document]:
     """Each document under its input position (a dump may repeat ids, and every copy is
     checked); what is no document goes to ``failed`` by its position."""
-    from xigao.batch import _coerce
+    from xigao.batch import as_document
 
     for n, item in enumerate(docs):
-        d = _coerce(item)
+        d = as_document(item)
         if isinstance(d, Failed):
             failed[n] = d
         else:
