@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import multiprocessing as mp
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -130,3 +131,56 @@ def test_when_the_shared_lookup_fails_each_document_is_looked_up_alone(
     assert idx.check_batch(docs, detect="repost,partial") == want
     assert list(idx.check_iter(docs, detect="repost,partial")) == want
     assert {r.verdict for r in want if not isinstance(r, Failed)} == {"repost"}
+
+
+def test_an_input_that_breaks_off_is_answered_up_to_where_it_broke_and_read_few_ahead(
+    tmp_path: Path, stories: list[dict]
+) -> None:
+    """Without workers, every document read before the input raised gets its result before
+    the error comes through, and a result never waits for more than 8 documents read after
+    it (a stream's)."""
+    idx = Index.build(stories[:30], tmp_path / "i", vectors=None)
+    reads: list[int] = []
+
+    def feed(n: int, fail: bool) -> Iterator[dict]:
+        for i in range(n):
+            reads.append(i)
+            yield {"id": f"c{i}", "body": stories[i % 30]["body"]}
+        if fail:
+            raise OSError("the stream broke")
+
+    got = []
+    with pytest.raises(OSError, match="stream broke"):
+        for r in idx.check_iter(feed(20, True), detect="repost,partial"):
+            got.append(r)
+    assert [r.id for r in got] == [f"c{i}" for i in range(20)]
+    reads.clear()
+    seen = []
+    for k, r in enumerate(idx.check_iter(feed(40, False), detect="repost,partial")):
+        assert r.id == f"c{k}"
+        seen.append(len(reads))
+    assert all(n <= k + 8 for k, n in enumerate(seen)) and seen[0] == 1
+
+
+def test_a_chunk_whose_batch_check_fails_is_checked_document_by_document(
+    tmp_path: Path, stories: list[dict], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``check_chunk``: where the batch as a whole raises, each document is checked alone,
+    and a failed one keeps its place."""
+    from xigao.batch import check_chunk
+
+    idx = Index.build(stories[:30], tmp_path / "i", vectors=None)
+    docs: list[Document | Failed] = [
+        Document(f"c{i}", s["body"]) for i, s in enumerate(stories[:4])
+    ]
+    docs.insert(2, Failed("x", "not a document: no body"))
+    want = check_chunk(idx, docs, ("repost", "partial"))
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("batch broke")
+
+    monkeypatch.setattr(idx, "check_batch", broken)
+    assert check_chunk(idx, docs, ("repost", "partial")) == want
+    assert want[2] == docs[2] and {r.verdict for r in want if not isinstance(r, Failed)} == {
+        "repost"
+    }

@@ -119,8 +119,9 @@ def _texts() -> list[str]:
 
 
 def test_a_batch_finds_what_each_finds_alone_also_with_row_ids_too_wide_to_pack() -> None:
-    """Copies are found (by fingerprints and by bands), and row ids past 2**30 (no room left
-    for the query's number in 63 bits) are looked up one query at a time, alike."""
+    """Copies are found (by fingerprints and by bands) alike, with row ids that leave room for
+    the queries' number in 63 bits and with row ids that do not (from 2**26 for 64 queries,
+    from 2**30 for any: looked up one query at a time)."""
     from xigao.retrieval import _Lookup
     from xigao.sketch import SketchConfig, codepoints, fingerprints, kgram_hashes, minhash
     from xigao.storage import sketch_keys_many
@@ -130,9 +131,11 @@ def test_a_batch_finds_what_each_finds_alone_also_with_row_ids_too_wide_to_pack(
     keys = [texts[i][j : j + 60] for i in range(0, 40, 5) for j in (0, 9)]
     hashes = [kgram_hashes(codepoints(k), cfg.k) for k in keys]
     queries = [(*fingerprints(h, cfg.window), minhash(h, cfg.num_perm, cfg.seed)) for h in hashes]
-    for first in (1, 2**30):
+    for first in (1, 2**25 - 3, 2**26 - 3, 2**30):
         lk = _Lookup().plus([(first + i, s) for i, s in enumerate(sketches)], cfg.bands)
-        got = lk.candidates_many(queries, cfg.bands, limits=[3] * len(keys), min_hits=2)
-        want = [lk.candidates(*q, cfg.bands, limit=3, min_hits=2) for q in queries]
+        many = queries * 4  # 64 queries: 6 bits for their number
+        got = lk.candidates_many(many, cfg.bands, limits=[3] * len(many), min_hits=2)
+        want = [lk.candidates(*q, cfg.bands, limit=3, min_hits=2) for q in many]
         assert got == want
-        assert all(first + i // 2 * 5 in {c.rowid for c in cs} for i, cs in enumerate(got))
+        assert got[:16] == lk.candidates_many(queries, cfg.bands, limits=[3] * 16, min_hits=2)
+        assert all(first + i // 2 * 5 in {c.rowid for c in cs} for i, cs in enumerate(got[:16]))

@@ -7,7 +7,7 @@ A scan of a dump, a newsroom's batch and a dump's dedup all check documents one 
 about as much as a few dozen checks, and the checks are CPU-bound, so threads would not help).
 Documents are checked a batch at a time (:meth:`Index.check_batch`: one lookup of all their
 fingerprints and bands, where numpy's cost per call would otherwise be paid per document), a
-worker's batches growing from 8 to 32 documents. Results come back in input order. A document
+worker's batches growing from 8 to 32 documents, this process's from 1 to 8. Results come back in input order. A document
 whose check fails is answered by a :class:`Failed` in its place, and the rest go on.
 
 >>> from xigao import Index
@@ -40,6 +40,9 @@ SERIAL = 32
 #: worker and a long one pays the pool's per-batch cost (pickling, a pipe write and the wake-up
 #: of three threads in this process, about a millisecond) once per 32 documents.
 CHUNK, MAX_CHUNK = 8, 32
+#: Documents checked together at most without workers (a stream's result waits for the rest of
+#: its batch to be read; 8 take nearly all that batching saves).
+SERIAL_CHUNK = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,9 +84,22 @@ def batches(
     items: Iterable[T], workers: int, first: int = CHUNK, most: int = MAX_CHUNK
 ) -> Iterator[list[T]]:
     """``items`` in lists of ``first`` at first, doubling each time ``workers`` lists have
-    been made, up to ``most``."""
+    been made, up to ``most``. Where reading ``items`` raises, the items read before it come
+    first, as a list of their own, then the error."""
     it, size, made = iter(items), first, 0
-    while chunk := list(itertools.islice(it, size)):
+    while True:
+        chunk: list[T] = []
+        try:
+            for _ in range(size):
+                chunk.append(next(it))
+        except StopIteration:
+            if chunk:
+                yield chunk
+            return
+        except BaseException:
+            if chunk:
+                yield chunk
+            raise
         yield chunk
         made += 1
         if made % workers == 0:
@@ -94,7 +110,7 @@ def as_document(doc: Document | Mapping[str, Any]) -> Document | Failed:
     """The document, or why it is none (no id, no body: :meth:`Document.coerce`)."""
     try:
         return Document.coerce(doc)
-    except (TypeError, ValueError) as e:
+    except Exception as e:  # (an id whose str() raises, too)
         doc_id = doc.get("id") if isinstance(doc, Mapping) else None
         return Failed(None if doc_id is None else str(doc_id), f"not a document: {e}")
 
@@ -163,8 +179,8 @@ def check_iter(
     head = list(itertools.islice(read, serial + 1)) if workers > 1 else []
     jobs = itertools.chain(head, read)
     if len(head) <= serial or "fork" not in mp.get_all_start_methods():
-        # in lists of 1, 2, 4 … 32: a stream's first results come at once
-        for chunk in batches(jobs, 1, first=1):
+        # in lists of 1, 2, 4, then 8: a result waits for at most 7 documents read after it
+        for chunk in batches(jobs, 1, first=1, most=SERIAL_CHUNK):
             yield from check_chunk(index, chunk, kinds, leave_own_out, exclude_quotes)
         return
     # forked, the workers get ``index`` as it is in memory here (initializer arguments are not

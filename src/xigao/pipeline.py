@@ -352,10 +352,22 @@ class Index:
             except Exception as e:
                 out.append(Failed.of(doc.id, e))
         todo = [(i, s) for i, s in enumerate(out) if isinstance(s, _Suspect)]
+        # (one alone looks up its own: the cheaper)
+        found = self._lookup_together(todo, limit) if len(todo) > 1 else [None] * len(todo)
+        for (i, s), cands in zip(todo, found, strict=True):
+            try:
+                out[i] = self._decide(s, kinds, limit, cands)
+            except Exception as e:
+                out[i] = Failed.of(s.id, e)
+        return [r for r in out if not isinstance(r, _Suspect)]
+
+    def _lookup_together(
+        self, todo: list[tuple[int, _Suspect]], limit: int
+    ) -> list[list[Candidate] | None]:
+        """The fingerprint and band candidates of suspects ``todo``, looked up together."""
         need = self.thresholds.min_fingerprint_hits(self.store.config)
-        found: list[list[Candidate] | None]
         try:
-            found = list(
+            return list(
                 self.store.candidates_many(
                     self.sketch_queries([s.prepared.norm.key().chars for _, s in todo]),
                     limits=[limit + len(s.skip) for _, s in todo],
@@ -363,13 +375,7 @@ class Index:
                 )
             )
         except Exception:  # what they share failed: each looks up its own, and only it fails
-            found = [None] * len(todo)
-        for (i, s), cands in zip(todo, found, strict=True):
-            try:
-                out[i] = self._decide(s, kinds, limit, cands)
-            except Exception as e:
-                out[i] = Failed.of(s.id, e)
-        return [r for r in out if not isinstance(r, _Suspect)]
+            return [None] * len(todo)
 
     def _suspect(
         self,

@@ -21,10 +21,12 @@ as it was before. No pickle: arrays are stored as raw little-endian bytes.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import multiprocessing as mp
 import os
+import secrets
 import shutil
 import sqlite3
 import tempfile
@@ -168,6 +170,10 @@ class IndexStore:
         self._terms_dirty = False  #: changed by writes since saved or loaded
         #: the stamp of what the table in memory holds (kept in step with this process's writes)
         self._terms_held: list[int] = []
+        #: the index's write generation the term table and the postings in memory hold (None:
+        #: another process wrote since they were read, so they are never saved)
+        self._terms_gen: int | None = None
+        self._lookup_gen: int | None = None
         #: from this many document vectors on, rewrite candidates come from an HNSW graph
         self.ann_min_docs = ANN_MIN_DOCS
         self._graph = Graph(path, vectors, dim)
@@ -188,10 +194,11 @@ class IndexStore:
         now = self._terms_stamp()
         lookup = other._lookup_held
         if lookup is not None and _stamp(lookup.band_docs, self.config.bands) == now:
-            self._lookup_held = lookup
+            self._lookup_held, self._lookup_gen = lookup, other._lookup_gen
         terms = other._terms
         if terms is not None and other._terms_held == now and not other._terms_dirty:
             self._terms, self._terms_held = terms.fresh(), now
+            self._terms_gen = other._terms_gen
         vecs = other._vecs
         if self.vectors == other.vectors and len(vecs.ids) and _stamp(vecs.ids) == now:
             self._vecs = vecs
@@ -277,8 +284,10 @@ class IndexStore:
 
     def close(self) -> None:
         with self._write_lock:
-            if self._terms is not None and self._terms_dirty:
-                self._terms_dirty = not self._terms.save(self.path / TERMS_FILE, self._terms_held)
+            if self._terms is not None and self._terms_dirty and self._terms_gen is not None:
+                self._terms_dirty = not self._terms.save(
+                    self.path / TERMS_FILE, [*self._terms_held, self._terms_gen]
+                )
         self._graph.close(self._current_vectors)
         con = getattr(self._local, "con", None)
         if con is not None:
@@ -308,18 +317,62 @@ class IndexStore:
         there for the next process (at 35,926 stories: 0.45 s derived, 0.07 s read back)."""
         cfg = self.config
         settings = [cfg.k, cfg.window, cfg.num_perm, cfg.bands, cfg.seed]
-        got = _Lookup.load(self.path / LOOKUP_FILE, [*settings, *self._terms_stamp()])
+        gen = self._generation()
+        got = _Lookup.load(self.path / LOOKUP_FILE, [*settings, *self._terms_stamp(), gen])
         if got is None:
-            got = self._derive_lookup()
+            with self._snapshot() as con:
+                gen = self._generation(con)
+                got = self._derive_lookup(con)
             # stamped with what was read (another process may have written since)
-            got.save(self.path / LOOKUP_FILE, [*settings, *_stamp(got.band_docs, cfg.bands)])
+            read = _stamp(got.band_docs, cfg.bands)
+            got.save(self.path / LOOKUP_FILE, [*settings, *read, gen])
+        self._lookup_gen = gen
         return got
 
-    def _derive_lookup(self) -> _Lookup:
+    @contextlib.contextmanager
+    def _snapshot(self) -> Iterator[sqlite3.Connection]:
+        """This thread's connection inside a read transaction: every read sees one state of
+        the index, whatever other processes commit meanwhile."""
+        con = self._con()
+        con.execute("BEGIN")
+        try:
+            yield con
+        finally:
+            con.execute("COMMIT")
+
+    def _generation(self, con: sqlite3.Connection | None = None) -> int:
+        """The index's write generation: a random number every add or remove commits anew (0
+        for an index never written since it was created by an older xigao). A saved table is
+        trusted only with the generation it was derived at: count, largest and sum of row ids
+        identify the documents within one history of the index, not across two (a backup
+        restored, then written otherwise)."""
+        row = (
+            (con or self._con())
+            .execute("SELECT value FROM meta WHERE key = 'generation'")
+            .fetchone()
+        )
+        return int(row[0]) if row else 0
+
+    def _next_generation(self, con: sqlite3.Connection) -> tuple[int, int]:
+        """Write a new generation with this write (``con`` inside its transaction): the one
+        before it and the new one, for :meth:`_moved_generation` once it commits."""
+        before = self._generation(con)
+        after = secrets.randbits(62) + 1
+        con.execute("INSERT OR REPLACE INTO meta VALUES ('generation', ?)", (str(after),))
+        return before, after
+
+    def _moved_generation(self, before: int, after: int) -> None:
+        """After a committed write (write lock held): the tables in memory now hold the
+        generation it wrote where they held the one before it; where another process wrote
+        since they were read, they are never saved (the next process derives them again)."""
+        self._terms_gen = after if self._terms_gen == before else None
+        self._lookup_gen = after if self._lookup_gen == before else None
+
+    def _derive_lookup(self, con: sqlite3.Connection | None = None) -> _Lookup:
         """The postings of every stored sketch, read ``LOOKUP_CHUNK`` rows at a time, each
         chunk's blobs joined end to end (no array a row), into tables allocated once for the
         rows and fingerprints counted first."""
-        con = self._con()
+        con = con or self._con()
         rows, size = con.execute(
             "SELECT COUNT(*), COALESCE(SUM(LENGTH(fps)), 0) FROM sketches"
         ).fetchone()
@@ -445,10 +498,12 @@ class IndexStore:
                         )
                     if progress is not None:
                         progress(len(batch))
+                moved = self._next_generation(con)
                 con.execute("COMMIT")
             except BaseException:
                 con.execute("ROLLBACK")
                 raise
+            self._moved_generation(*moved)
             if self._live:
                 self._derive(set(stale), new_rows, new_vecs, new_bodies)
         return added, replaced
@@ -493,6 +548,9 @@ class IndexStore:
                         continue
                     gone.append(row[0])
                     _delete(con, row[0])
+                moved = self._next_generation(con) if gone else None
+            if moved is not None:
+                self._moved_generation(*moved)
             if self._lookup_held is not None:
                 self._lookup = self._lookup.without(gone)
             self._vecs = self._vecs.without(gone)
@@ -557,17 +615,20 @@ class IndexStore:
         if terms is None:
             with self._write_lock:  # no add may commit between reading the texts and keeping them
                 if self._terms is None:
-                    stamp = self._terms_stamp()
-                    got = Terms.load(self.path / TERMS_FILE, stamp)
+                    stamp, gen = self._terms_stamp(), self._generation()
+                    got = Terms.load(self.path / TERMS_FILE, [*stamp, gen])
                     if got is None:
-                        rows = self._con().execute("SELECT rowid, body FROM docs").fetchall()
+                        with self._snapshot() as con:
+                            gen = self._generation(con)
+                            rows = con.execute("SELECT rowid, body FROM docs").fetchall()
                         ids = [r for r, _ in rows]
                         got = Terms.of(ids, _keys([b for _, b in rows]))
                         # stamped with what was read (another process may have written since)
                         read = [NORMALIZER_VERSION, len(ids), max(ids, default=0), sum(ids)]
-                        got.save(self.path / TERMS_FILE, read)
+                        got.save(self.path / TERMS_FILE, [*read, gen])
                         stamp = read
                     self._terms, self._terms_dirty, self._terms_held = got, False, stamp
+                    self._terms_gen = gen
                 terms = self._terms
         return terms
 
