@@ -334,6 +334,9 @@ class IndexStore:
         """This thread's connection inside a read transaction: every read sees one state of
         the index, whatever other processes commit meanwhile."""
         con = self._con()
+        if con.in_transaction:  # (already in one: its reads are one state already)
+            yield con
+            return
         con.execute("BEGIN")
         try:
             yield con
