@@ -7,8 +7,9 @@ A scan of a dump, a newsroom's batch and a dump's dedup all check documents one 
 about as much as a few dozen checks, and the checks are CPU-bound, so threads would not help).
 Documents are checked a batch at a time (:meth:`Index.check_batch`: one lookup of all their
 fingerprints and bands, where numpy's cost per call would otherwise be paid per document), a
-worker's batches growing from 8 to 32 documents, this process's from 1 to 8. Results come back in input order. A document
-whose check fails is answered by a :class:`Failed` in its place, and the rest go on.
+worker's batches growing from 8 to 32 documents, this process's from 1 to 8. Results come
+back in input order. A document whose check fails is answered by a :class:`Failed` in its
+place, and the rest go on.
 
 >>> from xigao import Index
 >>> import tempfile
@@ -125,8 +126,6 @@ def check_chunk(
     """Each document's result, or why its check failed (one bad document must not stop many),
     in order; the documents are checked together (:meth:`Index.check_batch`)."""
     todo = [d for d in docs if not isinstance(d, Failed)]
-    if not todo:
-        return [d for d in docs if isinstance(d, Failed)]
     try:
         done = iter(
             index.check_batch(
