@@ -22,7 +22,8 @@ A candidate is a positive when its case is a wash or rewrite and it is a true so
 other candidate is a negative (the innocents', the honest negatives', and the other candidates
 of a rewrite). The two positive groups weigh the same in all (the realistic washes are fewer).
 The threshold is set on out-of-fold scores (seven folds, whole batches of washes left out
-together): the lowest score at which at most ``--max-same-topic`` (0.3%) of the same-topic
+together; the median of the thresholds of 13 deals of the folds, ``THRESHOLD_DRAWS``): the
+lowest score at which at most ``--max-same-topic`` (0.3%) of the same-topic
 innocents and loo originals and none of the fit batches' commentary and fiction negatives
 (``HARD``) would be flagged; the independent same-event reports are reported beside them.
 History of that limit: 1% fitted in-sample let 2.0% of the benchmark's 1,469 held-out
@@ -169,6 +170,12 @@ DECREASING = frozenset({"conflicts", "numbers_new"})
 ROUNDS = 300
 #: Folds of the out-of-fold scores the threshold is set on.
 FOLDS = 7
+#: Further deals of those folds at random (seeded 1 to this): the shipped thresholds are the
+#: median of the ones each deal sets, with scikit-learn's own deal among them. The threshold
+#: one deal sets rests on the four or five highest same-topic innocents out of fold, and moved
+#: from 0.625 to 0.745 with the deal alone (13 deals, 2026-12-05), more than any change of the
+#: measures moved it; the median of 13 moves by a few thousandths.
+THRESHOLD_DRAWS = 12
 #: The fiction threshold is never under even odds, however far the fitting set's honest
 #: fiction and other chapters stay under it (they stay under 0.01 out of fold).
 FICTION_FLOOR = 0.5
@@ -401,6 +408,7 @@ def main(argv: list[str] | None = None) -> int:
             for r in rows:
                 f.write(json.dumps(r, ensure_ascii=False) + "\n")
     got = fit(rows, max_same_topic=a.max_same_topic)
+    got.update(steady_thresholds(rows, got, max_same_topic=a.max_same_topic))
     fit_rows, oof = got.pop("rows"), got.pop("oof")
     fitting = report(
         fit_rows, got["threshold"], oof, got["threshold_fiction"], got["min_containment_fiction"]
@@ -437,6 +445,30 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(spread, ensure_ascii=False))
     shared_root(a.shared)
     return 0
+
+
+#: The thresholds :func:`fit` sets, which :func:`steady_thresholds` takes the median of.
+THRESHOLDS = ("threshold", "threshold_fiction", "min_containment_fiction")
+
+
+def steady_thresholds(
+    rows: Sequence[dict[str, Any]],
+    shipped: dict[str, Any],
+    *,
+    max_same_topic: float,
+    n: int = THRESHOLD_DRAWS,
+) -> dict[str, float]:
+    """The median of each threshold over the folds :func:`fit` dealt for ``shipped`` and
+    ``n`` seeded random deals of them (``THRESHOLD_DRAWS``)."""
+    got = {k: [float(shipped[k])] for k in THRESHOLDS}
+    for d in range(1, n + 1):
+        other = fit(rows, max_same_topic=max_same_topic, draw=d)
+        for k in THRESHOLDS:
+            got[k].append(float(other[k]))
+    out = {k: round(float(np.median(v)), 4) for k, v in got.items()}
+    out["threshold_fiction"] = min(out["threshold_fiction"], out["threshold"])
+    log(f"thresholds over {n + 1} deals of the folds: {got} -> {out}")
+    return out
 
 
 def draws(rows: Sequence[dict[str, Any]], *, max_same_topic: float, n: int) -> dict[str, Any]:

@@ -73,6 +73,14 @@ class Sentences:
             )
         return got
 
+    def typed(self, i: int) -> tuple[frozenset[float], ...]:
+        """Sentence ``i``'s numbers by kind: figures, dates, times of day
+        (:func:`typed_numbers`)."""
+        got = self._memo.get(("typed", i))
+        if got is None:
+            got = self._memo[("typed", i)] = typed_numbers(self.texts[i])
+        return got
+
     def loose(self, i: int) -> frozenset[float]:
         """The values of sentence ``i``'s one-character numerals (七个月), which
         :func:`_numbers` leaves alone because a lone 一 is mostly a word: a number another
@@ -386,21 +394,45 @@ def align(
 
 def _facts_disagree(a: Sentences, i: int, b: Sentences, src: tuple[int, ...]) -> bool:
     """Suspect sentence ``i`` and the original's sentences ``src`` state other numbers,
-    ordinals or quoted titles. A number one side writes as a one-character numeral (前七个月
-    for 前7个月), by the other clock (晚上7点 for 19点) or with two digits (06年 for 2006年)
-    is no other number. (Excusing a number the other text writes in another sentence, as
-    :func:`altered_facts` does, freed as many same-topic innocents as washes: the wash
-    score's threshold rose and found fewer; see docs/benchmarks.md.)"""
+    ordinals or quoted titles. Numbers are compared kind by kind (:func:`typed_numbers`):
+    figures with figures, dates with dates, times of day with times of day, so that a
+    condensed sentence that drops the original's date and keeps a figure stated next to it
+    (首节领先17分 for 北京时间4月7日…领先17分) states no other fact, while another day's report
+    in the same template (another date, other figures) still does. A number one side writes
+    as a one-character numeral (前七个月 for 前7个月), by the other clock (晚上7点 for 19点) or
+    with two digits (06年 for 2006年) is no other number. A title one side writes shortened
+    (《封神ol》 for 《封神online》) is no other title. (Excusing a number the other text writes in
+    another sentence, as :func:`altered_facts` does, freed as many same-topic innocents as
+    washes: the wash score's threshold rose and found fewer; see docs/benchmarks.md.)"""
+    ours_also = a.loose(i)
+    theirs_also = frozenset().union(*(b.loose(j) for j in src))
+    ours = a.typed(i)
+    theirs = [frozenset().union(*(b.typed(j)[k] for j in src)) for k in range(len(ours))]
     return (
-        _disagree(
-            a.numbers[i],
-            frozenset().union(*(b.numbers[j] for j in src)),
-            a.loose(i),
-            frozenset().union(*(b.loose(j) for j in src)),
-        )
+        any(_disagree(x, y, ours_also, theirs_also) for x, y in zip(ours, theirs, strict=True))
         or _disagree(a.ordinals[i], frozenset().union(*(b.ordinals[j] for j in src)))
-        or _disagree(a.titles[i], frozenset().union(*(b.titles[j] for j in src)))
+        or _titles_disagree(a.titles[i], frozenset().union(*(b.titles[j] for j in src)))
     )
+
+
+def _titles_disagree(ours: frozenset[str], theirs: frozenset[str]) -> bool:
+    """Each side quotes a title the other does not, nor a shortening or lengthening of it
+    (the shorter's characters in order in the longer, from the same first two).
+
+    >>> _titles_disagree(frozenset({"封神online"}), frozenset({"封神ol"}))
+    False
+    >>> _titles_disagree(frozenset({"人民日报"}), frozenset({"光明日报"}))
+    True
+    """
+
+    def short(x: str, y: str) -> bool:
+        rest = iter(y)
+        return x[:2] == y[:2] and all(c in rest for c in x)
+
+    def alone(x: str, other: frozenset[str]) -> bool:
+        return not any(short(x, y) or short(y, x) for y in other)
+
+    return any(alone(x, theirs) for x in ours) and any(alone(y, ours) for y in theirs)
 
 
 # --------------------------------------------------------------------------- altered facts
@@ -562,7 +594,7 @@ def _names_conflict(a: Sentences, i: int, b: Sentences, src: tuple[int, ...]) ->
 
 
 # Digits, and Chinese numerals of two characters or more (a lone 一 is mostly a word: 一起).
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*(?:%|万|亿)?|[〇一二两三四五六七八九十百千万亿点]{2,}")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*(?:%|万亿|万|亿)?|[〇一二两三四五六七八九十百千万亿点]{2,}")
 # Quoted titles of works, articles and laws: 《…》 (normalization keeps the brackets).
 _TITLE = re.compile(r"《([^《》]{2,80})》")
 # Ordinals, which may be one character: 第四次全体会议 is another meeting than 第二次.
@@ -606,23 +638,59 @@ def _cn_value(s: str) -> float | None:
     return total + section + (digit or 0)
 
 
-def _numbers(text: str) -> set[float]:
-    """Numeric values written in ``text``, digits or Chinese numerals (5.2% == 百分之五点二)."""
-    out: set[float] = set()
-    for m in _NUMBER.finditer(text):
+# A list's item number at the start of a sentence (2. 任务…, 3、…): no fact.
+_LIST_MARK = re.compile(r"^\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*[.、．](?!\d)")
+# What follows a number that is part of a date, or of a time of day.
+_DATE_UNITS = frozenset("年月日号")
+_CLOCK_UNITS = frozenset("时点分秒:：")
+
+
+def _number_values(text: str) -> list[tuple[float, int, int]]:
+    """Each numeric value written in ``text`` with its span, digits or Chinese numerals
+    (5.2% == 百分之五点二), a list's item number at its start left out."""
+    out: list[tuple[float, int, int]] = []
+    mark = _LIST_MARK.match(text)
+    for m in _NUMBER.finditer(text, mark.end() if mark else 0):
         g = m.group().replace(",", "")
         if g[0].isdigit():
-            mult = _CN_BIG.get(g[-1], 1)
+            mult = 1e12 if g.endswith("万亿") else _CN_BIG.get(g[-1], 1)
             num = g.rstrip("%万亿")
             try:
-                out.add(float(num) * mult)
+                out.append((float(num) * mult, m.start(), m.end()))
             except ValueError:
                 continue
         else:
             v = _cn_value(g)
             if v is not None:
-                out.add(v)
+                out.append((v, m.start(), m.end()))
     return out
+
+
+def _numbers(text: str) -> set[float]:
+    """Numeric values written in ``text``, digits or Chinese numerals (5.2% == 百分之五点二),
+    a list's item number at its start (2. 任务…) left out.
+
+    >>> sorted(_numbers("2. 进出口13.83万亿元，增长19.4%，一千二百万"))
+    [19.4, 12000000.0, 13830000000000.0]
+    """
+    return {v for v, _, _ in _number_values(text)}
+
+
+def typed_numbers(text: str) -> tuple[frozenset[float], frozenset[float], frozenset[float]]:
+    """The numbers of ``text`` by kind, read from what follows each: dates (2008年, 4月7日,
+    24号), times of day (2时30分, 10:00, 7点) and figures (everything else).
+
+    >>> [sorted(k) for k in typed_numbers("4月7日晚7点30分，火箭以93比101负于黄蜂")]
+    [[93.0, 101.0], [4.0, 7.0], [7.0, 30.0]]
+    """
+    kinds: tuple[set[float], set[float], set[float]] = (set(), set(), set())
+    for v, lo, hi in _number_values(text):
+        after = text[hi : hi + 1]
+        before = text[lo - 1 : lo] if lo else ""
+        clock = (after and after in _CLOCK_UNITS) or (before and before in ":：")
+        kind = 1 if after and after in _DATE_UNITS else 2 if clock else 0
+        kinds[kind].add(v)
+    return frozenset(kinds[0]), frozenset(kinds[1]), frozenset(kinds[2])
 
 
 def _ordinals(text: str) -> set[float]:
