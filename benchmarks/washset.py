@@ -97,6 +97,10 @@ HELD_OUT_BATCHES = frozenset(
         "batch-69",
         "batch-70",
         "batch-71",
+        "batch-72",
+        "batch-73",
+        "batch-74",
+        "batch-75",
     }
 )
 

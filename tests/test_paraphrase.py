@@ -164,32 +164,37 @@ def test_an_hour_or_year_written_another_way_is_no_conflict(encoder) -> None:  #
     assert all(p.conflict for p in align(c, b, threshold=0.2, weight=0.0))
 
 
+def _aligned(suspect: str, original: str, encoder):  # type: ignore[no-untyped-def]
+    """The pairs of two texts aligned by bigrams alone, at a low threshold."""
+    a, b = (embed_sentences(normalize(t), encoder) for t in (suspect, original))
+    return align(a, b, threshold=0.2, weight=0.0)
+
+
 def test_numbers_are_compared_kind_by_kind(encoder) -> None:  # type: ignore[no-untyped-def]
     original = "北京时间4月7日，火箭首节一度领先17分，最终以93比101负于黄蜂。"
     # the wash drops the date and adds a figure from elsewhere in the story: no other fact
     washed = "火箭首节一度领先17分，全场投进12个三分，最后却以93比101输给了黄蜂。"
-    a, b = (embed_sentences(normalize(t), encoder) for t in (washed, original))
-    pairs = align(a, b, threshold=0.2, weight=0.0)
+    pairs = _aligned(washed, original, encoder)
     assert pairs and not any(p.conflict for p in pairs)
     # another day's game with other figures, and the same figures on another date, are
     for other in (
         "北京时间4月9日，火箭首节一度领先12分，最终以88比97负于黄蜂。",
         "北京时间4月9日，火箭首节一度领先17分，最终以93比101负于黄蜂。",
     ):
-        c = embed_sentences(normalize(other), encoder)
-        assert all(p.conflict for p in align(c, b, threshold=0.2, weight=0.0))
+        pairs = _aligned(other, original, encoder)
+        assert pairs and all(p.conflict for p in pairs)
 
 
 def test_list_numbers_and_shortened_titles_are_no_other_facts(encoder) -> None:  # type: ignore[no-untyped-def]
     original = "2. 任务为无限次数任务，10轮之内每次获得经验递增。《封神online》首部资料片即将上线。"
     washed = "奖励方面，10轮之内每次所得经验递增，测试号首轮即拿到1.1万经验。《封神ol》首部资料片马上上线。"
-    a, b = (embed_sentences(normalize(t), encoder) for t in (washed, original))
-    pairs = align(a, b, threshold=0.2, weight=0.0)
+    pairs = _aligned(washed, original, encoder)
     assert len(pairs) == 2 and not any(p.conflict for p in pairs)
     # another game's title is another fact
-    c = embed_sentences(normalize("《九州online》首部资料片即将上线。"), encoder)
-    d = embed_sentences(normalize("《封神online》首部资料片即将上线。"), encoder)
-    assert all(p.conflict for p in align(c, d, threshold=0.2, weight=0.0))
+    pairs = _aligned(
+        "《九州online》首部资料片即将上线。", "《封神online》首部资料片即将上线。", encoder
+    )
+    assert pairs and all(p.conflict for p in pairs)
 
 
 def test_altered_facts_read_against_the_whole_texts(encoder) -> None:  # type: ignore[no-untyped-def]
