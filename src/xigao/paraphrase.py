@@ -678,7 +678,8 @@ def _numbers(text: str) -> set[float]:
 
 def typed_numbers(text: str) -> tuple[frozenset[float], frozenset[float], frozenset[float]]:
     """The numbers of ``text`` by kind, read from what follows each: dates (2008年, 4月7日,
-    24号), times of day (2时30分, 10:00, 7点) and figures (everything else).
+    24号), times of day (2时30分, 10:00, 7点; an index's points, 跌至1664点, fall here too and
+    are compared with each other all the same) and figures (everything else).
 
     >>> [sorted(k) for k in typed_numbers("4月7日晚7点30分，火箭以93比101负于黄蜂")]
     [[93.0, 101.0], [4.0, 7.0], [7.0, 30.0]]
