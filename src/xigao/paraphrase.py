@@ -22,6 +22,7 @@ from typing import Any, NamedTuple, Protocol
 import numpy as np
 import numpy.typing as npt
 
+from xigao import facts
 from xigao.normalize import Normalized, sentences
 
 F32 = npt.NDArray[np.float32]
@@ -64,12 +65,15 @@ class Sentences:
         return got
 
     def stated(self) -> frozenset[float]:
-        """Every value the text states anywhere: its numbers and ordinals, and its
-        one-character numerals (:meth:`loose`)."""
+        """Every value the text states anywhere, read as :mod:`xigao.facts` reads them: its
+        quantities and ordinals, and its one-character numerals (:meth:`loose`)."""
         got = self._memo.get("stated")
         if got is None:
             got = self._memo["stated"] = frozenset().union(
-                *self.numbers, *self.ordinals, *(self.loose(i) for i in range(len(self)))
+                *(
+                    facts.numbers(t) | facts.ordinals(t) | self.loose(i)
+                    for i, t in enumerate(self.texts)
+                )
             )
         return got
 
@@ -598,7 +602,7 @@ _NUMBER = re.compile(r"\d+(?:[.,]\d+)*(?:%|万亿|万|亿)?|[〇一二两三四�
 # Quoted titles of works, articles and laws: 《…》 (normalization keeps the brackets).
 _TITLE = re.compile(r"《([^《》]{2,80})》")
 # Ordinals, which may be one character: 第四次全体会议 is another meeting than 第二次.
-_ORDINAL = re.compile(r"第(\d+|[〇一二两三四五六七八九十百千]+)")
+_ORDINAL = facts.ORDINAL
 _OPPOSITES = [
     ("增长", "下降"), ("增长", "减少"), ("增加", "减少"), ("上升", "下降"), ("上涨", "下跌"),
     ("提高", "降低"), ("扩大", "缩小"), ("盈利", "亏损"), ("同意", "反对"), ("支持", "反对"),
@@ -608,9 +612,7 @@ _OPPOSITES = [
 _NEGATIONS = frozenset({"不", "没", "没有", "未", "无", "非", "别", "勿", "并未", "不再", "尚未"})
 
 
-_CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "两": 2}
-_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
-_CN_BIG = {"万": 10_000, "亿": 100_000_000}
+_CN_DIGITS, _CN_UNITS, _CN_BIG = facts.CN_DIGITS, facts.CN_UNITS, facts.CN_BIG
 
 
 def _cn_value(s: str) -> float | None:
@@ -639,7 +641,7 @@ def _cn_value(s: str) -> float | None:
 
 
 # A list's item number at the start of a sentence (2. 任务…, 3、…): no fact.
-_LIST_MARK = re.compile(r"^\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*[.、．](?!\d)")
+_LIST_MARK = facts.LIST_MARK
 # What follows a number that is part of a date, or of a time of day.
 _DATE_UNITS = frozenset("年月日号")
 _CLOCK_UNITS = frozenset("时点分秒:：")
@@ -764,8 +766,9 @@ def altered_facts(
     name the other text states elsewhere is no other fact (a condensed sentence carries facts
     of several), as alignment reads conflicts.
 
-    Numbers are compared as written (after normalization); opposites and negations on jieba
-    tokens, so 非常 or 无论 are not mistaken for negations.
+    Numbers, ordinals and names are read as :mod:`xigao.facts` reads them (100多万 is a
+    million, h1n1 no number, 伍登则 the 伍登 the other text names); opposites and negations on
+    jieba tokens, so 非常 or 无论 are not mistaken for negations.
 
     >>> altered_facts("一季度经济同比下降5.2%", "一季度经济同比增长5.2%")
     ['opposite: 增长→下降']
@@ -777,25 +780,27 @@ def altered_facts(
     ['negation: 0→1']
     >>> altered_facts("赵乐际在京会见客人", "王沪宁在京会见客人")
     ['name: 王沪宁→赵乐际']
+    >>> altered_facts("每年游客超过100万人次，甲型流感", "每年吸引游客100多万人次，甲型h1n1流感")
+    []
     """
     from xigao.tokenize import default_tokenizer
 
     notes: list[str] = []
     said = suspect_doc.stated() if suspect_doc is not None else frozenset()
     written = source_doc.stated() if source_doc is not None else frozenset()
-    ns, no = _numbers(suspect), _numbers(source)
+    ns, no = facts.numbers(suspect), facts.numbers(source)
     gone, new = sorted(no - ns - said), sorted(ns - no - written)
     if gone and new:
         notes.append(f"number: {_fmt(gone)}→{_fmt(new)}")
-    os_, oo = _ordinals(suspect), _ordinals(source)
+    os_, oo = facts.ordinals(suspect), facts.ordinals(source)
     gone, new = sorted(oo - os_ - said), sorted(os_ - oo - written)
     if gone and new:
         notes.append(f"ordinal: {_fmt(gone)}→{_fmt(new)}")
     ours, theirs = person_names(suspect), person_names(source)
     in_suspect = suspect_doc.content() if suspect_doc is not None else suspect
     in_source = source_doc.content() if source_doc is not None else source
-    gone_names = sorted(n for n in theirs.proper if n not in in_suspect)
-    new_names = sorted(n for n in ours.tagged if n not in in_source)
+    gone_names = sorted(n for n in theirs.proper if not facts.mentions(n, in_suspect))
+    new_names = sorted(n for n in ours.tagged if not facts.mentions(n, in_source))
     if gone_names and new_names:
         notes.append(f"name: {','.join(gone_names)}→{','.join(new_names)}")
     cut = default_tokenizer().cut

@@ -1,0 +1,204 @@
+"""Facts as a text states them: its quantities, ordinals and the names it mentions, read
+exactly, for the altered facts a match reports (``paraphrase.altered_facts``: 原文 3 人，此处 5 人).
+
+A note says the original states one figure and the suspect another, so the reading must be
+right about what a number is:
+
+- an approximation before a magnitude is that magnitude (100多万 is a million and more, 二十余万
+  two hundred thousand), and a Chinese numeral is read by its units (一亿一千万 is 110,000,000);
+- numbers that name rather than count are no quantities: part of a code or model (h1n1,
+  s2000hd, covid-19), a day named digit by digit (五四青年节, “七一”讲话), a plan (十四五) or a
+  reduplication (千千万万);
+- a party congress (党的二十大) is an ordinal, like 第四次;
+- a name is mentioned when the other text writes it, or writes it without a character jieba's
+  new-word guessing glued to it (由小奥, 伍登则), or transliterates it with one character otherwise
+  (克利夫兰, 克里夫兰).
+
+The wash score's own measures (``paraphrase.Sentences``: the conflicts of aligned pairs, the
+figures kept) read numbers the way they were fitted with; reading them this way there was
+tried and lost washes (docs/benchmarks.md, "Numbers read as stated").
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+#: Chinese numerals: digits, units, and the magnitudes 万 and 亿.
+CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "两": 2}
+CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+CN_BIG = {"万": 10_000, "亿": 100_000_000}
+#: A list's item number at the start of a sentence (2. 任务…, 3、…): no fact.
+LIST_MARK = re.compile(r"^\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*[.、．](?!\d)")
+#: Ordinals, which may be one character: 第四次全体会议 is another meeting than 第二次.
+ORDINAL = re.compile(r"第(\d+|[〇一二两三四五六七八九十百千]+)")
+
+# Digits, and Chinese numerals of two characters or more (a lone 一 is mostly a word: 一起);
+# a magnitude may follow an approximation (100多万, 二十余万, 十多亿).
+_QUANTITY = re.compile(
+    r"\d+(?:[.,]\d+)*(?:%|[多余来]?(?:万亿|万|亿))?"
+    r"|[〇一二两三四五六七八九十百千万亿点]+[多余来](?:万亿|万|亿)"
+    r"|[〇一二两三四五六七八九十百千万亿点]{2,}"
+)
+# A party congress (党的二十大, 十八大以来): a numeral of 11 to 29 before 大.
+_CONGRESS = re.compile(r"(十[一二三四五六七八九]|二十[一二三四五六七八九]?)大")
+_CONGRESS_AFTER = re.compile(
+    r"以来|精神|报告|代表|召开|胜利|闭幕|开幕|期间|后|前|上|主题|[、和，。,]"
+)
+# What follows a day written digit by digit that names it (五四青年节, “七一”讲话, 八一大楼,
+# 九一八事变).
+_NAMED_AFTER = re.compile(r"[”\"’]|青年|运动|事变|建军|大楼|讲话|精神|前夕|纪念|节")
+#: Characters jieba's new-word guessing glues to the front (由小奥, 遭麦基) or back (伍登则,
+#: 沃克继) of a name.
+_GLUED_BEFORE = frozenset("由从遭同向对与和跟被把让给在于初据")
+_GLUED_AFTER = frozenset("有则继作说也又和与是在的了将称等")
+
+
+def cn_value(s: str) -> float | None:
+    """The value of a Chinese numeral (None when it is no number).
+
+    >>> [cn_value(s) for s in ("一千二百万", "一亿一千万", "一万亿", "二〇二〇", "五点二")]
+    [12000000.0, 110000000.0, 1000000000000.0, 2020.0, 5.2]
+    >>> [cn_value(s) for s in ("十四五", "千千万万")]
+    [None, None]
+    """
+    if "点" in s:
+        whole, _, frac = s.partition("点")
+        w = cn_value(whole) if whole else 0.0
+        if w is None or not frac or any(c not in CN_DIGITS for c in frac):
+            return None
+        return w + float("0." + "".join(str(CN_DIGITS[c]) for c in frac))
+    if all(c in CN_DIGITS for c in s):  # digit by digit: 二〇二〇
+        return float("".join(str(CN_DIGITS[c]) for c in s))
+    if any(a == b and a not in CN_DIGITS for a, b in itertools.pairwise(s)):
+        return None  # 千千万万, 万万: many, not a number
+    # 亿 multiplies all before it, 万 what follows the last 亿
+    high, low, section, digit = 0.0, 0.0, 0.0, None
+    for c in s:
+        if c in CN_DIGITS:
+            if digit:  # two digits with no unit between: a name (十四五), not a number
+                return None
+            digit = CN_DIGITS[c]
+        elif c in CN_UNITS:
+            section += (1 if digit is None else digit) * CN_UNITS[c]
+            digit = None
+        elif c == "万":
+            low = (low + section + (digit or 0)) * CN_BIG[c]
+            section, digit = 0.0, None
+        elif c == "亿":
+            high = (high + low + section + (digit or 0)) * CN_BIG[c]
+            low, section, digit = 0.0, 0.0, None
+        else:
+            return None
+    return high + low + section + (digit or 0)
+
+
+def congresses(text: str) -> list[tuple[float, int, int]]:
+    """Each party congress ``text`` names, with its span: after 党的 or 中共, or before what
+    follows a congress's name (十二大行业 counts twelve trades).
+
+    >>> [v for v, _, _ in congresses("党的二十大作出部署，十八大以来，十二大行业")]
+    [20.0, 18.0]
+    """
+    out = []
+    for m in _CONGRESS.finditer(text):
+        lo, hi = m.span()
+        if text[max(0, lo - 2) : lo] in ("党的", "中共") or _CONGRESS_AFTER.match(text, hi):
+            v = cn_value(m.group(1))
+            if v is not None:
+                out.append((v, lo, hi))
+    return out
+
+
+def _in_code(text: str, lo: int) -> bool:
+    """The digits at ``lo`` follow a Latin letter, directly or by a hyphen: part of a code or
+    model (h1n1, s2000hd, mp3, covid-19), not a quantity (4gb, 5cm and 26-104mm are)."""
+    before = text[max(0, lo - 2) : lo]
+    if not before:
+        return False
+    if before[-1].isascii() and before[-1].isalpha():
+        return True
+    return before[-1] == "-" and len(before) == 2 and before[0].isascii() and before[0].isalpha()
+
+
+def quantities(text: str) -> list[tuple[float, int, int]]:
+    """Each quantity ``text`` states, with its span (see the module docstring for what is
+    one), a list's item number at its start left out.
+
+    >>> [v for v, _, _ in quantities("20多万名志愿者，甲型h1n1流感，五四青年节，党的二十大，十四五")]
+    [200000.0]
+    >>> [v for v, _, _ in quantities("2. 进出口13.83万亿元，增长19.4%，一千二百万")]
+    [13830000000000.0, 19.4, 12000000.0]
+    """
+    out: list[tuple[float, int, int]] = []
+    mark = LIST_MARK.match(text)
+    congress = [(a, b) for _, a, b in congresses(text)]
+    for m in _QUANTITY.finditer(text, mark.end() if mark else 0):
+        lo, hi = m.span()
+        if any(a <= lo < b for a, b in congress):
+            continue
+        g = m.group().replace(",", "")
+        if g[0].isdigit():
+            if _in_code(text, lo):
+                continue
+            mult = 1e12 if g.endswith("万亿") else CN_BIG.get(g[-1], 1)
+            try:
+                out.append((float(g.rstrip("%万亿多余来")) * mult, lo, hi))
+            except ValueError:
+                continue
+            continue
+        named = (lo > 0 and text[lo - 1] in '“"‘') or _NAMED_AFTER.match(text, hi)
+        if all(c in CN_DIGITS for c in g) and len(g) <= 3 and named:
+            continue
+        v = cn_value(g.replace("多", "").replace("余", "").replace("来", ""))
+        if v is not None:
+            out.append((v, lo, hi))
+    return out
+
+
+def numbers(text: str) -> set[float]:
+    """The values of the quantities ``text`` states (:func:`quantities`).
+
+    >>> sorted(numbers("每年吸引游客100多万人次，超过二十万名志愿者"))
+    [200000.0, 1000000.0]
+    """
+    return {v for v, _, _ in quantities(text)}
+
+
+def ordinals(text: str) -> set[float]:
+    """The values of the ordinals ``text`` writes (第四, 第12), a party congress's among them.
+
+    >>> sorted(ordinals("第十二届中央委员会第四次全体会议，第5场，党的二十大精神"))
+    [4.0, 5.0, 12.0, 20.0]
+    """
+    out = {v for v, _, _ in congresses(text)}
+    for m in ORDINAL.finditer(text):
+        g = m.group(1)
+        v = float(g) if g[0].isdigit() else cn_value(g)
+        if v is not None:
+            out.add(v)
+    return out
+
+
+def mentions(name: str, text: str) -> bool:
+    """Whether ``text`` mentions ``name``: writes it, or writes it without a character jieba
+    glued to it, or (four characters or more) transliterated with one character otherwise.
+
+    >>> mentions("伍登有", "刚刚故去的约翰-伍登则有47场胜利"), mentions("克利夫兰", "返回克里夫兰")
+    (True, True)
+    >>> mentions("王沪宁", "赵乐际在京会见客人"), mentions("李强", "李克强主持会议")
+    (False, False)
+    """
+    if name in text:
+        return True
+    if len(name) >= 3 and (
+        (name[0] in _GLUED_BEFORE and name[1:] in text)
+        or (name[-1] in _GLUED_AFTER and name[:-1] in text)
+    ):
+        return True
+    if len(name) >= 4:
+        variants = "|".join(
+            re.escape(name[:k]) + "." + re.escape(name[k + 1 :]) for k in range(len(name))
+        )
+        return re.search(variants, text) is not None
+    return False

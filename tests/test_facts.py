@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from xigao.facts import cn_value, mentions, numbers, ordinals, quantities
+from xigao.paraphrase import _numbers, altered_facts
+
+DIGITS = "零一二三四五六七八九"
+
+
+def chinese(n: int) -> str:
+    """``n`` (under 10¹²) written as a Chinese numeral, the way news writes it
+    (一亿零五十万, 三千零二)."""
+
+    def section(v: int) -> str:  # under 10,000
+        out, zero = "", False
+        for unit, name in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+            d = v // unit % 10
+            if d:
+                out += ("零" if zero and out else "") + DIGITS[d] + name
+                zero = False
+            else:
+                zero = True
+        return out
+
+    if n == 0:
+        return "零"
+    parts = []
+    for value, name in ((n // 10**8, "亿"), (n // 10**4 % 10**4, "万"), (n % 10**4, "")):
+        if value:
+            text = section(value)
+            if parts and value < 1000:
+                text = "零" + text
+            parts.append(text + name)
+        elif parts and parts[-1][-1] != "零":
+            parts.append("零")
+    return "".join(parts).rstrip("零")
+
+
+@given(st.integers(min_value=11, max_value=10**12 - 1))
+def test_a_chinese_numeral_is_read_as_its_value(n: int) -> None:
+    assert cn_value(chinese(n)) == n
+
+
+@given(st.text(alphabet="0123456789一二三四五十百千万亿多余点.%年月日h-“”大党的第", max_size=40))
+def test_quantities_lie_in_their_text_in_order(text: str) -> None:
+    spans = [(lo, hi) for _, lo, hi in quantities(text)]
+    assert all(0 <= lo < hi <= len(text) for lo, hi in spans)
+    assert spans == sorted(spans) and all(a[1] <= b[0] for a, b in itertools.pairwise(spans))
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("每年吸引游客100多万人次", [1_000_000]),
+        ("20余万名志愿者，二十多万名", [200_000]),
+        ("收购稻谷100多亿斤，一亿一千万元", [10_000_000_000, 110_000_000]),
+        ("甲型h1n1流感，富士s2000hd不足1700元，covid-19", [1700]),
+        ("五四青年节前夕，“七一”重要讲话，八一大楼", []),
+        ("十四五规划，千千万万劳动群众，党的二十大", []),
+        ("5G基站超过300万个，4gb版本", [5, 3_000_000, 4]),
+    ],
+)
+def test_quantities_are_read_as_stated(text: str, values: list[float]) -> None:
+    assert numbers(text) == set(values)
+
+
+def test_a_congress_is_an_ordinal() -> None:
+    assert ordinals("党的二十大以来，十八大精神，第四次全体会议") == {20, 18, 4}
+    assert ordinals("全国十二大行业") == set()
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "said"),
+    [
+        ("由小奥", "凯尔特人通过二次进攻将球打进，这次是小奥。", True),
+        ("伍登则", "刚离世的约翰-伍登有47胜。", True),
+        ("克里夫兰", "詹姆斯第二次回到克利夫兰。", True),
+        ("斯托贾科维奇", "佩贾连飚两记三分。", False),
+        ("王沪宁", "赵乐际在京会见客人。", False),
+        ("李强", "李克强主持召开国务院常务会议。", False),
+    ],
+)
+def test_a_name_is_mentioned_as_written_or_nearly(name: str, text: str, said: bool) -> None:
+    assert mentions(name, text) is said
+
+
+def test_altered_facts_state_no_number_a_text_does_not() -> None:
+    # the last release read 100多万 as 100 and reported it altered into a million
+    assert _numbers("每年吸引游客100多万人次") == {100.0}  # the wash score's reading, as fitted
+    assert altered_facts("每年游客超过100万人次", "每年吸引游客100多万人次") == []
+    assert altered_facts("每年游客超过10万人次", "每年吸引游客100多万人次") == [
+        "number: 1000000→100000"
+    ]
+    assert altered_facts("澳门新增6例，甲型流感累计68例", "澳门甲型h1n1流感累计病例达68例") == []
+    assert altered_facts("詹姆斯和克利夫兰之间产生了裂痕", "詹姆斯与克里夫兰产生了隔阂") == []
+    assert altered_facts("党的十九大以来成就巨大", "党的二十大以来成就巨大") == ["ordinal: 20→19"]
