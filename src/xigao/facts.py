@@ -54,38 +54,41 @@ _GLUED_BEFORE = frozenset("由从遭同向对与和跟被把让给在于初据")
 _GLUED_AFTER = frozenset("有则继作说也又和与是在的了将称等")
 
 
-def cn_value(s: str) -> float | None:
-    """The value of a Chinese numeral (None when it is no number).
+def cn_value(s: str, *, fitted: bool = False) -> float | None:
+    """The value of a Chinese numeral (None when it is no number). ``fitted``: as the wash
+    score's measures read it (``paraphrase.Sentences``), which they were fitted with: digits
+    in a row are the last of them (十四五 → 15), 千千万万 a number, and each magnitude multiplies
+    all before it (一亿一千万 → 1,000,010,000,000).
 
     >>> [cn_value(s) for s in ("一千二百万", "一亿一千万", "一万亿", "二〇二〇", "五点二")]
     [12000000.0, 110000000.0, 1000000000000.0, 2020.0, 5.2]
-    >>> [cn_value(s) for s in ("十四五", "千千万万")]
-    [None, None]
+    >>> [cn_value(s) for s in ("十四五", "千千万万")], cn_value("十四五", fitted=True)
+    ([None, None], 15.0)
     """
     if "点" in s:
         whole, _, frac = s.partition("点")
-        w = cn_value(whole) if whole else 0.0
+        w = cn_value(whole, fitted=fitted) if whole else 0.0
         if w is None or not frac or any(c not in CN_DIGITS for c in frac):
             return None
         return w + float("0." + "".join(str(CN_DIGITS[c]) for c in frac))
     if all(c in CN_DIGITS for c in s):  # digit by digit: 二〇二〇
         return float("".join(str(CN_DIGITS[c]) for c in s))
-    if any(a == b and a not in CN_DIGITS for a, b in itertools.pairwise(s)):
+    if not fitted and any(a == b and a not in CN_DIGITS for a, b in itertools.pairwise(s)):
         return None  # 千千万万, 万万: many, not a number
     # 亿 multiplies all before it, 万 what follows the last 亿
     high, low, section, digit = 0.0, 0.0, 0.0, None
     for c in s:
         if c in CN_DIGITS:
-            if digit:  # two digits with no unit between: a name (十四五), not a number
+            if digit and not fitted:  # two digits with no unit between: a name (十四五)
                 return None
             digit = CN_DIGITS[c]
         elif c in CN_UNITS:
             section += (1 if digit is None else digit) * CN_UNITS[c]
             digit = None
-        elif c == "万":
+        elif c == "万" and not fitted:
             low = (low + section + (digit or 0)) * CN_BIG[c]
             section, digit = 0.0, None
-        elif c == "亿":
+        elif c in CN_BIG:
             high = (high + low + section + (digit or 0)) * CN_BIG[c]
             low, section, digit = 0.0, 0.0, None
         else:

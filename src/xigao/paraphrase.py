@@ -612,32 +612,13 @@ _OPPOSITES = [
 _NEGATIONS = frozenset({"不", "没", "没有", "未", "无", "非", "别", "勿", "并未", "不再", "尚未"})
 
 
-_CN_DIGITS, _CN_UNITS, _CN_BIG = facts.CN_DIGITS, facts.CN_UNITS, facts.CN_BIG
+_CN_BIG = facts.CN_BIG
 
 
 def _cn_value(s: str) -> float | None:
-    """Value of a Chinese numeral such as 一千二百万, 五点二, 二〇二〇 (None if unparsable)."""
-    if "点" in s:
-        whole, _, frac = s.partition("点")
-        w = _cn_value(whole) if whole else 0.0
-        if w is None or not frac or any(c not in _CN_DIGITS for c in frac):
-            return None
-        return w + float("0." + "".join(str(_CN_DIGITS[c]) for c in frac))
-    if all(c in _CN_DIGITS for c in s):  # digit by digit: 二〇二〇
-        return float("".join(str(_CN_DIGITS[c]) for c in s))
-    total, section, digit = 0.0, 0.0, None
-    for c in s:
-        if c in _CN_DIGITS:
-            digit = _CN_DIGITS[c]
-        elif c in _CN_UNITS:
-            section += (1 if digit is None else digit) * _CN_UNITS[c]
-            digit = None
-        elif c in _CN_BIG:
-            total = (total + section + (digit or 0)) * _CN_BIG[c]
-            section, digit = 0.0, None
-        else:
-            return None
-    return total + section + (digit or 0)
+    """Value of a Chinese numeral such as 一千二百万, 五点二, 二〇二〇 (None if unparsable), as
+    the wash score's measures were fitted with (:func:`xigao.facts.cn_value`, ``fitted``)."""
+    return facts.cn_value(s, fitted=True)
 
 
 # A list's item number at the start of a sentence (2. 任务…, 3、…): no fact.
