@@ -168,16 +168,18 @@ def numbers(text: str) -> set[float]:
     return {v for v, _, _ in quantities(text)}
 
 
-def ordinals(text: str) -> set[float]:
-    """The values of the ordinals ``text`` writes (第四, 第12), a party congress's among them.
+def ordinals(text: str, *, fitted: bool = False) -> set[float]:
+    """The values of the ordinals ``text`` writes (第四, 第12), a party congress's among them
+    (``fitted``: as the wash score's measures read them, congresses aside; see
+    :func:`cn_value`).
 
     >>> sorted(ordinals("第十二届中央委员会第四次全体会议，第5场，党的二十大精神"))
     [4.0, 5.0, 12.0, 20.0]
     """
-    out = {v for v, _, _ in congresses(text)}
+    out = set() if fitted else {v for v, _, _ in congresses(text)}
     for m in ORDINAL.finditer(text):
         g = m.group(1)
-        v = float(g) if g[0].isdigit() else cn_value(g)
+        v = float(g) if g[0].isdigit() else cn_value(g, fitted=fitted)
         if v is not None:
             out.add(v)
     return out

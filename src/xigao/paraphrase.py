@@ -601,8 +601,6 @@ def _names_conflict(a: Sentences, i: int, b: Sentences, src: tuple[int, ...]) ->
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*(?:%|万亿|万|亿)?|[〇一二两三四五六七八九十百千万亿点]{2,}")
 # Quoted titles of works, articles and laws: 《…》 (normalization keeps the brackets).
 _TITLE = re.compile(r"《([^《》]{2,80})》")
-# Ordinals, which may be one character: 第四次全体会议 is another meeting than 第二次.
-_ORDINAL = facts.ORDINAL
 _OPPOSITES = [
     ("增长", "下降"), ("增长", "减少"), ("增加", "减少"), ("上升", "下降"), ("上涨", "下跌"),
     ("提高", "降低"), ("扩大", "缩小"), ("盈利", "亏损"), ("同意", "反对"), ("支持", "反对"),
@@ -678,18 +676,13 @@ def typed_numbers(text: str) -> tuple[frozenset[float], frozenset[float], frozen
 
 
 def _ordinals(text: str) -> set[float]:
-    """Values of the ordinals (第四, 第12) written in ``text``.
+    """Values of the ordinals (第四, 第12) written in ``text``, as the wash score's measures
+    were fitted with (:func:`xigao.facts.ordinals`, ``fitted``).
 
     >>> sorted(_ordinals("第十二届中央委员会第四次全体会议，第5场"))
     [4.0, 5.0, 12.0]
     """
-    out: set[float] = set()
-    for m in _ORDINAL.finditer(text):
-        g = m.group(1)
-        v = float(g) if g[0].isdigit() else _cn_value(g)
-        if v is not None:
-            out.add(v)
-    return out
+    return facts.ordinals(text, fitted=True)
 
 
 def _disagree(
