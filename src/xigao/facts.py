@@ -168,6 +168,48 @@ def numbers(text: str) -> set[float]:
     return {v for v, _, _ in quantities(text)}
 
 
+#: What follows a number that is part of a time of day.
+_CLOCK = frozenset("时点分秒:：")
+#: What joins the two ends of a range (1至11月, 3月5日-20日).
+_RANGE = frozenset({"至", "到", "-", "—", "–", "~", "～"})
+
+
+def typed(text: str) -> tuple[frozenset[float], ...]:
+    """The quantities of ``text`` by kind, read from what follows each: figures, years (2008年;
+    four digits or more, or two: 06年), months (4月), days (7日, 24号) and times of day (2时30分,
+    10:00, 7点). A number that cannot be such a date is a figure (满160年, 13个月, 15万日军), and
+    the first number of a range takes the kind of the last (1至11月).
+
+    >>> [sorted(k) for k in typed("2024年4月7日晚7点30分，火箭以93比101负于黄蜂")]
+    [[93.0, 101.0], [2024.0], [4.0], [7.0], [7.0, 30.0]]
+    >>> [sorted(k) for k in typed("1至11月，满160年，15万日军")]
+    [[160.0, 150000.0], [], [1.0, 11.0], [], []]
+    """
+    values = quantities(text)
+    kinds: list[int] = []
+    for v, lo, hi in values:
+        after, before, written = text[hi : hi + 1], text[lo - 1 : lo] if lo else "", text[lo:hi]
+        whole = (v == int(v) and written.isdigit()) or not written[:1].isdigit()
+        if (after and after in _CLOCK) or (before and before in ":："):
+            kind = 4
+        elif after == "年" and whole and (v >= 1000 or (len(written) == 2 and written.isdigit())):
+            kind = 1
+        elif after == "月" and whole and 1 <= v <= 12:
+            kind = 2
+        elif after in ("日", "号") and whole and 1 <= v <= 31:
+            kind = 3
+        else:
+            kind = 0
+        kinds.append(kind)
+    for n in range(len(values) - 2, -1, -1):  # a range: 1至11月, 13日至18日
+        if kinds[n] == 0 and kinds[n + 1] and text[values[n][2] : values[n + 1][1]] in _RANGE:
+            kinds[n] = kinds[n + 1]
+    out: tuple[set[float], ...] = (set(), set(), set(), set(), set())
+    for (v, _, _), kind in zip(values, kinds, strict=True):
+        out[kind].add(v)
+    return tuple(frozenset(k) for k in out)
+
+
 def ordinals(text: str, *, fitted: bool = False) -> set[float]:
     """The values of the ordinals ``text`` writes (第四, 第12), a party congress's among them
     (``fitted``: as the wash score's measures read them, congresses aside; see

@@ -741,8 +741,9 @@ def altered_facts(
     of several), as alignment reads conflicts.
 
     Numbers, ordinals and names are read as :mod:`xigao.facts` reads them (100多万 is a
-    million, h1n1 no number, 伍登则 the 伍登 the other text names); opposites and negations on
-    jieba tokens, so 非常 or 无论 are not mistaken for negations.
+    million, h1n1 no number, 伍登则 the 伍登 the other text names), numbers kind by kind
+    (figures, years, months, days, times of day: :func:`xigao.facts.typed`); opposites and
+    negations on jieba tokens, so 非常 or 无论 are not mistaken for negations.
 
     >>> altered_facts("一季度经济同比下降5.2%", "一季度经济同比增长5.2%")
     ['opposite: 增长→下降']
@@ -756,16 +757,21 @@ def altered_facts(
     ['name: 王沪宁→赵乐际']
     >>> altered_facts("每年游客超过100万人次，甲型流感", "每年吸引游客100多万人次，甲型h1n1流感")
     []
+    >>> altered_facts("2024年前11个月新增就业1198万人", "今年1至11月新增就业1198万人")
+    []
+    >>> altered_facts("今年1至10月新增就业1198万人", "今年1至11月新增就业1198万人")
+    ['number: 11→10']
     """
     from xigao.tokenize import default_tokenizer
 
     notes: list[str] = []
     said = suspect_doc.stated() if suspect_doc is not None else frozenset()
     written = source_doc.stated() if source_doc is not None else frozenset()
-    ns, no = facts.numbers(suspect), facts.numbers(source)
-    gone, new = sorted(no - ns - said), sorted(ns - no - written)
-    if gone and new:
-        notes.append(f"number: {_fmt(gone)}→{_fmt(new)}")
+    # kind by kind: a year kept and the months dropped (2024年前11个月 for 今年1至11月) alter none
+    for ns, no in zip(facts.typed(suspect), facts.typed(source), strict=True):
+        gone, new = sorted(no - ns - said), sorted(ns - no - written)
+        if gone and new:
+            notes.append(f"number: {_fmt(gone)}→{_fmt(new)}")
     os_, oo = facts.ordinals(suspect), facts.ordinals(source)
     gone, new = sorted(oo - os_ - said), sorted(os_ - oo - written)
     if gone and new:
