@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from xigao.facts import cn_value, mentions, numbers, ordinals, quantities
+from xigao.facts import cn_value, mentions, numbers, ordinals, quantities, typed
 from xigao.paraphrase import _numbers, altered_facts
 
 DIGITS = "零一二三四五六七八九"
@@ -51,6 +51,25 @@ def test_quantities_lie_in_their_text_in_order(text: str) -> None:
     spans = [(lo, hi) for _, lo, hi in quantities(text)]
     assert all(0 <= lo < hi <= len(text) for lo, hi in spans)
     assert spans == sorted(spans) and all(a[1] <= b[0] for a, b in itertools.pairwise(spans))
+
+
+@given(st.text(alphabet="0123456789一二三四五十百千万亿多点.%年月日号时分:至-h“”", max_size=40))
+def test_the_kinds_of_a_text_hold_its_quantities(text: str) -> None:
+    kinds = typed(text)
+    assert len(kinds) == 5 and frozenset().union(*kinds) == numbers(text)
+
+
+def test_dates_are_read_by_kind() -> None:
+    figures, years, months, days, times = typed(
+        "2024年前11个月，1至10月，3月5日-20日，满160年，14时30分"
+    )
+    assert (figures, years, months, days, times) == (
+        {11, 160},
+        {2024},
+        {1, 10, 3},
+        {5, 20},
+        {14, 30},
+    )
 
 
 @pytest.mark.parametrize(
