@@ -10,13 +10,15 @@ right about what a number is:
   s2000hd, covid-19), a day named digit by digit (五四青年节, “七一”讲话), a plan (十四五) or a
   reduplication (千千万万);
 - a party congress (党的二十大) is an ordinal, like 第四次;
+- numbers are compared kind by kind (:func:`typed`: figures, years, months, days, times of
+  day), so a year kept and the months dropped alter nothing;
 - a name is mentioned when the other text writes it, or writes it without a character jieba's
   new-word guessing glued to it (由小奥, 伍登则), or transliterates it with one character otherwise
   (克利夫兰, 克里夫兰).
 
 The wash score's own measures (``paraphrase.Sentences``: the conflicts of aligned pairs, the
-figures kept) read numbers the way they were fitted with; reading them this way there was
-tried and lost washes (docs/benchmarks.md, "Numbers read as stated").
+figures kept) read numbers as they were fitted with (``fitted=True``): reading them exactly in
+the score was tried, and it lost washes (docs/benchmarks.md, "Numbers read as stated").
 """
 
 from __future__ import annotations
@@ -169,7 +171,7 @@ def numbers(text: str) -> set[float]:
 
 
 #: What follows a number that is part of a time of day.
-_CLOCK = frozenset("时点分秒:：")
+CLOCK_UNITS = frozenset("时点分秒:：")
 #: What joins the two ends of a range (1至11月, 3月5日-20日).
 _RANGE = frozenset({"至", "到", "-", "—", "–", "~", "～"})
 
@@ -190,7 +192,7 @@ def typed(text: str) -> tuple[frozenset[float], ...]:
     for v, lo, hi in values:
         after, before, written = text[hi : hi + 1], text[lo - 1 : lo] if lo else "", text[lo:hi]
         whole = (v == int(v) and written.isdigit()) or not written[:1].isdigit()
-        if (after and after in _CLOCK) or (before and before in ":："):
+        if (after and after in CLOCK_UNITS) or (before and before in ":："):
             kind = 4
         elif after == "年" and whole and (v >= 1000 or (len(written) == 2 and written.isdigit())):
             kind = 1

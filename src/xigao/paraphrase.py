@@ -623,7 +623,7 @@ def _cn_value(s: str) -> float | None:
 _LIST_MARK = facts.LIST_MARK
 # What follows a number that is part of a date, or of a time of day.
 _DATE_UNITS = frozenset("年月日号")
-_CLOCK_UNITS = frozenset("时点分秒:：")
+_CLOCK_UNITS = facts.CLOCK_UNITS
 
 
 def _number_values(text: str) -> list[tuple[float, int, int]]:
