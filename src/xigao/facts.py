@@ -191,7 +191,7 @@ def typed(text: str) -> tuple[frozenset[float], ...]:
     kinds: list[int] = []
     for v, lo, hi in values:
         after, before, written = text[hi : hi + 1], text[lo - 1 : lo] if lo else "", text[lo:hi]
-        whole = (v == int(v) and written.isdigit()) or not written[:1].isdigit()
+        whole = written.isdigit() or not written[:1].isdigit()  # no 1.5, no 15万
         if (after and after in CLOCK_UNITS) or (before and before in ":："):
             kind = 4
         elif after == "年" and whole and (v >= 1000 or (len(written) == 2 and written.isdigit())):
