@@ -1,5 +1,7 @@
 """Set the wash score from which a candidate measured on a suspect's residual is a further
-source (``Thresholds.wash_residual_threshold``), on fitting cases only.
+source (``Thresholds.wash_residual_threshold``), and the fact cosine from which one whose
+facts stand out there is one whatever its score (``Thresholds.wash_residual_cosine``), on
+fitting cases only.
 
     python -m benchmarks.fit_residual [--shared ../shared] [--out src/xigao/thresholds.json]
 
@@ -15,7 +17,10 @@ on its residual, and each threshold of a grid is tried on them: the true sources
 that the sources found missed, and the wrong ones it adds. The threshold is the highest of
 the grid that adds as many true sources as the lowest from which none is wrong (every one
 above it adding none either): as far from the wrong candidates as the fitting cases allow.
-The held-out batches and ``shared/data/washes`` are never read.
+The fact cosine is then chosen the same way on its own grid, with that threshold: a report
+giving a story a third of its facts scores low as a wash even on the residual, but shares the
+residual's facts as no other original does (``verdict.stands_out``); never (1) when it adds no
+true source the score has not. The held-out batches and ``shared/data/washes`` are never read.
 """
 
 from __future__ import annotations
@@ -34,8 +39,9 @@ from benchmarks.washset import NEGATIVE, rows_of, split_rows
 from xigao.detect import Prepared
 from xigao.verdict import Thresholds, WashCandidate, further_sources, wash_sources
 
-#: The thresholds tried.
+#: The thresholds tried: wash scores, and fact cosines.
 GRID = tuple(round(0.05 * i, 2) for i in range(1, 20))
+COSINE_GRID = tuple(round(0.01 * i, 2) for i in range(10, 41))
 
 
 def log(msg: str) -> None:
@@ -73,6 +79,8 @@ def measure(idx: Any, rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
                         "containment": w.stats.containment,
                         "verbatim_share": w.stats.verbatim_share,
                         "aligned": sorted(w.stats.aligned),
+                        "cosine": w.stats.cosine,
+                        "ratio": w.features.get("ratio", 0.0),
                         "true": w.doc_id in truth,
                     }
                     for w in rest
@@ -82,14 +90,24 @@ def measure(idx: Any, rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def added(cases: Sequence[dict[str, Any]], threshold: float) -> dict[str, int]:
-    """The true and wrong further sources ``verdict.further_sources`` adds at ``threshold``."""
-    t = replace(Thresholds.load(), wash_residual_threshold=threshold)
+def added(
+    cases: Sequence[dict[str, Any]], threshold: float, cosine: float = 1.0
+) -> dict[str, int]:
+    """The true and wrong further sources ``verdict.further_sources`` adds at ``threshold``
+    (and the fact cosine ``cosine``)."""
+    t = replace(
+        Thresholds.load(), wash_residual_threshold=threshold, wash_residual_cosine=cosine
+    )
     got = {"true": 0, "wrong": 0}
     for c in cases:
         cands = [
             WashCandidate(
-                x["score"], x["containment"], x["verbatim_share"], frozenset(x["aligned"])
+                x["score"],
+                x["containment"],
+                x["verbatim_share"],
+                frozenset(x["aligned"]),
+                x["cosine"],
+                x["ratio"],
             )
             for x in c["candidates"]
         ]
@@ -132,8 +150,13 @@ def main(argv: list[str] | None = None) -> int:
         idx.close()
     grid = {c: added(cases, c) for c in GRID}
     threshold = choose(grid)
+    by_cosine = {c: added(cases, threshold, c) for c in COSINE_GRID}
+    cosine = choose(by_cosine)
+    if by_cosine.get(cosine, {}).get("true", 0) <= grid.get(threshold, {}).get("true", 0):
+        cosine = 1.0  # adds nothing the score does not
     payload = json.loads(a.out.read_text(encoding="utf-8"))
     payload["thresholds"]["wash_residual_threshold"] = threshold
+    payload["thresholds"]["wash_residual_cosine"] = cosine
     payload.setdefault("calibration", {})["residual"] = {
         "command": "python -m benchmarks.fit_residual",
         "date": dt.date.today().isoformat(),
@@ -141,10 +164,12 @@ def main(argv: list[str] | None = None) -> int:
         "merges_missing_a_source": sum(1 for c in cases if c["style"] == "merge" and c["missing"]),
         "added": {f"{c:.2f}": v for c, v in grid.items()},
         "threshold": threshold,
+        "added_by_cosine": {f"{c:.2f}": v for c, v in by_cosine.items()},
+        "cosine": cosine,
         "seconds": round(time.time() - started, 1),
     }
     a.out.write_text(json.dumps(payload, ensure_ascii=False, indent=2) + "\n", "utf-8")
-    log(f"threshold {threshold}: {grid.get(threshold)}")
+    log(f"threshold {threshold}: {grid.get(threshold)}; cosine {cosine}: {by_cosine.get(cosine)}")
     return 0
 
 

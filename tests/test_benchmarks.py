@@ -627,14 +627,18 @@ def test_slice_smoke_times_both_sides_as_commands(
 
 
 def test_the_residual_fit_counts_what_each_threshold_adds_and_keeps_its_distance() -> None:
-    from benchmarks.fit_residual import GRID, added, choose
+    from benchmarks.fit_residual import COSINE_GRID, GRID, added, choose
 
-    def cand(score: float, true: bool, aligned: list[int]) -> dict:
+    def cand(
+        score: float, true: bool, aligned: list[int], cosine: float = 0.1, ratio: float = 1.0
+    ) -> dict:
         return {
             "score": score,
             "containment": 0.5,
             "verbatim_share": 0.0,
             "aligned": aligned,
+            "cosine": cosine,
+            "ratio": ratio,
             "true": true,
         }
 
@@ -647,3 +651,15 @@ def test_the_residual_fit_counts_what_each_threshold_adds_and_keeps_its_distance
     assert added(cases, 0.1) == {"true": 1, "wrong": 0}  # the third explains nothing new
     grid = {c: added(cases, c) for c in GRID}
     assert choose(grid) == 0.4  # as far above the wrong one as the true one allows
+    # a second report whose facts stand out on the residual, whatever its score there; a
+    # wrong one sharing fewer, and one sharing as many that does not stand out
+    cases += [
+        {"explained": [0], "weights": [10] * 3, "candidates": [cand(0.02, True, [1, 2], 0.24, 4.0)]},
+        {"explained": [0], "weights": [10] * 3, "candidates": [cand(0.01, False, [2], 0.16, 2.7)]},
+        {"explained": [0], "weights": [10] * 3, "candidates": [cand(0.01, False, [2], 0.3, 1.1)]},
+    ]
+    assert added(cases, 0.4) == {"true": 1, "wrong": 0}
+    assert added(cases, 0.4, 0.2) == {"true": 2, "wrong": 0}
+    assert added(cases, 0.4, 0.15) == {"true": 2, "wrong": 1}
+    by_cosine = {c: added(cases, 0.4, c) for c in COSINE_GRID}
+    assert choose(by_cosine) == 0.24  # the highest that still finds it

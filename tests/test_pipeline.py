@@ -510,7 +510,9 @@ def test_a_second_source_with_less_to_show_is_found_once_the_first_is(
     assert "second source" in second.details["reason"]
     assert "second source" not in first.details["reason"]
     # without the second-source rule (and without measuring the residual, which finds it too)
-    off = replace(t, wash_cosource_threshold=1.0, wash_residual_threshold=1.0)
+    off = replace(
+        t, wash_cosource_threshold=1.0, wash_residual_threshold=1.0, wash_residual_cosine=1.0
+    )
     alone = Index(store, thresholds=off).check(wash["body"])
     assert [m.source_id for m in alone.matches if m.kind == "rewrite"] == [first.source_id]
     residual = Index(store, thresholds=replace(t, wash_cosource_threshold=1.0)).check(wash["body"])
@@ -550,11 +552,39 @@ def test_a_source_giving_a_quarter_of_a_stitched_story_is_found_on_what_the_firs
     assert len(further) == 1 and further[0].evidence
     assert all(0 <= e.suspect[0] < e.suspect[1] <= len(wash["body"]) for e in further[0].evidence)
     # without the residual measure only the main story is found
-    off = replace(t, wash_residual_threshold=1.0)
+    off = replace(t, wash_residual_threshold=1.0, wash_residual_cosine=1.0)
     alone = Index(idx.store, thresholds=off).check(wash["body"])
     assert {m.source_id for m in alone.matches if m.kind == "rewrite"} == set(sources) - {
         further[0].source_id
     }
+
+
+@pytest.mark.slow
+def test_a_second_report_whose_facts_stand_out_on_the_residual_is_a_further_source(
+    tmp_path: Path, stories: list[dict]
+) -> None:
+    # a story built on one report with a few facts of a related one: on the residual the
+    # second scores low as a wash (it re-expresses little of its own original), but it shares
+    # the residual's facts as no other original does
+    wash = _washes({"fit58-merge-2"})["fit58-merge-2"]
+    main, second = wash["source_ids"]
+    Index.build([*stories, *map(_story, (main, second))], tmp_path / "idx").close()
+    idx = Index.open(tmp_path / "idx")
+    assert idx.thresholds.wash_residual_cosine < 1.0
+    shipped = idx.check(wash["body"])
+    assert {m.source_id for m in shipped.matches if m.kind == "rewrite"} == {main, second}
+    # its facts alone find it, whatever its wash score there (here the score alone would,
+    # too: in this small index its rivals share less); the second-source rule off
+    t = replace(idx.thresholds, wash_residual_threshold=1.0, wash_cosource_threshold=1.0)
+    res = Index(idx.store, thresholds=t).check(wash["body"])
+    rewrites = {m.source_id: m for m in res.matches if m.kind == "rewrite"}
+    assert set(rewrites) == {main, second}
+    found = rewrites[second]
+    assert "its facts stand out there" in found.details["reason"] and found.evidence
+    assert all(0 <= e.suspect[0] < e.suspect[1] <= len(wash["body"]) for e in found.evidence)
+    # without the rule only the main story is found
+    off = Index(idx.store, thresholds=replace(t, wash_residual_cosine=1.0)).check(wash["body"])
+    assert [m.source_id for m in off.matches if m.kind == "rewrite"] == [main]
 
 
 @pytest.mark.slow

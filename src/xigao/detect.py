@@ -672,6 +672,8 @@ def explain_wash(
     'wash score 0.80, at or above the rewrite threshold 0.62, but a rewrite needs 15% of the suspect aligned'
     >>> explain_wash(st, {"margin": 0.1}, 0.5, Thresholds(wash_residual_threshold=0.3), residual=True)
     'of the part of the suspect the other sources leave, 27% re-expresses 50% of the original; 40% of its facts restated; fact similarity 0.35, 0.10 above the next original; wash score there 0.50, at or above 0.30 for a further source: it explains a part of the suspect no other source does'
+    >>> explain_wash(st, {"margin": 0.1, "ratio": 1.4}, 0.1, Thresholds(wash_residual_threshold=0.3, wash_residual_cosine=0.3), residual=True).split("; ")[-1]
+    'wash score there 0.10, but its facts stand out there: fact similarity 0.35, 1.4 times as much as the next original, at or above 0.30 for a further source: it explains a part of the suspect no other source does'
     """
     side = "at or above" if score >= t.wash_threshold else "below"
     part = (
@@ -684,10 +686,17 @@ def explain_wash(
         f"original; {stats.recall:.0%} of its facts restated; fact similarity "
         f"{stats.cosine:.2f}, {features.get('margin', 0.0):.2f} above the next original; "
     )
-    if residual:
+    if residual and score >= t.wash_residual_threshold:
         return why + (
             f"wash score there {score:.2f}, at or above {t.wash_residual_threshold:.2f} for a "
             "further source: it explains a part of the suspect no other source does"
+        )
+    if residual:
+        return why + (
+            f"wash score there {score:.2f}, but its facts stand out there: fact similarity "
+            f"{stats.cosine:.2f}, {features.get('ratio', 0.0):.1f} times as much as the next original, at "
+            f"or above {t.wash_residual_cosine:.2f} for a further source: it explains a part of "
+            "the suspect no other source does"
         )
     why += f"wash score {score:.2f}, {side} the rewrite threshold {t.wash_threshold:.2f}"
     if second:

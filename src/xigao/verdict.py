@@ -166,6 +166,14 @@ class Thresholds:
     #: ``verify.Verifier.residual_sources``; 1: never). Set by ``benchmarks/fit_residual.py``
     #: on the fitting cases
     wash_residual_threshold: float = 1.0
+    #: … or, whatever its wash score there, the fact cosine from which a candidate whose
+    #: facts stand out on the residual (``wash_residual_ratio`` times the next candidate's
+    #: there) is a further source. A report that gives a story a third of its facts scores
+    #: low as a wash even there (it re-expresses little of its own original), but no other
+    #: original shares the residual's facts as it does. Set by ``benchmarks/fit_residual.py``
+    #: on the fitting cases (1: never)
+    wash_residual_cosine: float = 1.0
+    wash_residual_ratio: float = 1.5
     #: wash score from which the closest original of a suspect called original is reported as
     #: its ``near_miss``
     near_miss_floor: float = 0.05
@@ -368,6 +376,8 @@ class WashCandidate(NamedTuple):
     containment: float  #: share of the suspect re-expressing it
     verbatim_share: float  #: share of that copied rather than altered
     aligned: frozenset[int]  #: the suspect sentences aligned to it
+    cosine: float = 0.0  #: its fact cosine with the suspect (``detect.WashStats.cosine``)
+    ratio: float = 0.0  #: that cosine over the next candidate's (at most 5)
 
 
 def wash_sources(
@@ -413,8 +423,9 @@ def further_sources(
 ) -> list[int]:
     """Which candidates (their positions), measured on the residual of a suspect whose found
     sources re-express its sentences ``explained``, are further sources: a rewrite there at
-    ``wash_residual_threshold`` that re-expresses ``wash_cosource_beyond`` of the whole suspect
-    (by sentence ``weights``) that no source yet does, strongest first.
+    ``wash_residual_threshold``, or one whose facts stand out there (:func:`stands_out`), that
+    re-expresses ``wash_cosource_beyond`` of the whole suspect (by sentence ``weights``) that
+    no source yet does, strongest first.
 
     >>> t = Thresholds(wash_residual_threshold=0.3, wash_cosource_beyond=0.1)
     >>> c = [WashCandidate(0.6, 0.5, 0.0, frozenset({2, 3})), WashCandidate(0.8, 0.5, 0.0, frozenset({3}))]
@@ -422,18 +433,38 @@ def further_sources(
     [1, 0]
     >>> further_sources(c, frozenset({0, 1, 2}), [10, 10, 10, 10], t)  # nothing left for 0
     [1]
+    >>> low = [WashCandidate(0.05, 0.5, 0.0, frozenset({2}), cosine=0.25, ratio=4.0)]
+    >>> further_sources(low, frozenset({0, 1}), [10, 10, 10], t)  # its facts, not its score
+    []
+    >>> further_sources(low, frozenset({0, 1}), [10, 10, 10], replace(t, wash_residual_cosine=0.2))
+    [0]
     """
-    at = replace(t, wash_threshold=t.wash_residual_threshold)
     total = max(sum(weights), 1)
     out = []
-    for i in sorted(range(len(candidates)), key=lambda i: -candidates[i].score):
+    for i in sorted(range(len(candidates)), key=lambda i: (-candidates[i].score, -candidates[i].cosine)):
         c = candidates[i]
-        if not wash_rewrite(c.score, c.containment, c.verbatim_share, at):
+        if not (
+            c.containment >= t.wash_min_containment
+            and c.verbatim_share < 0.5
+            and (c.score >= t.wash_residual_threshold or stands_out(c, t))
+        ):
             continue
         if sum(weights[j] for j in c.aligned - explained) / total >= t.wash_cosource_beyond:
             out.append(i)
             explained = explained | c.aligned
     return out
+
+
+def stands_out(c: WashCandidate, t: Thresholds) -> bool:
+    """Whether a candidate measured on a suspect's residual shares its facts as no other does
+    there: a fact cosine of ``wash_residual_cosine``, ``wash_residual_ratio`` times the next
+    candidate's.
+
+    >>> t = Thresholds(wash_residual_cosine=0.2, wash_residual_ratio=1.5)
+    >>> stands_out(WashCandidate(0.0, 0.5, 0.0, frozenset(), 0.24, 1.6), t), stands_out(WashCandidate(0.0, 0.5, 0.0, frozenset(), 0.24, 1.2), t)
+    (True, False)
+    """
+    return c.cosine >= t.wash_residual_cosine and c.ratio >= t.wash_residual_ratio
 
 
 def combine(matches: Iterable[Match]) -> tuple[Verdict, float, tuple[Match, ...]]:

@@ -73,7 +73,10 @@ class Washed(NamedTuple):
     def weighed(self) -> WashCandidate:
         """What ``verdict.wash_sources`` and ``verdict.further_sources`` weigh of it."""
         st = self.stats
-        return WashCandidate(self.score, st.containment, st.verbatim_share, st.aligned)
+        ratio = self.features.get("ratio", 0.0)
+        return WashCandidate(
+            self.score, st.containment, st.verbatim_share, st.aligned, st.cosine, ratio
+        )
 
 
 class Originals:
@@ -302,8 +305,8 @@ class Verifier:
         are found among the ``washed`` candidates: the others measured on the residual
         (:meth:`residual_candidates`) and picked there (``verdict.further_sources``)."""
         t = self.thresholds
-        if not sources or t.wash_residual_threshold >= 1.0:
-            return []
+        if not sources or min(t.wash_residual_threshold, t.wash_residual_cosine) >= 1.0:
+            return []  # neither its score nor its facts can make one
         rest = self.residual_candidates(suspect, washed, sources)
         if not rest:
             return []
