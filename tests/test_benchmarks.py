@@ -655,8 +655,9 @@ def test_the_residual_fit_counts_what_each_threshold_adds_and_keeps_its_distance
     # wrong one sharing fewer, and one sharing as many that does not stand out
     cases += [
         {"explained": [0], "weights": [10] * 3, "candidates": [cand(0.02, True, [1, 2], 0.24, 4.0)]},
-        {"explained": [0], "weights": [10] * 3, "candidates": [cand(0.01, False, [2], 0.16, 2.7)]},
-        {"explained": [0], "weights": [10] * 3, "candidates": [cand(0.01, False, [2], 0.3, 1.1)]},
+        {"explained": [0], "weights": [10] * 3, "candidates": [cand(0.01, False, [1, 2], 0.16, 2.7)]},
+        {"explained": [0], "weights": [10] * 3, "candidates": [cand(0.01, False, [1, 2], 0.3, 1.1)]},
+        {"explained": [0], "weights": [10] * 3, "candidates": [cand(0.01, False, [2], 0.3, 3.0)]},
     ]
     assert added(cases, 0.4) == {"true": 1, "wrong": 0}
     assert added(cases, 0.4, 0.2) == {"true": 2, "wrong": 0}
