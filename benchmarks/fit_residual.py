@@ -90,14 +90,10 @@ def measure(idx: Any, rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def added(
-    cases: Sequence[dict[str, Any]], threshold: float, cosine: float = 1.0
-) -> dict[str, int]:
+def added(cases: Sequence[dict[str, Any]], threshold: float, cosine: float = 1.0) -> dict[str, int]:
     """The true and wrong further sources ``verdict.further_sources`` adds at ``threshold``
     (and the fact cosine ``cosine``)."""
-    t = replace(
-        Thresholds.load(), wash_residual_threshold=threshold, wash_residual_cosine=cosine
-    )
+    t = replace(Thresholds.load(), wash_residual_threshold=threshold, wash_residual_cosine=cosine)
     got = {"true": 0, "wrong": 0}
     for c in cases:
         cands = [

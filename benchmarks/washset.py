@@ -209,9 +209,9 @@ def fit_files() -> list[Path]:
 #: wash score (``benchmarks.fit_wash``) stays as it was fitted before they were written.
 #: Refitting it with them was tried once: the held-out batches found 271 of 291 washes
 #: either way, the test set (``shared/data/washes``) 33 of 35 instead of 35, so it was kept.
-RESIDUAL_ONLY_BATCHES = frozenset({
-    "batch-58", "batch-59", "batch-60", "batch-61", "batch-76", "batch-77", "batch-78", "batch-79"
-})
+RESIDUAL_ONLY_BATCHES = frozenset(
+    {"batch-58", "batch-59", "batch-60", "batch-61", "batch-76", "batch-77", "batch-78", "batch-79"}
+)
 
 
 def rows_of(paths: Iterable[Path] | None = None) -> list[dict]:

@@ -651,13 +651,17 @@ def test_the_residual_fit_counts_what_each_threshold_adds_and_keeps_its_distance
     assert added(cases, 0.1) == {"true": 1, "wrong": 0}  # the third explains nothing new
     grid = {c: added(cases, c) for c in GRID}
     assert choose(grid) == 0.4  # as far above the wrong one as the true one allows
-    # a second report whose facts stand out on the residual, whatever its score there; a
-    # wrong one sharing fewer, and one sharing as many that does not stand out
+    # a second report whose facts stand out on the residual, whatever its score there; wrong
+    # ones sharing fewer facts, sharing as many without standing out, or in one sentence
+
+    def one(c: dict) -> dict:
+        return {"explained": [0], "weights": [10] * 3, "candidates": [c]}
+
     cases += [
-        {"explained": [0], "weights": [10] * 3, "candidates": [cand(0.02, True, [1, 2], 0.24, 4.0)]},
-        {"explained": [0], "weights": [10] * 3, "candidates": [cand(0.01, False, [1, 2], 0.16, 2.7)]},
-        {"explained": [0], "weights": [10] * 3, "candidates": [cand(0.01, False, [1, 2], 0.3, 1.1)]},
-        {"explained": [0], "weights": [10] * 3, "candidates": [cand(0.01, False, [2], 0.3, 3.0)]},
+        one(cand(0.02, True, [1, 2], 0.24, 4.0)),
+        one(cand(0.01, False, [1, 2], 0.16, 2.7)),
+        one(cand(0.01, False, [1, 2], 0.3, 1.1)),
+        one(cand(0.01, False, [2], 0.3, 3.0)),
     ]
     assert added(cases, 0.4) == {"true": 1, "wrong": 0}
     assert added(cases, 0.4, 0.2) == {"true": 2, "wrong": 0}

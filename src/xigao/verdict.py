@@ -449,7 +449,9 @@ def further_sources(
     """
     total = max(sum(weights), 1)
     out = []
-    for i in sorted(range(len(candidates)), key=lambda i: (-candidates[i].score, -candidates[i].cosine)):
+    for i in sorted(
+        range(len(candidates)), key=lambda i: (-candidates[i].score, -candidates[i].cosine)
+    ):
         c = candidates[i]
         new = c.aligned - explained
         by_facts = stands_out(c, t) and len(new) >= t.wash_residual_sentences
