@@ -11,8 +11,10 @@ suspect for the second report to be aligned at all; ``verify.Verifier.residual_s
 measures every other candidate again on the suspect's sentences the sources found leave, and
 ``verdict.further_sources`` picks those that are rewrites there. Here every wash and honest
 negative of the fit batches (all but ``benchmarks.washset.HELD_OUT_BATCHES``; news against
-every CCTV story, literature against the classic novels and 鲁迅) is checked as far as its
-sources (``wash_sources``); each one with a source found has its other candidates measured
+every CCTV story, literature against the classic novels and 鲁迅), and every case of the
+synthetic fit and loo splits (``benchmarks.fitset``: rewrites of one original, same-topic
+innocents, indexed originals checked against the others, where any further source is wrong),
+is checked as far as its sources (``wash_sources``); each one with a source found has its other candidates measured
 on its residual, and each threshold of a grid is tried on them: the true sources it adds
 that the sources found missed, and the wrong ones it adds. The threshold is the highest of
 the grid that adds as many true sources as the lowest from which none is wrong (every one
@@ -51,12 +53,14 @@ def log(msg: str) -> None:
 def measure(idx: Any, rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     """Per case with a source found: its residual candidates (score, containment, verbatim
     share, sentences aligned, whether a true source), what its sources explain, and whether
-    the sources found missed a true one."""
+    the sources found missed a true one. ``rows`` are lines of the washes' set, or synthetic
+    cases (:func:`synthetic_rows`), each checked against the index but its ``exclude``."""
     t = idx.thresholds
     out = []
     for r in rows:
         suspect = Prepared.of(r["body"], t).with_sentences(idx.encoder)
-        plan = idx.candidate_rows(suspect, rewrite=True)
+        skip = [x for x in map(idx.store.rowid, r.get("exclude", ())) if x is not None]
+        plan = idx.candidate_rows(suspect, rewrite=True, exclude=skip)
         washed = idx.wash_candidates(suspect, plan.rewrite)
         assert suspect.sents is not None
         weights = suspect.sents.weights.tolist()
@@ -88,6 +92,25 @@ def measure(idx: Any, rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+def synthetic_rows(split: Path) -> list[dict[str, Any]]:
+    """The synthetic cases of ``split`` (``benchmarks.fitset``'s fit or loo: rewrites of one
+    original each, same-topic and unrelated innocents, indexed originals checked against the
+    others) as :func:`measure` reads them: a further source found for any of them is wrong
+    but for a source of its own."""
+    from benchmarks.fit_wash import synthetic_cases
+
+    return [
+        {
+            "task_id": c["id"],
+            "style": c["kind"],
+            "body": c["body"],
+            "source_ids": sorted(c["truth"]),
+            "exclude": c["exclude"],
+        }
+        for c in synthetic_cases(split)
+    ]
 
 
 def added(cases: Sequence[dict[str, Any]], threshold: float, cosine: float = 1.0) -> dict[str, int]:
@@ -134,10 +157,17 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--shared", default=None)
     ap.add_argument("--out", type=Path, default=Path("src/xigao/thresholds.json"))
+    ap.add_argument("--cases", type=Path, default=Path("bench-out/cases/main"))
     a = ap.parse_args(argv)
     started = time.time()
     fit_rows, _ = split_rows(rows_of())
     cases: list[dict[str, Any]] = []
+    main_idx = ensure_index("main", [a.cases / "originals.jsonl"], a.shared)
+    for split in ("fit", "loo"):
+        synthetic = synthetic_rows(a.cases / split)
+        log(f"synthetic {split}: {len(synthetic)} cases")
+        cases += measure(main_idx, synthetic)
+    main_idx.close()
     for name in ("news", "literature"):
         part = [r for r in fit_rows if r["style"].startswith("lit-") == (name == "literature")]
         log(f"{name}: {len(part)} fitting cases")
@@ -157,6 +187,7 @@ def main(argv: list[str] | None = None) -> int:
         "command": "python -m benchmarks.fit_residual",
         "date": dt.date.today().isoformat(),
         "cases_with_a_source": len(cases),
+        "synthetic_cases_with_a_source": sum(1 for c in cases if "/" in c["style"]),
         "merges_missing_a_source": sum(1 for c in cases if c["style"] == "merge" and c["missing"]),
         "added": {f"{c:.2f}": v for c, v in grid.items()},
         "threshold": threshold,

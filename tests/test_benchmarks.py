@@ -668,3 +668,34 @@ def test_the_residual_fit_counts_what_each_threshold_adds_and_keeps_its_distance
     assert added(cases, 0.4, 0.15) == {"true": 2, "wrong": 1}
     by_cosine = {c: added(cases, 0.4, c) for c in COSINE_GRID}
     assert choose(by_cosine) == 0.24  # the highest that still finds it
+
+
+def test_the_residual_fit_reads_the_synthetic_cases_with_what_they_leave_out(
+    tmp_path: Path,
+) -> None:
+    from benchmarks.fit_residual import synthetic_rows
+
+    lines = [
+        {
+            "id": "fit-00001",
+            "kind": "rewrite",
+            "subkind": "medium",
+            "body": "正文一",
+            "sources": [{"source_id": "xwlb-1"}],
+        },
+        {
+            "id": "loo-00002",
+            "kind": "original",
+            "subkind": "loo",
+            "body": "正文二",
+            "details": {"indexed_id": "xwlb-2"},
+        },
+    ]
+    (tmp_path / "cases.jsonl").write_text(
+        "".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines), encoding="utf-8"
+    )
+    rows = synthetic_rows(tmp_path)
+    assert [(r["task_id"], r["style"], r["source_ids"], r["exclude"]) for r in rows] == [
+        ("fit-00001", "rewrite/medium", ["xwlb-1"], []),
+        ("loo-00002", "original/loo", [], ["xwlb-2"]),
+    ]
