@@ -3,7 +3,14 @@ too few true second sources (a story stitched from two) to fit how a second sour
 from another report of the same series. 58 and 59 of CCTV stories (two related stories,
 nearest by shared facts at a cosine of 0.15-0.45, every other one with a main story), 60 and
 61 of THUCNews articles (two of one category). Drawn after ``make_tasks_54.py``, whose
-sources (the task files of batches 54-57) are left out too."""
+sources (the task files of batches 54-57) are left out too.
+
+    python make_tasks_58.py [FIRST SEED EVERY [OUT]]
+
+draws four batches from FIRST (default 58: these), every EVERY-th merge without a main story
+(default 2), with a seed of its own; from a FIRST past 58 (``make_tasks_76.py``), the sources of
+every committed batch before it and of the task files of 46 to FIRST - 1 are left out. OUT: where
+the task files are written (default /work/fitgen, where the earlier ones are read)."""
 
 import glob
 import json
@@ -16,8 +23,14 @@ import xigao
 from xigao.normalize import normalize
 from xigao.terms import term_keys
 
+FIRST, SEED, EVERY = (
+    (int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]))
+    if len(sys.argv) > 3
+    else (58, 20261258, 2)
+)
 S = "/work/shared/data"
-OUT = Path("/work/fitgen")
+TASKS = Path("/work/fitgen")  # the task files of earlier batches
+OUT = Path(sys.argv[4]) if len(sys.argv) > 4 else TASKS
 HERE = Path(__file__).parent
 truth = [
     json.loads(line)
@@ -26,16 +39,18 @@ truth = [
 ]
 used = {s["source_id"] for t in truth for s in t["sources"]}
 used |= {a for t in truth for a in t.get("about", [])}
+LATER = FIRST > 58  # drawn after every batch to FIRST - 1 was committed
 for f in sorted(glob.glob(str(HERE / "batch-*.jsonl"))):
-    if int(Path(f).stem.split("-")[1]) >= 54:  # (drawn by make_tasks_54.py and this script)
+    if int(Path(f).stem.split("-")[1]) >= (FIRST if LATER else 54):  # (not drawn yet)
         continue
     for line in open(f, encoding="utf-8"):
         used |= set(json.loads(line)["source_ids"])
-for b in (54, 55, 56, 57):  # the task files make_tasks_54.py wrote
-    for t in json.load(open(OUT / f"batch-{b}.json", encoding="utf-8")):
-        used |= {s["id"] for s in t["sources"]}
+for b in range(46, FIRST) if LATER else range(54, 58):  # the task files written before
+    if (TASKS / f"batch-{b}.json").exists():
+        for t in json.load(open(TASKS / f"batch-{b}.json", encoding="utf-8")):
+            used |= {s["id"] for s in t["sources"]}
 
-rng = random.Random(20261258)
+rng = random.Random(SEED)
 stories = [json.loads(line) for line in open(f"{S}/news/cctv_xwlb_stories.jsonl", encoding="utf-8")]
 byid = {d["id"]: d for d in stories}
 pool = [
@@ -97,13 +112,13 @@ def thuc_pair() -> tuple[dict, dict]:
     return thuc(a), thuc(other)
 
 
-for b in (58, 59, 60, 61):
-    news = b < 60
+for b in range(FIRST, FIRST + 4):
+    news = b < FIRST + 2
     tasks = []
     for i in range(12):
         a, c = related() if news else thuc_pair()
         task = {"task_id": f"fit{b}-merge-{i}", "style": "merge", "sources": [a, c]}
-        if i % 2 == 0:
+        if i % EVERY != EVERY - 1:
             task["balance"] = "main"
         tasks.append(task)
     with open(OUT / f"batch-{b}.json", "w", encoding="utf-8") as f:
