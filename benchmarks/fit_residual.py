@@ -14,9 +14,9 @@ negative of the fit batches (all but ``benchmarks.washset.HELD_OUT_BATCHES``; ne
 every CCTV story, literature against the classic novels and 鲁迅), and every case of the
 synthetic fit and loo splits (``benchmarks.fitset``: rewrites of one original, same-topic
 innocents, indexed originals checked against the others, where any further source is wrong),
-is checked as far as its sources (``wash_sources``); each one with a source found has its other candidates measured
-on its residual, and each threshold of a grid is tried on them: the true sources it adds
-that the sources found missed, and the wrong ones it adds. The threshold is the highest of
+is checked as far as its sources (``wash_sources``); each one with a source found has its
+other candidates measured on its residual, and each threshold of a grid is tried on them: the
+true sources it adds that the sources found missed, and the wrong ones it adds. The threshold is the highest of
 the grid that adds as many true sources as the lowest from which none is wrong (every one
 above it adding none either): as far from the wrong candidates as the fitting cases allow.
 The fact cosine is then chosen the same way on its own grid, with that threshold: a report

@@ -448,6 +448,7 @@ def further_sources(
     >>> further_sources(low, frozenset({0, 1, 2}), [10, 10, 10, 10], by_facts)  # one sentence
     []
     """
+    at = replace(t, wash_threshold=t.wash_residual_threshold)
     total = max(sum(weights), 1)
     out = []
     for i in sorted(
@@ -455,12 +456,9 @@ def further_sources(
     ):
         c = candidates[i]
         new = c.aligned - explained
+        # facts that stand out in enough sentences make it one whatever its score there
         by_facts = stands_out(c, t) and len(new) >= t.wash_residual_sentences
-        if not (
-            c.containment >= t.wash_min_containment
-            and c.verbatim_share < 0.5
-            and (c.score >= t.wash_residual_threshold or by_facts)
-        ):
+        if not wash_rewrite(1.0 if by_facts else c.score, c.containment, c.verbatim_share, at):
             continue
         if sum(weights[j] for j in new) / total >= t.wash_cosource_beyond:
             out.append(i)
