@@ -668,6 +668,8 @@ def explain_wash(
     >>> st = WashStats(0.4, 0.3, 0.27, 0.5, 0.6, 0.2, 0.4, 0.0, 0.0, (0, 9))
     >>> explain_wash(st, {"margin": 0.1}, 0.31, Thresholds(wash_threshold=0.62))
     '27% of the suspect re-expresses 50% of the original; 40% of its facts restated; fact similarity 0.35, 0.10 above the next original; wash score 0.31, below the rewrite threshold 0.62'
+    >>> explain_wash(st, {}, 0.6546, Thresholds(wash_threshold=0.6549)).split("; ")[-1]
+    'wash score 0.6546, below the rewrite threshold 0.6549'
     >>> explain_wash(replace(st, containment=0.0), {}, 0.8, Thresholds(wash_threshold=0.62)).split("; ")[-1]
     'wash score 0.80, at or above the rewrite threshold 0.62, but a rewrite needs 15% of the suspect aligned'
     >>> explain_wash(st, {"margin": 0.1}, 0.5, Thresholds(wash_residual_threshold=0.3), residual=True)
@@ -694,11 +696,12 @@ def explain_wash(
     if residual:
         return why + (
             f"wash score there {score:.2f}, but its facts stand out there: fact similarity "
-            f"{stats.cosine:.2f}, {features.get('ratio', 0.0):.1f} times as much as the next original, at "
-            f"or above {t.wash_residual_cosine:.2f} for a further source: it explains a part of "
-            "the suspect no other source does"
+            f"{stats.cosine:.2f}, {features.get('ratio', 0.0):.1f} times as much as the next "
+            f"original, at or above {t.wash_residual_cosine:.2f} for a further source: it "
+            "explains a part of the suspect no other source does"
         )
-    why += f"wash score {score:.2f}, {side} the rewrite threshold {t.wash_threshold:.2f}"
+    shown, cut = _apart(score, t.wash_threshold)
+    why += f"wash score {shown}, {side} the rewrite threshold {cut}"
     if second:
         why += (
             f", at or above {t.wash_cosource_threshold:.2f} for a second source: it explains a "
@@ -707,6 +710,21 @@ def explain_wash(
     if stats.containment < t.wash_min_containment:
         why += f", but a rewrite needs {t.wash_min_containment:.0%} of the suspect aligned"
     return why
+
+
+def _apart(x: float, y: float) -> tuple[str, str]:
+    """``x`` and ``y`` with two decimals, or as many more (up to four) as they need to read
+    apart: a score of 0.6546 is not "0.65, below the rewrite threshold 0.65".
+
+    >>> _apart(0.6546, 0.6549), _apart(0.31, 0.62), _apart(0.5, 0.5)
+    (('0.6546', '0.6549'), ('0.31', '0.62'), ('0.50', '0.50'))
+    """
+    a, b = f"{x:.2f}", f"{y:.2f}"
+    for digits in (3, 4):
+        if a != b or x == y:
+            break
+        a, b = f"{x:.{digits}f}", f"{y:.{digits}f}"
+    return a, b
 
 
 def wash_match(
