@@ -59,9 +59,10 @@ NEGATIVE = frozenset({"comment", "indep", "lit-fan", "lit-genre"})
 #: rule and the 15% floor were read once on 55–57; of the ninth session's, 66 and 67:
 #: independent reports written blind, from a list of the source's facts by a writer who never
 #: saw the source (``washfit/make_tasks_66.py``), and 68–71, a third fresh set in the test
-#: set's proportions drawn at the session's end (``washfit/make_tasks_68.py``). The others
-#: are fitted on by
-#: ``benchmarks.fit_wash``.
+#: set's proportions drawn at the session's end (``washfit/make_tasks_68.py``); of the
+#: eleventh's, 72–75, a fourth (``washfit/make_tasks_72.py``); of the twelfth's, 80–83, merges
+#: drawn after the further-source rule was fitted on 76–79 (``washfit/make_tasks_80.py``). The
+#: others are fitted on by ``benchmarks.fit_wash``.
 HELD_OUT_BATCHES = frozenset(
     {
         "batch-4",
@@ -101,6 +102,10 @@ HELD_OUT_BATCHES = frozenset(
         "batch-73",
         "batch-74",
         "batch-75",
+        "batch-80",
+        "batch-81",
+        "batch-82",
+        "batch-83",
     }
 )
 
