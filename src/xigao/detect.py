@@ -675,7 +675,7 @@ def explain_wash(
     >>> explain_wash(st, {"margin": 0.1}, 0.5, Thresholds(wash_residual_threshold=0.3), residual=True)
     'of the part of the suspect the other sources leave, 27% re-expresses 50% of the original; 40% of its facts restated; fact similarity 0.35, 0.10 above the next original; wash score there 0.50, at or above 0.30 for a further source: it explains a part of the suspect no other source does'
     >>> explain_wash(st, {"margin": 0.1, "ratio": 1.4}, 0.1, Thresholds(wash_residual_threshold=0.3, wash_residual_cosine=0.3), residual=True).split("; ")[-1]
-    'wash score there 0.10, but its facts stand out there: fact similarity 0.35, 1.4 times as much as the next original, at or above 0.30 for a further source: it explains a part of the suspect no other source does'
+    "wash score there 0.10, but its facts stand out there, 1.4 times as much as the next original's and at or above 0.30, for a further source: it explains a part of the suspect no other source does"
     """
     side = "at or above" if score >= t.wash_threshold else "below"
     part = (
@@ -695,10 +695,10 @@ def explain_wash(
         )
     if residual:
         return why + (
-            f"wash score there {score:.2f}, but its facts stand out there: fact similarity "
-            f"{stats.cosine:.2f}, {features.get('ratio', 0.0):.1f} times as much as the next "
-            f"original, at or above {t.wash_residual_cosine:.2f} for a further source: it "
-            "explains a part of the suspect no other source does"
+            f"wash score there {score:.2f}, but its facts stand out there, "
+            f"{features.get('ratio', 0.0):.1f} times as much as the next original's and at or "
+            f"above {t.wash_residual_cosine:.2f}, for a further source: it explains a part of the "
+            "suspect no other source does"
         )
     shown, cut = _apart(score, t.wash_threshold)
     why += f"wash score {shown}, {side} the rewrite threshold {cut}"
