@@ -610,31 +610,25 @@ _OPPOSITES = [
 _NEGATIONS = frozenset({"不", "没", "没有", "未", "无", "非", "别", "勿", "并未", "不再", "尚未"})
 
 
-_CN_BIG = facts.CN_BIG
-
-
 def _cn_value(s: str) -> float | None:
     """Value of a Chinese numeral such as 一千二百万, 五点二, 二〇二〇 (None if unparsable), as
     the wash score's measures were fitted with (:func:`xigao.facts.cn_value`, ``fitted``)."""
     return facts.cn_value(s, fitted=True)
 
 
-# A list's item number at the start of a sentence (2. 任务…, 3、…): no fact.
-_LIST_MARK = facts.LIST_MARK
-# What follows a number that is part of a date, or of a time of day.
+# What follows a number that is part of a date (of a time of day: ``facts.CLOCK_UNITS``).
 _DATE_UNITS = frozenset("年月日号")
-_CLOCK_UNITS = facts.CLOCK_UNITS
 
 
 def _number_values(text: str) -> list[tuple[float, int, int]]:
     """Each numeric value written in ``text`` with its span, digits or Chinese numerals
     (5.2% == 百分之五点二), a list's item number at its start left out."""
     out: list[tuple[float, int, int]] = []
-    mark = _LIST_MARK.match(text)
+    mark = facts.LIST_MARK.match(text)
     for m in _NUMBER.finditer(text, mark.end() if mark else 0):
         g = m.group().replace(",", "")
         if g[0].isdigit():
-            mult = 1e12 if g.endswith("万亿") else _CN_BIG.get(g[-1], 1)
+            mult = 1e12 if g.endswith("万亿") else facts.CN_BIG.get(g[-1], 1)
             num = g.rstrip("%万亿")
             try:
                 out.append((float(num) * mult, m.start(), m.end()))
@@ -669,7 +663,7 @@ def typed_numbers(text: str) -> tuple[frozenset[float], frozenset[float], frozen
     for v, lo, hi in _number_values(text):
         after = text[hi : hi + 1]
         before = text[lo - 1 : lo] if lo else ""
-        clock = (after and after in _CLOCK_UNITS) or (before and before in ":：")
+        clock = (after and after in facts.CLOCK_UNITS) or (before and before in ":：")
         kind = 1 if after and after in _DATE_UNITS else 2 if clock else 0
         kinds[kind].add(v)
     return frozenset(kinds[0]), frozenset(kinds[1]), frozenset(kinds[2])
