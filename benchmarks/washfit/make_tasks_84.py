@@ -1,0 +1,72 @@
+"""Batches 84-87 (thirteenth session): renamed literature with the writer's name map as truth,
+for the name-map accuracy of issue 18 (batches 23-26 were the only ones with a writer's map).
+Each: lit-names 10, lit-swap 2. The split was fixed before any was written: 84 and 85 fit,
+86 and 87 held out. Passages of 700-1,000 characters of the classic novels and 鲁迅, drawn
+as ``make_tasks_23.py`` draws them, from chapters and works that no committed batch, no task
+file under /work/fitgen and nothing in ``shared/data/washes`` uses.
+
+    python benchmarks/washfit/make_tasks_84.py [OUT_DIR]
+"""
+
+import glob
+import json
+import random
+import sys
+
+S = "/work/shared/data"
+W = "/work/main/benchmarks/washfit"
+OUT = sys.argv[1] if len(sys.argv) > 1 else "/work/fitgen"
+
+truth = [json.loads(l) for f in ("news", "literature") for l in open(f"{S}/washes/{f}/truth.jsonl")]
+used = {s["source_id"] for t in truth for s in t["sources"]} | {
+    a for t in truth for a in t.get("about", [])
+}
+
+
+def earlier(f):
+    """A batch drawn before these (their own files, once written, are left out)."""
+    return int(f.rsplit("-", 1)[1].split(".")[0]) < 84
+
+
+for f in filter(earlier, sorted(glob.glob(f"{W}/batch-*.jsonl"))):
+    for line in open(f):
+        if line.strip():
+            used |= set(json.loads(line).get("source_ids") or [])
+for f in filter(earlier, sorted(glob.glob("/work/fitgen/batch-*.json"))):
+    for t in json.load(open(f)):
+        used |= {s["id"] for s in t["sources"]}
+
+rng = random.Random(20261284)
+chap = [json.loads(l) for l in open(f"{S}/public_domain/classic_novels_chapters.jsonl")]
+lx = [json.loads(l) for l in open(f"{S}/public_domain/luxun_works.jsonl")]
+docs = [d for d in chap + lx if d["id"] not in used and len(d["body"]) >= 1500]
+rng.shuffle(docs)
+
+
+def passage(d):
+    body = d["body"]
+    start = rng.randrange(0, len(body) - 1000)
+    j = body.find("\n", start)
+    start = j + 1 if 0 <= j < start + 200 else start
+    end = min(len(body), start + rng.randrange(700, 1000))
+    k = body.rfind("。", start, end)
+    end = k + 1 if k > start + 500 else end
+    return start, end
+
+
+di = iter(docs)
+for b in (84, 85, 86, 87):
+    tasks = []
+    for style, n in [("lit-names", 10), ("lit-swap", 2)]:
+        for i in range(n):
+            d = next(di)
+            s, e = passage(d)
+            src = {
+                "id": d["id"],
+                "title": d.get("title", ""),
+                "span": [s, e],
+                "body": d["body"][s:e],
+            }
+            tasks.append({"task_id": f"fit{b}-{style}-{i}", "style": style, "sources": [src]})
+    json.dump(tasks, open(f"{OUT}/batch-{b}.json", "w"), ensure_ascii=False, indent=1)
+    print(b, len(tasks), sorted({t["sources"][0]["id"].split("-")[0] for t in tasks}))
