@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
+from dataclasses import replace
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 from xigao.names import (
     _accept,
+    _accept_tagged,
     _best_cuts,
     _clean,
     _core,
@@ -89,6 +91,27 @@ def test_one_character_renamed_between_tagged_persons_names_is_a_rename() -> Non
     assert not _accept("陈留", "陈川", _Rename(order=1, cooccur=1, bounds=4, tight=4), 1.0)
     assert not _accept("明灵", "英灵", tagged, 1.0)
     assert not _clean("白厉厉") and not _clean("来到") and _clean("陈川")
+
+
+def test_a_rename_jieba_tags_a_name_on_both_sides_is_read_in_a_second_pass() -> None:
+    # in place twice inside a longer name (镇元大仙 -> 乾元大仙), off the word boundaries the
+    # first reading asks for
+    twice = _Rename(order=2, cooccur=2, bounds=2, tight=2, tagged=True)
+    assert not _accept("镇元", "乾元", twice, 1.0)
+    assert _accept_tagged("镇元", "乾元", twice, 1.0)
+    assert not _accept_tagged("镇元", "乾元", replace(twice, tagged=False), 1.0)
+    # once, a character the original writes three times or more
+    once = _Rename(order=1, cooccur=1, bounds=3, tight=3, tagged=True, recurs=True)
+    assert _accept_tagged("黛玉", "苏清婉", once, 1.0)
+    assert _accept_tagged("曹兵", "萧兵", once, 1.0)
+    assert not _accept_tagged(
+        "黛玉", "苏清婉", _Rename(order=1, bounds=3, tight=3, tagged=True), 1.0
+    )
+    # what differs a common verb or function character: a synonym swap, not a rename
+    assert not _accept_tagged("上寿", "祝寿", once, 1.0)
+    assert not _accept_tagged("为汉", "做安", once, 1.0)
+    assert not _accept_tagged("操大", "来韩苍", once, 1.0)  # four characters, and 大, 来
+    assert not _accept_tagged("二人", "两人", once, 1.0)  # an ordinary word of the dictionary
 
 
 def test_the_diff_maps_a_place_of_the_original_onto_the_suspect() -> None:

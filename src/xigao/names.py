@@ -741,6 +741,30 @@ def _accept(x: str, y: str, r: _Rename, dice: float) -> bool:
     )
 
 
+def _accept_tagged(x: str, y: str, r: _Rename, dice: float) -> bool:
+    """Whether ``x`` -> ``y``, which :func:`_accept` left out, is a rename that jieba tags a
+    name on both sides where it stands in place, neither form an ordinary word, no rename
+    taken covering it: in place twice or more, on word boundaries once at least, with no
+    common verb or grammar character (镇元 -> 乾元 of 镇元大仙 -> 乾元大仙, 子孝 -> 子仁); or
+    once, of two or three characters, where the original writes it three times or more (a
+    character of the chapter), what differs holding no common verb or function character
+    (凤楼 -> 鸾楼 of 五凤楼 -> 九鸾楼, 黛玉 -> 苏清婉, 曹兵 -> 萧兵)."""
+    ordinary = jieba_lexicon().ordinary
+    if not r.tagged or r.order < 1 or dice < 0.4 or x in ordinary or y in ordinary:
+        return False
+    if r.order >= 2 and r.bounds >= 2 and _clean(x) and _clean(y):
+        return True
+    _, cx, cy, _ = _core(x, y)
+    return (
+        r.recurs
+        and 2 <= len(x) <= 3
+        and 2 <= len(y) <= 3
+        and bool(cx)
+        and bool(cy)
+        and not (_WEAK | _GRAMMAR) & set(cx + cy)
+    )
+
+
 def name_map(a: Sentences, b: Sentences, pairs: Sequence[Pair]) -> dict[str, str]:
     """The people and places ``a`` (suspect) renamed from ``b`` (original), read from the
     text around the aligned ``pairs``: {original's name: suspect's name}.
@@ -762,7 +786,9 @@ def name_map(a: Sentences, b: Sentences, pairs: Sequence[Pair]) -> dict[str, str
     (synonym swaps are), or, paired by place alone, when both read as names more strictly;
     one to one, the best supported first (in place, then by place), the longer on ties, and
     only if the renames in place come from two segments or more: one sentence about other
-    people (赵乐际会见… / 王沪宁会见…) is a template, not a renaming. A name renamed alike in
+    people (赵乐际会见… / 王沪宁会见…) is a template, not a renaming. A second pass then
+    keeps, where no rename taken covers them, renames that jieba tags a name on both sides
+    (:func:`_accept_tagged`). A name renamed alike in
     sentence after sentence is evidence of copying (换名抄袭).
     """
     chain = _anchor_chain(pairs)
@@ -847,14 +873,17 @@ def name_map(a: Sentences, b: Sentences, pairs: Sequence[Pair]) -> dict[str, str
     )
     taken: dict[str, str] = {}
     segments: set[int] = set()
-    for (x, y), ev in ranked:
-        if not ev.order and not ev.near:
-            continue
-        if any(x in z or z in x for z in taken) or any(y in z or z in y for z in taken.values()):
-            continue
-        if _accept(x, y, ev, 2 * ev.cooccur / max(1, n_old[x] + n_new[y])):
-            taken[x] = y
-            segments |= ev.segments
+    for accept in (_accept, _accept_tagged):
+        for (x, y), ev in ranked:
+            if not ev.order and not ev.near:
+                continue
+            if any(x in z or z in x for z in taken) or any(
+                y in z or z in y for z in taken.values()
+            ):
+                continue
+            if accept(x, y, ev, 2 * ev.cooccur / max(1, n_old[x] + n_new[y])):
+                taken[x] = y
+                segments |= ev.segments
     return taken if len(segments) >= 2 else {}
 
 
