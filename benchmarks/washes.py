@@ -129,7 +129,7 @@ def own_cases(held_out: bool) -> list[dict[str, Any]]:
             "truth": list(r["source_ids"]),
             "negative": r["style"] in NEGATIVE,
             "collection": "literature" if r["style"].startswith("lit-") else "news",
-            "name_map": r.get("name_map"),  # the writer's renames (batches 23-26)
+            "name_map": r.get("name_map"),  # the writer's renames (batches 23-26, 84-87)
         }
         for r in (held if held_out else fit_rows)
     ]
@@ -565,7 +565,7 @@ def section(
     if maps:
         out += [
             "",
-            "**Name maps.** The renamed retellings and name swaps of batches 23–26 carry their "
+            "**Name maps.** The renamed retellings and name swaps of batches 23–26 and 84–87 carry their "
             "writer's renames; a renamed character is right when the `name_map` of the match "
             "with the true source renames one of its names to its new one (宝玉 and 贾宝玉 count "
             "as one name written two ways):",
@@ -587,9 +587,10 @@ def section(
         if by_kind:
             out += [
                 "",
-                "The same by what the renamed name names (labelled by helpers from the names and "
-                "the renamed text: a character of the story, god or demon by any name or epithet; "
-                "a place; anything else: objects, dynasties, institutions), in the washes found:",
+                "The same by what the renamed name names, for batches 23–26 (labelled by helpers "
+                "from the names and the renamed text: a character of the story, god or demon by "
+                "any name or epithet; a place; anything else: objects, dynasties, institutions; "
+                "84–87 are not labelled), in the washes found:",
                 "",
                 "| set | people: renamed right | places | other |",
                 "|---|---:|---:|---:|",
