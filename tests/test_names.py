@@ -110,7 +110,7 @@ def test_a_rename_jieba_tags_a_name_on_both_sides_is_read_in_a_second_pass() -> 
     # what differs a common verb or function character: a synonym swap, not a rename
     assert not _accept_tagged("上寿", "祝寿", once, 1.0)
     assert not _accept_tagged("为汉", "做安", once, 1.0)
-    assert not _accept_tagged("操大", "来韩苍", once, 1.0)  # four characters, and 大, 来
+    assert not _accept_tagged("操大", "来韩苍", once, 1.0)  # 大 and 来: common characters
     assert not _accept_tagged("二人", "两人", once, 1.0)  # an ordinary word of the dictionary
 
 

@@ -788,8 +788,8 @@ def name_map(a: Sentences, b: Sentences, pairs: Sequence[Pair]) -> dict[str, str
     only if the renames in place come from two segments or more: one sentence about other
     people (赵乐际会见… / 王沪宁会见…) is a template, not a renaming. A second pass then
     keeps, where no rename taken covers them, renames that jieba tags a name on both sides
-    (:func:`_accept_tagged`). A name renamed alike in
-    sentence after sentence is evidence of copying (换名抄袭).
+    (:func:`_accept_tagged`). A name renamed alike in sentence after sentence is evidence of
+    copying (换名抄袭).
     """
     chain = _anchor_chain(pairs)
     if not chain:
