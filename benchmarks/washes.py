@@ -587,10 +587,9 @@ def section(
         if by_kind:
             out += [
                 "",
-                "The same by what the renamed name names, for batches 23–26 (labelled by helpers "
-                "from the names and the renamed text: a character of the story, god or demon by "
-                "any name or epithet; a place; anything else: objects, dynasties, institutions; "
-                "84–87 are not labelled), in the washes found:",
+                "The same by what the renamed name names (labelled by helpers from the names and "
+                "the renamed text: a character of the story, god or demon by any name or epithet; "
+                "a place; anything else: objects, dynasties, institutions), in the washes found:",
                 "",
                 "| set | people: renamed right | places | other |",
                 "|---|---:|---:|---:|",
