@@ -7,6 +7,8 @@ import random
 import sys
 
 sys.path.insert(0, "/work/main/src")
+from passages import passage
+
 import xigao
 from xigao.normalize import normalize
 from xigao.terms import term_keys
@@ -118,23 +120,12 @@ docs = [d for d in chap + lx if d["id"] not in used and len(d["body"]) >= 1500]
 rng.shuffle(docs)
 
 
-def passage(d):
-    body = d["body"]
-    start = rng.randrange(0, len(body) - 1000)
-    j = body.find("\n", start)
-    start = j + 1 if 0 <= j < start + 200 else start
-    end = min(len(body), start + rng.randrange(700, 1000))
-    k = body.rfind("。", start, end)
-    end = k + 1 if k > start + 500 else end
-    return start, end
-
-
 di = iter(docs)
 tasks = []
 for style, n in [("lit-names", 9), ("lit-fan", 3), ("lit-genre", 3)]:
     for i in range(n):
         d = next(di)
-        s, e = passage(d)
+        s, e = passage(d, rng)
         tasks.append(
             {
                 "task_id": f"fit21-{style}-{i}",

@@ -13,6 +13,8 @@ import json
 import random
 import sys
 
+from passages import passage
+
 S = "/work/shared/data"
 W = "/work/main/benchmarks/washfit"
 OUT = sys.argv[1] if len(sys.argv) > 1 else "/work/fitgen"
@@ -43,24 +45,13 @@ docs = [d for d in chap + lx if d["id"] not in used and len(d["body"]) >= 1500]
 rng.shuffle(docs)
 
 
-def passage(d):
-    body = d["body"]
-    start = rng.randrange(0, len(body) - 1000)
-    j = body.find("\n", start)
-    start = j + 1 if 0 <= j < start + 200 else start
-    end = min(len(body), start + rng.randrange(700, 1000))
-    k = body.rfind("。", start, end)
-    end = k + 1 if k > start + 500 else end
-    return start, end
-
-
 di = iter(docs)
 for b in (84, 85, 86, 87):
     tasks = []
     for style, n in [("lit-names", 10), ("lit-swap", 2)]:
         for i in range(n):
             d = next(di)
-            s, e = passage(d)
+            s, e = passage(d, rng)
             src = {
                 "id": d["id"],
                 "title": d.get("title", ""),

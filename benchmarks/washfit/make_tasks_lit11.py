@@ -2,6 +2,8 @@ import glob
 import json
 import random
 
+from passages import passage
+
 S = "/work/shared/data"
 truth = [json.loads(l) for l in open(f"{S}/washes/literature/truth.jsonl")]
 used = {s["source_id"] for t in truth for s in t["sources"]}
@@ -15,23 +17,12 @@ docs = [d for d in chap + lx if d["id"] not in used and len(d["body"]) >= 1500]
 rng.shuffle(docs)
 
 
-def passage(d):
-    body = d["body"]
-    start = rng.randrange(0, len(body) - 1000)
-    j = body.find("\n", start)
-    start = j + 1 if 0 <= j < start + 200 else start
-    end = min(len(body), start + rng.randrange(700, 1000))
-    k = body.rfind("。", start, end)
-    end = k + 1 if k > start + 500 else end
-    return start, end
-
-
 di = iter(docs)
 tasks = []
 for style, n in [("lit-names", 8), ("lit-swap", 4), ("lit-fan", 3), ("lit-genre", 3)]:
     for i in range(n):
         d = next(di)
-        s, e = passage(d)
+        s, e = passage(d, rng)
         tasks.append(
             {
                 "task_id": f"fit11-{style}-{i}",

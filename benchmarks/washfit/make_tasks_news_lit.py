@@ -1,6 +1,8 @@
 import json
 import random
 
+from passages import passage
+
 S = "/work/shared/data"
 truth = [json.loads(l) for f in ("news", "literature") for l in open(f"{S}/washes/{f}/truth.jsonl")]
 used = {s["source_id"] for t in truth for s in t["sources"]} | {
@@ -121,25 +123,13 @@ docs = [
 rng.shuffle(docs)
 
 
-def passage(d):
-    body = d["body"]
-    start = rng.randrange(0, len(body) - 1000)
-    # start at a line/sentence boundary
-    j = body.find("\n", start)
-    start = j + 1 if 0 <= j < start + 200 else start
-    end = min(len(body), start + rng.randrange(700, 1000))
-    k = body.rfind("。", start, end)
-    end = k + 1 if k > start + 500 else end
-    return start, end
-
-
 di = iter(docs)
 for b in (7, 8):
     tasks = []
     for style, n in [("lit-names", 6), ("lit-swap", 5), ("lit-fan", 3), ("lit-genre", 3)]:
         for i in range(n):
             d = next(di)
-            s, e = passage(d)
+            s, e = passage(d, rng)
             tasks.append(
                 {
                     "task_id": f"fit{b}-{style}-{i}",
