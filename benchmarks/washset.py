@@ -61,8 +61,9 @@ NEGATIVE = frozenset({"comment", "indep", "lit-fan", "lit-genre"})
 #: saw the source (``washfit/make_tasks_66.py``), and 68–71, a third fresh set in the test
 #: set's proportions drawn at the session's end (``washfit/make_tasks_68.py``); of the
 #: eleventh's, 72–75, a fourth (``washfit/make_tasks_72.py``); of the twelfth's, 80–83, merges
-#: drawn after the further-source rule was fitted on 76–79 (``washfit/make_tasks_80.py``). The
-#: others are fitted on by ``benchmarks.fit_wash``.
+#: drawn after the further-source rule was fitted on 76–79 (``washfit/make_tasks_80.py``); of the
+#: thirteenth's, 86–87, renamed literature with the writer's name map
+#: (``washfit/make_tasks_84.py``). The others are fitted on by ``benchmarks.fit_wash``.
 HELD_OUT_BATCHES = frozenset(
     {
         "batch-4",

@@ -7,7 +7,7 @@ import random
 import sys
 
 sys.path.insert(0, "/work/main/src")
-from passages import passage
+from passages import chapters, passage
 
 import xigao
 from xigao.normalize import normalize
@@ -114,9 +114,7 @@ for b in (16, 17, 18, 19, 20, 22):
     print(b, len(tasks))
 
 # literature: batch 21 (fit)
-chap = [json.loads(l) for l in open(f"{S}/public_domain/classic_novels_chapters.jsonl")]
-lx = [json.loads(l) for l in open(f"{S}/public_domain/luxun_works.jsonl")]
-docs = [d for d in chap + lx if d["id"] not in used and len(d["body"]) >= 1500]
+docs = chapters(S, used)
 rng.shuffle(docs)
 
 

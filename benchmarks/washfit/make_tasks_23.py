@@ -9,7 +9,7 @@ import random
 import sys
 
 sys.path.insert(0, "/work/main/src")
-from passages import passage
+from passages import chapters, passage
 
 import xigao
 from xigao.normalize import normalize
@@ -97,9 +97,7 @@ for b in (27, 28):
     json.dump(tasks, open(f"/work/fitgen/batch-{b}.json", "w"), ensure_ascii=False, indent=1)
     print(b, len(tasks))
 
-chap = [json.loads(l) for l in open(f"{S}/public_domain/classic_novels_chapters.jsonl")]
-lx = [json.loads(l) for l in open(f"{S}/public_domain/luxun_works.jsonl")]
-docs = [d for d in chap + lx if d["id"] not in used and len(d["body"]) >= 1500]
+docs = chapters(S, used)
 rng.shuffle(docs)
 
 

@@ -13,7 +13,7 @@ import json
 import random
 import sys
 
-from passages import passage
+from passages import chapters, passage
 
 S = "/work/shared/data"
 W = "/work/main/benchmarks/washfit"
@@ -39,12 +39,8 @@ for f in filter(earlier, sorted(glob.glob("/work/fitgen/batch-*.json"))):
         used |= {s["id"] for s in t["sources"]}
 
 rng = random.Random(20261284)
-chap = [json.loads(l) for l in open(f"{S}/public_domain/classic_novels_chapters.jsonl")]
-lx = [json.loads(l) for l in open(f"{S}/public_domain/luxun_works.jsonl")]
-docs = [d for d in chap + lx if d["id"] not in used and len(d["body"]) >= 1500]
+docs = chapters(S, used)
 rng.shuffle(docs)
-
-
 di = iter(docs)
 for b in (84, 85, 86, 87):
     tasks = []

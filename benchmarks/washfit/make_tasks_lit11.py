@@ -2,7 +2,7 @@ import glob
 import json
 import random
 
-from passages import passage
+from passages import chapters, passage
 
 S = "/work/shared/data"
 truth = [json.loads(l) for l in open(f"{S}/washes/literature/truth.jsonl")]
@@ -10,10 +10,8 @@ used = {s["source_id"] for t in truth for s in t["sources"]}
 for f in glob.glob("/work/fitgen/batch-*.json"):
     for t in json.load(open(f)):
         used |= {s["id"] for s in t["sources"]}
-chap = [json.loads(l) for l in open(f"{S}/public_domain/classic_novels_chapters.jsonl")]
-lx = [json.loads(l) for l in open(f"{S}/public_domain/luxun_works.jsonl")]
 rng = random.Random(1118)
-docs = [d for d in chap + lx if d["id"] not in used and len(d["body"]) >= 1500]
+docs = chapters(S, used)
 rng.shuffle(docs)
 
 

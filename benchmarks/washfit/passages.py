@@ -2,7 +2,18 @@
 ``make_tasks_lit11.py``, ``make_tasks_16.py``, ``make_tasks_23.py``, ``make_tasks_84.py``), run
 as scripts beside this file."""
 
+import json
 import random
+
+
+def chapters(shared: str, used: set[str]) -> list[dict]:
+    """The classic novels' chapters, then 鲁迅's works, of 1,500 characters or more, that
+    ``used`` does not hold (``shared``: the data folder)."""
+    docs = [
+        json.loads(line) for line in open(f"{shared}/public_domain/classic_novels_chapters.jsonl")
+    ]
+    docs += [json.loads(line) for line in open(f"{shared}/public_domain/luxun_works.jsonl")]
+    return [d for d in docs if d["id"] not in used and len(d["body"]) >= 1500]
 
 
 def passage(d: dict, rng: random.Random) -> tuple[int, int]:
