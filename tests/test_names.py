@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from xigao.names import (
     _accept,
+    _accept_character,
     _accept_tagged,
     _best_cuts,
     _clean,
@@ -112,6 +113,27 @@ def test_a_rename_jieba_tags_a_name_on_both_sides_is_read_in_a_second_pass() -> 
     assert not _accept_tagged("为汉", "做安", once, 1.0)
     assert not _accept_tagged("操大", "来韩苍", once, 1.0)  # 大 and 来: common characters
     assert not _accept_tagged("二人", "两人", once, 1.0)  # an ordinary word of the dictionary
+
+
+def test_a_character_of_the_chapter_renamed_once_is_read_in_a_third_pass() -> None:
+    # the original writes it five times or more; renamed once, in place, on word boundaries
+    often = _Rename(order=1, cooccur=1, bounds=4, tight=4, written=29, recurs=True)
+    assert not _accept("宝钗", "婉清", often, 1.0)
+    assert not _accept_tagged("宝钗", "婉清", often, 1.0)
+    assert _accept_character("宝钗", "婉清", often, 1.0)
+    assert _accept_character("于禁", "屈禁", often, 1.0)  # a surname for a surname
+    assert _accept_character("薛姨", "苏姨", often, 1.0)
+    # written fewer times, or only near the other form: not enough
+    assert not _accept_character("宝钗", "婉清", replace(often, written=4), 1.0)
+    assert not _accept_character("宝钗", "婉清", replace(often, order=0, near=1), 1.0)
+    # one character swapped beside a kept one, not a surname's: synonym swaps
+    assert not _accept_character("手掿", "手握", often, 1.0)
+    assert not _accept_character("搠死", "捅死", often, 1.0)
+    assert not _accept_character("百孝", "百善", often, 1.0)
+    # an ordinary word, a grammar character, letters: no name
+    assert not _accept_character("二人", "两人", often, 1.0)
+    assert not _accept_character("宝钗", "婉的", often, 1.0)
+    assert not _accept_character("en", "班诺万", often, 1.0)
 
 
 def test_the_diff_maps_a_place_of_the_original_onto_the_suspect() -> None:

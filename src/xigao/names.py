@@ -69,6 +69,9 @@ SURNAMES = frozenset(
     "古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣"
     "巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝荀"
 )
+#: How often the original must write a form for a rename read on its own (a character of the
+#: chapter, :func:`_accept_character`).
+CHARACTER_WRITTEN = 5
 #: A person's context: what follows a name (宝玉道) and the posts before one (太守王匡).
 _SPEECH = frozenset("道曰说问答笑叹喝叫")
 _POSTS = frozenset([
@@ -650,6 +653,7 @@ class _Rename:
     speech: bool = False  #: a person's context around it (道, 曰 after; 太守 before)
     tagged: bool = False  #: jieba tags both forms proper nouns where they stand
     recurs: bool = False  #: the original writes its form three times or more
+    written: int = 0  #: how often the original writes its form
     near: int = 0  #: segments in which the two stand where the diff maps one onto the other
     listed: bool = False  #: paired in two lists of names with one ending (:func:`_pair_lists`)
 
@@ -765,6 +769,32 @@ def _accept_tagged(x: str, y: str, r: _Rename, dice: float) -> bool:
     )
 
 
+def _accept_character(x: str, y: str, r: _Rename, dice: float) -> bool:
+    """Whether ``x`` -> ``y``, which the readings before left out, renames a character of the
+    chapter: the original writes ``x`` ``CHARACTER_WRITTEN`` times or more (and the suspect
+    never), renamed in place on word boundaries on two sides at least, both forms of two to
+    four characters of Chinese, clean (:func:`_clean`) and no ordinary word (宝钗 -> 婉清, 滕戡
+    -> 庞虎, 于禁 -> 屈禁); where one character of each is renamed beside what both keep, a
+    surname for a surname before it (薛姨 -> 苏姨: 手掿 -> 手握 and 百孝 -> 百善 are synonym
+    swaps of words jieba does not know)."""
+    ordinary = jieba_lexicon().ordinary
+    pre, cx, cy, _ = _core(x, y)
+    if len(cx) == 1 and len(cy) == 1 and (pre or cx not in SURNAMES or cy not in SURNAMES):
+        return False
+    return (
+        r.order >= 1
+        and all("\u3400" <= c <= "\u9fff" for c in x + y)
+        and r.written >= CHARACTER_WRITTEN
+        and r.bounds >= 2
+        and 2 <= len(x) <= 4
+        and 2 <= len(y) <= 4
+        and x not in ordinary
+        and y not in ordinary
+        and _clean(x)
+        and _clean(y)
+    )
+
+
 def name_map(a: Sentences, b: Sentences, pairs: Sequence[Pair]) -> dict[str, str]:
     """The people and places ``a`` (suspect) renamed from ``b`` (original), read from the
     text around the aligned ``pairs``: {original's name: suspect's name}.
@@ -788,7 +818,8 @@ def name_map(a: Sentences, b: Sentences, pairs: Sequence[Pair]) -> dict[str, str
     only if the renames in place come from two segments or more: one sentence about other
     people (赵乐际会见… / 王沪宁会见…) is a template, not a renaming. A second pass then
     keeps, where no rename taken covers them, renames that jieba tags a name on both sides
-    (:func:`_accept_tagged`). A name renamed alike in sentence after sentence is evidence of
+    (:func:`_accept_tagged`), and a third renames of a character the original writes again and
+    again (:func:`_accept_character`). A name renamed alike in sentence after sentence is evidence of
     copying (换名抄袭).
     """
     chain = _anchor_chain(pairs)
@@ -853,7 +884,8 @@ def name_map(a: Sentences, b: Sentences, pairs: Sequence[Pair]) -> dict[str, str
                 ev.tagged |= not o_named.isdisjoint(range(rx[0], rx[1])) and not s_named.isdisjoint(
                     range(ry[0], ry[1])
                 )
-                ev.recurs = ev.recurs or old.content.count(rx[2]) >= 3
+                ev.written = old.content.count(rx[2])
+                ev.recurs = ev.written >= 3
         xs_near = [(_warp(ops, c), f) for c, f in _name_words(o, otoks, rec_o, new)]
         for fx, fy in _pair_near(xs_near, _name_words(s, stoks, rec_s, old)):
             found[fx, fy].near += 1
@@ -873,7 +905,7 @@ def name_map(a: Sentences, b: Sentences, pairs: Sequence[Pair]) -> dict[str, str
     )
     taken: dict[str, str] = {}
     segments: set[int] = set()
-    for accept in (_accept, _accept_tagged):
+    for accept in (_accept, _accept_tagged, _accept_character):
         for (x, y), ev in ranked:
             if not ev.order and not ev.near:
                 continue
