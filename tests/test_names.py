@@ -21,9 +21,11 @@ from xigao.names import (
     _cut_at_words,
     _keep_ending,
     _name_lists,
+    _named_before,
     _near_name,
     _pair_lists,
     _pair_near,
+    _pair_titled,
     _Rename,
     _Side,
     _titled,
@@ -199,6 +201,28 @@ def test_a_last_place_ending_stays_with_the_name_a_list_cut_left_before_it() -> 
 
 def _side(text: str) -> _Side:
     return _Side(text, bigram_set(text), Counter())
+
+
+def test_the_one_name_before_an_ending_each_side_writes_is_paired() -> None:
+    # 吴学究 -> 柳学究 inside a changed stretch: the diff lined up 学究 with 学究
+    o, s = "宋江十分烦恼与王夫人计议", "卫昭愁得眉头紧锁找周夫人商量"
+    every = (set(range(len(o) + 1)), set(range(len(s) + 1)))
+    assert _pair_titled(o, s, _side(o), _side(s), every) == [("王夫人", "周夫人")]
+    # a place: two characters jieba reads as one word before its ending
+    o, s = "来到万寿山前", "到了长生山下"
+    assert _pair_titled(o, s, _side(o), _side(s), every) == [("万寿山", "长生山")]
+    # written on both sides: no rename; two on one side: which is which is not known
+    o, s = "与王夫人计议", "找王夫人商量"
+    assert _pair_titled(o, s, _side(o), _side(s), every) == []
+    o, s = "王夫人与邢夫人计议", "找周夫人商量"
+    assert _pair_titled(o, s, _side(o), _side(s), every) == []
+    # off a word boundary, or words that are no name's beginning
+    o, s = "来到万寿山前", "到了长生山下"
+    assert _pair_titled(o, s, _side(o), _side(s), (set(), set())) == []
+    assert not _named_before("依旧")  # 依旧镇 -> 当天镇: an adverb, a time
+    assert not _named_before("当天")
+    assert not _named_before("吾旧")  # two words
+    assert _named_before("万寿")
 
 
 def test_two_lists_of_names_with_one_ending_are_paired_name_by_name() -> None:

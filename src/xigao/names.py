@@ -57,6 +57,12 @@ NAME_SUFFIXES = frozenset([
     "峰", "谷", "洲", "国", "乡", "镇", "堡", "营", "口", "原", "林", "园", "台", "阁", "堂", "社",
     "僧", "侯",
 ])  # fmt: skip
+#: The endings a name renamed before them is paired by (:func:`_pair_titled`): titles of two
+#: characters and the endings of places.
+TITLED_ENDS = frozenset(
+    [e for e in NAME_SUFFIXES if len(e) >= 2]
+    + list("州山城县郡河江湖海岭关寺观洞泉潭涧岛峰谷洲国乡镇堡宫殿楼某氏")
+)
 #: Beginnings a name shares with its rename (老孙 -> 老袁).
 NAME_PREFIXES = frozenset("老小阿")
 #: Common surnames: a person's name, as the original writes it and as renamed, mostly starts
@@ -581,6 +587,53 @@ def _pair_lists(o: str, s: str, old: _Side, new: _Side) -> list[tuple[str, str]]
     return out
 
 
+def _titled_forms(text: str, other: _Side, bounds: set[int]) -> dict[str, set[str]]:
+    """The names with a title's ending of two characters or a place's (:data:`TITLED_ENDS`)
+    that ``text`` writes and ``other`` never does, by their ending: a surname and the ending
+    (吴学究), or two characters jieba reads as one word that may be a name's and it (万寿山),
+    starting on a word boundary (``bounds``), of Chinese characters, clean (:func:`_clean`)."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for end in TITLED_ENDS:
+        at = text.find(end)
+        while at > 0:
+            surname = text[at - 1] in SURNAMES
+            lo = at - 1 if surname else at - 2
+            form = text[max(lo, 0) : at + len(end)]
+            if (
+                (surname or (lo in bounds and _named_before(text[lo:at])))
+                and all("\u3400" <= c <= "\u9fff" for c in form)
+                and _clean(form)
+                and other.lacks(form)
+            ):
+                out[end].add(form)
+            at = text.find(end, at + 1)
+    return out
+
+
+def _named_before(x: str) -> bool:
+    """``x``, the two characters before an ending, may be a name's: jieba reads them as one
+    word, and not as a verb, a pronoun, an adverb, a time or a measure (浪冲江, 依旧镇, 当天镇,
+    吾旧宫)."""
+    from xigao.tokenize import default_tokenizer
+
+    got = default_tokenizer().tag(x)
+    return len(got) == 1 and got[0][1][:1] not in set("zrdtcpumfqv")
+
+
+def _pair_titled(
+    o: str, s: str, old: _Side, new: _Side, bounds: tuple[set[int], set[int]]
+) -> list[tuple[str, str]]:
+    """The one name with an ending that each of a segment's two sides writes and the other
+    never does (:func:`_titled_forms`), paired (吴学究 -> 柳学究, 万寿山 -> 长生山): a name
+    renamed before a title or a place's ending that the diff lined up with other text."""
+    ys = _titled_forms(s, old, bounds[1])
+    out = []
+    for end, xs in _titled_forms(o, new, bounds[0]).items():
+        if len(xs) == 1 and len(ys.get(end, ())) == 1:
+            out.append((next(iter(xs)), next(iter(ys[end]))))
+    return out
+
+
 def _warp(ops: Sequence[tuple[str, int, int, int, int]], p: float) -> float:
     """Where the place ``p`` of the original falls in the suspect, by the character diff
     ``ops``: the same place in equal text, the same share of a changed stretch.
@@ -654,7 +707,9 @@ class _Rename:
     tagged: bool = False  #: jieba tags both forms proper nouns where they stand
     recurs: bool = False  #: the original writes its form three times or more
     written: int = 0  #: how often the original writes its form
-    near: int = 0  #: segments in which the two stand where the diff maps one onto the other
+    #: segments in which the two stand where the diff maps one onto the other, or are the
+    #: one name before an ending on each side (:func:`_pair_titled`)
+    near: int = 0
     listed: bool = False  #: paired in two lists of names with one ending (:func:`_pair_lists`)
 
 
@@ -810,7 +865,8 @@ def name_map(a: Sentences, b: Sentences, pairs: Sequence[Pair]) -> dict[str, str
     names (tagged a name or repeated, never written by the other) are also paired in order
     where the diff maps one onto the other, for renames no replaced span holds whole (晴雯
     -> 晚晴, where the diff matched 晴 with 晴), and the names of two lists with one ending
-    (香冷泉伴山泉… / 寒香泉依岭泉…) name by name. A form is a name only if the other text
+    (香冷泉伴山泉… / 寒香泉依岭泉…) name by name, and the one name before a title's or a place's
+    ending that each side writes (与吴学究计议 / 找柳学究商量, :func:`_pair_titled`). A form is a name only if the other text
     never writes it: a renamed name never survives. A rename is kept when it stands in place
     twice or more, or once when both forms read as names and neither is an ordinary word
     (synonym swaps are), or, paired by place alone, when both read as names more strictly;
@@ -892,6 +948,8 @@ def name_map(a: Sentences, b: Sentences, pairs: Sequence[Pair]) -> dict[str, str
         for fx, fy in _pair_lists(o, s, old, new):
             found[fx, fy].near += 1
             found[fx, fy].listed = True
+        for fx, fy in _pair_titled(o, s, old, new, (ob, sb)):
+            found[fx, fy].near += 1
     ranked = sorted(
         found.items(),
         key=lambda kv: (
