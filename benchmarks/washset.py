@@ -63,7 +63,9 @@ NEGATIVE = frozenset({"comment", "indep", "lit-fan", "lit-genre"})
 #: eleventh's, 72–75, a fourth (``washfit/make_tasks_72.py``); of the twelfth's, 80–83, merges
 #: drawn after the further-source rule was fitted on 76–79 (``washfit/make_tasks_80.py``); of the
 #: thirteenth's, 86–87, renamed literature with the writer's name map
-#: (``washfit/make_tasks_84.py``). The others are fitted on by ``benchmarks.fit_wash``.
+#: (``washfit/make_tasks_84.py``); of the fourteenth's, 88–89, more of it, drawn once the name
+#: reader's third pass and its names before an ending were fitted (``washfit/make_tasks_88.py``).
+#: The others are fitted on by ``benchmarks.fit_wash``.
 HELD_OUT_BATCHES = frozenset(
     {
         "batch-4",
@@ -109,6 +111,8 @@ HELD_OUT_BATCHES = frozenset(
         "batch-83",
         "batch-86",
         "batch-87",
+        "batch-88",
+        "batch-89",
     }
 )
 
