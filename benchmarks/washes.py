@@ -129,7 +129,7 @@ def own_cases(held_out: bool) -> list[dict[str, Any]]:
             "truth": list(r["source_ids"]),
             "negative": r["style"] in NEGATIVE,
             "collection": "literature" if r["style"].startswith("lit-") else "news",
-            "name_map": r.get("name_map"),  # the writer's renames (batches 23-26, 84-87)
+            "name_map": r.get("name_map"),  # the writer's renames (batches 23-26, 84-89)
         }
         for r in (held if held_out else fit_rows)
     ]
@@ -565,7 +565,7 @@ def section(
     if maps:
         out += [
             "",
-            "**Name maps.** The renamed retellings and name swaps of batches 23–26 and 84–87 carry their "
+            "**Name maps.** The renamed retellings and name swaps of batches 23–26 and 84–89 carry their "
             "writer's renames; a renamed character is right when the `name_map` of the match "
             "with the true source renames one of its names to its new one (宝玉 and 贾宝玉 count "
             "as one name written two ways):",

@@ -204,7 +204,7 @@ def _side(text: str) -> _Side:
 
 
 def test_the_one_name_before_an_ending_each_side_writes_is_paired() -> None:
-    # 吴学究 -> 柳学究 inside a changed stretch: the diff lined up 学究 with 学究
+    # 王夫人 -> 周夫人 inside a changed stretch: the diff lined up 夫人 with 夫人
     o, s = "宋江十分烦恼与王夫人计议", "卫昭愁得眉头紧锁找周夫人商量"
     every = (set(range(len(o) + 1)), set(range(len(s) + 1)))
     assert _pair_titled(o, s, _side(o), _side(s), every) == [("王夫人", "周夫人")]

@@ -590,7 +590,7 @@ def _pair_lists(o: str, s: str, old: _Side, new: _Side) -> list[tuple[str, str]]
 def _titled_forms(text: str, other: _Side, bounds: set[int]) -> dict[str, set[str]]:
     """The names with a title's ending of two characters or a place's (:data:`TITLED_ENDS`)
     that ``text`` writes and ``other`` never does, by their ending: a surname and the ending
-    (吴学究), or two characters jieba reads as one word that may be a name's and it (万寿山),
+    (王夫人), or two characters jieba reads as one word that may be a name's and it (万寿山),
     starting on a word boundary (``bounds``), of Chinese characters, clean (:func:`_clean`)."""
     out: dict[str, set[str]] = defaultdict(set)
     for end in TITLED_ENDS:
@@ -624,7 +624,7 @@ def _pair_titled(
     o: str, s: str, old: _Side, new: _Side, bounds: tuple[set[int], set[int]]
 ) -> list[tuple[str, str]]:
     """The one name with an ending that each of a segment's two sides writes and the other
-    never does (:func:`_titled_forms`), paired (吴学究 -> 柳学究, 万寿山 -> 长生山): a name
+    never does (:func:`_titled_forms`), paired (王夫人 -> 周夫人, 万寿山 -> 长生山): a name
     renamed before a title or a place's ending that the diff lined up with other text."""
     ys = _titled_forms(s, old, bounds[1])
     out = []
@@ -866,8 +866,8 @@ def name_map(a: Sentences, b: Sentences, pairs: Sequence[Pair]) -> dict[str, str
     where the diff maps one onto the other, for renames no replaced span holds whole (晴雯
     -> 晚晴, where the diff matched 晴 with 晴), and the names of two lists with one ending
     (香冷泉伴山泉… / 寒香泉依岭泉…) name by name, and the one name before a title's or a place's
-    ending that each side writes (与吴学究计议 / 找柳学究商量, :func:`_pair_titled`). A form is a name only if the other text
-    never writes it: a renamed name never survives. A rename is kept when it stands in place
+    ending that each side writes (与王夫人计议 / 找周夫人商量, :func:`_pair_titled`). A form is a
+    name only if the other text never writes it: a renamed name never survives. A rename is kept when it stands in place
     twice or more, or once when both forms read as names and neither is an ordinary word
     (synonym swaps are), or, paired by place alone, when both read as names more strictly;
     one to one, the best supported first (in place, then by place), the longer on ties, and
@@ -875,8 +875,8 @@ def name_map(a: Sentences, b: Sentences, pairs: Sequence[Pair]) -> dict[str, str
     people (赵乐际会见… / 王沪宁会见…) is a template, not a renaming. A second pass then
     keeps, where no rename taken covers them, renames that jieba tags a name on both sides
     (:func:`_accept_tagged`), and a third renames of a character the original writes again and
-    again (:func:`_accept_character`). A name renamed alike in sentence after sentence is evidence of
-    copying (换名抄袭).
+    again (:func:`_accept_character`). A name renamed alike in sentence after sentence is
+    evidence of copying (换名抄袭).
     """
     chain = _anchor_chain(pairs)
     if not chain:
