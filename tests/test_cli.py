@@ -187,6 +187,21 @@ def test_compare_with_the_transformer(tmp_path: Path) -> None:
     )
 
 
+def test_compare_as_fiction(tmp_path: Path) -> None:
+    """``--genre fiction`` reads a renamed copy's name map; an unknown genre is a usage error."""
+    from .test_pipeline import _chapters, _washes
+
+    wash = _washes({"fit11-lit-names-0"})["fit11-lit-names-0"]
+    (chapter,) = [c["body"] for c in _chapters("红楼梦-") if c["id"] == wash["source_ids"][0]]
+    (tmp_path / "s.txt").write_text(wash["body"], "utf-8")
+    (tmp_path / "o.txt").write_text(chapter, "utf-8")
+    args = ("compare", str(tmp_path / "s.txt"), str(tmp_path / "o.txt"), "--encoder", "static")
+    code, out, err = run(*args, "--genre", "fiction")
+    assert code == 0 and err.startswith("rewrite")
+    assert json.loads(out)["matches"][0]["name_map"]
+    assert run(*args, "--genre", "poetry")[0] == 2
+
+
 def test_every_command_is_documented() -> None:
     readme = (REPO / "README.md").read_text("utf-8")
     for cmd in _commands():

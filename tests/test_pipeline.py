@@ -379,6 +379,42 @@ def test_an_original_near_a_source_says_why(tmp_path: Path, stories: list[dict])
     assert "near_miss" not in far and far["copy_ratio"] == 0.0
 
 
+def test_compare_decides_a_wash_as_a_check_does() -> None:
+    # a deep wash and a condensed one (a third of the story) the sentence rule called original
+    # before compare weighed them as a check does; a commentary on a story stays original
+    rows = _washes({"fit2-deep-1", "fit2-cond-0", "fit2-comment-0"})
+    for task in ("fit2-deep-1", "fit2-cond-0"):
+        wash = rows[task]
+        source = _story(wash["source_ids"][0])["body"]
+        res = compare(wash["body"], source, encoder="static")
+        assert res.verdict == "rewrite", task
+        (m,) = res.matches
+        assert m.kind == "rewrite" and m.details["wash_score"] >= Thresholds.load().wash_threshold
+        assert "rewrite threshold" in m.details["reason"]
+        assert all(0 <= e.suspect[0] < e.suspect[1] <= len(wash["body"]) for e in m.evidence)
+    comment = rows["fit2-comment-0"]
+    story = _story(comment["source_ids"][0])["body"]
+    res = compare(comment["body"], story, encoder="static").to_dict()
+    assert res["verdict"] == "original" and res["matches"] == []
+    if "near_miss" in res:
+        assert "below the rewrite threshold" in res["near_miss"]["reason"]
+    with pytest.raises(ValueError, match="genre"):
+        compare(comment["body"], story, encoder="static", genre="poetry")
+
+
+def test_compare_reads_a_renamed_retelling_as_fiction() -> None:
+    # a passage of 红楼梦 chapter 8 retold with every name changed, against the whole chapter:
+    # as fiction a rewrite with its name map; as news (few facts kept) a near miss
+    wash = _washes({"fit11-lit-names-0"})["fit11-lit-names-0"]
+    (source_id,) = wash["source_ids"]
+    (chapter,) = [c["body"] for c in _chapters("红楼梦-") if c["id"] == source_id]
+    res = compare(wash["body"], chapter, encoder="static", genre="fiction")
+    assert res.verdict == "rewrite"
+    renamed = res.matches[0].details["name_map"]
+    assert "宝玉" not in wash["body"] and renamed["宝玉"] in wash["body"]
+    assert compare(wash["body"], chapter, encoder="static").verdict == "original"
+
+
 def test_copy_ratio_counts_every_source_once(tmp_path: Path, stories: list[dict]) -> None:
     a, b = stories[0]["body"], stories[1]["body"]
     Index.build(stories[:20], tmp_path / "idx", vectors=None).close()

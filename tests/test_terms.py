@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -156,3 +157,15 @@ def test_stable_argsort_is_numpys_stable_argsort(
     if dtype is np.uint64:
         keys = keys * np.uint64(2**31 + 11)  # (wraps) keys over all 64 bits
     assert np.array_equal(stable_argsort(keys), np.argsort(keys, kind="stable"))
+
+
+def test_the_bundled_idf_weighs_common_bigrams_low_and_unseen_ones_highest() -> None:
+    from xigao.terms import bundled_idf
+
+    news, fiction = bundled_idf("news"), bundled_idf("fiction")
+    assert news.n == 36926 and fiction.n == 766
+    common, rare = term_keys("中国"), term_keys("龘靐")
+    assert news.idf(common)[0] < 2.0 < news.idf(rare)[0] == news.top_idf()
+    assert fiction.idf(term_keys("说道"))[0] < fiction.top_idf()
+    with pytest.raises(ValueError, match="genre"):
+        bundled_idf("poetry")

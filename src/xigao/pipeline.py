@@ -49,8 +49,16 @@ from xigao.sketch import (
     sketch_keys,
 )
 from xigao.storage import IndexStore, replace_dir
-from xigao.terms import term_keys
-from xigao.types import DETECT_KINDS, Document, Match, MatchKind, Result, parse_detect
+from xigao.terms import bundled_idf, term_keys
+from xigao.types import (
+    DETECT_KINDS,
+    Document,
+    Match,
+    MatchKind,
+    Result,
+    check_genre,
+    parse_detect,
+)
 from xigao.verdict import Thresholds, combine
 from xigao.verify import (
     CandidatePlan,
@@ -60,6 +68,7 @@ from xigao.verify import (
     require_body,
     stronger,
     unmatched,
+    wash_pair,
 )
 from xigao.workers import default_workers
 
@@ -561,8 +570,18 @@ def compare(
     detect: str | Iterable[str] | None = None,
     thresholds: Thresholds | None = None,
     encoder: str | TextEncoder | None = PAIR_ENCODER,
+    genre: str = "news",
 ) -> Result:
     """Compare two texts directly.
+
+    A rewrite is decided as a check against an index decides it (:func:`xigao.verify.wash_pair`:
+    the wash score, the original weighed as a candidate no other original rivals, its facts by
+    how rare they are among the benchmark's originals of ``genre``, ``"news"`` or
+    ``"fiction"``, :func:`xigao.terms.bundled_idf`); an original the suspect came near is its
+    ``near_miss``, with the reason. In fiction a renamed copy's ``name_map`` is read. With no
+    other original to weigh it against, two reports of one series share more than they would
+    in an index: on the benchmark's same-topic pairs ``compare`` calls 1.8% rewrites, a check
+    1.0% (docs/benchmarks.md, "compare decides as a check does").
 
     ``score`` is how much of the original is reused in the suspect, whatever the kind. With
     verbatim reuse only (``detect`` without rewrite, or ``encoder=None``) it is the verbatim
@@ -576,13 +595,14 @@ def compare(
     align on their own (怎么办？) are joined to a neighbour, not dropped.
     ``encoder`` embeds the two texts: the e5 transformer by default (the first call loads it, a
     few seconds; then tens of pairs per second on 2 cores; e5 reads about the first 500
-    characters of each), ``"static"`` for thousands of pairs per second at a lower
+    characters of each), ``"static"`` for a few hundred pairs per second at a lower
     pair-ranking quality, None for verbatim reuse only; or an encoder object (``encode(texts)``
-    giving unit rows; given ``kind="query"`` too when it takes that keyword).
+    giving unit rows; given ``kind="query"`` too when it takes that keyword). The encoder
+    changes the score, never the verdict: rewrites are aligned with the static encoder.
     """
     kinds = parse_detect(detect, DETECT_KINDS if encoder else FAST_DETECT)
-    t = thresholds or Thresholds.load()
-    best, parts, miss = _compare(suspect, original, kinds, t, encoder)
+    t = (thresholds or Thresholds.load()).for_genre(check_genre(genre))
+    best, parts, miss = _compare(suspect, original, kinds, t, encoder, genre)
     score = compare_score(parts, t) if parts is not None else best.coverage if best else 0.0
     verdict, _, ordered = combine([best] if best is not None else [])
     meta: dict[str, Any] = {}
@@ -616,7 +636,7 @@ def compare_parts(
 ) -> CompareParts:
     """The parts of ``compare``'s score for a pair, with rewrites detected."""
     t = thresholds or Thresholds.load()
-    parts = _compare(suspect, original, DETECT_KINDS, t, encoder)[1]
+    parts = _compare(suspect, original, DETECT_KINDS, t, encoder, None)[1]
     assert parts is not None
     return parts
 
@@ -667,11 +687,16 @@ def _compare(
     kinds: Collection[str],
     t: Thresholds,
     encoder: str | TextEncoder | None,
+    genre: str | None,
 ) -> tuple[Match | None, CompareParts | None, Match | None]:
     """The best match of ``suspect`` against ``original`` among ``kinds``, the parts of the
     graded score (None without rewrites or an encoder: the score is then the verbatim
-    coverage), and the sentence alignment as a near miss when it is not a rewrite."""
-    a, b = Prepared.of(suspect, t), Prepared.of(original, t)
+    coverage), and the closest it came to a rewrite as a near miss when it is none. A rewrite
+    is the wash measures' (:func:`xigao.verify.wash_pair`, weighed as in ``genre``; None, for
+    the score's parts alone: the sentence rule's); the near miss is theirs, or the sentence
+    alignment's where they score under ``near_miss_floor``."""
+    plain_a, plain_b = Prepared.of(suspect, t), Prepared.of(original, t)
+    a, b = plain_a, plain_b
     best = verbatim_match(a, b, "original", t)
     if best is not None and best.kind not in kinds:
         best = None
@@ -682,8 +707,22 @@ def _compare(
     # sentence vectors serve alignment only when it blends in cosines (bigrams alone otherwise)
     a = a.with_sentences(enc, vectors=t.blend_weight > 0, keep_short=True)
     b = b.with_sentences(enc, vectors=t.blend_weight > 0, keep_short=True)
-    rw, stats = rewrite_match(a, b, "original", t)
-    miss = rewrite_near_miss(a, b, "original", stats, t) if rw is None else None
+    rw, stats = rewrite_match(a, b, "original", t)  # its aligned share is the score's
+    washed: Match | None = None
+    if genre is not None:
+        aligner = _encoder(DEFAULT_VECTORS)
+        washed, rewrite = wash_pair(
+            plain_a.with_sentences(aligner),
+            plain_b.with_sentences(aligner),
+            t,
+            bundled_idf(genre),
+            fiction=genre == "fiction",
+        )
+        rw = washed if rewrite else None
+    miss = None
+    if rw is None:
+        close = washed is not None and washed.details["wash_score"] >= t.near_miss_floor
+        miss = washed if close else rewrite_near_miss(a, b, "original", stats, t)
     if best is None or best.kind != "repost":
         best = stronger(best, rw)
     assert b.sents is not None

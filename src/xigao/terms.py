@@ -21,6 +21,7 @@ a collision among the index's ~700,000 bigrams merges two rare terms at worst.
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import math
 import os
@@ -28,12 +29,14 @@ import threading
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from importlib import resources
 from typing import Literal, Protocol
 
 import numpy as np
 import numpy.typing as npt
 
 from xigao.sketch import codepoints
+from xigao.types import check_genre
 
 log = logging.getLogger(__name__)
 
@@ -189,6 +192,18 @@ class IdfTable:
         at = np.searchsorted(self.keys, keys).clip(max=len(self.keys) - 1)
         known = self.keys[at] == keys
         return np.where(known, self._idf[at], self.top_idf()).astype(np.float32)
+
+
+@functools.cache
+def bundled_idf(genre: str) -> IdfTable:
+    """The IDF :func:`xigao.compare` weighs facts by, with no index to count them in: the
+    document frequencies of the bigrams of the benchmark's news (CCTV and THUCNews) or fiction
+    (the classic novels and 鲁迅) originals, shipped as ``xigao/idf/{genre}.npz`` (hashed
+    bigrams written in two documents or more and their counts; no text), made by
+    ``python -m benchmarks.build_idf``."""
+    ref = resources.files("xigao") / "idf" / f"{check_genre(genre)}.npz"
+    with ref.open("rb") as f, np.load(f, allow_pickle=False) as z:
+        return IdfTable(z["keys"], z["df"].astype(np.int64), int(z["n"]))
 
 
 def term_keys(key: str) -> U32:

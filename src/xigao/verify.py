@@ -47,9 +47,31 @@ from xigao.verdict import (
     WashCandidate,
     combine,
     further_sources,
+    wash_rewrite,
     wash_score,
     wash_sources,
 )
+
+
+def wash_pair(
+    suspect: Prepared, original: Prepared, t: Thresholds, terms: TermWeights, *, fiction: bool
+) -> tuple[Match, bool]:
+    """``suspect`` measured as a wash of ``original`` alone (both with sentences, embedded by
+    the encoder a check aligns with), as a check measures a candidate no other original rivals,
+    its facts weighed by ``terms``; ``fiction``: as in an index of fiction (renamed people are
+    no conflict, numbers no facts, the name map read). The measures as a rewrite match (its
+    wash score and reason in ``details``: a near miss where it is none), and whether it is a
+    rewrite (:func:`xigao.verdict.wash_rewrite`)."""
+    facts = fact_shares(suspect, original, terms, t)
+    # aligned from the fact floor; in fiction as the one candidate, which always stands out
+    # (a retelling renames the names that are most of a chapter's facts): in news, where
+    # nothing shows whether another original would share as much, a commentary's story would
+    gate = aligned_gate([facts.cosine], t)[0] if fiction else None
+    stats = wash_stats(suspect, original, facts, t, gate=gate, people=not fiction)
+    features = wash_features(stats, 0.0, numbers=not fiction)
+    score = wash_score(features, t)
+    m = wash_match(suspect, original, "original", stats, features, score, t, names=fiction)
+    return m, wash_rewrite(score, stats.containment, stats.verbatim_share, t)
 
 
 class CandidatePlan(NamedTuple):
