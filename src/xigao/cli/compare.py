@@ -26,11 +26,15 @@ def _read_text(path: str) -> str:
 
 
 def _verdict_line(res: dict[str, Any]) -> str:
-    """One line for a person: the verdict, the score and, for an original that came close to
-    a rewrite, why it fell short."""
+    """One line for a person: the verdict, the score and why: a rewrite's reason (the score,
+    the share of the original reused, is small for a passage of a long chapter), or for an
+    original that came close to a rewrite, why it fell short."""
     line = f"{res['verdict']} (score {res['score']:.2f})"
+    reason = next((m["reason"] for m in res.get("matches", []) if m.get("reason")), None)
     miss = res.get("near_miss")
-    if miss:
+    if reason:
+        line += f": {reason}"
+    elif miss:
         line += f"; near miss: {miss.get('reason', '')}"
     return line
 
