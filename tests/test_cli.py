@@ -191,7 +191,7 @@ def test_compare_as_fiction(tmp_path: Path) -> None:
     """``--genre fiction`` reads a renamed copy's name map; an unknown genre is a usage error."""
     from .test_pipeline import _chapters, _washes
 
-    wash = _washes({"fit11-lit-names-0"})["fit11-lit-names-0"]
+    wash = _washes({"fit7-lit-names-1"})["fit7-lit-names-1"]
     (chapter,) = [c["body"] for c in _chapters("红楼梦-") if c["id"] == wash["source_ids"][0]]
     (tmp_path / "s.txt").write_text(wash["body"], "utf-8")
     (tmp_path / "o.txt").write_text(chapter, "utf-8")

@@ -211,6 +211,12 @@ def test_the_one_name_before_an_ending_each_side_writes_is_paired() -> None:
     # a place: two characters jieba reads as one word before its ending
     o, s = "来到万寿山前", "到了长生山下"
     assert _pair_titled(o, s, _side(o), _side(s), every) == [("万寿山", "长生山")]
+    # an ending at the start has no name before it, and the reading goes on past it
+    o = "夫人说与王夫人计议"
+    every = (set(range(len(o) + 1)), every[1])
+    assert _pair_titled(o, "找周夫人商量", _side(o), _side("找周夫人商量"), every) == [
+        ("王夫人", "周夫人")
+    ]
     # written on both sides: no rename; two on one side: which is which is not known
     o, s = "与王夫人计议", "找王夫人商量"
     assert _pair_titled(o, s, _side(o), _side(s), every) == []

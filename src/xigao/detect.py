@@ -709,6 +709,8 @@ def explain_wash(
         )
     if stats.containment < t.wash_min_containment:
         why += f", but a rewrite needs {t.wash_min_containment:.0%} of the suspect aligned"
+    elif stats.verbatim_share >= 0.5:
+        why += ", but what aligns is mostly verbatim (a copy, not a rewrite)"
     return why
 
 

@@ -594,7 +594,7 @@ def _titled_forms(text: str, other: _Side, bounds: set[int]) -> dict[str, set[st
     starting on a word boundary (``bounds``), of Chinese characters, clean (:func:`_clean`)."""
     out: dict[str, set[str]] = defaultdict(set)
     for end in TITLED_ENDS:
-        at = text.find(end)
+        at = text.find(end, 1)  # an ending at the start has no name before it
         while at > 0:
             surname = text[at - 1] in SURNAMES
             lo = at - 1 if surname else at - 2

@@ -63,11 +63,11 @@ def wash_pair(
     wash score and reason in ``details``: a near miss where it is none), and whether it is a
     rewrite (:func:`xigao.verdict.wash_rewrite`)."""
     facts = fact_shares(suspect, original, terms, t)
-    # aligned from the fact floor; in fiction as the one candidate, which always stands out
-    # (a retelling renames the names that are most of a chapter's facts): in news, where
-    # nothing shows whether another original would share as much, a commentary's story would
-    gate = aligned_gate([facts.cosine], t)[0] if fiction else None
-    stats = wash_stats(suspect, original, facts, t, gate=gate, people=not fiction)
+    # aligned from the fact floor (``wash_min_cosine``), in fiction too: a check aligns the
+    # chapter sharing the most facts whatever the next shares and weighs it against that next
+    # one, but a pair has no next one, and aligned below the floor another chapter of the same
+    # novel (its people, no plot) scored as a retelling
+    stats = wash_stats(suspect, original, facts, t, people=not fiction)
     features = wash_features(stats, 0.0, numbers=not fiction)
     score = wash_score(features, t)
     m = wash_match(suspect, original, "original", stats, features, score, t, names=fiction)
