@@ -578,7 +578,8 @@ def compare(
     the wash score, the original weighed as a candidate no other original rivals, its facts by
     how rare they are among the benchmark's originals of ``genre``, ``"news"`` or
     ``"fiction"``, :func:`xigao.terms.bundled_idf`); an original the suspect came near is its
-    ``near_miss``, with the reason. In fiction a renamed copy's ``name_map`` is read. With no
+    ``near_miss``, with the reason. In fiction a renamed copy's ``name_map`` is read, and a
+    rewrite needs 30% of the suspect aligned (``verify.PAIR_FICTION_ALIGNED``). With no
     other original to weigh it against, two reports of one series share more than they would
     in an index: on the benchmark's same-topic pairs ``compare`` calls 1.8% rewrites, a check
     1.0% (docs/benchmarks.md, "compare decides as a check does").
