@@ -68,9 +68,9 @@ def wash_pair(
 ) -> tuple[Match, bool]:
     """``suspect`` measured as a wash of ``original`` alone (both with sentences, embedded by
     the encoder a check aligns with), as a check measures a candidate no other original rivals,
-    its facts weighed by ``terms``; ``fiction``: as in an index of fiction (aligned however few
-    facts it shares, renamed people no conflict, numbers no facts, the name map read), but
-    with :data:`PAIR_FICTION_ALIGNED` of the suspect aligned. The measures as a rewrite match (its
+    its facts weighed by ``terms``; ``fiction``: as in an index of fiction (aligned below the
+    fact floor, renamed people no conflict, numbers no facts, the name map read), but with
+    :data:`PAIR_FICTION_ALIGNED` of the suspect aligned. The measures as a rewrite match (its
     wash score and reason in ``details``: a near miss where it is none), and whether it is a
     rewrite (:func:`xigao.verdict.wash_rewrite`)."""
     facts = fact_shares(suspect, original, terms, t)
