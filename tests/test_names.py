@@ -80,7 +80,7 @@ def test_a_list_renamed_one_by_one_is_cut_at_the_side_whose_words_fit() -> None:
 def test_a_dictionary_word_the_original_repeats_renamed_to_a_person_is_a_rename() -> None:
     # 八戒 is an ordinary word of jieba's dictionary; written again and again in the original
     # and renamed in place to a person's name the dictionary does not know, it is a character
-    once = _Rename(order=1, cooccur=1, bounds=4, tight=4, recurs=True)
+    once = _Rename(order=1, cooccur=1, bounds=4, tight=4, written=3)
     assert _accept("八戒", "朱憨", once, 1.0)
     assert not _accept("八戒", "朱憨", _Rename(order=1, cooccur=1, bounds=4, tight=4), 1.0)
     assert not _accept("今日", "今天", once, 1.0)  # no person's name
@@ -104,7 +104,7 @@ def test_a_rename_jieba_tags_a_name_on_both_sides_is_read_in_a_second_pass() -> 
     assert _accept_tagged("镇元", "乾元", twice, 1.0)
     assert not _accept_tagged("镇元", "乾元", replace(twice, tagged=False), 1.0)
     # once, a character the original writes three times or more
-    once = _Rename(order=1, cooccur=1, bounds=3, tight=3, tagged=True, recurs=True)
+    once = _Rename(order=1, cooccur=1, bounds=3, tight=3, tagged=True, written=3)
     assert _accept_tagged("黛玉", "苏清婉", once, 1.0)
     assert _accept_tagged("曹兵", "萧兵", once, 1.0)
     assert not _accept_tagged(
@@ -119,7 +119,7 @@ def test_a_rename_jieba_tags_a_name_on_both_sides_is_read_in_a_second_pass() -> 
 
 def test_a_character_of_the_chapter_renamed_once_is_read_in_a_third_pass() -> None:
     # the original writes it five times or more; renamed once, in place, on word boundaries
-    often = _Rename(order=1, cooccur=1, bounds=4, tight=4, written=29, recurs=True)
+    often = _Rename(order=1, cooccur=1, bounds=4, tight=4, written=29)
     assert not _accept("宝钗", "婉清", often, 1.0)
     assert not _accept_tagged("宝钗", "婉清", often, 1.0)
     assert _accept_character("宝钗", "婉清", often, 1.0)
@@ -251,9 +251,9 @@ def test_two_lists_of_names_with_one_ending_are_paired_name_by_name() -> None:
 
 def test_a_repeated_dictionary_word_renamed_where_a_person_speaks_is_a_rename() -> None:
     # 八戒道 -> 朱能说 in a retold sentence: 能 is a verb, but 朱 a surname
-    spoken = _Rename(order=1, cooccur=1, bounds=4, speech=True, recurs=True)
+    spoken = _Rename(order=1, cooccur=1, bounds=4, speech=True, written=3)
     assert _accept("八戒", "朱能", spoken, 1.0)
-    assert not _accept("八戒", "朱能", _Rename(order=1, cooccur=1, bounds=4, recurs=True), 1.0)
+    assert not _accept("八戒", "朱能", _Rename(order=1, cooccur=1, bounds=4, written=3), 1.0)
 
 
 def test_names_on_word_boundaries_in_a_long_span_are_a_rename() -> None:

@@ -610,6 +610,10 @@ def _titled_forms(text: str, other: _Side, bounds: set[int]) -> dict[str, set[st
     return out
 
 
+#: jieba's tags of words no name begins with: verbs, pronouns, adverbs, times, measures, …
+_NOT_NAMED = frozenset("zrdtcpumfqv")
+
+
 def _named_before(x: str) -> bool:
     """``x``, the two characters before an ending, may be a name's: jieba reads them as one
     word, and not as a verb, a pronoun, an adverb, a time or a measure (浪冲江, 依旧镇, 当天镇,
@@ -617,7 +621,7 @@ def _named_before(x: str) -> bool:
     from xigao.tokenize import default_tokenizer
 
     got = default_tokenizer().tag(x)
-    return len(got) == 1 and got[0][1][:1] not in set("zrdtcpumfqv")
+    return len(got) == 1 and got[0][1][:1] not in _NOT_NAMED
 
 
 def _pair_titled(
@@ -705,12 +709,16 @@ class _Rename:
     loose: bool = False  #: paired in a long span, names or repeated strings on both sides
     speech: bool = False  #: a person's context around it (道, 曰 after; 太守 before)
     tagged: bool = False  #: jieba tags both forms proper nouns where they stand
-    recurs: bool = False  #: the original writes its form three times or more
     written: int = 0  #: how often the original writes its form
     #: segments in which the two stand where the diff maps one onto the other, or are the
     #: one name before an ending on each side (:func:`_pair_titled`)
     near: int = 0
     listed: bool = False  #: paired in two lists of names with one ending (:func:`_pair_lists`)
+
+    @property
+    def recurs(self) -> bool:
+        """The original writes its form three times or more."""
+        return self.written >= 3
 
 
 def _near_name(x: str, y: str) -> bool:
@@ -867,8 +875,8 @@ def name_map(a: Sentences, b: Sentences, pairs: Sequence[Pair]) -> dict[str, str
     -> 晚晴, where the diff matched 晴 with 晴), and the names of two lists with one ending
     (香冷泉伴山泉… / 寒香泉依岭泉…) name by name, and the one name before a title's or a place's
     ending that each side writes (与王夫人计议 / 找周夫人商量, :func:`_pair_titled`). A form is a
-    name only if the other text never writes it: a renamed name never survives. A rename is kept when it stands in place
-    twice or more, or once when both forms read as names and neither is an ordinary word
+    name only if the other text never writes it: a renamed name never survives. A rename is
+    kept when it stands in place twice or more, or once when both forms read as names and neither is an ordinary word
     (synonym swaps are), or, paired by place alone, when both read as names more strictly;
     one to one, the best supported first (in place, then by place), the longer on ties, and
     only if the renames in place come from two segments or more: one sentence about other
@@ -941,7 +949,6 @@ def name_map(a: Sentences, b: Sentences, pairs: Sequence[Pair]) -> dict[str, str
                     range(ry[0], ry[1])
                 )
                 ev.written = old.content.count(rx[2])
-                ev.recurs = ev.written >= 3
         xs_near = [(_warp(ops, c), f) for c, f in _name_words(o, otoks, rec_o, new)]
         for fx, fy in _pair_near(xs_near, _name_words(s, stoks, rec_s, old)):
             found[fx, fy].near += 1
