@@ -502,6 +502,11 @@ def _titled(x: str, y: str) -> bool:
     )
 
 
+def _chinese(w: str) -> bool:
+    """``w`` is written in Chinese characters only (no letters, digits or marks)."""
+    return all("\u3400" <= c <= "\u9fff" for c in w)
+
+
 def _clean(w: str) -> bool:
     """``w`` holds no grammar character, common verb or function character, and no
     character twice (白厉厉 -> 白森森 is no rename)."""
@@ -601,7 +606,7 @@ def _titled_forms(text: str, other: _Side, bounds: set[int]) -> dict[str, set[st
             form = text[max(lo, 0) : at + len(end)]
             if (
                 (surname or (lo in bounds and _named_before(text[lo:at])))
-                and all("\u3400" <= c <= "\u9fff" for c in form)
+                and _chinese(form)
                 and _clean(form)
                 and other.lacks(form)
             ):
@@ -846,7 +851,7 @@ def _accept_character(x: str, y: str, r: _Rename, dice: float) -> bool:
         return False
     return (
         r.order >= 1
-        and all("\u3400" <= c <= "\u9fff" for c in x + y)
+        and _chinese(x + y)
         and r.written >= CHARACTER_WRITTEN
         and r.bounds >= 2
         and 2 <= len(x) <= 4
@@ -876,15 +881,15 @@ def name_map(a: Sentences, b: Sentences, pairs: Sequence[Pair]) -> dict[str, str
     (香冷泉伴山泉… / 寒香泉依岭泉…) name by name, and the one name before a title's or a place's
     ending that each side writes (与王夫人计议 / 找周夫人商量, :func:`_pair_titled`). A form is a
     name only if the other text never writes it: a renamed name never survives. A rename is
-    kept when it stands in place twice or more, or once when both forms read as names and neither is an ordinary word
-    (synonym swaps are), or, paired by place alone, when both read as names more strictly;
-    one to one, the best supported first (in place, then by place), the longer on ties, and
-    only if the renames in place come from two segments or more: one sentence about other
-    people (赵乐际会见… / 王沪宁会见…) is a template, not a renaming. A second pass then
-    keeps, where no rename taken covers them, renames that jieba tags a name on both sides
-    (:func:`_accept_tagged`), and a third renames of a character the original writes again and
-    again (:func:`_accept_character`). A name renamed alike in sentence after sentence is
-    evidence of copying (换名抄袭).
+    kept when it stands in place twice or more, or once when both forms read as names and
+    neither is an ordinary word (synonym swaps are), or, paired by place alone, when both read
+    as names more strictly; one to one, the best supported first (in place, then by place),
+    the longer on ties, and only if the renames in place come from two segments or more: one
+    sentence about other people (赵乐际会见… / 王沪宁会见…) is a template, not a renaming. A
+    second pass then keeps, where no rename taken covers them, renames that jieba tags a name
+    on both sides (:func:`_accept_tagged`), and a third renames of a character the original
+    writes again and again (:func:`_accept_character`). A name renamed alike in sentence after
+    sentence is evidence of copying (换名抄袭).
     """
     chain = _anchor_chain(pairs)
     if not chain:
