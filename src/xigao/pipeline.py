@@ -710,7 +710,7 @@ def _compare(
     b = b.with_sentences(enc, vectors=t.blend_weight > 0, keep_short=True)
     rw, stats = rewrite_match(a, b, "original", t)  # its aligned share is the score's
     washed: Match | None = None
-    if genre is not None:
+    if genre is not None and (best is None or best.kind != "repost"):  # a repost stays one
         aligner = _encoder(DEFAULT_VECTORS)
         washed, rewrite = wash_pair(
             plain_a.with_sentences(aligner),
