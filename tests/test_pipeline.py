@@ -414,6 +414,13 @@ def test_compare_reads_a_renamed_retelling_as_fiction() -> None:
     assert res.verdict == "rewrite"
     renamed = res.matches[0].details["name_map"]
     assert "宝玉" not in wash["body"] and renamed["宝玉"] in wash["body"]
+    # against an edition in traditional script, the map names each person as the texts
+    # write them (寶玉), not as the normalizer folds them
+    trad = opencc.OpenCC("s2t").convert(chapter)
+    as_trad = compare(wash["body"], trad, encoder="static", genre="fiction")
+    renamed_trad = as_trad.matches[0].details["name_map"]
+    assert renamed_trad["寶玉"] == renamed["宝玉"]
+    assert all(x in trad and y in wash["body"] for x, y in renamed_trad.items())
     as_news = compare(wash["body"], chapter, encoder="static")
     assert "name_map" not in as_news.matches[0].details
     # chapter 8 retold with every name changed keeps too few facts for news; fiction aligns

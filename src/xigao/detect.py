@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from xigao.align import exact_runs, longest_kept_run, merge_runs
-from xigao.names import name_map
+from xigao.names import as_written, name_map
 from xigao.normalize import Normalized, normalize, sentence_breaks
 from xigao.paraphrase import (
     MIN_SENTENCE_KEY,
@@ -764,7 +764,7 @@ def wash_match(
     }
     renamed = name_map(suspect.sents, source.sents, stats.pairs) if names and suspect.sents else {}
     if renamed:  # read only for what is reported: it tags every aligned sentence's names
-        details["name_map"] = renamed
+        details["name_map"] = as_written(renamed, suspect.norm, source.norm)
     if (lo, hi) != (0, len(source.sents)) and hi > lo:
         details["window"] = list(
             source.norm.raw_span(source.sents.spans[lo][0], source.sents.spans[hi - 1][1])
