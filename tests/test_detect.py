@@ -14,12 +14,13 @@ from xigao.detect import (
     fact_shares,
     fact_window,
     own_facts,
+    pair_evidence,
     rewrite_match,
     standout,
     verbatim_match,
     wash_stats,
 )
-from xigao.paraphrase import Sentences
+from xigao.paraphrase import Pair, Sentences
 from xigao.verdict import Thresholds
 
 from .test_paraphrase import ORIGINAL, REWRITE
@@ -37,6 +38,20 @@ def test_traditional_repost_is_verbatim_with_raw_offsets() -> None:
     (ev,) = m.evidence
     assert trad[ev.suspect[0] : ev.suspect[1]].startswith("國家統計局")
     assert ORIGINAL[ev.source[0] : ev.source[1]].startswith("国家统计局")
+
+
+@pytest.mark.slow
+def test_an_altered_name_is_reported_as_the_texts_write_it() -> None:
+    # an original in traditional script: the name it wrote is 王滬寧, not the normalizer's 王沪宁
+    from xigao.embed import get_encoder
+
+    enc = get_encoder("static")
+    original = "王滬寧22日在京會見了來訪的客人。"
+    suspect = "赵乐际22日在京会见了来访的客人。"
+    a, b = Prepared.of(suspect, T).with_sentences(enc), Prepared.of(original, T).with_sentences(enc)
+    _, altered = pair_evidence(a, b, [Pair(0, (0,), 0.9, 0.9, 0.6, False)])
+    assert [(x["kind"], x["detail"]) for x in altered] == [("name", "王滬寧→赵乐际")]
+    assert altered[0]["text"] == "原文为 王滬寧，此处为 赵乐际"
 
 
 def test_light_spin_is_not_a_repost() -> None:

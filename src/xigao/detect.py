@@ -235,6 +235,10 @@ def same_story(a: Prepared, b: Prepared, t: Thresholds) -> bool:
     return False
 
 
+#: The altered facts whose details are words of the two texts (``name: 张三→李四``).
+_WORDS_ALTERED = frozenset({"name", "opposite"})
+
+
 def pair_evidence(
     suspect: Prepared, source: Prepared, pairs: Sequence[Pair]
 ) -> tuple[tuple[Evidence, ...], list[dict[str, Any]]]:
@@ -259,6 +263,13 @@ def pair_evidence(
             o_text = source.norm.text[o_span[0] : o_span[1]]
             for note in altered_facts(s_text, o_text, suspect_doc=a, source_doc=b):
                 kind_, _, detail = note.partition(": ")
+                if kind_ in _WORDS_ALTERED:  # as the texts write them (孫乾, not 孙干)
+                    before, arrow, after = detail.partition("→")
+                    detail = (
+                        ",".join(source.norm.written(w) for w in before.split(","))
+                        + arrow
+                        + ",".join(suspect.norm.written(w) for w in after.split(","))
+                    )
                 altered.append(
                     {
                         "kind": kind_,

@@ -994,25 +994,14 @@ def as_written(
     renamed: dict[str, str], suspect: Normalized, original: Normalized
 ) -> dict[str, str]:
     """``renamed`` (read by :func:`name_map` from normalized text) as the two texts write its
-    names: normalizing folds script and case (孙乾 reads 孙干, 阿Q reads 阿q), and a reader of the
-    map looks for the names the texts hold. Each form is taken where the normalized text first
-    writes it; a form written nowhere, or written with more or fewer raw characters (markup
-    inside it), stays as read.
+    names (:meth:`~xigao.normalize.Normalized.written`): a reader of the map looks for the
+    names the texts hold, not the normalizer's (孫乾, not 孙干).
 
     >>> from xigao.normalize import normalize
     >>> as_written({"孙干": "阿q"}, normalize("阿Q说。"), normalize("孫乾曰。"))
     {'孫乾': '阿Q'}
     """
-    return {_written(x, original): _written(y, suspect) for x, y in renamed.items()}
-
-
-def _written(form: str, norm: Normalized) -> str:
-    at = norm.text.find(form)
-    if at < 0:
-        return form
-    lo, hi = norm.raw_span(at, at + len(form))
-    raw = norm.raw[lo:hi]
-    return raw if len(raw) == len(form) else form
+    return {original.written(x): suspect.written(y) for x, y in renamed.items()}
 
 
 def _named_chars(toks: list[_Token]) -> set[int]:

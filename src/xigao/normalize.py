@@ -72,6 +72,24 @@ class Normalized:
         p = int(self.starts[start]) if start < n else (int(self.ends[-1]) if n else 0)
         return p, p
 
+    def written(self, form: str) -> str:
+        """``form``, a string of this normalized text, as the raw text writes it where the
+        normalized text first holds it (normalizing folds script and case: 孫乾 reads 孙干, 阿Q
+        reads 阿q); a form it never holds, or that the raw text writes with more or fewer
+        characters (markup inside it), as given.
+
+        >>> normalize("孫乾曰：阿Q。").written("孙干"), normalize("阿Q").written("阿q")
+        ('孫乾', '阿Q')
+        >>> normalize("<b>张</b>三").written("张三"), normalize("张三").written("李四")
+        ('张三', '李四')
+        """
+        at = self.text.find(form) if form else -1
+        if at < 0:
+            return form
+        lo, hi = self.raw_span(at, at + len(form))
+        raw = self.raw[lo:hi]
+        return raw if len(raw) == len(form) else form
+
     def key(self) -> Key:
         """Content characters with their positions (computed once, then cached)."""
         k = self._key
