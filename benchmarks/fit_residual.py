@@ -37,7 +37,13 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.washes import ensure_index
-from benchmarks.washset import NAMES_ONLY_BATCHES, NEGATIVE, rows_of, split_rows
+from benchmarks.washset import (
+    FICTION_MERGE_BATCHES,
+    NAMES_ONLY_BATCHES,
+    NEGATIVE,
+    rows_of,
+    split_rows,
+)
 from xigao.detect import Prepared
 from xigao.verdict import Thresholds, WashCandidate, further_sources, wash_sources
 
@@ -161,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
     a = ap.parse_args(argv)
     started = time.time()
     fit_rows, _ = split_rows(rows_of())
-    fit_rows = [r for r in fit_rows if r["batch"] not in NAMES_ONLY_BATCHES]
+    fit_rows = [r for r in fit_rows if r["batch"] not in NAMES_ONLY_BATCHES | FICTION_MERGE_BATCHES]
     cases: list[dict[str, Any]] = []
     main_idx = ensure_index("main", [a.cases / "originals.jsonl"], a.shared)
     for split in ("fit", "loo"):

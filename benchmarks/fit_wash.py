@@ -54,6 +54,7 @@ import numpy as np
 from benchmarks.data import read_jsonl, shared_root
 from benchmarks.washes import WORK
 from benchmarks.washset import (
+    FICTION_MERGE_BATCHES,
     NAMES_ONLY_BATCHES,
     NEGATIVE,
     RESIDUAL_ONLY_BATCHES,
@@ -149,7 +150,11 @@ def collect(shared: str | None, cases_dir: Path) -> list[dict[str, Any]]:
         rows += measure(main, synthetic_cases(cases_dir / split), "synthetic")
     main.close()
     fit_rows, _ = split_rows(rows_of())
-    fit_rows = [r for r in fit_rows if r["batch"] not in RESIDUAL_ONLY_BATCHES | NAMES_ONLY_BATCHES]
+    fit_rows = [
+        r
+        for r in fit_rows
+        if r["batch"] not in RESIDUAL_ONLY_BATCHES | NAMES_ONLY_BATCHES | FICTION_MERGE_BATCHES
+    ]
     news = [r for r in fit_rows if not r["style"].startswith("lit-")]
     lit = [r for r in fit_rows if r["style"].startswith("lit-")]
     for name, part in (("news", news), ("literature", lit)):

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.data import read_jsonl, shared_root
-from benchmarks.washset import NEGATIVE
+from benchmarks.washset import MERGES, NEGATIVE
 
 WORK = Path("bench-out/washes")
 
@@ -260,7 +260,7 @@ def found(case: dict[str, Any], result: dict[str, Any] | None) -> bool:
         return not flagged
     got = {m.get("source_id") for m in result.get("matches", [])}
     want = set(case["truth"])
-    return flagged and (want <= got if case["style"] == "merge" else bool(want & got))
+    return flagged and (want <= got if case["style"] in MERGES else bool(want & got))
 
 
 def per_style(
@@ -487,6 +487,7 @@ STYLE_ORDER = (
     "merge",
     "lit-names",
     "lit-swap",
+    "lit-merge",
     "comment",
     "indep",
     "indep-blind",

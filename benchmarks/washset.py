@@ -34,12 +34,15 @@ LENGTH = {
     "indep": (0.5, 1.5),
     "lit-names": (0.7, 1.4),
     "lit-swap": (0.8, 1.25),
+    "lit-merge": (0.4, 1.3),
     "lit-fan": (0.5, 2.0),
     "lit-genre": (0.5, 2.0),
 }
 #: Longest run of content characters a style may share with its sources (names aside, a
 #: deep wash keeps no run of 12; honest negatives keep no sentence).
 MAX_RUN = {"deep": 11, "comment": 20, "indep": 15, "lit-fan": 15, "lit-genre": 11}
+#: Styles stitched from two sources: found only with both.
+MERGES = frozenset({"merge", "lit-merge"})
 #: The right verdict per style: washes are rewrites, the honest negatives original.
 NEGATIVE = frozenset({"comment", "indep", "lit-fan", "lit-genre"})
 #: Batches never fitted on: the held-out split of our own set (news from CCTV and THUCNews,
@@ -64,8 +67,10 @@ NEGATIVE = frozenset({"comment", "indep", "lit-fan", "lit-genre"})
 #: drawn after the further-source rule was fitted on 76–79 (``washfit/make_tasks_80.py``); of the
 #: thirteenth's, 86–87, renamed literature with the writer's name map
 #: (``washfit/make_tasks_84.py``); of the fourteenth's, 88–89, more of it, drawn once the name
-#: reader's third pass and its names before an ending were fitted (``washfit/make_tasks_88.py``).
-#: The others are fitted on by ``benchmarks.fit_wash``.
+#: reader's third pass and its names before an ending were fitted (``washfit/make_tasks_88.py``);
+#: of the fifteenth's, 92–93, scenes of two passages stitched into one story (融梗,
+#: ``lit-merge``: ``washfit/make_tasks_90.py``). The others are fitted on by
+#: ``benchmarks.fit_wash``.
 HELD_OUT_BATCHES = frozenset(
     {
         "batch-4",
@@ -113,6 +118,8 @@ HELD_OUT_BATCHES = frozenset(
         "batch-87",
         "batch-88",
         "batch-89",
+        "batch-92",
+        "batch-93",
     }
 )
 
@@ -199,7 +206,7 @@ def problems(row: dict) -> list[str]:
         run = max(longest_common_run(body, content(t)) for t in texts)
         if run > MAX_RUN[style]:
             out.append(f"shares a run of {run} content characters (at most {MAX_RUN[style]})")
-    if style == "merge" and len(texts) < 2:
+    if style in MERGES and len(texts) < 2:
         out.append("a merge needs two sources")
     return out
 
@@ -227,6 +234,9 @@ RESIDUAL_ONLY_BATCHES = frozenset(
 #: Fit batches of renamed literature with the writer's name map, written to develop the name
 #: maps' rules (issue 18) on: the wash score stays as it was fitted before they were written.
 NAMES_ONLY_BATCHES = frozenset({"batch-84", "batch-85"})
+#: Fit batches of 融梗 (``lit-merge``, scenes of two passages in one story), written to look
+#: at how fiction finds its second source: the wash score stays as it was fitted before.
+FICTION_MERGE_BATCHES = frozenset({"batch-90", "batch-91"})
 
 
 def rows_of(paths: Iterable[Path] | None = None) -> list[dict]:
