@@ -112,6 +112,12 @@ class Thresholds:
     #: candidate sharing the most is aligned when it shares this many times as much as the
     #: next (1: always)
     wash_standout_ratio_fiction: float = 3.0
+    #: … from this fact cosine. A retelling of a scene grafted into another story (融梗)
+    #: shares fewer facts with its chapter than a retelling of the whole passage does, diluted
+    #: by the other scene's: on the fit batches of 融梗 (``lit-merge``, 90-91) the second
+    #: scene's chapter shares 0.03-0.08 with the whole story and 0.04-0.11 with what the
+    #: first scene's chapter leaves of it, where no third chapter shares more than 0.024
+    wash_standout_cosine_fiction: float = 0.03
     #: share of the suspect's fact mass that each of two candidates must explain on its own
     #: (facts the other does not hold) for them to count as two sources of a stitched story
     #: rather than rivals (see ``verify.Verifier.wash_candidates``)
@@ -179,6 +185,14 @@ class Thresholds:
     #: would at 0.20
     wash_residual_cosine: float = 1.0
     wash_residual_ratio: float = 1.5
+    #: … in an index of fiction: a grafted scene (融梗) is found by its facts standing out on
+    #: what the other scene's chapter leaves from this cosine (its names were most of its
+    #: facts; see ``wash_standout_cosine_fiction``), and it must re-express this share of the
+    #: whole suspect that no source yet does (``wash_cosource_beyond``'s): a retelling of a
+    #: scene in new prose aligns few of its sentences (of the 14 second chapters found on the
+    #: fit batches 90-91, two re-express 7.5% and 9.4% of the story that the first leaves)
+    wash_residual_cosine_fiction: float = 0.03
+    wash_cosource_beyond_fiction: float = 0.05
     wash_residual_sentences: int = 2
     #: wash score from which the closest original of a suspect called original is reported as
     #: its ``near_miss``
@@ -198,9 +212,11 @@ class Thresholds:
     def for_genre(self, genre: str) -> Thresholds:
         """These thresholds as an index of ``genre`` (one of ``types.GENRES``) applies them:
         fiction decides rewrites at ``wash_threshold_fiction`` and
-        ``wash_min_containment_fiction``, and aligns the original sharing the most facts at
-        ``wash_standout_ratio_fiction`` (its pairs naming other people are no conflict either:
-        ``Index.wash_candidates``).
+        ``wash_min_containment_fiction``, aligns the original sharing the most facts at
+        ``wash_standout_ratio_fiction`` and ``wash_standout_cosine_fiction`` (its pairs naming
+        other people are no conflict either: ``Index.wash_candidates``), and finds a further
+        source on the residual at ``wash_residual_cosine_fiction`` and
+        ``wash_cosource_beyond_fiction``.
 
         >>> t = Thresholds(wash_threshold=0.8, wash_threshold_fiction=0.5, wash_min_containment_fiction=0.1)
         >>> t.for_genre("fiction").wash_threshold, t.for_genre("fiction").wash_min_containment
@@ -214,6 +230,15 @@ class Thresholds:
                     self.wash_min_containment, self.wash_min_containment_fiction
                 ),
                 wash_standout_ratio=min(self.wash_standout_ratio, self.wash_standout_ratio_fiction),
+                wash_standout_cosine=min(
+                    self.wash_standout_cosine, self.wash_standout_cosine_fiction
+                ),
+                wash_residual_cosine=min(
+                    self.wash_residual_cosine, self.wash_residual_cosine_fiction
+                ),
+                wash_cosource_beyond=min(
+                    self.wash_cosource_beyond, self.wash_cosource_beyond_fiction
+                ),
             )
         return self
 
