@@ -540,6 +540,34 @@ def test_a_renamed_retelling_is_found_in_an_index_of_fiction(tmp_path: Path) -> 
     assert miss["verdict"] == "original" and miss["near_miss"]["source_id"] == source_id
 
 
+@pytest.mark.slow
+def test_a_scene_grafted_from_another_novel_is_found_with_its_chapter(tmp_path: Path) -> None:
+    # 融梗: a scene of 红楼梦 chapter 84 and one of 西游记 chapter 7 retold as one story, one
+    # cast renamed. The second scene's chapter shares few facts with the story (0.03): it is
+    # found on what the first leaves, where its facts stand out, re-expressing a tenth of it
+    wash = _washes({"fit91-lit-merge-0"})["fit91-lit-merge-0"]
+    monkey, mansion = wash["source_ids"]
+    Index.build(
+        [*_chapters("红楼梦-"), *_chapters("西游记-")], tmp_path / "idx", genre="fiction"
+    ).close()
+    idx = Index.open(tmp_path / "idx")
+    res = idx.check(wash["body"])
+    rewrites = {m.source_id: m for m in res.matches if m.kind == "rewrite"}
+    assert res.verdict == "rewrite" and set(rewrites) == {monkey, mansion}
+    grafted = rewrites[monkey]
+    assert "further source" in grafted.details["reason"] and grafted.evidence
+    assert all(0 <= e.suspect[0] < e.suspect[1] <= len(wash["body"]) for e in grafted.evidence)
+    # with the news rule on the residual (facts from 0.20, a tenth of the story) it is not
+    t = Thresholds.load()
+    news_rule = replace(
+        t,
+        wash_residual_cosine_fiction=t.wash_residual_cosine,
+        wash_cosource_beyond_fiction=t.wash_cosource_beyond,
+    )
+    off = Index(idx.store, thresholds=news_rule).check(wash["body"])
+    assert [m.source_id for m in off.matches if m.kind == "rewrite"] == [mansion]
+
+
 def test_an_index_keeps_its_genre_and_refuses_an_unknown_one(
     tmp_path: Path, stories: list[dict]
 ) -> None:
