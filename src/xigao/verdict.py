@@ -115,7 +115,7 @@ class Thresholds:
     #: … from this fact cosine. A retelling of a scene grafted into another story (融梗)
     #: shares fewer facts with its chapter than a retelling of the whole passage does, diluted
     #: by the other scene's: on the fit batches of 融梗 (``lit-merge``, 90-91) the second
-    #: scene's chapter shares 0.03-0.08 with the whole story and 0.04-0.11 with what the
+    #: scene's chapter shares 0.03-0.08 with the whole story and 0.036-0.11 with what the
     #: first scene's chapter leaves of it, where no third chapter shares more than 0.024
     wash_standout_cosine_fiction: float = 0.03
     #: share of the suspect's fact mass that each of two candidates must explain on its own
