@@ -188,9 +188,10 @@ class Thresholds:
     #: … in an index of fiction: a grafted scene (融梗) is found by its facts standing out on
     #: what the other scene's chapter leaves from this cosine (its names were most of its
     #: facts; see ``wash_standout_cosine_fiction``), and it must re-express this share of the
-    #: whole suspect that no source yet does (``wash_cosource_beyond``'s): a retelling of a
-    #: scene in new prose aligns few of its sentences (of the 14 second chapters found on the
-    #: fit batches 90-91, two re-express 7.5% and 9.4% of the story that the first leaves)
+    #: whole suspect that no source yet does (``wash_cosource_beyond``'s in fiction, for a
+    #: second source found on the whole suspect as well): a retelling of a scene in new prose
+    #: aligns few of its sentences (of the 14 second chapters found on the fit batches 90-91,
+    #: two re-express 7.5% and 9.4% of the story that the first leaves)
     wash_residual_cosine_fiction: float = 0.03
     wash_cosource_beyond_fiction: float = 0.05
     wash_residual_sentences: int = 2
