@@ -436,6 +436,12 @@ def test_compare_reads_a_renamed_retelling_as_fiction() -> None:
     later = chapters[30]["body"]
     before = "".join(c["body"] for c in chapters[24:30])
     assert compare(later, before, encoder="static", genre="fiction").verdict == "original"
+    # 融梗: a scene of chapter 76 grafted into a story with one of 西游记: under 30% of the
+    # story is aligned to the chapter, but in one half of it (the scene)
+    wash = _washes({"fit90-lit-merge-2"})["fit90-lit-merge-2"]
+    (chapter,) = [c["body"] for c in chapters if c["id"] == "红楼梦-076"]
+    res = compare(wash["body"], chapter, encoder="static", genre="fiction")
+    assert res.verdict == "rewrite" and res.matches[0].containment < PAIR_FICTION_ALIGNED
 
 
 def test_copy_ratio_counts_every_source_once(tmp_path: Path, stories: list[dict]) -> None:
