@@ -69,8 +69,9 @@ NEGATIVE = frozenset({"comment", "indep", "lit-fan", "lit-genre"})
 #: (``washfit/make_tasks_84.py``); of the fourteenth's, 88–89, more of it, drawn once the name
 #: reader's third pass and its names before an ending were fitted (``washfit/make_tasks_88.py``);
 #: of the fifteenth's, 92–93, scenes of two passages stitched into one story (融梗,
-#: ``lit-merge``: ``washfit/make_tasks_90.py``). The others are fitted on by
-#: ``benchmarks.fit_wash``.
+#: ``lit-merge``: ``washfit/make_tasks_90.py``), and 94–95, of three, drawn once the rules for
+#: a grafted scene were read on 92–93 (``washfit/make_tasks_94.py``). The others are fitted on
+#: by ``benchmarks.fit_wash``.
 HELD_OUT_BATCHES = frozenset(
     {
         "batch-4",
@@ -120,6 +121,8 @@ HELD_OUT_BATCHES = frozenset(
         "batch-89",
         "batch-92",
         "batch-93",
+        "batch-94",
+        "batch-95",
     }
 )
 

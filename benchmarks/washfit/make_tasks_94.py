@@ -1,0 +1,65 @@
+"""Batches 94-95 (fifteenth session): 融梗 of three scenes, each from another book (issue 18:
+"scenes from several sources in one chapter, each with its source"), style ``lit-merge`` with
+three sources, drawn once the fiction rules for a grafted scene were set on 90-91 and read on
+92-93 (``make_tasks_90.py``). Held out before any was written, read once. Each: four tasks,
+three passages of three different books of the novels and 鲁迅's fiction, drawn as
+``make_tasks_90.py`` draws them from chapters no earlier batch uses.
+
+    python benchmarks/washfit/make_tasks_94.py [OUT_DIR]
+"""
+
+import glob
+import json
+import random
+import sys
+
+from make_tasks_90 import FICTION, S, W, book
+from passages import chapters, passage
+
+BATCHES = [94, 95]
+
+
+def draw(out: str, seed: int = 20261294) -> None:
+    truth = [
+        json.loads(line)
+        for f in ("news", "literature")
+        for line in open(f"{S}/washes/{f}/truth.jsonl")
+    ]
+    used = {s["source_id"] for t in truth for s in t["sources"]}
+    for f in sorted(glob.glob(f"{W}/batch-*.jsonl")):
+        if int(f.rsplit("-", 1)[1].split(".")[0]) < BATCHES[0]:
+            for line in open(f):
+                if line.strip():
+                    used |= set(json.loads(line).get("source_ids") or [])
+    rng = random.Random(seed)
+    docs = [d for d in chapters(S, used) if d["id"].startswith(FICTION)]
+    rng.shuffle(docs)
+
+    def src(d: dict) -> dict:
+        s, e = passage(d, rng)
+        return {"id": d["id"], "title": d.get("title", ""), "span": [s, e], "body": d["body"][s:e]}
+
+    for b in BATCHES:
+        tasks = []
+        for i in range(4):
+            picked = [docs.pop()]
+            while len(picked) < 3:
+                k = next(
+                    k
+                    for k in range(len(docs) - 1, -1, -1)
+                    if book(docs[k]["id"]) not in {book(p["id"]) for p in picked}
+                )
+                picked.append(docs.pop(k))
+            tasks.append(
+                {
+                    "task_id": f"fit{b}-lit-merge-{i}",
+                    "style": "lit-merge",
+                    "sources": [src(d) for d in picked],
+                }
+            )
+        json.dump(tasks, open(f"{out}/batch-{b}.json", "w"), ensure_ascii=False, indent=1)
+        print(b, [[s["id"] for s in t["sources"]] for t in tasks])
+
+
+if __name__ == "__main__":
+    draw(sys.argv[1] if len(sys.argv) > 1 else "/work/fitgen")
