@@ -3,7 +3,8 @@
 three sources, drawn once the fiction rules for a grafted scene were set on 90-91 and read on
 92-93 (``make_tasks_90.py``). Held out before any was written, read once. Each: four tasks,
 three passages of three different books of the novels and 鲁迅's fiction, drawn as
-``make_tasks_90.py`` draws them from chapters no earlier batch uses.
+``make_tasks_90.py`` draws them from chapters no earlier batch uses. ``make_tasks_96.py``
+draws more the same way.
 
     python benchmarks/washfit/make_tasks_94.py [OUT_DIR]
 """
@@ -19,7 +20,7 @@ from passages import chapters, passage
 BATCHES = [94, 95]
 
 
-def draw(out: str, seed: int = 20261294) -> None:
+def draw(out: str, seed: int = 20261294, batches: list[int] = BATCHES) -> None:
     truth = [
         json.loads(line)
         for f in ("news", "literature")
@@ -27,7 +28,7 @@ def draw(out: str, seed: int = 20261294) -> None:
     ]
     used = {s["source_id"] for t in truth for s in t["sources"]}
     for f in sorted(glob.glob(f"{W}/batch-*.jsonl")):
-        if int(f.rsplit("-", 1)[1].split(".")[0]) < BATCHES[0]:
+        if int(f.rsplit("-", 1)[1].split(".")[0]) < batches[0]:
             for line in open(f):
                 if line.strip():
                     used |= set(json.loads(line).get("source_ids") or [])
@@ -39,7 +40,7 @@ def draw(out: str, seed: int = 20261294) -> None:
         s, e = passage(d, rng)
         return {"id": d["id"], "title": d.get("title", ""), "span": [s, e], "body": d["body"][s:e]}
 
-    for b in BATCHES:
+    for b in batches:
         tasks = []
         for i in range(4):
             picked = [docs.pop()]
