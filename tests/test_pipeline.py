@@ -574,6 +574,31 @@ def test_a_scene_grafted_from_another_novel_is_found_with_its_chapter(tmp_path: 
     assert [m.source_id for m in off.matches if m.kind == "rewrite"] == [mansion]
 
 
+@pytest.mark.slow
+def test_a_third_grafted_scene_is_found_on_what_the_first_two_leave(tmp_path: Path) -> None:
+    # a story grafting a scene of 西游记 34 and one of 红楼梦 76, with a 水浒 64 retelling
+    # after it: the residual is measured again once a further source is found there, and two
+    # scenes left on it, each with facts of its own, are not each other's rival
+    rows = _washes({"fit90-lit-merge-2", "fit24-lit-names-8"})
+    story, third = rows["fit90-lit-merge-2"], rows["fit24-lit-names-8"]
+    body = story["body"] + "\n" + third["body"]
+    chapters = [*_chapters("西游记-"), *_chapters("红楼梦-"), *_chapters("水浒全传-")]
+    Index.build(chapters, tmp_path / "idx", genre="fiction").close()
+    idx = Index.open(tmp_path / "idx")
+    want = {*story["source_ids"], *third["source_ids"]}
+    res = idx.check(body)
+    assert {m.source_id for m in res.matches if m.kind == "rewrite"} == want
+    assert all(
+        0 <= e.suspect[0] < e.suspect[1] <= len(body) for m in res.matches for e in m.evidence
+    )
+    # measured once, with every other candidate a rival there, as in news: not all three
+    t = replace(
+        Thresholds.load(), wash_residual_rounds_fiction=1, wash_residual_cosource_fiction=1.0
+    )
+    once = Index(idx.store, thresholds=t).check(body)
+    assert {m.source_id for m in once.matches if m.kind == "rewrite"} < want
+
+
 def test_an_index_keeps_its_genre_and_refuses_an_unknown_one(
     tmp_path: Path, stories: list[dict]
 ) -> None:

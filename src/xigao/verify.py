@@ -374,18 +374,25 @@ class Verifier:
     ) -> list[Washed]:
         """Further sources of a suspect stitched from several (融梗, 拼接), once ``sources``
         are found among the ``washed`` candidates: the others measured on the residual
-        (:meth:`residual_candidates`) and picked there (``verdict.further_sources``)."""
+        (:meth:`residual_candidates`) and picked there (``verdict.further_sources``), and
+        again on what those leave, ``wash_residual_rounds`` times at most (a third scene is
+        measured on what the first two leave)."""
         t = self.thresholds
         if not sources or min(t.wash_residual_threshold, t.wash_residual_cosine) >= 1.0:
             return []  # neither its score nor its facts can make one
-        rest = self.residual_candidates(suspect, washed, sources)
-        if not rest:
-            return []
         assert suspect.sents is not None
-        explained = frozenset().union(*(w.stats.aligned for w in sources))
-        measured = [w.weighed for w in rest]
         weights = suspect.sents.weights.tolist()
-        return [rest[i] for i in further_sources(measured, explained, weights, t)]
+        found, out = list(sources), []
+        for _ in range(t.wash_residual_rounds):
+            rest = self.residual_candidates(suspect, washed, found)
+            explained = frozenset().union(*(w.stats.aligned for w in found))
+            measured = [w.weighed for w in rest]
+            new = [rest[i] for i in further_sources(measured, explained, weights, t)]
+            if not new:
+                break
+            found += new
+            out += new
+        return out
 
     def residual_candidates(
         self, suspect: Prepared, washed: Sequence[Washed], sources: Sequence[Washed]
@@ -393,7 +400,8 @@ class Verifier:
         """The ``washed`` candidates but ``sources``, each measured again on the residual: the
         suspect's sentences no source re-expresses, when they are ``wash_cosource_beyond`` of
         it or more (none otherwise), with its facts, its rival (the other candidate sharing
-        the most facts there) and its wash score taken there. A story that takes a quarter of
+        the most facts there, but one explaining ``wash_residual_cosource`` of them that it
+        does not, and the other way round) and its wash score taken there. A story that takes a quarter of
         its facts from a second report shares too little with the whole suspect to be aligned
         at all, its facts diluted by the first's; on the residual they are most of what there
         is."""
@@ -409,13 +417,22 @@ class Verifier:
         rest = [w for w in washed if w.rowid not in taken]
         facts = [fact_shares(suspect, w.source, terms, t, skip=explained) for w in rest]
         cosines = [f.cosine for f in facts]
+        # no rival: another candidate that explains facts of its own there (a scene of its own)
+        own = own_facts(facts, terms) if t.wash_residual_cosource < 1.0 else None
+        cosource = (
+            np.minimum(own, own.T) >= t.wash_residual_cosource
+            if own is not None
+            else np.zeros((len(rest), len(rest)), dtype=bool)
+        )
         # gated there as on the whole suspect; one gated there alone has no vectors yet
         gate, embedded = self._gated([w.rowid for w in rest], cosines)
         head = self.head()
         people = not self.fiction
         out = []
         for k, (w, f) in enumerate(zip(rest, facts, strict=True)):
-            rival = max((c for j, c in enumerate(cosines) if j != k), default=0.0)
+            rival = max(
+                (c for j, c in enumerate(cosines) if j != k and not cosource[k, j]), default=0.0
+            )
             source = embedded.get(w.rowid, w.source)
             stats = wash_stats(
                 suspect, source, f, t, skip=explained, gate=gate[k], head=head, people=people
