@@ -400,11 +400,11 @@ class Verifier:
         """The ``washed`` candidates but ``sources``, each measured again on the residual: the
         suspect's sentences no source re-expresses, when they are ``wash_cosource_beyond`` of
         it or more (none otherwise), with its facts, its rival (the other candidate sharing
-        the most facts there, but one explaining ``wash_residual_cosource`` of them that it
-        does not, and the other way round) and its wash score taken there. A story that takes a quarter of
-        its facts from a second report shares too little with the whole suspect to be aligned
-        at all, its facts diluted by the first's; on the residual they are most of what there
-        is."""
+        the most facts there, but none that explains ``wash_residual_cosource`` of them it does
+        not while it explains as much the other does not) and its wash score taken there. A
+        story that takes a quarter of its facts from a second report shares too little with
+        the whole suspect to be aligned at all, its facts diluted by the first's; on the
+        residual they are most of what there is."""
         t = self.thresholds
         if suspect.sents is None or not sources:
             return []
