@@ -38,7 +38,9 @@ def book(doc_id: str) -> str:
     return doc_id.rsplit("-", 1)[0]
 
 
-def draw(out: str, seed: int = 20261290) -> None:
+def fresh(first: int, seed: int) -> tuple[list[dict], random.Random]:
+    """The chapters of ``FICTION`` that no test case and no batch before ``first`` uses,
+    shuffled by a generator seeded with ``seed``, and the generator (passages are drawn on)."""
     truth = [
         json.loads(line)
         for f in ("news", "literature")
@@ -46,17 +48,27 @@ def draw(out: str, seed: int = 20261290) -> None:
     ]
     used = {s["source_id"] for t in truth for s in t["sources"]}
     for f in sorted(glob.glob(f"{W}/batch-*.jsonl")):
-        if int(f.rsplit("-", 1)[1].split(".")[0]) < BATCHES[0]:
+        if int(f.rsplit("-", 1)[1].split(".")[0]) < first:
             for line in open(f):
                 if line.strip():
                     used |= set(json.loads(line).get("source_ids") or [])
     rng = random.Random(seed)
     docs = [d for d in chapters(S, used) if d["id"].startswith(FICTION)]
     rng.shuffle(docs)
+    return docs, rng
+
+
+def source(d: dict, rng: random.Random) -> dict:
+    """A task's source: a passage of chapter ``d`` (``passages.passage``)."""
+    s, e = passage(d, rng)
+    return {"id": d["id"], "title": d.get("title", ""), "span": [s, e], "body": d["body"][s:e]}
+
+
+def draw(out: str, seed: int = 20261290) -> None:
+    docs, rng = fresh(BATCHES[0], seed)
 
     def src(d: dict) -> dict:
-        s, e = passage(d, rng)
-        return {"id": d["id"], "title": d.get("title", ""), "span": [s, e], "body": d["body"][s:e]}
+        return source(d, rng)
 
     for b in BATCHES:
         tasks = []

@@ -9,36 +9,19 @@ draws more the same way.
     python benchmarks/washfit/make_tasks_94.py [OUT_DIR]
 """
 
-import glob
 import json
-import random
 import sys
 
-from make_tasks_90 import FICTION, S, W, book
-from passages import chapters, passage
+from make_tasks_90 import book, fresh, source
 
 BATCHES = [94, 95]
 
 
 def draw(out: str, seed: int = 20261294, batches: list[int] = BATCHES) -> None:
-    truth = [
-        json.loads(line)
-        for f in ("news", "literature")
-        for line in open(f"{S}/washes/{f}/truth.jsonl")
-    ]
-    used = {s["source_id"] for t in truth for s in t["sources"]}
-    for f in sorted(glob.glob(f"{W}/batch-*.jsonl")):
-        if int(f.rsplit("-", 1)[1].split(".")[0]) < batches[0]:
-            for line in open(f):
-                if line.strip():
-                    used |= set(json.loads(line).get("source_ids") or [])
-    rng = random.Random(seed)
-    docs = [d for d in chapters(S, used) if d["id"].startswith(FICTION)]
-    rng.shuffle(docs)
+    docs, rng = fresh(batches[0], seed)
 
     def src(d: dict) -> dict:
-        s, e = passage(d, rng)
-        return {"id": d["id"], "title": d.get("title", ""), "span": [s, e], "body": d["body"][s:e]}
+        return source(d, rng)
 
     for b in batches:
         tasks = []
