@@ -670,11 +670,13 @@ def explain_wash(
     *,
     second: bool = False,
     residual: bool = False,
+    aligned_or: str = "",
 ) -> str:
     """Why a candidate is, or is not, a rewrite, in words an analyst can check (``second``: it
     is one as the second source of a stitched story, see ``verdict.wash_sources``;
     ``residual``: measured on the part of the suspect the other sources leave, see
-    ``verify.Verifier.residual_sources``).
+    ``verify.Verifier.residual_sources``; ``aligned_or``: what else makes enough of the
+    suspect aligned, see ``verify.wash_pair``).
 
     >>> st = WashStats(0.4, 0.3, 0.27, 0.5, 0.6, 0.2, 0.4, 0.0, 0.0, (0, 9))
     >>> explain_wash(st, {"margin": 0.1}, 0.31, Thresholds(wash_threshold=0.62))
@@ -720,6 +722,7 @@ def explain_wash(
         )
     if stats.containment < t.wash_min_containment:
         why += f", but a rewrite needs {t.wash_min_containment:.0%} of the suspect aligned"
+        why += f", or {aligned_or}" if aligned_or else ""
     elif stats.verbatim_share >= 0.5:
         why += ", but what aligns is mostly verbatim (a copy, not a rewrite)"
     return why
@@ -752,11 +755,13 @@ def wash_match(
     second: bool = False,
     residual: bool = False,
     names: bool = True,
+    aligned_or: str = "",
 ) -> Match:
     """A candidate's wash measures as a rewrite :class:`Match` with its evidence (a near miss
     is reported from it by :func:`near_miss`); ``second``: found as a second source;
     ``residual``: measured on the part of the suspect the other sources leave; ``names``: read
-    the ``name_map`` of a renamed copy (:func:`xigao.names.name_map`)."""
+    the ``name_map`` of a renamed copy (:func:`xigao.names.name_map`); ``aligned_or``: as
+    :func:`explain_wash` takes it."""
     assert source.sents is not None
     evidence, altered = pair_evidence(suspect, source, stats.pairs)
     lo, hi = stats.window
@@ -771,7 +776,9 @@ def wash_match(
             "margin": round(float(features.get("margin", 0.0)), 4),
         },
         "altered": altered,
-        "reason": explain_wash(stats, features, score, t, second=second, residual=residual),
+        "reason": explain_wash(
+            stats, features, score, t, second=second, residual=residual, aligned_or=aligned_or
+        ),
     }
     renamed = name_map(suspect.sents, source.sents, stats.pairs) if names and suspect.sents else {}
     if renamed:  # read only for what is reported: it tags every aligned sentence's names

@@ -119,13 +119,10 @@ def wash_pair(
         t = replace(t, wash_min_containment=max(t.wash_min_containment, PAIR_FICTION_ALIGNED))
     features = wash_features(stats, 0.0, numbers=not fiction)
     score = wash_score(features, t)
-    m = wash_match(suspect, original, "original", stats, features, score, t, names=fiction)
-    short = f"needs {t.wash_min_containment:.0%} of the suspect aligned"
-    if fiction and short in m.details["reason"]:  # or a grafted scene's share of one half
-        reason = m.details["reason"].replace(
-            short, f"{short}, or {PAIR_FICTION_SCENE:.0%} of one half of it (a scene)"
-        )
-        m = replace(m, details={**m.details, "reason": reason})
+    scene = f"{PAIR_FICTION_SCENE:.0%} of one half of it (a scene)" if fiction else ""
+    m = wash_match(
+        suspect, original, "original", stats, features, score, t, names=fiction, aligned_or=scene
+    )
     return m, wash_rewrite(score, stats.containment, stats.verbatim_share, t)
 
 
