@@ -593,12 +593,36 @@ def test_a_third_grafted_scene_is_found_on_what_the_first_two_leave(tmp_path: Pa
     assert all(
         0 <= e.suspect[0] < e.suspect[1] <= len(body) for m in res.matches for e in m.evidence
     )
+    # each chapter's name map reads its own scene: no new name of it is the other part's
+    for m in res.matches:
+        other = story["body"] if m.source_id in third["source_ids"] else third["body"]
+        renamed = m.details["name_map"]
+        assert renamed and not any(n in other for n in renamed.values()), m.source_id
     # measured once, with every other candidate a rival there, as in news: not all three
     t = replace(
         Thresholds.load(), wash_residual_rounds_fiction=1, wash_residual_cosource_fiction=1.0
     )
     once = Index(idx.store, thresholds=t).check(body)
     assert {m.source_id for m in once.matches if m.kind == "rewrite"} < want
+
+
+@pytest.mark.slow
+def test_a_grafted_story_is_read_for_renames_only_near_each_chapters_scene(
+    tmp_path: Path,
+) -> None:
+    # 三国 67's siege after 红楼梦 44's birthday, one cast renamed: read whole, 红楼梦 44's
+    # match took 三国's 钱昱 and 陈武 for renames of 怡红院 and 宝玉; each chapter's map is
+    # now read only near its own scene, and the two share no new name
+    wash = _washes({"fit90-lit-merge-5"})["fit90-lit-merge-5"]
+    Index.build(
+        [*_chapters("红楼梦-"), *_chapters("三国演义-")], tmp_path / "idx", genre="fiction"
+    ).close()
+    res = Index.open(tmp_path / "idx").check(wash["body"])
+    maps = {m.source_id: m.details["name_map"] for m in res.matches}
+    assert set(maps) == set(wash["source_ids"])
+    first, second = (set(m.values()) for m in maps.values())
+    assert first and second and not first & second
+    assert "宝玉" not in maps["红楼梦-044"]
 
 
 def test_an_index_keeps_its_genre_and_refuses_an_unknown_one(

@@ -755,13 +755,14 @@ def wash_match(
     second: bool = False,
     residual: bool = False,
     names: bool = True,
+    grafted: bool = False,
     aligned_or: str = "",
 ) -> Match:
     """A candidate's wash measures as a rewrite :class:`Match` with its evidence (a near miss
     is reported from it by :func:`near_miss`); ``second``: found as a second source;
     ``residual``: measured on the part of the suspect the other sources leave; ``names``: read
-    the ``name_map`` of a renamed copy (:func:`xigao.names.name_map`); ``aligned_or``: as
-    :func:`explain_wash` takes it."""
+    the ``name_map`` of a renamed copy (:func:`xigao.names.name_map`; ``grafted``: the
+    suspect has other sources too); ``aligned_or``: as :func:`explain_wash` takes it."""
     assert source.sents is not None
     evidence, altered = pair_evidence(suspect, source, stats.pairs)
     lo, hi = stats.window
@@ -780,7 +781,11 @@ def wash_match(
             stats, features, score, t, second=second, residual=residual, aligned_or=aligned_or
         ),
     }
-    renamed = name_map(suspect.sents, source.sents, stats.pairs) if names and suspect.sents else {}
+    renamed = (
+        name_map(suspect.sents, source.sents, stats.pairs, grafted=grafted)
+        if names and suspect.sents
+        else {}
+    )
     if renamed:  # read only for what is reported: it tags every aligned sentence's names
         details["name_map"] = as_written(renamed, suspect.norm, source.norm)
     if (lo, hi) != (0, len(source.sents)) and hi > lo:

@@ -264,6 +264,7 @@ class Verifier:
             rw = wash_match(
                 suspect, w.source, w.doc_id, w.stats, w.features, w.score, t,
                 second=second, residual=residual, names=self.fiction,
+                grafted=len(sources) + len(further) > 1,
             )  # fmt: skip
             best = stronger(found.get(w.rowid), rw)
             assert best is not None
