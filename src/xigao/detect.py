@@ -487,6 +487,25 @@ def own_facts(facts: Sequence[FactShares], terms: TermWeights) -> np.ndarray:
     return (np.diag(shared)[:, None] - shared) / whole[:, None]
 
 
+def cosources(facts: Sequence[FactShares], terms: TermWeights, share: float) -> np.ndarray:
+    """``co[i, j]``: originals ``i`` and ``j`` each explain ``share`` of the suspect's fact mass
+    that the other does not (:func:`own_facts`): two sources of a stitched story, neither the
+    other's rival. None from a share of 1 (two originals cannot each hold all of the facts
+    the other lacks), which is not computed.
+
+    >>> from xigao.terms import Terms
+    >>> terms = Terms.of([1, 2, 3], ["甲乙丙", "丁戊己", "庚辛壬"])
+    >>> keys = lambda *k: np.array(sorted(k), np.uint32)
+    >>> f = [FactShares(0, 0, (0, 1), 0, keys(1, 2), 4.0), FactShares(0, 0, (0, 1), 0, keys(2, 3), 4.0)]
+    >>> cosources(f, terms, 0.4).tolist(), cosources(f, terms, 1.0).tolist()
+    ([[False, True], [True, False]], [[False, False], [False, False]])
+    """
+    if share >= 1.0:
+        return np.zeros((len(facts), len(facts)), dtype=bool)
+    own = own_facts(facts, terms)
+    return np.minimum(own, own.T) >= share
+
+
 def _kept(a: Sentences, skip: frozenset[int]) -> np.ndarray:
     kept = np.ones(len(a), dtype=bool)
     kept[list(skip)] = False

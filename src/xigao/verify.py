@@ -27,9 +27,9 @@ from xigao.detect import (
     Prepared,
     WashStats,
     copy_ratio,
+    cosources,
     fact_shares,
     near_miss,
-    own_facts,
     same_story,
     suspect_facts,
     verbatim_match,
@@ -339,8 +339,7 @@ class Verifier:
             return float(weights[list(x - y)].sum()) / total
 
         # two candidates each explaining a part of the suspect's facts of its own
-        own = own_facts(facts, terms)
-        cosource = np.minimum(own, own.T) >= t.wash_cosource
+        cosource = cosources(facts, terms, t.wash_cosource)
         out = []
         for i, (rowid, doc_id, source, stats) in enumerate(measured):
             mine = items[i][3].aligned
@@ -422,12 +421,7 @@ class Verifier:
         facts = [fact_shares(suspect, w.source, terms, t, skip=explained) for w in rest]
         cosines = [f.cosine for f in facts]
         # no rival: another candidate that explains facts of its own there (a scene of its own)
-        own = own_facts(facts, terms) if t.wash_residual_cosource < 1.0 else None
-        cosource = (
-            np.minimum(own, own.T) >= t.wash_residual_cosource
-            if own is not None
-            else np.zeros((len(rest), len(rest)), dtype=bool)
-        )
+        cosource = cosources(facts, terms, t.wash_residual_cosource)
         # gated there as on the whole suspect; one gated there alone has no vectors yet
         gate, embedded = self._gated([w.rowid for w in rest], cosines)
         head = self.head()
