@@ -274,3 +274,126 @@ def test_index_build_takes_the_genre_of_its_originals(tmp_path: Path, stories: l
     assert json.loads(run("index", "info", "--index", idx)[1])["genre"] == "fiction"
     code, _, err = run("index", "build", src, "--index", str(tmp_path / "b"), "--genre", "poem")
     assert code == 2 and "poem" in err
+
+
+def test_an_output_that_is_an_input_is_refused_before_it_is_emptied(
+    tmp_path: Path, stories: list[dict]
+) -> None:
+    src = write_jsonl(tmp_path / "orig.jsonl", stories[:20])
+    idx = str(tmp_path / "idx")
+    assert run("index", "build", str(src), "--index", idx, "-q")[0] == 0
+    before = src.read_bytes()
+    for flag in ("-o", "--errors"):
+        code, _, err = run("scan", str(src), "--index", idx, flag, str(src))
+        assert code == 2 and "is also an input" in err
+        assert src.read_bytes() == before
+    code, _, err = run("dedup", str(src), "-o", str(src), "-q")
+    assert code == 2 and src.read_bytes() == before
+
+
+def test_index_build_says_which_records_repeat_an_id(tmp_path: Path, stories: list[dict]) -> None:
+    """Ids are strings (7 and "7" are one): a record repeating an id is an error naming both
+    sources, the first one is indexed, and nothing is dropped unsaid."""
+    rows = [
+        {"id": "A", "body": stories[0]["body"]},
+        {"id": "A", "body": stories[1]["body"]},
+        {"id": 7, "body": stories[2]["body"]},
+    ]
+    first = write_jsonl(tmp_path / "one.jsonl", rows)
+    second = write_jsonl(tmp_path / "two.jsonl", [{"id": "7", "body": stories[3]["body"]}])
+    idx, errs = tmp_path / "idx", tmp_path / "errs.jsonl"
+    code, _, err = run("index", "build", str(first), str(second), "--index", str(idx),
+                       "--errors", str(errs), "--no-vectors")  # fmt: skip
+    assert code == 1 and "indexed 2 documents" in err
+    bad = [json.loads(x) for x in errs.read_text("utf-8").splitlines()]
+    assert [(b["id"], b["source"]) for b in bad] == [("A", str(first)), ("7", str(second))]
+    assert "earlier in this source" in bad[0]["reason"] and str(first) in bad[1]["reason"]
+    code, out, _ = run("scan", "-", "--index", str(idx), "-q", "--detect", "repost,partial",
+                       input=json.dumps({"id": "q", "body": stories[0]["body"]}) + "\n")  # fmt: skip
+    assert json.loads(out)["matches"][0]["source_id"] == "A"  # the first kept
+
+
+def test_compare_says_what_is_wrong_without_a_traceback(tmp_path: Path) -> None:
+    a = tmp_path / "a.txt"
+    a.write_text("今天天气很好，我们去公园散步，看见许多孩子在放风筝。" * 3, "utf-8")
+    empty = tmp_path / "empty.txt"
+    empty.write_text("  \n", "utf-8")
+    for args, needle in [
+        ((str(tmp_path / "nope.txt"), str(a)), "cannot read"),
+        ((str(tmp_path), str(a)), "cannot read"),
+        ((str(empty), str(a)), "empty text"),
+        ((str(a), str(a), "--detect", "foo"), "unknown detect kind"),
+    ]:
+        r = CliRunner().invoke(cli, ["compare", *args, "--encoder", "static"])
+        assert r.exit_code in (1, 2) and needle in r.stderr, r.stderr
+        assert r.exception is None or isinstance(r.exception, SystemExit)
+    out = tmp_path / "new" / "dir" / "out.json"
+    assert run("compare", str(a), str(a), "--encoder", "static", "-o", str(out))[0] == 0
+    assert json.loads(out.read_text("utf-8"))["verdict"] == "repost"
+    pairs = tmp_path / "p.jsonl"
+    pairs.write_bytes(
+        '{"id": "p1", "b": "x"}\n[1]\n{"id": "p3", "a": " ", "b": "x"}\n'.encode("gbk")
+        + '{"id": "p4", "a": "中文的配对", "b": "中文的配对"}\n'.encode("gbk")
+    )
+    code, out_text, err = run("compare", "--pairs", str(pairs), "--encoder", "static")
+    assert code == 1 and [json.loads(x)["id"] for x in out_text.splitlines()] == ["p4"]
+    assert "missing field" in err and "got array" in err and "is empty" in err
+
+
+def test_crlf_text_files_keep_their_characters_in_scan_and_compare(
+    tmp_path: Path, stories: list[dict]
+) -> None:
+    """A Windows export's \\r\\n is kept: scan's and compare's spans slice the file as given."""
+    idx = str(tmp_path / "idx")
+    assert run("index", "build", str(write_jsonl(tmp_path / "o.jsonl", stories[:20])),
+               "--index", idx, "-q")[0] == 0  # fmt: skip
+    body = "开头一段自己写的文字，讲的是城里的天气。\r\n" * 3 + stories[5]["body"].replace(
+        "。", "。\r\n"
+    )
+    sus, src = tmp_path / "s.txt", tmp_path / "src.txt"
+    sus.write_bytes(body.encode("utf-8"))
+    src.write_text(stories[5]["body"], "utf-8")
+    _, out, _ = run("scan", str(sus), "--index", idx, "-q", "--detect", "repost,partial")
+    scanned = json.loads(out)["matches"][0]["evidence"]
+    _, out, _ = run("compare", str(sus), str(src), "--encoder", "static", "--detect",
+                       "repost,partial")  # fmt: skip
+    compared = json.loads(out)["matches"][0]["evidence"]
+    text = sus.read_bytes().decode("utf-8")
+    assert [e["suspect"] for e in scanned] == [e["suspect"] for e in compared]
+    for e in scanned:
+        lo, hi = e["suspect"]
+        assert stories[5]["body"][e["source"][0] : e["source"][1]].replace("。", "") in text[
+            lo:hi
+        ].replace("\r\n", "").replace("。", "")
+
+
+def test_report_and_html_keep_documents_that_share_an_id_apart(
+    tmp_path: Path, stories: list[dict]
+) -> None:
+    """Two inputs with one id: each result's page shows its own text; a report whose input
+    cannot be read exits 1; palettes are named .html, not .html.html."""
+    idx = str(tmp_path / "idx")
+    assert run("index", "build", str(write_jsonl(tmp_path / "o.jsonl", stories[:20])),
+               "--index", idx, "-q", "--no-vectors")[0] == 0  # fmt: skip
+    mine = "吴尊不再走偶像路线，这是一段与索引无关的文字。" * 4
+    rows = [
+        {"id": "X", "title": "第一篇", "body": stories[6]["body"]},
+        {"id": "X", "title": "第二篇", "body": mine + stories[7]["body"][:200]},
+    ]
+    dump, res, html = write_jsonl(tmp_path / "d.jsonl", rows), tmp_path / "r.jsonl", tmp_path / "h"
+    code, _, err = run("scan", str(dump), "--index", idx, "-o", str(res), "--html", str(html), "-q")
+    assert code == 0, err
+    pages = [p.read_text("utf-8") for p in (html / "s").iterdir()]
+    assert len(pages) == 2
+    first = next(p for p in pages if "第一篇" in p)
+    second = next(p for p in pages if "第二篇" in p)
+    assert "吴尊" not in first and "吴尊" in second
+    rep, pal = tmp_path / "rep", tmp_path / "pal"
+    code, _, err = run("report", str(res), "--index", idx, "--out", str(rep), "--inputs",
+                       str(dump), "--inputs", str(tmp_path / "nope.jsonl"), "--palette", str(pal))  # fmt: skip
+    assert code == 1 and "cannot read" in err
+    made = sorted(p.name for p in pal.iterdir())
+    assert len(made) == 2 and all(n.endswith(".html") and ".html.html" not in n for n in made)
+    palettes = [(pal / n).read_text("utf-8") for n in made]
+    found = sorted(sorted(k for k in (6, 7) if stories[k]["id"] in p) for p in palettes)
+    assert found == [[6], [7]]  # each palette with its own document's source

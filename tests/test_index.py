@@ -518,3 +518,29 @@ def test_hnsw_graph_is_built_from_one_snapshot_of_the_vectors(tmp_path: Path) ->
     assert len(ann) == 20
     stamp = json.loads((tmp_path / (ANN_FILE + ".json")).read_text(encoding="utf-8"))
     assert stamp["count"] == 20 and stamp["max"] == 20
+
+
+def test_build_never_replaces_a_folder_of_other_files(tmp_path: Path, stories: list[dict]) -> None:
+    """--overwrite replaces an index, never a folder that holds something else (a mistyped
+    ``--index .``): its files are still there after the refusal."""
+    folder = tmp_path / "precious"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "thesis.docx").write_text("my thesis")
+    (folder / "sub" / "notes.txt").write_text("x")
+    for overwrite in (False, True):
+        with pytest.raises(FileExistsError, match="no xigao index"):
+            Index.build(stories[:3], folder, overwrite=overwrite, vectors=None)
+    assert (folder / "thesis.docx").read_text() == "my thesis"
+    assert (folder / "sub" / "notes.txt").is_file()
+    assert not any(p.name.startswith(".precious") for p in tmp_path.iterdir())
+
+
+def test_remove_takes_one_id_as_a_str(tmp_path: Path, stories: list[dict]) -> None:
+    """``remove("12")`` removes the original "12", not "1" and "2"."""
+    docs = [dict(stories[k], id=i) for k, i in enumerate(("1", "2", "12"))]
+    idx = Index.build(docs, tmp_path / "idx", vectors=None)
+    try:
+        assert idx.remove("12") == [] and sorted(idx.store.ids()) == ["1", "2"]
+        assert idx.remove("xwlb") == ["xwlb"] and len(idx) == 2
+    finally:
+        idx.close()

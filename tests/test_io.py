@@ -126,11 +126,74 @@ def test_ascii_head_then_gbk_lines(tmp_path: Path) -> None:
     assert [(d.id, d.title, d.body) for d in got[-3:]] == SIMPLIFIED
 
 
-def test_crlf_kept_in_csv_and_jsonl_normalized_in_txt(tmp_path: Path) -> None:
+def test_crlf_kept_everywhere(tmp_path: Path) -> None:
+    """Line ends are kept as the file writes them, a .txt file's too: the evidence spans of a
+    check index the characters of the file a reader highlights (a Windows export's \\r\\n)."""
     (tmp_path / "a.csv").write_bytes('id,body\r\n1,"第一行\r\n第二行"\r\n'.encode())
     assert only_docs(read(tmp_path / "a.csv"))[0].body == "第一行\r\n第二行"
-    (tmp_path / "b.txt").write_bytes("第一行\r\n第二行\r\n".encode())
-    assert only_docs(read(tmp_path / "b.txt"))[0].body == "第一行\n第二行\n"
+    (tmp_path / "b.txt").write_bytes("\ufeff第一行\r\n第二行\r\n".encode())
+    assert only_docs(read(tmp_path / "b.txt"))[0].body == "第一行\r\n第二行\r\n"
+    docs = only_docs(read(tmp_path / "b.txt", title_first_line=True))
+    assert (docs[0].title, docs[0].body) == ("第一行", "第二行\r\n")
+
+
+def test_lone_surrogate_is_an_error_naming_the_field(tmp_path: Path) -> None:
+    """Half an emoji escaped in scraped JSON (a lone surrogate) can be written by no UTF-8
+    file or database: the record is an error saying where, and the next record is read."""
+    path = tmp_path / "s.jsonl"
+    path.write_text(
+        '{"id": "a\\ud800b", "body": "正文"}\n'
+        '{"id": "t", "title": "表情\\ud83d", "body": "正文"}\n'
+        '{"id": "m", "body": "正文", "tags": ["ok", "x\\udc00"]}\n'
+        '{"id": "ok", "body": "表情\\ud83d\\ude00。"}\n',
+        encoding="utf-8",
+    )
+    got = list(read(path))
+    assert [type(g).__name__ for g in got] == ["ReadError"] * 3 + ["Document"]
+    assert "field 'id' holds half of a character (\\ud800 at character 2" in got[0].reason
+    assert "field 'title'" in got[1].reason and "field 'tags'" in got[2].reason
+    assert got[3].body == "表情😀。"
+
+
+def test_unterminated_csv_quote_is_an_error(tmp_path: Path) -> None:
+    """A quote opened and never closed takes in the rest of the file: an error naming the lines,
+    not one record quietly holding three."""
+    path = tmp_path / "u.csv"
+    path.write_text('id,body\n0,正文零\n1,"unterminated\n2,正文二\n3,正文三\n', encoding="utf-8")
+    got = list(read(path))
+    assert isinstance(got[0], Document) and got[0].id == "0"
+    assert isinstance(got[1], ReadError) and got[1].line == 3 and got[1].id == "1"
+    assert "unterminated quoted field: lines 3-5" in got[1].reason and len(got) == 2
+    path.write_text('id,body\n1,"两行\n正文"\n2,x\n3,y', encoding="utf-8")
+    assert [d.body for d in only_docs(read(path))] == ["两行\n正文", "x", "y"]
+
+
+def test_a_json_array_is_read_as_its_objects(tmp_path: Path) -> None:
+    """A pretty-printed export (one JSON array) is read as its objects, each error saying which
+    item; a broken array is one error, not a line of nonsense for each of its lines."""
+    path = tmp_path / "a.json"
+    records = [{"id": "1", "body": "正文一"}, {"id": "2"}, 7, {"id": "3", "body": "正文三"}]
+    path.write_text(json.dumps(records, ensure_ascii=False, indent=2), encoding="utf-8")
+    got = list(read(path))
+    assert [d.id for d in got if isinstance(d, Document)] == ["1", "3"]
+    errors = [g for g in got if isinstance(g, ReadError)]
+    assert [e.reason.split(":")[0] for e in errors] == [
+        "item 2 of the array",
+        "item 3 of the array",
+    ]
+    path.write_text(json.dumps(records[:1]), encoding="utf-8")  # on one line
+    assert [d.id for d in only_docs(read(path))] == ["1"]
+    path.write_text('[\n  {"id": "1", "body": "x"},\n  {"id": \n]\n', encoding="utf-8")
+    (err,) = read(path)
+    assert isinstance(err, ReadError) and "invalid JSON array" in err.reason and err.line == 4
+
+
+def test_truncated_jsonl_line_says_unterminated(tmp_path: Path) -> None:
+    path = tmp_path / "t.jsonl"
+    path.write_text('{"id": "1", "body": "正文被截\n{"id": "2", "body": "x"}\n', encoding="utf-8")
+    err, doc = read(path)
+    assert isinstance(err, ReadError) and "Unterminated string" in err.reason
+    assert isinstance(doc, Document) and doc.id == "2"
 
 
 # -- fields ---------------------------------------------------------------------------------
@@ -500,6 +563,64 @@ def test_a_book_file_splits_at_its_chapter_headings(tmp_path: Path) -> None:
     assert [d.id for d in read_documents([str(plain)], ReadOptions(split="chapters"))] == [
         "plain.txt"
     ]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "第一章 初入江城", "第12回　花冢", "　　第十三章　標題：初進林府", "Chapter 3", "第十七章",
+        "第一章初见", "尾聲", "後記", "终章", "第一節 開學", "正文 第一章 初见", "【第一章】初见",
+        "☆、第一章 初见", "第五章 来了，他来了", "第一百二十回　甄士隐详说太虚情　贾雨村归结红楼梦",
+    ],
+)  # fmt: skip
+def test_headings_as_books_and_downloads_write_them(line: str) -> None:
+    from xigao.io import split_chapters
+
+    book = Document("b.txt", f"{line}\n正文。\n")
+    assert [(d.title, d.body) for d in split_chapters(book)] == [(line.strip(), "正文。\n")]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "第一回合结束的铃声响起时，他的眉骨已经破了，血顺着眼角往下流。", "第一节课是语文课，老师还没来。",
+        "第三章节选自他后来写的回忆录，那时候他已经退役很多年了。", "尾声渐渐弱了下去，场馆里安静得能听见灯管的嗡嗡声。",
+        "第二集播完，她关掉了电视。", "后记得那天很冷。", "序言写得太长了，没人看。",
+    ],
+)  # fmt: skip
+def test_a_sentence_starting_like_a_heading_is_prose(line: str) -> None:
+    from xigao.io import split_chapters
+
+    book = Document("b.txt", f"第一章 拳台\n他上了台。\n{line}\n他赢了。\n")
+    (chapter,) = split_chapters(book)
+    assert line in chapter.body
+
+
+def test_every_chapter_of_a_book_is_accounted_for(tmp_path: Path) -> None:
+    """A heading with no text is an error naming it; a book of headings alone is errors, not
+    one document made of its headings; two folders' book.txt keep apart (the second by path)."""
+    from xigao.io import ReadOptions, read_documents
+
+    book = tmp_path / "a" / "book.txt"
+    book.parent.mkdir()
+    book.write_text("第一章 起\n正文一。\n第二章 承\n\n第三章 转\n正文三。\r\n", "utf-8")
+    got = list(read_documents([str(book)], ReadOptions(split="chapters")))
+    assert [type(g).__name__ for g in got] == ["Document", "ReadError", "Document"]
+    assert got[1].id == "book.txt#002" and "'第二章 承' has no text" in got[1].reason
+    assert got[2].body == "正文三。\r\n"
+    heads = tmp_path / "heads.txt"
+    heads.write_text("第一章 起\n第二章 承\n", "utf-8")
+    assert all(
+        isinstance(g, ReadError)
+        for g in read_documents([str(heads)], ReadOptions(split="chapters"))
+    )
+    other = tmp_path / "b" / "book.txt"
+    other.parent.mkdir()
+    other.write_text("第一章 另一本\n别的正文。\n", "utf-8")
+    ids = [g.id for g in read_documents([str(book), str(other)], ReadOptions(split="chapters"))]
+    assert ids == ["book.txt#001", "book.txt#002", "book.txt#003", f"{other}#001"]
+    (missing,) = read_documents([str(tmp_path / "nope")])
+    assert isinstance(missing, ReadError) and "No such file" in missing.reason
 
 
 def test_a_dump_mixing_encodings_is_read_line_by_line(tmp_path: Path) -> None:

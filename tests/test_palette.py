@@ -103,6 +103,47 @@ def test_xlsx_opens_with_a_row_a_passage(tmp_path: Path) -> None:
     assert fill.upper().endswith(p.sources["水浒-102"]["colour"][1:].upper())
 
 
+def test_passages_and_sources_add_up_to_the_total() -> None:
+    """One sentence matched in two sources' chapters is counted once, in the first passage that
+    holds it: the rows and the sources add up to the total a moderator is shown."""
+    text = "刘老老两只手比着说道花儿落了结个大倭瓜众人听了哄堂大笑起来" * 3
+    ev = [{"kind": "verbatim", "suspect": [0, 40], "source": [0, 40], "similarity": 1.0}]
+    inside = [{"kind": "verbatim", "suspect": [10, 30], "source": [0, 20], "similarity": 1.0}]
+    r = {"id": "x", "matches": [{"source_id": "红楼梦-040", "evidence": ev},
+                                {"source_id": "红楼梦-041", "evidence": inside}]}  # fmt: skip
+    p = palette(r, text, {"红楼梦-040": (None, text), "红楼梦-041": (None, text)})
+    assert p.total_chars == counted(text, (0, 40)) == sum(row.chars for row in p.rows)
+    assert sum(p.per_source.values()) == p.total_chars and p.per_source["红楼梦-041"] == 0
+
+
+def test_xlsx_marks_a_passage_all_verbatim_and_never_cuts_a_long_one(tmp_path: Path) -> None:
+    """A cell holds at most 32,767 characters: a longer passage runs over as many rows, all of
+    it there; a passage copied whole is marked as the HTML marks it."""
+    openpyxl = pytest.importorskip("openpyxl")
+    from xigao.palette import CELL_CHARS
+
+    text = "".join(chr(0x4E00 + (k * 7919) % 20000) for k in range(CELL_CHARS + 5000))
+    n = len(text)
+    ev = [{"kind": "verbatim", "suspect": [0, n], "source": [0, n], "similarity": 1.0}]
+    r = {"id": "long", "matches": [{"source_id": "o", "evidence": ev}]}
+    path = write_xlsx(
+        palette(r, text, {"o": (None, text)}), {"o": (None, text)}, tmp_path / "l.xlsx"
+    )
+    ws = openpyxl.load_workbook(path, rich_text=True).active
+    values = [[c.value for c in row] for row in ws.iter_rows()]
+    head = next(i for i, row in enumerate(values) if row[0] == "#")
+    body = values[head + 1 :]
+    assert len(body) == 2 and "".join(str(row[1]) for row in body) == text
+    assert "".join(str(row[3]) for row in body) == text
+    cell = ws.cell(row=head + 2, column=2)
+    assert cell.font.b and str(cell.font.color.rgb).upper().endswith("C00000")
+
+
+def test_no_passage_in_common_is_said_plainly() -> None:
+    p = palette({"id": "x", "matches": []}, "完全无关的一段文字。", {})
+    assert p.band.startswith("雷同字数 0: no passage in common") and "借鉴过度" not in p.band
+
+
 def test_write_picks_the_format_by_suffix(tmp_path: Path) -> None:
     p = palette(_result(), SUSPECT, ORIGINALS)
     assert write(p, ORIGINALS, tmp_path / "a.html").read_text("utf-8").startswith("<!doctype")

@@ -79,6 +79,30 @@ def test_empty_and_tiny_bodies(built_index: Path) -> None:
     assert idx.check("。。").verdict == "original"  # content too short to match
 
 
+def test_arguments_of_the_wrong_kind_are_input_errors(
+    built_index: Path, stories: list[dict]
+) -> None:
+    """A newsroom's code catching ``XigaoError`` sees every bad argument as one, never a raw
+    TypeError from inside; an id given as a number comes back as a string."""
+    idx = Index.open(built_index)
+    body = stories[1]["body"]
+    for kw in ({"meta": "x"}, {"detect": 5}, {"exclude": [5]}, {"id": ["a"]}, {"title": 3}):
+        with pytest.raises(InputError):
+            idx.check(body, **kw)  # type: ignore[arg-type]
+    for bad in ("半个\ud83d表情" + body,):
+        with pytest.raises(InputError, match="half of a character"):
+            idx.check(bad)
+    with pytest.raises(InputError, match="half of a character"):
+        idx.check(body, meta={"source": "来源\udc00"})
+    assert idx.check(body, id=5, exclude=None).id == "5"  # type: ignore[arg-type]
+    for a, b in ((None, body), (body.encode(), body), (body, "  ")):
+        with pytest.raises(InputError):
+            compare(a, b, encoder="static")  # type: ignore[arg-type]
+    with pytest.raises(InputError, match="needs an encoder"):
+        compare(body, body, detect="rewrite", encoder=None)
+    assert compare(body, body, encoder=None).verdict == "repost"
+
+
 def test_compare_scores_share_of_original() -> None:
     a = "全国秋粮收购已经全面展开，各地加快烘干仓储设施建设，确保颗粒归仓。"
     res = compare(a, a)
@@ -750,3 +774,15 @@ def test_a_further_source_aligned_only_on_the_residual_is_embedded_for_it(
     assert set(rewrites) == set(sources)
     further = [m for m in rewrites.values() if "further source" in m.details["reason"]]
     assert [m.source_id for m in further] == [sources[1]] and further[0].evidence
+
+
+def test_a_name_the_dictionary_cuts_short_is_read_whole() -> None:
+    """A new name whose first two characters are a word of the dictionary (林子 "woods", 王子
+    "prince") is reported whole: 宝玉 → 林子轩, not → 林子."""
+    (chapter,) = [c["body"] for c in _chapters("红楼梦-") if c["id"] == "红楼梦-023"]
+    start = chapter.index("宝玉")
+    passage = chapter[start : start + 1500]
+    for new in ("林子轩", "王子豪", "江山远"):
+        renamed = passage.replace("宝玉", new).replace("黛玉", "苏晚晴")
+        res = compare(renamed, chapter, encoder="static", genre="fiction")
+        assert res.matches and res.matches[0].details["name_map"].get("宝玉") == new, new

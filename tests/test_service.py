@@ -327,6 +327,67 @@ def test_check_batch_answers_each_document(client: httpx.Client, stories: list[d
     assert r.status_code == 422 and "at most 100" in r.json()["message"]
 
 
+def test_half_a_character_is_a_422_not_a_500(client: httpx.Client) -> None:
+    """A lone surrogate escape (an emoji cut in two by JavaScript's ``slice``) in an id, a
+    credit line or the metadata can be in no answer: a 422 saying where, and in a batch the
+    other documents still get their results, with messages worded as /v1/check's."""
+    raw = [
+        b'{"id": "upload-17\\ud83d", "body": "\xe6\xb5\x8b\xe8\xaf\x95\xe6\x96\x87\xe6\x9c\xac"}',
+        '{"body": "来源：人民日报\\ud83d\\n今天天气很好，我们去公园散步。"}'.encode(),
+        '{"body": "正文正文", "meta": {"source": "x\\udc00"}}'.encode(),
+    ]
+    for content in raw:
+        r = client.post("/v1/check", content=content, headers={"content-type": "application/json"})
+        assert r.status_code == 422, r.text
+        assert "half of a character" in r.json()["message"] and not TRACE.search(r.text)
+    batch = b'{"documents": [{"id": "ok", "body": "\xe6\xad\xa3\xe6\x96\x87"}, {"id": "bad\\ud83d", "body": "x"}, 5]}'
+    r = client.post("/v1/check/batch", content=batch, headers={"content-type": "application/json"})
+    assert r.status_code == 200, r.text
+    ok, bad, five = r.json()["results"]
+    assert ok["verdict"] == "original" and bad["error"] == five["error"] == "invalid_request"
+    assert bad["message"].startswith("documents.1: ") and "Value error" not in bad["message"]
+    assert five["message"] == "documents.2: must be an object with a body, not a number"
+
+
+def test_json_sent_as_a_form_or_in_gbk_says_what_to_send(client: httpx.Client) -> None:
+    r = client.post("/v1/check", content='{"body": "测试文本"}'.encode())  # curl -d: a form
+    assert r.status_code == 422 and "Content-Type: application/json" in r.json()["message"]
+    gbk = '{"body": "测试文本测试文本"}'.encode("gbk")
+    r = client.post("/v1/check", content=gbk, headers={"content-type": "application/json"})
+    assert r.status_code == 422, r.text
+    assert r.json()["error"] == "invalid_request" and "UTF-8" in r.json()["message"]
+
+
+def test_tokens_are_read_as_a_request_can_send_them(index_path: Path) -> None:
+    """A token read from a secrets file keeps its newline; an empty or unsendable one would
+    leave the service open or shut for good: it is stripped, or refused at the start."""
+    from xigao.service import check_token, create_app
+
+    assert check_token(" s3cret\n") == "s3cret" and check_token(None) is None
+    for bad in ("", "  \n", "密钥2026", "two words"):
+        with pytest.raises(ValueError, match="token"):
+            check_token(bad)
+    idx = Index.open(index_path)
+    try:
+        with thread_server(create_app(idx, token="s3cret\n")) as url:
+            body = {"body": "一段文字" * 10}
+            ok = httpx.post(
+                url + "/v1/check", json=body, headers={"Authorization": "Bearer s3cret"}
+            )
+            assert ok.status_code == 200
+            assert httpx.post(url + "/v1/check", json=body).status_code == 401
+    finally:
+        idx.close()
+    for env in ({"XIGAO_TOKEN": ""}, {"XIGAO_TOKEN": "  "}):
+        proc = subprocess.run(
+            [sys.executable, "-c", "from xigao.cli import main; main()", "serve", "--index",
+             str(index_path), "--port", "0"],
+            env={**os.environ, **env}, capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        assert proc.returncode == 2 and "token is empty" in proc.stderr
+        assert not TRACE.search(proc.stderr)
+
+
 def test_docs_open_offline(server: Server) -> None:
     """/docs loads Swagger UI from the server itself, never from a CDN."""
     page = httpx.get(server.url + "/docs")

@@ -7,8 +7,9 @@ class XigaoError(Exception):
     """Base class of every error xigao raises on purpose."""
 
 
-class InputError(XigaoError):
-    """A document or input file could not be read (bad encoding, malformed record...)."""
+class InputError(XigaoError, ValueError):
+    """A document, an argument or an input file could not be read (bad encoding, malformed
+    record, an unknown detect kind...); a ``ValueError`` too."""
 
 
 class IndexFormatError(XigaoError):

@@ -3,7 +3,8 @@
 Every input record yields exactly one item, a :class:`~xigao.types.Document` or a
 :class:`ReadError`, in input order; a source that cannot be read at all yields one ``ReadError``.
 
-- ``.jsonl`` / ``.ndjson`` / ``.json``: one JSON object per line, blank lines skipped.
+- ``.jsonl`` / ``.ndjson`` / ``.json``: one JSON object per line, blank lines skipped; a file
+  whose first character is ``[`` is read as one JSON array of objects (an export's shape).
 - ``.csv`` / ``.tsv``: a header row, then one record per row (quoted fields may span lines).
 - a folder: every ``*.txt`` below it (hidden files and folders skipped), sorted; id = relative path.
 - a single ``.txt`` file: one document, id = its file name.
@@ -11,8 +12,10 @@ Every input record yields exactly one item, a :class:`~xigao.types.Document` or 
 
 The encoding is detected per file (UTF-8 with or without BOM, UTF-16, GB18030/GBK, Big5) unless
 ``ReadOptions.encoding`` forces one. JSONL/CSV are decoded line by line, so undecodable bytes spoil
-only their own record. Bodies are returned exactly as decoded, except that ``.txt`` files have
-``\\r\\n`` turned into ``\\n`` (and any BOM dropped). Note: reading CSV raises the process-wide
+only their own record. Bodies are returned exactly as decoded (a BOM dropped), line ends
+included, so that evidence spans index the text as given. A record holding half of a
+character (a lone surrogate escape such as ``"\\ud83d"``, half an emoji in scraped JSON) is an
+error: no UTF-8 file or database can hold it. Note: reading CSV raises the process-wide
 ``csv.field_size_limit``.
 
 >>> detect_encoding("新闻联播：国务院总理主持召开常务会议".encode("gbk"))
@@ -37,26 +40,42 @@ from typing import IO, Any, Literal
 from xigao.errors import InputError
 from xigao.types import Document
 
-__all__ = ["ReadError", "ReadOptions", "detect_encoding", "read_documents"]
+__all__ = [
+    "ReadError",
+    "ReadOptions",
+    "detect_encoding",
+    "json_records",
+    "lone_surrogate",
+    "read_documents",
+    "read_json_records",
+]
 
 Format = Literal["auto", "jsonl", "csv", "txt"]
 _FORMATS = ("auto", "jsonl", "csv", "txt")
 Split = Literal["none", "chapters"]
 _SPLITS = ("none", "chapters")
-#: A chapter heading on a line of its own: 第十二章 …, 第3回, 卷一, Chapter 7, 楔子, 番外一.
+#: A chapter heading on a line of its own: 第十二章 …, 第3回, 卷一, Chapter 7, 楔子, 番外一, in
+#: simplified or traditional script (第一節, 尾聲, 後記), as web-novel downloads write them too
+#: (正文 第一章, 【第一章】, ☆、第一章). A title after a separator may run to 40 characters; one
+#: written straight after (第一章初见) to 30 with no sentence punctuation; neither ends a
+#: sentence: 第一回合结束的铃声响起时，… and 尾声渐渐弱了下去。 are prose.
 _HEADING = re.compile(
-    r"^[ \t　]*(?:第[0-9０-９一二三四五六七八九十百千零〇两]+[章回节卷集部篇幕]"
-    r"|卷[0-9一二三四五六七八九十百千]+|(?:Chapter|CHAPTER)[ \t]+[0-9IVXLC]+"
-    r"|序章|序言|楔子|引子|尾声|后记|番外[0-9一二三四五六七八九十]*)"
-    r"(?:[ \t　:：.、·-][^\n]{0,40}|[^\n]{0,30})$",
+    r"^[ \t　]*(?:正文[ \t　]*|[【\[［]|☆、?)?"
+    r"(?:第[0-9０-９一二三四五六七八九十百千零〇两]+[章回节節卷集部篇幕]"
+    r"|卷[0-9０-９一二三四五六七八九十百千]+|(?:Chapter|CHAPTER)[ \t]+[0-9IVXLC]+"
+    r"|序章|序言|楔子|引子|尾声|尾聲|后记|後記|终章|終章|番外[0-9一二三四五六七八九十]*)"
+    r"[】\]］]?"
+    r"(?:[ \t　:：.、·-][^\n。]{0,40}|[^\n，。！？；,!?;…]{0,30})$",
     re.M,
 )
 
 
-def split_chapters(doc: Document) -> list[Document]:
+def split_chapters(doc: Document, *, keep_empty: bool = False) -> list[Document]:
     """``doc`` split at its chapter headings: one document a chapter, id ``<id>#<n>`` (the
     text before the first heading, if any, is ``#000``), the heading as its title and the
     chapter's text (heading line left out) as its body; ``doc`` alone when it has no heading.
+    A heading with no text under it is left out, or with ``keep_empty`` kept with its empty
+    body (a reader reports it: a chapter of a book is never dropped unsaid).
 
     >>> book = Document("b.txt", "第一回 甲\\n正文一\\n第二回 乙\\n正文二")
     >>> [(d.id, d.title, d.body) for d in split_chapters(book)]
@@ -71,8 +90,8 @@ def split_chapters(doc: Document) -> list[Document]:
         out.append(Document(f"{doc.id}#000", pre, doc.title, meta=doc.meta))
     for i, m in enumerate(heads, 1):
         end = heads[i].start() if i < len(heads) else len(doc.body)
-        body = doc.body[m.end() : end].removeprefix("\n")
-        if body.strip():
+        body = doc.body[m.end() : end].removeprefix("\r").removeprefix("\n")
+        if body.strip() or keep_empty:
             out.append(Document(f"{doc.id}#{i:03d}", body, m.group(0).strip(), meta=doc.meta))
     return out or [doc]
 
@@ -152,8 +171,36 @@ def read_documents(
 ) -> Iterator[Document | ReadError]:
     """Yield one ``Document`` or ``ReadError`` per input record, source after source."""
     opts = options or ReadOptions()
+    named: set[str] = set()  # the ids of single .txt files so far: their names
     for src in sources:
-        yield from _read_source(os.fspath(src), opts)
+        yield from _read_source(os.fspath(src), opts, named)
+
+
+def read_json_records(
+    src: str, encoding: str | None = None
+) -> Iterator[tuple[int | None, dict[str, Any], str] | ReadError]:
+    """The JSON objects of a JSON Lines file (or one JSON array) of any other shape than
+    documents' (``xigao compare --pairs``), decoded as :func:`read_documents` decodes: each
+    with its line number (None in an array) and where else it stands (:func:`json_records`),
+    or a ``ReadError`` for what cannot be read."""
+    try:
+        f: IO[bytes] = sys.stdin.buffer if src == "-" else open(src, "rb")  # noqa: SIM115
+    except OSError as e:
+        yield ReadError(src, f"cannot read: {e.strerror or e}")
+        return
+    try:
+        sample = f.read(SAMPLE_BYTES)
+        enc = encoding or detect_encoding(sample)
+        provisional = not encoding and len(sample) == SAMPLE_BYTES and sample.isascii()
+        lines = _lines(
+            io.BufferedReader(_Prefixed(sample, f)), enc, provisional, forced=encoding is not None
+        )
+        yield from json_records(lines, src)
+    except OSError as e:
+        yield ReadError(src, f"cannot read: {e.strerror or e}")
+    finally:
+        if f is not sys.stdin.buffer:
+            f.close()
 
 
 def count_records(
@@ -253,25 +300,36 @@ def _looks_like_utf16_text(text: str) -> bool:
     return plain + _score(text) >= 0.8 * len(text)
 
 
-def _read_source(src: str, opts: ReadOptions) -> Iterator[Document | ReadError]:
+def _read_source(
+    src: str, opts: ReadOptions, named: set[str] | None = None
+) -> Iterator[Document | ReadError]:
+    """The records of one source. A single ``.txt`` file's id is its name, or the path as
+    given when an earlier one of ``named`` had that name (two folders' ``book.txt``)."""
     path = Path(src)
     if src != "-" and path.is_dir():
         yield from _read_folder(path, src, opts)
+        return
+    if src != "-" and not path.exists():
+        yield ReadError(src, "cannot read: No such file or directory")
         return
     kind = _EXTENSIONS.get(path.suffix.lower()) if opts.format == "auto" else opts.format
     if src == "-" and opts.format == "auto":
         kind = "jsonl"
     if kind is None:
-        hint = "use .jsonl, .csv, .tsv or .txt, or pass --format"
+        hint = "name it .jsonl, .json, .csv, .tsv or .txt, as its contents are"
         yield ReadError(src, f"unknown file type {path.suffix or path.name!r}; {hint}")
         return
+    name = path.name
+    if named is not None and kind == "txt":
+        name = src if name in named else name
+        named.add(name)
     try:
         if src == "-":
             yield from _read_stream(sys.stdin.buffer, src, kind, ",", opts)
         else:
             with path.open("rb") as f:
                 tab = path.suffix.lower() == ".tsv"
-                yield from _read_stream(f, src, kind, "\t" if tab else ",", opts, path.name)
+                yield from _read_stream(f, src, kind, "\t" if tab else ",", opts, name)
     except OSError as e:  # missing, unreadable, or failed part way (later records are lost)
         yield ReadError(src, f"cannot read: {e.strerror or e}")
 
@@ -280,7 +338,7 @@ def _read_stream(
     raw: IO[bytes], src: str, kind: str, delimiter: str, opts: ReadOptions, name: str = "-"
 ) -> Iterator[Document | ReadError]:
     if kind == "txt":
-        yield from _split(_read_txt(raw, src, name, opts), opts)
+        yield from _split(_read_txt(raw, src, name, opts), opts, src)
         return
     sample = raw.read(SAMPLE_BYTES)
     encoding = opts.encoding or detect_encoding(sample)
@@ -364,14 +422,39 @@ def _lines(
 def _parse_jsonl(
     lines: Iterator[tuple[int, str, str | None]], src: str, opts: ReadOptions
 ) -> Iterator[Document | ReadError]:
+    for item in json_records(lines, src):
+        if isinstance(item, ReadError):
+            yield item
+            continue
+        n, record, where = item
+        doc = _document(record, src, opts, line=n)
+        if where and isinstance(doc, ReadError):
+            doc = ReadError(src, f"{where}: {doc.reason}", line=n, id=doc.id)
+        yield doc
+
+
+def json_records(
+    lines: Iterator[tuple[int, str, str | None]], src: str
+) -> Iterator[tuple[int | None, dict[str, Any], str] | ReadError]:
+    """The JSON objects of a JSON Lines source, one a line, each with its line number (and
+    "" for where else it stands): or, when the first line opens an array (``[``), the objects
+    of that one array, each with its place in it ("item 3 of the array"). Everything else,
+    line by line, is a ``ReadError`` saying what is wrong."""
+    first = True  # the first line that holds anything
     for n, line, bad in lines:
         if bad is not None:
             yield ReadError(src, bad, line=n)
+            first = False
             continue
-        if not line.strip():
+        text = line.rstrip("\r\n")  # an unterminated string is not "an invalid control character"
+        if not text.strip():
             continue
+        opening, first = first, False
+        if opening and text.lstrip().startswith("[") and not _parses(text):
+            yield from _json_array(n, text, lines, src)
+            return
         try:
-            record = json.loads(line)
+            record = json.loads(text)
         except json.JSONDecodeError as e:
             yield ReadError(
                 src, f"invalid JSON: {e.msg.removesuffix(' at')} at column {e.colno}", line=n
@@ -380,11 +463,63 @@ def _parse_jsonl(
         except (ValueError, RecursionError) as e:
             yield ReadError(src, f"invalid JSON: {e}", line=n)
             continue
+        if isinstance(record, list) and opening:  # the whole array on one line
+            yield from _array_items(record, src)
+            continue
         if not isinstance(record, dict):
             got = _kind(record)
             yield ReadError(src, f"expected one JSON object per line, got {got}", line=n)
             continue
-        yield _document(record, src, opts, line=n)
+        yield n, record, ""
+
+
+def _parses(text: str) -> bool:
+    try:
+        json.loads(text)
+    except (ValueError, RecursionError):
+        return False
+    return True
+
+
+def _json_array(
+    first: int, head: str, lines: Iterator[tuple[int, str, str | None]], src: str
+) -> Iterator[tuple[int | None, dict[str, Any], str] | ReadError]:
+    """The rest of a source that is one JSON array spread over lines, read whole."""
+    parts = [head]
+    for n, line, bad in lines:
+        if bad is not None:
+            yield ReadError(
+                src, f"{bad} (the file is one JSON array: nothing of it is read)", line=n
+            )
+            return
+        parts.append(line)
+    try:
+        value = json.loads("\n".join(p.rstrip("\r\n") for p in parts))
+    except json.JSONDecodeError as e:
+        yield ReadError(
+            src,
+            f"invalid JSON array: {e.msg.removesuffix(' at')} at column {e.colno} (the file "
+            "is one JSON array: nothing of it is read; JSON Lines, one object a line, "
+            "loses only the bad line)",
+            line=first + e.lineno - 1,
+        )
+        return
+    except (ValueError, RecursionError) as e:
+        yield ReadError(src, f"invalid JSON array: {e}", line=first)
+        return
+    yield from _array_items(value, src)
+
+
+def _array_items(
+    value: list[Any], src: str
+) -> Iterator[tuple[int | None, dict[str, Any], str] | ReadError]:
+    for k, record in enumerate(value, 1):
+        if isinstance(record, dict):
+            yield None, record, f"item {k} of the array"
+        else:
+            yield ReadError(
+                src, f"item {k} of the array: expected a JSON object, got {_kind(record)}"
+            )
 
 
 def _parse_csv(
@@ -392,12 +527,15 @@ def _parse_csv(
 ) -> Iterator[Document | ReadError]:
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
     bad: dict[int, str] = {}
+    ended = False  # the lines ran out: a row read after that ran off the end in a quote
 
     def texts() -> Iterator[str]:
+        nonlocal ended
         for n, text, error in lines:
             if error is not None:
                 bad[n] = error
             yield text
+        ended = True
 
     reader = csv.reader(texts(), delimiter=delimiter)
     try:
@@ -431,7 +569,13 @@ def _parse_csv(
             continue
         record = dict(zip(header, row, strict=False))
         rid = record.get(opts.id_field) or None
-        if errors:
+        if ended:  # a quote opened and never closed took in every line after it
+            why = (
+                f"unterminated quoted field: lines {start}-{reader.line_num} (the rest of the "
+                'file) were read into this record; close the quote or double it ("")'
+            )
+            yield ReadError(src, why, line=start, id=rid)
+        elif errors:
             yield ReadError(src, errors[0], line=start, id=rid)
         elif len(row) != len(header):
             yield ReadError(
@@ -466,10 +610,49 @@ def _document(
         return fail(f"title must be a string, not {_kind(title)}")
     if problem := _body_problem(body, opts):
         return fail(problem)
+    if half := lone_surrogate(record):
+        return fail(half)
     ignored = (opts.id_field, opts.title_field, *body_keys)
     meta = {k: v for k, v in record.items() if k not in ignored}
     title = None if title is None or title == "" else str(title)
     return Document(id=doc_id, body=body, title=title, meta=meta)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def lone_surrogate(value: Any, field: str | None = None) -> str | None:
+    """What is wrong when ``value`` (a JSON value: strings, lists, objects) holds half of a
+    character, a lone surrogate such as the ``"\\ud83d"`` escape of half an emoji, which no
+    UTF-8 file or database can hold: the field and the character's place; None when none does.
+
+    >>> lone_surrogate({"id": "a", "body": "表情\\ud83d。"})
+    "field 'body' holds half of a character (\\\\ud83d at character 3: a lone surrogate escape)"
+    >>> lone_surrogate({"id": "a", "body": "表情😀。"}) is None
+    True
+    """
+    if isinstance(value, str):
+        m = _SURROGATE.search(value)
+        if m is None:
+            return None
+        what = f"field {field!r}" if field else "the record"
+        return (
+            f"{what} holds half of a character (\\u{ord(m.group()):04x} at character "
+            f"{m.start() + 1}: a lone surrogate escape)"
+        )
+    if isinstance(value, dict):
+        items: Iterable[tuple[Any, Any]] = value.items()
+    elif isinstance(value, list):
+        items = ((field, v) for v in value)
+    else:
+        return None
+    for k, v in items:
+        if isinstance(k, str) and _SURROGATE.search(k):
+            return lone_surrogate(k, "a field name")
+        got = lone_surrogate(v, field if isinstance(value, list) else str(k))
+        if got:
+            return got
+    return None
 
 
 def _kind(value: Any) -> str:
@@ -508,19 +691,31 @@ def _read_folder(folder: Path, src: str, opts: ReadOptions) -> Iterator[Document
                 item = _read_txt(f, src, doc_id, opts, path=str(file))
         except OSError as e:
             item = ReadError(src, f"cannot read: {e.strerror or e}", path=str(file), id=doc_id)
-        yield from _split(item, opts)
+        yield from _split(item, opts, src, str(file))
 
 
-def _split(item: Document | ReadError, opts: ReadOptions) -> list[Document | ReadError]:
-    if opts.split == "chapters" and isinstance(item, Document):
-        return list(split_chapters(item))
-    return [item]
+def _split(
+    item: Document | ReadError, opts: ReadOptions, src: str, path: str | None = None
+) -> list[Document | ReadError]:
+    """``item``, or with ``split="chapters"`` its chapters: a heading with no text under it
+    is an error naming it, so that every chapter of the book is accounted for."""
+    if opts.split != "chapters" or not isinstance(item, Document):
+        return [item]
+    out: list[Document | ReadError] = []
+    for d in split_chapters(item, keep_empty=True):
+        if d.body.strip():
+            out.append(d)
+        else:
+            why = f"chapter {d.title!r} has no text under its heading"
+            out.append(ReadError(src, why, path=path, id=d.id))
+    return out
 
 
 def _read_txt(
     f: IO[bytes], src: str, doc_id: str, opts: ReadOptions, path: str | None = None
 ) -> Document | ReadError:
-    """One whole ``.txt`` file as one document; CRLF line ends become LF."""
+    """One whole ``.txt`` file as one document, its text as given (line ends kept: the
+    evidence spans of a check index the file's own characters)."""
     where: dict[str, Any] = {"path": path, "id": doc_id}
     limit = 4 * opts.max_chars + 4  # no encoding needs more than 4 bytes a character (+ BOM)
     data = f.read(limit + 1)
@@ -533,7 +728,7 @@ def _read_txt(
     except UnicodeDecodeError as e:
         hint = f"0x{data[e.start]:02x} at byte {e.start + 1}"
         return ReadError(src, f"cannot decode as {encoding} ({hint}); pass --encoding", **where)
-    text = text.removeprefix("\ufeff").replace("\r\n", "\n")
+    text = text.removeprefix("\ufeff")
     title = None
     if opts.title_first_line:
         first, _, text = text.partition("\n")

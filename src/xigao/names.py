@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -1016,7 +1017,31 @@ def name_map(
             if accept(x, y, ev, 2 * ev.cooccur / max(1, n_old[x] + n_new[y])):
                 taken[x] = y
                 segments |= ev.segments
-    return taken if len(segments) >= 2 else {}
+    if len(segments) < 2:
+        return {}
+    return {x: _whole_name(y, new.content, old) for x, y in taken.items()}
+
+
+def _whole_name(y: str, text: str, other: _Side) -> str:
+    """``y`` (the suspect's form of a rename) with the character that follows it wherever
+    ``text`` writes it, twice or more, when ``y`` is a word of the dictionary that cut a
+    longer name short (林子轩 read as 林子 "woods", 王子豪 as 王子 "prince") and the other text
+    never writes the longer one; a speech or grammar character never joins.
+
+    >>> _whole_name("林子", "林子轩道：“好。”林子轩走了。", _Side("", frozenset(), Counter()))
+    '林子轩'
+    >>> _whole_name("林子", "林子里有鸟。林子轩走了。", _Side("", frozenset(), Counter()))
+    '林子'
+    """
+    lex = jieba_lexicon()
+    if len(y) != 2 or not (y in lex.ordinary or y in lex.proper):
+        return y
+    after = {text[m.end() : m.end() + 1] for m in re.finditer(re.escape(y), text)}
+    count = text.count(y)
+    c = after.pop() if len(after) == 1 else ""
+    if count < 2 or not _chinese(c) or c in _SPEECH | _GRAMMAR | _WEAK:
+        return y
+    return y + c if other.lacks(y + c) else y
 
 
 def as_written(

@@ -9,7 +9,8 @@ self-contained page (no script, no network), :func:`write_xlsx` as a spreadsheet
 
 雷同字数 here counts the suspect's characters inside matched passages (verbatim runs and
 aligned sentences), each character once however many sources it matches, punctuation and
-spaces left out. JJWXC's rule of thumb (under 1,000 such characters reads as 借鉴过度, over
+spaces left out: a passage counts the characters no passage before it holds, and a source the
+counts of its passages, so that passages and sources add up to the total. JJWXC's rule of thumb (under 1,000 such characters reads as 借鉴过度, over
 1,000 as 抄袭) is shown as an informational line, never as a verdict.
 """
 
@@ -18,7 +19,7 @@ from __future__ import annotations
 import html
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +65,8 @@ class Palette:
     @property
     def band(self) -> str:
         """JJWXC's rule of thumb, in words (informational, not a verdict)."""
+        if not self.total_chars:
+            return "雷同字数 0: no passage in common with these sources."
         side = "over" if self.total_chars > JJWXC_LINE else "at or under"
         name = "抄袭" if self.total_chars > JJWXC_LINE else "借鉴过度"
         return (
@@ -151,24 +154,24 @@ def palette(
                 )
             )
     rows.sort(key=lambda r: (r.suspect, r.source_id))
-
-    def chars_of(spans: list[tuple[int, int]]) -> int:
-        # each character once: the union of the spans, counted as counted() counts
-        merged: list[list[int]] = []
-        for s, e in sorted(spans):
-            if merged and s <= merged[-1][1]:
-                merged[-1][1] = max(merged[-1][1], e)
-            else:
-                merged.append([s, e])
-        return sum(counted(suspect, (s, e)) for s, e in merged)
-
-    per_source = {sid: chars_of([r.suspect for r in rows if r.source_id == sid]) for sid in sources}
+    # each character once: a passage counts what no passage before it holds (one sentence
+    # matched in two sources' chapters is counted in the first), a source its passages' counts
+    seen = 0  # the suspect is covered up to here by the passages so far (they come in order)
+    fresh = []
+    for r in rows:
+        lo = max(r.suspect[0], seen)
+        fresh.append(
+            replace(r, chars=counted(suspect, (lo, r.suspect[1])) if lo < r.suspect[1] else 0)
+        )
+        seen = max(seen, r.suspect[1])
+    rows = fresh
+    per_source = {sid: sum(r.chars for r in rows if r.source_id == sid) for sid in sources}
     return Palette(
         result.get("id"),
         suspect,
         rows,
         sources,
-        chars_of([r.suspect for r in rows]),
+        sum(r.chars for r in rows),
         counted(suspect),
         per_source,
     )
@@ -246,9 +249,30 @@ def write_html(p: Palette, originals: Mapping[str, tuple[str | None, str]], path
 
 
 # -- XLSX -----------------------------------------------------------------------------------------
+#: The most characters a spreadsheet cell holds (Excel's limit); a longer passage is written
+#: over as many rows as it takes, none of it cut.
+CELL_CHARS = 32_767
+
+
+def _pieces(r: Row, limit: int = CELL_CHARS - 7) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """``r``'s suspect and source spans cut into as many pieces, in step, as keep each under
+    ``limit`` characters (one piece for a passage that fits a cell).
+
+    >>> r = Row((0, 10), "o", (100, 105), "verbatim", 1.0, 10)
+    >>> _pieces(r, limit=4)
+    [((0, 3), (100, 101)), ((3, 6), (101, 103)), ((6, 10), (103, 105))]
+    """
+    (s0, s1), (o0, o1) = r.suspect, r.source
+    n = max(1, -(-max(s1 - s0, o1 - o0) // limit))
+    cut = [(s0 + (s1 - s0) * k // n, o0 + (o1 - o0) * k // n) for k in range(n + 1)]
+    return [((a[0], b[0]), (a[1], b[1])) for a, b in zip(cut, cut[1:], strict=False)]
+
+
 def _rich(ws: Any, row: int, col: int, text: str, span: tuple[int, int],
-          runs: Sequence[tuple[int, int]], plain: Any, bold: Any) -> None:  # fmt: skip
-    """Write ``text[span]`` with ``runs`` in bold (a rich string; plain text when none)."""
+          runs: Sequence[tuple[int, int]], plain: Any, bold: Any,
+          all_bold: Any) -> None:  # fmt: skip
+    """Write ``text[span]`` with ``runs`` in bold (a rich string; plain text when none, the
+    ``all_bold`` format when every character is in one)."""
     parts: list[Any] = []
     at = span[0]
     for s, e in runs:
@@ -263,6 +287,8 @@ def _rich(ws: Any, row: int, col: int, text: str, span: tuple[int, int],
         parts.append(text[at : span[1]])
     if len(parts) > 2:
         ws.write_rich_string(row, col, *parts, plain)
+    elif parts and parts[0] is bold:  # all of it verbatim: a rich string needs two parts
+        ws.write_string(row, col, text[span[0] : span[1]], all_bold)
     else:
         ws.write_string(row, col, text[span[0] : span[1]], plain)
 
@@ -283,9 +309,12 @@ def write_xlsx(p: Palette, originals: Mapping[str, tuple[str | None, str]], path
         ws.write(1, 0, p.band)
         ws.write(2, 0, f"雷同字数 {p.total_chars} / {p.suspect_chars}")
         line = 3
-        fmts = {}
+        fmts, strong = {}, {}
         for sid, s in p.sources.items():
             fmts[sid] = wb.add_format({**wrap, "bg_color": s["colour"]})
+            strong[sid] = wb.add_format(
+                {**wrap, "bg_color": s["colour"], "bold": True, "font_color": "#c00000"}
+            )
             ws.write(line, 0, sid, fmts[sid])
             ws.write(line, 1, s.get("title") or "", fmts[sid])
             ws.write_number(line, 2, p.per_source.get(sid, 0), fmts[sid])
@@ -294,17 +323,21 @@ def write_xlsx(p: Palette, originals: Mapping[str, tuple[str | None, str]], path
         for col, name in enumerate(("#", "suspect", "source id", "source", "matched", "similarity",
                                     "雷同字数")):  # fmt: skip
             ws.write(line, col, name, head)
+        x = line
         for i, r in enumerate(p.rows, 1):
-            x = line + i
-            f = fmts[r.source_id]
+            f, b = fmts[r.source_id], strong[r.source_id]
             text = originals.get(r.source_id, (None, ""))[1]
-            ws.write_number(x, 0, i, f)
-            _rich(ws, x, 1, p.suspect, r.suspect, r.common, f, bold)
-            ws.write_string(x, 2, r.source_id, f)
-            _rich(ws, x, 3, text, r.source, r.source_common, f, bold)
-            ws.write_string(x, 4, r.kind, f)
-            ws.write_number(x, 5, round(r.similarity, 3), f)
-            ws.write_number(x, 6, r.chars, f)
+            pieces = _pieces(r)
+            for k, (ours, theirs) in enumerate(pieces):
+                x += 1
+                more = f" ({k + 1}/{len(pieces)})" if len(pieces) > 1 else ""
+                ws.write_number(x, 0, i, f)
+                _rich(ws, x, 1, p.suspect, ours, r.common, f, bold, b)
+                ws.write_string(x, 2, r.source_id, f)
+                _rich(ws, x, 3, text, theirs, r.source_common, f, bold, b)
+                ws.write_string(x, 4, r.kind + more, f)
+                ws.write_number(x, 5, round(r.similarity, 3), f)
+                ws.write_number(x, 6, r.chars if k == 0 else 0, f)
         ws.set_column(0, 0, 6)
         ws.set_column(1, 1, 60)
         ws.set_column(2, 2, 18)
@@ -329,19 +362,23 @@ def write(p: Palette, originals: Mapping[str, tuple[str | None, str]], path: Pat
 def write_many(
     results: Iterable[Mapping[str, Any]],
     original: Callable[[str], tuple[str | None, str] | None],
-    suspects: Mapping[str, str],
+    suspects: Mapping[str, str] | Sequence[str | None],
     folder: Path,
     fmt: str = "html",
 ) -> int:
-    """A palette per result with matches whose suspect text is in ``suspects`` (by result id),
-    the originals' (title, text) from ``original(source_id)``, named like the report's pages
+    """A palette per result with matches whose suspect text is in ``suspects`` (by result id,
+    or one per result in order, None where there is none: inputs may repeat an id), the
+    originals' (title, text) from ``original(source_id)``, named like the report's pages
     (``folder/<id>.html`` or ``.xlsx``); returns how many were written."""
     from xigao.report import safe_name
 
     taken: set[str] = set()
     made = 0
-    for r in results:
-        text = suspects.get(str(r.get("id")))
+    for k, r in enumerate(results):
+        if isinstance(suspects, Mapping):
+            text = suspects.get(str(r.get("id")))
+        else:
+            text = suspects[k] if k < len(suspects) else None
         if text is None or not r.get("matches"):
             continue
         originals = {}
@@ -349,7 +386,7 @@ def write_many(
             got = original(str(m["source_id"]))
             if got is not None:
                 originals[str(m["source_id"])] = got
-        name = safe_name(str(r.get("id")), taken=taken)
-        write(palette(r, text, originals), originals, folder / f"{name}.{fmt}")
+        stem = safe_name(str(r.get("id")), taken=taken).removesuffix(".html")
+        write(palette(r, text, originals), originals, folder / f"{stem}.{fmt}")
         made += 1
     return made

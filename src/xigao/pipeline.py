@@ -31,7 +31,7 @@ from xigao.detect import (
     rewrite_near_miss,
     verbatim_match,
 )
-from xigao.errors import XigaoError
+from xigao.errors import InputError, XigaoError
 from xigao.normalize import normalize
 from xigao.paraphrase import TextEncoder, embed_sentences
 from xigao.provenance import (
@@ -48,7 +48,7 @@ from xigao.sketch import (
     minhash_many,
     sketch_keys,
 )
-from xigao.storage import IndexStore, replace_dir
+from xigao.storage import IndexStore, check_replaceable, replace_dir
 from xigao.terms import bundled_idf, term_keys
 from xigao.types import (
     DETECT_KINDS,
@@ -65,6 +65,7 @@ from xigao.verify import (
     Originals,
     Verifier,
     Washed,
+    require_args,
     require_body,
     stronger,
     unmatched,
@@ -184,9 +185,10 @@ class Index:
         built aside and moved into place, so an interrupted build leaves nothing half-written.
         """
         dest = Path(path)
+        check_replaceable(dest)  # only an index is ever replaced
         if dest.exists() and any(dest.iterdir()) and not overwrite:
             raise FileExistsError(
-                f"{dest} exists and is not empty; use `index add`, or pass overwrite=True "
+                f"{dest} already holds an index; use `index add`, or pass overwrite=True "
                 "(--overwrite) to replace it"
             )
         encoder = _encoder(vectors) if vectors else None
@@ -268,9 +270,10 @@ class Index:
         )
         return AddReport(added, replaced)
 
-    def remove(self, ids: Iterable[str]) -> list[str]:
-        """Remove originals by id; returns the ids that were not in the index."""
-        return self.store.remove(ids)
+    def remove(self, ids: str | Iterable[str]) -> list[str]:
+        """Remove originals by id (one id, or several); returns the ids that were not in the
+        index. One id is a str, never read as its characters."""
+        return self.store.remove([ids] if isinstance(ids, str) else ids)
 
     def get(self, doc_id: str) -> Document | None:
         return self.store.get(doc_id)
@@ -330,6 +333,7 @@ class Index:
         report it (a text with content too short to match is ``original``).
         """
         kinds = parse_detect(detect, self.default_detect)
+        require_args(title=title)
         got = self._suspect(body, id, meta, exclude, exclude_quotes, kinds)
         return got if isinstance(got, Result) else self._decide(got, kinds, limit)
 
@@ -398,7 +402,7 @@ class Index:
         """A suspect prepared for its candidates, or its result when it is too short to
         match anything."""
         body = require_body(body, id)
-        ids = [exclude] if isinstance(exclude, str) else exclude
+        id, ids = require_args(id=id, meta=meta, exclude=exclude)
         skip = [r for r in map(self.store.rowid, ids) if r is not None]
         prepared = Prepared.of(body, self.thresholds, exclude_quotes=exclude_quotes)
         if len(prepared.norm.key().chars) < self.store.config.k:
@@ -603,6 +607,13 @@ def compare(
     changes the score, never the verdict: rewrites are aligned with the static encoder.
     """
     kinds = parse_detect(detect, DETECT_KINDS if encoder else FAST_DETECT)
+    if "rewrite" in kinds and not encoder:
+        raise InputError(
+            "detecting rewrites needs an encoder: pass encoder='static' (or 'e5'), or detect "
+            "repost,partial for verbatim reuse only"
+        )
+    require_body(suspect, "suspect")
+    require_body(original, "original")
     t = (thresholds or Thresholds.load()).for_genre(check_genre(genre))
     best, parts, miss = _compare(suspect, original, kinds, t, encoder, genre)
     score = compare_score(parts, t) if parts is not None else best.coverage if best else 0.0

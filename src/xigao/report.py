@@ -499,23 +499,30 @@ def write_report(
     index: Index,
     out_dir: str | os.PathLike[str],
     *,
-    suspects: Mapping[str, Document | Mapping[str, Any]] | None = None,
+    suspects: Mapping[str, Document | Mapping[str, Any]]
+    | Sequence[Document | Mapping[str, Any] | None]
+    | None = None,
 ) -> Path:
     """Write ``out_dir/index.html`` and ``out_dir/s/<name>.html`` for every result with matches;
-    return the path of ``index.html``. ``suspects`` maps result ids to the checked documents (their
-    text is shown beside the originals); without it only the originals' side is shown."""
+    return the path of ``index.html``. ``suspects``: the checked documents (their text is shown
+    beside the originals), by result id, or one per result in order (None where not shown), as
+    a scan whose inputs repeat an id gives them; without it only the originals' side is shown."""
     out = Path(out_dir)
     (out / "s").mkdir(parents=True, exist_ok=True)
     taken: set[str] = set()
     rows: list[dict[str, Any]] = []
     counts: Counter[str] = Counter()
-    for result in results:
+    for k, result in enumerate(results):
         rid = result.get("id")
         verdict = str(result.get("verdict", "original"))
         counts[verdict] += 1
         matches = list(result.get("matches") or ())
         miss = result.get("near_miss") if not matches else None
-        doc = suspects.get(str(rid)) if suspects is not None and rid is not None else None
+        doc: Document | Mapping[str, Any] | None = None
+        if isinstance(suspects, Mapping):
+            doc = suspects.get(str(rid)) if rid is not None else None
+        elif suspects is not None:
+            doc = suspects[k] if k < len(suspects) else None
         suspect = None if doc is None else Document.coerce(doc)
         page = ""
         if matches or isinstance(miss, Mapping):

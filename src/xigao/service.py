@@ -28,7 +28,7 @@ import re
 import time
 import uuid
 from collections import Counter
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
@@ -52,6 +52,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from xigao import __version__
 from xigao.errors import IndexFormatError, ModelError, XigaoError
+from xigao.io import lone_surrogate
 from xigao.pipeline import Index, parse_detect
 from xigao.types import Document, Result
 
@@ -121,6 +122,15 @@ class CheckRequest(BaseModel):
             raise ValueError("body is empty")
         return v
 
+    @model_validator(mode="after")
+    def _whole_characters(self) -> CheckRequest:
+        """No text of it holds half of a character (a lone surrogate escape such as the
+        ``\\ud83d`` of an emoji cut in two), which no answer could carry."""
+        given = {"id": self.id, "title": self.title, "body": self.body, "meta": self.meta}
+        if half := lone_surrogate({k: v for k, v in given.items() if v is not None}):
+            raise ValueError(half)
+        return self
+
     @field_validator("detect")
     @classmethod
     def _detect(cls, v: str | list[str] | None) -> str | None:
@@ -141,6 +151,8 @@ class OriginalIn(BaseModel):
         text = self.body if self.body is not None else self.text
         if text is None or not text.strip():
             raise ValueError(f"document {self.id!r} has no body (or text)")
+        if half := lone_surrogate(self.model_dump()):
+            raise ValueError(half)
         return self
 
 
@@ -248,6 +260,42 @@ def _loc(loc: Any) -> str:
     return ".".join(parts) or "body"
 
 
+def _msg(err: Mapping[str, Any]) -> str:
+    """A validation error's message without pydantic's "Value error, " prefix."""
+    return str(err.get("msg", "invalid value")).removeprefix("Value error, ")
+
+
+def _where(err: Mapping[str, Any], base: str) -> str:
+    """Where a batch document's validation error stands: ``documents.3.body``, or the
+    document itself for one about it as a whole."""
+    loc = ".".join(str(p) for p in err.get("loc", ()))
+    return f"{base}.{loc}" if loc else base
+
+
+def _content_type(request: Request) -> str:
+    return request.headers.get("content-type", "") or "no Content-Type"
+
+
+def _not_json(request: Request) -> bool:
+    """The request does not say its body is JSON (``curl -d`` says form data)."""
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    return kind != "application/json" and not kind.endswith("+json")
+
+
+def _echoed(doc_id: Any) -> Any:
+    """A document's id as an answer can echo it: half a character (a lone surrogate, why the
+    document is refused) shows as U+FFFD."""
+    return _HALF.sub("\ufffd", doc_id) if isinstance(doc_id, str) else doc_id
+
+
+_HALF = re.compile("[\ud800-\udfff]")
+
+
+def _json_kind(value: Any) -> str:
+    names = {list: "an array", str: "a string", bool: "a boolean", type(None): "null"}
+    return names.get(type(value), "a number")
+
+
 async def _on_validation(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     detail, messages = [], []
@@ -256,8 +304,14 @@ async def _on_validation(request: Request, exc: Exception) -> JSONResponse:
             pos = err["loc"][-1] if err.get("loc") else "?"
             msg = f"malformed JSON at character {pos}: {err.get('ctx', {}).get('error', '')}"
             loc = "body"
+        elif err.get("type") in ("model_attributes_type", "dict_type") and _not_json(request):
+            msg = (
+                "the body must be a JSON object sent with the header 'Content-Type: "
+                f"application/json' (this request says {_content_type(request)!r})"
+            )
+            loc = "body"
         else:
-            msg = str(err.get("msg", "invalid value")).removeprefix("Value error, ")
+            msg = _msg(err)
             loc = _loc(err.get("loc", ()))
         detail.append({"loc": loc, "msg": msg, "type": err.get("type", "")})
         messages.append(f"{loc}: {msg}")
@@ -266,7 +320,21 @@ async def _on_validation(request: Request, exc: Exception) -> JSONResponse:
 
 async def _on_http(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
-    names = {401: "unauthorized", 404: "not_found", 405: "method_not_allowed", 413: "too_large"}
+    if exc.status_code == 400 and "parsing the body" in str(exc.detail):
+        # bytes that are no UTF-8 (a GBK body), or JSON nested past what the parser takes
+        return _error(
+            422,
+            "invalid_request",
+            "body: cannot be read as JSON: send UTF-8 JSON (not GBK or another encoding), "
+            "nested no deeper than a few hundred levels",
+        )
+    names = {
+        400: "bad_request",
+        401: "unauthorized",
+        404: "not_found",
+        405: "method_not_allowed",
+        413: "too_large",
+    }
     resp = _error(exc.status_code, names.get(exc.status_code, "error"), str(exc.detail))
     if exc.headers:
         resp.headers.update(exc.headers)
@@ -374,6 +442,27 @@ _bearer = HTTPBearer(auto_error=False, description="Needed when the server has a
 _AUTH_MESSAGE = "missing or wrong bearer token: send the header 'Authorization: Bearer TOKEN'"
 
 
+def check_token(token: str | None) -> str | None:
+    """The service's token as requests must send it: without the whitespace around it (a
+    secret read from a file ends in a newline), or ``ValueError`` for one no request could send:
+    empty, or not printable ASCII without spaces (an HTTP header carries no other). None: no
+    authentication.
+
+    >>> check_token(" s3cret\\n")
+    's3cret'
+    """
+    if token is None:
+        return None
+    token = token.strip()
+    if not token:
+        raise ValueError("the token is empty; give a secret, or no token for no authentication")
+    if not all("!" <= c <= "~" for c in token):
+        raise ValueError(
+            "the token must be printable ASCII without spaces, which an HTTP header can carry"
+        )
+    return token
+
+
 def _token_ok(header: str, token: str) -> bool:
     scheme, _, given = header.partition(" ")
     return scheme.lower() == "bearer" and hmac.compare_digest(
@@ -427,8 +516,7 @@ def create_app(
         raise ValueError(f"check_threads must be positive, not {check_threads}")
     if max_body_bytes < 1:
         raise ValueError(f"max_body_bytes must be positive, not {max_body_bytes}")
-    if token is not None and not token.strip():
-        raise ValueError("token is empty; pass None for no authentication")
+    token = check_token(token)
     owned = not isinstance(index, Index)
     idx = Index.open(index) if not isinstance(index, Index) else index
 
@@ -499,12 +587,16 @@ def create_app(
                 422, "invalid_request", f"{len(req.documents)} documents; at most {max_batch}"
             )
         out: list[dict[str, Any]] = []
-        for item in req.documents:
-            doc_id = item.get("id") if isinstance(item, dict) else None
+        for k, item in enumerate(req.documents):
+            doc_id = _echoed(item.get("id")) if isinstance(item, dict) else None
+            if not isinstance(item, dict):
+                msg = f"documents.{k}: must be an object with a body, not {_json_kind(item)}"
+                out.append({"id": None, "error": "invalid_request", "message": msg})
+                continue
             try:
                 one = CheckRequest.model_validate(item)
             except ValidationError as e:
-                msg = "; ".join(f"{'.'.join(map(str, x['loc']))}: {x['msg']}" for x in e.errors())
+                msg = "; ".join(f"{_where(x, f'documents.{k}')}: {_msg(x)}" for x in e.errors())
                 out.append({"id": doc_id, "error": "invalid_request", "message": msg})
                 continue
             run = functools.partial(one.run, idx)

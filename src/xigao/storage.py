@@ -537,8 +537,10 @@ class IndexStore:
             self._vecs = self._vecs.without(gone).plus([ids[i] for i in keep], mat[keep])
             self._graph.update(gone, [ids[i] for i in keep], mat[keep])
 
-    def remove(self, ids: Iterable[str]) -> list[str]:
-        """Remove documents by id in one transaction; returns the ids that were not there."""
+    def remove(self, ids: str | Iterable[str]) -> list[str]:
+        """Remove documents by id (one id, or several) in one transaction; returns the ids
+        that were not there."""
+        ids = [ids] if isinstance(ids, str) else list(ids)
         missing: list[str] = []
         gone: list[int] = []
         with self._write_lock:
@@ -780,8 +782,32 @@ def _batches(docs: Iterable[Document], size: int) -> Iterator[list[Document]]:
         yield batch
 
 
+#: What marks a folder as an index, local (its database) or Parquet (its meta file).
+INDEX_MARKS = (DB_NAME, "meta.json")
+
+
+def is_index_dir(path: Path) -> bool:
+    """``path`` is a folder holding an index, local or Parquet: the only kind of folder a
+    build or a conversion may replace."""
+    return any((path / mark).is_file() for mark in INDEX_MARKS)
+
+
+def check_replaceable(dest: Path) -> None:
+    """Raise ``FileExistsError`` when ``dest`` is a folder holding files but no index: a
+    mistyped path (``--index .``, the folder of the inputs) must not lose what it holds."""
+    if dest.is_dir() and any(dest.iterdir()) and not is_index_dir(dest):
+        raise FileExistsError(
+            f"{dest} holds files and no xigao index; write the index to a new or empty "
+            "folder (only an index is ever replaced)"
+        )
+    if dest.exists() and not dest.is_dir():
+        raise FileExistsError(f"{dest} is a file, not a folder for an index")
+
+
 def replace_dir(tmp: Path, dest: Path) -> None:
-    """Move a freshly built index directory into place (an existing one is replaced)."""
+    """Move a freshly built index directory into place (an existing index is replaced;
+    a folder of other files never is: :func:`check_replaceable`)."""
+    check_replaceable(dest)
     if dest.exists():
         old = Path(tempfile.mkdtemp(prefix=f".{dest.name}.old-", dir=dest.parent))
         os.replace(dest, old / dest.name)

@@ -13,6 +13,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from xigao.errors import InputError
+
 Verdict = Literal["repost", "partial", "rewrite", "original"]
 MatchKind = Literal["repost", "partial", "rewrite"]
 EvidenceKind = Literal["verbatim", "paraphrase"]
@@ -26,18 +28,25 @@ DETECT_KINDS: tuple[MatchKind, ...] = ("repost", "partial", "rewrite")
 def parse_detect(
     detect: str | Iterable[str] | None, default: tuple[MatchKind, ...] = DETECT_KINDS
 ) -> tuple[MatchKind, ...]:
-    """Validate a ``detect`` option: a comma list or iterable of repost, partial, rewrite."""
+    """Validate a ``detect`` option: a comma list or iterable of repost, partial, rewrite
+    (:class:`~xigao.errors.InputError`, a ``ValueError``, when it is not)."""
     if detect is None:
         return default
-    items = detect.split(",") if isinstance(detect, str) else list(detect)
+    choose = f"choose from {', '.join(DETECT_KINDS)}"
+    if isinstance(detect, str):
+        items = detect.split(",")
+    elif isinstance(detect, Iterable):
+        items = list(detect)
+    else:
+        raise InputError(f"detect must be a comma list or a list of kinds; {choose}")
     kinds: list[MatchKind] = []
     for raw in items:
-        item = raw.strip()
+        item = raw.strip() if isinstance(raw, str) else raw
         if item not in DETECT_KINDS:
-            raise ValueError(f"unknown detect kind {item!r}; choose from {', '.join(DETECT_KINDS)}")
+            raise InputError(f"unknown detect kind {item!r}; {choose}")
         kinds.append(item)
     if not kinds:
-        raise ValueError(f"detect is empty; choose from {', '.join(DETECT_KINDS)}")
+        raise InputError(f"detect is empty; {choose}")
     return tuple(dict.fromkeys(kinds))
 
 

@@ -38,6 +38,7 @@ from xigao.detect import (
     wash_stats,
 )
 from xigao.errors import InputError
+from xigao.io import lone_surrogate
 from xigao.paraphrase import TextEncoder
 from xigao.provenance import Credit, credits, direction, is_credited, meta_time, quotation_spans
 from xigao.terms import TermWeights
@@ -442,14 +443,44 @@ class Verifier:
 
 
 def require_body(body: object, id: str | None = None) -> str:
-    """``body`` if it is a text to check: an empty or whitespace-only body, or one that is not
-    a str, raises :class:`InputError` (an error, not an original, as the CLI and the service
-    report it)."""
+    """``body`` if it is a text to check: an empty or whitespace-only body, one that is not
+    a str, or one holding half of a character (a lone surrogate), raises :class:`InputError`
+    (an error, not an original, as the CLI and the service report it)."""
     if not isinstance(body, str):
         raise InputError(f"the body to check must be a str, not {type(body).__name__}")
     if not body.strip():
         raise InputError(f"document {id!r} has an empty body" if id else "empty body")
+    if half := lone_surrogate(body, "body"):
+        raise InputError(half)
     return body
+
+
+def require_args(
+    *,
+    id: object = None,
+    title: object = None,
+    meta: object = None,
+    exclude: object = (),
+) -> tuple[str | None, list[str]]:
+    """The id of a check (a number becomes a string, as the readers make it) and the ids it
+    leaves out (one id as a str, or a collection of them; None for none), or
+    :class:`InputError` for an argument of another type, or a text holding half of a
+    character (a lone surrogate escape, which no UTF-8 output can write)."""
+    if id is not None and (isinstance(id, bool) or not isinstance(id, str | int | float)):
+        raise InputError(f"id must be a str, not {type(id).__name__}")
+    if title is not None and not isinstance(title, str):
+        raise InputError(f"title must be a str, not {type(title).__name__}")
+    if meta is not None and not isinstance(meta, Mapping):
+        raise InputError(f"meta must be a mapping (a dict), not {type(meta).__name__}")
+    if exclude is None:
+        exclude = ()
+    ids = [exclude] if isinstance(exclude, str) else exclude
+    if not isinstance(ids, Collection) or not all(isinstance(x, str) for x in ids):
+        raise InputError("exclude must be an id (a str) or a collection of ids")
+    given = {"id": id, "title": title, "meta": meta}
+    if half := lone_surrogate({k: v for k, v in given.items() if v is not None}):
+        raise InputError(half)
+    return (None if id is None else str(id)), list(ids)
 
 
 def unmatched(body: str, *, id: str | None = None, meta: Mapping[str, Any] | None = None) -> Result:

@@ -71,6 +71,35 @@ def _options(kw: dict[str, Any]) -> ReadOptions:
         raise click.UsageError(str(e)) from e
 
 
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve() or (a.exists() and b.exists() and a.samefile(b))
+    except OSError:
+        return False
+
+
+def _guard_outputs(inputs: Iterable[str | Path], **outputs: Path | None) -> None:
+    """A usage error when an output file (``--output``, ``--errors``…, by option name) is one
+    of the inputs: it is created, so emptied, before the input is read, and the records it
+    held would be lost."""
+    given = [Path(i) for i in inputs if str(i) != "-"]
+    for name, out in outputs.items():
+        if out is None:
+            continue
+        for src in given:
+            if _same_file(out, src):
+                flag = "--" + name.replace("_", "-")
+                raise click.UsageError(
+                    f"{flag} {out} is also an input: writing it would empty it before it is read"
+                )
+    named = [(n, o) for n, o in outputs.items() if o is not None]
+    for k, (n1, o1) in enumerate(named):
+        for n2, o2 in named[k + 1 :]:
+            if _same_file(o1, o2):
+                f1, f2 = ("--" + n.replace("_", "-") for n in (n1, n2))
+                raise click.UsageError(f"{f1} and {f2} name the same file, {o1}")
+
+
 def _create(path: Path, newline: str | None = None) -> IO[str]:
     """``path`` opened for writing, its folder made first."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -101,17 +130,34 @@ class ErrorSink:
 
 
 def _documents(
-    sources: Iterable[str], options: ReadOptions, sink: ErrorSink, bar: Any = None
+    sources: Iterable[str],
+    options: ReadOptions,
+    sink: ErrorSink,
+    bar: Any = None,
+    *,
+    unique: bool = False,
 ) -> Iterator[Document]:
     """The documents of ``sources``; each unreadable record goes to ``sink`` (and counts on the
-    progress ``bar``, whose total counts every record)."""
-    for item in read_documents(sources, options):
-        if isinstance(item, ReadError):
-            sink.add(item.to_dict())
-            if bar is not None:
-                bar.update(1)
-        else:
-            yield item
+    progress ``bar``, whose total counts every record). ``unique``: a record whose id an
+    earlier one has (ids are strings: 7 and "7" are one) goes to ``sink`` too, naming both
+    sources, and the first is kept: an index holds one original an id."""
+    first: dict[str, str] = {}
+    for src in sources:
+        for item in read_documents([src], options):
+            if isinstance(item, Document) and unique:
+                if item.id in first:
+                    seen = first[item.id]
+                    where = "earlier in this source" if seen == src else f"in {seen}"
+                    reason = f"duplicate id: a record {where} has it, and that one is kept"
+                    item = ReadError(src, reason, id=item.id)
+                else:
+                    first[item.id] = src
+            if isinstance(item, ReadError):
+                sink.add(item.to_dict())
+                if bar is not None:
+                    bar.update(1)
+            else:
+                yield item
 
 
 def _progress(

@@ -10,19 +10,41 @@ from typing import Any
 
 import click
 
-from xigao.cli.common import ErrorSink
-from xigao.io import detect_encoding
+from xigao.cli.common import ErrorSink, _create, _guard_outputs
+from xigao.io import ReadError, detect_encoding, lone_surrogate, read_json_records
 from xigao.pipeline import PAIR_ENCODER, parse_detect
 from xigao.pipeline import compare as _compare
 from xigao.types import GENRES
 
 
 def _read_text(path: str) -> str:
-    data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
+    """A text file (or ``-``) whole, in the encoding it is written in; a clear error when it
+    cannot be read or holds no text (as a scan says of such a record)."""
     try:
-        return data.decode(detect_encoding(data))
+        data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
+    except OSError as e:
+        raise click.ClickException(f"cannot read {path}: {e.strerror or e}") from e
+    try:
+        text = data.decode(detect_encoding(data)).removeprefix("\ufeff")
     except (UnicodeDecodeError, LookupError) as e:
         raise click.ClickException(f"cannot decode {path}: {e}; convert it to UTF-8") from e
+    if not text.strip():
+        raise click.ClickException(f"{path}: empty text, nothing to compare")
+    return text
+
+
+def _pair(rec: dict[str, Any]) -> tuple[str, str]:
+    """The texts of one line of --pairs, or ``ValueError`` saying what is wrong with it."""
+    for key in ("a", "b"):
+        if key not in rec:
+            raise ValueError(f'missing field "{key}" (a: the suspect, b: the original)')
+        if not isinstance(rec[key], str):
+            raise ValueError(f'field "{key}" must be a string, not {type(rec[key]).__name__}')
+        if not rec[key].strip():
+            raise ValueError(f'field "{key}" is empty')
+    if half := lone_surrogate(rec):
+        raise ValueError(half)
+    return rec["a"], rec["b"]
 
 
 def _verdict_line(res: dict[str, Any]) -> str:
@@ -87,7 +109,12 @@ def compare_cmd(
     palette: Path | None,
 ) -> None:
     """Compare SUSPECT with ORIGINAL (two text files), or every pair in --pairs."""
-    kinds = parse_detect(detect)
+    try:
+        kinds = parse_detect(detect)
+    except ValueError as e:
+        raise click.BadParameter(str(e), param_hint="--detect") from e
+    inputs = [p for p in (suspect, original, pairs) if p is not None]
+    _guard_outputs(inputs, output=output, errors=errors_path, palette=palette)
     compare = functools.partial(_compare, encoder=encoder, genre=genre)
     if palette is not None and palette.suffix.lower() not in (".html", ".htm", ".xlsx"):
         raise click.BadParameter("write the palette as .html or .xlsx", param_hint="--palette")
@@ -107,23 +134,24 @@ def compare_cmd(
             pal.write(made, originals, palette)
             click.echo(f"palette: {palette} (雷同字数 {made.total_chars:,})", err=True)
         if output:
-            output.write_text(text + "\n", encoding="utf-8")
+            with _create(output) as f:
+                f.write(text + "\n")
         else:
             click.echo(text)
         return
     sink = ErrorSink(errors_path, False)
-    out = output.open("w", encoding="utf-8") if output else sys.stdout
+    out = _create(output) if output else sys.stdout
     try:
-        for n, line in enumerate(pairs.open(encoding="utf-8-sig"), 1):
-            if not line.strip():
+        for item in read_json_records(str(pairs)):
+            if isinstance(item, ReadError):
+                sink.add(item.to_dict())
                 continue
+            n, rec, where = item
             try:
-                rec = json.loads(line)
-                a, b = rec["a"], rec["b"]
-                if not isinstance(a, str) or not isinstance(b, str):
-                    raise TypeError("'a' and 'b' must be strings")
-            except (ValueError, KeyError, TypeError) as e:
-                sink.add({"source": str(pairs), "line": n, "reason": f"bad pair: {e}"})
+                a, b = _pair(rec)
+            except ValueError as e:
+                place = {"line": n} if n is not None else {"item": where}
+                sink.add({"source": str(pairs), **place, "reason": str(e)})
                 continue
             r = compare(a, b, detect=kinds)
             d = r.to_dict() | {"id": rec.get("id", n)}

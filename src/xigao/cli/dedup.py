@@ -15,6 +15,7 @@ from xigao.cli.common import (
     _create,
     _documents,
     _engine_opts,
+    _guard_outputs,
     _open_index,
     _options,
     _output_opt,
@@ -72,6 +73,7 @@ def dedup_cmd(
 
     errors_path, quiet = kw.pop("errors_path"), kw.pop("quiet")
     options = _options(kw)
+    _guard_outputs(inputs, output=output, errors=errors_path)
     try:
         kinds = parse_detect(detect)
     except ValueError as e:
@@ -88,7 +90,7 @@ def dedup_cmd(
     elif index_path is not None:
         idx = _open_index(index_path)
     sink = ErrorSink(errors_path, quiet)
-    docs = list(_documents(inputs, options, sink))
+    docs = list(_documents(inputs, options, sink, unique=True))
     bar = _progress(quiet, "deduplicating")
     bar.total = len(docs)
     try:

@@ -36,7 +36,11 @@ def index() -> None:
 @index.command("build")
 @click.argument("sources", nargs=-1, required=True)
 @_index_opt
-@click.option("--overwrite", is_flag=True, help="Replace an existing index.")
+@click.option(
+    "--overwrite",
+    is_flag=True,
+    help="Replace an existing index (only an index: a folder of other files is refused).",
+)
 @click.option(
     "--vectors",
     default="static",
@@ -79,7 +83,7 @@ def index_build(
     spark = _spark_session(master, spark_conf) if engine == "spark" else None
     sink = ErrorSink(errors_path, quiet)
     bar = _progress(quiet, "indexing", sources=sources, options=options)
-    docs = _documents(sources, options, sink, bar)
+    docs = _documents(sources, options, sink, bar, unique=True)
     try:
         if spark is not None:
             from xigao import spark as xs
@@ -129,7 +133,8 @@ def index_add(sources: tuple[str, ...], index_path: Path, workers: int, **kw: An
     sink = ErrorSink(errors_path, quiet)
     bar = _progress(quiet, "adding", sources=sources, options=options)
     try:
-        rep = idx.add(_documents(sources, options, sink, bar), progress=bar.update, workers=workers)
+        docs = _documents(sources, options, sink, bar, unique=True)
+        rep = idx.add(docs, progress=bar.update, workers=workers)
     finally:
         bar.close()
         sink.close()
@@ -166,7 +171,8 @@ def index_info(index_path: Path) -> None:
 def index_convert(source: Path, dest: Path) -> None:
     """Convert an index between the engines: a local index at SOURCE becomes a Parquet index
     (for --engine spark) at DEST, and a Parquet index a local one. Rows and sketches are copied
-    as stored, nothing is recomputed; DEST is replaced."""
+    as stored, nothing is recomputed; an index at DEST is replaced (a folder of other files
+    never is)."""
     from xigao import spark as xs
 
     try:
@@ -174,6 +180,6 @@ def index_convert(source: Path, dest: Path) -> None:
             n, kind = xs.import_index(source, dest), "local"
         else:
             n, kind = xs.export_index(source, dest), "Parquet"
-    except (XigaoError, ImportError) as e:
+    except (XigaoError, ImportError, FileExistsError) as e:
         raise click.ClickException(str(e)) from e
     click.echo(f"converted {n} documents into a {kind} index at {dest}", err=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+from collections import deque
 from pathlib import Path
 from typing import Any
 
@@ -11,12 +13,14 @@ from xigao import results as results_io
 from xigao.cli.common import (
     ErrorSink,
     _documents,
+    _guard_outputs,
     _index_opt,
     _open_index,
     _options,
     read_options,
 )
 from xigao.errors import XigaoError
+from xigao.types import Document
 
 
 @click.command("report")
@@ -62,6 +66,7 @@ def report_cmd(
 
     errors_path, quiet = kw.pop("errors_path"), kw.pop("quiet")
     options = _options(kw)
+    _guard_outputs([results, *inputs], errors=errors_path)
     try:
         rows = list(results_io.read(results))
     except XigaoError as e:
@@ -69,11 +74,28 @@ def report_cmd(
     idx = _open_index(index_path)
     wanted = {str(r.get("id")) for r in rows if r.get("matches")}
     sink = ErrorSink(errors_path, quiet)
+    read: dict[str, deque[Document]] = {}  # an id the inputs repeat is taken in order
     try:
-        suspects = {d.id: d for d in _documents(inputs, options, sink) if d.id in wanted}
+        for d in _documents(inputs, options, sink):
+            if d.id in wanted:
+                read.setdefault(d.id, deque()).append(d)
     finally:
         sink.close()
-    page = write_report(rows, idx, out, suspects=suspects)
+    unread = len(wanted - read.keys()) if inputs else 0
+    if unread and not quiet:
+        split = "" if options.split == "chapters" else "; a book's chapters need --split chapters"
+        click.echo(
+            f"{unread} document(s) with matches are not among --inputs: read the inputs as "
+            f"the scan did (the same ids{split})",
+            err=True,
+        )
+    shown = [
+        read[str(r.get("id"))].popleft()
+        if r.get("matches") and read.get(str(r.get("id")))
+        else None
+        for r in rows
+    ]
+    page = write_report(rows, idx, out, suspects=shown)
     if palette_dir is not None:
         from xigao.palette import write_many
 
@@ -81,7 +103,7 @@ def report_cmd(
             o = idx.store.get(doc_id)
             return None if o is None else (o.title, o.body)
 
-        texts = {k: d.body for k, d in suspects.items()}
+        texts = [None if d is None else d.body for d in shown]
         made = write_many(rows, original, texts, palette_dir, palette_format)
         if not quiet:
             click.echo(f"palettes: {made} in {palette_dir}", err=True)
@@ -89,3 +111,5 @@ def report_cmd(
         if not inputs:
             click.echo("no --inputs: the report shows the originals' side only", err=True)
         click.echo(f"report: {page}", err=True)
+    if sink.count:
+        sys.exit(1)

@@ -21,6 +21,7 @@ from xigao.cli.common import (
     _create,
     _documents,
     _engine_opts,
+    _guard_outputs,
     _index_opt,
     _open_index,
     _options,
@@ -99,6 +100,7 @@ def scan(
     JSONL, the same as the local engine's."""
     errors_path, quiet = kw.pop("errors_path"), kw.pop("quiet")
     options = _options(kw)
+    _guard_outputs(inputs, output=output, errors=errors_path)
     if engine == "spark":
         _scan_spark(inputs, index_path, output, fmt, detect, html, leave_own_out, exclude_quotes,
                     master, spark_conf, options, errors_path, quiet)  # fmt: skip
@@ -136,7 +138,7 @@ def scan(
     docs: Iterable[Document] = _documents(inputs, options, sink, bar)
     pending: deque[Document] = deque()  # documents awaiting their result, in order
     reported: list[dict[str, Any]] = []
-    flagged: dict[str, Document] = {}
+    shown: list[Document | None] = []  # each reported result's document, where it has a page
     if html is not None or table is not None:
         docs = _remember(docs, pending)
     results = idx.check_iter(
@@ -156,8 +158,8 @@ def scan(
             res = r.to_dict()
             if html is not None and doc is not None:
                 reported.append(res)
-                if res["matches"] or res.get("near_miss"):
-                    flagged[doc.id] = doc
+                # by place, not id: two inputs may share an id
+                shown.append(doc if res["matches"] or res.get("near_miss") else None)
             verdicts[res["verdict"]] += 1
             misses += bool(res.get("near_miss"))
             if table is not None and doc is not None:
@@ -179,7 +181,7 @@ def scan(
     if html is not None:
         from xigao.report import write_report
 
-        page = write_report(reported, idx, html, suspects=flagged)
+        page = write_report(reported, idx, html, suspects=shown)
         if not quiet:
             click.echo(f"report: {page}", err=True)
     if sink.count:

@@ -3,6 +3,7 @@ flags, ``XIGAO_*`` variables or a TOML file."""
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -119,14 +120,20 @@ def serve(
     try:
         import uvicorn
 
-        from xigao.service import create_app
+        from xigao.service import check_token, create_app
     except ImportError as e:
         raise click.ClickException(
             f"{e}; install the service extra: pip install 'xigao[serve]'"
         ) from e
+    if token is None and "XIGAO_TOKEN" in os.environ:  # click reads an empty one as unset
+        token = os.environ["XIGAO_TOKEN"]
+    try:  # a token given empty (XIGAO_TOKEN= with its secret unset) never opens the service
+        token = check_token(token)
+    except ValueError as e:
+        raise click.BadParameter(str(e), param_hint="'--token' / XIGAO_TOKEN") from e
     app = create_app(
         _open_index(index_path),
-        token=token or None,
+        token=token,
         max_body_bytes=max_body_bytes,
         check_threads=threads,
         max_batch=max_batch,

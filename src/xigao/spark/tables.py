@@ -22,6 +22,7 @@ from xigao.storage import (
     FORMAT_VERSION,
     IndexStore,
     _keys,
+    check_replaceable,
     check_versions,
     replace_dir,
     sketch_keys_many,
@@ -93,6 +94,7 @@ def export_index(src: str | os.PathLike[str], dest: str | os.PathLike[str]) -> i
     store = IndexStore.open(src)  # checks the versions
     store.close()
     dest = Path(dest)
+    check_replaceable(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", dir=dest.parent))
     con = sqlite3.connect(f"file:{Path(src) / DB_NAME}?mode=ro", uri=True)
@@ -133,6 +135,7 @@ def import_index(src: str | os.PathLike[str], dest: str | os.PathLike[str]) -> i
 
     meta = read_meta(src)
     dest = Path(dest)
+    check_replaceable(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", dir=dest.parent))
     con = sqlite3.connect(tmp / DB_NAME)
@@ -232,8 +235,11 @@ def build(
     check_genre(genre)
     config = config or SketchConfig()
     dest = Path(dest)
-    if dest.exists() and not overwrite:
-        raise FileExistsError(f"{dest} exists; pass overwrite=True (--overwrite) to replace it")
+    check_replaceable(dest)  # only an index is ever replaced
+    if dest.exists() and any(dest.iterdir()) and not overwrite:
+        raise FileExistsError(
+            f"{dest} already holds an index; pass overwrite=True (--overwrite) to replace it"
+        )
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", dir=dest.parent))
     try:
