@@ -20,6 +20,7 @@ import html
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -265,7 +266,7 @@ def _pieces(r: Row, limit: int = CELL_CHARS - 7) -> list[tuple[tuple[int, int], 
     (s0, s1), (o0, o1) = r.suspect, r.source
     n = max(1, -(-max(s1 - s0, o1 - o0) // limit))
     cut = [(s0 + (s1 - s0) * k // n, o0 + (o1 - o0) * k // n) for k in range(n + 1)]
-    return [((a[0], b[0]), (a[1], b[1])) for a, b in zip(cut, cut[1:], strict=False)]
+    return [((a[0], b[0]), (a[1], b[1])) for a, b in pairwise(cut)]
 
 
 def _rich(ws: Any, row: int, col: int, text: str, span: tuple[int, int],
