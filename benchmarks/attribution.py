@@ -88,8 +88,11 @@ DECOYS = [
     "作者在书中写道，家乡的变化令人惊叹。",
     "收入来源：工资、经营和财产性收入。",
 ]
-#: CCTV's own credit (the opener of each story, several in a combined one), taken off the texts
-_OPENER = re.compile(r"央视网消息\s*(?:[（(][^）)]{0,20}[）)])?\s*[：:]?")
+#: CCTV's own credit (the opener of each story, several in a combined one), taken off the texts,
+#: in a traditional-script repost as that writes it (央視網消息), which xigao reads as a credit too
+_OPENER = re.compile(
+    r"央[视視]网消息\s*(?:[（(][^）)]{0,20}[）)])?\s*[：:]?".replace("网", "[网網]")
+)
 
 
 def _fill(template: str, rng: random.Random, outlet: str | None = None) -> tuple[str, str]:

@@ -786,3 +786,71 @@ def test_a_name_the_dictionary_cuts_short_is_read_whole() -> None:
         renamed = passage.replace("宝玉", new).replace("黛玉", "苏晚晴")
         res = compare(renamed, chapter, encoder="static", genre="fiction")
         assert res.matches and res.matches[0].details["name_map"].get("宝玉") == new, new
+
+
+@pytest.mark.slow
+def test_honest_chapters_of_a_novel_carry_no_noise_for_a_near_miss(tmp_path: Path) -> None:
+    """A later chapter of a novel re-tells a sentence or two of earlier ones: that is no near
+    miss (in fiction one needs half the share a rewrite aligns), and a near miss carries a name
+    map only where it re-tells as much as a rewrite must (宝玉 → 收拾房子 is no rename)."""
+    chapters = _chapters("西游记-")
+    Index.build(chapters[:40], tmp_path / "idx", genre="fiction", vectors="static").close()
+    idx = Index.open(tmp_path / "idx")
+    t = idx.thresholds
+    misses = 0
+    for c in chapters[40:60]:
+        res = idx.check(c["body"]).to_dict()
+        assert res["verdict"] == "original", c["id"]
+        miss = res.get("near_miss")
+        if miss:
+            misses += 1
+            assert miss["containment"] >= t.wash_min_containment / 2
+            assert "name_map" not in miss or miss["containment"] >= t.wash_min_containment
+    assert misses < 10
+
+
+def test_a_faithful_renamed_copy_reports_its_renames(tmp_path: Path) -> None:
+    """换名抄袭 at its plainest: the passage as written but every name swapped. It is mostly
+    verbatim, so a partial copy, and says who was renamed as a rewrite would, in a check
+    against an index of fiction as in compare."""
+    chapters = _chapters("红楼梦-")[:6]
+    (chapter,) = [c["body"] for c in chapters if c["id"] == "红楼梦-003"]
+    passage = chapter[2653:4653]
+    swaps = {
+        "黛玉": "苏晚晴",
+        "王夫人": "沈夫人",
+        "邢夫人": "周夫人",
+        "贾赦": "林正川",
+        "贾政": "林正远",
+    }
+    for old, new in swaps.items():
+        passage = passage.replace(old, new)
+    res = compare(passage, chapter, encoder="static", genre="fiction")
+    (m,) = res.matches
+    assert m.kind == "partial"
+    renamed = m.details["name_map"]
+    assert {k: renamed.get(k) for k in ("黛玉", "贾赦", "贾政")} == {
+        "黛玉": "苏晚晴", "贾赦": "林正川", "贾政": "林正远"
+    }  # fmt: skip
+    assert "name_map" not in compare(passage, chapter, encoder="static").matches[0].details
+    Index.build(chapters, tmp_path / "idx", genre="fiction", vectors="static").close()
+    (found,) = Index.open(tmp_path / "idx").check(passage).matches
+    assert found.source_id == "红楼梦-003" and found.kind == "partial"
+    assert found.details["name_map"]["黛玉"] == "苏晚晴"
+
+
+def test_a_digest_of_two_reports_of_one_event_is_two_partial_copies(
+    built_index: Path, stories: list[dict]
+) -> None:
+    """Two reports of one event pasted one after the other, word for word: the sentences
+    copied from one are no evidence that the suspect washes the other, so each is a partial
+    copy, and none a rewrite re-expressing '100% of the suspect'."""
+    by_id = {s["id"]: s["body"] for s in stories}
+    for ids in (("xwlb-20161231-04", "xwlb-20161231-05"),
+                ("xwlb-20161231-01", "xwlb-20161231-02", "xwlb-20161231-03")):  # fmt: skip
+        digest = "\n\n".join(by_id[i] for i in ids)
+        res = Index.open(built_index).check(digest)
+        assert res.verdict == "partial", ids
+        assert {m.source_id for m in res.matches} == set(ids)
+        assert all(m.kind == "partial" for m in res.matches)
+        assert max(m.containment for m in res.matches) < 0.9

@@ -555,3 +555,13 @@ def test_credit_rules_are_compiled_where_first_used() -> None:
     before, after, total = int(out[0]), int(out[1]), int(out[2])
     assert before == 0 and 0 < after < total
     assert out[3].strip() == "[('新华社',), ('人民日报',)]"  # (as the docstring's example)
+
+
+def test_a_credit_in_traditional_script_is_read_where_it_is_written() -> None:
+    """A Taiwan or Hong Kong repost credits 央視網: the same publisher as 央视网, its span the
+    characters as written."""
+    text = "央視網消息(新聞聯播)：國務院總理李克強主持召開國務院常務會議。\n來源：人民日報"
+    got = [(c.names, text[c.span[0] : c.span[1]]) for c in credits(text) if c.span]
+    assert got == [(("央视网",), "央視網消息"), (("人民日报",), "來源：人民日報")]
+    assert is_credited(credits(text), {"source": "中央电视台"})
+    assert credits("", {"source": "央視網"})[0].names == ("央视网",)

@@ -800,13 +800,9 @@ def wash_match(
             stats, features, score, t, second=second, residual=residual, aligned_or=aligned_or
         ),
     }
-    renamed = (
-        name_map(suspect.sents, source.sents, stats.pairs, grafted=grafted)
-        if names and suspect.sents
-        else {}
-    )
+    renamed = renames(suspect, source, stats, grafted=grafted) if names else {}
     if renamed:  # read only for what is reported: it tags every aligned sentence's names
-        details["name_map"] = as_written(renamed, suspect.norm, source.norm)
+        details["name_map"] = renamed
     if (lo, hi) != (0, len(source.sents)) and hi > lo:
         details["window"] = list(
             source.norm.raw_span(source.sents.spans[lo][0], source.sents.spans[hi - 1][1])
@@ -820,6 +816,17 @@ def wash_match(
         evidence=evidence,
         details=details,
     )
+
+
+def renames(
+    suspect: Prepared, source: Prepared, stats: WashStats, *, grafted: bool = False
+) -> dict[str, str]:
+    """The people and places ``suspect`` renamed from ``source``, read from the sentence
+    pairs of ``stats`` (:func:`xigao.names.name_map`), as the two texts write them."""
+    if suspect.sents is None or source.sents is None or not stats.pairs:
+        return {}
+    renamed = name_map(suspect.sents, source.sents, stats.pairs, grafted=grafted)
+    return as_written(renamed, suspect.norm, source.norm) if renamed else {}
 
 
 def copy_ratio(suspect: Prepared, matches: Sequence[Match]) -> float:

@@ -236,11 +236,17 @@ class _Side:
             for f, c in self.counts.items()
             if c >= 2 and not _GRAMMAR & set(f) and other.lacks(f)
         }
-        return {
-            f: c
-            for f, c in counts.items()
-            if not any(len(g) > len(f) and f in g and counts[g] >= c for g in counts)
-        }
+        # a string inside a longer one written as often is left out: each longer one marks
+        # its shorter substrings (strings of 2 to 4 characters: a handful each), not every
+        # other string (which took seconds for a chapter)
+        covered = set()
+        for g, c in counts.items():
+            for size in range(2, len(g)):
+                for k in range(len(g) - size + 1):
+                    f = g[k : k + size]
+                    if counts.get(f, c + 1) <= c:
+                        covered.add(f)
+        return {f: c for f, c in counts.items() if f not in covered}
 
 
 def _candidates(

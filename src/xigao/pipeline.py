@@ -17,7 +17,7 @@ import inspect
 import os
 import tempfile
 from collections.abc import Callable, Collection, Generator, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -738,6 +738,9 @@ def _compare(
         miss = washed if close else rewrite_near_miss(a, b, "original", stats, t)
     if best is None or best.kind != "repost":
         best = stronger(best, rw)
+    renamed = washed.details.get("name_map") if washed is not None else None
+    if best is not None and best.kind != "rewrite" and renamed:  # a faithful renamed copy (换名)
+        best = replace(best, details={**best.details, "name_map": renamed})
     assert b.sents is not None
     cosine = document_cosine(a, b, enc, prompt=t.compare_prompt)
     floor = t.compare_floor_static if getattr(enc, "name", None) == "static" else t.compare_floor

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any, Literal, cast
 
+from xigao.normalize import simplified
+
 
 class _Lazy:
     """A regex compiled where it is first used. This module's 156 patterns take about 180 ms
@@ -898,6 +900,7 @@ def credits(text: str, meta: Mapping[str, Any] | None = None) -> tuple[Credit, .
     >>> [c.names for c in credits("记者：你为什么选择这个时间？")]  # an interviewer, not a byline
     []
     """
+    text = simplified(text)  # 央視網消息 is 央视网消息: spans stay where the text has them
     found: dict[tuple[int, int], Credit] = {}
     pictures: dict[tuple[int, int], Credit] = {}  # 文/图 张三 credits the pictures too
     lead = text[: _lead_end(text)]
@@ -939,7 +942,7 @@ def credits(text: str, meta: Mapping[str, Any] | None = None) -> tuple[Credit, .
     )  # fmt: skip
     for field, kind in fields:
         value = (meta or {}).get(field)
-        if isinstance(value, str) and (names := _names(kind, value)):
+        if isinstance(value, str) and (names := _names(kind, simplified(value))):
             out.append(Credit(kind, names))
     return tuple(out)
 

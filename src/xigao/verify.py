@@ -30,6 +30,7 @@ from xigao.detect import (
     cosources,
     fact_shares,
     near_miss,
+    renames,
     same_story,
     suspect_facts,
     verbatim_match,
@@ -252,7 +253,10 @@ class Verifier:
                 found[rowid] = best
             if rowid in rewrite and (best is None or best.kind != "repost"):
                 rewrite_rows.append(rowid)
-        washed = self.wash_candidates(suspect, rewrite_rows) if rewrite_rows else []
+        # a sentence copied word for word from one original is no evidence of washing another
+        # (a digest pasting two reports of one event: each is a partial copy, neither a wash)
+        copied = {r: copied_sentences(suspect, m) for r, m in found.items()}
+        washed = self.wash_candidates(suspect, rewrite_rows, copied) if rewrite_rows else []
         assert suspect.sents is not None or not washed
         weights = suspect.sents.weights.tolist() if suspect.sents is not None else []
         measured = [w.weighed for w in washed]
@@ -270,6 +274,8 @@ class Verifier:
             best = stronger(found.get(w.rowid), rw)
             assert best is not None
             found[w.rowid] = best
+        if self.fiction:  # a copy renamed and little else is verbatim between the names (换名)
+            self._name_copies(suspect, washed, found)
         suspect_time = meta_time(meta)
         verdict, score, ordered = combine(
             provenance(
@@ -282,7 +288,7 @@ class Verifier:
             "attribution": [c.to_dict() for c in found_credits],
         }
         closest = max(washed, key=lambda w: w.score, default=None)
-        if verdict == "original" and closest is not None and closest.score >= t.near_miss_floor:
+        if verdict == "original" and closest is not None and self._near(closest):
             miss = wash_match(
                 suspect,
                 closest.source,
@@ -291,17 +297,54 @@ class Verifier:
                 closest.features,
                 closest.score,
                 t,
-                names=self.fiction,
+                # a name map says a text was copied and renamed: not of a chapter that re-tells
+                # too little of it to be one
+                names=self.fiction and closest.stats.containment >= t.wash_min_containment,
             )
             info["near_miss"] = near_miss(miss)
         return Result(id, verdict, score, ordered, info)
 
-    def wash_candidates(self, suspect: Prepared, rowids: Sequence[int]) -> list[Washed]:
+    def _name_copies(
+        self, suspect: Prepared, washed: Sequence[Washed], found: dict[int, Match]
+    ) -> None:
+        """Give each verbatim match of fiction (a partial copy) the ``name_map`` of its
+        renames, read from the sentences its wash measures aligned: the more faithful a
+        renamed copy, the more of it is verbatim, and the more a reader needs to know who was
+        renamed."""
+        for w in washed:
+            m = found.get(w.rowid)
+            if m is None or m.kind != "partial" or "name_map" in m.details:
+                continue
+            changed = sum(not p.verbatim for p in w.stats.pairs)
+            if changed < 3 or 3 * changed < len(w.stats.pairs):  # pasted as written: no renames
+                continue
+            renamed = renames(suspect, w.source, w.stats, grafted=len(found) > 1)
+            if renamed:
+                found[w.rowid] = replace(m, details={**m.details, "name_map": renamed})
+
+    def _near(self, w: Washed) -> bool:
+        """Whether the closest original came near enough to a rewrite to be reported as a near
+        miss: its wash score reaches ``near_miss_floor``, and in fiction half the share a
+        rewrite must align too; the score of a chapter that re-tells a sentence or two of
+        another of its novel's says nothing (every honest chapter of a novel has one)."""
+        t = self.thresholds
+        if w.score < t.near_miss_floor:
+            return False
+        return not self.fiction or w.stats.containment >= t.wash_min_containment / 2
+
+    def wash_candidates(
+        self,
+        suspect: Prepared,
+        rowids: Sequence[int],
+        copied: Mapping[int, frozenset[int]] | None = None,
+    ) -> list[Washed]:
         """Each original of ``rowids`` measured as a possible wash source of ``suspect``
         (which must carry sentences), with its wash score; the originals removed meanwhile are
         left out. Every candidate's rival is the candidate with the highest fact cosine among
         the others aligned to at least half the same suspect sentences, a repost of it aside:
-        a report in a formulaic series has many such rivals as close, a wash none."""
+        a report in a formulaic series has many such rivals as close, a wash none. ``copied``:
+        the suspect sentences copied verbatim from originals (by row id), which measure no
+        other original."""
         t = self.thresholds
         terms = self.terms()
         prepared, sentenced = self.originals.prepared, self.originals.sentenced
@@ -315,17 +358,20 @@ class Verifier:
         # a retelling's numbers are no facts of another story
         people = not self.fiction
         items: list[tuple[int, str, Prepared, WashStats]] = []
+        elsewhere = []  # each candidate's sentences another original's verbatim copy explains
         for (rowid, doc_id, p), f, g in zip(plain, facts, gate, strict=True):
             source = embedded.get(rowid, p)
-            stats = wash_stats(suspect, source, f, t, gate=g, head=head, people=people)
-            items.append((rowid, doc_id, source, stats))
+            others = frozenset().union(*(c for r, c in (copied or {}).items() if r != rowid))
+            stats = wash_stats(suspect, source, f, t, skip=others, gate=g, head=head, people=people)
+            items.append((rowid, doc_id, source, _unaligned(stats, others, suspect)))
+            elsewhere.append(others)
         # a suspect stitched from two originals: each is measured on the part of the suspect
         # the other does not explain (the complement: aligned to sentences mostly not its own)
         measured = []
         for i, (rowid, doc_id, source, stats) in enumerate(items):
             other = _complement(items, i, t)
             if other is not None:
-                skip = other - stats.aligned
+                skip = (other - stats.aligned) | elsewhere[i]
                 f = fact_shares(suspect, source, terms, t, skip=skip)
                 alone = wash_stats(
                     suspect, source, f, t, skip=skip, gate=gate[i], head=head, people=people
@@ -440,6 +486,40 @@ class Verifier:
             score = wash_score(features, t)
             out.append(w._replace(source=source, stats=stats, features=features, score=score))
         return out
+
+
+def _unaligned(stats: WashStats, copied: frozenset[int], suspect: Prepared) -> WashStats:
+    """``stats``, measured without the suspect sentences ``copied`` word for word from another
+    original, as shares of the whole suspect again: those sentences re-express nothing of this
+    original, but they are still part of what the suspect is."""
+    if not copied or suspect.sents is None:
+        return stats
+    weights = suspect.sents.weights
+    whole = float(weights.sum())
+    rest = whole - float(weights[sorted(copied)].sum())
+    if whole <= 0 or rest <= 0:
+        return stats
+    k = rest / whole
+    return replace(
+        stats, containment=stats.containment * k, dice_containment=stats.dice_containment * k
+    )
+
+
+def copied_sentences(suspect: Prepared, m: Match) -> frozenset[int]:
+    """The sentences of ``suspect`` (split) that ``m``'s verbatim evidence holds for the most
+    part: copied word for word from its original."""
+    if suspect.sents is None:
+        return frozenset()
+    spans = [e.suspect for e in m.evidence if e.kind == "verbatim"]
+    if not spans:
+        return frozenset()
+    out = set()
+    for i, (s, e) in enumerate(suspect.sents.spans):
+        lo, hi = suspect.norm.raw_span(s, e)
+        inside = sum(max(0, min(hi, b) - max(lo, a)) for a, b in spans)
+        if hi > lo and 2 * inside >= hi - lo:
+            out.add(i)
+    return frozenset(out)
 
 
 def require_body(body: object, id: str | None = None) -> str:
