@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import shutil
 import subprocess
 import sys
 import time
@@ -99,6 +100,7 @@ def run_book(shared: str | None, work: Path, chars: int) -> dict[str, Any]:
     book = work / "book.txt"
     book.write_text(text, encoding="utf-8")
     results = work / "results.jsonl"
+    shutil.rmtree(work / "palette", ignore_errors=True)  # counted below: none left from a last run
     xigao = [str(Path(sys.executable).with_name("xigao"))]  # the console script a user types
     t0 = time.perf_counter()
     subprocess.run(

@@ -327,25 +327,31 @@ def test_check_batch_answers_each_document(client: httpx.Client, stories: list[d
     assert r.status_code == 422 and "at most 100" in r.json()["message"]
 
 
-def test_half_a_character_is_a_422_not_a_500(client: httpx.Client) -> None:
-    """A lone surrogate escape (an emoji cut in two by JavaScript's ``slice``) in an id, a
-    credit line or the metadata can be in no answer: a 422 saying where, and in a batch the
-    other documents still get their results, with messages worded as /v1/check's."""
-    raw = [
-        b'{"id": "upload-17\\ud83d", "body": "\xe6\xb5\x8b\xe8\xaf\x95\xe6\x96\x87\xe6\x9c\xac"}',
+def test_half_a_character_is_never_a_500(client: httpx.Client) -> None:
+    """A lone surrogate escape (an emoji cut in two by JavaScript's ``slice``): in an id, which
+    comes back as given, a 422 saying where; in a credit line, the body or the metadata, U+FFFD
+    (one character for one) and a result. In a batch the other documents still get theirs,
+    with messages worded as /v1/check's."""
+    r = client.post(
+        "/v1/check",
+        content=b'{"id": "upload-17\\ud83d", "body": "\xe6\xb5\x8b\xe8\xaf\x95"}',
+        headers={"content-type": "application/json"},
+    )
+    assert r.status_code == 422, r.text
+    assert "half of a character" in r.json()["message"] and not TRACE.search(r.text)
+    for content in (
         '{"body": "来源：人民日报\\ud83d\\n今天天气很好，我们去公园散步。"}'.encode(),
         '{"body": "正文正文", "meta": {"source": "x\\udc00"}}'.encode(),
-    ]
-    for content in raw:
+    ):
         r = client.post("/v1/check", content=content, headers={"content-type": "application/json"})
-        assert r.status_code == 422, r.text
-        assert "half of a character" in r.json()["message"] and not TRACE.search(r.text)
+        assert r.status_code == 200 and r.json()["verdict"] == "original", r.text
     batch = b'{"documents": [{"id": "ok", "body": "\xe6\xad\xa3\xe6\x96\x87"}, {"id": "bad\\ud83d", "body": "x"}, 5]}'
     r = client.post("/v1/check/batch", content=batch, headers={"content-type": "application/json"})
     assert r.status_code == 200, r.text
     ok, bad, five = r.json()["results"]
     assert ok["verdict"] == "original" and bad["error"] == five["error"] == "invalid_request"
-    assert bad["message"].startswith("documents.1: ") and "Value error" not in bad["message"]
+    assert bad["id"] == "bad\ufffd" and bad["message"].startswith("documents.1: ")
+    assert "Value error" not in bad["message"]
     assert five["message"] == "documents.2: must be an object with a body, not a number"
 
 

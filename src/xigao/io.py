@@ -13,9 +13,10 @@ Every input record yields exactly one item, a :class:`~xigao.types.Document` or 
 The encoding is detected per file (UTF-8 with or without BOM, UTF-16, GB18030/GBK, Big5) unless
 ``ReadOptions.encoding`` forces one. JSONL/CSV are decoded line by line, so undecodable bytes spoil
 only their own record. Bodies are returned exactly as decoded (a BOM dropped), line ends
-included, so that evidence spans index the text as given. A record holding half of a
-character (a lone surrogate escape such as ``"\\ud83d"``, half an emoji in scraped JSON) is an
-error: no UTF-8 file or database can hold it. Note: reading CSV raises the process-wide
+included, so that evidence spans index the text as given, but for half of a character (a
+lone surrogate escape such as ``"\\ud83d"``, half an emoji cut in scraped JSON), which no UTF-8
+file or database can hold: it becomes U+FFFD, one character for one, so positions stay; in an
+id, which must come back exactly, it is an error. Note: reading CSV raises the process-wide
 ``csv.field_size_limit``.
 
 >>> detect_encoding("新闻联播：国务院总理主持召开常务会议".encode("gbk"))
@@ -48,6 +49,7 @@ __all__ = [
     "lone_surrogate",
     "read_documents",
     "read_json_records",
+    "whole_characters",
 ]
 
 Format = Literal["auto", "jsonl", "csv", "txt"]
@@ -594,6 +596,8 @@ def _document(
         return ReadError(src, f"missing id (field {opts.id_field!r})", line=line)
     if isinstance(raw_id, bool) or not isinstance(raw_id, str | int | float):
         return ReadError(src, f"id must be a string or a number, not {_kind(raw_id)}", line=line)
+    if half := lone_surrogate(raw_id, "id"):  # an id must come back exactly as given
+        return ReadError(src, half, line=line)
     doc_id = str(raw_id)
     body_keys = (opts.text_field,) if opts.text_field else ("body", "text")
     body = next((record[k] for k in body_keys if record.get(k) is not None), None)
@@ -610,8 +614,7 @@ def _document(
         return fail(f"title must be a string, not {_kind(title)}")
     if problem := _body_problem(body, opts):
         return fail(problem)
-    if half := lone_surrogate(record):
-        return fail(half)
+    body, title, record = whole_characters((body, title, record))
     ignored = (opts.id_field, opts.title_field, *body_keys)
     meta = {k: v for k, v in record.items() if k not in ignored}
     title = None if title is None or title == "" else str(title)
@@ -653,6 +656,23 @@ def lone_surrogate(value: Any, field: str | None = None) -> str | None:
         if got:
             return got
     return None
+
+
+def whole_characters(value: Any) -> Any:
+    """``value`` (a text, or JSON lists and objects of texts) with each half of a character (a
+    lone surrogate) written as U+FFFD, one character for one: a position in a text is the same
+    position after.
+
+    >>> whole_characters({"body": "表情\\ud83d。", "tags": ["x\\udc00"]})
+    {'body': '表情\ufffd。', 'tags': ['x\ufffd']}
+    """
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value) if _SURROGATE.search(value) else value
+    if isinstance(value, dict):
+        return {whole_characters(k): whole_characters(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(whole_characters(v) for v in value)
+    return value
 
 
 def _kind(value: Any) -> str:

@@ -402,7 +402,7 @@ class Index:
         """A suspect prepared for its candidates, or its result when it is too short to
         match anything."""
         body = require_body(body, id)
-        id, ids = require_args(id=id, meta=meta, exclude=exclude)
+        id, ids, meta = require_args(id=id, meta=meta, exclude=exclude)
         skip = [r for r in map(self.store.rowid, ids) if r is not None]
         prepared = Prepared.of(body, self.thresholds, exclude_quotes=exclude_quotes)
         if len(prepared.norm.key().chars) < self.store.config.k:
@@ -612,8 +612,7 @@ def compare(
             "detecting rewrites needs an encoder: pass encoder='static' (or 'e5'), or detect "
             "repost,partial for verbatim reuse only"
         )
-    require_body(suspect, "suspect")
-    require_body(original, "original")
+    suspect, original = require_body(suspect, "suspect"), require_body(original, "original")
     t = (thresholds or Thresholds.load()).for_genre(check_genre(genre))
     best, parts, miss = _compare(suspect, original, kinds, t, encoder, genre)
     score = compare_score(parts, t) if parts is not None else best.coverage if best else 0.0

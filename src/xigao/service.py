@@ -52,7 +52,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from xigao import __version__
 from xigao.errors import IndexFormatError, ModelError, XigaoError
-from xigao.io import lone_surrogate
+from xigao.io import lone_surrogate, whole_characters
 from xigao.pipeline import Index, parse_detect
 from xigao.types import Document, Result
 
@@ -124,11 +124,12 @@ class CheckRequest(BaseModel):
 
     @model_validator(mode="after")
     def _whole_characters(self) -> CheckRequest:
-        """No text of it holds half of a character (a lone surrogate escape such as the
-        ``\\ud83d`` of an emoji cut in two), which no answer could carry."""
-        given = {"id": self.id, "title": self.title, "body": self.body, "meta": self.meta}
-        if half := lone_surrogate({k: v for k, v in given.items() if v is not None}):
+        """Half of a character (a lone surrogate escape such as the ``\\ud83d`` of an emoji
+        cut in two), which no answer could carry: in the id, an error (an id comes back as
+        given); in a text, U+FFFD, one character for one, so that positions stay."""
+        if half := lone_surrogate(self.id, "id"):
             raise ValueError(half)
+        self.body, self.title, self.meta = whole_characters((self.body, self.title, self.meta))
         return self
 
     @field_validator("detect")
@@ -151,7 +152,7 @@ class OriginalIn(BaseModel):
         text = self.body if self.body is not None else self.text
         if text is None or not text.strip():
             raise ValueError(f"document {self.id!r} has no body (or text)")
-        if half := lone_surrogate(self.model_dump()):
+        if half := lone_surrogate(self.id, "id"):
             raise ValueError(half)
         return self
 
@@ -645,7 +646,10 @@ def create_app(
     )
     def add_originals(req: OriginalsRequest) -> OriginalsResponse:
         """Add originals to the index (same ids replace); later checks see them at once."""
-        docs = [Document.coerce(d.model_dump(exclude_none=True)) for d in req.documents]
+        docs = [
+            Document.coerce(whole_characters(d.model_dump(exclude_none=True)))
+            for d in req.documents
+        ]
         report = idx.add(docs)
         return OriginalsResponse(added=report.added, replaced=report.replaced, documents=len(idx))
 

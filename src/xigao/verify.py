@@ -39,7 +39,7 @@ from xigao.detect import (
     wash_stats,
 )
 from xigao.errors import InputError
-from xigao.io import lone_surrogate
+from xigao.io import lone_surrogate, whole_characters
 from xigao.paraphrase import TextEncoder
 from xigao.provenance import Credit, credits, direction, is_credited, meta_time, quotation_spans
 from xigao.terms import TermWeights
@@ -523,16 +523,15 @@ def copied_sentences(suspect: Prepared, m: Match) -> frozenset[int]:
 
 
 def require_body(body: object, id: str | None = None) -> str:
-    """``body`` if it is a text to check: an empty or whitespace-only body, one that is not
-    a str, or one holding half of a character (a lone surrogate), raises :class:`InputError`
-    (an error, not an original, as the CLI and the service report it)."""
+    """``body`` if it is a text to check (half of a character in it, a lone surrogate no
+    output can hold, written U+FFFD, one for one); an empty or whitespace-only body, or one
+    that is not a str, raises :class:`InputError` (an error, not an original, as the CLI and
+    the service report it)."""
     if not isinstance(body, str):
         raise InputError(f"the body to check must be a str, not {type(body).__name__}")
     if not body.strip():
         raise InputError(f"document {id!r} has an empty body" if id else "empty body")
-    if half := lone_surrogate(body, "body"):
-        raise InputError(half)
-    return body
+    return whole_characters(body)  # half of a character as U+FFFD: positions stay
 
 
 def require_args(
@@ -541,11 +540,12 @@ def require_args(
     title: object = None,
     meta: object = None,
     exclude: object = (),
-) -> tuple[str | None, list[str]]:
-    """The id of a check (a number becomes a string, as the readers make it) and the ids it
-    leaves out (one id as a str, or a collection of them; None for none), or
-    :class:`InputError` for an argument of another type, or a text holding half of a
-    character (a lone surrogate escape, which no UTF-8 output can write)."""
+) -> tuple[str | None, list[str], Mapping[str, Any] | None]:
+    """The id of a check (a number becomes a string, as the readers make it), the ids it
+    leaves out (one id as a str, or a collection of them; None for none) and its metadata
+    (half of a character in it written U+FFFD), or :class:`InputError` for an argument of
+    another type, or an id holding half of a character (a lone surrogate escape, which no
+    UTF-8 output can write, and an id must come back as given)."""
     if id is not None and (isinstance(id, bool) or not isinstance(id, str | int | float)):
         raise InputError(f"id must be a str, not {type(id).__name__}")
     if title is not None and not isinstance(title, str):
@@ -557,10 +557,9 @@ def require_args(
     ids = [exclude] if isinstance(exclude, str) else exclude
     if not isinstance(ids, Collection) or not all(isinstance(x, str) for x in ids):
         raise InputError("exclude must be an id (a str) or a collection of ids")
-    given = {"id": id, "title": title, "meta": meta}
-    if half := lone_surrogate({k: v for k, v in given.items() if v is not None}):
+    if half := lone_surrogate(id, "id"):
         raise InputError(half)
-    return (None if id is None else str(id)), list(ids)
+    return (None if id is None else str(id)), list(ids), whole_characters(meta)
 
 
 def unmatched(body: str, *, id: str | None = None, meta: Mapping[str, Any] | None = None) -> Result:

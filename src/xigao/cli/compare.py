@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from xigao.cli.common import ErrorSink, _create, _guard_outputs
-from xigao.io import ReadError, detect_encoding, lone_surrogate, read_json_records
+from xigao.io import ReadError, detect_encoding, read_json_records, whole_characters
 from xigao.pipeline import PAIR_ENCODER, parse_detect
 from xigao.pipeline import compare as _compare
 from xigao.types import GENRES
@@ -42,9 +42,7 @@ def _pair(rec: dict[str, Any]) -> tuple[str, str]:
             raise ValueError(f'field "{key}" must be a string, not {type(rec[key]).__name__}')
         if not rec[key].strip():
             raise ValueError(f'field "{key}" is empty')
-    if half := lone_surrogate(rec):
-        raise ValueError(half)
-    return rec["a"], rec["b"]
+    return whole_characters(rec["a"]), whole_characters(rec["b"])
 
 
 def _verdict_line(res: dict[str, Any]) -> str:
