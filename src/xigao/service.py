@@ -283,15 +283,6 @@ def _not_json(request: Request) -> bool:
     return kind != "application/json" and not kind.endswith("+json")
 
 
-def _echoed(doc_id: Any) -> Any:
-    """A document's id as an answer can echo it: half a character (a lone surrogate, why the
-    document is refused) shows as U+FFFD."""
-    return _HALF.sub("\ufffd", doc_id) if isinstance(doc_id, str) else doc_id
-
-
-_HALF = re.compile("[\ud800-\udfff]")
-
-
 def _json_kind(value: Any) -> str:
     names = {list: "an array", str: "a string", bool: "a boolean", type(None): "null"}
     return names.get(type(value), "a number")
@@ -589,7 +580,8 @@ def create_app(
             )
         out: list[dict[str, Any]] = []
         for k, item in enumerate(req.documents):
-            doc_id = _echoed(item.get("id")) if isinstance(item, dict) else None
+            # half of a character (why such an id is refused) echoed as U+FFFD
+            doc_id = whole_characters(item.get("id")) if isinstance(item, dict) else None
             if not isinstance(item, dict):
                 msg = f"documents.{k}: must be an object with a body, not {_json_kind(item)}"
                 out.append({"id": None, "error": "invalid_request", "message": msg})
