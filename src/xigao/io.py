@@ -191,13 +191,7 @@ def read_json_records(
         yield ReadError(src, f"cannot read: {e.strerror or e}")
         return
     try:
-        sample = f.read(SAMPLE_BYTES)
-        enc = encoding or detect_encoding(sample)
-        provisional = not encoding and len(sample) == SAMPLE_BYTES and sample.isascii()
-        lines = _lines(
-            io.BufferedReader(_Prefixed(sample, f)), enc, provisional, forced=encoding is not None
-        )
-        yield from json_records(lines, src)
+        yield from json_records(_text_lines(f, encoding), src)
     except OSError as e:
         yield ReadError(src, f"cannot read: {e.strerror or e}")
     finally:
@@ -342,20 +336,26 @@ def _read_stream(
     if kind == "txt":
         yield from _split(_read_txt(raw, src, name, opts), opts, src)
         return
-    sample = raw.read(SAMPLE_BYTES)
-    encoding = opts.encoding or detect_encoding(sample)
-    # ASCII so far says nothing: settle the encoding on the first non-ASCII line.
-    provisional = not opts.encoding and len(sample) == SAMPLE_BYTES and sample.isascii()
-    lines = _lines(
-        io.BufferedReader(_Prefixed(sample, raw)),
-        encoding,
-        provisional,
-        forced=opts.encoding is not None,
-    )
+    lines = _text_lines(raw, opts.encoding)
     if kind == "jsonl":
         yield from _parse_jsonl(lines, src, opts)
     else:
         yield from _parse_csv(lines, src, delimiter, opts)
+
+
+def _text_lines(raw: IO[bytes], encoding: str | None) -> Iterator[tuple[int, str, str | None]]:
+    """The lines of ``raw`` (:func:`_lines`) in ``encoding``, or the one detected on its first
+    bytes."""
+    sample = raw.read(SAMPLE_BYTES)
+    found = encoding or detect_encoding(sample)
+    # ASCII so far says nothing: settle the encoding on the first non-ASCII line.
+    provisional = not encoding and len(sample) == SAMPLE_BYTES and sample.isascii()
+    return _lines(
+        io.BufferedReader(_Prefixed(sample, raw)),
+        found,
+        provisional,
+        forced=encoding is not None,
+    )
 
 
 class _Prefixed(io.RawIOBase):
@@ -624,38 +624,24 @@ def _document(
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def lone_surrogate(value: Any, field: str | None = None) -> str | None:
-    """What is wrong when ``value`` (a JSON value: strings, lists, objects) holds half of a
-    character, a lone surrogate such as the ``"\\ud83d"`` escape of half an emoji, which no
-    UTF-8 file or database can hold: the field and the character's place; None when none does.
+def lone_surrogate(value: Any, field: str) -> str | None:
+    """What is wrong when ``value`` (a field's value; texts only are looked at) holds half of
+    a character, a lone surrogate such as the ``"\\ud83d"`` escape of half an emoji, which no
+    UTF-8 file or database can hold: the field and the character's place; None when it does
+    not.
 
-    >>> lone_surrogate({"id": "a", "body": "表情\\ud83d。"})
-    "field 'body' holds half of a character (\\\\ud83d at character 3: a lone surrogate escape)"
-    >>> lone_surrogate({"id": "a", "body": "表情😀。"}) is None
+    >>> lone_surrogate("a\\ud83d", "id")
+    "field 'id' holds half of a character (\\\\ud83d at character 2: a lone surrogate escape)"
+    >>> lone_surrogate("表情😀", "id") is None and lone_surrogate(7, "id") is None
     True
     """
-    if isinstance(value, str):
-        m = _SURROGATE.search(value)
-        if m is None:
-            return None
-        what = f"field {field!r}" if field else "the record"
-        return (
-            f"{what} holds half of a character (\\u{ord(m.group()):04x} at character "
-            f"{m.start() + 1}: a lone surrogate escape)"
-        )
-    if isinstance(value, dict):
-        items: Iterable[tuple[Any, Any]] = value.items()
-    elif isinstance(value, list):
-        items = ((field, v) for v in value)
-    else:
+    m = _SURROGATE.search(value) if isinstance(value, str) else None
+    if m is None:
         return None
-    for k, v in items:
-        if isinstance(k, str) and _SURROGATE.search(k):
-            return lone_surrogate(k, "a field name")
-        got = lone_surrogate(v, field if isinstance(value, list) else str(k))
-        if got:
-            return got
-    return None
+    return (
+        f"field {field!r} holds half of a character (\\u{ord(m.group()):04x} at character "
+        f"{m.start() + 1}: a lone surrogate escape)"
+    )
 
 
 def whole_characters(value: Any) -> Any:

@@ -273,7 +273,7 @@ class Index:
     def remove(self, ids: str | Iterable[str]) -> list[str]:
         """Remove originals by id (one id, or several); returns the ids that were not in the
         index. One id is a str, never read as its characters."""
-        return self.store.remove([ids] if isinstance(ids, str) else ids)
+        return self.store.remove(ids)
 
     def get(self, doc_id: str) -> Document | None:
         return self.store.get(doc_id)
