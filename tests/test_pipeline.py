@@ -63,8 +63,15 @@ def test_unrelated_text_is_original(built_index: Path) -> None:
 
 
 def test_detect_filters_kinds(built_index: Path, stories: list[dict]) -> None:
+    """A whole copy holds the passages a partial copy is: asked for partial copies and not
+    reposts, it is one, never an original; asked for rewrites alone, it is none."""
     idx = Index.open(built_index)
-    assert idx.check(stories[1]["body"], detect="partial").verdict == "original"
+    for detect in ("partial", ("partial", "rewrite")):
+        res = idx.check(stories[1]["body"], detect=detect)
+        assert res.verdict == "partial" and res.matches[0].source_id == stories[1]["id"]
+        assert res.matches[0].coverage == 1.0
+    assert idx.check(stories[1]["body"], detect="repost").verdict == "repost"
+    assert idx.check(stories[1]["body"], detect="rewrite").verdict == "original"
     with pytest.raises(ValueError, match="choose from"):
         idx.check("x", detect="repost,bogus")
 
@@ -853,3 +860,147 @@ def test_a_digest_of_two_reports_of_one_event_is_two_partial_copies(
         assert {m.source_id for m in res.matches} == set(ids)
         assert all(m.kind == "partial" for m in res.matches)
         assert max(m.containment for m in res.matches) < 0.9
+
+
+# --------------------------------------------------------------------------- copies, not washes
+def _story(story_id: str) -> dict:
+    from tests.conftest import SHARED
+
+    with (SHARED / "data" / "news" / "cctv_xwlb_stories.jsonl").open(encoding="utf-8") as f:
+        for line in f:
+            d = json.loads(line)
+            if d["id"] == story_id:
+                return {"id": d["id"], "title": d["title"], "body": d["body"]}
+    raise LookupError(story_id)
+
+
+_COMMENT = (
+    "笔者认为，这一报道值得我们深思。从基层的实践来看，各地在推进相关工作时，既要立足当前，"
+    "也要着眼长远，切实把好事办好、实事办实。只有坚持问题导向，才能真正回应群众关切。对此，我们既"
+    "不能急于求成，也不能消极观望，而应当脚踏实地、久久为功。"
+)
+
+
+@pytest.fixture(scope="module")
+def quoted_index(tmp_path_factory: pytest.TempPathFactory, stories: list[dict]) -> Index:
+    path = tmp_path_factory.mktemp("quoted") / "idx"
+    extra = [_story("xwlb-20230116-02"), _story("xwlb-20230531-04")]
+    return Index.build(stories[:150] + extra, path)
+
+
+@pytest.mark.parametrize(
+    ("source_id", "lead", "quote"),
+    [
+        ("xwlb-20230116-02", "近日，央视新闻联播报道指出：“", "贯彻落实党的二十大精神要有计划、有部署，在把握总目标、总方向、总要求的前提下，对各项目标和任务进行细化，有针对性地拿出落实的具体方案，制定明确的时间表、施工图，扎扎实实向前推进。”"),
+        ("xwlb-20230116-02", "据央视新闻报道，", "贯彻落实党的二十大精神要有计划、有部署，在把握总目标、总方向、总要求的前提下，对各项目标和任务进行细化，有针对性地拿出落实的具体方案，制定明确的时间表、施工图，扎扎实实向前推进。"),
+        ("xwlb-20230531-04", "据央视新闻报道，", "汽车业是外商投资的重点、外贸出口的亮点、大宗消费的热点，在参加商务部在北京的汽车企业调研活动时，指导组要求商务部把习近平总书记对稳定和扩大汽车消费工作的重要指示批示精神转化为贯彻新发展理念、构建新发展格局、推动高质量发展的强大力量，把主题教育引向深入，着力推动解决汽车限购限迁、新能源汽车下乡和充换电设施不足、二手车交易信息不透明等问题，促进汽车消费从购买管理向使用管理转变。"),
+    ],
+)  # fmt: skip
+def test_a_commentary_quoting_a_sentence_is_a_partial_copy_not_a_wash(
+    quoted_index: Index, source_id: str, lead: str, quote: str
+) -> None:
+    """One sentence of a report quoted word for word, its own words around it: the only
+    sentence aligned is the one copied, so nothing is re-expressed (it was called a rewrite
+    whose paraphrase hid the verbatim passage)."""
+    body = lead + quote + _COMMENT
+    res = quoted_index.check(body)
+    assert res.verdict == "partial", res.to_dict()
+    m = res.matches[0]
+    assert m.source_id == source_id and m.kind == "partial"
+    start = body.index(quote[:20])
+    assert any(e.kind == "verbatim" and e.suspect[0] <= start + 1 for e in m.evidence)
+
+
+def test_a_passage_many_originals_hold_is_a_formula_not_a_copy(
+    tmp_path: Path, stories: list[dict]
+) -> None:
+    """A partial copy needs a passage few originals hold: a programme's formula, written in
+    more than ``formula_df`` of its stories, is no copy of the one it was found in."""
+    formula = (
+        "中央政治局的同志认真听取了讲解，并进行了讨论。会议强调，要坚持以人民为中心的发展思想，"
+        "完整、准确、全面贯彻新发展理念，加快构建新发展格局，着力推动高质量发展。"
+    )
+    own = stories[200]["body"][:300]
+
+    def indexed(n: int) -> Index:
+        docs = [dict(d, body=d["body"][:400] + formula + d["body"][400:]) for d in stories[:n]]
+        return Index.build(docs + stories[n:40], tmp_path / f"idx{n}", vectors=None)
+
+    common, rare = indexed(12), indexed(2)
+    assert Thresholds().formula_df < 12
+    assert common.check(own + formula).verdict == "original"
+    assert rare.check(own + formula).verdict == "partial"
+    # a passage of one story beside the formula is still a copy of it
+    own_passage = stories[5]["body"][100:260]
+    got = common.check(own + formula + own_passage)
+    assert got.verdict == "partial" and got.matches[0].source_id == stories[5]["id"]
+
+
+def test_a_paragraph_with_a_typo_every_sentence_is_a_partial_copy(
+    built_index: Path, stories: list[dict]
+) -> None:
+    """A paragraph copied with one character in twenty changed (a homophone, a typo: no run
+    of 40 equal characters left) is a partial copy, on the fast path too."""
+    src = next(
+        s
+        for s in stories
+        if len(s["body"]) > 600 and not any(c.isdigit() for c in s["body"][100:400])
+    )
+    para = "".join("某" if i % 20 == 19 else c for i, c in enumerate(src["body"][100:400]))
+    host = "春眠不觉晓，处处闻啼鸟。夜来风雨声，花落知多少。" * 4
+    idx = Index.open(built_index)
+    for detect in ("repost,partial", None):
+        res = idx.check(host + para + host, detect=detect)
+        assert res.verdict in ("partial", "rewrite"), detect
+        assert res.matches[0].source_id == src["id"]
+    fast = idx.check(host + para + host, detect="repost,partial")
+    assert fast.verdict == "partial" and fast.matches[0].details["longest_exact_run"] < 40
+
+
+# --------------------------------------------------------------------------- originals stored
+def test_originals_with_half_a_character_or_no_text(tmp_path: Path, stories: list[dict]) -> None:
+    idx = Index.build(stories[:5], tmp_path / "idx", vectors=None)
+    report = idx.add([{"id": "s", "body": "表情\ud83d。" + stories[6]["body"], "tag": "x\udc80"}])
+    assert report.added == 1
+    got = idx.get("s")
+    assert got is not None and got.body.startswith("表情\ufffd。") and got.meta["tag"] == "x\ufffd"
+    for bad, why in (
+        ({"id": "a\ud83d", "body": stories[7]["body"]}, "half of a character"),
+        ({"id": "e", "body": " \n"}, "empty body"),
+        ("not a document", "list of them"),
+    ):
+        with pytest.raises(InputError, match=why):
+            idx.add([stories[8], bad])
+        assert idx.get(stories[8]["id"]) is None  # nothing of the batch is added
+    for limit in (0, -1, 1.5):
+        with pytest.raises(InputError, match="limit"):
+            idx.check(stories[0]["body"], limit=limit)  # type: ignore[arg-type]
+
+
+def test_a_write_to_an_index_removed_or_rebuilt_meanwhile_raises(
+    tmp_path: Path, stories: list[dict]
+) -> None:
+    """A process whose index was rebuilt (``index build --overwrite``) or removed under it
+    would write to a file no one opens again: the write raises, and says so."""
+    import shutil
+
+    from xigao import IndexFormatError
+
+    path = tmp_path / "idx"
+    Index.build(stories[:5], path, vectors=None).close()
+    running = Index.open(path)
+    Index.build(stories[5:10], path, vectors=None, overwrite=True).close()
+    with pytest.raises(IndexFormatError, match="replaced"):
+        running.add([stories[20]])
+    with pytest.raises(IndexFormatError, match="replaced"):
+        running.remove(stories[0]["id"])
+    assert Index.open(path).get(stories[20]["id"]) is None
+    again = Index.open(path)
+    shutil.rmtree(path)
+    with pytest.raises(IndexFormatError, match="removed"):
+        again.add([stories[21]])
+    closed = Index.build(stories[:3], tmp_path / "other", vectors=None)
+    closed.close()
+    closed.close()  # twice is harmless
+    with pytest.raises(IndexFormatError, match="closed"):
+        closed.check(stories[0]["body"])

@@ -562,3 +562,23 @@ def test_kill_9_during_additions_keeps_every_acknowledged_one(
     with Index.open(path) as idx:  # opens after the crash, every acknowledged addition in it
         missing = [d for d in acked if idx.get(d) is None]
         assert missing == [] and len(idx) >= 50 + len(acked)
+
+
+def test_an_index_rebuilt_under_the_service_refuses_writes(
+    tmp_path: Path, stories: list[dict]
+) -> None:
+    """`index build --overwrite` under a running service: an addition is refused (503, and
+    says why) rather than acknowledged and written to a file no one opens again."""
+    path = tmp_path / "idx"
+    Index.build(stories[:20], path, vectors=None).close()
+    s = Server(path)
+    try:
+        Index.build(stories[20:40], path, vectors=None, overwrite=True).close()
+        doc = {"id": "new-1", "body": stories[50]["body"]}
+        r = httpx.post(s.url + "/v1/originals", json={"documents": [doc]}, timeout=30)
+        assert r.status_code == 503 and "replaced" in r.json()["message"], r.text
+        r = httpx.delete(s.url + "/v1/originals/" + stories[0]["id"], timeout=30)
+        assert r.status_code == 503 and not TRACE.search(r.text)
+    finally:
+        s.close()
+    assert Index.open(path).get("new-1") is None

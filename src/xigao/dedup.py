@@ -12,10 +12,11 @@ members reuse.
 
 from __future__ import annotations
 
+import math
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from xigao.batch import Failed, check_iter
 from xigao.pipeline import FAST_DETECT, Index, parse_detect
 from xigao.provenance import meta_time
 from xigao.types import Document, Match, Result
+from xigao.verdict import Thresholds
 from xigao.workers import default_workers
 
 #: Documents of the dump that may share a passage before it is a formula, not a link
@@ -31,6 +33,14 @@ from xigao.workers import default_workers
 #: quarters of the partial matches between two CCTV stories, the programme's formulae (its
 #: leaders' titles, its sign-offs), share passages in more than 8.
 COMMON_DF = 8.0
+
+
+def link_thresholds() -> Thresholds:
+    """The thresholds a dump's documents are checked against each other with: every partial
+    copy is found, a formula's too, and weighed by :func:`dedup` (``common_df``: the dump's
+    own copy among the documents holding it), where a check against an index leaves a formula
+    out itself (``Thresholds.formula_df``)."""
+    return replace(Thresholds.load(), formula_df=math.inf)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +119,8 @@ def dedup(
     with tempfile.TemporaryDirectory(dir=workdir, prefix="xigao-dedup-") as tmp:
         path = Path(tmp) / "dump"
         vectors = "static" if "rewrite" in kinds else None
-        with Index.build(unique.values(), path, vectors=vectors, workers=workers) as idx:
+        Index.build(unique.values(), path, vectors=vectors, workers=workers).close()
+        with Index.open(path, thresholds=link_thresholds()) as idx:
             found = _edges(idx, unique.values(), kinds, workers, errors, progress)
             # a partial copy of a formula many documents share (a programme's sign-off, its
             # leaders' titles) is no link between two stories

@@ -157,7 +157,12 @@ def verbatim_match(
     # ``partial`` needs one exactly equal run that long: bridging a gap may join two halves of
     # a formula around a different name (中方愿同乌方… / 中方愿同越方…), which is not a copy.
     exact_longest = longest_kept_run(runs, merged, t.evidence_min_len)
-    kind = verbatim_kind(containment=sentence_share, coverage=coverage, longest=exact_longest, t=t)
+    # … or a long passage nearly all of whose characters are equal, a few changed one by one
+    # (typos, homophones): a formula joined around another name is short, and numbers differ
+    near = max((p.length for p in passages if p.matched >= t.near_share * p.length), default=0)
+    kind = verbatim_kind(
+        containment=sentence_share, coverage=coverage, longest=exact_longest, t=t, near=near
+    )
     if kind is None:
         return None
     evidence = tuple(

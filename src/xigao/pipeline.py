@@ -32,12 +32,13 @@ from xigao.detect import (
     verbatim_match,
 )
 from xigao.errors import InputError, XigaoError
-from xigao.normalize import normalize
+from xigao.io import lone_surrogate, whole_characters
+from xigao.normalize import Normalized, normalize
 from xigao.paraphrase import TextEncoder, embed_sentences
 from xigao.provenance import (
     ALIASES,
 )
-from xigao.retrieval import Candidate, passage_fingerprints
+from xigao.retrieval import Candidate, fingerprints_in
 from xigao.sketch import (
     U32,
     SketchConfig,
@@ -138,6 +139,7 @@ class Index:
             lambda: self.wash_head,
             fiction=store.genre == "fiction",
             aliases=self.aliases,
+            passage_df=self._passage_df,
         )
 
     @property
@@ -205,7 +207,7 @@ class Index:
                 write_only=True,
             )
             store.add(
-                (Document.coerce(d) for d in docs),
+                (_original(d) for d in docs),
                 vectorize=_vectorizer(encoder),
                 progress=progress,
                 workers=default_workers() if workers is None else workers,
@@ -258,12 +260,14 @@ class Index:
         progress: Callable[[int], None] | None = None,
         workers: int = 1,
     ) -> AddReport:
-        """Add originals (same ids replace) in one atomic transaction; ``workers`` > 1
-        sketches in that many processes."""
+        """Add originals (same ids replace; within ``docs``, the later record) in one atomic
+        transaction; ``workers`` > 1 sketches in that many processes. An original with no id,
+        half of a character in its id or no content in its body raises :class:`InputError`
+        naming it, and nothing of ``docs`` is added (:func:`_original`)."""
         encoder = self.encoder if self.store.vectors else None
         self.store.prepare_ann()  # a saved HNSW graph is loaded so that it follows the add
         added, replaced = self.store.add(
-            (Document.coerce(d) for d in docs),
+            (_original(d) for d in docs),
             vectorize=_vectorizer(encoder),
             progress=progress,
             workers=workers,
@@ -334,6 +338,7 @@ class Index:
         """
         kinds = parse_detect(detect, self.default_detect)
         require_args(title=title)
+        _require_limit(limit)
         got = self._suspect(body, id, meta, exclude, exclude_quotes, kinds)
         return got if isinstance(got, Result) else self._decide(got, kinds, limit)
 
@@ -353,6 +358,7 @@ class Index:
         :class:`~xigao.batch.Failed` in its place; ``leave_own_out``: each is checked as if its
         own id were not indexed."""
         kinds = parse_detect(detect, self.default_detect)
+        _require_limit(limit)
         out: list[Result | Failed | _Suspect] = []
         for item in docs:
             doc = as_document(item)
@@ -486,13 +492,17 @@ class Index:
         rows = near + [r for r, _ in facts]
         return CandidatePlan(verbatim, list(dict.fromkeys(rows)))
 
+    def _passage_df(self, norm: Normalized, spans: Iterable[tuple[int, int]]) -> float:
+        """:meth:`passage_df` of a normalized text."""
+        fps = fingerprints_in(norm, spans, self.store.config)
+        return float(np.median(self.store.fingerprint_df(fps))) if len(fps) else 0.0
+
     def passage_df(self, body: str, spans: Iterable[tuple[int, int]]) -> float:
         """How common the passages ``spans`` of ``body`` (raw spans, end exclusive) are in the
         index: the median number of indexed documents holding each of their fingerprints (0
         when they hold none). A passage copied once is in two documents; the formulae of a news
         programme (its leaders' titles, its sign-off) are in dozens."""
-        fps = passage_fingerprints(body, spans, self.store.config)
-        return float(np.median(self.store.fingerprint_df(fps))) if len(fps) else 0.0
+        return self._passage_df(normalize(body), spans)
 
     def check_document(
         self,
@@ -768,3 +778,24 @@ def _takes_kind(encoder: TextEncoder) -> bool:
     except (TypeError, ValueError):
         return False
     return "kind" in params or any(p.kind is p.VAR_KEYWORD for p in params.values())
+
+
+def _original(doc: DocLike) -> Document:
+    """``doc`` as an original to store: its texts with each half of a character written
+    U+FFFD (as a check reads them); an id that holds one, or a body with no content (nothing
+    of it could ever match), raises :class:`InputError` naming the document."""
+    d = Document.coerce(doc)
+    why = lone_surrogate(d.id, "id")
+    if why:
+        raise InputError(f"original {whole_characters(d.id)!r}: {why}")
+    if not d.body.strip():
+        raise InputError(f"original {d.id!r} has an empty body: nothing of it could match")
+    return Document(
+        d.id, whole_characters(d.body), whole_characters(d.title), whole_characters(dict(d.meta))
+    )
+
+
+def _require_limit(limit: object) -> None:
+    """A check's ``limit`` (originals aligned at most per kind) is a positive int."""
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+        raise InputError(f"limit must be a positive int (originals aligned), not {limit!r}")

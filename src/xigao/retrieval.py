@@ -21,7 +21,7 @@ from typing import NamedTuple, Protocol, cast
 import numpy as np
 import numpy.typing as npt
 
-from xigao.normalize import normalize
+from xigao.normalize import Normalized, normalize
 from xigao.sketch import U32, SketchConfig, band_keys, codepoints, fingerprints, kgram_hashes
 from xigao.terms import load_stamped, merge_sorted, row_ids, save_stamped, stable_argsort
 
@@ -416,7 +416,13 @@ def select_candidates(
 def passage_fingerprints(body: str, spans: Iterable[tuple[int, int]], config: SketchConfig) -> U32:
     """The winnowed fingerprints of ``body`` that start inside the raw ``spans`` (end
     exclusive): what :meth:`xigao.Index.passage_df` counts in the index."""
-    norm = normalize(body)
+    return fingerprints_in(normalize(body), spans, config)
+
+
+def fingerprints_in(
+    norm: Normalized, spans: Iterable[tuple[int, int]], config: SketchConfig
+) -> U32:
+    """:func:`passage_fingerprints` of a text already normalized (``norm``)."""
     key = norm.key()
     if len(key.chars) < config.k:
         return np.zeros(0, np.uint32)

@@ -51,7 +51,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from xigao import __version__
-from xigao.errors import IndexFormatError, ModelError, XigaoError
+from xigao.errors import IndexFormatError, InputError, ModelError, XigaoError
 from xigao.io import lone_surrogate, whole_characters
 from xigao.pipeline import Index, parse_detect
 from xigao.types import Document, Result
@@ -626,7 +626,11 @@ def create_app(
     )
     def delete_original(doc_id: str) -> JSONResponse:
         """Remove an original from the index; later checks no longer see it."""
-        if idx.remove([doc_id]):
+        try:
+            missing = idx.remove([doc_id])
+        except IndexFormatError as e:  # the index was rebuilt or removed under the service
+            return _error(503, "unavailable", str(e))
+        if missing:
             return _error(404, "not_found", f"no original {doc_id!r} in the index")
         return JSONResponse({"removed": doc_id, "documents": len(idx)})
 
@@ -636,13 +640,19 @@ def create_app(
         responses=errors,
         dependencies=[Depends(authorized)],
     )
-    def add_originals(req: OriginalsRequest) -> OriginalsResponse:
-        """Add originals to the index (same ids replace); later checks see them at once."""
+    def add_originals(req: OriginalsRequest) -> OriginalsResponse | JSONResponse:
+        """Add originals to the index (same ids replace); later checks see them at once. An
+        original with no content is refused (422), and none of the request is added."""
         docs = [
             Document.coerce(whole_characters(d.model_dump(exclude_none=True)))
             for d in req.documents
         ]
-        report = idx.add(docs)
+        try:
+            report = idx.add(docs)
+        except IndexFormatError as e:  # the index was rebuilt or removed under the service
+            return _error(503, "unavailable", str(e))
+        except InputError as e:
+            return _error(422, "invalid_request", str(e))
         return OriginalsResponse(added=report.added, replaced=report.replaced, documents=len(idx))
 
     @app.get("/v1/health", response_model=HealthResponse)

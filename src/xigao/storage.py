@@ -161,6 +161,10 @@ class IndexStore:
         self.dim = dim
         self._local = threading.local()
         self._write_lock = threading.RLock()
+        #: the database file this store opened (device, inode): a write checks that the path
+        #: still holds it (:meth:`_same_file`)
+        self._file = _identity(path / DB_NAME)
+        self._closed = False
         #: the fingerprint and band postings, derived from the stored sketches on first use (a
         #: build, or a process that only adds, never reads them); see :attr:`_lookup`
         self._lookup_held: _Lookup | None = None if _load else _Lookup()
@@ -273,6 +277,8 @@ class IndexStore:
 
     # -- connections ---------------------------------------------------------------------------
     def _con(self) -> sqlite3.Connection:
+        if self._closed:
+            raise IndexFormatError(f"the index at {self.path} was closed: open it again")
         con = getattr(self._local, "con", None)
         if con is None:
             con = sqlite3.connect(self.path / DB_NAME, check_same_thread=False, timeout=60)
@@ -282,7 +288,27 @@ class IndexStore:
             self._local.con = con
         return con
 
+    def _same_file(self) -> None:
+        """Before a write: the index's path must still hold the database this store opened. A
+        folder removed, or rebuilt by another process (``index build --overwrite``), leaves
+        this process writing to a file no one will open again; that raises instead, and
+        nothing is written."""
+        now = _identity(self.path / DB_NAME)
+        if now is None:
+            raise IndexFormatError(
+                f"the index at {self.path} was removed since it was opened: nothing was written"
+            )
+        if self._file is not None and now != self._file:
+            raise IndexFormatError(
+                f"the index at {self.path} was replaced (rebuilt) since it was opened: nothing "
+                "was written; open it again"
+            )
+
     def close(self) -> None:
+        """Save what is worth keeping (the fact table) and release the connections: the store
+        is not used again (a read or write raises :class:`IndexFormatError`)."""
+        if self._closed:
+            return
         with self._write_lock:
             if self._terms is not None and self._terms_dirty and self._terms_gen is not None:
                 self._terms_dirty = not self._terms.save(
@@ -293,6 +319,7 @@ class IndexStore:
         if con is not None:
             con.close()
             self._local.con = None
+        self._closed = True
 
     @property
     def _lookup(self) -> _Lookup:
@@ -426,6 +453,7 @@ class IndexStore:
         new_vecs: list[npt.NDArray[np.float32]] = []
         stale: list[int] = []
         with self._write_lock:
+            self._same_file()
             con = self._con()
             try:
                 con.execute("BEGIN IMMEDIATE")
@@ -544,6 +572,7 @@ class IndexStore:
         missing: list[str] = []
         gone: list[int] = []
         with self._write_lock:
+            self._same_file()
             con = self._con()
             with con:
                 for doc_id in ids:
@@ -815,3 +844,12 @@ def replace_dir(tmp: Path, dest: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
     else:
         os.replace(tmp, dest)
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    """The file at ``path`` as (device, inode), None when there is none."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return st.st_dev, st.st_ino

@@ -73,16 +73,20 @@ class Document:
 
     @classmethod
     def coerce(cls, doc: Document | Mapping[str, Any]) -> Document:
-        """Accept a ``Document`` or a dict with ``id``, ``body`` (or ``text``), ``title``."""
+        """Accept a ``Document`` or a dict with ``id``, ``body`` (or ``text``), ``title``;
+        anything else raises :class:`InputError`."""
         if isinstance(doc, Document):
             return doc
         if not isinstance(doc, Mapping):
-            raise TypeError(f"a document must be a Document or a dict, not {type(doc).__name__}")
+            raise InputError(
+                f"a document must be a Document or a dict, not {type(doc).__name__}"
+                + (" (documents are given as a list of them)" if isinstance(doc, str) else "")
+            )
         body = doc.get("body", doc.get("text"))
         if doc.get("id") is None:
-            raise ValueError("document has no 'id'")
+            raise InputError("document has no 'id'")
         if not isinstance(body, str):
-            raise ValueError(f"document {doc.get('id')!r} has no 'body' (or 'text') string")
+            raise InputError(f"document {doc.get('id')!r} has no 'body' (or 'text') string")
         title = doc.get("title")
         meta = {k: v for k, v in doc.items() if k not in ("id", "body", "text", "title")}
         return cls(

@@ -39,10 +39,21 @@ class Thresholds:
     partial_min_len: int = 40
     #: shortest passage reported as evidence at all
     evidence_min_len: int = 15
+    #: a partial copy whose passages are held by more indexed originals than this (the median
+    #: over their fingerprints) is no copy of any one of them: a programme's formulae (its
+    #: leaders' titles, a ceremony's protocol, a slogan) are in dozens of its stories, a passage
+    #: copied from one story in at most four of the 35,926 besides it (``dedup.COMMON_DF``)
+    formula_df: float = 8.0
     #: seed length for exact alignment
     seed_len: int = 8
     #: differing characters bridged inside one near-verbatim passage
     max_gap: int = 4
+    #: a near-verbatim passage this long (key characters) with ``near_share`` of its
+    #: characters equal is a partial copy even with no exact run of ``partial_min_len``: a
+    #: paragraph copied with a character changed every sentence or so (a typo, a homophone: a
+    #: 伪原创 tool's noise) keeps runs of twenty characters, not forty
+    near_min_len: int = 80
+    near_share: float = 0.9
     #: weight of embedding cosine vs character-bigram Dice in sentence similarity
     blend_weight: float = 0.5
     #: ``compare``'s graded score: the whole texts' cosine counts from this value up (rescaled
@@ -315,12 +326,14 @@ def _shapes(shapes: Any, path: str) -> tuple[tuple[str, tuple[float, ...], tuple
 
 
 def verbatim_kind(
-    *, containment: float, coverage: float, longest: int, t: Thresholds
+    *, containment: float, coverage: float, longest: int, t: Thresholds, near: int = 0
 ) -> MatchKind | None:
-    """The kind of a verbatim match, or None when it is too slight to report."""
+    """The kind of a verbatim match, or None when it is too slight to report; ``longest``:
+    its longest exactly equal run, ``near``: its longest passage that is nearly all equal
+    (``near_share``)."""
     if containment >= t.repost_containment and coverage >= t.repost_coverage:
         return "repost"
-    if longest >= t.partial_min_len:
+    if longest >= t.partial_min_len or near >= t.near_min_len:
         return "partial"
     return None
 

@@ -40,6 +40,7 @@ from xigao.detect import (
 )
 from xigao.errors import InputError
 from xigao.io import lone_surrogate, whole_characters
+from xigao.normalize import Normalized
 from xigao.paraphrase import TextEncoder
 from xigao.provenance import Credit, credits, direction, is_credited, meta_time, quotation_spans
 from xigao.terms import TermWeights
@@ -53,6 +54,11 @@ from xigao.verdict import (
     wash_score,
     wash_sources,
 )
+
+#: The share of a verbatim passage's characters that are equal, from which it is copied word
+#: for word (a passage bridging a light spin's swapped synonyms, or a typo every sentence or
+#: two, holds 0.9 to 0.95)
+EXACT = 0.99
 
 #: The share of the suspect a rewrite of fiction needs aligned in a pair (``compare``), where
 #: an index of fiction asks for ``wash_min_containment_fiction``. A check weighs the chapter
@@ -222,6 +228,10 @@ class Verifier:
     #: fiction renames its people (换名): names are read, other names are no conflict
     fiction: bool
     aliases: tuple[tuple[str, ...], ...]
+    #: how many indexed originals hold the passages ``spans`` (raw, end exclusive) of a
+    #: normalized suspect: the median over their fingerprints (:meth:`xigao.Index.passage_df`);
+    #: None: not known, and no partial copy is taken for a formula
+    passage_df: Callable[[Normalized, Sequence[tuple[int, int]]], float] | None = None
 
     def decide(
         self,
@@ -241,21 +251,29 @@ class Verifier:
         verbatim, rewrite = set(plan.verbatim), set(plan.rewrite)
         found: dict[int, Match] = {}
         rewrite_rows = []
+        copies: dict[int, Match] = {}  # partial copies, reported or not
         for rowid in dict.fromkeys(plan.verbatim + plan.rewrite):
             prepared = self.originals.prepared(rowid)
             if prepared is None:  # removed meanwhile
                 continue
             doc, source = prepared
             best = verbatim_match(suspect, source, doc.id, t) if rowid in verbatim else None
-            if best is not None and best.kind not in kinds:
+            if best is not None and best.kind == "repost" and "repost" not in kinds:
+                # a whole copy holds the passages a partial copy is: asked for those alone,
+                # it is one (not an original)
+                best = replace(best, kind="partial") if "partial" in kinds else None
+            if best is not None and best.kind == "partial":
+                copies[rowid] = best  # (a formula's too: what is copied is no wash either)
+            if best is not None and (best.kind not in kinds or self._formula(suspect, best)):
                 best = None
             if best is not None:
                 found[rowid] = best
             if rowid in rewrite and (best is None or best.kind != "repost"):
                 rewrite_rows.append(rowid)
         # a sentence copied word for word from one original is no evidence of washing another
-        # (a digest pasting two reports of one event: each is a partial copy, neither a wash)
-        copied = {r: copied_sentences(suspect, m) for r, m in found.items()}
+        # (a digest pasting two reports of one event: each is a partial copy, neither a wash;
+        # a formula many originals hold, though no copy of any, is no wash either)
+        copied = {r: copied_sentences(suspect, m) for r, m in {**copies, **found}.items()}
         washed = self.wash_candidates(suspect, rewrite_rows, copied) if rewrite_rows else []
         assert suspect.sents is not None or not washed
         weights = suspect.sents.weights.tolist() if suspect.sents is not None else []
@@ -265,6 +283,8 @@ class Verifier:
         # name maps are read for fiction (换名 of a novel's people and places), where they cost
         # about 20 ms a match; a news copy keeps the people it reports on
         for w, residual in [(w, False) for w in sources] + [(w, True) for w in further]:
+            if self._copied_only(suspect, w, copies.get(w.rowid)):
+                continue  # its copy stands: a quotation is no wash of what it quotes
             second = residual or w.score < t.wash_threshold
             rw = wash_match(
                 suspect, w.source, w.doc_id, w.stats, w.features, w.score, t,
@@ -303,6 +323,29 @@ class Verifier:
             )
             info["near_miss"] = near_miss(miss)
         return Result(id, verdict, score, ordered, info)
+
+    def _copied_only(self, suspect: Prepared, w: Washed, copy: Match | None) -> bool:
+        """Whether the sentences ``w`` aligns are, but for less than a rewrite needs
+        (``wash_min_containment`` of the suspect), sentences its verbatim ``copy`` holds word
+        for word: a commentary quoting a sentence of a report, its own words around it, or a
+        passage pasted mid-sentence, re-expresses nothing; it copies (a formula it copies is
+        not reported, but is no wash either). A light spin touches most sentences, and the
+        passages bridging its swaps are not word for word."""
+        if copy is None or suspect.sents is None:
+            return False
+        exact = replace(copy, evidence=tuple(e for e in copy.evidence if e.similarity >= EXACT))
+        rest = w.stats.aligned - copied_sentences(suspect, exact)
+        weights, total = suspect.sents.weights, max(suspect.sents.total, 1)
+        share = float(weights[sorted(rest)].sum()) / total
+        return share < self.thresholds.wash_min_containment
+
+    def _formula(self, suspect: Prepared, m: Match) -> bool:
+        """Whether ``m`` is a partial copy of passages many originals hold (``formula_df``):
+        a formula of the programme, no copy of the one original it was found in."""
+        if m.kind != "partial" or self.passage_df is None:
+            return False
+        spans = [e.suspect for e in m.evidence if e.kind == "verbatim"]
+        return self.passage_df(suspect.norm, spans) > self.thresholds.formula_df
 
     def _name_copies(
         self, suspect: Prepared, washed: Sequence[Washed], found: dict[int, Match]

@@ -48,7 +48,7 @@ def dedup(
     try:
         vectors = "static" if "rewrite" in kinds else ""
         build(spark, unique.values(), folder / "dump", vectors=vectors)
-        dump = SparkIndex(spark, folder / "dump")
+        dump = SparkIndex(spark, folder / "dump", thresholds=dd.link_thresholds())
         plain = (Document(f"{n}\x1f{d.id}", d.body) for n, d in enumerate(unique.values()))
         stage(plain, folder / "suspects", rowid_of=_position)
         frame = spark.read.parquet(str(folder / "suspects")).withColumnRenamed("rowid", "sid")

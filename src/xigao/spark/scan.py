@@ -434,7 +434,9 @@ class SparkIndex:
             "rowid",
         )
         left = suspects.join(feats.select("sid", "short", "own"), "sid", "left")
-        if passages:  # each suspect's fingerprints with their postings in the index
+        # each suspect's fingerprints with their postings in the index: how common a partial
+        # copy's passages are (a formula is none: ``Thresholds.formula_df``)
+        if passages or "partial" in kinds:
             counts = self._derived["fp_counts"]  # (all of them, the common ones too)
             dfs = (
                 feats.select("sid", F.explode("fps").alias("fp"))

@@ -3,6 +3,7 @@ decision of one suspect from its candidates (:func:`decider`), with the local en
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -10,7 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from xigao.retrieval import passage_fingerprints, select_candidates
+from xigao.normalize import Normalized
+from xigao.retrieval import fingerprints_in, passage_fingerprints, select_candidates
 from xigao.sketch import SketchConfig
 from xigao.terms import IdfTable
 from xigao.types import Document, MatchKind, Result
@@ -185,9 +187,11 @@ def _decider(
                     return wash_head(encoder_name)
 
                 originals = Originals(lambda rs: {r: docs[r] for r in rs if r in docs}, t, encoder)
+                df = _postings_of(row["fpdf"])
                 verifier = Verifier(
                     originals, lambda: table, t, head,  # type: ignore[arg-type,return-value]
                     fiction=genre == "fiction", aliases=aliases,
+                    passage_df=None if df is None else functools.partial(_median_df, df, cfg),
                 )  # fmt: skip
                 if rewrite:
                     p = p.with_sentences(encoder())
@@ -196,9 +200,7 @@ def _decider(
             err = None
             common = None
             if passages:
-                got = row["fpdf"]
-                df = dict(got) if isinstance(got, list | tuple | np.ndarray | Mapping) else {}
-                common = json.dumps(_passage_dfs(body, res, df, cfg))
+                common = json.dumps(_passage_dfs(body, res, _postings_of(row["fpdf"]) or {}, cfg))
         except Exception as e:  # one suspect's failure is reported, the others go on
             out, err, common = None, f"check failed: {type(e).__name__}: {e}", None
         return pd.DataFrame(
@@ -206,6 +208,24 @@ def _decider(
         )
 
     return decide
+
+
+def _postings_of(got: Any) -> dict[int, int] | None:
+    """A suspect's fingerprints' postings in the index (its ``fpdf`` column), None when they
+    were not looked up."""
+    if isinstance(got, list | tuple | np.ndarray | Mapping):
+        return {int(k): int(v) for k, v in dict(got).items()}
+    return None
+
+
+def _median_df(
+    df: Mapping[int, int], cfg: SketchConfig, norm: Normalized, spans: Sequence[tuple[int, int]]
+) -> float:
+    """:meth:`xigao.Index.passage_df` of the passages ``spans`` of a normalized suspect, from
+    its fingerprints' postings ``df``."""
+    fps = fingerprints_in(norm, spans, cfg)
+    counts = [df.get(int(f), 0) for f in fps.tolist()]
+    return float(np.median(counts)) if counts else 0.0
 
 
 def _passage_dfs(
