@@ -1004,3 +1004,31 @@ def test_a_write_to_an_index_removed_or_rebuilt_meanwhile_raises(
     closed.close()  # twice is harmless
     with pytest.raises(IndexFormatError, match="closed"):
         closed.check(stories[0]["body"])
+
+
+def test_what_a_caller_gets_wrong_is_a_xigao_error(tmp_path: Path, stories: list[dict]) -> None:
+    """A worker that catches ``XigaoError`` tells bad input or a bad index from a bug: the
+    library's own mistakes of type and value, and a damaged index, are all of it."""
+    import os
+
+    from xigao import IndexFormatError, XigaoError
+
+    path = tmp_path / "idx"
+    idx = Index.build(stories[:30], path, vectors=None)
+    calls = [
+        lambda: idx.remove(7),  # type: ignore[arg-type]
+        lambda: idx.add({"id": "x", "body": "新闻" * 50}),  # a dict, not a list of them
+        lambda: idx.add([{"body": "新闻" * 50}]),
+        lambda: compare("新闻联播", "新闻联播", genre="poetry"),
+        lambda: compare("新闻联播", "新闻联播", encoder="bert"),
+    ]
+    for call in calls:
+        with pytest.raises(XigaoError):
+            call()
+    idx.close()
+    size = os.path.getsize(path / "index.sqlite")
+    with open(path / "index.sqlite", "r+b") as f:
+        f.seek(size // 2)
+        f.write(os.urandom(16384))
+    with pytest.raises(IndexFormatError, match="not a readable xigao index"):
+        Index.open(path).check(stories[0]["body"])

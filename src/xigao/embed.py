@@ -35,7 +35,7 @@ from typing import Any, Literal, Protocol, runtime_checkable
 import numpy as np
 
 from xigao._e5convert import E5_DIRNAME, FORMAT_VERSION, MANIFEST, STATIC_DIRNAME
-from xigao.errors import ModelError
+from xigao.errors import InputError, ModelError
 
 logger = logging.getLogger(__name__)
 
@@ -370,7 +370,7 @@ def get_encoder(name: str = "e5") -> Encoder:
     The first call may build the model folder (see :func:`build_e5_model`).
     """
     if name not in _FACTORIES:
-        raise ValueError(f"Unknown encoder {name!r}: choose one of {', '.join(ENCODER_NAMES)}")
+        raise InputError(f"Unknown encoder {name!r}: choose one of {', '.join(ENCODER_NAMES)}")
     with _cache_lock:
         if name not in _cache:
             _cache[name] = _FACTORIES[name]()

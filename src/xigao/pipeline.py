@@ -15,11 +15,12 @@ from __future__ import annotations
 import functools
 import inspect
 import os
+import sqlite3
 import tempfile
 from collections.abc import Callable, Collection, Generator, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar, cast
 
 import numpy as np
 
@@ -31,7 +32,7 @@ from xigao.detect import (
     rewrite_near_miss,
     verbatim_match,
 )
-from xigao.errors import InputError, XigaoError
+from xigao.errors import IndexFormatError, InputError, XigaoError
 from xigao.io import lone_surrogate, whole_characters
 from xigao.normalize import Normalized, normalize
 from xigao.paraphrase import TextEncoder, embed_sentences
@@ -111,6 +112,25 @@ class _Suspect:
     meta: Mapping[str, Any] | None
     prepared: Prepared
     skip: list[int]
+
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _damage_said(method: _F) -> _F:
+    """``method`` of :class:`Index`, with a database damaged past what opening it reads (its
+    pages overwritten) raising :class:`IndexFormatError` that says so, not sqlite's own error."""
+
+    @functools.wraps(method)
+    def said(self: Index, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.DatabaseError as e:
+            raise IndexFormatError(
+                f"{self.store.path} is not a readable xigao index: {e}; build it again"
+            ) from e
+
+    return cast(_F, said)
 
 
 class Index:
@@ -253,6 +273,7 @@ class Index:
         return len(self.store)
 
     # -- contents ------------------------------------------------------------------------------
+    @_damage_said
     def add(
         self,
         docs: Iterable[DocLike],
@@ -274,14 +295,17 @@ class Index:
         )
         return AddReport(added, replaced)
 
+    @_damage_said
     def remove(self, ids: str | Iterable[str]) -> list[str]:
         """Remove originals by id (one id, or several); returns the ids that were not in the
         index. One id is a str, never read as its characters."""
         return self.store.remove(ids)
 
+    @_damage_said
     def get(self, doc_id: str) -> Document | None:
         return self.store.get(doc_id)
 
+    @_damage_said
     def info(self) -> dict[str, Any]:
         return self.store.info()
 
@@ -304,6 +328,7 @@ class Index:
             self.store.terms().derive()
 
     # -- checking ------------------------------------------------------------------------------
+    @_damage_said
     def check(
         self,
         body: str,

@@ -42,7 +42,7 @@ import numpy as np
 import numpy.typing as npt
 
 from xigao.ann import ANN_MIN_DOCS, Graph
-from xigao.errors import IndexFormatError
+from xigao.errors import IndexFormatError, InputError
 from xigao.normalize import NORMALIZER_VERSION, normalize
 from xigao.retrieval import Candidate, SketchChunk, _Lookup, _Vectors
 from xigao.sketch import U32, SketchConfig, minhash_many, sketch_keys
@@ -266,14 +266,17 @@ class IndexStore:
             raise IndexFormatError(f"{db} is not a readable xigao index: {e}") from e
         check_versions(meta, f"index at {p}")
         vec = json.loads(meta.get("vectors", '{"encoder": "", "dim": 0}'))
-        return cls(
-            p,
-            SketchConfig(**json.loads(meta["sketch"])),
-            vectors=vec["encoder"],
-            dim=vec["dim"],
-            genre=meta.get("genre", "news"),  # indexes built before genres held news
-            like=like,
-        )
+        try:
+            return cls(
+                p,
+                SketchConfig(**json.loads(meta["sketch"])),
+                vectors=vec["encoder"],
+                dim=vec["dim"],
+                genre=meta.get("genre", "news"),  # indexes built before genres held news
+                like=like,
+            )
+        except sqlite3.DatabaseError as e:  # pages damaged past its header
+            raise IndexFormatError(f"{db} is not a readable xigao index: {e}") from e
 
     # -- connections ---------------------------------------------------------------------------
     def _con(self) -> sqlite3.Connection:
@@ -568,7 +571,10 @@ class IndexStore:
     def remove(self, ids: str | Iterable[str]) -> list[str]:
         """Remove documents by id (one id, or several) in one transaction; returns the ids
         that were not there."""
-        ids = [ids] if isinstance(ids, str) else list(ids)
+        given = ids
+        ids = [ids] if isinstance(ids, str) else list(ids) if isinstance(ids, Iterable) else []
+        if not isinstance(given, str | Iterable) or not all(isinstance(i, str) for i in ids):
+            raise InputError(f"ids to remove are a str or strs, not {given!r:.80}")
         missing: list[str] = []
         gone: list[int] = []
         with self._write_lock:

@@ -56,9 +56,10 @@ GENRES: tuple[str, ...] = ("news", "fiction")
 
 
 def check_genre(genre: str) -> str:
-    """``genre`` if it is one of :data:`GENRES`, else a ValueError saying which are."""
+    """``genre`` if it is one of :data:`GENRES`, else an :class:`InputError` (a ValueError)
+    saying which are."""
     if genre not in GENRES:
-        raise ValueError(f"unknown genre {genre!r}; expected one of {', '.join(GENRES)}")
+        raise InputError(f"unknown genre {genre!r}; expected one of {', '.join(GENRES)}")
     return genre
 
 
