@@ -95,3 +95,16 @@ def test_write_clusters_without_texts(tmp_path: Path) -> None:
     c = {"cluster": 1, "canonical": "a", "members": [{"id": "a"}, {"id": "b"}], "edges": []}
     page = write_clusters([c], {}, tmp_path)
     assert "Clusters" in page.read_text("utf-8")
+
+
+def test_a_document_that_cannot_be_stored_is_an_error_not_the_end(stories: list[dict]) -> None:
+    """One empty body among the documents: listed with the errors, the rest grouped."""
+    from xigao import Document
+    from xigao.dedup import dedup
+
+    docs = [Document(d["id"], d["body"]) for d in stories[:6]]
+    docs.append(Document("copy", stories[2]["body"]))
+    docs.append(Document("blank", " \n "))
+    got = dedup(docs, workers=1)
+    assert [e["id"] for e in got.errors] == ["blank"] and "empty body" in got.errors[0]["reason"]
+    assert any({m.id for m in c.members} == {stories[2]["id"], "copy"} for c in got.clusters)

@@ -21,7 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from xigao.batch import Failed, check_iter
-from xigao.pipeline import FAST_DETECT, Index, parse_detect
+from xigao.errors import InputError
+from xigao.io import whole_characters
+from xigao.pipeline import FAST_DETECT, Index, original_of, parse_detect
 from xigao.provenance import meta_time
 from xigao.types import Document, Match, Result
 from xigao.verdict import Thresholds
@@ -133,10 +135,17 @@ def dedup(
 
 
 def unique_documents(docs: Iterable[Document]) -> tuple[dict[str, Document], list[dict[str, Any]]]:
-    """The documents by id, in input order, the first of each id kept; the others as errors."""
+    """The documents by id, in input order, the first of each id kept; the others, and those
+    that cannot be stored (no content, half a character in the id: :func:`original_of`), as
+    errors."""
     unique: dict[str, Document] = {}
     errors: list[dict[str, Any]] = []
     for d in docs:
+        try:
+            d = original_of(d)
+        except InputError as e:
+            errors.append({"id": whole_characters(d.id), "reason": str(e)})
+            continue
         if d.id in unique:
             errors.append({"id": d.id, "reason": "duplicate id: the first document kept"})
         else:

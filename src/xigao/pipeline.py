@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import functools
 import inspect
+import numbers
 import os
+import re
 import sqlite3
 import tempfile
 from collections.abc import Callable, Collection, Generator, Iterable, Mapping, Sequence
@@ -67,6 +69,7 @@ from xigao.verify import (
     Originals,
     Verifier,
     Washed,
+    as_asked,
     require_args,
     require_body,
     stronger,
@@ -115,17 +118,24 @@ class _Suspect:
 
 
 _F = TypeVar("_F", bound=Callable[..., Any])
+#: What sqlite says of a database file whose pages are not its own
+_DAMAGED = re.compile(r"malformed|not a database|file is encrypted|corrupt", re.I)
 
 
 def _damage_said(method: _F) -> _F:
-    """``method`` of :class:`Index`, with a database damaged past what opening it reads (its
-    pages overwritten) raising :class:`IndexFormatError` that says so, not sqlite's own error."""
+    """``method`` of :class:`Index`, refused once the index is closed, and with a database
+    damaged past what opening it reads (its pages overwritten) raising
+    :class:`IndexFormatError` that says so, not sqlite's own error (a locked, full or
+    read-only database is none of that, and raises as sqlite says)."""
 
     @functools.wraps(method)
     def said(self: Index, *args: Any, **kwargs: Any) -> Any:
+        self.store.require_open()
         try:
             return method(self, *args, **kwargs)
         except sqlite3.DatabaseError as e:
+            if not _DAMAGED.search(str(e)):
+                raise
             raise IndexFormatError(
                 f"{self.store.path} is not a readable xigao index: {e}; build it again"
             ) from e
@@ -227,7 +237,7 @@ class Index:
                 write_only=True,
             )
             store.add(
-                (_original(d) for d in docs),
+                (original_of(d) for d in docs),
                 vectorize=_vectorizer(encoder),
                 progress=progress,
                 workers=default_workers() if workers is None else workers,
@@ -269,6 +279,7 @@ class Index:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    @_damage_said
     def __len__(self) -> int:
         return len(self.store)
 
@@ -284,11 +295,11 @@ class Index:
         """Add originals (same ids replace; within ``docs``, the later record) in one atomic
         transaction; ``workers`` > 1 sketches in that many processes. An original with no id,
         half of a character in its id or no content in its body raises :class:`InputError`
-        naming it, and nothing of ``docs`` is added (:func:`_original`)."""
+        naming it, and nothing of ``docs`` is added (:func:`original_of`)."""
         encoder = self.encoder if self.store.vectors else None
         self.store.prepare_ann()  # a saved HNSW graph is loaded so that it follows the add
         added, replaced = self.store.add(
-            (_original(d) for d in docs),
+            (original_of(d) for d in docs),
             vectorize=_vectorizer(encoder),
             progress=progress,
             workers=workers,
@@ -319,6 +330,7 @@ class Index:
         """Every kind this index can detect: rewrites need stored vectors."""
         return DETECT_KINDS if self.store.vectors else FAST_DETECT
 
+    @_damage_said
     def prepare(self, detect: str | Iterable[str] | None = None) -> None:
         """Derive now what checks for ``detect`` read, not on the first check: the postings
         and, for rewrites, the fact table (a service before it answers; a scan before it
@@ -744,9 +756,7 @@ def _compare(
     alignment's where they score under ``near_miss_floor``."""
     plain_a, plain_b = Prepared.of(suspect, t), Prepared.of(original, t)
     a, b = plain_a, plain_b
-    best = verbatim_match(a, b, "original", t)
-    if best is not None and best.kind not in kinds:
-        best = None
+    best = as_asked(verbatim_match(a, b, "original", t), kinds)
     if "rewrite" not in kinds or not encoder:
         return best, None, None
     verbatim = best.coverage if best is not None else 0.0
@@ -805,7 +815,7 @@ def _takes_kind(encoder: TextEncoder) -> bool:
     return "kind" in params or any(p.kind is p.VAR_KEYWORD for p in params.values())
 
 
-def _original(doc: DocLike) -> Document:
+def original_of(doc: DocLike) -> Document:
     """``doc`` as an original to store: its texts with each half of a character written
     U+FFFD (as a check reads them); an id that holds one, or a body with no content (nothing
     of it could ever match), raises :class:`InputError` naming the document."""
@@ -821,6 +831,6 @@ def _original(doc: DocLike) -> Document:
 
 
 def _require_limit(limit: object) -> None:
-    """A check's ``limit`` (originals aligned at most per kind) is a positive int."""
-    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+    """A check's ``limit`` (originals aligned at most per kind) is a positive integer."""
+    if isinstance(limit, bool) or not isinstance(limit, numbers.Integral) or limit < 1:
         raise InputError(f"limit must be a positive int (originals aligned), not {limit!r}")

@@ -608,12 +608,15 @@ def create_app(
     @app.get(
         "/v1/originals/{doc_id:path}",
         response_model=OriginalOut,
-        responses={404: {"model": ErrorOut}, **errors},
+        responses={404: {"model": ErrorOut}, 503: {"model": ErrorOut}, **errors},
         dependencies=[Depends(authorized)],
     )
     def get_original(doc_id: str) -> JSONResponse:
         """One indexed original: id, title, body and its other fields."""
-        doc = idx.get(doc_id)
+        try:
+            doc = idx.get(doc_id)
+        except IndexFormatError as e:  # damaged, or closed
+            return _error(503, "unavailable", str(e))
         if doc is None:
             return _error(404, "not_found", f"no original {doc_id!r} in the index")
         return JSONResponse({**doc.meta, "id": doc.id, "title": doc.title, "body": doc.body})
@@ -621,7 +624,7 @@ def create_app(
     @app.delete(
         "/v1/originals/{doc_id:path}",
         response_model=RemovedResponse,
-        responses={404: {"model": ErrorOut}, **errors},
+        responses={404: {"model": ErrorOut}, 503: {"model": ErrorOut}, **errors},
         dependencies=[Depends(authorized)],
     )
     def delete_original(doc_id: str) -> JSONResponse:
@@ -637,7 +640,7 @@ def create_app(
     @app.post(
         "/v1/originals",
         response_model=OriginalsResponse,
-        responses=errors,
+        responses={503: {"model": ErrorOut}, **errors},
         dependencies=[Depends(authorized)],
     )
     def add_originals(req: OriginalsRequest) -> OriginalsResponse | JSONResponse:

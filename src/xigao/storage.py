@@ -161,8 +161,10 @@ class IndexStore:
         self.dim = dim
         self._local = threading.local()
         self._write_lock = threading.RLock()
-        #: the database file this store opened (device, inode): a write checks that the path
-        #: still holds it (:meth:`_same_file`)
+        #: the database this store opened: its ``uid`` (indexes built since 2026-12-06) or
+        #: else its file's (device, inode); a write checks that the path still holds it
+        #: (:meth:`_same_file`)
+        self._uid = _read_uid(path / DB_NAME)
         self._file = _identity(path / DB_NAME)
         self._closed = False
         #: the fingerprint and band postings, derived from the stored sketches on first use (a
@@ -240,6 +242,7 @@ class IndexStore:
                         ("sketch", json.dumps(config.to_dict())),
                         ("vectors", json.dumps({"encoder": vectors, "dim": dim})),
                         ("genre", genre),
+                        ("uid", secrets.token_hex(8)),
                     ],
                 )
         finally:
@@ -280,8 +283,7 @@ class IndexStore:
 
     # -- connections ---------------------------------------------------------------------------
     def _con(self) -> sqlite3.Connection:
-        if self._closed:
-            raise IndexFormatError(f"the index at {self.path} was closed: open it again")
+        self.require_open()
         con = getattr(self._local, "con", None)
         if con is None:
             con = sqlite3.connect(self.path / DB_NAME, check_same_thread=False, timeout=60)
@@ -290,6 +292,11 @@ class IndexStore:
             con.execute("PRAGMA foreign_keys=ON")
             self._local.con = con
         return con
+
+    def require_open(self) -> None:
+        """Raise :class:`IndexFormatError` once :meth:`close` has run."""
+        if self._closed:
+            raise IndexFormatError(f"the index at {self.path} was closed: open it again")
 
     def _same_file(self) -> None:
         """Before a write: the index's path must still hold the database this store opened. A
@@ -301,7 +308,10 @@ class IndexStore:
             raise IndexFormatError(
                 f"the index at {self.path} was removed since it was opened: nothing was written"
             )
-        if self._file is not None and now != self._file:
+        # the database's own uid where it has one: a file's inode may change under some
+        # network and overlay file systems while it is the same file
+        moved = _read_uid(self.path / DB_NAME) != self._uid if self._uid else now != self._file
+        if self._file is not None and moved:
             raise IndexFormatError(
                 f"the index at {self.path} was replaced (rebuilt) since it was opened: nothing "
                 "was written; open it again"
@@ -533,9 +543,11 @@ class IndexStore:
                     if progress is not None:
                         progress(len(batch))
                 moved = self._next_generation(con)
+                self._same_file()  # (rebuilt while this add ran: nothing of it is kept)
                 con.execute("COMMIT")
             except BaseException:
-                con.execute("ROLLBACK")
+                if con.in_transaction:  # (not when BEGIN itself failed: the lock was busy)
+                    con.execute("ROLLBACK")
                 raise
             self._moved_generation(*moved)
             if self._live:
@@ -589,6 +601,7 @@ class IndexStore:
                     gone.append(row[0])
                     _delete(con, row[0])
                 moved = self._next_generation(con) if gone else None
+                self._same_file()
             if moved is not None:
                 self._moved_generation(*moved)
             if self._lookup_held is not None:
@@ -853,9 +866,24 @@ def replace_dir(tmp: Path, dest: Path) -> None:
 
 
 def _identity(path: Path) -> tuple[int, int] | None:
-    """The file at ``path`` as (device, inode), None when there is none."""
+    """The file at ``path`` as (device, inode), None when there is none (or it cannot be
+    read)."""
     try:
         st = os.stat(path)
-    except FileNotFoundError:
+    except OSError:
         return None
     return st.st_dev, st.st_ino
+
+
+def _read_uid(db: Path) -> str | None:
+    """The ``uid`` the database ``db`` was created with (None: built before indexes had one,
+    or not readable)."""
+    try:
+        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+        try:
+            row = con.execute("SELECT value FROM meta WHERE key = 'uid'").fetchone()
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return None
+    return None if row is None else str(row[0])

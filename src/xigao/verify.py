@@ -258,14 +258,11 @@ class Verifier:
                 continue
             doc, source = prepared
             best = verbatim_match(suspect, source, doc.id, t) if rowid in verbatim else None
-            if best is not None and best.kind == "repost" and "repost" not in kinds:
-                # a whole copy holds the passages a partial copy is: asked for those alone,
-                # it is one (not an original)
-                best = replace(best, kind="partial") if "partial" in kinds else None
             if best is not None and best.kind == "partial":
                 copies[rowid] = best  # (a formula's too: what is copied is no wash either)
-            if best is not None and (best.kind not in kinds or self._formula(suspect, best)):
-                best = None
+                if self._formula(suspect, best):
+                    best = None
+            best = as_asked(best, kinds)  # (a whole copy: no formula however often indexed)
             if best is not None:
                 found[rowid] = best
             if rowid in rewrite and (best is None or best.kind != "repost"):
@@ -340,12 +337,17 @@ class Verifier:
         return share < self.thresholds.wash_min_containment
 
     def _formula(self, suspect: Prepared, m: Match) -> bool:
-        """Whether ``m`` is a partial copy of passages many originals hold (``formula_df``):
-        a formula of the programme, no copy of the one original it was found in."""
+        """Whether ``m`` is a partial copy of formulae alone: each of its passages long enough
+        to make one (``partial_min_len``, counted on the text as given: a passage shorter
+        there is shorter in content characters too) is held by more than ``formula_df``
+        indexed originals (the median over its fingerprints). A formula of the programme is
+        no copy of the one original it was found in; a passage of one story beside it is."""
         if m.kind != "partial" or self.passage_df is None:
             return False
+        t = self.thresholds
         spans = [e.suspect for e in m.evidence if e.kind == "verbatim"]
-        return self.passage_df(suspect.norm, spans) > self.thresholds.formula_df
+        long = [s for s in spans if s[1] - s[0] >= t.partial_min_len]
+        return all(self.passage_df(suspect.norm, [s]) > t.formula_df for s in long or spans)
 
     def _name_copies(
         self, suspect: Prepared, washed: Sequence[Washed], found: dict[int, Match]
@@ -529,6 +531,15 @@ class Verifier:
             score = wash_score(features, t)
             out.append(w._replace(source=source, stats=stats, features=features, score=score))
         return out
+
+
+def as_asked(m: Match | None, kinds: Collection[str]) -> Match | None:
+    """The verbatim match ``m`` as the ``kinds`` asked for report it: a whole copy holds the
+    passages a partial copy is made of, so asked for partial copies and not reposts it is one
+    (never an original); a kind not asked for is none."""
+    if m is not None and m.kind == "repost" and "repost" not in kinds and "partial" in kinds:
+        return replace(m, kind="partial")
+    return m if m is not None and m.kind in kinds else None
 
 
 def _unaligned(stats: WashStats, copied: frozenset[int], suspect: Prepared) -> WashStats:
