@@ -884,7 +884,7 @@ _COMMENT = (
 @pytest.fixture(scope="module")
 def quoted_index(tmp_path_factory: pytest.TempPathFactory, stories: list[dict]) -> Index:
     path = tmp_path_factory.mktemp("quoted") / "idx"
-    extra = [_story("xwlb-20230116-02"), _story("xwlb-20230531-04")]
+    extra = [dict(_story(i), source="央视网") for i in ("xwlb-20230116-02", "xwlb-20230531-04")]
     return Index.build(stories[:150] + extra, path)
 
 
@@ -909,6 +909,12 @@ def test_a_commentary_quoting_a_sentence_is_a_partial_copy_not_a_wash(
     assert m.source_id == source_id and m.kind == "partial"
     start = body.index(quote[:20])
     assert any(e.kind == "verbatim" and e.suspect[0] <= start + 1 for e in m.evidence)
+    # credited where it stands: the lead-in names the original's publisher (央视 = 央视网)
+    assert m.details["credited"] is True
+    other = quoted_index.check(
+        lead.replace("央视新闻联播", "新华社").replace("央视新闻", "新华社") + quote + _COMMENT
+    )
+    assert other.verdict == "partial" and other.matches[0].details["credited"] is False
 
 
 def test_a_passage_many_originals_hold_is_a_formula_not_a_copy(

@@ -1024,6 +1024,48 @@ def publisher_groups(
     return frozenset(out)
 
 
+#: Words of reporting a quotation's lead-in holds (央视新闻联播报道指出：“…”, 央视报道称，…)
+_REPORTING = re.compile(r"报道|报导|消息|播报|指出|称|说|表示|提到|写道|介绍|显示|发布")
+#: How far before a passage its lead-in is looked for (characters, within its sentence)
+LEAD_IN = 30
+
+
+def _publishers(original_meta: Mapping[str, Any]) -> list[str]:
+    """The original's publisher and author names, from its metadata."""
+    return [
+        v
+        for k in ("source", "publisher", "author")
+        if isinstance(v := original_meta.get(k), str) and v.strip()
+    ]
+
+
+def credits_passage(
+    body: str,
+    start: int,
+    original_meta: Mapping[str, Any],
+    aliases: Sequence[Sequence[str]] = ALIASES,
+) -> bool:
+    """Whether the passage of ``body`` starting at ``start`` is credited where it stands: the
+    text right before it in its sentence (``LEAD_IN`` characters) names the original's
+    publisher, directly or through an alias group, with a word of reporting. A commentary
+    quoting a report (央视新闻联播报道指出：“…”) credits it there, not in a credit line.
+
+    >>> text = "近日，央视新闻联播报道指出：“要扎扎实实向前推进。”笔者认为…"
+    >>> credits_passage(text, 15, {"source": "央视网"}), credits_passage(text, 15, {"source": "新华社"})
+    (True, False)
+    """
+    theirs = _publishers(original_meta)
+    lead = body[max(0, start - LEAD_IN) : start]
+    lead = lead[max(lead.rfind(c) for c in "。！？!?\n") + 1 :]
+    if not theirs or not _REPORTING.search(lead):
+        return False
+    want = publisher_groups(theirs, aliases)
+    folded = _fold(lead)
+    return bool(want & publisher_groups([lead], aliases)) or any(
+        len(w) >= 2 and w in folded for w in want
+    )
+
+
 def is_credited(
     found: Sequence[Credit],
     original_meta: Mapping[str, Any],
@@ -1036,11 +1078,7 @@ def is_credited(
     >>> is_credited(credits("来源：央视新闻客户端"), meta), is_credited(credits("来源：新华社"), meta)
     (True, False)
     """
-    theirs = [
-        v
-        for k in ("source", "publisher", "author")
-        if isinstance(v := original_meta.get(k), str) and v.strip()
-    ]
+    theirs = _publishers(original_meta)
     if not theirs:
         return False
     want = publisher_groups(theirs, aliases)

@@ -42,7 +42,15 @@ from xigao.errors import InputError
 from xigao.io import lone_surrogate, whole_characters
 from xigao.normalize import Normalized
 from xigao.paraphrase import TextEncoder
-from xigao.provenance import Credit, credits, direction, is_credited, meta_time, quotation_spans
+from xigao.provenance import (
+    Credit,
+    credits,
+    credits_passage,
+    direction,
+    is_credited,
+    meta_time,
+    quotation_spans,
+)
 from xigao.terms import TermWeights
 from xigao.types import Document, Match, MatchKind, Result
 from xigao.verdict import (
@@ -296,7 +304,13 @@ class Verifier:
         suspect_time = meta_time(meta)
         verdict, score, ordered = combine(
             provenance(
-                m, self.originals.prepared(r), found_credits, suspect_time, self.aliases, quotes
+                body,
+                m,
+                self.originals.prepared(r),
+                found_credits,
+                suspect_time,
+                self.aliases,
+                quotes,
             )
             for r, m in found.items()
         )
@@ -665,6 +679,7 @@ def aligned_gate(cosines: Sequence[float], t: Thresholds) -> list[bool]:
 
 
 def provenance(
+    body: str,
     m: Match,
     original: tuple[Document, Prepared] | None,
     found: Sequence[Credit],
@@ -672,12 +687,20 @@ def provenance(
     aliases: Sequence[Sequence[str]],
     quotes: list[tuple[int, int]],
 ) -> Match:
-    """``m`` with whether the suspect credits its original (``credited``), when both carry a
-    publication time which came first (``direction``), and how many of the suspect characters
-    its evidence covers are quotations (``quoted_chars``)."""
+    """``m`` with whether the suspect credits its original (``credited``: a credit line, or for
+    a partial copy a lead-in right before one of its passages, 央视报道称：“…”), when both carry
+    a publication time which came first (``direction``), and how many of the suspect
+    characters its evidence covers are quotations (``quoted_chars``)."""
     meta = original[0].meta if original is not None else {}
     details = dict(m.details)
-    details["credited"] = is_credited(found, meta, aliases)
+    details["credited"] = is_credited(found, meta, aliases) or (
+        m.kind == "partial"
+        and any(
+            credits_passage(body, e.suspect[0], meta, aliases)
+            for e in m.evidence
+            if e.kind == "verbatim"
+        )
+    )
     evidence = [e.suspect for e in m.evidence]
     # the characters both in the evidence and in quotations: |E| + |Q| - |E ∪ Q|
     details["quoted_chars"] = (
