@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from xigao.normalize import Normalized
-from xigao.retrieval import fingerprints_in, passage_fingerprints, select_candidates
+from xigao.normalize import Normalized, normalize
+from xigao.retrieval import fingerprints_in, select_candidates
 from xigao.sketch import SketchConfig
 from xigao.terms import IdfTable
 from xigao.types import Document, MatchKind, Result
@@ -233,14 +233,14 @@ def _passage_dfs(
 ) -> dict[str, float]:
     """For each partial copy of ``res``, :meth:`xigao.Index.passage_df` of its passages, from
     the suspect's fingerprints' postings ``df``."""
-    out = {}
-    for m in res.matches:
-        if m.kind == "partial":
-            spans = [e.suspect for e in m.evidence if e.kind == "verbatim"]
-            fps = passage_fingerprints(body, spans, config)
-            counts = [df.get(int(f), 0) for f in fps.tolist()]
-            out[m.source_id] = float(np.median(counts)) if counts else 0.0
-    return out
+    norm = normalize(body)
+    return {
+        m.source_id: _median_df(
+            df, config, norm, [e.suspect for e in m.evidence if e.kind == "verbatim"]
+        )
+        for m in res.matches
+        if m.kind == "partial"
+    }
 
 
 def plan_of(
