@@ -41,7 +41,7 @@ from xigao.paraphrase import TextEncoder, embed_sentences
 from xigao.provenance import (
     ALIASES,
 )
-from xigao.retrieval import Candidate, fingerprints_in
+from xigao.retrieval import Candidate, fingerprints_in, raw_fingerprints, span_medians
 from xigao.sketch import (
     U32,
     SketchConfig,
@@ -169,7 +169,7 @@ class Index:
             lambda: self.wash_head,
             fiction=store.genre == "fiction",
             aliases=self.aliases,
-            passage_df=self._passage_df,
+            passage_dfs=self._passage_dfs,
         )
 
     @property
@@ -529,17 +529,19 @@ class Index:
         rows = near + [r for r, _ in facts]
         return CandidatePlan(verbatim, list(dict.fromkeys(rows)))
 
-    def _passage_df(self, norm: Normalized, spans: Iterable[tuple[int, int]]) -> float:
-        """:meth:`passage_df` of a normalized text."""
-        fps = fingerprints_in(norm, spans, self.store.config)
-        return float(np.median(self.store.fingerprint_df(fps))) if len(fps) else 0.0
+    def _passage_dfs(self, norm: Normalized, spans: Sequence[tuple[int, int]]) -> list[float]:
+        """:meth:`passage_df` of each of the passages ``spans`` of a normalized text on its own
+        (its fingerprints looked up once)."""
+        fps, raw = raw_fingerprints(norm, self.store.config)
+        return span_medians(raw, self.store.fingerprint_df(fps), spans)
 
     def passage_df(self, body: str, spans: Iterable[tuple[int, int]]) -> float:
         """How common the passages ``spans`` of ``body`` (raw spans, end exclusive) are in the
         index: the median number of indexed documents holding each of their fingerprints (0
         when they hold none). A passage copied once is in two documents; the formulae of a news
         programme (its leaders' titles, its sign-off) are in dozens."""
-        return self._passage_df(normalize(body), spans)
+        fps = fingerprints_in(normalize(body), spans, self.store.config)
+        return float(np.median(self.store.fingerprint_df(fps))) if len(fps) else 0.0
 
     def check_document(
         self,

@@ -423,15 +423,33 @@ def fingerprints_in(
     norm: Normalized, spans: Iterable[tuple[int, int]], config: SketchConfig
 ) -> U32:
     """:func:`passage_fingerprints` of a text already normalized (``norm``)."""
-    key = norm.key()
-    if len(key.chars) < config.k:
-        return np.zeros(0, np.uint32)
-    fps, pos = fingerprints(kgram_hashes(codepoints(key.chars), config.k), config.window)
-    raw = norm.starts[key.pos[pos.astype(np.int64)]]
+    fps, raw = raw_fingerprints(norm, config)
     inside = np.zeros(len(fps), dtype=bool)
     for s, e in spans:
         inside |= (raw >= s) & (raw < e)
     return fps[inside]
+
+
+def raw_fingerprints(norm: Normalized, config: SketchConfig) -> tuple[U32, npt.NDArray[np.int64]]:
+    """The winnowed fingerprints of a normalized text, and where each starts in the text as
+    given."""
+    key = norm.key()
+    if len(key.chars) < config.k:
+        return np.zeros(0, np.uint32), np.zeros(0, np.int64)
+    fps, pos = fingerprints(kgram_hashes(codepoints(key.chars), config.k), config.window)
+    return fps, norm.starts[key.pos[pos.astype(np.int64)]].astype(np.int64)
+
+
+def span_medians(
+    raw: npt.NDArray[np.int64], counts: npt.NDArray[np.int64], spans: Iterable[tuple[int, int]]
+) -> list[float]:
+    """For each raw span (end exclusive), the median of ``counts`` (one a fingerprint, starting
+    at ``raw``) over the fingerprints starting inside it; 0 for a span that holds none."""
+    out = []
+    for s, e in spans:
+        inside = (raw >= s) & (raw < e)
+        out.append(float(np.median(counts[inside])) if inside.any() else 0.0)
+    return out
 
 
 #: keys given their bucket numbers at a time when buckets are counted

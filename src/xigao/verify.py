@@ -236,10 +236,10 @@ class Verifier:
     #: fiction renames its people (换名): names are read, other names are no conflict
     fiction: bool
     aliases: tuple[tuple[str, ...], ...]
-    #: how many indexed originals hold the passages ``spans`` (raw, end exclusive) of a
-    #: normalized suspect: the median over their fingerprints (:meth:`xigao.Index.passage_df`);
-    #: None: not known, and no partial copy is taken for a formula
-    passage_df: Callable[[Normalized, Sequence[tuple[int, int]]], float] | None = None
+    #: how many indexed originals hold each of the passages ``spans`` (raw, end exclusive) of
+    #: a normalized suspect: the median over its fingerprints (:meth:`xigao.Index.passage_df`
+    #: of each); None: not known, and no partial copy is taken for a formula
+    passage_dfs: Callable[[Normalized, Sequence[tuple[int, int]]], list[float]] | None = None
 
     def decide(
         self,
@@ -356,12 +356,12 @@ class Verifier:
         there is shorter in content characters too) is held by more than ``formula_df``
         indexed originals (the median over its fingerprints). A formula of the programme is
         no copy of the one original it was found in; a passage of one story beside it is."""
-        if m.kind != "partial" or self.passage_df is None:
+        if m.kind != "partial" or self.passage_dfs is None:
             return False
         t = self.thresholds
         spans = [e.suspect for e in m.evidence if e.kind == "verbatim"]
         long = [s for s in spans if s[1] - s[0] >= t.partial_min_len]
-        return all(self.passage_df(suspect.norm, [s]) > t.formula_df for s in long or spans)
+        return all(df > t.formula_df for df in self.passage_dfs(suspect.norm, long or spans))
 
     def _name_copies(
         self, suspect: Prepared, washed: Sequence[Washed], found: dict[int, Match]

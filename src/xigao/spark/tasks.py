@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from xigao.normalize import Normalized, normalize
-from xigao.retrieval import fingerprints_in, select_candidates
+from xigao.retrieval import fingerprints_in, raw_fingerprints, select_candidates, span_medians
 from xigao.sketch import SketchConfig
 from xigao.terms import IdfTable
 from xigao.types import Document, MatchKind, Result
@@ -191,7 +191,7 @@ def _decider(
                 verifier = Verifier(
                     originals, lambda: table, t, head,  # type: ignore[arg-type,return-value]
                     fiction=genre == "fiction", aliases=aliases,
-                    passage_df=None if df is None else functools.partial(_median_df, df, cfg),
+                    passage_dfs=None if df is None else functools.partial(_span_dfs, df, cfg),
                 )  # fmt: skip
                 if rewrite:
                     p = p.with_sentences(encoder())
@@ -226,6 +226,16 @@ def _median_df(
     fps = fingerprints_in(norm, spans, cfg)
     counts = [df.get(int(f), 0) for f in fps.tolist()]
     return float(np.median(counts)) if counts else 0.0
+
+
+def _span_dfs(
+    df: Mapping[int, int], cfg: SketchConfig, norm: Normalized, spans: Sequence[tuple[int, int]]
+) -> list[float]:
+    """:meth:`xigao.Index.passage_df` of each of the passages ``spans`` of a normalized
+    suspect, from its fingerprints' postings ``df``."""
+    fps, raw = raw_fingerprints(norm, cfg)
+    counts = np.array([df.get(int(f), 0) for f in fps.tolist()], dtype=np.int64)
+    return span_medians(raw, counts, spans)
 
 
 def _passage_dfs(
