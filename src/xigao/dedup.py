@@ -121,8 +121,9 @@ def dedup(
     with tempfile.TemporaryDirectory(dir=workdir, prefix="xigao-dedup-") as tmp:
         path = Path(tmp) / "dump"
         vectors = "static" if "rewrite" in kinds else None
-        Index.build(unique.values(), path, vectors=vectors, workers=workers).close()
-        with Index.open(path, thresholds=link_thresholds()) as idx:
+        with Index.build(
+            unique.values(), path, vectors=vectors, workers=workers, thresholds=link_thresholds()
+        ) as idx:
             found = _edges(idx, unique.values(), kinds, workers, errors, progress)
             # a partial copy of a formula many documents share (a programme's sign-off, its
             # leaders' titles) is no link between two stories

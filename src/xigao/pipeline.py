@@ -41,7 +41,7 @@ from xigao.paraphrase import TextEncoder, embed_sentences
 from xigao.provenance import (
     ALIASES,
 )
-from xigao.retrieval import Candidate, fingerprints_in, raw_fingerprints, span_medians
+from xigao.retrieval import Candidate, fingerprints_in, passage_dfs
 from xigao.sketch import (
     U32,
     SketchConfig,
@@ -204,8 +204,10 @@ class Index:
         progress: Callable[[int], None] | None = None,
         workers: int | None = None,
         genre: str = "news",
+        thresholds: Thresholds | None = None,
     ) -> Index:
-        """Build a new index at ``path`` from ``docs``.
+        """Build a new index at ``path`` from ``docs``, opened with ``thresholds`` (default:
+        those shipped).
 
         ``vectors`` names the encoder whose document vectors are stored for rewrite detection
         (None: a lexical index that detects reposts and partial copies only); ``genre`` what
@@ -249,7 +251,7 @@ class Index:
 
             shutil.rmtree(tmp, ignore_errors=True)
             raise
-        idx = cls.open(dest)
+        idx = cls.open(dest, thresholds=thresholds)
         idx.store.prepare_ann()  # a large index gets its HNSW graph now, not on the first check
         return idx
 
@@ -531,9 +533,8 @@ class Index:
 
     def _passage_dfs(self, norm: Normalized, spans: Sequence[tuple[int, int]]) -> list[float]:
         """:meth:`passage_df` of each of the passages ``spans`` of a normalized text on its own
-        (its fingerprints looked up once)."""
-        fps, raw = raw_fingerprints(norm, self.store.config)
-        return span_medians(raw, self.store.fingerprint_df(fps), spans)
+        (:func:`xigao.retrieval.passage_dfs`)."""
+        return passage_dfs(norm, spans, self.store.config, self.store.fingerprint_df)
 
     def passage_df(self, body: str, spans: Iterable[tuple[int, int]]) -> float:
         """How common the passages ``spans`` of ``body`` (raw spans, end exclusive) are in the

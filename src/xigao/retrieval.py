@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import itertools
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple, Protocol, cast
 
@@ -440,11 +440,18 @@ def raw_fingerprints(norm: Normalized, config: SketchConfig) -> tuple[U32, npt.N
     return fps, norm.starts[key.pos[pos.astype(np.int64)]].astype(np.int64)
 
 
-def span_medians(
-    raw: npt.NDArray[np.int64], counts: npt.NDArray[np.int64], spans: Iterable[tuple[int, int]]
+def passage_dfs(
+    norm: Normalized,
+    spans: Iterable[tuple[int, int]],
+    config: SketchConfig,
+    df_of: Callable[[U32], npt.NDArray[np.int64]],
 ) -> list[float]:
-    """For each raw span (end exclusive), the median of ``counts`` (one a fingerprint, starting
-    at ``raw``) over the fingerprints starting inside it; 0 for a span that holds none."""
+    """For each raw span (end exclusive) of a normalized text, the median number of indexed
+    documents holding the fingerprints that start inside it (``df_of``: each fingerprint's
+    count; 0 for a span that holds none): :meth:`xigao.Index.passage_df` of each passage on
+    its own, the text's fingerprints made and looked up once."""
+    fps, raw = raw_fingerprints(norm, config)
+    counts = df_of(fps)
     out = []
     for s, e in spans:
         inside = (raw >= s) & (raw < e)

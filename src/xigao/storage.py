@@ -151,6 +151,7 @@ class IndexStore:
         _load: bool = True,
         _live: bool = True,
         like: IndexStore | None = None,
+        uid: str | None = None,
     ) -> None:
         self.path = path
         self.config = config
@@ -161,10 +162,10 @@ class IndexStore:
         self.dim = dim
         self._local = threading.local()
         self._write_lock = threading.RLock()
-        #: the database this store opened: its ``uid`` (indexes built since 2026-12-06) or
-        #: else its file's (device, inode); a write checks that the path still holds it
-        #: (:meth:`_same_file`)
-        self._uid = _read_uid(path / DB_NAME)
+        #: the database this store opened: its ``uid`` (from its meta table; indexes built
+        #: since 2026-12-06) or else its file's (device, inode); a write checks that the path
+        #: still holds it (:meth:`_same_file`)
+        self._uid = uid
         self._file = _identity(path / DB_NAME)
         self._closed = False
         #: the fingerprint and band postings, derived from the stored sketches on first use (a
@@ -230,6 +231,7 @@ class IndexStore:
         if db.exists():
             raise FileExistsError(f"{p} already holds an index; open it, or remove it first")
         con = sqlite3.connect(db)
+        uid = secrets.token_hex(8)
         try:
             con.executescript(_SCHEMA)
             con.execute("PRAGMA journal_mode=WAL")
@@ -242,13 +244,20 @@ class IndexStore:
                         ("sketch", json.dumps(config.to_dict())),
                         ("vectors", json.dumps({"encoder": vectors, "dim": dim})),
                         ("genre", genre),
-                        ("uid", secrets.token_hex(8)),
+                        ("uid", uid),
                     ],
                 )
         finally:
             con.close()
         return cls(
-            p, config, vectors=vectors, dim=dim, genre=genre, _load=False, _live=not write_only
+            p,
+            config,
+            vectors=vectors,
+            dim=dim,
+            genre=genre,
+            _load=False,
+            _live=not write_only,
+            uid=uid,
         )
 
     @classmethod
@@ -277,6 +286,7 @@ class IndexStore:
                 dim=vec["dim"],
                 genre=meta.get("genre", "news"),  # indexes built before genres held news
                 like=like,
+                uid=meta.get("uid"),
             )
         except sqlite3.DatabaseError as e:  # pages damaged past its header
             raise IndexFormatError(f"{db} is not a readable xigao index: {e}") from e
@@ -583,10 +593,12 @@ class IndexStore:
     def remove(self, ids: str | Iterable[str]) -> list[str]:
         """Remove documents by id (one id, or several) in one transaction; returns the ids
         that were not there."""
-        given = ids
-        ids = [ids] if isinstance(ids, str) else list(ids) if isinstance(ids, Iterable) else []
-        if not isinstance(given, str | Iterable) or not all(isinstance(i, str) for i in ids):
-            raise InputError(f"ids to remove are a str or strs, not {given!r:.80}")
+        if isinstance(ids, str):
+            ids = [ids]
+        elif isinstance(ids, Iterable):
+            ids = list(ids)
+        if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+            raise InputError(f"ids to remove are a str or strs, not {ids!r:.80}")
         missing: list[str] = []
         gone: list[int] = []
         with self._write_lock:

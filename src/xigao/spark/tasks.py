@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from xigao.normalize import Normalized, normalize
-from xigao.retrieval import fingerprints_in, raw_fingerprints, select_candidates, span_medians
+from xigao.retrieval import fingerprints_in, passage_dfs, select_candidates
 from xigao.sketch import SketchConfig
 from xigao.terms import IdfTable
 from xigao.types import Document, MatchKind, Result
@@ -159,6 +159,7 @@ def _decider(
         sid, doc_id, body = int(row["sid"]), row["id"], row["body"]
         shown = _unnumbered(doc_id)
         try:
+            df = _postings_of(row["fpdf"])
             meta = json.loads(row["meta"]) if row["meta"] else {}
             require_body(body, shown)
             p = Prepared.of(body, t, exclude_quotes=exclude_quotes)
@@ -187,11 +188,12 @@ def _decider(
                     return wash_head(encoder_name)
 
                 originals = Originals(lambda rs: {r: docs[r] for r in rs if r in docs}, t, encoder)
-                df = _postings_of(row["fpdf"])
                 verifier = Verifier(
                     originals, lambda: table, t, head,  # type: ignore[arg-type,return-value]
                     fiction=genre == "fiction", aliases=aliases,
-                    passage_dfs=None if df is None else functools.partial(_span_dfs, df, cfg),
+                    passage_dfs=None if df is None else functools.partial(
+                        passage_dfs, config=cfg, df_of=functools.partial(_counts, df)
+                    ),
                 )  # fmt: skip
                 if rewrite:
                     p = p.with_sentences(encoder())
@@ -200,7 +202,7 @@ def _decider(
             err = None
             common = None
             if passages:
-                common = json.dumps(_passage_dfs(body, res, _postings_of(row["fpdf"]) or {}, cfg))
+                common = json.dumps(_passage_dfs(body, res, df or {}, cfg))
         except Exception as e:  # one suspect's failure is reported, the others go on
             out, err, common = None, f"check failed: {type(e).__name__}: {e}", None
         return pd.DataFrame(
@@ -228,14 +230,9 @@ def _median_df(
     return float(np.median(counts)) if counts else 0.0
 
 
-def _span_dfs(
-    df: Mapping[int, int], cfg: SketchConfig, norm: Normalized, spans: Sequence[tuple[int, int]]
-) -> list[float]:
-    """:meth:`xigao.Index.passage_df` of each of the passages ``spans`` of a normalized
-    suspect, from its fingerprints' postings ``df``."""
-    fps, raw = raw_fingerprints(norm, cfg)
-    counts = np.array([df.get(int(f), 0) for f in fps.tolist()], dtype=np.int64)
-    return span_medians(raw, counts, spans)
+def _counts(df: Mapping[int, int], fps: Any) -> Any:
+    """Each fingerprint's count of postings in ``df`` (0 for one it does not hold)."""
+    return np.array([df.get(int(f), 0) for f in fps.tolist()], dtype=np.int64)
 
 
 def _passage_dfs(
