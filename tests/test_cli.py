@@ -43,6 +43,9 @@ def test_build_scan_and_errors(tmp_path: Path, stories: list[dict]) -> None:
     assert results["r1"]["verdict"] == "repost"
     assert results["r1"]["matches"][0]["source_id"] == stories[3]["id"]
     assert results["o1"]["verdict"] == "original"
+    # each result by its document's title, where it has one (what a reader filters by)
+    assert list(results["r1"])[:3] == ["id", "title", "verdict"]
+    assert results["r1"]["title"] == "新标题" and "title" not in results["o1"]
     bad = [json.loads(x) for x in errs.read_text("utf-8").splitlines()]
     assert {b.get("line") for b in bad} == {3, 4}
     assert all(b["reason"] for b in bad)

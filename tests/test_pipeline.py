@@ -950,6 +950,22 @@ def test_a_passage_many_originals_hold_is_a_formula_not_a_copy(
     )
     assert again.check(stories[60]["body"]).verdict == "repost"
     assert again.check(stories[60]["body"], detect="partial").verdict == "partial"
+    # nor is a passage of it: a wire story carried by a dozen outlets, each with its own
+    # heading, is a dozen originals holding each of its passages, and a partial copy of it is
+    # a copy of those, as the formula beside it in a story carried as often is not
+    wire = stories[60]["body"][:500] + formula + stories[60]["body"][500:]
+    carried = [
+        {"id": f"outlet-{n}", "body": f"来源：第{n}家网站  编辑：记者{n}号\n{wire}"}
+        for n in range(12)
+    ]
+    formulaic = [dict(d, body=d["body"][:400] + formula + d["body"][400:]) for d in stories[:12]]
+    syndicated = Index.build(carried + formulaic + stories[12:20], tmp_path / "wire", vectors=None)
+    passage = stories[60]["body"][100:260]
+    got = syndicated.check(own + passage)
+    assert got.verdict == "partial", got.to_dict()
+    assert {m.source_id for m in got.matches} == {c["id"] for c in carried}
+    # the formula, in a dozen other stories too, is one still
+    assert syndicated.check(own + formula).verdict == "original"
 
 
 def test_a_paragraph_with_a_typo_every_sentence_is_a_partial_copy(

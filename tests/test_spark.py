@@ -18,7 +18,7 @@ from click.testing import CliRunner
 
 from xigao import Failed, Index
 from xigao.cli import cli
-from xigao.errors import IndexFormatError, XigaoError
+from xigao.errors import IndexFormatError, InputError, XigaoError
 from xigao.storage import DB_NAME
 from xigao.types import Document
 
@@ -163,6 +163,36 @@ def test_an_index_built_on_spark_is_the_index_a_local_build_makes(
 
 
 @needs_java
+def test_spark_refuses_the_originals_and_limits_a_local_index_refuses(
+    spark: Any, demo: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """An original with no text, or half a character in its id, stops a Spark build as it
+    stops a local one, naming it, and leaves nothing behind; a check's limit must be a
+    positive int on either engine."""
+    good = _jsonl(ROOT / "corpora" / "originals.jsonl")[:3]
+    for bad, why in (
+        ({"id": "e", "body": " \n"}, "empty body"),
+        ({"id": "a\ud83d", "body": good[0]["body"]}, "half of a character"),
+    ):
+        with pytest.raises(InputError, match=why):
+            Index.build([*good, bad], tmp_path / "local")
+        with pytest.raises(InputError, match=why):
+            xs.build(spark, [*good, bad], tmp_path / "pq")
+        assert not (tmp_path / "pq").exists()
+        assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".pq")] == []
+    idx = xs.SparkIndex(spark, demo[1])
+    frame = spark.createDataFrame(
+        [(0, "a", None, good[0]["body"], None)],
+        "sid long, id string, title string, body string, meta string",
+    )
+    for limit in (0, -1, 2.5, True, "3"):
+        with pytest.raises(InputError, match="limit must be a positive int"):
+            idx.check_frame(frame, limit=limit)  # type: ignore[arg-type]
+        with pytest.raises(InputError, match="limit must be a positive int"):
+            Index.open(demo[0]).check(good[0]["body"], limit=limit)  # type: ignore[arg-type]
+
+
+@needs_java
 def test_the_cli_builds_and_scans_on_spark_with_the_local_answers(
     spark: Any, demo: tuple[Path, Path], tmp_path: Path
 ) -> None:
@@ -226,7 +256,10 @@ def test_the_cli_builds_and_scans_on_spark_with_the_local_answers(
 
     table = pq.read_table(tmp_path / "results.parquet").sort_by("position").to_pylist()
     lines = [json.loads(x) for x in (tmp_path / "local.jsonl").read_text("utf-8").splitlines()]
-    assert [json.loads(row["result"]) for row in table] == lines
+    # the result as check_iter yields it, the document's title beside it (as JSONL has it)
+    assert [{"title": row["title"], **json.loads(row["result"])} for row in table] == [
+        {"title": None, **x} for x in lines
+    ]
     assert [(row["id"], row["verdict"]) for row in table] == [
         (x["id"], x["verdict"]) for x in lines
     ]

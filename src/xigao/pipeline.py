@@ -41,7 +41,7 @@ from xigao.paraphrase import TextEncoder, embed_sentences
 from xigao.provenance import (
     ALIASES,
 )
-from xigao.retrieval import Candidate, fingerprints_in, passage_dfs
+from xigao.retrieval import Candidate, fingerprints_in, passage_dfs, raw_fingerprints
 from xigao.sketch import (
     U32,
     SketchConfig,
@@ -170,6 +170,7 @@ class Index:
             fiction=store.genre == "fiction",
             aliases=self.aliases,
             passage_dfs=self._passage_dfs,
+            copies=self._copies,
         )
 
     @property
@@ -377,7 +378,7 @@ class Index:
         """
         kinds = parse_detect(detect, self.default_detect)
         require_args(title=title)
-        _require_limit(limit)
+        require_limit(limit)
         got = self._suspect(body, id, meta, exclude, exclude_quotes, kinds)
         return got if isinstance(got, Result) else self._decide(got, kinds, limit)
 
@@ -397,7 +398,7 @@ class Index:
         :class:`~xigao.batch.Failed` in its place; ``leave_own_out``: each is checked as if its
         own id were not indexed."""
         kinds = parse_detect(detect, self.default_detect)
-        _require_limit(limit)
+        require_limit(limit)
         out: list[Result | Failed | _Suspect] = []
         for item in docs:
             doc = as_document(item)
@@ -535,6 +536,10 @@ class Index:
         """:meth:`passage_df` of each of the passages ``spans`` of a normalized text on its own
         (:func:`xigao.retrieval.passage_dfs`)."""
         return passage_dfs(norm, spans, self.store.config, self.store.fingerprint_df)
+
+    def _copies(self, norm: Normalized, share: float) -> int:
+        """How many originals hold at least ``share`` of a normalized text's fingerprints."""
+        return self.store.holding(raw_fingerprints(norm, self.store.config)[0], share)
 
     def passage_df(self, body: str, spans: Iterable[tuple[int, int]]) -> float:
         """How common the passages ``spans`` of ``body`` (raw spans, end exclusive) are in the
@@ -833,7 +838,7 @@ def original_of(doc: DocLike) -> Document:
     )
 
 
-def _require_limit(limit: object) -> None:
+def require_limit(limit: object) -> None:
     """A check's ``limit`` (originals aligned at most per kind) is a positive integer."""
     if isinstance(limit, bool) or not isinstance(limit, numbers.Integral) or limit < 1:
         raise InputError(f"limit must be a positive int (originals aligned), not {limit!r}")

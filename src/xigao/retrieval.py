@@ -288,6 +288,17 @@ class _Lookup:
         keys = self.fp_keys
         return np.searchsorted(keys, fps, "right") - np.searchsorted(keys, fps, "left")
 
+    def holding(self, fps: U32, share: float) -> int:
+        """How many indexed documents hold at least ``share`` of the distinct fingerprints
+        ``fps`` (a text's copies, itself too when it is indexed)."""
+        fps = np.unique(np.asarray(fps, np.uint32))
+        if not len(fps):
+            return 0
+        at, q = _postings(self.fp_keys, fps, len(self.fp_keys))
+        pairs = np.unique((self.fp_docs[at].astype(np.int64) << 32) | q)  # (a repeat once)
+        _, held = np.unique(pairs >> 32, return_counts=True)
+        return int((held >= share * len(fps)).sum())
+
 
 @dataclass(frozen=True, slots=True)
 class _Vectors:

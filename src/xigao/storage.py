@@ -755,6 +755,10 @@ class IndexStore:
         ``fps`` has."""
         return self._lookup.fingerprint_df(fps)
 
+    def holding(self, fps: U32, share: float) -> int:
+        """How many originals hold at least ``share`` of the distinct fingerprints ``fps``."""
+        return self._lookup.holding(fps, share)
+
     def rowid(self, doc_id: str) -> int | None:
         """The row id of document ``doc_id`` (None when it is not indexed)."""
         row = self._con().execute("SELECT rowid FROM docs WHERE id = ?", (doc_id,)).fetchone()

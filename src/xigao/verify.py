@@ -224,6 +224,13 @@ class Originals:
         return out
 
 
+#: the share of an original's fingerprints another original holds that makes it a copy of it
+#: (a wire story as another outlet carries it, its own heading and sign-off around it; two
+#: reports of a formulaic series, a state visit's welcome and the next one's, share about
+#: half of theirs)
+COPY_SHARE = 0.8
+
+
 @dataclass(frozen=True)
 class Verifier:
     """Aligns a suspect with its candidates and decides (see the module's docstring)."""
@@ -240,6 +247,10 @@ class Verifier:
     #: a normalized suspect: the median over its fingerprints (:meth:`xigao.Index.passage_df`
     #: of each); None: not known, and no partial copy is taken for a formula
     passage_dfs: Callable[[Normalized, Sequence[tuple[int, int]]], list[float]] | None = None
+    #: how many indexed originals hold at least a share (the second argument) of a normalized
+    #: text's fingerprints: its copies, itself among them (a story syndicated n times: n);
+    #: None: not known (Spark), and a syndicated story's passage may be taken for a formula
+    copies: Callable[[Normalized, float], int] | None = None
 
     def decide(
         self,
@@ -268,7 +279,7 @@ class Verifier:
             best = verbatim_match(suspect, source, doc.id, t) if rowid in verbatim else None
             if best is not None and best.kind == "partial":
                 copies[rowid] = best  # (a formula's too: what is copied is no wash either)
-                if self._formula(suspect, best):
+                if self._formula(suspect, best, source):
                     best = None
             best = as_asked(best, kinds)  # (a whole copy: no formula however often indexed)
             if best is not None:
@@ -350,18 +361,27 @@ class Verifier:
         share = float(weights[sorted(rest)].sum()) / total
         return share < self.thresholds.wash_min_containment
 
-    def _formula(self, suspect: Prepared, m: Match) -> bool:
+    def _formula(self, suspect: Prepared, m: Match, source: Prepared) -> bool:
         """Whether ``m`` is a partial copy of formulae alone: each of its passages long enough
         to make one (``partial_min_len``, counted on the text as given: a passage shorter
         there is shorter in content characters too) is held by more than ``formula_df``
-        indexed originals (the median over its fingerprints). A formula of the programme is
-        no copy of the one original it was found in; a passage of one story beside it is."""
+        indexed originals (the median over its fingerprints) besides the copies of its
+        original ``source``. A formula of the programme is no copy of the one original it was
+        found in; a passage of one story beside it is, and so is a passage of a story indexed
+        as often as it was syndicated (a wire story carried by ten outlets: each of its
+        passages is in ten originals, and so is each of its other sentences)."""
         if m.kind != "partial" or self.passage_dfs is None:
             return False
         t = self.thresholds
         spans = [e.suspect for e in m.evidence if e.kind == "verbatim"]
         long = [s for s in spans if s[1] - s[0] >= t.partial_min_len]
-        return all(df > t.formula_df for df in self.passage_dfs(suspect.norm, long or spans))
+        dfs = self.passage_dfs(suspect.norm, long or spans)
+        if not all(df > t.formula_df for df in dfs):
+            return False
+        if self.copies is None:
+            return True
+        again = max(self.copies(source.norm, COPY_SHARE) - 1, 0)  # (its copies count once)
+        return all(df - again > t.formula_df for df in dfs)
 
     def _name_copies(
         self, suspect: Prepared, washed: Sequence[Washed], found: dict[int, Match]

@@ -139,8 +139,7 @@ def scan(
     pending: deque[Document] = deque()  # documents awaiting their result, in order
     reported: list[dict[str, Any]] = []
     shown: list[Document | None] = []  # each reported result's document, where it has a page
-    if html is not None or table is not None:
-        docs = _remember(docs, pending)
+    docs = _remember(docs, pending)  # (a result's document: its title, its page)
     results = idx.check_iter(
         docs,
         detect=kinds,
@@ -165,7 +164,7 @@ def scan(
             if table is not None and doc is not None:
                 table.row(res, doc)
             else:
-                out.write(json.dumps(res, ensure_ascii=False) + "\n")
+                out.write(json.dumps(_titled(res, doc), ensure_ascii=False) + "\n")
     finally:
         results.close()  # stops the workers of a scan cut short
         bar.close()
@@ -224,7 +223,8 @@ def _scan_spark(
     sink = ErrorSink(errors_path, quiet)
     bar = _progress(quiet, "reading", sources=inputs, options=options)
     verdicts: Counter[str] = Counter()
-    docs = _counted(_documents(inputs, options, sink, bar), bar)
+    pending: deque[Document] = deque()
+    docs = _remember(_counted(_documents(inputs, options, sink, bar), bar), pending)
     try:
         if fmt == "parquet":  # written by the executors: only the counts and failures come back
             assert output is not None
@@ -250,12 +250,13 @@ def _scan_spark(
                     leave_own_out=leave_own_out,
                 )
                 for r in results:
+                    doc = pending.popleft() if pending else None
                     if isinstance(r, Failed):
                         sink.add({"source": "check", "id": r.id, "reason": r.reason})
                         continue
                     res = r.to_dict()
                     verdicts[res["verdict"]] += 1
-                    out.write(json.dumps(res, ensure_ascii=False) + "\n")
+                    out.write(json.dumps(_titled(res, doc), ensure_ascii=False) + "\n")
             finally:
                 if output:
                     out.close()
@@ -276,3 +277,11 @@ def _remember(docs: Iterable[Document], pending: deque[Document]) -> Iterator[Do
     for d in docs:
         pending.append(d)
         yield d
+
+
+def _titled(res: dict[str, Any], doc: Document | None) -> dict[str, Any]:
+    """A JSONL result with its document's title after its id, where it has one (a chapter's
+    heading, a news record's title): what an analyst filters and reads the results by."""
+    if doc is None or not doc.title:
+        return res
+    return {"id": res["id"], "title": doc.title, **{k: v for k, v in res.items() if k != "id"}}

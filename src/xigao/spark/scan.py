@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
 from xigao.batch import Failed
+from xigao.pipeline import require_limit
 from xigao.provenance import ALIASES
 from xigao.spark.tables import _numbered, _position, _unnumbered, read_meta, stage
 from xigao.spark.tasks import _decider, _fact_scorer, _fp_rows, _idf_table, _pack_lists
@@ -224,6 +225,7 @@ class SparkIndex:
         from pyspark.sql.window import Window
 
         kinds = parse_detect(detect, self.default_detect)
+        require_limit(limit)
         rewrite = "rewrite" in kinds
         if rewrite and not self.vectors:
             raise XigaoError(
@@ -530,8 +532,8 @@ def write_results(
 ) -> tuple[dict[str, int], list[Failed]]:
     """Check ``docs`` on Spark and write the results as a Parquet folder at ``dest``, never
     through the driver: a row per checked document with its input ``position``, ``id``,
-    ``verdict``, ``score``, top ``source_id``, ``copy_ratio`` and the whole ``result`` (the
-    JSON :func:`check_iter` yields). Returns the count of each verdict and the documents whose
+    ``title`` (null where it has none), ``verdict``, ``score``, top ``source_id``,
+    ``copy_ratio`` and the whole ``result`` (the JSON :func:`check_iter` yields). Returns the count of each verdict and the documents whose
     check failed (in input order), which have no row."""
     from pyspark.sql import functions as F
 
@@ -545,10 +547,11 @@ def write_results(
             frame, detect=detect, exclude_quotes=exclude_quotes, leave_own_out=leave_own_out
         ).cache()
         plain = F.substring_index(F.col("id"), "\x1f", -1)
-        ok = out.where(F.col("error").isNull())
+        ok = out.where(F.col("error").isNull()).join(frame.select("sid", "title"), "sid", "left")
         ok.select(
             F.col("sid").alias("position"),
             plain.alias("id"),
+            "title",
             F.get_json_object("result", "$.verdict").alias("verdict"),
             F.get_json_object("result", "$.score").cast("double").alias("score"),
             F.get_json_object("result", "$.matches[0].source_id").alias("source_id"),

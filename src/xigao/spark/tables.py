@@ -219,7 +219,7 @@ def stage(
 
 def build(
     spark: SparkSession,
-    docs: Iterable[Document],
+    docs: Iterable[Document | Mapping[str, Any]],
     dest: str | os.PathLike[str],
     *,
     vectors: str = "static",
@@ -229,7 +229,10 @@ def build(
 ) -> int:
     """Build a Parquet index of ``docs`` at ``dest`` on ``spark``: the texts staged in input
     order (row ids as a local build gives them), then sketched and embedded in Spark tasks.
-    ``vectors=""`` stores none (the fast path only). Returns the number of documents read."""
+    ``vectors=""`` stores none (the fast path only). Returns the number of documents read.
+    An original a local build refuses (no text, half a character in its id) raises
+    :class:`~xigao.errors.InputError` naming it, and nothing is written."""
+    from xigao.pipeline import original_of
     from xigao.verdict import check_genre
 
     check_genre(genre)
@@ -243,7 +246,7 @@ def build(
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", dir=dest.parent))
     try:
-        n = stage(docs, tmp / "docs")
+        n = stage((original_of(d) for d in docs), tmp / "docs")  # (as a local build takes them)
         dim = 0
         if vectors:
             from xigao.pipeline import _encoder
