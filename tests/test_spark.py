@@ -193,6 +193,36 @@ def test_spark_refuses_the_originals_and_limits_a_local_index_refuses(
 
 
 @needs_java
+def test_a_syndicated_story_and_a_formula_on_both_engines(
+    spark: Any, tmp_path: Path, stories: list[dict]
+) -> None:
+    """A passage of a story carried by a dozen outlets is a partial copy of it on Spark as
+    locally, where a formula a dozen other stories write is none: both engines count an
+    original's copies once (``SparkIndex.copies``, ``_Lookup.copies``)."""
+    formula = (
+        "中央政治局的同志认真听取了讲解，并进行了讨论。会议强调，要坚持以人民为中心的发展思想，"
+        "完整、准确、全面贯彻新发展理念，加快构建新发展格局，着力推动高质量发展。"
+    )
+    wire = stories[60]["body"][:500] + formula + stories[60]["body"][500:]
+    carried = [{"id": f"outlet-{n}", "body": f"来源：第{n}家网站\n{wire}"} for n in range(12)]
+    formulaic = [dict(d, body=d["body"][:400] + formula + d["body"][400:]) for d in stories[:12]]
+    Index.build(carried + formulaic + stories[12:20], tmp_path / "local", vectors=None).close()
+    xs.export_index(tmp_path / "local", tmp_path / "pq")
+    own = stories[200]["body"][:300]
+    docs = [
+        {"id": "passage", "body": own + stories[60]["body"][100:260]},
+        {"id": "formula", "body": own + formula},
+    ]
+    local = Index.open(tmp_path / "local")
+    for detect in ("repost,partial", "partial"):
+        want = list(local.check_iter(docs, detect=detect))
+        got = list(xs.check_iter(xs.SparkIndex(spark, tmp_path / "pq"), docs, detect=detect))
+        assert _plain(got) == _plain(want)
+        assert [r.verdict for r in got] == ["partial", "original"]  # type: ignore[union-attr]
+        assert {m.source_id for m in got[0].matches} == {c["id"] for c in carried}  # type: ignore[union-attr]
+
+
+@needs_java
 def test_the_cli_builds_and_scans_on_spark_with_the_local_answers(
     spark: Any, demo: tuple[Path, Path], tmp_path: Path
 ) -> None:

@@ -41,7 +41,7 @@ from xigao.paraphrase import TextEncoder, embed_sentences
 from xigao.provenance import (
     ALIASES,
 )
-from xigao.retrieval import Candidate, fingerprints_in, passage_dfs, raw_fingerprints
+from xigao.retrieval import Candidate, fingerprints_in, passage_dfs
 from xigao.sketch import (
     U32,
     SketchConfig,
@@ -170,7 +170,7 @@ class Index:
             fiction=store.genre == "fiction",
             aliases=self.aliases,
             passage_dfs=self._passage_dfs,
-            copies=self._copies,
+            copies_of=self.store.copies,
         )
 
     @property
@@ -536,10 +536,6 @@ class Index:
         """:meth:`passage_df` of each of the passages ``spans`` of a normalized text on its own
         (:func:`xigao.retrieval.passage_dfs`)."""
         return passage_dfs(norm, spans, self.store.config, self.store.fingerprint_df)
-
-    def _copies(self, norm: Normalized, share: float) -> int:
-        """How many originals hold at least ``share`` of a normalized text's fingerprints."""
-        return self.store.holding(raw_fingerprints(norm, self.store.config)[0], share)
 
     def passage_df(self, body: str, spans: Iterable[tuple[int, int]]) -> float:
         """How common the passages ``spans`` of ``body`` (raw spans, end exclusive) are in the

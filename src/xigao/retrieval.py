@@ -100,6 +100,17 @@ class _Filled:
         return [a if len(a) == self.n else a[: self.n].copy() for a in self.arrays]
 
 
+#: the share of a document's fingerprints another document holds that makes it a copy of it
+#: (a wire story as another outlet carries it, its own heading and sign-off around it; two
+#: reports of a formulaic series, a state visit's welcome and the next one's, share about half)
+COPY_SHARE = 0.8
+
+
+def lookup_max_df(size: int) -> int:
+    """The most postings a key read by a lookup of ``size`` documents has (more: skipped)."""
+    return max(64, size // 200)
+
+
 @dataclass(frozen=True, slots=True)
 class _Lookup:
     """Immutable lookup tables; replaced as a whole so readers always see a consistent one."""
@@ -210,7 +221,7 @@ class _Lookup:
         best by :attr:`Candidate.hits`, in that order; then those sharing an LSH band
         (of ``bands`` bands)."""
         lk = self
-        max_df = max(64, lk.size // 200)
+        max_df = lk.max_df
         at, q = lk.fp_buckets.postings(fps, max_df)
         ids = hits = diagonal = np.zeros(0, np.int64)
         if len(at):
@@ -243,7 +254,7 @@ class _Lookup:
         if n == 0:
             return []
         lk = self
-        max_df = max(64, lk.size // 200)
+        max_df = lk.max_df
         lens = np.fromiter((len(f) for f, _, _ in queries), np.int64, n)
         fps = np.concatenate([np.asarray(f, np.uint32) for f, _, _ in queries])
         fpos = np.concatenate([np.asarray(p, np.uint32) for _, p, _ in queries])
@@ -288,16 +299,26 @@ class _Lookup:
         keys = self.fp_keys
         return np.searchsorted(keys, fps, "right") - np.searchsorted(keys, fps, "left")
 
-    def holding(self, fps: U32, share: float) -> int:
-        """How many indexed documents hold at least ``share`` of the distinct fingerprints
-        ``fps`` (a text's copies, itself too when it is indexed)."""
-        fps = np.unique(np.asarray(fps, np.uint32))
-        if not len(fps):
+    @property
+    def max_df(self) -> int:
+        """The most postings a key read by a lookup has: keys held more often (boilerplate,
+        formulae) are skipped."""
+        return lookup_max_df(self.size)
+
+    def copies(self, rowid: int) -> int:
+        """How many indexed documents are copies of document ``rowid`` (itself among them):
+        hold ``COPY_SHARE`` of its distinct fingerprints that a lookup reads (those of
+        :attr:`max_df` postings or fewer); 0 when it has none."""
+        mine = np.unique(self.fp_keys[self.fp_docs == rowid])
+        if not len(mine):
             return 0
-        at, q = _postings(self.fp_keys, fps, len(self.fp_keys))
+        at, q = _postings(self.fp_keys, mine, self.max_df)
+        read = np.unique(q)  # (its keys held too often are not read)
+        if not len(read):
+            return 0
         pairs = np.unique((self.fp_docs[at].astype(np.int64) << 32) | q)  # (a repeat once)
         _, held = np.unique(pairs >> 32, return_counts=True)
-        return int((held >= share * len(fps)).sum())
+        return int((held >= COPY_SHARE * len(read)).sum())
 
 
 @dataclass(frozen=True, slots=True)

@@ -755,9 +755,10 @@ class IndexStore:
         ``fps`` has."""
         return self._lookup.fingerprint_df(fps)
 
-    def holding(self, fps: U32, share: float) -> int:
-        """How many originals hold at least ``share`` of the distinct fingerprints ``fps``."""
-        return self._lookup.holding(fps, share)
+    def copies(self, rowid: int) -> int:
+        """How many originals are copies of original ``rowid``, itself among them
+        (:meth:`xigao.retrieval._Lookup.copies`)."""
+        return self._lookup.copies(rowid)
 
     def rowid(self, doc_id: str) -> int | None:
         """The row id of document ``doc_id`` (None when it is not indexed)."""

@@ -224,13 +224,6 @@ class Originals:
         return out
 
 
-#: the share of an original's fingerprints another original holds that makes it a copy of it
-#: (a wire story as another outlet carries it, its own heading and sign-off around it; two
-#: reports of a formulaic series, a state visit's welcome and the next one's, share about
-#: half of theirs)
-COPY_SHARE = 0.8
-
-
 @dataclass(frozen=True)
 class Verifier:
     """Aligns a suspect with its candidates and decides (see the module's docstring)."""
@@ -247,10 +240,10 @@ class Verifier:
     #: a normalized suspect: the median over its fingerprints (:meth:`xigao.Index.passage_df`
     #: of each); None: not known, and no partial copy is taken for a formula
     passage_dfs: Callable[[Normalized, Sequence[tuple[int, int]]], list[float]] | None = None
-    #: how many indexed originals hold at least a share (the second argument) of a normalized
-    #: text's fingerprints: its copies, itself among them (a story syndicated n times: n);
-    #: None: not known (Spark), and a syndicated story's passage may be taken for a formula
-    copies: Callable[[Normalized, float], int] | None = None
+    #: how many indexed originals are copies of the original of a row id, itself among them
+    #: (:meth:`xigao.retrieval._Lookup.copies`: a story syndicated n times has n); None: not
+    #: known, and a syndicated story's passage may be taken for a formula
+    copies_of: Callable[[int], int] | None = None
 
     def decide(
         self,
@@ -279,7 +272,7 @@ class Verifier:
             best = verbatim_match(suspect, source, doc.id, t) if rowid in verbatim else None
             if best is not None and best.kind == "partial":
                 copies[rowid] = best  # (a formula's too: what is copied is no wash either)
-                if self._formula(suspect, best, source):
+                if self._formula(suspect, best, rowid):
                     best = None
             best = as_asked(best, kinds)  # (a whole copy: no formula however often indexed)
             if best is not None:
@@ -361,12 +354,12 @@ class Verifier:
         share = float(weights[sorted(rest)].sum()) / total
         return share < self.thresholds.wash_min_containment
 
-    def _formula(self, suspect: Prepared, m: Match, source: Prepared) -> bool:
+    def _formula(self, suspect: Prepared, m: Match, rowid: int) -> bool:
         """Whether ``m`` is a partial copy of formulae alone: each of its passages long enough
         to make one (``partial_min_len``, counted on the text as given: a passage shorter
         there is shorter in content characters too) is held by more than ``formula_df``
         indexed originals (the median over its fingerprints) besides the copies of its
-        original ``source``. A formula of the programme is no copy of the one original it was
+        original (row ``rowid``). A formula of the programme is no copy of the one original it was
         found in; a passage of one story beside it is, and so is a passage of a story indexed
         as often as it was syndicated (a wire story carried by ten outlets: each of its
         passages is in ten originals, and so is each of its other sentences)."""
@@ -378,9 +371,9 @@ class Verifier:
         dfs = self.passage_dfs(suspect.norm, long or spans)
         if not all(df > t.formula_df for df in dfs):
             return False
-        if self.copies is None:
+        if self.copies_of is None:
             return True
-        again = max(self.copies(source.norm, COPY_SHARE) - 1, 0)  # (its copies count once)
+        again = max(self.copies_of(rowid) - 1, 0)  # (its copies count once)
         return all(df - again > t.formula_df for df in dfs)
 
     def _name_copies(
