@@ -917,6 +917,25 @@ def test_a_commentary_quoting_a_sentence_is_a_partial_copy_not_a_wash(
     assert other.verdict == "partial" and other.matches[0].details["credited"] is False
 
 
+def test_an_article_against_a_partial_copy_of_it_is_that_copy_not_a_wash(
+    tmp_path: Path, stories: list[dict]
+) -> None:
+    """An archived article checked against an index holding someone's partial copy of it
+    (another story, then 300 characters of the article): its own sentences around the
+    passage resemble the copied ones, which it holds word for word, so they re-express
+    nothing of the copy: a partial copy, on a check and in ``compare`` alike (it was called
+    a rewrite, its sentences paired as paraphrase with the copied ones)."""
+    article = _story("xwlb-20240911-03")["body"]
+    copy = {"id": "copy", "body": stories[250]["body"] + article[200:500]}
+    idx = Index.build([*stories[:60], copy], tmp_path / "idx")
+    res = idx.check(article)
+    assert res.verdict == "partial", res.to_dict()
+    (m,) = res.matches
+    assert m.source_id == "copy" and m.kind == "partial"
+    assert [e.kind for e in m.evidence] == ["verbatim"]
+    assert compare(article, copy["body"], encoder="static").verdict == "partial"
+
+
 def test_a_passage_many_originals_hold_is_a_formula_not_a_copy(
     tmp_path: Path, stories: list[dict]
 ) -> None:

@@ -778,6 +778,7 @@ def _compare(
             t,
             bundled_idf(genre),
             fiction=genre == "fiction",
+            copy=best if best is not None and best.kind == "partial" else None,
         )
         rw = washed if rewrite else None
     miss = None

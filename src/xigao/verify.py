@@ -115,7 +115,13 @@ def scene_share(aligned: frozenset[int], weights: Sequence[int], part: float = 0
 
 
 def wash_pair(
-    suspect: Prepared, original: Prepared, t: Thresholds, terms: TermWeights, *, fiction: bool
+    suspect: Prepared,
+    original: Prepared,
+    t: Thresholds,
+    terms: TermWeights,
+    *,
+    fiction: bool,
+    copy: Match | None = None,
 ) -> tuple[Match, bool]:
     """``suspect`` measured as a wash of ``original`` alone (both with sentences, embedded by
     the encoder a check aligns with), as a check measures a candidate no other original rivals,
@@ -124,7 +130,8 @@ def wash_pair(
     :data:`PAIR_FICTION_ALIGNED` of the suspect aligned, or :data:`PAIR_FICTION_SCENE` of its
     densest half (a grafted scene). The measures as a rewrite match (its wash score and reason
     in ``details``: a near miss where it is none), and whether it is a rewrite
-    (:func:`xigao.verdict.wash_rewrite`)."""
+    (:func:`xigao.verdict.wash_rewrite`) rather than the partial ``copy`` of the original the
+    suspect holds, if any (:func:`copied_only`, as a check decides it)."""
     facts = fact_shares(suspect, original, terms, t)
     gate = None  # aligned from the fact floor (``wash_min_cosine``)
     if fiction:  # aligned as the one candidate, as a check aligns the chapter sharing the most
@@ -139,7 +146,8 @@ def wash_pair(
     m = wash_match(
         suspect, original, "original", stats, features, score, t, names=fiction, aligned_or=scene
     )
-    return m, wash_rewrite(score, stats.containment, stats.verbatim_share, t)
+    rewrite = wash_rewrite(score, stats.containment, stats.verbatim_share, t)
+    return m, rewrite and not copied_only(suspect, original, stats, copy, t)
 
 
 class CandidatePlan(NamedTuple):
@@ -292,7 +300,8 @@ class Verifier:
         # name maps are read for fiction (换名 of a novel's people and places), where they cost
         # about 20 ms a match; a news copy keeps the people it reports on
         for w, residual in [(w, False) for w in sources] + [(w, True) for w in further]:
-            if self._copied_only(suspect, w, copies.get(w.rowid)):
+            formula = w.rowid in copies and w.rowid not in found
+            if self._copied_only(suspect, w, copies.get(w.rowid), formula=formula):
                 continue  # its copy stands: a quotation is no wash of what it quotes
             second = residual or w.score < t.wash_threshold
             rw = wash_match(
@@ -339,20 +348,11 @@ class Verifier:
             info["near_miss"] = near_miss(miss)
         return Result(id, verdict, score, ordered, info)
 
-    def _copied_only(self, suspect: Prepared, w: Washed, copy: Match | None) -> bool:
-        """Whether the sentences ``w`` aligns are, but for less than a rewrite needs
-        (``wash_min_containment`` of the suspect), sentences its verbatim ``copy`` holds word
-        for word: a commentary quoting a sentence of a report, its own words around it, or a
-        passage pasted mid-sentence, re-expresses nothing; it copies (a formula it copies is
-        not reported, but is no wash either). A light spin touches most sentences, and the
-        passages bridging its swaps are not word for word."""
-        if copy is None or suspect.sents is None:
-            return False
-        exact = replace(copy, evidence=tuple(e for e in copy.evidence if e.similarity >= EXACT))
-        rest = w.stats.aligned - copied_sentences(suspect, exact)
-        weights, total = suspect.sents.weights, max(suspect.sents.total, 1)
-        share = float(weights[sorted(rest)].sum()) / total
-        return share < self.thresholds.wash_min_containment
+    def _copied_only(
+        self, suspect: Prepared, w: Washed, copy: Match | None, *, formula: bool
+    ) -> bool:
+        """:func:`copied_only` of the candidate ``w`` (``formula``: its copy is a formula's)."""
+        return copied_only(suspect, w.source, w.stats, copy, self.thresholds, restated=not formula)
 
     def _formula(self, suspect: Prepared, m: Match, rowid: int) -> bool:
         """Whether ``m`` is a partial copy of formulae alone: each of its passages long enough
@@ -584,6 +584,49 @@ def _unaligned(stats: WashStats, copied: frozenset[int], suspect: Prepared) -> W
     return replace(
         stats, containment=stats.containment * k, dice_containment=stats.dice_containment * k
     )
+
+
+def copied_only(
+    suspect: Prepared,
+    source: Prepared,
+    stats: WashStats,
+    copy: Match | None,
+    t: Thresholds,
+    *,
+    restated: bool = True,
+) -> bool:
+    """Whether the sentences the wash measures ``stats`` align are, but for less than a
+    rewrite needs (``wash_min_containment`` of the suspect), sentences the verbatim ``copy``
+    of ``source`` holds word for word, or (``restated``) sentences aligned to the original's
+    text that copy holds: a commentary quoting a sentence of a report, its own words around
+    it, or a passage pasted mid-sentence, re-expresses nothing; it copies (a formula it
+    copies is not reported, but is no wash either). Nor does an article whose passage
+    another original copied wash that copy: its own sentences around the passage, on the
+    same subject, resemble the copied sentences, which it already holds word for word
+    (``restated`` is false for a formula's copy: the formula is no copy of this original,
+    and a story stitched from two reports of one series re-expresses their common text). A
+    light spin touches most sentences, and the passages bridging its swaps are not word for
+    word."""
+    if copy is None or suspect.sents is None:
+        return False
+    exact = replace(copy, evidence=tuple(e for e in copy.evidence if e.similarity >= EXACT))
+    rest = stats.aligned - copied_sentences(suspect, exact)
+    if restated:
+        held = [e.source for e in exact.evidence if e.kind == "verbatim"]
+        rest -= {p.suspect for p in stats.pairs if _within(source, p.source, held)}
+    weights, total = suspect.sents.weights, max(suspect.sents.total, 1)
+    share = float(weights[sorted(rest)].sum()) / total
+    return share < t.wash_min_containment
+
+
+def _within(doc: Prepared, sents: Sequence[int], spans: Sequence[tuple[int, int]]) -> bool:
+    """Whether the sentences ``sents`` of ``doc`` lie for the most part inside its raw
+    ``spans``."""
+    if doc.sents is None or not spans or not sents:
+        return False
+    lo, hi = doc.norm.raw_span(doc.sents.spans[sents[0]][0], doc.sents.spans[sents[-1]][1])
+    inside = sum(max(0, min(hi, b) - max(lo, a)) for a, b in spans)
+    return hi > lo and 2 * inside >= hi - lo
 
 
 def copied_sentences(suspect: Prepared, m: Match) -> frozenset[int]:
