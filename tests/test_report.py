@@ -218,10 +218,12 @@ def test_without_suspect_text_paraphrase_and_altered(tmp_path: Path, built_index
             }
         ],
     }
-    write_report([result], idx, tmp_path)  # no suspect text
+    write_report([{**result, "title": "第十二章 夜雨"}], idx, tmp_path)  # no suspect text
     f = pages(tmp_path)[0]
     text = f.read_text("utf-8")
     assert "not available" in text and "--inputs" in text
+    # the title a scan's JSONL result carries heads its page and its row of the index
+    assert "第十二章 夜雨</h1>" in text and "第十二章 夜雨" in (tmp_path / "index.html").read_text()
     marks = parse(f)
     assert "m0-o-a0" in marks.ids and "m0-o-e0" in marks.ids and "m0-s-e0" not in marks.ids
     assert re.search(r'<mark class="[^"]*\bp\b', text) and "3 → 5" in text

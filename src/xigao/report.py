@@ -407,7 +407,8 @@ def _page(title: str, body: str, *, home: str) -> str:
 
 def _suspect_page(result: Mapping[str, Any], suspect: Document | None, index: Index) -> str:
     rid = result.get("id")
-    title = suspect.title if suspect and suspect.title else ""
+    # (the suspect's title, else the one its result carries: a scan's JSONL has it)
+    title = (suspect.title if suspect else None) or str(result.get("title") or "")
     tabs, sections = [], []
     for i, m in enumerate(result.get("matches") or ()):
         tab, section = _match_section(i, m, suspect, index.get(str(m.get("source_id", ""))))
@@ -536,7 +537,7 @@ def write_report(
         rows.append(
             {
                 "id": "" if rid is None else str(rid),
-                "title": (suspect.title if suspect else None) or "",
+                "title": (suspect.title if suspect else None) or str(result.get("title") or ""),
                 "verdict": verdict,
                 "score": _num(result.get("score")),
                 "source_id": source_id,
