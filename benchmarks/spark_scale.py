@@ -357,8 +357,8 @@ def markdown(
         f"not with originals ({sp['distinct_terms']:,} here; CJK bigrams in use number a few "
         "million: under 100 MB); a task's other memory is its partition of postings and one "
         f"vector block ({VECTOR_BLOCK} vectors). 8 GB executors of 8 cores leave room; the "
-        f"driver holds only the staged inputs' ids and the results it is asked to collect "
-        "(`--format parquet` writes them from the executors).",
+        "driver holds only the staged inputs' ids (and, writing JSONL, their titles) and the "
+        "results it is asked to collect (`--format parquet` writes them from the executors).",
         "",
         END,
     ]

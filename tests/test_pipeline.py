@@ -934,6 +934,10 @@ def test_an_article_against_a_partial_copy_of_it_is_that_copy_not_a_wash(
     assert m.source_id == "copy" and m.kind == "partial"
     assert [e.kind for e in m.evidence] == ["verbatim"]
     assert compare(article, copy["body"], encoder="static").verdict == "partial"
+    # not asked for partial copies: no rewrite either, in a check and in compare
+    for detect in ("rewrite", "repost,rewrite"):
+        assert idx.check(article, detect=detect).verdict == "original"
+        assert compare(article, copy["body"], detect=detect, encoder="static").verdict == "original"
 
 
 def test_a_passage_many_originals_hold_is_a_formula_not_a_copy(
@@ -985,6 +989,27 @@ def test_a_passage_many_originals_hold_is_a_formula_not_a_copy(
     assert {m.source_id for m in got.matches} == {c["id"] for c in carried}
     # the formula, in a dozen other stories too, is one still
     assert syndicated.check(own + formula).verdict == "original"
+    # carried by more outlets than a check aligns (its limit, 20, and 8 more), it is taken
+    # for a formula; a check aligning more originals sees them all
+    many = [{"id": f"wide-{n}", "body": f"来源：第{n}号转载\n{wire}"} for n in range(36)]
+    wide = Index.build(many + formulaic + stories[12:20], tmp_path / "wide", vectors=None)
+    assert wide.check(own + passage).verdict == "original"
+    got = wide.check(own + passage, limit=40)
+    assert got.verdict == "partial" and len(got.matches) == 36, got.to_dict()
+    assert wide.check(own + formula, limit=60).verdict == "original"
+    # copies are copies both ways: a short notice made of the formula is held whole by each
+    # story that writes it, none of them a copy of it; and a story carried a dozen times
+    # without the formula, by one outlet with it, does not make the formula that outlet's
+    brief = {"id": "brief", "body": "中共中央政治局召开会议。" + formula}
+    plain = stories[70]["body"]
+    trimmed = [{"id": f"carried-{n}", "body": f"来源：第{n}家网站\n{plain}"} for n in range(12)]
+    kept = {"id": "carried-kept", "body": f"来源：另一家网站\n{plain}{formula}"}
+    for extra in ([brief], [*trimmed, kept]):
+        idx = Index.build(
+            formulaic + stories[12:20] + extra, tmp_path / f"x{len(extra)}", vectors=None
+        )
+        got = idx.check(own + formula)
+        assert got.verdict == "original", got.to_dict()
 
 
 def test_a_paragraph_with_a_typo_every_sentence_is_a_partial_copy(

@@ -139,37 +139,3 @@ def test_a_batch_finds_what_each_finds_alone_also_with_row_ids_too_wide_to_pack(
         assert got == want
         assert got[:16] == lk.candidates_many(queries, cfg.bands, limits=[3] * 16, min_hits=2)
         assert all(first + i // 2 * 5 in {c.rowid for c in cs} for i, cs in enumerate(got[:16]))
-
-
-@settings(max_examples=60, deadline=None)
-@given(
-    st.lists(st.lists(st.integers(0, 30), max_size=25), min_size=1, max_size=12),
-    st.integers(0, 11),
-    st.integers(1, 4),
-)
-def test_copies_are_the_documents_holding_four_fifths_of_what_a_lookup_reads(
-    docs: list[list[int]], pick: int, max_df: int
-) -> None:
-    """``copies`` (a document's copies in the index, itself among them) agrees with counting,
-    for each document, its distinct fingerprints among the document's that a lookup reads
-    (postings, repeats too, no more than ``max_df``), repeats counted once."""
-    from collections import Counter
-
-    from xigao import retrieval
-    from xigao.retrieval import COPY_SHARE, _Lookup
-
-    rowid = pick % len(docs)
-    rows = [(r, f) for r, fps in enumerate(docs) for f in fps]
-    order = sorted(range(len(rows)), key=lambda i: rows[i][1])
-    keys = np.array([rows[i][1] for i in order], np.uint32)
-    owners = np.array([rows[i][0] for i in order], np.uint32)
-    lk = _Lookup(keys, owners, np.zeros(len(keys), np.uint32), size=len(docs))
-    postings = Counter(f for _, f in rows)
-    read = {f for f in docs[rowid] if postings[f] <= max_df}
-    want = sum(len(read & set(fps)) >= COPY_SHARE * len(read) for fps in docs) if read else 0
-    original = retrieval.lookup_max_df
-    retrieval.lookup_max_df = lambda size: max_df  # type: ignore[assignment]
-    try:
-        assert lk.copies(rowid) == want
-    finally:
-        retrieval.lookup_max_df = original

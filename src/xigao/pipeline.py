@@ -170,7 +170,6 @@ class Index:
             fiction=store.genre == "fiction",
             aliases=self.aliases,
             passage_dfs=self._passage_dfs,
-            copies_of=self.store.copies,
         )
 
     @property

@@ -100,12 +100,6 @@ class _Filled:
         return [a if len(a) == self.n else a[: self.n].copy() for a in self.arrays]
 
 
-#: the share of a document's fingerprints another document holds that makes it a copy of it
-#: (a wire story as another outlet carries it, its own heading and sign-off around it; two
-#: reports of a formulaic series, a state visit's welcome and the next one's, share about half)
-COPY_SHARE = 0.8
-
-
 def lookup_max_df(size: int) -> int:
     """The most postings a key read by a lookup of ``size`` documents has (more: skipped)."""
     return max(64, size // 200)
@@ -304,21 +298,6 @@ class _Lookup:
         """The most postings a key read by a lookup has: keys held more often (boilerplate,
         formulae) are skipped."""
         return lookup_max_df(self.size)
-
-    def copies(self, rowid: int) -> int:
-        """How many indexed documents are copies of document ``rowid`` (itself among them):
-        hold ``COPY_SHARE`` of its distinct fingerprints that a lookup reads (those of
-        :attr:`max_df` postings or fewer); 0 when it has none."""
-        mine = np.unique(self.fp_keys[self.fp_docs == rowid])
-        if not len(mine):
-            return 0
-        at, q = _postings(self.fp_keys, mine, self.max_df)
-        read = np.unique(q)  # (its keys held too often are not read)
-        if not len(read):
-            return 0
-        pairs = np.unique((self.fp_docs[at].astype(np.int64) << 32) | q)  # (a repeat once)
-        _, held = np.unique(pairs >> 32, return_counts=True)
-        return int((held >= COPY_SHARE * len(read)).sum())
 
 
 @dataclass(frozen=True, slots=True)

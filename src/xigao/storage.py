@@ -755,11 +755,6 @@ class IndexStore:
         ``fps`` has."""
         return self._lookup.fingerprint_df(fps)
 
-    def copies(self, rowid: int) -> int:
-        """How many originals are copies of original ``rowid``, itself among them
-        (:meth:`xigao.retrieval._Lookup.copies`)."""
-        return self._lookup.copies(rowid)
-
     def rowid(self, doc_id: str) -> int | None:
         """The row id of document ``doc_id`` (None when it is not indexed)."""
         row = self._con().execute("SELECT rowid FROM docs WHERE id = ?", (doc_id,)).fetchone()

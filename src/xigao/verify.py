@@ -51,6 +51,7 @@ from xigao.provenance import (
     meta_time,
     quotation_spans,
 )
+from xigao.sketch import codepoints, kgram_hashes
 from xigao.terms import TermWeights
 from xigao.types import Document, Match, MatchKind, Result
 from xigao.verdict import (
@@ -232,6 +233,14 @@ class Originals:
         return out
 
 
+#: the share of each other's text two originals hold that makes them copies of one another
+#: (a wire story as two outlets carry it, each with its own heading and sign-off; two reports
+#: of a formulaic series, a state visit's welcome and the next one's, share about half), in
+#: k-grams of ``COPY_GRAM`` content characters
+COPY_SHARE = 0.8
+COPY_GRAM = 8
+
+
 @dataclass(frozen=True)
 class Verifier:
     """Aligns a suspect with its candidates and decides (see the module's docstring)."""
@@ -248,10 +257,6 @@ class Verifier:
     #: a normalized suspect: the median over its fingerprints (:meth:`xigao.Index.passage_df`
     #: of each); None: not known, and no partial copy is taken for a formula
     passage_dfs: Callable[[Normalized, Sequence[tuple[int, int]]], list[float]] | None = None
-    #: how many indexed originals are copies of the original of a row id, itself among them
-    #: (:meth:`xigao.retrieval._Lookup.copies`: a story syndicated n times has n); None: not
-    #: known, and a syndicated story's passage may be taken for a formula
-    copies_of: Callable[[int], int] | None = None
 
     def decide(
         self,
@@ -271,17 +276,22 @@ class Verifier:
         verbatim, rewrite = set(plan.verbatim), set(plan.rewrite)
         found: dict[int, Match] = {}
         rewrite_rows = []
-        copies: dict[int, Match] = {}  # partial copies, reported or not
+        sources: dict[int, Prepared] = {}
+        matched: dict[int, Match] = {}  # verbatim matches, formulae's too
         for rowid in dict.fromkeys(plan.verbatim + plan.rewrite):
             prepared = self.originals.prepared(rowid)
             if prepared is None:  # removed meanwhile
                 continue
-            doc, source = prepared
-            best = verbatim_match(suspect, source, doc.id, t) if rowid in verbatim else None
-            if best is not None and best.kind == "partial":
-                copies[rowid] = best  # (a formula's too: what is copied is no wash either)
-                if self._formula(suspect, best, rowid):
-                    best = None
+            doc, sources[rowid] = prepared
+            if rowid in verbatim:
+                got = verbatim_match(suspect, sources[rowid], doc.id, t)
+                if got is not None:
+                    matched[rowid] = got
+        # partial copies, reported or not (a formula's too: what is copied is no wash either)
+        copies = {r: m for r, m in matched.items() if m.kind == "partial"}
+        formulae = {r for r in copies if self._formula(suspect, r, copies, sources)}
+        for rowid in sources:
+            best = None if rowid in formulae else matched.get(rowid)
             best = as_asked(best, kinds)  # (a whole copy: no formula however often indexed)
             if best is not None:
                 found[rowid] = best
@@ -295,19 +305,19 @@ class Verifier:
         assert suspect.sents is not None or not washed
         weights = suspect.sents.weights.tolist() if suspect.sents is not None else []
         measured = [w.weighed for w in washed]
-        sources = [washed[i] for i in wash_sources(measured, weights, t)]
-        further = self.residual_sources(suspect, washed, sources)
+        first = [washed[i] for i in wash_sources(measured, weights, t)]
+        further = self.residual_sources(suspect, washed, first)
         # name maps are read for fiction (换名 of a novel's people and places), where they cost
         # about 20 ms a match; a news copy keeps the people it reports on
-        for w, residual in [(w, False) for w in sources] + [(w, True) for w in further]:
-            formula = w.rowid in copies and w.rowid not in found
+        for w, residual in [(w, False) for w in first] + [(w, True) for w in further]:
+            formula = w.rowid in formulae
             if self._copied_only(suspect, w, copies.get(w.rowid), formula=formula):
                 continue  # its copy stands: a quotation is no wash of what it quotes
             second = residual or w.score < t.wash_threshold
             rw = wash_match(
                 suspect, w.source, w.doc_id, w.stats, w.features, w.score, t,
                 second=second, residual=residual, names=self.fiction,
-                grafted=len(sources) + len(further) > 1,
+                grafted=len(first) + len(further) > 1,
             )  # fmt: skip
             best = stronger(found.get(w.rowid), rw)
             assert best is not None
@@ -354,27 +364,45 @@ class Verifier:
         """:func:`copied_only` of the candidate ``w`` (``formula``: its copy is a formula's)."""
         return copied_only(suspect, w.source, w.stats, copy, self.thresholds, restated=not formula)
 
-    def _formula(self, suspect: Prepared, m: Match, rowid: int) -> bool:
-        """Whether ``m`` is a partial copy of formulae alone: each of its passages long enough
-        to make one (``partial_min_len``, counted on the text as given: a passage shorter
-        there is shorter in content characters too) is held by more than ``formula_df``
-        indexed originals (the median over its fingerprints) besides the copies of its
-        original (row ``rowid``). A formula of the programme is no copy of the one original it was
-        found in; a passage of one story beside it is, and so is a passage of a story indexed
-        as often as it was syndicated (a wire story carried by ten outlets: each of its
-        passages is in ten originals, and so is each of its other sentences)."""
-        if m.kind != "partial" or self.passage_dfs is None:
+    def _formula(
+        self,
+        suspect: Prepared,
+        rowid: int,
+        copies: Mapping[int, Match],
+        sources: Mapping[int, Prepared],
+    ) -> bool:
+        """Whether the partial copy ``copies[rowid]`` is of formulae alone: each of its
+        passages long enough to make one (``partial_min_len``, counted on the text as given: a
+        passage shorter there is shorter in content characters too) is held by more than
+        ``formula_df`` indexed originals (the median over its fingerprints), its original's
+        copies among them counted once. A formula of the programme is no copy of the one
+        original it was found in; a passage of one story beside it is, and so is a passage of
+        a story indexed as often as it was syndicated (a wire story each outlet carried under
+        its own heading). Its copies are the other originals of this check with a partial copy
+        of the same passage (``copies``, their texts in ``sources``) whose text and the
+        original's hold ``COPY_SHARE`` of each other's (:func:`copy_of`). A check aligns
+        ``limit`` originals at most, so a story carried by more outlets than that (more than
+        ``limit + formula_df``) is still taken for a formula: its copies are counted where
+        they are seen, never guessed from a sample (whose order, the originals' row ids,
+        would favour one story's copies indexed together). What is seen is the same on both
+        engines."""
+        if self.passage_dfs is None:
             return False
         t = self.thresholds
+        m = copies[rowid]
         spans = [e.suspect for e in m.evidence if e.kind == "verbatim"]
         long = [s for s in spans if s[1] - s[0] >= t.partial_min_len]
-        dfs = self.passage_dfs(suspect.norm, long or spans)
+        passages = long or spans
+        dfs = self.passage_dfs(suspect.norm, passages)
         if not all(df > t.formula_df for df in dfs):
             return False
-        if self.copies_of is None:
-            return True
-        again = max(self.copies_of(rowid) - 1, 0)  # (its copies count once)
-        return all(df - again > t.formula_df for df in dfs)
+        grams = functools.cache(lambda r: text_grams(sources[r].norm))
+        for (lo, hi), df in zip(passages, dfs, strict=True):
+            seen = [r for r, other in copies.items() if r != rowid and _reaches(other, lo, hi)]
+            again = sum(copy_of(grams(rowid), grams(r)) for r in seen)
+            if df - again <= t.formula_df:  # (its copies count once)
+                return False
+        return True
 
     def _name_copies(
         self, suspect: Prepared, washed: Sequence[Washed], found: dict[int, Match]
@@ -619,13 +647,36 @@ def copied_only(
     return share < t.wash_min_containment
 
 
+def text_grams(norm: Normalized, k: int = COPY_GRAM) -> frozenset[int]:
+    """The distinct hashes of the ``k``-grams of a normalized text's content characters."""
+    return frozenset(kgram_hashes(codepoints(norm.key().chars), k).tolist())
+
+
+def copy_of(a: frozenset[int], b: frozenset[int]) -> bool:
+    """Whether two texts (their :func:`text_grams`) are copies of one another: each holds
+    ``COPY_SHARE`` of the other's (a wire story under two outlets' headings). One way only
+    is not enough: a short notice made of a formula is held whole by every story that writes
+    the formula, which is no copy of it."""
+    if not a or not b:
+        return False
+    shared = len(a & b)
+    return shared >= COPY_SHARE * len(a) and shared >= COPY_SHARE * len(b)
+
+
+def _reaches(m: Match, lo: int, hi: int) -> bool:
+    """Whether ``m``'s verbatim suspect spans reach into ``[lo, hi)``."""
+    return any(
+        min(b, hi) > max(a, lo) for a, b in (e.suspect for e in m.evidence if e.kind == "verbatim")
+    )
+
+
 def _within(doc: Prepared, sents: Sequence[int], spans: Sequence[tuple[int, int]]) -> bool:
     """Whether the sentences ``sents`` of ``doc`` lie for the most part inside its raw
     ``spans``."""
     if doc.sents is None or not spans or not sents:
         return False
     lo, hi = doc.norm.raw_span(doc.sents.spans[sents[0]][0], doc.sents.spans[sents[-1]][1])
-    inside = sum(max(0, min(hi, b) - max(lo, a)) for a, b in spans)
+    inside = union_length([(max(a, lo), min(b, hi)) for a, b in spans if min(b, hi) > max(a, lo)])
     return hi > lo and 2 * inside >= hi - lo
 
 

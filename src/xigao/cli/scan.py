@@ -164,7 +164,9 @@ def scan(
             if table is not None and doc is not None:
                 table.row(res, doc)
             else:
-                out.write(json.dumps(_titled(res, doc), ensure_ascii=False) + "\n")
+                out.write(
+                    json.dumps(_titled(res, doc.title if doc else None), ensure_ascii=False) + "\n"
+                )
     finally:
         results.close()  # stops the workers of a scan cut short
         bar.close()
@@ -223,8 +225,12 @@ def _scan_spark(
     sink = ErrorSink(errors_path, quiet)
     bar = _progress(quiet, "reading", sources=inputs, options=options)
     verdicts: Counter[str] = Counter()
-    pending: deque[Document] = deque()
-    docs = _remember(_counted(_documents(inputs, options, sink, bar), bar), pending)
+    # each document's title until its result comes (the texts are staged for the executors,
+    # all of them before any result: only the titles are kept here, and for JSONL only)
+    titles: deque[str | None] = deque()
+    docs = _counted(_documents(inputs, options, sink, bar), bar)
+    if fmt != "parquet":
+        docs = _titles(docs, titles)
     try:
         if fmt == "parquet":  # written by the executors: only the counts and failures come back
             assert output is not None
@@ -250,13 +256,13 @@ def _scan_spark(
                     leave_own_out=leave_own_out,
                 )
                 for r in results:
-                    doc = pending.popleft() if pending else None
+                    title = titles.popleft() if titles else None
                     if isinstance(r, Failed):
                         sink.add({"source": "check", "id": r.id, "reason": r.reason})
                         continue
                     res = r.to_dict()
                     verdicts[res["verdict"]] += 1
-                    out.write(json.dumps(_titled(res, doc), ensure_ascii=False) + "\n")
+                    out.write(json.dumps(_titled(res, title), ensure_ascii=False) + "\n")
             finally:
                 if output:
                     out.close()
@@ -279,9 +285,16 @@ def _remember(docs: Iterable[Document], pending: deque[Document]) -> Iterator[Do
         yield d
 
 
-def _titled(res: dict[str, Any], doc: Document | None) -> dict[str, Any]:
+def _titles(docs: Iterable[Document], titles: deque[str | None]) -> Iterator[Document]:
+    """Pass documents through, keeping each one's title until its result is written."""
+    for d in docs:
+        titles.append(d.title)
+        yield d
+
+
+def _titled(res: dict[str, Any], title: str | None) -> dict[str, Any]:
     """A JSONL result with its document's title after its id, where it has one (a chapter's
     heading, a news record's title): what an analyst filters and reads the results by."""
-    if doc is None or not doc.title:
+    if not title:
         return res
-    return {"id": res["id"], "title": doc.title, **{k: v for k, v in res.items() if k != "id"}}
+    return {"id": res["id"], "title": title, **{k: v for k, v in res.items() if k != "id"}}

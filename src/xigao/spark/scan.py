@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from xigao.errors import XigaoError
-from xigao.retrieval import COPY_SHARE, _Vectors
+from xigao.retrieval import _Vectors, lookup_max_df
 from xigao.sketch import SketchConfig, band_keys, codepoints, fingerprints, kgram_hashes, minhash
 from xigao.storage import _keys
 from xigao.terms import COMMON_MIN, COMMON_SHARE, IdfTable, term_keys
@@ -75,7 +75,7 @@ class SparkIndex:
         return int(self._derived["size"])
 
     def max_df(self) -> int:
-        return max(64, self.size() // 200)
+        return lookup_max_df(self.size())
 
     def postings(self) -> tuple[DataFrame, DataFrame]:
         """Fingerprint postings ``(fp, rowid, pos)`` and band postings ``(bkey, rowid)``, both
@@ -107,31 +107,6 @@ class SparkIndex:
             bd = bd.join(bd_ok, "bkey").cache()
             self._derived["postings"] = (fp, bd)
         got: tuple[DataFrame, DataFrame] = self._derived["postings"]
-        return got
-
-    def copies(self) -> DataFrame:
-        """``(rowid, ocopies)``: how many originals are copies of each, itself among them, as
-        :meth:`xigao.retrieval._Lookup.copies` counts them (those holding ``COPY_SHARE`` of
-        its distinct fingerprints that a lookup reads); none listed for one with none."""
-        if "copies" not in self._derived:
-            from pyspark.sql import functions as F
-
-            fp, _ = self.postings()
-            held = fp.select("fp", "rowid").distinct()
-            read = held.groupBy("rowid").agg(F.count("fp").alias("n"))
-            shared = (
-                held.join(held.withColumnRenamed("rowid", "holder"), "fp")
-                .groupBy("rowid", "holder")
-                .agg(F.count("fp").alias("shared"))
-            )
-            self._derived["copies"] = (
-                shared.join(read, "rowid")
-                .where(F.col("shared") >= COPY_SHARE * F.col("n"))
-                .groupBy("rowid")
-                .agg(F.count("holder").alias("ocopies"))
-                .cache()
-            )
-        got: DataFrame = self._derived["copies"]
         return got
 
     def terms(self) -> tuple[DataFrame, IdfTable]:
@@ -460,10 +435,6 @@ class SparkIndex:
             ),
             "rowid",
         )
-        if "partial" in kinds:  # an original's copies: a syndicated story's passage is no formula
-            joined = joined.join(self.copies(), "rowid", "left")
-        else:
-            joined = joined.withColumn("ocopies", F.lit(None).cast("long"))
         left = suspects.join(feats.select("sid", "short", "own"), "sid", "left")
         # each suspect's fingerprints with their postings in the index: how common a partial
         # copy's passages are (a formula is none: ``Thresholds.formula_df``)
@@ -580,7 +551,7 @@ def write_results(
         ok.select(
             F.col("sid").alias("position"),
             plain.alias("id"),
-            "title",
+            F.when(F.col("title") != "", F.col("title")).alias("title"),  # (null as JSONL omits it)
             F.get_json_object("result", "$.verdict").alias("verdict"),
             F.get_json_object("result", "$.score").cast("double").alias("score"),
             F.get_json_object("result", "$.matches[0].source_id").alias("source_id"),

@@ -176,10 +176,6 @@ def _decider(
                                               right["otitle"], right["ometa"], strict=True)
                 }  # fmt: skip
                 table = _idf_table(idf_b) if idf_b is not None else None
-                copies = {
-                    int(r): 0 if pd.isna(c) else int(c)
-                    for r, c in zip(right["rowid"], right["ocopies"], strict=True)
-                }
 
                 def encoder() -> Any:
                     return _encoder(encoder_name)
@@ -198,7 +194,6 @@ def _decider(
                     passage_dfs=None if df is None else functools.partial(
                         passage_dfs, config=cfg, df_of=functools.partial(_counts, df)
                     ),
-                    copies_of=None if df is None else lambda r: copies.get(r, 0),
                 )  # fmt: skip
                 if rewrite:
                     p = p.with_sentences(encoder())
