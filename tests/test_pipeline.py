@@ -934,6 +934,19 @@ def test_an_article_against_a_partial_copy_of_it_is_that_copy_not_a_wash(
     assert m.source_id == "copy" and m.kind == "partial"
     assert [e.kind for e in m.evidence] == ["verbatim"]
     assert compare(article, copy["body"], encoder="static").verdict == "partial"
+    # read by copied_only: the article's other sentences are aligned to the copy's text it
+    # holds word for word; were the copy a formula's, they would count (restated=False)
+    from xigao.detect import Prepared, fact_shares, verbatim_match, wash_stats
+    from xigao.verify import copied_only
+
+    t = idx.thresholds
+    a = Prepared.of(article, t).with_sentences(idx.encoder)
+    b = Prepared.of(copy["body"], t).with_sentences(idx.encoder)
+    held = verbatim_match(a, b, "copy", t)
+    stats = wash_stats(a, b, fact_shares(a, b, idx.store.terms(), t), t, gate=True)
+    assert held is not None and stats.containment >= t.wash_min_containment
+    assert copied_only(a, b, stats, held, t)
+    assert not copied_only(a, b, stats, held, t, restated=False)
     # not asked for partial copies: no rewrite either, in a check and in compare
     for detect in ("rewrite", "repost,rewrite"):
         assert idx.check(article, detect=detect).verdict == "original"
