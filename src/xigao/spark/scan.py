@@ -533,8 +533,9 @@ def write_results(
     """Check ``docs`` on Spark and write the results as a Parquet folder at ``dest``, never
     through the driver: a row per checked document with its input ``position``, ``id``,
     ``title`` (null where it has none), ``verdict``, ``score``, top ``source_id``,
-    ``copy_ratio`` and the whole ``result`` (the JSON :func:`check_iter` yields). Returns the count of each verdict and the documents whose
-    check failed (in input order), which have no row."""
+    ``copy_ratio`` and the whole ``result`` (the JSON :func:`check_iter` yields). Returns the
+    count of each verdict and the documents whose check failed (in input order), which have
+    no row."""
     from pyspark.sql import functions as F
 
     own = workdir is None
