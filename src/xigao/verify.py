@@ -676,6 +676,11 @@ def _within(doc: Prepared, sents: Sequence[int], spans: Sequence[tuple[int, int]
     if doc.sents is None or not spans or not sents:
         return False
     lo, hi = doc.norm.raw_span(doc.sents.spans[sents[0]][0], doc.sents.spans[sents[-1]][1])
+    return _mostly_inside(lo, hi, spans)
+
+
+def _mostly_inside(lo: int, hi: int, spans: Sequence[tuple[int, int]]) -> bool:
+    """Whether half of ``[lo, hi)`` or more lies inside ``spans`` (overlaps counted once)."""
     inside = union_length([(max(a, lo), min(b, hi)) for a, b in spans if min(b, hi) > max(a, lo)])
     return hi > lo and 2 * inside >= hi - lo
 
@@ -688,13 +693,11 @@ def copied_sentences(suspect: Prepared, m: Match) -> frozenset[int]:
     spans = [e.suspect for e in m.evidence if e.kind == "verbatim"]
     if not spans:
         return frozenset()
-    out = set()
-    for i, (s, e) in enumerate(suspect.sents.spans):
-        lo, hi = suspect.norm.raw_span(s, e)
-        inside = sum(max(0, min(hi, b) - max(lo, a)) for a, b in spans)
-        if hi > lo and 2 * inside >= hi - lo:
-            out.add(i)
-    return frozenset(out)
+    return frozenset(
+        i
+        for i, (s, e) in enumerate(suspect.sents.spans)
+        if _mostly_inside(*suspect.norm.raw_span(s, e), spans)
+    )
 
 
 def require_body(body: object, id: str | None = None) -> str:
