@@ -947,6 +947,19 @@ def test_an_article_against_a_partial_copy_of_it_is_that_copy_not_a_wash(
     assert held is not None and stats.containment >= t.wash_min_containment
     assert copied_only(a, b, stats, held, t)
     assert not copied_only(a, b, stats, held, t, restated=False)
+    # a pair whose wash is a rewrite but for that rule: the same in a check and in compare,
+    # whatever is asked for
+    other = stories[105]["body"]
+    theirs = {"id": "theirs", "body": stories[250 + 105 % 40]["body"] + other[200:500]}
+    both = Index.build([*stories[:60], theirs], tmp_path / "both")
+    for detect, want in (
+        (None, "partial"),
+        ("partial,rewrite", "partial"),
+        ("repost,rewrite", "original"),
+        ("rewrite", "original"),
+    ):
+        assert both.check(other, detect=detect).verdict == want, detect
+        assert compare(other, theirs["body"], detect=detect, encoder="static").verdict == want
     # not asked for partial copies: no rewrite either, in a check and in compare
     for detect in ("rewrite", "repost,rewrite"):
         assert idx.check(article, detect=detect).verdict == "original"
@@ -1017,12 +1030,23 @@ def test_a_passage_many_originals_hold_is_a_formula_not_a_copy(
     plain = stories[70]["body"]
     trimmed = [{"id": f"carried-{n}", "body": f"来源：第{n}家网站\n{plain}"} for n in range(12)]
     kept = {"id": "carried-kept", "body": f"来源：另一家网站\n{plain}{formula}"}
-    for extra in ([brief], [*trimmed, kept]):
-        idx = Index.build(
-            formulaic + stories[12:20] + extra, tmp_path / f"x{len(extra)}", vectors=None
-        )
+    for n, extra in enumerate(([brief], [*trimmed, kept])):
+        idx = Index.build(formulaic + stories[12:20] + extra, tmp_path / f"x{n}", vectors=None)
         got = idx.check(own + formula)
         assert got.verdict == "original", got.to_dict()
+    # nor do copies holding a sliver of a longer formula (its first third) make it theirs
+    longer = formula + (
+        "会议指出，各级党委和政府要切实担负起主体责任，坚持稳中求进工作总基调，统筹发展和安全，"
+        "确保各项决策部署落地见效。"
+    )
+    writers = [dict(d, body=d["body"][:400] + longer + d["body"][400:]) for d in stories[:12]]
+    sliver = [
+        {"id": f"cut-{n}", "body": f"来源：第{n}家网站\n{plain}{longer[:45]}"} for n in range(12)
+    ]
+    whole = {"id": "whole", "body": f"来源：另一家网站\n{plain}{longer}"}
+    idx = Index.build(writers + sliver + [whole] + stories[12:20], tmp_path / "cut", vectors=None)
+    got = idx.check(own + longer)
+    assert got.verdict == "original", got.to_dict()
 
 
 def test_a_paragraph_with_a_typo_every_sentence_is_a_partial_copy(

@@ -759,7 +759,8 @@ def _compare(
     alignment's where they score under ``near_miss_floor``."""
     plain_a, plain_b = Prepared.of(suspect, t), Prepared.of(original, t)
     a, b = plain_a, plain_b
-    best = as_asked(verbatim_match(a, b, "original", t), kinds)
+    copied = verbatim_match(a, b, "original", t)
+    best = as_asked(copied, kinds)
     if "rewrite" not in kinds or not encoder:
         return best, None, None
     verbatim = best.coverage if best is not None else 0.0
@@ -777,7 +778,7 @@ def _compare(
             t,
             bundled_idf(genre),
             fiction=genre == "fiction",
-            copy=best if best is not None and best.kind == "partial" else None,
+            copy=copied if copied is not None and copied.kind == "partial" else None,
         )
         rw = washed if rewrite else None
     miss = None

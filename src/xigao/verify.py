@@ -289,7 +289,8 @@ class Verifier:
                     matched[rowid] = got
         # partial copies, reported or not (a formula's too: what is copied is no wash either)
         copies = {r: m for r, m in matched.items() if m.kind == "partial"}
-        formulae = {r for r in copies if self._formula(suspect, r, copies, sources)}
+        grams = functools.cache(lambda r: text_grams(sources[r].norm))
+        formulae = {r for r in copies if self._formula(suspect, r, copies, grams)}
         for rowid in sources:
             best = None if rowid in formulae else matched.get(rowid)
             best = as_asked(best, kinds)  # (a whole copy: no formula however often indexed)
@@ -369,7 +370,7 @@ class Verifier:
         suspect: Prepared,
         rowid: int,
         copies: Mapping[int, Match],
-        sources: Mapping[int, Prepared],
+        grams: Callable[[int], frozenset[int]],
     ) -> bool:
         """Whether the partial copy ``copies[rowid]`` is of formulae alone: each of its
         passages long enough to make one (``partial_min_len``, counted on the text as given: a
@@ -379,8 +380,9 @@ class Verifier:
         original it was found in; a passage of one story beside it is, and so is a passage of
         a story indexed as often as it was syndicated (a wire story each outlet carried under
         its own heading). Its copies are the other originals of this check with a partial copy
-        of the same passage (``copies``, their texts in ``sources``) whose text and the
-        original's hold ``COPY_SHARE`` of each other's (:func:`copy_of`). A check aligns
+        holding at least half of the same passage (``copies``; ``grams``: the
+        :func:`text_grams` of an original by row id) whose text and the original's hold
+        ``COPY_SHARE`` of each other's (:func:`copy_of`). A check aligns
         ``limit`` originals at most, so a story carried by more outlets than that (more than
         ``limit + formula_df``) is still taken for a formula: its copies are counted where
         they are seen, never guessed from a sample (whose order, the originals' row ids,
@@ -389,16 +391,18 @@ class Verifier:
         if self.passage_dfs is None:
             return False
         t = self.thresholds
-        m = copies[rowid]
-        spans = [e.suspect for e in m.evidence if e.kind == "verbatim"]
+        spans = _verbatim_spans(copies[rowid])
         long = [s for s in spans if s[1] - s[0] >= t.partial_min_len]
         passages = long or spans
         dfs = self.passage_dfs(suspect.norm, passages)
         if not all(df > t.formula_df for df in dfs):
             return False
-        grams = functools.cache(lambda r: text_grams(sources[r].norm))
         for (lo, hi), df in zip(passages, dfs, strict=True):
-            seen = [r for r, other in copies.items() if r != rowid and _reaches(other, lo, hi)]
+            seen = [
+                r
+                for r, other in copies.items()
+                if r != rowid and _mostly_inside(lo, hi, _verbatim_spans(other))
+            ]
             again = sum(copy_of(grams(rowid), grams(r)) for r in seen)
             if df - again <= t.formula_df:  # (its copies count once)
                 return False
@@ -663,11 +667,9 @@ def copy_of(a: frozenset[int], b: frozenset[int]) -> bool:
     return shared >= COPY_SHARE * len(a) and shared >= COPY_SHARE * len(b)
 
 
-def _reaches(m: Match, lo: int, hi: int) -> bool:
-    """Whether ``m``'s verbatim suspect spans reach into ``[lo, hi)``."""
-    return any(
-        min(b, hi) > max(a, lo) for a, b in (e.suspect for e in m.evidence if e.kind == "verbatim")
-    )
+def _verbatim_spans(m: Match) -> list[tuple[int, int]]:
+    """``m``'s verbatim passages in the suspect (raw spans)."""
+    return [e.suspect for e in m.evidence if e.kind == "verbatim"]
 
 
 def _within(doc: Prepared, sents: Sequence[int], spans: Sequence[tuple[int, int]]) -> bool:
