@@ -311,8 +311,8 @@ class Verifier:
         # name maps are read for fiction (换名 of a novel's people and places), where they cost
         # about 20 ms a match; a news copy keeps the people it reports on
         for w, residual in [(w, False) for w in first] + [(w, True) for w in further]:
-            formula = w.rowid in formulae
-            if self._copied_only(suspect, w, copies.get(w.rowid), formula=formula):
+            copy, restated = copies.get(w.rowid), w.rowid not in formulae
+            if copied_only(suspect, w.source, w.stats, copy, t, restated=restated):
                 continue  # its copy stands: a quotation is no wash of what it quotes
             second = residual or w.score < t.wash_threshold
             rw = wash_match(
@@ -359,12 +359,6 @@ class Verifier:
             info["near_miss"] = near_miss(miss)
         return Result(id, verdict, score, ordered, info)
 
-    def _copied_only(
-        self, suspect: Prepared, w: Washed, copy: Match | None, *, formula: bool
-    ) -> bool:
-        """:func:`copied_only` of the candidate ``w`` (``formula``: its copy is a formula's)."""
-        return copied_only(suspect, w.source, w.stats, copy, self.thresholds, restated=not formula)
-
     def _formula(
         self,
         suspect: Prepared,
@@ -391,7 +385,7 @@ class Verifier:
         if self.passage_dfs is None:
             return False
         t = self.thresholds
-        spans = _verbatim_spans(copies[rowid])
+        spans = verbatim_spans(copies[rowid])
         long = [s for s in spans if s[1] - s[0] >= t.partial_min_len]
         passages = long or spans
         dfs = self.passage_dfs(suspect.norm, passages)
@@ -401,7 +395,7 @@ class Verifier:
             seen = [
                 r
                 for r, other in copies.items()
-                if r != rowid and _mostly_inside(lo, hi, _verbatim_spans(other))
+                if r != rowid and _mostly_inside(lo, hi, verbatim_spans(other))
             ]
             again = sum(copy_of(grams(rowid), grams(r)) for r in seen)
             if df - again <= t.formula_df:  # (its copies count once)
@@ -667,7 +661,7 @@ def copy_of(a: frozenset[int], b: frozenset[int]) -> bool:
     return shared >= COPY_SHARE * len(a) and shared >= COPY_SHARE * len(b)
 
 
-def _verbatim_spans(m: Match) -> list[tuple[int, int]]:
+def verbatim_spans(m: Match) -> list[tuple[int, int]]:
     """``m``'s verbatim passages in the suspect (raw spans)."""
     return [e.suspect for e in m.evidence if e.kind == "verbatim"]
 
@@ -692,7 +686,7 @@ def copied_sentences(suspect: Prepared, m: Match) -> frozenset[int]:
     part: copied word for word from its original."""
     if suspect.sents is None:
         return frozenset()
-    spans = [e.suspect for e in m.evidence if e.kind == "verbatim"]
+    spans = verbatim_spans(m)
     if not spans:
         return frozenset()
     return frozenset(

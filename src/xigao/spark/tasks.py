@@ -16,7 +16,14 @@ from xigao.retrieval import fingerprints_in, passage_dfs, select_candidates
 from xigao.sketch import SketchConfig
 from xigao.terms import IdfTable
 from xigao.types import Document, MatchKind, Result
-from xigao.verify import CandidatePlan, Originals, Verifier, require_body, unmatched
+from xigao.verify import (
+    CandidatePlan,
+    Originals,
+    Verifier,
+    require_body,
+    unmatched,
+    verbatim_spans,
+)
 
 if TYPE_CHECKING:
     from xigao.spark.scan import SparkIndex
@@ -242,9 +249,7 @@ def _passage_dfs(
     the suspect's fingerprints' postings ``df``."""
     norm = normalize(body)
     return {
-        m.source_id: _median_df(
-            df, config, norm, [e.suspect for e in m.evidence if e.kind == "verbatim"]
-        )
+        m.source_id: _median_df(df, config, norm, verbatim_spans(m))
         for m in res.matches
         if m.kind == "partial"
     }
