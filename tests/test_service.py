@@ -256,6 +256,25 @@ def test_internal_errors_are_generic(index_path: Path, caplog: pytest.LogCapture
         assert any("secret internal detail" in str(rec.exc_info) for rec in caplog.records)
 
 
+def test_the_app_checks_when_mounted_in_another(index_path: Path, stories: list[dict]) -> None:
+    # Starlette never runs a mounted app's startup: nothing a check needs may be made there
+    from fastapi import FastAPI
+
+    from xigao.service import create_app
+
+    parent = FastAPI()
+    with Index.open(index_path) as idx:
+        parent.mount("/xigao", create_app(idx))
+        with thread_server(parent) as url:
+            r = httpx.post(f"{url}/xigao/v1/check", json={"body": stories[0]["body"]})
+            assert r.status_code == 200, r.text
+            assert r.json()["verdict"] == "repost"
+            docs = [{"id": "a", "body": stories[1]["body"]}]
+            r = httpx.post(f"{url}/xigao/v1/check/batch", json={"documents": docs})
+            assert r.status_code == 200, r.text
+            assert r.json()["results"][0]["verdict"] == "repost"
+
+
 def test_full_detection_and_a_lexical_index(
     client: httpx.Client, tmp_path: Path, stories: list[dict]
 ) -> None:

@@ -512,9 +512,17 @@ def create_app(
     owned = not isinstance(index, Index)
     idx = Index.open(index) if not isinstance(index, Index) else index
 
+    def limiter() -> anyio.CapacityLimiter:
+        """The checks' thread limiter, made on first use in the running loop: the app's own
+        startup makes it, but a mounted app's startup never runs (Starlette runs the parent's)."""
+        got: anyio.CapacityLimiter | None = getattr(app.state, "limiter", None)
+        if got is None:
+            got = app.state.limiter = anyio.CapacityLimiter(threads)
+        return got
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.limiter = anyio.CapacityLimiter(threads)
+        limiter()
         # the postings and, for rewrites, the fact table, before the first check
         await anyio.to_thread.run_sync(idx.prepare)
         yield
@@ -557,7 +565,7 @@ def create_app(
         """Check one document against the index: verdict, score, matches with evidence."""
         run = functools.partial(req.run, idx)
         try:
-            result = await anyio.to_thread.run_sync(run, limiter=request.app.state.limiter)
+            result = await anyio.to_thread.run_sync(run, limiter=limiter())
         except (ModelError, IndexFormatError) as e:  # the server's fault: say so, and why
             return _error(503, "unavailable", str(e))
         except XigaoError as e:  # e.g. rewrite detection asked of an index without vectors
@@ -594,7 +602,7 @@ def create_app(
                 continue
             run = functools.partial(one.run, idx)
             try:
-                result = await anyio.to_thread.run_sync(run, limiter=request.app.state.limiter)
+                result = await anyio.to_thread.run_sync(run, limiter=limiter())
             except (ModelError, IndexFormatError) as e:
                 return _error(503, "unavailable", str(e))
             except XigaoError as e:
