@@ -400,3 +400,22 @@ def test_report_and_html_keep_documents_that_share_an_id_apart(
     palettes = [(pal / n).read_text("utf-8") for n in made]
     found = sorted(sorted(k for k in (6, 7) if stories[k]["id"] in p) for p in palettes)
     assert found == [[6], [7]]  # each palette with its own document's source
+
+
+def test_two_text_files_of_one_name_are_two_documents(tmp_path: Path, stories: list[dict]) -> None:
+    # the README's rule for .txt ids (the second of a name gets its path) holds across the
+    # sources of one command: they are read as one run, not one at a time
+    for k, sub in enumerate(("d1", "d2")):
+        (tmp_path / sub).mkdir()
+        (tmp_path / sub / "x.txt").write_text(stories[k]["body"], "utf-8")
+    first, second = str(tmp_path / "d1" / "x.txt"), str(tmp_path / "d2" / "x.txt")
+    idx = str(tmp_path / "idx")
+    code, _, err = run("index", "build", first, second, "--index", idx, "--no-vectors", "-q")
+    assert code == 0, err
+    code, out, err = run("scan", first, second, "--index", idx, "--detect", "repost,partial", "-q")
+    assert code == 0, err
+    got = [
+        (r["id"], r["verdict"], r["matches"][0]["source_id"])
+        for r in map(json.loads, out.splitlines())
+    ]
+    assert got == [("x.txt", "repost", "x.txt"), (second, "repost", second)]

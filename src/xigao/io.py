@@ -172,10 +172,19 @@ def read_documents(
     sources: Iterable[str | os.PathLike[str]], options: ReadOptions | None = None
 ) -> Iterator[Document | ReadError]:
     """Yield one ``Document`` or ``ReadError`` per input record, source after source."""
+    for _, item in read_sources(sources, options):
+        yield item
+
+
+def read_sources(
+    sources: Iterable[str | os.PathLike[str]], options: ReadOptions | None = None
+) -> Iterator[tuple[str, Document | ReadError]]:
+    """:func:`read_documents`, each record with the source it came from (as given)."""
     opts = options or ReadOptions()
     named: set[str] = set()  # the ids of single .txt files so far: their names
-    for src in sources:
-        yield from _read_source(os.fspath(src), opts, named)
+    for src in map(os.fspath, sources):
+        for item in _read_source(src, opts, named):
+            yield src, item
 
 
 def read_json_records(

@@ -13,7 +13,7 @@ from typing import IO, Any, TypeVar
 import click
 
 from xigao.errors import XigaoError
-from xigao.io import ReadError, ReadOptions, count_records, read_documents
+from xigao.io import ReadError, ReadOptions, count_records, read_sources
 from xigao.pipeline import Index
 from xigao.types import Document
 from xigao.workers import default_workers
@@ -142,22 +142,22 @@ def _documents(
     earlier one has (ids are strings: 7 and "7" are one) goes to ``sink`` too, naming both
     sources, and the first is kept: an index holds one original an id."""
     first: dict[str, str] = {}
-    for src in sources:
-        for item in read_documents([src], options):
-            if isinstance(item, Document) and unique:
-                if item.id in first:
-                    seen = first[item.id]
-                    where = "earlier in this source" if seen == src else f"in {seen}"
-                    reason = f"duplicate id: a record {where} has it, and that one is kept"
-                    item = ReadError(src, reason, id=item.id)
-                else:
-                    first[item.id] = src
-            if isinstance(item, ReadError):
-                sink.add(item.to_dict())
-                if bar is not None:
-                    bar.update(1)
+    # read as one run, so that a second .txt file of a name gets its path as id, not the name
+    for src, item in read_sources(sources, options):
+        if isinstance(item, Document) and unique:
+            if item.id in first:
+                seen = first[item.id]
+                where = "earlier in this source" if seen == src else f"in {seen}"
+                reason = f"duplicate id: a record {where} has it, and that one is kept"
+                item = ReadError(src, reason, id=item.id)
             else:
-                yield item
+                first[item.id] = src
+        if isinstance(item, ReadError):
+            sink.add(item.to_dict())
+            if bar is not None:
+                bar.update(1)
+        else:
+            yield item
 
 
 def _progress(
