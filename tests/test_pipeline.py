@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from xigao import Index, InputError, compare
+from xigao.align import union_length
 from xigao.verdict import Thresholds
 from xigao.verify import PAIR_FICTION_ALIGNED
 
@@ -389,6 +390,31 @@ def test_a_deep_wash_is_found_with_its_source_and_a_reason(
     assert all(0 <= e.suspect[0] < e.suspect[1] <= len(wash["body"]) for e in top.evidence)
     d = res.to_dict()
     assert 0.3 < d["copy_ratio"] <= 1.0 and "near_miss" not in d
+
+
+@pytest.mark.slow
+def test_a_wash_beside_a_pasted_passage_reports_its_share_of_the_whole_suspect(
+    tmp_path: Path, stories: list[dict]
+) -> None:
+    # the wash is measured (and scored) on the part the pasted passage leaves, but what it
+    # reports is of the whole suspect, as every match's containment is, and its reason agrees
+    wash = _washes({"fit1-deep-0"})["fit1-deep-0"]
+    (source_id,) = wash["source_ids"]
+    # a third of the suspect from most of a story: measured as a source on its own
+    k = next(k for k, s in enumerate(stories) if 560 < len(s["body"]) < 800)
+    body = wash["body"] + "\n" + stories[k]["body"][:520]
+    Index.build([*stories, _story(source_id)], tmp_path / "idx").close()
+    with Index.open(tmp_path / "idx") as idx:
+        res = idx.check(body)
+    kinds = {m.source_id: m for m in res.matches}
+    assert kinds[source_id].kind == "rewrite" and kinds[stories[k]["id"]].kind == "partial"
+    for m in res.matches:
+        held = union_length([tuple(e.suspect) for e in m.evidence])
+        assert abs(m.containment - held / len(body)) < 0.1, (m.source_id, m.containment)
+    rewrite = kinds[source_id]
+    assert rewrite.containment < 0.7  # the pasted third is none of the wash's
+    assert rewrite.details["reason"].startswith(f"{rewrite.containment:.0%} of the suspect")
+    assert sum(m.containment for m in res.matches) <= 1.05
 
 
 @pytest.mark.slow

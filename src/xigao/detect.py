@@ -787,9 +787,13 @@ def wash_match(
     ``residual``: measured on the part of the suspect the other sources leave; ``names``: read
     the ``name_map`` of a renamed copy (:func:`xigao.names.name_map`; ``grafted``: the
     suspect has other sources too); ``aligned_or``: as :func:`explain_wash` takes it."""
-    assert source.sents is not None
+    assert source.sents is not None and suspect.sents is not None
     evidence, altered = pair_evidence(suspect, source, stats.pairs)
     lo, hi = stats.window
+    # the share of the whole suspect its aligned sentences make: a source of a stitched story
+    # is measured (and scored) on the part the other sources leave, but reported as what it is
+    # of the suspect, as every match's containment is
+    whole = replace(stats, containment=stats.aligned_chars / max(suspect.sents.total, 1))
     details: dict[str, Any] = {
         "wash_score": round(score, 4),
         "similarity": round(stats.similarity, 4),
@@ -802,7 +806,13 @@ def wash_match(
         },
         "altered": altered,
         "reason": explain_wash(
-            stats, features, score, t, second=second, residual=residual, aligned_or=aligned_or
+            stats if residual else whole,
+            features,
+            score,
+            t,
+            second=second,
+            residual=residual,
+            aligned_or=aligned_or,
         ),
     }
     renamed = renames(suspect, source, stats, grafted=grafted) if names else {}
@@ -815,8 +825,8 @@ def wash_match(
     return Match(
         source_id=source_id,
         kind="rewrite",
-        score=(stats.containment + stats.coverage) / 2,
-        containment=stats.containment,
+        score=(whole.containment + stats.coverage) / 2,
+        containment=whole.containment,
         coverage=stats.coverage,
         evidence=evidence,
         details=details,

@@ -49,6 +49,7 @@ __all__ = [
     "lone_surrogate",
     "read_documents",
     "read_json_records",
+    "read_sources",
     "whole_characters",
 ]
 
