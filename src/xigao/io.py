@@ -183,7 +183,7 @@ def read_sources(
     """:func:`read_documents`, each record with the source it came from (as given)."""
     opts = options or ReadOptions()
     named: set[str] = set()  # the ids of single .txt files so far: their names
-    for src in map(os.fspath, sources):
+    for src in (os.fspath(s) for s in sources):
         for item in _read_source(src, opts, named):
             yield src, item
 
