@@ -30,7 +30,7 @@ def test_build_scan_and_errors(tmp_path: Path, stories: list[dict]) -> None:
     assert "indexed 80 documents" in err
     suspects = tmp_path / "sus.jsonl"
     rows = [
-        {"id": "r1", "title": "新标题", "body": "来源：某网站\n" + stories[3]["body"]},
+        {"id": "r1", "title": "新标题", "body": "来源：某网站\n" + stories[3]["body"], "url": "u1"},
         {"id": "o1", "body": "这是一篇与索引无关的原创文章，写的是家乡的秋天和稻田里的蛙声。" * 4},
         {"id": "e1", "body": "   "},
     ]
@@ -46,6 +46,9 @@ def test_build_scan_and_errors(tmp_path: Path, stories: list[dict]) -> None:
     # each result by its document's title, where it has one (what a reader filters by)
     assert list(results["r1"])[:3] == ["id", "title", "verdict"]
     assert results["r1"]["title"] == "新标题" and "title" not in results["o1"]
+    # the record's other fields passed through, last (where it has any)
+    assert list(results["r1"])[-1] == "meta" and results["r1"]["meta"] == {"url": "u1"}
+    assert "meta" not in results["o1"]
     bad = [json.loads(x) for x in errs.read_text("utf-8").splitlines()]
     assert {b.get("line") for b in bad} == {3, 4}
     assert all(b["reason"] for b in bad)

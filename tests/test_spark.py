@@ -286,10 +286,13 @@ def test_the_cli_builds_and_scans_on_spark_with_the_local_answers(
 
     table = pq.read_table(tmp_path / "results.parquet").sort_by("position").to_pylist()
     lines = [json.loads(x) for x in (tmp_path / "local.jsonl").read_text("utf-8").splitlines()]
-    # the result as check_iter yields it, the document's title beside it (as JSONL has it)
-    assert [{"title": row["title"], **json.loads(row["result"])} for row in table] == [
-        {"title": None, **x} for x in lines
-    ]
+    # the result as check_iter yields it, the document's title and metadata beside it (as
+    # JSONL has them)
+    assert [
+        {"title": row["title"], **json.loads(row["result"]), "meta": json.loads(row["meta"])}
+        for row in table
+    ] == [{"title": None, **x} for x in lines]
+    assert all(x["meta"]["expected"] for x in lines)  # the demo dump's own fields
     assert [(row["id"], row["verdict"]) for row in table] == [
         (x["id"], x["verdict"]) for x in lines
     ]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import sys
 from collections import Counter, deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -164,9 +164,8 @@ def scan(
             if table is not None and doc is not None:
                 table.row(res, doc)
             else:
-                out.write(
-                    json.dumps(_titled(res, doc.title if doc else None), ensure_ascii=False) + "\n"
-                )
+                labels = (doc.title, doc.meta) if doc else (None, {})
+                out.write(json.dumps(_labelled(res, *labels), ensure_ascii=False) + "\n")
     finally:
         results.close()  # stops the workers of a scan cut short
         bar.close()
@@ -225,12 +224,12 @@ def _scan_spark(
     sink = ErrorSink(errors_path, quiet)
     bar = _progress(quiet, "reading", sources=inputs, options=options)
     verdicts: Counter[str] = Counter()
-    # each document's title until its result comes (the texts are staged for the executors,
-    # all of them before any result: only the titles are kept here, and for JSONL only)
-    titles: deque[str | None] = deque()
+    # each document's title and metadata until its result comes (the texts are staged for the
+    # executors, all of them before any result: only these are kept here, and for JSONL only)
+    labels: deque[tuple[str | None, Mapping[str, Any]]] = deque()
     docs = _counted(_documents(inputs, options, sink, bar), bar)
     if fmt != "parquet":
-        docs = _titles(docs, titles)
+        docs = _labels(docs, labels)
     try:
         if fmt == "parquet":  # written by the executors: only the counts and failures come back
             assert output is not None
@@ -256,13 +255,13 @@ def _scan_spark(
                     leave_own_out=leave_own_out,
                 )
                 for r in results:
-                    title = titles.popleft() if titles else None
+                    title, meta = labels.popleft() if labels else (None, {})
                     if isinstance(r, Failed):
                         sink.add({"source": "check", "id": r.id, "reason": r.reason})
                         continue
                     res = r.to_dict()
                     verdicts[res["verdict"]] += 1
-                    out.write(json.dumps(_titled(res, title), ensure_ascii=False) + "\n")
+                    out.write(json.dumps(_labelled(res, title, meta), ensure_ascii=False) + "\n")
             finally:
                 if output:
                     out.close()
@@ -285,16 +284,23 @@ def _remember(docs: Iterable[Document], pending: deque[Document]) -> Iterator[Do
         yield d
 
 
-def _titles(docs: Iterable[Document], titles: deque[str | None]) -> Iterator[Document]:
-    """Pass documents through, keeping each one's title until its result is written."""
+def _labels(
+    docs: Iterable[Document], labels: deque[tuple[str | None, Mapping[str, Any]]]
+) -> Iterator[Document]:
+    """Pass documents through, keeping each one's title and metadata until its result is
+    written."""
     for d in docs:
-        titles.append(d.title)
+        labels.append((d.title, d.meta))
         yield d
 
 
-def _titled(res: dict[str, Any], title: str | None) -> dict[str, Any]:
+def _labelled(res: dict[str, Any], title: str | None, meta: Mapping[str, Any]) -> dict[str, Any]:
     """A JSONL result with its document's title after its id, where it has one (a chapter's
-    heading, a news record's title): what an analyst filters and reads the results by."""
-    if not title:
-        return res
-    return {"id": res["id"], "title": title, **{k: v for k, v in res.items() if k != "id"}}
+    heading, a news record's title): what an analyst filters and reads the results by; and
+    the record's other fields (``source``, ``time``, ``url``, …) passed through as ``meta``,
+    last, where it has any."""
+    out = {"id": res["id"], **({"title": title} if title else {})}
+    out.update((k, v) for k, v in res.items() if k != "id")
+    if meta:
+        out["meta"] = dict(meta)
+    return out

@@ -532,8 +532,9 @@ def write_results(
 ) -> tuple[dict[str, int], list[Failed]]:
     """Check ``docs`` on Spark and write the results as a Parquet folder at ``dest``, never
     through the driver: a row per checked document with its input ``position``, ``id``,
-    ``title`` (null where it has none), ``verdict``, ``score``, top ``source_id``,
-    ``copy_ratio`` and the whole ``result`` (the JSON :func:`check_iter` yields). Returns the
+    ``title`` (null where it has none), ``meta`` (the record's other fields as a JSON object,
+    null where it has none), ``verdict``, ``score``, top ``source_id``, ``copy_ratio`` and the
+    whole ``result`` (the JSON :func:`check_iter` yields). Returns the
     count of each verdict and the documents whose check failed (in input order), which have
     no row."""
     from pyspark.sql import functions as F
@@ -548,11 +549,13 @@ def write_results(
             frame, detect=detect, exclude_quotes=exclude_quotes, leave_own_out=leave_own_out
         ).cache()
         plain = F.substring_index(F.col("id"), "\x1f", -1)
-        ok = out.where(F.col("error").isNull()).join(frame.select("sid", "title"), "sid", "left")
+        labels = frame.select("sid", "title", "meta")
+        ok = out.where(F.col("error").isNull()).join(labels, "sid", "left")
         ok.select(
             F.col("sid").alias("position"),
             plain.alias("id"),
             F.when(F.col("title") != "", F.col("title")).alias("title"),  # (null as JSONL omits it)
+            F.when(F.col("meta") != "{}", F.col("meta")).alias("meta"),
             F.get_json_object("result", "$.verdict").alias("verdict"),
             F.get_json_object("result", "$.score").cast("double").alias("score"),
             F.get_json_object("result", "$.matches[0].source_id").alias("source_id"),
