@@ -222,9 +222,22 @@ def test_sentences() -> None:
     assert sentences(normalize("「对。」他说")) == [(0, 4), (4, 6)]
 
 
-ENDS_TEXT = st.text(alphabet="。!?;！？；…\n.”’」』\"')》】甲a 　\t\r", max_size=40)
+def test_a_text_typed_with_half_width_punctuation_has_its_sentences() -> None:
+    # a dot after a Chinese character (or a closing quote, or 3.5%) ends a sentence, as 。 does;
+    # a dot in a number, an address, an abbreviation or a list's numbering does not
+    n = normalize('他走了. 然后下雨了.她说:"好."增长3.5%.访问www.cctv.com和u.s.的人. 1.第一条')
+    got = [n.text[s:e] for s, e in sentences(n)]
+    assert got == [
+        "他走了.", "然后下雨了.", '她说:"好."', "增长3.5%.", "访问www.cctv.com和u.s.的人.", "1.第一条"
+    ]  # fmt: skip
+
+
+ENDS_TEXT = st.text(alphabet="。!?;！？；…\n.”’」』\"')》】甲a1% 　\t\r", max_size=40)
 #: the sentence-end regex as first written; the one in use must match exactly the same
-PLAIN_END = re.compile(r"(?:[。!?;！？；…]+|\.{2,})[”’」』\"')》】]*|\n")
+PLAIN_END = re.compile(
+    r"(?:[。!?;！？；…]+|\.{2,})[”’」』\"')》】]*"
+    r"|(?<=[\u3400-\u4dbf\u4e00-\u9fff%”’」』\"')》】])\.(?![0-9a-z.])[”’」』\"')》】]*|\n"
+)
 
 
 @settings(max_examples=500)

@@ -547,13 +547,16 @@ def normalize(text: str) -> Normalized:
 
 
 # --------------------------------------------------------------------------- sentences
-# A sentence end: a run of 。!?;… or of two dots or more, with the closing quotes after it; or
-# a newline. Written to begin with the set of its first characters, so that the regex engine
-# skips ahead to the next one instead of trying every position (3x faster than the plain
-# (?:[。!?;！？；…]+|\.{2,})[”’」』"')》】]*|\n, which matches exactly the same).
+# A sentence end: a run of 。!?;… or of two dots or more, with the closing quotes after it; a
+# dot after a Chinese character, a closing quote or a per cent sign, but before no letter,
+# digit or dot (a Chinese text typed with half-width punctuation: 他走了. 然后…; not 3.5, www.x.cn
+# or 1.); or a newline. Written to begin with the set of its first characters, so that the
+# regex engine skips ahead to the next one instead of trying every position (3x faster than
+# the plain alternatives one after another, which match exactly the same).
 _ENDS, _CLOSERS = "。!?;！？；…", "”’」』\"')》】"
 _SENTENCE_END = re.compile(
-    rf"[{_ENDS}.\n](?:(?<=[{_ENDS}])[{_ENDS}]*[{_CLOSERS}]*|(?<=\.)\.+[{_CLOSERS}]*|(?<=\n))"
+    rf"[{_ENDS}.\n](?:(?<=[{_ENDS}])[{_ENDS}]*[{_CLOSERS}]*|(?<=\.)\.+[{_CLOSERS}]*"
+    rf"|(?<=[\u3400-\u4dbf\u4e00-\u9fff%{_CLOSERS}]\.)(?![0-9a-z.])[{_CLOSERS}]*|(?<=\n))"
 )
 
 
