@@ -154,7 +154,13 @@ def test_compare_files_and_pairs(tmp_path: Path, stories: list[dict]) -> None:
     a.write_bytes(("转载：" + stories[0]["body"]).encode("gbk", errors="ignore"))
     b.write_text(stories[0]["body"], "utf-8")
     code, out, _ = run("compare", str(a), str(b))
-    assert code == 0 and json.loads(out)["verdict"] == "repost"
+    got = json.loads(out)
+    assert code == 0 and got["verdict"] == "repost"
+    # the shape of a scan's result: its id (the suspect's file name, as a scan names a .txt
+    # file), copy ratio, credit lines, and the match's credit and quotations
+    assert got["id"] == "a.txt" and got["copy_ratio"] > 0.9
+    assert got["attribution"] == [] and not got["matches"][0]["credited"]
+    assert got["matches"][0]["quoted_chars"] >= 0
     pairs = tmp_path / "p.jsonl"
     pairs.write_text(
         json.dumps(

@@ -123,6 +123,24 @@ def test_compare_scores_share_of_original() -> None:
     assert unrelated < compare(spun, a).score < res.score
 
 
+def test_compare_answers_in_the_shape_of_a_check(stories: list[dict]) -> None:
+    # copy ratio, credit lines and each match's credit and quotations, as a check has them
+    # a quotation holds no line end and no quotation of its own (its marks are no content)
+    passage = max(stories[0]["body"].split("\n"), key=len)[:150].translate({0x201C: "", 0x201D: ""})
+    suspect = "来源：央视新闻\n据央视新闻报道：“" + passage + "”\n" + stories[1]["body"]
+    d = compare(suspect, stories[0]["body"], detect="repost,partial").to_dict()
+    assert d["verdict"] == "partial"
+    assert list(d)[:4] == ["id", "verdict", "score", "matches"]
+    held = union_length([tuple(e["suspect"]) for e in d["matches"][0]["evidence"]])
+    assert d["copy_ratio"] == pytest.approx(held / len(suspect), abs=0.05)
+    assert {"央视新闻"} <= {n for c in d["attribution"] for n in c["names"]}
+    assert d["matches"][0]["quoted_chars"] >= 140
+    assert "credited" in d["matches"][0]
+    plain = compare(stories[1]["body"], stories[0]["body"], detect="repost,partial").to_dict()
+    assert plain["verdict"] == "original" and plain["copy_ratio"] == 0.0
+    assert [c["names"] for c in plain["attribution"]] == [["央视网"]]  # 央视网消息 opens it
+
+
 class _CharBag:
     """A deterministic encoder for tests: each text's characters counted into 32 buckets."""
 

@@ -29,6 +29,7 @@ import numpy as np
 from xigao.batch import Failed, as_document, check_iter
 from xigao.detect import (
     Prepared,
+    copy_ratio,
     near_miss,
     rewrite_match,
     rewrite_near_miss,
@@ -40,6 +41,8 @@ from xigao.normalize import Normalized, normalize
 from xigao.paraphrase import TextEncoder, embed_sentences
 from xigao.provenance import (
     ALIASES,
+    credits,
+    quotation_spans,
 )
 from xigao.retrieval import Candidate, fingerprints_in, passage_dfs
 from xigao.sketch import (
@@ -70,6 +73,7 @@ from xigao.verify import (
     Verifier,
     Washed,
     as_asked,
+    provenance,
     require_args,
     require_body,
     stronger,
@@ -664,10 +668,19 @@ def compare(
         )
     suspect, original = require_body(suspect, "suspect"), require_body(original, "original")
     t = (thresholds or Thresholds.load()).for_genre(check_genre(genre))
-    best, parts, miss = _compare(suspect, original, kinds, t, encoder, genre)
+    best, parts, miss, prepared = _compare(suspect, original, kinds, t, encoder, genre)
     score = compare_score(parts, t) if parts is not None else best.coverage if best else 0.0
-    verdict, _, ordered = combine([best] if best is not None else [])
-    meta: dict[str, Any] = {}
+    # the suspect's credit lines, and its match as a check reports one: whether they credit it
+    # (the original has no metadata here: a lead-in before a pasted passage), its quotations
+    found, quotes = credits(suspect), quotation_spans(suspect)
+    matches = [best] if best is not None else []
+    verdict, _, ordered = combine(
+        provenance(suspect, m, None, found, None, (), quotes) for m in matches
+    )
+    meta: dict[str, Any] = {
+        "copy_ratio": round(copy_ratio(prepared, ordered), 4),
+        "attribution": [c.to_dict() for c in found],
+    }
     if miss is not None and verdict == "original" and miss.containment > 0:
         meta["near_miss"] = near_miss(miss)
     return Result(None, verdict, score, ordered, meta)
@@ -750,10 +763,11 @@ def _compare(
     t: Thresholds,
     encoder: str | TextEncoder | None,
     genre: str | None,
-) -> tuple[Match | None, CompareParts | None, Match | None]:
+) -> tuple[Match | None, CompareParts | None, Match | None, Prepared]:
     """The best match of ``suspect`` against ``original`` among ``kinds``, the parts of the
     graded score (None without rewrites or an encoder: the score is then the verbatim
-    coverage), and the closest it came to a rewrite as a near miss when it is none. A rewrite
+    coverage), the closest it came to a rewrite as a near miss when it is none, and the
+    suspect as prepared. A rewrite
     is the wash measures' (:func:`xigao.verify.wash_pair`, weighed as in ``genre``; None, for
     the score's parts alone: the sentence rule's); the near miss is theirs, or the sentence
     alignment's where they score under ``near_miss_floor``."""
@@ -762,7 +776,7 @@ def _compare(
     copied = verbatim_match(a, b, "original", t)
     best = as_asked(copied, kinds)
     if "rewrite" not in kinds or not encoder:
-        return best, None, None
+        return best, None, None, plain_a
     verbatim = best.coverage if best is not None else 0.0
     enc = _encoder(encoder) if isinstance(encoder, str) else encoder
     # sentence vectors serve alignment only when it blends in cosines (bigrams alone otherwise)
@@ -793,7 +807,7 @@ def _compare(
     assert b.sents is not None
     cosine = document_cosine(a, b, enc, prompt=t.compare_prompt)
     floor = t.compare_floor_static if getattr(enc, "name", None) == "static" else t.compare_floor
-    return best, CompareParts(verbatim, stats.coverage, cosine, len(b.sents), floor), miss
+    return best, CompareParts(verbatim, stats.coverage, cosine, len(b.sents), floor), miss, plain_a
 
 
 def document_cosine(

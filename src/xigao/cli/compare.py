@@ -121,12 +121,12 @@ def compare_cmd(
             raise click.UsageError("give SUSPECT and ORIGINAL files, or --pairs PAIRS.jsonl")
         a, b = _read_text(suspect), _read_text(original)
         res = compare(a, b, detect=kinds)
-        text = json.dumps(res.to_dict(), ensure_ascii=False, indent=2)
-        click.echo(_verdict_line(res.to_dict()), err=True)
+        d = res.to_dict() | {"id": Path(suspect).name}  # its id as a scan names a .txt file
+        text = json.dumps(d, ensure_ascii=False, indent=2)
+        click.echo(_verdict_line(d), err=True)
         if palette is not None:
             from xigao import palette as pal
 
-            d = res.to_dict() | {"id": Path(suspect).name}
             originals = {"original": (Path(original).name, b)}
             made = pal.palette(d, a, originals)
             pal.write(made, originals, palette)
