@@ -272,6 +272,8 @@ def test_lexical_index_refuses_rewrite_detection(tmp_path: Path, stories: list[d
     assert idx.check(stories[3]["body"]).verdict == "repost"  # default: what it supports
     with pytest.raises(XigaoError, match="no document vectors"):
         idx.check(stories[3]["body"], detect="rewrite")
+    with pytest.raises(XigaoError, match="no document vectors"):  # too short to match, too
+        idx.check("测试文本", detect="rewrite")
 
 
 def test_candidates_can_leave_an_indexed_original_out(

@@ -191,7 +191,8 @@ class Index:
         if not self.store.vectors:
             raise XigaoError(
                 f"the index at {self.store.path} has no document vectors, so it cannot detect "
-                "rewrites; rebuild it with vectors (the default), or use --detect repost,partial"
+                "rewrites; rebuild it with vectors (the default), or detect reposts and partial "
+                'copies only (--detect repost,partial; over HTTP "detect": ["repost", "partial"])'
             )
         return _encoder(self.store.vectors)
 
@@ -453,11 +454,14 @@ class Index:
         body = require_body(body, id)
         id, ids, meta = require_args(id=id, meta=meta, exclude=exclude)
         skip = [r for r in map(self.store.rowid, ids) if r is not None]
+        # asked of an index that cannot give it, it is refused whatever the text (a short one
+        # included, which needs no encoder to be original)
+        encoder = self.encoder if "rewrite" in kinds else None
         prepared = Prepared.of(body, self.thresholds, exclude_quotes=exclude_quotes)
         if len(prepared.norm.key().chars) < self.store.config.k:
             return unmatched(body, id=id, meta=meta)
-        if "rewrite" in kinds:
-            prepared = prepared.with_sentences(self.encoder)
+        if encoder is not None:
+            prepared = prepared.with_sentences(encoder)
         return _Suspect(body, id, meta, prepared, skip)
 
     def _decide(
