@@ -840,8 +840,8 @@ def _takes_kind(encoder: TextEncoder) -> bool:
 
 def original_of(doc: DocLike) -> Document:
     """``doc`` as an original to store: its texts with each half of a character written
-    U+FFFD (as a check reads them); an id that holds one, or a body with no content (nothing
-    of it could ever match), raises :class:`InputError` naming the document."""
+    U+FFFD (as a check reads them); an id that holds one, or an empty or whitespace-only body
+    (nothing of it could ever match), raises :class:`InputError` naming the document."""
     d = Document.coerce(doc)
     why = lone_surrogate(d.id, "id")
     if why:
