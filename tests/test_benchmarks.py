@@ -699,3 +699,21 @@ def test_the_residual_fit_reads_the_synthetic_cases_with_what_they_leave_out(
         ("fit-00001", "rewrite/medium", ["xwlb-1"], []),
         ("loo-00002", "original/loo", [], ["xwlb-2"]),
     ]
+
+
+def test_retypings_change_the_surface_and_keep_the_words() -> None:
+    from benchmarks import retyped
+
+    from xigao.normalize import normalize
+
+    text = "他说：“好。”然后（在G20上）走了！第二句？"
+    made = retyped.retypings()
+    assert next(iter(made)) == "as written" and made["as written"](text) == text
+    for name, retype in made.items():
+        got = retype(text)
+        assert got == retype(text)  # deterministic
+        if name != "as written":
+            assert got != text, name
+        if name != "punctuation as spaces":  # every other keeps a check's content characters
+            assert normalize(got).key().chars == normalize(text).key().chars, name
+    assert retyped.half_width(text) == '他说:"好."然后(在G20上)走了!第二句?'
