@@ -241,6 +241,7 @@ def test_cli_scan_html_and_report(tmp_path: Path, stories: list[dict]) -> None:
     )
     sus = tmp_path / "sus.jsonl"
     rows = [{"id": "r<1>", "title": "转载稿", "body": "编者按：\n" + stories[2]["body"]}]
+    rows[0] |= {"url": "https://example.com/a?b=1&c=<2>", "time": "2024-05-01"}
     rows.append({"id": "o1", "body": "完全无关的一段原创文字，讲的是小镇上的面馆。" * 6})
     sus.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
     idx, res, out1, out2 = (tmp_path / n for n in ("idx", "res.jsonl", "h1", "h2"))
@@ -256,9 +257,14 @@ def test_cli_scan_html_and_report(tmp_path: Path, stories: list[dict]) -> None:
         page = out1 / "s" / safe_name("r<1>")
         assert "编者按" in page.read_text("utf-8")  # the suspect's text is shown
         assert "o1" in (out1 / "index.html").read_text("utf-8")
+    # the suspect's own metadata under its title: where it was posted (a link), and when
+    link = '<a href="https://example.com/a?b=1&amp;c=&lt;2&gt;" rel="noopener noreferrer">'
+    assert link in page.read_text("utf-8") and "2024-05-01" in page.read_text("utf-8")
     r = runner.invoke(cli, ["report", str(res), "--index", str(idx), "--out", str(out2)])
     assert r.exit_code == 0, r.output
-    assert "not available" in (out2 / "s" / safe_name("r<1>")).read_text("utf-8")
+    page = out2 / "s" / safe_name("r<1>")
+    assert "not available" in page.read_text("utf-8")
+    assert link in page.read_text("utf-8")  # from the result's meta, without the inputs
     args = ["report", str(res), "--index", str(idx), "--out", str(out2), "--inputs", str(sus)]
     assert runner.invoke(cli, args).exit_code == 0
     assert "编者按" in (out2 / "s" / safe_name("r<1>")).read_text("utf-8")
@@ -377,3 +383,11 @@ def test_a_paraphrased_pair_marks_the_words_it_kept(tmp_path: Path, built_index:
         other = "o" if side == "s" else "s"
         assert f"{m}-{other}-{k}" in marks.ids
     idx.close()
+
+
+def test_only_a_web_address_is_a_link() -> None:
+    from xigao.report import _meta_line
+
+    line = _meta_line({"url": "javascript:alert(1)", "source": "<b>某网</b>", "extra": "x"})
+    assert "<a " not in line and "&lt;b&gt;某网" in line and "extra" not in line
+    assert _meta_line({}) == "" and _meta_line({"url": ["a"]}) == ""

@@ -321,6 +321,35 @@ def _provenance_notes(match: Mapping[str, Any]) -> list[str]:
     return notes
 
 
+#: The metadata fields a suspect's page shows under its title, in this order, with their labels.
+_META_SHOWN = (
+    ("source", "来源 source"),
+    ("publisher", "发布者 publisher"),
+    ("author", "作者 author"),
+    ("published_at", "发布时间 published"),
+    ("time", "时间 time"),
+    ("url", "链接 URL"),
+)
+
+
+def _meta_line(meta: Mapping[str, Any]) -> str:
+    """The suspect's own metadata (where it was posted, when, by whom, its address), in a line
+    under its title: what an analyst shows beside a verdict. An address is a link only when it
+    is a web address (http or https)."""
+    parts = []
+    for key, label in _META_SHOWN:
+        value = meta.get(key)
+        if value is None or value == "" or isinstance(value, Mapping | list):
+            continue
+        text = str(value)
+        if key == "url" and text.lower().startswith(("http://", "https://")):
+            shown = f'<a href="{_esc(text)}" rel="noopener noreferrer">{_esc(text)}</a>'
+        else:
+            shown = _esc(text)
+        parts.append(f"{_esc(label)}: {shown}")
+    return f'<p class="small">{" · ".join(parts)}</p>' if parts else ""
+
+
 def _credits_line(result: Mapping[str, Any]) -> str:
     """The suspect's credit lines, in a line under its title."""
     got = [c for c in result.get("attribution") or () if isinstance(c, Mapping)]
@@ -419,6 +448,7 @@ def _suspect_page(result: Mapping[str, Any], suspect: Document | None, index: In
         f"<h1>{_badge(str(result.get('verdict', '')), big=True)} {_esc(title or rid)}</h1>"
         f'<p class="muted small">id <span class="id">{_esc(rid)}</span> · 评分 score '
         f"{_num(result.get('score')):.2f} · {len(sections)} 个来源 matched original(s)</p>"
+        + _meta_line(suspect.meta if suspect is not None else result.get("meta") or {})
         + _credits_line(result)
         + f'<div class="card">{_LEGEND}</div>'
     )
