@@ -4,6 +4,7 @@ import csv
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from xigao.cli import _commands, cli
@@ -411,7 +412,9 @@ def test_report_and_html_keep_documents_that_share_an_id_apart(
     assert found == [[6], [7]]  # each palette with its own document's source
 
 
-def test_two_text_files_of_one_name_are_two_documents(tmp_path: Path, stories: list[dict]) -> None:
+def test_two_text_files_of_one_name_are_two_documents(
+    tmp_path: Path, stories: list[dict], monkeypatch: pytest.MonkeyPatch
+) -> None:
     # the README's rule for .txt ids (the second of a name gets its path) holds across the
     # sources of one command: they are read as one run, not one at a time
     for k, sub in enumerate(("d1", "d2")):
@@ -428,3 +431,14 @@ def test_two_text_files_of_one_name_are_two_documents(tmp_path: Path, stories: l
         for r in map(json.loads, out.splitlines())
     ]
     assert got == [("x.txt", "repost", "x.txt"), (second, "repost", second)]
+    # the same file given again keeps its id (a duplicate, as it is: overlapping globs); a
+    # file given by a bare name another file already has gets its absolute path
+    (tmp_path / "x.txt").write_text(stories[2]["body"], "utf-8")
+    again = str(tmp_path / "d1" / ".." / "d1" / "x.txt")
+    monkeypatch.chdir(tmp_path)  # given as x.txt: its name and its path as given are taken
+    code, out, err = run("scan", first, again, "x.txt", "--index", idx, "-q",
+                         "--detect", "repost,partial")  # fmt: skip
+    assert code == 0, err
+    assert [r["id"] for r in map(json.loads, out.splitlines())] == [
+        "x.txt", "x.txt", str((tmp_path / "x.txt").resolve())
+    ]  # fmt: skip

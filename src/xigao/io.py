@@ -34,7 +34,7 @@ import os
 import re
 import sys
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Literal
 
@@ -182,9 +182,12 @@ def read_sources(
 ) -> Iterator[tuple[str, Document | ReadError]]:
     """:func:`read_documents`, each record with the source it came from (as given)."""
     opts = options or ReadOptions()
-    named: set[str] = set()  # the ids of single .txt files so far: their names
+    named = _TxtIds()  # the ids of single .txt files so far
     for src in (os.fspath(s) for s in sources):
+        folder = src != "-" and Path(src).is_dir()
         for item in _read_source(src, opts, named):
+            if folder and isinstance(item, Document):  # a file of a folder read before
+                named.taken.add(item.id)
             yield src, item
 
 
@@ -306,11 +309,31 @@ def _looks_like_utf16_text(text: str) -> bool:
     return plain + _score(text) >= 0.8 * len(text)
 
 
+@dataclass
+class _TxtIds:
+    """The ids of the single ``.txt`` files of one run: a file's name, or the path as given
+    when another file has that name (two folders' ``book.txt``), or its absolute path when
+    that is taken too (``d1/x.txt`` then ``x.txt``); the same file given again gets the id it
+    got the first time (a duplicate, which it is: overlapping globs)."""
+
+    by_file: dict[str, str] = field(default_factory=dict)
+    taken: set[str] = field(default_factory=set)
+
+    def of(self, path: Path, src: str) -> str:
+        where = str(path.resolve())
+        got = self.by_file.get(where)
+        if got is None:
+            got = next((c for c in (path.name, src) if c not in self.taken), where)
+            self.by_file[where] = got
+            self.taken.add(got)
+        return got
+
+
 def _read_source(
-    src: str, opts: ReadOptions, named: set[str] | None = None
+    src: str, opts: ReadOptions, named: _TxtIds | None = None
 ) -> Iterator[Document | ReadError]:
-    """The records of one source. A single ``.txt`` file's id is its name, or the path as
-    given when an earlier one of ``named`` had that name (two folders' ``book.txt``)."""
+    """The records of one source; a single ``.txt`` file's id is given by ``named`` (its name
+    where no other file of the run has it)."""
     path = Path(src)
     if src != "-" and path.is_dir():
         yield from _read_folder(path, src, opts)
@@ -326,9 +349,8 @@ def _read_source(
         yield ReadError(src, f"unknown file type {path.suffix or path.name!r}; {hint}")
         return
     name = path.name
-    if named is not None and kind == "txt":
-        name = src if name in named else name
-        named.add(name)
+    if named is not None and kind == "txt" and src != "-":
+        name = named.of(path, src)
     try:
         if src == "-":
             yield from _read_stream(sys.stdin.buffer, src, kind, ",", opts)
