@@ -135,7 +135,24 @@ def test_compare_answers_in_the_shape_of_a_check(stories: list[dict]) -> None:
     assert d["copy_ratio"] == pytest.approx(held / len(suspect), abs=0.05)
     assert {"央视新闻"} <= {n for c in d["attribution"] for n in c["names"]}
     assert d["matches"][0]["quoted_chars"] >= 140
-    assert "credited" in d["matches"][0]
+    # credited: whether the suspect names the original's publisher, which only the original's
+    # metadata says (an index keeps it; compare is given it)
+    assert not d["matches"][0]["credited"]
+    theirs = {"source": "央视新闻", "time": "2016-12-31"}
+    got = compare(suspect, stories[0]["body"], detect="repost,partial", original_meta=theirs)
+    assert got.matches[0].details["credited"]  # the lead-in 据央视新闻报道 before the passage
+    plain_paste = "来源：央视新闻\n" + passage + "\n" + stories[1]["body"]
+    m = compare(
+        plain_paste,
+        stories[0]["body"],
+        detect="repost,partial",
+        meta={"time": "2017-01-02"},
+        original_meta=theirs,
+    ).matches[0]
+    assert m.details["credited"] and m.details["direction"] == "original_first"
+    other = compare(plain_paste, stories[0]["body"], detect="repost,partial",
+                    original_meta={"source": "新华社"})  # fmt: skip
+    assert not other.matches[0].details["credited"]
     plain = compare(stories[1]["body"], stories[0]["body"], detect="repost,partial").to_dict()
     assert plain["verdict"] == "original" and plain["copy_ratio"] == 0.0
     assert [c["names"] for c in plain["attribution"]] == [["央视网"]]  # 央视网消息 opens it

@@ -42,6 +42,7 @@ from xigao.paraphrase import TextEncoder, embed_sentences
 from xigao.provenance import (
     ALIASES,
     credits,
+    meta_time,
     quotation_spans,
 )
 from xigao.retrieval import Candidate, fingerprints_in, passage_dfs
@@ -633,6 +634,8 @@ def compare(
     thresholds: Thresholds | None = None,
     encoder: str | TextEncoder | None = PAIR_ENCODER,
     genre: str = "news",
+    meta: Mapping[str, Any] | None = None,
+    original_meta: Mapping[str, Any] | None = None,
 ) -> Result:
     """Compare two texts directly.
 
@@ -663,6 +666,13 @@ def compare(
     pair-ranking quality, None for verbatim reuse only; or an encoder object (``encode(texts)``
     giving unit rows; given ``kind="query"`` too when it takes that keyword). The encoder
     changes the score, never the verdict: rewrites are aligned with the static encoder.
+
+    ``meta`` and ``original_meta``: the two texts' metadata, as a check takes the suspect's and
+    an index keeps an original's (``source``, ``author``, ``time``…): the result's
+    ``attribution`` reads the suspect's credits (its credit lines and ``meta``), a match's
+    ``credited`` whether they, or a lead-in before a pasted passage (据央视新闻报道：…), name
+    the original's publisher (which only ``original_meta`` says: without it, false), and
+    ``direction`` which was published first.
     """
     kinds = parse_detect(detect, DETECT_KINDS if encoder else FAST_DETECT)
     if "rewrite" in kinds and not encoder:
@@ -676,10 +686,13 @@ def compare(
     score = compare_score(parts, t) if parts is not None else best.coverage if best else 0.0
     # the suspect's credit lines, and its match as a check reports one: whether they credit it
     # (the original has no metadata here: a lead-in before a pasted passage), its quotations
-    found, quotes = credits(suspect), quotation_spans(suspect)
+    _, _, meta = require_args(meta=meta)
+    _, _, theirs = require_args(meta=original_meta)
+    found, quotes = credits(suspect, meta), quotation_spans(suspect)
+    source = (Document("original", original, None, theirs or {}), prepared)
     matches = [best] if best is not None else []
     verdict, _, ordered = combine(
-        provenance(suspect, m, None, found, None, (), quotes) for m in matches
+        provenance(suspect, m, source, found, meta_time(meta), ALIASES, quotes) for m in matches
     )
     meta: dict[str, Any] = {
         "copy_ratio": round(copy_ratio(prepared, ordered), 4),
