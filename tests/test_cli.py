@@ -50,6 +50,17 @@ def test_build_scan_and_errors(tmp_path: Path, stories: list[dict]) -> None:
     # the record's other fields passed through, last (where it has any)
     assert list(results["r1"])[-1] == "meta" and results["r1"]["meta"] == {"url": "u1"}
     assert "meta" not in results["o1"]
+    # a number strict JSON cannot write (Python reads NaN and 1e400) passes as a string
+    odd = tmp_path / "odd.jsonl"
+    odd.write_text('{"id": "n1", "body": "正文很短", "score": NaN, "big": [1e400]}\n', "utf-8")
+    odd_run = run("scan", str(odd), "--index", idx, "-q", "--detect", "repost,partial")
+
+    def strict(token: str) -> None:
+        raise ValueError(f"not strict JSON: {token}")
+
+    assert odd_run[0] == 0, odd_run[2]
+    got = json.loads(odd_run[1], parse_constant=strict)
+    assert got["meta"] == {"score": "NaN", "big": ["Infinity"]}
     bad = [json.loads(x) for x in errs.read_text("utf-8").splitlines()]
     assert {b.get("line") for b in bad} == {3, 4}
     assert all(b["reason"] for b in bad)

@@ -289,7 +289,11 @@ def test_the_cli_builds_and_scans_on_spark_with_the_local_answers(
     # the result as check_iter yields it, the document's title and metadata beside it (as
     # JSONL has them)
     assert [
-        {"title": row["title"], **json.loads(row["result"]), "meta": json.loads(row["meta"])}
+        {
+            "title": row["title"],
+            **json.loads(row["result"]),
+            **({"meta": json.loads(row["meta"])} if row["meta"] else {}),
+        }
         for row in table
     ] == [{"title": None, **x} for x in lines]
     assert all(x["meta"]["expected"] for x in lines)  # the demo dump's own fields

@@ -30,6 +30,7 @@ import csv
 import functools
 import io
 import json
+import math
 import os
 import re
 import sys
@@ -46,6 +47,7 @@ __all__ = [
     "ReadOptions",
     "detect_encoding",
     "json_records",
+    "json_safe",
     "lone_surrogate",
     "read_documents",
     "read_json_records",
@@ -690,6 +692,19 @@ def whole_characters(value: Any) -> Any:
         return {whole_characters(k): whole_characters(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return type(value)(whole_characters(v) for v in value)
+    return value
+
+
+def json_safe(value: Any) -> Any:
+    """``value`` with each float that strict JSON cannot write (NaN, ±Infinity: a JSONL
+    record's ``NaN`` or ``1e400``, which Python reads) as a string, in lists and dicts too:
+    what is passed through to a result stays one every JSON parser reads."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+    if isinstance(value, dict):
+        return {k: json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_safe(v) for v in value]
     return value
 
 

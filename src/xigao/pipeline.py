@@ -694,13 +694,13 @@ def compare(
     verdict, _, ordered = combine(
         provenance(suspect, m, source, found, meta_time(meta), ALIASES, quotes) for m in matches
     )
-    meta: dict[str, Any] = {
+    info: dict[str, Any] = {
         "copy_ratio": round(copy_ratio(prepared, ordered), 4),
         "attribution": [c.to_dict() for c in found],
     }
     if miss is not None and verdict == "original" and miss.containment > 0:
-        meta["near_miss"] = near_miss(miss)
-    return Result(None, verdict, score, ordered, meta)
+        info["near_miss"] = near_miss(miss)
+    return Result(None, verdict, score, ordered, info)
 
 
 class CompareParts(NamedTuple):

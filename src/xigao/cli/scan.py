@@ -32,7 +32,7 @@ from xigao.cli.common import (
     read_options,
 )
 from xigao.errors import XigaoError
-from xigao.io import ReadOptions
+from xigao.io import ReadOptions, json_safe
 from xigao.pipeline import parse_detect
 from xigao.types import VERDICTS, Document
 
@@ -302,5 +302,5 @@ def _labelled(res: dict[str, Any], title: str | None, meta: Mapping[str, Any]) -
     out = {"id": res["id"], **({"title": title} if title else {})}
     out.update((k, v) for k, v in res.items() if k != "id")
     if meta:
-        out["meta"] = dict(meta)
+        out["meta"] = json_safe(dict(meta))
     return out

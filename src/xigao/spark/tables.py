@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from xigao.errors import IndexFormatError
+from xigao.io import json_safe
 from xigao.normalize import NORMALIZER_VERSION
 from xigao.sketch import SketchConfig
 from xigao.storage import (
@@ -199,7 +200,7 @@ def stage(
     for d in docs:
         rowid = first_rowid + n if rowid_of is None else rowid_of(d)
         last[d.id] = rowid
-        meta = json.dumps(dict(d.meta), ensure_ascii=False) if d.meta else "{}"
+        meta = json.dumps(json_safe(dict(d.meta)), ensure_ascii=False) if d.meta else "{}"
         rows.append((rowid, d.id, d.title, d.body, meta))
         n += 1
         if len(rows) >= STAGE_ROWS:
