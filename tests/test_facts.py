@@ -82,10 +82,25 @@ def test_dates_are_read_by_kind() -> None:
         ("五四青年节前夕，“七一”重要讲话，八一大楼", []),
         ("十四五规划，千千万万劳动群众，党的二十大", []),
         ("5G基站超过300万个，4gb版本", [5, 3_000_000, 4]),
+        # written out as a writer may: a zero inside, a fraction before a magnitude, a per cent,
+        # a month or a day of one character (a serial number is none: 长征五号)
+        ("一千零二十二万人口，五十六万二千零六十六人", [10_220_000, 562_066]),
+        ("十一点二五万平方公里，二点五万亿元", [112_500, 2_500_000_000_000]),
+        ("增长百分之十，百分之五点二", [10, 5.2]),
+        ("三月五日发射长征五号", [3, 5]),
     ],
 )
 def test_quantities_are_read_as_stated(text: str, values: list[float]) -> None:
     assert numbers(text) == set(values)
+
+
+def test_figures_written_out_are_the_figures_in_digits() -> None:
+    # what the wash score's measures read (kept and new figures, conflicting pairs)
+    digits = "1022万人口，增长10%，2.18万亿元，3月26日，共562066人"
+    words = (
+        "一千零二十二万人口，增长百分之十，二点一八万亿元，三月二十六日，共五十六万二千零六十六人"
+    )
+    assert _numbers(words) == _numbers(digits)
 
 
 def test_a_congress_is_an_ordinal() -> None:

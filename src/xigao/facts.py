@@ -36,12 +36,19 @@ LIST_MARK = re.compile(r"^\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s
 ORDINAL = re.compile(r"第(\d+|[〇一二两三四五六七八九十百千]+)")
 
 # Digits, and Chinese numerals of two characters or more (a lone 一 is mostly a word: 一起);
-# a magnitude may follow an approximation (100多万, 二十余万, 十多亿).
+# a magnitude may follow an approximation (100多万, 二十余万, 十多亿); a per cent written out
+# (百分之十), and a month or a day of one character (三月, 五日; not 长征五号, a name), are read
+# as the digits are.
+_CN = "〇零一二两三四五六七八九十百千万亿点"
 _QUANTITY = re.compile(
     r"\d+(?:[.,]\d+)*(?:%|[多余来]?(?:万亿|万|亿))?"
-    r"|[〇一二两三四五六七八九十百千万亿点]+[多余来](?:万亿|万|亿)"
-    r"|[〇一二两三四五六七八九十百千万亿点]{2,}"
+    rf"|百分之[{_CN}]+"
+    rf"|[{_CN}]+[多余来](?:万亿|万|亿)"
+    rf"|[{_CN}]{{2,}}"
+    r"|[一二三四五六七八九十](?=[月日])"
 )
+#: What a per cent written out starts with (百分之五点二 is 5.2, as 5.2% is).
+PER_CENT = "百分之"
 # A party congress (党的二十大, 十八大以来): a numeral of 11 to 29 before 大.
 _CONGRESS = re.compile(r"(十[一二三四五六七八九]|二十[一二三四五六七八九]?)大")
 _CONGRESS_AFTER = re.compile(
@@ -64,15 +71,21 @@ def cn_value(s: str, *, fitted: bool = False) -> float | None:
 
     >>> [cn_value(s) for s in ("一千二百万", "一亿一千万", "一万亿", "二〇二〇", "五点二")]
     [12000000.0, 110000000.0, 1000000000000.0, 2020.0, 5.2]
+    >>> [cn_value(s) for s in ("一千零二十二万", "十一点二五万", "百分之十", "二点五万亿")]
+    [10220000.0, 112500.0, 10.0, 2500000000000.0]
     >>> [cn_value(s) for s in ("十四五", "千千万万")], cn_value("十四五", fitted=True)
     ([None, None], 15.0)
     """
+    s = s.removeprefix(PER_CENT)
     if "点" in s:
         whole, _, frac = s.partition("点")
         w = cn_value(whole, fitted=fitted) if whole else 0.0
+        # a magnitude after the fraction (十一点二五万 is 112,500)
+        mag = 1e12 if frac.endswith("万亿") else CN_BIG.get(frac[-1:], 1)
+        frac = frac.removesuffix("万亿") if mag == 1e12 else frac if mag == 1 else frac[:-1]
         if w is None or not frac or any(c not in CN_DIGITS for c in frac):
             return None
-        return w + float("0." + "".join(str(CN_DIGITS[c]) for c in frac))
+        return (w + float("0." + "".join(str(CN_DIGITS[c]) for c in frac))) * mag
     if all(c in CN_DIGITS for c in s):  # digit by digit: 二〇二〇
         return float("".join(str(CN_DIGITS[c]) for c in s))
     if not fitted and any(a == b and a not in CN_DIGITS for a, b in itertools.pairwise(s)):

@@ -598,7 +598,12 @@ def _names_conflict(a: Sentences, i: int, b: Sentences, src: tuple[int, ...]) ->
 
 
 # Digits, and Chinese numerals of two characters or more (a lone 一 is mostly a word: 一起).
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*(?:%|万亿|万|亿)?|[〇一二两三四五六七八九十百千万亿点]{2,}")
+_NUMBER = re.compile(
+    r"\d+(?:[.,]\d+)*(?:%|万亿|万|亿)?"
+    r"|百分之[〇零一二两三四五六七八九十百千万亿点]+"
+    r"|[〇零一二两三四五六七八九十百千万亿点]{2,}"
+    r"|[一二三四五六七八九十](?=[月日])"
+)
 # Quoted titles of works, articles and laws: 《…》 (normalization keeps the brackets).
 _TITLE = re.compile(r"《([^《》]{2,80})》")
 _OPPOSITES = [
