@@ -627,6 +627,34 @@ def test_every_chapter_of_a_book_is_accounted_for(tmp_path: Path) -> None:
     assert isinstance(missing, ReadError) and "No such file" in missing.reason
 
 
+def test_a_text_file_keeps_one_id_and_two_files_never_share_one(tmp_path: Path) -> None:
+    # a folder's files have their ids whatever comes before; a file given again, alone or in
+    # its folder, keeps the id it got first (a duplicate); another file of a taken name gets
+    # the path as given, or its absolute path when that is taken too
+    from xigao.io import read_documents
+
+    (tmp_path / "d").mkdir()
+    for name, text in (
+        ("x.txt", "甲乙丙丁戊己庚辛"),
+        ("d/x.txt", "天地玄黄宇宙洪荒"),
+        ("d/y.txt", "秋收冬藏闰余成岁"),
+    ):
+        (tmp_path / name).write_text(text, "utf-8")
+    single, folder, inner = (
+        str(tmp_path / "x.txt"),
+        str(tmp_path / "d"),
+        str(tmp_path / "d" / "y.txt"),
+    )
+
+    def ids(*sources: str) -> list[str | None]:
+        return [d.id for d in read_documents(sources)]
+
+    assert ids(single, folder) == [single, "x.txt", "y.txt"]
+    assert ids(folder, single) == ["x.txt", "y.txt", single]
+    assert ids(folder, inner) == ["x.txt", "y.txt", "y.txt"]
+    assert ids(inner, str(tmp_path / "d" / ".." / "d" / "y.txt")) == ["y.txt", "y.txt"]
+
+
 def test_a_dump_mixing_encodings_is_read_line_by_line(tmp_path: Path) -> None:
     from xigao.io import ReadOptions, read_documents
 

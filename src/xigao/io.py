@@ -184,12 +184,15 @@ def read_sources(
 ) -> Iterator[tuple[str, Document | ReadError]]:
     """:func:`read_documents`, each record with the source it came from (as given)."""
     opts = options or ReadOptions()
-    named = _TxtIds()  # the ids of single .txt files so far
-    for src in (os.fspath(s) for s in sources):
-        folder = src != "-" and Path(src).is_dir()
+    given = [os.fspath(s) for s in sources]
+    named = _TxtIds()  # the ids of the .txt files of the run
+    for src in given:  # a folder's files have their ids whatever comes before them
+        if src != "-" and Path(src).is_dir():
+            for doc_id, file in _txt_files(Path(src)):
+                named.by_file.setdefault(str(file.resolve()), doc_id)
+                named.taken.add(doc_id)
+    for src in given:
         for item in _read_source(src, opts, named):
-            if folder and isinstance(item, Document):  # a file of a folder read before
-                named.taken.add(item.id)
             yield src, item
 
 
@@ -314,9 +317,10 @@ def _looks_like_utf16_text(text: str) -> bool:
 @dataclass
 class _TxtIds:
     """The ids of the single ``.txt`` files of one run: a file's name, or the path as given
-    when another file has that name (two folders' ``book.txt``), or its absolute path when
-    that is taken too (``d1/x.txt`` then ``x.txt``); the same file given again gets the id it
-    got the first time (a duplicate, which it is: overlapping globs)."""
+    when another file has that name (two folders' ``book.txt``, or a folder's ``x.txt`` given
+    before or after it), or its absolute path when that is taken too (``d1/x.txt`` then
+    ``x.txt``); the same file given again, alone or in a folder, gets the id it got first (a
+    duplicate, which it is: overlapping globs)."""
 
     by_file: dict[str, str] = field(default_factory=dict)
     taken: set[str] = field(default_factory=set)
