@@ -185,6 +185,21 @@ def test_compare_files_and_pairs(tmp_path: Path, stories: list[dict]) -> None:
     assert code == 1 and "line" in err
     (res,) = [json.loads(x) for x in out.splitlines()]
     assert res["id"] == "x" and res["score"] > 0.99
+    # each text's metadata, for whether the suspect credits the original and which came first
+    credited = "来源：央视新闻\n" + stories[1]["body"]
+    rows = [
+        {"id": "m", "a": credited, "b": stories[1]["body"],
+         "a_meta": {"time": "2020-01-02"}, "b_meta": {"source": "央视新闻", "time": "2020-01-01"}},
+        {"id": "bad", "a": credited, "b": stories[1]["body"], "b_meta": "央视新闻"},
+    ]  # fmt: skip
+    pairs.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    errs = tmp_path / "pair-errors.jsonl"
+    code, out, err = run("compare", "--pairs", str(pairs), "--errors", str(errs))
+    (res,) = [json.loads(x) for x in out.splitlines()]
+    assert code == 1 and res["id"] == "m" and res["matches"][0]["credited"]
+    assert res["matches"][0]["direction"] == "original_first"
+    (bad,) = [json.loads(x) for x in errs.read_text("utf-8").splitlines()]
+    assert bad["id"] == "bad" and "b_meta" in bad["reason"]
     assert run("compare", str(a))[0] == 2
 
 

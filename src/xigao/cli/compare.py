@@ -33,8 +33,9 @@ def _read_text(path: str) -> str:
     return text
 
 
-def _pair(rec: dict[str, Any]) -> tuple[str, str]:
-    """The texts of one line of --pairs, or ``ValueError`` saying what is wrong with it."""
+def _pair(rec: dict[str, Any]) -> tuple[str, str, dict[str, Any] | None, dict[str, Any] | None]:
+    """The texts of one line of --pairs and their metadata (``a_meta``, ``b_meta``: objects,
+    optional), or ``ValueError`` saying what is wrong with it."""
     for key in ("a", "b"):
         if key not in rec:
             raise ValueError(f'missing field "{key}" (a: the suspect, b: the original)')
@@ -42,7 +43,11 @@ def _pair(rec: dict[str, Any]) -> tuple[str, str]:
             raise ValueError(f'field "{key}" must be a string, not {type(rec[key]).__name__}')
         if not rec[key].strip():
             raise ValueError(f'field "{key}" is empty')
-    return whole_characters(rec["a"]), whole_characters(rec["b"])
+    for key in ("a_meta", "b_meta"):
+        if rec.get(key) is not None and not isinstance(rec[key], dict):
+            raise ValueError(f'field "{key}" must be an object, not {type(rec[key]).__name__}')
+    a_meta, b_meta = whole_characters(rec.get("a_meta")), whole_characters(rec.get("b_meta"))
+    return whole_characters(rec["a"]), whole_characters(rec["b"]), a_meta, b_meta
 
 
 def _verdict_line(res: dict[str, Any]) -> str:
@@ -65,7 +70,8 @@ def _verdict_line(res: dict[str, Any]) -> str:
 @click.option(
     "--pairs",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help='JSONL of {"id", "a": suspect text, "b": original text}.',
+    help='JSONL of {"id", "a": suspect text, "b": original text}; optional "a_meta" and '
+    '"b_meta" objects (source, time…) for credited and direction.',
 )
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None)
 @click.option("--detect", default=None)
@@ -146,12 +152,13 @@ def compare_cmd(
                 continue
             n, rec, where = item
             try:
-                a, b = _pair(rec)
+                a, b, a_meta, b_meta = _pair(rec)
             except ValueError as e:
                 place = {"line": n} if n is not None else {"item": where}
-                sink.add({"source": str(pairs), **place, "reason": str(e)})
+                known = {"id": rec["id"]} if isinstance(rec.get("id"), str | int) else {}
+                sink.add({"source": str(pairs), **place, **known, "reason": str(e)})
                 continue
-            r = compare(a, b, detect=kinds)
+            r = compare(a, b, detect=kinds, meta=a_meta, original_meta=b_meta)
             d = r.to_dict() | {"id": rec.get("id", n)}
             out.write(json.dumps(d, ensure_ascii=False) + "\n")
     finally:
