@@ -88,6 +88,9 @@ def test_dates_are_read_by_kind() -> None:
         ("十一点二五万平方公里，二点五万亿元", [112_500, 2_500_000_000_000]),
         ("增长百分之十，百分之五点二", [10, 5.2]),
         ("三月五日发射长征五号", [3, 5]),
+        # words and lengths of time that are no figures (a review found each read as one)
+        ("重点零售企业，孤零零，零零碎碎，初一零时", []),
+        ("近七日，三日内，前七月，第四日", []),
     ],
 )
 def test_quantities_are_read_as_stated(text: str, values: list[float]) -> None:
@@ -101,6 +104,9 @@ def test_figures_written_out_are_the_figures_in_digits() -> None:
         "一千零二十二万人口，增长百分之十，二点一八万亿元，三月二十六日，共五十六万二千零六十六人"
     )
     assert _numbers(words) == _numbers(digits)
+    # one figure written two ways is one value, not two a float's last bit apart
+    assert numbers("一点一四万，二点五亿") == numbers("1.14万，2.5亿") == {11_400, 250_000_000}
+    assert numbers("2.3亿") == {230_000_000}
 
 
 def test_a_congress_is_an_ordinal() -> None:

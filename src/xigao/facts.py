@@ -37,15 +37,16 @@ ORDINAL = re.compile(r"第(\d+|[〇一二两三四五六七八九十百千]+)")
 
 # Digits, and Chinese numerals of two characters or more (a lone 一 is mostly a word: 一起);
 # a magnitude may follow an approximation (100多万, 二十余万, 十多亿); a per cent written out
-# (百分之十), and a month or a day of one character (三月, 五日; not 长征五号, a name), are read
-# as the digits are.
+# (百分之十), a month of one character (三月; not 前七月, a length, nor 长征五号, a name) and a
+# day of one right after one (三月五日; not 近七日) are read as the digits are. 零 before 时
+# is midnight, no digit (初一零时).
 _CN = "〇零一二两三四五六七八九十百千万亿点"
 _QUANTITY = re.compile(
     r"\d+(?:[.,]\d+)*(?:%|[多余来]?(?:万亿|万|亿))?"
     rf"|百分之[{_CN}]+"
     rf"|[{_CN}]+[多余来](?:万亿|万|亿)"
-    rf"|[{_CN}]{{2,}}"
-    r"|[一二三四五六七八九十](?=[月日])"
+    rf"|(?:(?!零时)[{_CN}]){{2,}}"
+    r"|(?<![第前近每续])[一二三四五六七八九十](?=月)|(?<=月)[一二三四五六七八九十](?=日)"
 )
 #: What a per cent written out starts with (百分之五点二 is 5.2, as 5.2% is).
 PER_CENT = "百分之"
@@ -61,6 +62,12 @@ _NAMED_AFTER = re.compile(r"[”\"’]|青年|运动|事变|建军|大楼|讲话
 #: 沃克继) of a name.
 _GLUED_BEFORE = frozenset("由从遭同向对与和跟被把让给在于初据")
 _GLUED_AFTER = frozenset("有则继作说也又和与是在的了将称等")
+
+
+def exact(v: float) -> float:
+    """``v`` to 12 significant digits: a figure written two ways (2.3亿, 二亿三千万) is one
+    value, not two a float's last bit apart (229,999,999.99999997 and 230,000,000)."""
+    return float(f"{v:.12g}")
 
 
 def cn_value(s: str, *, fitted: bool = False) -> float | None:
@@ -79,13 +86,16 @@ def cn_value(s: str, *, fitted: bool = False) -> float | None:
     s = s.removeprefix(PER_CENT)
     if "点" in s:
         whole, _, frac = s.partition("点")
-        w = cn_value(whole, fitted=fitted) if whole else 0.0
+        w = cn_value(whole, fitted=fitted) if whole else None  # 重点零售 is no 0.0
         # a magnitude after the fraction (十一点二五万 is 112,500)
         mag = 1e12 if frac.endswith("万亿") else CN_BIG.get(frac[-1:], 1)
         frac = frac.removesuffix("万亿") if mag == 1e12 else frac if mag == 1 else frac[:-1]
-        if w is None or not frac or any(c not in CN_DIGITS for c in frac):
+        if w is None or w != int(w) or not frac or any(c not in CN_DIGITS for c in frac):
             return None
-        return (w + float("0." + "".join(str(CN_DIGITS[c]) for c in frac))) * mag
+        # reckoned as the same figure in digits is (1.14万: float("1.14") * 10,000)
+        return exact(float(f"{int(w)}." + "".join(str(CN_DIGITS[c]) for c in frac)) * mag)
+    if not s or (len(s) > 1 and set(s) <= {"零", "〇"}):
+        return None  # 零零碎碎, 孤零零
     if all(c in CN_DIGITS for c in s):  # digit by digit: 二〇二〇
         return float("".join(str(CN_DIGITS[c]) for c in s))
     if not fitted and any(a == b and a not in CN_DIGITS for a, b in itertools.pairwise(s)):
@@ -161,7 +171,7 @@ def quantities(text: str) -> list[tuple[float, int, int]]:
                 continue
             mult = 1e12 if g.endswith("万亿") else CN_BIG.get(g[-1], 1)
             try:
-                out.append((float(g.rstrip("%万亿多余来")) * mult, lo, hi))
+                out.append((exact(float(g.rstrip("%万亿多余来")) * mult), lo, hi))
             except ValueError:
                 continue
             continue

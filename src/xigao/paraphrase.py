@@ -601,8 +601,8 @@ def _names_conflict(a: Sentences, i: int, b: Sentences, src: tuple[int, ...]) ->
 _NUMBER = re.compile(
     r"\d+(?:[.,]\d+)*(?:%|万亿|万|亿)?"
     r"|百分之[〇零一二两三四五六七八九十百千万亿点]+"
-    r"|[〇零一二两三四五六七八九十百千万亿点]{2,}"
-    r"|[一二三四五六七八九十](?=[月日])"
+    r"|(?:(?!零时)[〇零一二两三四五六七八九十百千万亿点]){2,}"
+    r"|(?<![第前近每续])[一二三四五六七八九十](?=月)|(?<=月)[一二三四五六七八九十](?=日)"
 )
 # Quoted titles of works, articles and laws: 《…》 (normalization keeps the brackets).
 _TITLE = re.compile(r"《([^《》]{2,80})》")
@@ -636,7 +636,7 @@ def _number_values(text: str) -> list[tuple[float, int, int]]:
             mult = 1e12 if g.endswith("万亿") else facts.CN_BIG.get(g[-1], 1)
             num = g.rstrip("%万亿")
             try:
-                out.append((float(num) * mult, m.start(), m.end()))
+                out.append((facts.exact(float(num) * mult), m.start(), m.end()))
             except ValueError:
                 continue
         else:
