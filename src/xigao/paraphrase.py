@@ -597,7 +597,8 @@ def _names_conflict(a: Sentences, i: int, b: Sentences, src: tuple[int, ...]) ->
     return ours and any(n not in a.content() for j in src for n in b.names(j).proper)
 
 
-# Digits, and Chinese numerals of two characters or more (a lone 一 is mostly a word: 一起).
+# Digits, and Chinese numerals of two characters or more (a lone 一 is mostly a word: 一起),
+# a per cent written out, a month or a day of one character: as ``facts._QUANTITY`` reads them.
 _NUMBER = re.compile(
     r"\d+(?:[.,]\d+)*(?:%|万亿|万|亿)?"
     r"|百分之[〇零一二两三四五六七八九十百千万亿点]+"
