@@ -468,3 +468,29 @@ def test_two_text_files_of_one_name_are_two_documents(
     assert [r["id"] for r in map(json.loads, out.splitlines())] == [
         "x.txt", "x.txt", str((tmp_path / "x.txt").resolve())
     ]  # fmt: skip
+
+
+def test_a_duplicate_original_is_reported_where_it_stands(
+    tmp_path: Path, stories: list[dict]
+) -> None:
+    # the README: every record ends up in the output or in --errors, with its line or path
+    rows = [stories[0], stories[1], {**stories[2], "id": stories[0]["id"]}]
+    src = write_jsonl(tmp_path / "dup.jsonl", rows)
+    csv_src = tmp_path / "dup.csv"
+    with csv_src.open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["id", "body"])
+        w.writerows([["c1", stories[k]["body"].replace("\n", "")] for k in (3, 4)])  # line 2, 3
+    (tmp_path / "d").mkdir()
+    (tmp_path / "d" / "x.txt").write_text(stories[5]["body"], "utf-8")
+    again = str(tmp_path / "d" / "x.txt")
+    errs = tmp_path / "errors.jsonl"
+    idx = str(tmp_path / "idx")
+    code, _, err = run("index", "build", str(src), str(csv_src), str(tmp_path / "d"), again,
+                       "--index", idx, "--no-vectors", "-q", "--errors", str(errs))  # fmt: skip
+    assert code == 1, err
+    got = [json.loads(x) for x in errs.read_text("utf-8").splitlines()]
+    assert [(e["id"], e.get("line"), e.get("path")) for e in got] == [
+        (stories[0]["id"], 3, None), ("c1", 3, None), ("x.txt", None, again)
+    ]  # fmt: skip
+    assert all("duplicate id" in e["reason"] for e in got)

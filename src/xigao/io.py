@@ -175,14 +175,16 @@ def read_documents(
     sources: Iterable[str | os.PathLike[str]], options: ReadOptions | None = None
 ) -> Iterator[Document | ReadError]:
     """Yield one ``Document`` or ``ReadError`` per input record, source after source."""
-    for _, item in read_sources(sources, options):
+    for _, item, _ in read_sources(sources, options):
         yield item
 
 
 def read_sources(
     sources: Iterable[str | os.PathLike[str]], options: ReadOptions | None = None
-) -> Iterator[tuple[str, Document | ReadError]]:
-    """:func:`read_documents`, each record with the source it came from (as given)."""
+) -> Iterator[tuple[str, Document | ReadError, dict[str, Any]]]:
+    """:func:`read_documents`, each record with the source it came from (as given) and, for a
+    document, where it stands there: ``{"line": n}`` in JSONL or CSV, ``{"path": file}`` for
+    a ``.txt`` file (a ``ReadError`` says so itself)."""
     opts = options or ReadOptions()
     given = [os.fspath(s) for s in sources]
     named = _TxtIds()  # the ids of the .txt files of the run
@@ -191,9 +193,10 @@ def read_sources(
             for doc_id, file in _txt_files(Path(src)):
                 named.by_file.setdefault(str(file.resolve()), doc_id)
                 named.taken.add(doc_id)
+    places: dict[int, dict[str, Any]] = {}  # each document's place, by object, until yielded
     for src in given:
-        for item in _read_source(src, opts, named):
-            yield src, item
+        for item in _read_source(src, opts, named, places):
+            yield src, item, places.pop(id(item), {}) if isinstance(item, Document) else {}
 
 
 def read_json_records(
@@ -336,13 +339,16 @@ class _TxtIds:
 
 
 def _read_source(
-    src: str, opts: ReadOptions, named: _TxtIds | None = None
+    src: str,
+    opts: ReadOptions,
+    named: _TxtIds | None = None,
+    places: dict[int, dict[str, Any]] | None = None,
 ) -> Iterator[Document | ReadError]:
     """The records of one source; a single ``.txt`` file's id is given by ``named`` (its name
     where no other file of the run has it)."""
     path = Path(src)
     if src != "-" and path.is_dir():
-        yield from _read_folder(path, src, opts)
+        yield from _read_folder(path, src, opts, places)
         return
     if src != "-" and not path.exists():
         yield ReadError(src, "cannot read: No such file or directory")
@@ -359,26 +365,49 @@ def _read_source(
         name = named.of(path, src)
     try:
         if src == "-":
-            yield from _read_stream(sys.stdin.buffer, src, kind, ",", opts)
+            yield from _read_stream(sys.stdin.buffer, src, kind, ",", opts, places=places)
         else:
             with path.open("rb") as f:
                 tab = path.suffix.lower() == ".tsv"
-                yield from _read_stream(f, src, kind, "\t" if tab else ",", opts, name)
+                yield from _read_stream(f, src, kind, "\t" if tab else ",", opts, name, places)
     except OSError as e:  # missing, unreadable, or failed part way (later records are lost)
         yield ReadError(src, f"cannot read: {e.strerror or e}")
 
 
 def _read_stream(
-    raw: IO[bytes], src: str, kind: str, delimiter: str, opts: ReadOptions, name: str = "-"
+    raw: IO[bytes],
+    src: str,
+    kind: str,
+    delimiter: str,
+    opts: ReadOptions,
+    name: str = "-",
+    places: dict[int, dict[str, Any]] | None = None,
 ) -> Iterator[Document | ReadError]:
+    """The records of one stream; each document's place is noted in ``places`` (by object)."""
     if kind == "txt":
-        yield from _split(_read_txt(raw, src, name, opts), opts, src)
+        items = _split(_read_txt(raw, src, name, opts), opts, src)
+        _place(items, places, path=src)
+        yield from items
         return
     lines = _text_lines(raw, opts.encoding)
-    if kind == "jsonl":
-        yield from _parse_jsonl(lines, src, opts)
-    else:
-        yield from _parse_csv(lines, src, delimiter, opts)
+    records = (
+        _parse_jsonl(lines, src, opts)
+        if kind == "jsonl"
+        else _parse_csv(lines, src, delimiter, opts)
+    )
+    for item, line in records:
+        _place([item], places, line=line)
+        yield item
+
+
+def _place(
+    items: Iterable[Document | ReadError], places: dict[int, dict[str, Any]] | None, **where: Any
+) -> None:
+    """Note where each document of ``items`` stands (``line`` or ``path``) in ``places``."""
+    if places is not None:
+        for item in items:
+            if isinstance(item, Document):
+                places[id(item)] = where
 
 
 def _text_lines(raw: IO[bytes], encoding: str | None) -> Iterator[tuple[int, str, str | None]]:
@@ -461,16 +490,17 @@ def _lines(
 
 def _parse_jsonl(
     lines: Iterator[tuple[int, str, str | None]], src: str, opts: ReadOptions
-) -> Iterator[Document | ReadError]:
+) -> Iterator[tuple[Document | ReadError, int | None]]:
+    """Each record of a JSONL source (or of its one array), with its line."""
     for item in json_records(lines, src):
         if isinstance(item, ReadError):
-            yield item
+            yield item, item.line
             continue
         n, record, where = item
         doc = _document(record, src, opts, line=n)
         if where and isinstance(doc, ReadError):
             doc = ReadError(src, f"{where}: {doc.reason}", line=n, id=doc.id)
-        yield doc
+        yield doc, n
 
 
 def json_records(
@@ -564,7 +594,8 @@ def _array_items(
 
 def _parse_csv(
     lines: Iterator[tuple[int, str, str | None]], src: str, delimiter: str, opts: ReadOptions
-) -> Iterator[Document | ReadError]:
+) -> Iterator[tuple[Document | ReadError, int | None]]:
+    """Each record of a CSV source, with the line it starts on."""
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
     bad: dict[int, str] = {}
     ended = False  # the lines ran out: a row read after that ran off the end in a quote
@@ -583,17 +614,17 @@ def _parse_csv(
     except StopIteration:
         return
     except csv.Error as e:
-        yield ReadError(src, f"cannot read the CSV header: {e}", line=1)
+        yield ReadError(src, f"cannot read the CSV header: {e}", line=1), 1
         return
     if bad:
-        yield ReadError(src, f"cannot read the CSV header: {bad[min(bad)]}", line=1)
+        yield ReadError(src, f"cannot read the CSV header: {bad[min(bad)]}", line=1), 1
         return
     bodies = [opts.text_field] if opts.text_field else ["body", "text"]
     for fields, flag in (([opts.id_field], "--id-field"), (bodies, "--text-field")):
         if not set(fields) & set(header):
             names = " or ".join(map(repr, fields))
             why = f"no {names} column in the header (columns: {', '.join(header)}); pass {flag}"
-            yield ReadError(src, why, line=1)
+            yield ReadError(src, why, line=1), 1
             return
     while True:
         start = reader.line_num + 1
@@ -602,7 +633,7 @@ def _parse_csv(
         except StopIteration:
             return
         except csv.Error as e:
-            yield ReadError(src, f"malformed CSV: {e}", line=start)
+            yield ReadError(src, f"malformed CSV: {e}", line=start), start
             continue
         errors = [bad.pop(n) for n in range(start, reader.line_num + 1) if n in bad]
         if not row and not errors:
@@ -614,15 +645,14 @@ def _parse_csv(
                 f"unterminated quoted field: lines {start}-{reader.line_num} (the rest of the "
                 'file) were read into this record; close the quote or double it ("")'
             )
-            yield ReadError(src, why, line=start, id=rid)
+            yield ReadError(src, why, line=start, id=rid), start
         elif errors:
-            yield ReadError(src, errors[0], line=start, id=rid)
+            yield ReadError(src, errors[0], line=start, id=rid), start
         elif len(row) != len(header):
-            yield ReadError(
-                src, f"expected {len(header)} columns, got {len(row)}", line=start, id=rid
-            )
+            why = f"expected {len(header)} columns, got {len(row)}"
+            yield ReadError(src, why, line=start, id=rid), start
         else:
-            yield _document(record, src, opts, line=start)
+            yield _document(record, src, opts, line=start), start
 
 
 def _document(
@@ -738,7 +768,9 @@ def _txt_files(folder: Path) -> list[tuple[str, Path]]:
     return files
 
 
-def _read_folder(folder: Path, src: str, opts: ReadOptions) -> Iterator[Document | ReadError]:
+def _read_folder(
+    folder: Path, src: str, opts: ReadOptions, places: dict[int, dict[str, Any]] | None = None
+) -> Iterator[Document | ReadError]:
     files = _txt_files(folder)
     if not files:
         yield ReadError(src, "no .txt files in this folder")
@@ -748,7 +780,9 @@ def _read_folder(folder: Path, src: str, opts: ReadOptions) -> Iterator[Document
                 item = _read_txt(f, src, doc_id, opts, path=str(file))
         except OSError as e:
             item = ReadError(src, f"cannot read: {e.strerror or e}", path=str(file), id=doc_id)
-        yield from _split(item, opts, src, str(file))
+        items = _split(item, opts, src, str(file))
+        _place(items, places, path=str(file))
+        yield from items
 
 
 def _split(

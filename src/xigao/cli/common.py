@@ -143,13 +143,13 @@ def _documents(
     sources, and the first is kept: an index holds one original an id."""
     first: dict[str, str] = {}
     # read as one run, so that a second .txt file of a name gets its path as id, not the name
-    for src, item in read_sources(sources, options):
+    for src, item, place in read_sources(sources, options):
         if isinstance(item, Document) and unique:
             if item.id in first:
                 seen = first[item.id]
                 where = "earlier in this source" if seen == src else f"in {seen}"
                 reason = f"duplicate id: a record {where} has it, and that one is kept"
-                item = ReadError(src, reason, id=item.id)
+                item = ReadError(src, reason, id=item.id, **place)
             else:
                 first[item.id] = src
         if isinstance(item, ReadError):
