@@ -684,15 +684,15 @@ def compare(
     t = (thresholds or Thresholds.load()).for_genre(check_genre(genre))
     best, parts, miss, prepared = _compare(suspect, original, kinds, t, encoder, genre)
     score = compare_score(parts, t) if parts is not None else best.coverage if best else 0.0
-    # the suspect's credit lines, and its match as a check reports one: whether they credit it
-    # (the original has no metadata here: a lead-in before a pasted passage), its quotations
+    # the suspect's credit lines, and its match as a check reports one: whether they credit
+    # the original's publisher (its metadata), which came first, its quotations
     _, _, meta = require_args(meta=meta)
     _, _, theirs = require_args(meta=original_meta)
     found, quotes = credits(suspect, meta), quotation_spans(suspect)
-    source = (Document("original", original, None, theirs or {}), prepared)
     matches = [best] if best is not None else []
+    suspect_time = meta_time(meta)
     verdict, _, ordered = combine(
-        provenance(suspect, m, source, found, meta_time(meta), ALIASES, quotes) for m in matches
+        provenance(suspect, m, theirs or {}, found, suspect_time, ALIASES, quotes) for m in matches
     )
     info: dict[str, Any] = {
         "copy_ratio": round(copy_ratio(prepared, ordered), 4),

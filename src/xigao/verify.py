@@ -326,16 +326,13 @@ class Verifier:
         if self.fiction:  # a copy renamed and little else is verbatim between the names (换名)
             self._name_copies(suspect, washed, found)
         suspect_time = meta_time(meta)
+
+        def meta_of(rowid: int) -> Mapping[str, Any]:
+            got = self.originals.prepared(rowid)
+            return got[0].meta if got is not None else {}
+
         verdict, score, ordered = combine(
-            provenance(
-                body,
-                m,
-                self.originals.prepared(r),
-                found_credits,
-                suspect_time,
-                self.aliases,
-                quotes,
-            )
+            provenance(body, m, meta_of(r), found_credits, suspect_time, self.aliases, quotes)
             for r, m in found.items()
         )
         info: dict[str, Any] = {
@@ -787,17 +784,17 @@ def aligned_gate(cosines: Sequence[float], t: Thresholds) -> list[bool]:
 def provenance(
     body: str,
     m: Match,
-    original: tuple[Document, Prepared] | None,
+    meta: Mapping[str, Any],
     found: Sequence[Credit],
     suspect_time: dt.datetime | None,
     aliases: Sequence[Sequence[str]],
     quotes: list[tuple[int, int]],
 ) -> Match:
-    """``m`` with whether the suspect credits its original (``credited``: a credit line, or for
-    a partial copy a lead-in right before one of its passages, 央视报道称：“…”), when both carry
-    a publication time which came first (``direction``), and how many of the suspect
-    characters its evidence covers are quotations (``quoted_chars``)."""
-    meta = original[0].meta if original is not None else {}
+    """``m`` with whether the suspect credits its original, whose metadata is ``meta``
+    (``credited``: a credit line, or for a partial copy a lead-in right before one of its
+    passages, 央视报道称：“…”), when both carry a publication time which came first
+    (``direction``), and how many of the suspect characters its evidence covers are quotations
+    (``quoted_chars``)."""
     details = dict(m.details)
     details["credited"] = is_credited(found, meta, aliases) or (
         m.kind == "partial"
