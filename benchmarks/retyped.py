@@ -15,8 +15,9 @@ THUCNews articles, literature against the classic novels and 鲁迅), and counts
 honest negative left original.
 
 The retypings are deterministic (seeded). ``spaces`` (every punctuation mark a space) is one
-no writer of articles does on purpose; it is reported to show what a text without sentence
-marks loses.
+no writer of articles does on purpose, but a post pasted through a chat or a scraper that
+drops marks can read so; such a text is cut into sentences at its spaces
+(``xigao.normalize.SPACED_SENTENCE``).
 """
 
 from __future__ import annotations

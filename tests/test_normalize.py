@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from xigao.normalize import (
     NORMALIZER_VERSION,
+    SPACED_SENTENCE,
     Key,
     Normalized,
     normalize,
@@ -235,6 +236,50 @@ def test_a_text_typed_with_half_width_punctuation_has_its_sentences() -> None:
     for name in ("迈克尔.乔丹", "约翰．史密斯"):
         n = normalize(f"{name}昨天宣布退役。他说:好.")
         assert next(n.text[s:e] for s, e in sentences(n)).startswith(name[:2])
+
+
+def test_a_text_without_punctuation_is_cut_at_its_spaces() -> None:
+    # every mark typed as a space: the text is cut at a space after 60 characters or more of
+    # a line (a sentence or two), not at every space (a clause each)
+    clause = "我们明天一起去城东的公园散步吧"  # 15 characters
+    spaced = " ".join([clause] * 9) + "\n" + " ".join([clause] * 5)
+    n = normalize(spaced)
+    got = [n.text[s:e] for s, e in sentences(n)]
+    assert got == [" ".join([clause] * 4)] * 2 + [clause, " ".join([clause] * 4), clause]
+    # a text with one sentence end keeps its spaces inside its sentences
+    assert len(sentences(normalize(spaced + "。"))) == 2
+    # so does a text typed with half-width punctuation
+    assert len(sentences(normalize(spaced.replace("\n", ". ") + "."))) == 2
+
+
+def _spaced_reference(text: str) -> list[int]:
+    """The spaces :func:`sentence_breaks` cuts a text without sentence ends at, found
+    character by character: after a run of spaces between two Chinese characters, 60
+    characters or more after the line's start or the last cut."""
+    cjk = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+    out, start, i = [], 0, 0
+    while i < len(text):
+        if text[i] == "\n":
+            start = i + 1
+        elif text[i] in " \t" and i and cjk.match(text[i - 1]):
+            j = i
+            while j < len(text) and text[j] in " \t":
+                j += 1
+            if j < len(text) and cjk.match(text[j]) and i - start >= SPACED_SENTENCE:
+                out.append(j)
+                start = j
+            i = j
+            continue
+        i += 1
+    return out
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet="甲乙 \t\na1", max_size=400))
+def test_spaced_breaks_are_the_reference(text: str) -> None:
+    got = sentence_breaks(text)
+    newlines = [m.end() for m in re.finditer("\n", text)]
+    assert got == [0, *sorted(newlines + _spaced_reference(text)), len(text)]
 
 
 ENDS_TEXT = st.text(alphabet="。!?;！？；…\n.”’」』\"')》】甲a1% 　\t\r", max_size=40)

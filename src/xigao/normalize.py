@@ -565,12 +565,41 @@ _SENTENCE_END_HALF = re.compile(
 )
 
 
+#: A text that writes no sentence end at all has lost its punctuation (a post with every mark
+#: typed as a space: 他说 今天天气很好 我们去公园吧): a space between two Chinese characters
+#: after at least ``SPACED_SENTENCE`` characters of a line ends a sentence there
+#: (:func:`sentence_breaks`). Which spaces were full stops and which commas cannot be told, so
+#: the text is cut into stretches about a sentence or two long: cut at every space, a clause
+#: each, a washed story aligned worse than as one sentence a paragraph (the fit batches: 425
+#: washes of 585 found against 488), cut after 20, 40, 60 or 90 characters 507, 516, 520 and
+#: 512 (543 as written). A list of names parted by spaces is cut likewise.
+SPACED_SENTENCE = 60
+_ANY_END = re.compile(rf"[{_ENDS}]|[\u3400-\u4dbf\u4e00-\u9fff%{_CLOSERS}]\.(?![0-9a-z.])")
+_SPACED = re.compile(r"(?<=[\u3400-\u4dbf\u4e00-\u9fff])[ \t]+(?=[\u3400-\u4dbf\u4e00-\u9fff])")
+
+
 def sentence_breaks(text: str) -> list[int]:
     """Where :func:`sentences` splits ``text``: 0, the end of every sentence end, and
     ``len(text)``; each span between two breaks, stripped of whitespace, is one sentence
-    (or nothing, when only whitespace is left)."""
+    (or nothing, when only whitespace is left). A text without any sentence end is cut at
+    spaces too (``SPACED_SENTENCE``).
+
+    >>> clause = "我们明天一起去城东的公园散步吧"  # 15 characters
+    >>> sentence_breaks(" ".join([clause] * 8))  # a space after 60 characters or more
+    [0, 64, 127]
+    >>> sentence_breaks(" ".join([clause] * 8) + "。")  # a text with a sentence end
+    [0, 128, 128]
+    """
     ends = _SENTENCE_END if "。" in text else _SENTENCE_END_HALF
-    return [0, *(m.end() for m in ends.finditer(text)), len(text)]
+    breaks = [m.end() for m in ends.finditer(text)]
+    if not _ANY_END.search(text):
+        last = 0
+        for m in _SPACED.finditer(text):
+            if m.start() - max(last, text.rfind("\n", 0, m.start()) + 1) >= SPACED_SENTENCE:
+                last = m.end()
+                breaks.append(last)
+        breaks.sort()
+    return [0, *breaks, len(text)]
 
 
 def sentences(n: Normalized) -> list[tuple[int, int]]:
