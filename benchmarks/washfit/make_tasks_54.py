@@ -41,7 +41,9 @@ for f in sorted(glob.glob(str(HERE / "batch-*.jsonl"))):
         continue
     for line in open(f, encoding="utf-8"):
         used |= set(json.loads(line)["source_ids"])
-for b in range(54, FIRST):  # the task files of the batches drawn since 54
+for b in range(54, FIRST):  # the task files of the batches drawn since 54 (those kept)
+    if not (TASKS / f"batch-{b}.json").exists():  # its batch, committed, was read above
+        continue
     for t in json.load(open(TASKS / f"batch-{b}.json", encoding="utf-8")):
         used |= {s["id"] for s in t["sources"]}
 
