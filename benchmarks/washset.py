@@ -126,6 +126,12 @@ HELD_OUT_BATCHES = frozenset(
         "batch-95",
         "batch-96",
         "batch-97",
+        "batch-98",
+        "batch-99",
+        "batch-100",
+        "batch-101",
+        "batch-102",
+        "batch-103",
     }
 )
 

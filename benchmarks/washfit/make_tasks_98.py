@@ -1,4 +1,4 @@
-"""Batches 98-103 (fifteenth session, at its start), all held out, the split fixed before any
+"""Batches 98-103 (the session of 2026-12-06 evening, at its start), all held out, the split fixed before any
 was written: a fifth fresh held-out set of news in the test set's proportions (98 and 99 of
 CCTV stories, 100 and 101 of THUCNews articles, drawn as ``make_tasks_54.py`` draws 54-57), and
 a second fresh read of the name maps (102 and 103, renamed literature with the writer's name
