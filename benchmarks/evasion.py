@@ -5,8 +5,8 @@ text past a check, each applied to every character or every few, against the ben
 
 For each trick (:data:`TRICKS`) and each case, the verdict and the top source must be those of
 the case without the trick, and every evidence span must still point at the text as given: the
-content of the suspect's span (its key) must be, in at least 90% by difflib's ratio, the content
-of the original's span. Written to ``bench-out/results/evasion.json`` and printed as markdown.
+content of the suspect's span (its key, figures read as their values) must be, in at least 90%
+by difflib's ratio, the content of the original's span. Written to ``bench-out/results/evasion.json`` and printed as markdown.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from typing import Any
 
 from benchmarks.data import read_jsonl
 from xigao import Index
+from xigao.facts import figures_read
 from xigao.normalize import normalize
 
 _CJK = range(0x4E00, 0xA000)
@@ -68,7 +69,16 @@ TRICKS: dict[str, Callable[[str, random.Random], str]] = {
     "look-alike letters and digits": lambda t, r: t.translate(_GLYPHS),
     "compatibility ideographs": lambda t, r: "".join(_compat().get(c, c) for c in t),
     "full-width and traditional": lambda t, r: _traditional(t),
+    "figures in Chinese numerals": lambda t, r: _numerals(t),
 }  # fmt: skip
+
+
+def _numerals(text: str) -> str:
+    """Figures spelled out (146人 → 一百四十六人, 2023年 → 二〇二三年, 3.5% → 百分之三点五), as
+    ``benchmarks.retyped`` spells them."""
+    from benchmarks.retyped import numerals
+
+    return numerals(text)
 
 
 def _traditional(text: str) -> str:
@@ -80,7 +90,10 @@ def _traditional(text: str) -> str:
 
 
 def _key(text: str) -> str:
-    return normalize(text).key().chars
+    """The content of ``text``, each figure read as its value (``xigao.facts.figures_read``;
+    spaces left out first, which may part a figure's digits): a span of a repost that spells
+    its figures out holds the original's figures."""
+    return figures_read("".join(normalize(text).text.split()))[0]
 
 
 def _spans_hold(result: Any, body: str, originals: dict[str, str]) -> bool:

@@ -54,6 +54,42 @@ def test_an_altered_name_is_reported_as_the_texts_write_it() -> None:
     assert altered[0]["text"] == "原文为 王滬寧，此处为 赵乐际"
 
 
+#: A bulletin dense with figures, and the same spelled out as a repost that evades a
+#: digits-only check writes them.
+FISCAL = (
+    "财政部发布的数据显示，今年1—2月，全国财政收入44154亿元，同比增长0.7%。"
+    "分税种看，国内增值税增长4.7%，出口退税5569亿元，同比多退494亿元。"
+    "全国一般公共预算支出42003亿元，同比增长6.7%，其中社会保障支出增长9.8%。"
+)
+FISCAL_SPELLED = (
+    "财政部发布的数据显示，今年一—二月，全国财政收入四万四千一百五十四亿元，同比增长百分之零点七。"
+    "分税种看，国内增值税增长百分之四点七，出口退税五千五百六十九亿元，同比多退四百九十四亿元。"
+    "全国一般公共预算支出四万二千零三亿元，同比增长百分之六点七，其中社会保障支出增长百分之九点八。"
+)
+
+
+def test_a_repost_that_spells_its_figures_out_is_a_repost() -> None:
+    m = verbatim_match(Prepared.of(FISCAL_SPELLED, T), Prepared.of(FISCAL, T), "o", T)
+    assert m is not None and m.kind == "repost"
+    assert m.details["verbatim_sentences"] > 0.95
+    # its evidence holds the figures as each text writes them
+    (ev,) = m.evidence
+    assert "四万四千一百五十四亿元" in FISCAL_SPELLED[ev.suspect[0] : ev.suspect[1]]
+    assert "44154亿元" in FISCAL[ev.source[0] : ev.source[1]]
+
+
+def test_a_figure_changed_is_not_spelled_alike() -> None:
+    # another month's bulletin from the same template: its figures differ, digits or not
+    other = FISCAL_SPELLED.replace("四万四千一百五十四", "四万四千一百五十五").replace(
+        "零点七", "零点八"
+    )
+    other = other.replace("百分之四点七", "百分之四点八").replace("五千五百六十九", "五千五百七十")
+    other = other.replace("四百九十四", "四百九十五").replace("四万二千零三", "四万二千零四")
+    other = other.replace("百分之六点七", "百分之六点九").replace("百分之九点八", "百分之九点九")
+    m = verbatim_match(Prepared.of(other, T), Prepared.of(FISCAL, T), "o", T)
+    assert m is None or m.kind != "repost"
+
+
 def test_light_spin_is_not_a_repost() -> None:
     spun = ORIGINAL.replace("发布", "公布").replace("贡献率", "奉献率").replace("主要", "首要")
     m = verbatim_match(Prepared.of(spun, T), Prepared.of(ORIGINAL, T), "o", T)

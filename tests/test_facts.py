@@ -6,7 +6,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from xigao.facts import cn_value, mentions, numbers, ordinals, quantities, typed
+from xigao.facts import (
+    cn_value,
+    figures_read,
+    mentions,
+    numbers,
+    ordinals,
+    quantities,
+    spelled_alike,
+    typed,
+)
 from xigao.paraphrase import _numbers, altered_facts
 
 DIGITS = "零一二三四五六七八九"
@@ -44,6 +53,19 @@ def chinese(n: int) -> str:
 @given(st.integers(min_value=11, max_value=10**12 - 1))
 def test_a_chinese_numeral_is_read_as_its_value(n: int) -> None:
     assert cn_value(chinese(n)) == n
+
+
+@given(st.integers(min_value=0, max_value=10**12 - 1), st.sampled_from(["人", "元", "吨", ""]))
+def test_a_figure_in_digits_is_spelled_alike_written_out(n: int, unit: str) -> None:
+    digits, spelled = f"达{n}{unit}", f"达{chinese(n)}{unit}"
+    assert spelled_alike(digits, spelled) and spelled_alike(spelled, digits)
+    assert not spelled_alike(digits, f"达{chinese(n + 1)}{unit}")  # another figure
+
+
+@given(st.text(alphabet="0123456789一二三十百千万亿点.%,年月日人大重的", max_size=30))
+def test_a_text_is_never_spelled_alike_itself_and_reads_alike_to_itself(text: str) -> None:
+    assert not spelled_alike(text, text)
+    assert figures_read(text) == figures_read(text + "，")  # punctuation aside
 
 
 @given(st.text(alphabet="0123456789一二三四五十百千万亿多余点.%年月日h-“”大党的第", max_size=40))

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import threading
 from bisect import bisect_left
+from collections.abc import Callable
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
@@ -155,6 +156,111 @@ def merge_runs(
                     continue
         merged.append(r)
     return merged
+
+
+#: Digits, and numerals spelled out: a figure is respelled from the one to the other.
+_DIGITS = frozenset("0123456789")
+_SPELLED = _NUMERALS - _DIGITS
+
+
+def _respellable(x: str, y: str) -> bool:
+    """``x`` and ``y`` may be one figure written in digits in one and spelled out in the
+    other (the characters that start or end it, or the texts between two runs)."""
+    return bool(
+        (_DIGITS.intersection(x) and _SPELLED.intersection(y))
+        or (_SPELLED.intersection(x) and _DIGITS.intersection(y))
+    )
+
+
+def widen_respelled(
+    runs: list[Passage],
+    a: str,
+    b: str,
+    after: Callable[[int, int], tuple[int, int] | None],
+    before: Callable[[int, int], tuple[int, int] | None],
+) -> list[Passage]:
+    """``runs`` (``exact_runs`` of ``a`` in ``b``, in ``a`` order), each widened over the
+    figures on either side that the two texts spell differently but read alike and over the
+    equal text beyond them, again and again (一—二月，全国 and 1—2月，全国: runs of a seed's
+    length seldom lie between a figure-dense bulletin's figures), then those that come to
+    touch joined. ``after(i, j)``: the places after two figures alike that start at ``a[i]``
+    and ``b[j]``, or None; ``before(i, j)``: the places where two figures alike that end
+    right before ``a[i]`` and ``b[j]`` start; each asked only where one text writes a digit
+    there and the other a numeral spelled out. The figures count as matched."""
+    out: list[Passage] = []
+    for r in runs:
+        a0, a1, b0, b1, matched = r.a_start, r.a_end, r.b_start, r.b_end, r.matched
+        while (
+            a1 < len(a)
+            and b1 < len(b)
+            and (
+                (a[a1] in _DIGITS and b[b1] in _SPELLED) or (a[a1] in _SPELLED and b[b1] in _DIGITS)
+            )
+            and (got := after(a1, b1)) is not None
+        ):
+            i, j = got
+            n = _common_prefix(a, i, b, j)
+            matched += i - a1 + n
+            a1, b1 = i + n, j + n
+        while (
+            a0 > 0
+            and b0 > 0
+            and (
+                (a[a0 - 1] in _DIGITS and b[b0 - 1] in _SPELLED)
+                or (a[a0 - 1] in _SPELLED and b[b0 - 1] in _DIGITS)
+            )
+            and (got := before(a0, b0)) is not None
+        ):
+            i, j = got
+            n = 0
+            while n < min(i, j) and a[i - n - 1] == b[j - n - 1]:
+                n += 1
+            matched += a0 - i + n
+            a0, b0 = i - n, j - n
+        if a0 == r.a_start and a1 == r.a_end and not (out and a0 <= out[-1].a_end):
+            out.append(r)  # not widened (nearly every run)
+            continue
+        if out and a0 <= out[-1].a_end and b0 <= out[-1].b_end and b0 >= out[-1].b_start:
+            p = out[-1]  # widened into the one before: one run
+            if a1 <= p.a_end:
+                continue
+            out[-1] = Passage(p.a_start, a1, p.b_start, max(b1, p.b_end), p.matched + a1 - p.a_end)
+            continue
+        out.append(Passage(a0, a1, b0, b1, matched))
+    return out
+
+
+def join_respelled(
+    runs: list[Passage],
+    alike: Callable[[Passage, Passage], bool],
+    *,
+    a: str,
+    b: str,
+    max_gap: int = 64,
+) -> list[Passage]:
+    """``runs`` (``exact_runs`` of ``a`` in ``b``, in ``a`` order), each two in a row joined
+    into one where the text between them holds digits on one side and numerals spelled out on
+    the other, and ``alike`` finds it the same figures
+    spelled another way (``facts.spelled_alike``: 146人 and 一百四十六人): a repost that spells
+    its figures out copies its sentences all the same. The figures count as matched."""
+    out: list[Passage] = []
+    for r in runs:
+        if out:
+            p = out[-1]
+            ga, gb = r.a_start - p.a_end, r.b_start - p.b_end
+            if (
+                0 <= ga <= max_gap
+                and 0 <= gb <= max_gap
+                and ga + gb > 0
+                and _respellable(a[p.a_end : r.a_start], b[p.b_end : r.b_start])
+                and alike(p, r)
+            ):
+                out[-1] = Passage(
+                    p.a_start, r.a_end, p.b_start, r.b_end, p.matched + r.matched + ga
+                )
+                continue
+        out.append(r)
+    return out
 
 
 def longest_kept_run(runs: list[Passage], merged: list[Passage], min_len: int) -> int:

@@ -13,7 +13,15 @@ from typing import Any
 
 import numpy as np
 
-from xigao.align import exact_runs, longest_kept_run, merge_runs
+from xigao.align import (
+    Passage,
+    exact_runs,
+    join_respelled,
+    longest_kept_run,
+    merge_runs,
+    widen_respelled,
+)
+from xigao.facts import figure_at, figure_before, spelled_alike
 from xigao.names import as_written, name_map
 from xigao.normalize import Normalized, normalize, sentence_breaks
 from xigao.paraphrase import (
@@ -114,6 +122,39 @@ def verbatim_sentence_share(
     return min(1.0, max(own, theirs) / total)
 
 
+def _respelled(runs: list[Passage], x: Normalized, y: Normalized) -> list[Passage]:
+    """The exact runs of ``x`` (the suspect) in ``y``, widened and joined over the figures the
+    two spell differently but read alike (``align.widen_respelled``, ``align.join_respelled``:
+    146人 and 一百四十六人): a repost that spells its figures out copies its sentences all the
+    same."""
+    a, b = x.key(), y.key()
+    if not runs:
+        return runs
+    ta, tb, pa, pb = x.text, y.text, a.pos, b.pos
+
+    def after(i: int, j: int) -> tuple[int, int] | None:
+        ea, eb = figure_at(ta, int(pa[i])), figure_at(tb, int(pb[j]))
+        if ea is None or eb is None or not spelled_alike(ta[pa[i] : ea], tb[pb[j] : eb]):
+            return None
+        return int(np.searchsorted(pa, ea)), int(np.searchsorted(pb, eb))
+
+    def before(i: int, j: int) -> tuple[int, int] | None:
+        ea, eb = int(pa[i - 1]) + 1, int(pb[j - 1]) + 1
+        sa, sb = figure_before(ta, ea), figure_before(tb, eb)
+        if sa is None or sb is None or not spelled_alike(ta[sa:ea], tb[sb:eb]):
+            return None
+        return int(np.searchsorted(pa, sa)), int(np.searchsorted(pb, sb))
+
+    def between(p: Passage, r: Passage) -> bool:  # the text between, as each side writes it
+        return spelled_alike(
+            ta[int(pa[p.a_end - 1]) + 1 : int(pa[r.a_start])],
+            tb[int(pb[p.b_end - 1]) + 1 : int(pb[r.b_start])],
+        )
+
+    runs = widen_respelled(runs, a.chars, b.chars, after, before)
+    return join_respelled(runs, between, a=a.chars, b=b.chars)
+
+
 def verbatim_match(
     suspect: Prepared, source: Prepared, source_id: str, t: Thresholds
 ) -> Match | None:
@@ -128,6 +169,8 @@ def verbatim_match(
         ha=suspect.seeds,
         hb=source.seeds,
     )
+
+    runs = _respelled(runs, suspect.norm, source.norm)
     merged = merge_runs(runs, max_gap=t.max_gap, a=a.chars, b=b.chars)
     passages = [p for p in merged if p.length >= t.evidence_min_len]
     if not passages:

@@ -121,6 +121,98 @@ def cn_value(s: str, *, fitted: bool = False) -> float | None:
     return high + low + section + (digit or 0)
 
 
+#: A figure as :func:`spelled_alike` reads it: digits (a decimal point, a magnitude and a
+#: per cent sign with them), or Chinese numerals (百分之 before them).
+_FIGURE = re.compile(
+    rf"(\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)(万亿|万|亿)?(%)?|(百分之)?([{_CN}]+)"
+)
+
+
+#: The longest figure :func:`figure_before` looks back for (characters).
+_LONGEST_FIGURE = 32
+
+
+def figures_read(text: str) -> tuple[str, int]:
+    """``text`` with every figure replaced by its value, its other characters but letters and
+    digits left out, and how many figures it holds; a run of Chinese numerals that reads as
+    no number (十四五, the 点 of 重点) is kept as written.
+
+    >>> figures_read("增长3.5%，达1,000人"), figures_read("增长百分之三点五,达一千人")
+    (('增长<3.5%>达<1000.0>人', 2), ('增长<3.5%>达<1000.0>人', 2))
+    >>> figures_read("十四五规划的重点")
+    ('十四五规划的重点', 0)
+    """
+    out, n, at = [], 0, 0
+    for m in _FIGURE.finditer(text):
+        if m.group(1) is not None:
+            mag = 1e12 if m.group(2) == "万亿" else CN_BIG.get(m.group(2) or "", 1)
+            v: float | None = float(m.group(1).replace(",", "")) * mag
+            per_cent = bool(m.group(3))
+        else:
+            v, per_cent = cn_value((m.group(4) or "") + m.group(5)), bool(m.group(4))
+        if v is None:
+            continue
+        out.append("".join(c for c in text[at : m.start()] if c.isalnum()))
+        out.append(f"<{exact(v)!r}{'%' if per_cent else ''}>")
+        at = m.end()
+        n += 1
+    out.append("".join(c for c in text[at:] if c.isalnum()))
+    return "".join(out), n
+
+
+def figure_at(text: str, i: int) -> int | None:
+    """The end of the figure that starts at ``text[i]`` (:func:`figures_read` reads it), or
+    None where none does.
+
+    >>> t = "增长百分之三点五,达1,000人"
+    >>> t[2 : figure_at(t, 2)], t[10 : figure_at(t, 10)], figure_at(t, 0)
+    ('百分之三点五', '1,000', None)
+    """
+    m = _FIGURE.match(text, i)
+    return m.end() if m and figures_read(m.group())[1] else None
+
+
+def figure_before(text: str, i: int) -> int | None:
+    """The start of the figure that ends right before ``text[i]``, whole (no figure character
+    before it), or None where none does.
+
+    >>> t = "增长百分之三点五,达1,000人"
+    >>> t[figure_before(t, 8) : 8], t[figure_before(t, 15) : 15], figure_before(t, 16)
+    ('百分之三点五', '1,000', None)
+    """
+    lo = max(0, i - _LONGEST_FIGURE)
+    got = None
+    for m in _FIGURE.finditer(text, lo, i):
+        if m.end() == i and figures_read(m.group())[1]:
+            got = m.start()
+    if got is None or (got > 0 and (got == lo or _FIGURE.match(text[got - 1]))):
+        return None  # cut short by the window, or a longer figure
+    return got
+
+
+#: The characters of a figure spelled out.
+_SPELLED = frozenset("〇零一二两三四五六七八九十百千万亿")
+
+
+def spelled_alike(x: str, y: str) -> bool:
+    """Whether ``x`` and ``y`` differ only in how they spell the same figures: digits in one,
+    Chinese numerals in the other (146 and 一百四十六, 3.5% and 百分之三点五, 2023 and 二〇二三,
+    1.14万 and 一点一四万), punctuation and spaces aside. A figure changed is another fact,
+    never alike.
+
+    >>> spelled_alike("146人,", "一百四十六人"), spelled_alike("3.5%", "百分之三点五")
+    (True, True)
+    >>> spelled_alike("3月5", "三月五"), spelled_alike("2023", "二〇二三"), spelled_alike("12", "两")
+    (True, True, False)
+    >>> spelled_alike("1,000", "一千"), spelled_alike("一起", "一起"), spelled_alike("十四五", "145")
+    (True, False, False)
+    """
+    if x == y or _SPELLED.isdisjoint(x + y):  # no figure spelled out: the digits differ
+        return False
+    rx = figures_read(x)
+    return rx[1] > 0 and rx == figures_read(y)
+
+
 def congresses(text: str) -> list[tuple[float, int, int]]:
     """Each party congress ``text`` names, with its span: after 党的 or 中共, or before what
     follows a congress's name (十二大行业 counts twelve trades).
