@@ -593,9 +593,11 @@ def sentence_breaks(text: str) -> list[int]:
     ends = _SENTENCE_END if "。" in text else _SENTENCE_END_HALF
     breaks = [m.end() for m in ends.finditer(text)]
     if not _ANY_END.search(text):
-        last = 0
+        last = line = seen = 0  # the last cut, the line's start, how far lines were looked for
         for m in _SPACED.finditer(text):
-            if m.start() - max(last, text.rfind("\n", 0, m.start()) + 1) >= SPACED_SENTENCE:
+            line = max(line, text.rfind("\n", seen, m.start()) + 1)
+            seen = m.start()
+            if m.start() - max(last, line) >= SPACED_SENTENCE:
                 last = m.end()
                 breaks.append(last)
         breaks.sort()
