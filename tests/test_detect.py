@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import itertools
 from dataclasses import replace
 
 import numpy as np
@@ -88,6 +89,43 @@ def test_a_figure_changed_is_not_spelled_alike() -> None:
     other = other.replace("百分之六点七", "百分之六点九").replace("百分之九点八", "百分之九点九")
     m = verbatim_match(Prepared.of(other, T), Prepared.of(FISCAL, T), "o", T)
     assert m is None or m.kind != "repost"
+
+
+def test_a_run_meets_the_one_before_only_where_both_texts_go_on() -> None:
+    # a digit inserted (10 -> 100, 2 -> 22) makes two exact runs that touch in the suspect but
+    # overlap in the original: they stay apart, and the bulletin of another day is no copy
+    o = "本市昨日新增本土确诊病例10例，新增无症状感染者2例，均为隔离管控人员。"
+    assert (
+        verbatim_match(
+            Prepared.of(o.replace("10例", "100例").replace("2例", "22例"), T),
+            Prepared.of(o, T),
+            "o",
+            T,
+        )
+        is None
+    )
+    # nor is a sentence quoted twice one run twice as long
+    line = "市气象台发布暴雨橙色预警信号请市民注意防范"
+    o = "据报道，" + line + "。另据了解，今年汛期降雨总体偏多，各地已做好准备，防汛物资储备充足。"
+    s = "转发提醒：" + line + "，" + line + "！大家出门记得带伞，注意交通安全，照顾好家里的老人。"
+    assert verbatim_match(Prepared.of(s, T), Prepared.of(o, T), "o", T) is None
+
+
+def test_widened_runs_stay_in_order_and_apart() -> None:
+    # a run widened backward over a figure may not reach over the run before it
+    u, v = "国家统计局今天发布数据显示", "参加了本次全国代表大会的开幕式活动并发表讲话"
+    o = "据悉" + u + "146例确诊病例另有其他内容若干字" + u + "一百四十六人" + v
+    m = verbatim_match(Prepared.of(u + "146人" + v, T), Prepared.of(o, T), "o", T)
+    assert m is not None
+    spans = [e.suspect for e in m.evidence]
+    assert spans == sorted(spans) and all(x[1] <= y[0] for x, y in itertools.pairwise(spans))
+    assert m.coverage <= len(u + "一百四十六人" + v) / len(o)
+
+
+def test_a_figure_before_the_first_run_is_read_with_its_per_cent_sign() -> None:
+    tail = "的受访者认为国家统计局发布的全国居民消费价格指数数据可信"
+    m = verbatim_match(Prepared.of("50%" + tail, T), Prepared.of("百分之五十" + tail, T), "o", T)
+    assert m is not None and m.kind == "repost"
 
 
 def test_light_spin_is_not_a_repost() -> None:

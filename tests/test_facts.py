@@ -62,6 +62,23 @@ def test_a_figure_in_digits_is_spelled_alike_written_out(n: int, unit: str) -> N
     assert not spelled_alike(digits, f"达{chinese(n + 1)}{unit}")  # another figure
 
 
+@pytest.mark.parametrize(
+    ("x", "y", "alike"),
+    [
+        ("23天", "两三天", False),  # about two or three days
+        ("10005", "一万五", False),  # 一万五 is 15,000, as 一百五 is 150
+        ("15000", "一万五", True),
+        ("150人", "一百五人", True),
+        ("0人", "万人", False),  # a magnitude alone is no figure
+        ("同比-0.5%", "同比百分之零点五", False),  # a sign is kept
+        ("50", "五十%", False),
+        ("50%", "五十%", True),
+    ],
+)
+def test_figures_alike_are_one_value(x: str, y: str, alike: bool) -> None:
+    assert spelled_alike(x, y) is alike
+
+
 @given(st.text(alphabet="0123456789一二三十百千万亿点.%,年月日人大重的", max_size=30))
 def test_a_text_is_never_spelled_alike_itself_and_reads_alike_to_itself(text: str) -> None:
     assert not spelled_alike(text, text)

@@ -179,55 +179,58 @@ def widen_respelled(
     after: Callable[[int, int], tuple[int, int] | None],
     before: Callable[[int, int], tuple[int, int] | None],
 ) -> list[Passage]:
-    """``runs`` (``exact_runs`` of ``a`` in ``b``, in ``a`` order), each widened over the
-    figures on either side that the two texts spell differently but read alike and over the
-    equal text beyond them, again and again (一—二月，全国 and 1—2月，全国: runs of a seed's
-    length seldom lie between a figure-dense bulletin's figures), then those that come to
-    touch joined. ``after(i, j)``: the places after two figures alike that start at ``a[i]``
-    and ``b[j]``, or None; ``before(i, j)``: the places where two figures alike that end
-    right before ``a[i]`` and ``b[j]`` start; each asked only where one text writes a digit
-    there and the other a numeral spelled out. The figures count as matched."""
+    """``runs`` (``exact_runs`` of ``a`` in ``b``: in ``a`` order, none overlapping in ``a``),
+    each widened over the figures on either side that the two texts spell differently but read
+    alike and over the equal text beyond them, again and again (一—二月，全国 and 1—2月，全国:
+    runs of a seed's length seldom lie between a figure-dense bulletin's figures), never into
+    the run before or after it in ``a``; a run widened to end exactly where the next starts in
+    both texts is joined with it. ``after(i, j)``: the places after two figures alike that
+    start at ``a[i]`` and ``b[j]``, or None; ``before(i, j)``: the places where two figures
+    alike that end right before ``a[i]`` and ``b[j]`` start; each asked only where one text
+    writes a digit there and the other a numeral spelled out. The figures count as matched.
+    The runs stay in ``a`` order, none overlapping in ``a``."""
     out: list[Passage] = []
-    for r in runs:
+    for k, r in enumerate(runs):
         a0, a1, b0, b1, matched = r.a_start, r.a_end, r.b_start, r.b_end, r.matched
+        ceiling = runs[k + 1].a_start if k + 1 < len(runs) else len(a)
+        floor = out[-1].a_end if out else 0
         while (
-            a1 < len(a)
+            a1 < ceiling
             and b1 < len(b)
-            and (
-                (a[a1] in _DIGITS and b[b1] in _SPELLED) or (a[a1] in _SPELLED and b[b1] in _DIGITS)
-            )
+            and _flipped(a[a1], b[b1])
             and (got := after(a1, b1)) is not None
+            and got[0] <= ceiling
         ):
             i, j = got
-            n = _common_prefix(a, i, b, j)
+            n = min(_common_prefix(a, i, b, j), ceiling - i)
             matched += i - a1 + n
             a1, b1 = i + n, j + n
         while (
-            a0 > 0
+            a0 > floor
             and b0 > 0
-            and (
-                (a[a0 - 1] in _DIGITS and b[b0 - 1] in _SPELLED)
-                or (a[a0 - 1] in _SPELLED and b[b0 - 1] in _DIGITS)
-            )
+            and _flipped(a[a0 - 1], b[b0 - 1])
             and (got := before(a0, b0)) is not None
+            and got[0] >= floor
         ):
             i, j = got
             n = 0
-            while n < min(i, j) and a[i - n - 1] == b[j - n - 1]:
+            while n < min(i - floor, j) and a[i - n - 1] == b[j - n - 1]:
                 n += 1
             matched += a0 - i + n
             a0, b0 = i - n, j - n
-        if a0 == r.a_start and a1 == r.a_end and not (out and a0 <= out[-1].a_end):
+        if out and (a0, b0) == (out[-1].a_end, out[-1].b_end):
+            p = out[-1]  # widened to meet the run before in both texts: one run
+            out[-1] = Passage(p.a_start, a1, p.b_start, b1, p.matched + matched)
+        elif (a0, a1) == (r.a_start, r.a_end):
             out.append(r)  # not widened (nearly every run)
-            continue
-        if out and a0 <= out[-1].a_end and b0 <= out[-1].b_end and b0 >= out[-1].b_start:
-            p = out[-1]  # widened into the one before: one run
-            if a1 <= p.a_end:
-                continue
-            out[-1] = Passage(p.a_start, a1, p.b_start, max(b1, p.b_end), p.matched + a1 - p.a_end)
-            continue
-        out.append(Passage(a0, a1, b0, b1, matched))
+        else:
+            out.append(Passage(a0, a1, b0, b1, matched))
     return out
+
+
+def _flipped(x: str, y: str) -> bool:
+    """``x`` a digit and ``y`` a numeral spelled out, or the other way round."""
+    return (x in _DIGITS and y in _SPELLED) or (x in _SPELLED and y in _DIGITS)
 
 
 def join_respelled(

@@ -138,8 +138,9 @@ def _respelled(runs: list[Passage], x: Normalized, y: Normalized) -> list[Passag
             return None
         return int(np.searchsorted(pa, ea)), int(np.searchsorted(pb, eb))
 
-    def before(i: int, j: int) -> tuple[int, int] | None:
+    def before(i: int, j: int) -> tuple[int, int] | None:  # a per cent sign is no key char
         ea, eb = int(pa[i - 1]) + 1, int(pb[j - 1]) + 1
+        ea, eb = ea + (ta[ea : ea + 1] == "%"), eb + (tb[eb : eb + 1] == "%")
         sa, sb = figure_before(ta, ea), figure_before(tb, eb)
         if sa is None or sb is None or not spelled_alike(ta[sa:ea], tb[sb:eb]):
             return None

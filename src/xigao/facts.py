@@ -124,8 +124,11 @@ def cn_value(s: str, *, fitted: bool = False) -> float | None:
 #: A figure as :func:`spelled_alike` reads it: digits (a decimal point, a magnitude and a
 #: per cent sign with them), or Chinese numerals (百分之 before them).
 _FIGURE = re.compile(
-    rf"(\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)(万亿|万|亿)?(%)?|(百分之)?([{_CN}]+)"
+    rf"(\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)(万亿|万|亿)?(%)?|(百分之)?([{_CN}]+)(%)?"
 )
+#: A spoken figure's last digit after a unit stands for the next unit down (一万五 is 15,000,
+#: 一百五 150, 两亿三 230,000,000); after 十 it is itself (十五).
+_SPOKEN_NEXT = {"百": "十", "千": "百", "万": "千", "亿": "千万"}
 
 
 #: The longest figure :func:`figure_before` looks back for (characters).
@@ -133,14 +136,17 @@ _LONGEST_FIGURE = 32
 
 
 def figures_read(text: str) -> tuple[str, int]:
-    """``text`` with every figure replaced by its value, its other characters but letters and
-    digits left out, and how many figures it holds; a run of Chinese numerals that reads as
-    no number (十四五, the 点 of 重点) is kept as written.
+    """``text`` with every figure replaced by its value, its other characters but letters,
+    digits and the signs ``-+%`` left out, and how many figures it holds. A run of Chinese
+    numerals that reads as no number is kept as written: 十四五, the 点 of 重点, a magnitude
+    alone (万人), two digits side by side (两三天, 七八个: about two or three).
 
     >>> figures_read("增长3.5%，达1,000人"), figures_read("增长百分之三点五,达一千人")
     (('增长<3.5%>达<1000.0>人', 2), ('增长<3.5%>达<1000.0>人', 2))
-    >>> figures_read("十四五规划的重点")
-    ('十四五规划的重点', 0)
+    >>> figures_read("十四五规划的重点"), figures_read("两三天后万人空巷")
+    (('十四五规划的重点', 0), ('两三天后万人空巷', 0))
+    >>> figures_read("一万五"), figures_read("同比-0.5%")
+    (('<15000.0>', 1), ('同比-<0.5%>', 1))
     """
     out, n, at = [], 0, 0
     for m in _FIGURE.finditer(text):
@@ -149,15 +155,28 @@ def figures_read(text: str) -> tuple[str, int]:
             v: float | None = float(m.group(1).replace(",", "")) * mag
             per_cent = bool(m.group(3))
         else:
-            v, per_cent = cn_value((m.group(4) or "") + m.group(5)), bool(m.group(4))
+            v, per_cent = _spelled_value(m.group(5)), bool(m.group(4) or m.group(6))
         if v is None:
             continue
-        out.append("".join(c for c in text[at : m.start()] if c.isalnum()))
+        out.append("".join(c for c in text[at : m.start()] if c.isalnum() or c in "-+%"))
         out.append(f"<{exact(v)!r}{'%' if per_cent else ''}>")
         at = m.end()
         n += 1
-    out.append("".join(c for c in text[at:] if c.isalnum()))
+    out.append("".join(c for c in text[at:] if c.isalnum() or c in "-+%"))
     return "".join(out), n
+
+
+def _spelled_value(run: str) -> float | None:
+    """The value of a run of Chinese numerals as :func:`figures_read` reads it: as
+    :func:`cn_value` does, but a magnitude alone or two digits side by side is no number, and
+    a spoken figure's last digit after a unit stands for the next unit down (一万五)."""
+    if set(run) <= set(CN_BIG) or (
+        len(run) == 2 and all(c in CN_DIGITS and c not in "〇零" for c in run)
+    ):
+        return None
+    if len(run) >= 3 and run[-1] in CN_DIGITS and run[-2] in _SPOKEN_NEXT and "点" not in run:
+        return cn_value(run + _SPOKEN_NEXT[run[-2]])
+    return cn_value(run)
 
 
 def figure_at(text: str, i: int) -> int | None:
@@ -173,8 +192,9 @@ def figure_at(text: str, i: int) -> int | None:
 
 
 def figure_before(text: str, i: int) -> int | None:
-    """The start of the figure that ends right before ``text[i]``, whole (no figure character
-    before it), or None where none does.
+    """The start of the figure that ends right before ``text[i]`` (no figure character before
+    it; it may go on past ``i``: the caller asks where a figure's spelling changes), or None
+    where none does.
 
     >>> t = "增长百分之三点五,达1,000人"
     >>> t[figure_before(t, 8) : 8], t[figure_before(t, 15) : 15], figure_before(t, 16)
@@ -195,10 +215,10 @@ _SPELLED = frozenset("〇零一二两三四五六七八九十百千万亿")
 
 
 def spelled_alike(x: str, y: str) -> bool:
-    """Whether ``x`` and ``y`` differ only in how they spell the same figures: digits in one,
-    Chinese numerals in the other (146 and 一百四十六, 3.5% and 百分之三点五, 2023 and 二〇二三,
-    1.14万 and 一点一四万), punctuation and spaces aside. A figure changed is another fact,
-    never alike.
+    """Whether ``x`` and ``y`` differ only in how they spell the same figures (146 and 一百四十六,
+    3.5% and 百分之三点五, 2023 and 二〇二三, 1.14万 and 一点一四万), punctuation and spaces
+    aside, but not signs (-0.5% is no 百分之零点五). A figure changed is another fact, never
+    alike. The callers ask it only where one text writes digits and the other numerals.
 
     >>> spelled_alike("146人,", "一百四十六人"), spelled_alike("3.5%", "百分之三点五")
     (True, True)
