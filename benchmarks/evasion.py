@@ -15,6 +15,7 @@ import argparse
 import difflib
 import json
 import random
+import re
 import time
 import unicodedata
 from collections.abc import Callable
@@ -70,7 +71,15 @@ TRICKS: dict[str, Callable[[str, random.Random], str]] = {
     "compatibility ideographs": lambda t, r: "".join(_compat().get(c, c) for c in t),
     "full-width and traditional": lambda t, r: _traditional(t),
     "figures in Chinese numerals": lambda t, r: _numerals(t),
+    "sentences shuffled": lambda t, r: _shuffled(t, r),
 }  # fmt: skip
+
+
+def _shuffled(text: str, rng: random.Random) -> str:
+    """The sentences (up to 。！？ and a newline) in another order."""
+    parts = [p for p in re.split(r"(?<=[。！？\n])", text) if p.strip()]
+    rng.shuffle(parts)
+    return "".join(parts)
 
 
 def _numerals(text: str) -> str:
@@ -90,10 +99,17 @@ def _traditional(text: str) -> str:
 
 
 def _key(text: str) -> str:
-    """The content of ``text``, each figure read as its value (``xigao.facts.figures_read``;
-    spaces left out first, which may part a figure's digits): a span of a repost that spells
-    its figures out holds the original's figures."""
-    return figures_read("".join(normalize(text).text.split()))[0]
+    """The content of ``text`` (boilerplate left out, as the key leaves it out), each figure
+    read as its value (``xigao.facts.figures_read``; spaces left out first, which may part a
+    figure's digits): a span of a repost that spells its figures out holds the original's
+    figures."""
+    n = normalize(text)
+    kept, at = [], 0
+    for lo, hi in n.excluded:
+        kept.append(n.text[at:lo])
+        at = hi
+    kept.append(n.text[at:])
+    return figures_read("".join("".join(kept).split()))[0]
 
 
 def _spans_hold(result: Any, body: str, originals: dict[str, str]) -> bool:
