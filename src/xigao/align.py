@@ -21,6 +21,7 @@ from difflib import SequenceMatcher
 
 import numpy as np
 
+from xigao.facts import SPELLED
 from xigao.normalize import normalize
 from xigao.sketch import U64, codepoints, kgram_hashes
 
@@ -129,7 +130,9 @@ def exact_runs(
     return runs
 
 
-_NUMERALS = frozenset("0123456789〇零一二两三四五六七八九十百千万亿")
+#: Digits, and numerals spelled out: a figure is respelled from the one to the other.
+_DIGITS = frozenset("0123456789")
+_NUMERALS = _DIGITS | SPELLED
 
 
 def merge_runs(
@@ -158,17 +161,12 @@ def merge_runs(
     return merged
 
 
-#: Digits, and numerals spelled out: a figure is respelled from the one to the other.
-_DIGITS = frozenset("0123456789")
-_SPELLED = _NUMERALS - _DIGITS
-
-
 def _respellable(x: str, y: str) -> bool:
     """``x`` and ``y`` may be one figure written in digits in one and spelled out in the
     other (the characters that start or end it, or the texts between two runs)."""
     return bool(
-        (_DIGITS.intersection(x) and _SPELLED.intersection(y))
-        or (_SPELLED.intersection(x) and _DIGITS.intersection(y))
+        (_DIGITS.intersection(x) and SPELLED.intersection(y))
+        or (SPELLED.intersection(x) and _DIGITS.intersection(y))
     )
 
 
@@ -230,7 +228,7 @@ def widen_respelled(
 
 def _flipped(x: str, y: str) -> bool:
     """``x`` a digit and ``y`` a numeral spelled out, or the other way round."""
-    return (x in _DIGITS and y in _SPELLED) or (x in _SPELLED and y in _DIGITS)
+    return (x in _DIGITS and y in SPELLED) or (x in SPELLED and y in _DIGITS)
 
 
 def join_respelled(

@@ -127,9 +127,9 @@ def _respelled(runs: list[Passage], x: Normalized, y: Normalized) -> list[Passag
     two spell differently but read alike (``align.widen_respelled``, ``align.join_respelled``:
     146人 and 一百四十六人): a repost that spells its figures out copies its sentences all the
     same."""
-    a, b = x.key(), y.key()
     if not runs:
         return runs
+    a, b = x.key(), y.key()
     ta, tb, pa, pb = x.text, y.text, a.pos, b.pos
 
     def after(i: int, j: int) -> tuple[int, int] | None:
@@ -170,7 +170,6 @@ def verbatim_match(
         ha=suspect.seeds,
         hb=source.seeds,
     )
-
     runs = _respelled(runs, suspect.norm, source.norm)
     merged = merge_runs(runs, max_gap=t.max_gap, a=a.chars, b=b.chars)
     passages = [p for p in merged if p.length >= t.evidence_min_len]

@@ -40,12 +40,14 @@ ORDINAL = re.compile(r"第(\d+|[〇一二两三四五六七八九十百千]+)")
 # (百分之十), a month of one character (三月; not 前七月, a length, nor 长征五号, a name) and a
 # day of one right after one (三月五日; not 近七日) are read as the digits are. 零 before 时
 # is midnight, no digit (初一零时).
-_CN = "〇零一二两三四五六七八九十百千万亿点"
+#: Chinese numerals as a figure writes them (点 the decimal point); :data:`SPELLED` without it.
+CN_NUMERALS = "〇零一二两三四五六七八九十百千万亿点"
+SPELLED = frozenset(CN_NUMERALS) - {"点"}
 _QUANTITY = re.compile(
     r"\d+(?:[.,]\d+)*(?:%|[多余来]?(?:万亿|万|亿))?"
-    rf"|百分之[{_CN}]+"
-    rf"|[{_CN}]+[多余来](?:万亿|万|亿)"
-    rf"|(?:(?!零时)[{_CN}]){{2,}}"
+    rf"|百分之[{CN_NUMERALS}]+"
+    rf"|[{CN_NUMERALS}]+[多余来](?:万亿|万|亿)"
+    rf"|(?:(?!零时)[{CN_NUMERALS}]){{2,}}"
     r"|(?<![第前近每续])[一二三四五六七八九十](?=月)|(?<=月)[一二三四五六七八九十](?=日)"
 )
 #: What a per cent written out starts with (百分之五点二 is 5.2, as 5.2% is).
@@ -124,13 +126,11 @@ def cn_value(s: str, *, fitted: bool = False) -> float | None:
 #: A figure as :func:`spelled_alike` reads it: digits (a decimal point, a magnitude and a
 #: per cent sign with them), or Chinese numerals (百分之 before them).
 _FIGURE = re.compile(
-    rf"(\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)(万亿|万|亿)?(%)?|(百分之)?([{_CN}]+)(%)?"
+    rf"(\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)(万亿|万|亿)?(%)?|(百分之)?([{CN_NUMERALS}]+)(%)?"
 )
 #: A spoken figure's last digit after a unit stands for the next unit down (一万五 is 15,000,
 #: 一百五 150, 两亿三 230,000,000); after 十 it is itself (十五).
 _SPOKEN_NEXT = {"百": "十", "千": "百", "万": "千", "亿": "千万"}
-
-
 #: The longest figure :func:`figure_before` looks back for (characters).
 _LONGEST_FIGURE = 32
 
@@ -210,10 +210,6 @@ def figure_before(text: str, i: int) -> int | None:
     return got
 
 
-#: The characters of a figure spelled out.
-_SPELLED = frozenset("〇零一二两三四五六七八九十百千万亿")
-
-
 def spelled_alike(x: str, y: str) -> bool:
     """Whether ``x`` and ``y`` differ only in how they spell the same figures (146 and 一百四十六,
     3.5% and 百分之三点五, 2023 and 二〇二三, 1.14万 and 一点一四万), punctuation and spaces
@@ -227,7 +223,7 @@ def spelled_alike(x: str, y: str) -> bool:
     >>> spelled_alike("1,000", "一千"), spelled_alike("一起", "一起"), spelled_alike("十四五", "145")
     (True, False, False)
     """
-    if x == y or _SPELLED.isdisjoint(x + y):  # no figure spelled out: the digits differ
+    if x == y or SPELLED.isdisjoint(x + y):  # no figure spelled out: the digits differ
         return False
     rx = figures_read(x)
     return rx[1] > 0 and rx == figures_read(y)

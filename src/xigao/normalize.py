@@ -575,7 +575,6 @@ _SENTENCE_END_HALF = re.compile(
 #: 512 (543 as written). A list of names parted by spaces is cut likewise. One sentence end
 #: anywhere (a ? in a link, a last !) keeps the rule off for the whole text.
 SPACED_SENTENCE = 60
-_ANY_END = re.compile(rf"[{_ENDS}]|\.\.|[\u3400-\u4dbf\u4e00-\u9fff%{_CLOSERS}]\.(?![0-9a-z.])")
 _SPACED = re.compile(r"(?<=[\u3400-\u4dbf\u4e00-\u9fff])[ \t]+(?=[\u3400-\u4dbf\u4e00-\u9fff])")
 
 
@@ -593,7 +592,7 @@ def sentence_breaks(text: str) -> list[int]:
     """
     ends = _SENTENCE_END if "。" in text else _SENTENCE_END_HALF
     breaks = [m.end() for m in ends.finditer(text)]
-    if not _ANY_END.search(text):
+    if all(text[e - 1] == "\n" for e in breaks):  # no sentence end but line ends
         last = line = seen = 0  # the last cut, the line's start, how far lines were looked for
         for m in _SPACED.finditer(text):
             line = max(line, text.rfind("\n", seen, m.start()) + 1)

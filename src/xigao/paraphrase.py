@@ -601,8 +601,8 @@ def _names_conflict(a: Sentences, i: int, b: Sentences, src: tuple[int, ...]) ->
 # a per cent written out, a month or a day of one character: as ``facts._QUANTITY`` reads them.
 _NUMBER = re.compile(
     r"\d+(?:[.,]\d+)*(?:%|万亿|万|亿)?"
-    r"|百分之[〇零一二两三四五六七八九十百千万亿点]+"
-    r"|(?:(?!零时)[〇零一二两三四五六七八九十百千万亿点]){2,}"
+    rf"|百分之[{facts.CN_NUMERALS}]+"
+    rf"|(?:(?!零时)[{facts.CN_NUMERALS}]){{2,}}"
     r"|(?<![第前近每续])[一二三四五六七八九十](?=月)|(?<=月)[一二三四五六七八九十](?=日)"
 )
 # Quoted titles of works, articles and laws: 《…》 (normalization keeps the brackets).
