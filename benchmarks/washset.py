@@ -71,7 +71,10 @@ NEGATIVE = frozenset({"comment", "indep", "lit-fan", "lit-genre"})
 #: of the fifteenth's, 92–93, scenes of two passages stitched into one story (融梗,
 #: ``lit-merge``: ``washfit/make_tasks_90.py``), and 94–95, of three, drawn once the rules for
 #: a grafted scene were read on 92–93 (``washfit/make_tasks_94.py``), and 96–97, more of them,
-#: drawn once 94–95 were read (``washfit/make_tasks_96.py``). The others are fitted on by
+#: drawn once 94–95 were read (``washfit/make_tasks_96.py``); of the session of 2026-12-06 evening, 98–103, a fifth
+#: fresh set of news and a second fresh read of the name maps (``washfit/make_tasks_98.py``); of
+#: the next session's, 104–107, a sixth fresh set of news, drawn at its start
+#: (``washfit/make_tasks_104.py``). The others are fitted on by
 #: ``benchmarks.fit_wash``.
 HELD_OUT_BATCHES = frozenset(
     {
@@ -132,6 +135,10 @@ HELD_OUT_BATCHES = frozenset(
         "batch-101",
         "batch-102",
         "batch-103",
+        "batch-104",
+        "batch-105",
+        "batch-106",
+        "batch-107",
     }
 )
 
