@@ -73,10 +73,23 @@ def test_a_figure_in_digits_is_spelled_alike_written_out(n: int, unit: str) -> N
         ("同比-0.5%", "同比百分之零点五", False),  # a sign is kept
         ("50", "五十%", False),
         ("50%", "五十%", True),
+        ("上午8点30分", "上午八点三十分", True),  # a time of day
+        ("上午8点30分", "上午八点四十分", False),
+        ("晚10点", "晚十点", True),
+        ("5.2亿", "五点二亿", True),  # a decimal, not a time
+        ("1.5万人", "一万五人", True),
     ],
 )
 def test_figures_alike_are_one_value(x: str, y: str, alike: bool) -> None:
     assert spelled_alike(x, y) is alike
+
+
+@given(st.integers(min_value=0, max_value=23), st.integers(min_value=10, max_value=59))
+def test_a_time_of_day_in_digits_is_spelled_alike_written_out(hour: int, minute: int) -> None:
+    # (八点五分 and 零点一分 read as the decimals 8.5 and 0.1, a score's points as often)
+    digits, spelled = f"{hour}点{minute}分", f"{chinese(hour)}点{chinese(minute)}分"
+    assert spelled_alike(digits, spelled)
+    assert not spelled_alike(digits, f"{chinese(hour)}点{chinese(minute % 50 + 10)}分")
 
 
 @given(st.text(alphabet="0123456789一二三十百千万亿点.%,年月日人大重的", max_size=30))

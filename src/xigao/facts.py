@@ -72,11 +72,18 @@ def exact(v: float) -> float:
     return float(f"{v:.12g}")
 
 
+#: A spoken figure's last digit after a unit stands for the next unit down (一万五 is 15,000,
+#: 一百五 150, 两亿三 230,000,000); after 十 it is itself (十五).
+_SPOKEN_NEXT = {"百": "十", "千": "百", "万": "千", "亿": "千万"}
+
+
 def cn_value(s: str, *, fitted: bool = False) -> float | None:
     """The value of a Chinese numeral (None when it is no number). ``fitted``: as the wash
     score's measures read it (``paraphrase.Sentences``), which they were fitted with: digits
-    in a row are the last of them (十四五 → 15), 千千万万 a number, and each magnitude multiplies
-    all before it (一亿一千万 → 1,000,010,000,000).
+    in a row are the last of them (十四五 → 15), 千千万万 a number, each magnitude multiplies
+    all before it (一亿一千万 → 1,000,010,000,000), and a spoken last digit is itself (一万五 →
+    10,005). Otherwise a spoken figure's last digit after a unit stands for the next unit
+    down (一万五 is 15,000, 一百五 150, 两亿三 230,000,000).
 
     >>> [cn_value(s) for s in ("一千二百万", "一亿一千万", "一万亿", "二〇二〇", "五点二")]
     [12000000.0, 110000000.0, 1000000000000.0, 2020.0, 5.2]
@@ -84,6 +91,8 @@ def cn_value(s: str, *, fitted: bool = False) -> float | None:
     [10220000.0, 112500.0, 10.0, 2500000000000.0]
     >>> [cn_value(s) for s in ("十四五", "千千万万")], cn_value("十四五", fitted=True)
     ([None, None], 15.0)
+    >>> [cn_value(s) for s in ("一万五", "一百五", "两亿三", "十一万五", "一百零五")]
+    [15000.0, 150.0, 230000000.0, 115000.0, 105.0]
     """
     s = s.removeprefix(PER_CENT)
     if "点" in s:
@@ -102,6 +111,8 @@ def cn_value(s: str, *, fitted: bool = False) -> float | None:
         return float("".join(str(CN_DIGITS[c]) for c in s))
     if not fitted and any(a == b and a not in CN_DIGITS for a, b in itertools.pairwise(s)):
         return None  # 千千万万, 万万: many, not a number
+    if not fitted and len(s) >= 3 and s[-1] in CN_DIGITS and s[-2] in _SPOKEN_NEXT:
+        s += _SPOKEN_NEXT[s[-2]]  # 一万五 is 一万五千
     # 亿 multiplies all before it, 万 what follows the last 亿
     high, low, section, digit = 0.0, 0.0, 0.0, None
     for c in s:
@@ -128,9 +139,6 @@ def cn_value(s: str, *, fitted: bool = False) -> float | None:
 _FIGURE = re.compile(
     rf"(\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)(万亿|万|亿)?(%)?|(百分之)?([{CN_NUMERALS}]+)(%)?"
 )
-#: A spoken figure's last digit after a unit stands for the next unit down (一万五 is 15,000,
-#: 一百五 150, 两亿三 230,000,000); after 十 it is itself (十五).
-_SPOKEN_NEXT = {"百": "十", "千": "百", "万": "千", "亿": "千万"}
 #: The longest figure :func:`figure_before` looks back for (characters).
 _LONGEST_FIGURE = 32
 
@@ -147,6 +155,8 @@ def figures_read(text: str) -> tuple[str, int]:
     (('十四五规划的重点', 0), ('两三天后万人空巷', 0))
     >>> figures_read("一万五"), figures_read("同比-0.5%")
     (('<15000.0>', 1), ('同比-<0.5%>', 1))
+    >>> figures_read("上午8点30分"), figures_read("上午八点三十分"), figures_read("十点半")
+    (('上午<8.0>点<30.0>分', 2), ('上午<8.0>点<30.0>分', 2), ('<10.0>点半', 1))
     """
     out, n, at = [], 0, 0
     for m in _FIGURE.finditer(text):
@@ -156,6 +166,14 @@ def figures_read(text: str) -> tuple[str, int]:
             per_cent = bool(m.group(3))
         else:
             v, per_cent = _spelled_value(m.group(5)), bool(m.group(4) or m.group(6))
+            if v is None and not per_cent:
+                clock = _clock(m.group(5))  # 八点三十分, 上午十点: the hour and its minutes
+                if clock:
+                    out.append("".join(c for c in text[at : m.start()] if c.isalnum() or c in "-+%"))
+                    out.append(clock)
+                    at = m.end()
+                    n += clock.count("<")
+                    continue
         if v is None:
             continue
         out.append("".join(c for c in text[at : m.start()] if c.isalnum() or c in "-+%"))
@@ -166,16 +184,25 @@ def figures_read(text: str) -> tuple[str, int]:
     return "".join(out), n
 
 
+def _clock(run: str) -> str | None:
+    """A time of day spelled out (八点三十, 十点) as :func:`figures_read` writes the same in
+    digits (8点30, 10点), or None: the hour before 点 and the minutes after it, where each
+    reads as a number (a decimal that reads as one, 五点二, is no time)."""
+    hour, _, minute = run.partition("点")
+    h = _spelled_value(hour) if hour else None
+    mi = _spelled_value(minute) if minute else None
+    if h is None or (minute and mi is None):
+        return None
+    return f"<{exact(h)!r}>点" + (f"<{exact(mi)!r}>" if mi is not None else "")
+
+
 def _spelled_value(run: str) -> float | None:
     """The value of a run of Chinese numerals as :func:`figures_read` reads it: as
-    :func:`cn_value` does, but a magnitude alone or two digits side by side is no number, and
-    a spoken figure's last digit after a unit stands for the next unit down (一万五)."""
+    :func:`cn_value` does, but a magnitude alone or two digits side by side is no number."""
     if set(run) <= set(CN_BIG) or (
         len(run) == 2 and all(c in CN_DIGITS and c not in "〇零" for c in run)
     ):
         return None
-    if len(run) >= 3 and run[-1] in CN_DIGITS and run[-2] in _SPOKEN_NEXT and "点" not in run:
-        return cn_value(run + _SPOKEN_NEXT[run[-2]])
     return cn_value(run)
 
 
