@@ -494,3 +494,19 @@ def test_a_duplicate_original_is_reported_where_it_stands(
         (stories[0]["id"], 3, None), ("c1", 3, None), ("x.txt", None, again)
     ]  # fmt: skip
     assert all("duplicate id" in e["reason"] for e in got)
+
+
+def test_the_html_report_says_how_many_inputs_it_lacks(tmp_path: Path, stories: list[dict]) -> None:
+    """Records that could not be read are counted on the report's page, with the errors file."""
+    idx = str(tmp_path / "idx")
+    assert run("index", "build", str(write_jsonl(tmp_path / "o.jsonl", stories[:20])),
+               "--index", idx, "-q", "--no-vectors")[0] == 0  # fmt: skip
+    dump = tmp_path / "d.jsonl"
+    good = json.dumps({"id": "ok", "body": stories[3]["body"]}, ensure_ascii=False)
+    dump.write_text(good + "\n{broken\n" + json.dumps({"id": "e", "body": ""}) + "\n", "utf-8")
+    html, errs = tmp_path / "h", tmp_path / "errors.jsonl"
+    code, _, _ = run("scan", str(dump), "--index", idx, "-o", str(tmp_path / "r.jsonl"),
+                     "--html", str(html), "--errors", str(errs), "-q")  # fmt: skip
+    assert code == 1  # (the inputs that could not be read)
+    page = (html / "index.html").read_text("utf-8")
+    assert "2 record(s) could not be read or checked" in page and str(errs) in page

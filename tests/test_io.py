@@ -459,8 +459,12 @@ records = st.fixed_dictionaries(
 
 def expected(record: dict[str, Any]) -> Document | None:
     rid, body, title = record.get("id"), record.get("body"), record.get("title")
-    body = body if body is not None else record.get("text")
-    if rid is None or rid == "" or not isinstance(rid, str | int) or isinstance(rid, bool):
+    text = record.get("text")
+    # an empty body beside a filled text is the text
+    body = body if body is not None and not (body == "" and text) else text
+    if rid is None or not isinstance(rid, str | int) or isinstance(rid, bool):
+        return None
+    if isinstance(rid, str) and not rid.strip():  # missing, or blank
         return None
     if not isinstance(body, str) or not body.strip():
         return None
@@ -694,3 +698,77 @@ def test_records_are_counted_ahead_for_the_progress_bar(tmp_path: Path) -> None:
     assert n == 3 + 2 + 2 == len(list(read_documents(sources)))  # every record, bad ones too
     assert count_records(["-"]) is None
     assert count_records([str(folder)], ReadOptions(split="chapters")) is None
+
+
+# -- dumps as analysts get them (black-box review 7) -----------------------------------------
+
+
+def test_two_folders_with_the_same_file_names_keep_apart(tmp_path: Path) -> None:
+    for outlet, text in (("sina", "新浪转载的稿件。"), ("sohu", "搜狐转载的稿件。")):
+        (tmp_path / outlet).mkdir()
+        (tmp_path / outlet / "0001.txt").write_text(text, encoding="utf-8")
+    got = read(tmp_path / "sina", tmp_path / "sohu")
+    assert [d.id for d in got if isinstance(d, Document)] == [
+        "0001.txt",
+        (tmp_path / "sohu" / "0001.txt").as_posix(),
+    ]
+    assert [d.body for d in got if isinstance(d, Document)] == [
+        "新浪转载的稿件。",
+        "搜狐转载的稿件。",
+    ]
+
+
+def test_files_joined_one_after_another_lose_no_record(tmp_path: Path) -> None:
+    bom = "\ufeff"
+    jsonl = tmp_path / "all.jsonl"
+    jsonl.write_text(
+        f'{bom}{{"id": "a1", "body": "第一篇。"}}\r\n{bom}{{"id": "b1", "body": "第二篇。"}}\r\n',
+        encoding="utf-8",
+    )
+    assert [d.id for d in read(jsonl)] == ["a1", "b1"]
+    table = tmp_path / "all.csv"
+    table.write_text(
+        f"{bom}id,title,body\r\na1,t,第一篇。\r\n{bom}id,title,body\r\nb1,t,第二篇。\r\n",
+        encoding="utf-8",
+    )
+    assert [(type(d).__name__, d.id) for d in read(table)] == [
+        ("Document", "a1"),
+        ("Document", "b1"),
+    ]
+
+
+@pytest.mark.parametrize("sep", [";", "\t", "|"])
+def test_a_csv_parted_by_another_separator_is_read(tmp_path: Path, sep: str) -> None:
+    path = tmp_path / "semi.csv"
+    path.write_text(f"id{sep}title{sep}body\nx1{sep}标题{sep}正文，有逗号。\n", encoding="utf-8")
+    assert read(path) == [Document("x1", "正文，有逗号。", "标题", {})]
+
+
+def test_a_column_named_twice_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "dup.csv"
+    path.write_text("id,title,body,body\nx1,t,正文。,\n", encoding="utf-8")
+    (err,) = read(path)
+    assert isinstance(err, ReadError) and "'body' appears 2 times" in err.reason
+
+
+def test_a_blank_id_is_missing_and_an_empty_body_gives_way_to_text(tmp_path: Path) -> None:
+    path = tmp_path / "x.jsonl"
+    rows = [{"id": "  ", "body": "正文。"}, {"id": "x2", "body": "", "text": "抓取的正文。"}]
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    blank, doc = read(path)
+    assert isinstance(blank, ReadError) and "blank id" in blank.reason
+    assert doc == Document("x2", "抓取的正文。", None, {})
+
+
+def test_csv_piped_in_is_read_as_csv(monkeypatch: pytest.MonkeyPatch) -> None:
+    data = 'id,title,body\nx1,t,"两行\n的正文。"\n'
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data.encode("utf-8"))))
+    assert read("-") == [Document("x1", "两行\n的正文。", "t", {})]
+
+
+def test_a_damaged_txt_names_its_bad_bytes(tmp_path: Path) -> None:
+    path = tmp_path / "cut.txt"
+    path.write_bytes("完整的一句。".encode() + b"\xe4\xb8")  # cut inside a character
+    (err,) = read(path, encoding="utf-8")
+    assert isinstance(err, ReadError)
+    assert "0xe4 0xb8 at byte 19" in err.reason and "damaged" in err.reason

@@ -29,6 +29,7 @@ import codecs
 import csv
 import functools
 import io
+import itertools
 import json
 import math
 import os
@@ -190,9 +191,8 @@ def read_sources(
     named = _TxtIds()  # the ids of the .txt files of the run
     for src in given:  # a folder's files have their ids whatever comes before them
         if src != "-" and Path(src).is_dir():
-            for doc_id, file in _txt_files(Path(src)):
-                named.by_file.setdefault(str(file.resolve()), doc_id)
-                named.taken.add(doc_id)
+            for rel, file in _txt_files(Path(src)):
+                named.of_folder(file, rel, src)
     places: dict[int, dict[str, Any]] = {}  # each document's place, by object, until yielded
     for src in given:
         for item in _read_source(src, opts, named, places):
@@ -319,20 +319,28 @@ def _looks_like_utf16_text(text: str) -> bool:
 
 @dataclass
 class _TxtIds:
-    """The ids of the single ``.txt`` files of one run: a file's name, or the path as given
-    when another file has that name (two folders' ``book.txt``, or a folder's ``x.txt`` given
-    before or after it), or its absolute path when that is taken too (``d1/x.txt`` then
-    ``x.txt``); the same file given again, alone or in a folder, gets the id it got first (a
-    duplicate, which it is: overlapping globs)."""
+    """The ids of the ``.txt`` files of one run. A folder's file: its path in the folder, or,
+    when an earlier folder has a file there (``sina/0001.txt``, ``sohu/0001.txt``), the folder
+    as given joined to it, or its absolute path when that is taken too. A single file: its
+    name, or the path as given when another file has that name (two folders' ``book.txt``, or
+    a folder's ``x.txt`` given before or after it), or its absolute path when that is taken
+    too (``d1/x.txt`` then ``x.txt``). The same file given again, alone or in a folder, gets
+    the id it got first (a duplicate, which it is: overlapping globs)."""
 
     by_file: dict[str, str] = field(default_factory=dict)
     taken: set[str] = field(default_factory=set)
 
     def of(self, path: Path, src: str) -> str:
+        return self._named(path, (path.name, src))
+
+    def of_folder(self, path: Path, rel: str, folder: str) -> str:
+        return self._named(path, (rel, Path(folder, rel).as_posix()))
+
+    def _named(self, path: Path, choices: tuple[str, ...]) -> str:
         where = str(path.resolve())
         got = self.by_file.get(where)
         if got is None:
-            got = next((c for c in (path.name, src) if c not in self.taken), where)
+            got = next((c for c in choices if c not in self.taken), where)
             self.by_file[where] = got
             self.taken.add(got)
         return got
@@ -348,7 +356,7 @@ def _read_source(
     where no other file of the run has it)."""
     path = Path(src)
     if src != "-" and path.is_dir():
-        yield from _read_folder(path, src, opts, places)
+        yield from _read_folder(path, src, opts, places, named)
         return
     if src != "-" and not path.exists():
         yield ReadError(src, "cannot read: No such file or directory")
@@ -390,6 +398,14 @@ def _read_stream(
         yield from items
         return
     lines = _text_lines(raw, opts.encoding)
+    if kind == "jsonl" and src == "-" and opts.format == "auto":  # CSV piped in is CSV
+        first = next(lines, None)
+        if first is None:
+            return
+        lines = itertools.chain([first], lines)
+        head = first[1].lstrip("\ufeff \t")
+        if head[:1] not in ("{", "[") and _delimiter(head, ",", opts) is not None:
+            kind = "csv"
     records = (
         _parse_jsonl(lines, src, opts)
         if kind == "jsonl"
@@ -478,7 +494,7 @@ def _lines(
             yield text
 
     for n, line in enumerate(decoded(), 1):
-        line = line.removeprefix("\ufeff") if n == 1 else line
+        line = line.removeprefix("\ufeff")  # (files joined one after another: each has one)
         bad = _BAD_BYTE.search(line)
         if bad is None:
             yield n, line, None
@@ -595,8 +611,16 @@ def _array_items(
 def _parse_csv(
     lines: Iterator[tuple[int, str, str | None]], src: str, delimiter: str, opts: ReadOptions
 ) -> Iterator[tuple[Document | ReadError, int | None]]:
-    """Each record of a CSV source, with the line it starts on."""
+    """Each record of a CSV source, with the line it starts on. The columns are parted by
+    ``delimiter``, or by ``;``, a tab or ``|`` where the header parts so into the columns it
+    needs and not by ``delimiter`` (a spreadsheet saved with another separator); a row that
+    repeats the header (two files joined one after another) is no record and is skipped."""
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+    first = next(lines, None)
+    if first is None:
+        return
+    delimiter = _delimiter(first[1], delimiter, opts) or delimiter
+    lines = itertools.chain([first], lines)
     bad: dict[int, str] = {}
     ended = False  # the lines ran out: a row read after that ran off the end in a quote
 
@@ -626,6 +650,12 @@ def _parse_csv(
             why = f"no {names} column in the header (columns: {', '.join(header)}); pass {flag}"
             yield ReadError(src, why, line=1), 1
             return
+    used = {opts.id_field, opts.title_field, *bodies}
+    twice = sorted({h for h in header if h in used and header.count(h) > 1})
+    if twice:
+        why = f"column {twice[0]!r} appears {header.count(twice[0])} times in the header"
+        yield ReadError(src, f"{why}: which one holds the record cannot be told", line=1), 1
+        return
     while True:
         start = reader.line_num + 1
         try:
@@ -636,8 +666,8 @@ def _parse_csv(
             yield ReadError(src, f"malformed CSV: {e}", line=start), start
             continue
         errors = [bad.pop(n) for n in range(start, reader.line_num + 1) if n in bad]
-        if not row and not errors:
-            continue
+        if (not row or [c.strip() for c in row] == header) and not errors:
+            continue  # (a blank line, or the header again)
         record = dict(zip(header, row, strict=False))
         rid = record.get(opts.id_field) or None
         if ended:  # a quote opened and never closed took in every line after it
@@ -655,20 +685,41 @@ def _parse_csv(
             yield _document(record, src, opts, line=start), start
 
 
+#: The separators a CSV file's header is tried with when its own does not part it.
+_DELIMITERS = (",", ";", "\t", "|")
+
+
+def _delimiter(header: str, delimiter: str, opts: ReadOptions) -> str | None:
+    """The separator that parts the header line ``header`` into an id column and a body column
+    (``delimiter`` first); None when none does."""
+    bodies = {opts.text_field} if opts.text_field else {"body", "text"}
+    for d in dict.fromkeys((delimiter, *_DELIMITERS)):
+        try:
+            names = {h.strip() for h in next(csv.reader([header.rstrip("\r\n")], delimiter=d))}
+        except (csv.Error, StopIteration):
+            continue
+        if opts.id_field in names and names & bodies:
+            return d
+    return None
+
+
 def _document(
     record: dict[str, Any], src: str, opts: ReadOptions, *, line: int | None = None
 ) -> Document | ReadError:
     """Build a ``Document`` from one JSONL/CSV record, or say what is wrong with it."""
     raw_id = record.get(opts.id_field)
-    if raw_id is None or raw_id == "":
-        return ReadError(src, f"missing id (field {opts.id_field!r})", line=line)
+    if raw_id is None or (isinstance(raw_id, str) and not raw_id.strip()):
+        what = "missing id" if not raw_id else "blank id (spaces only)"
+        return ReadError(src, f"{what} (field {opts.id_field!r})", line=line)
     if isinstance(raw_id, bool) or not isinstance(raw_id, str | int | float):
         return ReadError(src, f"id must be a string or a number, not {_kind(raw_id)}", line=line)
     if half := lone_surrogate(raw_id, "id"):  # an id must come back exactly as given
         return ReadError(src, half, line=line)
     doc_id = str(raw_id)
     body_keys = (opts.text_field,) if opts.text_field else ("body", "text")
-    body = next((record[k] for k in body_keys if record.get(k) is not None), None)
+    given = [record[k] for k in body_keys if record.get(k) is not None]
+    # an empty body beside a filled text (a scraper's export) is the text
+    body = next((b for b in given if b != ""), given[0] if given else None)
     title = record.get(opts.title_field)
 
     def fail(reason: str) -> ReadError:
@@ -769,12 +820,19 @@ def _txt_files(folder: Path) -> list[tuple[str, Path]]:
 
 
 def _read_folder(
-    folder: Path, src: str, opts: ReadOptions, places: dict[int, dict[str, Any]] | None = None
+    folder: Path,
+    src: str,
+    opts: ReadOptions,
+    places: dict[int, dict[str, Any]] | None = None,
+    named: _TxtIds | None = None,
 ) -> Iterator[Document | ReadError]:
+    """The ``.txt`` files below ``folder``, each its document, by path; their ids are given by
+    ``named`` (their paths in the folder where no earlier folder has a file there)."""
     files = _txt_files(folder)
     if not files:
         yield ReadError(src, "no .txt files in this folder")
-    for doc_id, file in sorted(files):
+    for rel, file in sorted(files):
+        doc_id = rel if named is None else named.of_folder(file, rel, src)
         try:
             with file.open("rb") as f:
                 item = _read_txt(f, src, doc_id, opts, path=str(file))
@@ -817,8 +875,13 @@ def _read_txt(
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as e:
-        hint = f"0x{data[e.start]:02x} at byte {e.start + 1}"
-        return ReadError(src, f"cannot decode as {encoding} ({hint}); pass --encoding", **where)
+        bad = " ".join(f"0x{b:02x}" for b in data[e.start : e.end])
+        hint = f"{bad} at byte {e.start + 1}"
+        why = (
+            f"cannot decode as {encoding} ({hint}): the file is damaged there, or in another "
+            "encoding (pass --encoding)"
+        )
+        return ReadError(src, why, **where)
     text = text.removeprefix("\ufeff")
     title = None
     if opts.title_first_line:

@@ -533,11 +533,16 @@ def write_report(
     suspects: Mapping[str, Document | Mapping[str, Any]]
     | Sequence[Document | Mapping[str, Any] | None]
     | None = None,
+    failed: int = 0,
+    errors: str | os.PathLike[str] | None = None,
 ) -> Path:
     """Write ``out_dir/index.html`` and ``out_dir/s/<name>.html`` for every result with matches;
     return the path of ``index.html``. ``suspects``: the checked documents (their text is shown
     beside the originals), by result id, or one per result in order (None where not shown), as
-    a scan whose inputs repeat an id gives them; without it only the originals' side is shown."""
+    a scan whose inputs repeat an id gives them; without it only the originals' side is shown.
+    ``failed``: how many input records could not be read or checked, said on the page (with
+    the file ``errors`` that lists them, when there is one), so that the report alone tells
+    its reader that inputs are missing from it."""
     out = Path(out_dir)
     (out / "s").mkdir(parents=True, exist_ok=True)
     taken: set[str] = set()
@@ -581,6 +586,9 @@ def write_report(
             }
         )
     info = f"{datetime.now().astimezone():%Y-%m-%d %H:%M} · 索引 index: {len(index)} originals"
+    if failed:
+        where = f" (see {os.fspath(errors)})" if errors is not None else ""
+        info += f" · 未能处理 {failed} record(s) could not be read or checked{where}"
     path = out / "index.html"
     path.write_text(_index_page(rows, counts, info), encoding="utf-8")
     return path

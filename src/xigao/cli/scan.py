@@ -181,7 +181,9 @@ def scan(
     if html is not None:
         from xigao.report import write_report
 
-        page = write_report(reported, idx, html, suspects=shown)
+        page = write_report(
+            reported, idx, html, suspects=shown, failed=sink.count, errors=errors_path
+        )
         if not quiet:
             click.echo(f"report: {page}", err=True)
     if sink.count:
