@@ -129,6 +129,14 @@ def spaces(text: str) -> str:
     return re.sub(r"[，。！？；：、“”]", " ", text)
 
 
+def spaces_but_last(text: str) -> str:
+    """Every punctuation mark a space but a last full stop, as a post typed so ends: one
+    sentence end in the whole text."""
+    body = text.rstrip()
+    last = body[-1:] if body[-1:] in "。！？" else "。"
+    return spaces(body[:-1] if last == body[-1:] else body) + last
+
+
 def traditional() -> Callable[[str], str]:
     import opencc
 
@@ -147,6 +155,7 @@ def retypings() -> dict[str, Callable[[str], str]]:
         "full-width digits and letters": full_width,
         "figures in Chinese numerals": numerals,
         "punctuation as spaces": spaces,
+        "punctuation as spaces, a last full stop kept": spaces_but_last,
     }
 
 

@@ -246,10 +246,16 @@ def test_a_text_without_punctuation_is_cut_at_its_spaces() -> None:
     n = normalize(spaced)
     got = [n.text[s:e] for s, e in sentences(n)]
     assert got == [" ".join([clause] * 4)] * 2 + [clause, " ".join([clause] * 4), clause]
-    # a text with one sentence end keeps its spaces inside its sentences
-    assert len(sentences(normalize(spaced + "。"))) == 2
+    # a text with one sentence end (a last 。) is cut likewise where it runs 100 characters or
+    # more without one (the first line, 143), and keeps the spaces of a shorter stretch (79)
+    n = normalize(spaced + "。")
+    got = [n.text[s:e] for s, e in sentences(n)]
+    assert got == [" ".join([clause] * 4)] * 2 + [clause, " ".join([clause] * 5) + "。"]
     # so does a text typed with half-width punctuation
-    assert len(sentences(normalize(spaced.replace("\n", ". ") + "."))) == 2
+    assert len(sentences(normalize(spaced.replace("\n", ". ") + "."))) == 4
+    # and a text whose sentences are under 100 characters keeps every space inside them
+    short = "。".join(" ".join([clause] * 5) for _ in range(3)) + "。"
+    assert len(sentences(normalize(short))) == 3
 
 
 def _spaced_reference(text: str) -> list[int]:
