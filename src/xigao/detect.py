@@ -750,6 +750,8 @@ def explain_wash(
     '27% of the suspect re-expresses 50% of the original; 40% of its facts restated; fact similarity 0.35, 0.10 above the next original; wash score 0.31, below the rewrite threshold 0.62'
     >>> explain_wash(st, {}, 0.6546, Thresholds(wash_threshold=0.6549)).split("; ")[-1]
     'wash score 0.6546, below the rewrite threshold 0.6549'
+    >>> explain_wash(replace(st, conflicts=0.43), {}, 0.6, Thresholds(wash_threshold=0.62)).split("; ")[-1]
+    '43% of the sentences that read alike state other figures or names, and are not counted as re-expressing it (see the altered facts)'
     >>> explain_wash(replace(st, containment=0.0), {}, 0.8, Thresholds(wash_threshold=0.62)).split("; ")[-1]
     'wash score 0.80, at or above the rewrite threshold 0.62, but a rewrite needs 15% of the suspect aligned'
     >>> explain_wash(st, {"margin": 0.1}, 0.5, Thresholds(wash_residual_threshold=0.3), residual=True)
@@ -782,6 +784,13 @@ def explain_wash(
         )
     shown, cut = _apart(score, t.wash_threshold)
     why += f"wash score {shown}, {side} the rewrite threshold {cut}"
+    if stats.conflicts >= CONFLICTS_SAID and side == "below":
+        # why less re-expresses it than reads alike: another report's template, or a wash
+        # that changed its facts (the match's altered facts say which)
+        why += (
+            f"; {stats.conflicts:.0%} of the sentences that read alike state other figures or "
+            "names, and are not counted as re-expressing it (see the altered facts)"
+        )
     if second:
         why += (
             f", at or above {t.wash_cosource_threshold:.2f} for a second source: it explains a "
@@ -793,6 +802,11 @@ def explain_wash(
     elif stats.verbatim_share >= 0.5:
         why += ", but what aligns is mostly verbatim (a copy, not a rewrite)"
     return why
+
+
+#: The share of a near miss's sentences read alike but stating other facts (``conflicts``)
+#: from which its reason says so.
+CONFLICTS_SAID = 0.1
 
 
 def _apart(x: float, y: float) -> tuple[str, str]:

@@ -40,6 +40,9 @@ ORDINAL = re.compile(r"第(\d+|[〇一二两三四五六七八九十百千]+)")
 # (百分之十), a month of one character (三月; not 前七月, a length, nor 长征五号, a name) and a
 # day of one right after one (三月五日; not 近七日) are read as the digits are. 零 before 时
 # is midnight, no digit (初一零时).
+#: What a count of one character counts (七人死亡, 九小时, 两名): people, time, vehicles and
+#: weights, never 个 (三个代表, 四个全面: slogans, not counts); 一 is mostly a word (一人一票).
+_COUNTED_AFTER = "(?:人|名|位|小时|天|岁|辆|架|艘|吨|公里)"
 #: Chinese numerals as a figure writes them (点 the decimal point); :data:`SPELLED` without it.
 CN_NUMERALS = "〇零一二两三四五六七八九十百千万亿点"
 SPELLED = frozenset(CN_NUMERALS) - {"点"}
@@ -49,6 +52,7 @@ _QUANTITY = re.compile(
     rf"|[{CN_NUMERALS}]+[多余来](?:万亿|万|亿)"
     rf"|(?:(?!零时)[{CN_NUMERALS}]){{2,}}"
     r"|(?<![第前近每续])[一二三四五六七八九十](?=月)|(?<=月)[一二三四五六七八九十](?=日)"
+    rf"|(?<![第前近每续{CN_NUMERALS}])[二两三四五六七八九十](?={_COUNTED_AFTER})"
 )
 #: What a per cent written out starts with (百分之五点二 is 5.2, as 5.2% is).
 PER_CENT = "百分之"
@@ -160,28 +164,30 @@ def figures_read(text: str) -> tuple[str, int]:
     """
     out, n, at = [], 0, 0
     for m in _FIGURE.finditer(text):
+        read: str | None = None
         if m.group(1) is not None:
             mag = 1e12 if m.group(2) == "万亿" else CN_BIG.get(m.group(2) or "", 1)
             v: float | None = float(m.group(1).replace(",", "")) * mag
             per_cent = bool(m.group(3))
         else:
             v, per_cent = _spelled_value(m.group(5)), bool(m.group(4) or m.group(6))
-            if v is None and not per_cent:
-                clock = _clock(m.group(5))  # 八点三十分, 上午十点: the hour and its minutes
-                if clock:
-                    out.append("".join(c for c in text[at : m.start()] if c.isalnum() or c in "-+%"))
-                    out.append(clock)
-                    at = m.end()
-                    n += clock.count("<")
-                    continue
-        if v is None:
+            if v is None and not per_cent:  # 八点三十分, 上午十点: the hour and its minutes
+                read = _clock(m.group(5))
+        if v is not None:
+            read = f"<{exact(v)!r}{'%' if per_cent else ''}>"
+        if read is None:
             continue
-        out.append("".join(c for c in text[at : m.start()] if c.isalnum() or c in "-+%"))
-        out.append(f"<{exact(v)!r}{'%' if per_cent else ''}>")
+        out.append(_plain(text[at : m.start()]))
+        out.append(read)
         at = m.end()
-        n += 1
-    out.append("".join(c for c in text[at:] if c.isalnum() or c in "-+%"))
+        n += read.count("<")
+    out.append(_plain(text[at:]))
     return "".join(out), n
+
+
+def _plain(text: str) -> str:
+    """``text``'s letters, digits and the signs ``-+%``."""
+    return "".join(c for c in text if c.isalnum() or c in "-+%")
 
 
 def _clock(run: str) -> str | None:
@@ -292,6 +298,8 @@ def quantities(text: str) -> list[tuple[float, int, int]]:
     [200000.0]
     >>> [v for v, _, _ in quantities("2. 进出口13.83万亿元，增长19.4%，一千二百万")]
     [13830000000000.0, 19.4, 12000000.0]
+    >>> [v for v, _, _ in quantities("造成七人死亡、两人受伤，今晚十一点半，八点三十分，三个代表")]
+    [7.0, 2.0, 11.0, 8.0, 30.0]
     """
     out: list[tuple[float, int, int]] = []
     mark = LIST_MARK.match(text)
@@ -316,6 +324,15 @@ def quantities(text: str) -> list[tuple[float, int, int]]:
         v = cn_value(g.replace("多", "").replace("余", "").replace("来", ""))
         if v is not None:
             out.append((v, lo, hi))
+        elif "点" in g:  # a time of day (十一点半, 八点三十): the hour, then its minutes
+            hour, _, minute = g.partition("点")
+            h = cn_value(hour) if hour else None  # (重点零售: no hour, no time)
+            if h is not None:
+                at = lo + len(hour) + 1
+                out.append((h, lo, at - 1))
+                mi = cn_value(minute) if minute else None
+                if mi is not None:
+                    out.append((mi, at, hi))
     return out
 
 
