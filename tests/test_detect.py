@@ -356,3 +356,15 @@ def test_figures_written_as_one_character_numerals_are_kept_not_new() -> None:
     assert numbers(digits) == (1.0, 0.0)
     kept, new = numbers(other)  # another month: 8 is new (七 only excuses a 7)
     assert new == pytest.approx(1 / 3) and kept == 1.0
+
+
+def test_a_time_of_day_spelled_out_is_copied_text_to_the_end() -> None:
+    # 今晚二十点以后 for 今晚20点以后: the 点 of a time is no part of the figure (as it is none of
+    # 20点), so the run widens over the hour and the equal text after it, to the text's end
+    head = "交通部门预计，各大中城市入城方向的车流量明显增加，返程高峰将持续到今晚"
+    o = head + "20点以后。"
+    m = verbatim_match(Prepared.of(head + "二十点以后。", T), Prepared.of(o, T), "o", T)
+    assert m is not None and m.kind == "repost" and m.containment == 1.0
+    # another hour is another fact
+    m = verbatim_match(Prepared.of(head + "二十二点以后。", T), Prepared.of(o, T), "o", T)
+    assert m is None or m.containment < 1.0

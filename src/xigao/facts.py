@@ -139,9 +139,14 @@ def cn_value(s: str, *, fitted: bool = False) -> float | None:
 
 
 #: A figure as :func:`spelled_alike` reads it: digits (a decimal point, a magnitude and a
-#: per cent sign with them), or Chinese numerals (百分之 before them).
+#: per cent sign with them), or Chinese numerals (百分之 before them; 点 a decimal point only
+#: before digits alone, 五点二, 十一点二五万: the 点 of a time of day, 八点三十, 二十点, is no part
+#: of a figure, as it is none of 8点30).
+_SPELLED_DIGITS = "〇零一二两三四五六七八九"
 _FIGURE = re.compile(
-    rf"(\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)(万亿|万|亿)?(%)?|(百分之)?([{CN_NUMERALS}]+)(%)?"
+    r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(万亿|万|亿)?(%)?"
+    rf"|(百分之)?([{''.join(sorted(SPELLED))}]+"
+    rf"(?:点[{_SPELLED_DIGITS}]+(?:万亿|万|亿)?(?![{''.join(sorted(SPELLED))}]))?)(%)?"
 )
 #: The longest figure :func:`figure_before` looks back for (characters).
 _LONGEST_FIGURE = 32
@@ -164,23 +169,18 @@ def figures_read(text: str) -> tuple[str, int]:
     """
     out, n, at = [], 0, 0
     for m in _FIGURE.finditer(text):
-        read: str | None = None
         if m.group(1) is not None:
             mag = 1e12 if m.group(2) == "万亿" else CN_BIG.get(m.group(2) or "", 1)
             v: float | None = float(m.group(1).replace(",", "")) * mag
             per_cent = bool(m.group(3))
         else:
             v, per_cent = _spelled_value(m.group(5)), bool(m.group(4) or m.group(6))
-            if v is None and not per_cent:  # 八点三十分, 上午十点: the hour and its minutes
-                read = _clock(m.group(5))
-        if v is not None:
-            read = f"<{exact(v)!r}{'%' if per_cent else ''}>"
-        if read is None:
+        if v is None:
             continue
         out.append(_plain(text[at : m.start()]))
-        out.append(read)
+        out.append(f"<{exact(v)!r}{'%' if per_cent else ''}>")
         at = m.end()
-        n += read.count("<")
+        n += 1
     out.append(_plain(text[at:]))
     return "".join(out), n
 
@@ -188,18 +188,6 @@ def figures_read(text: str) -> tuple[str, int]:
 def _plain(text: str) -> str:
     """``text``'s letters, digits and the signs ``-+%``."""
     return "".join(c for c in text if c.isalnum() or c in "-+%")
-
-
-def _clock(run: str) -> str | None:
-    """A time of day spelled out (八点三十, 十点) as :func:`figures_read` writes the same in
-    digits (8点30, 10点), or None: the hour before 点 and the minutes after it, where each
-    reads as a number (a decimal that reads as one, 五点二, is no time)."""
-    hour, _, minute = run.partition("点")
-    h = _spelled_value(hour) if hour else None
-    mi = _spelled_value(minute) if minute else None
-    if h is None or (minute and mi is None):
-        return None
-    return f"<{exact(h)!r}>点" + (f"<{exact(mi)!r}>" if mi is not None else "")
 
 
 def _spelled_value(run: str) -> float | None:
