@@ -776,10 +776,14 @@ def explain_wash(
             "further source: it explains a part of the suspect no other source does"
         )
     if residual:
+        ratio = features.get("ratio", 0.0)
+        near = stats.cosine >= t.wash_residual_cosine and ratio >= t.wash_residual_ratio
+        far = stats.cosine >= t.wash_residual_far_cosine and ratio >= t.wash_residual_far_ratio
+        floor = t.wash_residual_far_cosine if far and not near else t.wash_residual_cosine
         return why + (
             f"wash score there {score:.2f}, but its facts stand out there, "
-            f"{features.get('ratio', 0.0):.1f} times as much as the next original's and at or "
-            f"above {t.wash_residual_cosine:.2f}, for a further source: it explains a part of the "
+            f"{ratio:.1f} times as much as the next original's and at or "
+            f"above {floor:.2f}, for a further source: it explains a part of the "
             "suspect no other source does"
         )
     shown, cut = _apart(score, t.wash_threshold)

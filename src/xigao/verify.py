@@ -523,7 +523,8 @@ class Verifier:
         again on what those leave, ``wash_residual_rounds`` times at most (a third scene is
         measured on what the first two leave)."""
         t = self.thresholds
-        if not sources or min(t.wash_residual_threshold, t.wash_residual_cosine) >= 1.0:
+        never = (t.wash_residual_threshold, t.wash_residual_cosine, t.wash_residual_far_cosine)
+        if not sources or min(never) >= 1.0:
             return []  # neither its score nor its facts can make one
         assert suspect.sents is not None
         weights = suspect.sents.weights.tolist()
