@@ -15,6 +15,7 @@ from xigao.facts import (
     quantities,
     spelled_alike,
     typed,
+    typed_in_order,
 )
 from xigao.paraphrase import _numbers, altered_facts
 
@@ -191,3 +192,19 @@ def test_altered_facts_state_no_number_a_text_does_not() -> None:
     assert altered_facts("澳门新增6例，甲型流感累计68例", "澳门甲型h1n1流感累计病例达68例") == []
     assert altered_facts("詹姆斯和克利夫兰之间产生了裂痕", "詹姆斯与克里夫兰产生了隔阂") == []
     assert altered_facts("党的十九大以来成就巨大", "党的二十大以来成就巨大") == ["ordinal: 20→19"]
+
+
+@pytest.mark.parametrize(
+    ("text", "times"),
+    [
+        ("晚上九点才到家", [9.0]),
+        ("九点半开始", [9.0]),
+        ("今晚十一点播出", [11.0]),
+        ("八点三十分", [8.0, 30.0]),
+        ("差一点迟到", []),  # words, not times
+        ("以下两点意见", []),
+        ("一点也不累", []),
+    ],
+)
+def test_a_time_of_day_in_numerals_is_read_and_a_word_is_not(text: str, times: list[float]) -> None:
+    assert typed_in_order(text)[4] == times

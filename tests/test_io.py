@@ -459,9 +459,10 @@ records = st.fixed_dictionaries(
 
 def expected(record: dict[str, Any]) -> Document | None:
     rid, body, title = record.get("id"), record.get("body"), record.get("title")
-    text = record.get("text")
-    # an empty body beside a filled text is the text
-    body = body if body is not None and not (body == "" and text) else text
+    # an empty or blank body beside a filled text is the text
+    given = [v for v in (body, record.get("text")) if v is not None]
+    body = next((b for b in given if not isinstance(b, str) or b.strip()), None)
+    body = given[0] if body is None and given else body
     if rid is None or not isinstance(rid, str | int) or isinstance(rid, bool):
         return None
     if isinstance(rid, str) and not rid.strip():  # missing, or blank
@@ -772,3 +773,9 @@ def test_a_damaged_txt_names_its_bad_bytes(tmp_path: Path) -> None:
     (err,) = read(path, encoding="utf-8")
     assert isinstance(err, ReadError)
     assert "0xe4 0xb8 at byte 19" in err.reason and "damaged" in err.reason
+
+
+def test_a_title_named_twice_is_read_as_before_and_a_blank_body_gives_way(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text("id,title,body,title,text\nx1,a,   ,b,抓取的正文。\n", encoding="utf-8")
+    assert read(path) == [Document("x1", "抓取的正文。", "b", {})]

@@ -788,13 +788,6 @@ def explain_wash(
         )
     shown, cut = _apart(score, t.wash_threshold)
     why += f"wash score {shown}, {side} the rewrite threshold {cut}"
-    if stats.conflicts >= CONFLICTS_SAID and side == "below":
-        # why less re-expresses it than reads alike: another report's template, or a wash
-        # that changed its facts (the match's altered facts say which)
-        why += (
-            f"; {stats.conflicts:.0%} of the sentences that read alike state other figures or "
-            "names, and are not counted as re-expressing it (see the altered facts)"
-        )
     if second:
         why += (
             f", at or above {t.wash_cosource_threshold:.2f} for a second source: it explains a "
@@ -805,6 +798,13 @@ def explain_wash(
         why += f", or {aligned_or}" if aligned_or else ""
     elif stats.verbatim_share >= 0.5:
         why += ", but what aligns is mostly verbatim (a copy, not a rewrite)"
+    if stats.conflicts >= CONFLICTS_SAID and side == "below":
+        # why less re-expresses it than reads alike: another report's template, or a wash
+        # that changed its facts (the match's altered facts say which)
+        why += (
+            f"; {stats.conflicts:.0%} of the sentences that read alike state other figures or "
+            "names, and are not counted as re-expressing it (see the altered facts)"
+        )
     return why
 
 

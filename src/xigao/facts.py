@@ -24,6 +24,7 @@ the score was tried, and it lost washes (docs/benchmarks.md, "Numbers read as st
 from __future__ import annotations
 
 import itertools
+import math
 import re
 
 #: Chinese numerals: digits, units, and the magnitudes 万 and 亿.
@@ -105,7 +106,9 @@ def cn_value(s: str, *, fitted: bool = False) -> float | None:
         # a magnitude after the fraction (十一点二五万 is 112,500)
         mag = 1e12 if frac.endswith("万亿") else CN_BIG.get(frac[-1:], 1)
         frac = frac.removesuffix("万亿") if mag == 1e12 else frac if mag == 1 else frac[:-1]
-        if w is None or w != int(w) or not frac or any(c not in CN_DIGITS for c in frac):
+        if w is None or not math.isfinite(w) or w != int(w) or not frac:
+            return None
+        if any(c not in CN_DIGITS for c in frac):
             return None
         # reckoned as the same figure in digits is (1.14万: float("1.14") * 10,000)
         return exact(float(f"{int(w)}." + "".join(str(CN_DIGITS[c]) for c in frac)) * mag)
@@ -315,13 +318,30 @@ def quantities(text: str) -> list[tuple[float, int, int]]:
         elif "点" in g:  # a time of day (十一点半, 八点三十): the hour, then its minutes
             hour, _, minute = g.partition("点")
             h = cn_value(hour) if hour else None  # (重点零售: no hour, no time)
-            if h is not None:
+            if h is not None and _clock_time(text, lo, lo + len(hour) + 1, bool(minute)):
                 at = lo + len(hour) + 1
                 out.append((h, lo, at - 1))
                 mi = cn_value(minute) if minute else None
                 if mi is not None:
                     out.append((mi, at, hi))
     return out
+
+
+#: What says an hour written in numerals is a time of day (晚上九点, 九点半, 九点钟), not a
+#: word (差一点, 以下两点, 三点意见).
+_DAY_PART = re.compile(
+    r"(?:早上|上午|中午|下午|晚上|傍晚|凌晨|夜里|深夜|今晚|明晚|昨晚|当晚|早|晚)$"
+)
+
+
+def _clock_time(text: str, lo: int, after: int, minutes: bool) -> bool:
+    """Whether the numerals ``text[lo:after]`` ending in 点 are a time of day: minutes follow
+    (八点三十), or 半, 整 or 钟 does, or a part of the day comes before (晚上九点)."""
+    return (
+        minutes
+        or text[after : after + 1] in ("半", "整", "钟")
+        or bool(_DAY_PART.search(text, max(0, lo - 2), lo))
+    )
 
 
 def numbers(text: str) -> set[float]:
@@ -340,15 +360,24 @@ _RANGE = frozenset({"至", "到", "-", "—", "–", "~", "～"})
 
 
 def typed(text: str) -> tuple[frozenset[float], ...]:
+    """The quantities of ``text`` by kind (:func:`typed_in_order`), as sets.
+
+    >>> [sorted(k) for k in typed("2024年4月7日晚7点30分，火箭以93比101负于黄蜂")]
+    [[93.0, 101.0], [2024.0], [4.0], [7.0], [7.0, 30.0]]
+    """
+    return tuple(frozenset(k) for k in typed_in_order(text))
+
+
+def typed_in_order(text: str) -> tuple[list[float], ...]:
     """The quantities of ``text`` by kind, read from what follows each: figures, years (2008年;
     four digits or more, or two: 06年), months (4月), days (7日, 24号) and times of day (2时30分,
     10:00, 7点). A number that cannot be such a date is a figure (满160年, 13个月, 15万日军), and
     the first number of a range takes the kind of the last (1至11月).
 
-    >>> [sorted(k) for k in typed("2024年4月7日晚7点30分，火箭以93比101负于黄蜂")]
-    [[93.0, 101.0], [2024.0], [4.0], [7.0], [7.0, 30.0]]
-    >>> [sorted(k) for k in typed("1至11月，满160年，15万日军")]
-    [[160.0, 150000.0], [], [1.0, 11.0], [], []]
+    >>> typed_in_order("2024年4月7日晚7点30分，火箭以101比93负于黄蜂")
+    ([101.0, 93.0], [2024.0], [4.0], [7.0], [7.0, 30.0])
+    >>> typed_in_order("1至11月，满160年，15万日军")
+    ([160.0, 150000.0], [], [1.0, 11.0], [], [])
     """
     values = quantities(text)
     kinds: list[int] = []
@@ -369,10 +398,10 @@ def typed(text: str) -> tuple[frozenset[float], ...]:
     for n in range(len(values) - 2, -1, -1):  # a range: 1至11月, 13日至18日
         if kinds[n] == 0 and kinds[n + 1] and text[values[n][2] : values[n + 1][1]] in _RANGE:
             kinds[n] = kinds[n + 1]
-    out: tuple[set[float], ...] = (set(), set(), set(), set(), set())
+    out: tuple[dict[float, None], ...] = ({}, {}, {}, {}, {})
     for (v, _, _), kind in zip(values, kinds, strict=True):
-        out[kind].add(v)
-    return tuple(frozenset(k) for k in out)
+        out[kind][v] = None
+    return tuple(list(k) for k in out)
 
 
 def ordinals(text: str, *, fitted: bool = False) -> set[float]:

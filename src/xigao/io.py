@@ -191,7 +191,7 @@ def read_sources(
     named = _TxtIds()  # the ids of the .txt files of the run
     for src in given:  # a folder's files have their ids whatever comes before them
         if src != "-" and Path(src).is_dir():
-            for rel, file in _txt_files(Path(src)):
+            for rel, file in sorted(_txt_files(Path(src))):  # (as they are read)
                 named.of_folder(file, rel, src)
     places: dict[int, dict[str, Any]] = {}  # each document's place, by object, until yielded
     for src in given:
@@ -650,7 +650,7 @@ def _parse_csv(
             why = f"no {names} column in the header (columns: {', '.join(header)}); pass {flag}"
             yield ReadError(src, why, line=1), 1
             return
-    used = {opts.id_field, opts.title_field, *bodies}
+    used = {opts.id_field, *bodies}  # (a title named twice: the last, as ever)
     twice = sorted({h for h in header if h in used and header.count(h) > 1})
     if twice:
         why = f"column {twice[0]!r} appears {header.count(twice[0])} times in the header"
@@ -718,8 +718,9 @@ def _document(
     doc_id = str(raw_id)
     body_keys = (opts.text_field,) if opts.text_field else ("body", "text")
     given = [record[k] for k in body_keys if record.get(k) is not None]
-    # an empty body beside a filled text (a scraper's export) is the text
-    body = next((b for b in given if b != ""), given[0] if given else None)
+    # an empty or blank body beside a filled text (a scraper's export) is the text
+    body = next((b for b in given if not isinstance(b, str) or b.strip()), None)
+    body = given[0] if body is None and given else body
     title = record.get(opts.title_field)
 
     def fail(reason: str) -> ReadError:

@@ -724,12 +724,6 @@ def _loose_numbers(text: str) -> set[float]:
     return out
 
 
-def _stated(text: str, values: frozenset[float]) -> list[float]:
-    """``values`` (quantities of ``text``) in the order ``text`` first states them."""
-    order = dict.fromkeys(v for v, _, _ in facts.quantities(text) if v in values)
-    return [*order, *sorted(values - order.keys())]
-
-
 def _fmt(values: list[float]) -> str:
     return ",".join(f"{v:.12g}" for v in values)
 
@@ -769,6 +763,8 @@ def altered_facts(
     ['number: 11→10']
     >>> altered_facts("造成93人死亡、56人受伤", "造成39人死亡、65人受伤")  # in the texts' order
     ['number: 39,65→93,56']
+    >>> altered_facts("7日…造成4人死亡、6人受伤", "5日…造成3人死亡、5人受伤")  # kind by kind
+    ['number: 3,5→4,6', 'number: 5→7']
     """
     from xigao.tokenize import default_tokenizer
 
@@ -777,8 +773,9 @@ def altered_facts(
     written = source_doc.stated() if source_doc is not None else frozenset()
     # kind by kind: a year kept and the months dropped (2024年前11个月 for 今年1至11月) alter none
     # each side's in the order its text states them: 39,65→93,56 is 39→93 and 65→56
-    for ns, no in zip(facts.typed(suspect), facts.typed(source), strict=True):
-        gone, new = _stated(source, no - ns - said), _stated(suspect, ns - no - written)
+    for ls, lo in zip(facts.typed_in_order(suspect), facts.typed_in_order(source), strict=True):
+        gone = [v for v in lo if v not in ls and v not in said]
+        new = [v for v in ls if v not in lo and v not in written]
         if gone and new:
             notes.append(f"number: {_fmt(gone)}→{_fmt(new)}")
     os_, oo = facts.ordinals(suspect), facts.ordinals(source)
