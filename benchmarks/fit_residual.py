@@ -121,8 +121,14 @@ def synthetic_rows(split: Path) -> list[dict[str, Any]]:
 
 def added(cases: Sequence[dict[str, Any]], threshold: float, cosine: float = 1.0) -> dict[str, int]:
     """The true and wrong further sources ``verdict.further_sources`` adds at ``threshold``
-    (and the fact cosine ``cosine``)."""
-    t = replace(Thresholds.load(), wash_residual_threshold=threshold, wash_residual_cosine=cosine)
+    (and the fact cosine ``cosine``), the far rule (``wash_residual_far_cosine``, set by hand
+    on top of these) off."""
+    t = replace(
+        Thresholds.load(),
+        wash_residual_threshold=threshold,
+        wash_residual_cosine=cosine,
+        wash_residual_far_cosine=1.0,
+    )
     got = {"true": 0, "wrong": 0}
     for c in cases:
         cands = [

@@ -748,7 +748,11 @@ def test_a_second_source_with_less_to_show_is_found_once_the_first_is(
     assert "second source" not in first.details["reason"]
     # without the second-source rule (and without measuring the residual, which finds it too)
     off = replace(
-        t, wash_cosource_threshold=1.0, wash_residual_threshold=1.0, wash_residual_cosine=1.0
+        t,
+        wash_cosource_threshold=1.0,
+        wash_residual_threshold=1.0,
+        wash_residual_cosine=1.0,
+        wash_residual_far_cosine=1.0,
     )
     alone = Index(store, thresholds=off).check(wash["body"])
     assert [m.source_id for m in alone.matches if m.kind == "rewrite"] == [first.source_id]
@@ -789,7 +793,9 @@ def test_a_source_giving_a_quarter_of_a_stitched_story_is_found_on_what_the_firs
     assert len(further) == 1 and further[0].evidence
     assert all(0 <= e.suspect[0] < e.suspect[1] <= len(wash["body"]) for e in further[0].evidence)
     # without the residual measure only the main story is found
-    off = replace(t, wash_residual_threshold=1.0, wash_residual_cosine=1.0)
+    off = replace(
+        t, wash_residual_threshold=1.0, wash_residual_cosine=1.0, wash_residual_far_cosine=1.0
+    )
     alone = Index(idx.store, thresholds=off).check(wash["body"])
     assert {m.source_id for m in alone.matches if m.kind == "rewrite"} == set(sources) - {
         further[0].source_id
@@ -820,7 +826,8 @@ def test_a_second_report_whose_facts_stand_out_on_the_residual_is_a_further_sour
     assert "its facts stand out there" in found.details["reason"] and found.evidence
     assert all(0 <= e.suspect[0] < e.suspect[1] <= len(wash["body"]) for e in found.evidence)
     # without the rule only the main story is found
-    off = Index(idx.store, thresholds=replace(t, wash_residual_cosine=1.0)).check(wash["body"])
+    never = replace(t, wash_residual_cosine=1.0, wash_residual_far_cosine=1.0)
+    off = Index(idx.store, thresholds=never).check(wash["body"])
     assert [m.source_id for m in off.matches if m.kind == "rewrite"] == [main]
 
 
