@@ -832,6 +832,28 @@ def test_a_second_report_whose_facts_stand_out_on_the_residual_is_a_further_sour
 
 
 @pytest.mark.slow
+def test_a_further_source_whose_facts_stand_far_out_counts_from_a_lower_cosine(
+    tmp_path: Path, stories: list[dict]
+) -> None:
+    # two THUCNews articles stitched together: on what the first leaves, the second shares
+    # few facts (under the residual's cosine of 0.20), but five times the next original's:
+    # the far rule finds it, and its reason names the floor that rule asks for
+    wash = _washes({"fit60-merge-4"})["fit60-merge-4"]
+    first, second = wash["source_ids"]
+    Index.build([*stories, *map(_thucnews, (first, second))], tmp_path / "idx").close()
+    idx = Index.open(tmp_path / "idx")
+    assert idx.thresholds.wash_residual_far_cosine < idx.thresholds.wash_residual_cosine
+    rewrites = {m.source_id: m for m in idx.check(wash["body"]).matches if m.kind == "rewrite"}
+    assert set(rewrites) == {first, second}
+    reason = rewrites[second].details["reason"]
+    floor = f"at or above {idx.thresholds.wash_residual_far_cosine:.2f}, for a further source"
+    assert "its facts stand out there" in reason and floor in reason
+    never = replace(idx.thresholds, wash_residual_far_cosine=1.0)
+    off = Index(idx.store, thresholds=never).check(wash["body"])
+    assert [m.source_id for m in off.matches if m.kind == "rewrite"] == [first]
+
+
+@pytest.mark.slow
 def test_a_further_source_aligned_only_on_the_residual_is_embedded_for_it(
     tmp_path: Path, stories: list[dict]
 ) -> None:
@@ -933,17 +955,6 @@ def test_a_digest_of_two_reports_of_one_event_is_two_partial_copies(
 
 
 # --------------------------------------------------------------------------- copies, not washes
-def _story(story_id: str) -> dict:
-    from tests.conftest import SHARED
-
-    with (SHARED / "data" / "news" / "cctv_xwlb_stories.jsonl").open(encoding="utf-8") as f:
-        for line in f:
-            d = json.loads(line)
-            if d["id"] == story_id:
-                return {"id": d["id"], "title": d["title"], "body": d["body"]}
-    raise LookupError(story_id)
-
-
 _COMMENT = (
     "笔者认为，这一报道值得我们深思。从基层的实践来看，各地在推进相关工作时，既要立足当前，"
     "也要着眼长远，切实把好事办好、实事办实。只有坚持问题导向，才能真正回应群众关切。对此，我们既"
