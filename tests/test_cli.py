@@ -201,6 +201,15 @@ def test_compare_files_and_pairs(tmp_path: Path, stories: list[dict]) -> None:
     (bad,) = [json.loads(x) for x in errs.read_text("utf-8").splitlines()]
     assert bad["id"] == "bad" and "b_meta" in bad["reason"]
     assert run("compare", str(a))[0] == 2
+    # a pair without an id is named by its line, never as a bare number another id may be
+    pairs.write_text(
+        json.dumps({"id": "2", "a": "甲。", "b": "乙。"}) + "\n"
+        + json.dumps({"a": stories[1]["body"], "b": stories[1]["body"]}, ensure_ascii=False)
+        + "\n",
+        "utf-8",
+    )  # fmt: skip
+    code, out, _ = run("compare", "--pairs", str(pairs), "--encoder", "static")
+    assert code == 0 and [json.loads(x)["id"] for x in out.splitlines()] == ["2", "line-2"]
 
 
 def test_compare_with_the_transformer(tmp_path: Path) -> None:

@@ -71,7 +71,8 @@ def _verdict_line(res: dict[str, Any]) -> str:
     "--pairs",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help='JSONL of {"id", "a": suspect text, "b": original text}; optional "a_meta" and '
-    '"b_meta" objects (source, time…) for credited and direction.',
+    '"b_meta" objects (source, time…) for credited and direction. A pair without an id is '
+    'named by its line: "line-5".',
 )
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None)
 @click.option("--detect", default=None)
@@ -159,7 +160,10 @@ def compare_cmd(
                 sink.add({"source": str(pairs), **place, **known, "reason": str(e)})
                 continue
             r = compare(a, b, detect=kinds, meta=a_meta, original_meta=b_meta)
-            d = r.to_dict() | {"id": rec.get("id", n)}
+            # a pair without an id is named by where it stands (line-5, never "5": an id of
+            # another pair may be 5)
+            given = rec.get("id")
+            d = r.to_dict() | {"id": given if given is not None else f"line-{n}" if n else where}
             out.write(json.dumps(d, ensure_ascii=False) + "\n")
     finally:
         sink.close()
