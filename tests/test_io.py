@@ -779,3 +779,25 @@ def test_a_title_named_twice_is_read_as_before_and_a_blank_body_gives_way(tmp_pa
     path = tmp_path / "t.csv"
     path.write_text("id,title,body,title,text\nx1,a,   ,b,抓取的正文。\n", encoding="utf-8")
     assert read(path) == [Document("x1", "抓取的正文。", "b", {})]
+
+
+def test_a_damaged_file_is_read_with_its_bad_bytes_replaced_when_asked(tmp_path: Path) -> None:
+    cut = tmp_path / "cut.txt"
+    cut.write_bytes("完整的一句。".encode() + b"\xe4\xb8" + "后面还有一句。".encode())
+    (err,) = read(cut)
+    assert isinstance(err, ReadError) and "--decode-errors replace" in err.reason
+    (doc,) = read(cut, decode_errors="replace")
+    assert isinstance(doc, Document) and doc.body == "完整的一句。\ufffd后面还有一句。"
+    dump = tmp_path / "d.jsonl"
+    good = json.dumps({"id": "a", "body": "好的。"}, ensure_ascii=False).encode()
+    bad = (
+        json.dumps({"id": "b", "body": "坏的"}, ensure_ascii=False)
+        .encode()
+        .replace("坏的".encode(), "坏的".encode() + b"\xff")
+    )
+    dump.write_bytes(good + b"\n" + bad + b"\n")
+    assert [type(d).__name__ for d in read(dump, encoding="utf-8")] == ["Document", "ReadError"]
+    docs = read(dump, encoding="utf-8", decode_errors="replace")
+    assert [d.body for d in docs if isinstance(d, Document)] == ["好的。", "坏的\ufffd"]
+    with pytest.raises(InputError):
+        ReadOptions(decode_errors="ignore")

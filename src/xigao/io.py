@@ -154,6 +154,10 @@ class ReadOptions:
     #: ``chapters``: a ``.txt`` file is split at its chapter headings (第X章, 第X回, Chapter N,
     #: 楔子, 番外…), one document a chapter (see :func:`split_chapters`)
     split: Split = "none"
+    #: ``replace``: bytes valid in no encoding the record could be in (a damaged file, a
+    #: download cut short) are read as U+FFFD and the record is kept; ``strict`` (the
+    #: default): such a record is an error naming the bytes
+    decode_errors: str = "strict"
 
     def __post_init__(self) -> None:
         if self.encoding is not None:
@@ -170,6 +174,10 @@ class ReadOptions:
             raise InputError(f"unknown split {self.split!r}; choose one of {', '.join(_SPLITS)}")
         if self.max_chars < 1:
             raise InputError(f"max_chars must be positive, not {self.max_chars}")
+        if self.decode_errors not in ("strict", "replace"):
+            raise InputError(
+                f"unknown decode_errors {self.decode_errors!r}; choose strict or replace"
+            )
 
 
 def read_documents(
@@ -272,7 +280,10 @@ def detect_encoding(data: bytes) -> str:
             return enc
     if utf8 is not None or _mostly_utf8_lines(data):
         return "utf-8"
-    return max(("gb18030", "big5"), key=lambda enc: _score(_decode(data, enc, "replace") or ""))
+    # the likeliest Chinese: UTF-8 too, for a UTF-8 file with a byte or two damaged (a
+    # character cut in a download), which is no GB18030 full of rare characters
+    candidates = ("gb18030", "big5", "utf-8")
+    return max(candidates, key=lambda enc: _score(_decode(data, enc, "replace") or ""))
 
 
 def _mostly_utf8_lines(data: bytes) -> bool:
@@ -397,7 +408,7 @@ def _read_stream(
         _place(items, places, path=src)
         yield from items
         return
-    lines = _text_lines(raw, opts.encoding)
+    lines = _text_lines(raw, opts.encoding, replace=opts.decode_errors == "replace")
     if kind == "jsonl" and src == "-" and opts.format == "auto":  # CSV piped in is CSV
         first = next(lines, None)
         if first is None:
@@ -426,9 +437,11 @@ def _place(
                 places[id(item)] = where
 
 
-def _text_lines(raw: IO[bytes], encoding: str | None) -> Iterator[tuple[int, str, str | None]]:
+def _text_lines(
+    raw: IO[bytes], encoding: str | None, *, replace: bool = False
+) -> Iterator[tuple[int, str, str | None]]:
     """The lines of ``raw`` (:func:`_lines`) in ``encoding``, or the one detected on its first
-    bytes."""
+    bytes; with ``replace``, a line's bad bytes are no problem (read as U+FFFD)."""
     sample = raw.read(SAMPLE_BYTES)
     found = encoding or detect_encoding(sample)
     # ASCII so far says nothing: settle the encoding on the first non-ASCII line.
@@ -438,6 +451,7 @@ def _text_lines(raw: IO[bytes], encoding: str | None) -> Iterator[tuple[int, str
         found,
         provisional,
         forced=encoding is not None,
+        replace=replace,
     )
 
 
@@ -471,7 +485,11 @@ def _line_in_another(raw: bytes, encoding: str) -> str | None:
 
 
 def _lines(
-    stream: io.BufferedReader, encoding: str, provisional: bool, forced: bool = False
+    stream: io.BufferedReader,
+    encoding: str,
+    provisional: bool,
+    forced: bool = False,
+    replace: bool = False,
 ) -> Iterator[tuple[int, str, str | None]]:
     """Yield ``(line number, text, decode problem or None)``; bad bytes show as U+FFFD in text.
     A line invalid in the file's encoding is read in another common one it is valid in, unless
@@ -496,11 +514,11 @@ def _lines(
     for n, line in enumerate(decoded(), 1):
         line = line.removeprefix("\ufeff")  # (files joined one after another: each has one)
         bad = _BAD_BYTE.search(line)
-        if bad is None:
-            yield n, line, None
+        if bad is None or replace:
+            yield n, _BAD_BYTE.sub("\ufffd", line) if bad else line, None
             continue
         at = f"0x{ord(bad.group()) - 0xDC00:02x} at character {bad.start() + 1}"
-        reason = f"bytes not valid {encoding} ({at}); pass --encoding"
+        reason = f"bytes not valid {encoding} ({at}); pass --encoding, or --decode-errors replace"
         yield n, _BAD_BYTE.sub("\ufffd", line), reason
 
 
@@ -874,13 +892,13 @@ def _read_txt(
         return ReadError(src, reason, **where)
     encoding = opts.encoding or detect_encoding(data)
     try:
-        text = data.decode(encoding)
+        text = data.decode(encoding, opts.decode_errors)
     except UnicodeDecodeError as e:
         bad = " ".join(f"0x{b:02x}" for b in data[e.start : e.end])
         hint = f"{bad} at byte {e.start + 1}"
         why = (
-            f"cannot decode as {encoding} ({hint}): the file is damaged there, or in another "
-            "encoding (pass --encoding)"
+            f"cannot decode as {encoding} ({hint}): the file is damaged there (pass "
+            "--decode-errors replace to read the rest), or in another encoding (pass --encoding)"
         )
         return ReadError(src, why, **where)
     text = text.removeprefix("\ufeff")

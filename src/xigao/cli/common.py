@@ -25,6 +25,14 @@ def read_options(f: F) -> F:
     """Shared options for commands that read documents."""
     opts = [
         click.option("--encoding", default=None, help="Force an input encoding (default: detect)."),
+        click.option(
+            "--decode-errors",
+            type=click.Choice(["strict", "replace"]),
+            default="strict",
+            show_default=True,
+            help="replace: read bytes no encoding holds (a damaged file) as U+FFFD and keep the "
+            "record, instead of an error.",
+        ),
         click.option("--id-field", default="id", show_default=True),
         click.option("--title-field", default="title", show_default=True),
         click.option("--text-field", default=None, help="Body field (default: body, then text)."),
@@ -60,6 +68,7 @@ def _options(kw: dict[str, Any]) -> ReadOptions:
     try:
         return ReadOptions(
             encoding=kw.pop("encoding"),
+            decode_errors=kw.pop("decode_errors"),
             id_field=kw.pop("id_field"),
             title_field=kw.pop("title_field"),
             text_field=kw.pop("text_field"),
