@@ -38,7 +38,7 @@ from xigao.provenance import quotation_spans
 from xigao.sketch import U64, codepoints, kgram_hashes
 from xigao.terms import U32, TermWeights, hash_codes, term_keys
 from xigao.types import Evidence, Match, MatchKind
-from xigao.verdict import Thresholds, rewrite_kind, verbatim_kind
+from xigao.verdict import Thresholds, rewrite_kind, standing_floor, verbatim_kind
 
 
 @dataclass(frozen=True, slots=True)
@@ -777,9 +777,7 @@ def explain_wash(
         )
     if residual:
         ratio = features.get("ratio", 0.0)
-        near = stats.cosine >= t.wash_residual_cosine and ratio >= t.wash_residual_ratio
-        far = stats.cosine >= t.wash_residual_far_cosine and ratio >= t.wash_residual_far_ratio
-        floor = t.wash_residual_far_cosine if far and not near else t.wash_residual_cosine
+        floor = standing_floor(stats.cosine, ratio, t) or t.wash_residual_cosine
         return why + (
             f"wash score there {score:.2f}, but its facts stand out there, "
             f"{ratio:.1f} times as much as the next original's and at or "

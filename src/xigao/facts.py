@@ -146,10 +146,11 @@ def cn_value(s: str, *, fitted: bool = False) -> float | None:
 #: before digits alone, 五点二, 十一点二五万: the 点 of a time of day, 八点三十, 二十点, is no part
 #: of a figure, as it is none of 8点30).
 _SPELLED_DIGITS = "〇零一二两三四五六七八九"
+_SPELLED_CLASS = "".join(sorted(SPELLED))
 _FIGURE = re.compile(
     r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(万亿|万|亿)?(%)?"
-    rf"|(百分之)?([{''.join(sorted(SPELLED))}]+"
-    rf"(?:点[{_SPELLED_DIGITS}]+(?:万亿|万|亿)?(?![{''.join(sorted(SPELLED))}]))?)(%)?"
+    rf"|(百分之)?([{_SPELLED_CLASS}]+"
+    rf"(?:点[{_SPELLED_DIGITS}]+(?:万亿|万|亿)?(?![{_SPELLED_CLASS}]))?)(%)?"
 )
 #: The longest figure :func:`figure_before` looks back for (characters).
 _LONGEST_FIGURE = 32
@@ -317,9 +318,9 @@ def quantities(text: str) -> list[tuple[float, int, int]]:
             out.append((v, lo, hi))
         elif "点" in g:  # a time of day (十一点半, 八点三十): the hour, then its minutes
             hour, _, minute = g.partition("点")
+            at = lo + len(hour) + 1  # (after the 点)
             h = cn_value(hour) if hour else None  # (重点零售: no hour, no time)
-            if h is not None and _clock_time(text, lo, lo + len(hour) + 1, bool(minute)):
-                at = lo + len(hour) + 1
+            if h is not None and _clock_time(text, lo, at, bool(minute)):
                 out.append((h, lo, at - 1))
                 mi = cn_value(minute) if minute else None
                 if mi is not None:

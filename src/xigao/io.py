@@ -159,6 +159,12 @@ class ReadOptions:
     #: default): such a record is an error naming the bytes
     decode_errors: str = "strict"
 
+    @property
+    def body_fields(self) -> tuple[str, ...]:
+        """The fields a record's body is read from, the first filled one (``text_field``, or
+        ``body`` then ``text``)."""
+        return (self.text_field,) if self.text_field else ("body", "text")
+
     def __post_init__(self) -> None:
         if self.encoding is not None:
             try:
@@ -661,8 +667,8 @@ def _parse_csv(
     if bad:
         yield ReadError(src, f"cannot read the CSV header: {bad[min(bad)]}", line=1), 1
         return
-    bodies = [opts.text_field] if opts.text_field else ["body", "text"]
-    for fields, flag in (([opts.id_field], "--id-field"), (bodies, "--text-field")):
+    bodies = opts.body_fields
+    for fields, flag in (((opts.id_field,), "--id-field"), (bodies, "--text-field")):
         if not set(fields) & set(header):
             names = " or ".join(map(repr, fields))
             why = f"no {names} column in the header (columns: {', '.join(header)}); pass {flag}"
@@ -710,7 +716,7 @@ _DELIMITERS = (",", ";", "\t", "|")
 def _delimiter(header: str, delimiter: str, opts: ReadOptions) -> str | None:
     """The separator that parts the header line ``header`` into an id column and a body column
     (``delimiter`` first); None when none does."""
-    bodies = {opts.text_field} if opts.text_field else {"body", "text"}
+    bodies = set(opts.body_fields)
     for d in dict.fromkeys((delimiter, *_DELIMITERS)):
         try:
             names = {h.strip() for h in next(csv.reader([header.rstrip("\r\n")], delimiter=d))}
@@ -734,7 +740,7 @@ def _document(
     if half := lone_surrogate(raw_id, "id"):  # an id must come back exactly as given
         return ReadError(src, half, line=line)
     doc_id = str(raw_id)
-    body_keys = (opts.text_field,) if opts.text_field else ("body", "text")
+    body_keys = opts.body_fields
     given = [record[k] for k in body_keys if record.get(k) is not None]
     # an empty or blank body beside a filled text (a scraper's export) is the text
     body = next((b for b in given if not isinstance(b, str) or b.strip()), None)

@@ -551,9 +551,24 @@ def stands_out(c: WashCandidate, t: Thresholds) -> bool:
     >>> stands_out(WashCandidate(0.0, 0.5, 0.0, frozenset(), 0.16, 4.0), far), stands_out(WashCandidate(0.0, 0.5, 0.0, frozenset(), 0.16, 2.0), far)
     (True, False)
     """
-    return (c.cosine >= t.wash_residual_cosine and c.ratio >= t.wash_residual_ratio) or (
-        c.cosine >= t.wash_residual_far_cosine and c.ratio >= t.wash_residual_far_ratio
-    )
+    return standing_floor(c.cosine, c.ratio, t) is not None
+
+
+def standing_floor(cosine: float, ratio: float, t: Thresholds) -> float | None:
+    """The fact cosine that the rule by which a candidate's facts stand out on the residual
+    asks for (:func:`stands_out`: ``wash_residual_cosine``, or ``wash_residual_far_cosine``
+    where only the far rule holds), given its fact ``cosine`` there and its ``ratio`` to the
+    next candidate's; None where neither holds.
+
+    >>> t = Thresholds(wash_residual_cosine=0.2, wash_residual_far_cosine=0.15)
+    >>> standing_floor(0.24, 1.6, t), standing_floor(0.16, 4.0, t), standing_floor(0.16, 2.0, t)
+    (0.2, 0.15, None)
+    """
+    if cosine >= t.wash_residual_cosine and ratio >= t.wash_residual_ratio:
+        return t.wash_residual_cosine
+    if cosine >= t.wash_residual_far_cosine and ratio >= t.wash_residual_far_ratio:
+        return t.wash_residual_far_cosine
+    return None
 
 
 def combine(matches: Iterable[Match]) -> tuple[Verdict, float, tuple[Match, ...]]:
