@@ -368,3 +368,7 @@ def test_a_time_of_day_spelled_out_is_copied_text_to_the_end() -> None:
     # another hour is another fact
     m = verbatim_match(Prepared.of(head + "二十二点以后。", T), Prepared.of(o, T), "o", T)
     assert m is None or m.containment < 1.0
+    # minutes under ten written with 零: a time, not the decimal 20.05
+    o = head + "20点05分以后。"
+    m = verbatim_match(Prepared.of(head + "二十点零五分以后。", T), Prepared.of(o, T), "o", T)
+    assert m is not None and m.kind == "repost" and m.containment == 1.0

@@ -3,7 +3,7 @@ from __future__ import annotations
 import itertools
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from xigao.facts import (
@@ -17,7 +17,7 @@ from xigao.facts import (
     typed,
     typed_in_order,
 )
-from xigao.paraphrase import _numbers, altered_facts
+from xigao.paraphrase import _numbers, altered_facts, typed_numbers
 
 DIGITS = "零一二三四五六七八九"
 
@@ -91,6 +91,20 @@ def test_a_time_of_day_in_digits_is_spelled_alike_written_out(hour: int, minute:
     digits, spelled = f"{hour}点{minute}分", f"{chinese(hour)}点{chinese(minute)}分"
     assert spelled_alike(digits, spelled)
     assert not spelled_alike(digits, f"{chinese(hour)}点{chinese(minute % 50 + 10)}分")
+
+
+@settings(deadline=None)  # (altered_facts loads jieba's tagger on its first call)
+@given(st.integers(min_value=0, max_value=23), st.integers(min_value=1, max_value=9))
+def test_minutes_under_ten_written_with_zero_are_a_time_not_a_decimal(
+    hour: int, minute: int
+) -> None:
+    # 八点零五分 is 8:05 (a score of 8.05分 is not written so); 零点零五 stays 0.05
+    spelled = f"{chinese(hour)}点零{chinese(minute)}分"
+    assert spelled_alike(f"{hour}点0{minute}分", spelled)
+    assert spelled_alike(f"{hour}点{minute}分", spelled)
+    assert not spelled_alike(f"{hour}.0{minute}分", spelled)
+    assert typed_numbers(spelled)[2] == typed_numbers(f"{hour}点{minute:02d}分")[2]
+    assert altered_facts(f"晚上{spelled}开始", f"晚上{hour}点0{minute}分开始") == []
 
 
 @given(st.text(alphabet="0123456789一二三十百千万亿点.%,年月日人大重的", max_size=30))

@@ -141,6 +141,23 @@ def cn_value(s: str, *, fitted: bool = False) -> float | None:
     return high + low + section + (digit or 0)
 
 
+#: What follows the 点 of a time of day whose minutes start with 零 (八点零五分 is 8:05, not a
+#: score of 8.05分, which no one writes so).
+_CLOCK_MINUTES = "[零〇][一二三四五六七八九]分"
+
+
+def clock_minutes(text: str, lo: int, hi: int) -> bool:
+    """Whether the numerals ``text[lo:hi]`` are an hour, 点 and minutes that start with 零
+    (八点零五分), which read as a decimal otherwise.
+
+    >>> t = "八点零五分，零点零五个"
+    >>> clock_minutes(t, 0, 4), clock_minutes(t, 6, 10)
+    (True, False)
+    """
+    dot = text.find("点", lo, hi)
+    return dot > lo and re.match(_CLOCK_MINUTES, text[dot + 1 : hi + 1]) is not None
+
+
 #: A figure as :func:`spelled_alike` reads it: digits (a decimal point, a magnitude and a
 #: per cent sign with them), or Chinese numerals (百分之 before them; 点 a decimal point only
 #: before digits alone, 五点二, 十一点二五万: the 点 of a time of day, 八点三十, 二十点, is no part
@@ -150,7 +167,7 @@ _SPELLED_CLASS = "".join(sorted(SPELLED))
 _FIGURE = re.compile(
     r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(万亿|万|亿)?(%)?"
     rf"|(百分之)?([{_SPELLED_CLASS}]+"
-    rf"(?:点[{_SPELLED_DIGITS}]+(?:万亿|万|亿)?(?![{_SPELLED_CLASS}]))?)(%)?"
+    rf"(?:点(?!{_CLOCK_MINUTES})[{_SPELLED_DIGITS}]+(?:万亿|万|亿)?(?![{_SPELLED_CLASS}]))?)(%)?"
 )
 #: The longest figure :func:`figure_before` looks back for (characters).
 _LONGEST_FIGURE = 32
@@ -170,6 +187,8 @@ def figures_read(text: str) -> tuple[str, int]:
     (('<15000.0>', 1), ('同比-<0.5%>', 1))
     >>> figures_read("上午8点30分"), figures_read("上午八点三十分"), figures_read("十点半")
     (('上午<8.0>点<30.0>分', 2), ('上午<8.0>点<30.0>分', 2), ('<10.0>点半', 1))
+    >>> figures_read("八点零五分"), figures_read("八点零五")
+    (('<8.0>点<5.0>分', 2), ('<8.05>', 1))
     """
     out, n, at = [], 0, 0
     for m in _FIGURE.finditer(text):
@@ -292,6 +311,8 @@ def quantities(text: str) -> list[tuple[float, int, int]]:
     [13830000000000.0, 19.4, 12000000.0]
     >>> [v for v, _, _ in quantities("造成七人死亡、两人受伤，今晚十一点半，八点三十分，三个代表")]
     [7.0, 2.0, 11.0, 8.0, 30.0]
+    >>> [v for v, _, _ in quantities("八点零五分，下降零点零五个百分点")]
+    [8.0, 5.0, 0.05]
     """
     out: list[tuple[float, int, int]] = []
     mark = LIST_MARK.match(text)
@@ -313,7 +334,8 @@ def quantities(text: str) -> list[tuple[float, int, int]]:
         named = (lo > 0 and text[lo - 1] in '“"‘') or _NAMED_AFTER.match(text, hi)
         if all(c in CN_DIGITS for c in g) and len(g) <= 3 and named:
             continue
-        v = cn_value(g.replace("多", "").replace("余", "").replace("来", ""))
+        clock = clock_minutes(text, lo, hi)
+        v = None if clock else cn_value(g.replace("多", "").replace("余", "").replace("来", ""))
         if v is not None:
             out.append((v, lo, hi))
         elif "点" in g:  # a time of day (十一点半, 八点三十): the hour, then its minutes

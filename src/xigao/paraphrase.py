@@ -640,6 +640,12 @@ def _number_values(text: str) -> list[tuple[float, int, int]]:
                 out.append((facts.exact(float(num) * mult), m.start(), m.end()))
             except ValueError:
                 continue
+        elif facts.clock_minutes(text, m.start(), m.end()):  # 八点零五分: 8 and 5, no 8.05
+            dot = m.start() + g.index("点")
+            for lo, hi in ((m.start(), dot), (dot + 1, m.end())):
+                v = _cn_value(text[lo:hi])
+                if v is not None:
+                    out.append((v, lo, hi))
         else:
             v = _cn_value(g)
             if v is not None:
@@ -664,6 +670,8 @@ def typed_numbers(text: str) -> tuple[frozenset[float], frozenset[float], frozen
 
     >>> [sorted(k) for k in typed_numbers("4月7日晚7点30分，火箭以93比101负于黄蜂")]
     [[93.0, 101.0], [4.0, 7.0], [7.0, 30.0]]
+    >>> typed_numbers("八点零五分")[2] == typed_numbers("8点05分")[2] == {8.0, 5.0}
+    True
     """
     kinds: tuple[set[float], set[float], set[float]] = (set(), set(), set())
     for v, lo, hi in _number_values(text):
