@@ -1205,6 +1205,79 @@ def test_a_write_to_an_index_removed_or_rebuilt_meanwhile_raises(
             use()
 
 
+def test_another_process_writes_are_seen_by_the_next_check(
+    tmp_path: Path, stories: list[dict]
+) -> None:
+    """A cron ``xigao index add`` or ``remove`` beside a running process (black-box review 8):
+    the next check, ``len()`` and ``info()`` see what it wrote, an original checked before
+    (its text cached) included, and the tables in memory equal those of a fresh open."""
+    path = tmp_path / "idx"
+    Index.build(stories[:30], path).close()
+    running = Index.open(path)
+    assert running.check(stories[3]["body"]).verdict == "repost"  # (checked: its text cached)
+    running.store.terms()  # the fact table in memory too
+    cron = Index.open(path)
+    cron.add([stories[40], {**stories[5], "body": stories[41]["body"]}])  # one new, one replaced
+    cron.remove([stories[3]["id"]])
+    cron.close()
+    assert len(running) == 30 and running.info()["documents"] == 30
+    for body, source in (
+        (stories[40]["body"], stories[40]["id"]),
+        (stories[41]["body"], stories[5]["id"]),  # the replaced text, under its id
+        (stories[3]["body"], None),  # removed
+        (stories[5]["body"], None),  # the text it replaced
+    ):
+        res = running.check(body)
+        assert [m.source_id for m in res.matches] == ([source] if source else []), res.verdict
+    fresh = Index.open(path)
+    mine, theirs = running.store, fresh.store
+    assert mine._lookup.size == theirs._lookup.size == 30
+    assert np.array_equal(np.unique(mine._lookup.band_docs), np.unique(theirs._lookup.band_docs))
+    assert np.array_equal(mine.terms().row_ids(), theirs.terms().row_ids())
+    assert np.array_equal(mine._vecs.ids, theirs._vecs.ids)
+    assert not running.sync()  # nothing more to read: one query
+    running.add([stories[42]])  # its own write is no other process's
+    assert not running.sync() and len(running) == 31
+    for i in (running, fresh):
+        i.close()
+    odd = Index.build(stories[:3], tmp_path / "a b?#%", vectors=None)  # (an escaped URI)
+    odd.add([stories[4]])
+    assert Index.open(tmp_path / "a b?#%").check(stories[4]["body"]).verdict == "repost"
+    odd.close()
+
+
+def test_a_check_of_an_index_rebuilt_or_removed_meanwhile_raises(
+    tmp_path: Path, stories: list[dict]
+) -> None:
+    """Rebuilt under a running process (``index build --overwrite``), an index's row ids name
+    other documents: a check raises and says so, from any thread, rather than answer from
+    the new file with the old postings; a removed database is not created anew, empty."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from xigao import IndexFormatError
+
+    path = tmp_path / "idx"
+    Index.build(stories[:5], path, vectors=None).close()
+    running = Index.open(path)
+    assert running.check(stories[0]["body"]).verdict == "repost"
+    Index.build(stories[5:8] + stories[:5], path, vectors=None, overwrite=True).close()
+    with ThreadPoolExecutor(1) as pool:  # a new thread: a new connection, to the new file
+        for use in (lambda: running.check(stories[1]["body"]), lambda: len(running)):
+            with pytest.raises(IndexFormatError, match="replaced"):
+                use()
+            with pytest.raises(IndexFormatError, match="replaced"):
+                pool.submit(use).result()
+    again = Index.open(path)
+    assert again.check(stories[1]["body"]).verdict == "repost"
+    for f in path.glob("index.sqlite*"):
+        f.unlink()
+    with ThreadPoolExecutor(1) as pool, pytest.raises(IndexFormatError, match="removed"):
+        pool.submit(again.check, stories[2]["body"]).result()
+    assert not (path / "index.sqlite").exists()
+    running.close()
+    again.close()
+
+
 def test_what_a_caller_gets_wrong_is_a_xigao_error(tmp_path: Path, stories: list[dict]) -> None:
     """A worker that catches ``XigaoError`` tells bad input or a bad index from a bug: the
     library's own mistakes of type and value, and a damaged index, are all of it."""

@@ -601,3 +601,30 @@ def test_an_index_rebuilt_under_the_service_refuses_writes(
     finally:
         s.close()
     assert Index.open(path).get("new-1") is None
+
+
+def test_cron_writes_are_seen_and_a_rebuild_is_said(tmp_path: Path, stories: list[dict]) -> None:
+    """A cron ``xigao index add``/``remove`` beside the service: the next check and health see
+    them, an original checked before included (black-box review 8). A rebuild under it: checks
+    and health answer 503 and say so, rather than answer from the new file by the old row ids."""
+    from xigao.service import create_app
+
+    path = tmp_path / "idx"
+    Index.build(stories[:10], path, vectors=None).close()
+    with thread_server(create_app(path)) as url:
+        fast = {"detect": "repost,partial"}
+        r = httpx.post(f"{url}/v1/check", json={"body": stories[3]["body"], **fast})
+        assert r.json()["verdict"] == "repost"
+        cron = Index.open(path)
+        cron.add([stories[20]])
+        cron.remove([stories[3]["id"]])
+        cron.close()
+        assert httpx.get(f"{url}/v1/health").json()["documents"] == 10
+        for body, verdict in ((stories[20]["body"], "repost"), (stories[3]["body"], "original")):
+            r = httpx.post(f"{url}/v1/check", json={"body": body, **fast})
+            assert r.json()["verdict"] == verdict
+        Index.build(stories[10:15], path, vectors=None, overwrite=True).close()
+        r = httpx.get(f"{url}/v1/health")
+        assert r.status_code == 503 and "rebuilt" in r.json()["message"]
+        r = httpx.post(f"{url}/v1/check", json={"body": stories[10]["body"], **fast})
+        assert r.status_code == 503 and r.json()["error"] == "unavailable"

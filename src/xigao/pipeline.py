@@ -289,6 +289,7 @@ class Index:
 
     @_damage_said
     def __len__(self) -> int:
+        self.store.sync()
         return len(self.store)
 
     # -- contents ------------------------------------------------------------------------------
@@ -322,11 +323,22 @@ class Index:
 
     @_damage_said
     def get(self, doc_id: str) -> Document | None:
+        self.store.sync()
         return self.store.get(doc_id)
 
     @_damage_said
     def info(self) -> dict[str, Any]:
+        self.store.sync()
         return self.store.info()
+
+    @_damage_said
+    def sync(self) -> bool:
+        """Take in what other processes wrote to this index since it was read (a cron
+        ``xigao index add`` or ``remove`` beside a running service; see
+        :meth:`xigao.storage.IndexStore.sync`): every check, :meth:`get`, :meth:`info` and
+        ``len()`` does so first. Raises :class:`IndexFormatError` when the index was rebuilt
+        or removed since it was opened: open it again."""
+        return self.store.sync()
 
     @property
     def fiction(self) -> bool:
@@ -384,6 +396,7 @@ class Index:
         kinds = parse_detect(detect, self.default_detect)
         require_args(title=title)
         require_limit(limit)
+        self.store.sync()
         got = self._suspect(body, id, meta, exclude, exclude_quotes, kinds)
         return got if isinstance(got, Result) else self._decide(got, kinds, limit)
 
@@ -404,6 +417,7 @@ class Index:
         own id were not indexed."""
         kinds = parse_detect(detect, self.default_detect)
         require_limit(limit)
+        self.store.sync()
         out: list[Result | Failed | _Suspect] = []
         for item in docs:
             doc = as_document(item)

@@ -666,9 +666,14 @@ def create_app(
             return _error(422, "invalid_request", str(e))
         return OriginalsResponse(added=report.added, replaced=report.replaced, documents=len(idx))
 
-    @app.get("/v1/health", response_model=HealthResponse)
-    def health() -> HealthResponse:
-        """Liveness and the index size; needs no token."""
-        return HealthResponse(status="ok", documents=len(idx), version=__version__)
+    @app.get("/v1/health", response_model=HealthResponse, responses={503: {"model": ErrorOut}})
+    def health() -> HealthResponse | JSONResponse:
+        """Liveness and the index size (with what other processes wrote taken in); needs no
+        token. 503 once the index was rebuilt or removed under the service, which then
+        answers no check: restart it on the new index."""
+        try:
+            return HealthResponse(status="ok", documents=len(idx), version=__version__)
+        except IndexFormatError as e:
+            return _error(503, "unavailable", str(e))
 
     return app

@@ -31,6 +31,7 @@ import shutil
 import sqlite3
 import tempfile
 import threading
+import urllib.parse
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -181,6 +182,8 @@ class IndexStore:
         #: another process wrote since they were read, so they are never saved)
         self._terms_gen: int | None = None
         self._lookup_gen: int | None = None
+        #: the write generation the tables in memory are known to hold (see :meth:`sync`)
+        self._seen_gen: int | None = None
         #: from this many document vectors on, rewrite candidates come from an HNSW graph
         self.ann_min_docs = ANN_MIN_DOCS
         self._graph = Graph(path, vectors, dim)
@@ -271,7 +274,7 @@ class IndexStore:
                 f"no index at {p} (missing {DB_NAME}); create one with `xigao index build`"
             )
         try:
-            con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+            con = sqlite3.connect(db_uri(db, "ro"), uri=True)
             meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
             con.close()
         except sqlite3.DatabaseError as e:
@@ -279,7 +282,7 @@ class IndexStore:
         check_versions(meta, f"index at {p}")
         vec = json.loads(meta.get("vectors", '{"encoder": "", "dim": 0}'))
         try:
-            return cls(
+            store = cls(
                 p,
                 SketchConfig(**json.loads(meta["sketch"])),
                 vectors=vec["encoder"],
@@ -290,13 +293,24 @@ class IndexStore:
             )
         except sqlite3.DatabaseError as e:  # pages damaged past its header
             raise IndexFormatError(f"{db} is not a readable xigao index: {e}") from e
+        # (read before any table is: one derived later holds what is stored then, which
+        # :meth:`sync` finds in step)
+        store._seen_gen = int(meta.get("generation", 0))
+        return store
 
     # -- connections ---------------------------------------------------------------------------
     def _con(self) -> sqlite3.Connection:
         self.require_open()
         con = getattr(self._local, "con", None)
         if con is None:
-            con = sqlite3.connect(self.path / DB_NAME, check_same_thread=False, timeout=60)
+            try:  # (mode=rw: a database removed meanwhile is not created anew, empty)
+                con = sqlite3.connect(
+                    db_uri(self.path / DB_NAME, "rw"), uri=True, check_same_thread=False, timeout=60
+                )
+            except sqlite3.OperationalError as e:
+                raise IndexFormatError(
+                    f"the index at {self.path} cannot be opened ({e}): was it removed?"
+                ) from e
             con.execute("PRAGMA journal_mode=WAL")
             con.execute("PRAGMA synchronous=NORMAL")
             con.execute("PRAGMA foreign_keys=ON")
@@ -420,6 +434,96 @@ class IndexStore:
         since they were read, they are never saved (the next process derives them again)."""
         self._terms_gen = after if self._terms_gen == before else None
         self._lookup_gen = after if self._lookup_gen == before else None
+        if self._seen_gen == before:  # (else another process wrote too: :meth:`sync` reads it)
+            self._seen_gen = after
+
+    def sync(self) -> bool:
+        """Bring the tables in memory (postings, fact table, document vectors, the HNSW graph)
+        in step with what other processes wrote since they were read (a cron ``xigao index
+        add`` or ``remove`` beside a running service): rows removed there are dropped, rows
+        added there are read and added, as this process's own writes are. One query when
+        nothing moved (the write generation, :meth:`_generation`), so every check asks.
+        Returns whether anything was read. Raises :class:`IndexFormatError` when the path no
+        longer holds the database this store opened (rebuilt, or removed): its row ids name
+        other documents there, so a check would be silently wrong; open it again."""
+        if not self._live or self._seen_gen is None:
+            return False
+        ident = _identity(self.path / DB_NAME)
+        if ident != self._file:
+            self._same_file()  # raises unless the same database (a file system's new inode)
+            self._file = ident
+        if self._generation() == self._seen_gen:
+            return False
+        with self._write_lock:
+            with self._snapshot() as con:
+                gen = self._generation(con)
+                if gen == self._seen_gen:
+                    return False
+                now = np.fromiter(
+                    (r for (r,) in con.execute("SELECT rowid FROM docs")), dtype=np.int64
+                )
+                lookup, terms, vecs = self._lookup_held, self._terms, self._vecs
+                held = [
+                    np.unique(lookup.band_docs).astype(np.int64) if lookup is not None else None,
+                    terms.row_ids() if terms is not None else None,
+                    vecs.ids if self.vectors else None,
+                ]
+                new = np.setdiff1d(now, np.concatenate([h for h in held if h is not None] or [now]))
+                new_rows = [int(r) for r in new]
+                marks = ",".join("?" * len(new_rows))
+                sketches = {}
+                bodies: dict[int, str] = {}
+                mats: dict[int, npt.NDArray[np.float32]] = {}
+                if new_rows:
+                    for r, nkey, sig, fps, fpos in con.execute(
+                        f"SELECT rowid, nkey, minhash, fps, fpos FROM sketches WHERE rowid IN ({marks})",
+                        new_rows,
+                    ):
+                        sketches[r] = Sketch(
+                            nkey,
+                            np.frombuffer(sig, np.uint32),
+                            np.frombuffer(fps, np.uint32),
+                            np.frombuffer(fpos, np.uint32),
+                        )
+                    if terms is not None:
+                        bodies = dict(
+                            con.execute(
+                                f"SELECT rowid, body FROM docs WHERE rowid IN ({marks})", new_rows
+                            )
+                        )
+                    if self.vectors:
+                        for r, v in con.execute(
+                            f"SELECT rowid, vec FROM vectors WHERE rowid IN ({marks})", new_rows
+                        ):
+                            mats[r] = np.frombuffer(v, np.float16).astype(np.float32)
+            if lookup is not None:
+                rows = held[0]
+                assert rows is not None
+                gone = np.setdiff1d(rows, now)
+                add = [(r, sketches[r]) for r in np.setdiff1d(now, rows).tolist() if r in sketches]
+                self._lookup = lookup.without(gone.tolist()).plus(add, self.config.bands)
+                self._lookup_gen = None  # (saved only as derived by one process)
+            if terms is not None:
+                rows = held[1]
+                assert rows is not None
+                gone = np.setdiff1d(rows, now).tolist()
+                add_ids = [r for r in np.setdiff1d(now, rows).tolist() if r in bodies]
+                parts = [term_keys(k) for k in _keys([bodies[r] for r in add_ids])]
+                self._terms = terms.without(gone).plus(add_ids, parts)
+                self._terms_moved(add_ids, gone)
+                self._terms_gen = None
+            if self.vectors:
+                gone = np.setdiff1d(vecs.ids, now).tolist()
+                add_ids = [r for r in np.setdiff1d(now, vecs.ids).tolist() if r in mats]
+                mat = (
+                    np.stack([mats[r] for r in add_ids])
+                    if add_ids
+                    else np.zeros((0, self.dim), np.float32)
+                )
+                self._vecs = vecs.without(gone).plus(add_ids, mat)
+                self._graph.update(gone, add_ids, mat)
+            self._seen_gen = gen
+        return True
 
     def _derive_lookup(self, con: sqlite3.Connection | None = None) -> _Lookup:
         """The postings of every stored sketch, read ``LOOKUP_CHUNK`` rows at a time, each
@@ -877,6 +981,16 @@ def replace_dir(tmp: Path, dest: Path) -> None:
         os.replace(tmp, dest)
 
 
+def db_uri(db: Path, mode: str) -> str:
+    """The SQLite URI of the database file ``db`` opened in ``mode`` (``ro``, ``rw``): its
+    path escaped, so that a folder named with ``?``, ``#`` or ``%`` is that folder.
+
+    >>> db_uri(Path("/data/a b?#%/index.sqlite"), "ro")
+    'file:/data/a%20b%3F%23%25/index.sqlite?mode=ro'
+    """
+    return f"file:{urllib.parse.quote(str(db.absolute()))}?mode={mode}"
+
+
 def _identity(path: Path) -> tuple[int, int] | None:
     """The file at ``path`` as (device, inode), None when there is none (or it cannot be
     read)."""
@@ -891,7 +1005,7 @@ def _read_uid(db: Path) -> str | None:
     """The ``uid`` the database ``db`` was created with (None: built before indexes had one,
     or not readable)."""
     try:
-        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+        con = sqlite3.connect(db_uri(db, "ro"), uri=True)
         try:
             row = con.execute("SELECT value FROM meta WHERE key = 'uid'").fetchone()
         finally:

@@ -353,6 +353,10 @@ class Terms:
     def __len__(self) -> int:
         return len(self._weights().get("ids", ()))
 
+    def row_ids(self) -> I64:
+        """The row ids this table holds (sorted)."""
+        return np.asarray(self._weights().get("ids", np.zeros(0, np.int64)), dtype=np.int64)
+
     def idf_table(self) -> IdfTable:
         """The document frequencies this table weighs by (:class:`IdfTable`)."""
         d = self._weights()

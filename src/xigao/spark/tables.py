@@ -25,6 +25,7 @@ from xigao.storage import (
     _keys,
     check_replaceable,
     check_versions,
+    db_uri,
     replace_dir,
     sketch_keys_many,
 )
@@ -98,7 +99,7 @@ def export_index(src: str | os.PathLike[str], dest: str | os.PathLike[str]) -> i
     check_replaceable(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", dir=dest.parent))
-    con = sqlite3.connect(f"file:{Path(src) / DB_NAME}?mode=ro", uri=True)
+    con = sqlite3.connect(db_uri(Path(src) / DB_NAME, "ro"), uri=True)
     try:
         meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
         schemas = _schemas()
