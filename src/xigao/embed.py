@@ -26,7 +26,6 @@ import json
 import logging
 import os
 import shutil
-import tempfile
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -36,6 +35,7 @@ import numpy as np
 
 from xigao._e5convert import E5_DIRNAME, FORMAT_VERSION, MANIFEST, STATIC_DIRNAME
 from xigao.errors import InputError, ModelError
+from xigao.files import build_dir
 
 logger = logging.getLogger(__name__)
 
@@ -123,7 +123,7 @@ def _build_atomically(dest: Path, write: Callable[[Path], None], *, force: bool)
         for stale in dest.parent.glob(f".{dest.name}.tmp-*"):
             logger.info("removing %s left by an interrupted build", stale)
             shutil.rmtree(stale, ignore_errors=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.tmp-", dir=dest.parent))
+        tmp = build_dir(dest, "tmp")
         try:
             write(tmp)
             for path in [tmp, *tmp.rglob("*")]:

@@ -151,7 +151,7 @@ class _Tables:
                 self.flags, self.mapping, self.alnum = z["flags"], z["mapping"], z["alnum"]
                 self.trad = frozenset(str(z["trad"]))
                 keys, values = z["expand_keys"].tolist(), z["expand_values"].tolist()
-        except (OSError, KeyError, ValueError):
+        except (OSError, KeyError, ValueError, EOFError):  # (an empty file raises EOFError)
             return False
         self.expand = dict(zip(keys, values, strict=True))
         return (
@@ -174,6 +174,8 @@ class _Tables:
                     expand_keys=np.array(list(self.expand), dtype=np.int64),
                     expand_values=np.array(list(self.expand.values()) or [""])[: len(self.expand)],
                 )
+                f.flush()
+                os.fsync(f.fileno())
             os.replace(tmp, path)
         except OSError:
             pass

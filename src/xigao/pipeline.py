@@ -18,7 +18,6 @@ import numbers
 import os
 import re
 import sqlite3
-import tempfile
 from collections.abc import Callable, Collection, Generator, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -36,6 +35,7 @@ from xigao.detect import (
     verbatim_match,
 )
 from xigao.errors import IndexFormatError, InputError, XigaoError
+from xigao.files import build_dir
 from xigao.io import lone_surrogate, whole_characters
 from xigao.normalize import Normalized, normalize
 from xigao.paraphrase import TextEncoder, embed_sentences
@@ -234,7 +234,7 @@ class Index:
         encoder = _encoder(vectors) if vectors else None
         dim = int(getattr(encoder, "dim", 0))
         dest.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.build-", dir=dest.parent))
+        tmp = build_dir(dest, "build")
         try:
             store = IndexStore.create(
                 tmp,

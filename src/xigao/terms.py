@@ -141,6 +141,8 @@ def save_stamped(
         with open(tmp, "wb") as f:
             # (numpy's stubs type ``**kwds`` as its ``allow_pickle`` flag)
             np.savez(f, stamp=np.asarray(stamp, np.int64), **arrays)  # type: ignore[arg-type]
+            f.flush()
+            os.fsync(f.fileno())  # (a power cut after the rename leaves no empty file)
         os.replace(tmp, path)
         return True
     except OSError as e:
@@ -162,7 +164,8 @@ def load_stamped(
             return [z[n] for n in names]
     except FileNotFoundError:
         return None
-    except (OSError, ValueError, KeyError, zipfile.BadZipFile) as e:
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as e:
+        # (an empty file raises EOFError)
         log.info("deriving the %s again, cannot read %s: %s", what, path, e)
         return None
 

@@ -7,7 +7,6 @@ import json
 import os
 import shutil
 import sqlite3
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -15,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from xigao.errors import IndexFormatError
+from xigao.files import build_dir
 from xigao.io import json_safe
 from xigao.normalize import NORMALIZER_VERSION
 from xigao.sketch import SketchConfig
@@ -98,7 +98,7 @@ def export_index(src: str | os.PathLike[str], dest: str | os.PathLike[str]) -> i
     dest = Path(dest)
     check_replaceable(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", dir=dest.parent))
+    tmp = build_dir(dest, "build")
     con = sqlite3.connect(db_uri(Path(src) / DB_NAME, "ro"), uri=True)
     try:
         meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
@@ -139,7 +139,7 @@ def import_index(src: str | os.PathLike[str], dest: str | os.PathLike[str]) -> i
     dest = Path(dest)
     check_replaceable(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", dir=dest.parent))
+    tmp = build_dir(dest, "build")
     con = sqlite3.connect(tmp / DB_NAME)
     try:
         con.executescript(_SCHEMA)
@@ -246,7 +246,7 @@ def build(
             f"{dest} already holds an index; pass overwrite=True (--overwrite) to replace it"
         )
     dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", dir=dest.parent))
+    tmp = build_dir(dest, "build")
     try:
         n = stage((original_of(d) for d in docs), tmp / "docs")  # (as a local build takes them)
         dim = 0
