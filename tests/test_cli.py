@@ -519,3 +519,39 @@ def test_the_html_report_says_how_many_inputs_it_lacks(tmp_path: Path, stories: 
     assert code == 1  # (the inputs that could not be read)
     page = (html / "index.html").read_text("utf-8")
     assert "2 record(s) could not be read or checked" in page and str(errs) in page
+
+
+def test_index_commands_say_what_went_wrong_in_one_line(
+    tmp_path: Path, stories: list[dict]
+) -> None:
+    """``index add``, ``remove`` and ``info`` on an index damaged past its header, or meeting
+    SQLite's own errors (another process writing, a full disk): one ``Error:`` line saying what
+    to do, no traceback (black-box review 8)."""
+    import sqlite3
+
+    import click
+
+    from xigao.cli.common import index_errors
+
+    idx = tmp_path / "idx"
+    run(
+        "index",
+        "build",
+        str(write_jsonl(tmp_path / "a.jsonl", stories[:40])),
+        "--index",
+        str(idx),
+        "-q",
+    )
+    db = idx / "index.sqlite"
+    data = bytearray(db.read_bytes())
+    data[8192:12288] = bytes(4096)  # pages overwritten past the header
+    db.write_bytes(bytes(data))
+    for args in (("info",), ("remove", stories[0]["id"]), ("add", str(tmp_path / "a.jsonl"))):
+        code, out, err = run("index", *args, "--index", str(idx))
+        assert code == 1 and "Error:" in err and "Traceback" not in err + out, (args, err)
+    for raised, said in (
+        (sqlite3.OperationalError("database is locked"), "another process is writing"),
+        (sqlite3.OperationalError("database or disk is full"), "is full"),
+    ):
+        with pytest.raises(click.ClickException, match=said), index_errors(idx):
+            raise raised

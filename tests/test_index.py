@@ -570,3 +570,39 @@ def test_remove_takes_one_id_as_a_str(tmp_path: Path, stories: list[dict]) -> No
         assert idx.remove("xwlb") == ["xwlb"] and len(idx) == 2
     finally:
         idx.close()
+
+
+def test_a_build_left_by_a_build_that_died_is_cleared(tmp_path: Path, stories: list[dict]) -> None:
+    """``kill -9`` of ``index build`` leaves its half-built folder beside the index: the next
+    build of that index removes one left over a day ago, never a build running now."""
+    import os
+    import time
+
+    from xigao.files import STALE_BUILD
+
+    dead, running = tmp_path / ".idx.build-dead", tmp_path / ".idx.build-now"
+    for d in (dead, running):
+        d.mkdir()
+        (d / "index.sqlite").write_bytes(b"half")
+    old = time.time() - STALE_BUILD - 60
+    os.utime(dead, (old, old))
+    Index.build(stories[:3], tmp_path / "idx", vectors=None).close()
+    assert not dead.exists() and running.exists()
+
+
+def test_an_index_of_a_newer_xigao_says_upgrade(tmp_path: Path, stories: list[dict]) -> None:
+    """An index built by a newer xigao asks for an upgrade, not a rebuild (which would throw the
+    newer format away); an older one for a rebuild (review 8)."""
+    import sqlite3
+
+    from xigao import IndexFormatError
+
+    path = tmp_path / "idx"
+    Index.build(stories[:3], path, vectors=None).close()
+    for version, said in ((FORMAT_VERSION + 1, "upgrade xigao"), (FORMAT_VERSION - 1, "rebuild")):
+        con = sqlite3.connect(path / DB_NAME)
+        with con:
+            con.execute("UPDATE meta SET value = ? WHERE key = 'format_version'", (str(version),))
+        con.close()
+        with pytest.raises(IndexFormatError, match=said):
+            Index.open(path)

@@ -1164,6 +1164,7 @@ def test_originals_with_half_a_character_or_no_text(tmp_path: Path, stories: lis
     for bad, why in (
         ({"id": "a\ud83d", "body": stories[7]["body"]}, "half of a character"),
         ({"id": "e", "body": " \n"}, "empty body"),
+        ({"id": "  ", "body": stories[7]["body"]}, "blank id"),
         ("not a document", "list of them"),
     ):
         with pytest.raises(InputError, match=why):

@@ -177,6 +177,7 @@ def test_body_limit(client: httpx.Client) -> None:
         (b'{"body": "x", "detect": "everything"}', "unknown detect kind"),
         (b'{"body": "x", "bogus": 1}', "bogus"),
         (b"[1, 2]", "body"),
+        (b"", "the request body is empty"),
     ],
 )
 def test_bad_requests_get_422_with_a_message(
@@ -194,6 +195,10 @@ def test_bad_originals(client: httpx.Client) -> None:
     assert r.status_code == 422 and "no body" in r.json()["message"]
     r = client.post("/v1/originals", json={"docs": []})
     assert r.status_code == 422 and "documents" in r.json()["message"]
+    r = client.post("/v1/originals", json={"documents": [{"id": "  ", "body": "新闻" * 30}]})
+    assert r.status_code == 422 and "blank id" in r.json()["message"]
+    r = client.post("/v1/originals", json={"documents": [{"id": "n", "body": 5}]})
+    assert r.status_code == 422 and r.json()["message"].startswith("documents.0.body:")
 
 
 def test_concurrent_checks_while_adding(client: httpx.Client, stories: list[dict]) -> None:

@@ -12,9 +12,13 @@ Docker image's). :func:`build_dir` makes it as ``mkdir`` would, under this proce
 
 from __future__ import annotations
 
+import contextlib
+import glob
 import os
 import re
+import shutil
 import tempfile
+import time
 from pathlib import Path
 
 
@@ -33,9 +37,20 @@ def umask() -> int:
     return mask
 
 
+#: A build folder left this long (seconds) was left by a build that died (``kill -9``, a power
+#: cut): the next build of the same folder removes it. A day: no build takes that long.
+STALE_BUILD = 24 * 3600
+
+
 def build_dir(dest: Path, what: str) -> Path:
     """A new empty folder beside ``dest`` (``.NAME.WHAT-XXXX``) to build ``dest`` in before it is
-    moved into place, with the mode ``mkdir`` would give it."""
+    moved into place, with the mode ``mkdir`` would give it. Folders of the same name left
+    more than ``STALE_BUILD`` seconds ago by a build that died are removed first."""
+    now = time.time()
+    for old in dest.parent.glob(f".{glob.escape(dest.name)}.{what}-*"):
+        with contextlib.suppress(OSError):
+            if old.is_dir() and now - old.stat().st_mtime > STALE_BUILD:
+                shutil.rmtree(old, ignore_errors=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.{what}-", dir=dest.parent))
     tmp.chmod(0o777 & ~umask())
     return tmp

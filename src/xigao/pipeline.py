@@ -867,12 +867,15 @@ def _takes_kind(encoder: TextEncoder) -> bool:
 
 def original_of(doc: DocLike) -> Document:
     """``doc`` as an original to store: its texts with each half of a character written
-    U+FFFD (as a check reads them); an id that holds one, or an empty or whitespace-only body
-    (nothing of it could ever match), raises :class:`InputError` naming the document."""
+    U+FFFD (as a check reads them); an id that holds one or is blank, or an empty or
+    whitespace-only body (nothing of it could ever match), raises :class:`InputError` naming
+    the document."""
     d = Document.coerce(doc)
     why = lone_surrogate(d.id, "id")
     if why:
         raise InputError(f"original {whole_characters(d.id)!r}: {why}")
+    if not d.id.strip():  # (as the CLI refuses it: easy to misread, hard to name again)
+        raise InputError(f"original {d.id!r} has a blank id (spaces only)")
     if not d.body.strip():
         raise InputError(f"original {d.id!r} has an empty body: nothing of it could match")
     return Document(

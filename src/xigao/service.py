@@ -257,8 +257,10 @@ class _TooLarge(HTTPException):
 
 
 def _loc(loc: Any) -> str:
-    parts = [str(p) for p in loc if p != "body"]
-    return ".".join(parts) or "body"
+    """A validation error's place in the request's JSON: pydantic's location without the
+    ``body`` it starts with (a field named ``body`` stays: ``documents.0.body``)."""
+    parts = [str(p) for p in loc]
+    return ".".join(parts[1:] if parts[:1] == ["body"] else parts) or "body"
 
 
 def _msg(err: Mapping[str, Any]) -> str:
@@ -296,6 +298,8 @@ async def _on_validation(request: Request, exc: Exception) -> JSONResponse:
             pos = err["loc"][-1] if err.get("loc") else "?"
             msg = f"malformed JSON at character {pos}: {err.get('ctx', {}).get('error', '')}"
             loc = "body"
+        elif err.get("type") == "missing" and tuple(err.get("loc", ())) == ("body",):
+            msg, loc = "the request body is empty: send a JSON object", "body"
         elif err.get("type") in ("model_attributes_type", "dict_type") and _not_json(request):
             msg = (
                 "the body must be a JSON object sent with the header 'Content-Type: "

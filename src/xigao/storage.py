@@ -117,13 +117,26 @@ def check_versions(meta: dict[str, str], what: str) -> None:
     if version != str(FORMAT_VERSION):
         raise IndexFormatError(
             f"{what} has format version {version}, this xigao reads version "
-            f"{FORMAT_VERSION}; rebuild it with `xigao index build`"
+            f"{FORMAT_VERSION}; {_advice(version, FORMAT_VERSION)}"
         )
-    if meta.get("normalizer_version") != str(NORMALIZER_VERSION):
+    normalizer = meta.get("normalizer_version")
+    if normalizer != str(NORMALIZER_VERSION):
         raise IndexFormatError(
-            f"{what} was built with normalizer version {meta.get('normalizer_version')}"
-            f", this xigao uses {NORMALIZER_VERSION}; rebuild it with `xigao index build`"
+            f"{what} was built with normalizer version {normalizer}, this xigao uses "
+            f"{NORMALIZER_VERSION}; {_advice(normalizer, NORMALIZER_VERSION)}"
         )
+
+
+def _advice(version: str | None, ours: int) -> str:
+    """What to do with an index of another ``version`` than ``ours``: a newer xigao built
+    it (rebuilding it with this one would throw the newer format away), or an older one.
+
+    >>> _advice("3", 2), _advice("1", 2)
+    ('a newer xigao built it: upgrade xigao to use it', 'rebuild it with `xigao index build`')
+    """
+    if version is not None and version.isdigit() and int(version) > ours:
+        return "a newer xigao built it: upgrade xigao to use it"
+    return "rebuild it with `xigao index build`"
 
 
 def _stamp(rowids: npt.NDArray[np.int64] | npt.NDArray[np.uint32], times: int = 1) -> list[int]:

@@ -4,7 +4,9 @@ index or a Spark session with the library's errors turned into click's."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import sqlite3
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -185,10 +187,28 @@ def _progress(
 
 
 def _open_index(path: Path) -> Index:
-    try:
+    with index_errors(path):
         return Index.open(path)
+
+
+@contextlib.contextmanager
+def index_errors(path: Path) -> Iterator[None]:
+    """What goes wrong with the index at ``path`` as one ``Error:`` line, not a traceback: a
+    xigao error as it says, and SQLite's own (another process writing, a full disk, damaged
+    pages) in words that say what to do."""
+    try:
+        yield
     except XigaoError as e:
         raise click.ClickException(str(e)) from e
+    except sqlite3.Error as e:
+        said = str(e)
+        if "locked" in said or "busy" in said:
+            said = f"another process is writing the index at {path} ({e}): try again later"
+        elif "full" in said:
+            said = f"the disk holding the index at {path} is full ({e}): nothing was written"
+        else:
+            said = f"the index at {path} cannot be used: {e}"
+        raise click.ClickException(said) from e
 
 
 _index_opt = click.option(

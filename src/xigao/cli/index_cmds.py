@@ -21,6 +21,7 @@ from xigao.cli.common import (
     _options,
     _progress,
     _spark_session,
+    index_errors,
     read_options,
 )
 from xigao.errors import XigaoError
@@ -133,13 +134,15 @@ def index_add(sources: tuple[str, ...], index_path: Path, workers: int, **kw: An
     sink = ErrorSink(errors_path, quiet)
     bar = _progress(quiet, "adding", sources=sources, options=options)
     try:
-        docs = _documents(sources, options, sink, bar, unique=True)
-        rep = idx.add(docs, progress=bar.update, workers=workers)
+        with index_errors(index_path):
+            docs = _documents(sources, options, sink, bar, unique=True)
+            rep = idx.add(docs, progress=bar.update, workers=workers)
+            n = len(idx)
     finally:
         bar.close()
         sink.close()
     if not quiet:
-        click.echo(f"added {rep.added}, replaced {rep.replaced}; {len(idx)} documents", err=True)
+        click.echo(f"added {rep.added}, replaced {rep.replaced}; {n} documents", err=True)
     if sink.count:
         sys.exit(1)
 
@@ -150,8 +153,10 @@ def index_add(sources: tuple[str, ...], index_path: Path, workers: int, **kw: An
 def index_remove(ids: tuple[str, ...], index_path: Path) -> None:
     """Remove originals by id."""
     idx = _open_index(index_path)
-    missing = idx.remove(ids)
-    click.echo(f"removed {len(ids) - len(missing)}; {len(idx)} documents", err=True)
+    with index_errors(index_path):
+        missing = idx.remove(ids)
+        n = len(idx)
+    click.echo(f"removed {len(ids) - len(missing)}; {n} documents", err=True)
     if missing:
         click.echo(f"not in the index: {', '.join(missing)}", err=True)
         sys.exit(1)
@@ -162,7 +167,9 @@ def index_remove(ids: tuple[str, ...], index_path: Path) -> None:
 def index_info(index_path: Path) -> None:
     """Counts, sizes, format version and settings, as JSON."""
     idx = _open_index(index_path)
-    click.echo(json.dumps(idx.info(), ensure_ascii=False, indent=2))
+    with index_errors(index_path):
+        info = idx.info()
+    click.echo(json.dumps(info, ensure_ascii=False, indent=2))
 
 
 @index.command("convert")
