@@ -606,3 +606,26 @@ def test_an_index_of_a_newer_xigao_says_upgrade(tmp_path: Path, stories: list[di
         con.close()
         with pytest.raises(IndexFormatError, match=said):
             Index.open(path)
+
+
+def test_an_index_on_read_only_storage_is_checked_not_written(
+    tmp_path: Path, stories: list[dict], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A ``:ro`` volume or a check-only replica: SQLite cannot make the ``-shm`` file a WAL
+    database is read with, so such an index could not even be opened ("not a readable xigao
+    index", review 8). It is read as immutable: checks work, fast and full, and a write says
+    why it cannot be. (Root may write anywhere: the storage's answer is what is faked.)"""
+    from xigao import IndexFormatError, storage
+
+    path = tmp_path / "idx"
+    Index.build(stories[:20], path).close()
+    monkeypatch.setattr(storage, "writable", lambda folder: False)
+    idx = Index.open(path)
+    res = idx.check(stories[4]["body"])
+    assert res.verdict == "repost" and res.matches[0].source_id == stories[4]["id"]
+    assert idx.check(stories[5]["body"], detect="repost,partial").verdict == "repost"
+    assert len(idx) == 20 and not idx.sync()
+    for write in (lambda: idx.add([stories[30]]), lambda: idx.remove(stories[0]["id"])):
+        with pytest.raises(IndexFormatError, match="read-only storage"):
+            write()
+    idx.close()

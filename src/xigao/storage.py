@@ -182,6 +182,9 @@ class IndexStore:
         self._uid = uid
         self._file = _identity(path / DB_NAME)
         self._closed = False
+        #: on read-only storage (a ``:ro`` volume, a check-only replica): read as immutable,
+        #: since SQLite cannot make the ``-shm`` file a WAL database is read with there
+        self._readonly = not writable(path)
         #: the fingerprint and band postings, derived from the stored sketches on first use (a
         #: build, or a process that only adds, never reads them); see :attr:`_lookup`
         self._lookup_held: _Lookup | None = None if _load else _Lookup()
@@ -287,7 +290,7 @@ class IndexStore:
                 f"no index at {p} (missing {DB_NAME}); create one with `xigao index build`"
             )
         try:
-            con = sqlite3.connect(db_uri(db, "ro"), uri=True)
+            con = sqlite3.connect(db_uri(db, "ro", immutable=not writable(p)), uri=True)
             meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
             con.close()
         except sqlite3.DatabaseError as e:
@@ -316,14 +319,17 @@ class IndexStore:
         self.require_open()
         con = getattr(self._local, "con", None)
         if con is None:
-            try:  # (mode=rw: a database removed meanwhile is not created anew, empty)
-                con = sqlite3.connect(
-                    db_uri(self.path / DB_NAME, "rw"), uri=True, check_same_thread=False, timeout=60
-                )
+            # (mode=rw: a database removed meanwhile is not created anew, empty)
+            uri = db_uri(self.path / DB_NAME, "ro" if self._readonly else "rw", self._readonly)
+            try:
+                con = sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=60)
             except sqlite3.OperationalError as e:
                 raise IndexFormatError(
                     f"the index at {self.path} cannot be opened ({e}): was it removed?"
                 ) from e
+            if self._readonly:
+                self._local.con = con
+                return con
             con.execute("PRAGMA journal_mode=WAL")
             con.execute("PRAGMA synchronous=NORMAL")
             con.execute("PRAGMA foreign_keys=ON")
@@ -339,7 +345,12 @@ class IndexStore:
         """Before a write: the index's path must still hold the database this store opened. A
         folder removed, or rebuilt by another process (``index build --overwrite``), leaves
         this process writing to a file no one will open again; that raises instead, and
-        nothing is written."""
+        nothing is written. An index on read-only storage raises too."""
+        if self._readonly:
+            raise IndexFormatError(
+                f"the index at {self.path} is on read-only storage: it can be checked, not "
+                "written (nothing was written)"
+            )
         now = _identity(self.path / DB_NAME)
         if now is None:
             raise IndexFormatError(
@@ -459,8 +470,8 @@ class IndexStore:
         Returns whether anything was read. Raises :class:`IndexFormatError` when the path no
         longer holds the database this store opened (rebuilt, or removed): its row ids name
         other documents there, so a check would be silently wrong; open it again."""
-        if not self._live or self._seen_gen is None:
-            return False
+        if not self._live or self._seen_gen is None or self._readonly:
+            return False  # (read-only storage: read as immutable, nobody writes it)
         ident = _identity(self.path / DB_NAME)
         if ident != self._file:
             self._same_file()  # raises unless the same database (a file system's new inode)
@@ -994,14 +1005,21 @@ def replace_dir(tmp: Path, dest: Path) -> None:
         os.replace(tmp, dest)
 
 
-def db_uri(db: Path, mode: str) -> str:
-    """The SQLite URI of the database file ``db`` opened in ``mode`` (``ro``, ``rw``): its
-    path escaped, so that a folder named with ``?``, ``#`` or ``%`` is that folder.
+def db_uri(db: Path, mode: str, immutable: bool = False) -> str:
+    """The SQLite URI of the database file ``db`` opened in ``mode`` (``ro``, ``rw``), or as
+    ``immutable`` (on read-only storage: no lock, no ``-shm`` file): its path escaped, so that
+    a folder named with ``?``, ``#`` or ``%`` is that folder.
 
     >>> db_uri(Path("/data/a b?#%/index.sqlite"), "ro")
     'file:/data/a%20b%3F%23%25/index.sqlite?mode=ro'
     """
-    return f"file:{urllib.parse.quote(str(db.absolute()))}?mode={mode}"
+    flag = "&immutable=1" if immutable else ""
+    return f"file:{urllib.parse.quote(str(db.absolute()))}?mode={mode}{flag}"
+
+
+def writable(folder: Path) -> bool:
+    """Whether this process may write in ``folder`` (where an index's database is)."""
+    return os.access(folder, os.W_OK)
 
 
 def _identity(path: Path) -> tuple[int, int] | None:
