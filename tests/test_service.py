@@ -259,6 +259,11 @@ def test_internal_errors_are_generic(index_path: Path, caplog: pytest.LogCapture
         assert r.json()["error"] == "internal_error"
         assert "secret" not in r.text and not TRACE.search(r.text)
         assert any("secret internal detail" in str(rec.exc_info) for rec in caplog.records)
+        # the connection stays open: the client's next request on it is served (it was reset)
+        with httpx.Client() as client:
+            for _ in range(3):
+                assert client.post(f"{url}/v1/check", json={"body": "正文" * 20}).status_code == 500
+                assert client.get(f"{url}/v1/health").status_code == 200
 
 
 def test_the_app_checks_when_mounted_in_another(index_path: Path, stories: list[dict]) -> None:
@@ -633,3 +638,50 @@ def test_cron_writes_are_seen_and_a_rebuild_is_said(tmp_path: Path, stories: lis
         assert r.status_code == 503 and "rebuilt" in r.json()["message"]
         r = httpx.post(f"{url}/v1/check", json={"body": stories[10]["body"], **fast})
         assert r.status_code == 503 and r.json()["error"] == "unavailable"
+
+
+def test_a_write_while_another_process_writes_is_a_prompt_503(
+    tmp_path: Path, stories: list[dict], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cron ``xigao index add`` holds the index's write lock: an upload through the service
+    answers 503 with ``Retry-After`` once ``WRITE_WAIT`` is up (not a 500 after a minute),
+    nothing is added, and checks and health answer meanwhile, however many uploads wait
+    (review 8: 45 waiting uploads had taken every thread health and checks answer in)."""
+    import sqlite3
+    from concurrent.futures import ThreadPoolExecutor
+
+    from xigao import service
+    from xigao.service import create_app
+
+    monkeypatch.setattr(service, "WRITE_WAIT", 0.2)
+    path = tmp_path / "idx"
+    Index.build(stories[:10], path, vectors=None).close()
+    cron = sqlite3.connect(path / "index.sqlite")
+    with thread_server(create_app(path)) as url:
+        cron.execute("BEGIN IMMEDIATE")  # another process writing
+        try:
+            doc = {"id": "u1", "body": stories[30]["body"]}
+            with ThreadPoolExecutor(50) as pool:
+                uploads = [
+                    pool.submit(
+                        httpx.post, f"{url}/v1/originals", json={"documents": [doc]}, timeout=120
+                    )
+                    for _ in range(45)
+                ]
+                time.sleep(0.3)
+                t0 = time.monotonic()
+                assert httpx.get(f"{url}/v1/health", timeout=10).status_code == 200
+                r = httpx.post(f"{url}/v1/check", json={"body": stories[3]["body"]}, timeout=10)
+                assert r.json()["verdict"] == "repost" and time.monotonic() - t0 < 5
+                got = [u.result() for u in uploads]
+            assert {r.status_code for r in got} == {503}
+            assert "another process is writing" in got[0].json()["message"]
+            assert int(got[0].headers["retry-after"]) >= 1
+            r = httpx.delete(f"{url}/v1/originals/{stories[0]['id']}")
+            assert r.status_code == 503
+        finally:
+            cron.rollback()
+        assert httpx.get(f"{url}/v1/originals/u1").status_code == 404  # nothing was added
+        r = httpx.post(f"{url}/v1/originals", json={"documents": [doc]})
+        assert r.status_code == 200 and r.json()["documents"] == 11
+    cron.close()

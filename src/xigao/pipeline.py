@@ -300,11 +300,14 @@ class Index:
         *,
         progress: Callable[[int], None] | None = None,
         workers: int = 1,
+        wait: float | None = None,
     ) -> AddReport:
         """Add originals (same ids replace; within ``docs``, the later record) in one atomic
         transaction; ``workers`` > 1 sketches in that many processes. An original with no id,
         half of a character in its id or no content in its body raises :class:`InputError`
-        naming it, and nothing of ``docs`` is added (:func:`original_of`)."""
+        naming it, and nothing of ``docs`` is added (:func:`original_of`). ``wait``: seconds
+        to wait for another process's write to the index to end (default: a minute), after
+        which ``sqlite3.OperationalError`` says the database is locked and nothing is added."""
         encoder = self.encoder if self.store.vectors else None
         self.store.prepare_ann()  # a saved HNSW graph is loaded so that it follows the add
         added, replaced = self.store.add(
@@ -312,14 +315,15 @@ class Index:
             vectorize=_vectorizer(encoder),
             progress=progress,
             workers=workers,
+            wait=wait,
         )
         return AddReport(added, replaced)
 
     @_damage_said
-    def remove(self, ids: str | Iterable[str]) -> list[str]:
+    def remove(self, ids: str | Iterable[str], *, wait: float | None = None) -> list[str]:
         """Remove originals by id (one id, or several); returns the ids that were not in the
-        index. One id is a str, never read as its characters."""
-        return self.store.remove(ids)
+        index. One id is a str, never read as its characters. ``wait``: as :meth:`add`'s."""
+        return self.store.remove(ids, wait=wait)
 
     @_damage_said
     def get(self, doc_id: str) -> Document | None:

@@ -25,12 +25,13 @@ import json
 import logging
 import os
 import re
+import sqlite3
 import time
 import uuid
 from collections import Counter
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import anyio
 import anyio.to_thread
@@ -339,7 +340,64 @@ async def _on_http(request: Request, exc: Exception) -> JSONResponse:
 
 async def _on_crash(request: Request, exc: Exception) -> JSONResponse:
     log.error("%s %s failed", request.method, request.url.path, exc_info=exc)
+    return _server_error(exc)
+
+
+#: Seconds a write through the service waits for another process's write to the index (a cron
+#: ``xigao index add``) to end before it answers 503 with ``Retry-After``.
+WRITE_WAIT = 5.0
+
+
+def _server_error(exc: BaseException) -> JSONResponse:
+    """The answer to a request that failed on the server's side: SQLite's own errors in
+    words an uploader can act on (503: another process is writing the index, the disk is
+    full), anything else a 500 whose details are in the log."""
+    said = str(exc)
+    if isinstance(exc, sqlite3.OperationalError) and ("locked" in said or "busy" in said):
+        resp = _error(
+            503,
+            "unavailable",
+            "another process is writing the index (a cron `xigao index add`?): nothing was "
+            f"written; retry later ({said})",
+        )
+        resp.headers["Retry-After"] = str(max(1, round(WRITE_WAIT)))
+        return resp
+    if isinstance(exc, sqlite3.OperationalError) and "full" in said:
+        return _error(503, "unavailable", f"the index's disk is full: nothing was written ({said})")
     return _error(500, "internal_error", "internal server error; the server log has the details")
+
+
+class _Crash:
+    """Pure ASGI middleware, innermost of ours: a request that raises gets its error answer
+    here, so Starlette's outermost error middleware (which answers too, but then re-raises to
+    the server, which closes the connection) never sees it, and the client's next request
+    on the same keep-alive connection is served (black-box review 8)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def sending(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, sending)
+        except Exception as exc:
+            if started:  # (too late to answer: the server closes the connection)
+                raise
+            resp = _server_error(exc)
+            if resp.status_code == 503:  # (said in full to the client: no traceback to keep)
+                log.warning("%s %s: %s", scope.get("method"), scope.get("path"), exc)
+            else:
+                log.error("%s %s failed", scope.get("method"), scope.get("path"), exc_info=exc)
+            await resp(scope, receive, send)
 
 
 # -- guard: auth and size limit before the body is read ----------------------------------------
@@ -434,6 +492,7 @@ class _AccessLog:
                 access_log.info(json.dumps(line, ensure_ascii=False))
 
 
+_T = TypeVar("_T")
 _bearer = HTTPBearer(auto_error=False, description="Needed when the server has a token.")
 _AUTH_MESSAGE = "missing or wrong bearer token: send the header 'Authorization: Bearer TOKEN'"
 
@@ -516,6 +575,14 @@ def create_app(
     owned = not isinstance(index, Index)
     idx = Index.open(index) if not isinstance(index, Index) else index
 
+    async def write(fn: Callable[[], _T]) -> _T:
+        """``fn`` (a write to the index) in a thread of its own pool, one at a time: writes
+        waiting on another process's lock never hold the threads checks and health answer in."""
+        got: anyio.CapacityLimiter | None = getattr(app.state, "write_limiter", None)
+        if got is None:
+            got = app.state.write_limiter = anyio.CapacityLimiter(1)
+        return await anyio.to_thread.run_sync(fn, limiter=got)
+
     def limiter() -> anyio.CapacityLimiter:
         """The checks' thread limiter, made on first use in the running loop: the app's own
         startup makes it, but a mounted app's startup never runs (Starlette runs the parent's)."""
@@ -543,14 +610,18 @@ def create_app(
     )
     _offline_docs(app)
     app.state.index = idx
+    app.add_middleware(_Crash)  # (added first: innermost)
     app.add_middleware(_Guard, token=token, max_body_bytes=max_body_bytes)
     app.add_middleware(_AccessLog)  # added last: outermost, so it sees every answer
     app.add_exception_handler(RequestValidationError, _on_validation)
     app.add_exception_handler(StarletteHTTPException, _on_http)
     app.add_exception_handler(Exception, _on_crash)
 
-    def authorized(creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> None:
-        """Also enforced before the body is read (see ``_Guard``); declared here for OpenAPI."""
+    async def authorized(
+        creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    ) -> None:
+        """Also enforced before the body is read (see ``_Guard``); declared here for OpenAPI.
+        (async: a sync dependency would take a thread of the pool the writes wait in)"""
         if token is not None and (
             creds is None or not _token_ok(f"Bearer {creds.credentials}", token)
         ):
@@ -639,15 +710,19 @@ def create_app(
         responses={404: {"model": ErrorOut}, 503: {"model": ErrorOut}, **errors},
         dependencies=[Depends(authorized)],
     )
-    def delete_original(doc_id: str) -> JSONResponse:
+    async def delete_original(doc_id: str) -> JSONResponse:
         """Remove an original from the index; later checks no longer see it."""
+
+        def remove() -> tuple[list[str], int]:
+            return idx.remove([doc_id], wait=WRITE_WAIT), len(idx)
+
         try:
-            missing = idx.remove([doc_id])
+            missing, n = await write(remove)
         except IndexFormatError as e:  # the index was rebuilt or removed under the service
             return _error(503, "unavailable", str(e))
         if missing:
             return _error(404, "not_found", f"no original {doc_id!r} in the index")
-        return JSONResponse({"removed": doc_id, "documents": len(idx)})
+        return JSONResponse({"removed": doc_id, "documents": n})
 
     @app.post(
         "/v1/originals",
@@ -655,20 +730,26 @@ def create_app(
         responses={503: {"model": ErrorOut}, **errors},
         dependencies=[Depends(authorized)],
     )
-    def add_originals(req: OriginalsRequest) -> OriginalsResponse | JSONResponse:
+    async def add_originals(req: OriginalsRequest) -> OriginalsResponse | JSONResponse:
         """Add originals to the index (same ids replace); later checks see them at once. An
-        original with no content is refused (422), and none of the request is added."""
+        original with no content is refused (422), and none of the request is added. While
+        another process writes the index (a cron ``xigao index add``), 503 with
+        ``Retry-After`` after ``WRITE_WAIT`` seconds, and nothing is added."""
         docs = [
             Document.coerce(whole_characters(d.model_dump(exclude_none=True)))
             for d in req.documents
         ]
+
+        def add() -> tuple[Any, int]:
+            return idx.add(docs, wait=WRITE_WAIT), len(idx)
+
         try:
-            report = idx.add(docs)
+            report, n = await write(add)
         except IndexFormatError as e:  # the index was rebuilt or removed under the service
             return _error(503, "unavailable", str(e))
         except InputError as e:
             return _error(422, "invalid_request", str(e))
-        return OriginalsResponse(added=report.added, replaced=report.replaced, documents=len(idx))
+        return OriginalsResponse(added=report.added, replaced=report.replaced, documents=n)
 
     @app.get("/v1/health", response_model=HealthResponse, responses={503: {"model": ErrorOut}})
     def health() -> HealthResponse | JSONResponse:

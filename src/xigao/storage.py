@@ -322,7 +322,7 @@ class IndexStore:
             # (mode=rw: a database removed meanwhile is not created anew, empty)
             uri = db_uri(self.path / DB_NAME, "ro" if self._readonly else "rw", self._readonly)
             try:
-                con = sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=60)
+                con = sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=BUSY_WAIT)
             except sqlite3.OperationalError as e:
                 raise IndexFormatError(
                     f"the index at {self.path} cannot be opened ({e}): was it removed?"
@@ -589,12 +589,15 @@ class IndexStore:
         vectorize: Callable[[Sequence[Document]], npt.NDArray[np.float32]] | None = None,
         progress: Callable[[int], None] | None = None,
         workers: int = 1,
+        wait: float | None = None,
     ) -> tuple[int, int]:
         """Add or replace documents in one transaction. Returns ``(added, replaced)``.
 
         ``vectorize`` turns a batch of documents into unit document vectors; it is required
         when the index stores vectors, and they are written in the same transaction.
         ``workers`` > 1 sketches batches in that many processes while this one writes.
+        ``wait``: seconds to wait for another process's write to end (default: a minute),
+        after which sqlite3.OperationalError says the database is locked.
         """
         if self.vectors and vectorize is None:
             raise ValueError(f"this index stores {self.vectors} vectors: pass vectorize=")
@@ -607,7 +610,7 @@ class IndexStore:
             self._same_file()
             con = self._con()
             try:
-                con.execute("BEGIN IMMEDIATE")
+                _begin_write(con, wait)
                 (seq,) = con.execute(
                     "SELECT COALESCE(MAX(seq), 0) FROM sqlite_sequence WHERE name = 'docs'"
                 ).fetchone()
@@ -718,9 +721,9 @@ class IndexStore:
             self._vecs = self._vecs.without(gone).plus([ids[i] for i in keep], mat[keep])
             self._graph.update(gone, [ids[i] for i in keep], mat[keep])
 
-    def remove(self, ids: str | Iterable[str]) -> list[str]:
+    def remove(self, ids: str | Iterable[str], *, wait: float | None = None) -> list[str]:
         """Remove documents by id (one id, or several) in one transaction; returns the ids
-        that were not there."""
+        that were not there. ``wait``: as :meth:`add`'s."""
         if isinstance(ids, str):
             ids = [ids]
         elif isinstance(ids, Iterable):
@@ -732,6 +735,7 @@ class IndexStore:
         with self._write_lock:
             self._same_file()
             con = self._con()
+            _begin_write(con, wait)
             with con:
                 for doc_id in ids:
                     row = con.execute("SELECT rowid FROM docs WHERE id = ?", (doc_id,)).fetchone()
@@ -914,6 +918,21 @@ class IndexStore:
             "genre": self.genre,
             "settings": self.config.to_dict(),
         }
+
+
+#: Seconds a connection waits for another process's write to end (``sqlite3.connect``'s
+#: ``timeout``), unless a write asks for less (``wait``).
+BUSY_WAIT = 60.0
+
+
+def _begin_write(con: sqlite3.Connection, wait: float | None) -> None:
+    """Begin a write transaction on ``con``, waiting ``wait`` seconds at most (default
+    ``BUSY_WAIT``) for another process's write to end."""
+    con.execute(f"PRAGMA busy_timeout = {int(1000 * (BUSY_WAIT if wait is None else wait))}")
+    try:
+        con.execute("BEGIN IMMEDIATE")
+    finally:
+        con.execute(f"PRAGMA busy_timeout = {int(1000 * BUSY_WAIT)}")
 
 
 def _delete(con: sqlite3.Connection, rowid: int) -> None:
