@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import functools
 import itertools
 import json
 import random
@@ -53,8 +52,6 @@ from xigao.detect import (
     Prepared,
     RewriteStats,
     rewrite_match,
-    same_story,
-    standout,
     verbatim_match,
 )
 from xigao.types import VERDICT_RANK, VERDICTS
@@ -67,7 +64,6 @@ GRID_COVERAGE = (0.2, 0.3, 0.4, 0.5)
 GRID_MIN_CHARS = (0, 50, 100, 150)
 GRID_SIMILARITY = (0.0, 0.4, 0.45, 0.5)
 GRID_ENTITIES = (0.0, 0.6, 0.7, 0.8)
-GRID_MARGIN = (0.0, 0.2, 0.3, 0.4)
 #: 1: no limit on the share of aligned pairs whose facts disagree
 GRID_CONFLICTS = (1.0, 0.3, 0.2, 0.1)
 
@@ -137,21 +133,6 @@ def collect(idx: Index, cases: list[dict]) -> list[CaseData]:
     return out
 
 
-def _copies(
-    cache: dict[tuple[int, int, int], bool],
-    case: int,
-    candidates: list[Prepared],
-    t: Thresholds,
-    i: int,
-    j: int,
-) -> bool:
-    """``same_story`` of two candidates of one case, remembered across grid points."""
-    key = (case, min(i, j), max(i, j))
-    if key not in cache:
-        cache[key] = same_story(candidates[i], candidates[j], t)
-    return cache[key]
-
-
 def _stats(suspect: Prepared, source: Prepared, t: Thresholds) -> tuple[int, RewriteStats]:
     """Aligned suspect characters and the shares of one pair (thresholds on shares at 0)."""
     _, st = rewrite_match(suspect, source, "x", t)
@@ -182,7 +163,6 @@ def search(
     rewrite = VERDICT_RANK["rewrite"]
     best: tuple[bool, float, float] = (False, -1.0, 0.0)
     chosen, report = base, {}
-    copy_cache: dict[tuple[int, int, int], bool] = {}
     for w, th in itertools.product(GRID_WEIGHT, GRID_SENTENCE):
         t = replace(
             base,
@@ -197,13 +177,9 @@ def search(
         )
         rows = []
         for i, d in enumerate(data):
-            found = [(c, *_stats(s, c, t)) for s, c, rep in d.pairs if not rep]
-            stats = [x for _, _, x in found]
-            copies = functools.partial(_copies, copy_cache, i, [c for c, _, _ in found], base)
-            for k, (_, n, x) in enumerate(found):
-                loose = x.containment >= min(GRID_CONTAINMENT) and x.coverage >= min(GRID_COVERAGE)
-                margin = standout(stats, k, copies) if loose and x.verbatim_share < 0.5 else 0.0
-                rows.append((i, n, x, margin))
+            for s, c, rep in d.pairs:
+                if not rep:
+                    rows.append((i, *_stats(s, c, t)))
         case = np.array([r[0] for r in rows], dtype=np.int64)
         chars = np.array([r[1] for r in rows], dtype=np.int64)
         st = [r[2] for r in rows]
@@ -213,21 +189,17 @@ def search(
         ent = np.array([x.entities for x in st])
         conflicts = np.array([x.conflicts for x in st])
         altered = np.array([x.verbatim_share < 0.5 for x in st], dtype=bool)
-        margins = np.array([r[3] for r in rows])
         grid = itertools.product(
             GRID_CONTAINMENT,
             GRID_COVERAGE,
             GRID_MIN_CHARS,
             GRID_SIMILARITY,
             GRID_ENTITIES,
-            GRID_MARGIN,
             GRID_CONFLICTS,
         )
-        for c, v, mc, ms, me, mm, mx in grid:
+        for c, v, mc, ms, me, mx in grid:
             ok = altered & (chars >= mc) & (sim >= ms) & (cont >= c) & (cov >= v) & (ent >= me)
             ok &= conflicts <= mx
-            if mm > 0:
-                ok &= margins >= mm
             rw = np.zeros(len(data), dtype=bool)
             rw[case[ok]] = True
             for pm in GRID_PARTIAL:
@@ -252,7 +224,6 @@ def search(
                         rewrite_min_chars=mc,
                         rewrite_min_similarity=ms,
                         rewrite_min_entities=me,
-                        rewrite_min_margin=mm,
                         rewrite_max_conflicts=mx,
                     )
                     by_split = {
@@ -583,7 +554,6 @@ def main(argv: list[str] | None = None) -> int:
                 "rewrite_min_chars": GRID_MIN_CHARS,
                 "rewrite_min_similarity": GRID_SIMILARITY,
                 "rewrite_min_entities": GRID_ENTITIES,
-                "rewrite_min_margin": GRID_MARGIN,
                 "rewrite_max_conflicts": GRID_CONFLICTS,
                 **COMPARE_GRID,
             },

@@ -43,7 +43,6 @@ def collect(cases_dir: Path, index: Path, rewrites: int, seed: int) -> list[dict
         rewrite_coverage=0.2,
         rewrite_min_chars=0,
         rewrite_min_entities=0.0,
-        rewrite_min_margin=0.0,
         rewrite_max_conflicts=1.0,
     )
     ship, relax = Index.open(index), Index.open(index, thresholds=loose)

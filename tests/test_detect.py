@@ -11,13 +11,11 @@ from hypothesis import strategies as st
 
 from xigao.detect import (
     Prepared,
-    RewriteStats,
     fact_shares,
     fact_window,
     own_facts,
     pair_evidence,
     rewrite_match,
-    standout,
     verbatim_match,
     wash_stats,
 )
@@ -185,21 +183,6 @@ def test_a_rewrite_keeps_the_places_a_report_from_elsewhere_swaps() -> None:
     spun = RECEPTION.replace("举办", "举行").replace("高度评价", "充分肯定").replace("致辞", "讲话")
     m, stats = rewrite_match(Prepared.of(spun, t).with_sentences(enc), original, "o", t)
     assert m is not None and m.kind == "rewrite" and stats.entities == 1.0
-
-
-def test_standout_counts_only_rivals_for_the_same_sentences() -> None:
-    def st(cont: float, cov: float, sents: set[int]) -> RewriteStats:
-        return RewriteStats(cont, cov, 0.0, 0.5, sentences=frozenset(sents))
-
-    best = st(0.9, 0.9, {0, 1, 2, 3})
-    sibling = st(0.6, 0.4, {0, 1, 2})  # aligned to three of its four sentences: a rival
-    other_half = st(0.85, 0.85, {4, 5})  # explains other sentences: not a rival
-    never = lambda i, j: False  # noqa: E731
-    assert standout([best, sibling, other_half], 0, never) == pytest.approx(0.4)
-    assert standout([best, other_half], 0, never) == pytest.approx(0.9)
-    # a copy of the best original is the same story, not a rival
-    assert standout([best, sibling], 0, lambda i, j: {i, j} == {0, 1}) == pytest.approx(0.9)
-    assert standout([sibling, best], 0, never) == pytest.approx(-0.4)
 
 
 # One daily bulletin and the next day's: the frame and some sentences are shared, the figures

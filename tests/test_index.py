@@ -328,7 +328,7 @@ def test_version_mismatch_is_a_clear_error(built_index: Path) -> None:
     with con:
         con.execute("UPDATE meta SET value = '99' WHERE key = 'format_version'")
     con.close()
-    with pytest.raises(IndexFormatError, match=r"format version 99.*rebuild"):
+    with pytest.raises(IndexFormatError, match=r"format version 99.*upgrade"):
         Index.open(built_index)
 
 

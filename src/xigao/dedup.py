@@ -22,10 +22,9 @@ from typing import Any
 
 from xigao.batch import Failed, check_iter
 from xigao.errors import InputError
-from xigao.io import whole_characters
 from xigao.pipeline import FAST_DETECT, Index, original_of, parse_detect
 from xigao.provenance import meta_time
-from xigao.types import Document, Match, Result
+from xigao.types import Document, Match, Result, whole_characters
 from xigao.verdict import Thresholds
 from xigao.workers import default_workers
 

@@ -7,7 +7,7 @@ rewrites are detected — embedded sentences), so an original prepared once serv
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -253,25 +253,6 @@ class RewriteStats:
     def score(self) -> float:
         """How much of each the two share: the mean of containment and coverage."""
         return (self.containment + self.coverage) / 2
-
-
-def standout(stats: Sequence[RewriteStats], i: int, is_copy: Callable[[int, int], bool]) -> float:
-    """How far candidate ``i``'s score stands above its strongest rival among ``stats``.
-
-    A rival is another original aligned to at least half of the same suspect sentences that
-    is not the same story as ``i``'s (``is_copy(i, j)``: one a repost of the other). A
-    rewrite has one original far ahead of the rest; a report in a formulaic series (another
-    visit, another reception) aligns about as well with several of the series.
-    Two originals that each explain their own half of a suspect do not rival each other.
-    """
-    mine = stats[i].sentences
-    rival = 0.0
-    for j, other in enumerate(stats):
-        if j == i or other.score <= rival or 2 * len(other.sentences & mine) < len(mine):
-            continue
-        if not is_copy(i, j):
-            rival = other.score
-    return stats[i].score - rival
 
 
 def same_story(a: Prepared, b: Prepared, t: Thresholds) -> bool:

@@ -31,7 +31,6 @@ import functools
 import io
 import itertools
 import json
-import math
 import os
 import re
 import sys
@@ -41,7 +40,7 @@ from pathlib import Path
 from typing import IO, Any, Literal
 
 from xigao.errors import InputError
-from xigao.types import Document
+from xigao.types import Document, json_safe, lone_surrogate, whole_characters
 
 __all__ = [
     "ReadError",
@@ -763,59 +762,6 @@ def _document(
     meta = {k: v for k, v in record.items() if k not in ignored}
     title = None if title is None or title == "" else str(title)
     return Document(id=doc_id, body=body, title=title, meta=meta)
-
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def lone_surrogate(value: Any, field: str) -> str | None:
-    """What is wrong when ``value`` (a field's value; texts only are looked at) holds half of
-    a character, a lone surrogate such as the ``"\\ud83d"`` escape of half an emoji, which no
-    UTF-8 file or database can hold: the field and the character's place; None when it does
-    not.
-
-    >>> lone_surrogate("a\\ud83d", "id")
-    "field 'id' holds half of a character (\\\\ud83d at character 2: a lone surrogate escape)"
-    >>> lone_surrogate("表情😀", "id") is None and lone_surrogate(7, "id") is None
-    True
-    """
-    m = _SURROGATE.search(value) if isinstance(value, str) else None
-    if m is None:
-        return None
-    return (
-        f"field {field!r} holds half of a character (\\u{ord(m.group()):04x} at character "
-        f"{m.start() + 1}: a lone surrogate escape)"
-    )
-
-
-def whole_characters(value: Any) -> Any:
-    """``value`` (a text, or JSON lists and objects of texts) with each half of a character (a
-    lone surrogate) written as U+FFFD, one character for one: a position in a text is the same
-    position after.
-
-    >>> whole_characters({"body": "表情\\ud83d。", "tags": ["x\\udc00"]})
-    {'body': '表情\ufffd。', 'tags': ['x\ufffd']}
-    """
-    if isinstance(value, str):
-        return _SURROGATE.sub("\ufffd", value) if _SURROGATE.search(value) else value
-    if isinstance(value, dict):
-        return {whole_characters(k): whole_characters(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return type(value)(whole_characters(v) for v in value)
-    return value
-
-
-def json_safe(value: Any) -> Any:
-    """``value`` with each float that strict JSON cannot write (NaN, ±Infinity: a JSONL
-    record's ``NaN`` or ``1e400``, which Python reads) as a string, in lists and dicts too:
-    what is passed through to a result stays one every JSON parser reads."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
-    if isinstance(value, dict):
-        return {k: json_safe(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [json_safe(v) for v in value]
-    return value
 
 
 def _kind(value: Any) -> str:

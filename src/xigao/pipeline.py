@@ -36,7 +36,6 @@ from xigao.detect import (
 )
 from xigao.errors import IndexFormatError, InputError, XigaoError
 from xigao.files import build_dir
-from xigao.io import lone_surrogate, whole_characters
 from xigao.normalize import Normalized, normalize
 from xigao.paraphrase import TextEncoder, embed_sentences
 from xigao.provenance import (
@@ -65,7 +64,9 @@ from xigao.types import (
     MatchKind,
     Result,
     check_genre,
+    lone_surrogate,
     parse_detect,
+    whole_characters,
 )
 from xigao.verdict import Thresholds, combine
 from xigao.verify import (

@@ -23,11 +23,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from xigao.align import kept_runs
-from xigao.pipeline import Index
 from xigao.types import VERDICT_RANK, VERDICTS, Document
+
+if TYPE_CHECKING:  # (a report reads an open index; it needs none of the pipeline to load)
+    from xigao.pipeline import Index
 
 __all__ = ["safe_name", "write_report"]
 

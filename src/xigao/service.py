@@ -1,4 +1,5 @@
-"""The HTTP service: ``POST /v1/check``, ``POST /v1/originals``, ``GET /v1/health`` (FastAPI).
+"""The HTTP service (FastAPI): ``POST /v1/check``, ``POST /v1/check/batch``, ``POST
+/v1/originals``, ``GET`` and ``DELETE /v1/originals/{id}``, ``GET /v1/health``.
 
 One :class:`~xigao.pipeline.Index` is opened once and shared: checks run in a bounded thread pool
 (the index is thread-safe) and originals added through the API are visible to the next check,
@@ -53,9 +54,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from xigao import __version__
 from xigao.errors import IndexFormatError, InputError, ModelError, XigaoError
-from xigao.io import lone_surrogate, whole_characters
 from xigao.pipeline import Index, parse_detect
-from xigao.types import Document, Result
+from xigao.types import Document, Result, lone_surrogate, whole_characters
 
 __all__ = ["create_app"]
 

@@ -169,7 +169,7 @@ class IndexStore:
     ) -> None:
         self.path = path
         self.config = config
-        #: what the index holds (``verdict.GENRES``), which sets how rewrites are decided
+        #: what the index holds (``types.GENRES``), which sets how rewrites are decided
         self.genre = genre
         #: name of the encoder whose document vectors are stored ("" = none)
         self.vectors = vectors

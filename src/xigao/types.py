@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -19,7 +21,7 @@ Verdict = Literal["repost", "partial", "rewrite", "original"]
 MatchKind = Literal["repost", "partial", "rewrite"]
 EvidenceKind = Literal["verbatim", "paraphrase"]
 
-#: Precedence when several kinds apply (benchmark.md): repost > rewrite > partial > original.
+#: Precedence when several kinds apply (``../shared/docs/benchmark.md``): repost > rewrite > partial > original.
 VERDICT_RANK: dict[str, int] = {"original": 0, "partial": 1, "rewrite": 2, "repost": 3}
 VERDICTS: tuple[Verdict, ...] = ("repost", "partial", "rewrite", "original")
 DETECT_KINDS: tuple[MatchKind, ...] = ("repost", "partial", "rewrite")
@@ -198,3 +200,57 @@ class Result:
             tuple(Match.from_dict(m) for m in d.get("matches", ())),
             {k: v for k, v in d.items() if k not in known},
         )
+
+
+# --------------------------------------------------------------------------- texts as stored
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def lone_surrogate(value: Any, field: str) -> str | None:
+    """What is wrong when ``value`` (a field's value; texts only are looked at) holds half of
+    a character, a lone surrogate such as the ``"\\ud83d"`` escape of half an emoji, which no
+    UTF-8 file or database can hold: the field and the character's place; None when it does
+    not.
+
+    >>> lone_surrogate("a\\ud83d", "id")
+    "field 'id' holds half of a character (\\\\ud83d at character 2: a lone surrogate escape)"
+    >>> lone_surrogate("表情😀", "id") is None and lone_surrogate(7, "id") is None
+    True
+    """
+    m = _SURROGATE.search(value) if isinstance(value, str) else None
+    if m is None:
+        return None
+    return (
+        f"field {field!r} holds half of a character (\\u{ord(m.group()):04x} at character "
+        f"{m.start() + 1}: a lone surrogate escape)"
+    )
+
+
+def whole_characters(value: Any) -> Any:
+    """``value`` (a text, or JSON lists and objects of texts) with each half of a character (a
+    lone surrogate) written as U+FFFD, one character for one: a position in a text is the same
+    position after.
+
+    >>> whole_characters({"body": "表情\\ud83d。", "tags": ["x\\udc00"]})
+    {'body': '表情\ufffd。', 'tags': ['x\ufffd']}
+    """
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value) if _SURROGATE.search(value) else value
+    if isinstance(value, dict):
+        return {whole_characters(k): whole_characters(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(whole_characters(v) for v in value)
+    return value
+
+
+def json_safe(value: Any) -> Any:
+    """``value`` with each float that strict JSON cannot write (NaN, ±Infinity: a JSONL
+    record's ``NaN`` or ``1e400``, which Python reads) as a string, in lists and dicts too:
+    what is passed through to a result stays one every JSON parser reads."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+    if isinstance(value, dict):
+        return {k: json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_safe(v) for v in value]
+    return value

@@ -1,4 +1,5 @@
-"""From measured reuse to verdicts: the operational definitions of benchmark.md in one place.
+"""From measured reuse to verdicts: the operational definitions of the project's benchmark
+(``../shared/docs/benchmark.md``) in one place.
 
 >>> t = Thresholds()
 >>> verbatim_kind(containment=0.9, coverage=0.8, longest=300, t=t)
@@ -89,9 +90,6 @@ class Thresholds:
     #: share of the rare proper nouns (people, places, bodies) of the aligned original
     #: sentences that a rewrite keeps at least (a story on another visit swaps them)
     rewrite_min_entities: float = 0.0
-    #: how far a rewrite's original must stand above the next original aligned to the same
-    #: sentences (see ``detect.standout``): a formulaic series aligns about equally with many
-    rewrite_min_margin: float = 0.0
     #: share of a rewrite's aligned sentence pairs (by suspect characters) whose numbers,
     #: ordinals or people disagree that it may hold at most: a report in a formulaic series
     #: (another day's figures, another guest received) follows the template but states other

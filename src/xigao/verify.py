@@ -39,7 +39,6 @@ from xigao.detect import (
     wash_stats,
 )
 from xigao.errors import InputError
-from xigao.io import lone_surrogate, whole_characters
 from xigao.normalize import Normalized
 from xigao.paraphrase import TextEncoder
 from xigao.provenance import (
@@ -53,7 +52,7 @@ from xigao.provenance import (
 )
 from xigao.sketch import codepoints, kgram_hashes
 from xigao.terms import TermWeights
-from xigao.types import Document, Match, MatchKind, Result
+from xigao.types import Document, Match, MatchKind, Result, lone_surrogate, whole_characters
 from xigao.verdict import (
     Thresholds,
     WashCandidate,

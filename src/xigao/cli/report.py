@@ -61,7 +61,7 @@ def report_cmd(
     palette_format: str,
     **kw: Any,
 ) -> None:
-    """Write an HTML report from RESULTS (the JSONL written by `xigao scan`)."""
+    """Write an HTML report from RESULTS (what `xigao scan` wrote: JSONL, CSV or XLSX)."""
     from xigao.report import write_report
 
     errors_path, quiet = kw.pop("errors_path"), kw.pop("quiet")

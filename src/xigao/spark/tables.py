@@ -15,7 +15,6 @@ import numpy as np
 
 from xigao.errors import IndexFormatError
 from xigao.files import build_dir
-from xigao.io import json_safe
 from xigao.normalize import NORMALIZER_VERSION
 from xigao.sketch import SketchConfig
 from xigao.storage import (
@@ -29,7 +28,7 @@ from xigao.storage import (
     replace_dir,
     sketch_keys_many,
 )
-from xigao.types import Document
+from xigao.types import Document, json_safe
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession

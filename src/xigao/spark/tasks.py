@@ -1,5 +1,5 @@
 """What runs in the executors' Python workers: posting rows and lists, fact scores, and the
-decision of one suspect from its candidates (:func:`decider`), with the local engine's code."""
+decision of one suspect from its candidates (:func:`_decider`), with the local engine's code."""
 
 from __future__ import annotations
 
