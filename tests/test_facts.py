@@ -94,11 +94,11 @@ def test_a_time_of_day_in_digits_is_spelled_alike_written_out(hour: int, minute:
 
 
 @settings(deadline=None)  # (altered_facts loads jieba's tagger on its first call)
-@given(st.integers(min_value=0, max_value=23), st.integers(min_value=1, max_value=9))
+@given(st.integers(min_value=1, max_value=23), st.integers(min_value=1, max_value=9))
 def test_minutes_under_ten_written_with_zero_are_a_time_not_a_decimal(
     hour: int, minute: int
 ) -> None:
-    # 八点零五分 is 8:05 (a score of 8.05分 is not written so); 零点零五 stays 0.05
+    # 八点零五分 is 8:05 (no score of an hour's size is written so)
     spelled = f"{chinese(hour)}点零{chinese(minute)}分"
     assert spelled_alike(f"{hour}点0{minute}分", spelled)
     assert spelled_alike(f"{hour}点{minute}分", spelled)
@@ -222,3 +222,17 @@ def test_altered_facts_state_no_number_a_text_does_not() -> None:
 )
 def test_a_time_of_day_in_numerals_is_read_and_a_word_is_not(text: str, times: list[float]) -> None:
     assert typed_in_order(text)[4] == times
+
+
+@pytest.mark.parametrize(
+    ("spelled", "digits"),
+    [
+        ("她以九十八点零五分的成绩夺冠", "她以98.05分的成绩夺冠"),  # a score: over any hour
+        ("以零点零五分之差屈居亚军", "以0.05分之差屈居亚军"),  # 零点: read as points
+        ("噪声为六十点零五分贝", "噪声为60.05分贝"),
+        ("长一点零五分米", "长1.05分米"),
+    ],
+)
+def test_a_decimal_before_fen_that_is_no_time_stays_a_decimal(spelled: str, digits: str) -> None:
+    assert spelled_alike(digits, spelled)
+    assert altered_facts(spelled, digits) == []

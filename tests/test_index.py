@@ -574,20 +574,28 @@ def test_remove_takes_one_id_as_a_str(tmp_path: Path, stories: list[dict]) -> No
 
 def test_a_build_left_by_a_build_that_died_is_cleared(tmp_path: Path, stories: list[dict]) -> None:
     """``kill -9`` of ``index build`` leaves its half-built folder beside the index: the next
-    build of that index removes one left over a day ago, never a build running now."""
+    build of that index removes one nothing has written in for a day, never a build whose
+    files are still being written (its folder's own time does not move), nor a folder of
+    another name."""
     import os
     import time
 
     from xigao.files import STALE_BUILD
 
-    dead, running = tmp_path / ".idx.build-dead", tmp_path / ".idx.build-now"
-    for d in (dead, running):
+    old = time.time() - STALE_BUILD - 60
+    made = {}
+    for name in ("dead0000", "long0000", "other"):
+        d = tmp_path / f".idx.build-{name}"
         d.mkdir()
         (d / "index.sqlite").write_bytes(b"half")
-    old = time.time() - STALE_BUILD - 60
-    os.utime(dead, (old, old))
+        made[name] = d
+    for d in made.values():  # every folder's own time a day old
+        os.utime(d / "index.sqlite", (old, old))
+        os.utime(d, (old, old))
+    os.utime(made["long0000"] / "index.sqlite")  # a build still writing its database
     Index.build(stories[:3], tmp_path / "idx", vectors=None).close()
-    assert not dead.exists() and running.exists()
+    assert not made["dead0000"].exists()
+    assert made["long0000"].exists() and made["other"].exists()
 
 
 def test_an_index_of_a_newer_xigao_says_upgrade(tmp_path: Path, stories: list[dict]) -> None:
@@ -619,8 +627,10 @@ def test_an_index_on_read_only_storage_is_checked_not_written(
 
     path = tmp_path / "idx"
     Index.build(stories[:20], path).close()
+    writer = Index.open(path)  # (another user's process, writing where this one cannot)
     monkeypatch.setattr(storage, "writable", lambda folder: False)
     idx = Index.open(path)
+    assert idx.store._readonly and not idx.store._immutable
     res = idx.check(stories[4]["body"])
     assert res.verdict == "repost" and res.matches[0].source_id == stories[4]["id"]
     assert idx.check(stories[5]["body"], detect="repost,partial").verdict == "repost"
@@ -628,4 +638,67 @@ def test_an_index_on_read_only_storage_is_checked_not_written(
     for write in (lambda: idx.add([stories[30]]), lambda: idx.remove(stories[0]["id"])):
         with pytest.raises(IndexFormatError, match="read-only storage"):
             write()
+    writer.add([stories[31]])  # the writer's commit, in its -wal: seen by the next check
+    res = idx.check(stories[31]["body"])
+    assert res.verdict == "repost" and res.matches[0].source_id == stories[31]["id"]
+    assert len(idx) == 21
+    writer.close()
     idx.close()
+
+
+def test_read_only_storage_for_real(tmp_path: Path, stories: list[dict]) -> None:
+    """An index root writes, read by a process of another user (``nobody``) that may not
+    write in its folder: read through read-only connections, it sees the writer's commits
+    (its ``-wal`` included) and refuses to write. Run where ``setpriv`` can drop to that user
+    and the user can import xigao (not from a private checkout)."""
+    import os
+    import shutil
+    import tempfile
+
+    if os.geteuid() != 0 or shutil.which("setpriv") is None:
+        pytest.skip("needs root and setpriv to run a reader as another user")
+    cache, shared = Path(tempfile.mkdtemp()), Path(tempfile.mkdtemp())
+    try:
+        _read_only_reader(stories, cache, shared)
+    finally:
+        shutil.rmtree(shared, ignore_errors=True)
+        shutil.rmtree(cache, ignore_errors=True)
+
+
+def _read_only_reader(stories: list[dict], cache: Path, shared: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    cache.chmod(0o777)
+    shared.chmod(0o755)  # (pytest's own folders are private to root)
+    env = {**os.environ, "HOME": str(cache), "XIGAO_CACHE": str(cache)}
+    drop = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"]
+    probe = subprocess.run([*drop, sys.executable, "-c", "import xigao"], env=env, check=False)
+    if probe.returncode:
+        pytest.skip("the other user cannot import xigao from here")
+    path = shared / "idx"
+    Index.build(stories[:10], path, vectors=None).close()
+    writer = Index.open(path)
+    writer.add([stories[20]])  # (committed, in the -wal the writer keeps open)
+    reader = (
+        "import sys, xigao\n"
+        "idx = xigao.Index.open(sys.argv[1])\n"
+        "print(idx.check(sys.argv[2], detect='repost,partial').verdict, len(idx))\n"
+        "try:\n"
+        "    idx.add([{'id': 'n', 'body': sys.argv[2]}])\n"
+        "except xigao.IndexFormatError as e:\n"
+        "    print('refused', 'read-only' in str(e))\n"
+    )
+    for story, n in ((stories[20], 11), (stories[21], 12)):
+        if n == 12:
+            writer.add([stories[21]])
+        got = subprocess.run(
+            [*drop, sys.executable, "-c", reader, str(path), story["body"]],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert got.stdout.split() == ["repost", str(n), "refused", "True"], got.stderr[-800:]
+    writer.close()

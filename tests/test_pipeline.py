@@ -1241,10 +1241,36 @@ def test_another_process_writes_are_seen_by_the_next_check(
     assert not running.sync() and len(running) == 31
     for i in (running, fresh):
         i.close()
-    odd = Index.build(stories[:3], tmp_path / "a b?#%", vectors=None)  # (an escaped URI)
-    odd.add([stories[4]])
-    assert Index.open(tmp_path / "a b?#%").check(stories[4]["body"]).verdict == "repost"
-    odd.close()
+    for name in ("a b?#%", "bad\udcffname"):  # (an escaped URI; a name of no UTF-8)
+        odd = Index.build(stories[:3], tmp_path / name, vectors=None)
+        odd.add([stories[4]])
+        assert Index.open(tmp_path / name).check(stories[4]["body"]).verdict == "repost"
+        odd.close()
+
+
+def test_a_table_derived_after_another_process_wrote_is_compared_on_its_own(
+    tmp_path: Path, stories: list[dict], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The postings in memory before a cron add, the fact table derived after it (so holding
+    its rows already): each table is brought in step on its own, and the rows are read a few
+    at a time (SQLite limits a query's parameters). Review of this change: the rows only no
+    table held were read, so the postings and vectors never got these."""
+    from xigao import storage
+
+    monkeypatch.setattr(storage, "ROWS_PER_QUERY", 3)
+    path = tmp_path / "idx"
+    Index.build(stories[:20], path).close()
+    running = Index.open(path)
+    running.store.prepare_lookup()
+    cron = Index.open(path)
+    cron.add(stories[40:47])
+    cron.close()
+    running.store.terms()  # (derived now: it holds the cron's rows)
+    for s in stories[40:47]:
+        res = running.check(s["body"])
+        assert [m.source_id for m in res.matches] == [s["id"]], res.verdict
+    assert len(running) == 27 and len(running.store._vecs.ids) == 27
+    running.close()
 
 
 def test_a_check_of_an_index_rebuilt_or_removed_meanwhile_raises(

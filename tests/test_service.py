@@ -661,20 +661,24 @@ def test_a_write_while_another_process_writes_is_a_prompt_503(
         cron.execute("BEGIN IMMEDIATE")  # another process writing
         try:
             doc = {"id": "u1", "body": stories[30]["body"]}
+
+            def upload() -> tuple[httpx.Response, float]:
+                t0 = time.monotonic()
+                r = httpx.post(f"{url}/v1/originals", json={"documents": [doc]}, timeout=120)
+                return r, time.monotonic() - t0
+
             with ThreadPoolExecutor(50) as pool:
-                uploads = [
-                    pool.submit(
-                        httpx.post, f"{url}/v1/originals", json={"documents": [doc]}, timeout=120
-                    )
-                    for _ in range(45)
-                ]
+                uploads = [pool.submit(upload) for _ in range(45)]
                 time.sleep(0.3)
                 t0 = time.monotonic()
                 assert httpx.get(f"{url}/v1/health", timeout=10).status_code == 200
                 r = httpx.post(f"{url}/v1/check", json={"body": stories[3]["body"]}, timeout=10)
                 assert r.json()["verdict"] == "repost" and time.monotonic() - t0 < 5
-                got = [u.result() for u in uploads]
+                timed = [u.result() for u in uploads]
+            got = [r for r, _ in timed]
             assert {r.status_code for r in got} == {503}
+            # each answered once its own wait is up, not after the uploads queued before it
+            assert max(t for _, t in timed) < 3.0, sorted(t for _, t in timed)
             assert "another process is writing" in got[0].json()["message"]
             assert int(got[0].headers["retry-after"]) >= 1
             r = httpx.delete(f"{url}/v1/originals/{stories[0]['id']}")

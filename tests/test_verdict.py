@@ -166,3 +166,18 @@ def test_further_sources_each_explain_a_part_no_source_before_them_does(
                 *(cands[j].aligned for j in got if cands[j].score >= c.score)
             )
             assert c.verbatim_share >= 0.5 or not c.aligned - before
+
+
+def test_a_thresholds_file_with_a_retired_setting_loads_with_a_warning(tmp_path: Path) -> None:
+    """A file saved before a setting was retired (``rewrite_min_margin``: unread since the wash
+    score came) loads as the same thresholds, saying so; an unknown name is still refused."""
+    shipped = Thresholds.load()
+    old = shipped.to_dict()
+    old["rewrite_min_margin"] = 0.4
+    path = tmp_path / "t.json"
+    path.write_text(json.dumps({"thresholds": old}), encoding="utf-8")
+    with pytest.warns(DeprecationWarning, match="rewrite_min_margin"):
+        assert Thresholds.load(path) == shipped
+    path.write_text(json.dumps({"thresholds": {**old, "bogus": 1}}), encoding="utf-8")
+    with pytest.raises(ValueError, match="bogus"), pytest.warns(DeprecationWarning):
+        Thresholds.load(path)

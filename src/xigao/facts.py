@@ -141,33 +141,41 @@ def cn_value(s: str, *, fitted: bool = False) -> float | None:
     return high + low + section + (digit or 0)
 
 
-#: What follows the 点 of a time of day whose minutes start with 零 (八点零五分 is 8:05, not a
-#: score of 8.05分, which no one writes so).
-_CLOCK_MINUTES = "[零〇][一二三四五六七八九]分"
+#: An hour of the clock spelled out (一 to 二十四; 零点零五分 is read as 0.05 points, its most
+#: common sense: 以零点零五分之差), and what follows the 点 of a time whose minutes start with
+#: 零 (八点零五分 is 8:05), but 分之, 分贝, 分米, 分钟 (a score of 九十八点零五分, spelled, is
+#: over any hour).
+_HOUR = "二十[一二三四]?|一?十[一二三四五六七八九]?|[一二两三四五六七八九]"
+_CLOCK_MINUTES = "[零〇][一二三四五六七八九]分(?![之贝米钟])"
 
 
 def clock_minutes(text: str, lo: int, hi: int) -> bool:
     """Whether the numerals ``text[lo:hi]`` are an hour, 点 and minutes that start with 零
     (八点零五分), which read as a decimal otherwise.
 
-    >>> t = "八点零五分，零点零五个"
-    >>> clock_minutes(t, 0, 4), clock_minutes(t, 6, 10)
-    (True, False)
+    >>> t = "八点零五分，零点零五分之差，九十八点零五分，一点零五分米"
+    >>> [clock_minutes(t, a, b) for a, b in ((0, 4), (6, 10), (14, 20), (22, 26))]
+    [True, False, False, False]
     """
     dot = text.find("点", lo, hi)
-    return dot > lo and re.match(_CLOCK_MINUTES, text[dot + 1 : hi + 1]) is not None
+    return (
+        dot > lo
+        and re.fullmatch(_HOUR, text[lo:dot]) is not None
+        and re.match(_CLOCK_MINUTES, text[dot + 1 : hi + 2]) is not None
+    )
 
 
 #: A figure as :func:`spelled_alike` reads it: digits (a decimal point, a magnitude and a
 #: per cent sign with them), or Chinese numerals (百分之 before them; 点 a decimal point only
 #: before digits alone, 五点二, 十一点二五万: the 点 of a time of day, 八点三十, 二十点, is no part
-#: of a figure, as it is none of 8点30).
+#: of a figure, as it is none of 8点30); an hour before 点 and minutes under ten (八点零五分) is
+#: read alone, as 8 of 8点05分 is.
 _SPELLED_DIGITS = "〇零一二两三四五六七八九"
 _SPELLED_CLASS = "".join(sorted(SPELLED))
 _FIGURE = re.compile(
     r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(万亿|万|亿)?(%)?"
-    rf"|(百分之)?([{_SPELLED_CLASS}]+"
-    rf"(?:点(?!{_CLOCK_MINUTES})[{_SPELLED_DIGITS}]+(?:万亿|万|亿)?(?![{_SPELLED_CLASS}]))?)(%)?"
+    rf"|(百分之)?((?<![{_SPELLED_CLASS}])(?:{_HOUR})(?=点{_CLOCK_MINUTES})|[{_SPELLED_CLASS}]+"
+    rf"(?:点[{_SPELLED_DIGITS}]+(?:万亿|万|亿)?(?![{_SPELLED_CLASS}]))?)(%)?"
 )
 #: The longest figure :func:`figure_before` looks back for (characters).
 _LONGEST_FIGURE = 32

@@ -44,13 +44,25 @@ STALE_BUILD = 24 * 3600
 
 def build_dir(dest: Path, what: str) -> Path:
     """A new empty folder beside ``dest`` (``.NAME.WHAT-XXXX``) to build ``dest`` in before it is
-    moved into place, with the mode ``mkdir`` would give it. Folders of the same name left
-    more than ``STALE_BUILD`` seconds ago by a build that died are removed first."""
+    moved into place, with the mode ``mkdir`` would give it. Folders of the same name that
+    nothing has written in for ``STALE_BUILD`` seconds (a build that died) are removed first."""
     now = time.time()
+    ours = re.compile(re.escape(f".{dest.name}.{what}-") + r"[a-z0-9_]{8}")  # (mkdtemp's names)
     for old in dest.parent.glob(f".{glob.escape(dest.name)}.{what}-*"):
         with contextlib.suppress(OSError):
-            if old.is_dir() and now - old.stat().st_mtime > STALE_BUILD:
+            dead = ours.fullmatch(old.name) and not old.is_symlink() and old.is_dir()
+            if dead and now - _last_written(old) > STALE_BUILD:
                 shutil.rmtree(old, ignore_errors=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.{what}-", dir=dest.parent))
     tmp.chmod(0o777 & ~umask())
     return tmp
+
+
+def _last_written(folder: Path) -> float:
+    """When anything in ``folder`` was last written: a build writes its files, not the folder
+    (whose own time changes only as files come and go)."""
+    times = [folder.stat().st_mtime]
+    for f in folder.iterdir():
+        with contextlib.suppress(OSError):
+            times.append(f.stat().st_mtime)
+    return max(times)

@@ -20,6 +20,7 @@ import os
 import re
 import threading
 import unicodedata
+import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -151,8 +152,8 @@ class _Tables:
                 self.flags, self.mapping, self.alnum = z["flags"], z["mapping"], z["alnum"]
                 self.trad = frozenset(str(z["trad"]))
                 keys, values = z["expand_keys"].tolist(), z["expand_values"].tolist()
-        except (OSError, KeyError, ValueError, EOFError):  # (an empty file raises EOFError)
-            return False
+        except (OSError, KeyError, ValueError, EOFError, zipfile.BadZipFile):
+            return False  # (derived again: an empty file raises EOFError, a cut one BadZipFile)
         self.expand = dict(zip(keys, values, strict=True))
         return (
             self.flags.shape == self.mapping.shape == self.alnum.shape == (_BMP + 1,)

@@ -575,13 +575,24 @@ def create_app(
     owned = not isinstance(index, Index)
     idx = Index.open(index) if not isinstance(index, Index) else index
 
-    async def write(fn: Callable[[], _T]) -> _T:
-        """``fn`` (a write to the index) in a thread of its own pool, one at a time: writes
-        waiting on another process's lock never hold the threads checks and health answer in."""
+    async def write(fn: Callable[[float], _T]) -> _T:
+        """``fn(wait)`` (a write to the index, waiting ``wait`` seconds at most for another
+        process's write lock) in a thread, one write at a time: writes waiting never hold the
+        threads checks and health answer in. The request's ``WRITE_WAIT`` for another
+        process's lock counts from its arrival: one queued behind this process's own writes
+        (each quick) is written when its turn comes, however long it queued, but with
+        another process holding the lock, the tenth upload queued behind the first is
+        answered as soon as that one is (503), not nine waits later."""
         got: anyio.CapacityLimiter | None = getattr(app.state, "write_limiter", None)
         if got is None:
             got = app.state.write_limiter = anyio.CapacityLimiter(1)
-        return await anyio.to_thread.run_sync(fn, limiter=got)
+        deadline = anyio.current_time() + WRITE_WAIT
+        await got.acquire()
+        try:
+            left = max(0.0, deadline - anyio.current_time())
+            return await anyio.to_thread.run_sync(fn, left)
+        finally:
+            got.release()
 
     def limiter() -> anyio.CapacityLimiter:
         """The checks' thread limiter, made on first use in the running loop: the app's own
@@ -713,8 +724,8 @@ def create_app(
     async def delete_original(doc_id: str) -> JSONResponse:
         """Remove an original from the index; later checks no longer see it."""
 
-        def remove() -> tuple[list[str], int]:
-            return idx.remove([doc_id], wait=WRITE_WAIT), len(idx)
+        def remove(wait: float) -> tuple[list[str], int]:
+            return idx.remove([doc_id], wait=wait), len(idx)
 
         try:
             missing, n = await write(remove)
@@ -740,8 +751,8 @@ def create_app(
             for d in req.documents
         ]
 
-        def add() -> tuple[Any, int]:
-            return idx.add(docs, wait=WRITE_WAIT), len(idx)
+        def add(wait: float) -> tuple[Any, int]:
+            return idx.add(docs, wait=wait), len(idx)
 
         try:
             report, n = await write(add)

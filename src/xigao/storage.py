@@ -182,9 +182,11 @@ class IndexStore:
         self._uid = uid
         self._file = _identity(path / DB_NAME)
         self._closed = False
-        #: on read-only storage (a ``:ro`` volume, a check-only replica): read as immutable,
-        #: since SQLite cannot make the ``-shm`` file a WAL database is read with there
+        #: on storage this process cannot write (a ``:ro`` volume, a folder of another
+        #: user's): read through read-only connections, and never written; read as
+        #: ``immutable`` (no ``-wal``, no lock) only where SQLite cannot read it otherwise
         self._readonly = not writable(path)
+        self._immutable = False
         #: the fingerprint and band postings, derived from the stored sketches on first use (a
         #: build, or a process that only adds, never reads them); see :attr:`_lookup`
         self._lookup_held: _Lookup | None = None if _load else _Lookup()
@@ -290,9 +292,12 @@ class IndexStore:
                 f"no index at {p} (missing {DB_NAME}); create one with `xigao index build`"
             )
         try:
-            con = sqlite3.connect(db_uri(db, "ro", immutable=not writable(p)), uri=True)
-            meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
-            con.close()
+            try:
+                meta = _meta(db, immutable=False)
+            except sqlite3.OperationalError:
+                if writable(p):
+                    raise
+                meta = _meta(db, immutable=True)  # (read-only storage SQLite cannot read else)
         except sqlite3.DatabaseError as e:
             raise IndexFormatError(f"{db} is not a readable xigao index: {e}") from e
         check_versions(meta, f"index at {p}")
@@ -320,49 +325,70 @@ class IndexStore:
         con = getattr(self._local, "con", None)
         if con is None:
             # (mode=rw: a database removed meanwhile is not created anew, empty)
-            uri = db_uri(self.path / DB_NAME, "ro" if self._readonly else "rw", self._readonly)
+            db = self.path / DB_NAME
             try:
-                con = sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=BUSY_WAIT)
+                if not self._readonly:
+                    con = sqlite3.connect(
+                        db_uri(db, "rw"), uri=True, check_same_thread=False, timeout=BUSY_WAIT
+                    )
+                else:
+                    con = self._read_only_connection(db)
+                    self._local.con = con
+                    return con
             except sqlite3.OperationalError as e:
                 raise IndexFormatError(
                     f"the index at {self.path} cannot be opened ({e}): was it removed?"
                 ) from e
-            if self._readonly:
-                self._local.con = con
-                return con
             con.execute("PRAGMA journal_mode=WAL")
             con.execute("PRAGMA synchronous=NORMAL")
             con.execute("PRAGMA foreign_keys=ON")
             self._local.con = con
         return con
 
+    def _read_only_connection(self, db: Path) -> sqlite3.Connection:
+        """A connection to ``db`` on storage this process cannot write: read-only, which sees
+        what a writer elsewhere commits (its ``-wal`` included); immutable where SQLite cannot
+        read it so (it then reads the file as it is, and :meth:`sync` has nothing to see)."""
+        if not self._immutable:
+            con = sqlite3.connect(db_uri(db, "ro"), uri=True, check_same_thread=False)
+            try:
+                con.execute("SELECT 1 FROM meta LIMIT 1").fetchall()
+                return con
+            except sqlite3.OperationalError:
+                con.close()
+                self._immutable = True
+        return sqlite3.connect(db_uri(db, "ro", immutable=True), uri=True, check_same_thread=False)
+
     def require_open(self) -> None:
         """Raise :class:`IndexFormatError` once :meth:`close` has run."""
         if self._closed:
             raise IndexFormatError(f"the index at {self.path} was closed: open it again")
 
-    def _same_file(self) -> None:
-        """Before a write: the index's path must still hold the database this store opened. A
-        folder removed, or rebuilt by another process (``index build --overwrite``), leaves
-        this process writing to a file no one will open again; that raises instead, and
-        nothing is written. An index on read-only storage raises too."""
-        if self._readonly:
+    def _same_file(self, *, writing: bool = True) -> None:
+        """The index's path must still hold the database this store opened: before a write
+        (a folder removed, or rebuilt by another process with ``index build --overwrite``,
+        leaves this process writing to a file no one will open again) and before a read that
+        finds the file changed (the rebuilt file's row ids name other documents). Raises
+        :class:`IndexFormatError` otherwise, and nothing is written; so does a write to an
+        index on read-only storage."""
+        if writing and self._readonly:
             raise IndexFormatError(
                 f"the index at {self.path} is on read-only storage: it can be checked, not "
                 "written (nothing was written)"
             )
+        done = "nothing was written" if writing else "open it again"
         now = _identity(self.path / DB_NAME)
         if now is None:
             raise IndexFormatError(
-                f"the index at {self.path} was removed since it was opened: nothing was written"
+                f"the index at {self.path} was removed since it was opened: {done}"
             )
         # the database's own uid where it has one: a file's inode may change under some
         # network and overlay file systems while it is the same file
         moved = _read_uid(self.path / DB_NAME) != self._uid if self._uid else now != self._file
         if self._file is not None and moved:
             raise IndexFormatError(
-                f"the index at {self.path} was replaced (rebuilt) since it was opened: nothing "
-                "was written; open it again"
+                f"the index at {self.path} was replaced (rebuilt) since it was opened: {done}"
+                + ("; open it again" if writing else "")
             )
 
     def close(self) -> None:
@@ -371,7 +397,12 @@ class IndexStore:
         if self._closed:
             return
         with self._write_lock:
-            if self._terms is not None and self._terms_dirty and self._terms_gen is not None:
+            if (
+                self._terms is not None
+                and self._terms_dirty
+                and self._terms_gen is not None
+                and not self._readonly
+            ):
                 self._terms_dirty = not self._terms.save(
                     self.path / TERMS_FILE, [*self._terms_held, self._terms_gen]
                 )
@@ -413,7 +444,8 @@ class IndexStore:
                 got = self._derive_lookup(con)
             # stamped with what was read (another process may have written since)
             read = _stamp(got.band_docs, cfg.bands)
-            got.save(self.path / LOOKUP_FILE, [*settings, *read, gen])
+            if not self._readonly:  # (a read-only index's next process derives them too)
+                got.save(self.path / LOOKUP_FILE, [*settings, *read, gen])
         self._lookup_gen = gen
         return got
 
@@ -464,17 +496,19 @@ class IndexStore:
     def sync(self) -> bool:
         """Bring the tables in memory (postings, fact table, document vectors, the HNSW graph)
         in step with what other processes wrote since they were read (a cron ``xigao index
-        add`` or ``remove`` beside a running service): rows removed there are dropped, rows
-        added there are read and added, as this process's own writes are. One query when
-        nothing moved (the write generation, :meth:`_generation`), so every check asks.
-        Returns whether anything was read. Raises :class:`IndexFormatError` when the path no
-        longer holds the database this store opened (rebuilt, or removed): its row ids name
-        other documents there, so a check would be silently wrong; open it again."""
-        if not self._live or self._seen_gen is None or self._readonly:
-            return False  # (read-only storage: read as immutable, nobody writes it)
+        add`` or ``remove`` beside a running service): each table drops the rows no longer
+        stored and reads those it lacks, as this process's own writes keep them. A table
+        derived since another process wrote holds its rows already; the others still lack
+        them, so each is compared on its own. One query when nothing moved (the write
+        generation, :meth:`_generation`), so every check asks. Returns whether anything was
+        read. Raises :class:`IndexFormatError` when the path no longer holds the database this
+        store opened (rebuilt, or removed): its row ids name other documents there, so a check
+        would be silently wrong; open it again."""
+        if not self._live or self._seen_gen is None or self._immutable:
+            return False  # (immutable: SQLite reads no writer's -wal there)
         ident = _identity(self.path / DB_NAME)
         if ident != self._file:
-            self._same_file()  # raises unless the same database (a file system's new inode)
+            self._same_file(writing=False)  # raises unless the same database (a new inode)
             self._file = ident
         if self._generation() == self._seen_gen:
             return False
@@ -487,65 +521,52 @@ class IndexStore:
                     (r for (r,) in con.execute("SELECT rowid FROM docs")), dtype=np.int64
                 )
                 lookup, terms, vecs = self._lookup_held, self._terms, self._vecs
-                held = [
-                    np.unique(lookup.band_docs).astype(np.int64) if lookup is not None else None,
-                    terms.row_ids() if terms is not None else None,
-                    vecs.ids if self.vectors else None,
-                ]
-                new = np.setdiff1d(now, np.concatenate([h for h in held if h is not None] or [now]))
-                new_rows = [int(r) for r in new]
-                marks = ",".join("?" * len(new_rows))
-                sketches = {}
-                bodies: dict[int, str] = {}
-                mats: dict[int, npt.NDArray[np.float32]] = {}
-                if new_rows:
-                    for r, nkey, sig, fps, fpos in con.execute(
-                        f"SELECT rowid, nkey, minhash, fps, fpos FROM sketches WHERE rowid IN ({marks})",
-                        new_rows,
-                    ):
-                        sketches[r] = Sketch(
-                            nkey,
-                            np.frombuffer(sig, np.uint32),
-                            np.frombuffer(fps, np.uint32),
-                            np.frombuffer(fpos, np.uint32),
-                        )
-                    if terms is not None:
-                        bodies = dict(
-                            con.execute(
-                                f"SELECT rowid, body FROM docs WHERE rowid IN ({marks})", new_rows
-                            )
-                        )
-                    if self.vectors:
-                        for r, v in con.execute(
-                            f"SELECT rowid, vec FROM vectors WHERE rowid IN ({marks})", new_rows
-                        ):
-                            mats[r] = np.frombuffer(v, np.float16).astype(np.float32)
+                held = {
+                    "sketches": np.unique(lookup.band_docs).astype(np.int64)
+                    if lookup is not None
+                    else None,
+                    "docs": terms.row_ids() if terms is not None else None,
+                    "vectors": vecs.ids if self.vectors else None,
+                }
+                lacking = {
+                    t: np.setdiff1d(now, h).tolist() for t, h in held.items() if h is not None
+                }
+                gone = {t: np.setdiff1d(h, now).tolist() for t, h in held.items() if h is not None}
+                sketches = {
+                    r: Sketch(
+                        nkey,
+                        np.frombuffer(sig, np.uint32),
+                        np.frombuffer(fps, np.uint32),
+                        np.frombuffer(fpos, np.uint32),
+                    )
+                    for r, nkey, sig, fps, fpos in _rows_of(
+                        con, "rowid, nkey, minhash, fps, fpos", "sketches", lacking.get("sketches")
+                    )
+                }
+                bodies = dict(_rows_of(con, "rowid, body", "docs", lacking.get("docs")))
+                mats = {
+                    r: np.frombuffer(v, np.float16).astype(np.float32)
+                    for r, v in _rows_of(con, "rowid, vec", "vectors", lacking.get("vectors"))
+                }
             if lookup is not None:
-                rows = held[0]
-                assert rows is not None
-                gone = np.setdiff1d(rows, now)
-                add = [(r, sketches[r]) for r in np.setdiff1d(now, rows).tolist() if r in sketches]
-                self._lookup = lookup.without(gone.tolist()).plus(add, self.config.bands)
+                add = [(r, sketches[r]) for r in lacking["sketches"] if r in sketches]
+                self._lookup = lookup.without(gone["sketches"]).plus(add, self.config.bands)
                 self._lookup_gen = None  # (saved only as derived by one process)
             if terms is not None:
-                rows = held[1]
-                assert rows is not None
-                gone = np.setdiff1d(rows, now).tolist()
-                add_ids = [r for r in np.setdiff1d(now, rows).tolist() if r in bodies]
+                add_ids = [r for r in lacking["docs"] if r in bodies]
                 parts = [term_keys(k) for k in _keys([bodies[r] for r in add_ids])]
-                self._terms = terms.without(gone).plus(add_ids, parts)
-                self._terms_moved(add_ids, gone)
+                self._terms = terms.without(gone["docs"]).plus(add_ids, parts)
+                self._terms_moved(add_ids, gone["docs"])
                 self._terms_gen = None
             if self.vectors:
-                gone = np.setdiff1d(vecs.ids, now).tolist()
-                add_ids = [r for r in np.setdiff1d(now, vecs.ids).tolist() if r in mats]
+                add_ids = [r for r in lacking["vectors"] if r in mats]
                 mat = (
                     np.stack([mats[r] for r in add_ids])
                     if add_ids
                     else np.zeros((0, self.dim), np.float32)
                 )
-                self._vecs = vecs.without(gone).plus(add_ids, mat)
-                self._graph.update(gone, add_ids, mat)
+                self._vecs = vecs.without(gone["vectors"]).plus(add_ids, mat)
+                self._graph.update(gone["vectors"], add_ids, mat)
             self._seen_gen = gen
         return True
 
@@ -606,11 +627,18 @@ class IndexStore:
         new_bodies: list[str] = []
         new_vecs: list[npt.NDArray[np.float32]] = []
         stale: list[int] = []
-        with self._write_lock:
-            self._same_file()
-            con = self._con()
+        self._same_file()
+        con = self._con()
+        # the database's write lock first: waiting for another process's write must not hold
+        # the lock this process's reads take to bring their tables in step (:meth:`sync`)
+        _begin_write(con, wait)
+        try:
+            self._write_lock.acquire()
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        try:
             try:
-                _begin_write(con, wait)
                 (seq,) = con.execute(
                     "SELECT COALESCE(MAX(seq), 0) FROM sqlite_sequence WHERE name = 'docs'"
                 ).fetchone()
@@ -693,6 +721,8 @@ class IndexStore:
             self._moved_generation(*moved)
             if self._live:
                 self._derive(set(stale), new_rows, new_vecs, new_bodies)
+        finally:
+            self._write_lock.release()
         return added, replaced
 
     def _derive(
@@ -732,11 +762,16 @@ class IndexStore:
             raise InputError(f"ids to remove are a str or strs, not {ids!r:.80}")
         missing: list[str] = []
         gone: list[int] = []
-        with self._write_lock:
-            self._same_file()
-            con = self._con()
-            _begin_write(con, wait)
-            with con:
+        self._same_file()
+        con = self._con()
+        _begin_write(con, wait)  # (before the lock reads take: see :meth:`add`)
+        try:
+            self._write_lock.acquire()
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        try:
+            with con:  # (committed at its end, rolled back on an error)
                 for doc_id in ids:
                     row = con.execute("SELECT rowid FROM docs WHERE id = ?", (doc_id,)).fetchone()
                     if row is None:
@@ -755,6 +790,8 @@ class IndexStore:
                 self._terms = self._terms.without(gone)
                 self._terms_moved([], gone)
             self._graph.update(gone, [], np.zeros((0, self.dim), np.float32))
+        finally:
+            self._write_lock.release()
         return missing
 
     # -- reading -------------------------------------------------------------------------------
@@ -822,7 +859,8 @@ class IndexStore:
                         got = Terms.of(ids, _keys([b for _, b in rows]))
                         # stamped with what was read (another process may have written since)
                         read = [NORMALIZER_VERSION, len(ids), max(ids, default=0), sum(ids)]
-                        got.save(self.path / TERMS_FILE, [*read, gen])
+                        if not self._readonly:
+                            got.save(self.path / TERMS_FILE, [*read, gen])
                         stamp = read
                     self._terms, self._terms_dirty, self._terms_held = got, False, stamp
                     self._terms_gen = gen
@@ -935,6 +973,22 @@ def _begin_write(con: sqlite3.Connection, wait: float | None) -> None:
         con.execute(f"PRAGMA busy_timeout = {int(1000 * BUSY_WAIT)}")
 
 
+#: Row ids a query names at most (SQLite's host parameters are limited: 32,766 by default).
+ROWS_PER_QUERY = 500
+
+
+def _rows_of(
+    con: sqlite3.Connection, columns: str, table: str, rowids: Sequence[int] | None
+) -> Iterator[tuple[Any, ...]]:
+    """``columns`` of ``table``'s rows ``rowids`` (none for None), ``ROWS_PER_QUERY`` at a
+    time."""
+    ids = list(rowids or ())
+    for at in range(0, len(ids), ROWS_PER_QUERY):
+        part = ids[at : at + ROWS_PER_QUERY]
+        marks = ",".join("?" * len(part))
+        yield from con.execute(f"SELECT {columns} FROM {table} WHERE rowid IN ({marks})", part)
+
+
 def _delete(con: sqlite3.Connection, rowid: int) -> None:
     for table in ("vectors", "sketches", "docs"):
         con.execute(f"DELETE FROM {table} WHERE rowid = ?", (rowid,))
@@ -1024,6 +1078,15 @@ def replace_dir(tmp: Path, dest: Path) -> None:
         os.replace(tmp, dest)
 
 
+def _meta(db: Path, *, immutable: bool) -> dict[str, str]:
+    """The meta table of the database ``db``, read through a read-only connection."""
+    con = sqlite3.connect(db_uri(db, "ro", immutable=immutable), uri=True)
+    try:
+        return dict(con.execute("SELECT key, value FROM meta").fetchall())
+    finally:
+        con.close()
+
+
 def db_uri(db: Path, mode: str, immutable: bool = False) -> str:
     """The SQLite URI of the database file ``db`` opened in ``mode`` (``ro``, ``rw``), or as
     ``immutable`` (on read-only storage: no lock, no ``-shm`` file): its path escaped, so that
@@ -1033,7 +1096,7 @@ def db_uri(db: Path, mode: str, immutable: bool = False) -> str:
     'file:/data/a%20b%3F%23%25/index.sqlite?mode=ro'
     """
     flag = "&immutable=1" if immutable else ""
-    return f"file:{urllib.parse.quote(str(db.absolute()))}?mode={mode}{flag}"
+    return f"file:{urllib.parse.quote(os.fsencode(db.absolute()))}?mode={mode}{flag}"
 
 
 def writable(folder: Path) -> bool:

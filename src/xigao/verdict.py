@@ -16,6 +16,7 @@ import functools
 import itertools
 import json
 import math
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
@@ -302,11 +303,27 @@ class Thresholds:
         return max(1, grams // cfg.window)
 
 
+#: Settings thresholds files once held that no longer exist, with why: a file that holds one
+#: (saved by ``Thresholds.to_dict`` or a calibration before) loads, with a warning.
+RETIRED = {
+    "rewrite_min_margin": "the sentence rule's standout, unread since the wash score came",
+}
+
+
 @functools.lru_cache(maxsize=8)
 def _parse(path: str, content: bytes) -> Thresholds:
     """The thresholds in ``content``, read from the file ``path`` (named in errors)."""
     data = json.loads(content.decode("utf-8"))
     values = data.get("thresholds", data)
+    for gone in sorted(
+        RETIRED.keys() & set(values)
+    ):  # (a file saved before it was retired still loads)
+        warnings.warn(
+            f"threshold {gone!r} in {path} is no longer read: {RETIRED[gone]}",
+            DeprecationWarning,
+            stacklevel=3,
+        )
+        del values[gone]
     known = {f.name for f in fields(Thresholds)}
     unknown = sorted(set(values) - known)
     if unknown:
