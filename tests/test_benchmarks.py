@@ -721,3 +721,19 @@ def test_retypings_change_the_surface_and_keep_the_words() -> None:
     assert retyped.numerals("2023年3月5日增长3.5%，12345热线1022万人") == (
         "二〇二三年三月五日增长百分之三点五，12345热线一千零二十二万人"
     )
+
+
+def test_sync_cost_smoke(tmp_path: Path, stories: list[dict]) -> None:
+    """``benchmarks.sync_cost`` on a small index: every figure it reports is there."""
+    from benchmarks import sync_cost
+
+    from xigao import Index
+
+    Index.build(stories[:20], tmp_path / "idx").close()
+    queries = tmp_path / "q.jsonl"
+    queries.write_text(
+        "".join(json.dumps({"body": s["body"]}, ensure_ascii=False) + "\n" for s in stories[:4]),
+        encoding="utf-8",
+    )
+    got = sync_cost.run(tmp_path / "idx", queries, 4)
+    assert got["sync_us"] > 0 and {"fast_cost", "full_cost"} <= set(got)
