@@ -603,6 +603,24 @@ class IndexStore:
         return _Vectors.of(np.array(ids, np.int64), np.stack(vecs).astype(np.float32))
 
     # -- writing -------------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def _writing(self, wait: float | None) -> Iterator[sqlite3.Connection]:
+        """This thread's connection in a write transaction (the caller commits; an error rolls
+        it back), with the store's write lock held. SQLite's write lock is taken first,
+        waiting ``wait`` seconds at most for another process's write (:func:`_begin_write`):
+        that wait must not hold the lock this process's reads take to bring their tables in
+        step with that process's commit (:meth:`sync`)."""
+        self._same_file()
+        con = self._con()
+        _begin_write(con, wait)
+        try:
+            with self._write_lock:
+                yield con
+        except BaseException:
+            if con.in_transaction:  # (not once committed: the tables' update failed)
+                con.execute("ROLLBACK")
+            raise
+
     def add(
         self,
         docs: Iterable[Document],
@@ -627,102 +645,85 @@ class IndexStore:
         new_bodies: list[str] = []
         new_vecs: list[npt.NDArray[np.float32]] = []
         stale: list[int] = []
-        self._same_file()
-        con = self._con()
-        # the database's write lock first: waiting for another process's write must not hold
-        # the lock this process's reads take to bring their tables in step (:meth:`sync`)
-        _begin_write(con, wait)
-        try:
-            self._write_lock.acquire()
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-        try:
-            try:
-                (seq,) = con.execute(
-                    "SELECT COALESCE(MAX(seq), 0) FROM sqlite_sequence WHERE name = 'docs'"
-                ).fetchone()
-                next_rowid = int(seq) + 1  # the write lock is held: nobody else inserts
-                for batch, sketches in _sketched(_batches(docs, _BATCH), self.config, workers):
-                    vecs = None
-                    if self.vectors and vectorize is not None:
-                        vecs = np.asarray(vectorize(batch), np.float32)
-                    batch_ids = list(dict.fromkeys(d.id for d in batch))
-                    marks = ",".join("?" * len(batch_ids))
-                    existing = dict(
-                        con.execute(f"SELECT id, rowid FROM docs WHERE id IN ({marks})", batch_ids)
-                    )
-                    for rowid in existing.values():
-                        stale.append(rowid)
-                        _delete(con, rowid)
-                    last = {d.id: n for n, d in enumerate(batch)}  # a later copy replaces
-                    seen: set[str] = set()
-                    kept = []
-                    for n, doc in enumerate(batch):
-                        if doc.id in existing or doc.id in seen:
-                            replaced += 1
-                        else:
-                            added += 1
-                        seen.add(doc.id)
-                        if last[doc.id] == n:
-                            kept.append(n)
-                    rowids = list(range(next_rowid, next_rowid + len(kept)))
-                    next_rowid += len(kept)
-                    con.executemany(
-                        "INSERT INTO docs (rowid, id, title, body, meta) VALUES (?, ?, ?, ?, ?)",
-                        [
-                            (
-                                r,
-                                batch[n].id,
-                                batch[n].title,
-                                batch[n].body,
-                                json.dumps(dict(batch[n].meta), ensure_ascii=False)
-                                if batch[n].meta
-                                else "{}",
-                            )
-                            for r, n in zip(rowids, kept, strict=True)
-                        ],
-                    )
-                    con.executemany(
-                        "INSERT INTO sketches VALUES (?, ?, ?, ?, ?)",
-                        [
-                            (
-                                r,
-                                sketches[n].nkey,
-                                sketches[n].minhash.tobytes(),
-                                sketches[n].fps.tobytes(),
-                                sketches[n].fpos.tobytes(),
-                            )
-                            for r, n in zip(rowids, kept, strict=True)
-                        ],
-                    )
-                    new_rows += [(r, sketches[n]) for r, n in zip(rowids, kept, strict=True)]
-                    if self._terms is not None:
-                        new_bodies += [batch[n].body for n in kept]
-                    if vecs is not None:
-                        vecs = vecs[kept]
-                        new_vecs.append(vecs)
-                        con.executemany(
-                            "INSERT INTO vectors VALUES (?, ?)",
-                            [
-                                (r, v.astype(np.float16).tobytes())
-                                for r, v in zip(rowids, vecs, strict=True)
-                            ],
+        with self._writing(wait) as con:
+            (seq,) = con.execute(
+                "SELECT COALESCE(MAX(seq), 0) FROM sqlite_sequence WHERE name = 'docs'"
+            ).fetchone()
+            next_rowid = int(seq) + 1  # the write lock is held: nobody else inserts
+            for batch, sketches in _sketched(_batches(docs, _BATCH), self.config, workers):
+                vecs = None
+                if self.vectors and vectorize is not None:
+                    vecs = np.asarray(vectorize(batch), np.float32)
+                batch_ids = list(dict.fromkeys(d.id for d in batch))
+                marks = ",".join("?" * len(batch_ids))
+                existing = dict(
+                    con.execute(f"SELECT id, rowid FROM docs WHERE id IN ({marks})", batch_ids)
+                )
+                for rowid in existing.values():
+                    stale.append(rowid)
+                    _delete(con, rowid)
+                last = {d.id: n for n, d in enumerate(batch)}  # a later copy replaces
+                seen: set[str] = set()
+                kept = []
+                for n, doc in enumerate(batch):
+                    if doc.id in existing or doc.id in seen:
+                        replaced += 1
+                    else:
+                        added += 1
+                    seen.add(doc.id)
+                    if last[doc.id] == n:
+                        kept.append(n)
+                rowids = list(range(next_rowid, next_rowid + len(kept)))
+                next_rowid += len(kept)
+                con.executemany(
+                    "INSERT INTO docs (rowid, id, title, body, meta) VALUES (?, ?, ?, ?, ?)",
+                    [
+                        (
+                            r,
+                            batch[n].id,
+                            batch[n].title,
+                            batch[n].body,
+                            json.dumps(dict(batch[n].meta), ensure_ascii=False)
+                            if batch[n].meta
+                            else "{}",
                         )
-                    if progress is not None:
-                        progress(len(batch))
-                moved = self._next_generation(con)
-                self._same_file()  # (rebuilt while this add ran: nothing of it is kept)
-                con.execute("COMMIT")
-            except BaseException:
-                if con.in_transaction:  # (not when BEGIN itself failed: the lock was busy)
-                    con.execute("ROLLBACK")
-                raise
+                        for r, n in zip(rowids, kept, strict=True)
+                    ],
+                )
+                con.executemany(
+                    "INSERT INTO sketches VALUES (?, ?, ?, ?, ?)",
+                    [
+                        (
+                            r,
+                            sketches[n].nkey,
+                            sketches[n].minhash.tobytes(),
+                            sketches[n].fps.tobytes(),
+                            sketches[n].fpos.tobytes(),
+                        )
+                        for r, n in zip(rowids, kept, strict=True)
+                    ],
+                )
+                new_rows += [(r, sketches[n]) for r, n in zip(rowids, kept, strict=True)]
+                if self._terms is not None:
+                    new_bodies += [batch[n].body for n in kept]
+                if vecs is not None:
+                    vecs = vecs[kept]
+                    new_vecs.append(vecs)
+                    con.executemany(
+                        "INSERT INTO vectors VALUES (?, ?)",
+                        [
+                            (r, v.astype(np.float16).tobytes())
+                            for r, v in zip(rowids, vecs, strict=True)
+                        ],
+                    )
+                if progress is not None:
+                    progress(len(batch))
+            moved = self._next_generation(con)
+            self._same_file()  # (rebuilt while this add ran: nothing of it is kept)
+            con.execute("COMMIT")
             self._moved_generation(*moved)
             if self._live:
                 self._derive(set(stale), new_rows, new_vecs, new_bodies)
-        finally:
-            self._write_lock.release()
         return added, replaced
 
     def _derive(
@@ -762,15 +763,7 @@ class IndexStore:
             raise InputError(f"ids to remove are a str or strs, not {ids!r:.80}")
         missing: list[str] = []
         gone: list[int] = []
-        self._same_file()
-        con = self._con()
-        _begin_write(con, wait)  # (before the lock reads take: see :meth:`add`)
-        try:
-            self._write_lock.acquire()
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-        try:
+        with self._writing(wait) as con:
             with con:  # (committed at its end, rolled back on an error)
                 for doc_id in ids:
                     row = con.execute("SELECT rowid FROM docs WHERE id = ?", (doc_id,)).fetchone()
@@ -790,8 +783,6 @@ class IndexStore:
                 self._terms = self._terms.without(gone)
                 self._terms_moved([], gone)
             self._graph.update(gone, [], np.zeros((0, self.dim), np.float32))
-        finally:
-            self._write_lock.release()
         return missing
 
     # -- reading -------------------------------------------------------------------------------
