@@ -7,6 +7,7 @@ import subprocess
 import sys
 import textwrap
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -702,3 +703,32 @@ def _read_only_reader(stories: list[dict], cache: Path, shared: Path) -> None:
         )
         assert got.stdout.split() == ["repost", str(n), "refused", "True"], got.stderr[-800:]
     writer.close()
+
+
+def test_an_add_reads_its_originals_before_it_locks_the_index(
+    tmp_path: Path, stories: list[dict]
+) -> None:
+    """A day's add from cron reads, sketches and encodes its originals before it takes the
+    index's write lock, so another process's writes (a service's uploads) wait only while it
+    writes them (review 8: the lock was taken before the first record was read)."""
+    path = tmp_path / "idx"
+    Index.build(stories[:5], path).close()
+    idx = Index.open(path)
+    probe = sqlite3.connect(path / DB_NAME, timeout=0)  # another process's write
+    free = []
+
+    def docs() -> Iterator[dict]:
+        for s in stories[10:20]:
+            try:
+                probe.execute("BEGIN IMMEDIATE")
+                probe.execute("ROLLBACK")
+                free.append(True)
+            except sqlite3.OperationalError:
+                free.append(False)
+            yield s
+
+    idx.add(docs())
+    assert free == [True] * 10 and len(idx) == 15
+    assert idx.check(stories[15]["body"]).verdict == "repost"
+    probe.close()
+    idx.close()

@@ -58,6 +58,10 @@ TERMS_FILE = "terms.npz"
 #: the fingerprint and band postings (derived; stamped with the sketch settings and the documents)
 LOOKUP_FILE = "lookup.npz"
 _BATCH = 512
+#: Originals an add reads, sketches and encodes before it locks the index (its first batches;
+#: a larger add does the rest under the lock): a day's add from cron, of a few thousand,
+#: blocks another process's writes only while it writes (about 60 MB held at most).
+PREPARED_AHEAD = 10_000
 
 #: sketches read at a time when the postings are derived
 LOOKUP_CHUNK = 1024
@@ -645,15 +649,38 @@ class IndexStore:
         new_bodies: list[str] = []
         new_vecs: list[npt.NDArray[np.float32]] = []
         stale: list[int] = []
+
+        def vectors_of(batch: list[Document]) -> npt.NDArray[np.float32] | None:
+            """The batch's vectors (encoding is the slow part of an add: progress counts it)."""
+            vecs = None
+            if self.vectors and vectorize is not None:
+                vecs = np.asarray(vectorize(batch), np.float32)
+            if progress is not None:
+                progress(len(batch))
+            return vecs
+
+        # the first PREPARED_AHEAD originals are read, sketched and encoded before the index
+        # is locked: a daily add from cron holds the lock only while it writes them
+        stream = iter(_sketched(_batches(docs, _BATCH), self.config, workers))
+        ready: list[tuple[list[Document], list[Sketch], npt.NDArray[np.float32] | None]] = []
+        for batch, sketches in stream:
+            ready.append((batch, sketches, vectors_of(batch)))
+            if sum(len(b) for b, _, _ in ready) >= PREPARED_AHEAD:
+                break
+
+        def prepared() -> Iterator[
+            tuple[list[Document], list[Sketch], npt.NDArray[np.float32] | None]
+        ]:
+            yield from ready
+            for batch, sketches in stream:  # (a larger add: the rest under the lock)
+                yield batch, sketches, vectors_of(batch)
+
         with self._writing(wait) as con:
             (seq,) = con.execute(
                 "SELECT COALESCE(MAX(seq), 0) FROM sqlite_sequence WHERE name = 'docs'"
             ).fetchone()
             next_rowid = int(seq) + 1  # the write lock is held: nobody else inserts
-            for batch, sketches in _sketched(_batches(docs, _BATCH), self.config, workers):
-                vecs = None
-                if self.vectors and vectorize is not None:
-                    vecs = np.asarray(vectorize(batch), np.float32)
+            for batch, sketches, vecs in prepared():
                 batch_ids = list(dict.fromkeys(d.id for d in batch))
                 marks = ",".join("?" * len(batch_ids))
                 existing = dict(
@@ -716,8 +743,6 @@ class IndexStore:
                             for r, v in zip(rowids, vecs, strict=True)
                         ],
                     )
-                if progress is not None:
-                    progress(len(batch))
             moved = self._next_generation(con)
             self._same_file()  # (rebuilt while this add ran: nothing of it is kept)
             con.execute("COMMIT")
