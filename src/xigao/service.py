@@ -26,7 +26,6 @@ import json
 import logging
 import os
 import re
-import sqlite3
 import time
 import uuid
 from collections import Counter
@@ -55,6 +54,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from xigao import __version__
 from xigao.errors import IndexFormatError, InputError, ModelError, XigaoError
 from xigao.pipeline import Index, parse_detect
+from xigao.storage import write_trouble
 from xigao.types import Document, Result, lone_surrogate, whole_characters
 
 __all__ = ["create_app"]
@@ -352,8 +352,8 @@ def _server_error(exc: BaseException) -> JSONResponse:
     """The answer to a request that failed on the server's side: SQLite's own errors in
     words an uploader can act on (503: another process is writing the index, the disk is
     full), anything else a 500 whose details are in the log."""
-    said = str(exc)
-    if isinstance(exc, sqlite3.OperationalError) and ("locked" in said or "busy" in said):
+    said, trouble = str(exc), write_trouble(exc)
+    if trouble == "busy":
         resp = _error(
             503,
             "unavailable",
@@ -362,7 +362,7 @@ def _server_error(exc: BaseException) -> JSONResponse:
         )
         resp.headers["Retry-After"] = str(max(1, round(WRITE_WAIT)))
         return resp
-    if isinstance(exc, sqlite3.OperationalError) and "full" in said:
+    if trouble == "full":
         return _error(503, "unavailable", f"the index's disk is full: nothing was written ({said})")
     return _error(500, "internal_error", "internal server error; the server log has the details")
 

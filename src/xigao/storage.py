@@ -989,6 +989,22 @@ def _begin_write(con: sqlite3.Connection, wait: float | None) -> None:
         con.execute(f"PRAGMA busy_timeout = {int(1000 * BUSY_WAIT)}")
 
 
+def write_trouble(exc: BaseException) -> str | None:
+    """Which of SQLite's errors ``exc`` is, of those a caller can act on: ``"busy"`` (another
+    process holds the index's write lock: retry later) or ``"full"`` (the disk holding the
+    index is full); None for any other error.
+
+    >>> [write_trouble(sqlite3.OperationalError(m)) for m in ("database is locked", "database or disk is full", "no such table: meta")]
+    ['busy', 'full', None]
+    """
+    if not isinstance(exc, sqlite3.OperationalError):
+        return None
+    said = str(exc)
+    if "locked" in said or "busy" in said:
+        return "busy"
+    return "full" if "full" in said else None
+
+
 #: Row ids a query names at most (SQLite's host parameters are limited: 32,766 by default).
 ROWS_PER_QUERY = 500
 

@@ -17,6 +17,7 @@ import click
 from xigao.errors import XigaoError
 from xigao.io import ReadError, ReadOptions, count_records, read_sources
 from xigao.pipeline import Index
+from xigao.storage import write_trouble
 from xigao.types import Document
 from xigao.workers import default_workers
 
@@ -201,13 +202,10 @@ def index_errors(path: Path) -> Iterator[None]:
     except XigaoError as e:
         raise click.ClickException(str(e)) from e
     except sqlite3.Error as e:
-        said = str(e)
-        if "locked" in said or "busy" in said:
-            said = f"another process is writing the index at {path} ({e}): try again later"
-        elif "full" in said:
-            said = f"the disk holding the index at {path} is full ({e}): nothing was written"
-        else:
-            said = f"the index at {path} cannot be used: {e}"
+        said = {
+            "busy": f"another process is writing the index at {path} ({e}): try again later",
+            "full": f"the disk holding the index at {path} is full ({e}): nothing was written",
+        }.get(write_trouble(e) or "", f"the index at {path} cannot be used: {e}")
         raise click.ClickException(said) from e
 
 
