@@ -296,12 +296,14 @@ class IndexStore:
                 f"no index at {p} (missing {DB_NAME}); create one with `xigao index build`"
             )
         try:
+            if writable(p):
+                con = sqlite3.connect(db_uri(db, "ro"), uri=True)
+            else:  # (immutable where SQLite cannot read it else)
+                con, _ = read_only(db)
             try:
-                meta = _meta(db, immutable=False)
-            except sqlite3.OperationalError:
-                if writable(p):
-                    raise
-                meta = _meta(db, immutable=True)  # (read-only storage SQLite cannot read else)
+                meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
+            finally:
+                con.close()
         except sqlite3.DatabaseError as e:
             raise IndexFormatError(f"{db} is not a readable xigao index: {e}") from e
         check_versions(meta, f"index at {p}")
@@ -335,8 +337,8 @@ class IndexStore:
                     con = sqlite3.connect(
                         db_uri(db, "rw"), uri=True, check_same_thread=False, timeout=BUSY_WAIT
                     )
-                else:
-                    con = self._read_only_connection(db)
+                else:  # (immutable from the first connection SQLite could read no other way)
+                    con, self._immutable = read_only(db, immutable=self._immutable)
                     self._local.con = con
                     return con
             except sqlite3.OperationalError as e:
@@ -348,20 +350,6 @@ class IndexStore:
             con.execute("PRAGMA foreign_keys=ON")
             self._local.con = con
         return con
-
-    def _read_only_connection(self, db: Path) -> sqlite3.Connection:
-        """A connection to ``db`` on storage this process cannot write: read-only, which sees
-        what a writer elsewhere commits (its ``-wal`` included); immutable where SQLite cannot
-        read it so (it then reads the file as it is, and :meth:`sync` has nothing to see)."""
-        if not self._immutable:
-            con = sqlite3.connect(db_uri(db, "ro"), uri=True, check_same_thread=False)
-            try:
-                con.execute("SELECT 1 FROM meta LIMIT 1").fetchall()
-                return con
-            except sqlite3.OperationalError:
-                con.close()
-                self._immutable = True
-        return sqlite3.connect(db_uri(db, "ro", immutable=True), uri=True, check_same_thread=False)
 
     def require_open(self) -> None:
         """Raise :class:`IndexFormatError` once :meth:`close` has run."""
@@ -1110,13 +1098,21 @@ def replace_dir(tmp: Path, dest: Path) -> None:
         os.replace(tmp, dest)
 
 
-def _meta(db: Path, *, immutable: bool) -> dict[str, str]:
-    """The meta table of the database ``db``, read through a read-only connection."""
-    con = sqlite3.connect(db_uri(db, "ro", immutable=immutable), uri=True)
-    try:
-        return dict(con.execute("SELECT key, value FROM meta").fetchall())
-    finally:
-        con.close()
+def read_only(db: Path, *, immutable: bool = False) -> tuple[sqlite3.Connection, bool]:
+    """A read-only connection to the database ``db``, and whether it reads it as immutable:
+    plainly read-only, which sees what a writer elsewhere commits (its ``-wal`` included),
+    unless ``immutable`` is asked or SQLite cannot read the database so (a WAL database on
+    storage where its ``-shm`` file cannot be made); immutable then, reading the file as it is
+    (no ``-wal``, no lock)."""
+    if not immutable:
+        con = sqlite3.connect(db_uri(db, "ro"), uri=True, check_same_thread=False)
+        try:
+            con.execute("SELECT 1 FROM meta LIMIT 1").fetchall()
+            return con, False
+        except sqlite3.OperationalError:
+            con.close()
+    con = sqlite3.connect(db_uri(db, "ro", immutable=True), uri=True, check_same_thread=False)
+    return con, True
 
 
 def db_uri(db: Path, mode: str, immutable: bool = False) -> str:
