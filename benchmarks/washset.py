@@ -139,6 +139,9 @@ HELD_OUT_BATCHES = frozenset(
         "batch-105",
         "batch-106",
         "batch-107",
+        "batch-108",
+        "batch-109",
+        "batch-110",
     }
 )
 
