@@ -737,3 +737,23 @@ def test_sync_cost_smoke(tmp_path: Path, stories: list[dict]) -> None:
     )
     got = sync_cost.run(tmp_path / "idx", queries, 4)
     assert got["sync_us"] > 0 and {"fast_cost", "full_cost"} <= set(got)
+
+
+def test_a_doctored_wash_changes_what_it_says_it_changed() -> None:
+    import random
+
+    from benchmarks.altered import _value, doctor, is_listed
+
+    source = "国家统计局说，浙江今年新增就业120万人，比去年增长5.2%，局长王志刚介绍了情况。"
+    wash = "据统计局介绍，今年浙江新增就业达120万人，同比增长5.2%。王志刚在会上作了说明。"
+    body, changes = doctor(wash, source, random.Random(1))
+    kinds = {k for k, _, _ in changes}
+    assert {"place", "name", "opposite"} <= kinds and "number" in kinds
+    for kind, old, new in changes:
+        assert old in wash and new in body and (kind == "number" or old not in body)
+    # a listed figure is matched by its value, as the altered fact's detail states it
+    number = next(c for c in changes if c[0] == "number")
+    value = _value(number[2])
+    assert value is not None
+    assert is_listed(number, {"kind": "number", "detail": f"1→{value:.12g}"})
+    assert not is_listed(number, {"kind": "number", "detail": f"1→{value + 1:.12g}"})

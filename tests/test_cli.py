@@ -555,3 +555,25 @@ def test_index_commands_say_what_went_wrong_in_one_line(
     ):
         with pytest.raises(click.ClickException, match=said), index_errors(idx):
             raise raised
+
+
+def test_csv_results_list_the_altered_facts(tmp_path: Path, stories: list[dict]) -> None:
+    # a copy with a figure doctored says so in a column of its own, not only inside the
+    # matches' JSON (black-box review 9)
+    import re
+
+    story = next(s for s in stories if re.search(r"\d{2,}人", s["body"]))
+    m = re.search(r"(\d{2,})人", story["body"])
+    assert m is not None
+    doctored = story["body"].replace(m.group(), f"{int(m.group(1)) + 7}人", 1)
+    idx = str(tmp_path / "idx")
+    src = write_jsonl(tmp_path / "o.jsonl", [story, *[s for s in stories[:5] if s is not story]])
+    assert run("index", "build", str(src), "--index", idx, "--no-vectors", "-q")[0] == 0
+    sus = write_jsonl(tmp_path / "s.jsonl", [{"id": "a", "body": doctored}])
+    out = tmp_path / "r.csv"
+    code, _, err = run("scan", str(sus), "--index", idx, "--format", "csv", "-o", str(out), "-q")
+    assert code == 0, err
+    (row,) = list(csv.DictReader(out.open(encoding="utf-8-sig")))
+    assert row["altered"] == (
+        f"{story['id']}: 原文为 {m.group()}，此处为 {int(m.group(1)) + 7}人"
+    ), row["altered"]

@@ -355,3 +355,49 @@ def test_a_time_of_day_spelled_out_is_copied_text_to_the_end() -> None:
     o = head + "20点05分以后。"
     m = verbatim_match(Prepared.of(head + "二十点零五分以后。", T), Prepared.of(o, T), "o", T)
     assert m is not None and m.kind == "repost" and m.containment == 1.0
+
+
+#: A statistics story, and the same copied whole with four figures doctored (black-box
+#: review 9: a partial copy of 98% with no altered fact listed, its passages cut inside them).
+STATS = (
+    "国家统计局今天发布数据。4月份，全国服务业生产指数同比增长13.5%，比上月加快4.3个百分点，"
+    "其中信息传输、软件和信息技术服务业，住宿和餐饮业生产指数增长较快。"
+    "全国规模以上工业增加值同比增长5.6%，比上月加快1.7个百分点，装备制造业增加值增长明显，"
+    "新能源汽车和太阳能电池等绿色产品产量保持较快增长势头。"
+    "全国城镇调查失业率为5.2%，比上月下降0.1个百分点，就业形势总体稳定，"
+    "专家表示，国民经济持续恢复向好，高质量发展稳步推进。"
+)
+DOCTORED = (
+    STATS.replace("13.5%", "15.3%")
+    .replace("5.6%", "6.5%")
+    .replace("5.2%", "5.5%")
+    .replace("下降0.1", "上升0.1")
+)
+
+
+def test_a_doctored_copy_lists_the_figures_it_changed() -> None:
+    m = verbatim_match(Prepared.of(DOCTORED, T), Prepared.of(STATS, T), "o", T)
+    assert m is not None and m.kind in ("repost", "partial")
+    got = {(a["kind"], a["text"]) for a in m.details["altered"]}
+    assert got == {
+        ("number", "原文为 13.5%，此处为 15.3%"),
+        ("number", "原文为 5.6%，此处为 6.5%"),
+        ("number", "原文为 5.2%，此处为 5.5%"),
+        ("opposite", "原文“下降”，此处改为“上升”"),
+    }
+    for a in m.details["altered"]:  # the clause that holds each change, on each side
+        s, o = DOCTORED[slice(*a["suspect"])], STATS[slice(*a["source"])]
+        assert len(s) < 40 and len(o) < 40 and s != o
+
+
+def test_a_copy_changed_nowhere_lists_no_altered_fact() -> None:
+    m = verbatim_match(Prepared.of("转载：" + STATS, T), Prepared.of(STATS, T), "o", T)
+    assert m is not None and "altered" not in m.details
+
+
+def test_a_pasted_paragraph_counts_its_sentences_copied() -> None:
+    # far from a repost, the share was not measured and read 0.0 (review 9)
+    post = "我今天读到一段话，很有感触。\n" + STATS[:60] + "\n" + "这让我想起了很多往事。" * 20
+    m = verbatim_match(Prepared.of(post, T), Prepared.of(STATS, T), "o", T)
+    assert m is not None and m.kind == "partial"
+    assert 0.0 < m.details["verbatim_sentences"] < 0.5

@@ -17,7 +17,8 @@ from xigao.facts import (
     typed,
     typed_in_order,
 )
-from xigao.paraphrase import _numbers, altered_facts, typed_numbers
+from xigao.altered import altered_facts
+from xigao.paraphrase import _numbers, typed_numbers
 
 DIGITS = "零一二三四五六七八九"
 

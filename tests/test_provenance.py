@@ -476,6 +476,11 @@ def test_check_reports_attribution_credit_and_direction(
         }
         assert d["matches"][0]["credited"] is True
         assert d["matches"][0]["direction"] == "original_first"
+        # who published the original and when, for an editor to show (review 9)
+        assert d["matches"][0]["original"] == {
+            "source": "央视网 新闻联播文字稿",
+            "time": "2023-05-03",
+        }
         other = idx.check("来源：某某自媒体\n" + body, meta={"published_at": "2023-04-01"})
         m = other.to_dict()["matches"][0]
         assert m["credited"] is False and m["direction"] == "suspect_first"

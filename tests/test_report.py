@@ -326,7 +326,6 @@ def test_credit_direction_and_renaming_are_said_plainly(tmp_path: Path, built_in
         "id": "s1",
         "verdict": "repost",
         "score": 0.9,
-        "attribution": [{"kind": "source", "names": ["新华社" + EVIL], "span": [0, 6]}],
         "matches": [
             {
                 "source_id": src,
@@ -338,11 +337,24 @@ def test_credit_direction_and_renaming_are_said_plainly(tmp_path: Path, built_in
                 "credited": False,
                 "direction": "suspect_first",
                 "name_map": {"贾宝玉": "林子轩" + EVIL},
+                "original": {
+                    "source": "央视网" + EVIL,
+                    "time": "2023-05-14",
+                    "url": "https://tv.cctv.com/2023/05/14/x.shtml",
+                },
             }
+        ],
+        "attribution": [
+            {"kind": "source", "names": ["新华社" + EVIL], "span": [0, 6]},
+            {"kind": "source", "names": ["新华社" + EVIL], "span": [0, 6]},
         ],
     }
     write_report([result], idx, tmp_path)
     text = pages(tmp_path)[0].read_text("utf-8")
+    # who published the original, when, and its link; a credit found twice is shown once
+    assert "时间 time: 2023-05-14" in text and html.escape("央视网" + EVIL) in text
+    assert '<a href="https://tv.cctv.com/2023/05/14/x.shtml"' in text
+    assert text.count("来源 source: 新华社") == 1
     assert "does not credit this original" in text
     assert "published <b>before</b> this original" in text
     assert "贾宝玉 → 林子轩" in text and "来源 source: 新华社" in text

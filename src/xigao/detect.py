@@ -21,6 +21,7 @@ from xigao.align import (
     merge_runs,
     widen_respelled,
 )
+from xigao.altered import altered_entry, copy_altered, find_altered
 from xigao.facts import figure_at, figure_before, spelled_alike
 from xigao.names import as_written, name_map
 from xigao.normalize import Normalized, normalize, sentence_breaks
@@ -30,7 +31,6 @@ from xigao.paraphrase import (
     Sentences,
     TextEncoder,
     align,
-    altered_facts,
     embed_sentences,
     entity_recall,
 )
@@ -208,6 +208,8 @@ def verbatim_match(
     )
     if kind is None:
         return None
+    if sentence_share == 0.0:  # not needed for the kind, but a match reports it (review 9)
+        sentence_share = verbatim_sentence_share(suspect, source, covered_a, covered_b)
     evidence = tuple(
         Evidence(
             "verbatim",
@@ -217,6 +219,14 @@ def verbatim_match(
         )
         for p in passages
     )
+    details: dict[str, Any] = {
+        "longest_passage": longest,
+        "longest_exact_run": exact_longest,
+        "verbatim_sentences": round(sentence_share, 4),
+    }
+    altered = copy_altered(suspect.norm, source.norm, passages)
+    if altered:
+        details["altered"] = altered
     return Match(
         source_id=source_id,
         kind=kind,
@@ -224,11 +234,7 @@ def verbatim_match(
         containment=containment,
         coverage=coverage,
         evidence=evidence,
-        details={
-            "longest_passage": longest,
-            "longest_exact_run": exact_longest,
-            "verbatim_sentences": round(sentence_share, 4),
-        },
+        details=details,
     )
 
 
@@ -264,15 +270,12 @@ def same_story(a: Prepared, b: Prepared, t: Thresholds) -> bool:
     return False
 
 
-#: The altered facts whose details are words of the two texts (``name: 张三→李四``).
-_WORDS_ALTERED = frozenset({"name", "opposite"})
-
-
 def pair_evidence(
     suspect: Prepared, source: Prepared, pairs: Sequence[Pair]
 ) -> tuple[tuple[Evidence, ...], list[dict[str, Any]]]:
     """Aligned sentence pairs as evidence spans in the texts as given, and the facts that
-    differ inside them (altered numbers, names, opposites, negations)."""
+    differ inside them (:mod:`xigao.altered`: numbers, ordinals, names, places, bodies,
+    opposites, negations), each said in words from what the two texts write."""
     a, b = suspect.sents, source.sents
     assert a is not None and b is not None
     evidence = []
@@ -290,42 +293,11 @@ def pair_evidence(
         if not p.verbatim:
             s_text = suspect.norm.text[s_span[0] : s_span[1]]
             o_text = source.norm.text[o_span[0] : o_span[1]]
-            for note in altered_facts(s_text, o_text, suspect_doc=a, source_doc=b):
-                kind_, _, detail = note.partition(": ")
-                if kind_ in _WORDS_ALTERED:  # as the texts write them (孫乾, not 孙干)
-                    before, arrow, after = detail.partition("→")
-                    detail = (
-                        ",".join(source.norm.written(w) for w in before.split(","))
-                        + arrow
-                        + ",".join(suspect.norm.written(w) for w in after.split(","))
-                    )
-                altered.append(
-                    {
-                        "kind": kind_,
-                        "suspect": list(ev.suspect),
-                        "source": list(ev.source),
-                        "detail": detail,
-                        "text": describe_altered(kind_, detail),
-                    }
-                )
+            for alt in find_altered(s_text, o_text, suspect_doc=a, source_doc=b):
+                where = (ev.suspect, ev.source)
+                at = (s_span[0], o_span[0])
+                altered.append(altered_entry(alt, suspect.norm, source.norm, at, where))
     return tuple(evidence), altered
-
-
-def describe_altered(kind: str, detail: str) -> str:
-    """An altered fact in plain words (Chinese, as the texts are).
-
-    >>> describe_altered("number", "3→5")
-    '原文为 3，此处为 5'
-    >>> describe_altered("opposite", "增长→下降")
-    '原文“增长”，此处改为“下降”'
-    """
-    before, _, after = detail.partition("→")
-    if kind == "opposite":
-        return f"原文“{before}”，此处改为“{after}”"
-    if kind == "negation":
-        return f"否定词数目不同（原文 {before} 处，此处 {after} 处）"
-    label = {"number": "", "ordinal": "第", "name": ""}.get(kind, "")
-    return f"原文为 {label}{before}，此处为 {label}{after}"
 
 
 def rewrite_match(
@@ -719,20 +691,22 @@ def explain_wash(
     second: bool = False,
     residual: bool = False,
     aligned_or: str = "",
+    altered: int = 0,
 ) -> str:
     """Why a candidate is, or is not, a rewrite, in words an analyst can check (``second``: it
     is one as the second source of a stitched story, see ``verdict.wash_sources``;
     ``residual``: measured on the part of the suspect the other sources leave, see
     ``verify.Verifier.residual_sources``; ``aligned_or``: what else makes enough of the
-    suspect aligned, see ``verify.wash_pair``).
+    suspect aligned, see ``verify.wash_pair``; ``altered``: how many altered facts the match
+    lists).
 
     >>> st = WashStats(0.4, 0.3, 0.27, 0.5, 0.6, 0.2, 0.4, 0.0, 0.0, (0, 9))
     >>> explain_wash(st, {"margin": 0.1}, 0.31, Thresholds(wash_threshold=0.62))
     '27% of the suspect re-expresses 50% of the original; 40% of its facts restated; fact similarity 0.35, 0.10 above the next original; wash score 0.31, below the rewrite threshold 0.62'
     >>> explain_wash(st, {}, 0.6546, Thresholds(wash_threshold=0.6549)).split("; ")[-1]
     'wash score 0.6546, below the rewrite threshold 0.6549'
-    >>> explain_wash(replace(st, conflicts=0.43), {}, 0.6, Thresholds(wash_threshold=0.62)).split("; ")[-1]
-    '43% of the sentences that read alike state other figures or names, and are not counted as re-expressing it (see the altered facts)'
+    >>> explain_wash(replace(st, conflicts=0.43), {}, 0.6, Thresholds(wash_threshold=0.62), altered=5).split("; ")[-1]
+    '43% of the sentences that read alike state other figures or names (5 altered facts listed), and are not counted as re-expressing it: a wash that changed its facts, or another report on the same template'
     >>> explain_wash(replace(st, containment=0.0), {}, 0.8, Thresholds(wash_threshold=0.62)).split("; ")[-1]
     'wash score 0.80, at or above the rewrite threshold 0.62, but a rewrite needs 15% of the suspect aligned'
     >>> explain_wash(st, {"margin": 0.1}, 0.5, Thresholds(wash_residual_threshold=0.3), residual=True)
@@ -749,7 +723,7 @@ def explain_wash(
     why = (
         f"{part} {stats.coverage:.0%} of the "
         f"original; {stats.recall:.0%} of its facts restated; fact similarity "
-        f"{stats.cosine:.2f}, {features.get('margin', 0.0):.2f} above the next original; "
+        f"{stats.cosine:.2f}, {_lead(stats.cosine, features.get('margin', 0.0))}; "
     )
     if residual and score >= t.wash_residual_threshold:
         return why + (
@@ -777,18 +751,35 @@ def explain_wash(
         why += f", or {aligned_or}" if aligned_or else ""
     elif stats.verbatim_share >= 0.5:
         why += ", but what aligns is mostly verbatim (a copy, not a rewrite)"
-    if stats.conflicts >= CONFLICTS_SAID and side == "below":
+    if stats.conflicts >= CONFLICTS_SAID:
         # why less re-expresses it than reads alike: another report's template, or a wash
-        # that changed its facts (the match's altered facts say which)
+        # that changed its facts (the match's altered facts say which); a rewrite says so too,
+        # or its share reads short of the evidence shown (review 9)
+        listed = (
+            f" ({altered} altered facts listed)"
+            if altered > 1
+            else (" (1 altered fact listed)" if altered else "")
+        )
         why += (
             f"; {stats.conflicts:.0%} of the sentences that read alike state other figures or "
-            "names, and are not counted as re-expressing it (see the altered facts)"
+            f"names{listed}, and are not counted as re-expressing it: a wash that changed its "
+            "facts, or another report on the same template"
         )
     return why
 
 
-#: The share of a near miss's sentences read alike but stating other facts (``conflicts``)
-#: from which its reason says so.
+def _lead(cosine: float, margin: float) -> str:
+    """The lead of an original's fact similarity over the next original's, in words: none to
+    lead where no other original shares its facts (a pair compared alone)."""
+    if margin >= cosine:
+        return "no other original shares its facts"
+    if margin < 0:
+        return f"{-margin:.2f} below the next original"
+    return f"{margin:.2f} above the next original"
+
+
+#: The share of a match's sentences read alike but stating other facts (``conflicts``) from
+#: which its reason says so.
 CONFLICTS_SAID = 0.1
 
 
@@ -853,6 +844,7 @@ def wash_match(
             second=second,
             residual=residual,
             aligned_or=aligned_or,
+            altered=len(altered),
         ),
     }
     renamed = renames(suspect, source, stats, grafted=grafted) if names else {}

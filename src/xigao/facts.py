@@ -399,16 +399,16 @@ def typed(text: str) -> tuple[frozenset[float], ...]:
     return tuple(frozenset(k) for k in typed_in_order(text))
 
 
-def typed_in_order(text: str) -> tuple[list[float], ...]:
-    """The quantities of ``text`` by kind, read from what follows each: figures, years (2008年;
-    four digits or more, or two: 06年), months (4月), days (7日, 24号) and times of day (2时30分,
-    10:00, 7点). A number that cannot be such a date is a figure (满160年, 13个月, 15万日军), and
-    the first number of a range takes the kind of the last (1至11月).
+def typed_spans(text: str) -> tuple[list[tuple[float, int, int]], ...]:
+    """The quantities of ``text`` (:func:`quantities`, with their spans) by kind, read from
+    what follows each: figures, years (2008年; four digits or more, or two: 06年), months (4月),
+    days (7日, 24号) and times of day (2时30分, 10:00, 7点). A number that cannot be such a date
+    is a figure (满160年, 13个月, 15万日军), and the first number of a range takes the kind of
+    the last (1至11月).
 
-    >>> typed_in_order("2024年4月7日晚7点30分，火箭以101比93负于黄蜂")
-    ([101.0, 93.0], [2024.0], [4.0], [7.0], [7.0, 30.0])
-    >>> typed_in_order("1至11月，满160年，15万日军")
-    ([160.0, 150000.0], [], [1.0, 11.0], [], [])
+    >>> text = "1至11月，满160年，7日"
+    >>> [[text[lo:hi] for _, lo, hi in k] for k in typed_spans(text)]
+    [['160'], [], ['1', '11'], ['7'], []]
     """
     values = quantities(text)
     kinds: list[int] = []
@@ -429,10 +429,21 @@ def typed_in_order(text: str) -> tuple[list[float], ...]:
     for n in range(len(values) - 2, -1, -1):  # a range: 1至11月, 13日至18日
         if kinds[n] == 0 and kinds[n + 1] and text[values[n][2] : values[n + 1][1]] in _RANGE:
             kinds[n] = kinds[n + 1]
-    out: tuple[dict[float, None], ...] = ({}, {}, {}, {}, {})
-    for (v, _, _), kind in zip(values, kinds, strict=True):
-        out[kind][v] = None
-    return tuple(list(k) for k in out)
+    out: tuple[list[tuple[float, int, int]], ...] = ([], [], [], [], [])
+    for value, kind in zip(values, kinds, strict=True):
+        out[kind].append(value)
+    return out
+
+
+def typed_in_order(text: str) -> tuple[list[float], ...]:
+    """The values of :func:`typed_spans`, each once, in the order ``text`` states them.
+
+    >>> typed_in_order("2024年4月7日晚7点30分，火箭以101比93负于黄蜂")
+    ([101.0, 93.0], [2024.0], [4.0], [7.0], [7.0, 30.0])
+    >>> typed_in_order("1至11月，满160年，15万日军")
+    ([160.0, 150000.0], [], [1.0, 11.0], [], [])
+    """
+    return tuple(list(dict.fromkeys(v for v, _, _ in k)) for k in typed_spans(text))
 
 
 def ordinals(text: str, *, fitted: bool = False) -> set[float]:

@@ -406,7 +406,7 @@ def _facts_disagree(a: Sentences, i: int, b: Sentences, src: tuple[int, ...]) ->
     as a one-character numeral (前七个月 for 前7个月), by the other clock (晚上7点 for 19点) or
     with two digits (06年 for 2006年) is no other number. A title one side writes shortened
     (《封神ol》 for 《封神online》) is no other title. (Excusing a number the other text writes in
-    another sentence, as :func:`altered_facts` does, freed as many same-topic innocents as
+    another sentence, as :func:`xigao.altered.find_altered` does, freed as many same-topic innocents as
     washes: the wash score's threshold rose and found fewer; see docs/benchmarks.md.)"""
     ours_also = a.loose(i)
     theirs_also = frozenset().union(*(b.loose(j) for j in src))
@@ -607,13 +607,6 @@ _NUMBER = re.compile(
 )
 # Quoted titles of works, articles and laws: 《…》 (normalization keeps the brackets).
 _TITLE = re.compile(r"《([^《》]{2,80})》")
-_OPPOSITES = [
-    ("增长", "下降"), ("增长", "减少"), ("增加", "减少"), ("上升", "下降"), ("上涨", "下跌"),
-    ("提高", "降低"), ("扩大", "缩小"), ("盈利", "亏损"), ("同意", "反对"), ("支持", "反对"),
-    ("通过", "否决"), ("批准", "拒绝"), ("胜", "负"), ("赢", "输"), ("开放", "关闭"),
-    ("增", "减"), ("涨", "跌"), ("升", "降"), ("多", "少"), ("高", "低"),
-]  # fmt: skip
-_NEGATIONS = frozenset({"不", "没", "没有", "未", "无", "非", "别", "勿", "并未", "不再", "尚未"})
 
 
 def _cn_value(s: str) -> float | None:
@@ -730,84 +723,3 @@ def _loose_numbers(text: str) -> set[float]:
     for m in _SHORT_YEAR.finditer(text):
         out |= {1900.0 + int(m.group(1)), 2000.0 + int(m.group(1))}
     return out
-
-
-def _fmt(values: list[float]) -> str:
-    return ",".join(f"{v:.12g}" for v in values)
-
-
-def altered_facts(
-    suspect: str,
-    source: str,
-    *,
-    suspect_doc: Sentences | None = None,
-    source_doc: Sentences | None = None,
-) -> list[str]:
-    """Facts that differ between two aligned sentences (normalized text), as short notes.
-    Given the texts they come from (``suspect_doc``, ``source_doc``), a number, ordinal or
-    name the other text states elsewhere is no other fact (a condensed sentence carries facts
-    of several), as alignment reads conflicts.
-
-    Numbers, ordinals and names are read as :mod:`xigao.facts` reads them (100多万 is a
-    million, h1n1 no number, 伍登则 the 伍登 the other text names), numbers kind by kind
-    (figures, years, months, days, times of day: :func:`xigao.facts.typed`); opposites and
-    negations on jieba tokens, so 非常 or 无论 are not mistaken for negations.
-
-    >>> altered_facts("一季度经济同比下降5.2%", "一季度经济同比增长5.2%")
-    ['opposite: 增长→下降']
-    >>> altered_facts("销量达到120万辆", "销量达到210万辆")
-    ['number: 2100000→1200000']
-    >>> altered_facts("增速为百分之五点二", "增速为5.2%")
-    []
-    >>> altered_facts("他没有参加会议", "他参加了会议")
-    ['negation: 0→1']
-    >>> altered_facts("赵乐际在京会见客人", "王沪宁在京会见客人")
-    ['name: 王沪宁→赵乐际']
-    >>> altered_facts("每年游客超过100万人次，甲型流感", "每年吸引游客100多万人次，甲型h1n1流感")
-    []
-    >>> altered_facts("2024年前11个月新增就业1198万人", "今年1至11月新增就业1198万人")
-    []
-    >>> altered_facts("今年1至10月新增就业1198万人", "今年1至11月新增就业1198万人")
-    ['number: 11→10']
-    >>> altered_facts("造成93人死亡、56人受伤", "造成39人死亡、65人受伤")  # in the texts' order
-    ['number: 39,65→93,56']
-    >>> altered_facts("7日…造成4人死亡、6人受伤", "5日…造成3人死亡、5人受伤")  # kind by kind
-    ['number: 3,5→4,6', 'number: 5→7']
-    """
-    from xigao.tokenize import default_tokenizer
-
-    notes: list[str] = []
-    said = suspect_doc.stated() if suspect_doc is not None else frozenset()
-    written = source_doc.stated() if source_doc is not None else frozenset()
-    # kind by kind: a year kept and the months dropped (2024年前11个月 for 今年1至11月) alter none
-    # each side's in the order its text states them: 39,65→93,56 is 39→93 and 65→56
-    for ls, lo in zip(facts.typed_in_order(suspect), facts.typed_in_order(source), strict=True):
-        gone = [v for v in lo if v not in ls and v not in said]
-        new = [v for v in ls if v not in lo and v not in written]
-        if gone and new:
-            notes.append(f"number: {_fmt(gone)}→{_fmt(new)}")
-    os_, oo = facts.ordinals(suspect), facts.ordinals(source)
-    gone, new = sorted(oo - os_ - said), sorted(os_ - oo - written)
-    if gone and new:
-        notes.append(f"ordinal: {_fmt(gone)}→{_fmt(new)}")
-    ours, theirs = person_names(suspect), person_names(source)
-    in_suspect = suspect_doc.content() if suspect_doc is not None else suspect
-    in_source = source_doc.content() if source_doc is not None else source
-    gone_names = sorted(n for n in theirs.proper if not facts.mentions(n, in_suspect))
-    new_names = sorted(n for n in ours.tagged if not facts.mentions(n, in_source))
-    if gone_names and new_names:
-        notes.append(f"name: {','.join(gone_names)}→{','.join(new_names)}")
-    cut = default_tokenizer().cut
-    ts, to = cut(suspect), cut(source)
-    set_s, set_o = set(ts), set(to)
-    for x, y in _OPPOSITES:
-        for p, q in ((x, y), (y, x)):
-            if p in set_o and q in set_s and p not in set_s and q not in set_o:
-                notes.append(f"opposite: {p}→{q}")
-    neg_s = sum(t in _NEGATIONS for t in ts)
-    neg_o = sum(t in _NEGATIONS for t in to)
-    # a split sentence (one half of the original) naturally holds fewer negations
-    similar_length = min(len(suspect), len(source)) >= 0.7 * max(len(suspect), len(source))
-    if neg_s != neg_o and similar_length:
-        notes.append(f"negation: {neg_o}→{neg_s}")
-    return notes

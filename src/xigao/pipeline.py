@@ -806,7 +806,7 @@ def _compare(
     suspect as prepared. A rewrite
     is the wash measures' (:func:`xigao.verify.wash_pair`, weighed as in ``genre``; None, for
     the score's parts alone: the sentence rule's); the near miss is theirs, or the sentence
-    alignment's where they score under ``near_miss_floor``."""
+    alignment's where they were not read (no ``genre``)."""
     plain_a, plain_b = Prepared.of(suspect, t), Prepared.of(original, t)
     a, b = plain_a, plain_b
     copied = verbatim_match(a, b, "original", t)
@@ -833,8 +833,9 @@ def _compare(
         rw = washed if rewrite else None
     miss = None
     if rw is None:
-        close = washed is not None and washed.details["wash_score"] >= t.near_miss_floor
-        miss = washed if close else rewrite_near_miss(a, b, "original", stats, t)
+        # the wash measures' reason wherever they decided (a pair asked about is shown how close
+        # it came, however far); the sentence rule's only where it decided (review 9)
+        miss = washed if washed is not None else rewrite_near_miss(a, b, "original", stats, t)
     if best is None or best.kind != "repost":
         best = stronger(best, rw)
     renamed = washed.details.get("name_map") if washed is not None else None

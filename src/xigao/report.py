@@ -48,7 +48,7 @@ EVIDENCE_LABELS: dict[str, tuple[str, str]] = {
 _EV_CLASS = {"verbatim": "v", "paraphrase": "p"}
 _MATCH_KEYS = {
     "source_id", "kind", "score", "containment", "coverage", "evidence", "altered", "reason",
-    "credited", "direction", "name_map",
+    "credited", "direction", "name_map", "original",
 }  # fmt: skip
 _CREDIT_KINDS = {"source": "来源 source", "title": "原标题 title", "author": "作者 author",
                  "image": "图源 image"}  # fmt: skip
@@ -285,7 +285,7 @@ def _match_section(
     )
     o_head = (
         f"<span class='role'>原文 Original</span> · {_esc(o_title)}<br>"
-        f"<span class='id muted'>{_esc(sid)}</span>"
+        f"<span class='id muted'>{_esc(sid)}</span>{_original_line(match)}"
     )
     s_title = suspect.title if suspect and suspect.title else ""
     s_head = f"<span class='role'>可疑稿件 Suspect</span> · {_esc(s_title)}"
@@ -302,6 +302,23 @@ def _match_section(
         + "</section>"
     )
     return tab, section
+
+
+def _original_line(match: Mapping[str, Any]) -> str:
+    """Where and when the original was published, and its link, as its record says
+    (``original``): what an editor shows beside a copy."""
+    got = match.get("original")
+    if not isinstance(got, Mapping):
+        return ""
+    parts = [
+        f"{label}: {_esc(str(got[key]))}"
+        for key, label in _META_SHOWN
+        if key in got and key != "url"
+    ]
+    url = str(got.get("url") or "")
+    if url.startswith(("http://", "https://")):
+        parts.append(f'<a href="{_esc(url)}" rel="noreferrer">{_esc(url)}</a>')
+    return f"<br><span class='small muted'>{' · '.join(parts)}</span>" if parts else ""
 
 
 def _provenance_notes(match: Mapping[str, Any]) -> list[str]:
@@ -357,11 +374,13 @@ def _credits_line(result: Mapping[str, Any]) -> str:
     got = [c for c in result.get("attribution") or () if isinstance(c, Mapping)]
     if not got:
         return '<p class="muted small">署名 Credits: 无 · none found</p>'
-    parts = [
-        f"{_esc(_CREDIT_KINDS.get(str(c.get('kind')), str(c.get('kind'))))}: "
-        f"{_esc('、'.join(str(n) for n in c.get('names') or ()))}"
-        for c in got
-    ]
+    parts = list(  # a credit the body writes and its record names too is shown once
+        dict.fromkeys(
+            f"{_esc(_CREDIT_KINDS.get(str(c.get('kind')), str(c.get('kind'))))}: "
+            f"{_esc('、'.join(str(n) for n in c.get('names') or ()))}"
+            for c in got
+        )
+    )
     return f'<p class="small">署名 Credits: {" · ".join(parts)}</p>'
 
 

@@ -20,7 +20,7 @@ from xigao.types import Document
 
 COLUMNS = [
     "id", "title", "verdict", "score", "source_id", "source_title", "kind", "containment",
-    "coverage", "copy_ratio", "passage", "credited", "direction", "attribution",
+    "coverage", "copy_ratio", "passage", "credited", "direction", "attribution", "altered",
     "near_miss_source", "near_miss_reason", "matches",
 ]  # fmt: skip
 #: Characters of the first matched passage a row quotes.
@@ -72,6 +72,11 @@ class Table:
             top.get("credited", ""),
             top.get("direction", ""),
             "; ".join(f"{c['kind']}: {'、'.join(c['names'])}" for c in attribution),
+            "; ".join(
+                f"{m.get('source_id', '')}: {a.get('text', '')}"
+                for m in [*res["matches"], *([miss] if miss else [])]
+                for a in m.get("altered") or ()
+            ),
             miss.get("source_id", ""),
             miss.get("reason", ""),
             json.dumps(res["matches"], ensure_ascii=False),

@@ -793,8 +793,9 @@ def provenance(
     """``m`` with whether the suspect credits its original, whose metadata is ``meta``
     (``credited``: a credit line, or for a partial copy a lead-in right before one of its
     passages, 央视报道称：“…”), when both carry a publication time which came first
-    (``direction``), and how many of the suspect characters its evidence covers are quotations
-    (``quoted_chars``)."""
+    (``direction``), how many of the suspect characters its evidence covers are quotations
+    (``quoted_chars``), and who published the original, when and where (``original``:
+    ``ORIGINAL_FIELDS`` of its metadata)."""
     details = dict(m.details)
     details["credited"] = is_credited(found, meta, aliases) or (
         m.kind == "partial"
@@ -814,7 +815,19 @@ def provenance(
     way = direction(suspect_time, meta_time(meta))
     if way is not None:
         details["direction"] = way
+    shown = {
+        k: meta[k]
+        for k in ORIGINAL_FIELDS
+        if isinstance(meta.get(k), str | int | float) and str(meta[k]).strip()
+    }
+    if shown:
+        details["original"] = shown
     return replace(m, details=details)
+
+
+#: What a match repeats of its original's metadata, where the record holds it (``original``):
+#: who published it, when, and where, for an editor to show beside the copy.
+ORIGINAL_FIELDS = ("source", "publisher", "author", "published_at", "time", "date", "url")
 
 
 def stronger(a: Match | None, b: Match | None) -> Match | None:

@@ -1,0 +1,812 @@
+"""Altered facts: what the two sentences of an aligned pair state otherwise (原文 3 人死亡，此处
+5 人), each found where the texts write it, so that an editor is shown 13.32万亿元 → 14.32万亿元
+and 5月9日 → 5月8日, not values. Read only for the evidence a match reports: no verdict rests on
+them (alignment reads its own conflicts, :mod:`xigao.paraphrase`).
+
+What is read, in two normalized sentences and, given, the texts they come from:
+
+- **numbers**, kind by kind (figures, years, months, days, times of day:
+  :func:`xigao.facts.typed_spans`), each of the original's paired with one of the suspect's
+  of the same unit, in the order the texts state them (39人死亡、65人受伤 → 93人、56人: 39 → 93
+  and 65 → 56); a value a text drops or adds is no alteration, nor one the other text states
+  anywhere as a value of the same kind (a condensed sentence carries another's figures);
+- **ordinals** (第二次 → 第四次), the same way;
+- **people, places and organizations**: a name jieba tags so on each side, the other text
+  mentioning it nowhere (:func:`xigao.facts.mentions`), one to one where each side names as
+  many; a person's name must read as a Chinese one on both sides (a surname first, no ordinary
+  word): a wash that calls 佩贾·斯托亚科维奇 科维奇 names no other man;
+- **opposites** (增长 → 下降, 超过 → 低于): a word of one side whose opposite the other writes
+  instead, in the sentence or before a figure both state (大幅增长63% → 大幅下降63%, where the
+  sentence keeps another 增长);
+- **negations**: a word one side negates (没有参加, 并未回暖) that the other writes plainly and
+  its text never negates: 非遗 or 不少 negate nothing, and a rewrite that says the same thing
+  with or without a 不 (不少 / 许多) changes no fact.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from xigao import facts
+from xigao.align import Passage
+from xigao.names import SURNAMES
+from xigao.normalize import Normalized
+from xigao.paraphrase import NAME_TAGS, PROPER_TAGS, Sentences, jieba_lexicon, person_names
+
+Span = tuple[int, int]
+
+#: What an altered fact may be, by ``kind``.
+KINDS = ("number", "ordinal", "name", "place", "organization", "opposite", "negation")
+
+#: Words and their opposites: one side writing one where the other writes the other.
+OPPOSITES = [
+    ("增长", "下降"), ("增长", "减少"), ("增加", "减少"), ("上升", "下降"), ("上涨", "下跌"),
+    ("提高", "降低"), ("扩大", "缩小"), ("盈利", "亏损"), ("同意", "反对"), ("支持", "反对"),
+    ("通过", "否决"), ("批准", "拒绝"), ("胜", "负"), ("赢", "输"), ("开放", "关闭"),
+    ("超过", "低于"), ("高于", "低于"), ("多于", "少于"), ("回升", "回落"), ("上调", "下调"),
+    ("增多", "减少"), ("升高", "降低"), ("加快", "放缓"), ("领先", "落后"),
+    ("增", "减"), ("涨", "跌"), ("升", "降"), ("多", "少"), ("高", "低"),
+]  # fmt: skip
+#: The words that negate the word after them.
+NEGATIONS = frozenset(
+    {"不", "没", "没有", "未", "无", "非", "别", "勿", "并未", "不再", "尚未", "未能"}
+)
+#: How far before a figure a word of ``OPPOSITES`` is read as its verb (增长了63%).
+_VERB_REACH = 6
+#: What may follow a figure as its unit, shown with it (13.32万亿元, 6名, 0.1个百分点).
+_UNIT = re.compile(
+    r"个百分点|百分点|(?:万亿|亿|万|千)?(?:美元|元|吨|人次|人|名|位|家|个|项|次|辆|架|艘|户|所|座|台"
+    r"|岁|倍|度|亩|件|批|场|份|条|种|只|头|平方米|平方公里|公里|千米|米|公斤|千克|克|天|小时|分钟|周"
+    r"|年|月|日|号|时|点|分|秒|例|套|部|本|张|株|棵|公顷|毫米|厘米)"
+)
+#: A month before a day (5月9日): shown with it.
+_MONTH_BEFORE = re.compile(r"(?:\d{1,2}|[一二三四五六七八九十]{1,2})月$")
+#: Places jieba's tags alone do not tell from words (it tags 串联 a place): provinces and
+#: countries a story names, and the endings of the names of other places.
+_PLACES = frozenset(
+    [
+        "北京",
+        "天津",
+        "上海",
+        "重庆",
+        "河北",
+        "山西",
+        "辽宁",
+        "吉林",
+        "黑龙江",
+        "江苏",
+        "浙江",
+        "安徽",
+        "福建",
+        "江西",
+        "山东",
+        "河南",
+        "湖北",
+        "湖南",
+        "广东",
+        "海南",
+        "四川",
+        "贵州",
+        "云南",
+        "陕西",
+        "甘肃",
+        "青海",
+        "台湾",
+        "内蒙古",
+        "广西",
+        "西藏",
+        "宁夏",
+        "新疆",
+        "香港",
+        "澳门",
+        "日本",
+        "韩国",
+        "朝鲜",
+        "印度",
+        "巴西",
+        "俄罗斯",
+        "美国",
+        "英国",
+        "法国",
+        "德国",
+        "意大利",
+        "西班牙",
+        "葡萄牙",
+        "加拿大",
+        "墨西哥",
+        "阿根廷",
+        "智利",
+        "秘鲁",
+        "古巴",
+        "澳大利亚",
+        "新西兰",
+        "埃及",
+        "南非",
+        "尼日利亚",
+        "肯尼亚",
+        "埃塞俄比亚",
+        "沙特",
+        "伊朗",
+        "伊拉克",
+        "叙利亚",
+        "土耳其",
+        "以色列",
+        "巴基斯坦",
+        "哈萨克斯坦",
+        "乌兹别克斯坦",
+        "越南",
+        "老挝",
+        "柬埔寨",
+        "泰国",
+        "缅甸",
+        "马来西亚",
+        "新加坡",
+        "印度尼西亚",
+        "菲律宾",
+        "蒙古",
+        "乌克兰",
+        "波兰",
+        "荷兰",
+        "比利时",
+        "瑞士",
+        "瑞典",
+        "挪威",
+        "芬兰",
+        "丹麦",
+        "希腊",
+        "塞尔维亚",
+        "匈牙利",
+        "捷克",
+        "奥地利",
+        "欧洲",
+        "亚洲",
+        "非洲",
+        "拉美",
+    ]
+)
+_PLACE_ENDS = frozenset("省市县区州镇村乡港岛湾河湖江山城国洲")
+#: The endings of the names of bodies (大连理工大学, 国家统计局).
+_BODY_ENDS = (
+    "大学", "学院", "公司", "集团", "银行", "医院", "协会", "委员会", "研究院", "研究所", "中心",
+    "政府", "法院", "检察院", "中学", "小学", "部", "局", "厅", "署", "办",
+)  # fmt: skip
+#: Characters a person's name hardly ends with (what jieba glued to it: 韩正以, 玄德曰).
+_NOT_NAME_END = frozenset("的了着是在和与把被就都也还又很却便乃而所以于向对曰说道回问答若如等为")
+
+
+@dataclass(frozen=True, slots=True)
+class Altered:
+    """One fact the two sentences of an aligned pair state otherwise."""
+
+    kind: str  #: one of ``KINDS``
+    source: tuple[Span, ...]  #: where the original's sentence states it (spans in its text)
+    suspect: tuple[Span, ...]  #: where the suspect's sentence states it instead
+    #: the original's value or words, then the suspect's: 2100000→1200000, 增长→下降, 参加→没有参加
+    detail: str
+
+    @property
+    def note(self) -> str:
+        """``kind: detail``, as :func:`altered_facts` lists them."""
+        return f"{self.kind}: {self.detail}"
+
+
+def _fmt(v: float) -> str:
+    """A value in plain digits (2090000000000, 5.2), never in an exponent."""
+    return str(int(v)) if v == int(v) and abs(v) < 1e18 else f"{v:.12g}"
+
+
+def _unit_match(text: str, lo: int, hi: int) -> re.Match[str] | None:
+    return _UNIT.match(text, hi + (text[hi : hi + 1] in "多余来"))  # 6500多辆 is of 辆
+
+
+def _unit(text: str, lo: int, hi: int) -> str:
+    """The unit of the figure ``text[lo:hi]`` (``%`` for a per cent), or ``""``."""
+    if text[lo:hi].endswith("%"):
+        return "%"
+    m = _unit_match(text, lo, hi)
+    return m.group() if m else ""
+
+
+def _figure_span(text: str, lo: int, hi: int, kind: int) -> Span:
+    """A figure with its unit (and a day with its month), as an editor reads it."""
+    if kind == 4:  # a time of day: 21时, 7点
+        return lo, hi + int(text[hi : hi + 1] in facts.CLOCK_UNITS)
+    m = _unit_match(text, lo, hi)
+    if m and not text[lo:hi].endswith("%"):
+        hi = m.end()
+    if kind == 3:
+        before = _MONTH_BEFORE.search(text, max(0, lo - 3), lo)
+        lo = before.start() if before else lo
+    return lo, hi
+
+
+def _by_kind(doc: Sentences | None) -> tuple[frozenset[float], ...] | None:
+    """Every value ``doc`` states, kind by kind (its ordinals and one-character numerals, which
+    cannot be told apart by kind, in every kind)."""
+    if doc is None:
+        return None
+    got: tuple[frozenset[float], ...] | None = doc._memo.get("stated_by_kind")
+    if got is None:
+        loose = frozenset().union(
+            *(facts.ordinals(t) | doc.loose(i) for i, t in enumerate(doc.texts))
+        )
+        kinds: list[set[float]] = [set(loose) for _ in range(5)]
+        for t in doc.texts:
+            for k, values in enumerate(facts.typed_in_order(t)):
+                kinds[k].update(values)
+        got = doc._memo["stated_by_kind"] = tuple(frozenset(k) for k in kinds)
+    return got
+
+
+def _numbers(
+    s: str,
+    o: str,
+    said: tuple[frozenset[float], ...] | None,
+    written: tuple[frozenset[float], ...] | None,
+) -> list[Altered]:
+    out = []
+    for kind, (ls, lo_) in enumerate(zip(facts.typed_spans(s), facts.typed_spans(o), strict=True)):
+        s_vals, o_vals = {v for v, _, _ in ls}, {v for v, _, _ in lo_}
+        gone = _first_of_each(
+            x for x in lo_ if x[0] not in s_vals and (said is None or x[0] not in said[kind])
+        )
+        new = _first_of_each(
+            x for x in ls if x[0] not in o_vals and (written is None or x[0] not in written[kind])
+        )
+        for g, n in _pair_by_unit(gone, new, o, s):
+            out.append(
+                Altered(
+                    "number",
+                    (_figure_span(o, g[1], g[2], kind),),
+                    (_figure_span(s, n[1], n[2], kind),),
+                    f"{_fmt(g[0])}→{_fmt(n[0])}",
+                )
+            )
+    return out
+
+
+def _first_of_each(values: Iterable[tuple[float, int, int]]) -> list[tuple[float, int, int]]:
+    seen: dict[float, tuple[float, int, int]] = {}
+    for x in values:
+        seen.setdefault(x[0], x)
+    return list(seen.values())
+
+
+def _pair_by_unit(
+    gone: Sequence[tuple[float, int, int]], new: Sequence[tuple[float, int, int]], o: str, s: str
+) -> list[tuple[tuple[float, int, int], tuple[float, int, int]]]:
+    """The original's values paired with the suspect's of the same unit, in order; what is
+    left, in order where as many are left on each, but never two of other units."""
+    pairs = []
+    left_g, left_n = list(gone), list(new)
+    for unit in dict.fromkeys(_unit(o, lo, hi) for _, lo, hi in gone):
+        if not unit:
+            continue
+        gs = [x for x in left_g if _unit(o, x[1], x[2]) == unit]
+        ns = [x for x in left_n if _unit(s, x[1], x[2]) == unit]
+        for g, n in zip(gs, ns, strict=False):
+            pairs.append((g, n))
+            left_g.remove(g)
+            left_n.remove(n)
+    if left_g and len(left_g) == len(left_n):
+        for g, n in zip(left_g, left_n, strict=True):
+            units = _unit(o, g[1], g[2]), _unit(s, n[1], n[2])
+            if not all(units):  # 20余万种 / 40万以上: one unit unsaid
+                pairs.append((g, n))
+    return sorted(pairs, key=lambda p: p[0][1])
+
+
+def _ordinals(s: str, o: str, said: frozenset[float], written: frozenset[float]) -> list[Altered]:
+    def spans(text: str) -> dict[float, Span]:
+        out: dict[float, Span] = {}
+        for m in facts.ORDINAL.finditer(text):
+            g = m.group(1)
+            v = float(g) if g[0].isdigit() else facts.cn_value(g)
+            if v is not None:
+                hi = m.end() + (1 if text[m.end() : m.end() + 1] in "次届个条项章回场名位" else 0)
+                out.setdefault(v, (m.start(), hi))
+        for v, lo, hi in facts.congresses(text):
+            out.setdefault(v, (lo, hi))
+        return out
+
+    ss, os_ = facts.ordinals(s), facts.ordinals(o)
+    gone, new = sorted(os_ - ss - said), sorted(ss - os_ - written)
+    if not gone or len(gone) != len(new):
+        return []
+    at_o, at_s = spans(o), spans(s)
+    return [
+        Altered(
+            "ordinal",
+            (at_o[g],) if g in at_o else (),
+            (at_s[n],) if n in at_s else (),
+            f"{_fmt(g)}→{_fmt(n)}",
+        )
+        for g, n in zip(gone, new, strict=True)
+    ]
+
+
+@lru_cache(maxsize=1)
+def _dictionary_words() -> frozenset[str]:
+    """The words of jieba's dictionary it tags no name, place or body (高水平, 金灿灿)."""
+    spec = importlib.util.find_spec("jieba")
+    if spec is None or spec.origin is None:
+        return frozenset()
+    text = (Path(spec.origin).parent / "dict.txt").read_text(encoding="utf-8")
+    return frozenset(
+        w
+        for w, _, tag in (line.split(" ") for line in text.splitlines() if line.count(" ") == 2)
+        if tag not in PROPER_TAGS
+    )
+
+
+def _chinese_name(w: str) -> bool:
+    """``w`` reads as a Chinese person's name: a surname, two or three characters in all, no
+    word of the dictionary, nothing jieba glued to it."""
+    return (
+        2 <= len(w) <= 3
+        and all("\u4e00" <= c <= "\u9fff" for c in w)
+        and w[0] in SURNAMES
+        and w[-1] not in _NOT_NAME_END
+        and w not in _dictionary_words()
+    )
+
+
+def _place(w: str) -> bool:
+    """A word jieba tags a place (or a name) that names one: a province, a country, or a name
+    with a place's ending (青岛港, 徐汇区), never an ordinary word."""
+    if w in _PLACES:
+        return True
+    return len(w) >= 3 and w[-1] in _PLACE_ENDS and w not in jieba_lexicon().ordinary
+
+
+def _subsequence(short: str, long: str) -> bool:
+    it = iter(long)
+    return all(c in it for c in short)
+
+
+def _other(x: str, y: str, kind: str) -> bool:
+    """Whether two places (or bodies) are others, not one written two ways (徐汇区 / 上海徐汇区,
+    国家药品监督管理局 / 国家药监局) nor one inside the other (四川省 / 凉山州, 武汉市 / 武昌区:
+    only places of one level are compared: provinces and countries, or names of one ending)."""
+    short, long = sorted((x, y), key=len)
+    if _subsequence(short, long):
+        return False
+    if kind != "place":
+        return True
+    level = [w[-1] if len(w) >= 3 and w[-1] in _PLACE_ENDS else "" for w in (x, y)]
+    return level[0] == level[1]
+
+
+def _whole_places(text: str, words: list[tuple[str, Span]], kind: str) -> list[tuple[str, Span]]:
+    """Places with the ending jieba cut off (天津 / 港: 天津港)."""
+    if kind != "place":
+        return words
+    out = []
+    for w, (lo, hi) in words:
+        if w[-1] not in _PLACE_ENDS and text[hi : hi + 1] in _PLACE_ENDS:
+            w, hi = w + text[hi], hi + 1
+        out.append((w, (lo, hi)))
+    return out
+
+
+def _body(w: str) -> bool:
+    """A word jieba tags a body's name that names one (大连理工大学, not 学术界)."""
+    return len(w) >= 4 and w.endswith(_BODY_ENDS)
+
+
+@lru_cache(maxsize=4096)
+def _tags(text: str) -> tuple[tuple[str, str], ...]:
+    """jieba's words of ``text`` with their tags, read once for every reading of a pair."""
+    from xigao.tokenize import default_tokenizer
+
+    return tuple(default_tokenizer().tag(text))
+
+
+def _tagged(text: str, tags: frozenset[str]) -> list[tuple[str, Span]]:
+    """The words of ``text`` jieba tags with one of ``tags``, two characters or more, each once,
+    in order, with where it first stands."""
+    out: dict[str, Span] = {}
+    at = 0
+    for w, tag in _tags(text):
+        lo = text.find(w, at)
+        if lo < 0:
+            continue
+        at = lo + len(w)
+        if tag in tags and len(w) >= 2:
+            out.setdefault(w, (lo, at))
+    return list(out.items())
+
+
+def _names(s: str, o: str, in_suspect: str, in_source: str) -> list[Altered]:
+    out = []
+    ours, theirs = person_names(s), person_names(o)
+    gone = [
+        (w, sp)
+        for w, sp in _tagged(o, NAME_TAGS)
+        if w in theirs.tagged and not facts.mentions(w, in_suspect)
+    ]
+    new = [
+        (w, sp)
+        for w, sp in _tagged(s, NAME_TAGS)
+        if w in ours.tagged and not facts.mentions(w, in_source)
+    ]
+    if (
+        gone
+        and len(gone) == len(new)
+        and all(
+            _chinese_name(g) and _chinese_name(n) for (g, _), (n, _) in zip(gone, new, strict=True)
+        )
+    ):
+        out += [
+            Altered("name", (gs,), (ns,), f"{g}→{n}")
+            for (g, gs), (n, ns) in zip(gone, new, strict=True)
+        ]
+    for kind, tags, named in (
+        ("place", frozenset({"ns", "nrt", "nr"}), _place),
+        ("organization", frozenset({"nt"}), _body),
+    ):
+        gone = [
+            (w, sp)
+            for w, sp in _whole_places(o, _tagged(o, tags), kind)
+            if named(w) and not facts.mentions(w, in_suspect)
+        ]
+        new = [
+            (w, sp)
+            for w, sp in _whole_places(s, _tagged(s, tags), kind)
+            if named(w) and not facts.mentions(w, in_source)
+        ]
+        if gone and len(gone) == len(new):
+            for (g, gs), (n, ns) in zip(gone, new, strict=True):
+                if not _other(g, n, kind):
+                    continue
+                out.append(Altered(kind, (gs,), (ns,), f"{g}→{n}"))
+    return out
+
+
+def _tokens(text: str) -> list[tuple[str, int, int]]:
+    """jieba's words of ``text`` with their spans."""
+    out = []
+    at = 0
+    for w, _ in _tags(text):
+        lo = text.find(w, at)
+        if lo < 0:
+            continue
+        at = lo + len(w)
+        out.append((w, lo, at))
+    return out
+
+
+def _opposites(s: str, o: str) -> list[Altered]:
+    """A word of ``OPPOSITES`` the original writes whose opposite the suspect writes instead:
+    in the sentence (neither side writing the other's word), or before a figure both state."""
+    out: list[Altered] = []
+    ts, to = _tokens(s), _tokens(o)
+    at_s: dict[str, Span] = {}
+    at_o: dict[str, Span] = {}
+    for w, lo, hi in ts:
+        at_s.setdefault(w, (lo, hi))
+    for w, lo, hi in to:
+        at_o.setdefault(w, (lo, hi))
+    said: set[tuple[str, str]] = set()
+    negating = {w for w, _, _ in ts + to if w in NEGATIONS}
+    for x, y in OPPOSITES:
+        for p, q in ((x, y), (y, x)):
+            if negating:  # 不再关闭 / 开放: an opposite negated is the same fact
+                break
+            if p in at_o and q in at_s and p not in at_s and q not in at_o:
+                out.append(Altered("opposite", (at_o[p],), (at_s[q],), f"{p}→{q}"))
+                said.add((p, q))
+    # before a figure both state: the last word of OPPOSITES within reach before it
+    opposite = {(p, q) for x, y in OPPOSITES for p, q in ((x, y), (y, x))}
+
+    def verbs(toks: list[tuple[str, int, int]], text: str) -> dict[float, tuple[str, int, int]]:
+        got: dict[float, tuple[str, int, int]] = {}
+        words = [t for t in toks if any(t[0] in pq for pq in opposite)]
+        for v, lo, hi in facts.typed_spans(text)[0]:
+            before = [t for t in words if lo - _VERB_REACH <= t[1] and t[2] <= lo]
+            if before:
+                w, wlo, _ = before[-1]
+                got.setdefault(v, (w, wlo, _figure_span(text, lo, hi, 0)[1]))
+        return got
+
+    vs, vo = verbs(ts, s), verbs(to, o)
+    for v in vo.keys() & vs.keys():
+        (p, olo, ohi), (q, slo, shi) = vo[v], vs[v]
+        if (p, q) in opposite and (p, q) not in said:
+            out.append(Altered("opposite", ((olo, ohi),), ((slo, shi),), f"{p}→{q}"))
+            said.add((p, q))
+    return out
+
+
+#: Particles after a verb, passed over for the word that follows it (参加了会议).
+_PARTICLES = frozenset("了过着")
+
+_Context = tuple[str, str]  # the words before and after
+
+
+def _negated(
+    toks: list[tuple[str, int, int]],
+) -> tuple[dict[str, tuple[Span, _Context]], dict[str, set[_Context]]]:
+    """The words of two characters or more a negation stands before (with the span of both
+    and the words around them), and those written plainly (with the words around each)."""
+    negated: dict[str, tuple[Span, _Context]] = {}
+    plain: dict[str, set[_Context]] = {}
+
+    def word(k: int) -> str:
+        while 0 <= k < len(toks) and toks[k][0] in _PARTICLES:
+            k += 1
+        return toks[k][0] if 0 <= k < len(toks) else ""
+
+    for k, (w, lo, hi) in enumerate(toks):
+        if len(w) < 2 or not all("\u4e00" <= c <= "\u9fff" for c in w) or w in NEGATIONS:
+            continue
+        if k and toks[k - 1][0] in NEGATIONS and toks[k - 1][2] == lo:
+            before = toks[k - 2][0] if k >= 2 else ""
+            negated.setdefault(w, ((toks[k - 1][1], hi), (before, word(k + 1))))
+        else:
+            plain.setdefault(w, set()).add((toks[k - 1][0] if k else "", word(k + 1)))
+    return negated, plain
+
+
+def _doc_negated(doc: Sentences | None) -> set[str] | None:
+    if doc is None:
+        return None
+    got: set[str] | None = doc._memo.get("negated")
+    if got is None:
+        got = doc._memo["negated"] = {w for t in doc.texts for w in _negated(_tokens(t))[0]}
+    return got
+
+
+def _negations(s: str, o: str, s_doc: set[str] | None, o_doc: set[str] | None) -> list[Altered]:
+    """A word one side negates that the other writes plainly, in the same words (a word
+    before or after it kept: 他没有参加会议 / 他参加了会议), and never negates."""
+    neg_s, plain_s = _negated(_tokens(s))
+    neg_o, plain_o = _negated(_tokens(o))
+
+    out = [
+        Altered("negation", (plain,), (neg,), f"{w}→{s[neg[0] : neg[1]]}")
+        for w, neg, plain in _negated_only(neg_s, neg_o, plain_o, o_doc, o)
+    ]
+    out += [
+        Altered("negation", (neg,), (plain,), f"{o[neg[0] : neg[1]]}→{w}")
+        for w, neg, plain in _negated_only(neg_o, neg_s, plain_s, s_doc, s)
+    ]
+    return out
+
+
+def _negated_only(
+    neg: dict[str, tuple[Span, _Context]],
+    neg_other: dict[str, tuple[Span, _Context]],
+    plain_other: dict[str, set[_Context]],
+    other_doc: set[str] | None,
+    other: str,
+) -> list[tuple[str, Span, Span]]:
+    """The words one side negates that the other writes plainly in the same words (a word
+    before or after kept) and its text never negates: each with both spans."""
+    out = []
+    for w, (span, ctx) in neg.items():
+        if w not in plain_other or w in neg_other or (other_doc is not None and w in other_doc):
+            continue
+        if any((c[0] and c[0] == ctx[0]) or (c[1] and c[1] == ctx[1]) for c in plain_other[w]):
+            lo = other.find(w)
+            out.append((w, span, (lo, lo + len(w))))
+    return out
+
+
+def find_altered(
+    suspect: str,
+    source: str,
+    *,
+    suspect_doc: Sentences | None = None,
+    source_doc: Sentences | None = None,
+) -> list[Altered]:
+    """The facts two aligned sentences (normalized text) state otherwise, with where each
+    writes them. Given the texts they come from (``suspect_doc``, ``source_doc``), a value,
+    name or negated word the other text states elsewhere is no other fact.
+
+    >>> [a.note for a in find_altered("一季度经济同比下降5.2%", "一季度经济同比增长5.2%")]
+    ['opposite: 增长→下降']
+    >>> got = find_altered("造成93人死亡、56人受伤", "造成39人死亡、65人受伤")
+    >>> [(a.detail, "造成39人死亡、65人受伤"[slice(*a.source[0])]) for a in got]
+    [('39→93', '39人'), ('65→56', '65人')]
+    >>> [a.note for a in find_altered("他没有参加会议", "他参加了会议")]
+    ['negation: 参加→没有参加']
+    >>> find_altered("河北正定的小火车把美食和非遗串在了一起", "小火车把特色美食和非遗项目串联在了一起")
+    []
+    """
+    said, written = _by_kind(suspect_doc), _by_kind(source_doc)
+    in_suspect = suspect_doc.content() if suspect_doc is not None else suspect
+    in_source = source_doc.content() if source_doc is not None else source
+    out = _numbers(suspect, source, said, written)
+    all_said = frozenset().union(*said) if said else frozenset()
+    all_written = frozenset().union(*written) if written else frozenset()
+    out += _ordinals(suspect, source, all_said, all_written)
+    out += _names(suspect, source, in_suspect, in_source)
+    out += _opposites(suspect, source)
+    out += _negations(suspect, source, _doc_negated(suspect_doc), _doc_negated(source_doc))
+    return out
+
+
+def altered_facts(
+    suspect: str,
+    source: str,
+    *,
+    suspect_doc: Sentences | None = None,
+    source_doc: Sentences | None = None,
+) -> list[str]:
+    """:func:`find_altered`'s facts as short notes (``number: 2100000→1200000``).
+
+    >>> altered_facts("销量达到120万辆", "销量达到210万辆")
+    ['number: 2100000→1200000']
+    >>> altered_facts("增速为百分之五点二", "增速为5.2%")
+    []
+    >>> altered_facts("赵乐际在京会见客人", "王沪宁在京会见客人")
+    ['name: 王沪宁→赵乐际']
+    >>> altered_facts("每年游客超过100万人次，甲型流感", "每年吸引游客100多万人次，甲型h1n1流感")
+    []
+    >>> altered_facts("2024年前11个月新增就业1198万人", "今年1至11月新增就业1198万人")
+    []
+    >>> altered_facts("今年1至10月新增就业1198万人", "今年1至11月新增就业1198万人")
+    ['number: 11→10']
+    >>> altered_facts("7日…造成4人死亡、6人受伤", "5日…造成3人死亡、5人受伤")  # kind by kind
+    ['number: 3→4', 'number: 5→6', 'number: 5→7']
+    """
+    return [
+        a.note
+        for a in find_altered(suspect, source, suspect_doc=suspect_doc, source_doc=source_doc)
+    ]
+
+
+def describe(kind: str, source: str, suspect: str) -> str:
+    """An altered fact in plain words (Chinese, as the texts are), from what each text writes.
+
+    >>> describe("number", "13.32万亿元", "14.32万亿元")
+    '原文为 13.32万亿元，此处为 14.32万亿元'
+    >>> describe("opposite", "增长63%", "下降63%")
+    '原文“增长63%”，此处改为“下降63%”'
+    >>> describe("negation", "参加", "没有参加")
+    '原文“参加”，此处为“没有参加”'
+    """
+    if kind == "opposite":
+        return f"原文“{source}”，此处改为“{suspect}”"
+    if kind == "negation":
+        return f"原文“{source}”，此处为“{suspect}”"
+    return f"原文为 {source}，此处为 {suspect}"
+
+
+#: Where a clause ends: a copied passage's changes are read clause by clause.
+_CLAUSE_END = frozenset("，。；！？,.;!?\n：:")
+#: How far apart two copied passages may stand, on each side, to be read as one stretch
+#: (normalized characters): a changed figure between them is what parts them.
+COPY_GAP = 40
+
+
+def clause(text: str, lo: int, hi: int) -> Span:
+    """The clause(s) around ``text[lo:hi]``: from the last clause end before it to the next
+    after it (a decimal point between digits ends none)."""
+
+    def ends(i: int) -> bool:
+        c = text[i]
+        if c not in _CLAUSE_END:
+            return False
+        return not (
+            c in ".," and 0 < i < len(text) - 1 and text[i - 1].isdigit() and text[i + 1].isdigit()
+        )
+
+    while lo > 0 and not ends(lo - 1):
+        lo -= 1
+    while hi < len(text) and not ends(hi):
+        hi += 1
+    return lo, min(len(text), hi + 1)
+
+
+def find_altered_in_copy(suspect: str, source: str) -> list[Altered]:
+    """The facts a stretch copied nearly whole (normalized text, as a verbatim match's passages
+    and the gaps between them hold it) states otherwise: each clause that differs is read as
+    an aligned pair is (:func:`find_altered`), so a doctored copy (13.5% → 15.3%, 增长 → 下降,
+    郭凯 → 郭锴) says what it changed. Spans are in the two stretches given.
+
+    >>> got = find_altered_in_copy("一季度增长15.3%，就业平稳。", "一季度增长13.5%，就业平稳。")
+    >>> [(a.note, "一季度增长13.5%，就业平稳。"[slice(*a.source[0])]) for a in got]
+    [('number: 13.5→15.3', '13.5%')]
+    """
+    out: list[Altered] = []
+    seen: set[str] = set()
+    matcher = SequenceMatcher(None, source, suspect, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        (o_lo, o_hi), (s_lo, s_hi) = clause(source, i1, i2), clause(suspect, j1, j2)
+        for alt in find_altered(suspect[s_lo:s_hi], source[o_lo:o_hi]):
+            if alt.note in seen:
+                continue
+            seen.add(alt.note)
+            out.append(
+                Altered(
+                    alt.kind,
+                    tuple((lo + o_lo, hi + o_lo) for lo, hi in alt.source),
+                    tuple((lo + s_lo, hi + s_lo) for lo, hi in alt.suspect),
+                    alt.detail,
+                )
+            )
+    return out
+
+
+def altered_entry(
+    alt: Altered,
+    suspect: Normalized,
+    source: Normalized,
+    at: tuple[int, int],
+    where: tuple[tuple[int, int], tuple[int, int]],
+) -> dict[str, Any]:
+    """An altered fact as a match reports it: ``where`` (the raw spans of the two sentences or
+    copied stretches that differ; ``at``: where they start in the normalized texts), its
+    ``detail`` (values, or words as the texts write them: 孫乾, not 孙干) and its ``text`` in
+    plain words from what each text writes there (13.32万亿元, 5月9日)."""
+
+    def written(norm: Normalized, spans: tuple[Span, ...], start: int) -> str:
+        out = []
+        for lo, hi in spans:
+            r_lo, r_hi = norm.raw_span(start + lo, start + hi)
+            out.append(norm.raw[r_lo:r_hi].strip())
+        return "、".join(out)
+
+    o_words, s_words = written(source, alt.source, at[1]), written(suspect, alt.suspect, at[0])
+    detail = alt.detail
+    if alt.kind not in ("number", "ordinal") and o_words and s_words:
+        detail = f"{o_words}→{s_words}"
+    before, _, after = alt.detail.partition("→")
+    return {
+        "kind": alt.kind,
+        "suspect": list(where[0]),
+        "source": list(where[1]),
+        "detail": detail,
+        "text": describe(alt.kind, o_words or before, s_words or after),
+    }
+
+
+def copy_altered(
+    suspect: Normalized, source: Normalized, passages: Sequence[Passage]
+) -> list[dict[str, Any]]:
+    """The facts a verbatim copy changed (a doctored repost: 13.5% → 15.3%): read in each
+    stretch of passages that follow one another on both sides ``COPY_GAP`` apart or less,
+    where a passage bridges a change or two passages part at one
+    (:func:`find_altered_in_copy`), as a match reports them (:func:`altered_entry`)."""
+    a, b = suspect.key(), source.key()
+    chains: list[list[Passage]] = []
+    for p in sorted(passages, key=lambda p: p.a_start):
+        last = chains[-1][-1] if chains else None
+        if (
+            last is not None
+            and 0 <= a.pos[p.a_start] - a.pos[last.a_end - 1] <= COPY_GAP
+            and 0 <= b.pos[p.b_start] - b.pos[last.b_end - 1] <= COPY_GAP
+        ):
+            chains[-1].append(p)
+        else:
+            chains.append([p])
+    out: list[dict[str, Any]] = []
+    for chain in chains:
+        if len(chain) == 1 and chain[0].matched == chain[0].length:
+            continue  # copied whole: nothing changed in it
+        s_lo, s_hi = int(a.pos[chain[0].a_start]), int(a.pos[chain[-1].a_end - 1]) + 1
+        o_lo, o_hi = int(b.pos[chain[0].b_start]), int(b.pos[chain[-1].b_end - 1]) + 1
+        s_lo, s_hi = clause(suspect.text, s_lo, s_hi)
+        o_lo, o_hi = clause(source.text, o_lo, o_hi)
+        s_text, o_text = suspect.text[s_lo:s_hi], source.text[o_lo:o_hi]
+        for alt in find_altered_in_copy(s_text, o_text):
+            # the clause that holds the change on each side, not the whole stretch
+            sc = clause(s_text, *alt.suspect[0]) if alt.suspect else (0, len(s_text))
+            oc = clause(o_text, *alt.source[0]) if alt.source else (0, len(o_text))
+            where = (
+                suspect.raw_span(s_lo + sc[0], s_lo + sc[1]),
+                source.raw_span(o_lo + oc[0], o_lo + oc[1]),
+            )
+            out.append(altered_entry(alt, suspect, source, (s_lo, o_lo), where))
+    return out
