@@ -26,10 +26,10 @@ What is read, in two normalized sentences and, given, the texts they come from:
 from __future__ import annotations
 
 import importlib.util
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -38,7 +38,7 @@ from xigao import facts
 from xigao.align import Passage
 from xigao.names import SURNAMES
 from xigao.normalize import Normalized
-from xigao.paraphrase import NAME_TAGS, PROPER_TAGS, Sentences, jieba_lexicon, person_names
+from xigao.paraphrase import NAME_TAGS, PROPER_TAGS, Sentences, jieba_lexicon
 
 Span = tuple[int, int]
 
@@ -54,6 +54,8 @@ OPPOSITES = [
     ("增多", "减少"), ("升高", "降低"), ("加快", "放缓"), ("领先", "落后"),
     ("增", "减"), ("涨", "跌"), ("升", "降"), ("多", "少"), ("高", "低"),
 ]  # fmt: skip
+_OPPOSITE_PAIRS = frozenset((p, q) for x, y in OPPOSITES for p, q in ((x, y), (y, x)))
+_OPPOSITE_WORDS = frozenset(w for pair in OPPOSITES for w in pair)
 #: The words that negate the word after them.
 NEGATIONS = frozenset(
     {"不", "没", "没有", "未", "无", "非", "别", "勿", "并未", "不再", "尚未", "未能"}
@@ -245,21 +247,17 @@ def _by_kind(doc: Sentences | None) -> tuple[frozenset[float], ...] | None:
     return got
 
 
-def _numbers(
-    s: str,
-    o: str,
-    said: tuple[frozenset[float], ...] | None,
-    written: tuple[frozenset[float], ...] | None,
-) -> list[Altered]:
+def _numbers(s: str, o: str, s_doc: Sentences | None, o_doc: Sentences | None) -> list[Altered]:
     out = []
-    for kind, (ls, lo_) in enumerate(zip(facts.typed_spans(s), facts.typed_spans(o), strict=True)):
+    for kind, (ls, lo_) in enumerate(zip(_typed_spans(s), _typed_spans(o), strict=True)):
         s_vals, o_vals = {v for v, _, _ in ls}, {v for v, _, _ in lo_}
-        gone = _first_of_each(
-            x for x in lo_ if x[0] not in s_vals and (said is None or x[0] not in said[kind])
-        )
-        new = _first_of_each(
-            x for x in ls if x[0] not in o_vals and (written is None or x[0] not in written[kind])
-        )
+        gone = _first_of_each(x for x in lo_ if x[0] not in s_vals)
+        new = _first_of_each(x for x in ls if x[0] not in o_vals)
+        if not gone or not new:
+            continue
+        said, written = _by_kind(s_doc), _by_kind(o_doc)  # read only where needed
+        gone = [x for x in gone if said is None or x[0] not in said[kind]]
+        new = [x for x in new if written is None or x[0] not in written[kind]]
         for g, n in _pair_by_unit(gone, new, o, s):
             out.append(
                 Altered(
@@ -270,6 +268,12 @@ def _numbers(
                 )
             )
     return out
+
+
+@lru_cache(maxsize=4096)
+def _typed_spans(text: str) -> tuple[list[tuple[float, int, int]], ...]:
+    """:func:`xigao.facts.typed_spans`, read once per text (callers do not change it)."""
+    return facts.typed_spans(text)
 
 
 def _first_of_each(values: Iterable[tuple[float, int, int]]) -> list[tuple[float, int, int]]:
@@ -303,7 +307,7 @@ def _pair_by_unit(
     return sorted(pairs, key=lambda p: p[0][1])
 
 
-def _ordinals(s: str, o: str, said: frozenset[float], written: frozenset[float]) -> list[Altered]:
+def _ordinals(s: str, o: str, s_doc: Sentences | None, o_doc: Sentences | None) -> list[Altered]:
     def spans(text: str) -> dict[float, Span]:
         out: dict[float, Span] = {}
         for m in facts.ORDINAL.finditer(text):
@@ -317,7 +321,11 @@ def _ordinals(s: str, o: str, said: frozenset[float], written: frozenset[float])
         return out
 
     ss, os_ = facts.ordinals(s), facts.ordinals(o)
-    gone, new = sorted(os_ - ss - said), sorted(ss - os_ - written)
+    if not os_ - ss or not ss - os_:
+        return []
+    said, written = _by_kind(s_doc), _by_kind(o_doc)  # read only where needed
+    gone = sorted(os_ - ss - (frozenset().union(*said) if said else frozenset()))
+    new = sorted(ss - os_ - (frozenset().union(*written) if written else frozenset()))
     if not gone or len(gone) != len(new):
         return []
     at_o, at_s = spans(o), spans(s)
@@ -409,6 +417,7 @@ def _tags(text: str) -> tuple[tuple[str, str], ...]:
     return tuple(default_tokenizer().tag(text))
 
 
+@lru_cache(maxsize=8192)
 def _tagged(text: str, tags: frozenset[str]) -> list[tuple[str, Span]]:
     """The words of ``text`` jieba tags with one of ``tags``, two characters or more, each once,
     in order, with where it first stands."""
@@ -426,16 +435,16 @@ def _tagged(text: str, tags: frozenset[str]) -> list[tuple[str, Span]]:
 
 def _names(s: str, o: str, in_suspect: str, in_source: str) -> list[Altered]:
     out = []
-    ours, theirs = person_names(s), person_names(o)
+    idioms = jieba_lexicon().idioms  # 4-character idioms jieba tags names
     gone = [
         (w, sp)
         for w, sp in _tagged(o, NAME_TAGS)
-        if w in theirs.tagged and not facts.mentions(w, in_suspect)
+        if w not in idioms and not facts.mentions(w, in_suspect)
     ]
     new = [
         (w, sp)
         for w, sp in _tagged(s, NAME_TAGS)
-        if w in ours.tagged and not facts.mentions(w, in_source)
+        if w not in idioms and not facts.mentions(w, in_source)
     ]
     if (
         gone
@@ -503,13 +512,12 @@ def _opposites(s: str, o: str) -> list[Altered]:
             if p in at_o and q in at_s and p not in at_s and q not in at_o:
                 out.append(Altered("opposite", (at_o[p],), (at_s[q],), f"{p}→{q}"))
                 said.add((p, q))
-    # before a figure both state: the last word of OPPOSITES within reach before it
-    opposite = {(p, q) for x, y in OPPOSITES for p, q in ((x, y), (y, x))}
 
+    # before a figure both state: the last word of OPPOSITES within reach before it
     def verbs(toks: list[tuple[str, int, int]], text: str) -> dict[float, tuple[str, int, int]]:
         got: dict[float, tuple[str, int, int]] = {}
-        words = [t for t in toks if any(t[0] in pq for pq in opposite)]
-        for v, lo, hi in facts.typed_spans(text)[0]:
+        words = [t for t in toks if t[0] in _OPPOSITE_WORDS]
+        for v, lo, hi in _typed_spans(text)[0]:
             before = [t for t in words if lo - _VERB_REACH <= t[1] and t[2] <= lo]
             if before:
                 w, wlo, _ = before[-1]
@@ -519,7 +527,7 @@ def _opposites(s: str, o: str) -> list[Altered]:
     vs, vo = verbs(ts, s), verbs(to, o)
     for v in vo.keys() & vs.keys():
         (p, olo, ohi), (q, slo, shi) = vo[v], vs[v]
-        if (p, q) in opposite and (p, q) not in said:
+        if (p, q) in _OPPOSITE_PAIRS and (p, q) not in said:
             out.append(Altered("opposite", ((olo, ohi),), ((slo, shi),), f"{p}→{q}"))
             said.add((p, q))
     return out
@@ -531,11 +539,14 @@ _PARTICLES = frozenset("了过着")
 _Context = tuple[str, str]  # the words before and after
 
 
+@lru_cache(maxsize=4096)
 def _negated(
-    toks: list[tuple[str, int, int]],
+    text: str,
 ) -> tuple[dict[str, tuple[Span, _Context]], dict[str, set[_Context]]]:
-    """The words of two characters or more a negation stands before (with the span of both
-    and the words around them), and those written plainly (with the words around each)."""
+    """The words of two characters or more ``text`` negates (with the span of the negation
+    and the word, and the words around them), and those it writes plainly (with the words
+    around each). Read once per text: callers do not change what it returns."""
+    toks = _tokens(text)
     negated: dict[str, tuple[Span, _Context]] = {}
     plain: dict[str, set[_Context]] = {}
 
@@ -560,15 +571,15 @@ def _doc_negated(doc: Sentences | None) -> set[str] | None:
         return None
     got: set[str] | None = doc._memo.get("negated")
     if got is None:
-        got = doc._memo["negated"] = {w for t in doc.texts for w in _negated(_tokens(t))[0]}
+        got = doc._memo["negated"] = {w for t in doc.texts for w in _negated(t)[0]}
     return got
 
 
-def _negations(s: str, o: str, s_doc: set[str] | None, o_doc: set[str] | None) -> list[Altered]:
+def _negations(s: str, o: str, s_doc: Sentences | None, o_doc: Sentences | None) -> list[Altered]:
     """A word one side negates that the other writes plainly, in the same words (a word
     before or after it kept: 他没有参加会议 / 他参加了会议), and never negates."""
-    neg_s, plain_s = _negated(_tokens(s))
-    neg_o, plain_o = _negated(_tokens(o))
+    neg_s, plain_s = _negated(s)
+    neg_o, plain_o = _negated(o)
 
     out = [
         Altered("negation", (plain,), (neg,), f"{w}→{s[neg[0] : neg[1]]}")
@@ -585,16 +596,19 @@ def _negated_only(
     neg: dict[str, tuple[Span, _Context]],
     neg_other: dict[str, tuple[Span, _Context]],
     plain_other: dict[str, set[_Context]],
-    other_doc: set[str] | None,
+    other_doc: Sentences | None,
     other: str,
 ) -> list[tuple[str, Span, Span]]:
     """The words one side negates that the other writes plainly in the same words (a word
     before or after kept) and its text never negates: each with both spans."""
     out = []
     for w, (span, ctx) in neg.items():
-        if w not in plain_other or w in neg_other or (other_doc is not None and w in other_doc):
+        if w not in plain_other or w in neg_other:
             continue
-        if any((c[0] and c[0] == ctx[0]) or (c[1] and c[1] == ctx[1]) for c in plain_other[w]):
+        if not any((c[0] and c[0] == ctx[0]) or (c[1] and c[1] == ctx[1]) for c in plain_other[w]):
+            continue
+        negated_there = _doc_negated(other_doc)  # read only where needed
+        if negated_there is None or w not in negated_there:
             lo = other.find(w)
             out.append((w, span, (lo, lo + len(w))))
     return out
@@ -621,16 +635,13 @@ def find_altered(
     >>> find_altered("河北正定的小火车把美食和非遗串在了一起", "小火车把特色美食和非遗项目串联在了一起")
     []
     """
-    said, written = _by_kind(suspect_doc), _by_kind(source_doc)
     in_suspect = suspect_doc.content() if suspect_doc is not None else suspect
     in_source = source_doc.content() if source_doc is not None else source
-    out = _numbers(suspect, source, said, written)
-    all_said = frozenset().union(*said) if said else frozenset()
-    all_written = frozenset().union(*written) if written else frozenset()
-    out += _ordinals(suspect, source, all_said, all_written)
+    out = _numbers(suspect, source, suspect_doc, source_doc)
+    out += _ordinals(suspect, source, suspect_doc, source_doc)
     out += _names(suspect, source, in_suspect, in_source)
     out += _opposites(suspect, source)
-    out += _negations(suspect, source, _doc_negated(suspect_doc), _doc_negated(source_doc))
+    out += _negations(suspect, source, suspect_doc, source_doc)
     return out
 
 
@@ -707,38 +718,6 @@ def clause(text: str, lo: int, hi: int) -> Span:
     return lo, min(len(text), hi + 1)
 
 
-def find_altered_in_copy(suspect: str, source: str) -> list[Altered]:
-    """The facts a stretch copied nearly whole (normalized text, as a verbatim match's passages
-    and the gaps between them hold it) states otherwise: each clause that differs is read as
-    an aligned pair is (:func:`find_altered`), so a doctored copy (13.5% → 15.3%, 增长 → 下降,
-    郭凯 → 郭锴) says what it changed. Spans are in the two stretches given.
-
-    >>> got = find_altered_in_copy("一季度增长15.3%，就业平稳。", "一季度增长13.5%，就业平稳。")
-    >>> [(a.note, "一季度增长13.5%，就业平稳。"[slice(*a.source[0])]) for a in got]
-    [('number: 13.5→15.3', '13.5%')]
-    """
-    out: list[Altered] = []
-    seen: set[str] = set()
-    matcher = SequenceMatcher(None, source, suspect, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            continue
-        (o_lo, o_hi), (s_lo, s_hi) = clause(source, i1, i2), clause(suspect, j1, j2)
-        for alt in find_altered(suspect[s_lo:s_hi], source[o_lo:o_hi]):
-            if alt.note in seen:
-                continue
-            seen.add(alt.note)
-            out.append(
-                Altered(
-                    alt.kind,
-                    tuple((lo + o_lo, hi + o_lo) for lo, hi in alt.source),
-                    tuple((lo + s_lo, hi + s_lo) for lo, hi in alt.suspect),
-                    alt.detail,
-                )
-            )
-    return out
-
-
 def altered_entry(
     alt: Altered,
     suspect: Normalized,
@@ -773,40 +752,35 @@ def altered_entry(
 
 
 def copy_altered(
-    suspect: Normalized, source: Normalized, passages: Sequence[Passage]
+    suspect: Normalized, source: Normalized, runs: Sequence[Passage]
 ) -> list[dict[str, Any]]:
-    """The facts a verbatim copy changed (a doctored repost: 13.5% → 15.3%): read in each
-    stretch of passages that follow one another on both sides ``COPY_GAP`` apart or less,
-    where a passage bridges a change or two passages part at one
-    (:func:`find_altered_in_copy`), as a match reports them (:func:`altered_entry`)."""
+    """The facts a verbatim copy changed (a doctored repost: 13.5% → 15.3%, 增长 → 下降, 郭凯 →
+    郭锴), as a match reports them (:func:`altered_entry`): between each two of its exactly
+    equal ``runs`` (key-text spans, as :func:`xigao.align.exact_runs` finds them) that follow
+    one another on both sides ``COPY_GAP`` apart or less, what parts them is what the copy
+    changed, and the clause around it on each side is read as an aligned pair is
+    (:func:`find_altered`)."""
     a, b = suspect.key(), source.key()
-    chains: list[list[Passage]] = []
-    for p in sorted(passages, key=lambda p: p.a_start):
-        last = chains[-1][-1] if chains else None
-        if (
-            last is not None
-            and 0 <= a.pos[p.a_start] - a.pos[last.a_end - 1] <= COPY_GAP
-            and 0 <= b.pos[p.b_start] - b.pos[last.b_end - 1] <= COPY_GAP
-        ):
-            chains[-1].append(p)
-        else:
-            chains.append([p])
     out: list[dict[str, Any]] = []
-    for chain in chains:
-        if len(chain) == 1 and chain[0].matched == chain[0].length:
-            continue  # copied whole: nothing changed in it
-        s_lo, s_hi = int(a.pos[chain[0].a_start]), int(a.pos[chain[-1].a_end - 1]) + 1
-        o_lo, o_hi = int(b.pos[chain[0].b_start]), int(b.pos[chain[-1].b_end - 1]) + 1
-        s_lo, s_hi = clause(suspect.text, s_lo, s_hi)
-        o_lo, o_hi = clause(source.text, o_lo, o_hi)
-        s_text, o_text = suspect.text[s_lo:s_hi], source.text[o_lo:o_hi]
-        for alt in find_altered_in_copy(s_text, o_text):
-            # the clause that holds the change on each side, not the whole stretch
-            sc = clause(s_text, *alt.suspect[0]) if alt.suspect else (0, len(s_text))
-            oc = clause(o_text, *alt.source[0]) if alt.source else (0, len(o_text))
-            where = (
-                suspect.raw_span(s_lo + sc[0], s_lo + sc[1]),
-                source.raw_span(o_lo + oc[0], o_lo + oc[1]),
-            )
-            out.append(altered_entry(alt, suspect, source, (s_lo, o_lo), where))
+    read: set[tuple[Span, Span]] = set()
+    seen: set[str] = set()
+    ordered = sorted(runs, key=lambda r: r.a_start)
+    for r1, r2 in itertools.pairwise(ordered):
+        if r2.a_start < r1.a_end or r2.b_start < r1.b_end:
+            continue  # not in order on both sides
+        if (r2.a_start, r2.b_start) == (r1.a_end, r1.b_end):
+            continue  # only punctuation or markup between them
+        s_gap = int(a.pos[r1.a_end - 1]) + 1, int(a.pos[r2.a_start])
+        o_gap = int(b.pos[r1.b_end - 1]) + 1, int(b.pos[r2.b_start])
+        if s_gap[1] - s_gap[0] > COPY_GAP or o_gap[1] - o_gap[0] > COPY_GAP:
+            continue
+        sc, oc = clause(suspect.text, *s_gap), clause(source.text, *o_gap)
+        if (sc, oc) in read:
+            continue
+        read.add((sc, oc))
+        for alt in find_altered(suspect.text[sc[0] : sc[1]], source.text[oc[0] : oc[1]]):
+            if alt.note not in seen:
+                seen.add(alt.note)
+                where = (suspect.raw_span(*sc), source.raw_span(*oc))
+                out.append(altered_entry(alt, suspect, source, (sc[0], oc[0]), where))
     return out

@@ -224,7 +224,10 @@ def verbatim_match(
         "longest_exact_run": exact_longest,
         "verbatim_sentences": round(sentence_share, 4),
     }
-    altered = copy_altered(suspect.norm, source.norm, passages)
+    inside = [
+        r for r in runs if any(p.a_start <= r.a_start and r.a_end <= p.a_end for p in passages)
+    ]
+    altered = copy_altered(suspect.norm, source.norm, inside)
     if altered:
         details["altered"] = altered
     return Match(
