@@ -106,16 +106,24 @@ def _value(written: str) -> float | None:
 
 
 def is_listed(change: tuple[str, str, str], alt: dict[str, Any]) -> bool:
-    """Whether an altered fact names the change's new value (a figure read as a value)."""
+    """Whether an altered fact names the change's new value: for a figure, its digits on the
+    suspect's side of the words (原文为 2.7万亿元，此处为 2.1万亿元), or its value in the detail
+    (a release whose words were values)."""
     kind, _, new = change
-    if kind == "number":
-        v = _value(new)
-        nums = alt.get("detail", "").partition("→")[2]
-        return alt.get("kind") == "number" and any(
-            v is not None and abs(float(x) - v) < 1e-6 * max(1.0, abs(v))
-            for x in re.findall(r"\d+(?:\.\d+)?", nums)
-        )
-    return new in alt.get("text", "") or new in alt.get("detail", "")
+    if kind != "number":
+        return new in alt.get("text", "") or new in alt.get("detail", "")
+    if alt.get("kind") != "number":
+        return False
+    digits = re.match(r"[\d.]+", new)
+    assert digits is not None
+    figure = rf"(?<![\d.]){re.escape(digits.group())}(?![\d.])"
+    if re.search(figure, alt.get("text", "").rpartition("此处为")[2]):
+        return True
+    v = _value(new)
+    nums = alt.get("detail", "").partition("→")[2]
+    return v is not None and any(
+        abs(float(x) - v) < 1e-6 * max(1.0, abs(v)) for x in re.findall(r"\d+(?:\.\d+)?", nums)
+    )
 
 
 def score(

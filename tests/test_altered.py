@@ -67,6 +67,18 @@ from xigao.altered import KINDS, altered_facts, describe, find_altered
             "城镇调查失业率为5.2%，比上月下降0.1个百分点",
             ["number: 5.2→5", "number: 0.1→0.3"],
         ),
+        # one figure dropped beside one changed: paired by the words around them (review 9b)
+        (
+            "进口5.85万亿元",
+            "出口7.67万亿元，进口5.65万亿元",
+            ["number: 5650000000000→5850000000000"],
+        ),
+        ("造成6人受伤", "造成3人死亡、5人受伤", ["number: 5→6"]),
+        # a title in place of a name is no other person
+        ("刘某介绍了情况", "刘女士介绍了情况", []),
+        ("王女士介绍了情况", "王先生介绍了情况", []),
+        # a figure of 309 digits or more reads as no value, not as a crash
+        ("共计" + "9" * 400 + "元", "共计" + "8" * 400 + "元", []),
     ],
 )
 def test_altered_facts(suspect: str, source: str, notes: list[str]) -> None:
@@ -117,3 +129,20 @@ def test_spans_stay_in_bounds(suspect: str, source: str) -> None:
 @given(SENTENCE)
 def test_a_sentence_alters_nothing_of_itself(text: str) -> None:
     assert find_altered(text, text) == []
+
+
+def test_a_day_is_not_excused_by_a_numeral_of_another_kind() -> None:
+    from xigao.embed import get_encoder
+    from xigao.normalize import normalize
+    from xigao.paraphrase import embed_sentences
+
+    enc = get_encoder("static")
+    source = embed_sentences(
+        normalize("5月10日21时22分，火箭点火升空。神舟十六号乘组准备就绪。"), enc
+    )
+    suspect = embed_sentences(
+        normalize("5月12日21时22分，火箭点火升空。一辆车送来了十个箱子。"), enc
+    )
+    # 十, 十六 and 一 read as 10, 16 and 1 excuse figures, never the day that changed (review 9b)
+    got = altered_facts(suspect.texts[0], source.texts[0], suspect_doc=suspect, source_doc=source)
+    assert got == ["number: 10→12"]

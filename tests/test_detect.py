@@ -401,3 +401,12 @@ def test_a_pasted_paragraph_counts_its_sentences_copied() -> None:
     m = verbatim_match(Prepared.of(post, T), Prepared.of(STATS, T), "o", T)
     assert m is not None and m.kind == "partial"
     assert 0.0 < m.details["verbatim_sentences"] < 0.5
+
+
+def test_a_copy_doctored_at_its_very_end_lists_it() -> None:
+    # only what parts two copied runs was read: a last figure changed went unsaid (review 9b)
+    original = STATS + "全年经济增长的预期目标为5%。"
+    copy = STATS + "全年经济增长的预期目标为6%。"
+    m = verbatim_match(Prepared.of(copy, T), Prepared.of(original, T), "o", T)
+    assert m is not None
+    assert [a["text"] for a in m.details["altered"]] == ["原文为 5%，此处为 6%"]

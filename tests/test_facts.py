@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from xigao.altered import altered_facts
 from xigao.facts import (
     cn_value,
     figures_read,
@@ -17,7 +18,6 @@ from xigao.facts import (
     typed,
     typed_in_order,
 )
-from xigao.altered import altered_facts
 from xigao.paraphrase import _numbers, typed_numbers
 
 DIGITS = "零一二三四五六七八九"

@@ -7,9 +7,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from xigao.altered import altered_facts
 from xigao.names import name_map
 from xigao.normalize import normalize
-from xigao.altered import altered_facts
 from xigao.paraphrase import (
     Grams,
     _dice,

@@ -496,6 +496,33 @@ def test_compare_decides_a_wash_as_a_check_does() -> None:
         compare(comment["body"], story, encoder="static", genre="poetry")
 
 
+def test_compare_says_what_a_wash_whose_figures_were_changed_changed() -> None:
+    # a deep wash with every figure it shares with its story changed by a digit: whether it
+    # still reads as a rewrite or comes out a near miss, the changes are listed as the texts
+    # write them, and a near miss says why in the wash measures' words, not in the sentence
+    # rule's ("a rewrite needs 50%", which no verdict follows: black-box review 9)
+    import re
+
+    wash = _washes({"fit2-deep-1"})["fit2-deep-1"]
+    source = _story(wash["source_ids"][0])["body"]
+    body = wash["body"]
+    for m in reversed([m for m in re.finditer(r"\d{3,}", body) if m.group() in source]):
+        body = (
+            body[: m.start()]
+            + m.group()[:-1]
+            + str((int(m.group()[-1]) + 3) % 10)
+            + body[m.end() :]
+        )
+    res = compare(body, source, encoder="static").to_dict()
+    shown = [*res["matches"], *([res["near_miss"]] if "near_miss" in res else [])]
+    said = [a["text"] for m in shown for a in m.get("altered", [])]
+    assert "原文为 342人，此处为 345人" in said, said
+    if "near_miss" in res:
+        reason = res["near_miss"]["reason"]
+        assert "wash score" in reason and "a rewrite needs 50%" not in reason
+        assert "altered facts listed" in reason
+
+
 def test_compare_reads_a_renamed_retelling_as_fiction() -> None:
     # a passage of 红楼梦 chapter 89 retold with its people renamed, against the whole
     # chapter: as fiction a rewrite with its name map (news reads no names)

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import importlib.util
 import itertools
+import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -179,6 +180,8 @@ _BODY_ENDS = (
     "大学", "学院", "公司", "集团", "银行", "医院", "协会", "委员会", "研究院", "研究所", "中心",
     "政府", "法院", "检察院", "中学", "小学", "部", "局", "厅", "署", "办",
 )  # fmt: skip
+#: What follows a surname in place of a name (刘女士, 王先生): no name of its own.
+_TITLES = ("女士", "先生", "老师", "同志", "师傅", "小姐", "太太", "某", "总", "局", "工")
 #: Characters a person's name hardly ends with (what jieba glued to it: 韩正以, 玄德曰).
 _NOT_NAME_END = frozenset("的了着是在和与把被就都也还又很却便乃而所以于向对曰说道回问答若如等为")
 
@@ -231,7 +234,7 @@ def _figure_span(text: str, lo: int, hi: int, kind: int) -> Span:
 
 def _by_kind(doc: Sentences | None) -> tuple[frozenset[float], ...] | None:
     """Every value ``doc`` states, kind by kind (its ordinals and one-character numerals, which
-    cannot be told apart by kind, in every kind)."""
+    cannot be told apart by kind, among its figures, years and times of day)."""
     if doc is None:
         return None
     got: tuple[frozenset[float], ...] | None = doc._memo.get("stated_by_kind")
@@ -239,7 +242,9 @@ def _by_kind(doc: Sentences | None) -> tuple[frozenset[float], ...] | None:
         loose = frozenset().union(
             *(facts.ordinals(t) | doc.loose(i) for i, t in enumerate(doc.texts))
         )
-        kinds: list[set[float]] = [set(loose) for _ in range(5)]
+        # a month or a day a text writes is read whatever its script (5月十日), so the
+        # one-character numerals (一辆, 神舟十六号) excuse figures, years and hours alone
+        kinds: list[set[float]] = [set(loose) if k in (0, 1, 4) else set() for k in range(5)]
         for t in doc.texts:
             for k, values in enumerate(facts.typed_in_order(t)):
                 kinds[k].update(values)
@@ -251,8 +256,8 @@ def _numbers(s: str, o: str, s_doc: Sentences | None, o_doc: Sentences | None) -
     out = []
     for kind, (ls, lo_) in enumerate(zip(_typed_spans(s), _typed_spans(o), strict=True)):
         s_vals, o_vals = {v for v, _, _ in ls}, {v for v, _, _ in lo_}
-        gone = _first_of_each(x for x in lo_ if x[0] not in s_vals)
-        new = _first_of_each(x for x in ls if x[0] not in o_vals)
+        gone = _first_of_each(x for x in lo_ if x[0] not in s_vals and math.isfinite(x[0]))
+        new = _first_of_each(x for x in ls if x[0] not in o_vals and math.isfinite(x[0]))
         if not gone or not new:
             continue
         said, written = _by_kind(s_doc), _by_kind(o_doc)  # read only where needed
@@ -270,7 +275,7 @@ def _numbers(s: str, o: str, s_doc: Sentences | None, o_doc: Sentences | None) -
     return out
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1024)
 def _typed_spans(text: str) -> tuple[list[tuple[float, int, int]], ...]:
     """:func:`xigao.facts.typed_spans`, read once per text (callers do not change it)."""
     return facts.typed_spans(text)
@@ -286,8 +291,10 @@ def _first_of_each(values: Iterable[tuple[float, int, int]]) -> list[tuple[float
 def _pair_by_unit(
     gone: Sequence[tuple[float, int, int]], new: Sequence[tuple[float, int, int]], o: str, s: str
 ) -> list[tuple[tuple[float, int, int], tuple[float, int, int]]]:
-    """The original's values paired with the suspect's of the same unit, in order; what is
-    left, in order where as many are left on each, but never two of other units."""
+    """The original's values paired with the suspect's of the same unit: in order where each
+    side states as many, by the words around them where not (出口7.67万亿元、进口5.65万亿元 →
+    进口5.85万亿元 is 5.65 → 5.85); what is left, in order where as many are left on each, but
+    never two of other units."""
     pairs = []
     left_g, left_n = list(gone), list(new)
     for unit in dict.fromkeys(_unit(o, lo, hi) for _, lo, hi in gone):
@@ -295,7 +302,20 @@ def _pair_by_unit(
             continue
         gs = [x for x in left_g if _unit(o, x[1], x[2]) == unit]
         ns = [x for x in left_n if _unit(s, x[1], x[2]) == unit]
-        for g, n in zip(gs, ns, strict=False):
+        if len(gs) == len(ns):
+            matched = list(zip(gs, ns, strict=True))
+        else:  # one dropped beside one changed: paired by the words around them
+            matched = []
+            for side in (1, 0):  # the words after first (5人受伤 / 6人受伤), then before
+                for g in gs:
+                    taken = {id(x) for pair in matched for x in pair}
+                    n = next(
+                        (n for n in ns if id(n) not in taken and _same_words(o, g, s, n)[side]),
+                        None,
+                    )
+                    if n is not None and id(g) not in taken:
+                        matched.append((g, n))
+        for g, n in matched:
             pairs.append((g, n))
             left_g.remove(g)
             left_n.remove(n)
@@ -305,6 +325,22 @@ def _pair_by_unit(
             if not all(units):  # 20余万种 / 40万以上: one unit unsaid
                 pairs.append((g, n))
     return sorted(pairs, key=lambda p: p[0][1])
+
+
+def _same_words(
+    o: str, g: tuple[float, int, int], s: str, n: tuple[float, int, int]
+) -> tuple[bool, bool]:
+    """Whether two figures stand after the same two characters, and whether before the same
+    two past their units (进口5.65 / 进口5.85; 5人受伤 / 6人受伤)."""
+    before = o[max(0, g[1] - 2) : g[1]], s[max(0, n[1] - 2) : n[1]]
+    o_end, s_end = _figure_span(o, g[1], g[2], 0)[1], _figure_span(s, n[1], n[2], 0)[1]
+    after = o[o_end : o_end + 2], s[s_end : s_end + 2]
+    same = [len(x) == 2 and x == y and _chinese(x) for x, y in (before, after)]
+    return same[0], same[1]
+
+
+def _chinese(w: str) -> bool:
+    return all("\u4e00" <= c <= "\u9fff" for c in w)
 
 
 def _ordinals(s: str, o: str, s_doc: Sentences | None, o_doc: Sentences | None) -> list[Altered]:
@@ -359,9 +395,10 @@ def _chinese_name(w: str) -> bool:
     word of the dictionary, nothing jieba glued to it."""
     return (
         2 <= len(w) <= 3
-        and all("\u4e00" <= c <= "\u9fff" for c in w)
+        and _chinese(w)
         and w[0] in SURNAMES
         and w[-1] not in _NOT_NAME_END
+        and not w.endswith(_TITLES)
         and w not in _dictionary_words()
     )
 
@@ -409,7 +446,7 @@ def _body(w: str) -> bool:
     return len(w) >= 4 and w.endswith(_BODY_ENDS)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1024)
 def _tags(text: str) -> tuple[tuple[str, str], ...]:
     """jieba's words of ``text`` with their tags, read once for every reading of a pair."""
     from xigao.tokenize import default_tokenizer
@@ -417,7 +454,7 @@ def _tags(text: str) -> tuple[tuple[str, str], ...]:
     return tuple(default_tokenizer().tag(text))
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=1024)
 def _tagged(text: str, tags: frozenset[str]) -> list[tuple[str, Span]]:
     """The words of ``text`` jieba tags with one of ``tags``, two characters or more, each once,
     in order, with where it first stands."""
@@ -539,7 +576,7 @@ _PARTICLES = frozenset("了过着")
 _Context = tuple[str, str]  # the words before and after
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1024)
 def _negated(
     text: str,
 ) -> tuple[dict[str, tuple[Span, _Context]], dict[str, set[_Context]]]:
@@ -556,7 +593,7 @@ def _negated(
         return toks[k][0] if 0 <= k < len(toks) else ""
 
     for k, (w, lo, hi) in enumerate(toks):
-        if len(w) < 2 or not all("\u4e00" <= c <= "\u9fff" for c in w) or w in NEGATIONS:
+        if len(w) < 2 or not _chinese(w) or w in NEGATIONS:
             continue
         if k and toks[k - 1][0] in NEGATIONS and toks[k - 1][2] == lo:
             before = toks[k - 2][0] if k >= 2 else ""
@@ -759,12 +796,17 @@ def copy_altered(
     equal ``runs`` (key-text spans, as :func:`xigao.align.exact_runs` finds them) that follow
     one another on both sides ``COPY_GAP`` apart or less, what parts them is what the copy
     changed, and the clause around it on each side is read as an aligned pair is
-    (:func:`find_altered`)."""
+    (:func:`find_altered`); so are the clauses where the copy starts and ends."""
     a, b = suspect.key(), source.key()
     out: list[dict[str, Any]] = []
     read: set[tuple[Span, Span]] = set()
     seen: set[str] = set()
     ordered = sorted(runs, key=lambda r: r.a_start)
+    gaps: list[tuple[Span, Span]] = []
+    if ordered:  # the clause where the copy starts, and where it ends (a date doctored there)
+        first, last = ordered[0], ordered[-1]
+        gaps.append(((int(a.pos[first.a_start]),) * 2, (int(b.pos[first.b_start]),) * 2))
+        gaps.append(((int(a.pos[last.a_end - 1]) + 1,) * 2, (int(b.pos[last.b_end - 1]) + 1,) * 2))
     for r1, r2 in itertools.pairwise(ordered):
         if r2.a_start < r1.a_end or r2.b_start < r1.b_end:
             continue  # not in order on both sides
@@ -772,8 +814,9 @@ def copy_altered(
             continue  # only punctuation or markup between them
         s_gap = int(a.pos[r1.a_end - 1]) + 1, int(a.pos[r2.a_start])
         o_gap = int(b.pos[r1.b_end - 1]) + 1, int(b.pos[r2.b_start])
-        if s_gap[1] - s_gap[0] > COPY_GAP or o_gap[1] - o_gap[0] > COPY_GAP:
-            continue
+        if s_gap[1] - s_gap[0] <= COPY_GAP and o_gap[1] - o_gap[0] <= COPY_GAP:
+            gaps.append((s_gap, o_gap))
+    for s_gap, o_gap in gaps:
         sc, oc = clause(suspect.text, *s_gap), clause(source.text, *o_gap)
         if (sc, oc) in read:
             continue

@@ -847,7 +847,7 @@ def wash_match(
             second=second,
             residual=residual,
             aligned_or=aligned_or,
-            altered=len(altered),
+            altered=len({a["text"] for a in altered}),
         ),
     }
     renamed = renames(suspect, source, stats, grafted=grafted) if names else {}

@@ -211,7 +211,8 @@ def _match_spans(
         if not isinstance(alt, Mapping):
             continue
         s, o = _pair(alt.get("suspect")), _pair(alt.get("source"))
-        tip = f"改动的事实 altered {alt.get('kind', '')}: {alt.get('detail', '')}".strip()
+        said = alt.get("text") or alt.get("detail", "")  # in words, as the texts write it
+        tip = f"改动的事实 altered {alt.get('kind', '')}: {said}".strip()
         if s:
             sus.append(_Span(s[0], s[1], f"a{j}", "alt", tip))
         if o:

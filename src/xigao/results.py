@@ -73,9 +73,12 @@ class Table:
             top.get("direction", ""),
             "; ".join(f"{c['kind']}: {'、'.join(c['names'])}" for c in attribution),
             "; ".join(
-                f"{m.get('source_id', '')}: {a.get('text', '')}"
-                for m in [*res["matches"], *([miss] if miss else [])]
-                for a in m.get("altered") or ()
+                dict.fromkeys(  # each once (a name changed in three sentences is one change)
+                    f"{'near miss ' if m is miss else ''}{m.get('source_id', '')}: "
+                    f"{a.get('text', '')}"
+                    for m in [*res["matches"], *([miss] if miss else [])]
+                    for a in m.get("altered") or ()
+                )
             ),
             miss.get("source_id", ""),
             miss.get("reason", ""),
