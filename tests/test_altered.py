@@ -56,6 +56,9 @@ from xigao.altered import KINDS, altered_facts, describe, find_altered
         ("增速低于全国平均水平", "增速超过全国平均水平", ["opposite: 超过→低于"]),
         # an opposite said with a negation is the same fact
         ("景区今年不再关闭", "景区今年开放", []),
+        # ... but a negation elsewhere in the sentence hides no opposite, and a word jieba
+        # keeps whole (价格上涨) is read all the same (diff review 9)
+        ("他没有来，价格下跌了", "他来了，价格上涨了", ["opposite: 上涨→下跌"]),
         # a figure dropped is no alteration; one changed is paired with its own (review 9)
         (
             "出口2.9万亿元",

@@ -529,25 +529,43 @@ def _tokens(text: str) -> list[tuple[str, int, int]]:
     return out
 
 
+def _words_at(text: str, toks: list[tuple[str, int, int]]) -> dict[str, tuple[Span, bool]]:
+    """Where ``text`` first writes each word of ``OPPOSITES``, and whether a negation stands
+    right before it: a word of one character as jieba cuts it (多 is no 多次), one of two
+    wherever it stands (价格上涨, which jieba keeps whole)."""
+    out: dict[str, tuple[Span, bool]] = {}
+    for k, (w, lo, hi) in enumerate(toks):
+        if len(w) == 1 and w in _OPPOSITE_WORDS:
+            out.setdefault(w, ((lo, hi), k > 0 and toks[k - 1][0] in NEGATIONS))
+    for w in _OPPOSITE_WORDS:
+        at = text.find(w) if len(w) >= 2 else -1
+        if at >= 0 and w not in out:
+            before = text[max(0, at - 2) : at]
+            negated = any(before.endswith(n) for n in NEGATIONS)
+            out[w] = ((at, at + len(w)), negated)
+    return out
+
+
+def _said_words(said: set[tuple[str, str]]) -> set[str]:
+    """The words of the opposites already said (增长→下降 covers 增→降)."""
+    return {w for pair in said for w in pair}
+
+
 def _opposites(s: str, o: str) -> list[Altered]:
     """A word of ``OPPOSITES`` the original writes whose opposite the suspect writes instead:
-    in the sentence (neither side writing the other's word), or before a figure both state."""
+    in the sentence (neither side writing the other's word, and neither negated: 不再关闭 /
+    开放 is the same fact), or before a figure both state."""
     out: list[Altered] = []
     ts, to = _tokens(s), _tokens(o)
-    at_s: dict[str, Span] = {}
-    at_o: dict[str, Span] = {}
-    for w, lo, hi in ts:
-        at_s.setdefault(w, (lo, hi))
-    for w, lo, hi in to:
-        at_o.setdefault(w, (lo, hi))
+    at_s, at_o = _words_at(s, ts), _words_at(o, to)
     said: set[tuple[str, str]] = set()
-    negating = {w for w, _, _ in ts + to if w in NEGATIONS}
     for x, y in OPPOSITES:
         for p, q in ((x, y), (y, x)):
-            if negating:  # 不再关闭 / 开放: an opposite negated is the same fact
-                break
             if p in at_o and q in at_s and p not in at_s and q not in at_o:
-                out.append(Altered("opposite", (at_o[p],), (at_s[q],), f"{p}→{q}"))
+                (o_span, o_neg), (s_span, s_neg) = at_o[p], at_s[q]
+                if o_neg or s_neg or any(p in w or q in w for w in _said_words(said)):
+                    continue
+                out.append(Altered("opposite", (o_span,), (s_span,), f"{p}→{q}"))
                 said.add((p, q))
 
     # before a figure both state: the last word of OPPOSITES within reach before it
