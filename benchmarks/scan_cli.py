@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -45,16 +46,23 @@ def _tree(pid: int) -> list[int]:
 
 
 def scan(
-    index: Path, queries: Path, workers: int, out: Path, detect: str | None = None
+    index: Path,
+    queries: Path,
+    workers: int,
+    out: Path,
+    detect: str | None = None,
+    src: Path | None = None,
 ) -> tuple[float, float]:
     """Seconds one ``xigao scan`` takes, and the peak memory of its processes together (the
-    sum of their PSS, read every 0.2 s)."""
+    sum of their PSS, read every 0.2 s); ``src``: the ``src`` folder of another release of
+    xigao to run instead of today's."""
     xigao = Path(sys.executable).with_name("xigao")  # the console script beside this Python
     cmd = [str(xigao), "scan", str(queries), "--index", str(index)]
     if detect:
         cmd += ["--detect", detect]
     t0 = time.perf_counter()
-    p = subprocess.Popen([*cmd, "--workers", str(workers), "-q", "-o", str(out)])
+    env = dict(os.environ, PYTHONPATH=str(src.resolve())) if src is not None else None
+    p = subprocess.Popen([*cmd, "--workers", str(workers), "-q", "-o", str(out)], env=env)
     peak = 0.0
     while p.poll() is None:
         peak = max(peak, sum(status_mb("Pss", x, "smaps_rollup") or 0.0 for x in _tree(p.pid)))
@@ -76,7 +84,15 @@ def main(argv: list[str] | None = None) -> int:
         help="scan the queries this many times over, ids suffixed #1, #2 … (a longer input, "
         "whose pace a start of a second barely blurs)",
     )
+    ap.add_argument(
+        "--release",
+        default="",
+        help="a git ref: time its scan beside today's instead, with two workers, alternately",
+    )
+    ap.add_argument("--rounds", type=int, default=3, help="with --release: scans of each")
     a = ap.parse_args(argv)
+    if a.release:
+        return against_release(a.index, a.queries, a.release, a.rounds, a.detect)
     lines = [x for x in a.queries.read_text(encoding="utf-8").splitlines() if x.strip()]
     if a.repeat > 1:
         docs = [json.loads(x) for x in lines]
@@ -113,6 +129,51 @@ def main(argv: list[str] | None = None) -> int:
         )
     print(f"\nResults identical with one and two workers: {'yes' if same else 'NO'}.")
     return 0 if same else 1
+
+
+def against_release(
+    index: Path, queries: Path, ref: str, rounds: int, detect: str | None = None
+) -> int:
+    """Today's scan and the release ``ref``'s (a git worktree of it under ``bench-out``), two
+    workers each, ``rounds`` times alternately (this machine's pace drifts by a fifth from one
+    minute to the next: alternating keeps the drift out of the ratio), with their medians."""
+    import statistics
+
+    tree = Path("bench-out") / f"release-{ref}"
+    if not (tree / "src" / "xigao").is_dir():
+        subprocess.run(["git", "worktree", "prune"], check=False)
+        subprocess.run(
+            ["git", "worktree", "add", "--detach", "--force", str(tree), ref],
+            check=True,
+            capture_output=True,
+        )
+    n = sum(1 for x in queries.read_text(encoding="utf-8").splitlines() if x.strip())
+    rates: dict[str, list[float]] = {"today": [], ref: []}
+    outputs: dict[str, list[str]] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for _ in range(rounds):
+            for name, src in (("today", None), (ref, tree / "src")):
+                out = Path(tmp) / f"{name}.jsonl"
+                secs, _ = scan(index, queries, 2, out, detect, src)
+                rates[name].append(n / secs)
+                outputs[name] = [
+                    json.dumps({k: v for k, v in json.loads(x).items() if k != "matches"})
+                    for x in out.read_text("utf-8").splitlines()
+                ]
+    print(f"| two workers, {n} documents | documents/s, each scan | median |\n|---|---|---:|")
+    for name, got in rates.items():
+        each = ", ".join(f"{r:.1f}" for r in got)
+        print(
+            f"| {'this release' if name == 'today' else 'release ' + name} | {each} "
+            f"| {statistics.median(got):.1f} |"
+        )
+    ratio = statistics.median(rates["today"]) / statistics.median(rates[ref])
+    same = outputs["today"] == outputs[ref]
+    print(
+        f"\nThis release's median over release {ref}'s: {ratio:.2f}. Verdicts and scores "
+        f"the same: {'yes' if same else 'NO'}."
+    )
+    return 0
 
 
 if __name__ == "__main__":

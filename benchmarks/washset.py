@@ -275,9 +275,27 @@ def split_rows(rows: list[dict]) -> tuple[list[dict], list[dict]]:
     return [r for r in rows if r["batch"] not in HELD_OUT_BATCHES], held
 
 
+def write_news(out: Path) -> int:
+    """Every news text of our own set (washes and negatives, fit and held out) as
+    ``{"id", "title", "body"}`` lines for ``xigao scan``: the input the speed of a full
+    scan of realistic washes is measured on (``benchmarks.scan_cli``)."""
+    rows = [r for r in rows_of() if not r["style"].startswith("lit-")]
+    with open(out, "w", encoding="utf-8") as f:
+        for r in rows:
+            doc = {"id": r["task_id"], "title": r.get("title") or "", "body": r["body"]}
+            f.write(json.dumps(doc, ensure_ascii=False) + "\n")
+    print(f"{len(rows)} news texts written to {out}")
+    return 0
+
+
 def main(argv: list[str]) -> int:
+    if len(argv) == 2 and argv[0] == "news":
+        return write_news(Path(argv[1]))
     if not argv or argv[0] != "check":
-        print("usage: python -m benchmarks.washset check [FILES...]", file=sys.stderr)
+        print(
+            "usage: python -m benchmarks.washset check [FILES...] | news OUT.jsonl",
+            file=sys.stderr,
+        )
         return 2
     paths = [Path(p) for p in argv[1:]] or fit_files()
     bad = 0

@@ -25,21 +25,19 @@ What is read, in two normalized sentences and, given, the texts they come from:
 
 from __future__ import annotations
 
-import importlib.util
 import itertools
 import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from xigao import facts
 from xigao.align import Passage
 from xigao.names import SURNAMES
 from xigao.normalize import Normalized
-from xigao.paraphrase import NAME_TAGS, PROPER_TAGS, Sentences, jieba_lexicon
+from xigao.paraphrase import NAME_TAGS, Sentences, jieba_lexicon
 
 Span = tuple[int, int]
 
@@ -57,6 +55,7 @@ OPPOSITES = [
 ]  # fmt: skip
 _OPPOSITE_PAIRS = frozenset((p, q) for x, y in OPPOSITES for p, q in ((x, y), (y, x)))
 _OPPOSITE_WORDS = frozenset(w for pair in OPPOSITES for w in pair)
+_TWO_CHARACTER_OPPOSITES = re.compile("|".join(sorted(w for w in _OPPOSITE_WORDS if len(w) >= 2)))
 #: The words that negate the word after them.
 NEGATIONS = frozenset(
     {"不", "没", "没有", "未", "无", "非", "别", "勿", "并未", "不再", "尚未", "未能"}
@@ -376,20 +375,6 @@ def _ordinals(s: str, o: str, s_doc: Sentences | None, o_doc: Sentences | None) 
     ]
 
 
-@lru_cache(maxsize=1)
-def _dictionary_words() -> frozenset[str]:
-    """The words of jieba's dictionary it tags no name, place or body (高水平, 金灿灿)."""
-    spec = importlib.util.find_spec("jieba")
-    if spec is None or spec.origin is None:
-        return frozenset()
-    text = (Path(spec.origin).parent / "dict.txt").read_text(encoding="utf-8")
-    return frozenset(
-        w
-        for w, _, tag in (line.split(" ") for line in text.splitlines() if line.count(" ") == 2)
-        if tag not in PROPER_TAGS
-    )
-
-
 def _chinese_name(w: str) -> bool:
     """``w`` reads as a Chinese person's name: a surname, two or three characters in all, no
     word of the dictionary, nothing jieba glued to it."""
@@ -399,7 +384,7 @@ def _chinese_name(w: str) -> bool:
         and w[0] in SURNAMES
         and w[-1] not in _NOT_NAME_END
         and not w.endswith(_TITLES)
-        and w not in _dictionary_words()
+        and w not in jieba_lexicon().words
     )
 
 
@@ -454,20 +439,32 @@ def _tags(text: str) -> tuple[tuple[str, str], ...]:
     return tuple(default_tokenizer().tag(text))
 
 
+#: The tags read for each kind of name: people; places (jieba tags some a person's name:
+#: 徐汇区, 哈萨克斯坦); bodies.
+_KIND_TAGS = {
+    "name": NAME_TAGS,
+    "place": frozenset({"ns", "nrt", "nr"}),
+    "organization": frozenset({"nt"}),
+}
+
+
 @lru_cache(maxsize=1024)
-def _tagged(text: str, tags: frozenset[str]) -> list[tuple[str, Span]]:
-    """The words of ``text`` jieba tags with one of ``tags``, two characters or more, each once,
-    in order, with where it first stands."""
-    out: dict[str, Span] = {}
+def _named(text: str) -> dict[str, list[tuple[str, Span]]]:
+    """The words of ``text`` jieba tags as each kind of name (``_KIND_TAGS``), two characters
+    or more, each once, in order, with where it first stands. Read once per text: callers do
+    not change what it returns."""
+    out: dict[str, dict[str, Span]] = {kind: {} for kind in _KIND_TAGS}
     at = 0
     for w, tag in _tags(text):
         lo = text.find(w, at)
         if lo < 0:
             continue
         at = lo + len(w)
-        if tag in tags and len(w) >= 2:
-            out.setdefault(w, (lo, at))
-    return list(out.items())
+        if len(w) >= 2:
+            for kind, tags in _KIND_TAGS.items():
+                if tag in tags:
+                    out[kind].setdefault(w, (lo, at))
+    return {kind: list(words.items()) for kind, words in out.items()}
 
 
 def _names(s: str, o: str, in_suspect: str, in_source: str) -> list[Altered]:
@@ -475,12 +472,12 @@ def _names(s: str, o: str, in_suspect: str, in_source: str) -> list[Altered]:
     idioms = jieba_lexicon().idioms  # 4-character idioms jieba tags names
     gone = [
         (w, sp)
-        for w, sp in _tagged(o, NAME_TAGS)
+        for w, sp in _named(o)["name"]
         if w not in idioms and not facts.mentions(w, in_suspect)
     ]
     new = [
         (w, sp)
-        for w, sp in _tagged(s, NAME_TAGS)
+        for w, sp in _named(s)["name"]
         if w not in idioms and not facts.mentions(w, in_source)
     ]
     if (
@@ -494,18 +491,15 @@ def _names(s: str, o: str, in_suspect: str, in_source: str) -> list[Altered]:
             Altered("name", (gs,), (ns,), f"{g}→{n}")
             for (g, gs), (n, ns) in zip(gone, new, strict=True)
         ]
-    for kind, tags, named in (
-        ("place", frozenset({"ns", "nrt", "nr"}), _place),
-        ("organization", frozenset({"nt"}), _body),
-    ):
+    for kind, named in (("place", _place), ("organization", _body)):
         gone = [
             (w, sp)
-            for w, sp in _whole_places(o, _tagged(o, tags), kind)
+            for w, sp in _whole_places(o, _named(o)[kind], kind)
             if named(w) and not facts.mentions(w, in_suspect)
         ]
         new = [
             (w, sp)
-            for w, sp in _whole_places(s, _tagged(s, tags), kind)
+            for w, sp in _whole_places(s, _named(s)[kind], kind)
             if named(w) and not facts.mentions(w, in_source)
         ]
         if gone and len(gone) == len(new):
@@ -516,8 +510,10 @@ def _names(s: str, o: str, in_suspect: str, in_source: str) -> list[Altered]:
     return out
 
 
+@lru_cache(maxsize=1024)
 def _tokens(text: str) -> list[tuple[str, int, int]]:
-    """jieba's words of ``text`` with their spans."""
+    """jieba's words of ``text`` with their spans (read once per text: callers do not change
+    what it returns)."""
     out = []
     at = 0
     for w, _ in _tags(text):
@@ -529,20 +525,21 @@ def _tokens(text: str) -> list[tuple[str, int, int]]:
     return out
 
 
-def _words_at(text: str, toks: list[tuple[str, int, int]]) -> dict[str, tuple[Span, bool]]:
+@lru_cache(maxsize=1024)
+def _words_at(text: str) -> dict[str, tuple[Span, bool]]:
     """Where ``text`` first writes each word of ``OPPOSITES``, and whether a negation stands
     right before it: a word of one character as jieba cuts it (多 is no 多次), one of two
     wherever it stands (价格上涨, which jieba keeps whole)."""
     out: dict[str, tuple[Span, bool]] = {}
+    toks = _tokens(text)
     for k, (w, lo, hi) in enumerate(toks):
         if len(w) == 1 and w in _OPPOSITE_WORDS:
             out.setdefault(w, ((lo, hi), k > 0 and toks[k - 1][0] in NEGATIONS))
-    for w in _OPPOSITE_WORDS:
-        at = text.find(w) if len(w) >= 2 else -1
-        if at >= 0 and w not in out:
+    for m in _TWO_CHARACTER_OPPOSITES.finditer(text):
+        w, at = m.group(), m.start()
+        if w not in out:
             before = text[max(0, at - 2) : at]
-            negated = any(before.endswith(n) for n in NEGATIONS)
-            out[w] = ((at, at + len(w)), negated)
+            out[w] = ((at, at + len(w)), any(before.endswith(n) for n in NEGATIONS))
     return out
 
 
@@ -557,7 +554,7 @@ def _opposites(s: str, o: str) -> list[Altered]:
     开放 is the same fact), or before a figure both state."""
     out: list[Altered] = []
     ts, to = _tokens(s), _tokens(o)
-    at_s, at_o = _words_at(s, ts), _words_at(o, to)
+    at_s, at_o = _words_at(s), _words_at(o)
     said: set[tuple[str, str]] = set()
     for x, y in OPPOSITES:
         for p, q in ((x, y), (y, x)):

@@ -475,6 +475,8 @@ class Lexicon(NamedTuple):
     #: words of four characters or more the dictionary tags as person names that are idioms
     #: and set phrases (纪律严明, 志存高远, 石沉大海; see :func:`_idiom_tagged_name`)
     idioms: frozenset[str] = frozenset()
+    #: every word not tagged a proper noun, however rare (高水平, 金灿灿)
+    words: frozenset[str] = frozenset()
 
 
 #: Two-character surnames: a four-character name may start with one (欧阳应霁). These are the
@@ -518,7 +520,7 @@ def jieba_lexicon() -> Lexicon:
     if spec is None or spec.origin is None:
         return Lexicon(frozenset(), frozenset(), frozenset())
     text = (Path(spec.origin).parent / "dict.txt").read_text(encoding="utf-8")
-    ordinary, proper, common = set(), set(), set()
+    ordinary, proper, common, words = set(), set(), set(), set()
     long_names: list[str] = []
     in_nrt: Counter[str] = Counter()
     for word, freq, tag in _DICT_LINE.findall(text):
@@ -527,15 +529,19 @@ def jieba_lexicon() -> Lexicon:
             proper.add(word)
             if frequent:
                 common.add(word)
-        elif frequent:
-            ordinary.add(word)
+        else:
+            words.add(word)
+            if frequent:
+                ordinary.add(word)
         if tag == "nr" and len(word) >= 4:
             long_names.append(word)
         elif tag == "nrt":
             in_nrt.update(set(word))
     transliteration = frozenset(c for c, n in in_nrt.items() if n >= TRANSLITERATION_MIN_WORDS)
     idioms = frozenset(w for w in long_names if _idiom_tagged_name(w, transliteration))
-    return Lexicon(frozenset(ordinary), frozenset(proper), frozenset(common), idioms)
+    return Lexicon(
+        frozenset(ordinary), frozenset(proper), frozenset(common), idioms, frozenset(words)
+    )
 
 
 @lru_cache(maxsize=65536)
