@@ -139,14 +139,9 @@ def against_release(
     minute to the next: alternating keeps the drift out of the ratio), with their medians."""
     import statistics
 
-    tree = Path("bench-out") / f"release-{ref}"
-    if not (tree / "src" / "xigao").is_dir():
-        subprocess.run(["git", "worktree", "prune"], check=False)
-        subprocess.run(
-            ["git", "worktree", "add", "--detach", "--force", str(tree), ref],
-            check=True,
-            capture_output=True,
-        )
+    from benchmarks.washes import release_tree
+
+    tree = release_tree(ref, Path("bench-out"))
     n = sum(1 for x in queries.read_text(encoding="utf-8").splitlines() if x.strip())
     rates: dict[str, list[float]] = {"today": [], ref: []}
     outputs: dict[str, list[str]] = {}

@@ -183,6 +183,22 @@ with open(sys.argv[3], "w", encoding="utf-8") as out:
 """
 
 
+def release_tree(ref: str, work: Path = WORK) -> Path:
+    """A git worktree of the release ``ref`` under ``work`` (made once), to run it beside
+    today's code (``PYTHONPATH`` at its ``src``)."""
+    import subprocess
+
+    tree = work / f"release-{ref}"
+    if not (tree / "src" / "xigao").is_dir():
+        subprocess.run(["git", "worktree", "prune"], check=False)
+        subprocess.run(
+            ["git", "worktree", "add", "--detach", "--force", str(tree), ref],
+            check=True,
+            capture_output=True,
+        )
+    return tree
+
+
 def run_release(
     ref: str, index: Path, cases: Sequence[dict[str, Any]], work: Path = WORK
 ) -> dict[str, dict]:
@@ -194,14 +210,7 @@ def run_release(
 
     from xigao import Index
 
-    tree = work / f"release-{ref}"
-    if not (tree / "src" / "xigao").is_dir():
-        subprocess.run(["git", "worktree", "prune"], check=False)
-        subprocess.run(
-            ["git", "worktree", "add", "--detach", "--force", str(tree), ref],
-            check=True,
-            capture_output=True,
-        )
+    tree = release_tree(ref, work)
     inp, out = work / f"release-in-{index.name}.jsonl", work / f"release-out-{index.name}.jsonl"
     with open(inp, "w", encoding="utf-8") as f:
         for c in cases:
