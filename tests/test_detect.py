@@ -388,6 +388,11 @@ def test_a_doctored_copy_lists_the_figures_it_changed() -> None:
     for a in m.details["altered"]:  # the clause that holds each change, on each side
         s, o = DOCTORED[slice(*a["suspect"])], STATS[slice(*a["source"])]
         assert len(s) < 40 and len(o) < 40 and s != o
+        # ... and the words that changed inside it, for a report to mark
+        for side, text in (("suspect", DOCTORED), ("source", STATS)):
+            lo, hi = a[f"{side}_value"]
+            assert a[side][0] <= lo < hi <= a[side][1]
+            assert text[lo:hi] in a["text"]
 
 
 def test_a_copy_changed_nowhere_lists_no_altered_fact() -> None:

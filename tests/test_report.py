@@ -403,3 +403,26 @@ def test_only_a_web_address_is_a_link() -> None:
     line = _meta_line({"url": "javascript:alert(1)", "source": "<b>某网</b>", "extra": "x"})
     assert "<a " not in line and "&lt;b&gt;某网" in line and "extra" not in line
     assert _meta_line({}) == "" and _meta_line({"url": ["a"]}) == ""
+
+
+def test_an_altered_fact_marks_the_words_that_changed() -> None:
+    # the value as each text writes it, not the whole sentence (diff review 9); a fact from an
+    # older result without the values still marks its sentences
+    from xigao.report import _match_spans
+
+    fact = {
+        "kind": "number",
+        "suspect": [0, 20],
+        "source": [0, 21],
+        "suspect_value": [8, 13],
+        "source_value": [8, 14],
+        "detail": "13.5→15.3",
+        "text": "原文为 13.5%，此处为 15.3%",
+    }
+    sus, orig, _ = _match_spans({"evidence": [], "altered": [fact]})
+    assert [(x.start, x.end, x.cls) for x in sus] == [(8, 13, "alt")]
+    assert [(x.start, x.end, x.cls) for x in orig] == [(8, 14, "alt")]
+    assert "15.3%" in sus[0].tip
+    older = {k: v for k, v in fact.items() if not k.endswith("_value")}
+    sus, _, _ = _match_spans({"evidence": [], "altered": [older]})
+    assert [(x.start, x.end) for x in sus] == [(0, 20)]

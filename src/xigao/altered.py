@@ -690,28 +690,39 @@ def altered_entry(
 ) -> dict[str, Any]:
     """An altered fact as a match reports it: ``where`` (the raw spans of the two sentences or
     copied stretches that differ; ``at``: where they start in the normalized texts), its
-    ``detail`` (values, or words as the texts write them: 孫乾, not 孙干) and its ``text`` in
-    plain words from what each text writes there (13.32万亿元, 5月9日)."""
+    ``detail`` (values, or words as the texts write them: 孫乾, not 孙干), its ``text`` in
+    plain words from what each text writes there (13.32万亿元, 5月9日), and where each writes
+    it (``suspect_value``, ``source_value``: raw spans), for a report to mark the words."""
 
-    def written(norm: Normalized, spans: tuple[Span, ...], start: int) -> str:
-        out = []
+    def written(norm: Normalized, spans: tuple[Span, ...], start: int) -> tuple[str, list[int]]:
+        out: list[str] = []
+        first: list[int] = []
         for lo, hi in spans:
             r_lo, r_hi = norm.raw_span(start + lo, start + hi)
             out.append(norm.raw[r_lo:r_hi].strip())
-        return "、".join(out)
+            first = first or [r_lo, r_hi]
+        return "、".join(out), first
 
-    o_words, s_words = written(source, alt.source, at[1]), written(suspect, alt.suspect, at[0])
+    (o_words, o_at), (s_words, s_at) = (
+        written(source, alt.source, at[1]),
+        written(suspect, alt.suspect, at[0]),
+    )
     detail = alt.detail
     if alt.kind not in ("number", "ordinal") and o_words and s_words:
         detail = f"{o_words}→{s_words}"
     before, _, after = alt.detail.partition("→")
-    return {
+    entry: dict[str, Any] = {
         "kind": alt.kind,
         "suspect": list(where[0]),
         "source": list(where[1]),
         "detail": detail,
         "text": describe(alt.kind, o_words or before, s_words or after),
     }
+    if s_at:
+        entry["suspect_value"] = s_at
+    if o_at:
+        entry["source_value"] = o_at
+    return entry
 
 
 def copy_altered(

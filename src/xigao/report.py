@@ -210,7 +210,9 @@ def _match_spans(
     for j, alt in enumerate(match.get("altered") or ()):
         if not isinstance(alt, Mapping):
             continue
-        s, o = _pair(alt.get("suspect")), _pair(alt.get("source"))
+        # the words that changed where the fact says where (``*_value``), else its sentences
+        s = _pair(alt.get("suspect_value")) or _pair(alt.get("suspect"))
+        o = _pair(alt.get("source_value")) or _pair(alt.get("source"))
         said = alt.get("text") or alt.get("detail", "")  # in words, as the texts write it
         tip = f"改动的事实 altered {alt.get('kind', '')}: {said}".strip()
         if s:
