@@ -157,9 +157,11 @@ def _respelled(runs: list[Passage], x: Normalized, y: Normalized) -> list[Passag
 
 
 def verbatim_match(
-    suspect: Prepared, source: Prepared, source_id: str, t: Thresholds
+    suspect: Prepared, source: Prepared, source_id: str, t: Thresholds, *, altered: bool = True
 ) -> Match | None:
-    """Verbatim reuse of ``source`` in ``suspect`` as a :class:`Match`, or None."""
+    """Verbatim reuse of ``source`` in ``suspect`` as a :class:`Match`, or None; ``altered``:
+    list the facts the copy changed (:func:`xigao.altered.copy_altered`), which a caller
+    asking only whether two texts are one story does without."""
     a, b = suspect.norm.key(), source.norm.key()
     if not a.chars or not b.chars:
         return None
@@ -224,12 +226,13 @@ def verbatim_match(
         "longest_exact_run": exact_longest,
         "verbatim_sentences": round(sentence_share, 4),
     }
-    inside = [
-        r for r in runs if any(p.a_start <= r.a_start and r.a_end <= p.a_end for p in passages)
-    ]
-    altered = copy_altered(suspect.norm, source.norm, inside)
     if altered:
-        details["altered"] = altered
+        inside = [
+            r for r in runs if any(p.a_start <= r.a_start and r.a_end <= p.a_end for p in passages)
+        ]
+        changed = copy_altered(suspect.norm, source.norm, inside)
+        if changed:
+            details["altered"] = changed
     return Match(
         source_id=source_id,
         kind=kind,
@@ -267,7 +270,7 @@ class RewriteStats:
 def same_story(a: Prepared, b: Prepared, t: Thresholds) -> bool:
     """Whether one of two originals is a repost of the other."""
     for x, y in ((a, b), (b, a)):
-        m = verbatim_match(x, y, "", t)
+        m = verbatim_match(x, y, "", t, altered=False)
         if m is not None and m.kind == "repost":
             return True
     return False
