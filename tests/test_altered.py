@@ -44,6 +44,12 @@ from xigao.altered import KINDS, altered_facts, describe, find_altered
             "飞船还搭载了大连理工大学试验卫星",
             ["organization: 大连理工大学→哈尔滨工业大学"],
         ),
+        # a place of one level for another, where the sentence names a province too (review 9)
+        (
+            "天津港的特级技师郭锴",
+            "山东港口青岛港的特级技师郭凯",
+            ["name: 郭凯→郭锴", "place: 青岛港→天津港"],
+        ),
         # ... but one place or body written two ways, or one inside the other, is none
         ("国家药监局今天发布通知", "国家药品监督管理局今天发布通知", []),
         ("武昌区的樱花开了", "武汉市的樱花开了", []),

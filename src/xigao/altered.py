@@ -321,18 +321,19 @@ def _other(x: str, y: str, kind: str) -> bool:
         return False
     if kind != "place":
         return True
-    level = [w[-1] if len(w) >= 3 and w[-1] in _PLACE_ENDS else "" for w in (x, y)]
-    return level[0] == level[1]
+    return _level(x) == _level(y)
 
 
 def _whole_places(text: str, words: list[tuple[str, Span]], kind: str) -> list[tuple[str, Span]]:
     """Places with the ending jieba cut off (天津 / 港: 天津港)."""
     if kind != "place":
         return words
+    lexicon = jieba_lexicon()
     out = []
     for w, (lo, hi) in words:
-        if w[-1] not in _PLACE_ENDS and text[hi : hi + 1] in _PLACE_ENDS:
-            w, hi = w + text[hi], hi + 1
+        ending, word = text[hi : hi + 1], text[hi : hi + 2]  # (山东 / 港口: no 山东港)
+        if w[-1] not in _PLACE_ENDS and ending in _PLACE_ENDS and word not in lexicon.ordinary:
+            w, hi = w + ending, hi + 1
         out.append((w, (lo, hi)))
     return out
 
@@ -413,12 +414,35 @@ def _names(s: str, o: str, in_suspect: str, in_source: str) -> list[Altered]:
             for w, sp in _whole_places(s, _named(s)[kind], kind)
             if named(w) and not facts.mentions(w, in_source)
         ]
-        if gone and len(gone) == len(new):
-            for (g, gs), (n, ns) in zip(gone, new, strict=True):
-                if not _other(g, n, kind):
-                    continue
-                out.append(Altered(kind, (gs,), (ns,), f"{g}→{n}"))
+        for gone_, new_ in _by_level(gone, new, kind):
+            for (g, gs), (n, ns) in zip(gone_, new_, strict=True):
+                if _other(g, n, kind):
+                    out.append(Altered(kind, (gs,), (ns,), f"{g}→{n}"))
     return out
+
+
+def _by_level(
+    gone: list[tuple[str, Span]], new: list[tuple[str, Span]], kind: str
+) -> list[tuple[list[tuple[str, Span]], list[tuple[str, Span]]]]:
+    """The places (or bodies) each side names and the other does not, to be paired one to
+    one: all of them where each side names as many; else, for places, those of each level
+    where each side names as many of it (山东港口青岛港 / 天津港: 青岛港 → 天津港, 山东 left)."""
+    if gone and len(gone) == len(new):
+        return [(gone, new)]
+    if kind != "place":
+        return []
+    out = []
+    for level in dict.fromkeys(_level(w) for w, _ in gone):
+        g = [x for x in gone if _level(x[0]) == level]
+        n = [x for x in new if _level(x[0]) == level]
+        if g and len(g) == len(n):
+            out.append((g, n))
+    return out
+
+
+def _level(w: str) -> str:
+    """A place's level: its ending (省, 市, 港 …), or none for a province or a country."""
+    return w[-1] if len(w) >= 3 and w[-1] in _PLACE_ENDS else ""
 
 
 @lru_cache(maxsize=1024)
