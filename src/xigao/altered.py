@@ -548,8 +548,9 @@ def _negated(
         if k and toks[k - 1][0] in NEGATIONS and toks[k - 1][2] == lo:
             before = toks[k - 2][0] if k >= 2 else ""
             negated.setdefault(w, ((toks[k - 1][1], hi), (before, word(k + 1))))
-        else:
-            plain.setdefault(w, set()).add((toks[k - 1][0] if k else "", word(k + 1)))
+        else:  # 有 is the plain side of 没有 (他有驾照 / 他没有驾照): read past it
+            prev = k - 2 if k and toks[k - 1][0] == "有" else k - 1
+            plain.setdefault(w, set()).add((toks[prev][0] if prev >= 0 else "", word(k + 1)))
     return negated, plain
 
 
