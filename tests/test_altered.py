@@ -20,6 +20,16 @@ from xigao.altered import KINDS, altered_facts, describe, find_altered
         ("这非常重要", "这十分重要", []),
         ("他没有参加会议", "他参加了会议", ["negation: 参加→没有参加"]),
         ("他当时没有驾照", "他当时有驾照", ["negation: 驾照→没有驾照"]),
+        # faithful paraphrases a later review found flagged: a negation a word or two before
+        # an opposite negates it, a double negative negates nothing, 负增长 is no 增长
+        ("申请遭到拒绝", "申请未被批准", []),
+        ("议案被否决", "议案没能通过", []),
+        ("市场保持上涨", "市场没有出现下跌", []),
+        ("政府要提高标准", "政府不能降低标准", []),
+        ("可以说有进展", "不能说没有进展", []),
+        ("经济负增长", "经济增长", []),
+        # ... and 分别 is no negation: what was turned round is said
+        ("出口和进口分别下降", "出口和进口分别增长", ["opposite: 增长→下降"]),
         ("2020年3月5日开幕", "3月5日开幕", []),
         ("中央委员会第四次全体会议开幕", "中央委员会第二次全体会议开幕", ["ordinal: 2→4"]),
         ("赵乐际在京会见马达加斯加客人", "王沪宁在京会见马达加斯加客人", ["name: 王沪宁→赵乐际"]),
@@ -156,3 +166,10 @@ def test_a_day_is_not_excused_by_a_numeral_of_another_kind() -> None:
     # 十, 十六 and 一 read as 10, 16 and 1 excuse figures, never the day that changed (review 9b)
     got = altered_facts(suspect.texts[0], source.texts[0], suspect_doc=suspect, source_doc=source)
     assert got == ["number: 10→12"]
+
+
+def test_a_negation_points_at_the_words_that_lost_it() -> None:
+    # the plain side's span is where the same words stand, not the word's first place
+    source = "驾照考试很难，他有驾照"
+    (alt,) = find_altered("驾照考试很难，他没有驾照", source)
+    assert alt.kind == "negation" and alt.source[0][0] == source.index("他有驾照") + 2

@@ -25,6 +25,7 @@ What is read, in two normalized sentences and, given, the texts they come from:
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import math
 import re
@@ -58,8 +59,12 @@ _OPPOSITE_WORDS = frozenset(w for pair in OPPOSITES for w in pair)
 _TWO_CHARACTER_OPPOSITES = re.compile("|".join(sorted(w for w in _OPPOSITE_WORDS if len(w) >= 2)))
 #: The words that negate the word after them.
 NEGATIONS = frozenset(
-    {"不", "没", "没有", "未", "无", "非", "别", "勿", "并未", "不再", "尚未", "未能"}
+    {"不", "没", "没有", "未", "无", "非", "别", "勿", "并未", "不再", "尚未", "未能", "没能"}
 )
+#: What negates a word a few words on (不能降低标准, 不能说没有进展): it hides an opposite and
+#: makes a double negative, but is no negation of the next word alone (不会影响 says what
+#: 影响不大 does).
+_NEGATING = NEGATIONS | {"不能", "不会", "并不", "并非", "不可", "不得"}
 #: How far before a figure a word of ``OPPOSITES`` is read as its verb (增长了63%).
 _VERB_REACH = 6
 #: What may follow a figure as its unit, shown with it (13.32万亿元, 6名, 0.1个百分点).
@@ -460,21 +465,34 @@ def _tokens(text: str) -> list[tuple[str, int, int]]:
     return out
 
 
+#: How many of jieba's words before a word of ``OPPOSITES`` a negation may stand and still
+#: negate it (未被批准, 没能通过, 没有出现下跌).
+_NEGATION_REACH = 3
+
+
 @lru_cache(maxsize=1024)
 def _words_at(text: str) -> dict[str, tuple[Span, bool]]:
-    """Where ``text`` first writes each word of ``OPPOSITES``, and whether a negation stands
-    right before it: a word of one character as jieba cuts it (多 is no 多次), one of two
-    wherever it stands (价格上涨, which jieba keeps whole)."""
+    """Where ``text`` first writes each word of ``OPPOSITES``, and whether it is negated: a
+    negation among the ``_NEGATION_REACH`` words before it (jieba's words: 分别 negates
+    nothing), or a 负 right before it (负增长). A word of one character as jieba cuts it (多 is
+    no 多次), one of two wherever it stands (价格上涨, which jieba keeps whole). Read once per
+    text: callers do not change what it returns."""
     out: dict[str, tuple[Span, bool]] = {}
     toks = _tokens(text)
-    for k, (w, lo, hi) in enumerate(toks):
+    starts = [lo for _, lo, _ in toks]
+
+    def negated(at: int) -> bool:
+        k = bisect.bisect_right(starts, at) - 1  # the word that holds ``at``
+        before = toks[max(0, k - _NEGATION_REACH) : max(0, k)]
+        return any(w in _NEGATING for w, _, _ in before) or text[at - 1 : at] == "负"
+
+    for w, lo, hi in toks:
         if len(w) == 1 and w in _OPPOSITE_WORDS:
-            out.setdefault(w, ((lo, hi), k > 0 and toks[k - 1][0] in NEGATIONS))
+            out.setdefault(w, ((lo, hi), negated(lo)))
     for m in _TWO_CHARACTER_OPPOSITES.finditer(text):
         w, at = m.group(), m.start()
         if w not in out:
-            before = text[max(0, at - 2) : at]
-            out[w] = ((at, at + len(w)), any(before.endswith(n) for n in NEGATIONS))
+            out[w] = ((at, at + len(w)), negated(at))
     return out
 
 
@@ -529,13 +547,14 @@ _Context = tuple[str, str]  # the words before and after
 @lru_cache(maxsize=1024)
 def _negated(
     text: str,
-) -> tuple[dict[str, tuple[Span, _Context]], dict[str, set[_Context]]]:
+) -> tuple[dict[str, tuple[Span, _Context]], dict[str, list[tuple[_Context, Span]]]]:
     """The words of two characters or more ``text`` negates (with the span of the negation
     and the word, and the words around them), and those it writes plainly (with the words
-    around each). Read once per text: callers do not change what it returns."""
+    around each and where it stands). A double negative (不能说没有进展) negates nothing. Read
+    once per text: callers do not change what it returns."""
     toks = _tokens(text)
     negated: dict[str, tuple[Span, _Context]] = {}
-    plain: dict[str, set[_Context]] = {}
+    plain: dict[str, list[tuple[_Context, Span]]] = {}
 
     def word(k: int) -> str:
         while 0 <= k < len(toks) and toks[k][0] in _PARTICLES:
@@ -546,11 +565,14 @@ def _negated(
         if len(w) < 2 or not _chinese(w) or w in NEGATIONS:
             continue
         if k and toks[k - 1][0] in NEGATIONS and toks[k - 1][2] == lo:
+            if any(t in _NEGATING for t, _, _ in toks[max(0, k - 4) : k - 1]):
+                continue  # 不能说没有: a double negative
             before = toks[k - 2][0] if k >= 2 else ""
             negated.setdefault(w, ((toks[k - 1][1], hi), (before, word(k + 1))))
         else:  # 有 is the plain side of 没有 (他有驾照 / 他没有驾照): read past it
             prev = k - 2 if k and toks[k - 1][0] == "有" else k - 1
-            plain.setdefault(w, set()).add((toks[prev][0] if prev >= 0 else "", word(k + 1)))
+            ctx = (toks[prev][0] if prev >= 0 else "", word(k + 1))
+            plain.setdefault(w, []).append((ctx, (lo, hi)))
     return negated, plain
 
 
@@ -571,11 +593,11 @@ def _negations(s: str, o: str, s_doc: Sentences | None, o_doc: Sentences | None)
 
     out = [
         Altered("negation", (plain,), (neg,), f"{w}→{s[neg[0] : neg[1]]}")
-        for w, neg, plain in _negated_only(neg_s, neg_o, plain_o, o_doc, o)
+        for w, neg, plain in _negated_only(neg_s, neg_o, plain_o, o_doc)
     ]
     out += [
         Altered("negation", (neg,), (plain,), f"{o[neg[0] : neg[1]]}→{w}")
-        for w, neg, plain in _negated_only(neg_o, neg_s, plain_s, s_doc, s)
+        for w, neg, plain in _negated_only(neg_o, neg_s, plain_s, s_doc)
     ]
     return out
 
@@ -583,22 +605,29 @@ def _negations(s: str, o: str, s_doc: Sentences | None, o_doc: Sentences | None)
 def _negated_only(
     neg: dict[str, tuple[Span, _Context]],
     neg_other: dict[str, tuple[Span, _Context]],
-    plain_other: dict[str, set[_Context]],
+    plain_other: dict[str, list[tuple[_Context, Span]]],
     other_doc: Sentences | None,
-    other: str,
 ) -> list[tuple[str, Span, Span]]:
     """The words one side negates that the other writes plainly in the same words (a word
-    before or after kept) and its text never negates: each with both spans."""
+    before or after kept) and its text never negates: each with both spans (the plain one
+    where the same words stand)."""
     out = []
     for w, (span, ctx) in neg.items():
         if w not in plain_other or w in neg_other:
             continue
-        if not any((c[0] and c[0] == ctx[0]) or (c[1] and c[1] == ctx[1]) for c in plain_other[w]):
+        at = next(
+            (
+                sp
+                for c, sp in plain_other[w]
+                if (c[0] and c[0] == ctx[0]) or (c[1] and c[1] == ctx[1])
+            ),
+            None,
+        )
+        if at is None:
             continue
         negated_there = _doc_negated(other_doc)  # read only where needed
         if negated_there is None or w not in negated_there:
-            lo = other.find(w)
-            out.append((w, span, (lo, lo + len(w))))
+            out.append((w, span, at))
     return out
 
 
