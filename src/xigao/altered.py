@@ -36,7 +36,7 @@ from typing import Any
 
 from xigao import facts
 from xigao.align import Passage
-from xigao.names import SURNAMES
+from xigao.names import SURNAMES, chinese
 from xigao.normalize import Normalized
 from xigao.paraphrase import NAME_TAGS, Sentences, jieba_lexicon
 
@@ -249,12 +249,8 @@ def _same_words(
     before = o[max(0, g[1] - 2) : g[1]], s[max(0, n[1] - 2) : n[1]]
     o_end, s_end = _figure_span(o, g[1], g[2], 0)[1], _figure_span(s, n[1], n[2], 0)[1]
     after = o[o_end : o_end + 2], s[s_end : s_end + 2]
-    same = [len(x) == 2 and x == y and _chinese(x) for x, y in (before, after)]
+    same = [len(x) == 2 and x == y and chinese(x) for x, y in (before, after)]
     return same[0], same[1]
-
-
-def _chinese(w: str) -> bool:
-    return all("\u4e00" <= c <= "\u9fff" for c in w)
 
 
 def _ordinals(s: str, o: str, s_doc: Sentences | None, o_doc: Sentences | None) -> list[Altered]:
@@ -295,7 +291,7 @@ def _chinese_name(w: str) -> bool:
     word of the dictionary, nothing jieba glued to it."""
     return (
         2 <= len(w) <= 3
-        and _chinese(w)
+        and chinese(w)
         and w[0] in SURNAMES
         and w[-1] not in _NOT_NAME_END
         and not w.endswith(_TITLES)
@@ -371,16 +367,11 @@ def _named(text: str) -> dict[str, list[tuple[str, Span]]]:
     or more, each once, in order, with where it first stands. Read once per text: callers do
     not change what it returns."""
     out: dict[str, dict[str, Span]] = {kind: {} for kind in _KIND_TAGS}
-    at = 0
-    for w, tag in _tags(text):
-        lo = text.find(w, at)
-        if lo < 0:
-            continue
-        at = lo + len(w)
+    for w, tag, lo, hi in _spans(text):
         if len(w) >= 2:
             for kind, tags in _KIND_TAGS.items():
                 if tag in tags:
-                    out[kind].setdefault(w, (lo, at))
+                    out[kind].setdefault(w, (lo, hi))
     return {kind: list(words.items()) for kind, words in out.items()}
 
 
@@ -451,18 +442,25 @@ def _level(w: str) -> str:
 
 
 @lru_cache(maxsize=1024)
-def _tokens(text: str) -> list[tuple[str, int, int]]:
-    """jieba's words of ``text`` with their spans (read once per text: callers do not change
-    what it returns)."""
+def _spans(text: str) -> list[tuple[str, str, int, int]]:
+    """jieba's words of ``text`` with their tags and spans (read once per text: callers do not
+    change what it returns)."""
     out = []
     at = 0
-    for w, _ in _tags(text):
+    for w, tag in _tags(text):
         lo = text.find(w, at)
         if lo < 0:
             continue
         at = lo + len(w)
-        out.append((w, lo, at))
+        out.append((w, tag, lo, at))
     return out
+
+
+@lru_cache(maxsize=1024)
+def _tokens(text: str) -> list[tuple[str, int, int]]:
+    """jieba's words of ``text`` with their spans (read once per text: callers do not change
+    what it returns)."""
+    return [(w, lo, hi) for w, _, lo, hi in _spans(text)]
 
 
 #: How many of jieba's words before a word of ``OPPOSITES`` a negation may stand and still
@@ -562,7 +560,7 @@ def _negated(
         return toks[k][0] if 0 <= k < len(toks) else ""
 
     for k, (w, lo, hi) in enumerate(toks):
-        if len(w) < 2 or not _chinese(w) or w in NEGATIONS:
+        if len(w) < 2 or not chinese(w) or w in NEGATIONS:
             continue
         if k and toks[k - 1][0] in NEGATIONS and toks[k - 1][2] == lo:
             if any(t in _NEGATING for t, _, _ in toks[max(0, k - 4) : k - 1]):

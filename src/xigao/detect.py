@@ -195,7 +195,7 @@ def verbatim_match(
     coverage = float(covered_b.sum()) / len(b.chars)
     # Copied sentences are made of exactly matched characters (but for 2%), so the sentence
     # share can only reach the repost threshold when the character shares nearly do.
-    sentence_share = 0.0
+    sentence_share: float | None = None
     if coverage >= t.repost_coverage and containment >= t.repost_containment - 0.05:
         sentence_share = verbatim_sentence_share(suspect, source, covered_a, covered_b)
     longest = max(p.length for p in passages)
@@ -206,11 +206,15 @@ def verbatim_match(
     # (typos, homophones): a formula joined around another name is short, and numbers differ
     near = max((p.length for p in passages if p.matched >= t.near_share * p.length), default=0)
     kind = verbatim_kind(
-        containment=sentence_share, coverage=coverage, longest=exact_longest, t=t, near=near
+        containment=sentence_share or 0.0,
+        coverage=coverage,
+        longest=exact_longest,
+        t=t,
+        near=near,
     )
     if kind is None:
         return None
-    if sentence_share == 0.0:  # not needed for the kind, but a match reports it (review 9)
+    if sentence_share is None:  # not needed for the kind, but a match reports it (review 9)
         sentence_share = verbatim_sentence_share(suspect, source, covered_a, covered_b)
     evidence = tuple(
         Evidence(
@@ -761,11 +765,7 @@ def explain_wash(
         # why less re-expresses it than reads alike: another report's template, or a wash
         # that changed its facts (the match's altered facts say which); a rewrite says so too,
         # or its share reads short of the evidence shown (review 9)
-        listed = (
-            f" ({altered} altered facts listed)"
-            if altered > 1
-            else (" (1 altered fact listed)" if altered else "")
-        )
+        listed = f" ({altered} altered fact{'s' if altered > 1 else ''} listed)" if altered else ""
         why += (
             f"; {stats.conflicts:.0%} of the sentences that read alike state other figures or "
             f"names{listed}, and are not counted as re-expressing it: a wash that changed its "

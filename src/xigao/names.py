@@ -532,7 +532,7 @@ def _titled(x: str, y: str) -> bool:
     )
 
 
-def _chinese(w: str) -> bool:
+def chinese(w: str) -> bool:
     """``w`` is written in Chinese characters only (no letters, digits or marks)."""
     return all("\u3400" <= c <= "\u9fff" for c in w)
 
@@ -636,7 +636,7 @@ def _titled_forms(text: str, other: _Side, bounds: set[int]) -> dict[str, set[st
             form = text[max(lo, 0) : at + len(end)]
             if (
                 (surname or (lo in bounds and _named_before(text[lo:at])))
-                and _chinese(form)
+                and chinese(form)
                 and _clean(form)
                 and other.lacks(form)
             ):
@@ -881,7 +881,7 @@ def _accept_character(x: str, y: str, r: _Rename, dice: float) -> bool:
         return False
     return (
         r.order >= 1
-        and _chinese(x + y)
+        and chinese(x + y)
         and r.written >= CHARACTER_WRITTEN
         and r.bounds >= 2
         and 2 <= len(x) <= 4
@@ -1045,7 +1045,7 @@ def _whole_name(y: str, text: str, other: _Side) -> str:
     after = {text[m.end() : m.end() + 1] for m in re.finditer(re.escape(y), text)}
     count = text.count(y)
     c = after.pop() if len(after) == 1 else ""
-    if count < 2 or not _chinese(c) or c in _SPEECH | _GRAMMAR | _WEAK:
+    if count < 2 or not chinese(c) or c in _SPEECH | _GRAMMAR | _WEAK:
         return y
     return y + c if other.lacks(y + c) else y
 

@@ -64,19 +64,6 @@ class Sentences:
             got = self._memo[i] = person_names(self.texts[i])
         return got
 
-    def stated(self) -> frozenset[float]:
-        """Every value the text states anywhere, read as :mod:`xigao.facts` reads them: its
-        quantities and ordinals, and its one-character numerals (:meth:`loose`)."""
-        got = self._memo.get("stated")
-        if got is None:
-            got = self._memo["stated"] = frozenset().union(
-                *(
-                    facts.numbers(t) | facts.ordinals(t) | self.loose(i)
-                    for i, t in enumerate(self.texts)
-                )
-            )
-        return got
-
     def typed(self, i: int) -> tuple[frozenset[float], ...]:
         """Sentence ``i``'s numbers by kind: figures, dates, times of day
         (:func:`typed_numbers`)."""

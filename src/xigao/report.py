@@ -311,16 +311,7 @@ def _original_line(match: Mapping[str, Any]) -> str:
     """Where and when the original was published, and its link, as its record says
     (``original``): what an editor shows beside a copy."""
     got = match.get("original")
-    if not isinstance(got, Mapping):
-        return ""
-    parts = [
-        f"{label}: {_esc(str(got[key]))}"
-        for key, label in _META_SHOWN
-        if key in got and key != "url"
-    ]
-    url = str(got.get("url") or "")
-    if url.startswith(("http://", "https://")):
-        parts.append(f'<a href="{_esc(url)}" rel="noreferrer">{_esc(url)}</a>')
+    parts = _meta_parts(got) if isinstance(got, Mapping) else []
     return f"<br><span class='small muted'>{' · '.join(parts)}</span>" if parts else ""
 
 
@@ -356,8 +347,15 @@ _META_SHOWN = (
 
 def _meta_line(meta: Mapping[str, Any]) -> str:
     """The suspect's own metadata (where it was posted, when, by whom, its address), in a line
-    under its title: what an analyst shows beside a verdict. An address is a link only when it
-    is a web address (http or https)."""
+    under its title: what an analyst shows beside a verdict."""
+    parts = _meta_parts(meta)
+    return f'<p class="small">{" · ".join(parts)}</p>' if parts else ""
+
+
+def _meta_parts(meta: Mapping[str, Any]) -> list[str]:
+    """A text's metadata as labelled parts (``_META_SHOWN``, in its order), for the suspect's
+    line and each original's alike. An address is a link only when it is a web address (http
+    or https)."""
     parts = []
     for key, label in _META_SHOWN:
         value = meta.get(key)
@@ -369,7 +367,7 @@ def _meta_line(meta: Mapping[str, Any]) -> str:
         else:
             shown = _esc(text)
         parts.append(f"{_esc(label)}: {shown}")
-    return f'<p class="small">{" · ".join(parts)}</p>' if parts else ""
+    return parts
 
 
 def _credits_line(result: Mapping[str, Any]) -> str:
