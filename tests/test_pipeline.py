@@ -696,6 +696,46 @@ def test_a_scene_grafted_from_another_novel_is_found_with_its_chapter(tmp_path: 
     assert [m.source_id for m in off.matches if m.kind == "rewrite"] == [mansion]
 
 
+#: Same-genre passages of our own fit set (honest: each stays original alone), as the prose of
+#: a web novel's chapter around a retold scene.
+PROSE = (
+    "fit11-lit-genre-0", "fit11-lit-genre-1", "fit21-lit-genre-0", "fit21-lit-genre-2",
+    "fit23-lit-genre-1", "fit23-lit-genre-2", "fit24-lit-genre-0", "fit24-lit-genre-2",
+    "fit7-lit-genre-1",
+)  # fmt: skip
+
+
+@pytest.mark.slow
+def test_a_retold_scene_is_found_inside_a_chapter_of_its_own_prose(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # black-box review 10: a scene of 红楼梦 chapter 8 retold and renamed (about 1,100
+    # characters) in the middle of a chapter of 7,000: a tenth of the chapter re-expresses it,
+    # too little for a rewrite of the whole, and the scene is measured where it lies
+    rows = _washes({"fit11-lit-names-0", *PROSE})
+    wash = rows["fit11-lit-names-0"]
+    (source_id,) = wash["source_ids"]
+    prose = [rows[k]["body"] for k in PROSE]
+    body = "\n".join([*prose[:4], wash["body"], *prose[4:]])
+    at = body.index(wash["body"])
+    Index.build(_chapters("红楼梦-"), tmp_path / "idx", genre="fiction").close()
+    idx = Index.open(tmp_path / "idx")
+    res = idx.check(body)
+    assert res.verdict == "rewrite" and [m.source_id for m in res.matches] == [source_id]
+    (m,) = res.matches
+    lo, hi = m.details["scene"]
+    # the scene measured holds most of the retelling, and little of the chapter
+    inside = min(hi, at + len(wash["body"])) - max(lo, at)
+    assert inside >= 0.8 * len(wash["body"]) and hi - lo <= 2 * len(wash["body"])
+    assert m.details["reason"].startswith(f"of the scene at characters {lo}-{hi}")
+    assert all(lo <= e.suspect[0] < e.suspect[1] <= hi for e in m.evidence)
+    assert m.containment < 0.2  # as a share of the whole chapter, as every match's is
+    # the chapter's own prose alone is original, and measured whole the scene is lost
+    assert idx.check("\n".join(prose)).verdict == "original"
+    monkeypatch.setattr("xigao.verify.SCENE_BUDGETS", ())
+    assert idx.check(body).verdict == "original"
+
+
 @pytest.mark.slow
 def test_a_third_grafted_scene_is_found_on_what_the_first_two_leave(tmp_path: Path) -> None:
     # a story grafting a scene of 西游记 34 and one of 红楼梦 76, with a 水浒 64 retelling

@@ -416,6 +416,9 @@ class WashStats:
     mass: float = 0.0
     #: content characters of the suspect aligned (agreeing pairs)
     aligned_chars: int = 0
+    #: the run of the suspect's sentences measured, where a long suspect is measured over the
+    #: scene it retells (:func:`scene_of`); None: the whole suspect (but ``skip``)
+    scene: tuple[int, int] | None = None
 
     @property
     def cosine(self) -> float:
@@ -450,6 +453,25 @@ def fact_window(source: Sentences, mass: np.ndarray, budget: int) -> tuple[int, 
     gain = cm[ends] - cm[:-1]
     start = int(np.argmax(gain))
     return (start, int(ends[start]))
+
+
+def scene_of(
+    suspect: Prepared, source: Prepared, terms: TermWeights, budget: int
+) -> tuple[int, int]:
+    """Where a scene of ``source`` lies in a long ``suspect`` (both with sentences split): the
+    run of the suspect's sentences with at most ``budget`` content characters that holds the
+    most of the facts (IDF² of character bigrams, :func:`fact_shares`) it shares with
+    ``source``. A web-novel chapter retells a scene of a classic in a page of its own prose; its
+    facts gather there, while what the rest shares with the source is strewn over it."""
+    a = suspect.sents
+    assert a is not None, "split sentences before scene_of"
+    theirs = term_keys(source.norm.key().chars)
+    grams = a.grams()
+    keys = hash_codes(grams.codes)
+    hit = np.isin(keys, theirs)
+    weights = terms.idf(keys[hit]).astype(np.float64) ** 2
+    mass = np.bincount(grams.rows[hit], weights=weights, minlength=len(a))
+    return fact_window(a, mass, budget)
 
 
 @dataclass(frozen=True, slots=True)
@@ -702,13 +724,15 @@ def explain_wash(
     residual: bool = False,
     aligned_or: str = "",
     altered: int = 0,
+    scene: tuple[int, int] | None = None,
 ) -> str:
     """Why a candidate is, or is not, a rewrite, in words an analyst can check (``second``: it
     is one as the second source of a stitched story, see ``verdict.wash_sources``;
     ``residual``: measured on the part of the suspect the other sources leave, see
     ``verify.Verifier.residual_sources``; ``aligned_or``: what else makes enough of the
     suspect aligned, see ``verify.wash_pair``; ``altered``: how many altered facts the match
-    lists).
+    lists; ``scene``: the characters of the suspect its scene spans, where it was measured
+    over a scene of a long suspect, see ``verify.Verifier.scenes``).
 
     >>> st = WashStats(0.4, 0.3, 0.27, 0.5, 0.6, 0.2, 0.4, 0.0, 0.0, (0, 9))
     >>> explain_wash(st, {"margin": 0.1}, 0.31, Thresholds(wash_threshold=0.62))
@@ -723,13 +747,22 @@ def explain_wash(
     'of the part of the suspect the other sources leave, 27% re-expresses 50% of the original; 40% of its facts restated; fact similarity 0.35, 0.10 above the next original; wash score there 0.50, at or above 0.30 for a further source: it explains a part of the suspect no other source does'
     >>> explain_wash(st, {"margin": 0.1, "ratio": 1.4}, 0.1, Thresholds(wash_residual_threshold=0.3, wash_residual_cosine=0.3), residual=True).split("; ")[-1]
     "wash score there 0.10, but its facts stand out there, 1.4 times as much as the next original's and at or above 0.30, for a further source: it explains a part of the suspect no other source does"
+    >>> explain_wash(st, {"margin": 0.1}, 0.8, Thresholds(wash_threshold=0.5), scene=(1200, 2300)).split(";")[0]
+    'of the scene at characters 1200-2300 of the suspect, 27% re-expresses 50% of the original'
     """
     side = "at or above" if score >= t.wash_threshold else "below"
-    part = (
-        f"of the part of the suspect the other sources leave, {stats.containment:.0%} re-expresses"
-        if residual
-        else f"{stats.containment:.0%} of the suspect re-expresses"
-    )
+    if scene is not None:
+        part = (
+            f"of the scene at characters {scene[0]}-{scene[1]} of the suspect, "
+            f"{stats.containment:.0%} re-expresses"
+        )
+    elif residual:
+        part = (
+            f"of the part of the suspect the other sources leave, {stats.containment:.0%} "
+            "re-expresses"
+        )
+    else:
+        part = f"{stats.containment:.0%} of the suspect re-expresses"
     why = (
         f"{part} {stats.coverage:.0%} of the "
         f"original; {stats.recall:.0%} of its facts restated; fact similarity "
@@ -831,6 +864,11 @@ def wash_match(
     # is measured (and scored) on the part the other sources leave, but reported as what it is
     # of the suspect, as every match's containment is
     whole = replace(stats, containment=stats.aligned_chars / max(suspect.sents.total, 1))
+    scene = None
+    if stats.scene is not None:  # measured over a scene of a long suspect, and said so
+        first, last = stats.scene
+        spans = suspect.sents.spans
+        scene = suspect.norm.raw_span(spans[first][0], spans[last - 1][1])
     details: dict[str, Any] = {
         "wash_score": round(score, 4),
         "similarity": round(stats.similarity, 4),
@@ -843,7 +881,7 @@ def wash_match(
         },
         "altered": altered,
         "reason": explain_wash(
-            stats if residual else whole,
+            stats if residual or scene else whole,
             features,
             score,
             t,
@@ -851,8 +889,11 @@ def wash_match(
             residual=residual,
             aligned_or=aligned_or,
             altered=len({a["text"] for a in altered}),
+            scene=scene,
         ),
     }
+    if scene is not None:
+        details["scene"] = list(scene)
     renamed = renames(suspect, source, stats, grafted=grafted) if names else {}
     if renamed:  # read only for what is reported: it tags every aligned sentence's names
         details["name_map"] = renamed
@@ -875,10 +916,18 @@ def renames(
     suspect: Prepared, source: Prepared, stats: WashStats, *, grafted: bool = False
 ) -> dict[str, str]:
     """The people and places ``suspect`` renamed from ``source``, read from the sentence
-    pairs of ``stats`` (:func:`xigao.names.name_map`), as the two texts write them."""
-    if suspect.sents is None or source.sents is None or not stats.pairs:
+    pairs of ``stats`` (:func:`xigao.names.name_map`), as the two texts write them. Only the
+    sentences near the pairs are read (as for a grafted scene) when the suspect has other
+    sources (``grafted``), or when the pairs lie in one part of it, under half of it from the
+    first to the last: a copied scene in a chapter of other prose (black-box review 10, whose
+    chapter's prose was read as renames of the source's people outside the scene)."""
+    a = suspect.sents
+    if a is None or source.sents is None or not stats.pairs:
         return {}
-    renamed = name_map(suspect.sents, source.sents, stats.pairs, grafted=grafted)
+    first = min(p.suspect for p in stats.pairs)
+    last = max(p.suspect for p in stats.pairs)
+    part = int(a.weights[first : last + 1].sum()) < a.total / 2
+    renamed = name_map(a, source.sents, stats.pairs, grafted=grafted or part)
     return as_written(renamed, suspect.norm, source.norm) if renamed else {}
 
 

@@ -70,6 +70,9 @@ from xigao.types import (
 )
 from xigao.verdict import Thresholds, combine
 from xigao.verify import (
+    SCENE_BUDGETS,
+    SCENE_CANDIDATES,
+    SCENE_LONGER,
     CandidatePlan,
     Originals,
     Verifier,
@@ -557,7 +560,27 @@ class Index:
         near = [r for r, _ in nearest if r not in skip][: t.vector_candidates]
         facts = self.store.terms().nearest(term_keys(key), t.term_candidates, exclude=skip)
         rows = near + [r for r, _ in facts]
+        if self.fiction:
+            rows += self._scene_rows(key, skip)
         return CandidatePlan(verbatim, list(dict.fromkeys(rows)))
+
+    def _scene_rows(self, key: str, skip: Collection[int]) -> list[int]:
+        """The originals sharing the most facts with each page of a long suspect of fiction
+        (``key``: its normalized content characters), pages of ``SCENE_BUDGETS[0]`` characters
+        every half page: a chapter that retells a scene of a classic among its own prose shares
+        too little with it as a whole to be among the nearest, and its scene is measured where
+        it lies (:meth:`xigao.verify.Verifier.scenes`)."""
+        page = SCENE_BUDGETS[0]
+        if len(key) < SCENE_LONGER * page:
+            return []
+        terms = self.store.terms()
+        rows: list[int] = []
+        for start in range(0, len(key) - page // 2, page // 2):
+            got = terms.nearest(
+                term_keys(key[start : start + page]), SCENE_CANDIDATES, exclude=skip
+            )
+            rows += [r for r, _ in got]
+        return rows
 
     def _passage_dfs(self, norm: Normalized, spans: Sequence[tuple[int, int]]) -> list[float]:
         """:meth:`passage_df` of each of the passages ``spans`` of a normalized text on its own

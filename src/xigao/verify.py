@@ -32,6 +32,7 @@ from xigao.detect import (
     near_miss,
     renames,
     same_story,
+    scene_of,
     suspect_facts,
     verbatim_match,
     wash_features,
@@ -51,7 +52,7 @@ from xigao.provenance import (
     quotation_spans,
 )
 from xigao.sketch import codepoints, kgram_hashes
-from xigao.terms import TermWeights
+from xigao.terms import Terms, TermWeights
 from xigao.types import Document, Match, MatchKind, Result, lone_surrogate, whole_characters
 from xigao.verdict import (
     Thresholds,
@@ -84,6 +85,19 @@ PAIR_FICTION_ALIGNED = 0.3
 #: 0.403 or less for the others; of the 146 chapters against the six before them
 #: (``benchmarks.compare_washes``), which all reach the threshold, 0.375 the most, then 0.276.
 PAIR_FICTION_SCENE = 0.45
+
+#: The lengths (content characters) of the scene a long suspect of fiction is measured over
+#: too (:meth:`Verifier.scenes`): a retold scene of a page or two in a web-novel chapter, and a
+#: longer one. The renamed retellings and 融梗 of our own set are 600-1,300 characters.
+SCENE_BUDGETS = (1000, 2000)
+#: A suspect is measured over a scene only when it is this many times as long as the scene.
+SCENE_LONGER = 2.0
+#: The originals sharing the most facts with each page of a long suspect of fiction that a
+#: check examines besides its nearest (``Index.candidate_rows``).
+SCENE_CANDIDATES = 2
+#: The other candidates (those sharing the most facts with the whole suspect) a scene's rival
+#: is looked for among.
+SCENE_RIVALS = 5
 
 
 def scene_share(aligned: frozenset[int], weights: Sequence[int], part: float = 0.5) -> float:
@@ -500,7 +514,95 @@ class Verifier:
             rival = next((c for c, j in rivals if not same_story(source, items[j][2], t)), 0.0)
             features = wash_features(stats, rival, numbers=people)
             out.append(Washed(rowid, doc_id, source, stats, features, wash_score(features, t)))
+        if self.fiction:
+            out = self.scenes(suspect, out, elsewhere)
         return out
+
+    def scenes(
+        self,
+        suspect: Prepared,
+        washed: Sequence[Washed],
+        copied: Sequence[frozenset[int]],
+        *,
+        further: bool = False,
+    ) -> list[Washed]:
+        """``washed`` (measured on the whole of a suspect of fiction), each candidate that is
+        no rewrite there measured again over the scene of it a long suspect retells
+        (:func:`~xigao.detect.scene_of`, ``SCENE_BUDGETS`` content characters, the suspect
+        ``SCENE_LONGER`` times as long) and taken there when it is a rewrite of that scene
+        (:func:`~xigao.verdict.wash_rewrite`, the scene measured as a suspect of its own: its
+        wash score reaches the threshold, and ``wash_min_containment`` of it re-expresses the
+        original), the best of its scenes. A web-novel chapter that retells a page of a classic among its own
+        prose aligns a tenth of itself or less; measured whole, its scene is lost
+        (black-box review 10). ``copied``: per candidate, the suspect sentences another
+        original's verbatim copy explains, or (``further``: candidates measured on the residual
+        of the sources found, ``residual_candidates``) those sources re-express, a further
+        scene then taken at ``wash_residual_threshold``, as a further source is."""
+        t = self.thresholds
+        if further:
+            t = replace(t, wash_threshold=t.wash_residual_threshold)
+        a = suspect.sents
+        budgets = [b for b in SCENE_BUDGETS if a is not None and a.total >= SCENE_LONGER * b]
+        if not budgets:
+            return list(washed)
+        assert a is not None
+        terms = self.terms()
+
+        def nearest(query: tuple[np.ndarray, float], rowid: int) -> bool:
+            """Whether ``rowid`` is among the originals sharing the most facts with a scene
+            (the reading that made it a candidate, ``Index.candidate_rows``)."""
+            if not isinstance(terms, Terms):
+                return False
+            return rowid in {r for r, _ in terms.nearest(query[0], SCENE_CANDIDATES)}
+
+        out = []
+        for i, w in enumerate(washed):
+            best = w
+            if not wash_rewrite(w.score, w.stats.containment, w.stats.verbatim_share, t):
+                for budget in budgets:
+                    lo, hi = scene_of(suspect, w.source, terms, budget)
+                    skip = frozenset(range(lo)) | frozenset(range(hi, len(a))) | copied[i]
+                    got = self._scene(suspect, w, washed, (lo, hi), skip, t, nearest)
+                    if got is not None and (best is w or got.score > best.score):
+                        best = got
+            out.append(best)
+        return out
+
+    def _scene(
+        self,
+        suspect: Prepared,
+        w: Washed,
+        washed: Sequence[Washed],
+        scene: tuple[int, int],
+        skip: frozenset[int],
+        t: Thresholds,
+        nearest: Callable[[tuple[np.ndarray, float], int], bool],
+    ) -> Washed | None:
+        """Candidate ``w`` measured over the suspect's sentences ``scene`` (but ``skip``, which
+        holds those outside it), or None when it is no rewrite there (:meth:`scenes`). It is
+        aligned there when it was on the whole suspect, or shares ``wash_min_cosine`` of the
+        scene's facts, or is among the originals sharing the most (``nearest``); its rival is
+        the other candidate, of the ``SCENE_RIVALS`` sharing the most facts with the whole
+        suspect, that shares the most with the scene, a copy of it aside."""
+        terms, head = self.terms(), self.head()
+        query = suspect_facts(suspect, terms, skip)
+        f = fact_shares(suspect, w.source, terms, t, skip=skip, query=query)
+        if not (w.stats.pairs or f.cosine >= t.wash_min_cosine or nearest(query, w.rowid)):
+            return None
+        source = w.source
+        if t.wash_blend > 0:
+            source = self.originals.embedded([w.rowid]).get(w.rowid, source)
+        stats = wash_stats(suspect, source, f, t, skip=skip, gate=True, head=head, people=False)
+        others = sorted((o for o in washed if o.rowid != w.rowid), key=lambda o: -o.stats.cosine)
+        others = others[:SCENE_RIVALS]
+        shares = [fact_shares(suspect, o.source, terms, t, skip=skip, query=query) for o in others]
+        rivals = sorted(((x.cosine, k) for k, x in enumerate(shares)), reverse=True)
+        rival = next((c for c, k in rivals if not same_story(w.source, others[k].source, t)), 0.0)
+        features = wash_features(stats, rival, numbers=False)
+        score = wash_score(features, t)
+        if not wash_rewrite(score, stats.containment, stats.verbatim_share, t):
+            return None
+        return Washed(w.rowid, w.doc_id, source, replace(stats, scene=scene), features, score)
 
     def _gated(
         self, rowids: Sequence[int], cosines: Sequence[float]
@@ -580,6 +682,8 @@ class Verifier:
             features = wash_features(stats, rival, numbers=people)
             score = wash_score(features, t)
             out.append(w._replace(source=source, stats=stats, features=features, score=score))
+        if self.fiction:  # a second scene in a long chapter, measured where it lies
+            out = self.scenes(suspect, out, [explained] * len(out), further=True)
         return out
 
 

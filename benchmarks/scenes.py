@@ -1,0 +1,140 @@
+"""Washed scenes inside chapters: is a renamed or retold passage found where a web novel puts
+it, in a chapter of its own prose?
+
+Black-box review 10 (``/work/review/blackbox10.md``, finding 1) found a 洗文 scene of 1,300
+characters lost once its chapter reached about 4,500, and a 融梗 losing its second source: our
+own literature set measures each wash as a passage on its own, never inside a chapter. Here
+each renamed retelling, name swap and 融梗 of our own set (``benchmarks/washfit``: lit-names,
+lit-swap, lit-merge) is checked alone and again placed among honest fiction of the same split
+(its same-genre passages and fan continuations, each of which stays original on its own), whole
+texts before and after it at a random place, to make chapters of about ``SIZES`` characters.
+A wash counts as found when the chapter is flagged with its source chapter (a 融梗: with every
+one). Chapters of the honest fiction alone, of the same sizes, count as false alarms when
+flagged. Checked against the classic novels and 鲁迅 (``benchmarks.washes``' literature index).
+
+    python -m benchmarks.scenes --shared ../shared [--split fit|held-out] [--release REF]
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from benchmarks.washes import WORK, ensure_index, found, own_cases, run_release
+
+#: The chapter lengths (characters) a scene is placed in; 0: the scene alone.
+SIZES = (0, 4000, 8000)
+#: The washes placed (our own set's styles of fiction) and the honest fiction around them.
+WASHES = ("lit-names", "lit-swap", "lit-merge")
+HONEST = ("lit-genre", "lit-fan")
+#: Honest chapters made per size.
+HONEST_CHAPTERS = 20
+
+
+def chapter(scene: str, filler: Sequence[str], size: int, rng: random.Random) -> str:
+    """``scene`` among whole texts of ``filler`` drawn at random (none twice) until the
+    chapter holds about ``size`` characters, at a random place between them."""
+    if size <= 0:
+        return scene
+    pool = list(filler)
+    rng.shuffle(pool)
+    parts, total = [], len(scene)
+    for text in pool:
+        if total >= size:
+            break
+        parts.append(text)
+        total += len(text)
+    at = rng.randint(0, len(parts))
+    return "\n".join([*parts[:at], *([scene] if scene else []), *parts[at:]])
+
+
+def cases_of(split: str, seed: int = 11) -> list[dict[str, Any]]:
+    """The chapters to check: every wash of the split at every size, and the honest chapters."""
+    own = [c for c in own_cases(split == "held-out") if c["collection"] == "literature"]
+    filler = [c["body"] for c in own if c["style"] in HONEST]
+    rng = random.Random(seed)
+    out = []
+    for c in own:
+        if c["style"] not in WASHES:
+            continue
+        for size in SIZES:
+            body = chapter(c["body"], filler, size, rng)
+            out.append({**c, "id": f"{c['id']}@{size}", "body": body, "size": size})
+    for size in SIZES[1:]:
+        for i in range(HONEST_CHAPTERS):
+            body = chapter("", filler, size, rng)
+            out.append(
+                {"id": f"honest-{size}-{i}", "style": "honest", "truth": [], "negative": True,
+                 "title": None, "body": body, "size": size}
+            )  # fmt: skip
+    return out
+
+
+def score(cases: Sequence[dict[str, Any]], results: dict[str, dict]) -> dict[str, list[int]]:
+    """Per style and size: [right, of]; for the honest chapters, [flagged, of]."""
+    out: dict[str, list[int]] = {}
+    for c in cases:
+        cell = out.setdefault(f"{c['style']}@{c['size']}", [0, 0])
+        ok = found(c, results.get(c["id"]))
+        cell[0] += (not ok) if c["negative"] else ok
+        cell[1] += 1
+    return out
+
+
+def run(shared: str | None, split: str, release: str | None) -> dict[str, Any]:
+    cases = cases_of(split)
+    idx = ensure_index("literature", None, shared)
+    t0 = time.perf_counter()
+    today = {c["id"]: idx.check(c["body"], id=c["id"]).to_dict() for c in cases}
+    data: dict[str, Any] = {
+        "split": split,
+        "seconds": round(time.perf_counter() - t0, 1),
+        "lengths": Counter(c["size"] for c in cases),
+        "xigao": score(cases, today),
+    }
+    if release:
+        data[f"release {release}"] = score(
+            cases, run_release(release, WORK / "index-literature", cases)
+        )
+    return data
+
+
+def section(data: dict[str, Any]) -> list[str]:
+    systems = [k for k in data if k == "xigao" or k.startswith("release ")]
+    head = "| our own fiction, " + data["split"] + " | chapter of | " + " | ".join(systems) + " |"
+    rows = [head, "|---|---:|" + "---:|" * len(systems)]
+    for style in (*WASHES, "honest"):
+        for size in SIZES:
+            key = f"{style}@{size}"
+            if key not in data["xigao"]:
+                continue
+            label = f"{style} (flagged)" if style == "honest" else style
+            where = "the scene alone" if size == 0 else f"~{size:,} characters"
+            cells = [f"{data[s][key][0]}/{data[s][key][1]}" for s in systems]
+            rows.append(f"| {label} | {where} | " + " | ".join(cells) + " |")
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--shared", default=None)
+    ap.add_argument("--split", choices=["fit", "held-out"], default="fit")
+    ap.add_argument("--release", default="", help="git ref beside today's ('' for none)")
+    ap.add_argument("--json", type=Path, default=None, help="also write the figures here")
+    a = ap.parse_args(argv)
+    data = run(a.shared, a.split, a.release or None)
+    if a.json:
+        a.json.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    print("\n".join(section(data)))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
