@@ -68,14 +68,14 @@ def ensure_index(
     name: str, sources: Sequence[Path] | None, shared: str | None, work: Path = WORK
 ) -> Any:
     """The index ``name`` under ``work`` (``bench-out/washes``), built from ``sources``
-    (default: its collection) unless one with as many documents is there; the literature
-    index is of the fiction genre, as a user indexing novels builds it."""
+    (default: its collection) unless one with as many documents is there; a literature
+    index (its name starting so) is of the fiction genre, as a user indexing novels builds it."""
     from xigao import Index, IndexFormatError
 
     paths = list(sources) if sources is not None else index_sources(name, shared)
     docs = _docs(paths)
     where = work / f"index-{name}"
-    genre = "fiction" if name == "literature" else "news"
+    genre = "fiction" if name.startswith("literature") else "news"
     if (where / "index.sqlite").exists():
         try:
             idx = Index.open(where)

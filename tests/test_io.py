@@ -580,6 +580,7 @@ def test_a_book_file_splits_at_its_chapter_headings(tmp_path: Path) -> None:
         "第一章 初入江城", "第12回　花冢", "　　第十三章　標題：初進林府", "Chapter 3", "第十七章",
         "第一章初见", "尾聲", "後記", "终章", "第一節 開學", "正文 第一章 初见", "【第一章】初见",
         "☆、第一章 初见", "第五章 来了，他来了", "第一百二十回　甄士隐详说太虚情　贾雨村归结红楼梦",
+        "第十三话 初雪", "第2話",
     ],
 )  # fmt: skip
 def test_headings_as_books_and_downloads_write_them(line: str) -> None:
@@ -595,6 +596,7 @@ def test_headings_as_books_and_downloads_write_them(line: str) -> None:
         "第一回合结束的铃声响起时，他的眉骨已经破了，血顺着眼角往下流。", "第一节课是语文课，老师还没来。",
         "第三章节选自他后来写的回忆录，那时候他已经退役很多年了。", "尾声渐渐弱了下去，场馆里安静得能听见灯管的嗡嗡声。",
         "第二集播完，她关掉了电视。", "后记得那天很冷。", "序言写得太长了，没人看。",
+        "第一话题是房价，大家都说贵。",
     ],
 )  # fmt: skip
 def test_a_sentence_starting_like_a_heading_is_prose(line: str) -> None:
@@ -603,6 +605,19 @@ def test_a_sentence_starting_like_a_heading_is_prose(line: str) -> None:
     book = Document("b.txt", f"第一章 拳台\n他上了台。\n{line}\n他赢了。\n")
     (chapter,) = split_chapters(book)
     assert line in chapter.body
+
+
+def test_chapter_ids_of_a_long_serial_sort_in_order() -> None:
+    # a serial of 1,050 chapters (black-box review 10): ids with as many digits as the last
+    # needs, so #999 sorts before #1000
+    from xigao.io import split_chapters
+
+    book = Document("b.txt", "前言\n" + "".join(f"第{i}章 标题\n正文。\n" for i in range(1, 1051)))
+    ids = [d.id for d in split_chapters(book)]
+    assert ids[:2] == ["b.txt#0000", "b.txt#0001"] and ids[-1] == "b.txt#1050"
+    assert ids == sorted(ids) and len(ids) == 1051
+    short = [d.id for d in split_chapters(Document("s.txt", "第一章\n甲。\n第二章\n乙。"))]
+    assert short == ["s.txt#001", "s.txt#002"]
 
 
 def test_every_chapter_of_a_book_is_accounted_for(tmp_path: Path) -> None:

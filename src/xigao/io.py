@@ -59,14 +59,14 @@ Format = Literal["auto", "jsonl", "csv", "txt"]
 _FORMATS = ("auto", "jsonl", "csv", "txt")
 Split = Literal["none", "chapters"]
 _SPLITS = ("none", "chapters")
-#: A chapter heading on a line of its own: 第十二章 …, 第3回, 卷一, Chapter 7, 楔子, 番外一, in
+#: A chapter heading on a line of its own: 第十二章 …, 第3回, 第十三话, 卷一, Chapter 7, 楔子, 番外一, in
 #: simplified or traditional script (第一節, 尾聲, 後記), as web-novel downloads write them too
 #: (正文 第一章, 【第一章】, ☆、第一章). A title after a separator may run to 40 characters; one
 #: written straight after (第一章初见) to 30 with no sentence punctuation; neither ends a
 #: sentence: 第一回合结束的铃声响起时，… and 尾声渐渐弱了下去。 are prose.
 _HEADING = re.compile(
     r"^[ \t　]*(?:正文[ \t　]*|[【\[［]|☆、?)?"
-    r"(?:第[0-9０-９一二三四五六七八九十百千零〇两]+[章回节節卷集部篇幕]"
+    r"(?:第[0-9０-９一二三四五六七八九十百千零〇两]+[章回节節卷集部篇幕话話]"
     r"|卷[0-9０-９一二三四五六七八九十百千]+|(?:Chapter|CHAPTER)[ \t]+[0-9IVXLC]+"
     r"|序章|序言|楔子|引子|尾声|尾聲|后记|後記|终章|終章|番外[0-9一二三四五六七八九十]*)"
     r"[】\]］]?"
@@ -77,7 +77,8 @@ _HEADING = re.compile(
 
 def split_chapters(doc: Document, *, keep_empty: bool = False) -> list[Document]:
     """``doc`` split at its chapter headings: one document a chapter, id ``<id>#<n>`` (the
-    text before the first heading, if any, is ``#000``), the heading as its title and the
+    text before the first heading, if any, is ``#000``; ``n`` has three digits, or as many as
+    the book's last chapter needs, so that ids sort in order), the heading as its title and the
     chapter's text (heading line left out) as its body; ``doc`` alone when it has no heading.
     A heading with no text under it is left out, or with ``keep_empty`` kept with its empty
     body (a reader reports it: a chapter of a book is never dropped unsaid).
@@ -90,14 +91,15 @@ def split_chapters(doc: Document, *, keep_empty: bool = False) -> list[Document]
     if not heads:
         return [doc]
     out = []
+    width = max(3, len(str(len(heads))))
     pre = doc.body[: heads[0].start()]
     if pre.strip():
-        out.append(Document(f"{doc.id}#000", pre, doc.title, meta=doc.meta))
+        out.append(Document(f"{doc.id}#{0:0{width}d}", pre, doc.title, meta=doc.meta))
     for i, m in enumerate(heads, 1):
         end = heads[i].start() if i < len(heads) else len(doc.body)
         body = doc.body[m.end() : end].removeprefix("\r").removeprefix("\n")
         if body.strip() or keep_empty:
-            out.append(Document(f"{doc.id}#{i:03d}", body, m.group(0).strip(), meta=doc.meta))
+            out.append(Document(f"{doc.id}#{i:0{width}d}", body, m.group(0).strip(), meta=doc.meta))
     return out or [doc]
 
 
