@@ -757,3 +757,37 @@ def test_a_doctored_wash_changes_what_it_says_it_changed() -> None:
     assert value is not None
     assert is_listed(number, {"kind": "number", "detail": f"1→{value:.12g}"})
     assert not is_listed(number, {"kind": "number", "detail": f"1→{value + 1:.12g}"})
+
+
+def test_a_scene_is_placed_whole_among_whole_texts_of_about_the_size_asked() -> None:
+    import random
+
+    from benchmarks.scenes import chapter, score
+
+    filler = [f"第{i}段。" + "字" * 95 for i in range(20)]
+    scene = "这是被洗的一场戏。" * 10
+    assert chapter(scene, filler, 0, random.Random(1)) == scene
+    for seed in range(5):
+        body = chapter(scene, filler, 1000, random.Random(seed))
+        parts = body.split("\n")
+        assert scene in parts and 1000 <= len(body) <= 1000 + 120
+        assert all(p == scene or p in filler for p in parts) and len(set(parts)) == len(parts)
+    honest = chapter("", filler, 500, random.Random(2))
+    assert scene not in honest and all(p in filler for p in honest.split("\n"))
+    # a wash is right with its source (a merge with every one); an honest chapter counts when
+    # flagged; the third count says how many name another original
+    cases = [
+        {"id": "a", "style": "lit-names", "size": 0, "truth": ["x"], "negative": False},
+        {"id": "b", "style": "lit-merge", "size": 0, "truth": ["x", "y"], "negative": False},
+        {"id": "c", "style": "honest", "size": 0, "truth": [], "negative": True},
+    ]
+    results = {
+        "a": {"verdict": "rewrite", "matches": [{"source_id": "x"}, {"source_id": "z"}]},
+        "b": {"verdict": "rewrite", "matches": [{"source_id": "x"}]},
+        "c": {"verdict": "original", "matches": []},
+    }
+    assert score(cases, results) == {
+        "lit-names@0": [1, 1, 1],
+        "lit-merge@0": [0, 1, 0],
+        "honest@0": [0, 1, 0],
+    }

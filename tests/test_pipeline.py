@@ -730,6 +730,11 @@ def test_a_retold_scene_is_found_inside_a_chapter_of_its_own_prose(
     assert m.details["reason"].startswith(f"of the scene at characters {lo}-{hi}")
     assert all(lo <= e.suspect[0] < e.suspect[1] <= hi for e in m.evidence)
     assert m.containment < 0.2  # as a share of the whole chapter, as every match's is
+    # its coverage is of the whole source chapter, not of the window of it the score weighs
+    # (review 10, finding 5), and the reason says the same share
+    # (a retelling of 873 characters re-expresses 7% of the chapter's 6,229; 25% of the window)
+    assert f"re-expresses {m.coverage:.0%} of the original" in m.details["reason"]
+    assert m.coverage < 0.15 and m.details["window"][1] - m.details["window"][0] < 6229
     # the chapter's own prose alone is original, and measured whole the scene is lost
     assert idx.check("\n".join(prose)).verdict == "original"
     monkeypatch.setattr("xigao.verify.SCENE_BUDGETS", ())

@@ -456,13 +456,14 @@ def fact_window(source: Sentences, mass: np.ndarray, budget: int) -> tuple[int, 
 
 
 def scene_of(
-    suspect: Prepared, source: Prepared, terms: TermWeights, budget: int
-) -> tuple[int, int]:
-    """Where a scene of ``source`` lies in a long ``suspect`` (both with sentences split): the
-    run of the suspect's sentences with at most ``budget`` content characters that holds the
-    most of the facts (IDF² of character bigrams, :func:`fact_shares`) it shares with
-    ``source``. A web-novel chapter retells a scene of a classic in a page of its own prose; its
-    facts gather there, while what the rest shares with the source is strewn over it."""
+    suspect: Prepared, source: Prepared, terms: TermWeights, budgets: Sequence[int]
+) -> list[tuple[int, int]]:
+    """Where a scene of ``source`` lies in a long ``suspect`` (both with sentences split), for
+    each of ``budgets``: the run of the suspect's sentences with at most that many content
+    characters that holds the most of the facts (IDF² of character bigrams,
+    :func:`fact_shares`) it shares with ``source``. A web-novel chapter retells a scene of a
+    classic in a page of its own prose; its facts gather there, while what the rest shares
+    with the source is strewn over it."""
     a = suspect.sents
     assert a is not None, "split sentences before scene_of"
     theirs = term_keys(source.norm.key().chars)
@@ -471,7 +472,7 @@ def scene_of(
     hit = np.isin(keys, theirs)
     weights = terms.idf(keys[hit]).astype(np.float64) ** 2
     mass = np.bincount(grams.rows[hit], weights=weights, minlength=len(a))
-    return fact_window(a, mass, budget)
+    return [fact_window(a, mass, budget) for budget in budgets]
 
 
 @dataclass(frozen=True, slots=True)
@@ -863,7 +864,17 @@ def wash_match(
     # the share of the whole suspect its aligned sentences make: a source of a stitched story
     # is measured (and scored) on the part the other sources leave, but reported as what it is
     # of the suspect, as every match's containment is
-    whole = replace(stats, containment=stats.aligned_chars / max(suspect.sents.total, 1))
+    # and the share of the whole original its aligned sentences re-express: a window of a
+    # chapter is what the wash score weighs, but 66% of a window is not 66% of the chapter
+    # (black-box review 10, finding 5)
+    b = source.sents
+    retold = {j for p in stats.pairs if not p.conflict for j in p.source}
+    of_original = sum(int(b.weights[j]) for j in retold) / max(b.total, 1)
+    whole = replace(
+        stats,
+        containment=stats.aligned_chars / max(suspect.sents.total, 1),
+        coverage=of_original,
+    )
     scene = None
     if stats.scene is not None:  # measured over a scene of a long suspect, and said so
         first, last = stats.scene
@@ -881,7 +892,7 @@ def wash_match(
         },
         "altered": altered,
         "reason": explain_wash(
-            stats if residual or scene else whole,
+            replace(stats, coverage=whole.coverage) if residual or scene else whole,
             features,
             score,
             t,
@@ -904,9 +915,9 @@ def wash_match(
     return Match(
         source_id=source_id,
         kind="rewrite",
-        score=(whole.containment + stats.coverage) / 2,
+        score=(whole.containment + whole.coverage) / 2,
         containment=whole.containment,
-        coverage=stats.coverage,
+        coverage=whole.coverage,
         evidence=evidence,
         details=details,
     )

@@ -559,8 +559,7 @@ class Verifier:
         for i, w in enumerate(washed):
             best = w
             if not wash_rewrite(w.score, w.stats.containment, w.stats.verbatim_share, t):
-                for budget in budgets:
-                    lo, hi = scene_of(suspect, w.source, terms, budget)
+                for lo, hi in scene_of(suspect, w.source, terms, budgets):
                     skip = frozenset(range(lo)) | frozenset(range(hi, len(a))) | copied[i]
                     got = self._scene(suspect, w, washed, (lo, hi), skip, t, nearest)
                     if got is not None and (best is w or got.score > best.score):
@@ -593,6 +592,11 @@ class Verifier:
         if t.wash_blend > 0:
             source = self.originals.embedded([w.rowid]).get(w.rowid, source)
         stats = wash_stats(suspect, source, f, t, skip=skip, gate=True, head=head, people=False)
+        # a rival only lowers the score (it is monotone in the lead over the rival): a scene no
+        # rewrite without one needs none looked for
+        alone = wash_score(wash_features(stats, 0.0, numbers=False), t)
+        if not wash_rewrite(alone, stats.containment, stats.verbatim_share, t):
+            return None
         others = sorted((o for o in washed if o.rowid != w.rowid), key=lambda o: -o.stats.cosine)
         others = others[:SCENE_RIVALS]
         shares = [fact_shares(suspect, o.source, terms, t, skip=skip, query=query) for o in others]
