@@ -246,6 +246,7 @@ def test_compare_as_fiction(tmp_path: Path) -> None:
     args = ("compare", str(tmp_path / "s.txt"), str(tmp_path / "o.txt"), "--encoder", "static")
     code, out, err = run(*args, "--genre", "fiction")
     assert code == 0 and err.startswith("rewrite") and "rewrite threshold" in err  # why
+    assert err.startswith("rewrite (pair score ")  # not a share, whatever it reads (review 10)
     assert json.loads(out)["matches"][0]["name_map"]
     assert run(*args, "--genre", "poetry")[0] == 2
 

@@ -219,3 +219,12 @@ def test_report_writes_a_palette_per_document_with_matches(
     assert stories[0]["id"] in page and "<mark>" in page
     book = openpyxl.load_workbook(next((tmp_path / "pal-xlsx").iterdir()))
     assert any(stories[0]["id"] == c.value for row in book.active.iter_rows() for c in row)
+    # without the documents' text there is no palette to write: said, not "palettes: 0"
+    # (black-box review 10)
+    run = runner.invoke(
+        cli,
+        ["report", str(results), "--index", str(built_index), "--out", str(tmp_path / "r2"),
+         "--palette", str(tmp_path / "none")],
+    )  # fmt: skip
+    assert run.exit_code == 2 and "--palette needs --inputs" in run.output
+    assert not (tmp_path / "none").exists()

@@ -51,10 +51,12 @@ def _pair(rec: dict[str, Any]) -> tuple[str, str, dict[str, Any] | None, dict[st
 
 
 def _verdict_line(res: dict[str, Any]) -> str:
-    """One line for a person: the verdict, the score and why: a rewrite's reason (the score,
-    the share of the original reused, is small for a passage of a long chapter), or for an
-    original that came close to a rewrite, why it fell short."""
-    line = f"{res['verdict']} (score {res['score']:.2f})"
+    """One line for a person: the verdict, the pair score and why: a rewrite's reason, or for
+    an original that came close to a rewrite, why it fell short. The pair score ranks pairs
+    (how alike the two read, raised by the share of the original reused); the verdict is the
+    wash measures' or the verbatim copy's, and the reason gives their shares (a "rewrite (score
+    0.02)" read as noise: black-box review 10)."""
+    line = f"{res['verdict']} (pair score {res['score']:.2f})"
     reason = next((m["reason"] for m in res.get("matches", []) if m.get("reason")), None)
     miss = res.get("near_miss")
     if reason:

@@ -66,6 +66,8 @@ def report_cmd(
 
     errors_path, quiet = kw.pop("errors_path"), kw.pop("quiet")
     options = _options(kw)
+    if palette_dir is not None and not inputs:  # (a palette sets the texts side by side)
+        raise click.UsageError("--palette needs --inputs: the scanned documents' text")
     _guard_outputs([results, *inputs], errors=errors_path)
     try:
         rows = list(results_io.read(results))
