@@ -228,3 +228,28 @@ def test_report_writes_a_palette_per_document_with_matches(
     )  # fmt: skip
     assert run.exit_code == 2 and "--palette needs --inputs" in run.output
     assert not (tmp_path / "none").exists()
+
+
+def test_the_palette_shows_each_sources_renames_and_where_each_passage_lies(
+    tmp_path: Path,
+) -> None:
+    # a renamed copy's strongest evidence is its name map: in the palette a moderator posts,
+    # beside the passages, and each row says where it lies (black-box review 10)
+    openpyxl = pytest.importorskip("openpyxl")
+    result = _result()
+    result["matches"][0]["name_map"] = {"王庆": "赵大川", "<b>段三娘</b>": "钱二妹"}
+    p = palette(result, SUSPECT, ORIGINALS)
+    assert p.sources["水浒-102"]["name_map"] == {"王庆": "赵大川", "<b>段三娘</b>": "钱二妹"}
+    assert "name_map" not in p.sources["水浒-103<i>"]
+    page = to_html(p, ORIGINALS)
+    assert "换名" in page and "王庆 → 赵大川" in page and "&lt;b&gt;段三娘" in page
+    assert "<b>段三娘" not in page
+    r = p.rows[1]
+    assert f"[{r.suspect[0]}:{r.suspect[1]}]" in page
+    ws = openpyxl.load_workbook(write_xlsx(p, ORIGINALS, tmp_path / "p.xlsx")).active
+    values = [[c.value for c in row] for row in ws.iter_rows()]
+    assert any(v and "王庆 → 赵大川" in str(v) for row in values for v in row)
+    head = next(i for i, row in enumerate(values) if row[0] == "#")
+    assert values[head][7:9] == ["suspect span", "source span"]
+    assert values[head + 2][7] == f"{r.suspect[0]}:{r.suspect[1]}"
+    assert values[head + 2][8] == f"{r.source[0]}:{r.source[1]}"

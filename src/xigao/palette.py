@@ -135,6 +135,9 @@ def palette(
                 "kind": m.get("kind"),
                 "score": m.get("score"),
             }
+        renamed = m.get("name_map") or (m.get("details") or {}).get("name_map")
+        if renamed:  # 换名: the strongest evidence of a renamed copy, beside its passages
+            sources[sid]["name_map"] = {**sources[sid].get("name_map", {}), **renamed}
         for e in m.get("evidence") or ():
             s = _clip(e["suspect"], len(suspect))
             o = _clip(e["source"], len(text))
@@ -206,7 +209,8 @@ def _marked(text: str, span: tuple[int, int], runs: Sequence[tuple[int, int]]) -
 
 
 def to_html(p: Palette, originals: Mapping[str, tuple[str | None, str]]) -> str:
-    """One self-contained page: the key of sources, the band line, the table of passages."""
+    """One self-contained page: the key of sources, each source's renames (换名), the band line,
+    the table of passages (each with where it lies in the suspect and in its source)."""
     esc = html.escape
     key = "".join(
         f'<span style="background:{s["colour"]}">{esc(sid)}'
@@ -222,11 +226,20 @@ def to_html(p: Palette, originals: Mapping[str, tuple[str | None, str]]) -> str:
         right = _marked(text, r.source, r.source_common) if text else ""
         body.append(
             f'<tr style="background:{colour}"><td class="n">{i}</td>'
-            f'<td class="text">{left}</td><td class="text">{right}'
+            f'<td class="text">{left}<div class="muted">[{r.suspect[0]}:{r.suspect[1]}]</div></td>'
+            f'<td class="text">{right}'
             f'<div class="muted">{esc(r.source_id)} [{r.source[0]}:{r.source[1]}]</div></td>'
             f"<td>{esc(r.kind)}<br>{r.similarity:.2f}</td>"
             f'<td class="n">{r.chars:,}</td></tr>'
         )
+    renames = "".join(
+        f'<p class="renames"><span style="background:{s["colour"]}">{esc(sid)}</span> 换名 '
+        "(renamed: the source's name → the suspect's): "
+        + "、".join(f"{esc(a)} → {esc(b)}" for a, b in s["name_map"].items())
+        + "</p>"
+        for sid, s in p.sources.items()
+        if s.get("name_map")
+    )
     title = esc(str(p.suspect_id or "suspect"))
     share = p.total_chars / p.suspect_chars if p.suspect_chars else 0.0
     return (
@@ -236,7 +249,7 @@ def to_html(p: Palette, originals: Mapping[str, tuple[str | None, str]]) -> str:
         f"<p>{len(p.rows)} passages from {len(p.sources)} source(s); 雷同字数 "
         f"<b>{p.total_chars:,}</b> of the suspect's {p.suspect_chars:,} characters "
         f"({share:.0%}). Words kept verbatim are <mark>marked</mark>.</p>"
-        f'<div class="key">{key}</div><div class="band">{esc(p.band)}</div>'
+        f'<div class="key">{key}</div>{renames}<div class="band">{esc(p.band)}</div>'
         "<table><thead><tr><th>#</th><th>suspect</th><th>source</th><th>matched</th>"
         f"<th>雷同字数</th></tr></thead><tbody>{''.join(body)}</tbody></table>"
         "</body></html>"
@@ -296,7 +309,8 @@ def _rich(ws: Any, row: int, col: int, text: str, span: tuple[int, int],
 
 def write_xlsx(p: Palette, originals: Mapping[str, tuple[str | None, str]], path: Path) -> Path:
     """The palette as a spreadsheet (xlsxwriter): a row a passage, coloured by source, the
-    verbatim words in bold and red, the band line and the counts per source above."""
+    verbatim words in bold and red, where each side's piece lies (characters of each text as
+    given), the band line and the counts (and renames) per source above."""
     import xlsxwriter
 
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -319,10 +333,13 @@ def write_xlsx(p: Palette, originals: Mapping[str, tuple[str | None, str]], path
             ws.write(line, 0, sid, fmts[sid])
             ws.write(line, 1, s.get("title") or "", fmts[sid])
             ws.write_number(line, 2, p.per_source.get(sid, 0), fmts[sid])
+            if s.get("name_map"):
+                pairs = "、".join(f"{a} → {b}" for a, b in s["name_map"].items())
+                ws.write_string(line, 3, f"换名 {pairs}", fmts[sid])
             line += 1
         line += 1
         for col, name in enumerate(("#", "suspect", "source id", "source", "matched", "similarity",
-                                    "雷同字数")):  # fmt: skip
+                                    "雷同字数", "suspect span", "source span")):  # fmt: skip
             ws.write(line, col, name, head)
         x = line
         for i, r in enumerate(p.rows, 1):
@@ -339,11 +356,14 @@ def write_xlsx(p: Palette, originals: Mapping[str, tuple[str | None, str]], path
                 ws.write_string(x, 4, r.kind + more, f)
                 ws.write_number(x, 5, round(r.similarity, 3), f)
                 ws.write_number(x, 6, r.chars if k == 0 else 0, f)
+                ws.write_string(x, 7, f"{ours[0]}:{ours[1]}", f)
+                ws.write_string(x, 8, f"{theirs[0]}:{theirs[1]}", f)
         ws.set_column(0, 0, 6)
         ws.set_column(1, 1, 60)
         ws.set_column(2, 2, 18)
         ws.set_column(3, 3, 60)
         ws.set_column(4, 6, 11)
+        ws.set_column(7, 8, 13)
         ws.freeze_panes(line + 1, 0)
     finally:
         wb.close()
