@@ -219,6 +219,14 @@ def test_report_writes_a_palette_per_document_with_matches(
     assert stories[0]["id"] in page and "<mark>" in page
     book = openpyxl.load_workbook(next((tmp_path / "pal-xlsx").iterdir()))
     assert any(stories[0]["id"] == c.value for row in book.active.iter_rows() for c in row)
+    # the report links each palette from its row and its page, and sums their 雷同字数
+    index = (tmp_path / "rep" / "index.html").read_text("utf-8")
+    pal = next((tmp_path / "pal-xlsx").iterdir()).name
+    assert (
+        f'href="../pal-xlsx/{pal}"' in index and "雷同字数" in index and "in all, over 1" in index
+    )
+    page = next((tmp_path / "rep" / "s").iterdir()).read_text("utf-8")
+    assert f'href="../../pal-xlsx/{pal}"' in page
     # without the documents' text there is no palette to write: said, not "palettes: 0"
     # (black-box review 10)
     run = runner.invoke(

@@ -386,15 +386,16 @@ def write_many(
     suspects: Mapping[str, str] | Sequence[str | None],
     folder: Path,
     fmt: str = "html",
-) -> int:
+) -> dict[int, tuple[Path, int]]:
     """A palette per result with matches whose suspect text is in ``suspects`` (by result id,
     or one per result in order, None where there is none: inputs may repeat an id), the
     originals' (title, text) from ``original(source_id)``, named like the report's pages
-    (``folder/<id>.html`` or ``.xlsx``); returns how many were written."""
+    (``folder/<id>.html`` or ``.xlsx``); returns, by the result's position, the palette
+    written and its 雷同字数 (a book's report links each chapter's and sums them)."""
     from xigao.report import safe_name
 
     taken: set[str] = set()
-    made = 0
+    made: dict[int, tuple[Path, int]] = {}
     for k, r in enumerate(results):
         if isinstance(suspects, Mapping):
             text = suspects.get(str(r.get("id")))
@@ -408,6 +409,6 @@ def write_many(
             if got is not None:
                 originals[str(m["source_id"])] = got
         stem = safe_name(str(r.get("id")), taken=taken).removesuffix(".html")
-        write(palette(r, text, originals), originals, folder / f"{stem}.{fmt}")
-        made += 1
+        p = palette(r, text, originals)
+        made[k] = (write(p, originals, folder / f"{stem}.{fmt}"), p.total_chars)
     return made

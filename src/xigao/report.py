@@ -456,7 +456,10 @@ def _page(title: str, body: str, *, home: str) -> str:
     )
 
 
-def _suspect_page(result: Mapping[str, Any], suspect: Document | None, index: Index) -> str:
+def _suspect_page(
+    result: Mapping[str, Any], suspect: Document | None, index: Index, *, palette: str = ""
+) -> str:
+    """A suspect's page: its matches side by side (``palette``: a link to its 调色盘)."""
     rid = result.get("id")
     # (the suspect's title, else the one its result carries: a scan's JSONL has it)
     title = (suspect.title if suspect else None) or str(result.get("title") or "")
@@ -466,7 +469,9 @@ def _suspect_page(result: Mapping[str, Any], suspect: Document | None, index: In
         tabs.append(tab)
         sections.append(section)
     head = (
-        '<p class="small"><a href="../index.html">← 全部结果 All results</a></p>'
+        '<p class="small"><a href="../index.html">← 全部结果 All results</a>'
+        + (f" · {palette}" if palette else "")
+        + "</p>"
         f"<h1>{_badge(str(result.get('verdict', '')), big=True)} {_esc(title or rid)}</h1>"
         f'<p class="muted small">id <span class="id">{_esc(rid)}</span> · 评分 score '
         f"{_num(result.get('score')):.2f} · {len(sections)} 个来源 matched original(s)</p>"
@@ -480,6 +485,14 @@ def _suspect_page(result: Mapping[str, Any], suspect: Document | None, index: In
     return _page(
         f"{title or rid} · xigao", head + tab_bar + "".join(sections), home="../index.html"
     )
+
+
+def _palette_link(made: tuple[Path, int], here: Path) -> str:
+    """A link to a palette written beside the report (relative to the page in ``here``), with
+    its 雷同字数."""
+    path, chars = made
+    href = Path(os.path.relpath(os.path.abspath(path), os.path.abspath(here))).as_posix()
+    return f'<a href="{_esc(href)}">调色盘 palette</a> (雷同字数 {chars:,})'
 
 
 def _id_line(doc_id: str, *, below: bool = True) -> str:
@@ -510,6 +523,8 @@ def _index_page(rows: list[dict[str, Any]], counts: Counter[str], info: str) -> 
             link += (
                 f" <span class='small muted'>({_esc(_label(VERDICT_LABELS, 'near_miss'))})</span>"
             )
+        if r.get("palette"):
+            link += f" <span class='small'>· {r['palette']}</span>"
         q = f"{r['id']} {r['title']} {r['source_id']} {r['source_title']}".lower()
         rank = VERDICT_RANK.get(r["verdict"], 0) + r["score"] / 10
         trs.append(
@@ -557,6 +572,7 @@ def write_report(
     | None = None,
     failed: int = 0,
     errors: str | os.PathLike[str] | None = None,
+    palettes: Mapping[int, tuple[Path, int]] | None = None,
 ) -> Path:
     """Write ``out_dir/index.html`` and ``out_dir/s/<name>.html`` for every result with matches;
     return the path of ``index.html``. ``suspects``: the checked documents (their text is shown
@@ -564,8 +580,12 @@ def write_report(
     a scan whose inputs repeat an id gives them; without it only the originals' side is shown.
     ``failed``: how many input records could not be read or checked, said on the page (with
     the file ``errors`` that lists them, when there is one), so that the report alone tells
-    its reader that inputs are missing from it."""
+    its reader that inputs are missing from it. ``palettes``: the 调色盘 written for the
+    results (by position: the file and its 雷同字数, as ``xigao.palette.write_many`` returns
+    them), each linked from its row and its page, their 雷同字数 summed on the index page (a
+    book is judged as a whole)."""
     out = Path(out_dir)
+    palettes = palettes or {}
     (out / "s").mkdir(parents=True, exist_ok=True)
     taken: set[str] = set()
     rows: list[dict[str, Any]] = []
@@ -586,7 +606,8 @@ def write_report(
         if matches or isinstance(miss, Mapping):
             page = safe_name(None if rid is None else str(rid), taken=taken)
             shown = dict(result, matches=[dict(miss, kind="near_miss")]) if miss else result
-            text = _suspect_page(shown, suspect, index)
+            pal = _palette_link(palettes[k], out / "s") if k in palettes else ""
+            text = _suspect_page(shown, suspect, index, palette=pal)
             (out / "s" / page).write_text(text, encoding="utf-8")
         top = matches[0] if matches else {}
         source_id = str(top.get("source_id", "")) if top else ""
@@ -605,9 +626,13 @@ def write_report(
                 "page": page,
                 "copy_ratio": _num(result.get("copy_ratio")),
                 "near_miss": bool(miss),
+                "palette": _palette_link(palettes[k], out) if k in palettes else "",
             }
         )
     info = f"{datetime.now().astimezone():%Y-%m-%d %H:%M} · 索引 index: {len(index)} originals"
+    if palettes:
+        total = sum(n for _, n in palettes.values())
+        info += f" · 雷同字数 {total:,} in all, over {len(palettes)} palette(s)"
     if failed:
         where = f" (see {os.fspath(errors)})" if errors is not None else ""
         info += f" · 未能处理 {failed} record(s) could not be read or checked{where}"

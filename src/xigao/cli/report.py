@@ -97,8 +97,8 @@ def report_cmd(
         else None
         for r in rows
     ]
-    page = write_report(rows, idx, out, suspects=shown)
-    if palette_dir is not None:
+    made = {}
+    if palette_dir is not None:  # first, so that the report links each one
         from xigao.palette import write_many
 
         def original(doc_id: str) -> tuple[str | None, str] | None:
@@ -108,7 +108,8 @@ def report_cmd(
         texts = [None if d is None else d.body for d in shown]
         made = write_many(rows, original, texts, palette_dir, palette_format)
         if not quiet:
-            click.echo(f"palettes: {made} in {palette_dir}", err=True)
+            click.echo(f"palettes: {len(made)} in {palette_dir}", err=True)
+    page = write_report(rows, idx, out, suspects=shown, palettes=made)
     if not quiet:
         if not inputs:
             click.echo("no --inputs: the report shows the originals' side only", err=True)
