@@ -631,3 +631,17 @@ def test_evasion_tricks_leave_the_content_as_it_was(trick: str, text: str, seed:
     for i in n.key().pos.tolist():
         s, e = n.raw_span(i, i + 1)
         assert 0 <= s < e <= len(tricked)
+
+
+def test_taiwan_standard_zhe_reads_as_the_particle() -> None:
+    # Big5 has no 着: Taiwan-standard text writes the particle 著 (看著, 大著步), which t2s keeps;
+    # it is read as 着 where OpenCC's tw2s reads it so, and 著 of 著作, 显著, 著名 stays
+    # (black-box review 10: a renamed copy in Big5 lost its verbatim runs at every 著)
+    assert (
+        normalize("他看著我，大著步走來").key().chars
+        == normalize("他看着我，大着步走来").key().chars
+    )
+    assert normalize("他看著我。").key().chars == "他看着我"  # no other traditional character
+    for kept in ("这是一部著名的著作。", "效果显著。", "名著", "顯著的著作"):
+        assert "着" not in normalize(kept).key().chars, kept
+    assert NORMALIZER_VERSION >= 4  # indexes built before read 著 otherwise: rebuilt

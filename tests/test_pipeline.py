@@ -696,6 +696,34 @@ def test_a_scene_grafted_from_another_novel_is_found_with_its_chapter(tmp_path: 
     assert [m.source_id for m in off.matches if m.kind == "rewrite"] == [mansion]
 
 
+@pytest.mark.slow
+def test_a_renamed_copy_in_taiwan_standard_script_keeps_its_verbatim_passages(
+    tmp_path: Path,
+) -> None:
+    # the tiger fight of 水浒 chapter 23 copied with its people and places renamed, and the same
+    # converted to Taiwan-standard script, as a Big5 file holds it (著 for 着): the same
+    # verdict, score and passages (black-box review 10, finding 4: rewrite, its runs broken)
+    import opencc
+
+    (chapter,) = [c for c in _chapters("水浒全传-023")]
+    body = chapter["body"]
+    start, end = body.index("这武松提了哨棒"), body.index("众上户道：“真乃英雄好汉！”")
+    renames = {"武松": "陆铮", "景阳冈": "黑风岭", "阳谷县": "青阳县", "清河县": "临水县"}
+    copy = body[start:end]
+    for a, b in renames.items():
+        copy = copy.replace(a, b)
+    taiwan = opencc.OpenCC("s2tw").convert(copy)
+    assert "著" in taiwan and "着" not in taiwan
+    Index.build(_chapters("水浒全传-02"), tmp_path / "idx", genre="fiction").close()
+    idx = Index.open(tmp_path / "idx")
+    plain, tw = idx.check(copy), idx.check(taiwan)
+    assert plain.verdict == tw.verdict == "partial"
+    assert [(m.source_id, round(m.score, 3)) for m in tw.matches] == [
+        (m.source_id, round(m.score, 3)) for m in plain.matches
+    ]
+    assert len(tw.matches[0].evidence) == len(plain.matches[0].evidence)
+
+
 #: Same-genre passages of our own fit set (honest: each stays original alone), as the prose of
 #: a web novel's chapter around a retold scene.
 PROSE = (

@@ -30,7 +30,8 @@ from typing import Any
 import numpy as np
 
 #: Stored in indexes; bump whenever the output of :func:`normalize` changes.
-NORMALIZER_VERSION = 3  #: 2: Latin look-alikes folded, spaced pinyin debris; 3: chained debris
+NORMALIZER_VERSION = 4  #: 2: Latin look-alikes folded, spaced pinyin debris; 3: chained debris;
+#: 4: Taiwan-standard 著 for the particle 着 (大著步) read as 着
 
 _I32 = np.int32
 
@@ -127,6 +128,8 @@ class _Tables:
         import opencc  # heavy: imported on first use
 
         self.cc: Any = opencc.OpenCC("t2s")
+        self.s2t: Any = opencc.OpenCC("s2t")  # (both for 著 alone: :func:`_zhe`)
+        self.tw: Any = opencc.OpenCC("tw2s")
         self.expand: dict[int, str] = {}
         cache = _cache_file(getattr(opencc, "__version__", "?"))
         if cache is None or not self._load(cache):
@@ -139,7 +142,9 @@ class _Tables:
         cjk = [(0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00), (0x20000, 0x323B0)]
         chars = [chr(i) for a, b in cjk for i in range(a, b)]
         out = self.cc.convert("\n".join(chars)).split("\n")
-        self.trad = frozenset(a for a, b in zip(chars, out, strict=True) if a != b)
+        # (著 too: Taiwan-standard text writes the particle 着 so, which t2s keeps; a sentence
+        # holding it is converted, and :func:`_zhe` reads it)
+        self.trad = frozenset(a for a, b in zip(chars, out, strict=True) if a != b) | {"著"}
         self.flags = np.zeros(_BMP + 1, dtype=np.uint8)
         self.mapping = np.arange(_BMP + 1, dtype=np.uint32).astype(np.uint16)
         self.alnum = np.zeros(_BMP + 1, dtype=np.bool_)
@@ -444,7 +449,7 @@ def _t2s(text: str) -> Edits:
     for k in np.unique(np.searchsorted(bounds, trad, side="right")).tolist():
         s, e = max(bounds[k - 1], last), bounds[k]
         seg, last = text[s:e], e
-        conv = _convert(seg)
+        conv = _zhe(seg, _convert(seg))
         if len(conv) == len(seg):
             edits += [
                 (s + i, s + i + 1, r)
@@ -471,6 +476,24 @@ def simplified(text: str) -> str:
         if e - s == 1 and len(r) == 1:
             chars[s] = r
     return "".join(chars)
+
+
+def _zhe(seg: str, conv: str) -> str:
+    """``conv`` (``seg`` converted by ``t2s``) with each 著 that Taiwan-standard text writes for
+    the particle 着 (看著, 大著步: Big5 has no 着) read as 着, where OpenCC's ``tw2s`` reads it so
+    in the traditional form of ``conv`` (whose phrases it knows: 顯著, not 显著); 著 of 著作,
+    显著, 著名 stays. Only 著: ``tw2s`` also writes 么 as 幺, which no text here means.
+
+    >>> _zhe("大著步，著作", "大著步，著作"), _zhe("显著增加", "显著增加")
+    ('大着步，著作', '显著增加')
+    """
+    if "著" not in conv:
+        return conv
+    t = _tables()
+    tw = t.tw.convert(t.s2t.convert(conv))
+    if len(tw) != len(conv):
+        return conv
+    return "".join("着" if c == "著" and t == "着" else c for c, t in zip(conv, tw, strict=True))
 
 
 def _convert(s: str) -> str:
