@@ -13,7 +13,9 @@ one); how many name another original too is said beside it. Chapters of the hone
 alone, of the same sizes, count as false alarms when flagged. Checked against the classic
 novels and 鲁迅 (``benchmarks.washes``' literature index). Besides, the first
 ``LEFT_OUT_CHAPTERS`` chapters of 水浒全传 (whole, long, classical) are checked against an index
-of the other novels and 鲁迅 (flagged: false alarms).
+of the other novels and 鲁迅, and its chapters 41-80 against an index of its first 40 (the same
+people, an earlier scene now and then recapped: a sequel's case); flagged, they are false
+alarms.
 
     python -m benchmarks.scenes --shared ../shared [--split fit|held-out] [--release REF]
 """
@@ -117,23 +119,54 @@ def other_novel(shared: str | None) -> list[dict[str, Any]]:
     ]  # fmt: skip
 
 
+#: A novel whose later chapters are checked against an index of its first ``EARLIER``: the
+#: same people, and now and then a scene of an earlier chapter recapped (a sequel's case).
+SAME_NOVEL = "水浒全传-"
+EARLIER = 40
+
+
+def later_chapters(shared: str | None) -> list[dict[str, Any]]:
+    """Chapters ``EARLIER`` + 1 to 2 × ``EARLIER`` of ``SAME_NOVEL`` as honest cases, once an
+    index of its first ``EARLIER`` (``literature-earlier``) is built for them."""
+    from benchmarks.washes import _docs, index_sources
+
+    docs = [d for d in _docs(index_sources("literature", shared)) if d["id"].startswith(SAME_NOVEL)]
+    path = WORK / "scenes-earlier.jsonl"
+    with open(path, "w", encoding="utf-8") as f:
+        for d in docs[:EARLIER]:
+            f.write(json.dumps(d, ensure_ascii=False) + "\n")
+    ensure_index("literature-earlier", [path], shared).close()
+    return [
+        {"id": d["id"], "style": "later-chapter", "size": "whole", "truth": [], "negative": True,
+         "title": None, "body": d["body"]}
+        for d in docs[EARLIER : 2 * EARLIER]
+    ]  # fmt: skip
+
+
 def run(shared: str | None, split: str, release: str | None) -> dict[str, Any]:
     cases = cases_of(split)
-    others = other_novel(shared)
+    others, later = other_novel(shared), later_chapters(shared)
+    sets = (
+        ("literature", None, cases),
+        ("literature-but-one", [WORK / "scenes-sources.jsonl"], others),
+        ("literature-earlier", [WORK / "scenes-earlier.jsonl"], later),
+    )
     t0 = time.perf_counter()
-    with ensure_index("literature", None, shared) as idx:
-        today = {c["id"]: idx.check(c["body"], id=c["id"]).to_dict() for c in cases}
-    with ensure_index("literature-but-one", [WORK / "scenes-sources.jsonl"], shared) as idx:
-        today |= {c["id"]: idx.check(c["body"], id=c["id"]).to_dict() for c in others}
+    today: dict[str, dict] = {}
+    for name, sources, part in sets:
+        with ensure_index(name, sources, shared) as idx:
+            today |= {c["id"]: idx.check(c["body"], id=c["id"]).to_dict() for c in part}
+    every = [*cases, *others, *later]
     data: dict[str, Any] = {
         "split": split,
         "seconds": round(time.perf_counter() - t0, 1),
-        "xigao": score([*cases, *others], today),
+        "xigao": score(every, today),
     }
     if release:
-        got = run_release(release, WORK / "index-literature", cases)
-        got |= run_release(release, WORK / "index-literature-but-one", others)
-        data[f"release {release}"] = score([*cases, *others], got)
+        got: dict[str, dict] = {}
+        for name, _, part in sets:
+            got |= run_release(release, WORK / f"index-{name}", part)
+        data[f"release {release}"] = score(every, got)
     return data
 
 
@@ -154,6 +187,10 @@ def section(data: dict[str, Any]) -> list[str]:
     cells = [_cell(data[s].get("other-novel@whole")) for s in systems]
     label = f"{novel}, left out of the index (flagged)"
     rows.append(f"| {label} | its first {LEFT_OUT_CHAPTERS}, whole | " + " | ".join(cells) + " |")
+    novel = SAME_NOVEL.rstrip("-")
+    cells = [_cell(data[s].get("later-chapter@whole")) for s in systems]
+    label = f"{novel}, later chapters against its first {EARLIER} (flagged)"
+    rows.append(f"| {label} | {EARLIER + 1}-{2 * EARLIER}, whole | " + " | ".join(cells) + " |")
     return rows
 
 

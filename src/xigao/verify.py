@@ -531,8 +531,12 @@ class Verifier:
         (:func:`~xigao.detect.scene_of`, ``SCENE_BUDGETS`` content characters, the suspect
         ``SCENE_LONGER`` times as long) and taken there when it is a rewrite of that scene
         (:func:`~xigao.verdict.wash_rewrite`, the scene measured as a suspect of its own: its
-        wash score reaches the threshold, and ``wash_min_containment`` of it re-expresses the
-        original), the best of its scenes. A web-novel chapter that retells a page of a classic among its own
+        wash score reaches the threshold), the best of its scenes, and ``PAIR_FICTION_ALIGNED``
+        of the scene re-expresses the original, as a pair of fiction compared alone must: a
+        scene's window is chosen for its candidate, which has no rival there as it has on the
+        whole, and a later chapter of a novel recaps an earlier one's scene in a sentence or
+        two (0.11-0.25 of a scene of 水浒 41-80 and 西游记 41-60 against their first 40). A
+        web-novel chapter that retells a page of a classic among its own
         prose aligns a tenth of itself or less; measured whole, its scene is lost
         (black-box review 10). ``copied``: per candidate, the suspect sentences another
         original's verbatim copy explains, or (``further``: candidates measured on the residual
@@ -578,7 +582,8 @@ class Verifier:
         nearest: Callable[[tuple[np.ndarray, float], int], bool],
     ) -> Washed | None:
         """Candidate ``w`` measured over the suspect's sentences ``scene`` (but ``skip``, which
-        holds those outside it), or None when it is no rewrite there (:meth:`scenes`). It is
+        holds those outside it), or None when it is no rewrite there, or re-expressed in under
+        ``PAIR_FICTION_ALIGNED`` of it (:meth:`scenes`). It is
         aligned there when it was on the whole suspect, or shares ``wash_min_cosine`` of the
         scene's facts, or is among the originals sharing the most (``nearest``); its rival is
         the other candidate, of the ``SCENE_RIVALS`` sharing the most facts with the whole
@@ -592,6 +597,8 @@ class Verifier:
         if t.wash_blend > 0:
             source = self.originals.embedded([w.rowid]).get(w.rowid, source)
         stats = wash_stats(suspect, source, f, t, skip=skip, gate=True, head=head, people=False)
+        if stats.containment < PAIR_FICTION_ALIGNED:  # (a recap in a later chapter aligns less)
+            return None
         # a rival only lowers the score (it is monotone in the lead over the rival): a scene no
         # rewrite without one needs none looked for
         alone = wash_score(wash_features(stats, 0.0, numbers=False), t)
