@@ -527,17 +527,11 @@ class Verifier:
         further: bool = False,
     ) -> list[Washed]:
         """``washed`` (measured on the whole of a suspect of fiction), each candidate that is
-        no rewrite there measured again over the scene of it a long suspect retells
-        (:func:`~xigao.detect.scene_of`, ``SCENE_BUDGETS`` content characters, the suspect
-        ``SCENE_LONGER`` times as long) and taken there when it is a rewrite of that scene
-        (:func:`~xigao.verdict.wash_rewrite`, the scene measured as a suspect of its own: its
-        wash score reaches the threshold), the best of its scenes, and ``PAIR_FICTION_ALIGNED``
-        of the scene re-expresses the original, as a pair of fiction compared alone must: a
-        scene's window is chosen for its candidate, which has no rival there as it has on the
-        whole, and a later chapter of a novel recaps an earlier one's scene in a sentence or
-        two (0.11-0.25 of a scene of 水浒 41-80 and 西游记 41-60 against their first 40). A
-        web-novel chapter that retells a page of a classic among its own
-        prose aligns a tenth of itself or less; measured whole, its scene is lost
+        no rewrite there measured again over its scene in a long suspect
+        (:func:`~xigao.detect.scene_of`: ``SCENE_BUDGETS`` content characters, the suspect
+        ``SCENE_LONGER`` times as long), and taken at the best of its scenes that is a rewrite
+        on its own (:meth:`_scene`). A web-novel chapter that retells a page of a classic among
+        its own prose aligns a tenth of itself or less: measured whole, its scene is lost
         (black-box review 10). ``copied``: per candidate, the suspect sentences another
         original's verbatim copy explains, or (``further``: candidates measured on the residual
         of the sources found, ``residual_candidates``) those sources re-express, a further
@@ -582,12 +576,16 @@ class Verifier:
         nearest: Callable[[tuple[np.ndarray, float], int], bool],
     ) -> Washed | None:
         """Candidate ``w`` measured over the suspect's sentences ``scene`` (but ``skip``, which
-        holds those outside it), or None when it is no rewrite there, or re-expressed in under
-        ``PAIR_FICTION_ALIGNED`` of it (:meth:`scenes`). It is
-        aligned there when it was on the whole suspect, or shares ``wash_min_cosine`` of the
-        scene's facts, or is among the originals sharing the most (``nearest``); its rival is
-        the other candidate, of the ``SCENE_RIVALS`` sharing the most facts with the whole
-        suspect, that shares the most with the scene, a copy of it aside."""
+        holds those outside it) as a suspect of its own, or None when it is no rewrite there
+        (:func:`~xigao.verdict.wash_rewrite`) or under ``PAIR_FICTION_ALIGNED`` of the scene
+        re-expresses it, as a pair of fiction compared alone must: a scene's window is chosen
+        for its candidate, and a later chapter of a novel recaps an earlier one's scene in a
+        sentence or two (0.11-0.25 of a scene of 水浒 41-80 and 西游记 41-60 against their first
+        40). It is aligned there when it was on the whole suspect, or shares
+        ``wash_min_cosine`` of the scene's facts, or is among the originals sharing the most
+        (``nearest``); its rival is the other candidate, of the ``SCENE_RIVALS`` sharing the
+        most facts with the whole suspect, that shares the most with the scene, a copy of it
+        aside."""
         terms, head = self.terms(), self.head()
         query = suspect_facts(suspect, terms, skip)
         f = fact_shares(suspect, w.source, terms, t, skip=skip, query=query)
