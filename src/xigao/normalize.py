@@ -449,7 +449,8 @@ def _t2s(text: str) -> Edits:
     for k in np.unique(np.searchsorted(bounds, trad, side="right")).tolist():
         s, e = max(bounds[k - 1], last), bounds[k]
         seg, last = text[s:e], e
-        conv = _zhe(seg, _convert(seg))
+        conv = _convert(seg)
+        conv = _zhe(conv, verbs=conv.replace("著", "") != seg.replace("著", ""))
         if len(conv) == len(seg):
             edits += [
                 (s + i, s + i + 1, r)
@@ -478,22 +479,38 @@ def simplified(text: str) -> str:
     return "".join(chars)
 
 
-def _zhe(seg: str, conv: str) -> str:
-    """``conv`` (``seg`` converted by ``t2s``) with each 著 that Taiwan-standard text writes for
-    the particle 着 (看著, 大著步: Big5 has no 着) read as 着, where OpenCC's ``tw2s`` reads it so
-    in the traditional form of ``conv`` (whose phrases it knows: 顯著, not 显著); 著 of 著作,
-    显著, 著名 stays. Only 著: ``tw2s`` also writes 么 as 幺, which no text here means.
+#: Verbs the particle 着 follows (看着, 拿着, 带着…): a 著 after one is the particle even where
+#: ``tw2s`` reads it as the start of a word (看著書 read as 看 | 著書, 帶著名單 as 帶 | 著名).
+_ZHE_VERBS = frozenset(
+    "看拿读摸带站坐穿抱握提背听望想说笑走跑等躺靠拉举捧牵盯瞪守跟顺随朝冲对戴披挂写画唱哭喊叫吃喝"
+    "睡躲藏忙扶领陪护挡压踩骑盖贴指捏揣攥搂挽搀端扛夹含咬抓捂托推扯拖晃挨"
+)
 
-    >>> _zhe("大著步，著作", "大著步，著作"), _zhe("显著增加", "显著增加")
-    ('大着步，著作', '显著增加')
+
+def _zhe(conv: str, *, verbs: bool = True) -> str:
+    """``conv`` (a sentence converted by ``t2s``) with each 著 that Taiwan-standard text writes for
+    the particle 着 (看著, 大著步: Big5 has no 着) read as 着: where OpenCC's ``tw2s`` reads it so
+    in the traditional form of ``conv`` (whose phrases it knows: 顯著, not 显著), or, in a
+    sentence that was in traditional script (``verbs``), right after a verb the particle
+    follows (:data:`_ZHE_VERBS`: 看著書, which ``tw2s`` reads as 看 | 著書; a simplified
+    sentence's 跟著名导演 is 跟 | 著名); 著 of 著作, 显著, 著名, 名著 stays. Only 著: ``tw2s`` also writes 么 as 幺, which no text here
+    means.
+
+    >>> _zhe("大著步，著作"), _zhe("显著增加"), _zhe("看著書，他的著作")
+    ('大着步，著作', '显著增加', '看着書，他的著作')
+    >>> _zhe("跟著名导演合作", verbs=False)
+    '跟著名导演合作'
     """
     if "著" not in conv:
         return conv
     t = _tables()
     tw = t.tw.convert(t.s2t.convert(conv))
     if len(tw) != len(conv):
-        return conv
-    return "".join("着" if c == "著" and t == "着" else c for c, t in zip(conv, tw, strict=True))
+        tw = conv
+    return "".join(
+        "着" if c == "著" and (r == "着" or (verbs and i and conv[i - 1] in _ZHE_VERBS)) else c
+        for i, (c, r) in enumerate(zip(conv, tw, strict=True))
+    )
 
 
 def _convert(s: str) -> str:

@@ -491,7 +491,10 @@ def _palette_link(made: tuple[Path, int], here: Path) -> str:
     """A link to a palette written beside the report (relative to the page in ``here``), with
     its 雷同字数."""
     path, chars = made
-    href = Path(os.path.relpath(os.path.abspath(path), os.path.abspath(here))).as_posix()
+    try:
+        href = Path(os.path.relpath(os.path.abspath(path), os.path.abspath(here))).as_posix()
+    except ValueError:  # (on another drive than the report, on Windows: no relative path)
+        href = Path(os.path.abspath(path)).as_uri()
     return f'<a href="{_esc(href)}">调色盘 palette</a> (雷同字数 {chars:,})'
 
 
