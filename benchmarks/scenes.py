@@ -29,7 +29,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from benchmarks.washes import WORK, ensure_index, found, own_cases, run_release
+from benchmarks.washes import (
+    WORK,
+    _docs,
+    ensure_index,
+    found,
+    index_sources,
+    own_cases,
+    run_release,
+)
 
 #: The chapter lengths (characters) a scene is placed in; 0: the scene alone.
 SIZES = (0, 4000, 8000)
@@ -99,24 +107,30 @@ LEFT_OUT = "水浒全传-"
 LEFT_OUT_CHAPTERS = 30
 
 
-def other_novel(shared: str | None) -> list[dict[str, Any]]:
-    """The first ``LEFT_OUT_CHAPTERS`` chapters of ``LEFT_OUT`` as honest cases, once an index
-    of the other novels and 鲁迅 (``literature-but-one``) is built for them."""
-    from benchmarks.washes import _docs, index_sources
-
-    docs = _docs(index_sources("literature", shared))
-    path = WORK / "scenes-sources.jsonl"
+def honest_against(
+    name: str, indexed: Sequence[dict], checked: Sequence[dict], style: str, shared: str | None
+) -> tuple[Path, list[dict[str, Any]]]:
+    """Whole chapters ``checked`` as honest cases of ``style``, once an index ``name`` of the
+    documents ``indexed`` is built for them; with the file it is built from."""
+    path = WORK / f"scenes-{name}.jsonl"
     with open(path, "w", encoding="utf-8") as f:
-        for d in docs:
-            if not d["id"].startswith(LEFT_OUT):
-                f.write(json.dumps(d, ensure_ascii=False) + "\n")
-    ensure_index("literature-but-one", [path], shared).close()
-    left = [d for d in docs if d["id"].startswith(LEFT_OUT)][:LEFT_OUT_CHAPTERS]
-    return [
-        {"id": d["id"], "style": "other-novel", "size": "whole", "truth": [], "negative": True,
+        for d in indexed:
+            f.write(json.dumps(d, ensure_ascii=False) + "\n")
+    ensure_index(name, [path], shared).close()
+    return path, [
+        {"id": d["id"], "style": style, "size": "whole", "truth": [], "negative": True,
          "title": None, "body": d["body"]}
-        for d in left
+        for d in checked
     ]  # fmt: skip
+
+
+def other_novel(shared: str | None) -> tuple[Path, list[dict[str, Any]]]:
+    """The first ``LEFT_OUT_CHAPTERS`` chapters of ``LEFT_OUT`` against an index of the other
+    novels and 鲁迅 (``literature-but-one``)."""
+    docs = _docs(index_sources("literature", shared))
+    kept = [d for d in docs if not d["id"].startswith(LEFT_OUT)]
+    left = [d for d in docs if d["id"].startswith(LEFT_OUT)][:LEFT_OUT_CHAPTERS]
+    return honest_against("literature-but-one", kept, left, "other-novel", shared)
 
 
 #: A novel whose later chapters are checked against an index of its first ``EARLIER``: the
@@ -125,31 +139,22 @@ SAME_NOVEL = "水浒全传-"
 EARLIER = 40
 
 
-def later_chapters(shared: str | None) -> list[dict[str, Any]]:
-    """Chapters ``EARLIER`` + 1 to 2 × ``EARLIER`` of ``SAME_NOVEL`` as honest cases, once an
-    index of its first ``EARLIER`` (``literature-earlier``) is built for them."""
-    from benchmarks.washes import _docs, index_sources
-
+def later_chapters(shared: str | None) -> tuple[Path, list[dict[str, Any]]]:
+    """Chapters ``EARLIER`` + 1 to 2 × ``EARLIER`` of ``SAME_NOVEL`` against an index of its
+    first ``EARLIER`` (``literature-earlier``)."""
     docs = [d for d in _docs(index_sources("literature", shared)) if d["id"].startswith(SAME_NOVEL)]
-    path = WORK / "scenes-earlier.jsonl"
-    with open(path, "w", encoding="utf-8") as f:
-        for d in docs[:EARLIER]:
-            f.write(json.dumps(d, ensure_ascii=False) + "\n")
-    ensure_index("literature-earlier", [path], shared).close()
-    return [
-        {"id": d["id"], "style": "later-chapter", "size": "whole", "truth": [], "negative": True,
-         "title": None, "body": d["body"]}
-        for d in docs[EARLIER : 2 * EARLIER]
-    ]  # fmt: skip
+    return honest_against(
+        "literature-earlier", docs[:EARLIER], docs[EARLIER : 2 * EARLIER], "later-chapter", shared
+    )
 
 
 def run(shared: str | None, split: str, release: str | None) -> dict[str, Any]:
     cases = cases_of(split)
-    others, later = other_novel(shared), later_chapters(shared)
+    (but_one, others), (earlier, later) = other_novel(shared), later_chapters(shared)
     sets = (
         ("literature", None, cases),
-        ("literature-but-one", [WORK / "scenes-sources.jsonl"], others),
-        ("literature-earlier", [WORK / "scenes-earlier.jsonl"], later),
+        ("literature-but-one", [but_one], others),
+        ("literature-earlier", [earlier], later),
     )
     t0 = time.perf_counter()
     today: dict[str, dict] = {}

@@ -450,7 +450,8 @@ def _t2s(text: str) -> Edits:
         s, e = max(bounds[k - 1], last), bounds[k]
         seg, last = text[s:e], e
         conv = _convert(seg)
-        conv = _zhe(conv, verbs=conv.replace("著", "") != seg.replace("著", ""))
+        if "著" in conv:  # (the particle in Taiwan-standard script; verbs: a traditional sentence)
+            conv = _zhe(conv, verbs=conv.replace("著", "") != seg.replace("著", ""))
         if len(conv) == len(seg):
             edits += [
                 (s + i, s + i + 1, r)
@@ -493,8 +494,8 @@ def _zhe(conv: str, *, verbs: bool = True) -> str:
     in the traditional form of ``conv`` (whose phrases it knows: 顯著, not 显著), or, in a
     sentence that was in traditional script (``verbs``), right after a verb the particle
     follows (:data:`_ZHE_VERBS`: 看著書, which ``tw2s`` reads as 看 | 著書; a simplified
-    sentence's 跟著名导演 is 跟 | 著名); 著 of 著作, 显著, 著名, 名著 stays. Only 著: ``tw2s`` also writes 么 as 幺, which no text here
-    means.
+    sentence's 跟著名导演 is 跟 | 著名); 著 of 著作, 显著, 著名, 名著 stays. Only 著: ``tw2s``
+    also writes 么 as 幺, which no text here means.
 
     >>> _zhe("大著步，著作"), _zhe("显著增加"), _zhe("看著書，他的著作")
     ('大着步，著作', '显著增加', '看着書，他的著作')

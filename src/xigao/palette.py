@@ -135,7 +135,7 @@ def palette(
                 "kind": m.get("kind"),
                 "score": m.get("score"),
             }
-        renamed = m.get("name_map") or (m.get("details") or {}).get("name_map")
+        renamed = m.get("name_map")  # (a match's details are its keys in a result)
         if renamed:  # 换名: the strongest evidence of a renamed copy, beside its passages
             sources[sid]["name_map"] = {**sources[sid].get("name_map", {}), **renamed}
         for e in m.get("evidence") or ():

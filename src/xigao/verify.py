@@ -553,13 +553,17 @@ class Verifier:
                 return False
             return rowid in {r for r, _ in terms.nearest(query[0], SCENE_CANDIDATES)}
 
+        # a scene's rival is looked for among the candidates sharing the most facts with the
+        # whole suspect
+        ranked = sorted(washed, key=lambda o: -o.stats.cosine)
         out = []
         for i, w in enumerate(washed):
             best = w
             if not wash_rewrite(w.score, w.stats.containment, w.stats.verbatim_share, t):
+                others = [o for o in ranked if o.rowid != w.rowid][:SCENE_RIVALS]
                 for lo, hi in scene_of(suspect, w.source, terms, budgets):
                     skip = frozenset(range(lo)) | frozenset(range(hi, len(a))) | copied[i]
-                    got = self._scene(suspect, w, washed, (lo, hi), skip, t, nearest)
+                    got = self._scene(suspect, w, others, (lo, hi), skip, t, nearest)
                     if got is not None and (best is w or got.score > best.score):
                         best = got
             out.append(best)
@@ -569,7 +573,7 @@ class Verifier:
         self,
         suspect: Prepared,
         w: Washed,
-        washed: Sequence[Washed],
+        others: Sequence[Washed],
         scene: tuple[int, int],
         skip: frozenset[int],
         t: Thresholds,
@@ -583,9 +587,9 @@ class Verifier:
         sentence or two (0.11-0.25 of a scene of 水浒 41-80 and 西游记 41-60 against their first
         40). It is aligned there when it was on the whole suspect, or shares
         ``wash_min_cosine`` of the scene's facts, or is among the originals sharing the most
-        (``nearest``); its rival is the other candidate, of the ``SCENE_RIVALS`` sharing the
-        most facts with the whole suspect, that shares the most with the scene, a copy of it
-        aside."""
+        (``nearest``); its rival is the one of the ``others`` (the ``SCENE_RIVALS`` other
+        candidates sharing the most facts with the whole suspect) that shares the most with the
+        scene, a copy of it aside."""
         terms, head = self.terms(), self.head()
         query = suspect_facts(suspect, terms, skip)
         f = fact_shares(suspect, w.source, terms, t, skip=skip, query=query)
@@ -602,8 +606,6 @@ class Verifier:
         alone = wash_score(wash_features(stats, 0.0, numbers=False), t)
         if not wash_rewrite(alone, stats.containment, stats.verbatim_share, t):
             return None
-        others = sorted((o for o in washed if o.rowid != w.rowid), key=lambda o: -o.stats.cosine)
-        others = others[:SCENE_RIVALS]
         shares = [fact_shares(suspect, o.source, terms, t, skip=skip, query=query) for o in others]
         rivals = sorted(((x.cosine, k) for k, x in enumerate(shares)), reverse=True)
         rival = next((c for c, k in rivals if not same_story(w.source, others[k].source, t)), 0.0)
