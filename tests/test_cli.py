@@ -251,6 +251,31 @@ def test_compare_as_fiction(tmp_path: Path) -> None:
     assert run(*args, "--genre", "poetry")[0] == 2
 
 
+def test_a_table_of_fiction_gives_each_rename_and_the_same_characters(tmp_path: Path) -> None:
+    """A CSV row carries the match's name map (换名) and its 雷同字数, the palette's total."""
+    from xigao.palette import palette
+
+    from .test_pipeline import _chapters, _washes
+
+    wash = _washes({"fit7-lit-names-1"})["fit7-lit-names-1"]
+    chapters = _chapters("红楼梦-")[80:95]  # the source and the chapters around it
+    assert wash["source_ids"][0] in {c["id"] for c in chapters}
+    src = write_jsonl(tmp_path / "o.jsonl", chapters)
+    idx = str(tmp_path / "idx")
+    assert run("index", "build", str(src), "--index", idx, "--genre", "fiction", "-q")[0] == 0
+    sus = write_jsonl(tmp_path / "s.jsonl", [{"id": "w", "body": wash["body"]}])
+    out = tmp_path / "r.csv"
+    code, _, err = run("scan", str(sus), "--index", idx, "--format", "csv", "-o", str(out), "-q")
+    assert code == 0, err
+    (row,) = list(csv.DictReader(out.open(encoding="utf-8-sig")))
+    assert row["verdict"] == "rewrite" and row["source_id"] == wash["source_ids"][0]
+    renamed = json.loads(row["matches"])[0]["name_map"]
+    assert renamed and row["name_map"].startswith(f"{row['source_id']}: ")
+    assert all(f"{x}→{y}" in row["name_map"] for x, y in renamed.items())
+    result = {"matches": json.loads(row["matches"])}
+    assert int(row["same_chars"]) == palette(result, wash["body"], {}).total_chars > 0
+
+
 def test_every_command_is_documented() -> None:
     readme = (REPO / "README.md").read_text("utf-8")
     for cmd in _commands():
@@ -307,6 +332,8 @@ def test_xlsx_results_open_as_a_table_and_feed_the_report(
     ]
     assert got[0]["title"] == "转载<script>" and got[0]["source_id"] == stories[1]["id"]
     assert got[0]["source_title"] == stories[1]["title"] and got[0]["passage"]
+    assert got[0]["same_chars"] > 100 and got[1]["same_chars"] == 0  # 雷同字数
+    assert not got[0]["name_map"]  # news keeps its people
     code, _, err = run("report", str(out), "--index", idx, "--out", str(tmp_path / "rep"), "-q")
     assert code == 0, err
     assert (tmp_path / "rep" / "index.html").exists()

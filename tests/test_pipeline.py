@@ -1431,3 +1431,38 @@ def test_what_a_caller_gets_wrong_is_a_xigao_error(tmp_path: Path, stories: list
         f.write(os.urandom(16384))
     with pytest.raises(IndexFormatError, match="not a readable xigao index"):
         Index.open(path).check(stories[0]["body"])
+
+
+@pytest.mark.slow
+def test_a_second_report_whose_figures_are_woven_into_the_first_is_found_by_them(
+    tmp_path: Path, stories: list[dict]
+) -> None:
+    # a story of 2020's foreign trade with the next year's figures (31.67万亿元, 22.2%, ...)
+    # of a second report woven into the sentences retelling the first: no sentence is left
+    # to align to the second, but it alone states the figures the first does not
+    wash = _washes({"fit58-merge-4"})["fit58-merge-4"]
+    first, second = "xwlb-20210114-06", "xwlb-20211108-05"
+    assert set(wash["source_ids"]) == {first, second}
+    Index.build([*stories, _story(first), _story(second)], tmp_path / "idx").close()
+    store = Index.open(tmp_path / "idx").store
+    # in a small index the residual finds it too (its facts are rarer there): measured without
+    t = replace(
+        Thresholds.load(),
+        wash_cosource_threshold=1.0,
+        wash_residual_threshold=1.0,
+        wash_residual_cosine=1.0,
+        wash_residual_far_cosine=1.0,
+    )
+    res = Index(store, thresholds=t).check(wash["body"])
+    by_id = {m.source_id: m for m in res.matches}
+    assert res.verdict == "rewrite" and set(by_id) == {first, second}
+    found = by_id[second]
+    assert found.kind == "rewrite" and "31.67万亿" in found.details["figures"]
+    assert "figures of the suspect that no other source found states" in found.details["reason"]
+    for ev in found.evidence:  # each passage states a figure of the original's
+        s_text = wash["body"][ev.suspect[0] : ev.suspect[1]]
+        o_text = _story(second)["body"][ev.source[0] : ev.source[1]]
+        assert any(f in s_text and f in o_text for f in found.details["figures"])
+    assert 0 < found.containment <= 1 and 0 < found.coverage <= 1
+    off = Index(store, thresholds=replace(t, wash_figure_sources=0)).check(wash["body"])
+    assert [m.source_id for m in off.matches] == [first]

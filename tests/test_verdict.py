@@ -13,6 +13,7 @@ from xigao.verdict import (
     WASH_FEATURES,
     Thresholds,
     combine,
+    figure_sources,
     verbatim_kind,
     wash_contributions,
     wash_score,
@@ -181,3 +182,26 @@ def test_a_thresholds_file_with_a_retired_setting_loads_with_a_warning(tmp_path:
     path.write_text(json.dumps({"thresholds": {**old, "bogus": 1}}), encoding="utf-8")
     with pytest.raises(ValueError, match="bogus"), pytest.warns(DeprecationWarning):
         Thresholds.load(path)
+
+
+@given(
+    st.lists(st.frozensets(st.integers(13, 30).map(float), max_size=10), max_size=6),
+    st.integers(1, 4),
+)
+def test_each_figure_source_states_enough_figures_and_more_than_any_other(
+    stated: list[frozenset[float]], need: int
+) -> None:
+    left = frozenset().union(*stated) if stated else frozenset()
+    picked = figure_sources(stated, left, Thresholds(wash_figure_sources=need))
+    assert len(set(picked)) == len(picked)
+    for i in picked:  # in order: each on what those before it leave
+        count = len(stated[i] & left)
+        assert count >= need
+        assert all(
+            len(stated[k] & left) < count
+            for k in range(len(stated))
+            if k != i and k not in picked[: picked.index(i)]
+        )
+        left = left - stated[i]
+    assert figure_sources(stated, frozenset(), Thresholds(wash_figure_sources=need)) == []
+    assert figure_sources(stated, left, Thresholds(wash_figure_sources=0)) == []

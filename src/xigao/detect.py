@@ -7,6 +7,7 @@ rewrites are detected — embedded sentences), so an original prepared once serv
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -31,8 +32,10 @@ from xigao.paraphrase import (
     Sentences,
     TextEncoder,
     align,
+    bigram_set,
     embed_sentences,
     entity_recall,
+    figure_spans,
 )
 from xigao.provenance import quotation_spans
 from xigao.sketch import U64, codepoints, kgram_hashes
@@ -940,6 +943,85 @@ def renames(
     part = int(a.weights[first : last + 1].sum()) < a.total / 2
     renamed = name_map(a, source.sents, stats.pairs, grafted=grafted or part)
     return as_written(renamed, suspect.norm, source.norm) if renamed else {}
+
+
+def figures_stated(sents: Sentences) -> dict[float, list[int]]:
+    """The figures ``sents`` state in digits (quantities other than dates, times of day and
+    whole numbers up to 12, which many reports state alike; numerals in words are mostly
+    names: 十四五, 十九大), each with the sentences stating it."""
+    out: dict[float, list[int]] = {}
+    for i, text in enumerate(sents.texts):
+        for v in figures_in(text):
+            out.setdefault(v, []).append(i)
+    return out
+
+
+def figures_in(text: str) -> set[float]:
+    """The figures ``text`` states in digits, as :func:`figures_stated` reads them.
+
+    >>> sorted(figures_in("2021年前10个月，进出口31.67万亿元，增长22.2%，十四五开局"))
+    [22.2, 31670000000000.0]
+    """
+    return {
+        v
+        for v, lo, _ in figure_spans(text)
+        if text[lo].isdigit() and not (v == int(v) and 0 <= v <= 12)
+    }
+
+
+def figure_match(
+    suspect: Prepared, source: Prepared, source_id: str, figures: frozenset[float]
+) -> Match:
+    """A further source found by the ``figures`` of the suspect it states that no other
+    source found does (``verdict.figure_sources``), as a rewrite :class:`Match`: each suspect
+    sentence stating some of them beside the original's sentence stating the most of those,
+    and a reason naming the figures as the suspect writes them."""
+    a, b = suspect.sents, source.sents
+    assert a is not None and b is not None
+    ours, theirs = figures_stated(a), figures_stated(b)
+    at: dict[int, set[float]] = {}
+    for v in figures:
+        for i in ours.get(v, []):
+            at.setdefault(i, set()).add(v)
+    evidence = []
+    retold: set[int] = set()
+    for i in sorted(at):
+        held = Counter(j for v in at[i] for j in theirs.get(v, []))
+        j = min(held, key=lambda j: (-held[j], j))
+        x, y = bigram_set(a.keys[i]), bigram_set(b.keys[j])
+        dice = 2 * len(x & y) / max(len(x) + len(y), 1)
+        evidence.append(
+            Evidence(
+                "paraphrase",
+                suspect.norm.raw_span(*a.spans[i]),
+                source.norm.raw_span(*b.spans[j]),
+                dice,
+            )
+        )
+        retold.add(j)
+    containment = sum(int(a.weights[i]) for i in at) / max(a.total, 1)
+    coverage = sum(int(b.weights[j]) for j in retold) / max(b.total, 1)
+    written = []
+    for i in sorted(at):
+        text = a.texts[i]
+        for v, lo, hi in figure_spans(text):
+            if v in at[i] and text[lo:hi] not in written:
+                written.append(text[lo:hi])
+    shown = "、".join(written[:8]) + ("…" if len(written) > 8 else "")
+    reason = (
+        f"{len(figures)} figures of the suspect that no other source found states are this "
+        f"original's ({shown}), in {len(at)} of its sentences: a further source of a story "
+        "stitched from several, whose figures are woven into sentences retelling another"
+    )
+    return Match(
+        source_id=source_id,
+        kind="rewrite",
+        score=(containment + coverage) / 2,
+        containment=containment,
+        coverage=coverage,
+        evidence=tuple(evidence),
+        details={"reason": reason, "figures": written},
+    )
 
 
 def copy_ratio(suspect: Prepared, matches: Sequence[Match]) -> float:

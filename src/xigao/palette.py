@@ -105,6 +105,28 @@ def counted(text: str, span: tuple[int, int] = (0, -1)) -> int:
     return sum(1 for ch in text[s : len(text) if e < 0 else e] if _counts(ch))
 
 
+def same_chars(result: Mapping[str, Any], suspect: str) -> int:
+    """雷同字数 of ``result`` (a check's dict) for the ``suspect`` text as given: the characters
+    :func:`counted` inside the evidence of any of its matches, each once (the palette's total,
+    without the originals' texts).
+
+    >>> same_chars({"matches": [{"evidence": [{"suspect": [0, 4]}, {"suspect": [2, 6]}]}]}, "甲乙，丙丁戊己")
+    5
+    """
+    spans = sorted(
+        _clip(e["suspect"], len(suspect))
+        for m in result.get("matches") or ()
+        for e in m.get("evidence") or ()
+    )
+    total, seen = 0, 0
+    for lo, hi in spans:
+        lo = max(lo, seen)
+        if lo < hi:
+            total += counted(suspect, (lo, hi))
+        seen = max(seen, hi)
+    return total
+
+
 def _counts(ch: str) -> bool:
     return unicodedata.category(ch)[0] in "LN"
 

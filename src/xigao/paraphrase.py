@@ -660,13 +660,31 @@ def typed_numbers(text: str) -> tuple[frozenset[float], frozenset[float], frozen
     True
     """
     kinds: tuple[set[float], set[float], set[float]] = (set(), set(), set())
+    for v, _, _, kind in _typed_values(text):
+        kinds[kind].add(v)
+    return frozenset(kinds[0]), frozenset(kinds[1]), frozenset(kinds[2])
+
+
+def _typed_values(text: str) -> list[tuple[float, int, int, int]]:
+    """Each numeric value of ``text`` with its span and its kind (0 a figure, 1 a date, 2 a
+    time of day), as :func:`typed_numbers` reads them."""
+    out = []
     for v, lo, hi in _number_values(text):
         after = text[hi : hi + 1]
         before = text[lo - 1 : lo] if lo else ""
         clock = (after and after in facts.CLOCK_UNITS) or (before and before in ":：")
-        kind = 1 if after and after in _DATE_UNITS else 2 if clock else 0
-        kinds[kind].add(v)
-    return frozenset(kinds[0]), frozenset(kinds[1]), frozenset(kinds[2])
+        out.append((v, lo, hi, 1 if after and after in _DATE_UNITS else 2 if clock else 0))
+    return out
+
+
+def figure_spans(text: str) -> list[tuple[float, int, int]]:
+    """The figures of ``text`` (:func:`typed_numbers`' first kind) with their spans.
+
+    >>> text = "4月7日，火箭以93比101负于黄蜂"
+    >>> [text[lo:hi] for _, lo, hi in figure_spans(text)]
+    ['93', '101']
+    """
+    return [(v, lo, hi) for v, lo, hi, kind in _typed_values(text) if kind == 0]
 
 
 def _ordinals(text: str) -> set[float]:

@@ -2,9 +2,11 @@
 back from JSONL, CSV or XLSX (what ``xigao report`` takes).
 
 A table has one row a document: its id and title, verdict and score, the top original's id and
-title, the match's kind and shares, the copy ratio, the first passage copied, credit and
-direction, the credits found, the near miss, every match as JSON, then every field of the input
-record (those of the first record as columns, any others as JSON in ``other_fields``).
+title, the match's kind and shares, the copy ratio, the 雷同字数 (``same_chars``: characters
+inside any match's evidence, as the palette counts them), the first passage copied, credit and
+direction, the credits found, the altered facts, each match's name map (换名), the near miss,
+every match as JSON, then every field of the input record (those of the first record as
+columns, any others as JSON in ``other_fields``).
 """
 
 from __future__ import annotations
@@ -16,12 +18,13 @@ from pathlib import Path
 from typing import IO, Any
 
 from xigao.errors import XigaoError
+from xigao.palette import same_chars
 from xigao.types import Document
 
 COLUMNS = [
     "id", "title", "verdict", "score", "source_id", "source_title", "kind", "containment",
-    "coverage", "copy_ratio", "passage", "credited", "direction", "attribution", "altered",
-    "near_miss_source", "near_miss_reason", "matches",
+    "coverage", "copy_ratio", "same_chars", "passage", "credited", "direction", "attribution",
+    "altered", "name_map", "near_miss_source", "near_miss_reason", "matches",
 ]  # fmt: skip
 #: Characters of the first matched passage a row quotes.
 PASSAGE = 200
@@ -68,6 +71,7 @@ class Table:
             top.get("containment", ""),
             top.get("coverage", ""),
             res.get("copy_ratio", ""),
+            same_chars(res, doc.body),
             passage[:PASSAGE],
             top.get("credited", ""),
             top.get("direction", ""),
@@ -79,6 +83,12 @@ class Table:
                     for m in [*res["matches"], *([miss] if miss else [])]
                     for a in m.get("altered") or ()
                 )
+            ),
+            "; ".join(  # 换名: each match's renames, the original's name first
+                f"{m.get('source_id', '')}: "
+                + "，".join(f"{x}→{y}" for x, y in (m.get("name_map") or {}).items())
+                for m in res["matches"]
+                if m.get("name_map")
             ),
             miss.get("source_id", ""),
             miss.get("reason", ""),

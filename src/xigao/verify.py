@@ -29,6 +29,9 @@ from xigao.detect import (
     copy_ratio,
     cosources,
     fact_shares,
+    figure_match,
+    figures_in,
+    figures_stated,
     near_miss,
     renames,
     same_story,
@@ -58,6 +61,7 @@ from xigao.verdict import (
     Thresholds,
     WashCandidate,
     combine,
+    figure_sources,
     further_sources,
     wash_rewrite,
     wash_score,
@@ -338,6 +342,11 @@ class Verifier:
             found[w.rowid] = best
         if self.fiction:  # a copy renamed and little else is verbatim between the names (换名)
             self._name_copies(suspect, washed, found)
+        elif any(m.kind == "rewrite" for m in found.values()):
+            # a wash of a story stitched from two: the second's figures woven into the first's
+            # sentences (a partial copy pasted into another story is no such wash)
+            for w, figures in self.figure_sources(suspect, washed, found, sources):
+                found[w.rowid] = figure_match(suspect, w.source, w.doc_id, figures)
         suspect_time = meta_time(meta)
 
         def meta_of(rowid: int) -> Mapping[str, Any]:
@@ -650,6 +659,34 @@ class Verifier:
                 break
             found += new
             out += new
+        return out
+
+    def figure_sources(
+        self,
+        suspect: Prepared,
+        washed: Sequence[Washed],
+        found: Mapping[int, Match],
+        sources: Mapping[int, Prepared],
+    ) -> list[tuple[Washed, frozenset[float]]]:
+        """Further sources of a news story stitched from several whose figures are woven into
+        sentences retelling another (``verdict.figure_sources``): the ``washed`` candidates
+        not ``found`` stating the suspect's figures that none of those found states, with
+        those figures."""
+        if self.thresholds.wash_figure_sources <= 0 or suspect.sents is None:
+            return []
+        held: set[float] = set()
+        for rowid in found:
+            if rowid in sources:
+                held |= figures_in(sources[rowid].norm.text)
+        left = frozenset(figures_stated(suspect.sents)) - held
+        rest = [w for w in washed if w.rowid not in found and w.source.sents is not None]
+        if len(left) < self.thresholds.wash_figure_sources or not rest:
+            return []
+        stated = [left & frozenset(figures_stated(w.source.sents)) for w in rest]  # type: ignore[arg-type]
+        out, taken = [], frozenset[float]()
+        for i in figure_sources(stated, left, self.thresholds):
+            out.append((rest[i], stated[i] - taken))
+            taken |= stated[i]
         return out
 
     def residual_candidates(
