@@ -1010,7 +1010,7 @@ def figure_match(
     shown = "、".join(written[:8]) + ("…" if len(written) > 8 else "")
     reason = (
         f"{len(figures)} figures of the suspect that no other source found states are this "
-        f"original's ({shown}), in {len(at)} of its sentences: a further source of a story "
+        f"original's ({shown}), in {len(at)} sentences of the suspect: a further source of a story "
         "stitched from several, whose figures are woven into sentences retelling another"
     )
     return Match(
