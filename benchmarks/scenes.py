@@ -15,7 +15,9 @@ novels and 鲁迅 (``benchmarks.washes``' literature index). Besides, the first
 ``LEFT_OUT_CHAPTERS`` chapters of 水浒全传 (whole, long, classical) are checked against an index
 of the other novels and 鲁迅, and its chapters 41-80 against an index of its first 40 (the same
 people, an earlier scene now and then recapped: a sequel's case); flagged, they are false
-alarms.
+alarms. Each chapter is also compared pair by pair (``xigao compare --genre fiction``) with its
+source chapters (an honest one with the original sharing the most facts with it, a later
+chapter of 水浒 with the earlier one sharing the most): the ``compare`` column.
 
     python -m benchmarks.scenes --shared ../shared [--split fit|held-out] [--release REF]
 """
@@ -148,6 +150,34 @@ def later_chapters(shared: str | None) -> tuple[Path, list[dict[str, Any]]]:
     )
 
 
+def compared(idx: Any, cases: Sequence[dict[str, Any]]) -> dict[str, dict]:
+    """``xigao compare`` (fiction, the static encoder: it changes the score, never the verdict)
+    of each chapter of ``cases`` against its source chapters, one pair each (a 融梗 is found
+    when every pair is flagged), or an honest one against the original of ``idx`` sharing the
+    most facts with it: results as a check's, each flagged pair a match of that original."""
+    from xigao import compare
+    from xigao.detect import Prepared
+    from xigao.terms import term_keys
+
+    out: dict[str, dict] = {}
+    for c in cases:
+        against = list(c["truth"])
+        if not against:
+            key = Prepared.of(c["body"], idx.thresholds).norm.key().chars
+            ((row, _),) = idx.store.terms().nearest(term_keys(key), 1)
+            against = [idx.store.documents([row])[row].id]
+        got = {
+            sid: compare(c["body"], idx.get(sid).body, encoder="static", genre="fiction")
+            for sid in against
+        }
+        flagged = [sid for sid, r in got.items() if r.verdict != "original"]
+        out[c["id"]] = {
+            "verdict": "rewrite" if len(flagged) == len(got) else "original",
+            "matches": [{"source_id": sid} for sid in flagged],
+        }
+    return out
+
+
 def run(shared: str | None, split: str, release: str | None) -> dict[str, Any]:
     cases = cases_of(split)
     (but_one, others), (earlier, later) = other_novel(shared), later_chapters(shared)
@@ -158,14 +188,22 @@ def run(shared: str | None, split: str, release: str | None) -> dict[str, Any]:
     )
     t0 = time.perf_counter()
     today: dict[str, dict] = {}
+    pairs: dict[str, dict] = {}
+    chapters = [c for c in cases if c["size"]]
     for name, sources, part in sets:
         with ensure_index(name, sources, shared) as idx:
             today |= {c["id"]: idx.check(c["body"], id=c["id"]).to_dict() for c in part}
+            # compare, pair by pair: the chapters against their sources, the later chapters
+            # against the earlier one sharing the most facts with each
+            pairs |= compared(
+                idx, {"literature": chapters, "literature-earlier": later}.get(name, [])
+            )
     every = [*cases, *others, *later]
     data: dict[str, Any] = {
         "split": split,
         "seconds": round(time.perf_counter() - t0, 1),
         "xigao": score(every, today),
+        "compare": score([*chapters, *later], pairs),
     }
     if release:
         got: dict[str, dict] = {}
@@ -176,7 +214,7 @@ def run(shared: str | None, split: str, release: str | None) -> dict[str, Any]:
 
 
 def section(data: dict[str, Any]) -> list[str]:
-    systems = [k for k in data if k == "xigao" or k.startswith("release ")]
+    systems = [k for k in data if k in ("xigao", "compare") or k.startswith("release ")]
     head = "| our own fiction, " + data["split"] + " | chapter of | " + " | ".join(systems) + " |"
     rows = [head, "|---|---:|" + "---:|" * len(systems)]
     for style in (*WASHES, "honest"):

@@ -791,3 +791,31 @@ def test_a_scene_is_placed_whole_among_whole_texts_of_about_the_size_asked() -> 
         "lit-merge@0": [0, 1, 0],
         "honest@0": [0, 1, 0],
     }
+
+
+@pytest.mark.slow
+def test_the_scenes_benchmark_compares_each_chapter_with_its_source(tmp_path: Path) -> None:
+    from benchmarks.scenes import compared, score
+
+    from xigao import Index
+
+    from .test_pipeline import PROSE, _chapters, _washes
+
+    rows = _washes({"fit11-lit-names-0", *PROSE})
+    wash = rows["fit11-lit-names-0"]
+    prose = [rows[k]["body"] for k in PROSE]
+    body = "\n".join([*prose[:4], wash["body"], *prose[4:]])
+    chapters = _chapters("红楼梦-")[:12]
+    assert wash["source_ids"][0] in {c["id"] for c in chapters}
+    Index.build(chapters, tmp_path / "idx", genre="fiction").close()
+    cases = [
+        {"id": "w", "style": "lit-names", "size": 8000, "truth": wash["source_ids"],
+         "negative": False, "body": body},
+        {"id": "h", "style": "honest", "size": 8000, "truth": [], "negative": True,
+         "body": "\n".join(prose)},
+    ]  # fmt: skip
+    with Index.open(tmp_path / "idx") as idx:
+        got = compared(idx, cases)
+    assert got["w"] == {"verdict": "rewrite", "matches": [{"source_id": wash["source_ids"][0]}]}
+    assert got["h"]["verdict"] == "original" and not got["h"]["matches"]
+    assert score(cases, got) == {"lit-names@8000": [1, 1, 0], "honest@8000": [0, 1, 0]}

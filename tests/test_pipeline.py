@@ -763,10 +763,21 @@ def test_a_retold_scene_is_found_inside_a_chapter_of_its_own_prose(
     # (a retelling of 873 characters re-expresses 7% of the chapter's 6,229; 25% of the window)
     assert f"re-expresses {m.coverage:.0%} of the original" in m.details["reason"]
     assert m.coverage < 0.15 and m.details["window"][1] - m.details["window"][0] < 6229
+    # compared with its source chapter alone, the chapter's scene is found as the check finds
+    # it (no other original to rival it), and the prose alone is no rewrite of that chapter
+    source = idx.get(source_id)
+    assert source is not None
+    pair = compare(body, source.body, encoder="static", genre="fiction")
+    assert pair.verdict == "rewrite" and pair.matches[0].details["scene"] == [lo, hi]
+    assert pair.matches[0].details["reason"].startswith(f"of the scene at characters {lo}-{hi}")
+    assert compare("\n".join(prose), source.body, encoder="static", genre="fiction").verdict == (
+        "original"
+    )
     # the chapter's own prose alone is original, and measured whole the scene is lost
     assert idx.check("\n".join(prose)).verdict == "original"
     monkeypatch.setattr("xigao.verify.SCENE_BUDGETS", ())
     assert idx.check(body).verdict == "original"
+    assert compare(body, source.body, encoder="static", genre="fiction").verdict == "original"
 
 
 @pytest.mark.slow

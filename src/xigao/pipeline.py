@@ -687,8 +687,9 @@ def compare(
     ``"fiction"``, :func:`xigao.terms.bundled_idf`); an original the suspect came near is its
     ``near_miss``, with the reason. In fiction a renamed copy's ``name_map`` is read, and a
     rewrite needs 30% of the suspect aligned (``verify.PAIR_FICTION_ALIGNED``), or 45% of
-    its densest half (``verify.PAIR_FICTION_SCENE``: a scene grafted into another story).
-    With no other original to weigh it against, two reports of one series share more than
+    its densest half (``verify.PAIR_FICTION_SCENE``: a scene grafted into another story);
+    a long chapter is measured over its scene too, as a check measures it
+    (:func:`xigao.verify.scene_pair`). With no other original to weigh it against, two reports of one series share more than
     they would in an index: on the benchmark's same-topic pairs ``compare`` calls 1.8%
     rewrites, a check 1.0% (docs/benchmarks.md, "compare decides as a check does").
 

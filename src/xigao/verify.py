@@ -146,7 +146,8 @@ def wash_pair(
     its facts weighed by ``terms``; ``fiction``: as in an index of fiction (aligned below the
     fact floor, renamed people no conflict, numbers no facts, the name map read), but with
     :data:`PAIR_FICTION_ALIGNED` of the suspect aligned, or :data:`PAIR_FICTION_SCENE` of its
-    densest half (a grafted scene). The measures as a rewrite match (its wash score and reason
+    densest half (a grafted scene), or over a scene of a long suspect (:func:`scene_pair`). The
+    measures as a rewrite match (its wash score and reason
     in ``details``: a near miss where it is none), and whether it is a rewrite
     (:func:`xigao.verdict.wash_rewrite`) rather than the partial ``copy`` of the original the
     suspect holds, if any (:func:`copied_only`, as a check decides it)."""
@@ -160,12 +161,45 @@ def wash_pair(
         t = replace(t, wash_min_containment=max(t.wash_min_containment, PAIR_FICTION_ALIGNED))
     features = wash_features(stats, 0.0, numbers=not fiction)
     score = wash_score(features, t)
+    rewrite = wash_rewrite(score, stats.containment, stats.verbatim_share, t)
+    if fiction and not rewrite:  # a retold scene among a long chapter's own prose
+        got = scene_pair(suspect, original, t, terms)
+        if got is not None:
+            stats, features, score = got
+            rewrite = True
     scene = f"{PAIR_FICTION_SCENE:.0%} of one half of it (a scene)" if fiction else ""
     m = wash_match(
         suspect, original, "original", stats, features, score, t, names=fiction, aligned_or=scene
     )
-    rewrite = wash_rewrite(score, stats.containment, stats.verbatim_share, t)
     return m, rewrite and not copied_only(suspect, original, stats, copy, t)
+
+
+def scene_pair(
+    suspect: Prepared, original: Prepared, t: Thresholds, terms: TermWeights
+) -> tuple[WashStats, dict[str, float], float] | None:
+    """A long ``suspect`` of fiction measured against ``original`` alone over its scenes
+    (:func:`~xigao.detect.scene_of`, ``SCENE_BUDGETS``), as a check measures a candidate over
+    them (:meth:`Verifier._scene`) with no other original to rival it: the wash measures,
+    features and score of the best scene that is a rewrite on its own with
+    ``PAIR_FICTION_ALIGNED`` of it re-expressing the original, or None. ``compare`` of a
+    chapter against the chapter a scene of it retells finds what a check finds."""
+    a = suspect.sents
+    assert a is not None
+    budgets = [b for b in SCENE_BUDGETS if a.total >= SCENE_LONGER * b]
+    best: tuple[WashStats, dict[str, float], float] | None = None
+    for lo, hi in scene_of(suspect, original, terms, budgets) if budgets else ():
+        skip = frozenset(range(lo)) | frozenset(range(hi, len(a)))
+        f = fact_shares(suspect, original, terms, t, skip=skip)
+        stats = wash_stats(suspect, original, f, t, skip=skip, gate=True, people=False)
+        if stats.containment < PAIR_FICTION_ALIGNED:
+            continue
+        features = wash_features(stats, 0.0, numbers=False)
+        score = wash_score(features, t)
+        if wash_rewrite(score, stats.containment, stats.verbatim_share, t) and (
+            best is None or score > best[2]
+        ):
+            best = (replace(stats, scene=(lo, hi)), features, score)
+    return best
 
 
 class CandidatePlan(NamedTuple):
