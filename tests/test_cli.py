@@ -333,6 +333,7 @@ def test_xlsx_results_open_as_a_table_and_feed_the_report(
     assert got[0]["title"] == "转载<script>" and got[0]["source_id"] == stories[1]["id"]
     assert got[0]["source_title"] == stories[1]["title"] and got[0]["passage"]
     assert got[0]["same_chars"] > 100 and got[1]["same_chars"] == 0  # 雷同字数
+    assert got[0]["sources"] == f"{stories[1]['id']} repost" and not got[1]["sources"]
     assert not got[0]["name_map"]  # news keeps its people
     code, _, err = run("report", str(out), "--index", idx, "--out", str(tmp_path / "rep"), "-q")
     assert code == 0, err

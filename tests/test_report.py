@@ -426,3 +426,24 @@ def test_an_altered_fact_marks_the_words_that_changed() -> None:
     older = {k: v for k, v in fact.items() if not k.endswith("_value")}
     sus, _, _ = _match_spans({"evidence": [], "altered": [older]})
     assert [(x.start, x.end) for x in sus] == [(0, 20)]
+
+
+def test_the_search_box_finds_a_story_by_any_source_it_names(
+    tmp_path: Path, built_index: Path
+) -> None:
+    # a story stitched from two: the second source is searched for as the first (review 11)
+    idx = Index.open(built_index)
+    first, second = list(idx.store.ids())[:2]
+    match = {"kind": "rewrite", "score": 0.7, "containment": 0.5, "coverage": 0.5, "evidence": []}
+    result = {
+        "id": "s1",
+        "verdict": "rewrite",
+        "score": 0.7,
+        "matches": [{**match, "source_id": first}, {**match, "source_id": second}],
+    }
+    write_report([result], idx, tmp_path)
+    (q,) = re.findall(
+        r'<tr data-verdict="rewrite" data-q="([^"]*)"', (tmp_path / "index.html").read_text()
+    )
+    title = idx.get(second).title  # type: ignore[union-attr]
+    assert first.lower() in q and second.lower() in q and (title or "").lower() in q

@@ -36,3 +36,14 @@ def test_a_result_read_back_from_its_json_writes_the_same_json(
 ) -> None:
     r = Result(doc_id, verdict, score, matches, meta)  # type: ignore[arg-type]
     assert Result.from_dict(r.to_dict()).to_dict() == r.to_dict()
+
+
+def test_a_results_other_fields_are_attributes_too() -> None:
+    from xigao.types import Result
+
+    meta = {"copy_ratio": 0.5, "attribution": [{"kind": "source"}], "near_miss": {"score": 0.2}}
+    r = Result("a", "original", 0.0, (), meta)
+    assert (r.copy_ratio, r.attribution, r.near_miss) == (0.5, [{"kind": "source"}], {"score": 0.2})
+    bare = Result("b", "original", 0.0)
+    assert (bare.copy_ratio, bare.attribution, bare.near_miss) == (0.0, [], None)
+    assert Result.from_dict(r.to_dict()).copy_ratio == 0.5

@@ -504,6 +504,12 @@ def _id_line(doc_id: str, *, below: bool = True) -> str:
     return f"<br>{span}" if span and below else span
 
 
+def _named(index: Any, source_id: str) -> str:
+    """An original's id and title, as the search box finds it."""
+    original = index.get(source_id) if source_id else None
+    return f"{source_id} {(original.title if original else None) or ''}"
+
+
 # -- index page ---------------------------------------------------------------------------------
 def _index_page(rows: list[dict[str, Any]], counts: Counter[str], info: str) -> str:
     rows.sort(key=lambda r: (-VERDICT_RANK.get(r["verdict"], 0), -r["score"]))
@@ -528,7 +534,7 @@ def _index_page(rows: list[dict[str, Any]], counts: Counter[str], info: str) -> 
             )
         if r.get("palette"):
             link += f" <span class='small'>· {r['palette']}</span>"
-        q = f"{r['id']} {r['title']} {r['source_id']} {r['source_title']}".lower()
+        q = f"{r['id']} {r['title']} {r['source_id']} {r['source_title']} {r['also']}".lower()
         rank = VERDICT_RANK.get(r["verdict"], 0) + r["score"] / 10
         trs.append(
             f'<tr data-verdict="{_esc(r["verdict"])}" data-q="{_esc(q)}">'
@@ -630,6 +636,9 @@ def write_report(
                 "copy_ratio": _num(result.get("copy_ratio")),
                 "near_miss": bool(miss),
                 "palette": _palette_link(palettes[k], out) if k in palettes else "",
+                # every source named, for the search box: a second or third source of a
+                # stitched story is searched for as the first is (black-box review 11)
+                "also": " ".join(_named(index, str(m.get("source_id", ""))) for m in matches[1:]),
             }
         )
     info = f"{datetime.now().astimezone():%Y-%m-%d %H:%M} · 索引 index: {len(index)} originals"

@@ -2,7 +2,8 @@
 back from JSONL, CSV or XLSX (what ``xigao report`` takes).
 
 A table has one row a document: its id and title, verdict and score, the top original's id and
-title, the match's kind and shares, the copy ratio, the 雷同字数 (``same_chars``: characters
+title, the match's kind, every source named with its kind (``sources``), the top match's
+shares, the copy ratio, the 雷同字数 (``same_chars``: characters
 inside any match's evidence, as the palette counts them), the first passage copied, credit and
 direction, the credits found, the altered facts, each match's name map (换名), the near miss,
 every match as JSON, then every field of the input record (those of the first record as
@@ -22,9 +23,9 @@ from xigao.palette import same_chars
 from xigao.types import Document
 
 COLUMNS = [
-    "id", "title", "verdict", "score", "source_id", "source_title", "kind", "containment",
-    "coverage", "copy_ratio", "same_chars", "passage", "credited", "direction", "attribution",
-    "altered", "name_map", "near_miss_source", "near_miss_reason", "matches",
+    "id", "title", "verdict", "score", "source_id", "source_title", "kind", "sources",
+    "containment", "coverage", "copy_ratio", "same_chars", "passage", "credited", "direction",
+    "attribution", "altered", "name_map", "near_miss_source", "near_miss_reason", "matches",
 ]  # fmt: skip
 #: Characters of the first matched passage a row quotes.
 PASSAGE = 200
@@ -68,6 +69,9 @@ class Table:
             top.get("source_id", ""),
             (self.title_of(top["source_id"]) or "") if top else "",
             top.get("kind", ""),
+            # every source named with its kind, to filter on a second or third source of a
+            # stitched story (black-box review 11)
+            "; ".join(f"{m.get('source_id', '')} {m.get('kind', '')}" for m in res["matches"]),
             top.get("containment", ""),
             top.get("coverage", ""),
             res.get("copy_ratio", ""),

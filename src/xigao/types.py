@@ -188,6 +188,24 @@ class Result:
         d.update(self.meta)
         return d
 
+    # the result's other fields, as ``to_dict`` gives them (black-box review 11: a newsroom's
+    # code reads ``r.copy_ratio`` as the README names it)
+    @property
+    def copy_ratio(self) -> float:
+        """Share of the suspect's content characters inside any match's evidence (0 without)."""
+        return float(self.meta.get("copy_ratio", 0.0))
+
+    @property
+    def near_miss(self) -> dict[str, Any] | None:
+        """The closest original of a suspect called original, with its reason, if any."""
+        got = self.meta.get("near_miss")
+        return dict(got) if got else None
+
+    @property
+    def attribution(self) -> list[dict[str, Any]]:
+        """The credits the suspect states (credit lines and its metadata)."""
+        return list(self.meta.get("attribution") or ())
+
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Result:
         """The result :meth:`to_dict` wrote (as rounded there): results read back from JSON,
