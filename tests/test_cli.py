@@ -606,3 +606,23 @@ def test_csv_results_list_the_altered_facts(tmp_path: Path, stories: list[dict])
     assert row["altered"] == (
         f"{story['id']}: 原文为 {m.group()}，此处为 {int(m.group(1)) + 7}人"
     ), row["altered"]
+
+
+def test_a_csv_with_chinese_headers_gives_its_credits_and_time(
+    tmp_path: Path, stories: list[dict]
+) -> None:
+    """来源 and 发布时间 columns credit a document and date it as source and time do (review 11)."""
+    idx = str(tmp_path / "idx")
+    src = write_jsonl(tmp_path / "o.jsonl", stories[:5])
+    assert run("index", "build", str(src), "--index", idx, "--no-vectors", "-q")[0] == 0
+    sus = tmp_path / "s.csv"
+    with sus.open("w", encoding="gbk", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["id", "title", "body", "来源", "发布时间"])
+        w.writerow(["a", "转载", stories[1]["body"], "某自媒体", "2021-07-01 08:00"])
+    out = tmp_path / "r.jsonl"
+    code, _, err = run("scan", str(sus), "--index", idx, "-o", str(out), "-q")
+    assert code == 0, err
+    (res,) = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    assert res["verdict"] == "repost" and res["meta"]["来源"] == "某自媒体"
+    assert any(c["kind"] == "source" and c["names"] == ["某自媒体"] for c in res["attribution"])

@@ -1477,3 +1477,30 @@ def test_a_second_report_whose_figures_are_woven_into_the_first_is_found_by_them
     assert 0 < found.containment <= 1 and 0 < found.coverage <= 1
     off = Index(store, thresholds=replace(t, wash_figure_sources=0)).check(wash["body"])
     assert [m.source_id for m in off.matches] == [first]
+
+
+def _stitched() -> dict[str, dict]:
+    """Black-box review 11's stories stitched from two or three CCTV reports, and its honest
+    pieces (``tests/data/stitched11.jsonl``: written by a helper acting as a newsroom editor)."""
+    path = Path(__file__).parent / "data" / "stitched11.jsonl"
+    return {r["id"]: r for r in map(json.loads, path.read_text("utf-8").splitlines())}
+
+
+@pytest.mark.slow
+def test_a_sentence_of_one_report_paired_with_the_other_changes_no_fact_of_it(
+    tmp_path: Path, stories: list[dict]
+) -> None:
+    # two months of one statistics series stitched together: a sentence of the second month,
+    # paired in the first month's match with its nearest sentence, read as 减少→增长 (S08);
+    # a sentence paired with the one before the sentence that states its fall, 增长→下降 (S13)
+    rows = _stitched()
+    sources = sorted({s for r in rows.values() for s in r["source_ids"]})
+    Index.build([*stories, *map(_story, sources)], tmp_path / "idx").close()
+    idx = Index.open(tmp_path / "idx")
+    for key in ("S08", "S13"):
+        res = idx.check(rows[key]["body"])
+        assert res.verdict == "rewrite"
+        assert set(rows[key]["source_ids"]) <= {m.source_id for m in res.matches}
+        assert [a for m in res.matches for a in m.details.get("altered", [])] == [], key
+    for key in ("H01", "H02", "H03", "H04"):  # the honest pieces stay original
+        assert idx.check(rows[key]["body"]).verdict == "original", key

@@ -447,3 +447,31 @@ def test_the_search_box_finds_a_story_by_any_source_it_names(
     )
     title = idx.get(second).title  # type: ignore[union-attr]
     assert first.lower() in q and second.lower() in q and (title or "").lower() in q
+
+
+def test_a_table_read_back_keeps_its_titles_and_credits(tmp_path: Path) -> None:
+    # the report read from the CSV a scan wrote heads rows by their titles and shows their
+    # credits, as it does from JSONL (black-box review 11)
+    from xigao.results import CsvWriter, read
+    from xigao.types import Document
+
+    result = {
+        "id": "a",
+        "verdict": "original",
+        "score": 0.0,
+        "matches": [],
+        "copy_ratio": 0.0,
+        "attribution": [
+            {"kind": "source", "names": ["新华社"]},
+            {"kind": "author", "names": ["张三", "李四"]},
+        ],
+    }
+    path = tmp_path / "r.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = CsvWriter(f, lambda _: None)
+        w.row(result, Document("a", "自己写的文章。", title="一篇评论"))
+        w.close()
+    (back,) = read(path)
+    assert back["title"] == "一篇评论"
+    assert back["attribution"] == result["attribution"]
+    assert (back["verdict"], back["matches"]) == ("original", [])

@@ -499,13 +499,40 @@ def _said_words(said: set[tuple[str, str]]) -> set[str]:
     return {w for pair in said for w in pair}
 
 
-def _opposites(s: str, o: str) -> list[Altered]:
+def _verbs(text: str) -> dict[float, tuple[str, int, int]]:
+    """Each figure of ``text`` with the last word of ``OPPOSITES`` within reach before it (增长
+    of 增长5.2%), where it starts and where the figure ends."""
+    got: dict[float, tuple[str, int, int]] = {}
+    words = [t for t in _tokens(text) if t[0] in _OPPOSITE_WORDS]
+    for v, lo, hi in _typed_spans(text)[0]:
+        before = [t for t in words if lo - _VERB_REACH <= t[1] and t[2] <= lo]
+        if before:
+            w, wlo, _ = before[-1]
+            got.setdefault(v, (w, wlo, _figure_span(text, lo, hi, 0)[1]))
+    return got
+
+
+def _opposites(s: str, o: str, source_doc: Sentences | None = None) -> list[Altered]:
     """A word of ``OPPOSITES`` the original writes whose opposite the suspect writes instead:
     in the sentence (neither side writing the other's word, and neither negated: 不再关闭 /
-    开放 is the same fact), or before a figure both state."""
+    开放 is the same fact), or before a figure both state. Given the original's sentences
+    (``source_doc``), a word the suspect writes before a figure that the original states with
+    the same word elsewhere is that fact, not this sentence's changed (下降了9.7%, paired with
+    the sentence before the one stating 下降9.7%: black-box review 11).
+
+    >>> doc = type("D", (), {"texts": ("出口增长明显。", "去年同期下降9.7%。")})()
+    >>> [a.note for a in _opposites("去年同期下降了9.7%", "出口增长明显")]
+    ['opposite: 增长→下降']
+    >>> _opposites("去年同期下降了9.7%", "出口增长明显", doc)
+    []
+    """
     out: list[Altered] = []
-    ts, to = _tokens(s), _tokens(o)
     at_s, at_o = _words_at(s), _words_at(o)
+    vs, vo = _verbs(s), _verbs(o)
+    stated: set[tuple[float, str]] = set()  # (figure, word) the original states elsewhere
+    if source_doc is not None and vs:
+        for t in source_doc.texts:
+            stated |= {(v, w) for v, (w, _, _) in _verbs(t).items() if v in vs}
     said: set[tuple[str, str]] = set()
     for x, y in OPPOSITES:
         for p, q in ((x, y), (y, x)):
@@ -513,21 +540,12 @@ def _opposites(s: str, o: str) -> list[Altered]:
                 (o_span, o_neg), (s_span, s_neg) = at_o[p], at_s[q]
                 if o_neg or s_neg or any(p in w or q in w for w in _said_words(said)):
                     continue
+                if any(w == q and (v, q) in stated for v, (w, _, _) in vs.items()):
+                    continue
                 out.append(Altered("opposite", (o_span,), (s_span,), f"{p}→{q}"))
                 said.add((p, q))
 
     # before a figure both state: the last word of OPPOSITES within reach before it
-    def verbs(toks: list[tuple[str, int, int]], text: str) -> dict[float, tuple[str, int, int]]:
-        got: dict[float, tuple[str, int, int]] = {}
-        words = [t for t in toks if t[0] in _OPPOSITE_WORDS]
-        for v, lo, hi in _typed_spans(text)[0]:
-            before = [t for t in words if lo - _VERB_REACH <= t[1] and t[2] <= lo]
-            if before:
-                w, wlo, _ = before[-1]
-                got.setdefault(v, (w, wlo, _figure_span(text, lo, hi, 0)[1]))
-        return got
-
-    vs, vo = verbs(ts, s), verbs(to, o)
     for v in vo.keys() & vs.keys():
         (p, olo, ohi), (q, slo, shi) = vo[v], vs[v]
         if (p, q) in _OPPOSITE_PAIRS and (p, q) not in said:
@@ -655,7 +673,7 @@ def find_altered(
     out = _numbers(suspect, source, suspect_doc, source_doc)
     out += _ordinals(suspect, source, suspect_doc, source_doc)
     out += _names(suspect, source, in_suspect, in_source)
-    out += _opposites(suspect, source)
+    out += _opposites(suspect, source, source_doc)
     out += _negations(suspect, source, suspect_doc, source_doc)
     return out
 

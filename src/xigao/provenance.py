@@ -891,9 +891,24 @@ def _names(kind: CreditKind, value: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
+#: The metadata fields that credit a document's source, author or original title, as a dump's
+#: English or Chinese headers name them (a newsroom's CSV of 来源 and 作者: black-box review 11).
+META_CREDITS: tuple[tuple[str, CreditKind], ...] = (
+    ("source", "source"), ("publisher", "source"), ("author", "author"),
+    ("original_title", "title"), ("来源", "source"), ("出处", "source"), ("媒体", "source"),
+    ("作者", "author"), ("原标题", "title"),
+)  # fmt: skip
+#: The metadata fields that give a document's publication time, in that order.
+META_TIMES = (
+    "published_at", "time", "date", "publish_time", "pubdate", "发布时间", "发表时间", "时间",
+    "日期",
+)  # fmt: skip
+
+
 def credits(text: str, meta: Mapping[str, Any] | None = None) -> tuple[Credit, ...]:
     """The credits of ``text`` (spans into it, as given), in text order, and those of its
-    metadata (``source``, ``publisher``, ``author``, ``original_title``; span None).
+    metadata (``META_CREDITS``: ``source``, ``publisher``, ``author``, ``original_title``, or
+    来源, 作者…; span None).
 
     >>> [(c.kind, c.names) for c in credits("新华社北京3月5日电 ……\\n来源：人民日报 责任编辑：王五")]
     [('source', ('新华社',)), ('source', ('人民日报',))]
@@ -936,11 +951,7 @@ def credits(text: str, meta: Mapping[str, Any] | None = None) -> tuple[Credit, .
         for c in (found.get(s), pictures.get(s))
         if c
     ]
-    fields: tuple[tuple[str, CreditKind], ...] = (
-        ("source", "source"), ("publisher", "source"), ("author", "author"),
-        ("original_title", "title"),
-    )  # fmt: skip
-    for field, kind in fields:
+    for field, kind in META_CREDITS:
         value = (meta or {}).get(field)
         if isinstance(value, str) and (names := _names(kind, simplified(value))):
             out.append(Credit(kind, names))
@@ -1034,8 +1045,8 @@ def _publishers(original_meta: Mapping[str, Any]) -> list[str]:
     """The original's publisher and author names, from its metadata."""
     return [
         v
-        for k in ("source", "publisher", "author")
-        if isinstance(v := original_meta.get(k), str) and v.strip()
+        for k, kind in META_CREDITS
+        if kind != "title" and isinstance(v := original_meta.get(k), str) and v.strip()
     ]
 
 
@@ -1154,8 +1165,13 @@ def parse_time(value: Any) -> dt.datetime | None:
 
 
 def meta_time(meta: Mapping[str, Any] | None) -> dt.datetime | None:
-    """The publication time of a document's metadata (``published_at``, ``time``, ``date``)."""
-    for key in ("published_at", "time", "date", "publish_time", "pubdate"):
+    """The publication time of a document's metadata (``META_TIMES``: ``published_at``,
+    ``time``, ``date``, 发布时间…).
+
+    >>> meta_time({"发布时间": "2021-07-01 08:00"}).isoformat()
+    '2021-07-01T08:00:00'
+    """
+    for key in META_TIMES:
         got = parse_time((meta or {}).get(key))
         if got is not None:
             return got

@@ -212,6 +212,15 @@ def _from_rows(path: Path, rows: Any) -> Iterator[dict[str, Any]]:
             raise ResultsError(
                 f"{path}:{n}: not a result row ({e}); give the table that `xigao scan` wrote"
             ) from e
+        if row.get("title"):  # a page and a row of the report are headed by it
+            res["title"] = str(row["title"])
+        if row.get("attribution"):  # "source: 新华社; author: 张三、李四", as the table writes it
+            res["attribution"] = [
+                {"kind": kind.strip(), "names": names.split("、")}
+                for part in str(row["attribution"]).split("; ")
+                for kind, sep, names in [part.partition(": ")]
+                if sep
+            ]
         if row.get("near_miss_source"):
             res["near_miss"] = {
                 "source_id": row["near_miss_source"],

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import threading
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, NamedTuple
@@ -361,7 +361,9 @@ class Verifier:
         further = self.residual_sources(suspect, washed, first)
         # name maps are read for fiction (换名 of a novel's people and places), where they cost
         # about 20 ms a match; a news copy keeps the people it reports on
-        for w, residual in [(w, False) for w in first] + [(w, True) for w in further]:
+        reported = [(w, False) for w in first] + [(w, True) for w in further]
+        likest = stated_likest([w for w, _ in reported], {r: copied[r] for r in copies})
+        for w, residual in reported:
             copy, restated = copies.get(w.rowid), w.rowid not in formulae
             if copied_only(suspect, w.source, w.stats, copy, t, restated=restated):
                 continue  # its copy stands: a quotation is no wash of what it quotes
@@ -370,6 +372,7 @@ class Verifier:
                 suspect, w.source, w.doc_id, w.stats, w.features, w.score, t,
                 second=second, residual=residual, names=self.fiction,
                 grafted=len(first) + len(further) > 1,
+                elsewhere=frozenset(i for i, r in likest.items() if r != w.rowid),
             )  # fmt: skip
             best = stronger(found.get(w.rowid), rw)
             assert best is not None
@@ -864,6 +867,35 @@ def _mostly_inside(lo: int, hi: int, spans: Sequence[tuple[int, int]]) -> bool:
     return hi > lo and 2 * inside >= hi - lo
 
 
+def stated_likest(washed: Sequence[Washed], copied: Mapping[int, frozenset[int]]) -> dict[int, int]:
+    """For each suspect sentence that more than one source found is paired with, the source
+    (row id) stating it most alike: a verbatim copy's (``copied``: the sentences each partial
+    copy holds), else the wash whose pair with it agrees and, among those, is the most similar
+    (when every pair with it conflicts, the most similar of those).
+
+    >>> from xigao.detect import WashStats
+    >>> from xigao.paraphrase import Pair
+    >>> def w(rowid, *pairs):
+    ...     st = WashStats(0, 0, 0, 0, 0, 0, 0, 0, 0, (0, 1), tuple(Pair(i, (0,), s, s, s, False) for i, s in pairs))
+    ...     return Washed(rowid, str(rowid), None, st, {}, 0.9)
+    >>> stated_likest([w(1, (0, 0.8), (5, 0.5)), w(2, (5, 0.7), (6, 0.9))], {3: frozenset({6})})
+    {5: 2, 6: 3}
+    """
+    best: dict[int, tuple[bool, float, int]] = {}
+    for w in washed:
+        for p in w.stats.pairs:  # an agreeing pair before a conflicting one, then the likest
+            got = (not p.conflict, p.similarity, w.rowid)
+            if p.suspect not in best or got[:2] > best[p.suspect][:2]:
+                best[p.suspect] = got
+    for rowid, held in copied.items():
+        for i in held:
+            best[i] = (True, 2.0, rowid)
+    paired = Counter(i for w in washed for i in {p.suspect for p in w.stats.pairs})
+    for held in copied.values():
+        paired.update(held)
+    return {i: row for i, (_, _, row) in best.items() if paired[i] > 1}
+
+
 def copied_sentences(suspect: Prepared, m: Match) -> frozenset[int]:
     """The sentences of ``suspect`` (split) that ``m``'s verbatim evidence holds for the most
     part: copied word for word from its original."""
@@ -1013,7 +1045,9 @@ def provenance(
 
 #: What a match repeats of its original's metadata, where the record holds it (``original``):
 #: who published it, when, and where, for an editor to show beside the copy.
-ORIGINAL_FIELDS = ("source", "publisher", "author", "published_at", "time", "date", "url")
+ORIGINAL_FIELDS = (
+    "source", "publisher", "author", "published_at", "time", "date", "url", "来源", "作者", "发布时间", "链接",
+)  # fmt: skip
 
 
 def stronger(a: Match | None, b: Match | None) -> Match | None:
