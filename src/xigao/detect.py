@@ -222,8 +222,14 @@ def verbatim_match(
     evidence = tuple(
         Evidence(
             "verbatim",
-            suspect.norm.raw_span(int(a.pos[p.a_start]), int(a.pos[p.a_end - 1]) + 1),
-            source.norm.raw_span(int(b.pos[p.b_start]), int(b.pos[p.b_end - 1]) + 1),
+            whole_marks(
+                suspect.norm.raw,
+                *suspect.norm.raw_span(int(a.pos[p.a_start]), int(a.pos[p.a_end - 1]) + 1),
+            ),
+            whole_marks(
+                source.norm.raw,
+                *source.norm.raw_span(int(b.pos[p.b_start]), int(b.pos[p.b_end - 1]) + 1),
+            ),
             p.matched / p.length,
         )
         for p in passages
@@ -250,6 +256,38 @@ def verbatim_match(
         evidence=evidence,
         details=details,
     )
+
+
+#: Marks a verbatim passage takes in when they stand right after its last digit.
+_UNIT_MARKS = frozenset("%％‰")
+#: Quotation marks and brackets, opening to closing: a passage that closes one it does not
+#: open takes in the opening one right before it, and the other way round.
+_MARK_PAIRS = (("“", "”"), ("‘", "’"), ("「", "」"), ("『", "』"), ("《", "》"), ("（", "）"))
+
+
+def whole_marks(text: str, lo: int, hi: int) -> tuple[int, int]:
+    """The span ``[lo, hi)`` of ``text`` widened to the percent sign right after its last digit
+    and to the quotation mark right outside it that opens or closes one it holds alone: a
+    passage is matched on content characters, and ended at 增长28.5 or started at 十三五”期间
+    (black-box review 11).
+
+    >>> t = "同比增长28.5%，“十三五”期间"
+    >>> lo, hi = whole_marks(t, 0, 8); t[lo:hi]
+    '同比增长28.5%'
+    >>> lo, hi = whole_marks(t, 11, 17); t[lo:hi]
+    '“十三五”期间'
+    >>> whole_marks(t, 0, 3)
+    (0, 3)
+    """
+    if hi < len(text) and text[hi] in _UNIT_MARKS and hi > lo and text[hi - 1].isdigit():
+        hi += 1
+    piece = text[lo:hi]
+    for opening, closing in _MARK_PAIRS:
+        if piece.count(closing) > piece.count(opening) and lo > 0 and text[lo - 1] == opening:
+            lo -= 1
+        elif piece.count(opening) > piece.count(closing) and hi < len(text) and text[hi] == closing:
+            hi += 1
+    return lo, hi
 
 
 def verbatim_reason(
@@ -770,6 +808,7 @@ def explain_wash(
     aligned_or: str = "",
     altered: int = 0,
     scene: tuple[int, int] | None = None,
+    grafted: bool = False,
 ) -> str:
     """Why a candidate is, or is not, a rewrite, in words an analyst can check (``second``: it
     is one as the second source of a stitched story, see ``verdict.wash_sources``;
@@ -777,7 +816,8 @@ def explain_wash(
     ``verify.Verifier.residual_sources``; ``aligned_or``: what else makes enough of the
     suspect aligned, see ``verify.wash_pair``; ``altered``: how many altered facts the match
     lists; ``scene``: the characters of the suspect its scene spans, where it was measured
-    over a scene of a long suspect, see ``verify.Verifier.scenes``).
+    over a scene of a long suspect, see ``verify.Verifier.scenes``; ``grafted``: the suspect
+    has other sources too).
 
     >>> st = WashStats(0.4, 0.3, 0.27, 0.5, 0.6, 0.2, 0.4, 0.0, 0.0, (0, 9))
     >>> explain_wash(st, {"margin": 0.1}, 0.31, Thresholds(wash_threshold=0.62))
@@ -844,10 +884,13 @@ def explain_wash(
         # that changed its facts (the match's altered facts say which); a rewrite says so too,
         # or its share reads short of the evidence shown (review 9)
         listed = f" ({altered} altered fact{'s' if altered > 1 else ''} listed)" if altered else ""
+        # a story stitched from several: most often a sentence of another of its sources
+        # (black-box review 11: the reason read as an accusation no altered fact bore out)
+        other = ", a sentence of another source of this story" if grafted else ""
         why += (
             f"; {stats.conflicts:.0%} of the sentences that read alike state other figures or "
             f"names{listed}, and are not counted as re-expressing it: a wash that changed its "
-            "facts, or another report on the same template"
+            f"facts{other}, or another report on the same template"
         )
     return why
 
@@ -948,6 +991,7 @@ def wash_match(
             aligned_or=aligned_or,
             altered=len({a["text"] for a in altered}),
             scene=scene,
+            grafted=grafted,
         ),
     }
     if scene is not None:
