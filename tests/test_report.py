@@ -464,6 +464,7 @@ def test_a_table_read_back_keeps_its_titles_and_credits(tmp_path: Path) -> None:
         "attribution": [
             {"kind": "source", "names": ["新华社"]},
             {"kind": "author", "names": ["张三", "李四"]},
+            {"kind": "title", "names": ["Breaking: 新规; 解读"]},
         ],
     }
     path = tmp_path / "r.csv"

@@ -525,6 +525,8 @@ def _opposites(s: str, o: str, source_doc: Sentences | None = None) -> list[Alte
     ['opposite: 增长→下降']
     >>> _opposites("去年同期下降了9.7%", "出口增长明显", doc)
     []
+    >>> [a.note for a in _opposites("出口下降明显，进口下降了9.7%", "出口增长明显", doc)]
+    ['opposite: 增长→下降']
     """
     out: list[Altered] = []
     at_s, at_o = _words_at(s), _words_at(o)
@@ -540,7 +542,11 @@ def _opposites(s: str, o: str, source_doc: Sentences | None = None) -> list[Alte
                 (o_span, o_neg), (s_span, s_neg) = at_o[p], at_s[q]
                 if o_neg or s_neg or any(p in w or q in w for w in _said_words(said)):
                     continue
-                if any(w == q and (v, q) in stated for v, (w, _, _) in vs.items()):
+                # the very word reported stands before a figure the original states with it
+                if any(
+                    w == q and wlo == s_span[0] and (v, q) in stated
+                    for v, (w, wlo, _) in vs.items()
+                ):
                     continue
                 out.append(Altered("opposite", (o_span,), (s_span,), f"{p}→{q}"))
                 said.add((p, q))

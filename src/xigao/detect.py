@@ -278,15 +278,27 @@ def whole_marks(text: str, lo: int, hi: int) -> tuple[int, int]:
     '“十三五”期间'
     >>> whole_marks(t, 0, 3)
     (0, 3)
+    >>> t = "见“《十三五》规划”"
+    >>> lo, hi = whole_marks(t, 3, 10); t[lo:hi]
+    '“《十三五》规划”'
+    >>> whole_marks("》》", 0, 2)
+    (0, 2)
     """
     if hi < len(text) and text[hi] in _UNIT_MARKS and hi > lo and text[hi - 1].isdigit():
         hi += 1
-    piece = text[lo:hi]
-    for opening, closing in _MARK_PAIRS:
-        if piece.count(closing) > piece.count(opening) and lo > 0 and text[lo - 1] == opening:
-            lo -= 1
-        elif piece.count(opening) > piece.count(closing) and hi < len(text) and text[hi] == closing:
-            hi += 1
+    widened = True
+    while widened:  # nested marks, one pair at a time: “《十三五》规划”
+        widened = False
+        piece = text[lo:hi]
+        for opening, closing in _MARK_PAIRS:
+            if piece.count(closing) > piece.count(opening) and lo > 0 and text[lo - 1] == opening:
+                lo, widened = lo - 1, True
+            elif (
+                piece.count(opening) > piece.count(closing)
+                and hi < len(text)
+                and text[hi] == closing
+            ):
+                hi, widened = hi + 1, True
     return lo, hi
 
 
@@ -940,6 +952,7 @@ def wash_match(
     grafted: bool = False,
     aligned_or: str = "",
     elsewhere: frozenset[int] = frozenset(),
+    stitched: bool = False,
 ) -> Match:
     """A candidate's wash measures as a rewrite :class:`Match` with its evidence (a near miss
     is reported from it by :func:`near_miss`); ``second``: found as a second source;
@@ -947,7 +960,8 @@ def wash_match(
     the ``name_map`` of a renamed copy (:func:`xigao.names.name_map`; ``grafted``: the
     suspect has other sources too); ``aligned_or``: as :func:`explain_wash` takes it;
     ``elsewhere``: the suspect's sentences another source found states more alike, whose
-    pairs here list no altered fact (:func:`pair_evidence`)."""
+    pairs here list no altered fact (:func:`pair_evidence`); ``stitched``: other sources
+    of the suspect are reported too, of any kind (its reason says so)."""
     assert source.sents is not None and suspect.sents is not None
     evidence, altered = pair_evidence(suspect, source, stats.pairs, elsewhere)
     lo, hi = stats.window
@@ -991,7 +1005,7 @@ def wash_match(
             aligned_or=aligned_or,
             altered=len({a["text"] for a in altered}),
             scene=scene,
-            grafted=grafted,
+            grafted=grafted or stitched,
         ),
     }
     if scene is not None:
@@ -1047,13 +1061,13 @@ def figures_stated(sents: Sentences) -> dict[float, list[int]]:
 def figures_in(text: str) -> set[float]:
     """The figures ``text`` states in digits, as :func:`figures_stated` reads them.
 
-    >>> sorted(figures_in("2021年前10个月，进出口31.67万亿元，增长22.2%，十四五开局"))
+    >>> sorted(figures_in("2021年前10个月，进出口31.67万亿元，增长22.2%，十四五开局，第15届"))
     [22.2, 31670000000000.0]
     """
     return {
         v
         for v, lo, _ in figure_spans(text)
-        if text[lo].isdigit() and not (v == int(v) and 0 <= v <= 12)
+        if text[lo].isdigit() and not (v == int(v) and 0 <= v <= 12) and text[lo - 1 : lo] != "第"
     }
 
 
@@ -1098,7 +1112,8 @@ def figure_match(
     shown = "、".join(written[:8]) + ("…" if len(written) > 8 else "")
     reason = (
         f"{len(figures)} figures of the suspect that no other source found states are this "
-        f"original's ({shown}), in {len(at)} sentences of the suspect: a further source of a story "
+        f"original's ({shown}), in {len(at)} sentence{'s' if len(at) > 1 else ''} of the suspect: "
+        "a further source of a story "
         "stitched from several, whose figures are woven into sentences retelling another"
     )
     return Match(

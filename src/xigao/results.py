@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -197,6 +198,10 @@ def _xlsx_rows(path: Path) -> Iterator[dict[str, Any]]:
     book.close()
 
 
+#: Where the table's attribution cell starts another credit (a name may hold "; " itself).
+_CREDIT_PARTS = re.compile(r"; (?=(?:source|title|author|image): )")
+
+
 def _from_rows(path: Path, rows: Any) -> Iterator[dict[str, Any]]:
     """Results from a table's rows (the matches column holds their JSON)."""
     for n, row in enumerate(rows, 2):
@@ -216,8 +221,8 @@ def _from_rows(path: Path, rows: Any) -> Iterator[dict[str, Any]]:
             res["title"] = str(row["title"])
         if row.get("attribution"):  # "source: 新华社; author: 张三、李四", as the table writes it
             res["attribution"] = [
-                {"kind": kind.strip(), "names": names.split("、")}
-                for part in str(row["attribution"]).split("; ")
+                {"kind": kind, "names": names.split("、")}
+                for part in _CREDIT_PARTS.split(str(row["attribution"]))
                 for kind, sep, names in [part.partition(": ")]
                 if sep
             ]

@@ -46,6 +46,8 @@ from xigao.errors import InputError
 from xigao.normalize import Normalized
 from xigao.paraphrase import TextEncoder
 from xigao.provenance import (
+    META_CREDITS,
+    META_TIMES,
     Credit,
     credits,
     credits_passage,
@@ -361,29 +363,43 @@ class Verifier:
         further = self.residual_sources(suspect, washed, first)
         # name maps are read for fiction (换名 of a novel's people and places), where they cost
         # about 20 ms a match; a news copy keeps the people it reports on
-        reported = [(w, False) for w in first] + [(w, True) for w in further]
+        reported = [
+            (w, residual)
+            for w, residual in [(w, False) for w in first] + [(w, True) for w in further]
+            # its copy stands: a quotation is no wash of what it quotes
+            if not copied_only(
+                suspect,
+                w.source,
+                w.stats,
+                copies.get(w.rowid),
+                t,
+                restated=w.rowid not in formulae,
+            )
+        ]
+        # a wash of a story stitched from two: the second's figures woven into the first's
+        # sentences (a partial copy pasted into another story is no such wash)
+        by_figures = (
+            self.figure_sources(suspect, washed, {*found, *(w.rowid for w, _ in reported)}, sources)
+            if reported and not self.fiction
+            else []
+        )
+        stitched = len({*found, *(w.rowid for w, _ in reported), *(w.rowid for w, _ in by_figures)})
         likest = stated_likest([w for w, _ in reported], {r: copied[r] for r in copies})
         for w, residual in reported:
-            copy, restated = copies.get(w.rowid), w.rowid not in formulae
-            if copied_only(suspect, w.source, w.stats, copy, t, restated=restated):
-                continue  # its copy stands: a quotation is no wash of what it quotes
             second = residual or w.score < t.wash_threshold
             rw = wash_match(
                 suspect, w.source, w.doc_id, w.stats, w.features, w.score, t,
                 second=second, residual=residual, names=self.fiction,
-                grafted=len(first) + len(further) > 1,
+                grafted=len(first) + len(further) > 1, stitched=stitched > 1,
                 elsewhere=frozenset(i for i, r in likest.items() if r != w.rowid),
             )  # fmt: skip
             best = stronger(found.get(w.rowid), rw)
             assert best is not None
             found[w.rowid] = best
+        for w, figures in by_figures:
+            found[w.rowid] = figure_match(suspect, w.source, w.doc_id, figures)
         if self.fiction:  # a copy renamed and little else is verbatim between the names (换名)
             self._name_copies(suspect, washed, found)
-        elif any(m.kind == "rewrite" for m in found.values()):
-            # a wash of a story stitched from two: the second's figures woven into the first's
-            # sentences (a partial copy pasted into another story is no such wash)
-            for w, figures in self.figure_sources(suspect, washed, found, sources):
-                found[w.rowid] = figure_match(suspect, w.source, w.doc_id, figures)
         suspect_time = meta_time(meta)
 
         def meta_of(rowid: int) -> Mapping[str, Any]:
@@ -702,13 +718,13 @@ class Verifier:
         self,
         suspect: Prepared,
         washed: Sequence[Washed],
-        found: Mapping[int, Match],
+        found: Collection[int],
         sources: Mapping[int, Prepared],
     ) -> list[tuple[Washed, frozenset[float]]]:
         """Further sources of a news story stitched from several whose figures are woven into
         sentences retelling another (``verdict.figure_sources``): the ``washed`` candidates
-        not ``found`` stating the suspect's figures that none of those found states, with
-        those figures."""
+        but the sources ``found`` (row ids) stating the suspect's figures that none of those
+        found states, with those figures."""
         if self.thresholds.wash_figure_sources <= 0 or suspect.sents is None:
             return []
         held: set[float] = set()
@@ -1045,9 +1061,13 @@ def provenance(
 
 #: What a match repeats of its original's metadata, where the record holds it (``original``):
 #: who published it, when, and where, for an editor to show beside the copy.
-ORIGINAL_FIELDS = (
-    "source", "publisher", "author", "published_at", "time", "date", "url", "来源", "作者", "发布时间", "链接",
-)  # fmt: skip
+#: (the fields that credit or date a record, English or Chinese: ``provenance.META_CREDITS``
+#: but titles, ``META_TIMES``; and its address)
+ORIGINAL_FIELDS = tuple(
+    dict.fromkeys(
+        [*(k for k, kind in META_CREDITS if kind != "title"), *META_TIMES, "url", "链接", "网址"]
+    )
+)
 
 
 def stronger(a: Match | None, b: Match | None) -> Match | None:
