@@ -838,6 +838,18 @@ def test_an_index_keeps_its_genre_and_refuses_an_unknown_one(
         Index.build(stories[:5], tmp_path / "b", vectors=None, genre="poetry")
 
 
+def _no_further_rules(t: Thresholds) -> Thresholds:
+    """``t`` without the second-source rule and the residual's: a further source is then
+    found by its figures alone, if at all."""
+    return replace(
+        t,
+        wash_cosource_threshold=1.0,
+        wash_residual_threshold=1.0,
+        wash_residual_cosine=1.0,
+        wash_residual_far_cosine=1.0,
+    )
+
+
 @pytest.mark.slow
 def test_a_second_source_with_less_to_show_is_found_once_the_first_is(
     tmp_path: Path, stories: list[dict]
@@ -858,14 +870,7 @@ def test_a_second_source_with_less_to_show_is_found_once_the_first_is(
     assert "second source" in second.details["reason"]
     assert "second source" not in first.details["reason"]
     # without the second-source rule (and without measuring the residual, which finds it too)
-    off = replace(
-        t,
-        wash_cosource_threshold=1.0,
-        wash_residual_threshold=1.0,
-        wash_residual_cosine=1.0,
-        wash_residual_far_cosine=1.0,
-    )
-    alone = Index(store, thresholds=off).check(wash["body"])
+    alone = Index(store, thresholds=_no_further_rules(t)).check(wash["body"])
     assert [m.source_id for m in alone.matches if m.kind == "rewrite"] == [first.source_id]
     residual = Index(store, thresholds=replace(t, wash_cosource_threshold=1.0)).check(wash["body"])
     assert {m.source_id for m in residual.matches if m.kind == "rewrite"} == set(sources)
@@ -1457,13 +1462,7 @@ def test_a_second_report_whose_figures_are_woven_into_the_first_is_found_by_them
     Index.build([*stories, _story(first), _story(second)], tmp_path / "idx").close()
     store = Index.open(tmp_path / "idx").store
     # in a small index the residual finds it too (its facts are rarer there): measured without
-    t = replace(
-        Thresholds.load(),
-        wash_cosource_threshold=1.0,
-        wash_residual_threshold=1.0,
-        wash_residual_cosine=1.0,
-        wash_residual_far_cosine=1.0,
-    )
+    t = _no_further_rules(Thresholds.load())
     res = Index(store, thresholds=t).check(wash["body"])
     by_id = {m.source_id: m for m in res.matches}
     assert res.verdict == "rewrite" and set(by_id) == {first, second}
