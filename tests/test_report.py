@@ -466,6 +466,14 @@ def test_a_table_read_back_keeps_its_titles_and_credits(tmp_path: Path) -> None:
             {"kind": "author", "names": ["张三", "李四"]},
             {"kind": "title", "names": ["Breaking: 新规; 解读"]},
         ],
+        "near_miss": {
+            "source_id": "x1",
+            "score": 0.38,
+            "containment": 0.29,
+            "coverage": 0.47,
+            "evidence": [{"kind": "paraphrase", "suspect": [0, 6], "source": [3, 9]}],
+            "reason": "29% of the suspect re-expresses 47% of the original; …",
+        },
     }
     path = tmp_path / "r.csv"
     with path.open("w", encoding="utf-8", newline="") as f:
@@ -476,3 +484,4 @@ def test_a_table_read_back_keeps_its_titles_and_credits(tmp_path: Path) -> None:
     assert back["title"] == "一篇评论"
     assert back["attribution"] == result["attribution"]
     assert (back["verdict"], back["matches"]) == ("original", [])
+    assert back["near_miss"] == result["near_miss"]  # its score and evidence too

@@ -5,8 +5,8 @@ A table has one row a document: its id and title, verdict and score, the top ori
 title, the match's kind, every source named with its kind (``sources``), the top match's
 shares, the copy ratio, the 雷同字数 (``same_chars``: characters
 inside any match's evidence, as the palette counts them), the first passage copied, credit and
-direction, the credits found, the altered facts, each match's name map (换名), the near miss,
-every match as JSON, then every field of the input record (those of the first record as
+direction, the credits found, the altered facts, each match's name map (换名), the near miss
+(its source and reason, and whole as JSON), every match as JSON, then every field of the input record (those of the first record as
 columns, any others as JSON in ``other_fields``).
 """
 
@@ -26,7 +26,8 @@ from xigao.types import Document
 COLUMNS = [
     "id", "title", "verdict", "score", "source_id", "source_title", "kind", "sources",
     "containment", "coverage", "copy_ratio", "same_chars", "passage", "credited", "direction",
-    "attribution", "altered", "name_map", "near_miss_source", "near_miss_reason", "matches",
+    "attribution", "altered", "name_map", "near_miss_source", "near_miss_reason", "near_miss",
+    "matches",
 ]  # fmt: skip
 #: Characters of the first matched passage a row quotes.
 PASSAGE = 200
@@ -97,6 +98,7 @@ class Table:
             ),
             miss.get("source_id", ""),
             miss.get("reason", ""),
+            json.dumps(miss, ensure_ascii=False) if miss else "",  # whole, for the report
             json.dumps(res["matches"], ensure_ascii=False),
             *(_cell(doc.meta.get(k)) for k in fields),
             json.dumps(other, ensure_ascii=False) if other else "",
@@ -231,4 +233,10 @@ def _from_rows(path: Path, rows: Any) -> Iterator[dict[str, Any]]:
                 "source_id": row["near_miss_source"],
                 "reason": row.get("near_miss_reason", ""),
             }
+            try:  # the whole near miss (its score and evidence), where the table holds it
+                whole = json.loads(row.get("near_miss") or "null")
+            except ValueError:
+                whole = None
+            if isinstance(whole, dict):
+                res["near_miss"] = whole
         yield res
