@@ -3,11 +3,11 @@ back from JSONL, CSV or XLSX (what ``xigao report`` takes).
 
 A table has one row a document: its id and title, verdict and score, the top original's id and
 title, the match's kind, every source named with its kind (``sources``), the top match's
-shares, the copy ratio, the 雷同字数 (``same_chars``: characters
-inside any match's evidence, as the palette counts them), the first passage copied, credit and
-direction, the credits found, the altered facts, each match's name map (换名), the near miss
-(its source and reason, and whole as JSON), every match as JSON, then every field of the input record (those of the first record as
-columns, any others as JSON in ``other_fields``).
+shares, the copy ratio, the 雷同字数 (``same_chars``: characters inside any match's evidence,
+as the palette counts them), the first passage copied, credit and direction, the credits
+found, the altered facts, each match's name map (换名), the near miss (its source and reason,
+and the whole of it as JSON), every match as JSON, then every field of the input record (those
+of the first record as columns, any others as JSON in ``other_fields``).
 """
 
 from __future__ import annotations
