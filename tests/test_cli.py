@@ -289,7 +289,13 @@ def test_csv_results_carry_every_input_field(tmp_path: Path, stories: list[dict]
     sus = write_jsonl(
         tmp_path / "s.jsonl",
         [
-            {"id": "a", "body": stories[1]["body"], "url": "http://a", "tags": ["x", "y"]},
+            {
+                "id": "a",
+                "body": stories[1]["body"],
+                "url": "http://a",
+                "tags": ["x", "y"],
+                "kind": "稿件",
+            },
             {"id": "b", "body": stories[2]["body"], "url": "http://b", "extra": "新"},
         ],
     )
@@ -301,6 +307,8 @@ def test_csv_results_carry_every_input_field(tmp_path: Path, stories: list[dict]
         ("http://a", '["x", "y"]', ""),
         ("http://b", "", '{"extra": "新"}'),
     ]
+    # a field named as a result's column keeps a column of its own (review 11)
+    assert [(r["input_kind"], r["kind"]) for r in rows] == [("稿件", "repost"), ("", "repost")]
 
 
 def test_xlsx_results_open_as_a_table_and_feed_the_report(

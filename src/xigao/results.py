@@ -7,7 +7,8 @@ shares, the copy ratio, the 雷同字数 (``same_chars``: characters inside any 
 as the palette counts them), the first passage copied, credit and direction, the credits
 found, the altered facts, each match's name map (换名), the near miss (its source and reason,
 and the whole of it as JSON), every match as JSON, then every field of the input record (those
-of the first record as columns, any others as JSON in ``other_fields``).
+of the first record as columns, one named as a column of the result's prefixed ``input_``; any
+others as JSON in ``other_fields``).
 """
 
 from __future__ import annotations
@@ -52,8 +53,11 @@ class Table:
         self.fields: list[str] | None = None
 
     def header(self, doc: Document) -> list[str]:
-        self.fields = [k for k in doc.meta if k not in COLUMNS]
-        return [*COLUMNS, *self.fields, "other_fields"]
+        self.fields = [k for k in doc.meta if k != "other_fields"]
+        # a field named as a column of the result's (kind, score…) keeps a column of its own,
+        # named input_kind (black-box review 11: it went into other_fields unseen)
+        named = [f"input_{k}" if k in COLUMNS else k for k in self.fields]
+        return [*COLUMNS, *named, "other_fields"]
 
     def row(self, res: dict[str, Any], doc: Document) -> list[Any]:
         fields = self.fields or []
