@@ -118,13 +118,18 @@ def same_chars(result: Mapping[str, Any], suspect: str) -> int:
         for m in result.get("matches") or ()
         for e in m.get("evidence") or ()
     )
-    total, seen = 0, 0
+    return sum(_fresh_counts(suspect, spans))
+
+
+def _fresh_counts(suspect: str, spans: Sequence[tuple[int, int]]) -> list[int]:
+    """The characters :func:`counted` of each of ``spans`` (in order of their starts) that no
+    span before it holds: each character once, however many passages match it."""
+    out, seen = [], 0  # the suspect is covered up to here by the spans so far
     for lo, hi in spans:
         lo = max(lo, seen)
-        if lo < hi:
-            total += counted(suspect, (lo, hi))
+        out.append(counted(suspect, (lo, hi)) if lo < hi else 0)
         seen = max(seen, hi)
-    return total
+    return out
 
 
 def _counts(ch: str) -> bool:
@@ -182,15 +187,8 @@ def palette(
     rows.sort(key=lambda r: (r.suspect, r.source_id))
     # each character once: a passage counts what no passage before it holds (one sentence
     # matched in two sources' chapters is counted in the first), a source its passages' counts
-    seen = 0  # the suspect is covered up to here by the passages so far (they come in order)
-    fresh = []
-    for r in rows:
-        lo = max(r.suspect[0], seen)
-        fresh.append(
-            replace(r, chars=counted(suspect, (lo, r.suspect[1])) if lo < r.suspect[1] else 0)
-        )
-        seen = max(seen, r.suspect[1])
-    rows = fresh
+    fresh = _fresh_counts(suspect, [r.suspect for r in rows])
+    rows = [replace(r, chars=n) for r, n in zip(rows, fresh, strict=True)]
     per_source = {sid: sum(r.chars for r in rows if r.source_id == sid) for sid in sources}
     return Palette(
         result.get("id"),
