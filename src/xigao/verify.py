@@ -24,6 +24,7 @@ import numpy.typing as npt
 
 from xigao.align import union_length
 from xigao.detect import (
+    FactShares,
     Prepared,
     WashStats,
     copy_ratio,
@@ -192,16 +193,33 @@ def scene_pair(
     for lo, hi in scene_of(suspect, original, terms, budgets) if budgets else ():
         skip = frozenset(range(lo)) | frozenset(range(hi, len(a)))
         f = fact_shares(suspect, original, terms, t, skip=skip)
-        stats = wash_stats(suspect, original, f, t, skip=skip, gate=True, people=False)
-        if stats.containment < PAIR_FICTION_ALIGNED:
-            continue
-        features = wash_features(stats, 0.0, numbers=False)
-        score = wash_score(features, t)
-        if wash_rewrite(score, stats.containment, stats.verbatim_share, t) and (
-            best is None or score > best[2]
-        ):
-            best = (replace(stats, scene=(lo, hi)), features, score)
+        got = scene_alone(suspect, original, f, skip, t)
+        if got is not None and (best is None or got[2] > best[2]):
+            best = (replace(got[0], scene=(lo, hi)), got[1], got[2])
     return best
+
+
+def scene_alone(
+    suspect: Prepared,
+    source: Prepared,
+    facts: FactShares,
+    skip: frozenset[int],
+    t: Thresholds,
+    head: npt.NDArray[np.float32] | None = None,
+) -> tuple[WashStats, dict[str, float], float] | None:
+    """``source`` aligned with the scene of ``suspect`` that ``skip`` leaves (its ``facts``
+    measured there) and scored with no rival: the wash measures, features and score when the
+    scene is a rewrite so, with ``PAIR_FICTION_ALIGNED`` of it re-expressing the original (a
+    later chapter's recap of an earlier scene aligns less), else None. A rival only lowers the
+    score (it is monotone in the lead over the rival), so a scene no rewrite alone is none."""
+    stats = wash_stats(suspect, source, facts, t, skip=skip, gate=True, head=head, people=False)
+    if stats.containment < PAIR_FICTION_ALIGNED:
+        return None
+    features = wash_features(stats, 0.0, numbers=False)
+    score = wash_score(features, t)
+    if not wash_rewrite(score, stats.containment, stats.verbatim_share, t):
+        return None
+    return stats, features, score
 
 
 class CandidatePlan(NamedTuple):
@@ -660,14 +678,10 @@ class Verifier:
         source = w.source
         if t.wash_blend > 0:
             source = self.originals.embedded([w.rowid]).get(w.rowid, source)
-        stats = wash_stats(suspect, source, f, t, skip=skip, gate=True, head=head, people=False)
-        if stats.containment < PAIR_FICTION_ALIGNED:  # (a recap in a later chapter aligns less)
+        alone = scene_alone(suspect, source, f, skip, t, head)
+        if alone is None:  # no rewrite without a rival: none looked for
             return None
-        # a rival only lowers the score (it is monotone in the lead over the rival): a scene no
-        # rewrite without one needs none looked for
-        alone = wash_score(wash_features(stats, 0.0, numbers=False), t)
-        if not wash_rewrite(alone, stats.containment, stats.verbatim_share, t):
-            return None
+        stats = alone[0]
         shares = [fact_shares(suspect, o.source, terms, t, skip=skip, query=query) for o in others]
         rivals = sorted(((x.cosine, k) for k, x in enumerate(shares)), reverse=True)
         rival = next((c for c, k in rivals if not same_story(w.source, others[k].source, t)), 0.0)
