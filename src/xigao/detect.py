@@ -33,6 +33,7 @@ from xigao.paraphrase import (
     TextEncoder,
     align,
     bigram_set,
+    dice_matrix,
     embed_sentences,
     entity_recall,
     figure_spans,
@@ -1090,8 +1091,7 @@ def figure_match(
     for i in sorted(at):
         held = Counter(j for v in at[i] for j in theirs.get(v, []))
         j = min(held, key=lambda j: (-held[j], j))
-        x, y = bigram_set(a.keys[i]), bigram_set(b.keys[j])
-        dice = 2 * len(x & y) / max(len(x) + len(y), 1)
+        dice = float(dice_matrix([bigram_set(a.keys[i])], [bigram_set(b.keys[j])])[0, 0])
         evidence.append(
             Evidence(
                 "paraphrase",
