@@ -31,8 +31,9 @@ from xigao.names import (
     _titled,
     _warp,
     _wordy,
+    anchor_chain,
 )
-from xigao.paraphrase import bigram_set
+from xigao.paraphrase import Pair, bigram_set
 
 
 def test_one_character_renamed_beside_a_kept_one_is_a_rename_in_place_twice() -> None:
@@ -297,3 +298,31 @@ def test_pairs_by_place_keep_the_order_of_both_sides(
     got = _pair_near(xs, ys)
     assert len(got) <= min(len(xs), len(ys))
     assert all(x in {w for _, w in xs} and y in {w for _, w in ys} for x, y in got)
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 30), st.integers(0, 30)), max_size=25, unique_by=lambda p: p[0]
+    )
+)
+def test_an_anchor_chain_keeps_the_longest_order_both_sides_share(
+    pairs: list[tuple[int, int]],
+) -> None:
+    ps = [Pair(a, (b,), 1.0, 1.0, 1.0, False) for a, b in pairs]
+    chain = anchor_chain(ps)
+    assert all(p in ps for p in chain)
+    assert all(
+        x.suspect < y.suspect and x.source[0] < y.source[0] for x, y in itertools.pairwise(chain)
+    )
+    # no pairs in order on both sides make a longer chain (brute force on the small ones)
+    if len(ps) <= 8:
+        best = max(
+            (
+                len(c)
+                for r in range(len(ps) + 1)
+                for c in itertools.combinations(sorted(ps, key=lambda p: p.suspect), r)
+                if all(x.source[0] < y.source[0] for x, y in itertools.pairwise(c))
+            ),
+            default=0,
+        )
+        assert len(chain) == best

@@ -781,6 +781,56 @@ def test_a_retold_scene_is_found_inside_a_chapter_of_its_own_prose(
 
 
 @pytest.mark.slow
+def test_a_retelling_aligned_thinly_is_found_by_its_beats_in_order_and_its_renames(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 三国演义 34 retold in modern prose, every character renamed, among a chapter's own prose:
+    # 16% of its scene aligns (under PAIR_FICTION_ALIGNED), but a chain of its sentences
+    # retells the chapter's in order and renames the people they name
+    rows = _washes({"fit7-lit-names-5", *PROSE})
+    wash = rows["fit7-lit-names-5"]
+    (source_id,) = wash["source_ids"]
+    prose = [rows[k]["body"] for k in PROSE]
+    body = "\n".join([*prose[:2], wash["body"], *prose[2:4]])
+    at = body.index(wash["body"])
+    Index.build(_chapters("三国演义-0"), tmp_path / "idx", genre="fiction").close()
+    idx = Index.open(tmp_path / "idx")
+    res = idx.check(body)
+    assert res.verdict == "rewrite" and [m.source_id for m in res.matches] == [source_id]
+    lo, hi = res.matches[0].details["scene"]
+    assert lo <= at + 100 and hi >= at + len(wash["body"]) - 100
+    assert "16% re-expresses" in res.matches[0].details["reason"]
+    source = idx.get(source_id)
+    assert source is not None
+    assert compare(body, source.body, encoder="static", genre="fiction").verdict == "rewrite"
+    # without the chain, 16% of a scene is too little
+    monkeypatch.setattr("xigao.verify.SCENE_RETOLD_CHAIN", 1000)
+    assert idx.check(body).verdict == "original"
+    assert compare(body, source.body, encoder="static", genre="fiction").verdict == "original"
+
+
+@pytest.mark.slow
+def test_a_later_chapter_recapping_an_earlier_scene_with_its_people_is_no_retelling(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 水浒 59 recaps chapter 2's 史进 and 朱武 in nine sentences in order, a seventh of its
+    # scene: the same people, named as chapter 2 names them, so no retelling (a sequel's case)
+    Index.build(_chapters("水浒全传-00"), tmp_path / "idx", genre="fiction").close()
+    idx = Index.open(tmp_path / "idx")
+    (later,) = _chapters("水浒全传-059")
+    earlier = idx.get("水浒全传-002")
+    assert earlier is not None
+    assert idx.check(later["body"]).verdict == "original"
+    assert compare(later["body"], earlier.body, encoder="static", genre="fiction").verdict == (
+        "original"
+    )
+    # read as if it had renamed them, it would be one
+    monkeypatch.setattr("xigao.verify.names_kept", lambda source, rows, text: (0, 1))
+    res = idx.check(later["body"])
+    assert res.verdict == "rewrite" and res.matches[0].source_id == "水浒全传-002"
+
+
+@pytest.mark.slow
 def test_a_third_grafted_scene_is_found_on_what_the_first_two_leave(tmp_path: Path) -> None:
     # a story grafting a scene of 西游记 34 and one of 红楼梦 76, with a 水浒 64 retelling
     # after it: the residual is measured again once a further source is found there, and two

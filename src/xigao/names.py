@@ -8,7 +8,7 @@ import bisect
 import itertools
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
@@ -95,11 +95,11 @@ _Cand = tuple[int, int, str, int]
 _Span = tuple[int, int, int, int]
 
 
-def _anchor_chain(pairs: Sequence[Pair]) -> list[Pair]:
+def anchor_chain(pairs: Sequence[Pair]) -> list[Pair]:
     """The longest run of pairs in the same order on both sides (a stray pair left out).
 
     >>> ps = [Pair(0, (3,), 1, 1, 1, False), Pair(1, (40,), 1, 1, 1, False), Pair(2, (5,), 1, 1, 1, False)]
-    >>> [p.suspect for p in _anchor_chain(ps)]
+    >>> [p.suspect for p in anchor_chain(ps)]
     [0, 2]
     """
     ps = sorted(pairs, key=lambda p: p.suspect)
@@ -120,6 +120,22 @@ def _anchor_chain(pairs: Sequence[Pair]) -> list[Pair]:
         out.append(ps[k])
         k = prev[k]
     return out[::-1]
+
+
+def names_kept(source: Sentences, rows: Iterable[int], text: str) -> tuple[int, int]:
+    """Of the people the ``source`` sentences ``rows`` name (jieba's person names that are no
+    ordinary words, :meth:`~xigao.paraphrase.Sentences.names`), how many ``text`` names too,
+    and how many there are. A retelling that renames its people keeps few of them; a later
+    chapter recapping an earlier one's scene keeps them all.
+
+    >>> from xigao.paraphrase import Names
+    >>> class Side:  # two sentences naming 宋江 and 吴用, and 吴用 again
+    ...     def names(self, i): return Names(frozenset(), frozenset([("宋江", "吴用"), ("吴用",)][i]))
+    >>> names_kept(Side(), [0, 1], "吴用道"), names_kept(Side(), [], "吴用道")
+    ((1, 2), (0, 0))
+    """
+    named = frozenset().union(*(source.names(i).proper for i in rows))
+    return sum(1 for n in named if n in text), len(named)
 
 
 #: How many suspect sentences before the first aligned one and after the last are read for
@@ -925,7 +941,7 @@ def name_map(
     writes again and again (:func:`_accept_character`). A name renamed alike in sentence after
     sentence is evidence of copying (换名抄袭).
     """
-    chain = _anchor_chain(pairs)
+    chain = anchor_chain(pairs)
     if not chain:
         return {}
     pieces = [
