@@ -481,6 +481,23 @@ class WashCandidate(NamedTuple):
     aligned: frozenset[int]  #: the suspect sentences aligned to it
     cosine: float = 0.0  #: its fact cosine with the suspect (``detect.WashStats.cosine``)
     ratio: float = 0.0  #: that cosine over the next candidate's (at most 5)
+    #: the run of the suspect's sentences it was measured over (a scene of a long chapter of
+    #: fiction, ``detect.WashStats.scene``); None: the whole suspect
+    scene: tuple[int, int] | None = None
+
+
+def own_share(c: WashCandidate, part: Iterable[int], weights: Sequence[int]) -> float:
+    """The share of what ``c`` was measured over (its scene, or the whole suspect) that the
+    suspect sentences ``part`` hold, by sentence ``weights``: a second scene of a long chapter
+    is measured as a suspect of its own, and a page of it is little of the chapter.
+
+    >>> own_share(WashCandidate(0.9, 0.5, 0.0, frozenset()), {1}, [10, 10, 20, 60])
+    0.1
+    >>> own_share(WashCandidate(0.9, 0.5, 0.0, frozenset(), scene=(0, 2)), {1}, [10, 10, 20, 60])
+    0.5
+    """
+    lo, hi = c.scene if c.scene is not None else (0, len(weights))
+    return sum(weights[j] for j in part) / max(sum(weights[lo:hi]), 1)
 
 
 def wash_sources(
@@ -488,8 +505,9 @@ def wash_sources(
 ) -> list[int]:
     """Which candidates (their positions) a suspect washes: every rewrite
     (:func:`wash_rewrite`), then, once one is found, each other candidate that explains a
-    part of the suspect of its own (``wash_cosource_beyond`` of its characters, by sentence
-    ``weights``, aligned to none of those found) from the lower score
+    part of the suspect of its own (``wash_cosource_beyond`` of its characters, or of its
+    scene's, by sentence ``weights``: :func:`own_share`; aligned to none of those found) from
+    the lower score
     ``wash_cosource_threshold``, strongest first: a story stitched from two is a wash of
     each, and the second, measured on the part the first leaves, has less to show.
 
@@ -505,14 +523,13 @@ def wash_sources(
     ]
     if not found:
         return found
-    total = max(sum(weights), 1)
     explained = frozenset().union(*(candidates[i].aligned for i in found))
     second = replace(t, wash_threshold=t.wash_cosource_threshold)
     for i in sorted(range(len(candidates)), key=lambda i: -candidates[i].score):
         c = candidates[i]
         if i in found or not wash_rewrite(c.score, c.containment, c.verbatim_share, second):
             continue
-        if sum(weights[j] for j in c.aligned - explained) / total >= t.wash_cosource_beyond:
+        if own_share(c, c.aligned - explained, weights) >= t.wash_cosource_beyond:
             found.append(i)
             explained |= c.aligned
     return sorted(found)
@@ -528,7 +545,8 @@ def further_sources(
     sources re-express its sentences ``explained``, are further sources: a rewrite there at
     ``wash_residual_threshold``, or one whose facts stand out there (:func:`stands_out`) in
     ``wash_residual_sentences`` sentences or more, that re-expresses ``wash_cosource_beyond``
-    of the whole suspect (by sentence ``weights``) that no source yet does, strongest first.
+    of the whole suspect, or of its scene (by sentence ``weights``: :func:`own_share`), that no
+    source yet does, strongest first.
 
     >>> t = Thresholds(wash_residual_threshold=0.3, wash_cosource_beyond=0.1)
     >>> c = [WashCandidate(0.6, 0.5, 0.0, frozenset({2, 3})), WashCandidate(0.8, 0.5, 0.0, frozenset({3}))]
@@ -546,7 +564,6 @@ def further_sources(
     []
     """
     at = replace(t, wash_threshold=t.wash_residual_threshold)
-    total = max(sum(weights), 1)
     out = []
     for i in sorted(
         range(len(candidates)), key=lambda i: (-candidates[i].score, -candidates[i].cosine)
@@ -557,7 +574,7 @@ def further_sources(
         by_facts = stands_out(c, t) and len(new) >= t.wash_residual_sentences
         if not wash_rewrite(1.0 if by_facts else c.score, c.containment, c.verbatim_share, at):
             continue
-        if sum(weights[j] for j in new) / total >= t.wash_cosource_beyond:
+        if own_share(c, new, weights) >= t.wash_cosource_beyond:
             out.append(i)
             explained = explained | c.aligned
     return out

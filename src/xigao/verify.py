@@ -281,7 +281,7 @@ class Washed(NamedTuple):
         st = self.stats
         ratio = self.features.get("ratio", 0.0)
         return WashCandidate(
-            self.score, st.containment, st.verbatim_share, st.aligned, st.cosine, ratio
+            self.score, st.containment, st.verbatim_share, st.aligned, st.cosine, ratio, st.scene
         )
 
 
