@@ -793,6 +793,18 @@ def test_a_scene_is_placed_whole_among_whole_texts_of_about_the_size_asked() -> 
     }
 
 
+def test_the_scenes_section_has_a_row_for_every_novels_later_chapters() -> None:
+    from benchmarks.scenes import SAME_NOVELS, later_style, section
+
+    counts = {f"{later_style(n)}@whole": [0, 40, 0] for n in SAME_NOVELS.values()}
+    counts |= {"lit-names@4000": [9, 10, 1], "other-novel@whole": [1, 30, 1]}
+    rows = section({"split": "fit", "xigao": counts, "compare": counts})
+    later = [r for r in rows if "later chapters against its first 40" in r]
+    assert len(later) == 4 and all(r.endswith("| 0/40 | 0/40 |") for r in later)
+    assert any(r.startswith("| 红楼梦, later chapters") for r in later)
+    assert "| lit-names | ~4,000 characters | 9/10 (1 with another original) |" in "\n".join(rows)
+
+
 @pytest.mark.slow
 def test_the_scenes_benchmark_compares_each_chapter_with_its_source(tmp_path: Path) -> None:
     from benchmarks.scenes import compared, score

@@ -137,6 +137,10 @@ _candidates = st.lists(
         st.floats(0, 1),
         st.floats(0, 1),
         st.frozensets(st.integers(0, 7), max_size=8),
+        st.just(0.0),
+        st.just(0.0),
+        # measured over the whole suspect, or over a scene of it
+        st.one_of(st.none(), st.tuples(st.integers(0, 3), st.integers(4, 8))),
     ),
     max_size=6,
 )

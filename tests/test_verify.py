@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from typing import Any, cast
+
 from hypothesis import given
 from hypothesis import strategies as st
 
-from xigao.verify import _mostly_inside, scene_share
+from xigao.detect import WashStats
+from xigao.paraphrase import Names, Pair
+from xigao.verify import _mostly_inside, scene_share, scene_short
 
 
 @given(
@@ -47,3 +52,63 @@ def test_half_a_passage_inside_is_mostly_inside_and_overlaps_count_once() -> Non
     assert not _mostly_inside(0, 10, [(0, 4)])
     assert not _mostly_inside(0, 10, [(0, 4), (0, 4), (1, 3)])  # 4 characters, not 10
     assert not _mostly_inside(5, 5, [(0, 10)])  # an empty passage is inside nothing
+
+
+class _Sides:
+    """Just what :func:`scene_short` reads of a suspect's and an original's sentences: the
+    suspect's content characters, the people each original sentence names."""
+
+    def __init__(self, keys: list[str], named: dict[int, tuple[str, ...]]) -> None:
+        self.keys, self.named = keys, named
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def names(self, i: int) -> Names:
+        return Names(frozenset(), frozenset(self.named.get(i, ())))
+
+
+def _scene(pairs: list[tuple[int, int]], containment: float, kept: int, named: int) -> str | None:
+    """:func:`scene_short` of a scene of 20 suspect sentences (the first and last two outside
+    it) aligned by ``pairs`` (suspect, original), each of whose original sentences names the
+    same ``named`` people, ``kept`` of them written in the scene."""
+    people = [f"人{i}" for i in range(named)]
+    keys = ["甲乙丙丁"] * 20
+    keys[5] = "".join(people[:kept]) + "说"
+    suspect = cast(Any, type("P", (), {"sents": _Sides(keys, {})})())
+    source = cast(
+        Any,
+        type("P", (), {"sents": _Sides(["句"] * 40, dict.fromkeys(range(40), tuple(people)))})(),
+    )
+    stats = replace(
+        WashStats(0, 0, containment, 0, 0, 0, 0, 0, 0, (0, 40)),
+        pairs=tuple(Pair(a, (b,), 0.6, 0.6, 0.3, False) for a, b in pairs),
+    )
+    skip = frozenset({0, 1, 18, 19})
+    return scene_short(stats, suspect, source, skip)
+
+
+def test_a_thin_scene_is_a_retelling_by_its_order_and_its_renamed_people() -> None:
+    in_order = [(i + 2, i) for i in range(8)]  # 8 pairs, all in order, from original sentence 0
+    assert _scene(in_order, 0.35, 4, 4) is None  # aligned enough whatever it names
+    assert _scene(in_order, 0.2, 1, 4) is None  # renamed: 1 of 4 named as the original does
+    assert _scene(in_order, 0.2, 0, 2) is None
+    one = _scene(in_order, 0.2, 0, 1)  # one word tagged as a name shows no renaming
+    assert one is not None and "0 of the 1 people" in one
+    kept = _scene(in_order, 0.2, 2, 4)  # half of them kept: a recap's way
+    assert kept is not None and "2 of the 4 people" in kept and "8 of its 8" in kept
+    nobody = _scene(in_order, 0.2, 0, 0)  # no one named: no renaming shown
+    assert nobody is not None and nobody.endswith("no one named")
+    assert _scene(in_order, 0.14, 0, 4) is not None  # under 15% aligned
+    assert _scene(in_order[:5], 0.2, 0, 4) is not None  # a chain of 5
+    # most in order: 6 of 12 pairs is half and passes, 6 of 13 is not
+    shuffled = [(i + 2, 20 + i) for i in range(6)] + [(i + 8, 10 - i) for i in range(6)]
+    assert _scene(shuffled, 0.2, 0, 4) is None
+    worse = [*shuffled, (17, 3)]
+    short = _scene(worse, 0.2, 0, 4)
+    assert short is not None and "6 of its 13 aligned sentences in order" in short
+    # a conflicting pair is no aligned sentence
+    clash = [Pair(a, (b,), 0.6, 0.6, 0.3, False, conflict=True) for a, b in in_order]
+    stats = replace(WashStats(0, 0, 0.2, 0, 0, 0, 0, 0, 0, (0, 40)), pairs=tuple(clash))
+    sides = cast(Any, type("P", (), {"sents": _Sides(["甲"] * 20, {})})())
+    assert "0 of its 0" in (scene_short(stats, sides, sides, frozenset()) or "")

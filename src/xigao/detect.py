@@ -822,6 +822,7 @@ def explain_wash(
     altered: int = 0,
     scene: tuple[int, int] | None = None,
     grafted: bool = False,
+    short: str = "",
 ) -> str:
     """Why a candidate is, or is not, a rewrite, in words an analyst can check (``second``: it
     is one as the second source of a stitched story, see ``verdict.wash_sources``;
@@ -830,7 +831,8 @@ def explain_wash(
     suspect aligned, see ``verify.wash_pair``; ``altered``: how many altered facts the match
     lists; ``scene``: the characters of the suspect its scene spans, where it was measured
     over a scene of a long suspect, see ``verify.Verifier.scenes``; ``grafted``: the suspect
-    has other sources too).
+    has other sources too; ``short``: why it falls short though its score does not, see
+    ``verify.scene_short``).
 
     >>> st = WashStats(0.4, 0.3, 0.27, 0.5, 0.6, 0.2, 0.4, 0.0, 0.0, (0, 9))
     >>> explain_wash(st, {"margin": 0.1}, 0.31, Thresholds(wash_threshold=0.62))
@@ -887,7 +889,9 @@ def explain_wash(
             f", at or above {t.wash_cosource_threshold:.2f} for a second source: it explains a "
             "part of the suspect no other source does"
         )
-    if stats.containment < t.wash_min_containment:
+    if short:
+        why += f", but {short}"
+    elif stats.containment < t.wash_min_containment:
         why += f", but a rewrite needs {t.wash_min_containment:.0%} of the suspect aligned"
         why += f", or {aligned_or}" if aligned_or else ""
     elif stats.verbatim_share >= 0.5:
@@ -954,6 +958,7 @@ def wash_match(
     aligned_or: str = "",
     elsewhere: frozenset[int] = frozenset(),
     stitched: bool = False,
+    short: str = "",
 ) -> Match:
     """A candidate's wash measures as a rewrite :class:`Match` with its evidence (a near miss
     is reported from it by :func:`near_miss`); ``second``: found as a second source;
@@ -962,7 +967,8 @@ def wash_match(
     suspect has other sources too); ``aligned_or``: as :func:`explain_wash` takes it;
     ``elsewhere``: the suspect's sentences another source found states more alike, whose
     pairs here list no altered fact (:func:`pair_evidence`); ``stitched``: other sources
-    of the suspect are reported too, of any kind (its reason says so)."""
+    of the suspect are reported too, of any kind (its reason says so); ``short``: as
+    :func:`explain_wash` takes it."""
     assert source.sents is not None and suspect.sents is not None
     evidence, altered = pair_evidence(suspect, source, stats.pairs, elsewhere)
     lo, hi = stats.window
@@ -1007,6 +1013,7 @@ def wash_match(
             altered=len({a["text"] for a in altered}),
             scene=scene,
             grafted=grafted or stitched,
+            short=short,
         ),
     }
     if scene is not None:

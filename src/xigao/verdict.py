@@ -488,16 +488,30 @@ class WashCandidate(NamedTuple):
 
 def own_share(c: WashCandidate, part: Iterable[int], weights: Sequence[int]) -> float:
     """The share of what ``c`` was measured over (its scene, or the whole suspect) that the
-    suspect sentences ``part`` hold, by sentence ``weights``: a second scene of a long chapter
-    is measured as a suspect of its own, and a page of it is little of the chapter.
+    suspect sentences ``part`` hold: :func:`measured_share` of its scene. A second scene of a
+    long chapter is measured as a suspect of its own, and a page of it is little of the chapter.
 
     >>> own_share(WashCandidate(0.9, 0.5, 0.0, frozenset()), {1}, [10, 10, 20, 60])
     0.1
-    >>> own_share(WashCandidate(0.9, 0.5, 0.0, frozenset(), scene=(0, 2)), {1}, [10, 10, 20, 60])
+    >>> own_share(WashCandidate(0.9, 0.5, 0.0, frozenset(), scene=(0, 2)), {1, 3}, [10, 10, 20, 60])
     0.5
     """
-    lo, hi = c.scene if c.scene is not None else (0, len(weights))
-    return sum(weights[j] for j in part) / max(sum(weights[lo:hi]), 1)
+    return measured_share(c.scene, part, weights)
+
+
+def measured_share(
+    scene: tuple[int, int] | None, part: Iterable[int], weights: Sequence[int]
+) -> float:
+    """The share of the characters (by sentence ``weights``) of the ``scene`` a candidate was
+    measured over (a run of sentences; None: the whole suspect) that the sentences ``part``
+    inside it hold.
+
+    >>> measured_share(None, {0, 3}, [10, 10, 20, 60]), measured_share((2, 4), {0, 3}, [10, 10, 20, 60])
+    (0.7, 0.75)
+    """
+    lo, hi = scene if scene is not None else (0, len(weights))
+    inside = sum(weights[j] for j in part if lo <= j < hi)
+    return inside / max(sum(weights[lo:hi]), 1)
 
 
 def wash_sources(

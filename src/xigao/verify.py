@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
 import threading
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Collection, Mapping, Sequence
@@ -67,6 +68,7 @@ from xigao.verdict import (
     combine,
     figure_sources,
     further_sources,
+    measured_share,
     wash_rewrite,
     wash_score,
     wash_sources,
@@ -106,18 +108,25 @@ SCENE_CANDIDATES = 2
 #: The other candidates (those sharing the most facts with the whole suspect) a scene's rival
 #: is looked for among.
 SCENE_RIVALS = 5
-#: A scene aligned under ``PAIR_FICTION_ALIGNED`` is still a retelling (:func:`retold_scene`)
-#: when ``SCENE_RETOLD_ALIGNED`` of it re-expresses the original, ``SCENE_RETOLD_CHAIN`` of
-#: its aligned sentences or more retell the original's in their order, and it renames the
-#: people they name (it names under half of them). A web-novel retelling in modern prose aligns
-#: 0.15-0.3 of its scene, its beats in order (chains of 6 to 12 or more); a later chapter of a
-#: novel recapping an earlier one's scene chains as many (水浒 59 retells 2's 史进 and 朱武 in 8
-#: and 9) but names the same people (13 of 13, 6 of 7, 3 of 5 in 水浒 41-80 against its first
-#: 40). Read on the fit batches' scenes in chapters (``benchmarks.scenes --split fit``): every
-#: later chapter of 水浒 chaining 6 or more keeps half of its names or more, and its scenes
-#: aligned 0.11-0.25; no honest chapter chains 6 and reaches the fiction threshold.
+#: A scene aligned under ``PAIR_FICTION_ALIGNED`` is still a retelling (:func:`scene_short`)
+#: when ``SCENE_RETOLD_ALIGNED`` of it re-expresses the original, most of its aligned sentences
+#: (``SCENE_RETOLD_CHAIN`` at least) retell the original's in their order, and it names under
+#: half of the people they name, ``SCENE_RETOLD_NAMES`` at least (a renamed retelling names
+#: few of them). A web-novel retelling
+#: in modern prose aligns 0.15-0.3 of its scene, its beats in order (chains of 6 to 12 or more,
+#: 77% of its aligned sentences or more); a later chapter of a novel recapping an earlier one's
+#: scene chains as many (水浒 59 retells 2's 史进 and 朱武 in 8 and 9) but names the same people
+#: (13 of 13, 6 of 7, 3 of 5 in 水浒 41-80 against its first 40). Read on the fit batches'
+#: scenes in chapters (``benchmarks.scenes --split fit``): every later chapter of 水浒 chaining
+#: 6 or more keeps half of its names or more, its scenes aligned 0.11-0.25; no honest chapter
+#: chains 6 and reaches the fiction threshold. The later chapters of the other three novels
+#: against their first 40 were checked after (none flagged).
 SCENE_RETOLD_ALIGNED = 0.15
 SCENE_RETOLD_CHAIN = 6
+#: … and the people it renames are at least this many: jieba tags few of a novel's people in
+#: some of them (西游记's 行者 and 八戒 are no names to it), and one word it takes for a name (老龙)
+#: shows no renaming: 西游记 49 recaps chapter 32 in order with none other tagged.
+SCENE_RETOLD_NAMES = 2
 
 
 def scene_share(aligned: frozenset[int], weights: Sequence[int], part: float = 0.5) -> float:
@@ -173,45 +182,71 @@ def wash_pair(
         gate = aligned_gate([facts.cosine], t)[0]
     stats = wash_stats(suspect, original, facts, t, gate=gate, people=not fiction)
     assert suspect.sents is not None
-    whole = t  # the whole suspect's bar: a scene's is its own (``scene_alone``)
+    bar = t  # the whole suspect's bar; a scene's is its own (``scene_alone``)
     if fiction and scene_share(stats.aligned, suspect.sents.weights.tolist()) < PAIR_FICTION_SCENE:
-        whole = replace(t, wash_min_containment=max(t.wash_min_containment, PAIR_FICTION_ALIGNED))
+        bar = replace(t, wash_min_containment=max(t.wash_min_containment, PAIR_FICTION_ALIGNED))
     features = wash_features(stats, 0.0, numbers=not fiction)
     score = wash_score(features, t)
-    rewrite = wash_rewrite(score, stats.containment, stats.verbatim_share, whole)
+    rewrite = wash_rewrite(score, stats.containment, stats.verbatim_share, bar)
+    short: str | None = None
     if fiction and not rewrite:  # a retold scene among a long chapter's own prose
-        got = scene_pair(suspect, original, t, terms)
+        got, near = scene_pair(suspect, original, t, terms)
+        if got is None and near is not None:
+            got = near  # a rewrite by its score: said as it is, too thinly aligned
         if got is not None:
-            stats, features, score = got
-            rewrite, whole = True, t
+            stats, features, score, short = got
+            rewrite, bar = short is None, t
     scene = f"{PAIR_FICTION_SCENE:.0%} of one half of it (a scene)" if fiction else ""
-    m = wash_match(
-        suspect, original, "original", stats, features, score, whole, names=fiction,
-        aligned_or=scene,
+    m = wash_match(  # a scene too thinly aligned names no renames (nor does a check)
+        suspect, original, "original", stats, features, score, bar,
+        names=fiction and not short, aligned_or=scene, short=short or "",
     )  # fmt: skip
-    return m, rewrite and not copied_only(suspect, original, stats, copy, t)
+    return m, rewrite and not copied_only(suspect, original, stats, copy, bar)
 
 
 def scene_pair(
     suspect: Prepared, original: Prepared, t: Thresholds, terms: TermWeights
-) -> tuple[WashStats, dict[str, float], float] | None:
+) -> tuple[SceneMeasure | None, SceneMeasure | None]:
     """A long ``suspect`` of fiction measured against ``original`` alone over its scenes
     (:func:`~xigao.detect.scene_of`, ``SCENE_BUDGETS``), as a check measures a candidate over
-    them (:meth:`Verifier._scene`) with no other original to rival it: the wash measures,
-    features and score of the best scene that is a rewrite on its own with
-    ``PAIR_FICTION_ALIGNED`` of it re-expressing the original, or None. ``compare`` of a
-    chapter against the chapter a scene of it retells finds what a check finds."""
+    them (:meth:`Verifier._scene`) with no other original to rival it: the best scene that is a
+    rewrite on its own (:func:`scene_alone`), or None, and the best that would be one by its
+    score alone but is too thinly aligned (:attr:`SceneMeasure.near`), or None. ``compare`` of a
+    chapter against the chapter a scene of it retells finds what a check finds, and says the
+    same when it falls short."""
     a = suspect.sents
     assert a is not None
     budgets = [b for b in SCENE_BUDGETS if a.total >= SCENE_LONGER * b]
-    best: tuple[WashStats, dict[str, float], float] | None = None
+    best: SceneMeasure | None = None
+    near: SceneMeasure | None = None
     for lo, hi in scene_of(suspect, original, terms, budgets) if budgets else ():
         skip = frozenset(range(lo)) | frozenset(range(hi, len(a)))
         f = fact_shares(suspect, original, terms, t, skip=skip)
         got = scene_alone(suspect, original, f, skip, t)
-        if got is not None and (best is None or got[2] > best[2]):
-            best = (replace(got[0], scene=(lo, hi)), got[1], got[2])
-    return best
+        got = got._replace(stats=replace(got.stats, scene=(lo, hi)))
+        if got.short is None and (best is None or got.score > best.score):
+            best = got
+        elif got.near and (near is None or got.score > near.score):
+            near = got
+    return best, near
+
+
+class SceneMeasure(NamedTuple):
+    """A scene of a long suspect of fiction measured against one original with no rival
+    (:func:`scene_alone`)."""
+
+    stats: WashStats
+    features: dict[str, float]
+    score: float
+    #: why it is no rewrite so: None where it is one; "" where its score falls short; else
+    #: the words of :func:`scene_short`
+    short: str | None
+
+    @property
+    def near(self) -> bool:
+        """A rewrite by its score, but too thinly aligned to be taken: a near miss worth
+        naming (a retelling that kept its people's names, or a later chapter's recap)."""
+        return bool(self.short) and self.stats.containment >= SCENE_RETOLD_ALIGNED
 
 
 def scene_alone(
@@ -221,41 +256,62 @@ def scene_alone(
     skip: frozenset[int],
     t: Thresholds,
     head: npt.NDArray[np.float32] | None = None,
-) -> tuple[WashStats, dict[str, float], float] | None:
+) -> SceneMeasure:
     """``source`` aligned with the scene of ``suspect`` that ``skip`` leaves (its ``facts``
-    measured there) and scored with no rival: the wash measures, features and score when the
-    scene is a rewrite so, with ``PAIR_FICTION_ALIGNED`` of it re-expressing the original (a
-    later chapter's recap of an earlier scene aligns less), else None. A rival only lowers the
-    score (it is monotone in the lead over the rival), so a scene no rewrite alone is none."""
+    measured there) and scored with no rival, and whether the scene is a rewrite so: at the
+    threshold, with ``PAIR_FICTION_ALIGNED`` of it re-expressing the original or retold as
+    :func:`scene_short` reads it (a later chapter's recap of an earlier scene aligns less, and
+    keeps its people's names). A rival only lowers the score (it is monotone in the lead over
+    the rival), so a scene no rewrite alone is none."""
     stats = wash_stats(suspect, source, facts, t, skip=skip, gate=True, head=head, people=False)
-    if stats.containment < PAIR_FICTION_ALIGNED and not retold_scene(stats, suspect, source, skip):
-        return None
     features = wash_features(stats, 0.0, numbers=False)
     score = wash_score(features, t)
     if not wash_rewrite(score, stats.containment, stats.verbatim_share, t):
-        return None
-    return stats, features, score
+        return SceneMeasure(stats, features, score, "")
+    return SceneMeasure(stats, features, score, scene_short(stats, suspect, source, skip))
 
 
-def retold_scene(
+def scene_short(
     stats: WashStats, suspect: Prepared, source: Prepared, skip: frozenset[int]
-) -> bool:
-    """Whether the scene of ``suspect`` that ``skip`` leaves, aligned with ``source`` as
-    ``stats`` says, retells it though under ``PAIR_FICTION_ALIGNED`` of it is aligned: at least
-    ``SCENE_RETOLD_ALIGNED``, a chain of ``SCENE_RETOLD_CHAIN`` aligned sentences in the
-    original's order, and under half of the people the original's aligned sentences name named
-    in the scene (renamed, as 换名 does; a novel's later chapter recapping an earlier scene keeps
-    its people's names)."""
+) -> str | None:
+    """Why the scene of ``suspect`` that ``skip`` leaves, aligned with ``source`` as ``stats``
+    says, is too thinly aligned to be a retelling of it, in words; None where it is not: where
+    ``PAIR_FICTION_ALIGNED`` of it re-expresses the original, or ``SCENE_RETOLD_ALIGNED`` does
+    with most of its aligned sentences (``SCENE_RETOLD_CHAIN`` at least) in the original's
+    order, and under half of the people the original's aligned sentences name
+    (``SCENE_RETOLD_NAMES`` at least) named in the scene (renamed, as 换名 does; a novel's later
+    chapter recapping an earlier scene keeps its people's names). The names are read only
+    where the rest holds."""
+    if stats.containment >= PAIR_FICTION_ALIGNED:
+        return None
     a, b = suspect.sents, source.sents
     assert a is not None and b is not None
     agreeing = [p for p in stats.pairs if not p.conflict]
-    if stats.containment < SCENE_RETOLD_ALIGNED or len(agreeing) < SCENE_RETOLD_CHAIN:
-        return False
-    if len(anchor_chain(agreeing)) < SCENE_RETOLD_CHAIN:
-        return False
-    scene = "".join(k for i, k in enumerate(a.keys) if i not in skip)
-    kept, named = names_kept(b, {j for p in agreeing for j in p.source}, scene)
-    return named > 0 and 2 * kept < named
+    chain = len(anchor_chain(agreeing)) if agreeing else 0
+    said = [f"{chain} of its {len(agreeing)} aligned sentences in order"]
+    # most of them in order: a longest chain of 6 among 20 pairs strewn at random is likely
+    if stats.containment >= SCENE_RETOLD_ALIGNED and chain >= max(
+        SCENE_RETOLD_CHAIN, math.ceil(len(agreeing) / 2)
+    ):
+        inside = [i for i in range(len(a)) if i not in skip]
+        # the whole scene, its copied or already explained sentences too: their names count
+        scene = "\n".join(a.keys[inside[0] : inside[-1] + 1])
+        kept, named = names_kept(b, {j for p in agreeing for j in p.source}, scene)
+        if named >= SCENE_RETOLD_NAMES and 2 * kept < named:
+            return None
+        said.append(
+            f"{kept} of the {named} people the original's aligned sentences name named as it "
+            "names them"
+            if named
+            else "no one named"  # by jieba's tags
+        )
+    return (
+        f"a scene needs {PAIR_FICTION_ALIGNED:.0%} of it aligned, or "
+        f"{SCENE_RETOLD_ALIGNED:.0%} with most of its aligned sentences ({SCENE_RETOLD_CHAIN} at "
+        f"least) in the original's order and most of the people they name ({SCENE_RETOLD_NAMES} "
+        f"at least) named otherwise: "
+        f"{', '.join(said)}"
+    )
 
 
 class CandidatePlan(NamedTuple):
@@ -274,6 +330,9 @@ class Washed(NamedTuple):
     stats: WashStats
     features: dict[str, float]
     score: float  #: the wash score, a probability (``verdict.wash_score``)
+    #: where no scene of a long suspect of fiction is taken: its best scene that would be a
+    #: rewrite by its score but is too thinly aligned, and why (``scene_short``)
+    near: tuple[Washed, str] | None = None
 
     @property
     def weighed(self) -> WashCandidate:
@@ -469,7 +528,14 @@ class Verifier:
             "attribution": [c.to_dict() for c in found_credits],
         }
         closest = max(washed, key=lambda w: w.score, default=None)
-        if verdict == "original" and closest is not None and self._near(closest):
+        short = ""
+        # a scene of a long chapter that is a rewrite by its score but too thinly aligned says
+        # more than the whole chapter measured, which is none for want of alignment (a
+        # retelling keeping its people's names, a later chapter's recap of an earlier scene)
+        thin = max((w.near for w in washed if w.near), key=lambda n: n[0].score, default=None)
+        if thin is not None:
+            closest, short = thin
+        if verdict == "original" and closest is not None and (short or self._near(closest)):
             miss = wash_match(
                 suspect,
                 closest.source,
@@ -479,8 +545,11 @@ class Verifier:
                 closest.score,
                 t,
                 # a name map says a text was copied and renamed: not of a chapter that re-tells
-                # too little of it to be one
-                names=self.fiction and closest.stats.containment >= t.wash_min_containment,
+                # too little of it to be one, nor of a scene too thinly aligned to be one
+                names=self.fiction
+                and not short
+                and closest.stats.containment >= t.wash_min_containment,
+                short=short,
             )
             info["near_miss"] = near_miss(miss)
         return Result(id, verdict, score, ordered, info)
@@ -675,14 +744,18 @@ class Verifier:
         out = []
         for i, w in enumerate(washed):
             best = w
+            near: tuple[Washed, str] | None = None
             if not wash_rewrite(w.score, w.stats.containment, w.stats.verbatim_share, t):
                 others = [o for o in ranked if o.rowid != w.rowid][:SCENE_RIVALS]
                 for lo, hi in scene_of(suspect, w.source, terms, budgets):
                     skip = frozenset(range(lo)) | frozenset(range(hi, len(a))) | copied[i]
                     got = self._scene(suspect, w, others, (lo, hi), skip, t, nearest)
-                    if got is not None and (best is w or got.score > best.score):
-                        best = got
-            out.append(best)
+                    if isinstance(got, Washed):
+                        if best is w or got.score > best.score:
+                            best = got
+                    elif got is not None and (near is None or got[0].score > near[0].score):
+                        near = got
+            out.append(best if best is not w else w._replace(near=near))
         return out
 
     def _scene(
@@ -694,14 +767,15 @@ class Verifier:
         skip: frozenset[int],
         t: Thresholds,
         nearest: Callable[[tuple[np.ndarray, float], int], bool],
-    ) -> Washed | None:
+    ) -> Washed | tuple[Washed, str] | None:
         """Candidate ``w`` measured over the suspect's sentences ``scene`` (but ``skip``, which
         holds those outside it) as a suspect of its own, or None when it is no rewrite there
-        (:func:`~xigao.verdict.wash_rewrite`) or under ``PAIR_FICTION_ALIGNED`` of the scene
-        re-expresses it, as a pair of fiction compared alone must: a scene's window is chosen
-        for its candidate, and a later chapter of a novel recaps an earlier one's scene in a
-        sentence or two (0.11-0.25 of a scene of 水浒 41-80 and 西游记 41-60 against their first
-        40). It is aligned there when it was on the whole suspect, or shares
+        (:func:`~xigao.verdict.wash_rewrite`) or too thinly aligned (:func:`scene_alone`, as a
+        pair of fiction compared alone must be aligned: a scene's window is chosen for its
+        candidate, and a later chapter of a novel recaps an earlier one's scene in a sentence
+        or two, 0.11-0.25 of a scene of 水浒 41-80 and 西游记 41-60 against their first 40);
+        measured with no rival and why it falls short, where it would be one by its score alone
+        (:attr:`SceneMeasure.near`). It is aligned there when it was on the whole suspect, or shares
         ``wash_min_cosine`` of the scene's facts, or is among the originals sharing the most
         (``nearest``); its rival is the one of the ``others`` (the ``SCENE_RIVALS`` other
         candidates sharing the most facts with the whole suspect) that shares the most with the
@@ -715,9 +789,11 @@ class Verifier:
         if t.wash_blend > 0:
             source = self.originals.embedded([w.rowid]).get(w.rowid, source)
         alone = scene_alone(suspect, source, f, skip, t, head)
-        if alone is None:  # no rewrite without a rival: none looked for
-            return None
-        stats = alone[0]
+        if alone.short is not None:  # no rewrite without a rival: none looked for
+            stats = replace(alone.stats, scene=scene)
+            thin = Washed(w.rowid, w.doc_id, source, stats, alone.features, alone.score)
+            return (thin, alone.short) if alone.near and alone.short else None
+        stats = alone.stats
         shares = [fact_shares(suspect, o.source, terms, t, skip=skip, query=query) for o in others]
         rivals = sorted(((x.cosine, k) for k, x in enumerate(shares)), reverse=True)
         rival = next((c for c, k in rivals if not same_story(w.source, others[k].source, t)), 0.0)
@@ -892,9 +968,9 @@ def copied_only(
     if restated:
         held = [e.source for e in exact.evidence if e.kind == "verbatim"]
         rest -= {p.suspect for p in stats.pairs if _within(source, p.source, held)}
-    weights, total = suspect.sents.weights, max(suspect.sents.total, 1)
-    share = float(weights[sorted(rest)].sum()) / total
-    return share < t.wash_min_containment
+    # a scene of a long chapter, over its own characters, as it was measured
+    weights = suspect.sents.weights.tolist()
+    return measured_share(stats.scene, rest, weights) < t.wash_min_containment
 
 
 def text_grams(norm: Normalized, k: int = COPY_GRAM) -> frozenset[int]:
