@@ -738,6 +738,21 @@ PROSE = (
 )  # fmt: skip
 
 
+def _in_prose(task_id: str, novel: str, before: int, after: int, where: Path) -> tuple:
+    """Wash ``task_id`` of our fit set among ``before`` and then ``after`` more passages of
+    ``PROSE``, and an index of fiction of the chapters of ``novel`` (an id prefix) at
+    ``where``: the wash's row, its source's id, the chapter, where the wash starts in it, the
+    index, and the chapter's own prose alone."""
+    rows = _washes({task_id, *PROSE})
+    wash = rows[task_id]
+    (source_id,) = wash["source_ids"]
+    prose = [rows[k]["body"] for k in PROSE]
+    body = "\n".join([*prose[:before], wash["body"], *prose[before : before + after]])
+    Index.build(_chapters(novel), where, genre="fiction").close()
+    own = "\n".join(prose[: before + after])
+    return wash, source_id, body, body.index(wash["body"]), Index.open(where), own
+
+
 @pytest.mark.slow
 def test_a_retold_scene_is_found_inside_a_chapter_of_its_own_prose(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -745,14 +760,9 @@ def test_a_retold_scene_is_found_inside_a_chapter_of_its_own_prose(
     # black-box review 10: a scene of 红楼梦 chapter 8 retold and renamed (about 1,100
     # characters) in the middle of a chapter of 7,000: a tenth of the chapter re-expresses it,
     # too little for a rewrite of the whole, and the scene is measured where it lies
-    rows = _washes({"fit11-lit-names-0", *PROSE})
-    wash = rows["fit11-lit-names-0"]
-    (source_id,) = wash["source_ids"]
-    prose = [rows[k]["body"] for k in PROSE]
-    body = "\n".join([*prose[:4], wash["body"], *prose[4:]])
-    at = body.index(wash["body"])
-    Index.build(_chapters("红楼梦-"), tmp_path / "idx", genre="fiction").close()
-    idx = Index.open(tmp_path / "idx")
+    wash, source_id, body, at, idx, own = _in_prose(
+        "fit11-lit-names-0", "红楼梦-", 4, len(PROSE) - 4, tmp_path / "idx"
+    )
     res = idx.check(body)
     assert res.verdict == "rewrite" and [m.source_id for m in res.matches] == [source_id]
     (m,) = res.matches
@@ -775,11 +785,9 @@ def test_a_retold_scene_is_found_inside_a_chapter_of_its_own_prose(
     pair = compare(body, source.body, encoder="static", genre="fiction")
     assert pair.verdict == "rewrite" and pair.matches[0].details["scene"] == [lo, hi]
     assert pair.matches[0].details["reason"].startswith(f"of the scene at characters {lo}-{hi}")
-    assert compare("\n".join(prose), source.body, encoder="static", genre="fiction").verdict == (
-        "original"
-    )
+    assert compare(own, source.body, encoder="static", genre="fiction").verdict == "original"
     # the chapter's own prose alone is original, and measured whole the scene is lost
-    assert idx.check("\n".join(prose)).verdict == "original"
+    assert idx.check(own).verdict == "original"
     monkeypatch.setattr("xigao.verify.SCENE_BUDGETS", ())
     assert idx.check(body).verdict == "original"
     assert compare(body, source.body, encoder="static", genre="fiction").verdict == "original"
@@ -792,14 +800,9 @@ def test_a_retelling_aligned_thinly_is_found_by_its_beats_in_order_and_its_renam
     # 三国演义 34 retold in modern prose, every character renamed, among a chapter's own prose:
     # 16% of its scene aligns (under PAIR_FICTION_ALIGNED), but most of its aligned sentences
     # retell the chapter's in order and name its people otherwise
-    rows = _washes({"fit7-lit-names-5", *PROSE})
-    wash = rows["fit7-lit-names-5"]
-    (source_id,) = wash["source_ids"]
-    prose = [rows[k]["body"] for k in PROSE]
-    body = "\n".join([*prose[:2], wash["body"], *prose[2:4]])
-    at = body.index(wash["body"])
-    Index.build(_chapters("三国演义-0"), tmp_path / "idx", genre="fiction").close()
-    idx = Index.open(tmp_path / "idx")
+    wash, source_id, body, at, idx, _ = _in_prose(
+        "fit7-lit-names-5", "三国演义-0", 2, 2, tmp_path / "idx"
+    )
     res = idx.check(body)
     assert res.verdict == "rewrite" and [m.source_id for m in res.matches] == [source_id]
     lo, hi = res.matches[0].details["scene"]
