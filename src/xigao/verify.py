@@ -112,15 +112,15 @@ SCENE_RIVALS = 5
 #: when ``SCENE_RETOLD_ALIGNED`` of it re-expresses the original, most of its aligned sentences
 #: (``SCENE_RETOLD_CHAIN`` at least) retell the original's in their order, and it names under
 #: half of the people they name, ``SCENE_RETOLD_NAMES`` at least (a renamed retelling names
-#: few of them). A web-novel retelling
-#: in modern prose aligns 0.15-0.3 of its scene, its beats in order (chains of 6 to 12 or more,
-#: 77% of its aligned sentences or more); a later chapter of a novel recapping an earlier one's
-#: scene chains as many (水浒 59 retells 2's 史进 and 朱武 in 8 and 9) but names the same people
-#: (13 of 13, 6 of 7, 3 of 5 in 水浒 41-80 against its first 40). Read on the fit batches'
-#: scenes in chapters (``benchmarks.scenes --split fit``): every later chapter of 水浒 chaining
-#: 6 or more keeps half of its names or more, its scenes aligned 0.11-0.25; no honest chapter
-#: chains 6 and reaches the fiction threshold. The later chapters of the other three novels
-#: against their first 40 were checked after (none flagged).
+#: few of them). A web-novel retelling in modern prose aligns 0.15-0.3 of its scene, its beats
+#: in order (chains of 6 to 12 or more, 77% of its aligned sentences or more); a later chapter
+#: of a novel recapping an earlier one's scene chains as many (水浒 59 retells 2's 史进 and 朱武
+#: in 8 and 9) but names the same people (13 of 13, 6 of 7, 3 of 5 in 水浒 41-80 against its
+#: first 40). Read on the fit batches' scenes in chapters (``benchmarks.scenes --split fit``):
+#: every later chapter of 水浒 chaining 6 or more keeps half of its names or more, its scenes
+#: aligned 0.11-0.25; no honest chapter chains 6 and reaches the fiction threshold. The later
+#: chapters of the other three novels against their first 40 were checked after (none
+#: flagged once two names are asked for).
 SCENE_RETOLD_ALIGNED = 0.15
 SCENE_RETOLD_CHAIN = 6
 #: … and the people it renames are at least this many: jieba tags few of a novel's people in
