@@ -94,11 +94,15 @@ def test_a_thin_scene_is_a_retelling_by_its_order_and_its_renamed_people() -> No
     assert _scene(in_order, 0.2, 1, 4) is None  # renamed: 1 of 4 named as the original does
     assert _scene(in_order, 0.2, 0, 2) is None
     one = _scene(in_order, 0.2, 0, 1)  # one word tagged as a name shows no renaming
-    assert one is not None and "0 of the 1 people" in one
+    assert one is not None and "1 of the 1 people" in one and "(it needs 2)" in one
     kept = _scene(in_order, 0.2, 2, 4)  # half of them kept: a recap's way
-    assert kept is not None and "2 of the 4 people" in kept and "8 of its 8" in kept
+    assert kept is not None and "2 of the 4 people" in kept and "(it needs 3)" in kept
+    assert "8 of its 8 aligned sentences in the original's order (it needs 6)" in kept
     nobody = _scene(in_order, 0.2, 0, 0)  # no one named: no renaming shown
-    assert nobody is not None and nobody.endswith("no one named")
+    assert nobody is not None and nobody.endswith(
+        "0 of the 0 people its aligned sentences of "
+        "the original name (by jieba's tags) named otherwise (it needs 2)"
+    )
     assert _scene(in_order, 0.14, 0, 4) is not None  # under 15% aligned
     assert _scene(in_order[:5], 0.2, 0, 4) is not None  # a chain of 5
     # most in order: 6 of 12 pairs is half and passes, 6 of 13 is not
@@ -106,7 +110,11 @@ def test_a_thin_scene_is_a_retelling_by_its_order_and_its_renamed_people() -> No
     assert _scene(shuffled, 0.2, 0, 4) is None
     worse = [*shuffled, (17, 3)]
     short = _scene(worse, 0.2, 0, 4)
-    assert short is not None and "6 of its 13 aligned sentences in order" in short
+    assert (
+        short is not None
+        and "6 of its 13 aligned sentences in the original's order (it needs 7)" in short
+    )
+    assert "named otherwise" not in short  # not read: the order already falls short
     # a conflicting pair is no aligned sentence
     clash = [Pair(a, (b,), 0.6, 0.6, 0.3, False, conflict=True) for a, b in in_order]
     stats = replace(WashStats(0, 0, 0.2, 0, 0, 0, 0, 0, 0, (0, 40)), pairs=tuple(clash))

@@ -889,13 +889,14 @@ def explain_wash(
             f", at or above {t.wash_cosource_threshold:.2f} for a second source: it explains a "
             "part of the suspect no other source does"
         )
+    joint = "but" if score >= t.wash_threshold else "and"  # a second shortfall, or the only one
     if short:
-        why += f", but {short}"
+        why += f", {joint} {short}"
     elif stats.containment < t.wash_min_containment:
-        why += f", but a rewrite needs {t.wash_min_containment:.0%} of the suspect aligned"
+        why += f", {joint} a rewrite needs {t.wash_min_containment:.0%} of the suspect aligned"
         why += f", or {aligned_or}" if aligned_or else ""
     elif stats.verbatim_share >= 0.5:
-        why += ", but what aligns is mostly verbatim (a copy, not a rewrite)"
+        why += f", {joint} what aligns is mostly verbatim (a copy, not a rewrite)"
     if stats.conflicts >= CONFLICTS_SAID:
         # why less re-expresses it than reads alike: another report's template, or a wash
         # that changed its facts (the match's altered facts say which); a rewrite says so too,

@@ -288,29 +288,28 @@ def scene_short(
     assert a is not None and b is not None
     agreeing = [p for p in stats.pairs if not p.conflict]
     chain = len(anchor_chain(agreeing)) if agreeing else 0
-    said = [f"{chain} of its {len(agreeing)} aligned sentences in order"]
     # most of them in order: a longest chain of 6 among 20 pairs strewn at random is likely
-    if stats.containment >= SCENE_RETOLD_ALIGNED and chain >= max(
-        SCENE_RETOLD_CHAIN, math.ceil(len(agreeing) / 2)
-    ):
+    ordered = max(SCENE_RETOLD_CHAIN, math.ceil(len(agreeing) / 2))
+    said = [
+        f"{stats.containment:.0%} of it aligned (a retelling needs {SCENE_RETOLD_ALIGNED:.0%})",
+        f"{chain} of its {len(agreeing)} aligned sentences in the original's order (it needs "
+        f"{ordered})",
+    ]
+    if stats.containment >= SCENE_RETOLD_ALIGNED and chain >= ordered:
         inside = [i for i in range(len(a)) if i not in skip]
         # the whole scene, its copied or already explained sentences too: their names count
         scene = "\n".join(a.keys[inside[0] : inside[-1] + 1])
         kept, named = names_kept(b, {j for p in agreeing for j in p.source}, scene)
         if named >= SCENE_RETOLD_NAMES and 2 * kept < named:
             return None
+        renamed = max(SCENE_RETOLD_NAMES, named // 2 + 1)
         said.append(
-            f"{kept} of the {named} people the original's aligned sentences name named as it "
-            "names them"
-            if named
-            else "no one named"  # by jieba's tags
+            f"{named - kept} of the {named} people its aligned sentences of the original name "
+            f"(by jieba's tags) named otherwise (it needs {renamed})"
         )
     return (
-        f"a scene needs {PAIR_FICTION_ALIGNED:.0%} of it aligned, or "
-        f"{SCENE_RETOLD_ALIGNED:.0%} with most of its aligned sentences ({SCENE_RETOLD_CHAIN} at "
-        f"least) in the original's order and most of the people they name ({SCENE_RETOLD_NAMES} "
-        f"at least) named otherwise: "
-        f"{', '.join(said)}"
+        f"a scene needs {PAIR_FICTION_ALIGNED:.0%} of it aligned, or to be retold with its "
+        f"people renamed: {'; '.join(said)}"
     )
 
 
