@@ -255,7 +255,7 @@ def test_a_table_of_fiction_gives_each_rename_and_the_same_characters(tmp_path: 
     """A CSV row carries the match's name map (换名) and its 雷同字数, the palette's total."""
     from xigao.palette import palette
 
-    from .test_pipeline import _chapters, _washes
+    from .test_pipeline import PROSE, _chapters, _washes
 
     wash = _washes({"fit7-lit-names-1"})["fit7-lit-names-1"]
     chapters = _chapters("红楼梦-")[80:95]  # the source and the chapters around it
@@ -263,11 +263,22 @@ def test_a_table_of_fiction_gives_each_rename_and_the_same_characters(tmp_path: 
     src = write_jsonl(tmp_path / "o.jsonl", chapters)
     idx = str(tmp_path / "idx")
     assert run("index", "build", str(src), "--index", idx, "--genre", "fiction", "-q")[0] == 0
-    sus = write_jsonl(tmp_path / "s.jsonl", [{"id": "w", "body": wash["body"]}])
+    # the wash alone, and inside a chapter of other prose, where its scene is measured
+    prose = [r["body"] for r in _washes(set(PROSE)).values()]
+    chapter = "\n".join([*prose[:4], wash["body"], *prose[4:]])
+    sus = write_jsonl(
+        tmp_path / "s.jsonl", [{"id": "w", "body": wash["body"]}, {"id": "c", "body": chapter}]
+    )
     out = tmp_path / "r.csv"
     code, _, err = run("scan", str(sus), "--index", idx, "--format", "csv", "-o", str(out), "-q")
     assert code == 0, err
-    (row,) = list(csv.DictReader(out.open(encoding="utf-8-sig")))
+    row, inside = list(csv.DictReader(out.open(encoding="utf-8-sig")))
+    # each row says why, and the chapter's says where (black-box review 12)
+    top = json.loads(inside["matches"])[0]
+    assert inside["reason"] == top["reason"] and inside["reason"].startswith("of the scene at")
+    lo, hi = map(int, inside["scene"].split("-"))
+    assert [lo, hi] == top["scene"] and lo <= chapter.index(wash["body"]) < hi
+    assert row["reason"] == json.loads(row["matches"])[0]["reason"] and not row["scene"]
     assert row["verdict"] == "rewrite" and row["source_id"] == wash["source_ids"][0]
     renamed = json.loads(row["matches"])[0]["name_map"]
     assert renamed and row["name_map"].startswith(f"{row['source_id']}: ")

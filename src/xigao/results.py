@@ -2,8 +2,9 @@
 back from JSONL, CSV or XLSX (what ``xigao report`` takes).
 
 A table has one row a document: its id and title, verdict and score, the top original's id and
-title, the match's kind, every source named with its kind (``sources``), the top match's
-shares, the copy ratio, the 雷同字数 (``same_chars``: characters inside any match's evidence,
+title, the match's kind, every source named with its kind (``sources``), the top match's reason
+and, where it was measured over a scene of a long chapter, that scene's characters (``scene``,
+``start-end``), its shares, the copy ratio, the 雷同字数 (``same_chars``: characters inside any match's evidence,
 as the palette counts them), the first passage copied, credit and direction, the credits
 found, the altered facts, each match's name map (换名), the near miss (its source and reason,
 and the whole of it as JSON), every match as JSON, then every field of the input record (those
@@ -25,8 +26,8 @@ from xigao.palette import same_chars
 from xigao.types import Document
 
 COLUMNS = [
-    "id", "title", "verdict", "score", "source_id", "source_title", "kind", "sources",
-    "containment", "coverage", "copy_ratio", "same_chars", "passage", "credited", "direction",
+    "id", "title", "verdict", "score", "source_id", "source_title", "kind", "sources", "reason",
+    "scene", "containment", "coverage", "copy_ratio", "same_chars", "passage", "credited", "direction",
     "attribution", "altered", "name_map", "near_miss_source", "near_miss_reason", "near_miss",
     "matches",
 ]  # fmt: skip
@@ -78,6 +79,10 @@ class Table:
             # every source named with its kind, to filter on a second or third source of a
             # stitched story (black-box review 11)
             "; ".join(f"{m.get('source_id', '')} {m.get('kind', '')}" for m in res["matches"]),
+            # why, and where in a long chapter (black-box review 12: only the matches' JSON
+            # held them)
+            top.get("reason", ""),
+            "-".join(map(str, top["scene"])) if top.get("scene") else "",
             top.get("containment", ""),
             top.get("coverage", ""),
             res.get("copy_ratio", ""),
