@@ -1052,7 +1052,9 @@ def renames(
     first = min(p.suspect for p in stats.pairs)
     last = max(p.suspect for p in stats.pairs)
     part = int(a.weights[first : last + 1].sum()) < a.total / 2
-    renamed = name_map(a, source.sents, stats.pairs, grafted=grafted or part)
+    # a scene of a long chapter is read for renames inside it: the chapter's own prose around
+    # it names other people (black-box review 12: 鲁迅 → 松枝, a word of the prose before it)
+    renamed = name_map(a, source.sents, stats.pairs, grafted=grafted or part, within=stats.scene)
     return as_written(renamed, suspect.norm, source.norm) if renamed else {}
 
 

@@ -147,12 +147,17 @@ READ_BEYOND = 5
 
 
 def _rename_segments(
-    a: Sentences, b: Sentences, chain: Sequence[Pair], beyond: int | None = None
+    a: Sentences,
+    b: Sentences,
+    chain: Sequence[Pair],
+    beyond: int | None = None,
+    within: tuple[int, int] | None = None,
 ) -> list[tuple[range, range]]:
     """Suspect and original sentences from each anchor to the next: every suspect sentence,
-    aligned or not (``beyond``: only so many before the first anchor and after the last),
-    with the stretch of the original it retells, no longer than three times the suspect's
-    stretch (before the first anchor and after the last, half again as long).
+    aligned or not (``beyond``: only so many before the first anchor and after the last;
+    ``within``: none outside that run of sentences), with the stretch of the original it
+    retells, no longer than three times the suspect's stretch (before the first anchor and
+    after the last, half again as long).
 
     >>> from xigao.paraphrase import Pair
     >>> class S:  # ten sentences of five characters
@@ -163,8 +168,11 @@ def _rename_segments(
     [(0, 7), (8, 9)]
     >>> [(list(s)[0], list(s)[-1]) for s, _ in _rename_segments(S(), S(), chain, beyond=5)]
     [(3, 7), (8, 9)]
+    >>> [(list(s)[0], list(s)[-1]) for s, _ in _rename_segments(S(), S(), chain, 5, (6, 9))]
+    [(6, 7), (8, 8)]
     """
     reach = len(a) if beyond is None else beyond
+    first, end = within if within is not None else (0, len(a))
 
     def upto(lo: int, hi: int, chars: float) -> int:
         while lo < hi and chars > 0:
@@ -176,13 +184,13 @@ def _rename_segments(
     for k, p in enumerate(chain):
         s_lo, o_lo = p.suspect, p.source[0]
         last = k + 1 == len(chain)
-        s_hi = min(len(a), p.suspect + 1 + reach) if last else chain[k + 1].suspect
+        s_hi = min(end, p.suspect + 1 + reach) if last else chain[k + 1].suspect
         size = sum(len(a.keys[i]) for i in range(s_lo, s_hi))
         o_hi = upto(o_lo, len(b) if last else chain[k + 1].source[0], (1.5 if last else 3) * size)
         segs.append((range(s_lo, s_hi), range(o_lo, max(o_hi, p.source[-1] + 1))))
-    if chain and chain[0].suspect > 0:
+    if chain and chain[0].suspect > first:
         s_hi, o_hi = chain[0].suspect, chain[0].source[0]
-        s_lo = max(0, s_hi - reach)
+        s_lo = max(first, s_hi - reach)
         o_lo, chars = o_hi, 1.5 * sum(len(a.keys[i]) for i in range(s_lo, s_hi))
         while o_lo > 0 and chars > 0:
             o_lo -= 1
@@ -910,12 +918,18 @@ def _accept_character(x: str, y: str, r: _Rename, dice: float) -> bool:
 
 
 def name_map(
-    a: Sentences, b: Sentences, pairs: Sequence[Pair], *, grafted: bool = False
+    a: Sentences,
+    b: Sentences,
+    pairs: Sequence[Pair],
+    *,
+    grafted: bool = False,
+    within: tuple[int, int] | None = None,
 ) -> dict[str, str]:
     """The people and places ``a`` (suspect) renamed from ``b`` (original), read from the
     text around the aligned ``pairs``: {original's name: suspect's name}; ``grafted``: ``a``
     grafts scenes of other originals too (融梗), so only ``READ_BEYOND`` sentences before and
-    after the aligned ones are read.
+    after the aligned ones are read; ``within``: a run of ``a``'s sentences none outside which
+    is read (a scene of a long chapter).
 
     Each suspect sentence, aligned or not, is lined up with the stretch of the original
     between the pairs around it (the longest run of pairs in order on both sides), and the two
@@ -946,7 +960,7 @@ def name_map(
         return {}
     pieces = [
         (_piece(a, sr), _piece(b, orng))
-        for sr, orng in _rename_segments(a, b, chain, READ_BEYOND if grafted else None)
+        for sr, orng in _rename_segments(a, b, chain, READ_BEYOND if grafted else None, within)
     ]
     new = _Side.of(a, [s for (s, _), _ in pieces])
     old = _Side.of(b, [o for _, (o, _) in pieces])
