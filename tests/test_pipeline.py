@@ -774,6 +774,9 @@ def test_a_retold_scene_is_found_inside_a_chapter_of_its_own_prose(
     assert inside >= 0.8 * len(wash["body"]) and hi - lo <= 2 * len(wash["body"])
     assert m.details["reason"].startswith(f"of the scene at characters {lo}-{hi}")
     assert all(lo <= e.suspect[0] < e.suspect[1] <= hi for e in m.evidence)
+    # its renames are read inside the scene, not in the chapter's prose around it
+    renamed = m.details["name_map"]
+    assert renamed and not any(new in body and new not in body[lo:hi] for new in renamed.values())
     assert m.containment < 0.2  # as a share of the whole chapter, as every match's is
     # its coverage is of the whole source chapter, not of the window of it the score weighs
     # (review 10, finding 5), and the reason says the same share
