@@ -76,7 +76,17 @@ def test_the_band_line_is_informational_and_turns_at_the_rule_of_thumb() -> None
 
     assert "借鉴过度" in band(JJWXC_LINE) and "抄袭" not in band(JJWXC_LINE)
     assert "抄袭" in band(JJWXC_LINE + 1)
-    assert "not xigao's" in band(10)
+    assert "not xigao's" in band(10) and "reads low" not in band(10)
+
+
+def test_the_band_line_says_a_retelling_keeps_few_of_the_characters_it_counts() -> None:
+    # a renamed retelling: its rows are paraphrases and its match renames people, so the count
+    # of characters kept reads low for it (black-box review 12)
+    text, orig = "林子轩走进了府里", "宝玉进了府里"
+    ev = [{"kind": "paraphrase", "suspect": [0, 8], "source": [0, 6], "similarity": 0.7}]
+    r = {"id": "x", "matches": [{"source_id": "o", "evidence": ev, "name_map": {"宝玉": "林子轩"}}]}
+    band = palette(r, text, {"o": (None, orig)}).band
+    assert "借鉴过度" in band and "reads low for it" in band and band.endswith("not xigao's.")
 
 
 def test_html_is_self_contained_escaped_and_marked() -> None:

@@ -70,9 +70,22 @@ class Palette:
             return "雷同字数 0: no passage in common with these sources."
         side = "over" if self.total_chars > JJWXC_LINE else "at or under"
         name = "抄袭" if self.total_chars > JJWXC_LINE else "借鉴过度"
+        # the count is of characters kept: a retelling keeps few (black-box review 12: a whole
+        # renamed scene read as the mild band)
+        retold = any(r.kind != "verbatim" for r in self.rows) or any(
+            s.get("name_map") for s in self.sources.values()
+        )
+        caveat = (
+            " It counts the characters the passages keep in common: a passage retold in other "
+            "words or with its people renamed (洗文, 换名) keeps few of them, so the count reads "
+            "low for it; its rows show what it re-tells."
+            if retold
+            else ""
+        )
         return (
             f"雷同字数 {self.total_chars:,}: {side} JJWXC's {JJWXC_LINE:,}-character rule of thumb "
-            f"({name} band). Informational only: a platform's or a court's judgement, not xigao's."
+            f"({name} band).{caveat} Informational only: a platform's or a court's judgement, "
+            "not xigao's."
         )
 
     def to_dict(self) -> dict[str, Any]:
