@@ -138,7 +138,7 @@ def other_novel(shared: str | None) -> tuple[Path, list[dict[str, Any]]]:
 #: The novels whose later chapters are checked against an index of their first ``EARLIER``
 #: (by the index's name): the same people, and now and then a scene of an earlier chapter
 #: recapped (a sequel's case). 水浒 first; the other three since a scene aligned under 30% may
-#: be taken when it renames its people (``xigao.verify.retold_scene``), which a recap does not.
+#: be taken when it renames its people (``xigao.verify.scene_short``), which a recap does not.
 SAME_NOVELS = {
     "literature-earlier": "水浒全传-",
     "literature-earlier-xiyouji": "西游记-",

@@ -512,6 +512,17 @@ def _verbs(text: str) -> dict[float, tuple[str, int, int]]:
     return got
 
 
+def _stated_verbs(doc: Sentences) -> frozenset[tuple[float, str]]:
+    """Each figure ``doc`` states with the word of ``OPPOSITES`` before it (:func:`_verbs`), in
+    any of its sentences: read once a document, not once a sentence pair."""
+    got: frozenset[tuple[float, str]] | None = doc._memo.get("stated_verbs")
+    if got is None:
+        got = doc._memo["stated_verbs"] = frozenset(
+            (v, w) for t in doc.texts for v, (w, _, _) in _verbs(t).items()
+        )
+    return got
+
+
 def _opposites(s: str, o: str, source_doc: Sentences | None = None) -> list[Altered]:
     """A word of ``OPPOSITES`` the original writes whose opposite the suspect writes instead:
     in the sentence (neither side writing the other's word, and neither negated: 不再关闭 /
@@ -520,7 +531,7 @@ def _opposites(s: str, o: str, source_doc: Sentences | None = None) -> list[Alte
     the same word elsewhere is that fact, not this sentence's changed (下降了9.7%, paired with
     the sentence before the one stating 下降9.7%: black-box review 11).
 
-    >>> doc = type("D", (), {"texts": ("出口增长明显。", "去年同期下降9.7%。")})()
+    >>> doc = type("D", (), {"texts": ("出口增长明显。", "去年同期下降9.7%。"), "_memo": {}})()
     >>> [a.note for a in _opposites("去年同期下降了9.7%", "出口增长明显")]
     ['opposite: 增长→下降']
     >>> _opposites("去年同期下降了9.7%", "出口增长明显", doc)
@@ -531,10 +542,8 @@ def _opposites(s: str, o: str, source_doc: Sentences | None = None) -> list[Alte
     out: list[Altered] = []
     at_s, at_o = _words_at(s), _words_at(o)
     vs, vo = _verbs(s), _verbs(o)
-    stated: set[tuple[float, str]] = set()  # (figure, word) the original states elsewhere
-    if source_doc is not None and vs:
-        for t in source_doc.texts:
-            stated |= {(v, w) for v, (w, _, _) in _verbs(t).items() if v in vs}
+    # (figure, word) the original states anywhere
+    stated = _stated_verbs(source_doc) if source_doc is not None and vs else frozenset()
     said: set[tuple[str, str]] = set()
     for x, y in OPPOSITES:
         for p, q in ((x, y), (y, x)):

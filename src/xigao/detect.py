@@ -525,6 +525,11 @@ class WashStats:
         """The suspect's sentences aligned (agreeing pairs)."""
         return frozenset(p.suspect for p in self.pairs if not p.conflict)
 
+    @property
+    def retold(self) -> frozenset[int]:
+        """The original's sentences the aligned ones re-express (agreeing pairs)."""
+        return frozenset(j for p in self.pairs if not p.conflict for j in p.source)
+
 
 def fact_window(source: Sentences, mass: np.ndarray, budget: int) -> tuple[int, int]:
     """The run of ``source``'s sentences with at most ``budget`` content characters (at least
@@ -980,8 +985,7 @@ def wash_match(
     # chapter is what the wash score weighs, but 66% of a window is not 66% of the chapter
     # (black-box review 10, finding 5)
     b = source.sents
-    retold = {j for p in stats.pairs if not p.conflict for j in p.source}
-    of_original = sum(int(b.weights[j]) for j in retold) / max(b.total, 1)
+    of_original = sum(int(b.weights[j]) for j in stats.retold) / max(b.total, 1)
     whole = replace(
         stats,
         containment=stats.aligned_chars / max(suspect.sents.total, 1),

@@ -4,8 +4,8 @@ back from JSONL, CSV or XLSX (what ``xigao report`` takes).
 A table has one row a document: its id and title, verdict and score, the top original's id and
 title, the match's kind, every source named with its kind (``sources``), the top match's reason
 and, where it was measured over a scene of a long chapter, that scene's characters (``scene``,
-``start-end``), its shares, the copy ratio, the 雷同字数 (``same_chars``: characters inside any match's evidence,
-as the palette counts them), the first passage copied, credit and direction, the credits
+``start-end``), its shares, the copy ratio, the 雷同字数 (``same_chars``: characters inside any
+match's evidence, as the palette counts them), the first passage copied, credit and direction, the credits
 found, the altered facts, each match's name map (换名), the near miss (its source and reason,
 and the whole of it as JSON), every match as JSON, then every field of the input record (those
 of the first record as columns, one named as a column of the result's prefixed ``input_``; any
@@ -27,9 +27,9 @@ from xigao.types import Document
 
 COLUMNS = [
     "id", "title", "verdict", "score", "source_id", "source_title", "kind", "sources", "reason",
-    "scene", "containment", "coverage", "copy_ratio", "same_chars", "passage", "credited", "direction",
-    "attribution", "altered", "name_map", "near_miss_source", "near_miss_reason", "near_miss",
-    "matches",
+    "scene", "containment", "coverage", "copy_ratio", "same_chars", "passage", "credited",
+    "direction", "attribution", "altered", "name_map", "near_miss_source", "near_miss_reason",
+    "near_miss", "matches",
 ]  # fmt: skip
 #: Characters of the first matched passage a row quotes.
 PASSAGE = 200

@@ -299,7 +299,7 @@ def scene_short(
         inside = [i for i in range(len(a)) if i not in skip]
         # the whole scene, its copied or already explained sentences too: their names count
         scene = "\n".join(a.keys[inside[0] : inside[-1] + 1])
-        kept, named = names_kept(b, {j for p in agreeing for j in p.source}, scene)
+        kept, named = names_kept(b, stats.retold, scene)
         if named >= SCENE_RETOLD_NAMES and 2 * kept < named:
             return None
         renamed = max(SCENE_RETOLD_NAMES, named // 2 + 1)
@@ -789,9 +789,12 @@ class Verifier:
             source = self.originals.embedded([w.rowid]).get(w.rowid, source)
         alone = scene_alone(suspect, source, f, skip, t, head)
         if alone.short is not None:  # no rewrite without a rival: none looked for
+            if not alone.near:
+                return None
             stats = replace(alone.stats, scene=scene)
-            thin = Washed(w.rowid, w.doc_id, source, stats, alone.features, alone.score)
-            return (thin, alone.short) if alone.near and alone.short else None
+            return Washed(
+                w.rowid, w.doc_id, source, stats, alone.features, alone.score
+            ), alone.short
         stats = alone.stats
         shares = [fact_shares(suspect, o.source, terms, t, skip=skip, query=query) for o in others]
         rivals = sorted(((x.cosine, k) for k, x in enumerate(shares)), reverse=True)
