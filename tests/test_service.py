@@ -140,6 +140,39 @@ def test_added_originals_are_seen_by_later_checks(
     assert again["added"] == 0 and again["replaced"] == 1
 
 
+def test_an_edited_post_is_checked_without_itself(
+    client: httpx.Client, stories: list[dict]
+) -> None:
+    """A platform adds each accepted post; checking an edit of it again must leave the post
+    itself out (black-box review 13), as ``Index.check(exclude=)`` and ``--leave-own-out`` do."""
+    post = {"id": "post-7", "body": stories[260]["body"]}
+    assert client.post("/v1/originals", json={"documents": [post]}).status_code == 200
+    edited = post["body"] + "\n【编辑补充】谢谢大家的点赞。"
+    own = client.post("/v1/check", json={"body": edited, "id": "post-7"}).json()
+    assert own["verdict"] == "repost" and own["matches"][0]["source_id"] == "post-7"
+    r = client.post("/v1/check", json={"body": edited, "id": "post-7", "exclude": ["post-7"]})
+    assert r.status_code == 200, r.text
+    assert r.json()["verdict"] == "original" and r.json()["matches"] == []
+    batch = {"documents": [{"body": edited, "exclude": ["post-7"]}, {"body": edited}]}
+    got = client.post("/v1/check/batch", json=batch).json()["results"]
+    assert [g["verdict"] for g in got] == ["original", "repost"]
+    r = client.post("/v1/check", json={"body": edited, "exclude": "post-7"})
+    assert r.status_code == 422 and r.json()["message"].startswith("exclude:")
+
+
+def test_an_id_twice_in_one_addition_is_refused(client: httpx.Client, stories: list[dict]) -> None:
+    """Neither of two documents with one id can be told to win: the request is refused and
+    nothing is added (black-box review 13: the first was lost, reported as ``replaced``)."""
+    docs = [
+        {"id": "dup-1", "body": stories[261]["body"]},
+        {"id": "dup-1", "body": stories[262]["body"]},
+    ]
+    r = client.post("/v1/originals", json={"documents": docs})
+    assert r.status_code == 422
+    assert "documents.1 repeats the id 'dup-1' of documents.0" in r.json()["message"]
+    assert client.get("/v1/originals/dup-1").status_code == 404
+
+
 def test_auth(server: Server) -> None:
     body = {"body": "一段文字" * 10}
     r = httpx.post(server.url + "/v1/check", json=body)

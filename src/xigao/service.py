@@ -94,6 +94,12 @@ class CheckRequest(BaseModel):
         description="Comma list (or array) of repost, partial, rewrite; default: every kind "
         "the index supports (repost,partial is the fast path).",
     )
+    exclude: list[Annotated[str, BeforeValidator(_id_str)]] = Field(
+        default_factory=list,
+        description="Ids of indexed originals to leave out, as if they were not indexed: the "
+        "document's own id when an edit of an accepted post is checked again.",
+        max_length=1000,
+    )
     exclude_quotes: bool = Field(
         default=False,
         description="Leave quotations (text in quotation marks, block quotes) out of what can "
@@ -113,6 +119,7 @@ class CheckRequest(BaseModel):
             id=self.id,
             detect=self.detect,
             meta=self.meta,
+            exclude=self.exclude,
             exclude_quotes=self.exclude_quotes,
         )
 
@@ -160,7 +167,21 @@ class OriginalIn(BaseModel):
 
 class OriginalsRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    documents: list[OriginalIn] = Field(description="Same ids replace what is in the index.")
+    documents: list[OriginalIn] = Field(
+        description="Same ids replace what is in the index; one id twice in a request is "
+        "refused, as neither could be told to win."
+    )
+
+    @model_validator(mode="after")
+    def _ids_once(self) -> OriginalsRequest:
+        first: dict[str, int] = {}
+        for k, d in enumerate(self.documents):
+            if d.id in first:
+                raise ValueError(
+                    f"documents.{k} repeats the id {d.id!r} of documents.{first[d.id]}"
+                )
+            first[d.id] = k
+        return self
 
 
 class OriginalsResponse(BaseModel):
