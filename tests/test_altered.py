@@ -31,6 +31,11 @@ from xigao.altered import KINDS, altered_facts, describe, find_altered
         # ... and 分别 is no negation: what was turned round is said
         ("出口和进口分别下降", "出口和进口分别增长", ["opposite: 增长→下降"]),
         ("2020年3月5日开幕", "3月5日开幕", []),
+        # a figure rounded is the same fact (black-box review 13), one changed is not
+        ("全国约有11.3万家企业，增长约29%", "全国有113272家企业，增长28.95%", []),
+        ("全国有21.3万家企业", "全国有113272家企业", ["number: 113272→213000"]),
+        ("近30人受伤", "28人受伤", []),
+        ("30人受伤", "28人受伤", ["number: 28→30"]),
         ("中央委员会第四次全体会议开幕", "中央委员会第二次全体会议开幕", ["ordinal: 2→4"]),
         ("赵乐际在京会见马达加斯加客人", "王沪宁在京会见马达加斯加客人", ["name: 王沪宁→赵乐际"]),
         # a synonym that jieba's dictionary also tags as a name is not another person

@@ -178,6 +178,8 @@ def _numbers(s: str, o: str, s_doc: Sentences | None, o_doc: Sentences | None) -
         gone = [x for x in gone if said is None or x[0] not in said[kind]]
         new = [x for x in new if written is None or x[0] not in written[kind]]
         for g, n in _pair_by_unit(gone, new, o, s):
+            if kind == 0 and rounded(o[g[1] : g[2]], g[0], s, n):
+                continue
             out.append(
                 Altered(
                     "number",
@@ -187,6 +189,54 @@ def _numbers(s: str, o: str, s_doc: Sentences | None, o_doc: Sentences | None) -
                 )
             )
     return out
+
+
+#: A figure written ``mantissa`` (digits, a decimal point) and a multiplier (11.3万, 28.95%).
+_WRITTEN = re.compile(r"(\d+(?:,\d{3})*)(?:\.(\d+))?(千万|百万|万亿|亿|万|千)?%?")
+_TIMES = {"": 1.0, "千": 1e3, "万": 1e4, "百万": 1e6, "千万": 1e7, "亿": 1e8, "万亿": 1e12}
+#: Words marking a figure as rounded: before it (约29%), or after it (30余人, 30多人, 30人左右).
+_ABOUT_BEFORE = ("约", "近", "逾", "超", "过", "余", "将近", "接近", "大约", "大概", "差不多")
+_ABOUT_AFTER = ("余", "多", "来", "左右", "上下")
+
+
+def _step(written: str) -> tuple[float, bool] | None:
+    """The place of the last digit ``written`` states (11.3万: 1,000; 28.95%: 0.01; 300: 100),
+    and whether that place is only read from trailing zeros, which need not be a rounding
+    (300 may be exact). None for a figure not written in digits."""
+    m = _WRITTEN.fullmatch(written)
+    if m is None:
+        return None
+    whole, frac, times = m.group(1).replace(",", ""), m.group(2) or "", _TIMES[m.group(3) or ""]
+    if frac:
+        return 10.0 ** -len(frac) * times, False
+    zeros = len(whole) - len(whole.rstrip("0")) if whole.strip("0") else 0
+    return 10.0**zeros * times, times == 1.0 and zeros > 0
+
+
+def rounded(o_written: str, o_value: float, s: str, n: tuple[float, int, int]) -> bool:
+    """Whether the suspect's figure ``n`` (value and span in ``s``) states the original's
+    (written ``o_written``, worth ``o_value``) rounded: to a coarser place than the original
+    writes, and within half of it (113272家 → 11.3万家, 28.95% → 29%). A figure whose place is
+    read only from its trailing zeros (28人 → 30人) counts as rounded only where the text says
+    so (约30人, 30余人): a figure changed is an altered fact, a figure rounded is the same one.
+
+    >>> rounded("113272", 113272.0, "约有11.3万家", (113000.0, 2, 7))
+    True
+    >>> rounded("28.95%", 28.95, "增长29%", (29.0, 2, 5)), rounded("28", 28.0, "30人", (30.0, 0, 2))
+    (True, False)
+    >>> rounded("28", 28.0, "近30人", (30.0, 1, 3)), rounded("113272", 113272.0, "21.3万", (213000.0, 0, 5))
+    (True, False)
+    """
+    ours, theirs = _step(s[n[1] : n[2]]), _step(o_written)
+    if ours is None or theirs is None or ours[0] <= theirs[0]:
+        return False
+    step, zeros_only = ours
+    if abs(o_value - n[0]) > step / 2 * (1 + 1e-9):
+        return False
+    if not zeros_only:
+        return True
+    before, after = s[max(0, n[1] - 2) : n[1]], s[n[2] : n[2] + 2]
+    return any(before.endswith(w) for w in _ABOUT_BEFORE) or after.startswith(_ABOUT_AFTER)
 
 
 @lru_cache(maxsize=1024)
