@@ -160,6 +160,26 @@ def test_an_edited_post_is_checked_without_itself(
     assert r.status_code == 422 and r.json()["message"].startswith("exclude:")
 
 
+def test_a_compilation_says_more_sources_were_left_and_a_larger_limit_aligns_them(
+    client: httpx.Client, stories: list[dict]
+) -> None:
+    """A 搬运合集 of 40 indexed posts: the default 20 originals aligned explain part of it,
+    and the result says that more were left out (black-box review 13: 28% copied, 20 matches,
+    nothing said); a larger ``limit`` aligns them all."""
+    body = "\n".join(s["body"] for s in stories[:40])
+    fast = {"body": body, "detect": "repost,partial"}
+    some = client.post("/v1/check", json=fast).json()
+    assert len(some["matches"]) == 20 and some["more_sources"] is True
+    assert some["copy_ratio"] < 0.9
+    every = client.post("/v1/check", json={**fast, "limit": 100}).json()
+    assert every["copy_ratio"] >= 0.99 and "more_sources" not in every
+    alone = client.post("/v1/check", json={"body": stories[0]["body"], **{"detect": "repost"}})
+    assert "more_sources" not in alone.json()
+    for bad in (0, 501, "many"):
+        r = client.post("/v1/check", json={**fast, "limit": bad})
+        assert r.status_code == 422 and r.json()["message"].startswith("limit:")
+
+
 def test_an_id_twice_in_one_addition_is_refused(client: httpx.Client, stories: list[dict]) -> None:
     """Neither of two documents with one id can be told to win: the request is refused and
     nothing is added (black-box review 13: the first was lost, reported as ``replaced``)."""

@@ -553,16 +553,17 @@ class Index:
         if skip:
             cands = [c for c in cands if c.rowid not in skip]
         short = len(key) < 2 * t.partial_min_len
-        verbatim = [c.rowid for c in cands if short or c.lsh or c.diagonal >= need][:limit]
+        plausible = [c.rowid for c in cands if short or c.lsh or c.diagonal >= need]
+        verbatim, more = plausible[:limit], len(plausible) > limit
         if not rewrite:
-            return CandidatePlan(verbatim, [])
+            return CandidatePlan(verbatim, [], more)
         nearest = self.store.nearest(suspect.doc_vector(), t.vector_candidates + len(skip))
         near = [r for r, _ in nearest if r not in skip][: t.vector_candidates]
         facts = self.store.terms().nearest(term_keys(key), t.term_candidates, exclude=skip)
         rows = near + [r for r, _ in facts]
         if self.fiction:
             rows += self._scene_rows(key, skip)
-        return CandidatePlan(verbatim, list(dict.fromkeys(rows)))
+        return CandidatePlan(verbatim, list(dict.fromkeys(rows)), more)
 
     def _scene_rows(self, key: str, skip: Collection[int]) -> list[int]:
         """The originals sharing the most facts with each page of a long suspect of fiction

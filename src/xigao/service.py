@@ -63,6 +63,8 @@ log = logging.getLogger(__name__)
 #: One JSON line per request (see :class:`_AccessLog`).
 access_log = logging.getLogger("xigao.access")
 
+#: The most originals one check may align (``limit``): a compilation of a few hundred posts.
+MAX_LIMIT = 500
 #: Routes that need no token.
 OPEN_PATHS = frozenset({"/v1/health"})
 
@@ -100,6 +102,14 @@ class CheckRequest(BaseModel):
         "document's own id when an edit of an accepted post is checked again.",
         max_length=1000,
     )
+    limit: int = Field(
+        default=20,
+        ge=1,
+        le=MAX_LIMIT,
+        description="How many originals sharing a copied run are aligned at most; a result "
+        "that left more unaligned says more_sources (a compilation of many posts: check it "
+        "again with a larger limit).",
+    )
     exclude_quotes: bool = Field(
         default=False,
         description="Leave quotations (text in quotation marks, block quotes) out of what can "
@@ -121,6 +131,7 @@ class CheckRequest(BaseModel):
             meta=self.meta,
             exclude=self.exclude,
             exclude_quotes=self.exclude_quotes,
+            limit=self.limit,
         )
 
     @field_validator("body")

@@ -318,6 +318,9 @@ class CandidatePlan(NamedTuple):
 
     verbatim: list[int]  #: aligned for verbatim passages
     rewrite: list[int]  #: aligned sentence by sentence for rewrites
+    #: more originals than ``verbatim`` holds share a copy's run of fingerprints: a check's
+    #: ``limit`` left them unaligned (a compilation of many posts)
+    more: bool = False
 
 
 class Washed(NamedTuple):
@@ -526,6 +529,8 @@ class Verifier:
             "copy_ratio": round(copy_ratio(suspect, ordered), 4),
             "attribution": [c.to_dict() for c in found_credits],
         }
+        if plan.more:
+            info["more_sources"] = True
         closest = max(washed, key=lambda w: w.score, default=None)
         short = ""
         # a scene of a long chapter that is a rewrite by its score but too thinly aligned says
