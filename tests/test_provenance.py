@@ -92,6 +92,12 @@ from xigao.provenance import (
         ("【法新社巴黎6月9日电】法国总统", "source", ("法新社",)),
         ("文章原标题为《县域经济的新机遇》，首发于公众号", "title", ("县域经济的新机遇",)),
         ("结尾。\n——转引自参考消息网", "source", ("参考消息网",)),
+        # a platform's credits (black-box review 13): 搬运自, 引自 and 本段, via, markdown
+        ("**搬运自新浪**\n正文", "source", ("新浪",)),
+        ("我的看法。（引自新浪）", "source", ("新浪",)),
+        ("（本段引自新浪教育）", "source", ("新浪教育",)),
+        ("正文\nvia 新浪教育\n", "source", ("新浪教育",)),
+        ("## 来源：新浪\n", "source", ("新浪",)),
         ("本文综合自：环球时报、参考消息", "source", ("环球时报", "参考消息")),
         ("（作者：苏有鹏；本文刊于南方周末2024年6月20日）", "author", ("苏有鹏",)),
         ("结尾。\n\n（央视新闻客户端）", "source", ("央视新闻客户端",)),
@@ -401,6 +407,9 @@ def test_credit_runs_and_shared_lines(text: str, want: list[tuple[str, tuple[str
         "摘自某上市公司2023年年度报告：营收增长",  # a document quoted, not the text's source
         "[图片] 图为官兵们在哨所包饺子\n",  # a caption, not a credit
         "他说，据陕西日报的说法，当地",  # 据 in mid-story
+        "sent via email\n",  # via in English
+        "这句话引自论语。",  # a sentence quoting, not a credit line
+        "**重点**：注意安全\n",  # markdown's bold, no label
     ],
 )
 def test_look_alikes_of_the_new_forms_credit_nobody(text: str) -> None:

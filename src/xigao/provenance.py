@@ -143,9 +143,9 @@ _ACCOUNT_OUTLET = (
 #: Platforms whose accounts a credit names (头条号作者, 百家号“数码小乔”): the account.
 _PLATFORM = "(?:头条号|百家号|企鹅号|网易号|搜狐号|大风号|一点号)"
 #: The text a credit speaks of (本文转自, 原文刊载于, 以上内容转自).
-_THIS_TEXT = "(?:本文|文章|此文|原文|内容|(?:以上|以下)(?:内容|文字|文章)?)(?:内容)?(?:经授权)?"
-#: (a line may open with marks or an emoji: ▌来源, 📍来源：…, 📷图片：…)
-_AT_START = r"(?:^|(?<=[\n。！？!?；;]))[ \t　▌▍▲△◎●○■□◆◇★☆※►>【\[［\ufe0f\u2600-\u27bf\U0001f300-\U0001faff]*"
+_THIS_TEXT = "(?:本文|文章|此文|原文|内容|本段|此段|(?:以上|以下)(?:内容|文字|文章|段落)?)(?:内容)?(?:经授权)?"
+#: (a line may open with marks or an emoji: ▌来源, 📍来源：…, 📷图片：…, markdown's **搬运自…**)
+_AT_START = r"(?:^|(?<=[\n。！？!?；;]))[ \t　▌▍▲△◎●○■□◆◇★☆※►>【\[［*#_\ufe0f\u2600-\u27bf\U0001f300-\U0001faff]*"
 #: A dateline's date (5月13日, 6 月 12 日).
 _DATE = r"(?:\d{4}[ 　]*年[ 　]*)?\d{1,2}[ 　]*月[ 　]*\d{1,2}[ 　]*日"
 #: Foreign agencies as datelines name them (路透伦敦5月13日电, 法新社巴黎…).
@@ -237,8 +237,10 @@ _SCOOP = _lazy(
     rf"|[A-Za-z][A-Za-z0-9]{{1,15}}(?:[{_H}]{{1,3}})?)(?<!本报|本台|本刊){_ON_DAY}?获悉"
 )
 #: The outlet a text was taken from, after 转自/原载于/选自…: quoted or bare, and where it ends.
-_TAKEN_FROM = rf"{_OPEN}?(?P<v>[^\n。！？!?；;，,（）()【】\[\]“”\"「」『』《》]{{1,40}}?){_CLOSE}?"
-_TAKEN_FROM_END = rf"(?=[\n。！？!?；;，,（(）)】\]|｜丨 　]|$|(?<={_CLOSE}))"
+_TAKEN_FROM = (
+    rf"{_OPEN}?(?P<v>[^\n。！？!?；;，,（）()【】\[\]“”\"「」『』《》*]{{1,40}}?){_CLOSE}?"
+)
+_TAKEN_FROM_END = rf"(?=[\n。！？!?；;，,（(）)】\]|｜丨 　*]|$|(?<={_CLOSE}))"
 #: (kind, anchors, pattern): a pattern is run only on a text holding one of its anchors.
 _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
     # 本文转载自微信公众号"某某", 原载于《环球时报》, 本文首发于公众号…, 本文经授权转自…
@@ -247,6 +249,7 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
         (
             "转自",
             "转于",
+            "运自",
             "载自",
             "载于",
             "首发于",
@@ -260,7 +263,8 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
         _lazy(
             # (not a WeChat post's 发表于 after its time, where it was posted from: 18:02 发表于北京)
             rf"(?:{_THIS_TEXT}|{_AT_START}(?:经授权)?|(?<=[(（【\[，,|｜丨 　—；;］\]】])(?<!\d:\d\d[ 　]))"
-            rf"(?:(?:转载|转|原载|首发|来源|转引|综合)[自于]|(?:刊|刊发|刊登|刊载|发表|载)于)"
+            # (搬运自: a platform's word for a repost; 引自: a passage quoted, 本段引自…)
+            rf"(?:(?:转载|搬运|转|原载|首发|来源|转引|引|综合)[自于]|(?:刊|刊发|刊登|刊载|发表|载)于)"
             # a colon or a bar (转自 | 中国新闻网), the platform, a blogger named in quotes
             rf"[ 　]*[:：|｜丨]?[ 　]*(?:微信)?(?:公众号|微信号|{_PLATFORM})?"
             rf"{_COLON}?[ 　]*(?:(?:网友|博主|用户)(?={_OPEN}))?"
@@ -295,9 +299,11 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
         _lazy(
             rf"(?:{_AT_START}|(?<=[(（【\[|｜丨 　]))"
             rf"(?:来源|稿源|图文来源|消息来源|文章来源|稿件来源|信息来源|内容来源|本文来源|本文来自|新闻来源"
-            rf"|(?:原文|文章|本文)?出处|供稿|出品|首发|来自|(?:原帖|[Vv]ia)(?=[ 　]*[:：]))"
+            rf"|(?:原文|文章|本文)?出处|供稿|出品|首发|来自|(?:原帖|[Vv]ia)(?=[ 　]*[:：])"
+            # (via and a space before a name in Chinese: via 新浪教育, not via email)
+            rf"|[Vv]ia(?=[ 　]+[^\x00-\x7f]))"
             # (a slash as the separator: 来源 / 中国新闻周刊)
-            rf"(?:[ 　]*(?:{_SEP}|[/／])[ 　]*|(?<=源){_SPACED})(?P<v>{_NAME_RUN})"
+            rf"(?:[ 　]*(?:{_SEP}|[/／])[ 　]*|(?<=源){_SPACED}|(?<=[Vv]ia)[ 　]+)(?P<v>{_NAME_RUN})"
         ),
     ),
     # the account a post is from: 微信公众号：上海发布, 微信公众号「夜读」 (not 关注公众号：…), and a
