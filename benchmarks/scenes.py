@@ -163,6 +163,55 @@ def later_chapters(shared: str | None, name: str) -> tuple[Path, list[dict[str, 
     )
 
 
+#: The lengths (characters) of a web novel's chapter, which the same novels' later chapters are
+#: also cut into at line breaks (black-box review 12 cut them so): a platform's chapter is
+#: 2,000-3,000 characters, a classic's 5,000-20,000, and a recap or a stock line weighs more
+#: in a short one.
+PIECE_SIZES = (2000, 3000)
+#: Which later chapters are cut into pieces, by split (0-based, end excluded): 41-80 were read
+#: by review 12 and for the fit; 81-100 are held out.
+PIECE_CHAPTERS = {"fit": (EARLIER, 2 * EARLIER), "held-out": (2 * EARLIER, 2 * EARLIER + 20)}
+
+
+def pieces(body: str, size: int) -> list[str]:
+    """``body`` cut at line breaks into pieces of ``size`` characters or just over; a tail
+    under half of ``size`` goes with the piece before it.
+
+    >>> [len(p) for p in pieces("a" * 9 + "\\n" + "b" * 9 + "\\n" + "c" * 4, 10)]
+    [10, 14]
+    """
+    out: list[str] = []
+    cur: list[str] = []
+    n = 0
+    for line in body.splitlines(keepends=True):
+        cur.append(line)
+        n += len(line)
+        if n >= size:
+            out.append("".join(cur))
+            cur, n = [], 0
+    if cur:
+        if out and n < size // 2:
+            out[-1] += "".join(cur)
+        else:
+            out.append("".join(cur))
+    return out
+
+
+def later_pieces(shared: str | None, name: str, split: str) -> list[dict[str, Any]]:
+    """The later chapters ``PIECE_CHAPTERS[split]`` of ``SAME_NOVELS[name]`` cut into pieces
+    of each of ``PIECE_SIZES``: honest cases against the index of its first ``EARLIER``."""
+    novel = SAME_NOVELS[name]
+    lo, hi = PIECE_CHAPTERS[split]
+    docs = [d for d in _docs(index_sources("literature", shared)) if d["id"].startswith(novel)]
+    return [
+        {"id": f"{d['id']}~{size}-{k}", "style": later_style(novel), "size": size, "truth": [],
+         "negative": True, "title": None, "body": piece}
+        for size in PIECE_SIZES
+        for d in docs[lo:hi]
+        for k, piece in enumerate(pieces(d["body"], size))
+    ]  # fmt: skip
+
+
 def compared(idx: Any, cases: Sequence[dict[str, Any]]) -> dict[str, dict]:
     """``xigao compare`` (fiction, the static encoder: it changes the score, never the verdict)
     of each chapter of ``cases`` against its source chapters, one pair each (a 融梗 is found
@@ -196,10 +245,13 @@ def run(shared: str | None, split: str, release: str | None) -> dict[str, Any]:
     but_one, others = other_novel(shared)
     sets = [("literature", None, cases), ("literature-but-one", [but_one], others)]
     later: list[dict[str, Any]] = []
+    cut: list[dict[str, Any]] = []
     for name in SAME_NOVELS:
         earlier, chapters_after = later_chapters(shared, name)
-        sets.append((name, [earlier], chapters_after))
+        cut_up = later_pieces(shared, name, split)
+        sets.append((name, [earlier], [*chapters_after, *cut_up]))
         later += chapters_after
+        cut += cut_up
     t0 = time.perf_counter()
     today: dict[str, dict] = {}
     pairs: dict[str, dict] = {}
@@ -210,9 +262,14 @@ def run(shared: str | None, split: str, release: str | None) -> dict[str, Any]:
             # compare, pair by pair: the chapters against their sources, the later chapters
             # against the earlier one sharing the most facts with each
             pairs |= compared(
-                idx, chapters if name == "literature" else part if name in SAME_NOVELS else []
+                idx,
+                chapters
+                if name == "literature"
+                else [c for c in part if c["size"] == "whole"]
+                if name in SAME_NOVELS
+                else [],
             )
-    every = [*cases, *others, *later]
+    every = [*cases, *others, *later, *cut]
     data: dict[str, Any] = {
         "split": split,
         "seconds": round(time.perf_counter() - t0, 1),
@@ -248,6 +305,18 @@ def section(data: dict[str, Any]) -> list[str]:
         cells = [_cell(data[s].get(f"{later_style(novel)}@whole")) for s in systems]
         label = f"{novel.rstrip('-')}, later chapters against its first {EARLIER} (flagged)"
         rows.append(f"| {label} | {EARLIER + 1}-{2 * EARLIER}, whole | " + " | ".join(cells) + " |")
+    lo, hi = PIECE_CHAPTERS[data["split"]]
+    for novel in SAME_NOVELS.values():
+        for size in PIECE_SIZES:
+            key = f"{later_style(novel)}@{size}"
+            if key not in data["xigao"]:
+                continue
+            cells = [_cell(data[s].get(key)) for s in systems]
+            label = (
+                f"{novel.rstrip('-')}, later chapters cut up, against its first {EARLIER} (flagged)"
+            )
+            where = f"{lo + 1}-{hi} in pieces of ~{size:,}"
+            rows.append(f"| {label} | {where} | " + " | ".join(cells) + " |")
     return rows
 
 

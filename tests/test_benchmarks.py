@@ -803,6 +803,20 @@ def test_the_scenes_section_has_a_row_for_every_novels_later_chapters() -> None:
     assert len(later) == 4 and all(r.endswith("| 0/40 | 0/40 |") for r in later)
     assert any(r.startswith("| 红楼梦, later chapters") for r in later)
     assert "| lit-names | ~4,000 characters | 9/10 (1 with another original) |" in "\n".join(rows)
+    cut = {f"{later_style(n)}@2000": [1, 142, 1] for n in SAME_NOVELS.values()}
+    rows = section({"split": "held-out", "xigao": counts | cut})
+    pieces = [r for r in rows if "later chapters cut up" in r]
+    assert len(pieces) == 4 and all("| 81-100 in pieces of ~2,000 | 1/142" in r for r in pieces)
+
+
+def test_later_chapters_are_cut_at_line_breaks_into_web_novel_chapters() -> None:
+    from benchmarks.scenes import pieces
+
+    body = "".join(f"第{i}段。" + "字" * (300 + 7 * i) + "\n" for i in range(40))
+    for size in (2000, 3000):
+        got = pieces(body, size)
+        assert "".join(got) == body and all(p.endswith("\n") for p in got)
+        assert all(len(p) >= size for p in got[:-1]) and len(got[-1]) >= size // 2
 
 
 @pytest.mark.slow

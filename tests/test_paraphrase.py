@@ -116,6 +116,44 @@ def test_sparse_dice_equals_reference(encoder) -> None:  # type: ignore[no-untyp
     assert np.allclose(sentence_dice(a, b), reference, atol=1e-6)
 
 
+# 西游记 47 against 23 (black-box review 12): lines of dialogue sharing their speaker alone
+DIALOGUE = "行者道：“要吃童男女么？”八戒道：“好贵名！”行者道：“想必轮到你家了？”"
+SPOKEN = "行者道：“是龙。”八戒道：“好，好，好！”长老道：“那个受罪？”"
+
+
+@pytest.mark.slow
+def test_in_fiction_lines_of_dialogue_are_read_for_what_is_said(encoder) -> None:  # type: ignore[no-untyped-def]
+    """Two lines that share their speaker tag (行者道：“…”) and nothing else align in news, as
+    their bigrams say; in fiction (``people=False``) they are read for what is said, and a
+    retold line still aligns."""
+    a = embed_sentences(normalize(DIALOGUE), encoder)
+    b = embed_sentences(normalize(SPOKEN), encoder)
+    as_news = align(a, b, threshold=0.5, weight=0.5)
+    assert as_news and all(p.dice > 0.2 for p in as_news)
+    assert align(a, b, threshold=0.5, weight=0.5, people=False) == []
+    told = embed_sentences(normalize("悟空说：“要吃童男童女么？”"), encoder)
+    (p,) = align(told, a, threshold=0.5, weight=0.5, people=False)
+    assert p.source == (0,)
+
+
+def test_an_original_sentence_is_re_expressed_in_one_place() -> None:
+    """``sole_partners``: of the suspect sentences strewn over a chapter whose likest original
+    sentence is one stock line, the likest stays, and those beside it (a sentence split in
+    two or three); a pair of two original sentences stays when neither is taken elsewhere."""
+    from xigao.paraphrase import Pair, sole_partners
+
+    def pair(i: int, src: tuple[int, ...], sim: float) -> Pair:
+        return Pair(i, src, sim, sim, 0.0, False)
+
+    strewn = [pair(3, (7,), 0.55), pair(12, (7,), 0.62), pair(30, (7,), 0.51)]
+    assert [p.suspect for p in sole_partners(strewn)] == [12]
+    split = [pair(4, (2,), 0.7), pair(5, (2,), 0.6), pair(6, (2,), 0.55), pair(7, (2,), 0.52)]
+    assert [p.suspect for p in sole_partners(split)] == [4, 5, 6]
+    merged = [pair(1, (2, 3), 0.6), pair(9, (3,), 0.7), pair(10, (4, 5), 0.5)]
+    assert [p.suspect for p in sole_partners(merged)] == [9, 10]
+    assert sole_partners([]) == []
+
+
 # A monthly series: the same frame with another month's figures in every sentence.
 MAY = "今年前5个月，汽车产量同比增长9.2%。新能源汽车销量达到120万辆，比上年增长33%。"
 JUNE = "今年前6个月，汽车产量同比增长8.1%。新能源汽车销量达到150万辆，比上年增长27%。"

@@ -37,6 +37,7 @@ from xigao.paraphrase import (
     embed_sentences,
     entity_recall,
     figure_spans,
+    sole_partners,
 )
 from xigao.provenance import quotation_spans
 from xigao.sketch import U64, codepoints, kgram_hashes
@@ -729,7 +730,9 @@ def wash_stats(
     sentences aligned: ``source`` must then carry sentence vectors when ``wash_blend`` > 0.
     The others keep their fact shares alone. ``head``: the paraphrase head the sentence
     vectors pass through, and ``people``: whether pairs naming other people conflict (not in
-    fiction, where a copy renames them; :func:`xigao.paraphrase.align`).
+    fiction, where a copy renames them; :func:`xigao.paraphrase.align`, which reads a line of
+    dialogue there without its speech tag). In fiction an original sentence is taken as
+    re-expressed in one place of the suspect (:func:`xigao.paraphrase.sole_partners`).
     """
     a, b = suspect.sents, source.sents
     assert a is not None and b is not None, "split sentences before wash_stats"
@@ -752,6 +755,8 @@ def wash_stats(
         )
         if kept[p.suspect]
     ]
+    if not people:  # fiction: stock lines of dialogue are the likest of many
+        pairs = sole_partners(pairs)
     agreeing = [p for p in pairs if not p.conflict]
     aligned = sum(int(a.weights[p.suspect]) for p in agreeing)
     covered = {j for p in agreeing for j in p.source if lo <= j < hi}
