@@ -485,8 +485,10 @@ def test_check_reports_attribution_credit_and_direction(
         }
         assert d["matches"][0]["credited"] is True
         assert d["matches"][0]["direction"] == "original_first"
-        # who published the original and when, for an editor to show (review 9)
+        # what the original is, who published it and when, for an editor to show (reviews 9
+        # and 13)
         assert d["matches"][0]["original"] == {
+            "title": stories[4]["title"],
             "source": "央视网 新闻联播文字稿",
             "time": "2023-05-03",
         }

@@ -517,13 +517,16 @@ class Verifier:
             self._name_copies(suspect, washed, found)
         suspect_time = meta_time(meta)
 
-        def meta_of(rowid: int) -> Mapping[str, Any]:
+        def meta_of(rowid: int) -> tuple[Mapping[str, Any], str | None]:
             got = self.originals.prepared(rowid)
-            return got[0].meta if got is not None else {}
+            return (got[0].meta, got[0].title) if got is not None else ({}, None)
 
         verdict, score, ordered = combine(
-            provenance(body, m, meta_of(r), found_credits, suspect_time, self.aliases, quotes)
+            provenance(
+                body, m, meta, found_credits, suspect_time, self.aliases, quotes, title=title
+            )
             for r, m in found.items()
+            for meta, title in (meta_of(r),)
         )
         info: dict[str, Any] = {
             "copy_ratio": round(copy_ratio(suspect, ordered), 4),
@@ -1156,13 +1159,16 @@ def provenance(
     suspect_time: dt.datetime | None,
     aliases: Sequence[Sequence[str]],
     quotes: list[tuple[int, int]],
+    *,
+    title: str | None = None,
 ) -> Match:
     """``m`` with whether the suspect credits its original, whose metadata is ``meta``
     (``credited``: a credit line, or for a partial copy a lead-in right before one of its
     passages, 央视报道称：“…”), when both carry a publication time which came first
     (``direction``), how many of the suspect characters its evidence covers are quotations
-    (``quoted_chars``), and who published the original, when and where (``original``:
-    ``ORIGINAL_FIELDS`` of its metadata)."""
+    (``quoted_chars``), and what the original is, who published it, when and where
+    (``original``: its ``title``, and ``ORIGINAL_FIELDS`` of its metadata): a moderator sees
+    what was copied without looking its id up."""
     details = dict(m.details)
     details["credited"] = is_credited(found, meta, aliases) or (
         m.kind == "partial"
@@ -1182,7 +1188,8 @@ def provenance(
     way = direction(suspect_time, meta_time(meta))
     if way is not None:
         details["direction"] = way
-    shown = {
+    shown = {"title": title} if title and title.strip() else {}
+    shown |= {
         k: meta[k]
         for k in ORIGINAL_FIELDS
         if isinstance(meta.get(k), str | int | float) and str(meta[k]).strip()
