@@ -36,6 +36,15 @@ from xigao.altered import KINDS, altered_facts, describe, find_altered
         ("全国有21.3万家企业", "全国有113272家企业", ["number: 113272→213000"]),
         ("近30人受伤", "28人受伤", []),
         ("30人受伤", "28人受伤", ["number: 28→30"]),
+        # ... but not a figure doubled or turned round, nor a word merely ending in 近 or 约
+        # (diff review 13)
+        ("全国有10万人受灾", "全国有5.2万人受灾", ["number: 52000→100000"]),
+        ("增长1%", "增长0.6%", ["number: 0.6→1"]),
+        ("增长3%", "增长-2.6%", ["number: 2.6→3"]),
+        ("最近30天下跌", "最近28天下跌", ["number: 28→30"]),
+        ("近30人受伤", "34人受伤", ["number: 34→30"]),
+        ("超过30人受伤", "26人受伤", ["number: 26→30"]),
+        ("30余人受伤", "32人受伤", []),
         ("中央委员会第四次全体会议开幕", "中央委员会第二次全体会议开幕", ["ordinal: 2→4"]),
         ("赵乐际在京会见马达加斯加客人", "王沪宁在京会见马达加斯加客人", ["name: 王沪宁→赵乐际"]),
         # a synonym that jieba's dictionary also tags as a name is not another person

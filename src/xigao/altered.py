@@ -178,7 +178,7 @@ def _numbers(s: str, o: str, s_doc: Sentences | None, o_doc: Sentences | None) -
         gone = [x for x in gone if said is None or x[0] not in said[kind]]
         new = [x for x in new if written is None or x[0] not in written[kind]]
         for g, n in _pair_by_unit(gone, new, o, s):
-            if kind == 0 and rounded(o[g[1] : g[2]], g[0], s, n):
+            if kind == 0 and rounded(o, g, s, n):
                 continue
             out.append(
                 Altered(
@@ -194,15 +194,26 @@ def _numbers(s: str, o: str, s_doc: Sentences | None, o_doc: Sentences | None) -
 #: A figure written ``mantissa`` (digits, a decimal point) and a multiplier (11.3万, 28.95%).
 _WRITTEN = re.compile(r"(\d+(?:,\d{3})*)(?:\.(\d+))?(千万|百万|万亿|亿|万|千)?%?")
 _TIMES = {"": 1.0, "千": 1e3, "万": 1e4, "百万": 1e6, "千万": 1e7, "亿": 1e8, "万亿": 1e12}
-#: Words marking a figure as rounded: before it (约29%), or after it (30余人, 30多人, 30人左右).
-_ABOUT_BEFORE = ("约", "近", "逾", "超", "过", "余", "将近", "接近", "大约", "大概", "差不多")
-_ABOUT_AFTER = ("余", "多", "来", "左右", "上下")
+#: Words saying a figure is rounded, before it (约29%) or after it (30余人, 30人左右), and which
+#: way the figure stated lies from the one rounded: "about" either way, "nearly" above it
+#: (近30人 for 28), "over" below it (超过30人 for 31).
+_ABOUT_BEFORE = {
+    "约": 0, "大约": 0, "大概": 0, "差不多": 0, "近": 1, "将近": 1, "接近": 1, "逾": -1, "超过": -1,
+}  # fmt: skip
+_ABOUT_AFTER = {"左右": 0, "上下": 0, "余": -1, "多": -1}
+#: What a one-character word above ends when it is part of another word (最近, 附近, 节约, 预约).
+_NOT_ABOUT = {"近": "最附靠邻亲", "约": "节制预合契公条相简"}
+#: Within how much of the original a figure rounded lies (11.3万 for 113272: 0.2%; 29% for
+#: 28.95%: 0.2%); a place read only from trailing zeros needs a word saying so and may lie
+#: further (近30人 for 28: 7%).
+ROUNDED_WITHIN, ROUNDED_SAID_WITHIN = 0.05, 0.2
+_MINUS = "-−－负"
 
 
 def _step(written: str) -> tuple[float, bool] | None:
     """The place of the last digit ``written`` states (11.3万: 1,000; 28.95%: 0.01; 300: 100),
     and whether that place is only read from trailing zeros, which need not be a rounding
-    (300 may be exact). None for a figure not written in digits."""
+    (300 and 10万 may be exact). None for a figure not written in digits."""
     m = _WRITTEN.fullmatch(written)
     if m is None:
         return None
@@ -210,33 +221,58 @@ def _step(written: str) -> tuple[float, bool] | None:
     if frac:
         return 10.0 ** -len(frac) * times, False
     zeros = len(whole) - len(whole.rstrip("0")) if whole.strip("0") else 0
-    return 10.0**zeros * times, times == 1.0 and zeros > 0
+    return 10.0**zeros * times, zeros > 0
 
 
-def rounded(o_written: str, o_value: float, s: str, n: tuple[float, int, int]) -> bool:
-    """Whether the suspect's figure ``n`` (value and span in ``s``) states the original's
-    (written ``o_written``, worth ``o_value``) rounded: to a coarser place than the original
-    writes, and within half of it (113272家 → 11.3万家, 28.95% → 29%). A figure whose place is
-    read only from its trailing zeros (28人 → 30人) counts as rounded only where the text says
-    so (约30人, 30余人): a figure changed is an altered fact, a figure rounded is the same one.
+def _about(s: str, lo: int, hi: int) -> int | None:
+    """Which way the words around the figure ``s[lo:hi]`` say it was rounded (``_ABOUT_BEFORE``,
+    ``_ABOUT_AFTER``), or None where they say nothing."""
+    for word, way in _ABOUT_BEFORE.items():
+        at = lo - len(word)
+        if at >= 0 and s[at:lo] == word and not (at and s[at - 1] in _NOT_ABOUT.get(word, "")):
+            return way
+    for word, way in _ABOUT_AFTER.items():
+        if s[hi : hi + len(word)] == word:
+            return way
+    return None
 
-    >>> rounded("113272", 113272.0, "约有11.3万家", (113000.0, 2, 7))
+
+def rounded(o: str, g: tuple[float, int, int], s: str, n: tuple[float, int, int]) -> bool:
+    """Whether the suspect's figure ``n`` (value and span in ``s``) states the original's ``g``
+    (in ``o``) rounded: to a coarser place than the original writes, within half of it and
+    close to it (113272家 → 11.3万家, 28.95% → 29%). A figure whose place is read only from
+    trailing zeros (28人 → 30人, 5.2万 → 10万) is rounded only where the text says so, the
+    right way (约30人, 近30人 for 28, not for 34), as is a figure further off; a sign the other
+    side lacks is no rounding (-2.6% → 3%). A figure changed is an altered fact, a figure
+    rounded is the same one.
+
+    >>> rounded("有113272家", (113272.0, 1, 7), "约有11.3万家", (113000.0, 2, 7))
     True
-    >>> rounded("28.95%", 28.95, "增长29%", (29.0, 2, 5)), rounded("28", 28.0, "30人", (30.0, 0, 2))
-    (True, False)
-    >>> rounded("28", 28.0, "近30人", (30.0, 1, 3)), rounded("113272", 113272.0, "21.3万", (213000.0, 0, 5))
-    (True, False)
+    >>> rounded("28.95%", (28.95, 0, 6), "增长29%", (29.0, 2, 5))
+    True
+    >>> [rounded("28人", (28.0, 0, 2), t, (30.0, t.index("3"), t.index("3") + 2))
+    ...  for t in ("30人", "近30人", "最近30人", "约30人", "超过30人")]
+    [False, True, False, True, False]
+    >>> rounded("5.2万", (52000.0, 0, 4), "10万", (100000.0, 0, 3))
+    False
+    >>> rounded("-2.6%", (2.6, 1, 5), "3%", (3.0, 0, 2))
+    False
     """
-    ours, theirs = _step(s[n[1] : n[2]]), _step(o_written)
-    if ours is None or theirs is None or ours[0] <= theirs[0]:
+    ours, theirs = _step(s[n[1] : n[2]]), _step(o[g[1] : g[2]])
+    if ours is None or theirs is None or ours[0] <= theirs[0] or not g[0]:
         return False
     step, zeros_only = ours
-    if abs(o_value - n[0]) > step / 2 * (1 + 1e-9):
+    off = n[0] - g[0]
+    if abs(off) > step / 2 * (1 + 1e-9):
         return False
-    if not zeros_only:
+    if (g[1] and o[g[1] - 1] in _MINUS) != (n[1] and s[n[1] - 1] in _MINUS):
+        return False
+    if not zeros_only and abs(off) <= ROUNDED_WITHIN * abs(g[0]):
         return True
-    before, after = s[max(0, n[1] - 2) : n[1]], s[n[2] : n[2] + 2]
-    return any(before.endswith(w) for w in _ABOUT_BEFORE) or after.startswith(_ABOUT_AFTER)
+    way = _about(s, n[1], n[2])
+    if way is None or abs(off) > ROUNDED_SAID_WITHIN * abs(g[0]):
+        return False
+    return way == 0 or (way > 0) == (off > 0)
 
 
 @lru_cache(maxsize=1024)
