@@ -282,6 +282,35 @@ def test_wash_stats_measure_a_passage_of_a_long_original_over_its_window() -> No
 
 
 @pytest.mark.slow
+def test_in_fiction_an_original_line_is_re_expressed_in_one_place() -> None:
+    """A stock line of the original paired with three lines strewn over the suspect: in
+    fiction it is re-expressed in one place (``sole_partners``), in news every pair stays; a
+    line the original writes twice may be taken twice (diff review 13)."""
+    from xigao.embed import get_encoder
+    from xigao.terms import Terms
+
+    enc = get_encoder("static")
+    t = Thresholds.load()
+    line = "那妇人道：“多感官人厚意，奴家记下了。”"
+    filler = [f"第{i}天，天气晴朗，街上的人照常来往，各自忙着自己的营生。" for i in range(30)]
+    suspect = "".join([*filler[:9], line, *filler[9:19], line, *filler[19:29], line])
+    original = "西门庆便道：“娘子请坐。”" + line + "王婆笑道：“老身去买些酒来。”"
+    terms = Terms.of([1, 2], [original, "".join(filler)])
+    a = Prepared.of(suspect, t).with_sentences(enc)
+    b = Prepared.of(original, t).with_sentences(enc)
+    twice = Prepared.of(original + line, t).with_sentences(enc)
+    facts = fact_shares(a, b, terms, t)
+    as_news = wash_stats(a, b, facts, t, gate=True)
+    as_fiction = wash_stats(a, b, facts, t, gate=True, people=False)
+    assert sorted(p.suspect for p in as_news.pairs) == [9, 20, 31]
+    assert [p.suspect for p in as_fiction.pairs] == [9]
+    written_twice = wash_stats(
+        a, twice, fact_shares(a, twice, terms, t), t, gate=True, people=False
+    )
+    assert len(written_twice.pairs) == 2
+
+
+@pytest.mark.slow
 def test_own_facts_tell_what_each_of_two_sources_alone_explains() -> None:
     from xigao.embed import get_encoder
     from xigao.terms import Terms

@@ -121,6 +121,31 @@ DIALOGUE = "行者道：“要吃童男女么？”八戒道：“好贵名！�
 SPOKEN = "行者道：“是龙。”八戒道：“好，好，好！”长老道：“那个受罪？”"
 
 
+def test_in_fiction_dice_reads_a_line_without_its_speech_tag() -> None:
+    """Bigrams alone (no encoder): two lines sharing their speaker and nothing else reach a
+    bigram Dice of 0.4 with their tags, 0 without; news keeps the tags, and a longer opening
+    that tells what happened (那怪闻言大怒骂道：) is kept either way (diff review 13)."""
+    from xigao.paraphrase import Sentences, speech_tag
+
+    class Blank:
+        dim = 4
+
+        def encode(self, texts: list[str]) -> np.ndarray:  # pragma: no cover - never called
+            raise AssertionError("vectors=False")
+
+    def sents(text: str) -> Sentences:
+        return embed_sentences(normalize(text), Blank(), vectors=False)
+
+    a, b = sents("行者道：“要吃童男女么？”"), sents("行者道：“是龙。”")
+    assert align(a, b, threshold=0.2, weight=0.0)
+    assert not align(a, b, threshold=0.01, weight=0.0, people=False)
+    told = sents("那怪闻言大怒骂道：“你这泼猴，敢来欺我！”")
+    assert speech_tag(told.texts[0]) == 0
+    (p,) = align(sents("妖怪听了大怒，骂道：“你这猴子，竟敢欺负我！”"), told, threshold=0.2,
+                 weight=0.0, people=False)  # fmt: skip
+    assert p.dice > 0.25
+
+
 @pytest.mark.slow
 def test_in_fiction_lines_of_dialogue_are_read_for_what_is_said(encoder) -> None:  # type: ignore[no-untyped-def]
     """Two lines that share their speaker tag (行者道：“…”) and nothing else align in news, as
@@ -147,8 +172,16 @@ def test_an_original_sentence_is_re_expressed_in_one_place() -> None:
 
     strewn = [pair(3, (7,), 0.55), pair(12, (7,), 0.62), pair(30, (7,), 0.51)]
     assert [p.suspect for p in sole_partners(strewn)] == [12]
-    split = [pair(4, (2,), 0.7), pair(5, (2,), 0.6), pair(6, (2,), 0.55), pair(7, (2,), 0.52)]
-    assert [p.suspect for p in sole_partners(split)] == [4, 5, 6]
+    split = [pair(i, (2,), 0.7 - 0.01 * i) for i in range(4, 10)]  # a run of five at most
+    assert [p.suspect for p in sole_partners(split)] == [4, 5, 6, 7, 8]
+    apart = [pair(0, (2,), 0.7), pair(2, (2,), 0.6), pair(3, (2,), 0.65)]  # joined as a run
+    assert [p.suspect for p in sole_partners(apart)] == [0, 2, 3]
+    # a line the original writes twice is taken in two places; a conflicting pair comes last
+    twice = [pair(3, (0,), 0.9), pair(20, (0,), 0.9)]
+    assert len(sole_partners(twice, ["一样", "别的", "一样"])) == 2
+    assert len(sole_partners(twice, ["一样", "别的", "其他"])) == 1
+    clash = [Pair(3, (0,), 0.9, 0.9, 0.0, False, True), pair(20, (0,), 0.6)]
+    assert [p.suspect for p in sole_partners(clash)] == [20]
     merged = [pair(1, (2, 3), 0.6), pair(9, (3,), 0.7), pair(10, (4, 5), 0.5)]
     assert [p.suspect for p in sole_partners(merged)] == [9, 10]
     assert sole_partners([]) == []

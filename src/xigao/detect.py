@@ -756,7 +756,7 @@ def wash_stats(
         if kept[p.suspect]
     ]
     if not people:  # fiction: stock lines of dialogue are the likest of many
-        pairs = sole_partners(pairs)
+        pairs = sole_partners(pairs, b.keys)
     agreeing = [p for p in pairs if not p.conflict]
     aligned = sum(int(a.weights[p.suspect]) for p in agreeing)
     covered = {j for p in agreeing for j in p.source if lo <= j < hi}

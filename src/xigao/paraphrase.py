@@ -401,8 +401,9 @@ def align(
 
 
 #: A line of dialogue's opening (行者笑道:“, 那妇人便道:「, as normalized): who speaks and how,
-#: up to the colon; what is said follows.
-_SPEECH_TAG = re.compile(r"^[^\W\d_]{1,10}?[道说问叫喝嚷答曰骂喊叹][:：]")
+#: up to the colon; what is said follows. Five characters at most before the verb: a longer
+#: run tells what happened too (那怪闻言大怒骂道:), which a retelling says again.
+_SPEECH_TAG = re.compile(r"^[^\W\d_]{1,5}?[道说问叫喝嚷答曰骂喊叹][:：]")
 
 
 def speech_tag(text: str) -> int:
@@ -412,32 +413,69 @@ def speech_tag(text: str) -> int:
 
     >>> speech_tag("行者笑道:“师父放心,没大事。”"), speech_tag("众人又大笑起来。")
     (4, 0)
+    >>> speech_tag("那怪闻言大怒骂道:“你这泼猴!”")
+    0
     """
     m = _SPEECH_TAG.match(text)
     return len(m.group()) - 1 if m else 0
 
 
-def sole_partners(pairs: Sequence[Pair], reach: int = 2) -> list[Pair]:
+def sole_partners(pairs: Sequence[Pair], keys: Sequence[str] = (), reach: int = 2) -> list[Pair]:
     """The pairs left when each original sentence is re-expressed in one place of the suspect.
 
-    In fiction a short line of dialogue (行者道：“是龙。”) reads alike to every line with the
-    same speaker tag, so one original sentence is the likest of several suspect sentences
-    strewn over a chapter. A retelling re-expresses a sentence once, or splits it over the
-    sentences next to each other. Taken from the likest pair down, a pair stays when each of
-    its original sentences is free or taken only by suspect sentences within ``reach`` of it.
+    In fiction a short line of dialogue (行者道：“是龙。”) reads alike to many a line of the
+    same speaker, so one original sentence is the likest of several suspect sentences strewn
+    over a chapter. A retelling re-expresses a sentence once, or over a few sentences next to
+    each other (a sentence split or expanded). Taken from the likest agreeing pair down, a pair
+    stays when each of its original sentences is free, or taken by a run of suspect sentences
+    it joins (within ``reach`` of one of them, the run spanning at most 2 × ``reach``). The
+    original's sentences written alike (``keys``: a stock line it repeats) may each be taken
+    in as many places as it writes them.
 
     >>> ps = [Pair(0, (5,), 0.6, 0.6, 0.0, False), Pair(1, (5,), 0.7, 0.7, 0.0, False),
     ...       Pair(9, (5,), 0.65, 0.6, 0.0, False), Pair(4, (6, 7), 0.5, 0.5, 0.0, False)]
     >>> [p.suspect for p in sole_partners(ps)]
     [0, 1, 4]
+    >>> [p.suspect for p in sole_partners(ps, ["甲"] * 5 + ["乙", "丙", "丁", "乙"])]
+    [0, 1, 9, 4]
     """
-    taken: dict[int, list[int]] = {}
+    first: dict[str, int] = {}
+    group = [first.setdefault(k, j) for j, k in enumerate(keys)]
+    copies = Counter(group)
+    runs: dict[int, list[list[int]]] = {}  # a group of sentences: the runs that took it
     kept: set[int] = set()
-    for p in sorted(pairs, key=lambda p: (-p.similarity, p.suspect)):
-        if all(abs(i - p.suspect) <= reach for j in p.source for i in taken.get(j, ())):
-            kept.add(p.suspect)
-            for j in p.source:
-                taken.setdefault(j, []).append(p.suspect)
+
+    def take(p: Pair) -> bool:
+        joins: dict[int, list[int] | None] = {}
+        for g in {group[j] if j < len(group) else j for j in p.source}:
+            taken = runs.get(g, [])
+            run = next(
+                (
+                    r
+                    for r in taken
+                    if min(abs(i - p.suspect) for i in r) <= reach
+                    and max(*r, p.suspect) - min(*r, p.suspect) <= 2 * reach
+                ),
+                None,
+            )
+            if run is None and len(taken) >= copies.get(g, 1):
+                return False
+            joins[g] = run
+        kept.add(p.suspect)
+        for g, run in joins.items():
+            if run is None:
+                runs.setdefault(g, []).append([p.suspect])
+            else:
+                run.append(p.suspect)
+        return True
+
+    # again while any is taken: a pair refused may join a run that a later one made
+    left = sorted(pairs, key=lambda p: (p.conflict, -p.similarity, p.suspect))
+    while left:
+        still = [p for p in left if not take(p)]
+        if len(still) == len(left):
+            break
+        left = still
     return [p for p in pairs if p.suspect in kept]
 
 
