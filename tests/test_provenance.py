@@ -98,6 +98,9 @@ from xigao.provenance import (
         ("（本段引自新浪教育）", "source", ("新浪教育",)),
         ("正文\nvia 新浪教育\n", "source", ("新浪教育",)),
         ("## 来源：新浪\n", "source", ("新浪",)),
+        ("**来源：新浪**", "source", ("新浪",)),
+        ("**作者：张三**\n", "author", ("张三",)),
+        ("正文。\n——引自参考消息网", "source", ("参考消息网",)),
         ("本文综合自：环球时报、参考消息", "source", ("环球时报", "参考消息")),
         ("（作者：苏有鹏；本文刊于南方周末2024年6月20日）", "author", ("苏有鹏",)),
         ("结尾。\n\n（央视新闻客户端）", "source", ("央视新闻客户端",)),
@@ -408,6 +411,10 @@ def test_credit_runs_and_shared_lines(text: str, want: list[tuple[str, tuple[str
         "[图片] 图为官兵们在哨所包饺子\n",  # a caption, not a credit
         "他说，据陕西日报的说法，当地",  # 据 in mid-story
         "sent via email\n",  # via in English
+        "sent via 微信\n",  # … and in a sentence (diff review 13)
+        "这种苹果品种，引自日本，口感很好。",  # brought in from Japan, in a sentence
+        "该生产线 引自德国",
+        "#杭州消息：今天，西湖景区",  # a topic's mark, not a heading
         "这句话引自论语。",  # a sentence quoting, not a credit line
         "**重点**：注意安全\n",  # markdown's bold, no label
     ],

@@ -145,14 +145,17 @@ _PLATFORM = "(?:头条号|百家号|企鹅号|网易号|搜狐号|大风号|一�
 #: The text a credit speaks of (本文转自, 原文刊载于, 以上内容转自).
 _THIS_TEXT = "(?:本文|文章|此文|原文|内容|本段|此段|(?:以上|以下)(?:内容|文字|文章|段落)?)(?:内容)?(?:经授权)?"
 #: (a line may open with marks or an emoji: ▌来源, 📍来源：…, 📷图片：…, markdown's **搬运自…**)
-_AT_START = r"(?:^|(?<=[\n。！？!?；;]))[ \t　▌▍▲△◎●○■□◆◇★☆※►>【\[［*#_\ufe0f\u2600-\u27bf\U0001f300-\U0001faff]*"
+_AT_START = (
+    r"(?:^|(?<=[\n。！？!?；;]))(?:#{1,6}[ \t])?"  # (markdown's heading: hashes and a space)
+    r"[ \t　▌▍▲△◎●○■□◆◇★☆※►>【\[［*_\ufe0f\u2600-\u27bf\U0001f300-\U0001faff]*"
+)
 #: A dateline's date (5月13日, 6 月 12 日).
 _DATE = r"(?:\d{4}[ 　]*年[ 　]*)?\d{1,2}[ 　]*月[ 　]*\d{1,2}[ 　]*日"
 #: Foreign agencies as datelines name them (路透伦敦5月13日电, 法新社巴黎…).
 _AGENCY = "(?:路透|彭博|美联|法新|共同|韩联|塔斯|埃菲|安莎|德新)社?"
 #: A day a dateline or byline names (6月13日, 13日).
 _ON_DAY = r"(?:(?:\d{1,2}月)?\d{1,2}日)"
-_NAME_RUN = r"[^\n。！？!?；;，,（）()【】\[\]]{1,40}"
+_NAME_RUN = r"[^\n。！？!?；;，,（）()【】\[\]*]{1,40}"
 #: A label and its value set apart by a space alone (来源　北京晚报, 作者 周南, 视频 张阳): a short
 #: value that ends its line or comes before a bar (not 图片 来自网络).
 _SPACED = (
@@ -249,7 +252,6 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
         (
             "转自",
             "转于",
-            "运自",
             "载自",
             "载于",
             "首发于",
@@ -263,13 +265,22 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
         _lazy(
             # (not a WeChat post's 发表于 after its time, where it was posted from: 18:02 发表于北京)
             rf"(?:{_THIS_TEXT}|{_AT_START}(?:经授权)?|(?<=[(（【\[，,|｜丨 　—；;］\]】])(?<!\d:\d\d[ 　]))"
-            # (搬运自: a platform's word for a repost; 引自: a passage quoted, 本段引自…)
-            rf"(?:(?:转载|搬运|转|原载|首发|来源|转引|引|综合)[自于]|(?:刊|刊发|刊登|刊载|发表|载)于)"
+            rf"(?:(?:转载|转|原载|首发|来源|转引|综合)[自于]|(?:刊|刊发|刊登|刊载|发表|载)于)"
             # a colon or a bar (转自 | 中国新闻网), the platform, a blogger named in quotes
             rf"[ 　]*[:：|｜丨]?[ 　]*(?:微信)?(?:公众号|微信号|{_PLATFORM})?"
             rf"{_COLON}?[ 　]*(?:(?:网友|博主|用户)(?={_OPEN}))?"
             rf"{_TAKEN_FROM}(?:微信公众号|公众号|杂志|(?<={_CLOSE})的(?:博客|微博|帖子|专栏|主页))?"
             rf"{_TAKEN_FROM_END}"
+        ),
+    ),
+    # 搬运自 (a platform's word for a repost) and 引自 (a passage quoted: （本段引自新浪）), on the
+    # text's own line or in brackets, not in a sentence (这种苹果，引自日本: brought from Japan)
+    (
+        "source",
+        ("运自", "引自"),
+        _lazy(
+            rf"(?:{_THIS_TEXT}|{_AT_START}|(?<=[(（【\[—]))(?:搬运|引)自"
+            rf"[ 　]*[:：|｜丨]?[ 　]*{_TAKEN_FROM}{_TAKEN_FROM_END}"
         ),
     ),
     # the text taken from a magazine or a book: 本文选自《三联生活周刊》2024年第22期, 本文摘自《读者》
@@ -300,8 +311,9 @@ _RULES: list[tuple[CreditKind, tuple[str, ...], re.Pattern[str]]] = [
             rf"(?:{_AT_START}|(?<=[(（【\[|｜丨 　]))"
             rf"(?:来源|稿源|图文来源|消息来源|文章来源|稿件来源|信息来源|内容来源|本文来源|本文来自|新闻来源"
             rf"|(?:原文|文章|本文)?出处|供稿|出品|首发|来自|(?:原帖|[Vv]ia)(?=[ 　]*[:：])"
-            # (via and a space before a name in Chinese: via 新浪教育, not via email)
-            rf"|[Vv]ia(?=[ 　]+[^\x00-\x7f]))"
+            # (via and a space before a name in Chinese, opening its line or in brackets: via
+            # 新浪教育, not sent via 微信)
+            rf"|(?<![^\n(（【\[*_ 　])(?<![^\s][ 　])[Vv]ia(?=[ 　]+[^\x00-\x7f]))"
             # (a slash as the separator: 来源 / 中国新闻周刊)
             rf"(?:[ 　]*(?:{_SEP}|[/／])[ 　]*|(?<=源){_SPACED}|(?<=[Vv]ia)[ 　]+)(?P<v>{_NAME_RUN})"
         ),
@@ -747,7 +759,7 @@ _LEAD_END = _lazy(r"[。！？!?\n]|$")
 _IN_SENTENCE = _lazy(r"[，,。！？!?；;]")
 #: Between names: a list mark, or a space between two Chinese names (新华社 人民网; not IC photo).
 _SPLIT = _lazy(rf"[、/|｜丨，,；;:：]+|(?<=[{_H}》])[-－](?=《)|(?<=[{_H}])[ 　]+(?=[{_H}])")
-_TRIM = '“”"「」『』《》<>()（）【】[]:：·.。 　\t▌▍▲△◎●○■□◆◇★☆※►'
+_TRIM = '“”"「」『』《》<>()（）【】[]:：·.。 　\t▌▍▲△◎●○■□◆◇★☆※►*'
 #: Values that a label rule captures but that credit nobody.
 _NOT_NAMES = frozenset(
     [
