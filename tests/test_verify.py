@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 from typing import Any, cast
 
 from hypothesis import given
@@ -120,3 +121,29 @@ def test_a_thin_scene_is_a_retelling_by_its_order_and_its_renamed_people() -> No
     stats = replace(WashStats(0, 0, 0.2, 0, 0, 0, 0, 0, 0, (0, 40)), pairs=tuple(clash))
     sides = cast(Any, type("P", (), {"sents": _Sides(["甲"] * 20, {})})())
     assert "0 of its 0" in (scene_short(stats, sides, sides, frozenset()) or "")
+
+
+def test_more_sources_is_said_only_where_the_matches_leave_the_suspect_unexplained(
+    tmp_path: Path, stories: list[dict]
+) -> None:
+    """A check that left originals unaligned for want of ``limit`` says ``more_sources`` when
+    its matches explain less than ``MORE_SOURCES_BELOW`` of the suspect (a compilation), not
+    when they explain it already (a story indexed many times over; diff review 13)."""
+    from xigao import Index
+    from xigao.detect import Prepared
+    from xigao.verify import MORE_SOURCES_BELOW
+
+    with Index.build(stories[:60], tmp_path / "idx", vectors=None) as idx:
+        t = idx.thresholds
+        kinds = ("repost", "partial")
+
+        def decided(body: str, limit: int) -> dict[str, Any]:
+            prepared = Prepared.of(body, t)
+            plan = idx.candidate_rows(prepared, rewrite=False, limit=limit)._replace(more=True)
+            return idx.verifier.decide(body, prepared, plan, kinds).to_dict()
+
+        compilation = decided("\n".join(s["body"] for s in stories[:12]), 3)
+        assert compilation["copy_ratio"] < MORE_SOURCES_BELOW
+        assert compilation["more_sources"] is True
+        repost = decided(stories[5]["body"], 3)
+        assert repost["copy_ratio"] >= MORE_SOURCES_BELOW and "more_sources" not in repost

@@ -313,6 +313,12 @@ def scene_short(
     )
 
 
+#: ``more_sources`` is said when a check left originals unaligned for want of ``limit`` and
+#: its matches explain less of the suspect than this: a repost of a story indexed many times
+#: over is explained already (diff review 13).
+MORE_SOURCES_BELOW = 0.9
+
+
 class CandidatePlan(NamedTuple):
     """Row ids of the originals one check examines, by how."""
 
@@ -532,7 +538,7 @@ class Verifier:
             "copy_ratio": round(copy_ratio(suspect, ordered), 4),
             "attribution": [c.to_dict() for c in found_credits],
         }
-        if plan.more:
+        if plan.more and info["copy_ratio"] < MORE_SOURCES_BELOW:
             info["more_sources"] = True
         closest = max(washed, key=lambda w: w.score, default=None)
         short = ""
