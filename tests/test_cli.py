@@ -132,6 +132,32 @@ def test_scan_an_archive_against_itself(tmp_path: Path, stories: list[dict]) -> 
         assert got[stories[3]["id"]]["matches"][0]["source_id"] == "dup-of-3"
 
 
+def test_scan_a_compilation_with_a_larger_limit(tmp_path: Path, stories: list[dict]) -> None:
+    """A compilation of 30 indexed stories: at the default 20 originals aligned the result says
+    more_sources; scanned with --limit 40 (in one process, and in two once the input is
+    long enough to fork) every story is matched and nothing more is said."""
+    idx = str(tmp_path / "idx")
+    archive = write_jsonl(tmp_path / "o.jsonl", stories[:40])
+    assert run("index", "build", str(archive), "--index", idx, "--no-vectors", "-q")[0] == 0
+    body = "\n".join(s["body"] for s in stories[:30])
+    docs = [{"id": f"c{k}", "body": body} for k in range(40)]
+    sus = write_jsonl(tmp_path / "s.jsonl", docs)
+    for limit, workers in (("20", "1"), ("40", "1"), ("40", "2")):
+        out = tmp_path / f"r{limit}-{workers}.jsonl"
+        code, _, _ = run(
+            "scan", str(sus), "--index", idx, "--limit", limit, "--workers", workers,
+            "-o", str(out), "-q",
+        )  # fmt: skip
+        assert code == 0
+        got = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+        assert len(got) == 40
+        if limit == "20":
+            assert all(len(r["matches"]) == 20 and r["more_sources"] for r in got)
+        else:
+            assert all(len(r["matches"]) >= 30 and "more_sources" not in r for r in got)
+    assert run("scan", str(sus), "--index", idx, "--limit", "0")[0] != 0
+
+
 def test_index_add_remove_info(tmp_path: Path, stories: list[dict]) -> None:
     idx = str(tmp_path / "idx")
     run("index", "build", str(write_jsonl(tmp_path / "a.jsonl", stories[:5])), "--index", idx, "-q")

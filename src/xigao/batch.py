@@ -28,7 +28,7 @@ from collections.abc import Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from xigao.types import Document, MatchKind, Result, parse_detect
+from xigao.types import Document, MatchKind, Result, parse_detect, require_limit
 from xigao.workers import init_worker
 
 if TYPE_CHECKING:
@@ -72,8 +72,8 @@ def _worker_init(index: Index, parent: int) -> None:
     _worker_index = kind.open(path, thresholds=index.thresholds, aliases=index.aliases, like=index)
 
 
-#: documents to check, and how (the detected kinds, leave_own_out, exclude_quotes)
-_Chunk = tuple[list[Document | Failed], tuple[MatchKind, ...], bool, bool]
+#: documents to check, and how (the detected kinds, leave_own_out, exclude_quotes, limit)
+_Chunk = tuple[list[Document | Failed], tuple[MatchKind, ...], bool, bool, int]
 
 
 def _worker_check(chunk: _Chunk) -> list[Result | Failed]:
@@ -122,6 +122,7 @@ def check_chunk(
     detect: tuple[MatchKind, ...],
     leave_own_out: bool = False,
     exclude_quotes: bool = False,
+    limit: int = 20,
 ) -> list[Result | Failed]:
     """Each document's result, or why its check failed (one bad document must not stop many),
     in order; the documents are checked together (:meth:`Index.check_batch`)."""
@@ -129,11 +130,17 @@ def check_chunk(
     try:
         done = iter(
             index.check_batch(
-                todo, detect=detect, leave_own_out=leave_own_out, exclude_quotes=exclude_quotes
+                todo,
+                detect=detect,
+                leave_own_out=leave_own_out,
+                exclude_quotes=exclude_quotes,
+                limit=limit,
             )
         )
     except Exception:  # what they share failed: each on its own, so only the culprit fails
-        done = iter([check_one(index, d, detect, leave_own_out, exclude_quotes) for d in todo])
+        done = iter(
+            [check_one(index, d, detect, leave_own_out, exclude_quotes, limit) for d in todo]
+        )
     return [d if isinstance(d, Failed) else next(done) for d in docs]
 
 
@@ -143,12 +150,13 @@ def check_one(
     detect: tuple[MatchKind, ...],
     leave_own_out: bool = False,
     exclude_quotes: bool = False,
+    limit: int = 20,
 ) -> Result | Failed:
     """One document's result, or why its check failed."""
     try:
         exclude = [doc.id] if leave_own_out else []
         return index.check_document(
-            doc, detect=detect, exclude=exclude, exclude_quotes=exclude_quotes
+            doc, detect=detect, exclude=exclude, exclude_quotes=exclude_quotes, limit=limit
         )
     except Exception as e:
         return Failed.of(doc.id, e)
@@ -163,30 +171,32 @@ def check_iter(
     leave_own_out: bool = False,
     workers: int = 1,
     serial: int = SERIAL,
+    limit: int = 20,
 ) -> Generator[Result | Failed, None, None]:
     """Check ``docs`` (dicts or :class:`Document`) against ``index``, yielding each one's
     :class:`Result` or :class:`Failed` in input order (a dict that is no document fails too).
 
-    ``detect``, ``exclude_quotes``: as :meth:`Index.check`; ``leave_own_out``: each document is
+    ``detect``, ``exclude_quotes``, ``limit``: as :meth:`Index.check`; ``leave_own_out``: each document is
     checked as if the indexed document of its id were not indexed (an archive against itself).
     ``workers`` > 1 checks in that many forked processes once the input holds more than
     ``serial`` documents (where the platform can fork); they are stopped when the iteration
     ends or is abandoned, and die with this process.
     """
     kinds = parse_detect(detect, index.default_detect)  # a wrong kind raises before any check
+    require_limit(limit)
     read = (as_document(d) for d in docs)
     head = list(itertools.islice(read, serial + 1)) if workers > 1 else []
     jobs = itertools.chain(head, read)
     if len(head) <= serial or "fork" not in mp.get_all_start_methods():
         # in lists of 1, 2, 4, then 8: a result waits for at most 7 documents read after it
         for chunk in batches(jobs, 1, first=1, most=SERIAL_CHUNK):
-            yield from check_chunk(index, chunk, kinds, leave_own_out, exclude_quotes)
+            yield from check_chunk(index, chunk, kinds, leave_own_out, exclude_quotes, limit)
         return
     # forked, the workers get ``index`` as it is in memory here (initializer arguments are not
     # pickled), with its tables derived once, here, and shared (copy on write) by them all
     index.prepare(kinds)
     pool = mp.get_context("fork").Pool(workers, _worker_init, (index, os.getpid()))
-    chunks = ((c, kinds, leave_own_out, exclude_quotes) for c in batches(jobs, workers))
+    chunks = ((c, kinds, leave_own_out, exclude_quotes, limit) for c in batches(jobs, workers))
     try:
         for done in pool.imap(_worker_check, chunks):
             yield from done

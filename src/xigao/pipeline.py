@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import functools
 import inspect
-import numbers
 import os
 import re
 import sqlite3
@@ -66,6 +65,7 @@ from xigao.types import (
     check_genre,
     lone_surrogate,
     parse_detect,
+    require_limit,
     whole_characters,
 )
 from xigao.verdict import Thresholds, combine
@@ -603,6 +603,7 @@ class Index:
         detect: str | Iterable[str] | None = None,
         exclude: Collection[str] = (),
         exclude_quotes: bool = False,
+        limit: int = 20,
     ) -> Result:
         """Check a document (dict or :class:`Document`): its metadata gives the check its
         credits and publication time (see :meth:`check`) and is not echoed."""
@@ -615,6 +616,7 @@ class Index:
             exclude=exclude,
             meta=d.meta,
             exclude_quotes=exclude_quotes,
+            limit=limit,
         )
 
     def check_iter(
@@ -625,12 +627,14 @@ class Index:
         exclude_quotes: bool = False,
         leave_own_out: bool = False,
         workers: int = 1,
+        limit: int = 20,
     ) -> Generator[Result | Failed, None, None]:
         """Check many documents (dicts or :class:`Document`), yielding each one's result, or a
         :class:`~xigao.batch.Failed` saying why its check failed, in input order; with
         ``workers`` > 1, in that many processes once there are more than a few dozen
         (:func:`xigao.batch.check_iter`). ``leave_own_out``: each is checked as if the indexed
-        document of its id were not indexed (an archive checked against itself)."""
+        document of its id were not indexed (an archive checked against itself); ``limit`` as
+        in :meth:`check`."""
         return check_iter(
             self,
             docs,
@@ -638,6 +642,7 @@ class Index:
             exclude_quotes=exclude_quotes,
             leave_own_out=leave_own_out,
             workers=workers,
+            limit=limit,
         )
 
     def check_many(
@@ -648,6 +653,7 @@ class Index:
         exclude_quotes: bool = False,
         leave_own_out: bool = False,
         workers: int = 1,
+        limit: int = 20,
     ) -> list[Result | Failed]:
         """:meth:`check_iter` as a list."""
         return list(
@@ -657,6 +663,7 @@ class Index:
                 exclude_quotes=exclude_quotes,
                 leave_own_out=leave_own_out,
                 workers=workers,
+                limit=limit,
             )
         )
 
@@ -912,9 +919,3 @@ def original_of(doc: DocLike) -> Document:
     return Document(
         d.id, whole_characters(d.body), whole_characters(d.title), whole_characters(dict(d.meta))
     )
-
-
-def require_limit(limit: object) -> None:
-    """A check's ``limit`` (originals aligned at most per kind) is a positive integer."""
-    if isinstance(limit, bool) or not isinstance(limit, numbers.Integral) or limit < 1:
-        raise InputError(f"limit must be a positive int (originals aligned), not {limit!r}")

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import math
+import numbers
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -272,3 +273,9 @@ def json_safe(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [json_safe(v) for v in value]
     return value
+
+
+def require_limit(limit: object) -> None:
+    """A check's ``limit`` (originals aligned at most per kind) is a positive integer."""
+    if isinstance(limit, bool) or not isinstance(limit, numbers.Integral) or limit < 1:
+        raise InputError(f"limit must be a positive int (originals aligned), not {limit!r}")

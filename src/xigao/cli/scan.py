@@ -76,6 +76,14 @@ from xigao.types import VERDICTS, Document
     is_flag=True,
     help="Leave quotations (text in quotation marks, block quotes) out of what can match.",
 )
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=20,
+    show_default=True,
+    help="Originals sharing a copied run aligned at most per document; a result that left "
+    "more says more_sources (a compilation of many posts: scan it with a larger limit).",
+)
 @_engine_opts
 @read_options
 def scan(
@@ -88,6 +96,7 @@ def scan(
     html: Path | None,
     leave_own_out: bool,
     exclude_quotes: bool,
+    limit: int,
     engine: str,
     master: str,
     spark_conf: tuple[str, ...],
@@ -102,6 +111,8 @@ def scan(
     options = _options(kw)
     _guard_outputs(inputs, output=output, errors=errors_path)
     if engine == "spark":
+        if limit != 20:
+            raise click.UsageError("--limit is for the local engine; the cluster aligns 20")
         _scan_spark(inputs, index_path, output, fmt, detect, html, leave_own_out, exclude_quotes,
                     master, spark_conf, options, errors_path, quiet)  # fmt: skip
         return
@@ -146,6 +157,7 @@ def scan(
         exclude_quotes=exclude_quotes,
         leave_own_out=leave_own_out,
         workers=workers,
+        limit=limit,
     )
     try:
         for r in results:
