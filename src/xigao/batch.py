@@ -28,7 +28,7 @@ from collections.abc import Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from xigao.types import Document, MatchKind, Result, parse_detect, require_limit
+from xigao.types import LIMIT, Document, MatchKind, Result, parse_detect, require_limit
 from xigao.workers import init_worker
 
 if TYPE_CHECKING:
@@ -122,7 +122,7 @@ def check_chunk(
     detect: tuple[MatchKind, ...],
     leave_own_out: bool = False,
     exclude_quotes: bool = False,
-    limit: int = 20,
+    limit: int = LIMIT,
 ) -> list[Result | Failed]:
     """Each document's result, or why its check failed (one bad document must not stop many),
     in order; the documents are checked together (:meth:`Index.check_batch`)."""
@@ -150,7 +150,7 @@ def check_one(
     detect: tuple[MatchKind, ...],
     leave_own_out: bool = False,
     exclude_quotes: bool = False,
-    limit: int = 20,
+    limit: int = LIMIT,
 ) -> Result | Failed:
     """One document's result, or why its check failed."""
     try:
@@ -171,13 +171,14 @@ def check_iter(
     leave_own_out: bool = False,
     workers: int = 1,
     serial: int = SERIAL,
-    limit: int = 20,
+    limit: int = LIMIT,
 ) -> Generator[Result | Failed, None, None]:
     """Check ``docs`` (dicts or :class:`Document`) against ``index``, yielding each one's
     :class:`Result` or :class:`Failed` in input order (a dict that is no document fails too).
 
-    ``detect``, ``exclude_quotes``, ``limit``: as :meth:`Index.check`; ``leave_own_out``: each document is
-    checked as if the indexed document of its id were not indexed (an archive against itself).
+    ``detect``, ``exclude_quotes``, ``limit``: as :meth:`Index.check`; ``leave_own_out``: each
+    document is checked as if the indexed document of its id were not indexed (an archive
+    against itself).
     ``workers`` > 1 checks in that many forked processes once the input holds more than
     ``serial`` documents (where the platform can fork); they are stopped when the iteration
     ends or is abandoned, and die with this process.

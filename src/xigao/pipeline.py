@@ -58,6 +58,7 @@ from xigao.storage import IndexStore, check_replaceable, replace_dir
 from xigao.terms import bundled_idf, term_keys
 from xigao.types import (
     DETECT_KINDS,
+    LIMIT,
     Document,
     Match,
     MatchKind,
@@ -376,7 +377,7 @@ class Index:
         title: str | None = None,
         id: str | None = None,
         detect: str | Iterable[str] | None = None,
-        limit: int = 20,
+        limit: int = LIMIT,
         exclude: Collection[str] = (),
         meta: Mapping[str, Any] | None = None,
         exclude_quotes: bool = False,
@@ -415,7 +416,7 @@ class Index:
         detect: str | Iterable[str] | None = None,
         exclude_quotes: bool = False,
         leave_own_out: bool = False,
-        limit: int = 20,
+        limit: int = LIMIT,
     ) -> list[Result | Failed]:
         """Check ``docs`` as :meth:`check_document` checks each, their fingerprints and LSH
         bands looked up together (:meth:`~xigao.storage.IndexStore.candidates_many`: the same
@@ -517,7 +518,7 @@ class Index:
         suspect: Prepared,
         *,
         rewrite: bool,
-        limit: int = 20,
+        limit: int = LIMIT,
         thresholds: Thresholds | None = None,
         exclude: Collection[int] = (),
         found: list[Candidate] | None = None,
@@ -603,7 +604,7 @@ class Index:
         detect: str | Iterable[str] | None = None,
         exclude: Collection[str] = (),
         exclude_quotes: bool = False,
-        limit: int = 20,
+        limit: int = LIMIT,
     ) -> Result:
         """Check a document (dict or :class:`Document`): its metadata gives the check its
         credits and publication time (see :meth:`check`) and is not echoed."""
@@ -627,7 +628,7 @@ class Index:
         exclude_quotes: bool = False,
         leave_own_out: bool = False,
         workers: int = 1,
-        limit: int = 20,
+        limit: int = LIMIT,
     ) -> Generator[Result | Failed, None, None]:
         """Check many documents (dicts or :class:`Document`), yielding each one's result, or a
         :class:`~xigao.batch.Failed` saying why its check failed, in input order; with
@@ -653,7 +654,7 @@ class Index:
         exclude_quotes: bool = False,
         leave_own_out: bool = False,
         workers: int = 1,
-        limit: int = 20,
+        limit: int = LIMIT,
     ) -> list[Result | Failed]:
         """:meth:`check_iter` as a list."""
         return list(

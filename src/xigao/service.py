@@ -55,7 +55,7 @@ from xigao import __version__
 from xigao.errors import IndexFormatError, InputError, ModelError, XigaoError
 from xigao.pipeline import Index, parse_detect
 from xigao.storage import write_trouble
-from xigao.types import Document, Result, lone_surrogate, whole_characters
+from xigao.types import LIMIT, Document, Result, lone_surrogate, whole_characters
 
 __all__ = ["create_app"]
 
@@ -103,7 +103,7 @@ class CheckRequest(BaseModel):
         max_length=1000,
     )
     limit: int = Field(
-        default=20,
+        default=LIMIT,
         ge=1,
         le=MAX_LIMIT,
         description="How many originals sharing a copied run are aligned at most; a result "

@@ -275,6 +275,11 @@ def json_safe(value: Any) -> Any:
     return value
 
 
+#: The originals sharing a copied run that a check aligns at most, unless told otherwise
+#: (``limit`` of :meth:`xigao.Index.check`, ``xigao scan --limit``, the service's ``limit``).
+LIMIT = 20
+
+
 def require_limit(limit: object) -> None:
     """A check's ``limit`` (originals aligned at most per kind) is a positive integer."""
     if isinstance(limit, bool) or not isinstance(limit, numbers.Integral) or limit < 1:

@@ -34,7 +34,7 @@ from xigao.cli.common import (
 from xigao.errors import XigaoError
 from xigao.io import ReadOptions, json_safe
 from xigao.pipeline import parse_detect
-from xigao.types import VERDICTS, Document
+from xigao.types import LIMIT, VERDICTS, Document
 
 
 @click.command()
@@ -79,7 +79,7 @@ from xigao.types import VERDICTS, Document
 @click.option(
     "--limit",
     type=click.IntRange(min=1),
-    default=20,
+    default=LIMIT,
     show_default=True,
     help="Originals sharing a copied run aligned at most per document; a result that left "
     "more says more_sources (a compilation of many posts: scan it with a larger limit).",
@@ -111,8 +111,8 @@ def scan(
     options = _options(kw)
     _guard_outputs(inputs, output=output, errors=errors_path)
     if engine == "spark":
-        if limit != 20:
-            raise click.UsageError("--limit is for the local engine; the cluster aligns 20")
+        if limit != LIMIT:
+            raise click.UsageError(f"--limit is for the local engine; the cluster aligns {LIMIT}")
         _scan_spark(inputs, index_path, output, fmt, detect, html, leave_own_out, exclude_quotes,
                     master, spark_conf, options, errors_path, quiet)  # fmt: skip
         return

@@ -18,14 +18,21 @@ from xigao.retrieval import _Vectors, lookup_max_df
 from xigao.sketch import SketchConfig, band_keys, codepoints, fingerprints, kgram_hashes, minhash
 from xigao.storage import _keys
 from xigao.terms import COMMON_MIN, COMMON_SHARE, IdfTable, term_keys
-from xigao.types import DETECT_KINDS, Document, MatchKind, Result, parse_detect
+from xigao.types import (
+    DETECT_KINDS,
+    LIMIT,
+    Document,
+    MatchKind,
+    Result,
+    parse_detect,
+    require_limit,
+)
 from xigao.verdict import Thresholds
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
 from xigao.batch import Failed
-from xigao.pipeline import require_limit
 from xigao.provenance import ALIASES
 from xigao.spark.tables import _numbered, _position, _unnumbered, read_meta, stage
 from xigao.spark.tasks import _decider, _fact_scorer, _fp_rows, _idf_table, _pack_lists
@@ -209,7 +216,7 @@ class SparkIndex:
         suspects: DataFrame,
         *,
         detect: str | Iterable[str] | None = None,
-        limit: int = 20,
+        limit: int = LIMIT,
         exclude_quotes: bool = False,
         leave_own_out: bool = False,
         passages: bool = False,
