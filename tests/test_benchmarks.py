@@ -845,3 +845,19 @@ def test_the_scenes_benchmark_compares_each_chapter_with_its_source(tmp_path: Pa
     assert got["w"] == {"verdict": "rewrite", "matches": [{"source_id": wash["source_ids"][0]}]}
     assert got["h"]["verdict"] == "original" and not got["h"]["matches"]
     assert score(cases, got) == {"lit-names@8000": [1, 1, 0], "honest@8000": [0, 1, 0]}
+
+
+def test_the_taiwan_table_is_opencc_s() -> None:
+    # every word of the shipped table is one OpenCC's Taiwan conversion (TWPhrases, as
+    # benchmarks/build_taiwan.py reads it from the OpenCC wheel) writes for its mainland word
+    import opencc
+    from benchmarks.build_taiwan import OUT, forward_table
+
+    t2s = opencc.OpenCC("t2s").convert
+    entries = {(t2s(tw), t2s(mainland)) for mainland, tw in forward_table().items()}
+    rows = [
+        tuple(line.split("\t")[:2])
+        for line in OUT.read_text(encoding="utf-8").splitlines()
+        if not line.startswith("#")
+    ]
+    assert rows and set(rows) <= entries

@@ -649,3 +649,87 @@ def test_taiwan_standard_zhe_reads_as_the_particle() -> None:
     for kept in ("这是一部著名的著作。", "效果显著。", "名著", "顯著的著作", "他的著作等身"):
         assert "着" not in normalize(kept).key().chars, kept
     assert NORMALIZER_VERSION >= 4  # indexes built before read 著 otherwise: rebuilt
+
+
+# --------------------------------------------------------------------------- Taiwan usage
+_MAINLAND = (
+    "人工智能和互联网正在改变知识产权保护。",
+    "这款软件的视频功能需要更新，打印机和鼠标也要换。",
+    "相关项目得到了政策支持，信息安全是重点。",
+    "他坐出租车去机场，用笔记本电脑在博客上写了这件事。",
+)
+
+
+@pytest.mark.parametrize("mainland", _MAINLAND)
+def test_taiwan_usage_reads_as_the_mainland_words(mainland: str) -> None:
+    # OpenCC's Taiwan conversion swaps words as well as characters (black-box review 13: a
+    # repost converted so was a partial copy or a rewrite of its own original)
+    import opencc
+
+    taiwan = opencc.OpenCC("s2twp").convert(mainland)
+    assert taiwan != opencc.OpenCC("s2t").convert(mainland)  # words were swapped
+    n = normalize(taiwan)
+    assert n.key().chars == normalize(mainland).key().chars
+    assert normalize(n.text).text == n.text
+    for i in range(len(n.text)):  # every character maps into the text as given
+        s, e = n.raw_span(i, i + 1)
+        assert 0 <= s < e <= len(taiwan)
+
+
+def test_taiwan_words_keep_their_spans() -> None:
+    n = normalize("資訊與網路業者發展網際網路產業")  # 網際網路 (4) reads as 互联网 (3)
+    assert n.text == "信息与网络业者发展互联网产业"
+    assert n.raw_span(9, 12) == (9, 13)
+    assert n.raw_span(12, 14) == (13, 15)
+
+
+@pytest.mark.parametrize(
+    "mainland",
+    [
+        "大多数位于城市。",  # 数位 (数字) is no word here
+        "专案组调阅了相关资料。",  # 专案 of 专案组; 资料 is a mainland word too
+        "各地积极支援湖北，装置已经运抵。",  # 支援, 装置: read back only in Taiwan usage
+        "软体动物的种类很多。",
+    ],
+)
+def test_a_plain_traditional_repost_keeps_its_words(mainland: str) -> None:
+    import opencc
+
+    for config in ("s2t", "s2tw", "s2hk"):
+        converted = opencc.OpenCC(config).convert(mainland)
+        assert normalize(converted).key().chars == normalize(mainland).key().chars, config
+
+
+def test_taiwan_usage_is_read_from_the_markers() -> None:
+    # 支援 is a mainland word too; a text that writes two markers (网路, 资讯) is in Taiwan usage
+    assert "支援" in normalize("各地積極支援。").text
+    assert "支持" in normalize("網路與資訊業者積極支援。").text
+    # the simplified text's own words are never read back: it is not in traditional script
+    assert normalize("网路与资讯业者积极支援。").text == "网路与资讯业者积极支援。"
+
+
+def test_simplified_keeps_one_character_for_one() -> None:
+    from xigao.normalize import simplified
+
+    assert simplified("網際網路與資訊") == "网际网路与资讯"
+
+
+def test_the_taiwan_table_keeps_its_rules() -> None:
+    # benchmarks/build_taiwan.py: a marker stands for its mainland word in 99% of a converted
+    # text's uses and the mainland writes it itself at most 1% as often; a word of Taiwan usage
+    # 75% and 25%; each is used 5 times at least
+    from xigao import normalize as nm
+    from xigao.normalize import _taiwan_words
+
+    rows = [
+        line.split("\t")
+        for line in (Path(nm.__file__).parent / "taiwan_phrases.tsv")
+        .read_text(encoding="utf-8")
+        .splitlines()
+        if not line.startswith("#")
+    ]
+    assert len(rows) == len(_taiwan_words()[1]) > 200
+    for tw, mainland, tier, uses, total, own in rows:
+        assert tier in ("marker", "taiwan") and tw != mainland and int(total) >= 5
+        share = 0.99 if tier == "marker" else 0.75
+        assert int(uses) >= share * int(total) and int(own) <= (1 - share) * int(uses), tw

@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+from collections.abc import Iterable
 from functools import lru_cache
 from os import PathLike
 from pathlib import Path
@@ -65,11 +66,16 @@ class Tokenizer:
     engine: str
 
     def __init__(
-        self, *, engine: Engine = "auto", user_dict: str | PathLike[str] | None = None
+        self,
+        *,
+        engine: Engine = "auto",
+        user_dict: str | PathLike[str] | None = None,
+        words: Iterable[UserWord] = (),
     ) -> None:
+        """``user_dict``: a jieba user dictionary's file; ``words``: more words of that kind."""
         if engine not in ENGINES:
             raise ValueError(f"unknown tokenizer engine {engine!r}; choose one of {ENGINES}")
-        words = read_user_dict(user_dict) if user_dict is not None else []
+        words = [*(read_user_dict(user_dict) if user_dict is not None else []), *words]
         self._impl: Any
         if engine == "jieba":
             self._impl = _jieba()
