@@ -851,6 +851,8 @@ def explain_wash(
     'wash score 0.6546, below the rewrite threshold 0.6549'
     >>> explain_wash(replace(st, conflicts=0.43), {}, 0.6, Thresholds(wash_threshold=0.62), altered=5).split("; ")[-1]
     '43% of the sentences that read alike state other figures or names (5 altered facts listed), and are not counted as re-expressing it: a wash that changed its facts, or another report on the same template'
+    >>> explain_wash(replace(st, conflicts=0.32), {}, 0.8, Thresholds(wash_threshold=0.62)).split("; ")[-1]
+    '32% of the sentences that read alike write figures or names otherwise, none of them an altered fact (a short form, a figure written another way), and are not counted as re-expressing it'
     >>> explain_wash(replace(st, containment=0.0), {}, 0.8, Thresholds(wash_threshold=0.62)).split("; ")[-1]
     'wash score 0.80, at or above the rewrite threshold 0.62, but a rewrite needs 15% of the suspect aligned'
     >>> explain_wash(st, {"margin": 0.1}, 0.5, Thresholds(wash_residual_threshold=0.3), residual=True)
@@ -911,15 +913,23 @@ def explain_wash(
         # why less re-expresses it than reads alike: another report's template, or a wash
         # that changed its facts (the match's altered facts say which); a rewrite says so too,
         # or its share reads short of the evidence shown (review 9)
-        listed = f" ({altered} altered fact{'s' if altered > 1 else ''} listed)" if altered else ""
         # a story stitched from several: most often a sentence of another of its sources
         # (black-box review 11: the reason read as an accusation no altered fact bore out)
         other = ", a sentence of another source of this story" if grafted else ""
-        why += (
-            f"; {stats.conflicts:.0%} of the sentences that read alike state other figures or "
-            f"names{listed}, and are not counted as re-expressing it: a wash that changed its "
-            f"facts{other}, or another report on the same template"
-        )
+        if altered:
+            listed = f" ({altered} altered fact{'s' if altered > 1 else ''} listed)"
+            why += (
+                f"; {stats.conflicts:.0%} of the sentences that read alike state other figures "
+                f"or names{listed}, and are not counted as re-expressing it: a wash that "
+                f"changed its facts{other}, or another report on the same template"
+            )
+        else:  # (black-box review 13: 哥大 for 哥伦比亚大学 read as another name, none listed)
+            why += (
+                f"; {stats.conflicts:.0%} of the sentences that read alike write figures or "
+                "names otherwise, none of them an altered fact (a short form, a figure "
+                "written another way), and are not counted as re-expressing it"
+                f"{': a sentence of another source of this story' if grafted else ''}"
+            )
     return why
 
 
