@@ -10,21 +10,25 @@ OpenCC wheel with its own ``opencc_dict``): 互联网 → 網際網路, 人工�
 for 高端 and for 高级), and many are mainland words too (资料, 支援, 智慧), which a plain
 traditional repost (``s2t``) writes as they are.
 
-So each Taiwan word is weighed by what a converted mainland text writes it for: in the
-public-domain statutes, government work reports, classic novels and works of 鲁迅 of
+Each Taiwan word is folded into the mainland word it stands for, in every text, whatever its
+script (``xigao.normalize``): a copy reads as its original whether the copy or the original
+was converted, or neither (资讯 in a Taiwan story reposted in simplified characters, 资讯 in
+the story as indexed). Folding 资料 into 数据 in a mainland text that means "materials" folds it
+in its copy too; what it merges is two words OpenCC's conversion writes alike.
+
+Which mainland word: the one a converted text most often writes the Taiwan word for, counted
+in the public-domain statutes, government work reports, classic novels and works of 鲁迅 of
 ``../shared/data/public_domain`` and the 35,926 CCTV stories of ``../shared/data/news`` (as
 ``benchmarks.build_idf`` counts them for the shipped bigram weights: the words of an index of
-news or of fiction), each mainland word the conversion turns into it is counted, and so is the
-Taiwan word itself where the mainland writes it and the conversion keeps it. The likeliest
-mainland word is read for it. Where that is at least 99% of its uses and the mainland writes
-the Taiwan word itself at most 1% as often, it is a **marker** (网际网路, 资讯: read back
-wherever a traditional sentence writes it, as a plain repost's may); where it is at least 75%
-and the mainland writes it at most 25% as often, it is read back only in a text that writes
-two markers or more (a text in Taiwan usage: 支援); otherwise it is left alone (资料, 智慧, 执行;
-程序, which the conversion writes for 进程, turning the mainland's own 程序 into 程式, but which
-a text written in Taiwan writes as the mainland does). A Taiwan word written fewer than five times in all is
-left out: there is no evidence to weigh it by. The cut points were set before any check was
-run with them.
+news or of fiction). 高阶 is written for 高级 and for 高端; it is folded only when one of them
+makes up 75% of those uses, and a Taiwan word written fewer than five times in all is left out.
+Where the mainland writes the Taiwan word itself more than half as often as the conversion
+writes it for its mainland word (执行 for 运行, 建立 for 创建, 档案 for 文件), the fold would
+change far more mainland text than converted text: it is left out. 资料 for 数据 (0.43) and
+智慧 for 智能 (0.39) are folded.
+A Taiwan word that is itself a mainland word the conversion changes (程序, written for 进程
+while the mainland's own 程序 becomes 程式) is left out: folding it would merge two mainland
+words. The cut points were set before any check was run with them.
 
 The words are OpenCC's (Apache License 2.0); the counts are ours.
 """
@@ -43,7 +47,7 @@ import opencc
 from benchmarks.data import load_cctv, shared_root
 
 OUT = Path(__file__).resolve().parent.parent / "src" / "xigao" / "taiwan_phrases.tsv"
-MARKER, TAIWAN, LEAST = 0.99, 0.75, 5
+SHARE, OWN, LEAST = 0.75, 0.5, 5
 
 
 def forward_table() -> dict[str, str]:
@@ -63,36 +67,31 @@ def forward_table() -> dict[str, str]:
     return {mainland: taiwan.split(" ")[0] for mainland, taiwan in rows}
 
 
-def weigh(text: str) -> list[tuple[str, str, str, int, int, int]]:
-    """``(taiwan, mainland, tier, uses, total, own)`` of each Taiwan word (simplified script)
-    read back: converted, ``text`` writes it ``uses`` of ``total`` times for ``mainland``, and
-    ``own`` times it writes the word itself."""
+def weigh(text: str) -> list[tuple[str, str, int, int, int]]:
+    """``(taiwan, mainland, uses, total, own)`` of each Taiwan word (simplified script) folded:
+    of the ``total`` times ``text`` writes a mainland word the conversion turns into it, ``uses``
+    are of ``mainland``; ``own``: how often ``text`` writes the Taiwan word itself."""
     t2s = opencc.OpenCC("t2s").convert
+    table = forward_table()
+    converted = {t2s(mainland) for mainland in table}
     sources: dict[str, list[str]] = {}
-    for mainland, taiwan in forward_table().items():
+    for mainland, taiwan in table.items():
         m, t = t2s(mainland), t2s(taiwan)
         if m != t:
             sources.setdefault(t, []).append(m)
-    converted = {t2s(mainland) for mainland in forward_table()}
     rows = []
     for t, ms in sources.items():
+        # a Taiwan word the conversion writes for another mainland word (程序 for 进程, while
+        # the mainland's own 程序 becomes 程式) would fold two mainland words into one: left out
+        if t in converted or any(t in m or m in t for m in ms):  # (哈萨克 for 哈萨克斯坦)
+            continue
         counts = {m: text.count(m) for m in ms}
-        if t not in converted:  # the mainland's own word, which the conversion keeps
-            counts[t] = text.count(t)
         total = sum(counts.values())
         m = max(counts, key=lambda k: (counts[k], k))
-        # the mainland's own uses of the Taiwan word weigh too, converted or not: a marker
-        # is read back in any traditional text, a plain repost's too, and a Taiwan text may
-        # be written by hand (程序 stands for 进程 in a converted text, but is a mainland word)
-        native = text.count(t)
-        if total < LEAST or m == t:
-            continue
-        if counts[m] < TAIWAN * total or native > (1 - TAIWAN) * counts[m]:
-            continue
-        marker = counts[m] >= MARKER * total and native <= (1 - MARKER) * counts[m]
-        tier = "marker" if marker else "taiwan"
-        rows.append((t, m, tier, counts[m], total, native))
-    return sorted(rows, key=lambda r: (r[2], -r[4], r[0]))
+        own = text.count(t)
+        if total >= LEAST and counts[m] >= SHARE * total and own <= OWN * counts[m]:
+            rows.append((t, m, counts[m], total, own))
+    return sorted(rows, key=lambda r: (-r[3], r[0]))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -119,15 +118,14 @@ def main(argv: list[str] | None = None) -> int:
         f.write(
             "# Taiwan-usage words (as simplified) and the mainland words they stand for, from "
             "OpenCC's TWPhrases (Apache License 2.0), weighed by benchmarks/build_taiwan.py\n"
-            "# taiwan\tmainland\ttier\tuses for the mainland word, converted\tuses in all, "
-            "converted\tthe mainland's own uses of the Taiwan word "
+            "# taiwan\tmainland\tconverted uses of the mainland word\tof all the words "
+            "converted to it\tthe mainland's own uses of the Taiwan word "
             f"(in {len(text):,} characters of statutes, work reports, novels, 鲁迅 and CCTV "
             "stories)\n"
         )
         for r in rows:
             f.write("\t".join(map(str, r)) + "\n")
-    markers = sum(r[2] == "marker" for r in rows)
-    print(f"{a.out}: {markers} markers, {len(rows) - markers} words of Taiwan usage")
+    print(f"{a.out}: {len(rows)} Taiwan words folded")
     return 0
 
 

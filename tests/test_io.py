@@ -517,7 +517,7 @@ def sentences() -> list[str]:
 def test_detection_on_real_sentences(sentences: list[str]) -> None:
     import opencc
 
-    s2t = opencc.OpenCC("s2t")
+    s2t, s2hk = opencc.OpenCC("s2t"), opencc.OpenCC("s2hk")
     assert len(sentences) >= 300
     wrong: list[tuple[str, str, str]] = []
     for s in sentences:
@@ -526,7 +526,8 @@ def test_detection_on_real_sentences(sentences: list[str]) -> None:
             (s.encode("utf-8"), "utf-8"),
             (s.encode("gbk", "ignore"), "gb18030"),
             (s.encode("gb18030"), "gb18030"),
-            (t.encode("big5", "ignore"), "big5"),
+            (t.encode("big5", "ignore"), "big5hkscs"),  # (Big5 is read as its superset)
+            (s2hk.convert(s).encode("big5hkscs", "ignore"), "big5hkscs"),
             (s.encode("utf-16"), "utf-16"),
             (s.encode("utf-16-le"), "utf-16-le"),
             (t.encode("utf-16-be"), "utf-16-be"),
@@ -816,3 +817,19 @@ def test_a_damaged_file_is_read_with_its_bad_bytes_replaced_when_asked(tmp_path:
     assert [d.body for d in docs if isinstance(d, Document)] == ["好的。", "坏的\ufffd"]
     with pytest.raises(InputError):
         ReadOptions(decode_errors="ignore")
+
+
+def test_hong_kong_big5_is_read_as_such(tmp_path: Path) -> None:
+    # HKSCS characters (啓, 羣, 綫: how Hong Kong outlets write 启, 群, 线) are no plain Big5: a
+    # folder's file was an error ("damaged"), a dump's records GB18030 gibberish with no error
+    # (black-box review 14, finding 5)
+    import opencc
+
+    body = opencc.OpenCC("s2hk").convert("启动仪式上，群众沿着铁路线观看。国内联播快讯。")
+    assert any(c in body for c in "啓羣綫")
+    (tmp_path / "hk.txt").write_bytes(body.encode("big5hkscs"))
+    line = json.dumps({"id": "hk", "body": body}, ensure_ascii=False) + "\n"
+    (tmp_path / "dump.jsonl").write_bytes(line.encode("big5hkscs"))
+    for path in (tmp_path / "hk.txt", tmp_path / "dump.jsonl"):
+        got = list(read_documents([path]))
+        assert [d.body for d in got if not isinstance(d, ReadError)] == [body], got

@@ -10,7 +10,8 @@ Every input record yields exactly one item, a :class:`~xigao.types.Document` or 
 - a single ``.txt`` file: one document, id = its file name.
 - ``-``: JSONL (or CSV with ``format="csv"``) from standard input.
 
-The encoding is detected per file (UTF-8 with or without BOM, UTF-16, GB18030/GBK, Big5) unless
+The encoding is detected per file (UTF-8 with or without BOM, UTF-16, GB18030/GBK, Big5 with
+Hong Kong's HKSCS) unless
 ``ReadOptions.encoding`` forces one. JSONL/CSV are decoded line by line, so undecodable bytes spoil
 only their own record. Bodies are returned exactly as decoded (a BOM dropped), line ends
 included, so that evidence spans index the text as given, but for half of a character (a
@@ -173,7 +174,7 @@ class ReadOptions:
             except LookupError:
                 raise InputError(
                     f"unknown encoding {self.encoding!r}; use a Python codec name such as "
-                    "utf-8, gb18030, big5 or utf-16"
+                    "utf-8, gb18030, big5hkscs or utf-16"
                 ) from None
         if self.format not in _FORMATS:
             raise InputError(f"unknown format {self.format!r}; choose one of {', '.join(_FORMATS)}")
@@ -271,7 +272,9 @@ def detect_encoding(data: bytes) -> str:
     """Guess the encoding of ``data`` (the first ~64 KB of a file is plenty).
 
     Returns ``utf-8-sig``, ``utf-16`` (BOM), ``utf-16-le``/``-be`` (no BOM), ``utf-8``,
-    ``gb18030`` or ``big5``. Pure ASCII gives ``utf-8``.
+    ``gb18030`` or ``big5hkscs`` (Big5 and Hong Kong's additions to it: 啓, 羣, 綫, which plain
+    Big5 lacks; black-box review 14 found them read as damaged Big5, or as GB18030 gibberish
+    in a dump). Pure ASCII gives ``utf-8``.
     """
     if data.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
@@ -289,7 +292,7 @@ def detect_encoding(data: bytes) -> str:
         return "utf-8"
     # the likeliest Chinese: UTF-8 too, for a UTF-8 file with a byte or two damaged (a
     # character cut in a download), which is no GB18030 full of rare characters
-    candidates = ("gb18030", "big5", "utf-8")
+    candidates = ("gb18030", "big5hkscs", "utf-8")
     return max(candidates, key=lambda enc: _score(_decode(data, enc, "replace") or ""))
 
 
@@ -485,7 +488,7 @@ def _line_in_another(raw: bytes, encoding: str) -> str | None:
     Chinese first; None when it is valid in none."""
     found = [
         text
-        for enc in ("utf-8", "gb18030", "big5")
+        for enc in ("utf-8", "gb18030", "big5hkscs")
         if enc != encoding and (text := _decode(raw, enc)) is not None
     ]
     return max(found, key=_score) if found else None
@@ -512,7 +515,7 @@ def _lines(
         for raw in stream:
             if provisional and not raw.isascii():
                 found, provisional = detect_encoding(raw), False
-                encoding = found if found in ("gb18030", "big5") else encoding
+                encoding = found if found in ("gb18030", "big5hkscs") else encoding
             text = raw.decode(encoding, "xigao.mark")
             if _BAD_BYTE.search(text) and not forced:  # a line in another encoding than the
                 text = _line_in_another(raw, encoding) or text  # file's (a mixed dump)
