@@ -240,7 +240,9 @@ def verbatim_match(
         "longest_passage": longest,
         "longest_exact_run": exact_longest,
         "verbatim_sentences": round(sentence_share, 4),
-        "reason": verbatim_reason(kind, passages, evidence, containment, coverage, sentence_share),
+        "reason": verbatim_reason(
+            kind, passages, evidence, containment, coverage, sentence_share, t
+        ),
     }
     if altered:
         inside = [
@@ -311,15 +313,19 @@ def verbatim_reason(
     containment: float,
     coverage: float,
     sentences: float,
+    t: Thresholds | None = None,
 ) -> str:
     """A verbatim match's reason in words: how much is copied word for word, and where the
-    longest passage lies in the suspect (black-box review 11: a partial copy said nothing).
+    longest passage lies in the suspect (black-box review 11: a partial copy said nothing);
+    with ``t``, why a partial copy of nearly all of its original is no repost.
 
     >>> from xigao.align import Passage
     >>> ps = [Passage(0, 212, 0, 212, 212), Passage(300, 340, 500, 540, 40)]
     >>> ev = [Evidence("verbatim", (263, 475), (0, 212)), Evidence("verbatim", (560, 601), (500, 540))]
     >>> verbatim_reason("partial", ps, ev, 0.4, 0.35, 0.3)
     '2 passages copied word for word, 252 characters (40% of the suspect, 35% of the original); the longest, 212 characters, at characters 263-475 of the suspect'
+    >>> verbatim_reason("partial", ps, ev, 0.99, 0.99, 0.61, Thresholds()).split("; ")[-1]
+    "61% of its sentences are the original's word for word, under the 70% a repost needs: the others differ by a word or more"
     """
     if kind == "repost":
         return (
@@ -329,12 +335,20 @@ def verbatim_reason(
     k = max(range(len(passages)), key=lambda i: passages[i].length)
     lo, hi = evidence[k].suspect
     n = len(passages)
-    return (
+    why = (
         f"{n} passage{'s' if n > 1 else ''} copied word for word, "
         f"{sum(p.length for p in passages)} characters ({containment:.0%} of the suspect, "
         f"{coverage:.0%} of the original); the longest, {passages[k].length} characters, at "
         f"characters {lo}-{hi} of the suspect"
     )
+    if t is not None and containment >= t.repost_containment and coverage >= t.repost_coverage:
+        # nearly all of it copied, yet partial: say why it is no repost (black-box review 14:
+        # "99% of the suspect, 99% of the original" read as a contradiction of the verdict)
+        why += (
+            f"; {sentences:.0%} of its sentences are the original's word for word, under the "
+            f"{t.repost_containment:.0%} a repost needs: the others differ by a word or more"
+        )
+    return why
 
 
 @dataclass(frozen=True, slots=True)
