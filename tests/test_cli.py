@@ -671,3 +671,26 @@ def test_a_csv_with_chinese_headers_gives_its_credits_and_time(
     (res,) = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
     assert res["verdict"] == "repost" and res["meta"]["来源"] == "某自媒体"
     assert any(c["kind"] == "source" and c["names"] == ["某自媒体"] for c in res["attribution"])
+
+
+def test_index_info_and_rebuild_of_an_older_index(tmp_path: Path, stories: list[dict]) -> None:
+    # `index info` says what an index this xigao cannot open holds, and `index rebuild` makes
+    # it usable from the originals it stores (black-box review 14, finding 8)
+    import sqlite3
+
+    src = write_jsonl(tmp_path / "orig.jsonl", stories[:20])
+    idx = str(tmp_path / "idx")
+    assert run("index", "build", str(src), "--index", idx, "--no-vectors", "-q")[0] == 0
+    con = sqlite3.connect(tmp_path / "idx" / "index.sqlite")
+    with con:
+        con.execute("UPDATE meta SET value = '4' WHERE key = 'normalizer_version'")
+    con.close()
+    code, out, _ = run("index", "info", "--index", idx)
+    info = json.loads(out)
+    assert code == 0 and info["usable"] is False and info["documents"] == 20
+    assert "xigao index rebuild" in info["why"]
+    code, _, err = run("index", "rebuild", "--index", idx, "-q")
+    assert code == 0, err
+    code, out, _ = run("index", "info", "--index", idx)
+    assert json.loads(out)["documents"] == 20 and "usable" not in json.loads(out)
+    assert run("index", "rebuild", "--index", str(tmp_path / "none"))[0] == 1

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import json
 import os
 import re
 import sqlite3
@@ -54,7 +55,13 @@ from xigao.sketch import (
     minhash_many,
     sketch_keys,
 )
-from xigao.storage import IndexStore, check_replaceable, replace_dir
+from xigao.storage import (
+    IndexStore,
+    check_replaceable,
+    replace_dir,
+    stored_originals,
+    stored_settings,
+)
 from xigao.terms import bundled_idf, term_keys
 from xigao.types import (
     DETECT_KINDS,
@@ -265,6 +272,40 @@ class Index:
         idx = cls.open(dest, thresholds=thresholds)
         idx.store.prepare_ann()  # a large index gets its HNSW graph now, not on the first check
         return idx
+
+    @classmethod
+    def rebuild(
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        progress: Callable[[int], None] | None = None,
+        workers: int | None = None,
+        thresholds: Thresholds | None = None,
+    ) -> Index:
+        """Build the index at ``path`` anew with this xigao from the originals it stores (ids,
+        titles, bodies and meta as they were added), with its genre, encoder and sketch
+        settings: an index an older xigao built, which :meth:`open` refuses for its normalizer
+        version, is usable again without its source files (black-box review 14: a platform
+        that fed its originals through the service has none). Built aside and moved into
+        place, as :meth:`build` does; a service reading the old index answers 503 until it is
+        opened again."""
+        meta, _ = stored_settings(path)  # (a local index: a Parquet one has no database)
+        try:
+            config = SketchConfig(**json.loads(meta["sketch"]))
+        except (KeyError, TypeError, ValueError):  # (settings this xigao no longer takes)
+            config = SketchConfig()
+        vectors = json.loads(meta.get("vectors", "{}")).get("encoder") or None
+        return cls.build(
+            stored_originals(path),
+            path,
+            config=config,
+            vectors=vectors,
+            overwrite=True,
+            progress=progress,
+            workers=workers,
+            genre=meta.get("genre", "news"),
+            thresholds=thresholds,
+        )
 
     @classmethod
     def open(

@@ -136,11 +136,11 @@ def _advice(version: str | None, ours: int) -> str:
     it (rebuilding it with this one would throw the newer format away), or an older one.
 
     >>> _advice("3", 2), _advice("1", 2)
-    ('a newer xigao built it: upgrade xigao to use it', 'rebuild it with `xigao index build`')
+    ('a newer xigao built it: upgrade xigao to use it', 'rebuild it from the originals it stores with `xigao index rebuild`')
     """
     if version is not None and version.isdigit() and int(version) > ours:
         return "a newer xigao built it: upgrade xigao to use it"
-    return "rebuild it with `xigao index build`"
+    return "rebuild it from the originals it stores with `xigao index rebuild`"
 
 
 def _stamp(rowids: npt.NDArray[np.int64] | npt.NDArray[np.uint32], times: int = 1) -> list[int]:
@@ -1154,3 +1154,38 @@ def _read_uid(db: Path) -> str | None:
     except sqlite3.Error:
         return None
     return None if row is None else str(row[0])
+
+
+def stored_settings(path: str | os.PathLike[str]) -> tuple[dict[str, str], int]:
+    """The settings (``meta``) and the number of originals stored in the index at ``path``,
+    read whatever xigao built it (no version is checked): what ``xigao index info`` says of an
+    index this xigao cannot open, and what :meth:`xigao.Index.rebuild` builds anew with."""
+    db = Path(path) / DB_NAME
+    if not db.is_file():
+        raise IndexFormatError(f"no index at {path} (missing {DB_NAME})")
+    try:
+        con, _ = read_only(db)
+        try:
+            meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
+            n = int(con.execute("SELECT COUNT(*) FROM docs").fetchone()[0])
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as e:
+        raise IndexFormatError(f"{db} is not a readable xigao index: {e}") from e
+    return meta, n
+
+
+def stored_originals(path: str | os.PathLike[str]) -> Iterator[Document]:
+    """The originals stored in the index at ``path`` as they were added (id, title, body and
+    meta), in the order they were added, whatever xigao built it: an index of an older
+    normalizer is built anew from them (:meth:`xigao.Index.rebuild`), with no source files."""
+    stored_settings(path)  # (an index at all)
+    con, _ = read_only(Path(path) / DB_NAME)
+    try:
+        rows = con.execute("SELECT id, title, body, meta FROM docs ORDER BY rowid")
+        for doc_id, title, body, meta in rows:
+            yield Document(doc_id, body, title, json.loads(meta or "{}"))
+    except sqlite3.DatabaseError as e:
+        raise IndexFormatError(f"{path} is not a readable xigao index: {e}") from e
+    finally:
+        con.close()

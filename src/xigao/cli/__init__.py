@@ -5,7 +5,7 @@ input record ends up in the output or in the error list, and the exit status is 
 record failed, 2 for usage errors.
 
 The commands live one family a module: :mod:`~xigao.cli.index_cmds` (``index build``, ``add``,
-``remove``, ``info``, ``convert``), :mod:`~xigao.cli.scan`, :mod:`~xigao.cli.dedup`,
+``remove``, ``rebuild``, ``info``, ``convert``), :mod:`~xigao.cli.scan`, :mod:`~xigao.cli.dedup`,
 :mod:`~xigao.cli.compare`, :mod:`~xigao.cli.report` and :mod:`~xigao.cli.serve`; what several
 of them share (the read options, the error sink, the progress bar) is in
 :mod:`~xigao.cli.common`. This module holds the group and registers them.

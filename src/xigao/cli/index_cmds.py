@@ -1,4 +1,4 @@
-"""``xigao index``: build, add, remove, info and convert, the commands that make and keep an
+"""``xigao index``: build, add, remove, rebuild, info and convert, the commands that make and keep an
 index of originals (local, or Parquet for ``--engine spark``)."""
 
 from __future__ import annotations
@@ -24,8 +24,9 @@ from xigao.cli.common import (
     index_errors,
     read_options,
 )
-from xigao.errors import XigaoError
+from xigao.errors import IndexFormatError, XigaoError
 from xigao.pipeline import Index
+from xigao.storage import stored_settings
 from xigao.types import GENRES
 
 
@@ -162,11 +163,48 @@ def index_remove(ids: tuple[str, ...], index_path: Path) -> None:
         sys.exit(1)
 
 
+@index.command("rebuild")
+@_index_opt
+@_build_workers_opt
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+def index_rebuild(index_path: Path, workers: int, quiet: bool) -> None:
+    """Build the index anew with this xigao from the originals it stores, keeping its genre,
+    encoder and settings: an index built by an older xigao (another normalizer version) is
+    usable again without its source files. Built aside and moved into place."""
+    try:
+        _, n = stored_settings(index_path)
+    except XigaoError as e:
+        raise click.ClickException(str(e)) from e
+    bar = _progress(quiet, "rebuilding")
+    bar.total = None if quiet else n
+    try:
+        with index_errors(index_path):
+            idx = Index.rebuild(index_path, progress=bar.update, workers=workers)
+            n = len(idx)
+            idx.close()
+    finally:
+        bar.close()
+    if not quiet:
+        click.echo(f"rebuilt {index_path}: {n} documents", err=True)
+
+
 @index.command("info")
 @_index_opt
 def index_info(index_path: Path) -> None:
-    """Counts, sizes, format version and settings, as JSON."""
-    idx = _open_index(index_path)
+    """Counts, sizes, format version and settings, as JSON. An index this xigao cannot open
+    (built by another version) gives what it stores and why it must be rebuilt."""
+    try:
+        idx = Index.open(index_path)
+    except IndexFormatError as e:
+        try:
+            meta, n = stored_settings(index_path)
+        except XigaoError:
+            raise click.ClickException(str(e)) from e
+        keys: tuple[str, ...] = ("format_version", "normalizer_version", "genre")
+        said = {k: meta[k] for k in keys if k in meta}
+        info: dict[str, object] = {"documents": n, **said, "usable": False, "why": str(e)}
+        click.echo(json.dumps(info, ensure_ascii=False, indent=2))
+        return
     with index_errors(index_path):
         info = idx.info()
     click.echo(json.dumps(info, ensure_ascii=False, indent=2))
