@@ -505,24 +505,41 @@ def _taiwan(text: str) -> Edits:
     folded in every text, a copy reads as its original whether it or its original was
     converted (a Taiwan story reposted in simplified characters keeps 资讯, as the story does).
     A word is folded only where it starts and ends where the sentence's words do (多数位于
-    holds no 数位, 专案组 no 专案).
+    holds no 数位, 专案组 no 专案), spaces and punctuation left out as the key leaves them.
 
     >>> normalize("人工智慧與網際網路").text, normalize("大多數位於").text
     ('人工智能与互联网', '大多数位于')
+    >>> normalize("人 工 智 慧 與 網 際 網 路").text
+    '人工智能 与 互联网'
     """
     pattern, table = _taiwan_words()
-    found = [(m.start(), m.end(), m.group()) for m in pattern.finditer(text)]
+    # read as the key is, its spaces, line breaks and punctuation inside a sentence left out: a
+    # copy with a space or a comma between its characters (资 料, 资，料) is folded as its
+    # original is
+    view = _NOT_KEPT.sub("", text)
+    found = [(m.start(), m.end(), m.group()) for m in pattern.finditer(view)]
+    if not found:
+        return []
+    keep = [m.start() for m in _KEPT.finditer(text)] if len(view) < len(text) else None
     cuts: dict[int, set[int]] = {}
-    return [(s, e, table[w]) for s, e, w in found if _a_word(text, s, e, cuts)]
+    return [
+        (s, e, table[w]) if keep is None else (keep[s], keep[e - 1] + 1, table[w])
+        for s, e, w in found
+        if _a_word(view, s, e, cuts)
+    ]
+
+
+_KEPT = re.compile(r"[^\W_]|[。!?;]")  # (a sentence's end bounds the words read)
+_NOT_KEPT = re.compile(r"[^\w。!?;]|_")
 
 
 def _a_word(text: str, start: int, end: int, cuts: dict[int, set[int]]) -> bool:
     """Whether ``text[start:end]`` is a word of its sentence, or words of it: it starts and
     ends where words do (not 大多|数位|于 of 大多数位于, nor the 专案 of 专案组); ``cuts``: the
     word boundaries of each sentence, by where it starts."""
-    lo = max(text.rfind(c, 0, start) for c in "。!?;\n") + 1
+    lo = max(text.rfind(c, 0, start) for c in "。!?;") + 1
     if lo not in cuts:
-        hi = min((i for c in "。!?;\n" if (i := text.find(c, end)) >= 0), default=len(text))
+        hi = min((i for c in "。!?;" if (i := text.find(c, end)) >= 0), default=len(text))
         cuts[lo] = {lo + i for _, s, e in _words().tokenize(text[lo:hi]) for i in (s, e)}
     return start in cuts[lo] and end in cuts[lo]
 
