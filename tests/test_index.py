@@ -335,7 +335,7 @@ def test_version_mismatch_is_a_clear_error(built_index: Path) -> None:
 
 
 def test_missing_or_corrupt_index(tmp_path: Path) -> None:
-    with pytest.raises(IndexFormatError, match="no index"):
+    with pytest.raises(IndexFormatError, match="no local index"):
         Index.open(tmp_path / "nothing")
     (tmp_path / "bad").mkdir()
     (tmp_path / "bad" / DB_NAME).write_bytes(b"not a database" * 100)
@@ -764,5 +764,22 @@ def test_an_index_of_an_older_normalizer_is_rebuilt_from_what_it_stores(tmp_path
     res = idx.check(docs[3]["body"])
     assert res.verdict == "repost" and res.matches[0].source_id == docs[3]["id"]
     idx.close()
-    with pytest.raises(IndexFormatError, match="no index"):
+    with pytest.raises(IndexFormatError, match="no local index"):
         Index.rebuild(tmp_path / "nothing")
+
+
+def test_a_rebuild_holds_the_write_lock_and_refuses_a_newer_index(tmp_path: Path) -> None:
+    # an add by another process during a rebuild would be lost to it (diff review 14): the old
+    # index's write lock is held while its originals are read and built anew
+    from xigao.storage import held_originals
+
+    Index.build(cctv(3), tmp_path / "ix", vectors=None, workers=1).close()
+    with held_originals(tmp_path / "ix") as (_, docs):
+        assert len(list(docs)) == 3
+        other = sqlite3.connect(tmp_path / "ix" / DB_NAME, timeout=0.1, isolation_level=None)
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            other.execute("BEGIN IMMEDIATE")
+        other.close()
+    _age(tmp_path / "ix", "9")  # a newer xigao's: rebuilt here, it would lose what it stores
+    with pytest.raises(IndexFormatError, match="newer xigao"):
+        Index.rebuild(tmp_path / "ix")

@@ -767,3 +767,16 @@ def test_a_new_taiwan_table_is_a_new_normalizer_version() -> None:
 
     table = (Path(nm.__file__).parent / "taiwan_phrases.tsv").read_bytes()
     assert (NORMALIZER_VERSION, hashlib.sha256(table).hexdigest()[:16]) == (5, "d83efd46c7cc70c0")
+
+
+def test_taiwan_words_fold_inside_longer_words_and_in_chains() -> None:
+    # a Taiwan word inside a longer word of jieba's (统计|资料显示) is folded as the mainland
+    # word is written there; a word a fold makes is folded too (网路卡 → 网络卡 → 网卡), so that
+    # normalizing twice gives what once gives (diff review 14)
+    import opencc
+
+    for mainland in ("统计数据显示", "新闻信息很多", "这是网卡。"):
+        taiwan = opencc.OpenCC("s2twp").convert(mainland)
+        assert normalize(taiwan).key().chars == normalize(mainland).key().chars, taiwan
+    once = normalize("網路卡")
+    assert once.text == "网卡" and normalize(once.text).text == once.text

@@ -272,9 +272,9 @@ def detect_encoding(data: bytes) -> str:
     """Guess the encoding of ``data`` (the first ~64 KB of a file is plenty).
 
     Returns ``utf-8-sig``, ``utf-16`` (BOM), ``utf-16-le``/``-be`` (no BOM), ``utf-8``,
-    ``gb18030`` or ``big5hkscs`` (Big5 and Hong Kong's additions to it: 啓, 羣, 綫, which plain
-    Big5 lacks; black-box review 14 found them read as damaged Big5, or as GB18030 gibberish
-    in a dump). Pure ASCII gives ``utf-8``.
+    ``gb18030``, ``big5`` or ``big5hkscs`` (Big5 and Hong Kong's additions to it: 啓, 羣, 綫,
+    which plain Big5 lacks; black-box review 14 found them read as damaged Big5, or as GB18030
+    gibberish in a dump). Pure ASCII gives ``utf-8``.
     """
     if data.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
@@ -292,8 +292,15 @@ def detect_encoding(data: bytes) -> str:
         return "utf-8"
     # the likeliest Chinese: UTF-8 too, for a UTF-8 file with a byte or two damaged (a
     # character cut in a download), which is no GB18030 full of rare characters
-    candidates = ("gb18030", "big5hkscs", "utf-8")
+    candidates = ("gb18030", _big5(data), "utf-8")
     return max(candidates, key=lambda enc: _score(_decode(data, enc, "replace") or ""))
+
+
+def _big5(data: bytes) -> str:
+    """``big5`` where ``data`` is valid Big5, else ``big5hkscs``: Hong Kong's additions are
+    read, while the 249 pairs the two read apart (0xC6A1–0xC7FC: kana and ① in Big5) are read
+    as Big5 where the text is Big5 (diff review 14)."""
+    return "big5" if _decode(data, "big5") is not None else "big5hkscs"
 
 
 def _mostly_utf8_lines(data: bytes) -> bool:
@@ -488,7 +495,7 @@ def _line_in_another(raw: bytes, encoding: str) -> str | None:
     Chinese first; None when it is valid in none."""
     found = [
         text
-        for enc in ("utf-8", "gb18030", "big5hkscs")
+        for enc in ("utf-8", "gb18030", _big5(raw))
         if enc != encoding and (text := _decode(raw, enc)) is not None
     ]
     return max(found, key=_score) if found else None
@@ -515,7 +522,7 @@ def _lines(
         for raw in stream:
             if provisional and not raw.isascii():
                 found, provisional = detect_encoding(raw), False
-                encoding = found if found in ("gb18030", "big5hkscs") else encoding
+                encoding = found if found in ("gb18030", "big5", "big5hkscs") else encoding
             text = raw.decode(encoding, "xigao.mark")
             if _BAD_BYTE.search(text) and not forced:  # a line in another encoding than the
                 text = _line_in_another(raw, encoding) or text  # file's (a mixed dump)

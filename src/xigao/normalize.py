@@ -14,6 +14,7 @@ Boilerplate (credits, datelines, disclaimers) stays in ``text`` and is flagged i
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import html
 import itertools
@@ -480,7 +481,7 @@ def _taiwan_words() -> tuple[re.Pattern[str], dict[str, str]]:
     for line in ref.read_text(encoding="utf-8").splitlines():
         if line and not line.startswith("#"):
             taiwan, mainland = line.split("\t")[:2]
-            table[taiwan] = mainland
+            table[taiwan.lower()] = mainland.lower()  # (as normalized text is: BMW集团)
     by_first: dict[str, list[str]] = {}
     for word in sorted(table, key=lambda w: (-len(w), w)):
         by_first.setdefault(word[0], []).append(re.escape(word[1:]))
@@ -504,8 +505,9 @@ def _taiwan(text: str) -> Edits:
     资料 into 数据. OpenCC's Taiwan conversion (``s2twp``) writes these for the mainland words;
     folded in every text, a copy reads as its original whether it or its original was
     converted (a Taiwan story reposted in simplified characters keeps 资讯, as the story does).
-    A word is folded only where it starts and ends where the sentence's words do (多数位于
-    holds no 数位, 专案组 no 专案), spaces and punctuation left out as the key leaves them.
+    A word is folded where no word of the sentence runs on past one of its edges (大多数位于
+    holds no 数位; 统计资料显示 holds 资料), spaces and punctuation left out as the key leaves
+    them; a word a fold makes is folded too (网路卡, 网络卡, 网卡).
 
     >>> normalize("人工智慧與網際網路").text, normalize("大多數位於").text
     ('人工智能与互联网', '大多数位于')
@@ -521,27 +523,41 @@ def _taiwan(text: str) -> Edits:
     if not found:
         return []
     keep = [m.start() for m in _KEPT.finditer(text)] if len(view) < len(text) else None
-    cuts: dict[int, set[int]] = {}
+    ends = [m.end() for m in _SENTENCE_ENDS.finditer(view)]
+    words: dict[int, tuple[list[int], list[int]]] = {}
     return [
         (s, e, table[w]) if keep is None else (keep[s], keep[e - 1] + 1, table[w])
         for s, e, w in found
-        if _a_word(view, s, e, cuts)
+        if _a_word(view, s, e, ends, words)
     ]
 
 
-_KEPT = re.compile(r"[^\W_]|[。!?;]")  # (a sentence's end bounds the words read)
+_KEPT = re.compile(r"[^\W_]|[。!?;]")
 _NOT_KEPT = re.compile(r"[^\w。!?;]|_")
+_SENTENCE_ENDS = re.compile(r"[。!?;]")  # (a sentence's end bounds the words read)
 
 
-def _a_word(text: str, start: int, end: int, cuts: dict[int, set[int]]) -> bool:
-    """Whether ``text[start:end]`` is a word of its sentence, or words of it: it starts and
-    ends where words do (not 大多|数位|于 of 大多数位于, nor the 专案 of 专案组); ``cuts``: the
-    word boundaries of each sentence, by where it starts."""
-    lo = max(text.rfind(c, 0, start) for c in "。!?;") + 1
-    if lo not in cuts:
-        hi = min((i for c in "。!?;" if (i := text.find(c, end)) >= 0), default=len(text))
-        cuts[lo] = {lo + i for _, s, e in _words().tokenize(text[lo:hi]) for i in (s, e)}
-    return start in cuts[lo] and end in cuts[lo]
+def _a_word(
+    text: str, start: int, end: int, ends: list[int], words: dict[int, tuple[list[int], list[int]]]
+) -> bool:
+    """Whether ``text[start:end]`` is no part of a word that runs on past one of its edges:
+    words of its sentence, or inside one (统计|资料显示), but not 大多数|位于's 数位; ``ends``:
+    where the sentences of ``text`` end, ``words``: the starts and ends of each sentence's words,
+    by where it starts (filled as needed)."""
+    k = bisect.bisect_right(ends, start)
+    lo = ends[k - 1] if k else 0
+    if lo not in words:
+        hi = ends[k] if k < len(ends) else len(text)
+        cut = _words().tokenize(text[lo:hi])
+        words[lo] = ([lo + a for _, a, _ in cut], [lo + b for _, _, b in cut])
+    starts, stops = words[lo]
+    first = bisect.bisect_right(starts, start) - 1  # the word holding the first character
+    last = bisect.bisect_right(starts, end - 1) - 1  # … and the last
+    # a word that starts before the match and ends inside it, or starts inside and ends after
+    return not (
+        (starts[first] < start and stops[first] < end)
+        or (starts[last] > start and stops[last] > end)
+    )
 
 
 def simplified(text: str) -> str:
@@ -667,7 +683,11 @@ def normalize(text: str) -> Normalized:
         cur, maps = _apply(cur, maps, edits)
     if seen & _F_TRAD:
         cur, maps = _apply(cur, maps, _t2s(cur))
-    cur, maps = _apply(cur, maps, _taiwan(cur))
+    for _ in range(3):  # a fold may make another table word (网路卡 → 网络卡 → 网卡)
+        edits = _taiwan(cur)
+        if not edits:
+            break
+        cur, maps = _apply(cur, maps, edits)
     if _untidy(cur):
         cur, maps = _apply(cur, maps, _spaces(cur))
     st, en = maps

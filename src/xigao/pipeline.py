@@ -58,9 +58,8 @@ from xigao.sketch import (
 from xigao.storage import (
     IndexStore,
     check_replaceable,
+    held_originals,
     replace_dir,
-    stored_originals,
-    stored_settings,
 )
 from xigao.terms import bundled_idf, term_keys
 from xigao.types import (
@@ -287,25 +286,29 @@ class Index:
         settings: an index an older xigao built, which :meth:`open` refuses for its normalizer
         version, is usable again without its source files (black-box review 14: a platform
         that fed its originals through the service has none). Built aside and moved into
-        place, as :meth:`build` does; a service reading the old index answers 503 until it is
-        opened again."""
-        meta, _ = stored_settings(path)  # (a local index: a Parquet one has no database)
-        try:
-            config = SketchConfig(**json.loads(meta["sketch"]))
-        except (KeyError, TypeError, ValueError):  # (settings this xigao no longer takes)
-            config = SketchConfig()
-        vectors = json.loads(meta.get("vectors", "{}")).get("encoder") or None
-        return cls.build(
-            stored_originals(path),
-            path,
-            config=config,
-            vectors=vectors,
-            overwrite=True,
-            progress=progress,
-            workers=workers,
-            genre=meta.get("genre", "news"),
-            thresholds=thresholds,
-        )
+        place, as :meth:`build` does, the old index's write lock held throughout (another
+        process's add or remove waits, or says the index is busy); a service reading the old
+        index answers 503 until it is opened again. An index of a newer xigao is refused."""
+        with held_originals(path) as (meta, originals):
+            try:
+                config = SketchConfig(**json.loads(meta["sketch"]))
+            except (KeyError, TypeError, ValueError) as e:
+                raise IndexFormatError(
+                    f"the sketch settings of the index at {path} are not this xigao's ({e}); "
+                    "build it from its sources with `xigao index build`"
+                ) from e
+            vectors = json.loads(meta.get("vectors", "{}")).get("encoder") or None
+            return cls.build(
+                originals,
+                path,
+                config=config,
+                vectors=vectors,
+                overwrite=True,
+                progress=progress,
+                workers=workers,
+                genre=meta.get("genre", "news"),
+                thresholds=thresholds,
+            )
 
     @classmethod
     def open(

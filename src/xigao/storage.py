@@ -121,25 +121,30 @@ def check_versions(meta: dict[str, str], what: str) -> None:
     if version != str(FORMAT_VERSION):
         raise IndexFormatError(
             f"{what} has format version {version}, this xigao reads version "
-            f"{FORMAT_VERSION}; {_advice(version, FORMAT_VERSION)}"
+            f"{FORMAT_VERSION}; {_advice(version, FORMAT_VERSION, what)}"
         )
     normalizer = meta.get("normalizer_version")
     if normalizer != str(NORMALIZER_VERSION):
         raise IndexFormatError(
             f"{what} was built with normalizer version {normalizer}, this xigao uses "
-            f"{NORMALIZER_VERSION}; {_advice(normalizer, NORMALIZER_VERSION)}"
+            f"{NORMALIZER_VERSION}; {_advice(normalizer, NORMALIZER_VERSION, what)}"
         )
 
 
-def _advice(version: str | None, ours: int) -> str:
-    """What to do with an index of another ``version`` than ``ours``: a newer xigao built
-    it (rebuilding it with this one would throw the newer format away), or an older one.
+def _advice(version: str | None, ours: int, what: str = "index") -> str:
+    """What to do with an index (``what``) of another ``version`` than ``ours``: a newer xigao
+    built it (rebuilding it with this one would throw the newer format away), or an older one:
+    a local index is built anew from the originals it stores, a Parquet one from its sources.
 
     >>> _advice("3", 2), _advice("1", 2)
     ('a newer xigao built it: upgrade xigao to use it', 'rebuild it from the originals it stores with `xigao index rebuild`')
+    >>> _advice("1", 2, "Parquet index at /x")
+    'rebuild it from its sources with `xigao index build --engine spark`'
     """
     if version is not None and version.isdigit() and int(version) > ours:
         return "a newer xigao built it: upgrade xigao to use it"
+    if what.startswith("Parquet"):
+        return "rebuild it from its sources with `xigao index build --engine spark`"
     return "rebuild it from the originals it stores with `xigao index rebuild`"
 
 
@@ -1034,7 +1039,9 @@ def _sketched(
         for batch in itertools.chain(head, it):  # one batch is not worth starting processes
             yield batch, sketches(_keys([d.body for d in batch]))
         return
-    normalize("。")  # build the normalizer's tables once, before forking: workers inherit them
+    # build the normalizer's tables and its Taiwan words' reader (a jieba of its own) once,
+    # before forking: workers inherit them
+    normalize("資訊。")
     with ProcessPoolExecutor(
         workers,
         mp_context=mp.get_context("fork"),
@@ -1161,8 +1168,11 @@ def stored_settings(path: str | os.PathLike[str]) -> tuple[dict[str, str], int]:
     read whatever xigao built it (no version is checked): what ``xigao index info`` says of an
     index this xigao cannot open, and what :meth:`xigao.Index.rebuild` builds anew with."""
     db = Path(path) / DB_NAME
-    if not db.is_file():
-        raise IndexFormatError(f"no index at {path} (missing {DB_NAME})")
+    if not db.is_file():  # (a Parquet index is built anew from its sources, on Spark)
+        raise IndexFormatError(
+            f"no local index at {path} (missing {DB_NAME}); a Parquet index is built anew "
+            "with `xigao index build --engine spark` from its sources"
+        )
     try:
         con, _ = read_only(db)
         try:
@@ -1177,15 +1187,53 @@ def stored_settings(path: str | os.PathLike[str]) -> tuple[dict[str, str], int]:
 
 def stored_originals(path: str | os.PathLike[str]) -> Iterator[Document]:
     """The originals stored in the index at ``path`` as they were added (id, title, body and
-    meta), in the order they were added, whatever xigao built it: an index of an older
-    normalizer is built anew from them (:meth:`xigao.Index.rebuild`), with no source files."""
+    meta), in the order they were added, whatever xigao built it (read-only; see
+    :func:`held_originals` for a rebuild)."""
     stored_settings(path)  # (an index at all)
     con, _ = read_only(Path(path) / DB_NAME)
     try:
-        rows = con.execute("SELECT id, title, body, meta FROM docs ORDER BY rowid")
-        for doc_id, title, body, meta in rows:
-            yield Document(doc_id, body, title, json.loads(meta or "{}"))
+        yield from _documents(con)
     except sqlite3.DatabaseError as e:
         raise IndexFormatError(f"{path} is not a readable xigao index: {e}") from e
     finally:
         con.close()
+
+
+@contextlib.contextmanager
+def held_originals(
+    path: str | os.PathLike[str],
+) -> Iterator[tuple[dict[str, str], Iterator[Document]]]:
+    """The settings and originals of the index at ``path`` (:func:`stored_originals`), read
+    with its write lock held until the block ends: another process's add or remove waits, and
+    says the index is busy, rather than be lost to (or undone by) the index built anew from
+    them (:meth:`xigao.Index.rebuild`; diff review 14). An index of a newer format or
+    normalizer is refused: built anew here, it would lose what the newer xigao stored."""
+    meta, _ = stored_settings(path)
+    for key, ours in (
+        ("format_version", FORMAT_VERSION),
+        ("normalizer_version", NORMALIZER_VERSION),
+    ):
+        theirs = meta.get(key, "")
+        if theirs.isdigit() and int(theirs) > ours:
+            raise IndexFormatError(
+                f"index at {path} has {key.replace('_', ' ')} {theirs}, this xigao {ours}: "
+                "a newer xigao built it; upgrade xigao to use it"
+            )
+    db = Path(path) / DB_NAME
+    try:
+        con = sqlite3.connect(db_uri(db, "rw"), uri=True, timeout=BUSY_WAIT, isolation_level=None)
+        con.execute("BEGIN IMMEDIATE")  # (the write lock: readers go on)
+    except sqlite3.DatabaseError as e:
+        raise IndexFormatError(f"the index at {path} cannot be rebuilt now: {e}") from e
+    try:
+        yield meta, _documents(con)
+    finally:
+        con.rollback()
+        con.close()
+
+
+def _documents(con: sqlite3.Connection) -> Iterator[Document]:
+    for doc_id, title, body, meta in con.execute(
+        "SELECT id, title, body, meta FROM docs ORDER BY rowid"
+    ):
+        yield Document(doc_id, body, title, json.loads(meta or "{}"))
