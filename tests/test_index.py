@@ -335,7 +335,7 @@ def test_version_mismatch_is_a_clear_error(built_index: Path) -> None:
 
 
 def test_missing_or_corrupt_index(tmp_path: Path) -> None:
-    with pytest.raises(IndexFormatError, match="no local index"):
+    with pytest.raises(IndexFormatError, match="no index"):
         Index.open(tmp_path / "nothing")
     (tmp_path / "bad").mkdir()
     (tmp_path / "bad" / DB_NAME).write_bytes(b"not a database" * 100)
