@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import functools
 import inspect
-import json
 import os
 import re
 import sqlite3
@@ -60,6 +59,7 @@ from xigao.storage import (
     check_replaceable,
     held_originals,
     replace_dir,
+    stored_layout,
 )
 from xigao.terms import bundled_idf, term_keys
 from xigao.types import (
@@ -291,22 +291,21 @@ class Index:
         index answers 503 until it is opened again. An index of a newer xigao is refused."""
         with held_originals(path) as (meta, originals):
             try:
-                config = SketchConfig(**json.loads(meta["sketch"]))
+                config, vectors, _, genre = stored_layout(meta)
             except (KeyError, TypeError, ValueError) as e:
                 raise IndexFormatError(
                     f"the sketch settings of the index at {path} are not this xigao's ({e}); "
                     "build it from its sources with `xigao index build`"
                 ) from e
-            vectors = json.loads(meta.get("vectors", "{}")).get("encoder") or None
             return cls.build(
                 originals,
                 path,
                 config=config,
-                vectors=vectors,
+                vectors=vectors or None,
                 overwrite=True,
                 progress=progress,
                 workers=workers,
-                genre=meta.get("genre", "news"),
+                genre=genre,
                 thresholds=thresholds,
             )
 

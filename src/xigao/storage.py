@@ -141,11 +141,24 @@ def _advice(version: str | None, ours: int, what: str = "index") -> str:
     >>> _advice("1", 2, "Parquet index at /x")
     'rebuild it from its sources with `xigao index build --engine spark`'
     """
-    if version is not None and version.isdigit() and int(version) > ours:
+    if _newer(version, ours):
         return "a newer xigao built it: upgrade xigao to use it"
     if what.startswith("Parquet"):
         return "rebuild it from its sources with `xigao index build --engine spark`"
     return "rebuild it from the originals it stores with `xigao index rebuild`"
+
+
+def _newer(version: str | None, ours: int) -> bool:
+    """Whether a stored ``version`` is a newer xigao's than ``ours``."""
+    return version is not None and version.isdigit() and int(version) > ours
+
+
+def stored_layout(meta: dict[str, str]) -> tuple[SketchConfig, str, int, str]:
+    """The sketch settings, vector encoder, vector dimension and genre an index's ``meta``
+    holds (an index built before genres held news)."""
+    vec = json.loads(meta.get("vectors", '{"encoder": "", "dim": 0}'))
+    config = SketchConfig(**json.loads(meta["sketch"]))
+    return config, vec["encoder"], vec["dim"], meta.get("genre", "news")
 
 
 def _stamp(rowids: npt.NDArray[np.int64] | npt.NDArray[np.uint32], times: int = 1) -> list[int]:
@@ -312,14 +325,14 @@ class IndexStore:
         except sqlite3.DatabaseError as e:
             raise IndexFormatError(f"{db} is not a readable xigao index: {e}") from e
         check_versions(meta, f"index at {p}")
-        vec = json.loads(meta.get("vectors", '{"encoder": "", "dim": 0}'))
+        config, vectors, dim, genre = stored_layout(meta)
         try:
             store = cls(
                 p,
-                SketchConfig(**json.loads(meta["sketch"])),
-                vectors=vec["encoder"],
-                dim=vec["dim"],
-                genre=meta.get("genre", "news"),  # indexes built before genres held news
+                config,
+                vectors=vectors,
+                dim=dim,
+                genre=genre,
                 like=like,
                 uid=meta.get("uid"),
             )
@@ -1163,20 +1176,30 @@ def _read_uid(db: Path) -> str | None:
     return None if row is None else str(row[0])
 
 
-def stored_settings(path: str | os.PathLike[str]) -> tuple[dict[str, str], int]:
-    """The settings (``meta``) and the number of originals stored in the index at ``path``,
-    read whatever xigao built it (no version is checked): what ``xigao index info`` says of an
-    index this xigao cannot open, and what :meth:`xigao.Index.rebuild` builds anew with."""
+def _stored_db(path: str | os.PathLike[str]) -> Path:
+    """The database of the local index at ``path``, whatever xigao built it."""
     db = Path(path) / DB_NAME
     if not db.is_file():  # (a Parquet index is built anew from its sources, on Spark)
         raise IndexFormatError(
             f"no local index at {path} (missing {DB_NAME}); a Parquet index is built anew "
             "with `xigao index build --engine spark` from its sources"
         )
+    return db
+
+
+def _meta(con: sqlite3.Connection) -> dict[str, str]:
+    return dict(con.execute("SELECT key, value FROM meta").fetchall())
+
+
+def stored_settings(path: str | os.PathLike[str]) -> tuple[dict[str, str], int]:
+    """The settings (``meta``) and the number of originals stored in the index at ``path``,
+    read whatever xigao built it (no version is checked): what ``xigao index info`` says of an
+    index this xigao cannot open."""
+    db = _stored_db(path)
     try:
         con, _ = read_only(db)
         try:
-            meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
+            meta = _meta(con)
             n = int(con.execute("SELECT COUNT(*) FROM docs").fetchone()[0])
         finally:
             con.close()
@@ -1189,8 +1212,7 @@ def stored_originals(path: str | os.PathLike[str]) -> Iterator[Document]:
     """The originals stored in the index at ``path`` as they were added (id, title, body and
     meta), in the order they were added, whatever xigao built it (read-only; see
     :func:`held_originals` for a rebuild)."""
-    stored_settings(path)  # (an index at all)
-    con, _ = read_only(Path(path) / DB_NAME)
+    con, _ = read_only(_stored_db(path))
     try:
         yield from _documents(con)
     except sqlite3.DatabaseError as e:
@@ -1208,24 +1230,23 @@ def held_originals(
     says the index is busy, rather than be lost to (or undone by) the index built anew from
     them (:meth:`xigao.Index.rebuild`; diff review 14). An index of a newer format or
     normalizer is refused: built anew here, it would lose what the newer xigao stored."""
-    meta, _ = stored_settings(path)
-    for key, ours in (
-        ("format_version", FORMAT_VERSION),
-        ("normalizer_version", NORMALIZER_VERSION),
-    ):
-        theirs = meta.get(key, "")
-        if theirs.isdigit() and int(theirs) > ours:
-            raise IndexFormatError(
-                f"index at {path} has {key.replace('_', ' ')} {theirs}, this xigao {ours}: "
-                "a newer xigao built it; upgrade xigao to use it"
-            )
-    db = Path(path) / DB_NAME
+    db = _stored_db(path)
     try:
         con = sqlite3.connect(db_uri(db, "rw"), uri=True, timeout=BUSY_WAIT, isolation_level=None)
         con.execute("BEGIN IMMEDIATE")  # (the write lock: readers go on)
+        meta = _meta(con)
     except sqlite3.DatabaseError as e:
         raise IndexFormatError(f"the index at {path} cannot be rebuilt now: {e}") from e
     try:
+        for key, ours in (
+            ("format_version", FORMAT_VERSION),
+            ("normalizer_version", NORMALIZER_VERSION),
+        ):
+            if _newer(theirs := meta.get(key), ours):
+                raise IndexFormatError(
+                    f"index at {path} has {key.replace('_', ' ')} {theirs}, this xigao {ours}: "
+                    "a newer xigao built it; upgrade xigao to use it"
+                )
         yield meta, _documents(con)
     finally:
         con.rollback()
