@@ -510,6 +510,38 @@ def test_check_reports_attribution_credit_and_direction(
         assert ev.suspect[0] >= 10
 
 
+@pytest.mark.parametrize(
+    ("before", "after", "credited"),
+    [
+        ("据新浪报道，\n\n", "", True),
+        ("据新浪教育报道：\n\n", "", True),
+        ("新浪教育曾报道：\n\n“", "”", True),
+        ("以下内容摘自新浪教育：\n\n", "", True),
+        ("摘自新浪：\n", "", True),
+        ("\n\n", "（本段引自新浪教育）", True),
+        ("\n\n", "——摘自新浪", True),
+        ("据新华社报道，\n\n", "", False),  # another publisher
+        ("新浪也报道过这件事。\n\n", "", False),  # a sentence, not a lead-in
+        ("\n\n", "（笔者注：新浪报道过）我认为", True),
+        ("\n\n", "（笔者注）", False),
+    ],
+)
+def test_a_partial_copy_credited_where_it_stands(
+    tmp_path: Path, stories: list[dict], before: str, after: str, credited: bool
+) -> None:
+    """A passage credited on the line above it or in a note after it (black-box review 13:
+    据新浪教育报道： on its own line, （本段引自新浪教育）) credits its original."""
+    originals = [{**s, "source": "新浪"} for s in stories[:20]]
+    passage = stories[3]["body"].split("：", 1)[-1][:160]  # without its own 央视网消息 dateline
+    body = "女生出国前都应该了解这些事情，下面这段说得很清楚。" + before + passage + after
+    body += "\n\n我觉得这类信息很重要，大家在准备材料的时候一定要多留心，不要盲目相信中介的承诺。"
+    with Index.build(originals, tmp_path / "idx", vectors=None) as idx:
+        got = idx.check(body, detect=("repost", "partial"))
+        m = got.to_dict()["matches"][0]
+        assert (got.verdict, m["source_id"]) == ("partial", stories[3]["id"])
+        assert m["credited"] is credited
+
+
 def test_quotations_count_by_default_and_can_be_left_out(
     tmp_path: Path, stories: list[dict]
 ) -> None:
@@ -539,6 +571,10 @@ def test_quotation_spans() -> None:
         "「二」",
         "『三』",
         "> 引用的一整行",
+    ]
+    nested = "他转了一段：“招聘启事写着“招聘文员”，其实是骗局。”我看完很生气。“半个"
+    assert [nested[s:e] for s, e in quotation_spans(nested)] == [
+        "“招聘启事写着“招聘文员”，其实是骗局。”"
     ]
 
 

@@ -1053,10 +1053,20 @@ def publisher_groups(
     return frozenset(out)
 
 
-#: Words of reporting a quotation's lead-in holds (央视新闻联播报道指出：“…”, 央视报道称，…)
-_REPORTING = re.compile(r"报道|报导|消息|播报|指出|称|说|表示|提到|写道|介绍|显示|发布")
-#: How far before a passage its lead-in is looked for (characters, within its sentence)
+#: Words of reporting or quoting a passage's lead-in holds (央视新闻联播报道指出：“…”, 央视报道称，…,
+#: 摘自新浪：, 据新浪教育报道：), or a note right after it ((本段引自新浪教育))
+_REPORTING = re.compile(
+    r"报道|报导|消息|播报|指出|称|说|表示|提到|写道|介绍|显示|发布|摘自|引自|转自|转载|援引|节选|据"
+)
+#: How far before a passage its lead-in is looked for, and after it its note (characters)
 LEAD_IN = 30
+#: What may stand between a lead-in and its passage: spaces, line breaks, an opening quotation
+#: mark or a block quote's ">"
+_BETWEEN = " \t\r\n\u3000“「『\"'‘>"
+#: A note right after a passage, in brackets or after a dash: (本段引自新浪教育), ——摘自新浪
+_NOTE = re.compile(
+    r"[（(【\[]([^（()）【】\[\]\n]{1,%d})[）)】\]]|——([^。！？!?\n]{1,%d})" % (LEAD_IN, LEAD_IN)
+)
 
 
 def _publishers(original_meta: Mapping[str, Any]) -> list[str]:
@@ -1068,31 +1078,54 @@ def _publishers(original_meta: Mapping[str, Any]) -> list[str]:
     ]
 
 
+def _names_publisher(words: str, want: frozenset[str], aliases: Sequence[Sequence[str]]) -> bool:
+    """Whether ``words`` (a lead-in or a note) name one of the publishers ``want`` with a word
+    of reporting or quoting."""
+    if not _REPORTING.search(words):
+        return False
+    folded = _fold(words)
+    return bool(want & publisher_groups([words], aliases)) or any(
+        len(w) >= 2 and w in folded for w in want
+    )
+
+
 def credits_passage(
     body: str,
     start: int,
     original_meta: Mapping[str, Any],
     aliases: Sequence[Sequence[str]] = ALIASES,
+    end: int | None = None,
 ) -> bool:
-    """Whether the passage of ``body`` starting at ``start`` is credited where it stands: the
-    text right before it in its sentence (``LEAD_IN`` characters) names the original's
-    publisher, directly or through an alias group, with a word of reporting. A commentary
-    quoting a report (央视新闻联播报道指出：“…”) credits it there, not in a credit line.
+    """Whether the passage of ``body`` at ``start`` (to ``end``) is credited where it stands:
+    the text right before it in its sentence (``LEAD_IN`` characters), or a lead-in line
+    right above it, names the original's publisher, directly or through an alias group, with
+    a word of reporting or quoting; or a note right after it does, in brackets or after a
+    dash. A commentary quoting a report (央视新闻联播报道指出：“…”) credits it there, not in a
+    credit line (black-box review 13: 据新浪教育报道： on its own line, （本段引自新浪教育）).
 
     >>> text = "近日，央视新闻联播报道指出：“要扎扎实实向前推进。”笔者认为…"
     >>> credits_passage(text, 15, {"source": "央视网"}), credits_passage(text, 15, {"source": "新华社"})
     (True, False)
+    >>> text = "出国前了解这些。据新浪教育报道：\\n\\n第一类是……。\\n\\n我觉得很重要。"
+    >>> credits_passage(text, 18, {"source": "新浪"})
+    True
+    >>> text = "第一类是……。（本段引自新浪教育）\\n我觉得很重要。新浪报道了此事。\\n第二类……"
+    >>> credits_passage(text, 0, {"source": "新浪"}, end=7), credits_passage(text, 34, {"source": "新浪"})
+    (True, False)
     """
     theirs = _publishers(original_meta)
-    lead = body[max(0, start - LEAD_IN) : start]
-    lead = lead[max(lead.rfind(c) for c in "。！？!?\n") + 1 :]
-    if not theirs or not _REPORTING.search(lead):
+    if not theirs:
         return False
     want = publisher_groups(theirs, aliases)
-    folded = _fold(lead)
-    return bool(want & publisher_groups([lead], aliases)) or any(
-        len(w) >= 2 and w in folded for w in want
-    )
+    lead = body[max(0, start - LEAD_IN) : start].rstrip(_BETWEEN)
+    lead = lead[max(lead.rfind(c) for c in "。！？!?\n") + 1 :]
+    if lead and _names_publisher(lead, want, aliases):
+        return True
+    if end is None:
+        return False
+    after = body[end : end + LEAD_IN + 4].lstrip('”」』"’ \t\u3000')
+    note = _NOTE.match(after)
+    return note is not None and _names_publisher(note.group(note.lastindex or 0), want, aliases)
 
 
 def is_credited(
@@ -1120,10 +1153,12 @@ def is_credited(
     return False
 
 
-#: Quotations: text between paired quotation marks (up to 2,000 characters), and block quotes
-#: (lines opening with ">").
+#: Quotations: text between paired quotation marks (up to 2,000 characters; a quotation inside
+#: one, as a paste wrapped in “…” that itself quotes “…”, is part of it: black-box review 13),
+#: and block quotes (lines opening with ">").
 _QUOTE = _lazy(
-    r"“[^“”\n]{1,2000}”|「[^「」]{1,2000}」|『[^『』]{1,2000}』|\"[^\"\n]{1,2000}\"|^>[^\n]*",
+    r"“(?:[^“”\n]|“[^“”\n]{0,2000}”){1,2000}”|「(?:[^「」]|「[^「」]{0,2000}」){1,2000}」"
+    r"|『[^『』]{1,2000}』|\"[^\"\n]{1,2000}\"|^>[^\n]*",
     re.M,
 )
 

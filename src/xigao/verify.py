@@ -1179,7 +1179,7 @@ def provenance(
     details["credited"] = is_credited(found, meta, aliases) or (
         m.kind == "partial"
         and any(
-            credits_passage(body, e.suspect[0], meta, aliases)
+            credits_passage(body, e.suspect[0], meta, aliases, e.suspect[1])
             for e in m.evidence
             if e.kind == "verbatim"
         )
