@@ -1065,7 +1065,7 @@ LEAD_IN = 30
 _BETWEEN = " \t\r\n\u3000“「『\"'‘>"
 #: A note right after a passage, in brackets or after a dash: (本段引自新浪教育), ——摘自新浪
 _NOTE = re.compile(
-    r"[（(【\[]([^（()）【】\[\]\n]{1,%d})[）)】\]]|——([^。！？!?\n]{1,%d})" % (LEAD_IN, LEAD_IN)
+    rf"[（(【\[]([^（()）【】\[\]\n]{{1,{LEAD_IN}}})[）)】\]]|——([^。！？!?\n]{{1,{LEAD_IN}}})"
 )
 
 
