@@ -120,7 +120,9 @@ def test_check_repost_and_original(client: httpx.Client, stories: list[dict]) ->
         "matches": [],
         "copy_ratio": 0.0,
         "attribution": [],
+        "summary": "原创：未发现转载、部分抄袭或洗稿。",
     }
+    assert d["summary"].startswith("转载：照搬《")  # the repost above, in plain Chinese
 
 
 def test_added_originals_are_seen_by_later_checks(

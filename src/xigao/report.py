@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from xigao.align import kept_runs
+from xigao.summary import summarize
 from xigao.types import VERDICT_RANK, VERDICTS, Document
 
 if TYPE_CHECKING:  # (a report reads an open index; it needs none of the pipeline to load)
@@ -457,9 +458,15 @@ def _page(title: str, body: str, *, home: str) -> str:
 
 
 def _suspect_page(
-    result: Mapping[str, Any], suspect: Document | None, index: Index, *, palette: str = ""
+    result: Mapping[str, Any],
+    suspect: Document | None,
+    index: Index,
+    *,
+    palette: str = "",
+    summary: str = "",
 ) -> str:
-    """A suspect's page: its matches side by side (``palette``: a link to its 调色盘)."""
+    """A suspect's page: its matches side by side (``palette``: a link to its 调色盘;
+    ``summary``: the result in plain Chinese, :mod:`xigao.summary`)."""
     rid = result.get("id")
     # (the suspect's title, else the one its result carries: a scan's JSONL has it)
     title = (suspect.title if suspect else None) or str(result.get("title") or "")
@@ -475,6 +482,7 @@ def _suspect_page(
         f"<h1>{_badge(str(result.get('verdict', '')), big=True)} {_esc(title or rid)}</h1>"
         f'<p class="muted small">id <span class="id">{_esc(rid)}</span> · 评分 score '
         f"{_num(result.get('score')):.2f} · {len(sections)} 个来源 matched original(s)</p>"
+        + (f'<p class="summary">摘要 Summary: {_esc(summary)}</p>' if summary else "")
         + _meta_line(suspect.meta if suspect is not None else result.get("meta") or {})
         + _credits_line(result)
         + f'<div class="card">{_LEGEND}</div>'
@@ -616,7 +624,9 @@ def write_report(
             page = safe_name(None if rid is None else str(rid), taken=taken)
             shown = dict(result, matches=[dict(miss, kind="near_miss")]) if miss else result
             pal = _palette_link(palettes[k], out / "s") if k in palettes else ""
-            text = _suspect_page(shown, suspect, index, palette=pal)
+            # (a results file of an earlier release has no summary: it is made from the result)
+            summary = str(result.get("summary") or summarize(result))
+            text = _suspect_page(shown, suspect, index, palette=pal, summary=summary)
             (out / "s" / page).write_text(text, encoding="utf-8")
         top = matches[0] if matches else {}
         source_id = str(top.get("source_id", "")) if top else ""

@@ -2,8 +2,8 @@
 back from JSONL, CSV or XLSX (what ``xigao report`` takes).
 
 A table has one row a document: its id and title, verdict and score, the top original's id and
-title, the match's kind, every source named with its kind (``sources``), the top match's reason
-and, where it was measured over a scene of a long chapter, that scene's characters (``scene``,
+title, the match's kind, every source named with its kind (``sources``), the top match's reason,
+the result in plain Chinese (``summary``, :mod:`xigao.summary`) and, where it was measured over a scene of a long chapter, that scene's characters (``scene``,
 ``start-end``), its shares, the copy ratio, the 雷同字数 (``same_chars``: characters inside any
 match's evidence, as the palette counts them), the first passage copied, credit and direction, the credits
 found, the altered facts, each match's name map (换名), the near miss (its source and reason,
@@ -23,11 +23,12 @@ from typing import IO, Any
 
 from xigao.errors import XigaoError
 from xigao.palette import same_chars
+from xigao.summary import summarize
 from xigao.types import Document
 
 COLUMNS = [
     "id", "title", "verdict", "score", "source_id", "source_title", "kind", "sources", "reason",
-    "scene", "containment", "coverage", "copy_ratio", "same_chars", "passage", "credited",
+    "summary", "scene", "containment", "coverage", "copy_ratio", "same_chars", "passage", "credited",
     "direction", "attribution", "altered", "name_map", "near_miss_source", "near_miss_reason",
     "near_miss", "matches",
 ]  # fmt: skip
@@ -82,6 +83,7 @@ class Table:
             # why, and where in a long chapter (black-box review 12: only the matches' JSON
             # held them)
             top.get("reason", ""),
+            res.get("summary") or summarize(res),  # the result in plain Chinese
             "-".join(map(str, top["scene"])) if top.get("scene") else "",
             top.get("containment", ""),
             top.get("coverage", ""),

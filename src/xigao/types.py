@@ -1,10 +1,11 @@
 """Plain records passed between stages and returned to users.
 
-``Result.to_dict()`` gives exactly the JSON documented in the interface:
+``Result.to_dict()`` gives the JSON documented in the interface, its ``summary`` in plain
+Chinese last (:mod:`xigao.summary`):
 
 >>> r = Result(id="a", verdict="original", score=0.0, matches=())
 >>> r.to_dict()
-{'id': 'a', 'verdict': 'original', 'score': 0.0, 'matches': []}
+{'id': 'a', 'verdict': 'original', 'score': 0.0, 'matches': [], 'summary': '原创：未发现转载、部分抄袭或洗稿。'}
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from xigao.errors import InputError
+from xigao.summary import summarize
 
 Verdict = Literal["repost", "partial", "rewrite", "original"]
 MatchKind = Literal["repost", "partial", "rewrite"]
@@ -187,7 +189,13 @@ class Result:
             "matches": [m.to_dict() for m in self.matches],
         }
         d.update(self.meta)
+        d["summary"] = summarize(d)
         return d
+
+    @property
+    def summary(self) -> str:
+        """The result in plain Chinese, for a moderator (:func:`xigao.summary.summarize`)."""
+        return summarize(self.to_dict())
 
     # the result's other fields, as ``to_dict`` gives them (black-box review 11: a newsroom's
     # code reads ``r.copy_ratio`` as the README names it)
@@ -211,7 +219,7 @@ class Result:
     def from_dict(cls, d: Mapping[str, Any]) -> Result:
         """The result :meth:`to_dict` wrote (as rounded there): results read back from JSON,
         as the Spark engine's are. ``Result.from_dict(r.to_dict()).to_dict() == r.to_dict()``."""
-        known = ("id", "verdict", "score", "matches")
+        known = ("id", "verdict", "score", "matches", "summary")  # the summary is made anew
         return cls(
             d.get("id"),
             d["verdict"],

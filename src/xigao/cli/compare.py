@@ -133,6 +133,7 @@ def compare_cmd(
         d = res.to_dict() | {"id": Path(suspect).name}  # its id as a scan names a .txt file
         text = json.dumps(d, ensure_ascii=False, indent=2)
         click.echo(_verdict_line(d), err=True)
+        click.echo(d["summary"], err=True)  # the same in plain Chinese
         if palette is not None:
             from xigao import palette as pal
 

@@ -1,0 +1,160 @@
+"""A result in plain Chinese for a moderator or an editor: ``summary`` (black-box review 13: the
+reasons are English and technical, "fact similarity 0.29 … wash score 0.93").
+
+The summary says what the verdict is, which originals the suspect reuses and how much of each
+(全文 83% 的内容改写自…，覆盖原文 73%), whether it credits them, which facts it changed and
+which names it swapped, and for a suspect called original the original it came nearest to.
+It is made from the result's own fields only (:meth:`xigao.Result.to_dict`), so a result read
+back from JSON says the same; each match's ``reason`` stays the exact account in English.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+__all__ = ["summarize"]
+
+#: The verdicts and match kinds in Chinese, as the HTML report names them.
+KIND_ZH = {"repost": "转载", "partial": "部分抄袭", "rewrite": "洗稿", "original": "原创"}
+#: The longest title quoted whole; a longer one is cut with an ellipsis.
+TITLE_CHARS = 30
+#: Altered facts and renamed names quoted at most per match.
+SHOWN = 2
+NAMES_SHOWN = 4
+
+
+def _num(x: Any) -> float | None:
+    """``x`` as a number, None where it is none (a result read back from another's JSON may
+    hold anything: the summary never fails for it)."""
+    if not isinstance(x, int | float) or isinstance(x, bool):
+        return None
+    try:
+        return float(x)
+    except OverflowError:  # an int too large for a float
+        return None
+
+
+def _pct(x: Any) -> str:
+    return f"{_num(x) or 0.0:.0%}"
+
+
+def _map(x: Any) -> Mapping[str, Any]:
+    return x if isinstance(x, Mapping) else {}
+
+
+def _list(x: Any) -> list[Any]:
+    return list(x) if isinstance(x, list | tuple) else []
+
+
+def _named(m: Mapping[str, Any]) -> str:
+    """The original as a reader knows it: 《its title》 and its publisher, else its id."""
+    original = _map(m.get("original"))
+    title = str(original.get("title") or "").strip()
+    if len(title) > TITLE_CHARS:
+        title = title[: TITLE_CHARS - 1] + "…"
+    who = next(
+        (str(original[k]).strip() for k in ("source", "publisher", "author") if original.get(k)),
+        "",
+    )
+    sid = str(m.get("source_id") or "")
+    # (compare names its original "original": it is 原文 there)
+    name = f"《{title}》" if title else (f"原文 {sid}" if sid not in ("", "original") else "原文")
+    return f"{name}（{who}）" if who and title else name
+
+
+def _credit(m: Mapping[str, Any]) -> str:
+    """Whether the suspect credits this original; nothing where the original's publisher is
+    not known (the index holds no source for it), for then nobody can tell."""
+    original = _map(m.get("original"))
+    if m.get("credited") is True:
+        return "，已注明出处"
+    if "credited" in m and any(original.get(k) for k in ("source", "publisher", "author")):
+        return "，未注明出处"
+    return ""
+
+
+def _match(m: Mapping[str, Any]) -> str:
+    """One match in words: what was taken from which original, and how much."""
+    kind, name = m.get("kind"), _named(m)
+    both = f"占全文 {_pct(m.get('containment'))}，覆盖原文 {_pct(m.get('coverage'))}"
+    scene = m.get("scene")
+    at = [_num(x) for x in _list(scene)]
+    where = f"（第 {at[0]:.0f}–{at[1]:.0f} 字的段落）" if len(at) == 2 and None not in at else ""
+    if kind == "repost":
+        said = f"照搬{name}，逐字相同的内容{both}"
+    elif kind == "partial":
+        n = sum(1 for e in _list(m.get("evidence")) if _map(e).get("kind") == "verbatim") or 1
+        said = f"{n} 段文字逐字取自{name}{where}，{both}"
+        if (quoted := _num(m.get("quoted_chars")) or 0) > 0:
+            said += f"，其中 {quoted:.0f} 字在引号内"
+    else:
+        said = f"改写自{name}{where}，重述的内容{both}"
+        recall = _num(_map(m.get("facts")).get("recall"))
+        if recall:
+            said += f"，复述原文 {_pct(recall)} 的事实"
+    said += _credit(m)
+    if m.get("direction") == "suspect_first":
+        said += "；但该稿件发布早于原文，复制也可能是反方向的"
+    renamed = _map(m.get("name_map"))
+    if renamed:
+        pairs = [f"{a}→{b}" for a, b in list(renamed.items())[:NAMES_SHOWN]]
+        more = "等" if len(renamed) > NAMES_SHOWN else ""
+        said += f"；人名地名换过：{'、'.join(pairs)}{more}"
+    altered = [a for a in _list(m.get("altered")) if isinstance(a, Mapping) and a.get("text")]
+    if altered:
+        shown = "；".join(str(a["text"]) for a in altered[:SHOWN])
+        more = "等" if len(altered) > SHOWN else ""
+        said += f"；{len(altered)} 处事实与原文不同（{shown}{more}）"
+    return said
+
+
+def _near(miss: Mapping[str, Any]) -> str:
+    """The original a suspect called original came nearest to, and that it fell short."""
+    said = (
+        f"最接近的是{_named(miss)}：全文 {_pct(miss.get('containment'))} 的内容与之相近，"
+        f"覆盖原文 {_pct(miss.get('coverage'))}"
+    )
+    if (wash := _num(miss.get("wash_score"))) is not None:
+        said += f"，洗稿分 {wash:.2f}"
+    return said + "，未达到洗稿的判定标准，可交人工复核。"
+
+
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
+
+
+def summarize(result: Mapping[str, Any]) -> str:
+    """``result`` (a result as :meth:`xigao.Result.to_dict` gives it) in plain Chinese.
+
+    >>> summarize({"verdict": "original", "matches": []})
+    '原创：未发现转载、部分抄袭或洗稿。'
+    >>> m = {"source_id": "a1", "kind": "rewrite", "containment": 0.83, "coverage": 0.73,
+    ...      "facts": {"recall": 0.4}, "credited": False,
+    ...      "original": {"title": "神州巨变 小康梦圆", "source": "央视网"},
+    ...      "altered": [{"text": "原文为 3人，此处为 5人"}]}
+    >>> summarize({"verdict": "rewrite", "matches": [m], "copy_ratio": 0.83})
+    '洗稿：改写自《神州巨变 小康梦圆》（央视网），重述的内容占全文 83%，覆盖原文 73%，复述原文 40% 的事实，未注明出处；1 处事实与原文不同（原文为 3人，此处为 5人）。'
+    """
+    verdict = str(result.get("verdict") or "original")
+    matches: Sequence[Mapping[str, Any]] = [_map(m) for m in _list(result.get("matches"))]
+    head = f"{KIND_ZH.get(verdict, verdict)}："
+    if not matches:
+        miss = _map(result.get("near_miss"))
+        if miss:
+            return head + "未发现转载或洗稿。" + _near(miss)
+        return head + "未发现转载、部分抄袭或洗稿。"
+    if len(matches) == 1:
+        return head + _match(matches[0]) + "。"
+    # each source's kind where they differ (a repost of one, a wash of another)
+    mixed = len({str(m.get("kind")) for m in matches}) > 1
+    parts = [
+        (_CIRCLED[i] if i < len(_CIRCLED) else f"({i + 1})")
+        + (f"{KIND_ZH.get(str(m.get('kind')), '')}，" if mixed else "")
+        + _match(m)
+        for i, m in enumerate(matches)
+    ]
+    said = head + f"取材于 {len(matches)} 篇原文：" + "；".join(parts) + "。"
+    said += f"全文共 {_pct(result.get('copy_ratio'))} 的内容可在这些原文中找到对应"
+    if result.get("more_sources"):
+        said += "，另有来源未列出"
+    return said + "。"

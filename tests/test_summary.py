@@ -1,0 +1,81 @@
+"""The result in plain Chinese (:mod:`xigao.summary`), as a moderator reads it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from xigao import Index, Result
+from xigao.summary import summarize
+
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=6),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3)
+    ),
+    max_leaves=12,
+)
+_keys = st.sampled_from(
+    ["source_id", "kind", "containment", "coverage", "evidence", "altered", "facts", "scene",
+     "name_map", "original", "credited", "quoted_chars", "direction", "wash_score"]
+)  # fmt: skip
+
+
+@given(
+    st.sampled_from(["repost", "partial", "rewrite", "original", None, 3]),
+    st.lists(st.dictionaries(_keys, _json, max_size=8), max_size=3) | _json,
+    st.dictionaries(st.sampled_from(["near_miss", "copy_ratio", "more_sources"]), _json),
+)
+def test_any_result_read_back_is_summarized_without_failing(
+    verdict: Any, matches: Any, rest: dict[str, Any]
+) -> None:
+    """A result read back from another's JSON may hold anything: its summary never fails."""
+    said = summarize({"verdict": verdict, "matches": matches, **rest})
+    assert isinstance(said, str) and said.endswith("。")
+
+
+def test_a_credited_repost_and_a_partial_copy(tmp_path: Path, stories: list[dict]) -> None:
+    originals = [{**s, "source": "央视网"} for s in stories[:20]]
+    with Index.build(originals, tmp_path / "idx", vectors=None) as idx:
+        body = stories[5]["body"]
+        credited = idx.check("来源：央视新闻客户端\n" + body, detect=("repost", "partial"))
+        said = credited.summary
+        assert said == credited.to_dict()["summary"]
+        assert said.startswith(f"转载：照搬《{stories[5]['title'][:10]}")
+        assert "（央视网）" in said and said.endswith("，已注明出处。")
+        passage = stories[6]["body"].split("：", 1)[-1][:150].replace("\n", "")
+        own = "这是我自己写的一段评论，谈的是基层治理里常见的几个问题，以及怎么解决。" * 4
+        partial = idx.check(own + "\n有报道说：“" + passage + "”\n" + own, detect=("partial",))
+        said = partial.summary
+        assert said.startswith("部分抄袭：1 段文字逐字取自《")
+        assert "其中" in said and "字在引号内" in said and said.endswith("，未注明出处。")
+        # a result read back from its JSON says the same
+        assert Result.from_dict(partial.to_dict()).summary == said
+
+
+def test_a_stitched_wash_with_altered_facts_renames_and_a_near_miss() -> None:
+    m1 = {
+        "source_id": "a", "kind": "rewrite", "containment": 0.5, "coverage": 0.7,
+        "facts": {"recall": 0.3}, "original": {"title": "甲"},
+        "altered": [{"text": "原文为 3人，此处为 5人"}, {"text": "原文为 北京，此处为 上海"},
+                    {"text": "原文为 周一，此处为 周二"}],
+    }  # fmt: skip
+    m2 = {"source_id": "b", "kind": "partial", "containment": 0.4, "coverage": 0.2,
+          "evidence": [{"kind": "verbatim"}] * 2, "direction": "suspect_first",
+          "name_map": {"贾宝玉": "林子轩"}}  # fmt: skip
+    said = summarize({"verdict": "rewrite", "matches": [m1, m2], "copy_ratio": 0.9})
+    assert said.startswith("洗稿：取材于 2 篇原文：①洗稿，改写自《甲》")
+    assert "3 处事实与原文不同（原文为 3人，此处为 5人；原文为 北京，此处为 上海等）" in said
+    assert "②部分抄袭，2 段文字逐字取自原文 b" in said
+    assert "发布早于原文" in said and "人名地名换过：贾宝玉→林子轩" in said
+    assert said.endswith("全文共 90% 的内容可在这些原文中找到对应。")
+    miss = {"source_id": "c", "containment": 0.7, "coverage": 0.5, "wash_score": 0.63,
+            "original": {"title": "丙", "source": "新华社"}}  # fmt: skip
+    said = summarize({"verdict": "original", "matches": [], "near_miss": miss})
+    assert said == (
+        "原创：未发现转载或洗稿。最接近的是《丙》（新华社）：全文 70% 的内容与之相近，覆盖原文 "
+        "50%，洗稿分 0.63，未达到洗稿的判定标准，可交人工复核。"
+    )
