@@ -125,6 +125,34 @@ def test_check_repost_and_original(client: httpx.Client, stories: list[dict]) ->
     assert d["summary"].startswith("转载：照搬《")  # the repost above, in plain Chinese
 
 
+def test_offsets_in_utf16_for_a_browser(client: httpx.Client, stories: list[dict]) -> None:
+    """``"offsets": "utf16"``: every span as JavaScript indexes the texts (black-box review 13:
+    two emoji before a span moved it by two)."""
+    body = stories[30]["body"].split("：", 1)[-1][:300]
+    original = {"id": "emo-1", "title": "表情", "body": "🎉" + body[:100] + "𠮷" + body[100:]}
+    assert client.post("/v1/originals", json={"documents": [original]}).status_code == 200
+    suspect = "😀😀" + original["body"][1:] + "👍"
+    plain = client.post("/v1/check", json={"body": suspect}).json()
+    r = client.post("/v1/check", json={"body": suspect, "offsets": "utf16"})
+    assert r.status_code == 200, r.text
+    d = r.json()
+    assert d["offsets"] == "utf16" and "offsets" not in plain
+    m, m16 = plain["matches"][0], d["matches"][0]
+    assert m["source_id"] == m16["source_id"] == "emo-1"
+    units, o_units = suspect.encode("utf-16-le"), original["body"].encode("utf-16-le")
+    for e, e16 in zip(m["evidence"], m16["evidence"], strict=True):
+        (a, b), (c, d16) = e16["suspect"], e16["source"]
+        assert units[2 * a : 2 * b].decode("utf-16-le") == suspect[slice(*e["suspect"])]
+        assert o_units[2 * c : 2 * d16].decode("utf-16-le") == original["body"][slice(*e["source"])]
+    batch = client.post(
+        "/v1/check/batch", json={"documents": [{"body": suspect, "offsets": "utf16"}]}
+    )
+    assert batch.json()["results"][0]["matches"][0]["evidence"] == m16["evidence"]
+    bad = client.post("/v1/check", json={"body": suspect, "offsets": "bytes"})
+    assert bad.status_code == 422 and "offsets" in bad.text
+    client.delete("/v1/originals/emo-1")
+
+
 def test_added_originals_are_seen_by_later_checks(
     client: httpx.Client, stories: list[dict]
 ) -> None:

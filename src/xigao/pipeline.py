@@ -36,6 +36,7 @@ from xigao.detect import (
 from xigao.errors import IndexFormatError, InputError, XigaoError
 from xigao.files import build_dir
 from xigao.normalize import Normalized, normalize
+from xigao.offsets import in_utf16
 from xigao.paraphrase import TextEncoder, embed_sentences
 from xigao.provenance import (
     ALIASES,
@@ -377,6 +378,18 @@ class Index:
     def get(self, doc_id: str) -> Document | None:
         self.store.sync()
         return self.store.get(doc_id)
+
+    def in_utf16(self, result: Result | Mapping[str, Any], body: str) -> dict[str, Any]:
+        """``result`` of a check of ``body`` as JSON, its offsets in UTF-16 code units, the
+        positions of a browser's JavaScript strings, into ``body`` and into each original as
+        this index stores it (:func:`xigao.offsets.in_utf16`)."""
+        d = result.to_dict() if isinstance(result, Result) else result
+
+        def original(doc_id: str) -> str | None:
+            got = self.store.get(doc_id)
+            return got.body if got is not None else None
+
+        return in_utf16(d, body, original)
 
     @_damage_said
     def info(self) -> dict[str, Any]:

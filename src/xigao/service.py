@@ -53,6 +53,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from xigao import __version__
 from xigao.errors import IndexFormatError, InputError, ModelError, XigaoError
+from xigao.offsets import Offsets
 from xigao.pipeline import Index, parse_detect
 from xigao.storage import write_trouble
 from xigao.types import LIMIT, Document, Result, lone_surrogate, whole_characters
@@ -120,6 +121,20 @@ class CheckRequest(BaseModel):
         description="The document's metadata: credits (source, publisher, author) and "
         "publication time (published_at or time), for each match's credited and direction.",
     )
+    offsets: Offsets = Field(
+        default="codepoints",
+        description="The unit of every offset in the answer: codepoints (Python str indices) "
+        "or utf16 (code units, JavaScript string indices: an emoji before a span counts two); "
+        "with utf16 the answer says offsets: utf16.",
+    )
+
+    def answer(self, idx: Index) -> tuple[Result, dict[str, Any]]:
+        """This request checked against ``idx``: the result, and its JSON with the offsets in
+        the unit asked for (the originals read in the same thread as the check)."""
+        result = self.run(idx)
+        if self.offsets == "utf16":
+            return result, idx.in_utf16(result, self.body)
+        return result, result.to_dict()
 
     def run(self, idx: Index) -> Result:
         """This request checked against ``idx``."""
@@ -681,15 +696,15 @@ def create_app(
     )
     async def check(req: CheckRequest, request: Request) -> JSONResponse:
         """Check one document against the index: verdict, score, matches with evidence."""
-        run = functools.partial(req.run, idx)
+        run = functools.partial(req.answer, idx)
         try:
-            result = await anyio.to_thread.run_sync(run, limiter=limiter())
+            result, answer = await anyio.to_thread.run_sync(run, limiter=limiter())
         except (ModelError, IndexFormatError) as e:  # the server's fault: say so, and why
             return _error(503, "unavailable", str(e))
         except XigaoError as e:  # e.g. rewrite detection asked of an index without vectors
             return _error(422, "invalid_request", str(e))
         request.state.log.update(id=result.id, verdict=result.verdict)
-        return JSONResponse(result.to_dict())
+        return JSONResponse(answer)
 
     @app.post(
         "/v1/check/batch",
@@ -718,15 +733,15 @@ def create_app(
                 msg = "; ".join(f"{_where(x, f'documents.{k}')}: {_msg(x)}" for x in e.errors())
                 out.append({"id": doc_id, "error": "invalid_request", "message": msg})
                 continue
-            run = functools.partial(one.run, idx)
+            run = functools.partial(one.answer, idx)
             try:
-                result = await anyio.to_thread.run_sync(run, limiter=limiter())
+                _, answer = await anyio.to_thread.run_sync(run, limiter=limiter())
             except (ModelError, IndexFormatError) as e:
                 return _error(503, "unavailable", str(e))
             except XigaoError as e:
                 out.append({"id": one.id, "error": "invalid_request", "message": str(e)})
                 continue
-            out.append(result.to_dict())
+            out.append(answer)
         verdicts = [r.get("verdict", "error") for r in out]
         request.state.log.update(documents=len(out), verdicts=dict(Counter(verdicts)))
         return JSONResponse({"results": out})

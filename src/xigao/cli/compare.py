@@ -12,6 +12,7 @@ import click
 
 from xigao.cli.common import ErrorSink, _create, _guard_outputs
 from xigao.io import ReadError, detect_encoding, read_json_records, whole_characters
+from xigao.offsets import OFFSETS, in_utf16
 from xigao.pipeline import PAIR_ENCODER, parse_detect
 from xigao.pipeline import compare as _compare
 from xigao.types import GENRES
@@ -104,6 +105,14 @@ def _verdict_line(res: dict[str, Any]) -> str:
     default=None,
     help="Also write the 调色盘 (palette) of SUSPECT and ORIGINAL: OUT.html or OUT.xlsx.",
 )
+@click.option(
+    "--offsets",
+    type=click.Choice(OFFSETS),
+    default="codepoints",
+    show_default=True,
+    help="The unit of the JSON's offsets: codepoints (Python str indices) or utf16 (code "
+    "units, JavaScript string indices); the result then says offsets: utf16.",
+)
 def compare_cmd(
     suspect: str | None,
     original: str | None,
@@ -114,6 +123,7 @@ def compare_cmd(
     genre: str,
     errors_path: Path | None,
     palette: Path | None,
+    offsets: str,
 ) -> None:
     """Compare SUSPECT with ORIGINAL (two text files), or every pair in --pairs."""
     try:
@@ -131,7 +141,8 @@ def compare_cmd(
         a, b = _read_text(suspect), _read_text(original)
         res = compare(a, b, detect=kinds)
         d = res.to_dict() | {"id": Path(suspect).name}  # its id as a scan names a .txt file
-        text = json.dumps(d, ensure_ascii=False, indent=2)
+        shown = in_utf16(d, a, {"original": b}.get) if offsets == "utf16" else d
+        text = json.dumps(shown, ensure_ascii=False, indent=2)
         click.echo(_verdict_line(d), err=True)
         click.echo(d["summary"], err=True)  # the same in plain Chinese
         if palette is not None:
@@ -167,6 +178,8 @@ def compare_cmd(
             # another pair may be 5)
             given = rec.get("id")
             d = r.to_dict() | {"id": given if given is not None else f"line-{n}" if n else where}
+            if offsets == "utf16":
+                d = in_utf16(d, a, {"original": b}.get)
             out.write(json.dumps(d, ensure_ascii=False) + "\n")
     finally:
         sink.close()

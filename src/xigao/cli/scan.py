@@ -33,6 +33,7 @@ from xigao.cli.common import (
 )
 from xigao.errors import XigaoError
 from xigao.io import ReadOptions, json_safe
+from xigao.offsets import OFFSETS
 from xigao.pipeline import parse_detect
 from xigao.types import LIMIT, VERDICTS, Document
 
@@ -84,6 +85,14 @@ from xigao.types import LIMIT, VERDICTS, Document
     help="Originals sharing a copied run aligned at most per document; a result that left "
     "more says more_sources (a compilation of many posts: scan it with a larger limit).",
 )
+@click.option(
+    "--offsets",
+    type=click.Choice(OFFSETS),
+    default="codepoints",
+    show_default=True,
+    help="The unit of the JSONL's offsets: codepoints (Python str indices) or utf16 (code "
+    "units, JavaScript string indices); each result then says offsets: utf16.",
+)
 @_engine_opts
 @read_options
 def scan(
@@ -97,6 +106,7 @@ def scan(
     leave_own_out: bool,
     exclude_quotes: bool,
     limit: int,
+    offsets: str,
     engine: str,
     master: str,
     spark_conf: tuple[str, ...],
@@ -110,6 +120,8 @@ def scan(
     errors_path, quiet = kw.pop("errors_path"), kw.pop("quiet")
     options = _options(kw)
     _guard_outputs(inputs, output=output, errors=errors_path)
+    if offsets == "utf16" and (fmt != "jsonl" or engine == "spark"):
+        raise click.UsageError("--offsets utf16 is for the local engine's JSONL")
     if engine == "spark":
         if limit != LIMIT:
             raise click.UsageError(f"--limit is for the local engine; the cluster aligns {LIMIT}")
@@ -177,6 +189,8 @@ def scan(
                 table.row(res, doc)
             else:
                 labels = (doc.title, doc.meta) if doc else (None, {})
+                if offsets == "utf16" and doc is not None:
+                    res = idx.in_utf16(res, doc.body)
                 out.write(json.dumps(_labelled(res, *labels), ensure_ascii=False) + "\n")
     finally:
         results.close()  # stops the workers of a scan cut short
