@@ -437,6 +437,11 @@ def test_check_batch_answers_each_document(client: httpx.Client, stories: list[d
     too_many = {"documents": [{"body": "正文"}] * 101}
     r = client.post("/v1/check/batch", json=too_many)
     assert r.status_code == 422 and "at most 100" in r.json()["message"]
+    # the limits add up to at most 100 × 20: past that, a document gets its own error
+    costly = [{"id": f"c{i}", "body": "正文很短", "limit": 500} for i in range(5)]
+    got = client.post("/v1/check/batch", json={"documents": costly}).json()["results"]
+    assert [g.get("verdict") for g in got] == ["original"] * 4 + [None]
+    assert got[4]["message"].startswith("documents.4: the batch's limits add up to 2500")
 
 
 def test_half_a_character_is_never_a_500(client: httpx.Client) -> None:

@@ -720,6 +720,9 @@ def create_app(
                 422, "invalid_request", f"{len(req.documents)} documents; at most {max_batch}"
             )
         out: list[dict[str, Any]] = []
+        # what the batch may align in all: as many originals as max_batch checks at the
+        # default limit (diff review 13: 100 documents at limit 500 were 50,000 alignments)
+        budget, spent = max_batch * LIMIT, 0
         for k, item in enumerate(req.documents):
             # half of a character (why such an id is refused) echoed as U+FFFD
             doc_id = whole_characters(item.get("id")) if isinstance(item, dict) else None
@@ -732,6 +735,16 @@ def create_app(
             except ValidationError as e:
                 msg = "; ".join(f"{_where(x, f'documents.{k}')}: {_msg(x)}" for x in e.errors())
                 out.append({"id": doc_id, "error": "invalid_request", "message": msg})
+                continue
+            spent += one.limit
+            if spent > budget:
+                msg = (
+                    f"documents.{k}: the batch's limits add up to {spent}, over the {budget} "
+                    f"a batch aligns ({max_batch} documents at limit {LIMIT}): check a "
+                    "document with a large limit alone (POST /v1/check)"
+                )
+                out.append({"id": one.id, "error": "invalid_request", "message": msg})
+                spent -= one.limit
                 continue
             run = functools.partial(one.answer, idx)
             try:
