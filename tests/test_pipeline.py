@@ -469,6 +469,9 @@ def test_an_original_near_a_source_says_why(tmp_path: Path, stories: list[dict])
         assert miss["source_id"] == source_id
         assert "below the rewrite threshold" in miss["reason"]
         assert miss["wash_score"] < idx.thresholds.wash_threshold
+        # what the original is, as a match says, and the summary names it by its title
+        title = _story(source_id)["title"]
+        assert miss["original"]["title"] == title and f"最接近的是《{title[:10]}" in res["summary"]
     # an unrelated text comes near nothing
     far = idx.check("小猫在阳光下伸了个懒腰，又蜷成一团睡着了。窗外的桂花开得正好。").to_dict()
     assert "near_miss" not in far and far["copy_ratio"] == 0.0

@@ -565,6 +565,9 @@ class Verifier:
                 short=short,
             )
             info["near_miss"] = near_miss(miss)
+            # what the original is, as a match says (a moderator reads its title, not its id)
+            if shown := described(*meta_of(closest.rowid)):
+                info["near_miss"]["original"] = shown
         return Result(id, verdict, score, ordered, info)
 
     def _formula(
@@ -1194,15 +1197,20 @@ def provenance(
     way = direction(suspect_time, meta_time(meta))
     if way is not None:
         details["direction"] = way
-    shown = {"title": title} if title and title.strip() else {}
-    shown |= {
+    if shown := described(meta, title):
+        details["original"] = shown
+    return replace(m, details=details)
+
+
+def described(meta: Mapping[str, Any], title: str | None) -> dict[str, Any]:
+    """What a match says of its original (``original``): its title, and ``ORIGINAL_FIELDS``
+    of its metadata, where the record holds them."""
+    shown: dict[str, Any] = {"title": title} if title and title.strip() else {}
+    return shown | {
         k: meta[k]
         for k in ORIGINAL_FIELDS
         if isinstance(meta.get(k), str | int | float) and str(meta[k]).strip()
     }
-    if shown:
-        details["original"] = shown
-    return replace(m, details=details)
 
 
 #: What a match repeats of its original's metadata, where the record holds it (``original``):
