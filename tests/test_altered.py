@@ -187,3 +187,25 @@ def test_a_negation_points_at_the_words_that_lost_it() -> None:
     source = "驾照考试很难，他有驾照"
     (alt,) = find_altered("驾照考试很难，他没有驾照", source)
     assert alt.kind == "negation" and alt.source[0][0] == source.index("他有驾照") + 2
+
+
+@pytest.mark.parametrize(
+    ("suspect", "source"),
+    [
+        ("现在老人没什么大碍。", "目前，老人已无大碍。"),
+        ("以色列没有丝毫放松它对加沙的军事行动。", "以色列丝毫没有放松对加沙的军事行动。"),
+        ("市场没有任何回暖的迹象。", "市场并无回暖的迹象。"),
+        ("3月社会消费品零售总额增速比1-2月加快0.4个百分点。",
+         "3月份社会消费品零售总额同比增速比一二月份加快了0.4个百分点。"),
+        ("三四月份气温回升。", "3、4月份气温回升。"),
+    ],
+)  # fmt: skip
+def test_the_same_fact_said_otherwise_alters_nothing(suspect: str, source: str) -> None:
+    """A negation before a word of degree (没什么大碍 is 无大碍, 没有丝毫放松 丝毫没有放松), and
+    a range spoken as two numerals (一二月份 is 1-2月, not December): black-box review 15."""
+    assert find_altered(suspect, source) == []
+
+
+def test_a_negation_before_a_word_of_degree_still_negates() -> None:
+    got = find_altered("市场没有任何回暖迹象。", "市场出现回暖迹象。")
+    assert [(a.kind, a.detail) for a in got] == [("negation", "回暖→没有任何回暖")]

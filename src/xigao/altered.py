@@ -59,7 +59,15 @@ _OPPOSITE_WORDS = frozenset(w for pair in OPPOSITES for w in pair)
 _TWO_CHARACTER_OPPOSITES = re.compile("|".join(sorted(w for w in _OPPOSITE_WORDS if len(w) >= 2)))
 #: The words that negate the word after them.
 NEGATIONS = frozenset(
-    {"不", "没", "没有", "未", "无", "非", "别", "勿", "并未", "不再", "尚未", "未能", "没能"}
+    {"不", "没", "没有", "未", "无", "非", "别", "勿", "并未", "不再", "尚未", "未能", "没能",
+     "毫无", "并无", "从未", "从不", "绝不", "决不", "毫不", "并没有", "从没", "从没有", "没什么",
+     "没啥"}
+)  # fmt: skip
+#: Words of degree a negation may stand before, negating the word after them (没什么大碍 is
+#: 无大碍, 没有丝毫放松 丝毫没有放松: black-box review 15); none of them is itself a word a text
+#: changes by negating it.
+_DEGREE = frozenset(
+    {"什么", "啥", "任何", "丝毫", "一丝", "一点", "一点儿", "半点", "多大", "太多", "多少"}
 )
 #: What negates a word a few words on (不能降低标准, 不能说没有进展): it hides an opposite and
 #: makes a double negative, but is no negation of the next word alone (不会影响 says what
@@ -679,13 +687,16 @@ def _negated(
         return toks[k][0] if 0 <= k < len(toks) else ""
 
     for k, (w, lo, hi) in enumerate(toks):
-        if len(w) < 2 or not chinese(w) or w in NEGATIONS:
+        if len(w) < 2 or not chinese(w) or w in NEGATIONS or w in _DEGREE:
             continue
-        if k and toks[k - 1][0] in NEGATIONS and toks[k - 1][2] == lo:
-            if any(t in _NEGATING for t, _, _ in toks[max(0, k - 4) : k - 1]):
+        j = k - 1  # the negation: right before the word, or before its words of degree
+        while j > 0 and toks[j][0] in _DEGREE and toks[j - 1][2] == toks[j][1]:
+            j -= 1
+        if k and toks[j][0] in NEGATIONS and toks[j][2] == toks[j + 1][1] and toks[k - 1][2] == lo:
+            if any(t in _NEGATING for t, _, _ in toks[max(0, j - 3) : j]):
                 continue  # 不能说没有: a double negative
-            before = toks[k - 2][0] if k >= 2 else ""
-            negated.setdefault(w, ((toks[k - 1][1], hi), (before, word(k + 1))))
+            before = toks[j - 1][0] if j >= 1 else ""
+            negated.setdefault(w, ((toks[j][1], hi), (before, word(k + 1))))
         else:  # 有 is the plain side of 没有 (他有驾照 / 他没有驾照): read past it
             prev = k - 2 if k and toks[k - 1][0] == "有" else k - 1
             ctx = (toks[prev][0] if prev >= 0 else "", word(k + 1))

@@ -309,6 +309,11 @@ def _in_code(text: str, lo: int) -> bool:
     return before[-1] == "-" and len(before) == 2 and before[0].isascii() and before[0].isalpha()
 
 
+def _adjacent(pair: str) -> bool:
+    """Whether two numerals count up by one (一二, 三四, 七八), as a range of two is spoken."""
+    return CN_DIGITS[pair[1]] == CN_DIGITS[pair[0]] + 1 >= 2
+
+
 def quantities(text: str) -> list[tuple[float, int, int]]:
     """Each quantity ``text`` states, with its span (see the module docstring for what is
     one), a list's item number at its start left out.
@@ -321,6 +326,8 @@ def quantities(text: str) -> list[tuple[float, int, int]]:
     [7.0, 2.0, 11.0, 8.0, 30.0]
     >>> [v for v, _, _ in quantities("八点零五分，下降零点零五个百分点")]
     [8.0, 5.0, 0.05]
+    >>> [v for v, _, _ in quantities("比一二月份加快，来了七八个人，二〇二〇年")]
+    [1.0, 2.0, 7.0, 8.0, 2020.0]
     """
     out: list[tuple[float, int, int]] = []
     mark = LIST_MARK.match(text)
@@ -341,6 +348,11 @@ def quantities(text: str) -> list[tuple[float, int, int]]:
             continue
         named = (lo > 0 and text[lo - 1] in '“"‘') or _NAMED_AFTER.match(text, hi)
         if all(c in CN_DIGITS for c in g) and len(g) <= 3 and named:
+            continue
+        if len(g) == 2 and all(c in CN_DIGITS for c in g) and _adjacent(g):
+            # two numerals one after the other: a range, as 1-2月 writes it (一二月份, 三四个,
+            # not 12: black-box review 15 read 一二月份 as December)
+            out += [(float(CN_DIGITS[g[0]]), lo, lo + 1), (float(CN_DIGITS[g[1]]), lo + 1, hi)]
             continue
         clock = clock_minutes(text, lo, hi)
         v = None if clock else cn_value(g.replace("多", "").replace("余", "").replace("来", ""))
