@@ -525,6 +525,13 @@ def test_compare_says_what_a_wash_whose_figures_were_changed_changed() -> None:
         reason = res["near_miss"]["reason"]
         assert "wash score" in reason and "a rewrite needs 50%" not in reason
         assert "altered facts listed" in reason
+    # the pairs whose figures differ are marked in the evidence (black-box review 15: the
+    # result did not say which sentences they were), and only those
+    for m in shown:
+        marked = [e for e in m["evidence"] if e.get("conflict")]
+        if m.get("conflicts", 0) > 0:
+            assert marked and all(e["conflict"] is True for e in marked)
+        assert any("342" in source[slice(*e["source"])] for e in marked) or not marked
 
 
 def test_compare_reads_a_renamed_retelling_as_fiction() -> None:

@@ -77,5 +77,10 @@ def test_a_stitched_wash_with_altered_facts_renames_and_a_near_miss() -> None:
     said = summarize({"verdict": "original", "matches": [], "near_miss": miss})
     assert said == (
         "原创：未发现转载或洗稿。最接近的是《丙》（新华社）：全文 70% 的内容与之相近，覆盖原文 "
-        "50%，洗稿分 0.63，未达到洗稿的判定标准，可交人工复核。"
+        "50%，洗稿分 0.63，未达到洗稿的判定标准；可交人工复核。"
+    )
+    miss["altered"] = [{"text": "原文为 342人，此处为 345人"}]
+    said = summarize({"verdict": "original", "matches": [], "near_miss": miss})
+    assert said.endswith(
+        "未达到洗稿的判定标准；1 处事实与原文不同（原文为 342人，此处为 345人）；可交人工复核。"
     )

@@ -7,7 +7,9 @@ from xigao.types import Evidence, Match, Result
 
 _span = st.tuples(st.integers(0, 10_000), st.integers(0, 10_000))
 _score = st.floats(0, 1, allow_nan=False)
-_evidence = st.builds(Evidence, st.sampled_from(["verbatim", "paraphrase"]), _span, _span, _score)
+_evidence = st.builds(
+    Evidence, st.sampled_from(["verbatim", "paraphrase"]), _span, _span, _score, st.booleans()
+)
 _details = st.dictionaries(
     st.sampled_from(["credited", "quoted_chars", "direction", "reason"]),
     st.one_of(st.booleans(), st.integers(0, 99), st.text(max_size=8)),

@@ -408,6 +408,7 @@ def pair_evidence(
             suspect.norm.raw_span(*s_span),
             source.norm.raw_span(*o_span),
             p.similarity,
+            p.conflict,
         )
         evidence.append(ev)
         if not p.verbatim and p.suspect not in elsewhere:
@@ -864,9 +865,9 @@ def explain_wash(
     >>> explain_wash(st, {}, 0.6546, Thresholds(wash_threshold=0.6549)).split("; ")[-1]
     'wash score 0.6546, below the rewrite threshold 0.6549'
     >>> explain_wash(replace(st, conflicts=0.43), {}, 0.6, Thresholds(wash_threshold=0.62), altered=5).split("; ")[-1]
-    '43% of the sentences that read alike state other figures or names (5 altered facts listed), and are not counted as re-expressing it: a wash that changed its facts, or another report on the same template'
+    '43% of the sentences that read alike state other figures or names (5 altered facts listed, their evidence says conflict), and are not counted as re-expressing it: a wash that changed its facts, or another report on the same template'
     >>> explain_wash(replace(st, conflicts=0.32), {}, 0.8, Thresholds(wash_threshold=0.62)).split("; ")[-1]
-    '32% of the sentences that read alike write figures or names otherwise, none of them an altered fact (a short form, a figure written another way), and are not counted as re-expressing it'
+    '32% of the sentences that read alike write figures or names otherwise (their evidence says conflict), none of them an altered fact (a short form, a figure written another way), and are not counted as re-expressing it'
     >>> explain_wash(replace(st, containment=0.0), {}, 0.8, Thresholds(wash_threshold=0.62)).split("; ")[-1]
     'wash score 0.80, at or above the rewrite threshold 0.62, but a rewrite needs 15% of the suspect aligned'
     >>> explain_wash(st, {"margin": 0.1}, 0.5, Thresholds(wash_residual_threshold=0.3), residual=True)
@@ -931,7 +932,7 @@ def explain_wash(
         # (black-box review 11: the reason read as an accusation no altered fact bore out)
         other = ", a sentence of another source of this story" if grafted else ""
         if altered:
-            listed = f" ({altered} altered fact{'s' if altered > 1 else ''} listed)"
+            listed = f" ({altered} altered fact{'s' if altered > 1 else ''} listed, {_MARKED})"
             why += (
                 f"; {stats.conflicts:.0%} of the sentences that read alike state other figures "
                 f"or names{listed}, and are not counted as re-expressing it: a wash that "
@@ -940,11 +941,16 @@ def explain_wash(
         else:  # (black-box review 13: 哥大 for 哥伦比亚大学 read as another name, none listed)
             why += (
                 f"; {stats.conflicts:.0%} of the sentences that read alike write figures or "
-                "names otherwise, none of them an altered fact (a short form, a figure "
-                "written another way), and are not counted as re-expressing it"
+                f"names otherwise ({_MARKED}), none of them an altered fact (a short form, a "
+                "figure written another way), and are not counted as re-expressing it"
                 f"{': a sentence of another source of this story' if grafted else ''}"
             )
     return why
+
+
+#: Where a reason's sentences that read alike but state other figures are shown (black-box
+#: review 15: the result did not say which they were).
+_MARKED = "their evidence says conflict"
 
 
 def _lead(cosine: float, margin: float) -> str:

@@ -47,6 +47,8 @@ EVIDENCE_LABELS: dict[str, tuple[str, str]] = {
     "paraphrase": ("改写", "paraphrase"),
 }
 _EV_CLASS = {"verbatim": "v", "paraphrase": "p"}
+#: What a pair of sentences that read alike but write figures or names otherwise is shown as
+_CONFLICT = "数字或名称写法不同，未计入 figures or names differ: not counted"
 _MATCH_KEYS = {
     "source_id", "kind", "score", "containment", "coverage", "evidence", "altered", "reason",
     "credited", "direction", "name_map", "original",
@@ -175,7 +177,7 @@ def _marked(text: str, spans: Sequence[_Span], prefix: str) -> tuple[str, bool]:
 
 
 # -- one suspect page ---------------------------------------------------------------------------
-_EvRow = tuple[str, str, tuple[int, int] | None, tuple[int, int] | None, float]
+_EvRow = tuple[str, str, tuple[int, int] | None, tuple[int, int] | None, float, bool]
 
 
 def _match_spans(
@@ -196,12 +198,14 @@ def _match_spans(
         cls = _EV_CLASS.get(kind, "p")
         sim = _num(ev.get("similarity", 1.0))
         tip = f"{_label(EVIDENCE_LABELS, kind)} · similarity 相似度 {sim:.2f}"
+        if ev.get("conflict") is True:  # read alike, figures or names written otherwise
+            tip += f" · {_CONFLICT}"
         key = f"e{j}"
         if s:
             sus.append(_Span(s[0], s[1], key, cls, f"{tip} · 原文 original {o}" if o else tip))
         if o:
             orig.append(_Span(o[0], o[1], key, cls, f"{tip} · 可疑稿件 suspect {s}" if s else tip))
-        rows.append((key, kind, s, o, sim))
+        rows.append((key, kind, s, o, sim, ev.get("conflict") is True))
         if cls == "p" and s and o and s_text is not None and o_text is not None:
             a, b = s_text[s[0] : s[1]], o_text[o[0] : o[1]]
             for n, (x, y) in enumerate(zip(*kept_runs(a, b), strict=True)):
@@ -388,12 +392,13 @@ def _credits_line(result: Mapping[str, Any]) -> str:
 
 def _evidence_table(mid: str, rows: list[_EvRow], s_text: str | None, o_text: str | None) -> str:
     trs = "".join(
-        f"<tr><td>{n + 1}</td><td>{_esc(_label(EVIDENCE_LABELS, kind))}</td>"
+        f"<tr><td>{n + 1}</td><td>{_esc(_label(EVIDENCE_LABELS, kind))}"
+        f"{f'<br><span class=small>{_CONFLICT}</span>' if conflict else ''}</td>"
         f"<td class='num'>{_jump(mid, 's', key, f'{s[0]}–{s[1]}') if s else '—'}</td>"
         f"<td class='num'>{_jump(mid, 'o', key, f'{o[0]}–{o[1]}') if o else '—'}</td>"
         f"<td class='num'>{(s[1] - s[0]) if s else 0}</td><td class='num'>{sim:.2f}</td>"
         f"<td class='snip'>{_snip(s_text, s) or _snip(o_text, o)}</td></tr>"
-        for n, (key, kind, s, o, sim) in enumerate(rows)
+        for n, (key, kind, s, o, sim, conflict) in enumerate(rows)
     )
     return (
         f'<details class="card"><summary>证据列表 · Evidence ({len(rows)})</summary><table>'

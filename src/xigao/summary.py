@@ -101,12 +101,18 @@ def _match(m: Mapping[str, Any]) -> str:
         pairs = [f"{a}→{b}" for a, b in list(renamed.items())[:NAMES_SHOWN]]
         more = "等" if len(renamed) > NAMES_SHOWN else ""
         said += f"；人名地名换过：{'、'.join(pairs)}{more}"
+    return said + _altered(m)
+
+
+def _altered(m: Mapping[str, Any]) -> str:
+    """The facts a match (or a near miss) states otherwise than its original, the first two
+    quoted."""
     altered = [a for a in _list(m.get("altered")) if isinstance(a, Mapping) and a.get("text")]
-    if altered:
-        shown = "；".join(str(a["text"]) for a in altered[:SHOWN])
-        more = "等" if len(altered) > SHOWN else ""
-        said += f"；{len(altered)} 处事实与原文不同（{shown}{more}）"
-    return said
+    if not altered:
+        return ""
+    shown = "；".join(str(a["text"]) for a in altered[:SHOWN])
+    more = "等" if len(altered) > SHOWN else ""
+    return f"；{len(altered)} 处事实与原文不同（{shown}{more}）"
 
 
 def _near(miss: Mapping[str, Any]) -> str:
@@ -117,7 +123,8 @@ def _near(miss: Mapping[str, Any]) -> str:
     )
     if (wash := _num(miss.get("wash_score"))) is not None:
         said += f"，洗稿分 {wash:.2f}"
-    return said + "，未达到洗稿的判定标准，可交人工复核。"
+    # (a wash that changed its facts comes out a near miss: its changes are said, as a match's)
+    return said + "，未达到洗稿的判定标准" + _altered(miss) + "；可交人工复核。"
 
 
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"

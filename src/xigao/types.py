@@ -108,21 +108,32 @@ class Evidence:
     suspect: tuple[int, int]
     source: tuple[int, int]
     similarity: float = 1.0
+    #: a pair of sentences that read alike but write figures or names otherwise (another
+    #: month's report, a short form, a figure changed): not counted as re-expressing the
+    #: original; ``"conflict": true`` in JSON, absent otherwise
+    conflict: bool = False
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        d: dict[str, Any] = {
             "kind": self.kind,
             "suspect": [self.suspect[0], self.suspect[1]],
             "source": [self.source[0], self.source[1]],
             "similarity": round(float(self.similarity), 4),
         }
+        if self.conflict:
+            d["conflict"] = True
+        return d
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Evidence:
         """The evidence :meth:`to_dict` wrote (as rounded there)."""
         s, o = d["suspect"], d["source"]
         return cls(
-            d["kind"], (int(s[0]), int(s[1])), (int(o[0]), int(o[1])), float(d["similarity"])
+            d["kind"],
+            (int(s[0]), int(s[1])),
+            (int(o[0]), int(o[1])),
+            float(d["similarity"]),
+            d.get("conflict") is True,
         )
 
 
