@@ -198,6 +198,11 @@ def test_a_negation_points_at_the_words_that_lost_it() -> None:
         ("3月社会消费品零售总额增速比1-2月加快0.4个百分点。",
          "3月份社会消费品零售总额同比增速比一二月份加快了0.4个百分点。"),
         ("三四月份气温回升。", "3、4月份气温回升。"),
+        # negated on both sides, each its own way (the fit washes, read once)
+        ("中方从未否认以色列存在安全关切。", "中方绝不是否认以色列的安全关切。"),
+        ("大陆绝不容忍国家主权受损。", "我们不会容忍国家主权受到任何损害。"),
+        ("面对西部老大毫不怯场。", "面对西部第一的马刺也没有丝毫的怯场。"),
+        ("可它自己是绝不会妥协的。", "但它自己是决不妥协的。"),
     ],
 )  # fmt: skip
 def test_the_same_fact_said_otherwise_alters_nothing(suspect: str, source: str) -> None:

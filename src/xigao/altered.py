@@ -69,10 +69,14 @@ NEGATIONS = frozenset(
 _DEGREE = frozenset(
     {"什么", "啥", "任何", "丝毫", "一丝", "一点", "一点儿", "半点", "多大", "太多", "多少"}
 )
+#: What may stand between a negation and the word it negates: words of degree, a 的 or a 是
+#: (没有丝毫的怯场, 绝不是否认)
+_BRIDGE = _DEGREE | {"的", "是"}
 #: What negates a word a few words on (不能降低标准, 不能说没有进展): it hides an opposite and
 #: makes a double negative, but is no negation of the next word alone (不会影响 says what
 #: 影响不大 does).
-_NEGATING = NEGATIONS | {"不能", "不会", "并不", "并非", "不可", "不得"}
+_NEGATING = NEGATIONS | {"不能", "不会", "并不", "并非", "不可", "不得", "绝不会", "决不会",
+                         "从来不", "永不", "不可能", "不是", "并不是", "绝不是"}  # fmt: skip
 #: How far before a figure a word of ``OPPOSITES`` is read as its verb (增长了63%).
 _VERB_REACH = 6
 #: What may follow a figure as its unit, shown with it (13.32万亿元, 6名, 0.1个百分点).
@@ -687,16 +691,20 @@ def _negated(
         return toks[k][0] if 0 <= k < len(toks) else ""
 
     for k, (w, lo, hi) in enumerate(toks):
-        if len(w) < 2 or not chinese(w) or w in NEGATIONS or w in _DEGREE:
+        if len(w) < 2 or not chinese(w) or w in NEGATIONS or w in _BRIDGE:
             continue
-        j = k - 1  # the negation: right before the word, or before its words of degree
-        while j > 0 and toks[j][0] in _DEGREE and toks[j - 1][2] == toks[j][1]:
+        j = k - 1  # the negation: right before the word, or before words of degree between
+        while j > 0 and toks[j][0] in _BRIDGE and toks[j - 1][2] == toks[j][1]:
             j -= 1
         if k and toks[j][0] in NEGATIONS and toks[j][2] == toks[j + 1][1] and toks[k - 1][2] == lo:
             if any(t in _NEGATING for t, _, _ in toks[max(0, j - 3) : j]):
                 continue  # 不能说没有: a double negative
             before = toks[j - 1][0] if j >= 1 else ""
             negated.setdefault(w, ((toks[j][1], hi), (before, word(k + 1))))
+        elif any(t in _NEGATING for t, _, _ in toks[max(0, j - 1) : k]):
+            # negated, though not as the other side would write it (不会容忍, 绝不会妥协,
+            # 绝不是否认): no plain side of a word another text negates (black-box review 15)
+            continue
         else:  # 有 is the plain side of 没有 (他有驾照 / 他没有驾照): read past it
             prev = k - 2 if k and toks[k - 1][0] == "有" else k - 1
             ctx = (toks[prev][0] if prev >= 0 else "", word(k + 1))
