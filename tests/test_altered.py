@@ -203,6 +203,7 @@ def test_a_negation_points_at_the_words_that_lost_it() -> None:
         ("大陆绝不容忍国家主权受损。", "我们不会容忍国家主权受到任何损害。"),
         ("面对西部老大毫不怯场。", "面对西部第一的马刺也没有丝毫的怯场。"),
         ("可它自己是绝不会妥协的。", "但它自己是决不妥协的。"),
+        ("有什么好怕的？", "没什么好怕的。"),  # a question (diff review 15)
     ],
 )  # fmt: skip
 def test_the_same_fact_said_otherwise_alters_nothing(suspect: str, source: str) -> None:

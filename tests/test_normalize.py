@@ -193,6 +193,7 @@ def test_a_lists_enumerators_are_no_digits_of_its_figures() -> None:
         assert n.text == "1135张床位;\n18支医疗队。", marks
         assert raw[slice(*n.raw_span(0, 5))] == "1135张"
     assert normalize("⒜不变").text == "(a)不变"  # letters in brackets are no numbers
+    assert normalize("得分①90②85③70").text == "得分 90 85 70"  # each figure its own
 
 
 def test_key() -> None:

@@ -77,3 +77,15 @@ def test_scan_writes_utf16_offsets_in_jsonl_only(tmp_path: Path, stories: list[d
     assert utf16(suspect, s0, s1).startswith(original["body"][1:20].strip())
     code, _, err = run("scan", str(sus), "--index", idx, "--offsets", "utf16", "--format", "csv")
     assert code == 2 and "--offsets utf16" in err
+
+
+def test_a_report_refuses_results_in_utf16(tmp_path: Path) -> None:
+    """Results written with --offsets utf16 are not read as code points (diff review 15)."""
+    import pytest
+
+    from xigao.results import ResultsError, read
+
+    path = tmp_path / "r.jsonl"
+    path.write_text('{"id": "a", "verdict": "original", "matches": [], "offsets": "utf16"}\n')
+    with pytest.raises(ResultsError, match="UTF-16 code units"):
+        list(read(path))

@@ -510,6 +510,14 @@ def test_check_reports_attribution_credit_and_direction(
         assert ev.suspect[0] >= 10
 
 
+def test_a_note_pointing_ahead_credits_no_passage_before_it() -> None:
+    from xigao.provenance import credits_passage
+
+    text = "第一类是……。（以下内容摘自新浪）第二类是……。"
+    assert not credits_passage(text, 0, {"source": "新浪"}, end=7)
+    assert credits_passage(text.replace("以下内容", "本段"), 0, {"source": "新浪"}, end=7)
+
+
 @pytest.mark.parametrize(
     ("before", "after", "credited"),
     [
@@ -524,6 +532,9 @@ def test_check_reports_attribution_credit_and_direction(
         ("新浪也报道过这件事。\n\n", "", False),  # a sentence, not a lead-in
         ("\n\n", "（笔者注：新浪报道过）我认为", True),
         ("\n\n", "（笔者注）", False),
+        # a line above that is a sentence of its own, and a note pointing ahead (diff review 15)
+        ("小编说新浪这次又错了\n\n", "", False),
+        ("据新浪报道，", "", True),  # in its sentence, as before
     ],
 )
 def test_a_partial_copy_credited_where_it_stands(

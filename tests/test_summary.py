@@ -44,8 +44,10 @@ def test_a_credited_repost_and_a_partial_copy(tmp_path: Path, stories: list[dict
         credited = idx.check("来源：央视新闻客户端\n" + body, detect=("repost", "partial"))
         said = credited.summary
         assert said == credited.to_dict()["summary"]
-        assert said.startswith(f"转载：照搬《{stories[5]['title'][:10]}")
-        assert "（央视网）" in said and said.endswith("，已注明出处。")
+        # credited: said once, before what was taken (diff review 15: "部分抄袭：…，已注明出处"
+        # accused and cleared at once)
+        assert said.startswith(f"转载（已注明出处）：照搬《{stories[5]['title'][:10]}")
+        assert "（央视网）" in said and "，已注明出处" not in said
         passage = stories[6]["body"].split("：", 1)[-1][:150].replace("\n", "")
         own = "这是我自己写的一段评论，谈的是基层治理里常见的几个问题，以及怎么解决。" * 4
         partial = idx.check(own + "\n有报道说：“" + passage + "”\n" + own, detect=("partial",))
@@ -84,3 +86,14 @@ def test_a_stitched_wash_with_altered_facts_renames_and_a_near_miss() -> None:
     assert said.endswith(
         "未达到洗稿的判定标准；1 处事实与原文不同（原文为 342人，此处为 345人）；可交人工复核。"
     )
+
+
+def test_a_scene_more_sources_and_an_untitled_original() -> None:
+    m = {"source_id": "红楼梦-089", "kind": "rewrite", "containment": 0.4, "coverage": 0.2,
+         "scene": [2034, 3250], "original": {"author": "曹雪芹"}}  # fmt: skip
+    said = summarize({"verdict": "rewrite", "matches": [m], "more_sources": True})
+    assert said.startswith(
+        "洗稿：改写自原文 红楼梦-089（曹雪芹），重述的内容占全文 40%，覆盖原文 20%"
+    )
+    assert "，见于稿件第 2035–3250 字" in said
+    assert said.endswith("；另有来源未列出，可调大 limit 再查。")

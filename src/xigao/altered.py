@@ -701,7 +701,9 @@ def _negated(
                 continue  # 不能说没有: a double negative
             before = toks[j - 1][0] if j >= 1 else ""
             negated.setdefault(w, ((toks[j][1], hi), (before, word(k + 1))))
-        elif any(t in _NEGATING for t, _, _ in toks[max(0, j - 1) : k]):
+        elif any(t in _NEGATING for t, _, _ in toks[max(0, j - 1) : k]) or (
+            j < k - 1 and toks[j][0] == "有"  # 有什么好怕的: as often a question as not
+        ):
             # negated, though not as the other side would write it (不会容忍, 绝不会妥协,
             # 绝不是否认): no plain side of a word another text negates (black-box review 15)
             continue

@@ -1063,6 +1063,10 @@ LEAD_IN = 30
 #: What may stand between a lead-in and its passage: spaces, line breaks, an opening quotation
 #: mark or a block quote's ">"
 _BETWEEN = " \t\r\n\u3000“「『\"'‘>"
+#: How a line that leads into the passage below it ends
+_LEADS_IN = "：:，,"
+#: A note that points at what follows it, not at the passage before it
+_AHEAD = re.compile(r"以下|下文|下面|如下")
 #: A note right after a passage, in brackets or after a dash: (本段引自新浪教育), ——摘自新浪
 _NOTE = re.compile(
     rf"[（(【\[]([^（()）【】\[\]\n]{{1,{LEAD_IN}}})[）)】\]]|——([^。！？!?\n]{{1,{LEAD_IN}}})"
@@ -1117,15 +1121,22 @@ def credits_passage(
     if not theirs:
         return False
     want = publisher_groups(theirs, aliases)
-    lead = body[max(0, start - LEAD_IN) : start].rstrip(_BETWEEN)
+    before = body[max(0, start - LEAD_IN) : start]
+    lead = before.rstrip(_BETWEEN)
+    # a line above the passage leads into it only where it ends as a lead-in does (据新浪报道，
+    # 摘自新浪：); a line that ends otherwise is a sentence of its own (diff review 15:
+    # 小编说新浪这次又错了 credited the passage below it)
+    above = "\n" in before[len(lead) :]
     lead = lead[max(lead.rfind(c) for c in "。！？!?\n") + 1 :]
-    if lead and _names_publisher(lead, want, aliases):
+    if lead and (not above or lead[-1] in _LEADS_IN) and _names_publisher(lead, want, aliases):
         return True
     if end is None:
         return False
-    after = body[end : end + LEAD_IN + 4].lstrip('”」』"’ \t\u3000')
+    after = body[end:].lstrip('”」』"’ \t\u3000')[: LEAD_IN + 4]
     note = _NOTE.match(after)
-    return note is not None and _names_publisher(note.group(note.lastindex or 0), want, aliases)
+    if note is None or _AHEAD.search(note.group()):  # (以下内容摘自新浪) is the next one's
+        return False
+    return _names_publisher(note.group(note.lastindex or 0), want, aliases)
 
 
 def is_credited(

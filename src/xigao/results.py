@@ -192,6 +192,12 @@ def read(path: Path) -> Iterator[dict[str, Any]]:
                     f"{path}:{n}: not a result (no 'verdict'); give the JSONL that `xigao scan` "
                     "wrote"
                 )
+            if res.get("offsets") == "utf16":  # (diff review 15: read as code points, shifted)
+                raise ResultsError(
+                    f"{path}:{n}: its offsets are UTF-16 code units (written with --offsets "
+                    "utf16), which a report cannot place in the texts; scan again without "
+                    "--offsets for a report"
+                )
             yield res
 
 

@@ -76,6 +76,13 @@ def _id_str(v: Any) -> Any:
     return str(v) if isinstance(v, int | float) and not isinstance(v, bool) else v
 
 
+def _asked_limit(item: Any) -> int:
+    """The ``limit`` a batch's document asks for, as far as it can be read before it is
+    validated (the default where it says none or none that is a number)."""
+    got = item.get("limit") if isinstance(item, dict) else None
+    return got if isinstance(got, int) and not isinstance(got, bool) and got > 0 else LIMIT
+
+
 class CheckRequest(BaseModel):
     """One document to check."""
 
@@ -257,6 +264,12 @@ class ResultOut(BaseModel):
     matches: list[MatchOut]
     attribution: list[CreditOut] = Field(
         default=[], description="The credit lines of the body (来源, 原标题, bylines…)."
+    )
+    summary: str = Field(
+        default="", description="The whole result in plain Chinese, for a moderator."
+    )
+    offsets: str | None = Field(
+        default=None, description="utf16 where the request asked for offsets in UTF-16 units."
     )
 
 
@@ -721,8 +734,11 @@ def create_app(
             )
         out: list[dict[str, Any]] = []
         # what the batch may align in all: as many originals as max_batch checks at the
-        # default limit (diff review 13: 100 documents at limit 500 were 50,000 alignments)
-        budget, spent = max_batch * LIMIT, 0
+        # default limit (diff review 13: 100 documents at limit 500 were 50,000 alignments);
+        # a document at the default limit or under is never refused for it, one above gets
+        # what the others leave, in order (diff review 15)
+        budget = max_batch * LIMIT
+        spent = sum(min(_asked_limit(item), LIMIT) for item in req.documents)
         for k, item in enumerate(req.documents):
             # half of a character (why such an id is refused) echoed as U+FFFD
             doc_id = whole_characters(item.get("id")) if isinstance(item, dict) else None
@@ -736,7 +752,8 @@ def create_app(
                 msg = "; ".join(f"{_where(x, f'documents.{k}')}: {_msg(x)}" for x in e.errors())
                 out.append({"id": doc_id, "error": "invalid_request", "message": msg})
                 continue
-            spent += one.limit
+            extra = max(one.limit - LIMIT, 0)
+            spent += extra
             if spent > budget:
                 msg = (
                     f"documents.{k}: the batch's limits add up to {spent}, over the {budget} "
@@ -744,7 +761,7 @@ def create_app(
                     "document with a large limit alone (POST /v1/check)"
                 )
                 out.append({"id": one.id, "error": "invalid_request", "message": msg})
-                spent -= one.limit
+                spent -= extra
                 continue
             run = functools.partial(one.answer, idx)
             try:

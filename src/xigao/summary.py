@@ -60,7 +60,7 @@ def _named(m: Mapping[str, Any]) -> str:
     sid = str(m.get("source_id") or "")
     # (compare names its original "original": it is 原文 there)
     name = f"《{title}》" if title else (f"原文 {sid}" if sid not in ("", "original") else "原文")
-    return f"{name}（{who}）" if who and title else name
+    return f"{name}（{who}）" if who else name
 
 
 def _credit(m: Mapping[str, Any]) -> str:
@@ -74,26 +74,30 @@ def _credit(m: Mapping[str, Any]) -> str:
     return ""
 
 
-def _match(m: Mapping[str, Any]) -> str:
-    """One match in words: what was taken from which original, and how much."""
+def _match(m: Mapping[str, Any], *, credit: bool = True) -> str:
+    """One match in words: what was taken from which original, and how much (``credit``:
+    and whether the suspect credits it)."""
     kind, name = m.get("kind"), _named(m)
     both = f"占全文 {_pct(m.get('containment'))}，覆盖原文 {_pct(m.get('coverage'))}"
     scene = m.get("scene")
-    at = [_num(x) for x in _list(scene)]
-    where = f"（第 {at[0]:.0f}–{at[1]:.0f} 字的段落）" if len(at) == 2 and None not in at else ""
+    at = [x for x in map(_num, _list(scene)) if x is not None]
+    # (a long chapter's scene: where in the suspect, counted from 1 as a reader counts)
+    where = (
+        f"，见于稿件第 {at[0] + 1:.0f}–{at[1]:.0f} 字" if len(at) == 2 == len(_list(scene)) else ""
+    )
     if kind == "repost":
         said = f"照搬{name}，逐字相同的内容{both}"
     elif kind == "partial":
         n = sum(1 for e in _list(m.get("evidence")) if _map(e).get("kind") == "verbatim") or 1
-        said = f"{n} 段文字逐字取自{name}{where}，{both}"
+        said = f"{n} 段文字逐字取自{name}，{both}{where}"
         if (quoted := _num(m.get("quoted_chars")) or 0) > 0:
             said += f"，其中 {quoted:.0f} 字在引号内"
     else:
-        said = f"改写自{name}{where}，重述的内容{both}"
+        said = f"改写自{name}，重述的内容{both}{where}"
         recall = _num(_map(m.get("facts")).get("recall"))
         if recall:
             said += f"，复述原文 {_pct(recall)} 的事实"
-    said += _credit(m)
+    said += _credit(m) if credit else ""
     if m.get("direction") == "suspect_first":
         said += "；但该稿件发布早于原文，复制也可能是反方向的"
     renamed = _map(m.get("name_map"))
@@ -145,23 +149,26 @@ def summarize(result: Mapping[str, Any]) -> str:
     verdict = str(result.get("verdict") or "original")
     matches: Sequence[Mapping[str, Any]] = [_map(m) for m in _list(result.get("matches"))]
     head = f"{KIND_ZH.get(verdict, verdict)}："
+    # every source credited (a quotation with its source named): said once, before all
+    credited = bool(matches) and all(m.get("credited") is True for m in matches)
+    if credited:
+        head = f"{KIND_ZH.get(verdict, verdict)}（{'均' if len(matches) > 1 else ''}已注明出处）："
+    more = "；另有来源未列出，可调大 limit 再查" if result.get("more_sources") else ""
     if not matches:
         miss = _map(result.get("near_miss"))
         if miss:
             return head + "未发现转载或洗稿。" + _near(miss)
         return head + "未发现转载、部分抄袭或洗稿。"
     if len(matches) == 1:
-        return head + _match(matches[0]) + "。"
+        return head + _match(matches[0], credit=not credited) + more + "。"
     # each source's kind where they differ (a repost of one, a wash of another)
     mixed = len({str(m.get("kind")) for m in matches}) > 1
     parts = [
         (_CIRCLED[i] if i < len(_CIRCLED) else f"({i + 1})")
         + (f"{KIND_ZH.get(str(m.get('kind')), '')}，" if mixed else "")
-        + _match(m)
+        + _match(m, credit=not credited)
         for i, m in enumerate(matches)
     ]
     said = head + f"取材于 {len(matches)} 篇原文：" + "；".join(parts) + "。"
     said += f"全文共 {_pct(result.get('copy_ratio'))} 的内容可在这些原文中找到对应"
-    if result.get("more_sources"):
-        said += "，另有来源未列出"
-    return said + "。"
+    return said + more + "。"

@@ -1,7 +1,7 @@
 """Plain records passed between stages and returned to users.
 
-``Result.to_dict()`` gives the JSON documented in the interface, its ``summary`` in plain
-Chinese last (:mod:`xigao.summary`):
+``Result.to_dict()`` gives the JSON documented in the interface, with its ``summary`` in plain
+Chinese (:mod:`xigao.summary`):
 
 >>> r = Result(id="a", verdict="original", score=0.0, matches=())
 >>> r.to_dict()
