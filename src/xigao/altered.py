@@ -69,9 +69,10 @@ NEGATIONS = frozenset(
 _DEGREE = frozenset(
     {"什么", "啥", "任何", "丝毫", "一丝", "一点", "一点儿", "半点", "多大", "太多", "多少"}
 )
-#: What may stand between a negation and the word it negates: words of degree, a 的 or a 是
-#: (没有丝毫的怯场, 绝不是否认)
-_BRIDGE = _DEGREE | {"的", "是"}
+#: What may stand between a negation and the word it negates: words of degree, or a 的
+#: (没有丝毫的怯场); not 是, which makes 不再是湖人 a negation of 湖人 (a wash stitched from
+#: two stories, the fit batches)
+_BRIDGE = _DEGREE | {"的"}
 #: What negates a word a few words on (不能降低标准, 不能说没有进展): it hides an opposite and
 #: makes a double negative, but is no negation of the next word alone (不会影响 says what
 #: 影响不大 does).
