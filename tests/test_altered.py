@@ -204,6 +204,9 @@ def test_a_negation_points_at_the_words_that_lost_it() -> None:
         ("面对西部老大毫不怯场。", "面对西部第一的马刺也没有丝毫的怯场。"),
         ("可它自己是绝不会妥协的。", "但它自己是决不妥协的。"),
         ("有什么好怕的？", "没什么好怕的。"),  # a question (diff review 15)
+        # a label before the month is no clock (black-box review 15, list-E)
+        ("消费：3月社会消费品零售总额增速比1-2月加快0.4个百分点。",
+         "3月份社会消费品零售总额同比增速比一二月份加快了0.4个百分点。"),
     ],
 )  # fmt: skip
 def test_the_same_fact_said_otherwise_alters_nothing(suspect: str, source: str) -> None:
