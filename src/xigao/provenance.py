@@ -1132,7 +1132,7 @@ def credits_passage(
         return True
     if end is None:
         return False
-    after = body[end:].lstrip('”」』"’ \t\u3000')[: LEAD_IN + 4]
+    after = body[end : end + 2 * LEAD_IN].lstrip('”」』"’ \t\u3000')[: LEAD_IN + 4]
     note = _NOTE.match(after)
     if note is None or _AHEAD.search(note.group()):  # (以下内容摘自新浪) is the next one's
         return False
