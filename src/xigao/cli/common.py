@@ -16,6 +16,7 @@ import click
 
 from xigao.errors import XigaoError
 from xigao.io import ReadError, ReadOptions, count_records, read_sources
+from xigao.offsets import OFFSETS
 from xigao.pipeline import Index
 from xigao.storage import write_trouble
 from xigao.types import Document
@@ -258,6 +259,18 @@ def _counted(docs: Iterable[Document], bar: Any) -> Iterator[Document]:
     for d in docs:
         bar.update(1)
         yield d
+
+
+def _offsets_opt(what: str) -> Callable[[F], F]:
+    """``--offsets``: the unit of the offsets in ``what`` (the results written)."""
+    return click.option(
+        "--offsets",
+        type=click.Choice(OFFSETS),
+        default="codepoints",
+        show_default=True,
+        help=f"The unit of {what}'s offsets: codepoints (Python str indices) or utf16 (code "
+        "units, JavaScript string indices); each result then says offsets: utf16.",
+    )
 
 
 def _workers_opt(help_text: str) -> Callable[[F], F]:

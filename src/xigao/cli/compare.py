@@ -10,9 +10,9 @@ from typing import Any
 
 import click
 
-from xigao.cli.common import ErrorSink, _create, _guard_outputs
+from xigao.cli.common import ErrorSink, _create, _guard_outputs, _offsets_opt
 from xigao.io import ReadError, detect_encoding, read_json_records, whole_characters
-from xigao.offsets import OFFSETS, in_utf16
+from xigao.offsets import in_utf16
 from xigao.pipeline import PAIR_ENCODER, parse_detect
 from xigao.pipeline import compare as _compare
 from xigao.types import GENRES
@@ -105,14 +105,7 @@ def _verdict_line(res: dict[str, Any]) -> str:
     default=None,
     help="Also write the 调色盘 (palette) of SUSPECT and ORIGINAL: OUT.html or OUT.xlsx.",
 )
-@click.option(
-    "--offsets",
-    type=click.Choice(OFFSETS),
-    default="codepoints",
-    show_default=True,
-    help="The unit of the JSON's offsets: codepoints (Python str indices) or utf16 (code "
-    "units, JavaScript string indices); the result then says offsets: utf16.",
-)
+@_offsets_opt("the JSON")
 def compare_cmd(
     suspect: str | None,
     original: str | None,

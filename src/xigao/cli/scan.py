@@ -23,6 +23,7 @@ from xigao.cli.common import (
     _engine_opts,
     _guard_outputs,
     _index_opt,
+    _offsets_opt,
     _open_index,
     _options,
     _output_opt,
@@ -33,7 +34,6 @@ from xigao.cli.common import (
 )
 from xigao.errors import XigaoError
 from xigao.io import ReadOptions, json_safe
-from xigao.offsets import OFFSETS
 from xigao.pipeline import parse_detect
 from xigao.types import LIMIT, VERDICTS, Document
 
@@ -85,14 +85,7 @@ from xigao.types import LIMIT, VERDICTS, Document
     help="Originals sharing a copied run aligned at most per document; a result that left "
     "more says more_sources (a compilation of many posts: scan it with a larger limit).",
 )
-@click.option(
-    "--offsets",
-    type=click.Choice(OFFSETS),
-    default="codepoints",
-    show_default=True,
-    help="The unit of the JSONL's offsets: codepoints (Python str indices) or utf16 (code "
-    "units, JavaScript string indices); each result then says offsets: utf16.",
-)
+@_offsets_opt("the JSONL")
 @_engine_opts
 @read_options
 def scan(
