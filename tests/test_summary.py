@@ -97,3 +97,9 @@ def test_a_scene_more_sources_and_an_untitled_original() -> None:
     )
     assert "，见于稿件第 2035–3250 字" in said
     assert said.endswith("；另有来源未列出，可调大 limit 再查。")
+
+
+def test_a_faint_near_miss_is_not_sent_for_review() -> None:
+    faint = {"source_id": "c", "containment": 0.0, "coverage": 0.0, "wash_score": 0.06}
+    said = summarize({"verdict": "original", "matches": [], "near_miss": faint})
+    assert said.endswith("洗稿分 0.06，远未达到洗稿的判定标准。") and "复核" not in said
