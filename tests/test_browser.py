@@ -248,3 +248,45 @@ def main(argv: list[str]) -> None:
 
 if __name__ == "__main__":
     main(sys.argv[1:])
+
+
+def test_utf16_offsets_slice_the_same_text_in_javascript(tmp_path: Path) -> None:
+    """``offsets: utf16`` read by a browser's own ``String.substring``: every evidence span and
+    credit line of a suspect and an original holding emoji and an Extension B character slices
+    the text Python's code point spans slice (black-box review 13, finding 8)."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"chromium not found at {CHROMIUM}: apt-get install -y chromium fonts-noto-cjk")
+    from tests.conftest import cctv
+
+    story = next(s for s in cctv(40) if len(s["body"]) > 400)
+    body = story["body"].split("：", 1)[-1]
+    original = {"id": "emo", "source": "央视网", "body": "🎉" + body[:150] + "𠮷" + body[150:400]}
+    suspect = "😀😀来源：央视网\n" + original["body"][1:300] + "👍" + "我的看法，大家觉得呢？" * 3
+    with Index.build([original], tmp_path / "idx", vectors=None) as idx:
+        result = idx.check(suspect, detect=("repost", "partial"))
+        plain, d = result.to_dict(), idx.in_utf16(result, suspect)
+    want, spans = [], []
+    for m, m16 in zip(plain["matches"], d["matches"], strict=True):
+        for e, e16 in zip(m["evidence"], m16["evidence"], strict=True):
+            want += [suspect[slice(*e["suspect"])], original["body"][slice(*e["source"])]]
+            spans += [["s", *e16["suspect"]], ["o", *e16["source"]]]
+    for c, c16 in zip(plain["attribution"], d["attribution"], strict=True):
+        want.append(suspect[slice(*c["span"])])
+        spans.append(["s", *c16["span"]])
+    assert len(want) >= 3
+    data = json.dumps({"s": suspect, "o": original["body"], "spans": spans, "want": want})
+    page = tmp_path / "utf16.html"
+    page.write_text(
+        '<!DOCTYPE html><html><head><meta charset="utf-8"></head><body><script>'
+        f"var d = {data};"
+        "var got = d.spans.map(function (x) { return d[x[0]].substring(x[1], x[2]); });"
+        "var pre = document.createElement('pre'); pre.id = 'xigao-probe';"
+        "pre.textContent = JSON.stringify({got: got}); document.body.appendChild(pre);"
+        "</script></body></html>",
+        "utf-8",
+    )
+    dom = chromium("--dump-dom", url=page.as_uri(), profile=tmp_path / "profile")
+    m = re.search(r'<pre id="xigao-probe">(.*?)</pre>', dom, re.S)
+    assert m, dom[-2000:]
+    got = json.loads(m.group(1).replace("&quot;", '"').replace("&amp;", "&").replace("&lt;", "<"))
+    assert got["got"] == want
