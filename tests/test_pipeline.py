@@ -517,10 +517,11 @@ def test_compare_says_what_a_wash_whose_figures_were_changed_changed() -> None:
             + str((int(m.group()[-1]) + 3) % 10)
             + body[m.end() :]
         )
-    res = compare(body, source, encoder="static").to_dict()
+    res = compare(body, source, encoder="static", original_meta={"source": "央视网"}).to_dict()
     shown = [*res["matches"], *([res["near_miss"]] if "near_miss" in res else [])]
     said = [a["text"] for m in shown for a in m.get("altered", [])]
     assert "原文为 342人，此处为 345人" in said, said
+    assert all(m["original"] == {"source": "央视网"} for m in shown)  # what the original is
     if "near_miss" in res:
         reason = res["near_miss"]["reason"]
         assert "wash score" in reason and "a rewrite needs 50%" not in reason

@@ -86,6 +86,7 @@ from xigao.verify import (
     Verifier,
     Washed,
     as_asked,
+    described,
     provenance,
     require_args,
     require_body,
@@ -808,6 +809,8 @@ def compare(
     }
     if miss is not None and verdict == "original" and miss.containment > 0:
         info["near_miss"] = near_miss(miss)
+        if shown := described(theirs or {}, None):  # what the original is, as a check says
+            info["near_miss"]["original"] = shown
     return Result(None, verdict, score, ordered, info)
 
 
