@@ -103,3 +103,11 @@ def test_a_faint_near_miss_is_not_sent_for_review() -> None:
     faint = {"source_id": "c", "containment": 0.0, "coverage": 0.0, "wash_score": 0.06}
     said = summarize({"verdict": "original", "matches": [], "near_miss": faint})
     assert said.endswith("洗稿分 0.06，远未达到洗稿的判定标准。") and "复核" not in said
+
+
+def test_a_publisher_under_a_chinese_field_is_named_as_a_check_reads_it() -> None:
+    # 来源, 作者…: the fields provenance.META_CREDITS reads for credited, not English ones alone
+    m = {"source_id": "a", "kind": "partial", "containment": 0.3, "coverage": 0.2,
+         "credited": False, "original": {"title": "甲", "来源": "新华社"}}  # fmt: skip
+    said = summarize({"verdict": "partial", "matches": [m]})
+    assert "《甲》（新华社）" in said and said.endswith("，未注明出处。")

@@ -13,12 +13,17 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from xigao.provenance import META_CREDITS
+
 __all__ = ["summarize"]
 
 #: The verdicts and match kinds in Chinese, as the HTML report names them.
 KIND_ZH = {"repost": "转载", "partial": "部分抄袭", "rewrite": "洗稿", "original": "原创"}
 #: The longest title quoted whole; a longer one is cut with an ellipsis.
 TITLE_CHARS = 30
+#: The fields of a match's ``original`` that say who published it, as a check reads them for
+#: ``credited`` (``provenance.META_CREDITS`` but titles: source, 来源, author, 作者…).
+_PUBLISHER_KEYS = tuple(k for k, kind in META_CREDITS if kind != "title")
 #: Altered facts and renamed names quoted at most per match.
 SHOWN = 2
 NAMES_SHOWN = 4
@@ -53,10 +58,7 @@ def _named(m: Mapping[str, Any]) -> str:
     title = str(original.get("title") or "").strip()
     if len(title) > TITLE_CHARS:
         title = title[: TITLE_CHARS - 1] + "…"
-    who = next(
-        (str(original[k]).strip() for k in ("source", "publisher", "author") if original.get(k)),
-        "",
-    )
+    who = next((str(original[k]).strip() for k in _PUBLISHER_KEYS if original.get(k)), "")
     if len(who) > TITLE_CHARS:  # (a corpus's source may be a path)
         who = who[: TITLE_CHARS - 1] + "…"
     sid = str(m.get("source_id") or "")
@@ -71,7 +73,7 @@ def _credit(m: Mapping[str, Any]) -> str:
     original = _map(m.get("original"))
     if m.get("credited") is True:
         return "，已注明出处"
-    if "credited" in m and any(original.get(k) for k in ("source", "publisher", "author")):
+    if "credited" in m and any(original.get(k) for k in _PUBLISHER_KEYS):
         return "，未注明出处"
     return ""
 
