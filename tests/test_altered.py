@@ -215,6 +215,14 @@ def test_the_same_fact_said_otherwise_alters_nothing(suspect: str, source: str) 
     assert find_altered(suspect, source) == []
 
 
+@pytest.mark.parametrize("spoken", ["九十月份", "9、10月份", "9至10月份"])
+def test_two_months_spoken_as_a_range_are_read_as_the_two(spoken: str) -> None:
+    """九十月份 is September and October, not a 90th month: a wash that moved the months is
+    caught as it is where the source writes digits (note 34 left it read as 90)."""
+    got = find_altered("8、9月份销量回升。", f"{spoken}销量回升。")
+    assert [(a.kind, a.detail) for a in got] == [("number", "10→8")]
+
+
 def test_a_negation_before_a_word_of_degree_still_negates() -> None:
     got = find_altered("市场没有任何回暖迹象。", "市场出现回暖迹象。")
     assert [(a.kind, a.detail) for a in got] == [("negation", "回暖→没有任何回暖")]

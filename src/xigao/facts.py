@@ -314,6 +314,25 @@ def _adjacent(pair: str) -> bool:
     return CN_DIGITS[pair[1]] == CN_DIGITS[pair[0]] + 1 >= 2
 
 
+def _month_range(g: str) -> tuple[int, int, int] | None:
+    """Numerals before 月 that are no month (九十, 十一二) read as two months that count up,
+    as such a range is spoken: (where the second starts, the first, the second).
+
+    >>> _month_range("九十"), _month_range("十一二"), _month_range("十二"), _month_range("二十")
+    ((1, 9, 10), (2, 11, 12), None, None)
+    """
+    if not all(c in CN_DIGITS or c == "十" for c in g) or (cn_value(g) or 13) <= 12:
+        return None
+    for k in range(1, len(g)):
+        a, b = cn_value(g[:k]), cn_value(g[k:])
+        if a is None or b is None:
+            continue
+        b += 10 if a >= 10 and b < a else 0  # 十一二: the twelfth
+        if a >= 1 and b == a + 1 <= 12:
+            return k, int(a), int(b)
+    return None
+
+
 def quantities(text: str) -> list[tuple[float, int, int]]:
     """Each quantity ``text`` states, with its span (see the module docstring for what is
     one), a list's item number at its start left out.
@@ -328,6 +347,8 @@ def quantities(text: str) -> list[tuple[float, int, int]]:
     [8.0, 5.0, 0.05]
     >>> [v for v, _, _ in quantities("比一二月份加快，来了七八个人，二〇二〇年")]
     [1.0, 2.0, 7.0, 8.0, 2020.0]
+    >>> [v for v, _, _ in quantities("九十月份，十一二月间，十二月，九十个")]
+    [9.0, 10.0, 11.0, 12.0, 12.0, 90.0]
     """
     out: list[tuple[float, int, int]] = []
     mark = LIST_MARK.match(text)
@@ -353,6 +374,11 @@ def quantities(text: str) -> list[tuple[float, int, int]]:
             # two numerals one after the other: a range, as 1-2月 writes it (一二月份, 三四个,
             # not 12: black-box review 15 read 一二月份 as December)
             out += [(float(CN_DIGITS[g[0]]), lo, lo + 1), (float(CN_DIGITS[g[1]]), lo + 1, hi)]
+            continue
+        months = _month_range(g) if text.startswith("月", hi) else None
+        if months:  # 九十月份, 十一二月: two months, not the 90th
+            k = months[0]
+            out += [(float(months[1]), lo, lo + k), (float(months[2]), lo + k, hi)]
             continue
         clock = clock_minutes(text, lo, hi)
         v = None if clock else cn_value(g.replace("多", "").replace("余", "").replace("来", ""))
