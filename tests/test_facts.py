@@ -159,6 +159,14 @@ def test_dates_are_read_by_kind() -> None:
         # words and lengths of time that are no figures (a review found each read as one)
         ("重点零售企业，孤零零，零零碎碎，初一零时", []),
         ("近七日，三日内，前七月，第四日", []),
+        # ranges spoken with two numerals that count up: both ends (note 34 read 九十月份 as
+        # 90); numerals in a row otherwise are words, not figures read digit by digit
+        ("九十月份，十一二月间", [9, 10, 11, 12]),
+        (
+            "七八十岁的老人，五六百人，十七八岁，一千七八百元",
+            [70, 80, 500, 600, 17, 18, 1700, 1800],
+        ),
+        ("三五个，三三两两，七零八落，九八年", [98]),
     ],
 )
 def test_quantities_are_read_as_stated(text: str, values: list[float]) -> None:

@@ -314,6 +314,35 @@ def _adjacent(pair: str) -> bool:
     return CN_DIGITS[pair[1]] == CN_DIGITS[pair[0]] + 1 >= 2
 
 
+#: What a spoken range ending in its numerals counts (十七八岁, 二十三四个): not 十四五 (the plan).
+_RANGE_COUNTS = frozenset("岁个人名位天年月日次家户件元块条只层届")
+
+
+def _spoken_range(g: str) -> tuple[int, float, float] | None:
+    """A range spoken with two numerals that count up and a unit (七八十 is 70 to 80, 五六百
+    500 to 600, 十七八 17 to 18, 一千七八百 1,700 to 1,800): where the second end starts, and
+    the two.
+
+    >>> [_spoken_range(g) for g in ("七八十", "五六百", "十七八", "一千七八百", "三四万", "七十")]
+    [(1, 70.0, 80.0), (1, 500.0, 600.0), (2, 17.0, 18.0), (3, 1700.0, 1800.0), (1, 30000.0, 40000.0), None]
+    """
+    for k in range(len(g) - 1):
+        pair, before, after = g[k : k + 2], g[:k], g[k + 2 :]
+        if not (all(c in CN_DIGITS for c in pair) and _adjacent(pair)):
+            continue
+        if (before and before[-1] not in CN_UNITS | CN_BIG.keys()) or not set(after) <= {
+            *CN_UNITS,
+            *CN_BIG,
+        }:
+            continue
+        if not before and not after:
+            return None  # (一二: two numerals alone, read where they stand)
+        a, b = cn_value(before + pair[0] + after), cn_value(before + pair[1] + after)
+        if a is not None and b is not None and b > a:
+            return k + 1, a, b
+    return None
+
+
 def _month_range(g: str) -> tuple[int, int, int] | None:
     """Numerals before 月 that are no month (九十, 十一二) read as two months that count up,
     as such a range is spoken: (where the second starts, the first, the second).
@@ -349,6 +378,10 @@ def quantities(text: str) -> list[tuple[float, int, int]]:
     [1.0, 2.0, 7.0, 8.0, 2020.0]
     >>> [v for v, _, _ in quantities("九十月份，十一二月间，十二月，九十个")]
     [9.0, 10.0, 11.0, 12.0, 12.0, 90.0]
+    >>> [v for v, _, _ in quantities("七八十岁，二三十个，三五个，三三两两，七零八落，九八年")]
+    [70.0, 80.0, 20.0, 30.0, 98.0]
+    >>> [v for v, _, _ in quantities("十七八岁，十四五规划")]
+    [17.0, 18.0]
     """
     out: list[tuple[float, int, int]] = []
     mark = LIST_MARK.match(text)
@@ -375,6 +408,16 @@ def quantities(text: str) -> list[tuple[float, int, int]]:
             # not 12: black-box review 15 read 一二月份 as December)
             out += [(float(CN_DIGITS[g[0]]), lo, lo + 1), (float(CN_DIGITS[g[1]]), lo + 1, hi)]
             continue
+        spoken = _spoken_range(g)
+        if spoken and (g[-1] not in CN_DIGITS or text[hi : hi + 1] in _RANGE_COUNTS):
+            # 七八十岁, 五六百人, 十七八岁: the two ends (十四五 before 规划 is a plan's name)
+            k, first, second = spoken
+            out += [(first, lo, lo + k), (second, lo + k, hi)]
+            continue
+        if all(c in CN_DIGITS for c in g) and (
+            (2 <= len(g) <= 3 and not text.startswith("年", hi)) or (len(g) > 1 and "两" in g)
+        ):
+            continue  # 三五个, 三三两两, 七零八落: no figure read digit by digit (九八年 is)
         months = _month_range(g) if text.startswith("月", hi) else None
         if months:  # 九十月份, 十一二月: two months, not the 90th
             k = months[0]
