@@ -226,3 +226,21 @@ def test_two_months_spoken_as_a_range_are_read_as_the_two(spoken: str) -> None:
 def test_a_negation_before_a_word_of_degree_still_negates() -> None:
     got = find_altered("市场没有任何回暖迹象。", "市场出现回暖迹象。")
     assert [(a.kind, a.detail) for a in got] == [("negation", "回暖→没有任何回暖")]
+
+
+def test_a_name_both_sentences_write_is_no_renamed_one() -> None:
+    """A byline's 记者 吴倩 is left out of a text's content, so neither text "mentions" it;
+    both sentences write it all the same: no 吴倩→吴倩 (black-box review 16)."""
+    from xigao.embed import get_encoder
+    from xigao.normalize import normalize
+    from xigao.paraphrase import embed_sentences
+
+    enc = get_encoder("static")
+    source = embed_sentences(
+        normalize("本报讯 (记者 吴倩) 股市大热，基金开户数大增。业绩向好。"), enc
+    )
+    suspect = embed_sentences(
+        normalize("本报讯 (记者 吴倩) 股市震荡，基金开户数回落。业绩承压。"), enc
+    )
+    got = altered_facts(suspect.texts[0], source.texts[0], suspect_doc=suspect, source_doc=source)
+    assert not [a for a in got if a.startswith("name")]

@@ -477,15 +477,16 @@ def _named(text: str) -> dict[str, list[tuple[str, Span]]]:
 def _names(s: str, o: str, in_suspect: str, in_source: str) -> list[Altered]:
     out = []
     idioms = jieba_lexicon().idioms  # 4-character idioms jieba tags names
+    # (the sentence itself counts: a byline's 记者 吴倩 is left out of a text's content)
     gone = [
         (w, sp)
         for w, sp in _named(o)["name"]
-        if w not in idioms and not facts.mentions(w, in_suspect)
+        if w not in idioms and not facts.mentions(w, in_suspect) and w not in s
     ]
     new = [
         (w, sp)
         for w, sp in _named(s)["name"]
-        if w not in idioms and not facts.mentions(w, in_source)
+        if w not in idioms and not facts.mentions(w, in_source) and w not in o
     ]
     if (
         gone
