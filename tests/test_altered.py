@@ -204,6 +204,13 @@ def test_a_negation_points_at_the_words_that_lost_it() -> None:
         ("面对西部老大毫不怯场。", "面对西部第一的马刺也没有丝毫的怯场。"),
         ("可它自己是绝不会妥协的。", "但它自己是决不妥协的。"),
         ("有什么好怕的？", "没什么好怕的。"),  # a question (diff review 15)
+        # black-box review 16: a negation further back in the clause, 非 glued to the word
+        # before it (jieba's 读非/大学), an opposite word of another subject beside a figure
+        ("他自嘲是因为片酬最低、从不投诉导演。", "估计是因为我的片酬最低，我从来不去向别人投诉导演吧。"),
+        ("经济担保金额计划降低，读非大学院校的学生受益最大。",
+         "特别是申请非大学院校的学生将因这些签证政策变化而受益。"),
+        ("节后八个交易日，沪指累计上涨近14%，几十只个股涨幅过半。",
+         "短短八个交易日，沪指涨近14%，涨幅超过五成的个股有几十只，而下跌个股仅为个数。"),
         # a label before the month is no clock (black-box review 15, list-E)
         ("消费：3月社会消费品零售总额增速比1-2月加快0.4个百分点。",
          "3月份社会消费品零售总额同比增速比一二月份加快了0.4个百分点。"),

@@ -651,9 +651,15 @@ def _opposites(s: str, o: str, source_doc: Sentences | None = None) -> list[Alte
                 (o_span, o_neg), (s_span, s_neg) = at_o[p], at_s[q]
                 if o_neg or s_neg or any(p in w or q in w for w in _said_words(said)):
                     continue
-                # the very word reported stands before a figure the original states with it
+                # the very word reported stands before a figure the original states with it,
+                # or before a figure this sentence of the original states with no word of
+                # its own before it, or another (涨近14% / 上涨近14%, its 下跌 of 下跌个股:
+                # black-box review 16)
+                o_figures = {v for v, _, _ in _typed_spans(o)[0]}
                 if any(
-                    w == q and wlo == s_span[0] and (v, q) in stated
+                    w == q
+                    and wlo == s_span[0]
+                    and ((v, q) in stated or (v in o_figures and vo.get(v, ("",))[0] != p))
                     for v, (w, wlo, _) in vs.items()
                 ):
                     continue
@@ -703,17 +709,46 @@ def _negated(
                 continue  # 不能说没有: a double negative
             before = toks[j - 1][0] if j >= 1 else ""
             negated.setdefault(w, ((toks[j][1], hi), (before, word(k + 1))))
-        elif any(t in _NEGATING for t, _, _ in toks[max(0, j - 1) : k]) or (
-            j < k - 1 and toks[j][0] == "有"  # 有什么好怕的: as often a question as not
+        elif (
+            any(t in _NEGATING for t, _, _ in toks[max(0, j - 1) : k])
+            or (j < k - 1 and toks[j][0] == "有")  # 有什么好怕的: as often a question as not
+            or _negated_in_clause(toks, k)
+            or text[lo - 1 : lo] in _GLUED_NEGATIONS
         ):
             # negated, though not as the other side would write it (不会容忍, 绝不会妥协,
-            # 绝不是否认): no plain side of a word another text negates (black-box review 15)
+            # 绝不是否认, 从来不去向别人投诉, 读非大学 cut 读非/大学): no plain side of a word
+            # another text negates (black-box reviews 15 and 16)
             continue
         else:  # 有 is the plain side of 没有 (他有驾照 / 他没有驾照): read past it
             prev = k - 2 if k and toks[k - 1][0] == "有" else k - 1
             ctx = (toks[prev][0] if prev >= 0 else "", word(k + 1))
             plain.setdefault(w, []).append((ctx, (lo, hi)))
     return negated, plain
+
+
+#: Negations written as one character that jieba may glue to the word before (读非大学).
+_GLUED_NEGATIONS = frozenset("非不没未无")
+#: How many words before a word a negation of its clause is read at most (从来不去向别人投诉).
+NEGATION_REACH = 4
+
+
+def _negated_in_clause(toks: Sequence[tuple[str, int, int]], k: int) -> bool:
+    """Whether a negating word stands before word ``k`` within ``NEGATION_REACH`` words of its
+    clause, nothing but Chinese words between (我从来不去向别人投诉导演: 投诉 is no plain side of
+    从不投诉).
+
+    >>> toks = [("我", 0, 1), ("从来", 1, 3), ("不", 3, 4), ("去", 4, 5), ("向", 5, 6),
+    ...         ("别人", 6, 8), ("投诉", 8, 10)]
+    >>> _negated_in_clause(toks, 6), _negated_in_clause(toks[3:], 3)
+    (True, False)
+    """
+    for j in range(k - 1, max(-1, k - 1 - NEGATION_REACH), -1):
+        w, _, hi = toks[j]
+        if not chinese(w) or toks[j + 1][1] != hi:
+            return False  # (a mark or a gap: another clause)
+        if w in _NEGATING:
+            return True
+    return False
 
 
 def _doc_negated(doc: Sentences | None) -> set[str] | None:
