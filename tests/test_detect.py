@@ -29,6 +29,18 @@ T = Thresholds(
 )
 
 
+def test_a_repost_of_an_original_stored_twice_over_is_a_repost() -> None:
+    # an archive stored the article, a line of related headlines and the article again: a
+    # whole copy of it covered half the original and was called partial (black-box review 16)
+    twice = ORIGINAL + "相关新闻：统计局发布最新数据 经济运行总体平稳" + ORIGINAL
+    m = verbatim_match(Prepared.of(ORIGINAL, T), Prepared.of(twice, T), "o", T)
+    assert m is not None and m.kind == "repost" and m.coverage > 0.8
+    # an original that writes it once beside other text is covered as before: a partial copy
+    once = ORIGINAL + "另据报道，" + REWRITE
+    m = verbatim_match(Prepared.of(ORIGINAL, T), Prepared.of(once, T), "o", T)
+    assert m is not None and m.kind == "partial" and m.coverage < 0.6
+
+
 def test_traditional_repost_is_verbatim_with_raw_offsets() -> None:
     trad = "轉載：" + opencc.OpenCC("s2t").convert(ORIGINAL)
     m = verbatim_match(Prepared.of(trad, T), Prepared.of(ORIGINAL, T), "o", T)
