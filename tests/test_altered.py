@@ -251,3 +251,20 @@ def test_a_name_both_sentences_write_is_no_renamed_one() -> None:
     )
     got = altered_facts(suspect.texts[0], source.texts[0], suspect_doc=suspect, source_doc=source)
     assert not [a for a in got if a.startswith("name")]
+
+
+@pytest.mark.parametrize(
+    ("suspect", "source", "detail"),
+    [
+        ("中原地产总监张小伟表示，房价上涨。", "中原地产总监张大伟表示，房价上涨。", "张大伟→张小伟"),
+        ("总监王建国表示，房价上涨。", "总监张大伟表示，房价上涨。", "张大伟→王建国"),
+        ("演员王学兵出席了发布会。", "演员王学圻出席了发布会。", "王学圻→王学兵"),
+        ("导演林超然说，影片很好。", "导演林超贤说，影片很好。", "林超贤→林超然"),
+    ],
+)  # fmt: skip
+def test_a_name_after_a_job_title_is_read_whole(suspect: str, source: str, detail: str) -> None:
+    """jieba cuts 张大伟 into 张 (a measure word) and 大伟, 王学兵 into 王 and 学兵, 林超然 into 林
+    and 超然: after a job title the name is read whole, and its change listed (black-box
+    review 16)."""
+    assert [(a.kind, a.detail) for a in find_altered(suspect, source)] == [("name", detail)]
+    assert find_altered(source, source) == []

@@ -466,12 +466,65 @@ def _named(text: str) -> dict[str, list[tuple[str, Span]]]:
     or more, each once, in order, with where it first stands. Read once per text: callers do
     not change what it returns."""
     out: dict[str, dict[str, Span]] = {kind: {} for kind in _KIND_TAGS}
-    for w, tag, lo, hi in _spans(text):
+    spans = _spans(text)
+    for w, tag, lo, hi in spans:
         if len(w) >= 2:
             for kind, tags in _KIND_TAGS.items():
                 if tag in tags:
                     out[kind].setdefault(w, (lo, hi))
-    return {kind: list(words.items()) for kind, words in out.items()}
+    for w, (lo, hi) in _titled_names(text, spans):
+        # (jieba's pieces of it are no names of their own: 大伟 of 张/q 大伟/nr)
+        for part in [x for x, (a, b) in out["name"].items() if lo <= a and b <= hi and x != w]:
+            del out["name"][part]
+        out["name"].setdefault(w, (lo, hi))
+    return {kind: list(sorted(words.items(), key=lambda x: x[1])) for kind, words in out.items()}
+
+
+#: Job titles a person's name follows (总监张大伟表示, 演员王学兵出席): a name there is read
+#: whole, however jieba cuts it (张/q 大伟, 王 学兵, 林 超然, 付强/v).
+_JOB_TITLES = frozenset({
+    "总监", "分析师", "演员", "导演", "编剧", "制片人", "歌手", "主持人", "记者", "通讯员", "主任", "副主任", "教授", "副教授",
+    "研究员", "院长", "副院长", "校长", "董事长", "总经理", "副总经理", "经理", "总裁", "副总裁", "首席执行官", "创始人", "合伙人",
+    "专家", "学者", "主席", "副主席", "部长", "局长", "市长", "省长", "县长", "书记", "发言人", "负责人", "秘书长", "委员",
+    "代表", "律师", "医生", "医师", "主治医师", "老师", "教练", "球员", "队长", "队员", "经济学家", "董事", "监事", "总工程师",
+    "工程师", "处长", "科长", "厅长", "司长", "所长", "站长", "行长", "会长", "理事长", "社长", "总编", "主编", "警官", "民警",
+    "法官", "检察官", "村民", "市民", "网友", "选手", "作家", "画家", "导师",
+})  # fmt: skip
+
+
+def _titled_names(text: str, spans: Sequence[tuple[str, str, int, int]]) -> list[tuple[str, Span]]:
+    """The persons' names of three characters (else two) right after a job title
+    (``_JOB_TITLES``) that end where one of jieba's words does, as :func:`_chinese_name` reads
+    a name.
+
+    >>> [w for w, _ in _titled_names("总监张大伟表示", _spans("总监张大伟表示"))]
+    ['张大伟']
+    >>> [w for w, _ in _titled_names("分析师付强认为，总监表示", _spans("分析师付强认为，总监表示"))]
+    ['付强']
+    """
+    starts = {lo for _, _, lo, _ in spans} | {len(text)}
+    out = []
+    for w, _, _, hi in spans:
+        if w not in _JOB_TITLES:
+            continue
+        for n in (3, 2):
+            name = text[hi : hi + n]
+            if len(name) == n and hi + n in starts and _titled_name(name):
+                out.append((name, (hi, hi + n)))
+                break
+    return out
+
+
+def _titled_name(w: str) -> bool:
+    """``w`` after a job title reads as a person's name: as :func:`_chinese_name` asks, but a
+    word of the dictionary that is no ordinary word (付强, which jieba tags a verb) may be one."""
+    return (
+        chinese(w)
+        and w[0] in SURNAMES
+        and w[-1] not in _NOT_NAME_END
+        and not w.endswith(_TITLES)
+        and w not in jieba_lexicon().ordinary
+    )
 
 
 def _names(s: str, o: str, in_suspect: str, in_source: str) -> list[Altered]:
