@@ -694,3 +694,27 @@ def test_index_info_and_rebuild_of_an_older_index(tmp_path: Path, stories: list[
     code, out, _ = run("index", "info", "--index", idx)
     assert json.loads(out)["documents"] == 20 and "usable" not in json.loads(out)
     assert run("index", "rebuild", "--index", str(tmp_path / "none"))[0] == 1
+
+
+def test_a_report_pairs_a_repeated_id_with_its_own_input(
+    tmp_path: Path, stories: list[dict]
+) -> None:
+    """Two exports numbered from 1: the k-th result of an id is shown with the k-th input of
+    that id, whatever the verdict of the one before it (black-box review 17 was shown an
+    honest article, the first export's 2, as the second's verbatim copy)."""
+    idx = str(tmp_path / "idx")
+    assert run("index", "build", str(write_jsonl(tmp_path / "o.jsonl", stories[:20])),
+               "--index", idx, "-q", "--no-vectors")[0] == 0  # fmt: skip
+    honest = "今天天气很好，我们去公园散步，看到很多孩子在放风筝，大家都很开心。" * 3
+    a = write_jsonl(tmp_path / "a.jsonl", [{"id": "1", "body": stories[0]["body"]},
+                                           {"id": "2", "body": honest}])  # fmt: skip
+    b = write_jsonl(tmp_path / "b.jsonl", [{"id": "1", "body": stories[1]["body"]},
+                                           {"id": "2", "body": stories[2]["body"]}])  # fmt: skip
+    res, rep = tmp_path / "r.jsonl", tmp_path / "rep"
+    assert run("scan", str(a), str(b), "--index", idx, "--detect", "repost,partial",
+               "-o", str(res), "-q")[0] == 0  # fmt: skip
+    code, _, err = run("report", str(res), "--index", idx, "--out", str(rep),
+                       "--inputs", str(a), "--inputs", str(b), "-q")  # fmt: skip
+    assert code == 0, err
+    pages = "".join(p.read_text("utf-8") for p in (rep / "s").glob("2-*.html"))
+    assert "李克强" in pages and "放风筝" not in pages

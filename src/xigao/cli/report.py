@@ -75,7 +75,7 @@ def report_cmd(
         raise click.ClickException(str(e)) from e
     idx = _open_index(index_path)
     wanted = {str(r.get("id")) for r in rows if r.get("matches")}
-    sink = ErrorSink(errors_path, quiet)
+    sink = ErrorSink(errors_path, quiet)  # (every document of a wanted id is read, in order)
     read: dict[str, deque[Document]] = {}  # an id the inputs repeat is taken in order
     try:
         for d in _documents(inputs, options, sink):
@@ -91,12 +91,14 @@ def report_cmd(
             f"the scan did (the same ids{split})",
             err=True,
         )
-    shown = [
-        read[str(r.get("id"))].popleft()
-        if r.get("matches") and read.get(str(r.get("id")))
-        else None
-        for r in rows
-    ]
+    # the k-th result of an id is the k-th document of that id, whatever the verdicts of the
+    # ones before it (two exports numbered from 1: black-box review 17 was shown an honest
+    # article as the verbatim copy an earlier unmatched result of its id left in the queue)
+    shown = []
+    for r in rows:
+        queue = read.get(str(r.get("id")))
+        d = queue.popleft() if queue else None
+        shown.append(d if r.get("matches") else None)
     made = {}
     if palette_dir is not None:  # first, so that the report links each one
         from xigao.palette import write_many
