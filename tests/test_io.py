@@ -368,11 +368,16 @@ def test_folder_of_txt(tmp_path: Path) -> None:
     (tmp_path / "b" / "c" / "deep.txt").write_bytes("深层标题\r\n深层正文".encode("gbk"))
     (tmp_path / "b" / "a.TXT").write_text("  标题A  \n正文A", encoding="utf-8")
     (tmp_path / "b" / "only-title.txt").write_text("只有标题\n", encoding="utf-8")
-    (tmp_path / "b" / "notes.md").write_text("ignored", encoding="utf-8")
+    (tmp_path / "b" / "notes.md").write_text("said, not read", encoding="utf-8")
     (tmp_path / ".hidden" / "x.txt").write_text("ignored", encoding="utf-8")
+    (tmp_path / ".DS_Store").write_bytes(b"ignored")
     items = read(tmp_path, title_first_line=True)
-    assert [i.id for i in items] == ["b/a.TXT", "b/c/deep.txt", "b/only-title.txt", "z.txt"]
-    a, deep, empty, z = items
+    assert [i.id for i in items] == [
+        "b/a.TXT", "b/c/deep.txt", "b/notes.md", "b/only-title.txt", "z.txt"
+    ]  # fmt: skip
+    a, deep, md, empty, z = items
+    # a file of another name is an error that says so (black-box review 17), hidden ones none
+    assert isinstance(md, ReadError) and "named .txt" in md.reason
     assert isinstance(a, Document) and (a.title, a.body) == ("标题A", "正文A")
     assert isinstance(deep, Document) and (deep.title, deep.body) == ("深层标题", "深层正文")
     assert isinstance(z, Document) and (z.title, z.body) == ("标题Z", "正文Z\n第二段")
@@ -721,7 +726,7 @@ def test_records_are_counted_ahead_for_the_progress_bar(tmp_path: Path) -> None:
         (folder / name).write_text("正文", "utf-8")
     sources = [str(tmp_path / "a.jsonl"), str(tmp_path / "b.csv"), str(folder)]
     n = count_records(sources)
-    assert n == 3 + 2 + 2 == len(list(read_documents(sources)))  # every record, bad ones too
+    assert n == 3 + 2 + 3 == len(list(read_documents(sources)))  # every record, bad ones too
     assert count_records(["-"]) is None
     assert count_records([str(folder)], ReadOptions(split="chapters")) is None
 
