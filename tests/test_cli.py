@@ -718,3 +718,78 @@ def test_a_report_pairs_a_repeated_id_with_its_own_input(
     assert code == 0, err
     pages = "".join(p.read_text("utf-8") for p in (rep / "s").glob("2-*.html"))
     assert "李克强" in pages and "放风筝" not in pages
+
+
+def test_a_scan_says_what_it_cannot_do_before_it_writes(
+    tmp_path: Path, stories: list[dict]
+) -> None:
+    """A mistyped input is a usage error that leaves last week's results as they were; a
+    report folder that cannot be made is said before the scan runs; a full disk is one
+    ``Error:`` line, not a traceback (black-box review 17)."""
+    idx = str(tmp_path / "idx")
+    assert run("index", "build", str(write_jsonl(tmp_path / "o.jsonl", stories[:5])),
+               "--index", idx, "-q", "--no-vectors")[0] == 0  # fmt: skip
+    res = tmp_path / "results.jsonl"
+    res.write_text('{"id": "last week"}\n', "utf-8")
+    code, _, err = run("scan", str(tmp_path / "typo.jsonl"), "--index", idx, "-o", str(res))
+    assert (
+        code == 2 and "no such input" in err and res.read_text("utf-8") == '{"id": "last week"}\n'
+    )
+    dump = write_jsonl(tmp_path / "d.jsonl", stories[:2])
+    blocked = tmp_path / "file"
+    blocked.write_text("a file, no folder", "utf-8")
+    code, _, err = run("scan", str(dump), "--index", idx, "-o", str(tmp_path / "r2.jsonl"),
+                       "--html", str(blocked / "report"))  # fmt: skip
+    assert code == 1 and "cannot write the report" in err and not (tmp_path / "r2.jsonl").exists()
+
+
+@pytest.mark.parametrize(
+    ("raised", "status", "said"),
+    [
+        (KeyboardInterrupt(), 130, "interrupted: every result written so far is whole"),
+        (OSError(28, "No space left on device"), 1, "Error: cannot write: No space left on device"),
+    ],
+)
+def test_the_console_script_says_how_a_command_ended(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    raised: BaseException,
+    status: int,
+    said: str,
+) -> None:
+    """Ctrl-C exits 130, not 1 (some records failed); a full disk is one line, no traceback
+    (black-box review 17)."""
+    import xigao.cli as cli_module
+
+    def boom(*args: object, **kwargs: object) -> None:
+        raise raised
+
+    monkeypatch.setattr(cli_module.cli, "main", boom)
+    with pytest.raises(SystemExit) as e:
+        cli_module.main()
+    assert e.value.code == status and said in capsys.readouterr().err
+
+
+def test_a_csv_cell_that_reads_as_a_formula_is_written_as_text(
+    tmp_path: Path, stories: list[dict]
+) -> None:
+    """A scraped title =HYPERLINK(…) or -3.4%！ goes into the CSV with an apostrophe, as a
+    spreadsheet shows text, and is read back as it was (black-box review 17)."""
+    idx = str(tmp_path / "idx")
+    assert run("index", "build", str(write_jsonl(tmp_path / "o.jsonl", stories[:5])),
+               "--index", idx, "-q", "--no-vectors")[0] == 0  # fmt: skip
+    link = '=HYPERLINK("http://example.com/x","点此查看原文")'
+    dump = write_jsonl(tmp_path / "d.jsonl", [
+        {"id": "=1+1", "title": link, "body": stories[0]["body"]},
+        {"id": "b", "title": "-3.4%！外贸数据出炉", "body": stories[1]["body"]},
+    ])  # fmt: skip
+    out = tmp_path / "r.csv"
+    assert run("scan", str(dump), "--index", idx, "-o", str(out), "--format", "csv", "-q")[0] == 0
+    with out.open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert [r["id"] for r in rows] == ["'=1+1", "b"]
+    assert [r["title"] for r in rows] == ["'" + link, "'-3.4%！外贸数据出炉"]
+    from xigao import results as results_io
+
+    back = list(results_io.read(out))
+    assert [(r["id"], r["title"]) for r in back] == [("=1+1", link), ("b", "-3.4%！外贸数据出炉")]

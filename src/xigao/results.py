@@ -116,8 +116,31 @@ class Table:
         ]
 
 
+#: What a spreadsheet reads a cell starting with as a formula (=HYPERLINK(…), -3.4%！, @SUM).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> Any:
+    """A text cell as a spreadsheet shows it, never runs it: one starting as a formula does
+    (``FORMULA_STARTS``), or with an apostrophe, gets an apostrophe before it, which
+    :func:`read` takes off again (black-box review 17: a scraped title
+    ``=HYPERLINK(…)`` went into the CSV as a live formula).
+
+    >>> [csv_cell(v) for v in ("=1+1", "-3.4%！外贸", "'引号", "正文", 0.5)]
+    ["'=1+1", "'-3.4%！外贸", "''引号", '正文', 0.5]
+    """
+    if isinstance(value, str) and value.startswith((*FORMULA_STARTS, "'")):
+        return "'" + value
+    return value
+
+
+def _csv_text(value: Any) -> Any:
+    """A cell :func:`csv_cell` wrote, as it was."""
+    return value[1:] if isinstance(value, str) and value.startswith("'") else value
+
+
 class CsvWriter:
-    """The table as CSV that spreadsheets open as UTF-8 (a BOM first)."""
+    """The table as CSV that spreadsheets open as UTF-8 (a BOM first), no cell a formula."""
 
     def __init__(self, out: IO[str], title_of: Callable[[str], str | None]) -> None:
         self.out, self.table = out, Table(title_of)
@@ -127,7 +150,7 @@ class CsvWriter:
         if self.table.fields is None:
             self.out.write("\ufeff")
             self.writer.writerow(self.table.header(doc))
-        self.writer.writerow(self.table.row(res, doc))
+        self.writer.writerow([csv_cell(v) for v in self.table.row(res, doc)])
 
     def close(self) -> None:
         self.out.flush()
@@ -174,7 +197,8 @@ def read(path: Path) -> Iterator[dict[str, Any]]:
     suffix = path.suffix.lower()
     if suffix == ".csv":
         with path.open(encoding="utf-8-sig", newline="") as f:
-            yield from _from_rows(path, csv.DictReader(f))
+            rows = ({k: _csv_text(v) for k, v in row.items()} for row in csv.DictReader(f))
+            yield from _from_rows(path, rows)
         return
     if suffix == ".xlsx":
         yield from _from_rows(path, _xlsx_rows(path))

@@ -2,7 +2,7 @@
 
 Results go to ``--output`` or standard output; progress and summaries to standard error. Every
 input record ends up in the output or in the error list, and the exit status is 1 when any
-record failed, 2 for usage errors.
+record failed (or an output could not be written), 2 for usage errors, 130 when interrupted.
 
 The commands live one family a module: :mod:`~xigao.cli.index_cmds` (``index build``, ``add``,
 ``remove``, ``rebuild``, ``info``, ``convert``), :mod:`~xigao.cli.scan`, :mod:`~xigao.cli.dedup`,
@@ -14,6 +14,7 @@ of them share (the read options, the error sink, the progress bar) is in
 from __future__ import annotations
 
 import functools
+import sys
 
 import click
 
@@ -34,9 +35,32 @@ cli.add_command(report.report_cmd)
 cli.add_command(serve.serve)
 
 
+#: The exit status of a command interrupted (Ctrl-C, SIGINT), as a shell gives it: neither 1,
+#: some records failed, nor 2, a usage error (black-box review 17).
+INTERRUPTED = 130
+
+
 def main() -> None:
-    """Console-script entry point."""
-    cli(prog_name="xigao")
+    """Console-script entry point: click's own handling, but an interrupted command exits 130
+    and says what it left, and a file that cannot be written (a full disk, a read-only
+    folder) is one ``Error:`` line, not a traceback."""
+    try:
+        code = cli.main(prog_name="xigao", standalone_mode=False)
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        click.echo(
+            "interrupted: every result written so far is whole, in input order; the records "
+            "after the last one written were not checked",
+            err=True,
+        )
+        sys.exit(INTERRUPTED)
+    except click.ClickException as e:
+        e.show()
+        sys.exit(e.exit_code)
+    except OSError as e:  # (outputs: the inputs' own errors are records of the error list)
+        where = f" {e.filename}" if e.filename else ""
+        click.echo(f"Error: cannot write{where}: {e.strerror or e}", err=True)
+        sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 @functools.cache

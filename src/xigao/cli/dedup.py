@@ -16,6 +16,7 @@ from xigao.cli.common import (
     _documents,
     _engine_opts,
     _guard_outputs,
+    _inputs_exist,
     _open_index,
     _options,
     _output_opt,
@@ -73,6 +74,7 @@ def dedup_cmd(
 
     errors_path, quiet = kw.pop("errors_path"), kw.pop("quiet")
     options = _options(kw)
+    _inputs_exist(inputs)
     _guard_outputs(inputs, output=output, errors=errors_path)
     try:
         kinds = parse_detect(detect)

@@ -94,11 +94,11 @@ def report_cmd(
     # the k-th result of an id is the k-th document of that id, whatever the verdicts of the
     # ones before it (two exports numbered from 1: black-box review 17 was shown an honest
     # article as the verbatim copy an earlier unmatched result of its id left in the queue)
-    shown = []
+    shown: list[Document | None] = []
     for r in rows:
         queue = read.get(str(r.get("id")))
-        d = queue.popleft() if queue else None
-        shown.append(d if r.get("matches") else None)
+        got = queue.popleft() if queue else None
+        shown.append(got if r.get("matches") else None)
     made = {}
     if palette_dir is not None:  # first, so that the report links each one
         from xigao.palette import write_many

@@ -23,6 +23,7 @@ from xigao.cli.common import (
     _engine_opts,
     _guard_outputs,
     _index_opt,
+    _inputs_exist,
     _offsets_opt,
     _open_index,
     _options,
@@ -30,6 +31,7 @@ from xigao.cli.common import (
     _progress,
     _spark_session,
     _workers_opt,
+    _writable_dir,
     read_options,
 )
 from xigao.errors import XigaoError
@@ -112,9 +114,12 @@ def scan(
     JSONL, the same as the local engine's."""
     errors_path, quiet = kw.pop("errors_path"), kw.pop("quiet")
     options = _options(kw)
+    _inputs_exist(inputs)
     _guard_outputs(inputs, output=output, errors=errors_path)
     if offsets == "utf16" and (fmt != "jsonl" or engine == "spark"):
         raise click.UsageError("--offsets utf16 is for the local engine's JSONL")
+    if html is not None and engine != "spark":
+        _writable_dir(html, "the report")
     if engine == "spark":
         if limit != LIMIT:
             raise click.UsageError(f"--limit is for the local engine; the cluster aligns {LIMIT}")
