@@ -501,14 +501,22 @@ def _titled_names(text: str, spans: Sequence[tuple[str, str, int, int]]) -> list
     ['张大伟']
     >>> [w for w, _ in _titled_names("分析师付强认为，总监表示", _spans("分析师付强认为，总监表示"))]
     ['付强']
+    >>> _titled_names("导演彭顺带着演员亮相", _spans("导演彭顺带着演员亮相"))
+    []
     """
     starts = {lo for _, _, lo, _ in spans} | {len(text)}
+    tagged = {lo: (w, tag) for w, tag, lo, _ in spans}
     out = []
     for w, _, _, hi in spans:
         if w not in _JOB_TITLES:
             continue
+        after, tag = tagged.get(hi, ("", ""))
+        if tag in NAME_TAGS and len(after) >= 2:
+            continue  # (jieba read the name itself: 记者彭顺/nr 带来)
         for n in (3, 2):
             name = text[hi : hi + n]
+            if text[hi + n : hi + n + 1] in _PARTICLES:
+                continue  # (导演彭顺带着: a verb's last character, not a name's)
             if len(name) == n and hi + n in starts and _titled_name(name):
                 out.append((name, (hi, hi + n)))
                 break
