@@ -326,7 +326,7 @@ def test_csv_errors(tmp_path: Path) -> None:
     summary = [(i.line, i.reason) if isinstance(i, ReadError) else i.id for i in items]
     assert summary == [
         "1",
-        (4, "missing id (field 'id')"),
+        (4, "missing id (field 'id' (or ID, 编号, 链接, 网址, url, URL))"),
         (5, "expected 3 columns, got 2"),
         (6, "empty body"),
         "5",
@@ -337,11 +337,30 @@ def test_csv_header_without_needed_column(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "x.csv", [["key", "body"], ["1", "正文"]])
     (err,) = read(path)
     assert (
-        isinstance(err, ReadError) and "no 'id' column" in err.reason and "--id-field" in err.reason
+        isinstance(err, ReadError) and "no 'id' (or ID" in err.reason and "--id-field" in err.reason
     )
-    path = write_csv(tmp_path / "y.csv", [["id", "content"], ["1", "正文"]])
+    path = write_csv(tmp_path / "y.csv", [["id", "article"], ["1", "正文"]])
     (err,) = read(path)
-    assert isinstance(err, ReadError) and "no 'body' or 'text' column" in err.reason
+    assert (
+        isinstance(err, ReadError)
+        and "no 'body' (or text, content, 正文, 内容) column" in err.reason
+    )
+
+
+def test_fields_as_exports_and_scrapers_name_them_are_read(tmp_path: Path) -> None:
+    """An Excel export's 标题,正文,链接 and a scraper's content or url are the title, body and
+    id (black-box review 17); an id given beside them is the id, and 链接 stays in the meta."""
+    path = write_csv(tmp_path / "x.csv", [["标题", "正文", "链接", "发布时间"],
+                                          ["转载", "正文一", "https://x/1", "2021-07-01"]])  # fmt: skip
+    (doc,) = read(path)
+    assert isinstance(doc, Document)
+    assert (doc.id, doc.title, doc.body) == ("https://x/1", "转载", "正文一")
+    assert doc.meta == {"发布时间": "2021-07-01"}
+    rows = [{"url": "u1", "content": "正文二"}, {"id": "3", "链接": "u3", "正文": "正文三"}]
+    two, three = read(write_jsonl(tmp_path / "s.jsonl", rows))
+    assert isinstance(two, Document) and (two.id, two.body) == ("u1", "正文二")
+    assert isinstance(three, Document) and (three.id, three.body) == ("3", "正文三")
+    assert three.meta == {"链接": "u3"}
 
 
 def test_too_large_txt(tmp_path: Path) -> None:

@@ -36,7 +36,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Literal
@@ -165,8 +165,21 @@ class ReadOptions:
     @property
     def body_fields(self) -> tuple[str, ...]:
         """The fields a record's body is read from, the first filled one (``text_field``, or
-        ``body`` then ``text``)."""
-        return (self.text_field,) if self.text_field else ("body", "text")
+        ``body``, ``text``, then as scrapers and Chinese exports name it: ``content``, 正文,
+        内容)."""
+        return (self.text_field,) if self.text_field else DEFAULT_FIELDS["body"]
+
+    @property
+    def id_fields(self) -> tuple[str, ...]:
+        """The fields a record's id is read from, the first given (``id_field``, or ``id``,
+        then as exports name it: 编号, 链接, 网址, ``url``)."""
+        return (self.id_field,) if self.id_field != "id" else DEFAULT_FIELDS["id"]
+
+    @property
+    def title_fields(self) -> tuple[str, ...]:
+        """The fields a record's title is read from, the first given (``title_field``, or
+        ``title``, then 标题, 题目)."""
+        return (self.title_field,) if self.title_field != "title" else DEFAULT_FIELDS["title"]
 
     def __post_init__(self) -> None:
         if self.encoding is not None:
@@ -680,13 +693,13 @@ def _parse_csv(
         yield ReadError(src, f"cannot read the CSV header: {bad[min(bad)]}", line=1), 1
         return
     bodies = opts.body_fields
-    for fields, flag in (((opts.id_field,), "--id-field"), (bodies, "--text-field")):
+    for fields, flag in ((opts.id_fields, "--id-field"), (bodies, "--text-field")):
         if not set(fields) & set(header):
-            names = " or ".join(map(repr, fields))
+            names = _said(fields)
             why = f"no {names} column in the header (columns: {', '.join(header)}); pass {flag}"
             yield ReadError(src, why, line=1), 1
             return
-    used = {opts.id_field, *bodies}  # (a title named twice: the last, as ever)
+    used = {*opts.id_fields, *bodies}  # (a title named twice: the last, as ever)
     twice = sorted({h for h in header if h in used and header.count(h) > 1})
     if twice:
         why = f"column {twice[0]!r} appears {header.count(twice[0])} times in the header"
@@ -705,7 +718,7 @@ def _parse_csv(
         if (not row or [c.strip() for c in row] == header) and not errors:
             continue  # (a blank line, or the header again)
         record = dict(zip(header, row, strict=False))
-        rid = record.get(opts.id_field) or None
+        rid = _first(record, opts.id_fields) or None
         if ended:  # a quote opened and never closed took in every line after it
             why = (
                 f"unterminated quoted field: lines {start}-{reader.line_num} (the rest of the "
@@ -734,7 +747,7 @@ def _delimiter(header: str, delimiter: str, opts: ReadOptions) -> str | None:
             names = {h.strip() for h in next(csv.reader([header.rstrip("\r\n")], delimiter=d))}
         except (csv.Error, StopIteration):
             continue
-        if opts.id_field in names and names & bodies:
+        if names & set(opts.id_fields) and names & bodies:
             return d
     return None
 
@@ -743,10 +756,10 @@ def _document(
     record: dict[str, Any], src: str, opts: ReadOptions, *, line: int | None = None
 ) -> Document | ReadError:
     """Build a ``Document`` from one JSONL/CSV record, or say what is wrong with it."""
-    raw_id = record.get(opts.id_field)
+    raw_id = _first(record, opts.id_fields)
     if raw_id is None or (isinstance(raw_id, str) and not raw_id.strip()):
         what = "missing id" if not raw_id else "blank id (spaces only)"
-        return ReadError(src, f"{what} (field {opts.id_field!r})", line=line)
+        return ReadError(src, f"{what} (field {_said(opts.id_fields)})", line=line)
     if isinstance(raw_id, bool) or not isinstance(raw_id, str | int | float):
         return ReadError(src, f"id must be a string or a number, not {_kind(raw_id)}", line=line)
     if half := lone_surrogate(raw_id, "id"):  # an id must come back exactly as given
@@ -757,13 +770,13 @@ def _document(
     # an empty or blank body beside a filled text (a scraper's export) is the text
     body = next((b for b in given if not isinstance(b, str) or b.strip()), None)
     body = given[0] if body is None and given else body
-    title = record.get(opts.title_field)
+    title = _first(record, opts.title_fields)
 
     def fail(reason: str) -> ReadError:
         return ReadError(src, reason, line=line, id=doc_id)
 
     if body is None:
-        return fail(f"missing body (field {' or '.join(map(repr, body_keys))})")
+        return fail(f"missing body (field {_said(body_keys)}; the record has {_fields(record)})")
     if not isinstance(body, str):
         return fail(f"body must be a string, not {_kind(body)}")
     if isinstance(title, dict | list):
@@ -771,10 +784,49 @@ def _document(
     if problem := _body_problem(body, opts):
         return fail(problem)
     body, title, record = whole_characters((body, title, record))
-    ignored = (opts.id_field, opts.title_field, *body_keys)
+    ignored = {
+        opts.id_fields[0], _key(record, opts.id_fields), opts.title_fields[0],
+        _key(record, opts.title_fields), *body_keys,
+    }  # fmt: skip
     meta = {k: v for k, v in record.items() if k not in ignored}
     title = None if title is None or title == "" else str(title)
     return Document(id=doc_id, body=body, title=title, meta=meta)
+
+
+#: The fields a record's id, title and body are read from unless told (``--id-field``…): the
+#: first of each a record has; exports name them in Chinese (标题,正文,链接: black-box review
+#: 17's Excel dump), scrapers ``content`` or ``url``.
+DEFAULT_FIELDS: dict[str, tuple[str, ...]] = {
+    "id": ("id", "ID", "编号", "链接", "网址", "url", "URL"),
+    "title": ("title", "标题", "题目"),
+    "body": ("body", "text", "content", "正文", "内容"),
+}
+
+
+def _key(record: dict[str, Any], fields: Sequence[str]) -> str | None:
+    """The first of ``fields`` that ``record`` has (None: none)."""
+    return next((k for k in fields if record.get(k) is not None), None)
+
+
+def _first(record: dict[str, Any], fields: Sequence[str]) -> Any:
+    """The value of the first of ``fields`` that ``record`` has (None: none)."""
+    key = _key(record, fields)
+    return None if key is None else record[key]
+
+
+def _said(fields: Sequence[str]) -> str:
+    """Fields read in turn, as an error names them: the first, then the others.
+
+    >>> _said(("id",)), _said(("body", "text", "content"))
+    ("'id'", "'body' (or text, content)")
+    """
+    return repr(fields[0]) + (f" (or {', '.join(fields[1:])})" if len(fields) > 1 else "")
+
+
+def _fields(record: dict[str, Any]) -> str:
+    """The fields a record has, for an error that says which it lacks."""
+    names = ", ".join(map(str, list(record)[:12]))
+    return names + (", …" if len(record) > 12 else "") if record else "none"
 
 
 def _kind(value: Any) -> str:

@@ -38,9 +38,23 @@ def read_options(f: F) -> F:
             help="replace: read bytes no encoding holds (a damaged file) as U+FFFD and keep the "
             "record, instead of an error.",
         ),
-        click.option("--id-field", default="id", show_default=True),
-        click.option("--title-field", default="title", show_default=True),
-        click.option("--text-field", default=None, help="Body field (default: body, then text)."),
+        click.option(
+            "--id-field",
+            default="id",
+            show_default=True,
+            help="Id field (the default id, then ID, 编号, 链接, 网址, url, URL).",
+        ),
+        click.option(
+            "--title-field",
+            default="title",
+            show_default=True,
+            help="Title field (the default title, then 标题, 题目).",
+        ),
+        click.option(
+            "--text-field",
+            default=None,
+            help="Body field (default: body, then text, content, 正文, 内容).",
+        ),
         click.option(
             "--title-first-line", is_flag=True, help=".txt files: first line is the title."
         ),
