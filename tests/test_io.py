@@ -172,6 +172,21 @@ def test_unterminated_csv_quote_is_an_error(tmp_path: Path) -> None:
     assert [d.body for d in only_docs(read(path))] == ["两行\n正文", "x", "y"]
 
 
+def test_a_quote_closed_by_the_next_row_is_an_error_naming_both_lines(tmp_path: Path) -> None:
+    """A field opened with a quote never closed in its row runs on to the next row's own quote,
+    text right after it: the two rows are one error naming their lines, not one record that
+    lost a row without a word (black-box review 17)."""
+    path = tmp_path / "q.csv"
+    path.write_text(
+        'id,body,url\n1,"正文一",u1\n2,"正文二 引号未闭合\n3,"正文三",u3\n4,"正文四",u4\n',
+        encoding="utf-8",
+    )
+    got = list(read(path))
+    assert [getattr(g, "id", None) for g in got] == ["1", "2", "4"]
+    err = got[1]
+    assert isinstance(err, ReadError) and err.line == 3 and "lines 3-4" in err.reason
+
+
 def test_a_json_array_is_read_as_its_objects(tmp_path: Path) -> None:
     """A pretty-printed export (one JSON array) is read as its objects, each error saying which
     item; a broken array is one error, not a line of nonsense for each of its lines."""
