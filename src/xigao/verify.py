@@ -678,9 +678,13 @@ class Verifier:
             elsewhere.append(others)
         # a suspect stitched from two originals: each is measured on the part of the suspect
         # the other does not explain (the complement: aligned to sentences mostly not its own)
+        # (a candidate with sentences copied word for word is a paste, whose facts the other
+        # candidates are measured beside as before: the rest of such a piece may be its own
+        # report on another's template, test-00513)
+        pasted = {k for k, (r, *_) in enumerate(items) if (copied or {}).get(r)}
         measured = []
         for i, (rowid, doc_id, source, stats) in enumerate(items):
-            other = _complement(items, i, t, cosource)
+            other = _complement(items, i, t, cosource, pasted)
             if other is not None:
                 skip = (other - stats.aligned) | elsewhere[i]
                 f = fact_shares(suspect, source, terms, t, skip=skip)
@@ -1125,13 +1129,15 @@ def _complement(
     i: int,
     t: Thresholds,
     cosource: np.ndarray | None = None,
+    pasted: Collection[int] = (),
 ) -> frozenset[int] | None:
     """The suspect sentences explained by the candidate that best complements candidate
     ``i``: the one sharing the most facts among those that explain at least 30% of the
     suspect and cover at least half of their original, or are a source of facts of their own
-    beside ``i`` (``cosource``: two condensed stories stitched, black-box review 16), with at
-    most half of the suspect sentences they explain aligned to ``i`` too (None when there is
-    none, or when ``i`` explains under a quarter of the suspect)."""
+    beside ``i`` (``cosource``: two condensed stories stitched, black-box review 16) and no
+    paste (``pasted``: candidates with sentences copied word for word), with at most half of
+    the suspect sentences they explain aligned to ``i`` too (None when there is none, or when
+    ``i`` explains under a quarter of the suspect)."""
     mine = items[i][3].aligned
     if items[i][3].containment < 0.25:
         return None
@@ -1139,10 +1145,11 @@ def _complement(
     for j, (*_, other) in enumerate(items):
         theirs = other.aligned
         whole = other.coverage >= 0.5 and other.cosine >= t.wash_min_cosine
+        own = cosource is not None and bool(cosource[i, j]) and j not in pasted
         if (
             j == i
             or other.containment < 0.3
-            or not (whole or (cosource is not None and cosource[i, j]))
+            or not (whole or own)
             or 2 * len(theirs & mine) > len(theirs)
         ):
             continue
