@@ -684,6 +684,21 @@ def _stated_verbs(doc: Sentences) -> frozenset[tuple[float, str]]:
     return got
 
 
+def _said_before(o: str, v: float, q: str) -> bool:
+    """Whether the sentence ``o`` states the figure ``v`` with the last character of ``q``
+    within reach before it (涨近14% for 上涨近14%): the same fact, whatever word of
+    ``OPPOSITES`` it writes elsewhere (its 下跌 of 下跌个股: black-box review 16).
+
+    >>> _said_before("沪指涨近14%，而下跌个股仅为个数", 14.0, "上涨")
+    True
+    >>> _said_before("沪指下跌14%", 14.0, "上涨")
+    False
+    """
+    return any(
+        x == v and q[-1] in o[max(0, lo - _VERB_REACH) : lo] for x, lo, _ in _typed_spans(o)[0]
+    )
+
+
 def _opposites(s: str, o: str, source_doc: Sentences | None = None) -> list[Altered]:
     """A word of ``OPPOSITES`` the original writes whose opposite the suspect writes instead:
     in the sentence (neither side writing the other's word, and neither negated: 不再关闭 /
@@ -716,11 +731,8 @@ def _opposites(s: str, o: str, source_doc: Sentences | None = None) -> list[Alte
                 # or before a figure this sentence of the original states with no word of
                 # its own before it, or another (涨近14% / 上涨近14%, its 下跌 of 下跌个股:
                 # black-box review 16)
-                o_figures = {v for v, _, _ in _typed_spans(o)[0]}
                 if any(
-                    w == q
-                    and wlo == s_span[0]
-                    and ((v, q) in stated or (v in o_figures and vo.get(v, ("",))[0] != p))
+                    w == q and wlo == s_span[0] and ((v, q) in stated or _said_before(o, v, q))
                     for v, (w, wlo, _) in vs.items()
                 ):
                     continue
