@@ -523,12 +523,19 @@ def _titled_names(text: str, spans: Sequence[tuple[str, str, int, int]]) -> list
     return out
 
 
+#: Surnames that are far more often a preposition or a conjunction after a job title (专家向有关
+#:部门, 记者于今日, 主任曾担任, 代表和市民): no name starts there (diff review 16).
+_FUNCTION_SURNAMES = frozenset("向于和曾从与同对将把被为以由自当经据按及在")
+
+
 def _titled_name(w: str) -> bool:
     """``w`` after a job title reads as a person's name: as :func:`_chinese_name` asks, but a
-    word of the dictionary that is no ordinary word (付强, which jieba tags a verb) may be one."""
+    word of the dictionary that is no ordinary word (付强, which jieba tags a verb) may be one,
+    and no preposition or conjunction starts one (``_FUNCTION_SURNAMES``)."""
     return (
         chinese(w)
         and w[0] in SURNAMES
+        and w[0] not in _FUNCTION_SURNAMES
         and w[-1] not in _NOT_NAME_END
         and not w.endswith(_TITLES)
         and w not in jieba_lexicon().ordinary
@@ -686,16 +693,18 @@ def _stated_verbs(doc: Sentences) -> frozenset[tuple[float, str]]:
 
 def _said_before(o: str, v: float, q: str) -> bool:
     """Whether the sentence ``o`` states the figure ``v`` with the last character of ``q``
-    within reach before it (涨近14% for 上涨近14%): the same fact, whatever word of
-    ``OPPOSITES`` it writes elsewhere (its 下跌 of 下跌个股: black-box review 16).
+    right before it, or before 了, 近, 约, 超过 or 逾 before it (涨近14% for 上涨近14%; not 高达5%
+    for 提高5%): the same fact, whatever word of ``OPPOSITES`` it writes elsewhere (its 下跌 of
+    下跌个股: black-box review 16).
 
     >>> _said_before("沪指涨近14%，而下跌个股仅为个数", 14.0, "上涨")
     True
-    >>> _said_before("沪指下跌14%", 14.0, "上涨")
-    False
+    >>> _said_before("沪指下跌14%", 14.0, "上涨"), _said_before("成本高达5%", 5.0, "提高")
+    (False, False)
     """
     return any(
-        x == v and q[-1] in o[max(0, lo - _VERB_REACH) : lo] for x, lo, _ in _typed_spans(o)[0]
+        x == v and re.search(re.escape(q[-1]) + r"(?:了|近|约|超过|逾)?$", o[:lo]) is not None
+        for x, lo, _ in _typed_spans(o)[0]
     )
 
 
@@ -728,8 +737,8 @@ def _opposites(s: str, o: str, source_doc: Sentences | None = None) -> list[Alte
                 if o_neg or s_neg or any(p in w or q in w for w in _said_words(said)):
                     continue
                 # the very word reported stands before a figure the original states with it,
-                # or before a figure this sentence of the original states with no word of
-                # its own before it, or another (涨近14% / 上涨近14%, its 下跌 of 下跌个股:
+                # or that this sentence of the original states with the word's own last
+                # character before it (涨近14% / 上涨近14%, beside its 下跌 of 下跌个股:
                 # black-box review 16)
                 if any(
                     w == q and wlo == s_span[0] and ((v, q) in stated or _said_before(o, v, q))
@@ -786,7 +795,7 @@ def _negated(
             any(t in _NEGATING for t, _, _ in toks[max(0, j - 1) : k])
             or (j < k - 1 and toks[j][0] == "有")  # 有什么好怕的: as often a question as not
             or _negated_in_clause(toks, k)
-            or text[lo - 1 : lo] in _GLUED_NEGATIONS
+            or (text[lo - 1 : lo] == "非" and toks[k - 1][0] not in _NOT_NEGATING_FEI)
         ):
             # negated, though not as the other side would write it (不会容忍, 绝不会妥协,
             # 绝不是否认, 从来不去向别人投诉, 读非大学 cut 读非/大学): no plain side of a word
@@ -799,10 +808,14 @@ def _negated(
     return negated, plain
 
 
-#: Negations written as one character that jieba may glue to the word before (读非大学).
-_GLUED_NEGATIONS = frozenset("非不没未无")
+#: Words ending in 非 that negate nothing after them (除非, 无非, 莫非): 非 glued to the word
+#: before (jieba's 读非/大学) negates the word after it otherwise.
+_NOT_NEGATING_FEI = frozenset({"除非", "无非", "莫非", "并非", "是非", "似非"})
 #: How many words before a word a negation of its clause is read at most (从来不去向别人投诉).
 NEGATION_REACH = 4
+#: Words that start another part of a clause: a negation before one is no negation of the
+#: word after it (没有犹豫就支持: diff review 16).
+_CLAUSE_TURNS = frozenset({"就", "才", "便", "而", "又", "再", "也", "还", "并", "却", "但", "且"})
 
 
 def _negated_in_clause(toks: Sequence[tuple[str, int, int]], k: int) -> bool:
@@ -814,11 +827,13 @@ def _negated_in_clause(toks: Sequence[tuple[str, int, int]], k: int) -> bool:
     ...         ("别人", 6, 8), ("投诉", 8, 10)]
     >>> _negated_in_clause(toks, 6), _negated_in_clause(toks[3:], 3)
     (True, False)
+    >>> _negated_in_clause([("没有", 0, 2), ("犹豫", 2, 4), ("就", 4, 5), ("支持", 5, 7)], 3)
+    False
     """
     for j in range(k - 1, max(-1, k - 1 - NEGATION_REACH), -1):
         w, _, hi = toks[j]
-        if not chinese(w) or toks[j + 1][1] != hi:
-            return False  # (a mark or a gap: another clause)
+        if not chinese(w) or toks[j + 1][1] != hi or w in _CLAUSE_TURNS:
+            return False  # (a mark, a gap or a turn: another clause)
         if w in _NEGATING:
             return True
     return False
