@@ -370,12 +370,28 @@ def test_fields_as_exports_and_scrapers_name_them_are_read(tmp_path: Path) -> No
     (doc,) = read(path)
     assert isinstance(doc, Document)
     assert (doc.id, doc.title, doc.body) == ("https://x/1", "转载", "正文一")
-    assert doc.meta == {"发布时间": "2021-07-01"}
-    rows = [{"url": "u1", "content": "正文二"}, {"id": "3", "链接": "u3", "正文": "正文三"}]
-    two, three = read(write_jsonl(tmp_path / "s.jsonl", rows))
-    assert isinstance(two, Document) and (two.id, two.body) == ("u1", "正文二")
+    # (the link that became the id stays in the meta, where a match's original shows it)
+    assert doc.meta == {"链接": "https://x/1", "发布时间": "2021-07-01"}
+    rows = [
+        {"url": "u1", "content": "正文二"},
+        {"id": "3", "链接": "u3", "正文": "正文三"},
+        {"id": "4", "body": "正文四", "content": "摘要"},  # (a content not read stays)
+        {"id": None, "url": "u5", "body": "正文五"},  # (a null id is a missing one)
+    ]
+    two, three, four, five = read(write_jsonl(tmp_path / "s.jsonl", rows))
+    assert isinstance(two, Document) and (two.id, two.body, two.meta) == (
+        "u1",
+        "正文二",
+        {"url": "u1"},
+    )
     assert isinstance(three, Document) and (three.id, three.body) == ("3", "正文三")
     assert three.meta == {"链接": "u3"}
+    assert isinstance(four, Document) and four.meta == {"content": "摘要"}
+    assert isinstance(five, ReadError) and "missing id" in five.reason
+    # a column the header repeats but nothing reads is no error
+    path = write_csv(tmp_path / "u.csv", [["id", "body", "url", "url"], ["1", "正文", "a", "b"]])
+    (doc,) = read(path)
+    assert isinstance(doc, Document) and doc.body == "正文"
 
 
 def test_too_large_txt(tmp_path: Path) -> None:

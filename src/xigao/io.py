@@ -701,7 +701,8 @@ def _parse_csv(
             why = f"no {names} column in the header (columns: {', '.join(header)}); pass {flag}"
             yield ReadError(src, why, line=1), 1
             return
-    used = {*opts.id_fields, *bodies}  # (a title named twice: the last, as ever)
+    # the columns read: the first of each list the header has (a title named twice: the last)
+    used = {_key(dict.fromkeys(header), fields) for fields in (opts.id_fields, bodies)}
     twice = sorted({h for h in header if h in used and header.count(h) > 1})
     if twice:
         why = f"column {twice[0]!r} appears {header.count(twice[0])} times in the header"
@@ -796,10 +797,12 @@ def _document(
         return ReadError(src, half, line=line)
     doc_id = str(raw_id)
     body_keys = opts.body_fields
-    given = [record[k] for k in body_keys if record.get(k) is not None]
+    given = [(k, record[k]) for k in body_keys if record.get(k) is not None]
     # an empty or blank body beside a filled text (a scraper's export) is the text
-    body = next((b for b in given if not isinstance(b, str) or b.strip()), None)
-    body = given[0] if body is None and given else body
+    used_body, body = next(
+        ((k, b) for k, b in given if not isinstance(b, str) or b.strip()),
+        given[0] if given else (None, None),
+    )
     title = _first(record, opts.title_fields)
 
     def fail(reason: str) -> ReadError:
@@ -814,10 +817,11 @@ def _document(
     if problem := _body_problem(body, opts):
         return fail(problem)
     body, title, record = whole_characters((body, title, record))
-    ignored = {
-        opts.id_fields[0], _key(record, opts.id_fields), opts.title_fields[0],
-        _key(record, opts.title_fields), *body_keys,
-    }  # fmt: skip
+    # what became the id, title and body is no metadata, but for an id read from another
+    # field (链接, url), which stays where a match's original and the report show it (diff
+    # review 16); of the bodies, body and text as ever, and the one read
+    title_key = _key(record, opts.title_fields)
+    ignored = {opts.id_field, opts.title_field, title_key, *body_keys[:2], used_body}
     meta = {k: v for k, v in record.items() if k not in ignored}
     title = None if title is None or title == "" else str(title)
     return Document(id=doc_id, body=body, title=title, meta=meta)
@@ -834,8 +838,9 @@ DEFAULT_FIELDS: dict[str, tuple[str, ...]] = {
 
 
 def _key(record: dict[str, Any], fields: Sequence[str]) -> str | None:
-    """The first of ``fields`` that ``record`` has (None: none)."""
-    return next((k for k in fields if record.get(k) is not None), None)
+    """The first of ``fields`` that ``record`` has, null or not (None: none): ``"id": null``
+    is a missing id, not a cue to read the url."""
+    return next((k for k in fields if k in record), None)
 
 
 def _first(record: dict[str, Any], fields: Sequence[str]) -> Any:
