@@ -746,7 +746,7 @@ def test_a_scan_says_what_it_cannot_do_before_it_writes(
 @pytest.mark.parametrize(
     ("raised", "status", "said"),
     [
-        (KeyboardInterrupt(), 130, "interrupted: every result written so far is whole"),
+        (KeyboardInterrupt(), 130, "interrupted: what was written so far is whole"),
         (OSError(28, "No space left on device"), 1, "Error: cannot write: No space left on device"),
     ],
 )
@@ -768,6 +768,19 @@ def test_the_console_script_says_how_a_command_ended(
     with pytest.raises(SystemExit) as e:
         cli_module.main()
     assert e.value.code == status and said in capsys.readouterr().err
+
+
+def test_an_error_of_no_output_keeps_its_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only the errors of writing an output are one line; a machine's (no memory to fork)
+    keeps its traceback, which says where (diff review 16)."""
+    import xigao.cli as cli_module
+
+    def boom(*args: object, **kwargs: object) -> None:
+        raise OSError(12, "Cannot allocate memory")
+
+    monkeypatch.setattr(cli_module.cli, "main", boom)
+    with pytest.raises(OSError, match="Cannot allocate memory"):
+        cli_module.main()
 
 
 def test_a_csv_cell_that_reads_as_a_formula_is_written_as_text(

@@ -13,7 +13,9 @@ of them share (the read options, the error sink, the progress bar) is in
 
 from __future__ import annotations
 
+import errno
 import functools
+import os
 import sys
 
 import click
@@ -35,6 +37,10 @@ cli.add_command(report.report_cmd)
 cli.add_command(serve.serve)
 
 
+#: The errors of writing an output: a full disk or quota, a read-only or another user's
+#: folder, a folder where a file was named; any other OSError keeps its traceback.
+_WRITING = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM,
+                      errno.EISDIR, errno.ENOTDIR, errno.EFBIG})  # fmt: skip
 #: The exit status of a command interrupted (Ctrl-C, SIGINT), as a shell gives it: neither 1,
 #: some records failed, nor 2, a usage error (black-box review 17).
 INTERRUPTED = 130
@@ -47,16 +53,16 @@ def main() -> None:
     try:
         code = cli.main(prog_name="xigao", standalone_mode=False)
     except (click.exceptions.Abort, KeyboardInterrupt):
-        click.echo(
-            "interrupted: every result written so far is whole, in input order; the records "
-            "after the last one written were not checked",
-            err=True,
-        )
+        # (a scan's results and errors are written a line at a time, in input order; an index
+        # build is moved into place only when it is done, an add commits batch by batch)
+        click.echo("interrupted: what was written so far is whole", err=True)
         sys.exit(INTERRUPTED)
     except click.ClickException as e:
         e.show()
         sys.exit(e.exit_code)
-    except OSError as e:  # (outputs: the inputs' own errors are records of the error list)
+    except OSError as e:
+        if e.errno not in _WRITING or os.environ.get("XIGAO_DEBUG"):
+            raise  # (not an output's: a bug or the machine, whose traceback says where)
         where = f" {e.filename}" if e.filename else ""
         click.echo(f"Error: cannot write{where}: {e.strerror or e}", err=True)
         sys.exit(1)

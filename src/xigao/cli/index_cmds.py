@@ -17,6 +17,7 @@ from xigao.cli.common import (
     _documents,
     _engine_opts,
     _index_opt,
+    _inputs_exist,
     _open_index,
     _options,
     _progress,
@@ -82,6 +83,7 @@ def index_build(
     the documents are read here, as the local engine reads them."""
     errors_path, quiet = kw.pop("errors_path"), kw.pop("quiet")
     options = _options(kw)
+    _inputs_exist(sources)  # (--overwrite with a mistyped source would build an empty index)
     spark = _spark_session(master, spark_conf) if engine == "spark" else None
     sink = ErrorSink(errors_path, quiet)
     bar = _progress(quiet, "indexing", sources=sources, options=options)
@@ -131,6 +133,7 @@ def index_add(sources: tuple[str, ...], index_path: Path, workers: int, **kw: An
     """Add originals from SOURCES (same ids replace)."""
     errors_path, quiet = kw.pop("errors_path"), kw.pop("quiet")
     options = _options(kw)
+    _inputs_exist(sources)
     idx = _open_index(index_path)
     sink = ErrorSink(errors_path, quiet)
     bar = _progress(quiet, "adding", sources=sources, options=options)

@@ -118,8 +118,6 @@ def scan(
     _guard_outputs(inputs, output=output, errors=errors_path)
     if offsets == "utf16" and (fmt != "jsonl" or engine == "spark"):
         raise click.UsageError("--offsets utf16 is for the local engine's JSONL")
-    if html is not None and engine != "spark":
-        _writable_dir(html, "the report")
     if engine == "spark":
         if limit != LIMIT:
             raise click.UsageError(f"--limit is for the local engine; the cluster aligns {LIMIT}")
@@ -140,6 +138,8 @@ def scan(
         raise click.UsageError("--format xlsx writes a workbook: give --output FILE.xlsx")
     if fmt == "parquet":
         raise click.UsageError("--format parquet is written by the cluster: add --engine spark")
+    if html is not None:  # (after the usage errors: a refused run leaves no folder behind)
+        _writable_dir(html, "the report")
     sink = ErrorSink(errors_path, quiet)
 
     def title_of(doc_id: str) -> str | None:
