@@ -385,15 +385,20 @@ def _ordinals(s: str, o: str, s_doc: Sentences | None, o_doc: Sentences | None) 
     ]
 
 
+def _name_shaped(w: str) -> bool:
+    """``w`` is written as a Chinese person's name is: Chinese characters from a surname on,
+    nothing jieba glued to its end, no title (先生, 总) at it."""
+    return (
+        chinese(w) and w[0] in SURNAMES and w[-1] not in _NOT_NAME_END and not w.endswith(_TITLES)
+    )
+
+
 def _chinese_name(w: str) -> bool:
     """``w`` reads as a Chinese person's name: a surname, two or three characters in all, no
     word of the dictionary, nothing jieba glued to it."""
     return (
         2 <= len(w) <= 3
-        and chinese(w)
-        and w[0] in SURNAMES
-        and w[-1] not in _NOT_NAME_END
-        and not w.endswith(_TITLES)
+        and _name_shaped(w)
         and w[-1] not in _ADMINISTRATIVE_ENDS  # 徐汇区, which jieba tags a person's name
         and w not in jieba_lexicon().words
     )
@@ -477,7 +482,7 @@ def _named(text: str) -> dict[str, list[tuple[str, Span]]]:
         for part in [x for x, (a, b) in out["name"].items() if lo <= a and b <= hi and x != w]:
             del out["name"][part]
         out["name"].setdefault(w, (lo, hi))
-    return {kind: list(sorted(words.items(), key=lambda x: x[1])) for kind, words in out.items()}
+    return {kind: sorted(words.items(), key=lambda x: x[1]) for kind, words in out.items()}
 
 
 #: Job titles a person's name follows (总监张大伟表示, 演员王学兵出席): a name there is read
@@ -532,14 +537,7 @@ def _titled_name(w: str) -> bool:
     """``w`` after a job title reads as a person's name: as :func:`_chinese_name` asks, but a
     word of the dictionary that is no ordinary word (付强, which jieba tags a verb) may be one,
     and no preposition or conjunction starts one (``_FUNCTION_SURNAMES``)."""
-    return (
-        chinese(w)
-        and w[0] in SURNAMES
-        and w[0] not in _FUNCTION_SURNAMES
-        and w[-1] not in _NOT_NAME_END
-        and not w.endswith(_TITLES)
-        and w not in jieba_lexicon().ordinary
-    )
+    return _name_shaped(w) and w[0] not in _FUNCTION_SURNAMES and w not in jieba_lexicon().ordinary
 
 
 def _names(s: str, o: str, in_suspect: str, in_source: str) -> list[Altered]:

@@ -718,7 +718,7 @@ def _parse_csv(
             yield ReadError(src, f"malformed CSV: {e}", line=start), start
             continue
         errors = [bad.pop(n) for n in range(start, reader.line_num + 1) if n in bad]
-        rows_lines = [raw.pop(n) for n in range(start, reader.line_num + 1) if n in raw]
+        rows_lines = [raw[n] for n in range(start, reader.line_num + 1) if n in raw]
         raw.clear()
         if (not row or [c.strip() for c in row] == header) and not errors:
             continue  # (a blank line, or the header again)
