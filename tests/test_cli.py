@@ -806,3 +806,105 @@ def test_a_csv_cell_that_reads_as_a_formula_is_written_as_text(
 
     back = list(results_io.read(out))
     assert [(r["id"], r["title"]) for r in back] == [("=1+1", link), ("b", "-3.4%！外贸数据出炉")]
+
+
+def test_each_result_says_the_input_it_is_of(tmp_path: Path, stories: list[dict]) -> None:
+    """A JSONL result says its file and line (or a folder's file, or a book's file), the CSV
+    in one ``input`` cell, and a failed check the same in its error line: what an analyst
+    opens after filtering (black-box review 17)."""
+    idx = str(tmp_path / "idx")
+    assert run("index", "build", str(write_jsonl(tmp_path / "o.jsonl", stories[:5])),
+               "--index", idx, "-q", "--no-vectors")[0] == 0  # fmt: skip
+    dump = write_jsonl(tmp_path / "d.jsonl", [{"id": "x", "body": "   "}, stories[0], stories[1]])
+    folder = tmp_path / "posts"
+    folder.mkdir()
+    (folder / "a.txt").write_text(stories[2]["body"], "utf-8")
+    book = tmp_path / "book.txt"
+    book.write_text(f"第一章 起\n{stories[3]['body']}\n第二章 承\n{stories[4]['body']}\n", "utf-8")
+    common = ["--index", idx, "--detect", "repost,partial", "-q"]
+    code, out, _ = run("scan", str(dump), str(folder), *common)
+    places = [json.loads(line)["input"] for line in out.splitlines()]
+    assert code == 1 and places == [
+        {"source": str(dump), "line": 2},
+        {"source": str(dump), "line": 3},
+        {"source": str(folder), "path": str(folder / "a.txt")},
+    ]
+    code, out, _ = run("scan", str(book), *common, "--split", "chapters")
+    assert [json.loads(line)["input"] for line in out.splitlines()] == [{"source": str(book)}] * 2
+    table = tmp_path / "r.csv"
+    assert run("scan", str(dump), *common, "--format", "csv", "-o", str(table))[0] == 1
+    with table.open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert [r["input"] for r in rows] == [f"{dump}:2", f"{dump}:3"]
+
+
+def test_a_scan_cut_short_goes_on_with_resume(tmp_path: Path, stories: list[dict]) -> None:
+    """``--resume`` leaves out the inputs whose results the file holds, cuts off a last line
+    written half, checks the rest and adds their results: the file ends as a whole run's,
+    and the errors are written anew, each once."""
+    idx = str(tmp_path / "idx")
+    assert run("index", "build", str(write_jsonl(tmp_path / "o.jsonl", stories[:20])),
+               "--index", idx, "-q", "--no-vectors")[0] == 0  # fmt: skip
+    rows = [*stories[:3], {"id": "bad", "body": ""}, *stories[3:6]]
+    dump = write_jsonl(tmp_path / "d.jsonl", rows)
+    common = ["--index", idx, "--detect", "repost,partial", "-q"]
+    whole, res, errs = tmp_path / "whole.jsonl", tmp_path / "r.jsonl", tmp_path / "e.jsonl"
+    assert run("scan", str(dump), *common, "-o", str(whole))[0] == 1
+    lines = whole.read_text("utf-8").splitlines(keepends=True)
+    res.write_text("".join(lines[:4]) + lines[4][:30], "utf-8")  # killed writing the fifth
+    errs.write_text('{"source": "old"}\n', "utf-8")
+    code, _, err = run("scan", str(dump), *common[:-1], "-o", str(res), "--errors", str(errs),
+                       "--resume")  # fmt: skip
+    assert code == 1 and "4 already in" in err and "checked 2" in err
+    assert res.read_text("utf-8") == whole.read_text("utf-8")
+    assert [json.loads(x)["id"] for x in errs.read_text("utf-8").splitlines()] == ["bad"]
+    # nothing left to do: nothing added; no results file yet: a whole run
+    assert run("scan", str(dump), *common, "-o", str(res), "--resume")[0] == 1
+    assert res.read_text("utf-8") == whole.read_text("utf-8")
+    fresh = tmp_path / "fresh.jsonl"
+    assert run("scan", str(dump), *common, "-o", str(fresh), "--resume")[0] == 1
+    assert fresh.read_text("utf-8") == whole.read_text("utf-8")
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["--format", "csv", "-o", "r.csv"], "--output FILE.jsonl"),
+        ([], "--output FILE.jsonl"),
+        (["-o", "r.jsonl", "--html", "rep"], "xigao report"),
+        (["-o", "foreign.jsonl"], "foreign.jsonl:2 is not a result that says its input"),
+    ],
+)
+def test_resume_says_what_it_cannot_go_on_with(
+    tmp_path: Path, stories: list[dict], monkeypatch: pytest.MonkeyPatch, args: list[str], said: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert run("index", "build", str(write_jsonl(tmp_path / "o.jsonl", stories[:3])),
+               "--index", "idx", "-q", "--no-vectors")[0] == 0  # fmt: skip
+    Path("foreign.jsonl").write_text('\n{"id": "1", "verdict": "original"}\n', "utf-8")
+    code, _, err = run("scan", "o.jsonl", "--index", "idx", "--resume", *args)
+    assert code == 2 and said in err
+    assert Path("foreign.jsonl").read_text("utf-8") == '\n{"id": "1", "verdict": "original"}\n'
+
+
+def test_a_report_shows_each_result_with_the_input_it_says(
+    tmp_path: Path, stories: list[dict]
+) -> None:
+    """Results that say their input are shown with it, however their order was changed (a
+    resumed scan adds a retried input's result after later ones)."""
+    idx = str(tmp_path / "idx")
+    assert run("index", "build", str(write_jsonl(tmp_path / "o.jsonl", stories[:20])),
+               "--index", idx, "-q", "--no-vectors")[0] == 0  # fmt: skip
+    honest = "今天天气很好，我们去公园散步，看到很多孩子在放风筝，大家都很开心。" * 3
+    a = write_jsonl(tmp_path / "a.jsonl", [{"id": "1", "body": honest},
+                                           {"id": "1", "body": stories[0]["body"]}])  # fmt: skip
+    res, rep = tmp_path / "r.jsonl", tmp_path / "rep"
+    assert run("scan", str(a), "--index", idx, "--detect", "repost,partial",
+               "-o", str(res), "-q")[0] == 0  # fmt: skip
+    lines = res.read_text("utf-8").splitlines(keepends=True)
+    res.write_text("".join(reversed(lines)), "utf-8")
+    code, _, err = run("report", str(res), "--index", idx, "--out", str(rep),
+                       "--inputs", str(a), "-q")  # fmt: skip
+    assert code == 0, err
+    pages = "".join(p.read_text("utf-8") for p in (rep / "s").glob("1-*.html"))
+    assert stories[0]["body"][:20] in pages and "放风筝" not in pages

@@ -27,7 +27,7 @@ from xigao.summary import summarize
 from xigao.types import Document
 
 COLUMNS = [
-    "id", "title", "verdict", "score", "source_id", "source_title", "kind", "sources", "reason",
+    "id", "title", "input", "verdict", "score", "source_id", "source_title", "kind", "sources", "reason",
     "summary", "scene", "containment", "coverage", "copy_ratio", "same_chars", "passage", "credited",
     "direction", "attribution", "altered", "name_map", "near_miss_source", "near_miss_reason",
     "near_miss", "matches",
@@ -61,7 +61,11 @@ class Table:
         named = [f"input_{k}" if k in COLUMNS else k for k in self.fields]
         return [*COLUMNS, *named, "other_fields"]
 
-    def row(self, res: dict[str, Any], doc: Document) -> list[Any]:
+    def row(
+        self, res: dict[str, Any], doc: Document, place: dict[str, Any] | None = None
+    ) -> list[Any]:
+        """A result's cells: ``place`` is where its document was read (``input``: the file as
+        given and ``:line``, or a folder's file)."""
         fields = self.fields or []
         top = res["matches"][0] if res["matches"] else {}
         miss = res.get("near_miss") or {}
@@ -72,6 +76,7 @@ class Table:
         return [
             res["id"],
             doc.title or "",
+            input_cell(place),
             res["verdict"],
             res["score"],
             top.get("source_id", ""),
@@ -139,6 +144,20 @@ def _csv_text(value: Any) -> Any:
     return value[1:] if isinstance(value, str) and value.startswith("'") else value
 
 
+def input_cell(place: dict[str, Any] | None) -> str:
+    """Where a document was read, in one cell: ``dump.jsonl:12``, ``folder/a.txt``.
+
+    >>> input_cell({"source": "dump.jsonl", "line": 12}), input_cell({"source": "d", "path": "d/a.txt"})
+    ('dump.jsonl:12', 'd/a.txt')
+    """
+    if not place:
+        return ""
+    if place.get("path"):
+        return str(place["path"])
+    line = place.get("line")
+    return f"{place.get('source', '')}{'' if line is None else f':{line}'}"
+
+
 class CsvWriter:
     """The table as CSV that spreadsheets open as UTF-8 (a BOM first), no cell a formula."""
 
@@ -146,11 +165,11 @@ class CsvWriter:
         self.out, self.table = out, Table(title_of)
         self.writer = csv.writer(out)
 
-    def row(self, res: dict[str, Any], doc: Document) -> None:
+    def row(self, res: dict[str, Any], doc: Document, place: dict[str, Any] | None = None) -> None:
         if self.table.fields is None:
             self.out.write("\ufeff")
             self.writer.writerow(self.table.header(doc))
-        self.writer.writerow([csv_cell(v) for v in self.table.row(res, doc)])
+        self.writer.writerow([csv_cell(v) for v in self.table.row(res, doc, place)])
 
     def close(self) -> None:
         self.out.flush()
@@ -168,14 +187,14 @@ class XlsxWriter:
         self.bold = self.book.add_format({"bold": True})
         self.table, self.n = Table(title_of), 0
 
-    def row(self, res: dict[str, Any], doc: Document) -> None:
+    def row(self, res: dict[str, Any], doc: Document, place: dict[str, Any] | None = None) -> None:
         if self.table.fields is None:
             head = self.table.header(doc)
             self.sheet.write_row(0, 0, head, self.bold)
             self.sheet.freeze_panes(1, 0)
             self.width = len(head)
         self.n += 1
-        cells = self.table.row(res, doc)
+        cells = self.table.row(res, doc, place)
         for col, value in enumerate(cells):
             if isinstance(value, bool):
                 self.sheet.write_boolean(self.n, col, value)
@@ -262,6 +281,8 @@ def _from_rows(path: Path, rows: Any) -> Iterator[dict[str, Any]]:
             ) from e
         if row.get("title"):  # a page and a row of the report are headed by it
             res["title"] = str(row["title"])
+        if row.get("input"):  # (as the cell says it: input_cell)
+            res["input"] = str(row["input"])
         if row.get("attribution"):  # "source: 新华社; author: 张三、李四", as the table writes it
             res["attribution"] = [
                 {"kind": kind, "names": names.split("、")}

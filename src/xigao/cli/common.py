@@ -150,10 +150,11 @@ def _writable_dir(folder: Path, what: str) -> None:
         raise click.ClickException(f"cannot write {what} in {folder}: {e.strerror or e}") from e
 
 
-def _create(path: Path, newline: str | None = None) -> IO[str]:
-    """``path`` opened for writing, its folder made first."""
+def _create(path: Path, newline: str | None = None, *, append: bool = False) -> IO[str]:
+    """``path`` opened for writing (or, ``append``, for adding to its end), its folder made
+    first."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    return path.open("w", encoding="utf-8", newline=newline)
+    return path.open("a" if append else "w", encoding="utf-8", newline=newline)
 
 
 class ErrorSink:
@@ -191,6 +192,24 @@ def _documents(
     progress ``bar``, whose total counts every record). ``unique``: a record whose id an
     earlier one has (ids are strings: 7 and "7" are one) goes to ``sink`` too, naming both
     sources, and the first is kept: an index holds one original an id."""
+    for doc, _ in _placed(sources, options, sink, bar, unique=unique):
+        yield doc
+
+
+#: Where a document was read: its source as given, and ``line`` (JSONL, CSV) or ``path`` (a
+#: ``.txt`` file, a folder's file), as a scan's result and a read error say it.
+Place = dict[str, Any]
+
+
+def _placed(
+    sources: Iterable[str],
+    options: ReadOptions,
+    sink: ErrorSink,
+    bar: Any = None,
+    *,
+    unique: bool = False,
+) -> Iterator[tuple[Document, Place]]:
+    """:func:`_documents`, each with where it was read (:data:`Place`)."""
     first: dict[str, str] = {}
     # read as one run, so that a second .txt file of a name gets its path as id, not the name
     for src, item, place in read_sources(sources, options):
@@ -207,7 +226,14 @@ def _documents(
             if bar is not None:
                 bar.update(1)
         else:
-            yield item
+            # (a .txt file given by name is its source: no path beside it)
+            yield item, {"source": src, **{k: v for k, v in place.items() if v != src}}
+
+
+def place_key(place: Place, doc_id: str) -> tuple[Any, ...]:
+    """What tells one input from every other of a run: its place and id (a book's chapters
+    share their file)."""
+    return (place.get("source"), place.get("line"), place.get("path"), doc_id)
 
 
 def _progress(

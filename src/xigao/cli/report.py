@@ -12,11 +12,11 @@ import click
 from xigao import results as results_io
 from xigao.cli.common import (
     ErrorSink,
-    _documents,
     _guard_outputs,
     _index_opt,
     _open_index,
     _options,
+    _placed,
     read_options,
 )
 from xigao.errors import XigaoError
@@ -77,10 +77,12 @@ def report_cmd(
     wanted = {str(r.get("id")) for r in rows if r.get("matches")}
     sink = ErrorSink(errors_path, quiet)  # (every document of a wanted id is read, in order)
     read: dict[str, deque[Document]] = {}  # an id the inputs repeat is taken in order
+    at: dict[tuple[str, str], Document] = {}  # and by where it was read, as results say it
     try:
-        for d in _documents(inputs, options, sink):
+        for d, place in _placed(inputs, options, sink):
             if d.id in wanted:
                 read.setdefault(d.id, deque()).append(d)
+                at[results_io.input_cell(place), d.id] = d
     finally:
         sink.close()
     unread = len(wanted - read.keys()) if inputs else 0
@@ -91,13 +93,20 @@ def report_cmd(
             f"the scan did (the same ids{split})",
             err=True,
         )
-    # the k-th result of an id is the k-th document of that id, whatever the verdicts of the
-    # ones before it (two exports numbered from 1: black-box review 17 was shown an honest
-    # article as the verbatim copy an earlier unmatched result of its id left in the queue)
+    # a result that says its input is that document; of one that does not (a file of an
+    # older scan), the k-th result of an id is the k-th document of that id, whatever the
+    # verdicts of the ones before it (two exports numbered from 1: black-box review 17 was
+    # shown an honest article as the verbatim copy an earlier unmatched result of its id left
+    # in the queue)
     shown: list[Document | None] = []
     for r in rows:
-        queue = read.get(str(r.get("id")))
-        got = queue.popleft() if queue else None
+        where, rid = r.get("input"), str(r.get("id"))
+        if where:
+            cell = where if isinstance(where, str) else results_io.input_cell(where)
+            got = at.get((cell, rid))
+        else:
+            queue = read.get(rid)
+            got = queue.popleft() if queue else None
         shown.append(got if r.get("matches") else None)
     made = {}
     if palette_dir is not None:  # first, so that the report links each one

@@ -17,9 +17,9 @@ from xigao import results as results_io
 from xigao.batch import Failed
 from xigao.cli.common import (
     ErrorSink,
+    Place,
     _counted,
     _create,
-    _documents,
     _engine_opts,
     _guard_outputs,
     _index_opt,
@@ -28,10 +28,12 @@ from xigao.cli.common import (
     _open_index,
     _options,
     _output_opt,
+    _placed,
     _progress,
     _spark_session,
     _workers_opt,
     _writable_dir,
+    place_key,
     read_options,
 )
 from xigao.errors import XigaoError
@@ -87,6 +89,12 @@ from xigao.types import LIMIT, VERDICTS, Document
     help="Originals sharing a copied run aligned at most per document; a result that left "
     "more says more_sources (a compilation of many posts: scan it with a larger limit).",
 )
+@click.option(
+    "--resume",
+    is_flag=True,
+    help="Go on with a scan cut short: the inputs whose results --output (JSONL) holds are "
+    "left out, the others checked and their results added; the errors file is written anew.",
+)
 @_offsets_opt("the JSONL")
 @_engine_opts
 @read_options
@@ -101,6 +109,7 @@ def scan(
     leave_own_out: bool,
     exclude_quotes: bool,
     limit: int,
+    resume: bool,
     offsets: str,
     engine: str,
     master: str,
@@ -109,6 +118,9 @@ def scan(
 ) -> None:
     """Check every document in INPUTS against the index.
 
+    Each result says which input it is of (`input`: the file as given, and the line, or the
+    path of a folder's file), so --resume can go on with a scan cut short.
+
     With --engine spark the index is a Parquet index (`xigao index convert` makes one of a
     local index) and the checks run on the cluster; results come back in input order, as
     JSONL, the same as the local engine's."""
@@ -116,6 +128,8 @@ def scan(
     options = _options(kw)
     _inputs_exist(inputs)
     _guard_outputs(inputs, output=output, errors=errors_path)
+    if resume:
+        _resumable(output, fmt, engine, html, inputs)
     if offsets == "utf16" and (fmt != "jsonl" or engine == "spark"):
         raise click.UsageError("--offsets utf16 is for the local engine's JSONL")
     if engine == "spark":
@@ -140,13 +154,15 @@ def scan(
         raise click.UsageError("--format parquet is written by the cluster: add --engine spark")
     if html is not None:  # (after the usage errors: a refused run leaves no folder behind)
         _writable_dir(html, "the report")
+    done = _already(output) if resume and output is not None else set()
     sink = ErrorSink(errors_path, quiet)
 
     def title_of(doc_id: str) -> str | None:
         o = idx.get(doc_id)
         return o.title if o else None
 
-    out = _create(output, newline="") if output and fmt != "xlsx" else sys.stdout
+    writes = output is not None and fmt != "xlsx"
+    out = _create(output, newline="", append=resume) if writes and output else sys.stdout
     table: results_io.CsvWriter | results_io.XlsxWriter | None = None
     if fmt == "csv":
         table = results_io.CsvWriter(out, title_of)
@@ -156,11 +172,10 @@ def scan(
     verdicts: Counter[str] = Counter()
     misses = 0  # originals whose closest original came near a rewrite
     bar = _progress(quiet, "scanning", sources=inputs, options=options)
-    docs: Iterable[Document] = _documents(inputs, options, sink, bar)
-    pending: deque[Document] = deque()  # documents awaiting their result, in order
+    queue = _Queue(done)  # (a result's document: its title, its page, where it was read)
+    docs = queue.feed(_placed(inputs, options, sink, bar), bar)
     reported: list[dict[str, Any]] = []
     shown: list[Document | None] = []  # each reported result's document, where it has a page
-    docs = _remember(docs, pending)  # (a result's document: its title, its page)
     results = idx.check_iter(
         docs,
         detect=kinds,
@@ -172,9 +187,9 @@ def scan(
     try:
         for r in results:
             bar.update(1)
-            doc = pending.popleft() if pending else None
+            doc, place = queue.take()
             if isinstance(r, Failed):
-                sink.add({"source": "check", "id": r.id, "reason": r.reason})
+                sink.add(_failed(r, place))
                 continue
             res = r.to_dict()
             if html is not None and doc is not None:
@@ -184,12 +199,12 @@ def scan(
             verdicts[res["verdict"]] += 1
             misses += bool(res.get("near_miss"))
             if table is not None and doc is not None:
-                table.row(res, doc)
+                table.row(res, doc, place)
             else:
                 labels = (doc.title, doc.meta) if doc else (None, {})
                 if offsets == "utf16" and doc is not None:
                     res = idx.in_utf16(res, doc.body)
-                out.write(json.dumps(_labelled(res, *labels), ensure_ascii=False) + "\n")
+                out.write(json.dumps(_labelled(res, *labels, place), ensure_ascii=False) + "\n")
     finally:
         results.close()  # stops the workers of a scan cut short
         bar.close()
@@ -201,7 +216,8 @@ def scan(
     if not quiet:
         summary = ", ".join(f"{v} {verdicts[v]}" for v in VERDICTS)
         near = f" ({misses} with a near miss)" if misses else ""
-        click.echo(f"checked {sum(verdicts.values())}: {summary}{near}", err=True)
+        kept = f"; {queue.skipped} already in {output}, left out" if resume else ""
+        click.echo(f"checked {sum(verdicts.values())}: {summary}{near}{kept}", err=True)
     if html is not None:
         from xigao.report import write_report
 
@@ -252,10 +268,11 @@ def _scan_spark(
     verdicts: Counter[str] = Counter()
     # each document's title and metadata until its result comes (the texts are staged for the
     # executors, all of them before any result: only these are kept here, and for JSONL only)
-    labels: deque[tuple[str | None, Mapping[str, Any]]] = deque()
-    docs = _counted(_documents(inputs, options, sink, bar), bar)
+    labels: deque[tuple[str | None, Mapping[str, Any], Place]] = deque()
+    placed = _placed(inputs, options, sink, bar)
     if fmt != "parquet":
-        docs = _labels(docs, labels)
+        placed = _labels(placed, labels)
+    docs = _counted((d for d, _ in placed), bar)
     try:
         if fmt == "parquet":  # written by the executors: only the counts and failures come back
             assert output is not None
@@ -281,13 +298,14 @@ def _scan_spark(
                     leave_own_out=leave_own_out,
                 )
                 for r in results:
-                    title, meta = labels.popleft() if labels else (None, {})
+                    title, meta, place = labels.popleft() if labels else (None, {}, {})
                     if isinstance(r, Failed):
-                        sink.add({"source": "check", "id": r.id, "reason": r.reason})
+                        sink.add(_failed(r, place))
                         continue
                     res = r.to_dict()
                     verdicts[res["verdict"]] += 1
-                    out.write(json.dumps(_labelled(res, title, meta), ensure_ascii=False) + "\n")
+                    line = _labelled(res, title, meta, place)
+                    out.write(json.dumps(line, ensure_ascii=False) + "\n")
             finally:
                 if output:
                     out.close()
@@ -303,30 +321,114 @@ def _scan_spark(
         sys.exit(1)
 
 
-def _remember(docs: Iterable[Document], pending: deque[Document]) -> Iterator[Document]:
-    """Pass documents through, keeping each until the scan loop takes its result (same order)."""
-    for d in docs:
-        pending.append(d)
-        yield d
+def _resumable(
+    output: Path | None, fmt: str, engine: str, html: Path | None, inputs: tuple[str, ...]
+) -> None:
+    """``--resume``'s usage errors: it goes on with a local scan's JSONL file of inputs it can
+    read again."""
+    if output is None or fmt != "jsonl" or engine != "local":
+        raise click.UsageError(
+            "--resume goes on with a results file: give --output FILE.jsonl (the local "
+            "engine's JSONL)"
+        )
+    if html is not None:
+        raise click.UsageError(
+            "--resume writes no --html report (it would hold only the new results): write it "
+            "from the whole results file after, with `xigao report RESULTS --inputs ...`"
+        )
+    if "-" in inputs:
+        raise click.UsageError("--resume cannot read standard input again: give the files")
+
+
+def _already(output: Path) -> set[tuple[Any, ...]]:
+    """The inputs whose results ``output`` holds, for ``--resume``. A last line cut short (a
+    scan killed mid-write, a full disk) is cut off the file first; its input is checked
+    again."""
+    done: set[tuple[Any, ...]] = set()
+    if not output.exists():
+        return done
+    with output.open("r+b") as f:
+        kept = 0
+        for n, raw in enumerate(f, 1):
+            if not raw.endswith(b"\n"):
+                f.truncate(kept)
+                break
+            kept += len(raw)
+            if not raw.strip():
+                continue
+            try:
+                res = json.loads(raw)
+            except ValueError:
+                res = None
+            place = res.get("input") if isinstance(res, dict) else None
+            if not isinstance(place, dict) or "verdict" not in res or "id" not in res:
+                raise click.UsageError(
+                    f"--resume: {output}:{n} is not a result that says its input (a file of "
+                    "another command, or written before results said it): scan again "
+                    "without --resume"
+                )
+            done.add(place_key(place, str(res["id"])))
+    return done
+
+
+class _Queue:
+    """The documents read and not yet given their result, in order, each with where it was
+    read; with ``done`` (``--resume``), the inputs already checked are left out and counted."""
+
+    def __init__(self, done: set[tuple[Any, ...]]) -> None:
+        self.done, self.skipped = done, 0
+        self.pending: deque[tuple[Document, Place]] = deque()
+
+    def feed(self, docs: Iterable[tuple[Document, Place]], bar: Any) -> Iterator[Document]:
+        """The documents to check, each kept until :meth:`take` takes its result's."""
+        for d, place in docs:
+            if self.done and place_key(place, d.id) in self.done:
+                self.skipped += 1
+                bar.update(1)
+                continue
+            self.pending.append((d, place))
+            yield d
+
+    def take(self) -> tuple[Document | None, Place]:
+        """The next result's document and place."""
+        return self.pending.popleft() if self.pending else (None, {})
 
 
 def _labels(
-    docs: Iterable[Document], labels: deque[tuple[str | None, Mapping[str, Any]]]
-) -> Iterator[Document]:
-    """Pass documents through, keeping each one's title and metadata until its result is
-    written."""
-    for d in docs:
-        labels.append((d.title, d.meta))
-        yield d
+    docs: Iterable[tuple[Document, Place]],
+    labels: deque[tuple[str | None, Mapping[str, Any], Place]],
+) -> Iterator[tuple[Document, Place]]:
+    """Pass documents through, keeping each one's title, metadata and place until its result
+    is written."""
+    for d, place in docs:
+        labels.append((d.title, d.meta, place))
+        yield d, place
 
 
-def _labelled(res: dict[str, Any], title: str | None, meta: Mapping[str, Any]) -> dict[str, Any]:
+def _failed(r: Failed, place: Place) -> dict[str, Any]:
+    """A failed check's error line: its stage (``source``: the check), id, the ``input`` it
+    was of (as a result says it) and why."""
+    return {
+        "source": "check",
+        "id": r.id,
+        **({"input": place} if place else {}),
+        "reason": r.reason,
+    }
+
+
+def _labelled(
+    res: dict[str, Any], title: str | None, meta: Mapping[str, Any], place: Place | None = None
+) -> dict[str, Any]:
     """A JSONL result with its document's title after its id, where it has one (a chapter's
-    heading, a news record's title): what an analyst filters and reads the results by; and
-    the record's other fields (``source``, ``time``, ``url``, …) passed through as ``meta``,
-    last, where it has any."""
+    heading, a news record's title): what an analyst filters and reads the results by; then
+    the result; then ``input``, where the document was read (its file as given and ``line``
+    or ``path``: what an analyst opens, and what ``--resume`` goes by); and the record's other
+    fields (``source``, ``time``, ``url``, …) passed through as ``meta``, last, where it has
+    any."""
     out = {"id": res["id"], **({"title": title} if title else {})}
     out.update((k, v) for k, v in res.items() if k != "id")
+    if place:
+        out["input"] = place
     if meta:
         out["meta"] = json_safe(dict(meta))
     return out
