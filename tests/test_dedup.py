@@ -91,6 +91,28 @@ def test_cli_dedup_writes_clusters_and_pages(tmp_path: Path, stories: list[dict]
     assert "invalid JSON" in bad
 
 
+def test_cli_dedup_writes_every_single_document_with_singles(
+    tmp_path: Path, stories: list[dict]
+) -> None:
+    """``--singles``: each document that joined no cluster is a cluster of one after the
+    clusters, so that every input is in the output or the errors (black-box review 17)."""
+    docs = [*_dump(stories)[:-1], Document("blank", " ")]
+    dump = tmp_path / "dump.jsonl"
+    rows = [{"id": d.id, "title": d.title, "body": d.body, **d.meta} for d in docs]
+    dump.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    out = tmp_path / "clusters.jsonl"
+    r = CliRunner().invoke(cli, ["dedup", str(dump), "-o", str(out), "--singles", "-q",
+                                 "--errors", str(tmp_path / "e")])  # fmt: skip
+    assert r.exit_code == 1, r.output  # the blank one
+    clusters = [json.loads(x) for x in out.read_text("utf-8").splitlines()]
+    assert [c["size"] for c in clusters] == [3, 2] + [1] * 38
+    assert [c["cluster"] for c in clusters] == list(range(1, 41))
+    singles = [c["members"][0]["id"] for c in clusters[2:]]
+    grouped = {m["id"] for c in clusters[:2] for m in c["members"]}
+    assert singles == [d.id for d in docs if d.id not in grouped and d.id != "blank"]
+    assert all(c["canonical"] == c["members"][0]["id"] and not c["edges"] for c in clusters[2:])
+
+
 def test_write_clusters_without_texts(tmp_path: Path) -> None:
     c = {"cluster": 1, "canonical": "a", "members": [{"id": "a"}, {"id": "b"}], "edges": []}
     page = write_clusters([c], {}, tmp_path)

@@ -51,6 +51,12 @@ from xigao.pipeline import parse_detect
     default=None,
     help="Also write the clusters as HTML (index.html + one page a cluster).",
 )
+@click.option(
+    "--singles",
+    is_flag=True,
+    help="Also write each document that joined no cluster, as a cluster of one (size 1, no "
+    "edges), after the clusters: every input is then in the output or the errors.",
+)
 @_workers_opt("Processes that check documents.")
 @_engine_opts
 @read_options
@@ -60,6 +66,7 @@ def dedup_cmd(
     index_path: Path | None,
     detect: str,
     html: Path | None,
+    singles: bool,
     workers: int,
     engine: str,
     master: str,
@@ -70,7 +77,7 @@ def dedup_cmd(
     without an index: each cluster with its members, its earliest member (canonical) and the
     verified edges with their evidence. With --engine spark the dump is indexed and checked
     on the cluster (--index then names a Parquet index), with the same clusters."""
-    from xigao.dedup import dedup
+    from xigao.dedup import Cluster, dedup
 
     errors_path, quiet = kw.pop("errors_path"), kw.pop("quiet")
     options = _options(kw)
@@ -109,7 +116,12 @@ def dedup_cmd(
     for err in got.errors:
         sink.add({"source": "dedup", **err})
     sink.close()
-    clusters = [c.to_dict(n) for n, c in enumerate(got.clusters, 1)]
+    grouped = got.clusters
+    if singles:  # (in input order, after the clusters; a document that failed is an error)
+        held = {d.id for c in got.clusters for d in c.members}
+        held |= {str(e["id"]) for e in got.errors if e.get("id") is not None}
+        grouped = [*grouped, *(Cluster(d.id, [d], []) for d in docs if d.id not in held)]
+    clusters = [c.to_dict(n) for n, c in enumerate(grouped, 1)]
     out = _create(output) if output else sys.stdout
     try:
         for c in clusters:
@@ -118,16 +130,18 @@ def dedup_cmd(
         if output:
             out.close()
     if not quiet:
-        joined = sum(c["size"] for c in clusters)
+        joined = sum(len(c.members) for c in got.clusters)
+        alone = " (written as clusters of one)" if singles else ""
         click.echo(
-            f"{got.documents} documents: {len(clusters)} clusters holding {joined}, "
-            f"{got.documents - joined} on their own",
+            f"{got.documents} documents: {len(got.clusters)} clusters holding {joined}, "
+            f"{got.documents - joined} on their own{alone}",
             err=True,
         )
     if html is not None:
         from xigao.report import write_clusters
 
-        page = write_clusters(clusters, {d.id: d for d in docs}, html)
+        # (the clusters only: a page per single document shows nothing)
+        page = write_clusters(clusters[: len(got.clusters)], {d.id: d for d in docs}, html)
         if not quiet:
             click.echo(f"report: {page}", err=True)
     if sink.count:
