@@ -111,6 +111,7 @@ def test_cli_dedup_writes_every_single_document_with_singles(
     grouped = {m["id"] for c in clusters[:2] for m in c["members"]}
     assert singles == [d.id for d in docs if d.id not in grouped and d.id != "blank"]
     assert all(c["canonical"] == c["members"][0]["id"] and not c["edges"] for c in clusters[2:])
+    assert "originals" in clusters[0] and "originals" not in clusters[2]
 
 
 def test_write_clusters_without_texts(tmp_path: Path) -> None:

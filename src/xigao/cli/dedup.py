@@ -122,6 +122,8 @@ def dedup_cmd(
         held |= {str(e["id"]) for e in got.errors if e.get("id") is not None}
         grouped = [*grouped, *(Cluster(d.id, [d], []) for d in docs if d.id not in held)]
     clusters = [c.to_dict(n) for n, c in enumerate(grouped, 1)]
+    for c in clusters[len(got.clusters) :]:  # (a single's originals are a scan's to find)
+        del c["originals"]
     out = _create(output) if output else sys.stdout
     try:
         for c in clusters:
