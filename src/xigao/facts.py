@@ -378,7 +378,7 @@ def quantities(text: str) -> list[tuple[float, int, int]]:
     [1.0, 2.0, 7.0, 8.0, 2020.0]
     >>> [v for v, _, _ in quantities("九十月份，十一二月间，十二月，九十个")]
     [9.0, 10.0, 11.0, 12.0, 12.0, 90.0]
-    >>> [v for v, _, _ in quantities("七八十岁，二三十个，三五个，三三两两，七零八落，九八年")]
+    >>> [v for v, _, _ in quantities("七八十岁，二三十个，三五个，三三两两，七零八落，九八年，三五年")]
     [70.0, 80.0, 20.0, 30.0, 98.0]
     >>> [v for v, _, _ in quantities("十七八岁，十四五规划")]
     [17.0, 18.0]
@@ -415,7 +415,9 @@ def quantities(text: str) -> list[tuple[float, int, int]]:
             out += [(first, lo, lo + k), (second, lo + k, hi)]
             continue
         if all(c in CN_DIGITS for c in g) and (
-            (2 <= len(g) <= 3 and not text.startswith("年", hi)) or (len(g) > 1 and "两" in g)
+            (2 <= len(g) <= 3 and not text.startswith("年", hi))
+            or (len(g) > 1 and "两" in g)
+            or g == "三五"  # (三五年: a few years, as 三五个 is a few)
         ):
             continue  # 三五个, 三三两两, 七零八落: no figure read digit by digit (九八年 is)
         months = _month_range(g) if text.startswith("月", hi) else None
