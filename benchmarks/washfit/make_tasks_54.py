@@ -10,7 +10,8 @@ committed batches (``source_ids``) and the test set's truth.
     python make_tasks_54.py [FIRST SEED [OUT]]
 
 draws batches FIRST to FIRST+3 (default 54 and seed 20261205, as batches 54-57 were drawn; the
-first two of CCTV, the other two of THUCNews), leaving out the sources of the task files of the
+first two of CCTV, the other two of THUCNews, or, with ``cctv`` after OUT, all four of CCTV),
+leaving out the sources of the task files of the
 batches from 54 to FIRST-1 as well (``make_tasks_62.py`` draws 62-65 this way)."""
 
 import glob
@@ -25,6 +26,8 @@ from xigao.normalize import normalize
 from xigao.terms import term_keys
 
 FIRST, SEED = (int(sys.argv[1]), int(sys.argv[2])) if len(sys.argv) > 2 else (54, 20261205)
+# a fifth argument "cctv": all four batches of CCTV stories (THUCNews articles ran out at 113)
+CCTV_ONLY = len(sys.argv) > 4 and sys.argv[4] == "cctv"
 S = "/work/shared/data"
 TASKS = Path("/work/fitgen")  # the task files of earlier batches
 OUT = Path(sys.argv[3]) if len(sys.argv) > 3 else TASKS
@@ -123,7 +126,7 @@ def thuc_pair() -> tuple[dict, dict]:
 
 OUT.mkdir(exist_ok=True)
 for b in range(FIRST, FIRST + 4):
-    news = b < FIRST + 2
+    news = CCTV_ONLY or b < FIRST + 2
     tasks = [
         {
             "task_id": f"fit{b}-{s}-{i}",
