@@ -142,6 +142,10 @@ HELD_OUT_BATCHES = frozenset(
         "batch-108",
         "batch-109",
         "batch-110",
+        "batch-113",
+        "batch-114",
+        "batch-115",
+        "batch-116",
     }
 )
 
