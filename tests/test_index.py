@@ -7,8 +7,10 @@ import subprocess
 import sys
 import textwrap
 import time
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -783,3 +785,103 @@ def test_a_rebuild_holds_the_write_lock_and_refuses_a_newer_index(tmp_path: Path
     _age(tmp_path / "ix", "9")  # a newer xigao's: rebuilt here, it would lose what it stores
     with pytest.raises(IndexFormatError, match="newer xigao"):
         Index.rebuild(tmp_path / "ix")
+
+
+def _checks_while(idx: Index, body: str, busy: Any, seconds: float = 2.0) -> Counter[tuple]:
+    """What checks of ``body`` said, from three threads, while ``busy()`` says writes go on."""
+    import threading
+
+    seen: Counter[tuple] = Counter()
+    lock = threading.Lock()
+    end = time.monotonic() + seconds
+
+    def reader() -> None:
+        while time.monotonic() < end and busy():
+            r = idx.check(body, detect="repost,partial")
+            with lock:
+                seen[(r.verdict, tuple(m.source_id for m in r.matches))] += 1
+
+    readers = [threading.Thread(target=reader) for _ in range(3)]
+    for t in readers:
+        t.start()
+    for t in readers:
+        t.join()
+    return seen
+
+
+def test_a_check_while_its_original_is_replaced_sees_it_once(
+    tmp_path: Path, stories: list[dict]
+) -> None:
+    """A check reads the index as it was before a write or as it is after it, never between:
+    while another thread replaces the original (the same id added again), a repost of it is
+    a repost of it, named once (black-box review 19: a third of such checks said original,
+    partial, or named it twice)."""
+    import threading
+
+    idx = Index.build(stories[:60], tmp_path / "idx", vectors=None)
+    target = stories[7]
+    done = threading.Event()
+    writes = 0
+
+    def writer() -> None:
+        nonlocal writes
+        while not done.is_set():
+            idx.add([target])
+            writes += 1
+
+    w = threading.Thread(target=writer)
+    w.start()
+    try:
+        seen = _checks_while(idx, target["body"], lambda: True)
+    finally:
+        done.set()
+        w.join()
+    assert writes > 5 and sum(seen.values()) > 20
+    assert seen.keys() == {("repost", (target["id"],))}, seen.most_common(4)
+
+
+def test_a_check_while_another_process_replaces_its_original_sees_it_once(
+    tmp_path: Path, stories: list[dict]
+) -> None:
+    """The same with the writes of another process (a cron ``xigao index add`` of a feed whose
+    ids the index holds): each check reads one state, taken in whole (review 19: 347 of 407
+    such checks said original)."""
+    import json
+
+    path = tmp_path / "idx"
+    idx = Index.build(stories[:60], path, vectors=None)
+    target = stories[7]
+    script = textwrap.dedent(
+        """
+        import json, sys, time
+        from xigao import Index
+        idx = Index.open(sys.argv[1])
+        doc = json.loads(sys.argv[2])
+        end = time.monotonic() + 4
+        while time.monotonic() < end:
+            idx.add([doc])
+        """
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script, str(path), json.dumps(target, ensure_ascii=False)],
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+    )
+    try:
+        time.sleep(0.5)  # (its imports)
+        seen = _checks_while(idx, target["body"], lambda: proc.poll() is None, seconds=3.0)
+    finally:
+        proc.wait(timeout=60)
+    assert proc.returncode == 0 and sum(seen.values()) > 10
+    assert seen.keys() == {("repost", (target["id"],))}, seen.most_common(4)
+
+
+def test_an_index_is_not_written_from_inside_a_check(tmp_path: Path, stories: list[dict]) -> None:
+    """A write waits for the checks under way: one inside a read of the index would wait for
+    itself, so it says so instead."""
+    idx = Index.build(stories[:5], tmp_path / "idx", vectors=None)
+    with idx.reading():
+        assert idx.check(stories[1]["body"]).verdict == "repost"
+        with pytest.raises(RuntimeError, match="inside a check"):
+            idx.add([stories[6]])
+    idx.add([stories[6]])
+    assert len(idx) == 6

@@ -12,6 +12,7 @@ Wires the stages: normalize → sketch → retrieve candidates → align → ver
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import inspect
 import os
@@ -392,6 +393,14 @@ class Index:
 
         return in_utf16(d, body, original)
 
+    def reading(self) -> contextlib.AbstractContextManager[None]:
+        """Several reads as one state of the index, whatever is added or removed meanwhile
+        (every check is one already): ``with idx.reading(): r = idx.check(body);
+        idx.in_utf16(r, body)`` converts the offsets into the originals as they were checked,
+        not as a replace that came between left them. Writes of this process wait for it to
+        end; keep it short, and never write inside it."""
+        return self.store.reading()
+
     @_damage_said
     def info(self) -> dict[str, Any]:
         self.store.sync()
@@ -462,9 +471,9 @@ class Index:
         kinds = parse_detect(detect, self.default_detect)
         require_args(title=title)
         require_limit(limit)
-        self.store.sync()
-        got = self._suspect(body, id, meta, exclude, exclude_quotes, kinds)
-        return got if isinstance(got, Result) else self._decide(got, kinds, limit)
+        with self.store.reading():  # (one state of the index, whatever is written meanwhile)
+            got = self._suspect(body, id, meta, exclude, exclude_quotes, kinds)
+            return got if isinstance(got, Result) else self._decide(got, kinds, limit)
 
     def check_batch(
         self,
@@ -483,7 +492,17 @@ class Index:
         own id were not indexed."""
         kinds = parse_detect(detect, self.default_detect)
         require_limit(limit)
-        self.store.sync()
+        with self.store.reading():  # (as a check reads it: one state of the index)
+            return self._check_batch(docs, kinds, exclude_quotes, leave_own_out, limit)
+
+    def _check_batch(
+        self,
+        docs: Sequence[DocLike],
+        kinds: tuple[MatchKind, ...],
+        exclude_quotes: bool,
+        leave_own_out: bool,
+        limit: int,
+    ) -> list[Result | Failed]:
         out: list[Result | Failed | _Suspect] = []
         for item in docs:
             doc = as_document(item)

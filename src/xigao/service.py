@@ -137,10 +137,12 @@ class CheckRequest(BaseModel):
 
     def answer(self, idx: Index) -> tuple[Result, dict[str, Any]]:
         """This request checked against ``idx``: the result, and its JSON with the offsets in
-        the unit asked for (the originals read in the same thread as the check)."""
-        result = self.run(idx)
-        if self.offsets == "utf16":
-            return result, idx.in_utf16(result, self.body)
+        the unit asked for (the originals read as the check read them: an original replaced
+        meanwhile is converted as it was checked)."""
+        with idx.reading():
+            result = self.run(idx)
+            if self.offsets == "utf16":
+                return result, idx.in_utf16(result, self.body)
         return result, result.to_dict()
 
     def run(self, idx: Index) -> Result:

@@ -44,6 +44,7 @@ import numpy.typing as npt
 
 from xigao.ann import ANN_MIN_DOCS, Graph
 from xigao.errors import IndexFormatError, InputError
+from xigao.locks import ReadWriteLock
 from xigao.normalize import NORMALIZER_VERSION, normalize
 from xigao.retrieval import Candidate, SketchChunk, _Lookup, _Vectors
 from xigao.sketch import U32, SketchConfig, minhash_many, sketch_keys
@@ -198,6 +199,12 @@ class IndexStore:
         self.dim = dim
         self._local = threading.local()
         self._write_lock = threading.RLock()
+        #: shared by checks (:meth:`reading`), held alone by a write from its commit until the
+        #: tables follow it, and by :meth:`sync` while it brings them in step
+        self._rw = ReadWriteLock()
+        #: one thread at a time derives a table on first use (under the shared lock: no write
+        #: commits meanwhile)
+        self._load_lock = threading.Lock()
         #: the database this store opened: its ``uid`` (from its meta table; indexes built
         #: since 2026-12-06) or else its file's (device, inode); a write checks that the path
         #: still holds it (:meth:`_same_file`)
@@ -427,10 +434,10 @@ class IndexStore:
     def _lookup(self) -> _Lookup:
         """The postings, derived from the stored sketches on first use (0.3 s at 35,926
         stories): ``index build`` and ``index add`` never read them, a scan's first check does.
-        Derived under the write lock, so they hold every committed write."""
+        Derived with the lock shared, so that no write of this process commits meanwhile."""
         got = self._lookup_held
         if got is None:
-            with self._write_lock:
+            with self._rw.shared(), self._load_lock:
                 got = self._lookup_held
                 if got is None:
                     got = self._lookup_held = self._load_lookup()
@@ -473,6 +480,33 @@ class IndexStore:
         finally:
             con.execute("COMMIT")
 
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[None]:
+        """One check's reads, all of one state of the index: the tables in memory and every row
+        read from the database as they were after one write (black-box review 19: a check
+        while its original was replaced missed it, called it a partial copy or named it
+        twice). It reads in one read transaction, so other processes' later commits are not
+        seen; this process's writes wait for the checks under way to end before they commit,
+        and the next checks wait for the tables to follow them (:meth:`add`). Where another
+        process wrote since the tables were read, they are brought to the state the
+        transaction reads and the check runs alone (a cron add makes one check wait; a
+        process writing all the time makes them take turns). A check inside a check reads
+        as the outer one does."""
+        if self._rw.holding():
+            yield
+            return
+        if self._follows():
+            self._still_same_file()
+        with self._rw.shared(), self._snapshot() as con:
+            in_step = not self._follows() or self._generation(con) == self._seen_gen
+            if in_step:
+                yield
+        if in_step:
+            return
+        with self._write_lock, self._rw.alone(), self._snapshot() as con:
+            self._take_in(con)
+            yield
+
     def _generation(self, con: sqlite3.Connection | None = None) -> int:
         """The index's write generation: a random number every add or remove commits anew (0
         for an index never written since it was created by an older xigao). A saved table is
@@ -514,70 +548,80 @@ class IndexStore:
         read. Raises :class:`IndexFormatError` when the path no longer holds the database this
         store opened (rebuilt, or removed): its row ids name other documents there, so a check
         would be silently wrong; open it again."""
-        if not self._live or self._seen_gen is None or self._immutable:
-            return False  # (immutable: SQLite reads no writer's -wal there)
+        if not self._follows() or self._rw.holding():
+            return False  # (inside a check: it reads the index as it found it, to its end)
+        self._still_same_file()
+        if self._generation() == self._seen_gen:
+            return False
+        # (alone: no check reads the tables while they change, no table is derived meanwhile)
+        with self._write_lock, self._rw.alone(), self._snapshot() as con:
+            return self._take_in(con)
+
+    def _follows(self) -> bool:
+        """Whether the tables in memory follow other processes' writes (not in a store that
+        only writes, nor where SQLite reads no writer's ``-wal``: immutable)."""
+        return self._live and self._seen_gen is not None and not self._immutable
+
+    def _still_same_file(self) -> None:
+        """:meth:`_same_file` where the database file's identity changed since it was read."""
         ident = _identity(self.path / DB_NAME)
         if ident != self._file:
             self._same_file(writing=False)  # raises unless the same database (a new inode)
             self._file = ident
-        if self._generation() == self._seen_gen:
+
+    def _take_in(self, con: sqlite3.Connection) -> bool:
+        """:meth:`sync`'s work, the lock held alone and ``con`` in a read transaction: the
+        tables brought to the state it reads. Returns whether anything was read."""
+        gen = self._generation(con)
+        if gen == self._seen_gen:
             return False
-        with self._write_lock:
-            with self._snapshot() as con:
-                gen = self._generation(con)
-                if gen == self._seen_gen:
-                    return False
-                now = np.fromiter(
-                    (r for (r,) in con.execute("SELECT rowid FROM docs")), dtype=np.int64
-                )
-                lookup, terms, vecs = self._lookup_held, self._terms, self._vecs
-                held = {
-                    "sketches": np.unique(lookup.band_docs).astype(np.int64)
-                    if lookup is not None
-                    else None,
-                    "docs": terms.row_ids() if terms is not None else None,
-                    "vectors": vecs.ids if self.vectors else None,
-                }
-                lacking = {
-                    t: np.setdiff1d(now, h).tolist() for t, h in held.items() if h is not None
-                }
-                gone = {t: np.setdiff1d(h, now).tolist() for t, h in held.items() if h is not None}
-                sketches = {
-                    r: Sketch(
-                        nkey,
-                        np.frombuffer(sig, np.uint32),
-                        np.frombuffer(fps, np.uint32),
-                        np.frombuffer(fpos, np.uint32),
-                    )
-                    for r, nkey, sig, fps, fpos in _rows_of(
-                        con, "rowid, nkey, minhash, fps, fpos", "sketches", lacking.get("sketches")
-                    )
-                }
-                bodies = dict(_rows_of(con, "rowid, body", "docs", lacking.get("docs")))
-                mats = {
-                    r: np.frombuffer(v, np.float16).astype(np.float32)
-                    for r, v in _rows_of(con, "rowid, vec", "vectors", lacking.get("vectors"))
-                }
-            if lookup is not None:
-                add = [(r, sketches[r]) for r in lacking["sketches"] if r in sketches]
-                self._lookup = lookup.without(gone["sketches"]).plus(add, self.config.bands)
-                self._lookup_gen = None  # (saved only as derived by one process)
-            if terms is not None:
-                add_ids = [r for r in lacking["docs"] if r in bodies]
-                parts = [term_keys(k) for k in _keys([bodies[r] for r in add_ids])]
-                self._terms = terms.without(gone["docs"]).plus(add_ids, parts)
-                self._terms_moved(add_ids, gone["docs"])
-                self._terms_gen = None
-            if self.vectors:
-                add_ids = [r for r in lacking["vectors"] if r in mats]
-                mat = (
-                    np.stack([mats[r] for r in add_ids])
-                    if add_ids
-                    else np.zeros((0, self.dim), np.float32)
-                )
-                self._vecs = vecs.without(gone["vectors"]).plus(add_ids, mat)
-                self._graph.update(gone["vectors"], add_ids, mat)
-            self._seen_gen = gen
+        now = np.fromiter((r for (r,) in con.execute("SELECT rowid FROM docs")), dtype=np.int64)
+        lookup, terms, vecs = self._lookup_held, self._terms, self._vecs
+        held = {
+            "sketches": np.unique(lookup.band_docs).astype(np.int64)
+            if lookup is not None
+            else None,
+            "docs": terms.row_ids() if terms is not None else None,
+            "vectors": vecs.ids if self.vectors else None,
+        }
+        lacking = {t: np.setdiff1d(now, h).tolist() for t, h in held.items() if h is not None}
+        gone = {t: np.setdiff1d(h, now).tolist() for t, h in held.items() if h is not None}
+        sketches = {
+            r: Sketch(
+                nkey,
+                np.frombuffer(sig, np.uint32),
+                np.frombuffer(fps, np.uint32),
+                np.frombuffer(fpos, np.uint32),
+            )
+            for r, nkey, sig, fps, fpos in _rows_of(
+                con, "rowid, nkey, minhash, fps, fpos", "sketches", lacking.get("sketches")
+            )
+        }
+        bodies = dict(_rows_of(con, "rowid, body", "docs", lacking.get("docs")))
+        mats = {
+            r: np.frombuffer(v, np.float16).astype(np.float32)
+            for r, v in _rows_of(con, "rowid, vec", "vectors", lacking.get("vectors"))
+        }
+        if lookup is not None:
+            add = [(r, sketches[r]) for r in lacking["sketches"] if r in sketches]
+            self._lookup = lookup.without(gone["sketches"]).plus(add, self.config.bands)
+            self._lookup_gen = None  # (saved only as derived by one process)
+        if terms is not None:
+            add_ids = [r for r in lacking["docs"] if r in bodies]
+            parts = [term_keys(k) for k in _keys([bodies[r] for r in add_ids])]
+            self._terms = terms.without(gone["docs"]).plus(add_ids, parts)
+            self._terms_moved(add_ids, gone["docs"])
+            self._terms_gen = None
+        if self.vectors:
+            add_ids = [r for r in lacking["vectors"] if r in mats]
+            mat = (
+                np.stack([mats[r] for r in add_ids])
+                if add_ids
+                else np.zeros((0, self.dim), np.float32)
+            )
+            self._vecs = vecs.without(gone["vectors"]).plus(add_ids, mat)
+            self._graph.update(gone["vectors"], add_ids, mat)
+        self._seen_gen = gen
         return True
 
     def _derive_lookup(self, con: sqlite3.Connection | None = None) -> _Lookup:
@@ -620,6 +664,8 @@ class IndexStore:
         waiting ``wait`` seconds at most for another process's write (:func:`_begin_write`):
         that wait must not hold the lock this process's reads take to bring their tables in
         step with that process's commit (:meth:`sync`)."""
+        if self._rw.holding():  # (its commit would wait for the check, and the check for it)
+            raise RuntimeError("an index cannot be written from inside a check of it")
         self._same_file()
         con = self._con()
         _begin_write(con, wait)
@@ -751,10 +797,12 @@ class IndexStore:
                     )
             moved = self._next_generation(con)
             self._same_file()  # (rebuilt while this add ran: nothing of it is kept)
-            con.execute("COMMIT")
-            self._moved_generation(*moved)
-            if self._live:
-                self._derive(set(stale), new_rows, new_vecs, new_bodies)
+            # the checks under way end before it commits, the next see its tables follow it
+            with self._rw.alone():
+                con.execute("COMMIT")
+                self._moved_generation(*moved)
+                if self._live:
+                    self._derive(set(stale), new_rows, new_vecs, new_bodies)
         return added, replaced
 
     def _derive(
@@ -794,26 +842,27 @@ class IndexStore:
             raise InputError(f"ids to remove are a str or strs, not {ids!r:.80}")
         missing: list[str] = []
         gone: list[int] = []
-        with self._writing(wait) as con:
-            with con:  # (committed at its end, rolled back on an error)
-                for doc_id in ids:
-                    row = con.execute("SELECT rowid FROM docs WHERE id = ?", (doc_id,)).fetchone()
-                    if row is None:
-                        missing.append(doc_id)
-                        continue
-                    gone.append(row[0])
-                    _delete(con, row[0])
-                moved = self._next_generation(con) if gone else None
-                self._same_file()
-            if moved is not None:
-                self._moved_generation(*moved)
-            if self._lookup_held is not None:
-                self._lookup = self._lookup.without(gone)
-            self._vecs = self._vecs.without(gone)
-            if self._terms is not None and gone:
-                self._terms = self._terms.without(gone)
-                self._terms_moved([], gone)
-            self._graph.update(gone, [], np.zeros((0, self.dim), np.float32))
+        with self._writing(wait) as con:  # (rolled back on an error)
+            for doc_id in ids:
+                row = con.execute("SELECT rowid FROM docs WHERE id = ?", (doc_id,)).fetchone()
+                if row is None:
+                    missing.append(doc_id)
+                    continue
+                gone.append(row[0])
+                _delete(con, row[0])
+            moved = self._next_generation(con) if gone else None
+            self._same_file()
+            with self._rw.alone():  # (as an add commits: see :meth:`add`)
+                con.execute("COMMIT")
+                if moved is not None:
+                    self._moved_generation(*moved)
+                if self._lookup_held is not None:
+                    self._lookup = self._lookup.without(gone)
+                self._vecs = self._vecs.without(gone)
+                if self._terms is not None and gone:
+                    self._terms = self._terms.without(gone)
+                    self._terms_moved([], gone)
+                self._graph.update(gone, [], np.zeros((0, self.dim), np.float32))
         return missing
 
     # -- reading -------------------------------------------------------------------------------
@@ -869,7 +918,8 @@ class IndexStore:
         them (about 4 s at 36,000 originals) and saved there for the next process."""
         terms = self._terms
         if terms is None:
-            with self._write_lock:  # no add may commit between reading the texts and keeping them
+            # no add may commit between reading the texts and keeping them
+            with self._rw.shared(), self._load_lock:
                 if self._terms is None:
                     stamp, gen = self._terms_stamp(), self._generation()
                     got = Terms.load(self.path / TERMS_FILE, [*stamp, gen])
