@@ -443,7 +443,28 @@ def test_check_batch_answers_each_document(client: httpx.Client, stories: list[d
     costly.append({"id": "plain", "body": "正文很短"})
     got = client.post("/v1/check/batch", json={"documents": costly}).json()["results"]
     assert [g.get("verdict") for g in got] == ["original"] * 3 + [None, None, "original"]
-    assert got[3]["message"].startswith("documents.3: the batch's limits add up to 2040")
+    assert got[3]["message"].startswith(
+        "documents.3: with its limit of 500 the batch would align up to 2040 originals"
+    )
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("limit", True),
+        ("limit", "5"),
+        ("limit", 5.0),
+        ("exclude_quotes", "yes"),
+        ("exclude_quotes", 1),
+    ],
+)
+def test_a_limit_or_flag_of_another_type_is_refused_as_the_library_refuses_it(
+    client: httpx.Client, field: str, value: object
+) -> None:
+    """``"limit": true`` (a client's bug) was checked at limit 1; the library says a limit is
+    a positive int (black-box review 19)."""
+    r = client.post("/v1/check", json={"body": "正文很短", field: value})
+    assert r.status_code == 422 and r.json()["message"].startswith(field), r.text
 
 
 def test_half_a_character_is_never_a_500(client: httpx.Client) -> None:

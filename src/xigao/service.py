@@ -114,12 +114,14 @@ class CheckRequest(BaseModel):
         default=LIMIT,
         ge=1,
         le=MAX_LIMIT,
+        strict=True,  # (a JSON integer: true, "5" and 5.0 are a client's bug, as the library says)
         description="How many originals sharing a copied run are aligned at most; a result "
         "that left more unaligned says more_sources (a compilation of many posts: check it "
         "again with a larger limit).",
     )
     exclude_quotes: bool = Field(
         default=False,
+        strict=True,
         description="Leave quotations (text in quotation marks, block quotes) out of what can "
         "match; by default they count and each match says how many characters are quoted.",
     )
@@ -758,9 +760,11 @@ def create_app(
             spent += extra
             if spent > budget:
                 msg = (
-                    f"documents.{k}: the batch's limits add up to {spent}, over the {budget} "
-                    f"a batch aligns ({max_batch} documents at limit {LIMIT}): check a "
-                    "document with a large limit alone (POST /v1/check)"
+                    f"documents.{k}: with its limit of {one.limit} the batch would align up "
+                    f"to {spent} originals (every document at its limit, those over {LIMIT} "
+                    f"before it too), over the {budget} a batch aligns ({max_batch} documents "
+                    f"at limit {LIMIT}): check a document with a large limit alone (POST "
+                    "/v1/check)"
                 )
                 out.append({"id": one.id, "error": "invalid_request", "message": msg})
                 spent -= extra
