@@ -646,6 +646,9 @@ def test_a_book_file_splits_at_its_chapter_headings(tmp_path: Path) -> None:
         "第一章初见", "尾聲", "後記", "终章", "第一節 開學", "正文 第一章 初见", "【第一章】初见",
         "☆、第一章 初见", "第五章 来了，他来了", "第一百二十回　甄士隐详说太虚情　贾雨村归结红楼梦",
         "第十三话 初雪", "第2話",
+        # black-box review 18: spaced numbers, 起点's VIP chapters, numbers in words, leading zeros
+        "第 3 章 断桥", "VIP章节 第六十章 决战", "Chapter Three", "Chapter twenty-one: Home",
+        "001 初见", "01、风起",
     ],
 )  # fmt: skip
 def test_headings_as_books_and_downloads_write_them(line: str) -> None:
@@ -661,7 +664,8 @@ def test_headings_as_books_and_downloads_write_them(line: str) -> None:
         "第一回合结束的铃声响起时，他的眉骨已经破了，血顺着眼角往下流。", "第一节课是语文课，老师还没来。",
         "第三章节选自他后来写的回忆录，那时候他已经退役很多年了。", "尾声渐渐弱了下去，场馆里安静得能听见灯管的嗡嗡声。",
         "第二集播完，她关掉了电视。", "后记得那天很冷。", "序言写得太长了，没人看。",
-        "第一话题是房价，大家都说贵。",
+        "第一话题是房价，大家都说贵。", "2024 年的冬天来得很早", "1 个人站在门口。",
+        "0.5 秒之后，灯灭了。", "007 号特工走进酒吧，点了一杯马提尼。", "Chapter Threesome",
     ],
 )  # fmt: skip
 def test_a_sentence_starting_like_a_heading_is_prose(line: str) -> None:

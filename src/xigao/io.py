@@ -63,14 +63,23 @@ Split = Literal["none", "chapters"]
 _SPLITS = ("none", "chapters")
 #: A chapter heading on a line of its own: 第十二章 …, 第3回, 第十三话, 卷一, Chapter 7, 楔子, 番外一, in
 #: simplified or traditional script (第一節, 尾聲, 後記), as web-novel downloads write them too
-#: (正文 第一章, 【第一章】, ☆、第一章). A title after a separator may run to 40 characters; one
+#: (正文 第一章, 【第一章】, ☆、第一章, 第 3 章, VIP章节 第六十章, Chapter Three, 001 初见: a
+#: number written with leading zeros). A title after a separator may run to 40 characters; one
 #: written straight after (第一章初见) to 30 with no sentence punctuation; neither ends a
 #: sentence: 第一回合结束的铃声响起时，… and 尾声渐渐弱了下去。 are prose.
+_NUMBER_WORDS = (
+    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen"
+    "|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty"
+    "|ninety|hundred"
+)
 _HEADING = re.compile(
-    r"^[ \t　]*(?:正文[ \t　]*|[【\[［]|☆、?)?"
-    r"(?:第[0-9０-９一二三四五六七八九十百千零〇两]+[章回节節卷集部篇幕话話]"
-    r"|卷[0-9０-９一二三四五六七八九十百千]+|(?:Chapter|CHAPTER)[ \t]+[0-9IVXLC]+"
-    r"|序章|序言|楔子|引子|尾声|尾聲|后记|後記|终章|終章|番外[0-9一二三四五六七八九十]*)"
+    r"^[ \t　]*(?:(?:正文卷?|VIP章节|VIP卷|vip章节)[ \t　]*|[【\[［]|☆、?)?"
+    r"(?:第[ \t　]*[0-9０-９一二三四五六七八九十百千零〇两]+[ \t　]*[章回节節卷集部篇幕话話]"
+    r"|卷[0-9０-９一二三四五六七八九十百千]+"
+    rf"|(?:Chapter|CHAPTER)[ \t]+(?:[0-9IVXLC]+|(?i:(?:{_NUMBER_WORDS})(?:[ -](?:{_NUMBER_WORDS}))*)\b)"
+    r"|序章|序言|楔子|引子|尾声|尾聲|后记|後記|终章|終章|番外[0-9一二三四五六七八九十]*"
+    r"|0[0-9]{1,3}(?=[ \t　:：.、])"  # (001 初见: a download's numbered chapters)
+    r")"
     r"[】\]］]?"
     r"(?:[ \t　:：.、·-][^\n。]{0,40}|[^\n，。！？；,!?;…]{0,30})$",
     re.M,
