@@ -25,6 +25,7 @@ from typing import Any, NamedTuple, TypeVar, cast
 
 import numpy as np
 
+from xigao.altered import beside_renames
 from xigao.batch import Failed, as_document, check_iter
 from xigao.detect import (
     Prepared,
@@ -951,7 +952,7 @@ def _compare(
         best = stronger(best, rw)
     renamed = washed.details.get("name_map") if washed is not None else None
     if best is not None and best.kind != "rewrite" and renamed:  # a faithful renamed copy (换名)
-        best = replace(best, details={**best.details, "name_map": renamed})
+        best = replace(best, details=beside_renames({**best.details, "name_map": renamed}))
     assert b.sents is not None
     cosine = document_cosine(a, b, enc, prompt=t.compare_prompt)
     floor = t.compare_floor_static if getattr(enc, "name", None) == "static" else t.compare_floor

@@ -114,11 +114,18 @@ def _match(m: Mapping[str, Any], *, credit: bool = True) -> str:
 
 def _altered(m: Mapping[str, Any]) -> str:
     """The facts a match (or a near miss) states otherwise than its original, the first two
-    quoted."""
-    altered = [a for a in _list(m.get("altered")) if isinstance(a, Mapping) and a.get("text")]
+    quoted; a change stated in several sentences is one (black-box review 18: 原文为 武松，此处为
+    陆沉 was five of its seven)."""
+    altered = list(
+        dict.fromkeys(
+            str(a["text"])
+            for a in _list(m.get("altered"))
+            if isinstance(a, Mapping) and a.get("text")
+        )
+    )
     if not altered:
         return ""
-    shown = "；".join(str(a["text"]) for a in altered[:SHOWN])
+    shown = "；".join(altered[:SHOWN])
     more = "等" if len(altered) > SHOWN else ""
     return f"；{len(altered)} 处事实与原文不同（{shown}{more}）"
 

@@ -24,6 +24,7 @@ import numpy as np
 import numpy.typing as npt
 
 from xigao.align import union_length
+from xigao.altered import beside_renames
 from xigao.detect import (
     FactShares,
     Prepared,
@@ -629,7 +630,8 @@ class Verifier:
                 continue
             renamed = renames(suspect, w.source, w.stats, grafted=len(found) > 1)
             if renamed:
-                found[w.rowid] = replace(m, details={**m.details, "name_map": renamed})
+                details = beside_renames({**m.details, "name_map": renamed})
+                found[w.rowid] = replace(m, details=details)
 
     def _near(self, w: Washed) -> bool:
         """Whether the closest original came near enough to a rewrite to be reported as a near
