@@ -271,3 +271,49 @@ def test_the_palette_shows_each_sources_renames_and_where_each_passage_lies(
     assert values[head][7:9] == ["suspect span", "source span"]
     assert values[head + 2][7] == f"{r.suspect[0]}:{r.suspect[1]}"
     assert values[head + 2][8] == f"{r.source[0]}:{r.source[1]}"
+
+
+def test_a_books_palettes_share_their_colours_and_one_page_holds_them_all(
+    tmp_path: Path, built_index: Path, stories: list[dict]
+) -> None:
+    """Each source chapter is one colour in every chapter's palette (black-box review 18: every
+    single-source chapter was the first colour), and ``book.html`` holds every chapter's
+    passages in one table, the book's 雷同字数 on its band line; the report links it."""
+    from xigao.palette import BOOK_PAGE, COLOURS
+
+    book = tmp_path / "book.txt"
+    book.write_text(
+        f"第一章 甲\n{stories[0]['body']}\n第二章 乙\n{stories[1]['body']}\n"
+        f"第三章 丙\n{stories[0]['body'][:200]}。今天天气很好，我们去公园散步。\n",
+        "utf-8",
+    )
+    results, pal = tmp_path / "results.jsonl", tmp_path / "pal"
+    common = ["--index", str(built_index), "--split", "chapters", "-q"]
+    runner = CliRunner()
+    assert runner.invoke(cli, ["scan", str(book), "-o", str(results), *common]).exit_code == 0
+    run = runner.invoke(
+        cli,
+        ["report", str(results), "--out", str(tmp_path / "rep"), "--inputs", str(book),
+         "--palette", str(pal), *common],
+    )  # fmt: skip
+    assert run.exit_code == 0, run.output
+    pages = {p.name: p.read_text("utf-8") for p in pal.iterdir()}
+    assert BOOK_PAGE in pages and len(pages) == 4
+    first, second = COLOURS[0], COLOURS[1]
+    chapter_pages = [t for n, t in pages.items() if n != BOOK_PAGE]
+    assert sum(first in t for t in chapter_pages) == 2  # stories[0]'s, in chapters 1 and 3
+    assert sum(second in t and first not in t for t in chapter_pages) == 1
+    whole = pages[BOOK_PAGE]
+    assert all(t in whole for t in ("第一章 甲", "第二章 乙", "第三章 丙"))
+    assert stories[0]["id"] in whole and stories[1]["id"] in whole and "JJWXC" in whole
+    index = (tmp_path / "rep" / "index.html").read_text("utf-8")
+    assert f'href="../pal/{BOOK_PAGE}"' in index
+    # one palette alone: no book page, and none left of an earlier run
+    one = tmp_path / "one.jsonl"
+    one.write_text(results.read_text("utf-8").splitlines(keepends=True)[0], "utf-8")
+    run = runner.invoke(
+        cli,
+        ["report", str(one), "--out", str(tmp_path / "rep1"), "--inputs", str(book),
+         "--palette", str(pal), *common],
+    )  # fmt: skip
+    assert run.exit_code == 0 and not (pal / BOOK_PAGE).exists()

@@ -27,6 +27,8 @@ from typing import Any
 from xigao.align import kept_runs
 
 #: One colour per source (cycled): light enough to read black text on.
+#: The page of :func:`write_many` that holds every palette of a book in one table.
+BOOK_PAGE = "book.html"
 COLOURS = (
     "#ffd6a5", "#caffbf", "#9bf6ff", "#bdb2ff", "#ffc6ff", "#fdffb6", "#a0c4ff", "#ffadad",
     "#d0f4de", "#e4c1f9",
@@ -76,9 +78,11 @@ class Palette:
             s.get("name_map") for s in self.sources.values()
         )
         caveat = (
-            " It counts the characters the passages keep in common: a passage retold in other "
-            "words or with its people renamed (洗文, 换名) keeps few of them, so the count reads "
-            "low for it; its rows show what it re-tells."
+            " It counts the suspect's characters inside the passages matched, each once (as "
+            "readers' palettes do; the words kept verbatim are marked): a chapter retold in "
+            "other words or with its people renamed (洗文, 换名) is matched only where it "
+            "follows its source sentence by sentence, so the count reads low for it; its rows "
+            "show what it re-tells."
             if retold
             else ""
         )
@@ -159,10 +163,14 @@ def palette(
     result: Mapping[str, Any],
     suspect: str,
     originals: Mapping[str, tuple[str | None, str]],
+    colours: dict[str, str] | None = None,
 ) -> Palette:
     """The palette of ``result`` (a check's or compare's dict) for the ``suspect`` text as
     given, with ``originals`` mapping each source id to its (title, text). Evidence whose
-    source text is not given is kept with an empty source side."""
+    source text is not given is kept with an empty source side. ``colours``: each source's
+    colour, shared by the palettes of a book (a source chapter is one colour in every one of
+    them, two are two), and added to for a source it lacks."""
+    colours = {} if colours is None else colours
     rows: list[Row] = []
     sources: dict[str, dict[str, Any]] = {}
     for m in result.get("matches") or ():
@@ -171,7 +179,7 @@ def palette(
         if sid not in sources:
             sources[sid] = {
                 "title": title,
-                "colour": COLOURS[len(sources) % len(COLOURS)],
+                "colour": colours.setdefault(sid, COLOURS[len(colours) % len(COLOURS)]),
                 "kind": m.get("kind"),
                 "score": m.get("score"),
             }
@@ -251,28 +259,8 @@ def to_html(p: Palette, originals: Mapping[str, tuple[str | None, str]]) -> str:
         f"{p.per_source.get(sid, 0):,} 字</span>"
         for sid, s in p.sources.items()
     )
-    body = []
-    for i, r in enumerate(p.rows, 1):
-        colour = p.sources[r.source_id]["colour"]
-        text = originals.get(r.source_id, (None, ""))[1]
-        left = _marked(p.suspect, r.suspect, r.common)
-        right = _marked(text, r.source, r.source_common) if text else ""
-        body.append(
-            f'<tr style="background:{colour}"><td class="n">{i}</td>'
-            f'<td class="text">{left}<div class="muted">[{r.suspect[0]}:{r.suspect[1]}]</div></td>'
-            f'<td class="text">{right}'
-            f'<div class="muted">{esc(r.source_id)} [{r.source[0]}:{r.source[1]}]</div></td>'
-            f"<td>{esc(r.kind)}<br>{r.similarity:.2f}</td>"
-            f'<td class="n">{r.chars:,}</td></tr>'
-        )
-    renames = "".join(
-        f'<p class="renames"><span style="background:{s["colour"]}">{esc(sid)}</span> 换名 '
-        "(renamed: the source's name → the suspect's): "
-        + "、".join(f"{esc(a)} → {esc(b)}" for a, b in s["name_map"].items())
-        + "</p>"
-        for sid, s in p.sources.items()
-        if s.get("name_map")
-    )
+    body = _rows_html(p, originals)
+    renames = _renames_html(p.sources)
     title = esc(str(p.suspect_id or "suspect"))
     share = p.total_chars / p.suspect_chars if p.suspect_chars else 0.0
     return (
@@ -285,6 +273,92 @@ def to_html(p: Palette, originals: Mapping[str, tuple[str | None, str]]) -> str:
         f'<div class="key">{key}</div>{renames}<div class="band">{esc(p.band)}</div>'
         "<table><thead><tr><th>#</th><th>suspect</th><th>source</th><th>matched</th>"
         f"<th>雷同字数</th></tr></thead><tbody>{''.join(body)}</tbody></table>"
+        "</body></html>"
+    )
+
+
+def _rows_html(
+    p: Palette, originals: Mapping[str, tuple[str | None, str]], first: str = ""
+) -> list[str]:
+    """The table rows of ``p``'s passages, each in its source's colour (``first``: a cell
+    before them, a book's chapter)."""
+    esc = html.escape
+    out = []
+    for i, r in enumerate(p.rows, 1):
+        colour = p.sources[r.source_id]["colour"]
+        text = originals.get(r.source_id, (None, ""))[1]
+        left = _marked(p.suspect, r.suspect, r.common)
+        right = _marked(text, r.source, r.source_common) if text else ""
+        out.append(
+            f'<tr style="background:{colour}">{first}<td class="n">{i}</td>'
+            f'<td class="text">{left}<div class="muted">[{r.suspect[0]}:{r.suspect[1]}]</div></td>'
+            f'<td class="text">{right}'
+            f'<div class="muted">{esc(r.source_id)} [{r.source[0]}:{r.source[1]}]</div></td>'
+            f"<td>{esc(r.kind)}<br>{r.similarity:.2f}</td>"
+            f'<td class="n">{r.chars:,}</td></tr>'
+        )
+    return out
+
+
+def _renames_html(sources: Mapping[str, Mapping[str, Any]]) -> str:
+    """Each source's renames (换名), in its colour."""
+    esc = html.escape
+    return "".join(
+        f'<p class="renames"><span style="background:{s["colour"]}">{esc(sid)}</span> 换名 '
+        "(renamed: the source's name → the suspect's): "
+        + "、".join(f"{esc(a)} → {esc(b)}" for a, b in s["name_map"].items())
+        + "</p>"
+        for sid, s in sources.items()
+        if s.get("name_map")
+    )
+
+
+def book_html(
+    chapters: Sequence[tuple[str, str | None, Palette]],
+    originals: Mapping[str, tuple[str | None, str]],
+) -> str:
+    """One page for a book: every chapter's passages (``chapters``: id, title and palette, in
+    the book's order) in one table, a chapter's rows under its heading, each source chapter in
+    its colour throughout (the palettes' shared colours), the sources' 雷同字数 over the whole
+    book and the band line of the book's total: the 调色盘 readers make of a whole book."""
+    esc = html.escape
+    sources: dict[str, dict[str, Any]] = {}
+    per_source: dict[str, int] = {}
+    rows: list[str] = []
+    total = chars = 0
+    for doc_id, title, p in chapters:
+        for sid, src in p.sources.items():
+            got = sources.setdefault(sid, {k: v for k, v in src.items() if k != "name_map"})
+            if src.get("name_map"):
+                got["name_map"] = {**got.get("name_map", {}), **src["name_map"]}
+            per_source[sid] = per_source.get(sid, 0) + p.per_source.get(sid, 0)
+        total += p.total_chars
+        chars += p.suspect_chars
+        head = esc(str(title or doc_id))
+        rows.append(
+            f'<tr class="chapter"><th colspan="6">{head} <span class="muted">({esc(doc_id)}'
+            f"; 雷同字数 {p.total_chars:,})</span></th></tr>"
+        )
+        rows += _rows_html(p, originals, f'<td class="muted">{head}</td>')
+    book = Palette(None, "", [], sources, total, chars, per_source)
+    key = "".join(
+        f'<span style="background:{s["colour"]}">{esc(sid)}'
+        f"{' · ' + esc(str(s['title'])) if s.get('title') else ''} — "
+        f"{per_source.get(sid, 0):,} 字</span>"
+        for sid, s in sources.items()
+    )
+    share = total / chars if chars else 0.0
+    return (
+        '<!doctype html><html lang="zh"><head><meta charset="utf-8">'
+        f"<title>调色盘 · 全书</title><style>{_CSS}</style></head><body>"
+        f"<h1>调色盘 (palette) · 全书 (the whole book)</h1>"
+        f"<p>{len(chapters)} chapter(s) with passages from {len(sources)} source(s); 雷同字数 "
+        f"<b>{total:,}</b> of their {chars:,} characters ({share:.0%}). Words kept verbatim "
+        "are <mark>marked</mark>; each source chapter has one colour in every chapter.</p>"
+        f'<div class="key">{key}</div>{_renames_html(sources)}'
+        f'<div class="band">{esc(book.band)}</div>'
+        "<table><thead><tr><th>chapter</th><th>#</th><th>suspect</th><th>source</th>"
+        f"<th>matched</th><th>雷同字数</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
         "</body></html>"
     )
 
@@ -424,11 +498,16 @@ def write_many(
     or one per result in order, None where there is none: inputs may repeat an id), the
     originals' (title, text) from ``original(source_id)``, named like the report's pages
     (``folder/<id>.html`` or ``.xlsx``); returns, by the result's position, the palette
-    written and its 雷同字数 (a book's report links each chapter's and sums them)."""
+    written and its 雷同字数 (a book's report links each chapter's and sums them). A source
+    has one colour in all of them; where there are several, ``folder/book.html``
+    (:data:`BOOK_PAGE`, with HTML) holds them all in one table (:func:`book_html`)."""
     from xigao.report import safe_name
 
     taken: set[str] = set()
     made: dict[int, tuple[Path, int]] = {}
+    colours: dict[str, str] = {}  # (a source chapter one colour in every palette of the book)
+    chapters: list[tuple[str, str | None, Palette]] = []
+    seen: dict[str, tuple[str | None, str]] = {}
     for k, r in enumerate(results):
         if isinstance(suspects, Mapping):
             text = suspects.get(str(r.get("id")))
@@ -442,6 +521,13 @@ def write_many(
             if got is not None:
                 originals[str(m["source_id"])] = got
         stem = safe_name(str(r.get("id")), taken=taken).removesuffix(".html")
-        p = palette(r, text, originals)
+        p = palette(r, text, originals, colours)
         made[k] = (write(p, originals, folder / f"{stem}.{fmt}"), p.total_chars)
+        chapters.append((str(r.get("id")), r.get("title"), p))
+        seen.update(originals)
+    page = folder / BOOK_PAGE
+    if len(chapters) > 1 and fmt == "html":  # (a book, or a dump: all of it on one page too)
+        page.write_text(book_html(chapters, seen), encoding="utf-8")
+    elif page.exists():  # (an earlier run's, of other results: no longer this folder's)
+        page.unlink()
     return made

@@ -524,7 +524,9 @@ def _named(index: Any, source_id: str) -> str:
 
 
 # -- index page ---------------------------------------------------------------------------------
-def _index_page(rows: list[dict[str, Any]], counts: Counter[str], info: str) -> str:
+def _index_page(
+    rows: list[dict[str, Any]], counts: Counter[str], info: str, after: str = ""
+) -> str:
     rows.sort(key=lambda r: (-VERDICT_RANK.get(r["verdict"], 0), -r["score"]))
     cards = (
         "".join(f'<div class="c"><b>{counts[v]}</b>{_badge(v)}</div>' for v in VERDICTS)
@@ -562,7 +564,7 @@ def _index_page(rows: list[dict[str, Any]], counts: Counter[str], info: str) -> 
             f'<td class="num" data-v="{r["n"]}">{r["n"]}</td></tr>'
         )
     body = (
-        f"<h1>查重结果 · Results</h1><p class='muted small'>{_esc(info)}</p>"
+        f"<h1>查重结果 · Results</h1><p class='muted small'>{_esc(info)}</p>{after}"
         f'<div class="counts">{cards}</div>'
         '<div class="card small"><b>说明 How to read</b>: '
         "<b>转载 repost</b> = the whole text copied; <b>部分抄袭 partial copy</b> = passages copied; "
@@ -663,8 +665,18 @@ def write_report(
     if failed:
         where = f" (see {os.fspath(errors)})" if errors is not None else ""
         info += f" · 未能处理 {failed} record(s) could not be read or checked{where}"
+    book = ""
+    if palettes:  # the whole book's palette, where one was written beside the chapters'
+        from xigao.palette import BOOK_PAGE
+
+        whole = next(iter(palettes.values()))[0].parent / BOOK_PAGE
+        if whole.exists():
+            link = _palette_link((whole, total), out).replace(
+                "调色盘 palette", "全书调色盘 the book's palette"
+            )
+            book = f"<p>{link}</p>"
     path = out / "index.html"
-    path.write_text(_index_page(rows, counts, info), encoding="utf-8")
+    path.write_text(_index_page(rows, counts, info, book), encoding="utf-8")
     return path
 
 

@@ -119,7 +119,11 @@ def report_cmd(
         texts = [None if d is None else d.body for d in shown]
         made = write_many(rows, original, texts, palette_dir, palette_format)
         if not quiet:
-            click.echo(f"palettes: {len(made)} in {palette_dir}", err=True)
+            from xigao.palette import BOOK_PAGE
+
+            whole = palette_dir / BOOK_PAGE
+            book = f" (all of them on one page: {whole})" if whole.exists() else ""
+            click.echo(f"palettes: {len(made)} in {palette_dir}{book}", err=True)
     page = write_report(rows, idx, out, suspects=shown, palettes=made)
     if not quiet:
         if not inputs:
