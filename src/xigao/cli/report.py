@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import re
 import sys
 from collections import deque
 from pathlib import Path
@@ -21,6 +23,9 @@ from xigao.cli.common import (
 )
 from xigao.errors import XigaoError
 from xigao.types import Document
+
+#: The id ``--split chapters`` gives a chapter of a ``.txt`` book (book.txt#012).
+_CHAPTER_ID = re.compile(r"\.txt#\d{3,}$", re.IGNORECASE)
 
 
 @click.command("report")
@@ -75,6 +80,9 @@ def report_cmd(
         raise click.ClickException(str(e)) from e
     idx = _open_index(index_path)
     wanted = {str(r.get("id")) for r in rows if r.get("matches")}
+    if options.split == "none" and any(_CHAPTER_ID.search(i) for i in wanted):
+        # a book's chapters (book.txt#012) are read as the scan read them, split
+        options = dataclasses.replace(options, split="chapters")
     sink = ErrorSink(errors_path, quiet)  # (every document of a wanted id is read, in order)
     read: dict[str, deque[Document]] = {}  # an id the inputs repeat is taken in order
     at: dict[tuple[str, str], Document] = {}  # and by where it was read, as results say it
