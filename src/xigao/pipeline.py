@@ -46,7 +46,7 @@ from xigao.provenance import (
     meta_time,
     quotation_spans,
 )
-from xigao.retrieval import Candidate, fingerprints_in, passage_dfs
+from xigao.retrieval import Candidate, fingerprints_in, held_median, passage_dfs
 from xigao.sketch import (
     U32,
     SketchConfig,
@@ -668,11 +668,12 @@ class Index:
 
     def passage_df(self, body: str, spans: Iterable[tuple[int, int]]) -> float:
         """How common the passages ``spans`` of ``body`` (raw spans, end exclusive) are in the
-        index: the median number of indexed documents holding each of their fingerprints (0
-        when they hold none). A passage copied once is in two documents; the formulae of a news
-        programme (its leaders' titles, its sign-off) are in dozens."""
+        index: the median number of indexed documents holding each of their fingerprints that
+        any holds (0 when none does: :func:`xigao.retrieval.held_median`). A passage copied
+        once is in two documents; the formulae of a news programme (its leaders' titles, its
+        sign-off) are in dozens."""
         fps = fingerprints_in(normalize(body), spans, self.store.config)
-        return float(np.median(self.store.fingerprint_df(fps))) if len(fps) else 0.0
+        return held_median(self.store.fingerprint_df(fps)) if len(fps) else 0.0
 
     def check_document(
         self,

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from xigao.normalize import Normalized, normalize
-from xigao.retrieval import fingerprints_in, passage_dfs, select_candidates
+from xigao.retrieval import fingerprints_in, held_median, passage_dfs, select_candidates
 from xigao.sketch import SketchConfig
 from xigao.terms import IdfTable
 from xigao.types import Document, MatchKind, Result
@@ -233,8 +233,7 @@ def _median_df(
     """:meth:`xigao.Index.passage_df` of the passages ``spans`` of a normalized suspect, from
     its fingerprints' postings ``df``."""
     fps = fingerprints_in(norm, spans, cfg)
-    counts = [df.get(int(f), 0) for f in fps.tolist()]
-    return float(np.median(counts)) if counts else 0.0
+    return held_median([df.get(int(f), 0) for f in fps.tolist()])
 
 
 def _counts(df: Mapping[int, int], fps: Any) -> Any:
