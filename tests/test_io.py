@@ -648,7 +648,6 @@ def test_a_book_file_splits_at_its_chapter_headings(tmp_path: Path) -> None:
         "第十三话 初雪", "第2話",
         # black-box review 18: spaced numbers, 起点's VIP chapters, numbers in words, leading zeros
         "第 3 章 断桥", "VIP章节 第六十章 决战", "Chapter Three", "Chapter twenty-one: Home",
-        "001 初见", "01、风起",
     ],
 )  # fmt: skip
 def test_headings_as_books_and_downloads_write_them(line: str) -> None:
@@ -674,6 +673,24 @@ def test_a_sentence_starting_like_a_heading_is_prose(line: str) -> None:
     book = Document("b.txt", f"第一章 拳台\n他上了台。\n{line}\n他赢了。\n")
     (chapter,) = split_chapters(book)
     assert line in chapter.body
+
+
+def test_a_download_that_numbers_its_chapters_alone_is_split_at_them() -> None:
+    """001 初见, 002 …, 120 … (black-box review 18), where three or more count up one by one
+    and the book has no other heading; a time (07:30), a date (07.11) or a list's item in the
+    text is none (diff review 17)."""
+    from xigao.io import split_chapters
+
+    book = "".join(f"{i:03d}{'、' if i % 2 else ' '}第{i}个故事\n正文。\n" for i in range(1, 121))
+    got = split_chapters(Document("b.txt", book + "1 个人站在门口\n"))
+    assert len(got) == 120 and got[99].title == "100 第100个故事"
+    assert got[-1].body == "正文。\n1 个人站在门口\n"
+    diary = "第一章 日记\n07:30 起床，天阴\n07.11 晴\n第二章 日记\n1 个苹果\n2 个梨\n"
+    assert [d.title for d in split_chapters(Document("d.txt", diary))] == [
+        "第一章 日记",
+        "第二章 日记",
+    ]
+    assert len(split_chapters(Document("l.txt", "前言\n1 个苹果\n2 个梨\n"))) == 1
 
 
 def test_chapter_ids_of_a_long_serial_sort_in_order() -> None:

@@ -63,8 +63,7 @@ Split = Literal["none", "chapters"]
 _SPLITS = ("none", "chapters")
 #: A chapter heading on a line of its own: 第十二章 …, 第3回, 第十三话, 卷一, Chapter 7, 楔子, 番外一, in
 #: simplified or traditional script (第一節, 尾聲, 後記), as web-novel downloads write them too
-#: (正文 第一章, 【第一章】, ☆、第一章, 第 3 章, VIP章节 第六十章, Chapter Three, 001 初见: a
-#: number written with leading zeros). A title after a separator may run to 40 characters; one
+#: (正文 第一章, 【第一章】, ☆、第一章, 第 3 章, VIP章节 第六十章, Chapter Three). A title after a separator may run to 40 characters; one
 #: written straight after (第一章初见) to 30 with no sentence punctuation; neither ends a
 #: sentence: 第一回合结束的铃声响起时，… and 尾声渐渐弱了下去。 are prose.
 _NUMBER_WORDS = (
@@ -78,12 +77,47 @@ _HEADING = re.compile(
     r"|卷[0-9０-９一二三四五六七八九十百千]+"
     rf"|(?:Chapter|CHAPTER)[ \t]+(?:[0-9IVXLC]+|(?i:(?:{_NUMBER_WORDS})(?:[ -](?:{_NUMBER_WORDS}))*)\b)"
     r"|序章|序言|楔子|引子|尾声|尾聲|后记|後記|终章|終章|番外[0-9一二三四五六七八九十]*"
-    r"|0[0-9]{1,3}(?=[ \t　:：.、])"  # (001 初见: a download's numbered chapters)
     r")"
     r"[】\]］]?"
     r"(?:[ \t　:：.、·-][^\n。]{0,40}|[^\n，。！？；,!?;…]{0,30})$",
     re.M,
 )
+
+
+#: A line that may head a chapter by its number alone (001 初见, 12、风起): the number, a space
+#: or 、, and a short title with no sentence punctuation (07:30 起床 and 07.11 晴 are not).
+_NUMBERED = re.compile(
+    r"^[ \t　]*([0-9]{1,4})(?:[ \t　]+|、)([^\n，。！？；,!?;…:：]{1,30})$", re.M
+)
+#: How many numbered lines in a row (1, 2, 3… or 001, 002…) make them a book's chapters.
+NUMBERED_RUN = 3
+
+
+def _numbered_heads(text: str) -> list[re.Match[str]]:
+    """The lines heading chapters by their numbers alone, where at least ``NUMBERED_RUN`` of
+    them count up by one, each the next after the one before (a download's 001 初见, 002 …,
+    100 …), a numbered line of the text between them going its own way; a line starting with a
+    time (07:30) or a date (07.11) is none. Read only in a book with no other heading: there a
+    list of three numbered lines or more reads as its chapters too.
+
+    >>> text = "001 初见\\n正文\\n002 再见\\n5 个人来了\\n003 离别\\n07:30 起床\\n004 归来\\n正文"
+    >>> [m.group(0) for m in _numbered_heads(text)]
+    ['001 初见', '002 再见', '003 离别', '004 归来']
+    >>> _numbered_heads("1 个苹果\\n2 个梨")
+    []
+    """
+    runs: list[list[re.Match[str]]] = []
+    expected: dict[int, list[re.Match[str]]] = {}  # each run open, by the number it awaits
+    for m in _NUMBERED.finditer(text):
+        n = int(m.group(1))
+        run = expected.pop(n, None)  # (a numbered line of the text between goes its own way)
+        if run is None:
+            run = []
+            runs.append(run)
+        run.append(m)
+        expected.setdefault(n + 1, run)
+    heads = [m for run in runs if len(run) >= NUMBERED_RUN for m in run]
+    return sorted(heads, key=lambda m: m.start())
 
 
 def split_chapters(doc: Document, *, keep_empty: bool = False) -> list[Document]:
@@ -99,6 +133,8 @@ def split_chapters(doc: Document, *, keep_empty: bool = False) -> list[Document]
     [('b.txt#001', '第一回 甲', '正文一\\n'), ('b.txt#002', '第二回 乙', '正文二')]
     """
     heads = list(_HEADING.finditer(doc.body))
+    if not heads:  # (a download that numbers its chapters alone: 001 初见)
+        heads = _numbered_heads(doc.body)
     if not heads:
         return [doc]
     out = []
