@@ -864,6 +864,14 @@ def test_a_scan_cut_short_goes_on_with_resume(tmp_path: Path, stories: list[dict
     fresh = tmp_path / "fresh.jsonl"
     assert run("scan", str(dump), *common, "-o", str(fresh), "--resume")[0] == 1
     assert fresh.read_text("utf-8") == whole.read_text("utf-8")
+    # the input named otherwise (./d.jsonl): refused, not every result added again; an input
+    # named twice: refused (diff review 17)
+    res.write_text("".join(lines[:4]), "utf-8")
+    other = f"{dump.parent}/./{dump.name}"
+    code, _, err = run("scan", other, *common, "-o", str(res), "--resume")
+    assert code == 2 and "no result in" in err and res.read_text("utf-8") == "".join(lines[:4])
+    code, _, err = run("scan", str(dump), str(dump), *common, "-o", str(res), "--resume")
+    assert code == 2 and "give each one once" in err
 
 
 @pytest.mark.parametrize(
@@ -908,3 +916,10 @@ def test_a_report_shows_each_result_with_the_input_it_says(
     assert code == 0, err
     pages = "".join(p.read_text("utf-8") for p in (rep / "s").glob("1-*.html"))
     assert stories[0]["body"][:20] in pages and "放风筝" not in pages
+    # inputs named otherwise than the scan named them: paired by id, as before (diff review 17)
+    res.write_text("".join(lines), "utf-8")
+    again = tmp_path / "again"
+    code, _, err = run("report", str(res), "--index", idx, "--out", str(again),
+                       "--inputs", f"{a.parent}/./{a.name}", "-q")  # fmt: skip
+    pages = "".join(p.read_text("utf-8") for p in (again / "s").glob("1-*.html"))
+    assert code == 0 and stories[0]["body"][:20] in pages and "放风筝" not in pages

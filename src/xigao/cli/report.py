@@ -106,11 +106,13 @@ def report_cmd(
     # verdicts of the ones before it (two exports numbered from 1: black-box review 17 was
     # shown an honest article as the verbatim copy an earlier unmatched result of its id left
     # in the queue)
+    # (inputs named otherwise than the scan named them, ./a.jsonl for a.jsonl, or from another
+    # folder: no result's input is found, and each is paired by its id as an older file's is)
+    by_place = any(_cell(r) is not None and (_cell(r), str(r.get("id"))) in at for r in rows)
     shown: list[Document | None] = []
     for r in rows:
-        where, rid = r.get("input"), str(r.get("id"))
-        if where:
-            cell = where if isinstance(where, str) else results_io.input_cell(where)
+        rid, cell = str(r.get("id")), _cell(r)
+        if by_place and cell is not None:
             got = at.get((cell, rid))
         else:
             queue = read.get(rid)
@@ -139,3 +141,11 @@ def report_cmd(
         click.echo(f"report: {page}", err=True)
     if sink.count:
         sys.exit(1)
+
+
+def _cell(result: dict[str, Any]) -> str | None:
+    """Where a result says its input was read, as the table's ``input`` cell says it."""
+    where = result.get("input")
+    if not where:
+        return None
+    return where if isinstance(where, str) else results_io.input_cell(where)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import sys
 from collections import Counter, deque
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -154,7 +154,7 @@ def scan(
         raise click.UsageError("--format parquet is written by the cluster: add --engine spark")
     if html is not None:  # (after the usage errors: a refused run leaves no folder behind)
         _writable_dir(html, "the report")
-    done = _already(output) if resume and output is not None else set()
+    done = _already(output, inputs) if resume and output is not None else set()
     sink = ErrorSink(errors_path, quiet)
 
     def title_of(doc_id: str) -> str | None:
@@ -338,15 +338,31 @@ def _resumable(
         )
     if "-" in inputs:
         raise click.UsageError("--resume cannot read standard input again: give the files")
+    if len(set(inputs)) < len(inputs):
+        raise click.UsageError("--resume tells inputs by their names: give each one once")
 
 
-def _already(output: Path) -> set[tuple[Any, ...]]:
+def _already(output: Path, inputs: Sequence[str]) -> set[tuple[Any, ...]]:
     """The inputs whose results ``output`` holds, for ``--resume``. A last line cut short (a
     scan killed mid-write, a full disk) is cut off the file first; its input is checked
-    again."""
+    again. Results none of which is of ``inputs`` as named (a path written another way, the
+    results of another run) are refused before anything is written: every input would be
+    checked again and its result added twice."""
     done: set[tuple[Any, ...]] = set()
     if not output.exists():
         return done
+    named: set[str] = set()
+    with output.open("rb") as f:  # (read first, refused untouched)
+        for n, raw in enumerate(f, 1):
+            if raw.endswith(b"\n") and raw.strip():
+                named.add(str((_result_place(raw, output, n) or {}).get("source")))
+    if named and not named & set(inputs):
+        shown = ", ".join(sorted(named)[:3]) + (", …" if len(named) > 3 else "")
+        raise click.UsageError(
+            f"--resume: no result in {output} is of these inputs as they are named here (its "
+            f"results name {shown}): give the inputs as the scan named them, from the folder "
+            "it ran in"
+        )
     with output.open("r+b") as f:
         kept = 0
         for n, raw in enumerate(f, 1):
@@ -356,19 +372,25 @@ def _already(output: Path) -> set[tuple[Any, ...]]:
             kept += len(raw)
             if not raw.strip():
                 continue
-            try:
-                res = json.loads(raw)
-            except ValueError:
-                res = None
-            place = res.get("input") if isinstance(res, dict) else None
-            if not isinstance(place, dict) or "verdict" not in res or "id" not in res:
-                raise click.UsageError(
-                    f"--resume: {output}:{n} is not a result that says its input (a file of "
-                    "another command, or written before results said it): scan again "
-                    "without --resume"
-                )
-            done.add(place_key(place, str(res["id"])))
+            place = _result_place(raw, output, n)
+            done.add(place_key(place, str(json.loads(raw)["id"])))
     return done
+
+
+def _result_place(raw: bytes, output: Path, n: int) -> dict[str, Any]:
+    """The ``input`` of result line ``n`` of ``output``, or a usage error saying it is none."""
+    try:
+        res = json.loads(raw)
+    except ValueError:
+        res = None
+    place = res.get("input") if isinstance(res, dict) else None
+    if not isinstance(place, dict) or "verdict" not in res or "id" not in res:
+        raise click.UsageError(
+            f"--resume: {output}:{n} is not a result that says its input (a file of "
+            "another command, or written before results said it): scan again "
+            "without --resume"
+        )
+    return place
 
 
 class _Queue:
