@@ -418,19 +418,17 @@ def _name_shaped(w: str) -> bool:
 
 def _chinese_name(w: str) -> bool:
     """``w`` reads as a Chinese person's name: a surname, two or three characters in all, no
-    word of the dictionary, nothing jieba glued to it; nor a word of two the dictionary tags a
-    name and uses often (田野, 夏收: black-box review 19's 夏收 → 田野 was a reworded harvest).
+    word of the dictionary, nothing jieba glued to it. (A word the dictionary tags a name and
+    uses often, 田野 or 夏收, reads as one too: so do 李白 and 刘翔, as often; diff review 17.)
 
-    >>> [_chinese_name(w) for w in ("张宸", "王小明", "田野", "夏收", "徐汇区")]
-    [True, True, False, False, False]
+    >>> [_chinese_name(w) for w in ("张宸", "王小明", "李白", "徐汇区")]
+    [True, True, True, False]
     """
-    lexicon = jieba_lexicon()
     return (
         2 <= len(w) <= 3
         and _name_shaped(w)
         and w[-1] not in _ADMINISTRATIVE_ENDS  # 徐汇区, which jieba tags a person's name
-        and w not in lexicon.words
-        and not (len(w) == 2 and w in lexicon.common_proper)
+        and w not in jieba_lexicon().words
     )
 
 
@@ -985,16 +983,34 @@ def altered_facts(
 
 def beside_renames(details: dict[str, Any]) -> dict[str, Any]:
     """A match's ``details`` where it has a ``name_map`` (a renamed copy, 换名): its altered
-    facts without people and places, which the name map lists (black-box review 18: each
-    rename was listed again there, cut otherwise, and once for every sentence it stands in).
+    facts without the names the map speaks of, a person, place or body renamed there or a name
+    given there (black-box review 18: each rename was listed again, cut otherwise, once for
+    every sentence it stands in, and some against the map). A change of a name the map does
+    not know stays.
 
-    >>> beside_renames({"name_map": {"武松": "陆沉"}, "altered": [{"kind": "name"},
-    ...                 {"kind": "number"}]})["altered"]
-    [{'kind': 'number'}]
+    >>> details = {"name_map": {"武松": "陆沉", "景阳冈": "黑风岭"}, "altered": [
+    ...     {"kind": "name", "detail": "武松→陆沉"}, {"kind": "place", "detail": "景阳冈→黑风"},
+    ...     {"kind": "name", "detail": "徐晃→陆沉"}, {"kind": "name", "detail": "张三→李四"},
+    ...     {"kind": "number", "detail": "3→5"}]}
+    >>> [a["detail"] for a in beside_renames(details)["altered"]]
+    ['张三→李四', '3→5']
     """
-    if not details.get("name_map") or not details.get("altered"):
+    renamed = details.get("name_map") or {}
+    if not renamed or not details.get("altered"):
         return details
-    return {**details, "altered": [a for a in details["altered"] if a.get("kind") != "name"]}
+    given = set(renamed.values())
+
+    def spoken_of(a: dict[str, Any]) -> bool:
+        if a.get("kind") not in ("name", "place", "organization"):
+            return False
+        before, _, after = str(a.get("detail", "")).partition("→")
+        return (
+            before in renamed
+            or after in given
+            or any(before and (before in o or o in before) for o in renamed)
+        )
+
+    return {**details, "altered": [a for a in details["altered"] if not spoken_of(a)]}
 
 
 def describe(kind: str, source: str, suspect: str) -> str:
