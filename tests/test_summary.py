@@ -60,10 +60,18 @@ def test_a_credited_repost_and_a_partial_copy(tmp_path: Path, stories: list[dict
 
 def test_a_stitched_wash_with_altered_facts_renames_and_a_near_miss() -> None:
     m1 = {
-        "source_id": "a", "kind": "rewrite", "containment": 0.5, "coverage": 0.7,
-        "facts": {"recall": 0.3}, "original": {"title": "甲"},
-        "altered": [{"text": "原文为 3人，此处为 5人"}, {"text": "原文为 3人，此处为 5人"},
-                    {"text": "原文为 北京，此处为 上海"}, {"text": "原文为 周一，此处为 周二"}],
+        "source_id": "a",
+        "kind": "rewrite",
+        "containment": 0.5,
+        "coverage": 0.7,
+        "facts": {"recall": 0.3},
+        "original": {"title": "甲"},
+        "altered": [
+            {"text": "原文为 3人，此处为 5人"},
+            {"text": "原文为 3人，此处为 5人"},
+            {"text": "原文为 北京，此处为 上海"},
+            {"text": "原文为 周一，此处为 周二"},
+        ],
     }  # fmt: skip  (a change stated in two sentences is one: black-box review 18)
     m2 = {"source_id": "b", "kind": "partial", "containment": 0.4, "coverage": 0.2,
           "evidence": [{"kind": "verbatim"}] * 2, "direction": "suspect_first",

@@ -17,6 +17,7 @@ counts of its passages, so that passages and sources add up to the total. JJWXC'
 from __future__ import annotations
 
 import html
+import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -29,6 +30,8 @@ from xigao.align import kept_runs
 #: One colour per source (cycled): light enough to read black text on.
 #: The page of :func:`write_many` that holds every palette of a book in one table.
 BOOK_PAGE = "book.html"
+#: A chapter's id as ``--split chapters`` gives it (book.txt#012): the book, the chapter.
+_CHAPTER = re.compile(r"^(.*\.txt)#\d+$", re.IGNORECASE)
 COLOURS = (
     "#ffd6a5", "#caffbf", "#9bf6ff", "#bdb2ff", "#ffc6ff", "#fdffb6", "#a0c4ff", "#ffadad",
     "#d0f4de", "#e4c1f9",
@@ -179,7 +182,7 @@ def palette(
         if sid not in sources:
             sources[sid] = {
                 "title": title,
-                "colour": colours.setdefault(sid, COLOURS[len(colours) % len(COLOURS)]),
+                "colour": _colour(sid, colours, {s["colour"] for s in sources.values()}),
                 "kind": m.get("kind"),
                 "score": m.get("score"),
             }
@@ -220,6 +223,27 @@ def palette(
         counted(suspect),
         per_source,
     )
+
+
+def _colour(sid: str, colours: dict[str, str], used: set[str]) -> str:
+    """Source ``sid``'s colour: the one it has in ``colours`` (the run's), given there the
+    next in ``COLOURS`` if it has none; but never one another source of the palette has
+    (``used``: past ``len(COLOURS)`` sources in a run, colours come round again; diff review
+    17), while any is left.
+
+    >>> run = {}
+    >>> [_colour(s, run, set()) for s in "ab"] == list(COLOURS[:2])
+    True
+    >>> _colour("a", run, {COLOURS[0]}) != COLOURS[0]
+    True
+    """
+    if sid not in colours:
+        start = len(colours)
+        free = [COLOURS[(start + k) % len(COLOURS)] for k in range(len(COLOURS))]
+        colours[sid] = next((c for c in free if c not in used), free[0])
+    if colours[sid] not in used:
+        return colours[sid]
+    return next((c for c in COLOURS if c not in used), colours[sid])
 
 
 # -- HTML -----------------------------------------------------------------------------------------
@@ -499,8 +523,9 @@ def write_many(
     originals' (title, text) from ``original(source_id)``, named like the report's pages
     (``folder/<id>.html`` or ``.xlsx``); returns, by the result's position, the palette
     written and its 雷同字数 (a book's report links each chapter's and sums them). A source
-    has one colour in all of them; where there are several, ``folder/book.html``
-    (:data:`BOOK_PAGE`, with HTML) holds them all in one table (:func:`book_html`)."""
+    has one colour in all of them; where they are several chapters of one book,
+    ``folder/book.html`` (:data:`BOOK_PAGE`, with HTML) holds them all in one table
+    (:func:`book_html`)."""
     from xigao.report import safe_name
 
     taken: set[str] = set()
@@ -526,7 +551,9 @@ def write_many(
         chapters.append((str(r.get("id")), r.get("title"), p))
         seen.update(originals)
     page = folder / BOOK_PAGE
-    if len(chapters) > 1 and fmt == "html":  # (a book, or a dump: all of it on one page too)
+    books = {m.group(1) if (m := _CHAPTER.match(doc_id)) else None for doc_id, _, _ in chapters}
+    if len(chapters) > 1 and fmt == "html" and len(books) == 1 and None not in books:
+        # (the chapters of one book: all of it on one page too; diff review 17)
         page.write_text(book_html(chapters, seen), encoding="utf-8")
     elif page.exists():  # (an earlier run's, of other results: no longer this folder's)
         page.unlink()

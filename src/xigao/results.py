@@ -27,11 +27,33 @@ from xigao.summary import summarize
 from xigao.types import Document
 
 COLUMNS = [
-    "id", "title", "input", "verdict", "score", "source_id", "source_title", "kind", "sources", "reason",
-    "summary", "scene", "containment", "coverage", "copy_ratio", "same_chars", "passage", "credited",
-    "direction", "attribution", "altered", "name_map", "near_miss_source", "near_miss_reason",
-    "near_miss", "matches",
-]  # fmt: skip
+    "id",
+    "title",
+    "verdict",
+    "score",
+    "source_id",
+    "source_title",
+    "kind",
+    "sources",
+    "reason",
+    "summary",
+    "scene",
+    "containment",
+    "coverage",
+    "copy_ratio",
+    "same_chars",
+    "passage",
+    "credited",
+    "direction",
+    "attribution",
+    "altered",
+    "name_map",
+    "near_miss_source",
+    "near_miss_reason",
+    "near_miss",
+    "matches",
+    "input",
+]  # fmt: skip  (input last of the result's: a column added after those scripts count on)
 #: Characters of the first matched passage a row quotes.
 PASSAGE = 200
 #: Spreadsheets cap a cell at 32,767 characters; longer cells are cut (the JSONL has it all).
@@ -76,7 +98,6 @@ class Table:
         return [
             res["id"],
             doc.title or "",
-            input_cell(place),
             res["verdict"],
             res["score"],
             top.get("source_id", ""),
@@ -116,6 +137,7 @@ class Table:
             miss.get("reason", ""),
             json.dumps(miss, ensure_ascii=False) if miss else "",  # whole, for the report
             json.dumps(res["matches"], ensure_ascii=False),
+            input_cell(place),
             *(_cell(doc.meta.get(k)) for k in fields),
             json.dumps(other, ensure_ascii=False) if other else "",
         ]

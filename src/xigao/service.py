@@ -761,10 +761,10 @@ def create_app(
             if spent > budget:
                 msg = (
                     f"documents.{k}: with its limit of {one.limit} the batch would align up "
-                    f"to {spent} originals (every document at its limit, those over {LIMIT} "
-                    f"before it too), over the {budget} a batch aligns ({max_batch} documents "
-                    f"at limit {LIMIT}): check a document with a large limit alone (POST "
-                    "/v1/check)"
+                    f"to {spent} originals (every document at up to {LIMIT}, and the extra "
+                    f"of those before it over {LIMIT}), over the {budget} a batch aligns "
+                    f"({max_batch} documents at limit {LIMIT}): check a document with a large "
+                    "limit alone (POST /v1/check)"
                 )
                 out.append({"id": one.id, "error": "invalid_request", "message": msg})
                 spent -= extra

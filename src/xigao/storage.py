@@ -478,7 +478,8 @@ class IndexStore:
         try:
             yield con
         finally:
-            con.execute("COMMIT")
+            if con.in_transaction:  # (SQLite may have ended it: its error is the one to see)
+                con.execute("COMMIT")
 
     @contextlib.contextmanager
     def reading(self) -> Iterator[None]:
@@ -852,9 +853,12 @@ class IndexStore:
                 _delete(con, row[0])
             moved = self._next_generation(con) if gone else None
             self._same_file()
+            if not gone:  # (nothing removed: no check need wait for it)
+                con.execute("COMMIT")
+                return missing
             with self._rw.alone():  # (as an add commits: see :meth:`add`)
                 con.execute("COMMIT")
-                if moved is not None:
+                if moved is not None:  # (always, here)
                     self._moved_generation(*moved)
                 if self._lookup_held is not None:
                     self._lookup = self._lookup.without(gone)

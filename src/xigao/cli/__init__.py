@@ -55,10 +55,8 @@ def main() -> None:
     except (click.exceptions.Abort, KeyboardInterrupt):
         # (a scan's results and errors are written a line at a time, in input order; an index
         # build is moved into place only when it is done, an add commits batch by batch)
-        click.echo(
-            "interrupted: what was written so far is whole (a scan goes on with --resume)",
-            err=True,
-        )
+        resume = " (a scan goes on with --resume)" if sys.argv[1:2] == ["scan"] else ""
+        click.echo(f"interrupted: what was written so far is whole{resume}", err=True)
         sys.exit(INTERRUPTED)
     except click.ClickException as e:
         e.show()
