@@ -418,17 +418,22 @@ def _name_shaped(w: str) -> bool:
 
 def _chinese_name(w: str) -> bool:
     """``w`` reads as a Chinese person's name: a surname, two or three characters in all, no
-    word of the dictionary, nothing jieba glued to it. (A word the dictionary tags a name and
-    uses often, 田野 or 夏收, reads as one too: so do 李白 and 刘翔, as often; diff review 17.)
+    word of the dictionary, nothing jieba glued to it; nor a word of two the dictionary tags a
+    name and uses often (田野, 夏收: black-box review 19's 夏收 → 田野 was a reworded harvest).
+    The famous of two characters (李白, 刘翔) are left out with them (diff review 17): on our
+    faithful washes this lists 1 false name where 6 were (held out) and 1 where 4 were (fit),
+    and every doctored name it listed before (``benchmarks.altered``).
 
-    >>> [_chinese_name(w) for w in ("张宸", "王小明", "李白", "徐汇区")]
-    [True, True, True, False]
+    >>> [_chinese_name(w) for w in ("张宸", "王小明", "田野", "夏收", "李白", "徐汇区")]
+    [True, True, False, False, False, False]
     """
+    lexicon = jieba_lexicon()
     return (
         2 <= len(w) <= 3
         and _name_shaped(w)
         and w[-1] not in _ADMINISTRATIVE_ENDS  # 徐汇区, which jieba tags a person's name
-        and w not in jieba_lexicon().words
+        and w not in lexicon.words
+        and not (len(w) == 2 and w in lexicon.common_proper)
     )
 
 
