@@ -433,7 +433,8 @@ class Index:
         forks its workers, which then share them instead of each deriving its own)."""
         self.store.prepare_lookup()
         if "rewrite" in parse_detect(detect, self.default_detect):
-            self.store.terms().derive()
+            with self.store.reading():  # (derived from the state the checks read)
+                self.store.terms().derive()
 
     # -- checking ------------------------------------------------------------------------------
     @_damage_said
@@ -673,7 +674,8 @@ class Index:
         once is in two documents; the formulae of a news programme (its leaders' titles, its
         sign-off) are in dozens."""
         fps = fingerprints_in(normalize(body), spans, self.store.config)
-        return held_median(self.store.fingerprint_df(fps)) if len(fps) else 0.0
+        with self.store.reading():
+            return held_median(self.store.fingerprint_df(fps)) if len(fps) else 0.0
 
     def check_document(
         self,

@@ -969,8 +969,10 @@ class IndexStore:
 
     def prepare_lookup(self) -> None:
         """Derive the fingerprint and band postings now (a service, before its first check),
-        not on first use."""
-        _ = self._lookup
+        not on first use: as a check reads the index (:meth:`reading`), so that they hold the
+        state the checks under way read (diff review 17)."""
+        with self.reading():
+            _ = self._lookup
 
     def prepare_ann(self) -> bool:
         """Load (or build and save) the HNSW graph now if this index is large enough to use
