@@ -171,6 +171,20 @@ def _stamp(rowids: npt.NDArray[np.int64] | npt.NDArray[np.uint32], times: int = 
     return [NORMALIZER_VERSION, n, top, total]
 
 
+@dataclass(frozen=True, slots=True)
+class _Next:
+    """The tables in memory as a write will leave them (:meth:`IndexStore._derived`): made from
+    ``held`` (the postings, fact table and vectors then), each None where not held, with the
+    fact table's rows added and gone (``moved``) and the graph's change (``graph``)."""
+
+    held: tuple[Any, Any, Any]
+    lookup: _Lookup | None
+    terms: Terms | None
+    moved: tuple[list[int], list[int]]
+    vecs: _Vectors | None
+    graph: tuple[set[int], list[int], npt.NDArray[np.float32]]
+
+
 class IndexStore:
     """Persistent storage and candidate retrieval. Thread-safe; see :class:`xigao.Index`.
 
@@ -798,39 +812,70 @@ class IndexStore:
                     )
             moved = self._next_generation(con)
             self._same_file()  # (rebuilt while this add ran: nothing of it is kept)
+
+            def tables() -> _Next:
+                return self._derived(set(stale), new_rows, new_vecs, new_bodies)
+
+            nxt = tables() if self._live else None  # (made while checks go on)
             # the checks under way end before it commits, the next see its tables follow it
             with self._rw.alone():
                 con.execute("COMMIT")
                 self._moved_generation(*moved)
-                if self._live:
-                    self._derive(set(stale), new_rows, new_vecs, new_bodies)
+                if nxt is not None:
+                    self._install(nxt, tables)
         return added, replaced
 
-    def _derive(
+    def _derived(
         self,
         gone: set[int],
         new_rows: list[tuple[int, Sketch]],
         new_vecs: list[npt.NDArray[np.float32]],
         new_bodies: list[str],
-    ) -> None:
-        """Bring the in-memory lookups in step with a committed add (write lock held);
-        ``new_bodies`` are the texts of ``new_rows`` when the term table is loaded."""
+    ) -> _Next:
+        """The tables in memory as a write will leave them (``gone`` row ids removed,
+        ``new_rows`` added; ``new_bodies`` their texts when the term table is loaded), made
+        before it commits while checks go on reading the tables as they are (the tables are
+        replaced whole, never changed in place: :meth:`_install` puts them in)."""
         fresh = [(r, s) for r, s in new_rows if r not in gone]
-        if self._lookup_held is not None:  # (else derived from the stored sketches when read)
-            self._lookup = self._lookup.without(gone).plus(fresh, self.config.bands)
-        if self._terms is not None:
+        held = (self._lookup_held, self._terms, self._vecs)
+        lookup = None
+        if held[0] is not None:  # (else derived from the stored sketches when read)
+            lookup = held[0].without(gone).plus(fresh, self.config.bands)
+        terms: Terms | None = None
+        moved: tuple[list[int], list[int]] = ([], [])
+        if held[1] is not None:
             parts = [term_keys(k) for k in _keys(new_bodies)]
             kept = [i for i, (r, _) in enumerate(new_rows) if r not in gone]
             added = [new_rows[i][0] for i in kept]
-            self._terms = self._terms.without(gone).plus(added, [parts[i] for i in kept])
+            terms = held[1].without(gone).plus(added, [parts[i] for i in kept])
             # (a row added and replaced within this add was never in the table)
-            self._terms_moved(added, [r for r in gone if r not in dict(new_rows)])
+            moved = (added, [r for r in gone if r not in dict(new_rows)])
+        added_ids: list[int] = []
+        added_mat = np.zeros((0, self.dim), np.float32)
+        vecs = None
         if self.vectors:
             ids = [r for r, _ in new_rows]
-            mat = np.vstack(new_vecs) if new_vecs else np.zeros((0, self.dim), np.float32)
+            mat = np.vstack(new_vecs) if new_vecs else added_mat
             keep = [i for i, r in enumerate(ids) if r not in gone]
-            self._vecs = self._vecs.without(gone).plus([ids[i] for i in keep], mat[keep])
-            self._graph.update(gone, [ids[i] for i in keep], mat[keep])
+            added_ids, added_mat = [ids[i] for i in keep], mat[keep]
+            vecs = held[2].without(gone).plus(added_ids, added_mat)
+        return _Next(held, lookup, terms, moved, vecs, (gone, added_ids, added_mat))
+
+    def _install(self, nxt: _Next, again: Callable[[], _Next]) -> None:
+        """Put in the tables :meth:`_derived` made, once the write committed (the lock held
+        alone: no check reads them meanwhile), and bring the HNSW graph in step; made ``again``
+        where a table was derived in between (a check's first use of it)."""
+        now = (self._lookup_held, self._terms, self._vecs)
+        if any(a is not b for a, b in zip(now, nxt.held, strict=True)):
+            nxt = again()
+        if nxt.lookup is not None:
+            self._lookup = nxt.lookup
+        if nxt.terms is not None:
+            self._terms = nxt.terms
+            self._terms_moved(*nxt.moved)
+        if nxt.vecs is not None:
+            self._vecs = nxt.vecs
+            self._graph.update(*nxt.graph)
 
     def remove(self, ids: str | Iterable[str], *, wait: float | None = None) -> list[str]:
         """Remove documents by id (one id, or several) in one transaction; returns the ids
@@ -856,17 +901,16 @@ class IndexStore:
             if not gone:  # (nothing removed: no check need wait for it)
                 con.execute("COMMIT")
                 return missing
+
+            def tables() -> _Next:
+                return self._derived(set(gone), [], [], [])
+
+            nxt = tables()  # (made while checks go on)
             with self._rw.alone():  # (as an add commits: see :meth:`add`)
                 con.execute("COMMIT")
                 if moved is not None:  # (always, here)
                     self._moved_generation(*moved)
-                if self._lookup_held is not None:
-                    self._lookup = self._lookup.without(gone)
-                self._vecs = self._vecs.without(gone)
-                if self._terms is not None and gone:
-                    self._terms = self._terms.without(gone)
-                    self._terms_moved([], gone)
-                self._graph.update(gone, [], np.zeros((0, self.dim), np.float32))
+                self._install(nxt, tables)
         return missing
 
     # -- reading -------------------------------------------------------------------------------
