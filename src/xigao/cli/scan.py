@@ -355,7 +355,7 @@ def _already(output: Path, inputs: Sequence[str]) -> set[tuple[Any, ...]]:
     with output.open("rb") as f:  # (read first, refused untouched)
         for n, raw in enumerate(f, 1):
             if raw.endswith(b"\n") and raw.strip():
-                named.add(str((_result_place(raw, output, n) or {}).get("source")))
+                named.add(str(_result_key(raw, output, n)[0]))
     if named and not named & set(inputs):
         shown = ", ".join(sorted(named)[:3]) + (", …" if len(named) > 3 else "")
         raise click.UsageError(
@@ -372,13 +372,13 @@ def _already(output: Path, inputs: Sequence[str]) -> set[tuple[Any, ...]]:
             kept += len(raw)
             if not raw.strip():
                 continue
-            place = _result_place(raw, output, n)
-            done.add(place_key(place, str(json.loads(raw)["id"])))
+            done.add(_result_key(raw, output, n))
     return done
 
 
-def _result_place(raw: bytes, output: Path, n: int) -> dict[str, Any]:
-    """The ``input`` of result line ``n`` of ``output``, or a usage error saying it is none."""
+def _result_key(raw: bytes, output: Path, n: int) -> tuple[Any, ...]:
+    """What tells the input of result line ``n`` of ``output`` (:func:`place_key`: its
+    source first), or a usage error saying it is no result that says its input."""
     try:
         res = json.loads(raw)
     except ValueError:
@@ -390,7 +390,7 @@ def _result_place(raw: bytes, output: Path, n: int) -> dict[str, Any]:
             "another command, or written before results said it): scan again "
             "without --resume"
         )
-    return place
+    return place_key(place, str(res["id"]))
 
 
 class _Queue:
