@@ -864,13 +864,18 @@ def test_a_scan_cut_short_goes_on_with_resume(tmp_path: Path, stories: list[dict
     fresh = tmp_path / "fresh.jsonl"
     assert run("scan", str(dump), *common, "-o", str(fresh), "--resume")[0] == 1
     assert fresh.read_text("utf-8") == whole.read_text("utf-8")
-    # the input named otherwise (./d.jsonl): refused, not every result added again; an input
-    # named twice: refused (diff review 17)
+    # the input written otherwise (…/./d.jsonl) is the same input; one the results do not
+    # name among the inputs (renamed, dropped) is refused, not every result added again or a
+    # dropped input's kept; an input named twice is refused (diff review 17, black-box 20)
     res.write_text("".join(lines[:4]), "utf-8")
-    other = f"{dump.parent}/./{dump.name}"
-    code, _, err = run("scan", other, *common, "-o", str(res), "--resume")
-    assert code == 2 and "no result in" in err and res.read_text("utf-8") == "".join(lines[:4])
-    code, _, err = run("scan", str(dump), str(dump), *common, "-o", str(res), "--resume")
+    assert run("scan", f"{dump.parent}/./{dump.name}", *common, "-o", str(res), "--resume")[0] == 1
+    assert res.read_text("utf-8") == whole.read_text("utf-8")
+    res.write_text("".join(lines[:4]), "utf-8")
+    other = write_jsonl(tmp_path / "other.jsonl", rows)
+    code, _, err = run("scan", str(other), *common, "-o", str(res), "--resume")
+    assert code == 2 and "not among these" in err and res.read_text("utf-8") == "".join(lines[:4])
+    code, _, err = run("scan", str(dump), f"{dump.parent}/./{dump.name}", *common, "-o",
+                       str(res), "--resume")  # fmt: skip
     assert code == 2 and "give each one once" in err
 
 
@@ -896,7 +901,7 @@ def test_resume_says_what_it_cannot_go_on_with(
 
 
 def test_a_report_shows_each_result_with_the_input_it_says(
-    tmp_path: Path, stories: list[dict]
+    tmp_path: Path, stories: list[dict], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Results that say their input are shown with it, however their order was changed (a
     resumed scan adds a retried input's result after later ones)."""
@@ -916,10 +921,16 @@ def test_a_report_shows_each_result_with_the_input_it_says(
     assert code == 0, err
     pages = "".join(p.read_text("utf-8") for p in (rep / "s").glob("1-*.html"))
     assert stories[0]["body"][:20] in pages and "放风筝" not in pages
-    # inputs named otherwise than the scan named them: paired by id, as before (diff review 17)
-    res.write_text("".join(lines), "utf-8")
-    again = tmp_path / "again"
-    code, _, err = run("report", str(res), "--index", idx, "--out", str(again),
-                       "--inputs", f"{a.parent}/./{a.name}", "-q")  # fmt: skip
-    pages = "".join(p.read_text("utf-8") for p in (again / "s").glob("1-*.html"))
-    assert code == 0 and stories[0]["body"][:20] in pages and "放风筝" not in pages
+    # inputs named otherwise than the scan named them, some or all: those paired by id, as
+    # before (diff review 17, black-box review 20)
+    b = write_jsonl(tmp_path / "b.jsonl", [{"id": "1", "body": stories[1]["body"]}])
+    monkeypatch.chdir(tmp_path)  # (the scan names them a.jsonl and b.jsonl)
+    assert run("scan", "a.jsonl", "b.jsonl", "--index", idx, "--detect", "repost,partial",
+               "-o", str(res), "-q")[0] == 0  # fmt: skip
+    for k, named in enumerate((["a.jsonl", str(b)], [str(a), "./b.jsonl"])):
+        again = tmp_path / f"again{k}"
+        code, _, err = run("report", str(res), "--index", idx, "--out", str(again), "-q",
+                           "--inputs", named[0], "--inputs", named[1])  # fmt: skip
+        pages = [p.read_text("utf-8") for p in (again / "s").glob("1-*.html")]
+        assert code == 0 and len(pages) == 2, err
+        assert not any("正文未提供" in p or "放风筝" in p for p in pages)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import sqlite3
 import sys
 import tempfile
@@ -226,8 +227,19 @@ def _placed(
             if bar is not None:
                 bar.update(1)
         else:
-            # (a .txt file given by name is its source: no path beside it)
-            yield item, {"source": src, **{k: v for k, v in place.items() if v != src}}
+            # (the source as a path is written plainly, ./a.jsonl and in/ as a.jsonl and in:
+            # what --resume and report compare; a .txt file given by name is its source, with
+            # no path beside it)
+            named = source_name(src)
+            yield (
+                item,
+                {"source": named, **{k: v for k, v in place.items() if v not in (src, named)}},
+            )
+
+
+def source_name(src: str) -> str:
+    """An input's name as results say it: the path written plainly (``./in/`` is ``in``)."""
+    return src if src == "-" else os.path.normpath(src)
 
 
 def place_key(place: Place, doc_id: str) -> tuple[Any, ...]:

@@ -79,7 +79,8 @@ def report_cmd(
     except XigaoError as e:
         raise click.ClickException(str(e)) from e
     idx = _open_index(index_path)
-    wanted = {str(r.get("id")) for r in rows if r.get("matches")}
+    # (a result with a page: matches, or a near miss, whose page shows the text too)
+    wanted = {str(r.get("id")) for r in rows if r.get("matches") or r.get("near_miss")}
     if options.split == "none" and any(_CHAPTER_ID.search(i) for i in wanted):
         # a book's chapters (book.txt#012) are read as the scan read them, split
         options = dataclasses.replace(options, split="chapters")
@@ -97,27 +98,31 @@ def report_cmd(
     if unread and not quiet:
         split = "" if options.split == "chapters" else "; a book's chapters need --split chapters"
         click.echo(
-            f"{unread} document(s) with matches are not among --inputs: read the inputs as "
+            f"{unread} document(s) with matches or a near miss are not among --inputs: read "
+            "the inputs as "
             f"the scan did (the same ids{split})",
             err=True,
         )
-    # a result that says its input is that document; of one that does not (a file of an
-    # older scan), the k-th result of an id is the k-th document of that id, whatever the
-    # verdicts of the ones before it (two exports numbered from 1: black-box review 17 was
-    # shown an honest article as the verbatim copy an earlier unmatched result of its id left
-    # in the queue)
-    # (inputs named otherwise than the scan named them, ./a.jsonl for a.jsonl, or from another
-    # folder: no result's input is found, and each is paired by its id as an older file's is)
-    by_place = any(_cell(r) is not None and (_cell(r), str(r.get("id"))) in at for r in rows)
-    shown: list[Document | None] = []
-    for r in rows:
-        rid, cell = str(r.get("id")), _cell(r)
-        if by_place and cell is not None:
-            got = at.get((cell, rid))
-        else:
-            queue = read.get(rid)
-            got = queue.popleft() if queue else None
-        shown.append(got if r.get("matches") else None)
+    # a result that says its input is that document (the inputs named as the scan named
+    # them); of one that does not (a file of an older scan, an input named otherwise or given
+    # from another folder), the k-th result of an id is the k-th document of that id not
+    # shown already, whatever the verdicts of the ones before it (two exports numbered from 1:
+    # black-box review 17 was shown an honest article as the verbatim copy an earlier unmatched
+    # result of its id left in the queue; black-box review 20 named some inputs otherwise)
+    got: list[Document | None] = [at.get((c, str(r.get("id")))) if (c := _cell(r)) else None
+                                  for r in rows]  # fmt: skip
+    taken = {id(d) for d in got if d is not None}
+    for k, r in enumerate(rows):
+        queue = read.get(str(r.get("id")))
+        while got[k] is None and queue:
+            d = queue.popleft()
+            if id(d) not in taken:
+                got[k] = d
+                taken.add(id(d))
+    shown = [
+        d if r.get("matches") or r.get("near_miss") else None
+        for d, r in zip(got, rows, strict=True)
+    ]
     made = {}
     if palette_dir is not None:  # first, so that the report links each one
         from xigao.palette import write_many

@@ -35,6 +35,7 @@ from xigao.cli.common import (
     _writable_dir,
     place_key,
     read_options,
+    source_name,
 )
 from xigao.errors import XigaoError
 from xigao.io import ReadOptions, json_safe
@@ -338,7 +339,7 @@ def _resumable(
         )
     if "-" in inputs:
         raise click.UsageError("--resume cannot read standard input again: give the files")
-    if len(set(inputs)) < len(inputs):
+    if len({source_name(i) for i in inputs}) < len(inputs):
         raise click.UsageError("--resume tells inputs by their names: give each one once")
 
 
@@ -356,12 +357,13 @@ def _already(output: Path, inputs: Sequence[str]) -> set[tuple[Any, ...]]:
         for n, raw in enumerate(f, 1):
             if raw.endswith(b"\n") and raw.strip():
                 named.add(str(_result_key(raw, output, n)[0]))
-    if named and not named & set(inputs):
-        shown = ", ".join(sorted(named)[:3]) + (", …" if len(named) > 3 else "")
+    given = {source_name(i) for i in inputs}
+    if named - given:  # (a renamed input would be checked again, a dropped one kept)
+        shown = ", ".join(sorted(named - given)[:3]) + (", …" if len(named - given) > 3 else "")
         raise click.UsageError(
-            f"--resume: no result in {output} is of these inputs as they are named here (its "
-            f"results name {shown}): give the inputs as the scan named them, from the folder "
-            "it ran in"
+            f"--resume: results in {output} are of inputs not among these as they are named "
+            f"here ({shown}): give the inputs the scan was given, named as it named them, "
+            "from the folder it ran in"
         )
     with output.open("r+b") as f:
         kept = 0
