@@ -691,6 +691,14 @@ def test_a_download_that_numbers_its_chapters_alone_is_split_at_them() -> None:
         "第二章 日记",
     ]
     assert len(split_chapters(Document("l.txt", "前言\n1 个苹果\n2 个梨\n"))) == 1
+    # a list in a chapter, inside the book or closing it, stays the chapter's (black-box 20)
+    own = "这是作者自己写的一段文字。\n"
+    for lst in ("1 苹果\n2 香蕉\n3 橘子\n", "1 苹果\n2 香蕉\n3 橘子\n4 梨\n"):
+        for text in (f"001 开始\n{own}002 中间\n{own}{lst}003 结束\n{own}",
+                     f"001 开始\n{own}002 中间\n{own}003 结束\n{own}{lst}"):  # fmt: skip
+            got = split_chapters(Document("n.txt", text))
+            assert [d.title for d in got] == ["001 开始", "002 中间", "003 结束"], text
+            assert sum("橘子" in d.body for d in got) == 1
 
 
 def test_chapter_ids_of_a_long_serial_sort_in_order() -> None:

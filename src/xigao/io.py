@@ -97,27 +97,50 @@ def _numbered_heads(text: str) -> list[re.Match[str]]:
     """The lines heading chapters by their numbers alone, where at least ``NUMBERED_RUN`` of
     them count up by one, each the next after the one before (a download's 001 初见, 002 …,
     100 …), a numbered line of the text between them going its own way; a line starting with a
-    time (07:30) or a date (07.11) is none. Read only in a book with no other heading: there a
-    list of three numbered lines or more reads as its chapters too.
+    time (07:30) or a date (07.11) is none. The run with the most lines that have text under
+    them is the book's chapters (a list in a chapter counts up too, line after line). Read only
+    in a book with no other heading.
 
     >>> text = "001 初见\\n正文\\n002 再见\\n5 个人来了\\n003 离别\\n07:30 起床\\n004 归来\\n正文"
     >>> [m.group(0) for m in _numbered_heads(text)]
     ['001 初见', '002 再见', '003 离别', '004 归来']
     >>> _numbered_heads("1 个苹果\\n2 个梨")
     []
+    >>> book = "001 甲\\n文\\n002 乙\\n1 苹果\\n2 香蕉\\n3 橘子\\n003 丙\\n文\\n004 丁\\n1 一\\n2 二\\n3 三"
+    >>> [m.group(0) for m in _numbered_heads(book)]
+    ['001 甲', '002 乙', '003 丙', '004 丁']
+    >>> [m.group(0) for m in _numbered_heads("1 甲\\n文\\n2 乙\\n文\\n3 丙\\n文\\n1 一\\n2 二\\n3 三\\n4 四")]
+    ['1 甲', '2 乙', '3 丙']
     """
     runs: list[list[re.Match[str]]] = []
-    expected: dict[int, list[re.Match[str]]] = {}  # each run open, by the number it awaits
+    # the runs open, by how their numbers are written (0: as they come, 1, 2 … 10; else that
+    # many digits, 001 … 099, 100) and the number they await; a line continues the latest of
+    # them (3 橘子 the list 1 苹果, 2 香蕉 just before it, not the chapters 001, 002 around it)
+    expected: dict[tuple[int, int], list[tuple[int, list[re.Match[str]]]]] = {}
     for m in _NUMBERED.finditer(text):
-        n = int(m.group(1))
-        run = expected.pop(n, None)  # (a numbered line of the text between goes its own way)
-        if run is None:
-            run = []
+        digits = m.group(1)
+        n = int(digits)
+        keys = [(len(digits), n)] + ([] if digits.startswith("0") else [(0, n)])
+        waiting = [(k, expected[k][-1]) for k in keys if expected.get(k)]
+        if waiting:
+            key, (style, run) = max(waiting, key=lambda w: w[1][1][-1].start())
+            expected[key].pop()
+        else:
+            style, run = (len(digits) if digits.startswith("0") else 0), []
             runs.append(run)
         run.append(m)
-        expected.setdefault(n + 1, run)
-    heads = [m for run in runs if len(run) >= NUMBERED_RUN for m in run]
-    return sorted(heads, key=lambda m: m.start())
+        expected.setdefault((style, n + 1), []).append((style, run))
+
+    # the book's chapters: the run with the most lines that have text under them (a list in a
+    # chapter counts up too, one line after another)
+    def headed(run: list[re.Match[str]]) -> int:
+        ends = [m.start() for m in run[1:]] + [len(text)]
+        return sum(1 for m, end in zip(run, ends, strict=True) if text[m.end() : end].strip())
+
+    if not runs:
+        return []
+    best = max(runs, key=lambda run: (headed(run), len(run)))
+    return best if headed(best) >= NUMBERED_RUN else []
 
 
 def split_chapters(doc: Document, *, keep_empty: bool = False) -> list[Document]:
