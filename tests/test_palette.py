@@ -310,6 +310,24 @@ def test_a_books_palettes_share_their_colours_and_one_page_holds_them_all(
     assert stories[0]["id"] in whole and stories[1]["id"] in whole and "JJWXC" in whole
     index = (tmp_path / "rep" / "index.html").read_text("utf-8")
     assert f'href="../pal/{BOOK_PAGE}"' in index
+    # two books: a page each, each of its own chapters, both linked (black-box review 20)
+    other = tmp_path / "other.txt"
+    other.write_text(f"第一章 丁\n{stories[2]['body']}\n第二章 戊\n{stories[3]['body']}\n", "utf-8")
+    two = tmp_path / "two.jsonl"
+    assert (
+        runner.invoke(cli, ["scan", str(book), str(other), "-o", str(two), *common]).exit_code == 0
+    )
+    run = runner.invoke(
+        cli,
+        ["report", str(two), "--out", str(tmp_path / "rep2"), "--inputs", str(book), "--inputs",
+         str(other), "--palette", str(pal), "--index", str(built_index), "-q"],
+    )  # fmt: skip
+    assert run.exit_code == 0, run.output
+    assert not (pal / BOOK_PAGE).exists()
+    books = [(pal / f"book-{n}.html").read_text("utf-8") for n in (1, 2)]
+    assert "第一章 甲" in books[0] and "第一章 丁" not in books[0] and "第一章 丁" in books[1]
+    index = (tmp_path / "rep2" / "index.html").read_text("utf-8")
+    assert 'href="../pal/book-1.html"' in index and 'href="../pal/book-2.html"' in index
     # one palette alone: no book page, and none left of an earlier run
     one = tmp_path / "one.jsonl"
     one.write_text(results.read_text("utf-8").splitlines(keepends=True)[0], "utf-8")
@@ -319,3 +337,4 @@ def test_a_books_palettes_share_their_colours_and_one_page_holds_them_all(
          "--palette", str(pal), *common],
     )  # fmt: skip
     assert run.exit_code == 0 and not (pal / BOOK_PAGE).exists()
+    assert not list(pal.glob("book-*.html"))

@@ -372,10 +372,11 @@ def book_html(
         for sid, s in sources.items()
     )
     share = total / chars if chars else 0.0
+    name = esc(chapters[0][0].rsplit("#", 1)[0]) if chapters else ""  # (book.txt of book.txt#012)
     return (
         '<!doctype html><html lang="zh"><head><meta charset="utf-8">'
-        f"<title>调色盘 · 全书</title><style>{_CSS}</style></head><body>"
-        f"<h1>调色盘 (palette) · 全书 (the whole book)</h1>"
+        f"<title>调色盘 · 全书 · {name}</title><style>{_CSS}</style></head><body>"
+        f"<h1>调色盘 (palette) · 全书 (the whole book) · {name}</h1>"
         f"<p>{len(chapters)} chapter(s) with passages from {len(sources)} source(s); 雷同字数 "
         f"<b>{total:,}</b> of their {chars:,} characters ({share:.0%}). Words kept verbatim "
         "are <mark>marked</mark>; each source chapter has one colour in every chapter.</p>"
@@ -523,9 +524,9 @@ def write_many(
     originals' (title, text) from ``original(source_id)``, named like the report's pages
     (``folder/<id>.html`` or ``.xlsx``); returns, by the result's position, the palette
     written and its 雷同字数 (a book's report links each chapter's and sums them). A source
-    has one colour in all of them; where they are several chapters of one book,
-    ``folder/book.html`` (:data:`BOOK_PAGE`, with HTML) holds them all in one table
-    (:func:`book_html`)."""
+    has one colour in all of them; with HTML, the chapters of a book (book.txt#012) are also on
+    one page, ``folder/book.html`` (:data:`BOOK_PAGE`), or for several books ``book-1.html``,
+    ``book-2.html``… (:func:`book_pages`), each in one table (:func:`book_html`)."""
     from xigao.report import safe_name
 
     taken: set[str] = set()
@@ -550,11 +551,28 @@ def write_many(
         made[k] = (write(p, originals, folder / f"{stem}.{fmt}"), p.total_chars)
         chapters.append((str(r.get("id")), r.get("title"), p))
         seen.update(originals)
-    page = folder / BOOK_PAGE
-    books = {m.group(1) if (m := _CHAPTER.match(doc_id)) else None for doc_id, _, _ in chapters}
-    if len(chapters) > 1 and fmt == "html" and len(books) == 1 and None not in books:
-        # (the chapters of one book: all of it on one page too; diff review 17)
-        page.write_text(book_html(chapters, seen), encoding="utf-8")
-    elif page.exists():  # (an earlier run's, of other results: no longer this folder's)
-        page.unlink()
+    for old in book_pages(folder):  # (an earlier run's, of other results)
+        old.unlink()
+    books: dict[str, list[tuple[str, str | None, Palette]]] = {}
+    for chapter in chapters:  # (the chapters of each book, in the book's order)
+        if m := _CHAPTER.match(chapter[0]):
+            books.setdefault(m.group(1), []).append(chapter)
+    whole = [of_book for of_book in books.values() if len(of_book) > 1]
+    if fmt == "html":  # (each book of several chapters on one page too: diff review 17)
+        for n, of_book in enumerate(whole, 1):
+            name = BOOK_PAGE if len(whole) == 1 else f"book-{n}.html"
+            (folder / name).write_text(book_html(of_book, seen), encoding="utf-8")
     return made
+
+
+#: The names :func:`write_many` gives the pages of whole books: book.html, or book-1.html,
+#: book-2.html… for several books (no palette of a chapter is so named: theirs end in a hash).
+_BOOK_NAME = re.compile(r"^book(?:-\d+)?\.html$")
+
+
+def book_pages(folder: Path) -> list[Path]:
+    """The pages of whole books :func:`write_many` wrote in ``folder``, in the books' order."""
+    if not folder.is_dir():
+        return []
+    found = [p for p in folder.iterdir() if _BOOK_NAME.match(p.name)]
+    return sorted(found, key=lambda p: (len(p.name), p.name))

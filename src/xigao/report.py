@@ -666,15 +666,15 @@ def write_report(
         where = f" (see {os.fspath(errors)})" if errors is not None else ""
         info += f" · 未能处理 {failed} record(s) could not be read or checked{where}"
     book = ""
-    if palettes:  # the whole book's palette, where one was written beside the chapters'
-        from xigao.palette import BOOK_PAGE
+    if palettes:  # each whole book's palette, where one was written beside the chapters'
+        from xigao.palette import book_pages
 
-        whole = next(iter(palettes.values()))[0].parent / BOOK_PAGE
-        if whole.exists():
-            link = _palette_link((whole, total), out).replace(
-                "调色盘 palette", "全书调色盘 the book's palette"
+        for whole in book_pages(next(iter(palettes.values()))[0].parent):
+            href = Path(os.path.relpath(os.path.abspath(whole), os.path.abspath(out)))
+            book += (
+                f'<p><a href="{_esc(href.as_posix())}">全书调色盘 the book\'s palette</a> '
+                f"({_esc(whole.name)})</p>"
             )
-            book = f"<p>{link}</p>"
     path = out / "index.html"
     path.write_text(_index_page(rows, counts, info, book), encoding="utf-8")
     return path

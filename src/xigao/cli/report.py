@@ -134,10 +134,10 @@ def report_cmd(
         texts = [None if d is None else d.body for d in shown]
         made = write_many(rows, original, texts, palette_dir, palette_format)
         if not quiet:
-            from xigao.palette import BOOK_PAGE
+            from xigao.palette import book_pages
 
-            whole = palette_dir / BOOK_PAGE
-            book = f" (all of them on one page: {whole})" if whole.exists() else ""
+            books = ", ".join(str(p) for p in book_pages(palette_dir))
+            book = f" (each book on one page: {books})" if books else ""
             click.echo(f"palettes: {len(made)} in {palette_dir}{book}", err=True)
     page = write_report(rows, idx, out, suspects=shown, palettes=made)
     if not quiet:
