@@ -129,3 +129,12 @@ def test_a_publisher_under_a_chinese_field_is_named_as_a_check_reads_it() -> Non
          "credited": False, "original": {"title": "甲", "来源": "新华社"}}  # fmt: skip
     said = summarize({"verdict": "partial", "matches": [m]})
     assert "《甲》（新华社）" in said and said.endswith("，未注明出处。")
+
+
+def test_a_near_miss_copied_word_for_word_says_so() -> None:
+    """A high wash score beside 未达到 read as a contradiction (black-box review 20): a near
+    miss whose alignment is mostly verbatim says it is a copy's to judge."""
+    miss = {"source_id": "c", "containment": 1.0, "coverage": 0.66, "wash_score": 0.97,
+            "reason": "…, but what aligns is mostly verbatim (a copy, not a rewrite)"}  # fmt: skip
+    said = summarize({"verdict": "original", "matches": [], "near_miss": miss})
+    assert "洗稿分 0.97，未达到洗稿的判定标准：相近之处多为逐字相同的文字，属复制而非改写" in said
