@@ -29,7 +29,7 @@ import bisect
 import itertools
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -1003,6 +1003,12 @@ def beside_renames(details: dict[str, Any]) -> dict[str, Any]:
     renamed = details.get("name_map") or {}
     if not renamed or not details.get("altered"):
         return details
+    return {**details, "altered": unrenamed(details["altered"], renamed)}
+
+
+def unrenamed(altered: list[dict[str, Any]], renamed: Mapping[str, str]) -> list[dict[str, Any]]:
+    """The facts of ``altered`` (a match's) that are no names the name map ``renamed`` speaks
+    of (:func:`beside_renames`)."""
     given = set(renamed.values())
 
     def spoken_of(a: dict[str, Any]) -> bool:
@@ -1015,7 +1021,7 @@ def beside_renames(details: dict[str, Any]) -> dict[str, Any]:
             or any(before and (before in o or o in before) for o in renamed)
         )
 
-    return {**details, "altered": [a for a in details["altered"] if not spoken_of(a)]}
+    return [a for a in altered if not spoken_of(a)]
 
 
 def describe(kind: str, source: str, suspect: str) -> str:

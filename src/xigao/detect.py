@@ -22,7 +22,7 @@ from xigao.align import (
     merge_runs,
     widen_respelled,
 )
-from xigao.altered import altered_entry, beside_renames, copy_altered, find_altered
+from xigao.altered import altered_entry, copy_altered, find_altered, unrenamed
 from xigao.facts import figure_at, figure_before, spelled_alike
 from xigao.names import as_written, name_map
 from xigao.normalize import Normalized, normalize, sentence_breaks
@@ -1040,7 +1040,7 @@ def wash_match(
     evidence, altered = pair_evidence(suspect, source, stats.pairs, elsewhere)
     renamed = renames(suspect, source, stats, grafted=grafted) if names else {}
     if renamed:  # (a renamed copy: its people and places are its name map's, not facts)
-        altered = beside_renames({"name_map": renamed, "altered": altered})["altered"]
+        altered = unrenamed(altered, renamed)
     lo, hi = stats.window
     # the share of the whole suspect its aligned sentences make: a source of a stitched story
     # is measured (and scored) on the part the other sources leave, but reported as what it is

@@ -277,12 +277,7 @@ def to_html(p: Palette, originals: Mapping[str, tuple[str | None, str]]) -> str:
     """One self-contained page: the key of sources, each source's renames (换名), the band line,
     the table of passages (each with where it lies in the suspect and in its source)."""
     esc = html.escape
-    key = "".join(
-        f'<span style="background:{s["colour"]}">{esc(sid)}'
-        f"{' · ' + esc(str(s['title'])) if s.get('title') else ''} — "
-        f"{p.per_source.get(sid, 0):,} 字</span>"
-        for sid, s in p.sources.items()
-    )
+    key = _key_html(p)
     body = _rows_html(p, originals)
     renames = _renames_html(p.sources)
     title = esc(str(p.suspect_id or "suspect"))
@@ -322,6 +317,17 @@ def _rows_html(
             f'<td class="n">{r.chars:,}</td></tr>'
         )
     return out
+
+
+def _key_html(p: Palette) -> str:
+    """The key of ``p``'s sources: each in its colour, with its title and its 雷同字数."""
+    esc = html.escape
+    return "".join(
+        f'<span style="background:{s["colour"]}">{esc(sid)}'
+        f"{' · ' + esc(str(s['title'])) if s.get('title') else ''} — "
+        f"{p.per_source.get(sid, 0):,} 字</span>"
+        for sid, s in p.sources.items()
+    )
 
 
 def _renames_html(sources: Mapping[str, Mapping[str, Any]]) -> str:
@@ -365,12 +371,7 @@ def book_html(
         )
         rows += _rows_html(p, originals, f'<td class="muted">{head}</td>')
     book = Palette(None, "", [], sources, total, chars, per_source)
-    key = "".join(
-        f'<span style="background:{s["colour"]}">{esc(sid)}'
-        f"{' · ' + esc(str(s['title'])) if s.get('title') else ''} — "
-        f"{per_source.get(sid, 0):,} 字</span>"
-        for sid, s in sources.items()
-    )
+    key = _key_html(book)
     share = total / chars if chars else 0.0
     name = esc(chapters[0][0].rsplit("#", 1)[0]) if chapters else ""  # (book.txt of book.txt#012)
     return (

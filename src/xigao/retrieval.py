@@ -461,8 +461,9 @@ def held_median(counts: npt.NDArray[np.int64] | Sequence[int]) -> float:
     >>> held_median([0, 0, 0, 30, 31, 33]), held_median([0, 1, 1]), held_median([0, 0])
     (31.0, 1.0, 0.0)
     """
-    held = [int(c) for c in counts if c > 0]
-    return float(np.median(held)) if held else 0.0
+    got = np.asarray(counts, np.int64)
+    held = got[got > 0]
+    return float(np.median(held)) if held.size else 0.0
 
 
 def passage_dfs(

@@ -99,8 +99,7 @@ def report_cmd(
         split = "" if options.split == "chapters" else "; a book's chapters need --split chapters"
         click.echo(
             f"{unread} document(s) with matches or a near miss are not among --inputs: read "
-            "the inputs as "
-            f"the scan did (the same ids{split})",
+            f"the inputs as the scan did (the same ids{split})",
             err=True,
         )
     # a result that says its input is that document (the inputs named as the scan named

@@ -162,8 +162,7 @@ def scan(
         o = idx.get(doc_id)
         return o.title if o else None
 
-    writes = output is not None and fmt != "xlsx"
-    out = _create(output, newline="", append=resume) if writes and output else sys.stdout
+    out = _create(output, newline="", append=resume) if output and fmt != "xlsx" else sys.stdout
     table: results_io.CsvWriter | results_io.XlsxWriter | None = None
     if fmt == "csv":
         table = results_io.CsvWriter(out, title_of)
@@ -349,14 +348,18 @@ def _already(output: Path, inputs: Sequence[str]) -> set[tuple[Any, ...]]:
     again. Results none of which is of ``inputs`` as named (a path written another way, the
     results of another run) are refused before anything is written: every input would be
     checked again and its result added twice."""
-    done: set[tuple[Any, ...]] = set()
     if not output.exists():
-        return done
-    named: set[str] = set()
-    with output.open("rb") as f:  # (read first, refused untouched)
+        return set()
+    keys: list[tuple[Any, ...]] = []
+    whole = 0  # (where the lines written whole end)
+    with output.open("rb") as f:
         for n, raw in enumerate(f, 1):
-            if raw.endswith(b"\n") and raw.strip():
-                named.add(str(_result_key(raw, output, n)[0]))
+            if not raw.endswith(b"\n"):
+                break
+            whole += len(raw)
+            if raw.strip():
+                keys.append(_result_key(raw, output, n))
+    named = {str(key[0]) for key in keys}
     given = {source_name(i) for i in inputs}
     if named - given:  # (a renamed input would be checked again, a dropped one kept)
         shown = ", ".join(sorted(named - given)[:3]) + (", …" if len(named - given) > 3 else "")
@@ -365,17 +368,10 @@ def _already(output: Path, inputs: Sequence[str]) -> set[tuple[Any, ...]]:
             f"here ({shown}): give the inputs the scan was given, named as it named them, "
             "from the folder it ran in"
         )
-    with output.open("r+b") as f:
-        kept = 0
-        for n, raw in enumerate(f, 1):
-            if not raw.endswith(b"\n"):
-                f.truncate(kept)
-                break
-            kept += len(raw)
-            if not raw.strip():
-                continue
-            done.add(_result_key(raw, output, n))
-    return done
+    if whole < output.stat().st_size:  # (refused above, the file is left as it was)
+        with output.open("r+b") as f:
+            f.truncate(whole)
+    return set(keys)
 
 
 def _result_key(raw: bytes, output: Path, n: int) -> tuple[Any, ...]:
