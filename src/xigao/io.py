@@ -116,20 +116,20 @@ def _numbered_heads(text: str) -> list[re.Match[str]]:
     # the runs open, by how their numbers are written (0: as they come, 1, 2 … 10; else that
     # many digits, 001 … 099, 100) and the number they await; a line continues the latest of
     # them (3 橘子 the list 1 苹果, 2 香蕉 just before it, not the chapters 001, 002 around it)
-    expected: dict[tuple[int, int], list[tuple[int, list[re.Match[str]]]]] = {}
+    expected: dict[tuple[int, int], list[list[re.Match[str]]]] = {}
     for m in _NUMBERED.finditer(text):
         digits = m.group(1)
         n = int(digits)
         keys = [(len(digits), n)] + ([] if digits.startswith("0") else [(0, n)])
         waiting = [(k, expected[k][-1]) for k in keys if expected.get(k)]
         if waiting:
-            key, (style, run) = max(waiting, key=lambda w: w[1][1][-1].start())
-            expected[key].pop()
+            (style, _), run = max(waiting, key=lambda w: w[1][-1].start())
+            expected[style, n].pop()
         else:
             style, run = (len(digits) if digits.startswith("0") else 0), []
             runs.append(run)
         run.append(m)
-        expected.setdefault((style, n + 1), []).append((style, run))
+        expected.setdefault((style, n + 1), []).append(run)
 
     # the book's chapters: the run with the most lines that have text under them (a list in a
     # chapter counts up too, one line after another)
