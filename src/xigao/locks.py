@@ -46,10 +46,16 @@ class ReadWriteLock:
         """Whether this thread shares it, or holds it alone, now."""
         return bool(getattr(self._local, "depth", 0)) or getattr(self._local, "alone", False)
 
+    def not_held(self) -> None:
+        """Raise ``RuntimeError`` where this thread holds it: a write that waits to hold it
+        alone would wait for itself."""
+        if self.holding():
+            raise RuntimeError("an index cannot be written from inside a check of it")
+
     @contextlib.contextmanager
     def shared(self) -> Iterator[None]:
         depth = getattr(self._local, "depth", 0)
-        mine = depth or getattr(self._local, "alone", False)  # (held already: no wait)
+        mine = self.holding()  # (held already: no wait)
         if not mine:
             with self._cond:
                 while self._writer or self._waiting:
@@ -68,8 +74,7 @@ class ReadWriteLock:
 
     @contextlib.contextmanager
     def alone(self) -> Iterator[None]:
-        if self.holding():  # (it would wait for itself)
-            raise RuntimeError("an index cannot be written from inside a check of it")
+        self.not_held()
         with self._cond:
             self._waiting += 1
             try:

@@ -679,8 +679,7 @@ class IndexStore:
         waiting ``wait`` seconds at most for another process's write (:func:`_begin_write`):
         that wait must not hold the lock this process's reads take to bring their tables in
         step with that process's commit (:meth:`sync`)."""
-        if self._rw.holding():  # (its commit would wait for the check, and the check for it)
-            raise RuntimeError("an index cannot be written from inside a check of it")
+        self._rw.not_held()  # (its commit would wait for the check, and the check for it)
         self._same_file()
         con = self._con()
         _begin_write(con, wait)
