@@ -815,14 +815,21 @@ class IndexStore:
             def tables() -> _Next:
                 return self._derived(set(stale), new_rows, new_vecs, new_bodies)
 
-            nxt = tables() if self._live else None  # (made while checks go on)
-            # the checks under way end before it commits, the next see its tables follow it
-            with self._rw.alone():
-                con.execute("COMMIT")
-                self._moved_generation(*moved)
-                if nxt is not None:
-                    self._install(nxt, tables)
+            self._commit(con, moved, tables if self._live else None)
         return added, replaced
+
+    def _commit(
+        self, con: sqlite3.Connection, moved: tuple[int, int], tables: Callable[[], _Next] | None
+    ) -> None:
+        """Commit a write on ``con`` (``moved``: its generations, :meth:`_next_generation`) and
+        put in the tables it leaves, made by ``tables`` while checks go on: the checks under
+        way end before it commits, and the next see its tables follow it."""
+        nxt = tables() if tables is not None else None
+        with self._rw.alone():
+            con.execute("COMMIT")
+            self._moved_generation(*moved)
+            if nxt is not None and tables is not None:
+                self._install(nxt, tables)
 
     def _derived(
         self,
@@ -895,21 +902,12 @@ class IndexStore:
                     continue
                 gone.append(row[0])
                 _delete(con, row[0])
-            moved = self._next_generation(con) if gone else None
             self._same_file()
             if not gone:  # (nothing removed: no check need wait for it)
                 con.execute("COMMIT")
                 return missing
-
-            def tables() -> _Next:
-                return self._derived(set(gone), [], [], [])
-
-            nxt = tables()  # (made while checks go on)
-            with self._rw.alone():  # (as an add commits: see :meth:`add`)
-                con.execute("COMMIT")
-                if moved is not None:  # (always, here)
-                    self._moved_generation(*moved)
-                self._install(nxt, tables)
+            moved = self._next_generation(con)
+            self._commit(con, moved, lambda: self._derived(set(gone), [], [], []))
         return missing
 
     # -- reading -------------------------------------------------------------------------------
