@@ -879,6 +879,42 @@ def test_a_scan_cut_short_goes_on_with_resume(tmp_path: Path, stories: list[dict
     assert code == 2 and "give each one once" in err
 
 
+def test_resume_refuses_other_options_than_the_results_were_scanned_with(
+    tmp_path: Path, stories: list[dict]
+) -> None:
+    """A JSONL results file says beside it how it was scanned; ``--resume`` with another
+    index, limit or reading refuses before anything is written (the file would end with
+    results of two kinds), goes on with the same, and warns where nothing says how."""
+    idx, other = str(tmp_path / "idx"), str(tmp_path / "idx2")
+    originals = write_jsonl(tmp_path / "o.jsonl", stories[:10])
+    for where in (idx, other):
+        assert run("index", "build", str(originals), "--index", where, "-q", "--no-vectors")[0] == 0
+    dump = write_jsonl(tmp_path / "d.jsonl", stories[:4])
+    res = tmp_path / "r.jsonl"
+    common = ["--detect", "repost,partial", "-q", "-o", str(res)]
+    assert run("scan", str(dump), "--index", idx, *common)[0] == 0
+    made = json.loads((tmp_path / "r.jsonl.scan.json").read_text("utf-8"))
+    assert made["settings"]["index"] == str(Path(idx).resolve())
+    assert made["settings"]["limit"] == 20 and made["settings"]["split"] == "none"
+    half = "".join(res.read_text("utf-8").splitlines(keepends=True)[:2])
+    for args, said in [
+        (["--index", other], "--index"),
+        (["--index", idx, "--limit", "5"], "--limit 20 then, 5 now"),
+        (["--index", idx, "--encoding", "gbk"], "--encoding unset then, gbk now"),
+        (["--index", idx, "--exclude-quotes"], "--exclude-quotes off then, on now"),
+    ]:
+        res.write_text(half, "utf-8")
+        code, _, err = run("scan", str(dump), *args, *common, "--resume")
+        assert code == 2 and said in err and res.read_text("utf-8") == half
+    code, _, err = run("scan", str(dump), "--index", idx, *common, "--resume")
+    assert code == 0 and len(res.read_text("utf-8").splitlines()) == 4
+    (tmp_path / "r.jsonl.scan.json").unlink()
+    res.write_text(half, "utf-8")
+    code, _, err = run("scan", str(dump), "--index", idx, *common[:2], "-o", str(res), "--resume")
+    assert code == 0 and "options are not checked" in err
+    assert len(res.read_text("utf-8").splitlines()) == 4
+
+
 @pytest.mark.parametrize(
     ("args", "said"),
     [

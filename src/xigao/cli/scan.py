@@ -155,6 +155,9 @@ def scan(
         raise click.UsageError("--format parquet is written by the cluster: add --engine spark")
     if html is not None:  # (after the usage errors: a refused run leaves no folder behind)
         _writable_dir(html, "the report")
+    settings = _settings(index_path, kinds, leave_own_out, exclude_quotes, limit, offsets, options)
+    if output is not None and fmt == "jsonl":
+        _record_settings(output, settings, resume=resume, quiet=quiet)
     done = _already(output, inputs) if resume and output is not None else set()
     sink = ErrorSink(errors_path, quiet)
 
@@ -340,6 +343,101 @@ def _resumable(
         raise click.UsageError("--resume cannot read standard input again: give the files")
     if len({source_name(i) for i in inputs}) < len(inputs):
         raise click.UsageError("--resume tells inputs by their names: give each one once")
+
+
+#: What each recorded setting of a scan is given by (:func:`_settings`), as a refusal says it.
+_SETTING_OPTIONS = {
+    "index": "--index",
+    "detect": "--detect",
+    "leave_own_out": "--leave-own-out",
+    "exclude_quotes": "--exclude-quotes",
+    "limit": "--limit",
+    "offsets": "--offsets",
+    "encoding": "--encoding",
+    "decode_errors": "--decode-errors",
+    "id_field": "--id-field",
+    "title_field": "--title-field",
+    "text_field": "--text-field",
+    "title_first_line": "--title-first-line",
+    "max_chars": "--max-chars",
+    "split": "--split",
+}
+
+
+def _settings(
+    index_path: Path,
+    kinds: Iterable[str],
+    leave_own_out: bool,
+    exclude_quotes: bool,
+    limit: int,
+    offsets: str,
+    options: ReadOptions,
+) -> dict[str, Any]:
+    """What a scan's results depend on besides its inputs: the index, the options of the
+    check and how the inputs are read (every key one of ``_SETTING_OPTIONS``)."""
+    return {
+        "index": str(index_path.resolve()),
+        "detect": ",".join(sorted(kinds)),
+        "leave_own_out": leave_own_out,
+        "exclude_quotes": exclude_quotes,
+        "limit": limit,
+        "offsets": offsets,
+        **{k: getattr(options, k) for k in _SETTING_OPTIONS if hasattr(options, k)},
+    }
+
+
+def settings_path(output: Path) -> Path:
+    """The file beside a scan's JSONL results that says how they were made (``r.jsonl`` ->
+    ``r.jsonl.scan.json``), which ``--resume`` checks."""
+    return output.with_name(output.name + ".scan.json")
+
+
+def _record_settings(output: Path, settings: dict[str, Any], *, resume: bool, quiet: bool) -> None:
+    """Write how a scan into ``output`` is made beside it (:func:`settings_path`); with
+    ``resume``, a usage error, before anything is written, where the results there were made
+    otherwise (their file is whole, and would end with results of two kinds), and a warning
+    where nothing says how (a file of an earlier version: the options are not checked)."""
+    from datetime import UTC, datetime
+
+    from xigao import __version__
+
+    beside = settings_path(output)
+    if resume and output.exists() and output.stat().st_size:
+        try:
+            was = json.loads(beside.read_text(encoding="utf-8"))["settings"]
+        except (OSError, ValueError, KeyError, TypeError):
+            if not quiet:
+                click.echo(
+                    f"warning: --resume: {beside} does not say how {output} was made; the "
+                    "options are not checked: give those it was scanned with",
+                    err=True,
+                )
+            return
+        changed = [k for k in settings if was.get(k) != settings[k]]
+        if changed:
+            said = "; ".join(
+                f"{_SETTING_OPTIONS[k]} {_shown(was.get(k))} then, {_shown(settings[k])} now"
+                for k in changed
+            )
+            raise click.UsageError(
+                f"--resume: {output} was scanned with other options ({said}): give the options "
+                "it was scanned with, or scan again without --resume"
+            )
+        return
+    record = {
+        "xigao": __version__,
+        "started": datetime.now(UTC).isoformat(timespec="seconds"),
+        "settings": settings,
+    }
+    with _create(beside) as f:
+        f.write(json.dumps(record, ensure_ascii=False, indent=1) + "\n")
+
+
+def _shown(value: Any) -> str:
+    """A recorded setting as a refusal says it (a flag: on or off; none: unset)."""
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    return "unset" if value is None else str(value)
 
 
 def _already(output: Path, inputs: Sequence[str]) -> set[tuple[Any, ...]]:
