@@ -970,3 +970,37 @@ def test_a_report_shows_each_result_with_the_input_it_says(
         pages = [p.read_text("utf-8") for p in (again / "s").glob("1-*.html")]
         assert code == 0 and len(pages) == 2, err
         assert not any("正文未提供" in p or "放风筝" in p for p in pages)
+
+
+def test_a_report_reads_the_inputs_as_the_scan_read_them(
+    tmp_path: Path, stories: list[dict]
+) -> None:
+    """``report --inputs`` takes the reading options of the scan that wrote the results (its
+    ``.scan.json``) where none is given: a folder scanned with --title-first-line and reported
+    without it marked every page's passages a title's length off (black-box review 21)."""
+    idx = str(tmp_path / "idx")
+    assert run("index", "build", str(write_jsonl(tmp_path / "o.jsonl", stories[:10])),
+               "--index", idx, "-q", "--no-vectors")[0] == 0  # fmt: skip
+    folder = tmp_path / "txt"
+    folder.mkdir()
+    pasted = stories[1]["body"][:300]
+    (folder / "a.txt").write_text(
+        "一个很长的标题写在第一行里面\n我们今天转来一段。" + pasted, "utf-8"
+    )
+    res, scanned, reported = tmp_path / "r.jsonl", tmp_path / "scanned", tmp_path / "reported"
+    common = ["--index", idx, "--detect", "repost,partial", "-q"]
+    assert run("scan", str(folder), *common, "--title-first-line", "-o", str(res),
+               "--html", str(scanned))[0] == 0  # fmt: skip
+    code, _, err = run("report", str(res), "--index", idx, "--out", str(reported),
+                       "--inputs", str(folder))  # fmt: skip
+    assert code == 0 and "warning" not in err
+
+    def page(root: Path) -> str:
+        (got,) = (root / "s").glob("*.html")
+        return got.read_text("utf-8")
+
+    assert page(reported) == page(scanned)
+    # reading options given otherwise are kept, and said
+    code, _, err = run("report", str(res), "--index", idx, "--out", str(tmp_path / "x"),
+                       "--inputs", str(folder), "--split", "chapters")  # fmt: skip
+    assert code == 0 and "other --split" in err

@@ -403,6 +403,10 @@ def test_only_a_web_address_is_a_link() -> None:
     line = _meta_line({"url": "javascript:alert(1)", "source": "<b>某网</b>", "extra": "x"})
     assert "<a " not in line and "&lt;b&gt;某网" in line and "extra" not in line
     assert _meta_line({}) == "" and _meta_line({"url": ["a"]}) == ""
+    # a dump's Chinese headers are shown as their English names are (black-box review 21)
+    line = _meta_line({"来源": "头条号", "发布时间": "2020-05-28", "链接": "http://a.cn/1,2"})
+    assert "来源 source: 头条号" in line and "发布时间 published: 2020-05-28" in line
+    assert '<a href="http://a.cn/1,2"' in line
 
 
 def test_an_altered_fact_marks_the_words_that_changed() -> None:

@@ -339,14 +339,16 @@ def _provenance_notes(match: Mapping[str, Any]) -> list[str]:
     return notes
 
 
-#: The metadata fields a suspect's page shows under its title, in this order, with their labels.
+#: The metadata fields a suspect's page shows under its title, in this order, with their labels:
+#: each the first of its names a record has, English or as a dump's Chinese headers name it
+#: (来源, 发布时间, 链接: black-box review 21's Excel export showed none of them).
 _META_SHOWN = (
-    ("source", "来源 source"),
-    ("publisher", "发布者 publisher"),
-    ("author", "作者 author"),
-    ("published_at", "发布时间 published"),
-    ("time", "时间 time"),
-    ("url", "链接 URL"),
+    (("source", "来源", "出处", "媒体"), "来源 source"),
+    (("publisher", "发布者", "发布单位"), "发布者 publisher"),
+    (("author", "作者"), "作者 author"),
+    (("published_at", "发布时间", "发表时间"), "发布时间 published"),
+    (("time", "date", "时间", "日期"), "时间 time"),
+    (("url", "URL", "链接", "网址"), "链接 URL"),
 )
 
 
@@ -362,12 +364,12 @@ def _meta_parts(meta: Mapping[str, Any]) -> list[str]:
     line and each original's alike. An address is a link only when it is a web address (http
     or https)."""
     parts = []
-    for key, label in _META_SHOWN:
-        value = meta.get(key)
-        if value is None or value == "" or isinstance(value, Mapping | list):
+    for keys, label in _META_SHOWN:
+        value = next((meta[k] for k in keys if meta.get(k) not in (None, "")), None)
+        if value is None or isinstance(value, Mapping | list):
             continue
         text = str(value)
-        if key == "url" and text.lower().startswith(("http://", "https://")):
+        if keys[0] == "url" and text.lower().startswith(("http://", "https://")):
             shown = f'<a href="{_esc(text)}" rel="noopener noreferrer">{_esc(text)}</a>'
         else:
             shown = _esc(text)

@@ -84,6 +84,30 @@ def read_options(f: F) -> F:
     return f
 
 
+def settings_path(output: Path) -> Path:
+    """The file beside a scan's JSONL results that says how they were made (``r.jsonl`` ->
+    ``r.jsonl.scan.json``): what ``scan --resume`` checks and ``report`` reads its inputs by."""
+    return output.with_name(output.name + ".scan.json")
+
+
+def scanned_with(results: Path) -> dict[str, Any] | None:
+    """How the scan that wrote ``results`` was made (:func:`settings_path`), where its file
+    says it (None: a results file of an earlier version, or of no scan)."""
+    try:
+        got = json.loads(settings_path(results).read_text(encoding="utf-8"))["settings"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return got if isinstance(got, dict) else None
+
+
+#: The reading options (``read_options``) a scan's results depend on, by their names in
+#: :class:`~xigao.io.ReadOptions` and on the command line.
+READ_SETTINGS = (
+    "encoding", "decode_errors", "id_field", "title_field", "text_field", "title_first_line",
+    "max_chars", "split",
+)  # fmt: skip
+
+
 def _options(kw: dict[str, Any]) -> ReadOptions:
     try:
         return ReadOptions(

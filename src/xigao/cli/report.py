@@ -10,9 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import click
+from click.core import ParameterSource
 
 from xigao import results as results_io
 from xigao.cli.common import (
+    READ_SETTINGS,
     ErrorSink,
     _guard_outputs,
     _index_opt,
@@ -20,8 +22,10 @@ from xigao.cli.common import (
     _options,
     _placed,
     read_options,
+    scanned_with,
 )
 from xigao.errors import XigaoError
+from xigao.io import ReadOptions
 from xigao.types import Document
 
 #: The id ``--split chapters`` gives a chapter of a ``.txt`` book (book.txt#012).
@@ -81,6 +85,8 @@ def report_cmd(
     idx = _open_index(index_path)
     # (a result with a page: matches, or a near miss, whose page shows the text too)
     wanted = {str(r.get("id")) for r in rows if r.get("matches") or r.get("near_miss")}
+    if inputs:
+        options = _as_scanned(results, options, quiet)
     if options.split == "none" and any(_CHAPTER_ID.search(i) for i in wanted):
         # a book's chapters (book.txt#012) are read as the scan read them, split
         options = dataclasses.replace(options, split="chapters")
@@ -145,6 +151,36 @@ def report_cmd(
         click.echo(f"report: {page}", err=True)
     if sink.count:
         sys.exit(1)
+
+
+def _as_scanned(results: Path, options: ReadOptions, quiet: bool) -> ReadOptions:
+    """The inputs read as the scan that wrote ``results`` read them, where its file says how
+    (:func:`~xigao.cli.common.scanned_with`): each reading option not given here is the
+    scan's (black-box review 21: a report without the scan's --title-first-line marked every
+    .txt page's passages a title's length off); one given otherwise is kept, and said."""
+    was = scanned_with(results)
+    if was is None:
+        return options
+    ctx = click.get_current_context()
+    taken: dict[str, Any] = {}
+    other = []
+    for name in READ_SETTINGS:
+        if name not in was or was[name] == getattr(options, name):
+            continue
+        if ctx.get_parameter_source(name) in (None, ParameterSource.DEFAULT):
+            taken[name] = was[name]
+        else:
+            other.append(f"--{name.replace('_', '-')}")
+    if other and not quiet:
+        click.echo(
+            f"warning: {results} was scanned with other {', '.join(other)} than given here: "
+            "its spans are of the inputs as the scan read them",
+            err=True,
+        )
+    try:
+        return dataclasses.replace(options, **taken)
+    except XigaoError:  # (a file that says what no reading takes: read as given here)
+        return options
 
 
 def _cell(result: dict[str, Any]) -> str | None:

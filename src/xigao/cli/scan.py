@@ -35,6 +35,8 @@ from xigao.cli.common import (
     _writable_dir,
     place_key,
     read_options,
+    scanned_with,
+    settings_path,
     source_name,
 )
 from xigao.errors import XigaoError
@@ -386,12 +388,6 @@ def _settings(
     }
 
 
-def settings_path(output: Path) -> Path:
-    """The file beside a scan's JSONL results that says how they were made (``r.jsonl`` ->
-    ``r.jsonl.scan.json``), which ``--resume`` checks."""
-    return output.with_name(output.name + ".scan.json")
-
-
 def _record_settings(output: Path, settings: dict[str, Any], *, resume: bool, quiet: bool) -> None:
     """Write how a scan into ``output`` is made beside it (:func:`settings_path`); with
     ``resume``, a usage error, before anything is written, where the results there were made
@@ -403,9 +399,8 @@ def _record_settings(output: Path, settings: dict[str, Any], *, resume: bool, qu
 
     beside = settings_path(output)
     if resume and output.exists() and output.stat().st_size:
-        try:
-            was = json.loads(beside.read_text(encoding="utf-8"))["settings"]
-        except (OSError, ValueError, KeyError, TypeError):
+        was = scanned_with(output)
+        if was is None:
             if not quiet:
                 click.echo(
                     f"warning: --resume: {beside} does not say how {output} was made; the "
