@@ -1004,3 +1004,41 @@ def test_a_report_reads_the_inputs_as_the_scan_read_them(
     code, _, err = run("report", str(res), "--index", idx, "--out", str(tmp_path / "x"),
                        "--inputs", str(folder), "--split", "chapters")  # fmt: skip
     assert code == 0 and "other --split" in err
+
+
+def test_ctrl_c_stops_a_scan_and_its_workers_with_one_line(
+    tmp_path: Path, stories: list[dict]
+) -> None:
+    """A terminal's Ctrl-C reaches every process of the group: the workers leave it to the
+    scan, which says one line and exits 130, its results whole (black-box review 21 read a
+    traceback of every worker first)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    idx = str(tmp_path / "idx")
+    assert run("index", "build", str(write_jsonl(tmp_path / "o.jsonl", stories[:50])),
+               "--index", idx, "-q")[0] == 0  # fmt: skip
+    dump = write_jsonl(tmp_path / "d.jsonl", stories * 3)
+    res = tmp_path / "r.jsonl"
+    cmd = [sys.executable, "-c", "from xigao.cli import main; main()", "scan", str(dump),
+           "--index", idx, "--workers", "2", "-o", str(res)]  # fmt: skip
+
+    def interruptible() -> None:  # (a test runner's child may have Ctrl-C ignored)
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+    proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            preexec_fn=interruptible)  # fmt: skip
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None:
+        if res.exists() and res.read_text("utf-8").count("\n") > 60:
+            break
+        time.sleep(0.05)
+    assert proc.poll() is None, "the scan ended before it could be interrupted"
+    os.killpg(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err and "interrupted: what was written so far is whole" in err
+    assert all(json.loads(line)["verdict"] for line in res.read_text("utf-8").splitlines())

@@ -62,7 +62,10 @@ def die_with_parent(parent: int) -> None:
     """Make this worker process die when ``parent`` (the pid that started it) does.
 
     Call it first thing in a worker (a pool's initializer, ``parent`` being ``os.getpid()`` in
-    the parent when the pool is made)."""
+    the parent when the pool is made). The worker leaves Ctrl-C to the parent, which stops
+    it: a terminal's Ctrl-C reaches every process of the group, and each worker interrupted
+    mid-task printed its traceback before the parent's one line (black-box review 21)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     if not _kernel_watch():
         threading.Thread(target=_watch, args=(parent,), daemon=True, name="xigao-parent").start()
     if os.getppid() != parent:  # the parent died before the kernel was asked
