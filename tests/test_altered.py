@@ -108,6 +108,10 @@ from xigao.altered import KINDS, altered_facts, describe, find_altered
             ["number: 5650000000000→5850000000000"],
         ),
         ("造成6人受伤", "造成3人死亡、5人受伤", ["number: 5→6"]),
+        # a rough figure its words do not allow is another (black-box review 22's were allowed)
+        ("全市建成五十多个站点", "全市建成61个站点", ["number: 61→50"]),
+        ("确诊300多万例", "确诊4059642例", ["number: 4059642→3000000"]),
+        ("快递员送数十万件包裹", "快递员送3万件包裹", ["number: 30000→100000"]),
         # a title in place of a name is no other person
         ("刘某介绍了情况", "刘女士介绍了情况", []),
         ("王女士介绍了情况", "王先生介绍了情况", []),
@@ -214,6 +218,14 @@ def test_a_negation_points_at_the_words_that_lost_it() -> None:
         # a label before the month is no clock (black-box review 15, list-E)
         ("消费：3月社会消费品零售总额增速比1-2月加快0.4个百分点。",
          "3月份社会消费品零售总额同比增速比一二月份加快了0.4个百分点。"),
+        # a figure said roughly, within what its words allow (black-box review 22)
+        ("快递员一天要送数十万件包裹。", "快递员一天要送30多万件包裹。"),
+        ("事故造成几十人受伤。", "事故造成37人受伤。"),
+        ("全市建成五十多个站点。", "全市建成51个站点。"),
+        ("全球确诊病例已达300多万例。", "全球确诊病例已达3059642例。"),
+        ("全球确诊病例已逾305万例。", "全球确诊病例已达3059642例。"),
+        ("累计确诊二十多万例。", "累计确诊211028例。"),
+        ("近5000人参加。", "4959人参加。"),
     ],
 )  # fmt: skip
 def test_the_same_fact_said_otherwise_alters_nothing(suspect: str, source: str) -> None:
@@ -297,3 +309,39 @@ def test_a_name_after_a_job_title_is_read_whole(suspect: str, source: str, detai
     review 16)."""
     assert [(a.kind, a.detail) for a in find_altered(suspect, source)] == [("name", detail)]
     assert find_altered(source, source) == []
+
+
+def test_a_report_on_other_people_is_another_subject() -> None:
+    from xigao.altered import another_subject, people_reported
+
+    original = "黄兴国严重违纪被开除党籍。经查，黄兴国违反政治纪律。给予黄兴国开除党籍处分。"
+    other = "毕井泉严重违纪被开除党籍。经查，毕井泉违反政治纪律。给予毕井泉开除党籍处分。"
+    assert people_reported(original) == ["黄兴国"]
+    assert another_subject(other, original) == (["黄兴国"], ["毕井泉"])
+    # the original's people named, or one of them renamed within a family, or none reported
+    # instead: a wash (its altered facts listed), not another story
+    assert another_subject(other + "此前黄兴国已被查处。", original) is None
+    assert another_subject(other.replace("毕井泉", "黄建国"), original) is None
+    assert another_subject("有官员严重违纪被开除党籍，违反政治纪律。", original) is None
+    # a title names the original's subject even where its text names him once
+    assert another_subject(
+        other, "经查，该同志违反政治纪律。黄兴国被开除党籍。", "黄兴国被开除"
+    ) == (
+        ["黄兴国"],
+        ["毕井泉"],
+    )
+
+
+def test_a_name_ending_in_guo_is_a_person_not_a_country() -> None:
+    # jieba tags 黄兴国 a place here (black-box review 21 was shown 黄兴国 → 中华人民共和国, a
+    # country renamed); 徐汇区 stays a place
+    o = (
+        "依据《中国共产党纪律处分条例》等有关规定，经中央纪委常委会议研究并报中共中央政治局会议"
+        "审议，决定给予黄兴国开除党籍处分；"
+    )
+    s = (
+        "依据《中国共产党纪律处分条例》《中华人民共和国监察法》等有关规定，经中央纪委常委会会议"
+        "研究并报中共中央批准，决定给予毕井泉开除党籍处分；"
+    )
+    assert altered_facts(s, o) == ["name: 黄兴国→毕井泉"]
+    assert altered_facts("会议在徐汇区举行", "会议在黄浦区举行") == ["place: 黄浦区→徐汇区"]

@@ -213,7 +213,7 @@ _TIMES = {"": 1.0, "千": 1e3, "万": 1e4, "百万": 1e6, "千万": 1e7, "亿": 
 _ABOUT_BEFORE = {
     "约": 0, "大约": 0, "大概": 0, "差不多": 0, "近": 1, "将近": 1, "接近": 1, "逾": -1, "超过": -1,
 }  # fmt: skip
-_ABOUT_AFTER = {"左右": 0, "上下": 0, "余": -1, "多": -1}
+_ABOUT_AFTER = {"左右": 0, "上下": 0}
 #: What a one-character word above ends when it is part of another word (最近, 附近, 节约, 预约).
 _NOT_ABOUT = {"近": "最附靠邻亲", "约": "节制预合契公条相简"}
 #: Within how much of the original a figure rounded lies (11.3万 for 113272: 0.2%; 29% for
@@ -224,9 +224,18 @@ _MINUS = "-−－负"
 
 
 def _step(written: str) -> tuple[float, bool] | None:
-    """The place of the last digit ``written`` states (11.3万: 1,000; 28.95%: 0.01; 300: 100),
-    and whether that place is only read from trailing zeros, which need not be a rounding
-    (300 and 10万 may be exact). None for a figure not written in digits."""
+    """The place of the last digit ``written`` states (11.3万: 1,000; 28.95%: 0.01; 300: 100;
+    五十: 10; 300多万: 1,000,000), and whether that place is only read from trailing zeros,
+    which need not be a rounding (300 and 10万 may be exact). None for a figure written
+    otherwise."""
+    written = written.replace("多", "").replace("余", "")  # (300多万: 300万, said so)
+    if written and all(c in facts.SPELLED for c in written):  # 五十, 二十万: its zeros
+        value = facts.cn_value(written)
+        if not value or value != int(value):
+            return None
+        digits = str(int(value))
+        zeros = len(digits) - len(digits.rstrip("0"))
+        return 10.0**zeros, zeros > 0
     m = _WRITTEN.fullmatch(written)
     if m is None:
         return None
@@ -250,6 +259,19 @@ def _about(s: str, lo: int, hi: int) -> int | None:
     return None
 
 
+def _and_some(s: str, lo: int, hi: int) -> bool:
+    """The figure ``s[lo:hi]`` says "and some" (30余人, 五十多个, 300多万, 21万余), so a value
+    from it up to its next step of its last digit's place (五十多: 50 to 59; 300多万: 300万 to
+    399万)."""
+    return "多" in s[lo:hi] or "余" in s[lo:hi] or s[hi : hi + 1] in ("多", "余")
+
+
+def _vague(text: str, lo: int) -> bool:
+    """The figure at ``text[lo:]`` says only how many places a count has (数十万, 几百人: tens
+    of thousands, hundreds), no value."""
+    return lo > 0 and text[lo - 1] in "数几" and text[lo : lo + 1] in "十百千万亿"
+
+
 def rounded(o: str, g: tuple[float, int, int], s: str, n: tuple[float, int, int]) -> bool:
     """Whether the suspect's figure ``n`` (value and span in ``s``) states the original's ``g``
     (in ``o``) rounded: to a coarser place than the original writes, within half of it and
@@ -271,18 +293,25 @@ def rounded(o: str, g: tuple[float, int, int], s: str, n: tuple[float, int, int]
     >>> rounded("-2.6%", (2.6, 1, 5), "3%", (3.0, 0, 2))
     False
     """
+    if _vague(s, n[1]) or _vague(o, g[1]):  # 数十万件 for 30多万件, 数十人 for 37人
+        vague, other = (n[0], g[0]) if _vague(s, n[1]) else (g[0], n[0])
+        return vague > 0 and vague * 2 <= other < vague * 10
     ours, theirs = _step(s[n[1] : n[2]]), _step(o[g[1] : g[2]])
-    if ours is None or theirs is None or ours[0] <= theirs[0] or not g[0]:
-        return False
-    step, zeros_only = ours
-    off = n[0] - g[0]
-    if abs(off) > step / 2 * (1 + 1e-9):
+    if ours is None or theirs is None or not g[0]:
         return False
     if (g[1] and o[g[1] - 1] in _MINUS) != (n[1] and s[n[1] - 1] in _MINUS):
         return False
+    step, zeros_only = ours
+    off = n[0] - g[0]
+    if _and_some(s, n[1], n[2]):  # 300多万 for 3059642, 五十多个 for 51个; not 61个
+        return ours[0] > theirs[0] and 0 <= -off < step
+    way = _about(s, n[1], n[2])
+    if way and (way > 0) == (off > 0) and abs(off) < step:
+        return True  # a bound, within its last place (逾305万 for 3059642, 近5000 for 4959)
+    if ours[0] <= theirs[0] or abs(off) > step / 2 * (1 + 1e-9):
+        return False
     if not zeros_only and abs(off) <= ROUNDED_WITHIN * abs(g[0]):
         return True
-    way = _about(s, n[1], n[2])
     if way is None or abs(off) > ROUNDED_SAID_WITHIN * abs(g[0]):
         return False
     return way == 0 or (way > 0) == (off > 0)
@@ -437,6 +466,47 @@ def _chinese_name(w: str) -> bool:
     )
 
 
+def people_reported(text: str, title: str | None = None) -> list[str]:
+    """The people ``text`` reports on, in the order it first names them: the Chinese persons'
+    names (:func:`_chinese_name`) it writes twice or more, or in its ``title``."""
+    whole = f"{title}\n{text}" if title else text
+    return [
+        w
+        for w, _ in _named(whole)["name"]
+        if _chinese_name(w)
+        and (whole.count(w) >= 2 or (title is not None and w in title))
+        and not _TRANSLITERATED.search(whole.replace(w, "\0"))
+    ]
+
+
+#: A name joined to another by a hyphen or a dot is part of a foreign name (安德鲁-拜纳姆, 安德鲁·
+#: 拜纳姆), which a wash may shorten to its other part: no Chinese person's of its own.
+_TRANSLITERATED = re.compile("\0[-－·•‧]|[-－·•‧]\0")
+
+
+def another_subject(
+    suspect: str, original: str, original_title: str | None = None
+) -> tuple[list[str], list[str]] | None:
+    """The people ``original`` reports on and those ``suspect`` reports on instead, where the
+    suspect is another report on the original's template rather than a wash of it: it
+    mentions none of the people the original reports on (:func:`people_reported`), and
+    reports on people of other surnames that the original never mentions (毕井泉's expulsion
+    notice against 黄兴国's, black-box review 21). A wash keeps the people its story is about;
+    a writer who changes them writes another story (a name changed within a family, 郭凯 ->
+    郭建国, stays a wash whose altered fact is listed). This one reading of names is weighed by
+    the verdict (``verify``), in news, where a copy keeps its people; fiction renames them."""
+    gone = people_reported(original, original_title)
+    if not gone:
+        return None
+    new = people_reported(suspect)
+    if not new or {w[0] for w in gone} & {w[0] for w in new}:
+        return None
+    source = f"{original_title}\n{original}" if original_title else original
+    if any(facts.mentions(w, suspect) for w in gone) or any(facts.mentions(w, source) for w in new):
+        return None
+    return gone, new
+
+
 def _place(w: str) -> bool:
     """A word jieba tags a place (or a name) that names one: a province, a country, or a name
     with a place's ending (青岛港, 徐汇区), never an ordinary word."""
@@ -508,7 +578,9 @@ def _named(text: str) -> dict[str, list[tuple[str, Span]]]:
     for w, tag, lo, hi in spans:
         if len(w) >= 2:
             for kind, tags in _KIND_TAGS.items():
-                if tag in tags:
+                if kind == "place" and _person_not_place(w, tag):
+                    out["name"].setdefault(w, (lo, hi))
+                elif tag in tags:
                     out[kind].setdefault(w, (lo, hi))
     for w, (lo, hi) in _titled_names(text, spans):
         # (jieba's pieces of it are no names of their own: 大伟 of 张/q 大伟/nr)
@@ -516,6 +588,19 @@ def _named(text: str) -> dict[str, list[tuple[str, Span]]]:
             del out["name"][part]
         out["name"].setdefault(w, (lo, hi))
     return {kind: sorted(words.items(), key=lambda x: x[1]) for kind, words in out.items()}
+
+
+def _person_not_place(w: str, tag: str) -> bool:
+    """A word jieba tags a place (or a name) that is a person's name of three characters: one
+    it tags a name, or one ending in 国 that no dictionary knows (黄兴国, 王建国, which jieba
+    may tag a place: black-box review 21's 黄兴国 -> 中华人民共和国 was read as a country
+    renamed); an administrative ending makes it a place (徐汇区)."""
+    return (
+        (tag in NAME_TAGS or (tag == "ns" and w.endswith("国")))
+        and len(w) == 3
+        and w not in _PLACES
+        and _chinese_name(w)
+    )
 
 
 #: Job titles a person's name follows (总监张大伟表示, 演员王学兵出席): a name there is read
