@@ -226,6 +226,7 @@ def test_a_negation_points_at_the_words_that_lost_it() -> None:
         ("全球确诊病例已逾305万例。", "全球确诊病例已达3059642例。"),
         ("累计确诊二十多万例。", "累计确诊211028例。"),
         ("近5000人参加。", "4959人参加。"),
+        ("存在吥落实、吥重视的问题。", "存在不落实、不重视的问题。"),  # 火星文 (review 22)
     ],
 )  # fmt: skip
 def test_the_same_fact_said_otherwise_alters_nothing(suspect: str, source: str) -> None:

@@ -57,11 +57,12 @@ OPPOSITES = [
 _OPPOSITE_PAIRS = frozenset((p, q) for x, y in OPPOSITES for p, q in ((x, y), (y, x)))
 _OPPOSITE_WORDS = frozenset(w for pair in OPPOSITES for w in pair)
 _TWO_CHARACTER_OPPOSITES = re.compile("|".join(sorted(w for w in _OPPOSITE_WORDS if len(w) >= 2)))
-#: The words that negate the word after them.
+#: The words that negate the word after them, 火星文 and Cantonese ones too (吥 for 不, 冇 for 没有:
+#: black-box review 22's 吥落实 was read as 落实 negated no more).
 NEGATIONS = frozenset(
     {"不", "没", "没有", "未", "无", "非", "别", "勿", "并未", "不再", "尚未", "未能", "没能",
      "毫无", "并无", "从未", "从不", "绝不", "决不", "毫不", "并没有", "从没", "从没有", "没什么",
-     "没啥"}
+     "没啥", "吥", "冇"}
 )  # fmt: skip
 #: Words of degree a negation may stand before, negating the word after them (没什么大碍 is
 #: 无大碍, 没有丝毫放松 丝毫没有放松: black-box review 15); none of them is itself a word a text
