@@ -926,3 +926,14 @@ def test_hong_kong_big5_is_read_as_such(tmp_path: Path) -> None:
     for path in (tmp_path / "hk.txt", tmp_path / "dump.jsonl"):
         got = list(read_documents([path]))
         assert [d.body for d in got if not isinstance(d, ReadError)] == [body], got
+
+
+def test_a_header_read_in_a_forced_wrong_encoding_says_so(tmp_path: Path) -> None:
+    # black-box review 21: --encoding big5 on a GBK export sent the analyst to --id-field
+    path = tmp_path / "x.csv"
+    path.write_bytes("编号,标题,正文\n1,甲,今天天气很好，我们去公园散步。\n".encode("gbk"))
+    (err,) = list(read_documents([path], ReadOptions(encoding="big5")))
+    assert isinstance(err, ReadError) and "--id-field" in err.reason
+    assert "not in --encoding big5" in err.reason
+    (doc,) = list(read_documents([path]))
+    assert isinstance(doc, Document) and doc.id == "1"

@@ -80,7 +80,7 @@ def test_a_stitched_wash_with_altered_facts_renames_and_a_near_miss() -> None:
     assert said.startswith("洗稿：取材于 2 篇原文：①洗稿，改写自《甲》")
     assert "3 处事实与原文不同（原文为 3人，此处为 5人；原文为 北京，此处为 上海等）" in said
     assert "②部分抄袭，2 段文字逐字取自原文 b" in said
-    assert "发布早于原文" in said and "人名地名换过：贾宝玉→林子轩" in said
+    assert "发布早于这篇原文" in said and "人名地名换过：贾宝玉→林子轩" in said
     assert said.endswith("全文共 90% 的内容可在这些原文中找到对应。")
     miss = {"source_id": "c", "containment": 0.7, "coverage": 0.5, "wash_score": 0.63,
             "original": {"title": "丙", "source": "新华社"}}  # fmt: skip
@@ -138,3 +138,22 @@ def test_a_near_miss_copied_word_for_word_says_so() -> None:
             "reason": "…, but what aligns is mostly verbatim (a copy, not a rewrite)"}  # fmt: skip
     said = summarize({"verdict": "original", "matches": [], "near_miss": miss})
     assert "洗稿分 0.97，未达到洗稿的判定标准：相近之处多为逐字相同的文字，属复制而非改写" in said
+
+
+def test_a_near_miss_on_other_people_says_it_is_another_report_on_the_template() -> None:
+    """Another official's notice on the original's template scores as a wash; its near miss
+    says whom each reports on, not 未达到 beside 洗稿分 0.93 (black-box review 21)."""
+    miss = {"source_id": "c", "containment": 0.69, "coverage": 0.62, "wash_score": 0.93,
+            "reports_on": {"original": ["黄兴国"], "suspect": ["毕井泉"]}}  # fmt: skip
+    said = summarize({"verdict": "original", "matches": [], "near_miss": miss})
+    assert said.endswith(
+        "洗稿分 0.93，但原文报道的是黄兴国，此处报道的是毕井泉，应为同一模板的另一篇报道，"
+        "而非洗稿；可交人工复核。"
+    )
+
+
+def test_a_long_publisher_is_named_before_its_bracket() -> None:
+    # (black-box review 21 read 央视网 新闻联播文字稿 (via Felix-Jung/x… in every summary)
+    m = {"source_id": "a", "kind": "repost", "containment": 1.0, "coverage": 1.0,
+         "original": {"title": "甲", "source": "央视网 新闻联播文字稿 (via Felix-Jung/xwlb-data)"}}  # fmt: skip
+    assert "《甲》（央视网 新闻联播文字稿）" in summarize({"verdict": "repost", "matches": [m]})

@@ -767,6 +767,11 @@ def _parse_csv(
         if not set(fields) & set(header):
             names = _said(fields)
             why = f"no {names} column in the header (columns: {', '.join(header)}); pass {flag}"
+            if opts.encoding:  # (a header read in the wrong encoding names no column known)
+                why += (
+                    f", or the file is not in --encoding {opts.encoding} (read it without "
+                    "--encoding, which detects it)"
+                )
             yield ReadError(src, why, line=1), 1
             return
     # the columns read: the first of each list the header has (a title named twice: the last)

@@ -331,11 +331,14 @@ def _resumable(
 ) -> None:
     """``--resume``'s usage errors: it goes on with a local scan's JSONL file of inputs it can
     read again."""
-    if output is None or fmt != "jsonl" or engine != "local":
+    if fmt != "jsonl" or engine != "local":
+        what = f"--format {fmt}" if fmt != "jsonl" else "--engine spark"
         raise click.UsageError(
-            "--resume goes on with a results file: give --output FILE.jsonl (the local "
-            "engine's JSONL)"
+            f"--resume goes on with the local engine's JSONL results, not {what}'s: a table is "
+            "written whole; scan into --output FILE.jsonl to be able to go on"
         )
+    if output is None:
+        raise click.UsageError("--resume goes on with a results file: give --output FILE.jsonl")
     if html is not None:
         raise click.UsageError(
             "--resume writes no --html report (it would hold only the new results): write it "
