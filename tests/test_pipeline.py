@@ -1639,3 +1639,48 @@ def test_a_sentence_of_one_report_paired_with_the_other_changes_no_fact_of_it(
             assert "figures or names" not in reason or "another source of this story" in reason
     for key in ("H01", "H02", "H03", "H04"):  # the honest pieces stay original
         assert idx.check(rows[key]["body"]).verdict == "original", key
+
+
+def test_another_officials_notice_on_the_same_template_is_no_wash(
+    tmp_path: Path, stories: list[dict]
+) -> None:
+    """Two officials' expulsion notices share the CCDI template sentence by sentence (a wash
+    score near 0.9): the later reports on 毕井泉 and 齐扎拉, never on 黄兴国, so it is another
+    report on the template, a near miss that says so, not a wash (black-box review 21). A
+    wash that keeps its people stays one."""
+    notice = _story("xwlb-20170104-09")  # 黄兴国
+    Index.build([*stories, notice], tmp_path / "idx", vectors="static").close()
+    idx = Index.open(tmp_path / "idx")
+    for later in ("xwlb-20251208-12", "xwlb-20250722-09"):  # 毕井泉, 齐扎拉
+        doc = _story(later)
+        res = idx.check(doc["body"], title=doc["title"]).to_dict()
+        assert res["verdict"] == "original", later
+        miss = res["near_miss"]
+        assert miss["source_id"] == notice["id"] and miss["reports_on"]["original"] == ["黄兴国"]
+        assert "another report on its template" in miss["reason"]
+        assert "原文报道的是黄兴国" in res["summary"] and "同一模板的另一篇报道" in res["summary"]
+        # the person is no place renamed (黄兴国 -> 中华人民共和国 was listed)
+        assert all(a["kind"] != "place" for a in miss.get("altered", []))
+    wash = _washes({"fit2-deep-1"})["fit2-deep-1"]
+    Index.build([*stories, _story(wash["source_ids"][0])], tmp_path / "w").close()
+    assert Index.open(tmp_path / "w").check(wash["body"]).verdict == "rewrite"
+
+
+def test_a_repost_names_no_source_it_never_took_from(tmp_path: Path, stories: list[dict]) -> None:
+    """A later story quoting a passage of the one reposted is no further source of the repost
+    (black-box review 22: 19 of 300 reposts drew on "2–5 originals"); a paragraph of another
+    story added to the repost is one."""
+    a, other = stories[0], stories[1]
+    passage = a["body"][20:120]
+    quoting = {
+        "id": "later",
+        "body": other["body"][:200] + "报道说：" + passage + "。" + other["body"][200:400],
+    }
+    Index.build([*stories[2:40], a, quoting], tmp_path / "idx", vectors=None).close()
+    idx = Index.open(tmp_path / "idx")
+    res = idx.check(a["body"])
+    assert res.verdict == "repost" and [m.source_id for m in res.matches] == [a["id"]]
+    added = stories[5]["body"][:200]
+    res = idx.check(a["body"] + "\n" + added)
+    assert [m.source_id for m in res.matches][:1] == [a["id"]]
+    assert stories[5]["id"] in {m.source_id for m in res.matches}
