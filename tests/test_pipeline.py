@@ -1684,3 +1684,46 @@ def test_a_repost_names_no_source_it_never_took_from(tmp_path: Path, stories: li
     res = idx.check(a["body"] + "\n" + added)
     assert [m.source_id for m in res.matches][:1] == [a["id"]]
     assert stories[5]["id"] in {m.source_id for m in res.matches}
+
+
+def _homophones(text: str, every: int) -> str:
+    """``text`` with every ``every``-th character that has a homophone in a small table
+    swapped for it, as a content farm dodges keyword filters (正府, 书据, 以经)."""
+    swap = dict(
+        zip("政数已卫总面国会经济发展新增人民中", "正书以为宗免帼汇经挤法展心曾仁敏忠", strict=True)
+    )
+    out, k = [], 0
+    for c in text:
+        if c in swap:
+            k += 1
+            if k % every == 0:
+                out.append(swap[c])
+                continue
+        out.append(c)
+    return "".join(out)
+
+
+def test_a_copy_with_homophones_swapped_in_is_read_by_sound(
+    tmp_path: Path, stories: list[dict]
+) -> None:
+    """同音字 swapped in every few characters break every exact run: a pasted paragraph read
+    as written is original, a whole story a rewrite; read by sound they are the partial copy
+    and the repost they are, with the homophones counted (black-box review 22)."""
+    Index.build(stories[:80], tmp_path / "idx", vectors="static").close()
+    idx = Index.open(tmp_path / "idx")
+    story = max(stories[:80], key=lambda d: len(d["body"]))
+    swapped = _homophones(story["body"], 1)  # (one character in ten or so)
+    assert sum(a != b for a, b in zip(swapped, story["body"], strict=True)) >= len(swapped) / 15
+    res = idx.check(swapped).to_dict()
+    assert res["verdict"] == "repost" and res["matches"][0]["source_id"] == story["id"]
+    assert res["matches"][0]["homophones"] > 0
+    host = stories[150]["body"][:600]
+    pasted = host + "\n" + swapped[400:600] + "\n" + stories[151]["body"][:600]
+    assert idx.check(host + "\n" + story["body"][400:600]).verdict == "partial"
+    res = idx.check(pasted).to_dict()
+    assert res["verdict"] == "partial" and res["matches"][0]["source_id"] == story["id"]
+    (lo, hi) = res["matches"][0]["evidence"][0]["suspect"]
+    assert len(host) - 5 <= lo and hi <= len(host) + 210
+    assert res["matches"][0]["evidence"][0]["similarity"] < 1.0
+    # an honest story read by sound is as original as read as written
+    assert idx.check(stories[160]["body"]).verdict == "original"

@@ -157,3 +157,11 @@ def test_a_long_publisher_is_named_before_its_bracket() -> None:
     m = {"source_id": "a", "kind": "repost", "containment": 1.0, "coverage": 1.0,
          "original": {"title": "甲", "source": "央视网 新闻联播文字稿 (via Felix-Jung/xwlb-data)"}}  # fmt: skip
     assert "《甲》（央视网 新闻联播文字稿）" in summarize({"verdict": "repost", "matches": [m]})
+
+
+def test_a_copy_read_by_sound_says_how_many_homophones() -> None:
+    m = {"source_id": "a", "kind": "repost", "containment": 1.0, "coverage": 1.0, "homophones": 41,
+         "original": {"title": "甲"}}  # fmt: skip
+    assert "照搬《甲》，逐字相同的内容占全文 100%，覆盖原文 100%，41 字换成了同音字" in summarize(
+        {"verdict": "repost", "matches": [m]}
+    )

@@ -41,6 +41,7 @@ from xigao.paraphrase import (
 )
 from xigao.provenance import quotation_spans
 from xigao.sketch import U64, codepoints, kgram_hashes
+from xigao.sounds import by_sound
 from xigao.terms import U32, TermWeights, hash_codes, term_keys
 from xigao.types import Evidence, Match, MatchKind
 from xigao.verdict import Thresholds, rewrite_kind, standing_floor, verbatim_kind
@@ -53,7 +54,7 @@ class Prepared:
     norm: Normalized
     seeds: U64
     sents: Sentences | None = field(default=None, compare=False)
-    _cache: dict[str, np.ndarray] = field(default_factory=dict, compare=False, repr=False)
+    _cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def sentence_bounds(self) -> np.ndarray:
         """Key ranges of the sentences, shape (n, 2), computed once.
@@ -70,6 +71,15 @@ class Prepared:
                 np.int64, copy=False
             )
         return self._cache["bounds"]
+
+    def heard(self, k: int) -> tuple[str, U64]:
+        """The key written by sound (:func:`xigao.sounds.by_sound`) and its k-gram hashes,
+        computed once."""
+        got: tuple[str, U64] | None = self._cache.get("heard")
+        if got is None:
+            chars = by_sound(self.norm.key().chars)
+            got = self._cache["heard"] = (chars, kgram_hashes(codepoints(chars), k))
+        return got
 
     @classmethod
     def of(cls, text: str, t: Thresholds, *, exclude_quotes: bool = False) -> Prepared:
@@ -183,23 +193,28 @@ def echoed(text: str, covered: np.ndarray, min_len: int) -> np.ndarray:
 
 
 def verbatim_match(
-    suspect: Prepared, source: Prepared, source_id: str, t: Thresholds, *, altered: bool = True
+    suspect: Prepared,
+    source: Prepared,
+    source_id: str,
+    t: Thresholds,
+    *,
+    altered: bool = True,
+    heard: bool = False,
 ) -> Match | None:
     """Verbatim reuse of ``source`` in ``suspect`` as a :class:`Match`, or None; ``altered``:
     list the facts the copy changed (:func:`xigao.altered.copy_altered`), which a caller
-    asking only whether two texts are one story does without."""
+    asking only whether two texts are one story does without; ``heard``: the two read by
+    sound (:func:`xigao.sounds.by_sound`), a character swapped for another that sounds alike
+    (同音字, 正府 for 政府) equal text, its passages' similarity still that of their
+    characters, and the match saying how many were swapped (``homophones``)."""
     a, b = suspect.norm.key(), source.norm.key()
     if not a.chars or not b.chars:
         return None
-    runs = exact_runs(
-        a.chars,
-        b.chars,
-        k=t.seed_len,
-        ha=suspect.seeds,
-        hb=source.seeds,
-    )
+    ac, ha = suspect.heard(t.seed_len) if heard else (a.chars, suspect.seeds)
+    bc, hb = source.heard(t.seed_len) if heard else (b.chars, source.seeds)
+    runs = exact_runs(ac, bc, k=t.seed_len, ha=ha, hb=hb)
     runs = _respelled(runs, suspect.norm, source.norm)
-    merged = merge_runs(runs, max_gap=t.max_gap, a=a.chars, b=b.chars)
+    merged = merge_runs(runs, max_gap=t.max_gap, a=ac, b=bc)
     passages = [p for p in merged if p.length >= t.evidence_min_len]
     if not passages:
         return None
@@ -247,6 +262,13 @@ def verbatim_match(
         return None
     if sentence_share is None:  # not needed for the kind, but a match reports it (review 9)
         sentence_share = verbatim_sentence_share(suspect, source, covered_a, covered_b)
+    # (characters equal by sound alone, passage by passage: none unless ``heard``)
+    swapped = [
+        sum(_unlike(a.chars, b.chars, r) for r in runs if p.a_start <= r.a_start <= p.a_end)
+        if heard
+        else 0
+        for p in passages
+    ]
     evidence = tuple(
         Evidence(
             "verbatim",
@@ -258,9 +280,9 @@ def verbatim_match(
                 source.norm.raw,
                 *source.norm.raw_span(int(b.pos[p.b_start]), int(b.pos[p.b_end - 1]) + 1),
             ),
-            p.matched / p.length,
+            (p.matched - swapped[k]) / p.length,
         )
-        for p in passages
+        for k, p in enumerate(passages)
     )
     details: dict[str, Any] = {
         "longest_passage": longest,
@@ -270,6 +292,12 @@ def verbatim_match(
             kind, passages, evidence, containment, coverage, sentence_share, t
         ),
     }
+    if sum(swapped):
+        details["homophones"] = sum(swapped)
+        details["reason"] += (
+            f"; read by sound: {sum(swapped)} of their characters are homophones of the "
+            "original's (同音字 swapped in)"
+        )
     if altered:
         inside = [
             r for r in runs if any(p.a_start <= r.a_start and r.a_end <= p.a_end for p in passages)
@@ -286,6 +314,13 @@ def verbatim_match(
         evidence=evidence,
         details=details,
     )
+
+
+def _unlike(a: str, b: str, r: Passage) -> int:
+    """Characters of the run ``r`` (found by sound) that the two texts write otherwise: those
+    swapped for a homophone (a run read across a figure spelled otherwise counts none)."""
+    x, y = a[r.a_start : r.a_end], b[r.b_start : r.b_end]
+    return sum(c != d for c, d in zip(x, y, strict=True)) if len(x) == len(y) else 0
 
 
 #: Marks a verbatim passage takes in when they stand right after its last digit.

@@ -95,12 +95,16 @@ def _match(m: Mapping[str, Any], *, credit: bool = True) -> str:
     )
     if kind == "repost":
         said = f"照搬{name}，逐字相同的内容{both}"
+        if (heard := _num(m.get("homophones")) or 0) > 0:
+            said += f"，{heard:.0f} 字换成了同音字"
     elif kind == "partial":
         n = sum(1 for e in _list(m.get("evidence")) if _map(e).get("kind") == "verbatim") or 1
         said = f"{n} 段文字逐字取自{name}，{both}{where}"
         # (not of a renamed copy of fiction, whose quotation marks are its dialogue: review 18)
         if (quoted := _num(m.get("quoted_chars")) or 0) > 0 and not m.get("name_map"):
             said += f"，其中 {quoted:.0f} 字在引号内"
+        if (heard := _num(m.get("homophones")) or 0) > 0:
+            said += f"，{heard:.0f} 字换成了同音字"
     else:
         said = f"改写自{name}，重述的内容{both}{where}"
         recall = _num(_map(m.get("facts")).get("recall"))

@@ -62,7 +62,15 @@ from xigao.provenance import (
 )
 from xigao.sketch import codepoints, kgram_hashes
 from xigao.terms import Terms, TermWeights
-from xigao.types import Document, Match, MatchKind, Result, lone_surrogate, whole_characters
+from xigao.types import (
+    VERDICT_RANK,
+    Document,
+    Match,
+    MatchKind,
+    Result,
+    lone_surrogate,
+    whole_characters,
+)
 from xigao.verdict import (
     Thresholds,
     WashCandidate,
@@ -458,10 +466,15 @@ class Verifier:
             if prepared is None:  # removed meanwhile
                 continue
             doc, sources[rowid] = prepared
-            if rowid in verbatim:
-                got = verbatim_match(suspect, sources[rowid], doc.id, t)
-                if got is not None:
-                    matched[rowid] = got
+            got = verbatim_match(suspect, sources[rowid], doc.id, t) if rowid in verbatim else None
+            if got is None or got.kind != "repost":
+                # read by sound too: a copy with 同音字 swapped in (正府, 书据) every ten
+                # characters keeps no exact run long enough (black-box review 22)
+                got = _heard_over(
+                    got, verbatim_match(suspect, sources[rowid], doc.id, t, heard=True)
+                )
+            if got is not None:
+                matched[rowid] = got
         # partial copies, reported or not (a formula's too: what is copied is no wash either)
         copies = {r: m for r, m in matched.items() if m.kind == "partial"}
         grams = functools.cache(lambda r: text_grams(sources[r].norm))
@@ -1034,7 +1047,15 @@ def copied_only(
     word."""
     if copy is None or suspect.sents is None:
         return False
-    exact = replace(copy, evidence=tuple(e for e in copy.evidence if e.similarity >= EXACT))
+    # (a copy read by sound is word for word by sound: its homophones lower its passages'
+    # similarity as characters by their share of the content characters, which the spans
+    # as given, marks and all, hold fewer of: twice their share of those is allowed)
+    swapped = copy.details.get("homophones", 0) / max(
+        1, sum(e.suspect[1] - e.suspect[0] for e in copy.evidence)
+    )
+    exact = replace(
+        copy, evidence=tuple(e for e in copy.evidence if e.similarity >= EXACT - 2 * swapped)
+    )
     rest = stats.aligned - copied_sentences(suspect, exact)
     if restated:
         held = [e.source for e in exact.evidence if e.kind == "verbatim"]
@@ -1328,6 +1349,24 @@ ORIGINAL_FIELDS = tuple(
         [*(k for k, kind in META_CREDITS if kind != "title"), *META_TIMES, "url", "链接", "网址"]
     )
 )
+
+
+#: Homophones a copy read by sound must hold to be taken instead of one of its kind read as
+#: written (a name or two that sound alike in a formula's copy change nothing).
+HEARD_MIN = 3
+
+
+def _heard_over(written: Match | None, heard: Match | None) -> Match | None:
+    """The copy read by sound (``heard``) where it is of a stronger kind than the one read as
+    written, or of its kind with ``HEARD_MIN`` homophones and as much of the suspect (a
+    paragraph with 同音字 swapped in is a copy word for word by sound, where read as written it
+    is a light spin's); else the one read as written."""
+    if heard is None or not heard.details.get("homophones"):
+        return written
+    if written is None or VERDICT_RANK[heard.kind] > VERDICT_RANK[written.kind]:
+        return heard
+    same = heard.kind == written.kind and heard.details["homophones"] >= HEARD_MIN
+    return heard if same and heard.containment >= written.containment else written
 
 
 def stronger(a: Match | None, b: Match | None) -> Match | None:
