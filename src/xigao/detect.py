@@ -43,7 +43,7 @@ from xigao.provenance import quotation_spans
 from xigao.sketch import U64, codepoints, kgram_hashes
 from xigao.sounds import by_sound
 from xigao.terms import U32, TermWeights, hash_codes, term_keys
-from xigao.types import Evidence, Match, MatchKind
+from xigao.types import VERDICT_RANK, Evidence, Match, MatchKind
 from xigao.verdict import Thresholds, rewrite_kind, standing_floor, verbatim_kind
 
 
@@ -314,6 +314,36 @@ def verbatim_match(
         evidence=evidence,
         details=details,
     )
+
+
+#: Homophones a copy read by sound must hold to be taken instead of one of its kind read as
+#: written (a name or two that sound alike in a formula's copy change nothing).
+HEARD_MIN = 3
+
+
+def copy_match(
+    suspect: Prepared,
+    source: Prepared,
+    source_id: str,
+    t: Thresholds,
+    *,
+    written: bool = True,
+) -> Match | None:
+    """:func:`verbatim_match` of the two read as written (unless ``written`` is false) and,
+    short of a repost, read by sound: the reading by sound where it is of a stronger kind, or
+    of the same kind with ``HEARD_MIN`` homophones and as much of the suspect (a paragraph with
+    同音字 swapped in every ten characters is a copy word for word by sound, read as written a
+    light spin's or nothing: black-box review 22); else the one read as written."""
+    plain = verbatim_match(suspect, source, source_id, t) if written else None
+    if plain is not None and plain.kind == "repost":
+        return plain
+    heard = verbatim_match(suspect, source, source_id, t, heard=True)
+    if heard is None or not heard.details.get("homophones"):
+        return plain
+    if plain is None or VERDICT_RANK[heard.kind] > VERDICT_RANK[plain.kind]:
+        return heard
+    same = heard.kind == plain.kind and heard.details["homophones"] >= HEARD_MIN
+    return heard if same and heard.containment >= plain.containment else plain
 
 
 def _unlike(a: str, b: str, r: Passage) -> int:

@@ -29,11 +29,11 @@ from xigao.altered import beside_renames
 from xigao.batch import Failed, as_document, check_iter
 from xigao.detect import (
     Prepared,
+    copy_match,
     copy_ratio,
     near_miss,
     rewrite_match,
     rewrite_near_miss,
-    verbatim_match,
 )
 from xigao.errors import IndexFormatError, InputError, XigaoError
 from xigao.files import build_dir
@@ -924,7 +924,7 @@ def _compare(
     alignment's where they were not read (no ``genre``)."""
     plain_a, plain_b = Prepared.of(suspect, t), Prepared.of(original, t)
     a, b = plain_a, plain_b
-    copied = verbatim_match(a, b, "original", t)
+    copied = copy_match(a, b, "original", t)
     best = as_asked(copied, kinds)
     if "rewrite" not in kinds or not encoder:
         return best, None, None, plain_a

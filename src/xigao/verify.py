@@ -29,6 +29,7 @@ from xigao.detect import (
     FactShares,
     Prepared,
     WashStats,
+    copy_match,
     copy_ratio,
     cosources,
     fact_shares,
@@ -40,7 +41,6 @@ from xigao.detect import (
     same_story,
     scene_of,
     suspect_facts,
-    verbatim_match,
     wash_features,
     wash_match,
     wash_stats,
@@ -63,7 +63,6 @@ from xigao.provenance import (
 from xigao.sketch import codepoints, kgram_hashes
 from xigao.terms import Terms, TermWeights
 from xigao.types import (
-    VERDICT_RANK,
     Document,
     Match,
     MatchKind,
@@ -466,13 +465,9 @@ class Verifier:
             if prepared is None:  # removed meanwhile
                 continue
             doc, sources[rowid] = prepared
-            got = verbatim_match(suspect, sources[rowid], doc.id, t) if rowid in verbatim else None
-            if got is None or got.kind != "repost":
-                # read by sound too: a copy with 同音字 swapped in (正府, 书据) every ten
-                # characters keeps no exact run long enough (black-box review 22)
-                got = _heard_over(
-                    got, verbatim_match(suspect, sources[rowid], doc.id, t, heard=True)
-                )
+            # (a candidate for rewrites alone is read by sound only: black-box review 22's
+            # pasted paragraphs with 同音字 were found as wash candidates)
+            got = copy_match(suspect, sources[rowid], doc.id, t, written=rowid in verbatim)
             if got is not None:
                 matched[rowid] = got
         # partial copies, reported or not (a formula's too: what is copied is no wash either)
@@ -1349,24 +1344,6 @@ ORIGINAL_FIELDS = tuple(
         [*(k for k, kind in META_CREDITS if kind != "title"), *META_TIMES, "url", "链接", "网址"]
     )
 )
-
-
-#: Homophones a copy read by sound must hold to be taken instead of one of its kind read as
-#: written (a name or two that sound alike in a formula's copy change nothing).
-HEARD_MIN = 3
-
-
-def _heard_over(written: Match | None, heard: Match | None) -> Match | None:
-    """The copy read by sound (``heard``) where it is of a stronger kind than the one read as
-    written, or of its kind with ``HEARD_MIN`` homophones and as much of the suspect (a
-    paragraph with 同音字 swapped in is a copy word for word by sound, where read as written it
-    is a light spin's); else the one read as written."""
-    if heard is None or not heard.details.get("homophones"):
-        return written
-    if written is None or VERDICT_RANK[heard.kind] > VERDICT_RANK[written.kind]:
-        return heard
-    same = heard.kind == written.kind and heard.details["homophones"] >= HEARD_MIN
-    return heard if same and heard.containment >= written.containment else written
 
 
 def stronger(a: Match | None, b: Match | None) -> Match | None:
