@@ -1727,3 +1727,19 @@ def test_a_copy_with_homophones_swapped_in_is_read_by_sound(
     assert res["matches"][0]["evidence"][0]["similarity"] < 1.0
     # an honest story read by sound is as original as read as written
     assert idx.check(stories[160]["body"]).verdict == "original"
+
+
+def test_sentences_put_between_copied_ones_alter_no_fact(
+    tmp_path: Path, stories: list[dict]
+) -> None:
+    """Every other sentence of a story, others between them: a partial copy whose altered
+    facts listed the sentences put in against those dropped (原文为 华盛顿州，此处为 达尔富尔州:
+    black-box review 22)."""
+    from .conftest import REPO
+
+    source = _story("xwlb-20200430-19")
+    Index.build([*stories[:40], source], tmp_path / "idx", vectors=None).close()
+    text = (REPO / "tests" / "data" / "interleaved22.txt").read_text("utf-8")
+    res = Index.open(tmp_path / "idx").check(text).to_dict()
+    (m,) = [m for m in res["matches"] if m["source_id"] == source["id"]]
+    assert m["kind"] == "partial" and not m.get("altered")

@@ -1132,6 +1132,10 @@ _CLAUSE_END = frozenset("，。；！？,.;!?\n：:")
 #: How far apart two copied passages may stand, on each side, to be read as one stretch
 #: (normalized characters): a changed figure between them is what parts them.
 COPY_GAP = 40
+#: What ends a sentence (a line break too: a title or a paragraph).
+_SENTENCE_END = frozenset("。！？!?\n")
+#: Content characters a copy's change may hold across a sentence's end (a figure, a name).
+COPY_WORDS = 6
 
 
 def clause(text: str, lo: int, hi: int) -> Span:
@@ -1223,8 +1227,20 @@ def copy_altered(
             continue  # only punctuation or markup between them
         s_gap = int(a.pos[r1.a_end - 1]) + 1, int(a.pos[r2.a_start])
         o_gap = int(b.pos[r1.b_end - 1]) + 1, int(b.pos[r2.b_start])
-        if s_gap[1] - s_gap[0] <= COPY_GAP and o_gap[1] - o_gap[0] <= COPY_GAP:
-            gaps.append((s_gap, o_gap))
+        if s_gap[1] - s_gap[0] > COPY_GAP or o_gap[1] - o_gap[0] > COPY_GAP:
+            continue
+        # a sentence ended in what parts them, past a word or two: text dropped and other
+        # text put in its place, not a fact changed (black-box review 22's copied sentences
+        # with others between them listed 华盛顿州 → 达尔富尔州; 增长5.3%。 is a figure)
+        if any(
+            _SENTENCE_END & set(text[lo:hi]) and r2_start - r1_end > COPY_WORDS
+            for text, (lo, hi), r1_end, r2_start in (
+                (suspect.text, s_gap, r1.a_end, r2.a_start),
+                (source.text, o_gap, r1.b_end, r2.b_start),
+            )
+        ):
+            continue
+        gaps.append((s_gap, o_gap))
     for s_gap, o_gap in gaps:
         sc, oc = clause(suspect.text, *s_gap), clause(source.text, *o_gap)
         if (sc, oc) in read:
