@@ -318,6 +318,10 @@ def test_a_report_on_other_people_is_another_subject() -> None:
     original = "黄兴国严重违纪被开除党籍。经查，黄兴国违反政治纪律。给予黄兴国开除党籍处分。"
     other = "毕井泉严重违纪被开除党籍。经查，毕井泉违反政治纪律。给予毕井泉开除党籍处分。"
     assert people_reported(original) == ["黄兴国"]
+    # a law jieba reads as a person (安 全法 of 道路交通安全法) is no one reported on
+    assert people_reported("通过了海上交通安全法，修改道路交通安全法。李飞作说明。李飞表示。") == [
+        "李飞"
+    ]
     assert another_subject(other, original) == (["黄兴国"], ["毕井泉"])
     # the original's people named, or one of them renamed within a family, or none reported
     # instead: a wash (its altered facts listed), not another story
