@@ -317,11 +317,13 @@ def test_a_report_on_other_people_is_another_subject() -> None:
 
     original = "黄兴国严重违纪被开除党籍。经查，黄兴国违反政治纪律。给予黄兴国开除党籍处分。"
     other = "毕井泉严重违纪被开除党籍。经查，毕井泉违反政治纪律。给予毕井泉开除党籍处分。"
-    assert people_reported(original) == ["黄兴国"]
+    assert people_reported(original) == ("黄兴国",)
     # a law jieba reads as a person (安 全法 of 道路交通安全法) is no one reported on
-    assert people_reported("通过了海上交通安全法，修改道路交通安全法。李飞作说明。李飞表示。") == [
-        "李飞"
-    ]
+    law = "通过了海上交通安全法，修改道路交通安全法。李飞作说明。李飞表示。"
+    assert people_reported(law) == ("李飞",)
+    # alike by sound is one person (鲁拉 for 卢拉: diff review 18)
+    lula = "巴西总统卢拉访华。卢拉表示，愿深化合作。"
+    assert another_subject(lula.replace("卢拉", "鲁拉"), lula) is None
     assert another_subject(other, original) == (["黄兴国"], ["毕井泉"])
     # the original's people named, or one of them renamed within a family, or none reported
     # instead: a wash (its altered facts listed), not another story

@@ -908,6 +908,13 @@ def test_resume_refuses_other_options_than_the_results_were_scanned_with(
         assert code == 2 and said in err and res.read_text("utf-8") == half
     code, _, err = run("scan", str(dump), "--index", idx, *common, "--resume")
     assert code == 0 and len(res.read_text("utf-8").splitlines()) == 4
+    # a scan refused or failing before its results file is opened leaves the record as it
+    # was (diff review 18: a bad --errors path left old results beside a new record)
+    record = (tmp_path / "r.jsonl.scan.json").read_text("utf-8")
+    (tmp_path / "adir").mkdir()
+    code, _, _ = run("scan", str(dump), "--index", idx, "--limit", "5", *common,
+                     "--errors", str(tmp_path / "adir"))  # fmt: skip
+    assert code != 0 and (tmp_path / "r.jsonl.scan.json").read_text("utf-8") == record
     (tmp_path / "r.jsonl.scan.json").unlink()
     res.write_text(half, "utf-8")
     code, _, err = run("scan", str(dump), "--index", idx, *common[:2], "-o", str(res), "--resume")

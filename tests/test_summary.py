@@ -162,6 +162,8 @@ def test_a_long_publisher_is_named_before_its_bracket() -> None:
 def test_a_copy_read_by_sound_says_how_many_homophones() -> None:
     m = {"source_id": "a", "kind": "repost", "containment": 1.0, "coverage": 1.0, "homophones": 41,
          "original": {"title": "甲"}}  # fmt: skip
-    assert "照搬《甲》，逐字相同的内容占全文 100%，覆盖原文 100%，41 字换成了同音字" in summarize(
-        {"verdict": "repost", "matches": [m]}
-    )
+    said = summarize({"verdict": "repost", "matches": [m]})
+    assert "照搬《甲》，只把 41 字换成了同音字，读音相同的内容占全文 100%，覆盖原文 100%" in said
+    m = {**m, "kind": "partial", "homophones": 14, "evidence": [{"kind": "verbatim"}]}
+    said = summarize({"verdict": "partial", "matches": [m]})
+    assert "1 段文字取自《甲》（14 字换成了同音字），占全文" in said

@@ -39,6 +39,7 @@ from xigao.align import Passage
 from xigao.names import SURNAMES, chinese
 from xigao.normalize import Normalized
 from xigao.paraphrase import NAME_TAGS, Sentences, jieba_lexicon
+from xigao.sounds import by_sound
 
 Span = tuple[int, int]
 
@@ -269,8 +270,20 @@ def _and_some(s: str, lo: int, hi: int) -> bool:
 
 def _vague(text: str, lo: int) -> bool:
     """The figure at ``text[lo:]`` says only how many places a count has (数十万, 几百人: tens
-    of thousands, hundreds), no value."""
-    return lo > 0 and text[lo - 1] in "数几" and text[lo : lo + 1] in "十百千万亿"
+    of thousands, hundreds), no value; not a word's 数 before it (人数十万: diff review 18)."""
+    return (
+        lo > 0
+        and text[lo - 1] in "数几"
+        and text[lo : lo + 1] in "十百千万亿"
+        and not (lo > 1 and text[lo - 2 : lo] in _COUNT_WORDS)
+    )
+
+
+#: Words ending in 数 or 几 that a figure may follow (人数十万 is a headcount of 100,000).
+_COUNT_WORDS = frozenset(
+    ["人数", "总数", "次数", "户数", "件数", "个数", "位数", "岁数", "台数", "基数", "指数", "半数",
+     "多数", "少数", "倍数", "分数", "票数", "家数", "茶几", "无几", "未几"]
+)  # fmt: skip
 
 
 def rounded(o: str, g: tuple[float, int, int], s: str, n: tuple[float, int, int]) -> bool:
@@ -307,7 +320,7 @@ def rounded(o: str, g: tuple[float, int, int], s: str, n: tuple[float, int, int]
     if _and_some(s, n[1], n[2]):  # 300多万 for 3059642, 五十多个 for 51个; not 61个
         return ours[0] > theirs[0] and 0 <= -off < step
     way = _about(s, n[1], n[2])
-    if way and (way > 0) == (off > 0) and abs(off) < step:
+    if way and (way > 0) == (off > 0) and abs(off) < min(step, ROUNDED_SAID_WITHIN * abs(g[0])):
         return True  # a bound, within its last place (逾305万 for 3059642, 近5000 for 4959)
     if ours[0] <= theirs[0] or abs(off) > step / 2 * (1 + 1e-9):
         return False
@@ -467,18 +480,23 @@ def _chinese_name(w: str) -> bool:
     )
 
 
-def people_reported(text: str, title: str | None = None) -> list[str]:
+@lru_cache(maxsize=16)
+def people_reported(text: str, title: str | None = None) -> tuple[str, ...]:
     """The people ``text`` reports on, in the order it first names them: the Chinese persons'
-    names (:func:`_chinese_name`) it writes twice or more, or in its ``title``."""
+    names (:func:`_chinese_name`) it writes twice or more, or in its ``title``. (A whole text
+    is read, so only the last few are kept: not in the caches of sentences, which would
+    hold megabytes a text: diff review 18.)"""
+    from xigao.tokenize import default_tokenizer
+
     whole = f"{title}\n{text}" if title else text
-    return [
+    return tuple(
         w
-        for w, _ in _named(whole)["name"]
+        for w, _ in _names_in(whole, _spans_of(whole, default_tokenizer().tag(whole)))["name"]
         if _chinese_name(w)
         and w[-1] not in _NO_PERSON_END
         and (whole.count(w) >= 2 or (title is not None and w in title))
         and not _TRANSLITERATED.search(whole.replace(w, "\0"))
-    ]
+    )
 
 
 #: Last characters of what jieba may tag a person's name but names a law, a body or a place
@@ -506,12 +524,17 @@ def another_subject(
     if not gone:
         return None
     new = people_reported(suspect)
-    if not new or {w[0] for w in gone} & {w[0] for w in new}:
+    # (surnames and names alike by sound are one: 鲁拉 is 卢拉 as Taiwan writes him, and a
+    # homophone swapped in changes no one: diff review 18)
+    if not new or {by_sound(w[0]) for w in gone} & {by_sound(w[0]) for w in new}:
         return None
     source = f"{original_title}\n{original}" if original_title else original
-    if any(facts.mentions(w, suspect) for w in gone) or any(facts.mentions(w, source) for w in new):
+    heard_s, heard_o = by_sound(suspect), by_sound(source)
+    if any(facts.mentions(w, suspect) or by_sound(w) in heard_s for w in gone) or any(
+        facts.mentions(w, source) or by_sound(w) in heard_o for w in new
+    ):
         return None
-    return gone, new
+    return list(gone), list(new)
 
 
 def _place(w: str) -> bool:
@@ -577,11 +600,17 @@ _KIND_TAGS = {
 
 @lru_cache(maxsize=1024)
 def _named(text: str) -> dict[str, list[tuple[str, Span]]]:
-    """The words of ``text`` jieba tags as each kind of name (``_KIND_TAGS``), two characters
-    or more, each once, in order, with where it first stands. Read once per text: callers do
-    not change what it returns."""
+    """The words of ``text`` (a sentence) jieba tags as each kind of name (``_KIND_TAGS``), two
+    characters or more, each once, in order, with where it first stands. Read once per text:
+    callers do not change what it returns."""
+    return _names_in(text, _spans(text))
+
+
+def _names_in(
+    text: str, spans: Sequence[tuple[str, str, int, int]]
+) -> dict[str, list[tuple[str, Span]]]:
+    """:func:`_named` of ``text`` read from its words ``spans`` (:func:`_spans_of`)."""
     out: dict[str, dict[str, Span]] = {kind: {} for kind in _KIND_TAGS}
-    spans = _spans(text)
     for w, tag, lo, hi in spans:
         if len(w) >= 2:
             for kind, tags in _KIND_TAGS.items():
@@ -734,11 +763,16 @@ def _level(w: str) -> str:
 
 @lru_cache(maxsize=1024)
 def _spans(text: str) -> list[tuple[str, str, int, int]]:
-    """jieba's words of ``text`` with their tags and spans (read once per text: callers do not
-    change what it returns)."""
+    """jieba's words of ``text`` (a sentence) with their tags and spans (read once per text:
+    callers do not change what it returns)."""
+    return _spans_of(text, _tags(text))
+
+
+def _spans_of(text: str, tags: Iterable[tuple[str, str]]) -> list[tuple[str, str, int, int]]:
+    """The words ``tags`` (jieba's of ``text``, with their tags) with their spans in it."""
     out = []
     at = 0
-    for w, tag in _tags(text):
+    for w, tag in tags:
         lo = text.find(w, at)
         if lo < 0:
             continue
@@ -1207,6 +1241,36 @@ def altered_entry(
     return entry
 
 
+def _sentence_gaps(
+    suspect: Normalized, source: Normalized, s_gap: Span, o_gap: Span
+) -> list[tuple[Span, Span]]:
+    """What parts two copied passages (``s_gap`` in the suspect's text, ``o_gap`` in the
+    original's), as the changes to read: the whole where no sentence ends in it on either
+    side; else, where one ends on both, the parts before the first end and after it, each pair
+    holding ``COPY_WORDS`` content characters at most on each side; else nothing."""
+    s_text, o_text = suspect.text[slice(*s_gap)], source.text[slice(*o_gap)]
+    s_end = next((k for k, c in enumerate(s_text) if c in _SENTENCE_END), None)
+    o_end = next((k for k, c in enumerate(o_text) if c in _SENTENCE_END), None)
+    if s_end is None and o_end is None:
+        return [(s_gap, o_gap)]
+    if s_end is None or o_end is None:
+        return []
+    s_cut, o_cut = s_gap[0] + s_end, o_gap[0] + o_end
+    parts = [((s_gap[0], s_cut), (o_gap[0], o_cut)), ((s_cut + 1, s_gap[1]), (o_cut + 1, o_gap[1]))]
+    return [
+        (sp, op)
+        for sp, op in parts
+        if _content(suspect.text[slice(*sp)]) <= COPY_WORDS
+        and _content(source.text[slice(*op)]) <= COPY_WORDS
+        and (sp[1] > sp[0] or op[1] > op[0])
+    ]
+
+
+def _content(text: str) -> int:
+    """Content characters of ``text``: letters and digits of any script."""
+    return sum(c.isalnum() for c in text)
+
+
 def copy_altered(
     suspect: Normalized, source: Normalized, runs: Sequence[Passage]
 ) -> list[dict[str, Any]]:
@@ -1235,18 +1299,12 @@ def copy_altered(
         o_gap = int(b.pos[r1.b_end - 1]) + 1, int(b.pos[r2.b_start])
         if s_gap[1] - s_gap[0] > COPY_GAP or o_gap[1] - o_gap[0] > COPY_GAP:
             continue
-        # a sentence ended in what parts them, past a word or two: text dropped and other
-        # text put in its place, not a fact changed (black-box review 22's copied sentences
-        # with others between them listed 华盛顿州 → 达尔富尔州; 增长5.3%。 is a figure)
-        if any(
-            _SENTENCE_END & set(text[lo:hi]) and r2_start - r1_end > COPY_WORDS
-            for text, (lo, hi), r1_end, r2_start in (
-                (suspect.text, s_gap, r1.a_end, r2.a_start),
-                (source.text, o_gap, r1.b_end, r2.b_start),
-            )
-        ):
-            continue
-        gaps.append((s_gap, o_gap))
+        # a sentence ended in what parts them: what stands before the end on each side is read
+        # as one change (12人死亡。 / 21人死亡。), and what after it as another, each only where
+        # a word or two (a changed fact), not text dropped and other text put in its place
+        # (black-box review 22's copied sentences with others between them listed 华盛顿州 →
+        # 达尔富尔州; diff review 18's changed toll before a reworded 此外)
+        gaps += _sentence_gaps(suspect, source, s_gap, o_gap)
     for s_gap, o_gap in gaps:
         sc, oc = clause(suspect.text, *s_gap), clause(source.text, *o_gap)
         if (sc, oc) in read:

@@ -6,6 +6,7 @@ rewrites are detected — embedded sentences), so an original prepared once serv
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -75,10 +76,10 @@ class Prepared:
     def heard(self, k: int) -> tuple[str, U64]:
         """The key written by sound (:func:`xigao.sounds.by_sound`) and its k-gram hashes,
         computed once."""
-        got: tuple[str, U64] | None = self._cache.get("heard")
+        got: tuple[str, U64] | None = self._cache.get(f"heard{k}")
         if got is None:
             chars = by_sound(self.norm.key().chars)
-            got = self._cache["heard"] = (chars, kgram_hashes(codepoints(chars), k))
+            got = self._cache[f"heard{k}"] = (chars, kgram_hashes(codepoints(chars), k))
         return got
 
     @classmethod
@@ -214,7 +215,9 @@ def verbatim_match(
     bc, hb = source.heard(t.seed_len) if heard else (b.chars, source.seeds)
     runs = exact_runs(ac, bc, k=t.seed_len, ha=ha, hb=hb)
     runs = _respelled(runs, suspect.norm, source.norm)
-    merged = merge_runs(runs, max_gap=t.max_gap, a=ac, b=bc)
+    # (bridged as written: a gap holding a numeral as written is never bridged, 第五次 / 第八次,
+    # which written by sound is no numeral: diff review 18)
+    merged = merge_runs(runs, max_gap=t.max_gap, a=a.chars, b=b.chars)
     passages = [p for p in merged if p.length >= t.evidence_min_len]
     if not passages:
         return None
@@ -263,12 +266,7 @@ def verbatim_match(
     if sentence_share is None:  # not needed for the kind, but a match reports it (review 9)
         sentence_share = verbatim_sentence_share(suspect, source, covered_a, covered_b)
     # (characters equal by sound alone, passage by passage: none unless ``heard``)
-    swapped = [
-        sum(_unlike(a.chars, b.chars, r) for r in runs if p.a_start <= r.a_start <= p.a_end)
-        if heard
-        else 0
-        for p in passages
-    ]
+    swapped = _homophones(a.chars, b.chars, runs, passages) if heard else [0] * len(passages)
     evidence = tuple(
         Evidence(
             "verbatim",
@@ -346,11 +344,28 @@ def copy_match(
     return heard if same and heard.containment >= plain.containment else plain
 
 
-def _unlike(a: str, b: str, r: Passage) -> int:
-    """Characters of the run ``r`` (found by sound) that the two texts write otherwise: those
-    swapped for a homophone (a run read across a figure spelled otherwise counts none)."""
-    x, y = a[r.a_start : r.a_end], b[r.b_start : r.b_end]
-    return sum(c != d for c, d in zip(x, y, strict=True)) if len(x) == len(y) else 0
+def _homophones(a: str, b: str, runs: Sequence[Passage], passages: Sequence[Passage]) -> list[int]:
+    """For each of ``passages``, the characters of its runs (found by sound) that the two
+    texts write otherwise but sound alike, each between two written alike: a homophone
+    swapped in (正府 for 政府), not a figure spelled out (十五 for 15) nor a word that happens
+    to sound like another where a run ends (时 / 事: diff review 18)."""
+    heard = by_sound
+    starts = [p.a_start for p in passages]
+    out = [0] * len(passages)
+    for r in runs:
+        k = bisect.bisect_right(starts, r.a_start) - 1
+        if k < 0 or r.a_start >= passages[k].a_end or r.a_end - r.a_start != r.b_end - r.b_start:
+            continue
+        x, y = a[r.a_start : r.a_end], b[r.b_start : r.b_end]
+        out[k] += sum(
+            1
+            for i in range(1, len(x) - 1)
+            if x[i] != y[i]
+            and heard(x[i]) == heard(y[i])
+            and x[i - 1] == y[i - 1]
+            and x[i + 1] == y[i + 1]
+        )
+    return out
 
 
 #: Marks a verbatim passage takes in when they stand right after its last digit.

@@ -93,18 +93,20 @@ def _match(m: Mapping[str, Any], *, credit: bool = True) -> str:
     where = (
         f"，见于稿件第 {at[0] + 1:.0f}–{at[1]:.0f} 字" if len(at) == 2 == len(_list(scene)) else ""
     )
+    # (a copy read by sound: its homophones said, and it is not word for word: diff review 18)
+    heard = _num(m.get("homophones")) or 0
     if kind == "repost":
-        said = f"照搬{name}，逐字相同的内容{both}"
-        if (heard := _num(m.get("homophones")) or 0) > 0:
-            said += f"，{heard:.0f} 字换成了同音字"
+        if heard:
+            said = f"照搬{name}，只把 {heard:.0f} 字换成了同音字，读音相同的内容{both}"
+        else:
+            said = f"照搬{name}，逐字相同的内容{both}"
     elif kind == "partial":
         n = sum(1 for e in _list(m.get("evidence")) if _map(e).get("kind") == "verbatim") or 1
-        said = f"{n} 段文字逐字取自{name}，{both}{where}"
+        taken = f"取自{name}（{heard:.0f} 字换成了同音字）" if heard else f"逐字取自{name}"
+        said = f"{n} 段文字{taken}，{both}{where}"
         # (not of a renamed copy of fiction, whose quotation marks are its dialogue: review 18)
         if (quoted := _num(m.get("quoted_chars")) or 0) > 0 and not m.get("name_map"):
             said += f"，其中 {quoted:.0f} 字在引号内"
-        if (heard := _num(m.get("homophones")) or 0) > 0:
-            said += f"，{heard:.0f} 字换成了同音字"
     else:
         said = f"改写自{name}，重述的内容{both}{where}"
         recall = _num(_map(m.get("facts")).get("recall"))

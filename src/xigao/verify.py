@@ -543,13 +543,18 @@ class Verifier:
             found[w.rowid] = figure_match(suspect, w.source, w.doc_id, figures)
         if self.fiction:  # a copy renamed and little else is verbatim between the names (换名)
             self._name_copies(suspect, washed, found)
-        for rowid in within_reposts(found):
-            del found[rowid]
         suspect_time = meta_time(meta)
 
         def meta_of(rowid: int) -> tuple[Mapping[str, Any], str | None]:
             got = self.originals.prepared(rowid)
             return (got[0].meta, got[0].title) if got is not None else ({}, None)
+
+        def after_suspect(rowid: int) -> bool:
+            t = meta_time(meta_of(rowid)[0])
+            return t is not None and suspect_time is not None and t > suspect_time
+
+        for rowid in within_reposts(found, after_suspect):
+            del found[rowid]
 
         verdict, score, ordered = combine(
             provenance(
@@ -1076,13 +1081,17 @@ def copy_of(a: frozenset[int], b: frozenset[int]) -> bool:
     return shared >= COPY_SHARE * len(a) and shared >= COPY_SHARE * len(b)
 
 
-def within_reposts(found: Mapping[int, Match]) -> list[int]:
+def within_reposts(
+    found: Mapping[int, Match], later: Callable[[int], bool] = lambda r: False
+) -> list[int]:
     """The partial copies of ``found`` (by row id) all of whose passages lie inside what a
     repost of it copies: passages another original shares with the one reposted (a later
     story quoting the same letter) explain nothing the repost does not, and a repost of one
     story said to draw on five (black-box review 22: 19 of 300 reposts) names sources it never
     took from. A passage outside the repost's (a paragraph of another story added) keeps its
-    partial copy.
+    partial copy, and so does every passage where the reposted original was published after
+    the suspect (``later``, by row id: a copy of the suspect indexed, which cannot be what the
+    suspect took its quotations from: diff review 18).
 
     >>> from xigao.types import Evidence
     >>> def m(kind, *spans):
@@ -1090,7 +1099,12 @@ def within_reposts(found: Mapping[int, Match]) -> list[int]:
     >>> within_reposts({1: m("repost", (0, 500)), 2: m("partial", (20, 80)), 3: m("partial", (450, 560))})
     [2]
     """
-    copied = [s for m in found.values() if m.kind == "repost" for s in verbatim_spans(m)]
+    copied = [
+        s
+        for r, m in found.items()
+        if m.kind == "repost" and not later(r)
+        for s in verbatim_spans(m)
+    ]
     if not copied:
         return []
     return [

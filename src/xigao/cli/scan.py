@@ -158,8 +158,7 @@ def scan(
     if html is not None:  # (after the usage errors: a refused run leaves no folder behind)
         _writable_dir(html, "the report")
     settings = _settings(index_path, kinds, leave_own_out, exclude_quotes, limit, offsets, options)
-    if output is not None and fmt == "jsonl":
-        _record_settings(output, settings, resume=resume, quiet=quiet)
+    going_on = resume and output is not None and _goes_on(output, settings, quiet=quiet)
     done = _already(output, inputs) if resume and output is not None else set()
     sink = ErrorSink(errors_path, quiet)
 
@@ -168,6 +167,8 @@ def scan(
         return o.title if o else None
 
     out = _create(output, newline="", append=resume) if output and fmt != "xlsx" else sys.stdout
+    if output is not None and fmt == "jsonl" and not going_on:
+        _record_settings(output, settings)
     table: results_io.CsvWriter | results_io.XlsxWriter | None = None
     if fmt == "csv":
         table = results_io.CsvWriter(out, title_of)
@@ -294,6 +295,8 @@ def _scan_spark(
                 sink.add({"source": "check", "id": f.id, "reason": f.reason})
         else:
             out = _create(output, newline="") if output else sys.stdout
+            if output is not None:  # (a local scan's, of other results: --resume and report
+                settings_path(output).unlink(missing_ok=True)  # would read them by it)
             try:
                 results = xs.check_iter(
                     eng,
@@ -391,43 +394,49 @@ def _settings(
     }
 
 
-def _record_settings(output: Path, settings: dict[str, Any], *, resume: bool, quiet: bool) -> None:
-    """Write how a scan into ``output`` is made beside it (:func:`settings_path`); with
-    ``resume``, a usage error, before anything is written, where the results there were made
-    otherwise (their file is whole, and would end with results of two kinds), and a warning
-    where nothing says how (a file of an earlier version: the options are not checked)."""
+def _goes_on(output: Path, settings: dict[str, Any], *, quiet: bool) -> bool:
+    """Whether ``--resume`` goes on with results in ``output`` (it holds some), or starts it;
+    a usage error, before anything is written, where they were scanned otherwise (the file
+    would end with results of two kinds), and a warning where nothing says how (a file of an
+    earlier version: the options are not checked)."""
+    if not (output.exists() and output.stat().st_size):
+        return False
+    was = scanned_with(output)
+    if was is None:
+        if not quiet:
+            click.echo(
+                f"warning: --resume: {settings_path(output)} does not say how {output} was "
+                "made; the options are not checked: give those it was scanned with",
+                err=True,
+            )
+        return True
+    changed = [k for k in settings if was.get(k) != settings[k]]
+    if changed:
+        said = "; ".join(
+            f"{_SETTING_OPTIONS[k]} {_shown(was.get(k))} then, {_shown(settings[k])} now"
+            for k in changed
+        )
+        raise click.UsageError(
+            f"--resume: {output} was scanned with other options ({said}): give the options "
+            "it was scanned with, or scan again without --resume"
+        )
+    return True
+
+
+def _record_settings(output: Path, settings: dict[str, Any]) -> None:
+    """Write how a scan into ``output`` is made beside it (:func:`settings_path`), once its
+    results file is open (a scan refused or failed before leaves the last one's as it was:
+    diff review 18)."""
     from datetime import UTC, datetime
 
     from xigao import __version__
 
-    beside = settings_path(output)
-    if resume and output.exists() and output.stat().st_size:
-        was = scanned_with(output)
-        if was is None:
-            if not quiet:
-                click.echo(
-                    f"warning: --resume: {beside} does not say how {output} was made; the "
-                    "options are not checked: give those it was scanned with",
-                    err=True,
-                )
-            return
-        changed = [k for k in settings if was.get(k) != settings[k]]
-        if changed:
-            said = "; ".join(
-                f"{_SETTING_OPTIONS[k]} {_shown(was.get(k))} then, {_shown(settings[k])} now"
-                for k in changed
-            )
-            raise click.UsageError(
-                f"--resume: {output} was scanned with other options ({said}): give the options "
-                "it was scanned with, or scan again without --resume"
-            )
-        return
     record = {
         "xigao": __version__,
         "started": datetime.now(UTC).isoformat(timespec="seconds"),
         "settings": settings,
     }
-    with _create(beside) as f:
+    with _create(settings_path(output)) as f:
         f.write(json.dumps(record, ensure_ascii=False, indent=1) + "\n")
 
 
