@@ -62,14 +62,7 @@ from xigao.provenance import (
 )
 from xigao.sketch import codepoints, kgram_hashes
 from xigao.terms import Terms, TermWeights
-from xigao.types import (
-    Document,
-    Match,
-    MatchKind,
-    Result,
-    lone_surrogate,
-    whole_characters,
-)
+from xigao.types import Document, Match, MatchKind, Result, lone_surrogate, whole_characters
 from xigao.verdict import (
     Thresholds,
     WashCandidate,
