@@ -108,6 +108,12 @@ READ_SETTINGS = (
 )  # fmt: skip
 
 
+def flag(name: str) -> str:
+    """The command-line option a setting is given by (``title_first_line``:
+    ``--title-first-line``)."""
+    return "--" + name.replace("_", "-")
+
+
 def _options(kw: dict[str, Any]) -> ReadOptions:
     try:
         return ReadOptions(

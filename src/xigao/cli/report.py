@@ -21,6 +21,7 @@ from xigao.cli.common import (
     _open_index,
     _options,
     _placed,
+    flag,
     read_options,
     scanned_with,
 )
@@ -170,7 +171,7 @@ def _as_scanned(results: Path, options: ReadOptions, quiet: bool) -> ReadOptions
         if ctx.get_parameter_source(name) in (None, ParameterSource.DEFAULT):
             taken[name] = was[name]
         else:
-            other.append(f"--{name.replace('_', '-')}")
+            other.append(flag(name))
     if other and not quiet:
         click.echo(
             f"warning: {results} was scanned with other {', '.join(other)} than given here: "

@@ -16,6 +16,7 @@ from xigao import batch
 from xigao import results as results_io
 from xigao.batch import Failed
 from xigao.cli.common import (
+    READ_SETTINGS,
     ErrorSink,
     Place,
     _counted,
@@ -33,6 +34,7 @@ from xigao.cli.common import (
     _spark_session,
     _workers_opt,
     _writable_dir,
+    flag,
     place_key,
     read_options,
     scanned_with,
@@ -353,25 +355,6 @@ def _resumable(
         raise click.UsageError("--resume tells inputs by their names: give each one once")
 
 
-#: What each recorded setting of a scan is given by (:func:`_settings`), as a refusal says it.
-_SETTING_OPTIONS = {
-    "index": "--index",
-    "detect": "--detect",
-    "leave_own_out": "--leave-own-out",
-    "exclude_quotes": "--exclude-quotes",
-    "limit": "--limit",
-    "offsets": "--offsets",
-    "encoding": "--encoding",
-    "decode_errors": "--decode-errors",
-    "id_field": "--id-field",
-    "title_field": "--title-field",
-    "text_field": "--text-field",
-    "title_first_line": "--title-first-line",
-    "max_chars": "--max-chars",
-    "split": "--split",
-}
-
-
 def _settings(
     index_path: Path,
     kinds: Iterable[str],
@@ -382,7 +365,7 @@ def _settings(
     options: ReadOptions,
 ) -> dict[str, Any]:
     """What a scan's results depend on besides its inputs: the index, the options of the
-    check and how the inputs are read (every key one of ``_SETTING_OPTIONS``)."""
+    check and how the inputs are read (``READ_SETTINGS``), each by its option's name."""
     return {
         "index": str(index_path.resolve()),
         "detect": ",".join(sorted(kinds)),
@@ -390,7 +373,7 @@ def _settings(
         "exclude_quotes": exclude_quotes,
         "limit": limit,
         "offsets": offsets,
-        **{k: getattr(options, k) for k in _SETTING_OPTIONS if hasattr(options, k)},
+        **{k: getattr(options, k) for k in READ_SETTINGS},
     }
 
 
@@ -413,8 +396,7 @@ def _goes_on(output: Path, settings: dict[str, Any], *, quiet: bool) -> bool:
     changed = [k for k in settings if was.get(k) != settings[k]]
     if changed:
         said = "; ".join(
-            f"{_SETTING_OPTIONS[k]} {_shown(was.get(k))} then, {_shown(settings[k])} now"
-            for k in changed
+            f"{flag(k)} {_shown(was.get(k))} then, {_shown(settings[k])} now" for k in changed
         )
         raise click.UsageError(
             f"--resume: {output} was scanned with other options ({said}): give the options "
